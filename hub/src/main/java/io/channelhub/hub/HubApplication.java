@@ -1,0 +1,205 @@
+package io.channelhub.hub;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.channelhub.hub.acl.AccessControl;
+import io.channelhub.hub.acl.GrantRepository;
+import io.channelhub.hub.acl.GrantsResource;
+import io.channelhub.hub.acl.ResourceDirectory;
+import io.channelhub.hub.acl.ResourceType;
+import io.channelhub.hub.audit.AuditLog;
+import io.channelhub.hub.audit.AuditResource;
+import io.channelhub.hub.auth.ApiKeyAuthFilter;
+import io.channelhub.hub.auth.ApiKeyRepository;
+import io.channelhub.hub.auth.ApiKeyService;
+import io.channelhub.hub.auth.ApiKeysResource;
+import io.channelhub.hub.auth.MeResource;
+import io.channelhub.hub.channels.ChannelInstanceRepository;
+import io.channelhub.hub.channels.ChannelInstanceService;
+import io.channelhub.hub.channels.ChannelInstancesResource;
+import io.channelhub.hub.errors.ErrorMappers;
+import io.channelhub.hub.observability.PrometheusEndpoint;
+import io.channelhub.hub.observability.TraceIds;
+import io.channelhub.hub.persistence.StartupMigrations;
+import io.channelhub.hub.persistence.UtcInstants;
+import io.channelhub.hub.plugins.AdminPluginsResource;
+import io.channelhub.hub.plugins.PluginEnablements;
+import io.channelhub.hub.plugins.PluginHealthCheck;
+import io.channelhub.hub.plugins.PluginPlatform;
+import io.channelhub.hub.plugins.PluginStatus;
+import io.channelhub.hub.plugins.TenantPluginsResource;
+import io.channelhub.hub.redis.RedisHealthCheck;
+import io.channelhub.hub.security.SecretBox;
+import io.channelhub.hub.tenancy.OwnTenantResource;
+import io.channelhub.hub.tenancy.TenantRepository;
+import io.channelhub.hub.tenancy.TenantScopes;
+import io.channelhub.hub.tenancy.TenantService;
+import io.channelhub.hub.tenancy.TenantsResource;
+import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
+import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.dropwizard.core.Application;
+import io.dropwizard.core.server.AbstractServerFactory;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.db.DataSourceFactory;
+import io.dropwizard.db.ManagedDataSource;
+import io.dropwizard.jdbi3.JdbiFactory;
+import io.dropwizard.migrations.MigrationsBundle;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The ChannelHub core: {@code server config.yml}, {@code db migrate config.yml}, {@code db status config.yml}. */
+public class HubApplication extends Application<HubConfiguration> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HubApplication.class);
+
+    private PluginPlatform plugins;
+    private Jdbi jdbi;
+
+    public static void main(String[] args) throws Exception {
+        new HubApplication().run(args);
+    }
+
+    @Override
+    public String getName() {
+        return "channelhub";
+    }
+
+    @Override
+    public void initialize(Bootstrap<HubConfiguration> bootstrap) {
+        bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
+                bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
+        bootstrap.addBundle(new MigrationsBundle<HubConfiguration>() {
+            @Override
+            public DataSourceFactory getDataSourceFactory(HubConfiguration configuration) {
+                return configuration.getDatabase();
+            }
+
+            @Override
+            public String getMigrationsFileName() {
+                return StartupMigrations.CHANGELOG;
+            }
+        });
+    }
+
+    @Override
+    public void run(HubConfiguration config, Environment env) throws Exception {
+        ObjectMapper json = env.getObjectMapper();
+        json.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        json.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        // Our mappers give every failure the one error shape; Dropwizard's would leak HTML and internals.
+        ((AbstractServerFactory) config.getServerFactory()).setRegisterDefaultExceptionMappers(false);
+        // Microseconds: what DATETIME(6) stores, so an API answer equals a later read of the same row.
+        Clock clock = Clock.tick(Clock.systemUTC(), Duration.ofNanos(1_000));
+
+        if (config.isMigrateOnStart()) {
+            ManagedDataSource migrationSource = config.getDatabase().build(env.metrics(), "migrations");
+            try {
+                StartupMigrations.apply(migrationSource);
+            } finally {
+                migrationSource.stop();
+            }
+        }
+        jdbi = new JdbiFactory().build(env, config.getDatabase(), "database");
+        UtcInstants.install(jdbi);
+
+        SecretBox secrets = config.getSecrets().build();
+        plugins = new PluginPlatform(Path.of(config.getPlugins().getDirectory()));
+        plugins.start();
+        env.lifecycle().manage(plugins);
+        Set<String> seen = new HashSet<>();
+        for (PluginStatus s : plugins.statuses()) {
+            seen.add(s.id());
+            env.healthChecks().register("plugin-" + s.id(), new PluginHealthCheck(plugins, s.id(),
+                    config.getPlugins().getRequired().contains(s.id())));
+        }
+        for (String required : config.getPlugins().getRequired()) {
+            if (!seen.contains(required)) {
+                env.healthChecks().register("plugin-" + required, new PluginHealthCheck(plugins, required, true));
+            }
+        }
+
+        config.getRedis().build(env.lifecycle()).ifPresent(redis ->
+                env.healthChecks().register("redis", new RedisHealthCheck(redis)));
+        PrometheusEndpoint.install(env);
+
+        TenantRepository tenantRepo = new TenantRepository(jdbi);
+        TenantService tenants = new TenantService(jdbi, tenantRepo, clock);
+        TenantScopes scopes = new TenantScopes(tenantRepo);
+        ApiKeyService keys = new ApiKeyService(new ApiKeyRepository(jdbi), clock,
+                Duration.ofMillis(config.getApiKeys().getRotationGrace().toMilliseconds()));
+        AuditLog audit = new AuditLog(jdbi, json, clock);
+        GrantRepository grants = new GrantRepository(jdbi);
+        AccessControl access = new AccessControl(grants, audit);
+        PluginEnablements enablements = new PluginEnablements(jdbi, clock, config.getPlugins().isEnabledByDefault());
+        ChannelInstanceRepository instanceRepo = new ChannelInstanceRepository(jdbi, json);
+        ChannelInstanceService instances = new ChannelInstanceService(instanceRepo, plugins, enablements, secrets,
+                clock);
+        ResourceDirectory resources = new ResourceDirectory();
+        resources.register(ResourceType.CHANNEL_INSTANCE, (tenantId, id) -> instanceRepo.find(tenantId, id)
+                .map(ci -> new ResourceDirectory.ResourceRef(ResourceType.CHANNEL_INSTANCE, ci.id(),
+                        ci.ownerPrincipalId())));
+
+        bootstrapKey(keys, config.getApiKeys().getBootstrapKey());
+
+        var jersey = env.jersey();
+        ErrorMappers.register(jersey.getResourceConfig());
+        jersey.register(new TraceIds());
+        jersey.register(new ApiKeyAuthFilter(keys, tenantRepo));
+        jersey.register(new MeResource());
+        jersey.register(new TenantsResource(tenants, access, audit));
+        jersey.register(new OwnTenantResource(tenants, scopes, access, audit));
+        jersey.register(new ApiKeysResource.Own(keys, access, audit, clock, scopes));
+        jersey.register(new ApiKeysResource.OfTenant(keys, access, audit, clock, scopes));
+        jersey.register(new ApiKeysResource.Platform(keys, access, audit, clock));
+        jersey.register(new AdminPluginsResource(plugins, access));
+        jersey.register(new TenantPluginsResource.Own(plugins, enablements, scopes, access, audit));
+        jersey.register(new TenantPluginsResource.OfTenant(plugins, enablements, scopes, access, audit));
+        jersey.register(new ChannelInstancesResource.Own(instances, grants, scopes, access, audit));
+        jersey.register(new ChannelInstancesResource.OfTenant(instances, grants, scopes, access, audit));
+        jersey.register(new GrantsResource.Own(grants, resources, keys, scopes, access, audit, clock));
+        jersey.register(new GrantsResource.OfTenant(grants, resources, keys, scopes, access, audit, clock));
+        jersey.register(new AuditResource.Own(audit, access, scopes));
+        jersey.register(new AuditResource.OfTenant(audit, access, scopes));
+        jersey.register(new AuditResource.Platform(audit, access));
+    }
+
+    private static void bootstrapKey(ApiKeyService keys, String configured) {
+        Optional<String> installed = keys.bootstrap(configured);
+        if (installed.isEmpty()) {
+            return;
+        }
+        if (installed.get().isEmpty()) {
+            LOG.info("Installed the configured bootstrap super-admin key");
+            return;
+        }
+        // Printed once, to the console only: the hash is all the database keeps.
+        System.out.println();
+        System.out.println("==================================================================");
+        System.out.println(" ChannelHub: first super-admin API key (shown once, store it now):");
+        System.out.println();
+        System.out.println("   " + installed.get());
+        System.out.println();
+        System.out.println(" curl -H 'Authorization: Bearer <key>' http://localhost:8080/admin/tenants");
+        System.out.println("==================================================================");
+        System.out.println();
+    }
+
+    /** The platform, for tests that inspect plugin states directly. */
+    public PluginPlatform plugins() {
+        return plugins;
+    }
+
+    /** The database handle, for tests that read tables directly. */
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+}

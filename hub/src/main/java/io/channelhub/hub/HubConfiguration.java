@@ -1,0 +1,132 @@
+package io.channelhub.hub;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.channelhub.hub.plugins.PluginsFactory;
+import io.channelhub.hub.redis.RedisFactory;
+import io.channelhub.hub.security.SecretsFactory;
+import io.dropwizard.core.Configuration;
+import io.dropwizard.db.DataSourceFactory;
+import io.dropwizard.util.Duration;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+
+/** The hub's configuration (config.yml), with environment-variable substitution ({@code ${VAR:-default}}). */
+public class HubConfiguration extends Configuration {
+
+    @Valid
+    @NotNull
+    private DataSourceFactory database = new DataSourceFactory();
+
+    /** Apply pending Liquibase changesets before serving (a lock keeps concurrent replicas safe). */
+    private boolean migrateOnStart = true;
+
+    @Valid
+    @NotNull
+    private PluginsFactory plugins = new PluginsFactory();
+
+    @Valid
+    @NotNull
+    private RedisFactory redis = new RedisFactory();
+
+    @Valid
+    @NotNull
+    private SecretsFactory secrets = new SecretsFactory();
+
+    @Valid
+    @NotNull
+    private ApiKeysConfig apiKeys = new ApiKeysConfig();
+
+    @JsonProperty
+    public DataSourceFactory getDatabase() {
+        return database;
+    }
+
+    @JsonProperty
+    public void setDatabase(DataSourceFactory database) {
+        this.database = database;
+    }
+
+    @JsonProperty
+    public boolean isMigrateOnStart() {
+        return migrateOnStart;
+    }
+
+    @JsonProperty
+    public void setMigrateOnStart(boolean migrateOnStart) {
+        this.migrateOnStart = migrateOnStart;
+    }
+
+    @JsonProperty
+    public PluginsFactory getPlugins() {
+        return plugins;
+    }
+
+    @JsonProperty
+    public void setPlugins(PluginsFactory plugins) {
+        this.plugins = plugins;
+    }
+
+    @JsonProperty
+    public RedisFactory getRedis() {
+        return redis;
+    }
+
+    @JsonProperty
+    public void setRedis(RedisFactory redis) {
+        this.redis = redis;
+    }
+
+    @JsonProperty
+    public SecretsFactory getSecrets() {
+        return secrets;
+    }
+
+    @JsonProperty
+    public void setSecrets(SecretsFactory secrets) {
+        this.secrets = secrets;
+    }
+
+    @JsonProperty
+    public ApiKeysConfig getApiKeys() {
+        return apiKeys;
+    }
+
+    @JsonProperty
+    public void setApiKeys(ApiKeysConfig apiKeys) {
+        this.apiKeys = apiKeys;
+    }
+
+    /** API key policy. */
+    public static class ApiKeysConfig {
+
+        /** How long a rotated key keeps working when the rotate call names no grace. */
+        @NotNull
+        private Duration rotationGrace = Duration.hours(24);
+
+        /**
+         * The first super-admin key, installed only on a database without platform keys. Empty: one is generated
+         * and printed once on the console.
+         */
+        private String bootstrapKey = "";
+
+        @JsonProperty
+        public Duration getRotationGrace() {
+            return rotationGrace;
+        }
+
+        @JsonProperty
+        public void setRotationGrace(Duration rotationGrace) {
+            this.rotationGrace = rotationGrace;
+        }
+
+        @JsonProperty
+        public String getBootstrapKey() {
+            return bootstrapKey;
+        }
+
+        @JsonProperty
+        public void setBootstrapKey(String bootstrapKey) {
+            this.bootstrapKey = bootstrapKey == null ? "" : bootstrapKey;
+        }
+    }
+}

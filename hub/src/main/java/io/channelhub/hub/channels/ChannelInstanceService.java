@@ -1,0 +1,250 @@
+package io.channelhub.hub.channels;
+
+import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.persistence.Ids;
+import io.channelhub.hub.plugins.PluginEnablements;
+import io.channelhub.hub.plugins.PluginCallException;
+import io.channelhub.hub.plugins.PluginPlatform;
+import io.channelhub.hub.plugins.PluginState;
+import io.channelhub.hub.plugins.PluginStatus;
+import io.channelhub.hub.security.SecretBox;
+import io.channelhub.plugin.SettingDefinition;
+import io.channelhub.plugin.Settings;
+import io.channelhub.plugin.SettingsException;
+import io.channelhub.plugin.SettingsSchema;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Creates, changes and removes channel instances: validates settings against the plugin's schema (and the
+ * plugin's own check), seals secrets, and keeps the routing key unique per plugin. Reads go to the database on
+ * every call, so a change applies to the next request on every replica without a restart.
+ */
+public class ChannelInstanceService {
+
+    /** What a secret looks like in every response; sending it back on update keeps the stored value. */
+    public static final String MASK = "********";
+
+    private final ChannelInstanceRepository repo;
+    private final PluginPlatform platform;
+    private final PluginEnablements enablements;
+    private final SecretBox secrets;
+    private final Clock clock;
+
+    public ChannelInstanceService(ChannelInstanceRepository repo, PluginPlatform platform,
+                                  PluginEnablements enablements, SecretBox secrets, Clock clock) {
+        this.repo = repo;
+        this.platform = platform;
+        this.enablements = enablements;
+        this.secrets = secrets;
+        this.clock = clock;
+    }
+
+    public List<ChannelInstance> list(String tenantId, String pluginId) {
+        return repo.list(tenantId, pluginId);
+    }
+
+    public ChannelInstance get(String tenantId, String id) {
+        return repo.find(tenantId, id).orElseThrow(() -> ApiException.notFound("channel instance"));
+    }
+
+    public Optional<ChannelInstance> find(String tenantId, String id) {
+        return repo.find(tenantId, id);
+    }
+
+    public ChannelInstance create(String tenantId, String pluginId, String name, Map<String, Object> settings,
+                                  boolean enabled, String ownerPrincipalId) {
+        PluginPlatform.LoadedConnector c = usableConnector(tenantId, pluginId);
+        String id = Ids.newId("ci");
+        Map<String, Object> values = validate(c, settings == null ? Map.of() : settings, Set.of());
+        String routing = routingValue(c, values);
+        if (routing != null && repo.routingTaken(pluginId, routing, null)) {
+            throw ApiException.conflict("routing_key_taken",
+                    "another instance of this plugin already uses this " + c.descriptor().routingKey());
+        }
+        Instant now = clock.instant();
+        ChannelInstance ci = new ChannelInstance(id, tenantId, pluginId, name, routing,
+                seal(c.descriptor().settingsSchema(), values, Map.of(), tenantId, id), enabled, ownerPrincipalId, 1,
+                now, now);
+        repo.insert(ci);
+        return ci;
+    }
+
+    /**
+     * Merges a partial update: a setting present replaces the stored one, null removes it, and a secret that is
+     * absent or equal to {@link #MASK} keeps its stored value.
+     */
+    public ChannelInstance update(ChannelInstance current, String name, Map<String, Object> settingsPatch,
+                                  Boolean enabled) {
+        PluginPlatform.LoadedConnector c = usableConnector(current.tenantId(), current.pluginId());
+        SettingsSchema schema = c.descriptor().settingsSchema();
+        Map<String, Object> stored = current.settings();
+        Map<String, Object> merged = new HashMap<>();
+        Set<String> keptSecrets = new HashSet<>();
+        for (SettingDefinition d : schema.settings()) {
+            if (d.secret() && stored.get(d.name()) != null) {
+                keptSecrets.add(d.name());
+            } else if (stored.containsKey(d.name())) {
+                merged.put(d.name(), stored.get(d.name()));
+            }
+        }
+        if (settingsPatch != null) {
+            for (Map.Entry<String, Object> e : settingsPatch.entrySet()) {
+                boolean secret = schema.find(e.getKey()).map(SettingDefinition::secret).orElse(false);
+                if (secret && MASK.equals(e.getValue())) {
+                    continue;
+                }
+                if (secret) {
+                    keptSecrets.remove(e.getKey());
+                }
+                if (e.getValue() == null) {
+                    merged.remove(e.getKey());
+                } else {
+                    merged.put(e.getKey(), e.getValue());
+                }
+            }
+        }
+        Map<String, Object> values = validate(c, merged, keptSecrets, current, keptSecrets);
+        String routing = routingValue(c, values);
+        String routingKey = c.descriptor().routingKey();
+        if (routing == null && routingKey != null && keptSecrets.contains(routingKey)) {
+            routing = settingsFor(current).get(routingKey).orElse(null);
+        }
+        if (routing != null && repo.routingTaken(current.pluginId(), routing, current.id())) {
+            throw ApiException.conflict("routing_key_taken",
+                    "another instance of this plugin already uses this " + c.descriptor().routingKey());
+        }
+        Map<String, Object> keep = new HashMap<>();
+        keptSecrets.forEach(k -> keep.put(k, stored.get(k)));
+        ChannelInstance next = new ChannelInstance(current.id(), current.tenantId(), current.pluginId(),
+                name == null ? current.name() : name, routing,
+                seal(schema, values, keep, current.tenantId(), current.id()),
+                enabled == null ? current.enabled() : enabled, current.ownerPrincipalId(), current.version() + 1,
+                current.createdAt(), clock.instant());
+        if (!repo.update(next, current.version())) {
+            throw ApiException.conflict("concurrent_update", "the instance changed meanwhile; read it and retry");
+        }
+        return next;
+    }
+
+    public void delete(String tenantId, String id) {
+        if (!repo.delete(tenantId, id)) {
+            throw ApiException.notFound("channel instance");
+        }
+    }
+
+    /** The decrypted settings a plugin receives for this instance. */
+    public Settings settingsFor(ChannelInstance ci) {
+        Map<String, String> out = new LinkedHashMap<>();
+        ci.settings().forEach((k, v) -> {
+            if (v instanceof String s && SecretBox.isSealed(s)) {
+                out.put(k, secrets.open(s, secretContext(ci.tenantId(), ci.id(), k)));
+            } else {
+                out.put(k, SettingsValidator.asText(v));
+            }
+        });
+        return new Settings(out);
+    }
+
+    /** Settings as the API shows them: secrets replaced by the mask. */
+    public static Map<String, Object> masked(ChannelInstance ci) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        ci.settings().forEach((k, v) -> out.put(k, v instanceof String s && SecretBox.isSealed(s) ? MASK : v));
+        return out;
+    }
+
+    public SettingsSchema schemaOf(String pluginId) {
+        return platform.connector(pluginId).map(c -> c.descriptor().settingsSchema())
+                .orElseThrow(() -> ApiException.notFound("channel plugin"));
+    }
+
+    private PluginPlatform.LoadedConnector usableConnector(String tenantId, String pluginId) {
+        PluginStatus status = platform.status(pluginId).orElseThrow(() -> ApiException.unprocessable(
+                "unknown_plugin", "no plugin " + pluginId + " is installed", Map.of("field", "plugin_id")));
+        if (status.state() != PluginState.STARTED) {
+            throw ApiException.unprocessable("plugin_unavailable", "plugin " + pluginId + " is "
+                    + status.state().wire(), Map.of("field", "plugin_id", "state", status.state().wire()));
+        }
+        PluginPlatform.LoadedConnector c = platform.connector(pluginId).orElseThrow(() ->
+                ApiException.unprocessable("not_a_channel", "plugin " + pluginId + " provides no channel",
+                        Map.of("field", "plugin_id")));
+        if (!enablements.isEnabled(tenantId, pluginId)) {
+            throw ApiException.conflict("plugin_disabled", "plugin " + pluginId + " is disabled for this tenant");
+        }
+        return c;
+    }
+
+    private Map<String, Object> validate(PluginPlatform.LoadedConnector c, Map<String, Object> input,
+                                         Set<String> keptSecrets) {
+        return validate(c, input, keptSecrets, null, Set.of());
+    }
+
+    private Map<String, Object> validate(PluginPlatform.LoadedConnector c, Map<String, Object> input,
+                                         Set<String> keptSecrets, ChannelInstance current, Set<String> openFrom) {
+        SettingsSchema schema = c.descriptor().settingsSchema();
+        SettingsValidator.Result r = SettingsValidator.validate(schema, input, keptSecrets);
+        if (!r.ok()) {
+            throw ApiException.unprocessable("invalid_settings", "settings do not match the plugin's schema",
+                    Map.of("errors", r.errors()));
+        }
+        // The plugin's own check sees the complete settings, including secrets kept from the stored instance.
+        Map<String, String> text = new LinkedHashMap<>();
+        r.values().forEach((k, v) -> text.put(k, SettingsValidator.asText(v)));
+        if (current != null) {
+            for (String k : openFrom) {
+                Object sealed = current.settings().get(k);
+                if (sealed instanceof String s && SecretBox.isSealed(s)) {
+                    text.put(k, secrets.open(s, secretContext(current.tenantId(), current.id(), k)));
+                }
+            }
+        }
+        try {
+            c.connector().validateSettings(new Settings(text));
+        } catch (SettingsException e) {
+            throw ApiException.unprocessable("invalid_settings", "the plugin rejected the settings",
+                    Map.of("errors", e.fieldErrors()));
+        } catch (RuntimeException | LinkageError e) {
+            throw new PluginCallException(c.pluginId(), "validateSettings", e);
+        }
+        return r.values();
+    }
+
+    private static String routingValue(PluginPlatform.LoadedConnector c, Map<String, Object> values) {
+        String key = c.descriptor().routingKey();
+        if (key == null || values.get(key) == null) {
+            return null;
+        }
+        String v = SettingsValidator.asText(values.get(key)).trim();
+        if (v.length() > 191) {
+            throw ApiException.unprocessable("invalid_settings", "routing key value is too long",
+                    Map.of("errors", Map.of(key, "longer than 191 characters")));
+        }
+        return v;
+    }
+
+    private Map<String, Object> seal(SettingsSchema schema, Map<String, Object> values, Map<String, Object> keep,
+                                     String tenantId, String instanceId) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (SettingDefinition d : schema.settings()) {
+            if (keep.containsKey(d.name())) {
+                out.put(d.name(), keep.get(d.name()));
+            } else if (values.containsKey(d.name())) {
+                Object v = values.get(d.name());
+                out.put(d.name(), d.secret()
+                        ? secrets.seal(SettingsValidator.asText(v), secretContext(tenantId, instanceId, d.name())) : v);
+            }
+        }
+        return out;
+    }
+
+    static String secretContext(String tenantId, String instanceId, String setting) {
+        return "channel_instance:" + tenantId + ":" + instanceId + ":" + setting;
+    }
+}

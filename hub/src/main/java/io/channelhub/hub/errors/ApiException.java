@@ -1,0 +1,64 @@
+package io.channelhub.hub.errors;
+
+import java.util.Map;
+
+/**
+ * A failure the caller can act on: an HTTP status, a stable machine-readable code and a message without internals.
+ * Rendered as {@code {"error":{"code","message","details"}}} by {@link ErrorMappers}.
+ */
+public class ApiException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final int status;
+    private final String code;
+    private final transient Map<String, Object> details;
+
+    public ApiException(int status, String code, String message) {
+        this(status, code, message, Map.of());
+    }
+
+    public ApiException(int status, String code, String message, Map<String, Object> details) {
+        super(message, null, false, false);
+        this.status = status;
+        this.code = code;
+        this.details = Map.copyOf(details);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public Map<String, Object> details() {
+        return details;
+    }
+
+    public static ApiException badRequest(String code, String message) {
+        return new ApiException(400, code, message);
+    }
+
+    public static ApiException unauthorized(String code, String message) {
+        return new ApiException(401, code, message);
+    }
+
+    public static ApiException forbidden(String code, String message) {
+        return new ApiException(403, code, message);
+    }
+
+    /** Also used where a resource exists in another tenant: the caller must not learn that it exists. */
+    public static ApiException notFound(String what) {
+        return new ApiException(404, "not_found", what + " not found");
+    }
+
+    public static ApiException conflict(String code, String message) {
+        return new ApiException(409, code, message);
+    }
+
+    public static ApiException unprocessable(String code, String message, Map<String, Object> details) {
+        return new ApiException(422, code, message, details);
+    }
+}

@@ -1,0 +1,207 @@
+package io.channelhub.hub.plugins;
+
+import io.channelhub.plugin.billing.BillingGateway;
+import io.channelhub.plugin.billing.GatewayDescriptor;
+import io.channelhub.plugin.channel.ChannelConnector;
+import io.channelhub.plugin.channel.ChannelDescriptor;
+import io.channelhub.plugin.privacy.PrivacyPolicy;
+import io.dropwizard.lifecycle.Managed;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.pf4j.PluginDescriptor;
+import org.pf4j.PluginWrapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads every jar of the plugins directory through pf4j and keeps, for each, a state and a reason. A jar that is
+ * broken, incompatible or throws is isolated: it is reported FAILED or INCOMPATIBLE and the hub serves on with
+ * the others. Every call into plugin code made through {@link #call} is guarded the same way.
+ */
+public class PluginPlatform implements Managed {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PluginPlatform.class);
+
+    private final Path directory;
+    private final Map<String, PluginStatus> statuses = new ConcurrentHashMap<>();
+    private final Map<String, LoadedConnector> connectors = new ConcurrentHashMap<>();
+    private final Map<String, LoadedGateway> gateways = new ConcurrentHashMap<>();
+    private final Map<String, PrivacyPolicy> policies = new ConcurrentHashMap<>();
+    private HubPluginManager manager;
+
+    /** A started channel connector and the descriptor it gave at start. */
+    public record LoadedConnector(String pluginId, ChannelConnector connector, ChannelDescriptor descriptor) {
+    }
+
+    /** A started billing gateway and the descriptor it gave at start. */
+    public record LoadedGateway(String pluginId, BillingGateway gateway, GatewayDescriptor descriptor) {
+    }
+
+    public PluginPlatform(Path directory) {
+        this.directory = directory;
+    }
+
+    /** Loads and starts the plugins; called before the server accepts requests. */
+    @Override
+    public synchronized void start() {
+        if (manager != null) {
+            return;
+        }
+        if (!Files.isDirectory(directory)) {
+            LOG.warn("Plugins directory {} does not exist; starting without plugins", directory);
+        }
+        manager = new HubPluginManager(directory);
+        try {
+            manager.loadPlugins();
+        } catch (RuntimeException e) {
+            // Dependency resolution failures (cycles, missing plugin dependencies) abort pf4j's whole load.
+            LOG.error("Plugin resolution failed", e);
+        }
+        manager.loadFailures.forEach((path, reason) -> {
+            String file = path.getFileName().toString();
+            statuses.put(file, new PluginStatus(file, null, null, null, null, PluginState.FAILED,
+                    "cannot load: " + reason, file, List.of()));
+        });
+        manager.startPlugins();
+        for (PluginWrapper w : manager.getPlugins()) {
+            statuses.put(w.getPluginId(), inspect(w));
+        }
+        statuses.values().stream().sorted(Comparator.comparing(PluginStatus::id)).forEach(s ->
+                LOG.info("Plugin {} {}: {}{}", s.id(), s.version() == null ? "" : s.version(), s.state().wire(),
+                        s.reason() == null ? "" : " (" + s.reason() + ")"));
+    }
+
+    private PluginStatus inspect(PluginWrapper w) {
+        PluginDescriptor d = w.getDescriptor();
+        String file = w.getPluginPath() == null ? null : w.getPluginPath().getFileName().toString();
+        PluginStatus base = new PluginStatus(d.getPluginId(), d.getVersion(), d.getPluginDescription(),
+                d.getProvider(), d.getRequires(), PluginState.FAILED, null, file, List.of());
+        String id = d.getPluginId();
+        switch (w.getPluginState()) {
+            case STARTED:
+                break;
+            case DISABLED:
+                String why = manager.incompatible.get(id);
+                return why != null ? base.with(PluginState.INCOMPATIBLE, why, List.of())
+                        : base.with(PluginState.DISABLED, "disabled by the operator", List.of());
+            case FAILED:
+                return base.with(PluginState.FAILED, "failed to start: " + describe(w.getFailedException()),
+                        List.of());
+            default:
+                return base.with(PluginState.FAILED, "not started (state " + w.getPluginState() + ")", List.of());
+        }
+        List<PluginStatus.ExtensionInfo> extensions = new ArrayList<>();
+        Map<String, LoadedConnector> myConnectors = new HashMap<>();
+        Map<String, LoadedGateway> myGateways = new HashMap<>();
+        Map<String, PrivacyPolicy> myPolicies = new HashMap<>();
+        try {
+            for (ChannelConnector c : manager.getExtensions(ChannelConnector.class, id)) {
+                ChannelDescriptor cd = c.descriptor();
+                if (cd == null) {
+                    throw new IllegalStateException(c.getClass().getName() + ".descriptor() returned null");
+                }
+                myConnectors.put(id, new LoadedConnector(id, c, cd));
+                extensions.add(new PluginStatus.ExtensionInfo("channel", cd.type()));
+            }
+            for (BillingGateway g : manager.getExtensions(BillingGateway.class, id)) {
+                GatewayDescriptor gd = g.descriptor();
+                if (gd == null) {
+                    throw new IllegalStateException(g.getClass().getName() + ".descriptor() returned null");
+                }
+                myGateways.put(id, new LoadedGateway(id, g, gd));
+                extensions.add(new PluginStatus.ExtensionInfo("billing_gateway", gd.id()));
+            }
+            for (PrivacyPolicy p : manager.getExtensions(PrivacyPolicy.class, id)) {
+                myPolicies.put(p.jurisdiction(), p);
+                extensions.add(new PluginStatus.ExtensionInfo("privacy_policy", p.jurisdiction()));
+            }
+            if (myConnectors.size() > 1 || myGateways.size() > 1) {
+                throw new IllegalStateException("a plugin may contribute at most one channel and one gateway");
+            }
+        } catch (RuntimeException | LinkageError e) {
+            LOG.error("Plugin {} has a broken extension; marking it FAILED", id, e);
+            stopQuietly(id);
+            return base.with(PluginState.FAILED, "extension failed: " + describe(e), List.of());
+        }
+        connectors.putAll(myConnectors);
+        gateways.putAll(myGateways);
+        policies.putAll(myPolicies);
+        return base.with(PluginState.STARTED, null, List.copyOf(extensions));
+    }
+
+    private void stopQuietly(String id) {
+        try {
+            manager.stopPlugin(id);
+        } catch (RuntimeException e) {
+            LOG.warn("Plugin {} also failed to stop", id, e);
+        }
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (manager != null) {
+            manager.stopPlugins();
+            statuses.replaceAll((id, s) -> s.state() == PluginState.STARTED
+                    ? s.with(PluginState.STOPPED, "hub stopped", s.extensions()) : s);
+            connectors.clear();
+            gateways.clear();
+            policies.clear();
+            manager = null;
+        }
+    }
+
+    public List<PluginStatus> statuses() {
+        return statuses.values().stream().sorted(Comparator.comparing(PluginStatus::id)).toList();
+    }
+
+    public Optional<PluginStatus> status(String id) {
+        return Optional.ofNullable(statuses.get(id));
+    }
+
+    public Optional<LoadedConnector> connector(String pluginId) {
+        return Optional.ofNullable(connectors.get(pluginId));
+    }
+
+    public Optional<LoadedGateway> gateway(String pluginId) {
+        return Optional.ofNullable(gateways.get(pluginId));
+    }
+
+    public Map<String, PrivacyPolicy> privacyPolicies() {
+        return Map.copyOf(policies);
+    }
+
+    /**
+     * Runs plugin code; an exception or linkage error becomes a {@link PluginCallException} naming the plugin,
+     * so one plugin's bug is a clear error for its own requests and nothing else.
+     */
+    public <T> T call(String pluginId, String operation, Supplier<T> body) {
+        try {
+            return body.get();
+        } catch (RuntimeException | LinkageError e) {
+            LOG.error("Plugin {} failed in {}", pluginId, operation, e);
+            throw new PluginCallException(pluginId, operation, e);
+        }
+    }
+
+    static String describe(Throwable e) {
+        if (e == null) {
+            return "unknown error";
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String msg = root.getMessage();
+        // Strip absolute paths: reasons are shown through the API.
+        String text = root.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
+        return text.replaceAll("(/[^\\s:'\"]+)+/([^/\\s:'\"]+)", "$2");
+    }
+}

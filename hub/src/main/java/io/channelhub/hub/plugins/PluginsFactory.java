@@ -1,0 +1,49 @@
+package io.channelhub.hub.plugins;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import jakarta.validation.constraints.NotEmpty;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Where plugin jars are and how the hub treats them. */
+public class PluginsFactory {
+
+    @NotEmpty
+    private String directory = "plugins";
+
+    /** Plugins the node must not serve without: one of them not STARTED makes the health check fail. */
+    private List<String> required = new ArrayList<>();
+
+    /** Whether a started plugin is enabled for a tenant until that tenant's admin disables it. */
+    private boolean enabledByDefault = true;
+
+    @JsonProperty
+    public String getDirectory() {
+        return directory;
+    }
+
+    @JsonProperty
+    public void setDirectory(String directory) {
+        this.directory = directory;
+    }
+
+    @JsonProperty
+    public List<String> getRequired() {
+        return required;
+    }
+
+    @JsonProperty
+    public void setRequired(List<String> required) {
+        this.required = required == null ? new ArrayList<>() : required;
+    }
+
+    @JsonProperty
+    public boolean isEnabledByDefault() {
+        return enabledByDefault;
+    }
+
+    @JsonProperty
+    public void setEnabledByDefault(boolean enabledByDefault) {
+        this.enabledByDefault = enabledByDefault;
+    }
+}

@@ -1,0 +1,34 @@
+package io.channelhub.hub.tenancy;
+
+import io.channelhub.hub.auth.Caller;
+import io.channelhub.hub.errors.ApiException;
+import jakarta.ws.rs.core.UriInfo;
+
+/**
+ * The tenant a request acts on. Under {@code /v1/...} it is the caller's own tenant, from the verified key. Under
+ * {@code /admin/tenants/{tenantId}/...} it is the path's tenant, which only a super-admin may name.
+ */
+public class TenantScopes {
+
+    private final TenantRepository tenants;
+
+    public TenantScopes(TenantRepository tenants) {
+        this.tenants = tenants;
+    }
+
+    public String resolve(Caller caller, UriInfo uri) {
+        String pathTenant = uri.getPathParameters().getFirst("tenantId");
+        if (pathTenant != null) {
+            if (!caller.isSuperAdmin()) {
+                throw ApiException.forbidden("permission_denied", "only a super-admin may act on another tenant");
+            }
+            tenants.find(pathTenant).orElseThrow(() -> ApiException.notFound("tenant"));
+            return pathTenant;
+        }
+        if (caller.tenantId() == null) {
+            throw ApiException.forbidden("tenant_scope_required",
+                    "a platform key acts on a tenant under /admin/tenants/{tenantId}/...");
+        }
+        return caller.tenantId();
+    }
+}

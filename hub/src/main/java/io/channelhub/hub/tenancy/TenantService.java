@@ -1,0 +1,126 @@
+package io.channelhub.hub.tenancy;
+
+import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.persistence.Ids;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/** Tenant lifecycle. */
+public class TenantService {
+
+    private static final Pattern SLUG = Pattern.compile("[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])");
+    /** Kept when a tenant is deleted: the audit trail must outlive what it describes. */
+    private static final Set<String> KEPT_ON_DELETE = Set.of("audit_log");
+
+    private final Jdbi jdbi;
+    private final TenantRepository tenants;
+    private final Clock clock;
+
+    public TenantService(Jdbi jdbi, TenantRepository tenants, Clock clock) {
+        this.jdbi = jdbi;
+        this.tenants = tenants;
+        this.clock = clock;
+    }
+
+    public Tenant create(String slug, String name) {
+        checkSlug(slug);
+        if (tenants.findBySlug(slug).isPresent()) {
+            throw ApiException.conflict("slug_taken", "a tenant with this slug exists");
+        }
+        Instant now = clock.instant();
+        Tenant t = new Tenant(Ids.newId("ten"), slug, name, TenantStatus.ACTIVE, now, now);
+        tenants.insert(t);
+        return t;
+    }
+
+    public Tenant get(String id) {
+        return tenants.find(id).orElseThrow(() -> ApiException.notFound("tenant"));
+    }
+
+    public List<Tenant> list(String after, int limit) {
+        return tenants.list(after, limit);
+    }
+
+    public Tenant update(String id, String slug, String name) {
+        Tenant t = get(id);
+        String newSlug = slug == null ? t.slug() : slug;
+        if (!newSlug.equals(t.slug())) {
+            checkSlug(newSlug);
+            if (tenants.findBySlug(newSlug).isPresent()) {
+                throw ApiException.conflict("slug_taken", "a tenant with this slug exists");
+            }
+        }
+        Tenant u = new Tenant(t.id(), newSlug, name == null ? t.name() : name, t.status(), t.createdAt(),
+                clock.instant());
+        tenants.update(u);
+        return u;
+    }
+
+    public Tenant setStatus(String id, TenantStatus status) {
+        Tenant t = get(id);
+        Tenant u = new Tenant(t.id(), t.slug(), t.name(), status, t.createdAt(), clock.instant());
+        tenants.update(u);
+        return u;
+    }
+
+    /**
+     * Deletes the tenant and every row of every table that has a {@code tenant_id} column, found from the schema
+     * so that tables added by later changelogs are covered without touching this code.
+     */
+    public Tenant delete(String id) {
+        Tenant t = get(id);
+        jdbi.useTransaction(h -> {
+            for (String table : tenantTables(h)) {
+                if (!KEPT_ON_DELETE.contains(table)) {
+                    h.createUpdate("DELETE FROM " + table + " WHERE tenant_id = :t").bind("t", id).execute();
+                }
+            }
+            h.createUpdate("DELETE FROM tenants WHERE id = :t").bind("t", id).execute();
+        });
+        return t;
+    }
+
+    static List<String> tenantTables(Handle h) {
+        try {
+            return tenantTablesOf(h);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot read the schema", e);
+        }
+    }
+
+    private static List<String> tenantTablesOf(Handle h) throws java.sql.SQLException {
+        List<String> out = new ArrayList<>();
+        DatabaseMetaData md = h.getConnection().getMetaData();
+        String catalog = h.getConnection().getCatalog();
+        String schema = h.getConnection().getSchema();
+        try (ResultSet rs = md.getColumns(catalog, schema, "%", "%")) {
+            while (rs.next()) {
+                if ("tenant_id".equalsIgnoreCase(rs.getString("COLUMN_NAME"))) {
+                    String table = rs.getString("TABLE_NAME").toLowerCase(Locale.ROOT);
+                    if (!out.contains(table)) {
+                        out.add(table);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void checkSlug(String slug) {
+        if (slug == null || !SLUG.matcher(slug).matches()) {
+            throw ApiException.unprocessable("invalid_slug",
+                    "slug must be 3-63 lower-case letters, digits or dashes, not starting or ending with a dash",
+                    Map.of("field", "slug"));
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package io.channelhub.plugin;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Read access to the conversations of the context's tenant. Plugins never write messages directly: they return
+ * normalized inbound events and the hub stores them.
+ *
+ * <pre>{@code
+ * context.conversations().findByExternalMessageId("wamid.HBgM...")
+ *         .ifPresent(m -> context.logger().info("status for message {}", m.id()));
+ * }</pre>
+ */
+public interface Conversations {
+
+    /** The most recent messages of a conversation, oldest first. */
+    List<MessageView> recentMessages(String conversationId, int limit);
+
+    /** The message the channel knows by this id, within the current instance. */
+    Optional<MessageView> findByExternalMessageId(String externalMessageId);
+
+    /**
+     * A stored message as a plugin may see it.
+     *
+     * @param id             the hub's message id
+     * @param conversationId the conversation it belongs to
+     * @param role           {@code user}, {@code assistant}, {@code system} or {@code tool}
+     * @param content        its text
+     * @param externalId     the channel's id for it, if any
+     * @param createdAt      when it was stored
+     */
+    record MessageView(String id, String conversationId, String role, String content, String externalId,
+                       Instant createdAt) {
+    }
+}

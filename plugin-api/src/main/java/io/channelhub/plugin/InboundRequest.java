@@ -1,0 +1,61 @@
+package io.channelhub.plugin;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * An HTTP request the hub received on a plugin's route, after its size limit and before any parsing: the raw
+ * body is kept so a plugin can verify a signature over the exact bytes.
+ *
+ * <pre>{@code
+ * String signature = request.header("X-Hub-Signature-256").orElse("");
+ * byte[] raw = request.body();
+ * }</pre>
+ *
+ * @param method        the HTTP method
+ * @param path          the path below the plugin's or instance's route, starting with {@code /}
+ * @param headers       headers, names compared case-insensitively
+ * @param query         query parameters
+ * @param body          the raw body (empty for GET)
+ * @param remoteAddress the caller's address as the hub sees it
+ */
+public record InboundRequest(String method, String path, Map<String, List<String>> headers,
+                             Map<String, List<String>> query, byte[] body, String remoteAddress) {
+
+    /** Copies and normalises the maps. */
+    public InboundRequest {
+        TreeMap<String, List<String>> h = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        headers.forEach((k, v) -> h.put(k, List.copyOf(v)));
+        headers = java.util.Collections.unmodifiableMap(h);
+        query = Map.copyOf(query);
+        body = body == null ? new byte[0] : body.clone();
+        method = method.toUpperCase(Locale.ROOT);
+    }
+
+    /** The first value of a header. */
+    public Optional<String> header(String name) {
+        List<String> v = headers.get(name);
+        return v == null || v.isEmpty() ? Optional.empty() : Optional.of(v.get(0));
+    }
+
+    /** The first value of a query parameter. */
+    public Optional<String> queryParam(String name) {
+        List<String> v = query.get(name);
+        return v == null || v.isEmpty() ? Optional.empty() : Optional.of(v.get(0));
+    }
+
+    /** The raw body. */
+    @Override
+    public byte[] body() {
+        return body.clone();
+    }
+
+    /** The body decoded as UTF-8. */
+    public String bodyAsString() {
+        return new String(body, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,41 @@
+package io.channelhub.plugin.billing;
+
+import io.channelhub.plugin.InboundRequest;
+import io.channelhub.plugin.InboundResult;
+import io.channelhub.plugin.InboundScope;
+import io.channelhub.plugin.PluginContext;
+import org.pf4j.ExtensionPoint;
+
+/**
+ * A payment gateway. The hub keeps plans, subscriptions and invoices; a gateway mirrors them as the provider's
+ * customers, subscriptions and charges, and turns the provider's webhooks into {@link PaymentEvent}s. Calls must be
+ * safe to repeat: the hub passes an idempotency key and retries.
+ *
+ * <pre>{@code
+ * @Extension
+ * public class AsaasGateway implements BillingGateway { ... }
+ * }</pre>
+ */
+public interface BillingGateway extends ExtensionPoint {
+
+    /** What this gateway is and needs. */
+    GatewayDescriptor descriptor();
+
+    /** Creates (or finds, for the same {@code request.reference()}) the customer at the provider. */
+    GatewayCustomer upsertCustomer(CustomerRequest request, PluginContext context) throws GatewayException;
+
+    /** Creates a charge for an invoice. */
+    Charge createCharge(ChargeRequest request, PluginContext context) throws GatewayException;
+
+    /** Reads a charge's current state from the provider (reconciliation when a webhook never came). */
+    Charge getCharge(String gatewayChargeId, PluginContext context) throws GatewayException;
+
+    /** Cancels an unpaid charge. */
+    void cancelCharge(String gatewayChargeId, PluginContext context) throws GatewayException;
+
+    /** Refunds a paid charge, in full when {@code amountMinor} is null. */
+    Charge refundCharge(String gatewayChargeId, Long amountMinor, PluginContext context) throws GatewayException;
+
+    /** Authenticates and parses a provider webhook; events are stored before the answer is written. */
+    InboundResult handleWebhook(InboundRequest request, InboundScope scope);
+}
