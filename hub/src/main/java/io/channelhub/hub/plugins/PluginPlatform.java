@@ -148,7 +148,13 @@ public class PluginPlatform implements Managed {
     @Override
     public synchronized void stop() {
         if (manager != null) {
-            manager.stopPlugins();
+            // pf4j 3.15's stopPlugins() removes from the list it iterates (ConcurrentModificationException with
+            // two or more started plugins), so stop them one by one, in reverse start order.
+            List<PluginWrapper> started = new ArrayList<>(manager.getStartedPlugins());
+            java.util.Collections.reverse(started);
+            for (PluginWrapper w : started) {
+                stopQuietly(w.getPluginId());
+            }
             statuses.replaceAll((id, s) -> s.state() == PluginState.STARTED
                     ? s.with(PluginState.STOPPED, "hub stopped", s.extensions()) : s);
             connectors.clear();

@@ -1,0 +1,84 @@
+package io.channelhub.hub.support;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * A fresh, empty database for one test class: an H2 in-memory database in MariaDB mode (the embedded default), or a
+ * new schema on the machine's MariaDB. MariaDB being unreachable fails the test: CI must not pass by skipping.
+ */
+public final class TestDatabase implements AutoCloseable {
+
+    /** Which engine. */
+    public enum Kind { H2, MARIADB }
+
+    public static final String MARIADB_HOST = System.getProperty("channelhub.test.mariadb",
+            System.getenv().getOrDefault("CHANNELHUB_TEST_MARIADB", "127.0.0.1:3306"));
+    public static final String MARIADB_USER = System.getenv().getOrDefault("CHANNELHUB_TEST_MARIADB_USER", "root");
+    public static final String MARIADB_PASSWORD = System.getenv().getOrDefault("CHANNELHUB_TEST_MARIADB_PASSWORD", "");
+
+    private final Kind kind;
+    private final String name;
+
+    private TestDatabase(Kind kind, String name) {
+        this.kind = kind;
+        this.name = name;
+    }
+
+    public static TestDatabase create(Kind kind) {
+        String name = "chub_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16)
+                .toLowerCase(Locale.ROOT);
+        if (kind == Kind.MARIADB) {
+            try (Connection c = DriverManager.getConnection("jdbc:mariadb://" + MARIADB_HOST + "/", MARIADB_USER,
+                    MARIADB_PASSWORD); Statement s = c.createStatement()) {
+                s.execute("CREATE DATABASE " + name + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+            } catch (SQLException e) {
+                throw new IllegalStateException("MariaDB at " + MARIADB_HOST + " is required for this test "
+                        + "(start it as README says): " + e.getMessage(), e);
+            }
+        }
+        return new TestDatabase(kind, name);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public String driver() {
+        return kind == Kind.H2 ? "org.h2.Driver" : "org.mariadb.jdbc.Driver";
+    }
+
+    public String url() {
+        return kind == Kind.H2
+                ? "jdbc:h2:mem:" + name + ";MODE=MariaDB;DATABASE_TO_LOWER=TRUE;CASE_INSENSITIVE_IDENTIFIERS=TRUE;"
+                        + "DB_CLOSE_DELAY=-1"
+                : "jdbc:mariadb://" + MARIADB_HOST + "/" + name;
+    }
+
+    public String user() {
+        return kind == Kind.H2 ? "sa" : MARIADB_USER;
+    }
+
+    public String password() {
+        return kind == Kind.H2 ? "" : MARIADB_PASSWORD;
+    }
+
+    public Connection connect() throws SQLException {
+        return DriverManager.getConnection(url(), user(), password());
+    }
+
+    @Override
+    public void close() {
+        try (Connection c = kind == Kind.H2 ? connect()
+                : DriverManager.getConnection("jdbc:mariadb://" + MARIADB_HOST + "/", MARIADB_USER, MARIADB_PASSWORD);
+             Statement s = c.createStatement()) {
+            s.execute(kind == Kind.H2 ? "SHUTDOWN" : "DROP DATABASE IF EXISTS " + name);
+        } catch (SQLException e) {
+            // best effort: the database is a throwaway
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package io.channelhub.hub.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.channelhub.hub.HubApplication;
+import io.channelhub.hub.HubConfiguration;
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.DropwizardTestSupport;
+import io.dropwizard.testing.ResourceHelpers;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The real hub (Dropwizard app, real plugin jars, real database) on random ports, and a small HTTP client for it.
+ */
+public final class TestHub implements AutoCloseable {
+
+    /** The bootstrap super-admin key every test hub starts with. */
+    public static final String ROOT_KEY = "chk_TestRoot_" + "r".repeat(16) + "0123456789abcdef";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final DropwizardTestSupport<HubConfiguration> support;
+    private final TestDatabase db;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    /** A response: status, headers and body parsed as JSON when it is JSON. */
+    public record Reply(int status, JsonNode json, String body, java.net.http.HttpHeaders headers) {
+        public String code() {
+            return json == null ? null : json.path("error").path("code").asText(null);
+        }
+    }
+
+    private TestHub(TestDatabase db, Path pluginsDir, List<ConfigOverride> extra) {
+        this.db = db;
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        List<ConfigOverride> overrides = new ArrayList<>(List.of(
+                ConfigOverride.config("database.driverClass", db.driver()),
+                ConfigOverride.config("database.url", db.url()),
+                ConfigOverride.config("database.user", db.user()),
+                ConfigOverride.config("database.password", db.password()),
+                ConfigOverride.config("plugins.directory", pluginsDir.toString()),
+                ConfigOverride.config("secrets.key", Base64.getEncoder().encodeToString(key)),
+                ConfigOverride.config("apiKeys.bootstrapKey", ROOT_KEY)));
+        overrides.addAll(extra);
+        this.support = new DropwizardTestSupport<>(HubApplication.class,
+                ResourceHelpers.resourceFilePath("test-config.yml"), overrides.toArray(ConfigOverride[]::new));
+    }
+
+    public static TestHub start(TestDatabase db, Path pluginsDir, ConfigOverride... extra) {
+        TestHub hub = new TestHub(db, pluginsDir, List.of(extra));
+        try {
+            hub.support.before();
+        } catch (Exception e) {
+            throw new IllegalStateException("hub did not start", e);
+        }
+        return hub;
+    }
+
+    public HubApplication app() {
+        return support.getApplication();
+    }
+
+    public TestDatabase database() {
+        return db;
+    }
+
+    public String url(String path) {
+        return "http://localhost:" + support.getLocalPort() + path;
+    }
+
+    public String adminUrl(String path) {
+        return "http://localhost:" + support.getAdminPort() + path;
+    }
+
+    public Reply get(String key, String path) {
+        return send(key, "GET", path, null);
+    }
+
+    public Reply post(String key, String path, Object body) {
+        return send(key, "POST", path, body);
+    }
+
+    public Reply patch(String key, String path, Object body) {
+        return send(key, "PATCH", path, body);
+    }
+
+    public Reply delete(String key, String path) {
+        return send(key, "DELETE", path, null);
+    }
+
+    /** {@code body} is a Map/record serialised as JSON, or a String sent as it is. */
+    public Reply send(String key, String method, String path, Object body) {
+        try {
+            String text = body == null ? null : body instanceof String s ? s : JSON.writeValueAsString(body);
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : url(path)))
+                    .method(method, text == null ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofString(text));
+            if (text != null) {
+                b.header("Content-Type", "application/json");
+            }
+            if (key != null) {
+                b.header("Authorization", "Bearer " + key);
+            }
+            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode json = null;
+            String ct = r.headers().firstValue("Content-Type").orElse("");
+            if (ct.contains("json") && !r.body().isEmpty()) {
+                json = JSON.readTree(r.body());
+            }
+            return new Reply(r.statusCode(), json, r.body(), r.headers());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // Convenience for test setup -------------------------------------------------------------------------------
+
+    /** Creates a tenant and returns its id. */
+    public String createTenant(String slug) {
+        Reply r = post(ROOT_KEY, "/admin/tenants", Map.of("slug", slug, "name", "Tenant " + slug));
+        check(r, 201);
+        return r.json().get("id").asText();
+    }
+
+    /** Issues a key of a role in a tenant (through the operator route) and returns the created key JSON. */
+    public JsonNode createKey(String tenantId, String role) {
+        Reply r = post(ROOT_KEY, "/admin/tenants/" + tenantId + "/api-keys", Map.of("name", role + " key",
+                "role", role));
+        check(r, 201);
+        return r.json();
+    }
+
+    public static Reply check(Reply r, int status) {
+        if (r.status() != status) {
+            throw new AssertionError("expected " + status + " but got " + r.status() + ": " + r.body());
+        }
+        return r;
+    }
+
+    @Override
+    public void close() {
+        support.after();
+        db.close();
+    }
+}
