@@ -72,6 +72,10 @@ public final class TestHub implements AutoCloseable {
         return support.getApplication();
     }
 
+    public io.dropwizard.core.setup.Environment environment() {
+        return support.getEnvironment();
+    }
+
     public TestDatabase database() {
         return db;
     }

@@ -1,0 +1,61 @@
+package io.channelhub.hub.support;
+
+import jakarta.ws.rs.HttpMethod;
+import jakarta.ws.rs.Path;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.TreeSet;
+
+/** Every route the running hub registered, read from its Jersey resources, so a new route is walked automatically. */
+public final class Routes {
+
+    private Routes() {
+    }
+
+    /** One method and path template. */
+    public record Route(String method, String template) {
+        @Override
+        public String toString() {
+            return method + " " + template;
+        }
+    }
+
+    public static List<Route> of(TestHub hub) {
+        TreeSet<Route> out = new TreeSet<>(Comparator.comparing(Route::template).thenComparing(Route::method));
+        // Dropwizard registers resource instances through binders; their classes are what Jersey routes to.
+        for (Class<?> type : hub.environment().jersey().getResourceConfig().getClasses()) {
+            Path classPath = type.getAnnotation(Path.class);
+            if (classPath == null) {
+                continue;
+            }
+            for (Method m : type.getMethods()) {
+                String http = httpMethod(m);
+                if (http == null) {
+                    continue;
+                }
+                Path sub = m.getAnnotation(Path.class);
+                String t = join(classPath.value(), sub == null ? "" : sub.value());
+                out.add(new Route(http, t));
+            }
+        }
+        return new ArrayList<>(out);
+    }
+
+    private static String httpMethod(Method m) {
+        for (Annotation a : m.getAnnotations()) {
+            HttpMethod h = a.annotationType().getAnnotation(HttpMethod.class);
+            if (h != null) {
+                return h.value();
+            }
+        }
+        return null;
+    }
+
+    private static String join(String a, String b) {
+        String s = ("/" + a + "/" + b).replaceAll("/+", "/");
+        return s.length() > 1 && s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+    }
+}
