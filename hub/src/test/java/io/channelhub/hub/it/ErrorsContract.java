@@ -1,0 +1,63 @@
+package io.channelhub.hub.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.channelhub.hub.support.HubIntegrationTest;
+import io.channelhub.hub.support.TestHub;
+import org.junit.jupiter.api.Test;
+
+/** One JSON error shape with stable codes; the caller's mistakes are 4xx, never 500. */
+abstract class ErrorsContract extends HubIntegrationTest {
+
+    @Test
+    void malformedJsonIs400() {
+        TestHub.Reply r = hub.post(TestHub.ROOT_KEY, "/admin/tenants", "{\"slug\": ");
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.code()).isEqualTo("invalid_json");
+    }
+
+    @Test
+    void wrongTypesUnknownFieldsAndMissingFieldsAre422() {
+        assertThat(hub.post(TestHub.ROOT_KEY, "/admin/tenants", "{\"slug\": [1], \"name\": \"x\"}").code())
+                .isEqualTo("invalid_field");
+        assertThat(hub.post(TestHub.ROOT_KEY, "/admin/tenants", "{\"slug\": \"abc\", \"name\": \"x\", \"tenant_id\": 1}")
+                .code()).isEqualTo("unknown_field");
+        TestHub.Reply r = hub.post(TestHub.ROOT_KEY, "/admin/tenants", "{}");
+        assertThat(r.status()).isEqualTo(422);
+        assertThat(r.code()).isEqualTo("validation_failed");
+        assertThat(r.json().get("error").get("details").get("errors").toString()).contains("slug").contains("name");
+        assertThat(hub.post(TestHub.ROOT_KEY, "/admin/tenants", "").status()).isEqualTo(422);
+        assertThat(hub.post(TestHub.ROOT_KEY, "/admin/tenants", "[]").status()).isBetween(400, 422);
+        assertThat(hub.post(TestHub.ROOT_KEY, "/admin/api-keys", "{\"name\":\"x\",\"role\":\"super_admin\","
+                + "\"expires_at\":\"tomorrow\"}").code()).isEqualTo("invalid_field");
+    }
+
+    @Test
+    void unknownRoutesAndMethodsHaveTheSameShape() {
+        TestHub.Reply r = hub.get(TestHub.ROOT_KEY, "/v1/nothing-here");
+        assertThat(r.status()).isEqualTo(404);
+        assertThat(r.code()).isEqualTo("not_found");
+        TestHub.Reply m = hub.send(TestHub.ROOT_KEY, "PUT", "/admin/tenants", "{}");
+        assertThat(m.status()).isEqualTo(405);
+        assertThat(m.code()).isEqualTo("method_not_allowed");
+        TestHub.Reply unknown = hub.get(TestHub.ROOT_KEY, "/admin/tenants/ten_missing");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.code()).isEqualTo("not_found");
+    }
+
+    @Test
+    void aTenantCannotBeChosenByHeader() {
+        String a = hub.createTenant(slug("hdr-a"));
+        String b = hub.createTenant(slug("hdr-b"));
+        String key = hub.createKey(a, "admin").get("key").asText();
+        var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(hub.url("/v1/tenant")))
+                .header("Authorization", "Bearer " + key).header("X-Tenant-ID", b).GET().build();
+        try {
+            var res = java.net.http.HttpClient.newHttpClient().send(req,
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(res.body()).contains(a).doesNotContain(b);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}
