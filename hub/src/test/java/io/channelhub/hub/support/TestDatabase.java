@@ -54,7 +54,7 @@ public final class TestDatabase implements AutoCloseable {
 
     public String url() {
         return kind == Kind.H2
-                ? "jdbc:h2:mem:" + name + ";MODE=MariaDB;DATABASE_TO_LOWER=TRUE;CASE_INSENSITIVE_IDENTIFIERS=TRUE;"
+                ? "jdbc:h2:mem:" + name + ";MODE=MariaDB;"
                         + "DB_CLOSE_DELAY=-1"
                 : "jdbc:mariadb://" + MARIADB_HOST + "/" + name;
     }
