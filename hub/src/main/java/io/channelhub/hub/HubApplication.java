@@ -133,10 +133,10 @@ public class HubApplication extends Application<HubConfiguration> {
 
         TenantRepository tenantRepo = new TenantRepository(jdbi);
         TenantService tenants = new TenantService(jdbi, tenantRepo, clock);
-        TenantScopes scopes = new TenantScopes(tenantRepo);
+        AuditLog audit = new AuditLog(jdbi, json, clock);
+        TenantScopes scopes = new TenantScopes(tenantRepo, audit);
         ApiKeyService keys = new ApiKeyService(new ApiKeyRepository(jdbi), clock,
                 Duration.ofMillis(config.getApiKeys().getRotationGrace().toMilliseconds()));
-        AuditLog audit = new AuditLog(jdbi, json, clock);
         GrantRepository grants = new GrantRepository(jdbi);
         AccessControl access = new AccessControl(grants, audit);
         PluginEnablements enablements = new PluginEnablements(jdbi, clock, config.getPlugins().isEnabledByDefault());

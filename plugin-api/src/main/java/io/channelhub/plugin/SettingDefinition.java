@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * @param help         help text for an admin form, may be empty
  * @param type         the value type
  * @param required     whether an instance is invalid without it
- * @param defaultValue the value used when none is given, as text; {@code null} when there is none
+ * @param defaultValue the value used when none is given, as text (a LIST as comma-separated items); {@code null}
+ *                     when there is none
  * @param secret       whether the value is a secret (encrypted at rest, write-only)
  * @param options      the allowed values of a {@link SettingType#SELECT}; empty otherwise
  */
@@ -44,6 +45,36 @@ public record SettingDefinition(String name, String label, String help, SettingT
         }
         if (secret && defaultValue != null) {
             throw new IllegalArgumentException("secret setting " + name + " cannot have a default");
+        }
+        if (defaultValue != null) {
+            checkDefault(name, type, defaultValue, options);
+        }
+    }
+
+    /** A bad default is the plugin author's bug: fail when the plugin starts, not when a tenant saves settings. */
+    private static void checkDefault(String name, SettingType type, String value, List<String> options) {
+        boolean ok;
+        switch (type) {
+            case INTEGER:
+                ok = value.matches("-?\\d{1,18}");
+                break;
+            case NUMBER:
+                ok = value.matches("-?\\d+(\\.\\d+)?([eE][-+]?\\d+)?");
+                break;
+            case BOOLEAN:
+                ok = value.equals("true") || value.equals("false");
+                break;
+            case SELECT:
+                ok = options.contains(value);
+                break;
+            case URL:
+                ok = value.startsWith("https://") || value.startsWith("http://");
+                break;
+            default:
+                ok = true;
+        }
+        if (!ok) {
+            throw new IllegalArgumentException("default of " + name + " is not a valid " + type + ": " + value);
         }
     }
 

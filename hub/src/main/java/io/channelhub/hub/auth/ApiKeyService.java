@@ -65,7 +65,8 @@ public class ApiKeyService {
                           String createdBy, String rotatedFrom, String plaintext) {
         if ((tenantId == null) != (role == Role.SUPER_ADMIN)) {
             throw ApiException.unprocessable("invalid_role",
-                    "super_admin keys belong to the platform; tenant keys are admin, editor or viewer",
+                    tenantId == null ? "platform keys have the role super_admin"
+                            : "tenant keys have the role admin, editor or viewer",
                     java.util.Map.of("field", "role"));
         }
         Instant now = clock.instant();

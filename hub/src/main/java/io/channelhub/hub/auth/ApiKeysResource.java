@@ -11,7 +11,6 @@ import io.channelhub.hub.tenancy.TenantScopes;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -71,7 +70,7 @@ public abstract class ApiKeysResource {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record RotateKey(@PositiveOrZero Long graceSeconds, Instant expiresAt) {
+    public record RotateKey(Long graceSeconds, Instant expiresAt) {
     }
 
     private String authorize(SecurityContext sc, UriInfo uri, Permission p, Caller[] out) {
@@ -145,8 +144,7 @@ public abstract class ApiKeysResource {
         try {
             return Role.fromWire(s);
         } catch (IllegalArgumentException e) {
-            throw ApiException.unprocessable("invalid_role", "role must be admin, editor or viewer",
-                    Map.of("field", "role"));
+            throw ApiException.unprocessable("invalid_role", "unknown role", Map.of("field", "role"));
         }
     }
 

@@ -6,7 +6,7 @@ import java.util.Set;
 
 /**
  * What a key may do by default. The matrix is documented in docs/architecture.md and asserted by
- * {@code PermissionMatrixTest}; explicit resource grants add to it, never take away.
+ * {@code IsolationContract}; explicit resource grants add to it, never take away.
  */
 public enum Role {
     /** Operates the platform: every tenant, plugins, platform keys. Belongs to no tenant. */

@@ -73,7 +73,11 @@ public class ChannelInstanceService {
         ChannelInstance ci = new ChannelInstance(id, tenantId, pluginId, name, routing,
                 seal(c.descriptor().settingsSchema(), values, Map.of(), tenantId, id), enabled, ownerPrincipalId, 1,
                 now, now);
-        repo.insert(ci);
+        try {
+            repo.insert(ci);
+        } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException e) {
+            throw routingRace(e, c);
+        }
         return ci;
     }
 
@@ -89,7 +93,7 @@ public class ChannelInstanceService {
         Map<String, Object> merged = new HashMap<>();
         Set<String> keptSecrets = new HashSet<>();
         for (SettingDefinition d : schema.settings()) {
-            if (d.secret() && stored.get(d.name()) != null) {
+            if (d.secret() && sealedValue(stored.get(d.name())) != null) {
                 keptSecrets.add(d.name());
             } else if (stored.containsKey(d.name())) {
                 merged.put(d.name(), stored.get(d.name()));
@@ -128,7 +132,13 @@ public class ChannelInstanceService {
                 seal(schema, values, keep, current.tenantId(), current.id()),
                 enabled == null ? current.enabled() : enabled, current.ownerPrincipalId(), current.version() + 1,
                 current.createdAt(), clock.instant());
-        if (!repo.update(next, current.version())) {
+        boolean updated;
+        try {
+            updated = repo.update(next, current.version());
+        } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException e) {
+            throw routingRace(e, c);
+        }
+        if (!updated) {
             throw ApiException.conflict("concurrent_update", "the instance changed meanwhile; read it and retry");
         }
         return next;
@@ -144,11 +154,9 @@ public class ChannelInstanceService {
     public Settings settingsFor(ChannelInstance ci) {
         Map<String, String> out = new LinkedHashMap<>();
         ci.settings().forEach((k, v) -> {
-            if (v instanceof String s && SecretBox.isSealed(s)) {
-                out.put(k, secrets.open(s, secretContext(ci.tenantId(), ci.id(), k)));
-            } else {
-                out.put(k, SettingsValidator.asText(v));
-            }
+            String sealed = sealedValue(v);
+            out.put(k, sealed != null ? secrets.open(sealed, secretContext(ci.tenantId(), ci.id(), k))
+                    : SettingsValidator.asText(v));
         });
         return new Settings(out);
     }
@@ -156,9 +164,23 @@ public class ChannelInstanceService {
     /** Settings as the API shows them: secrets replaced by the mask. */
     public static Map<String, Object> masked(ChannelInstance ci) {
         Map<String, Object> out = new LinkedHashMap<>();
-        ci.settings().forEach((k, v) -> out.put(k, v instanceof String s && SecretBox.isSealed(s) ? MASK : v));
+        ci.settings().forEach((k, v) -> out.put(k, sealedValue(v) != null ? MASK : v));
         return out;
     }
+
+    /**
+     * A secret is stored as {@code {"sealed": "v1:..."}}, never as a bare string, so no ordinary value (one that
+     * happens to start with {@code v1:}) can be mistaken for ciphertext.
+     */
+    static String sealedValue(Object stored) {
+        if (stored instanceof Map<?, ?> m && m.size() == 1 && m.get(SEALED) instanceof String s
+                && SecretBox.isSealed(s)) {
+            return s;
+        }
+        return null;
+    }
+
+    private static final String SEALED = "sealed";
 
     public SettingsSchema schemaOf(String pluginId) {
         return platform.connector(pluginId).map(c -> c.descriptor().settingsSchema())
@@ -199,9 +221,9 @@ public class ChannelInstanceService {
         r.values().forEach((k, v) -> text.put(k, SettingsValidator.asText(v)));
         if (current != null) {
             for (String k : openFrom) {
-                Object sealed = current.settings().get(k);
-                if (sealed instanceof String s && SecretBox.isSealed(s)) {
-                    text.put(k, secrets.open(s, secretContext(current.tenantId(), current.id(), k)));
+                String sealed = sealedValue(current.settings().get(k));
+                if (sealed != null) {
+                    text.put(k, secrets.open(sealed, secretContext(current.tenantId(), current.id(), k)));
                 }
             }
         }
@@ -237,11 +259,20 @@ public class ChannelInstanceService {
                 out.put(d.name(), keep.get(d.name()));
             } else if (values.containsKey(d.name())) {
                 Object v = values.get(d.name());
-                out.put(d.name(), d.secret()
-                        ? secrets.seal(SettingsValidator.asText(v), secretContext(tenantId, instanceId, d.name())) : v);
+                out.put(d.name(), d.secret() ? Map.of(SEALED, secrets.seal(SettingsValidator.asText(v),
+                        secretContext(tenantId, instanceId, d.name()))) : v);
             }
         }
         return out;
+    }
+
+    /** Two requests raced for the same routing value; the unique constraint decided. */
+    private static RuntimeException routingRace(RuntimeException e, PluginPlatform.LoadedConnector c) {
+        if (e.getCause() instanceof java.sql.SQLIntegrityConstraintViolationException) {
+            return ApiException.conflict("routing_key_taken",
+                    "another instance of this plugin already uses this " + c.descriptor().routingKey());
+        }
+        return e;
     }
 
     static String secretContext(String tenantId, String instanceId, String setting) {

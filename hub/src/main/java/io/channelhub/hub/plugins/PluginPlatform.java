@@ -93,6 +93,13 @@ public class PluginPlatform implements Managed {
                 return why != null ? base.with(PluginState.INCOMPATIBLE, why, List.of())
                         : base.with(PluginState.DISABLED, "disabled by the operator", List.of());
             case FAILED:
+                if (d.getPluginClass() == null || d.getPluginClass().isBlank()) {
+                    return base.with(PluginState.FAILED, "manifest has no Plugin-Class", List.of());
+                }
+                if (w.getPlugin() == null) {
+                    return base.with(PluginState.FAILED, "Plugin-Class " + d.getPluginClass()
+                            + " cannot be loaded or has no public no-argument constructor", List.of());
+                }
                 return base.with(PluginState.FAILED, "failed to start: " + describe(w.getFailedException()),
                         List.of());
             default:
@@ -123,7 +130,9 @@ public class PluginPlatform implements Managed {
                 myPolicies.put(p.jurisdiction(), p);
                 extensions.add(new PluginStatus.ExtensionInfo("privacy_policy", p.jurisdiction()));
             }
-            if (myConnectors.size() > 1 || myGateways.size() > 1) {
+            long channels = extensions.stream().filter(e -> e.kind().equals("channel")).count();
+            long gatewayCount = extensions.stream().filter(e -> e.kind().equals("billing_gateway")).count();
+            if (channels > 1 || gatewayCount > 1) {
                 throw new IllegalStateException("a plugin may contribute at most one channel and one gateway");
             }
         } catch (RuntimeException | LinkageError e) {
@@ -208,6 +217,6 @@ public class PluginPlatform implements Managed {
         String msg = root.getMessage();
         // Strip absolute paths: reasons are shown through the API.
         String text = root.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
-        return text.replaceAll("(/[^\\s:'\"]+)+/([^/\\s:'\"]+)", "$2");
+        return text.replaceAll("[^\\s:'\"]*[/\\\\]", "");
     }
 }

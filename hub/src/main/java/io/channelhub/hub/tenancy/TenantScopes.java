@@ -11,15 +11,19 @@ import jakarta.ws.rs.core.UriInfo;
 public class TenantScopes {
 
     private final TenantRepository tenants;
+    private final io.channelhub.hub.audit.AuditLog audit;
 
-    public TenantScopes(TenantRepository tenants) {
+    public TenantScopes(TenantRepository tenants, io.channelhub.hub.audit.AuditLog audit) {
         this.tenants = tenants;
+        this.audit = audit;
     }
 
     public String resolve(Caller caller, UriInfo uri) {
         String pathTenant = uri.getPathParameters().getFirst("tenantId");
         if (pathTenant != null) {
             if (!caller.isSuperAdmin()) {
+                audit.denied(caller, caller.tenantId(), "access.denied", "tenant", null,
+                        java.util.Map.of("permission", "platform_admin"));
                 throw ApiException.forbidden("permission_denied", "only a super-admin may act on another tenant");
             }
             tenants.find(pathTenant).orElseThrow(() -> ApiException.notFound("tenant"));

@@ -39,7 +39,14 @@ public class TenantService {
         }
         Instant now = clock.instant();
         Tenant t = new Tenant(Ids.newId("ten"), slug, name, TenantStatus.ACTIVE, now, now);
-        tenants.insert(t);
+        try {
+            tenants.insert(t);
+        } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException e) {
+            if (e.getCause() instanceof java.sql.SQLIntegrityConstraintViolationException) {
+                throw ApiException.conflict("slug_taken", "a tenant with this slug exists");
+            }
+            throw e;
+        }
         return t;
     }
 

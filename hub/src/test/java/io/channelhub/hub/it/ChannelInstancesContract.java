@@ -75,7 +75,7 @@ abstract class ChannelInstancesContract extends HubIntegrationTest {
         String stored = hub.app().jdbi().withHandle(h -> h.createQuery(
                 "SELECT settings FROM channel_instances WHERE id = :id").bind("id", ci.get("id").asText())
                 .mapTo(String.class).one());
-        assertThat(stored).doesNotContain("at-rest-secret").contains("\"token\":\"v1:");
+        assertThat(stored).doesNotContain("at-rest-secret").contains("\"token\":{\"sealed\":\"v1:");
     }
 
     @Test
@@ -90,7 +90,7 @@ abstract class ChannelInstancesContract extends HubIntegrationTest {
         assertThat(read.get("settings").get("mode").asText()).isEqualTo("b");
         var settings = hub.app().jdbi().withHandle(h -> h.createQuery(
                 "SELECT settings FROM channel_instances WHERE id = :id").bind("id", id).mapTo(String.class).one());
-        assertThat(settings).contains("\"token\":\"v1:");
+        assertThat(settings).contains("\"token\":{\"sealed\":\"v1:");
 
         TestHub.Reply missing = hub.patch(admin, "/v1/channel-instances/" + id,
                 Map.of("settings", java.util.Collections.singletonMap("phone", null)));

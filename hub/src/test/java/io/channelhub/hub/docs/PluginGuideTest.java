@@ -1,0 +1,119 @@
+package io.channelhub.hub.docs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.channelhub.hub.plugins.PluginPlatform;
+import io.channelhub.hub.plugins.PluginState;
+import io.channelhub.hub.plugins.PluginStatus;
+import io.channelhub.hub.support.TestPlugins;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+
+/**
+ * docs/plugins.md is checked the way a plugin author would use it: its example plugin is built from the code blocks
+ * of the guide (sources compiled, manifest taken from the guide's pom) and dropped into a plugins directory; the
+ * bundled plugins, built by the reactor as the guide says, are loaded from the runnable layout.
+ */
+class PluginGuideTest {
+
+    private static final Path ROOT = Path.of(System.getProperty("channelhub.root", ".."));
+    private static final Pattern BLOCK = Pattern.compile("```(\\w+) file=(\\S+)\\n(.*?)\\n```", Pattern.DOTALL);
+
+    @TempDir
+    Path work;
+
+    private static Map<String, String> blocks() throws Exception {
+        String guide = Files.readString(ROOT.resolve("docs/plugins.md"));
+        Map<String, String> files = new LinkedHashMap<>();
+        Matcher m = BLOCK.matcher(guide);
+        while (m.find()) {
+            files.put(m.group(2), m.group(3));
+        }
+        return files;
+    }
+
+    private static Map<String, String> manifestEntries(String pom) throws Exception {
+        var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new ByteArrayInputStream(pom.getBytes(StandardCharsets.UTF_8)));
+        Map<String, String> entries = new LinkedHashMap<>();
+        Node me = doc.getElementsByTagName("manifestEntries").item(0);
+        assertThat(me).as("the guide's pom configures manifestEntries").isNotNull();
+        for (Node n = me.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element e) {
+                entries.put(e.getTagName(), e.getTextContent().trim());
+            }
+        }
+        return entries;
+    }
+
+    @Test
+    void theGuidesExamplePluginBuildsAndStarts() throws Exception {
+        Map<String, String> files = blocks();
+        assertThat(files).containsKey("pom.xml");
+        List<String> sources = new ArrayList<>();
+        for (var e : files.entrySet()) {
+            Path p = work.resolve("project").resolve(e.getKey());
+            Files.createDirectories(p.getParent());
+            Files.writeString(p, e.getValue());
+            if (p.toString().endsWith(".java")) {
+                sources.add(p.toString());
+            }
+        }
+        assertThat(sources).isNotEmpty();
+        Path classes = Files.createDirectories(work.resolve("classes"));
+        TestPlugins.compile(sources, classes);
+        assertThat(classes.resolve("META-INF/extensions.idx")).exists();
+        Map<String, String> manifest = manifestEntries(files.get("pom.xml"));
+        assertThat(manifest).containsKeys("Plugin-Id", "Plugin-Version", "Plugin-Requires");
+        Path plugins = Files.createDirectories(work.resolve("plugins"));
+        TestPlugins.writeJar(plugins.resolve("hello.jar"), classes, manifest);
+
+        PluginPlatform platform = new PluginPlatform(plugins);
+        platform.start();
+        try {
+            PluginStatus s = platform.status(manifest.get("Plugin-Id")).orElseThrow();
+            assertThat(s.state()).as(String.valueOf(s.reason())).isEqualTo(PluginState.STARTED);
+            var connector = platform.connector(s.id()).orElseThrow();
+            assertThat(connector.descriptor().type()).isEqualTo("hello");
+            assertThat(connector.descriptor().settingsSchema().settings()).isNotEmpty();
+        } finally {
+            platform.stop();
+        }
+    }
+
+    @Test
+    void theBundledPluginsOfTheRunnableLayoutStart() throws Exception {
+        Path dist = Path.of(System.getProperty("channelhub.dist", "../target/channelhub")).resolve("plugins");
+        List<String> bundled;
+        try (Stream<Path> s = Files.list(ROOT.resolve("plugins"))) {
+            bundled = s.filter(p -> Files.exists(p.resolve("pom.xml"))).map(p -> p.getFileName().toString())
+                    .sorted().toList();
+        }
+        assertThat(bundled).contains("channel-web", "channel-whatsapp", "billing-asaas", "compliance-privacy");
+        PluginPlatform platform = new PluginPlatform(dist);
+        platform.start();
+        try {
+            for (String id : bundled) {
+                PluginStatus s = platform.status(id).orElseThrow(() -> new AssertionError(id + " not in " + dist));
+                assertThat(s.state()).as(id + ": " + s.reason()).isEqualTo(PluginState.STARTED);
+                assertThat(s.requires()).isEqualTo(">=1.0.0 & <2.0.0");
+            }
+        } finally {
+            platform.stop();
+        }
+    }
+}
