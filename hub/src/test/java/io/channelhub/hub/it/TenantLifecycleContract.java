@@ -40,6 +40,8 @@ abstract class TenantLifecycleContract extends HubIntegrationTest {
         JsonNode second = TestHub.check(hub.get(TestHub.ROOT_KEY, "/admin/tenants?limit=2&after=" + cursor), 200)
                 .json();
         assertThat(second.get("data").get(0).get("id").asText()).isGreaterThan(cursor);
+        assertThat(first.get("data").get(0).get("id").asText())
+                .isLessThan(first.get("data").get(1).get("id").asText());
         assertThat(hub.get(TestHub.ROOT_KEY, "/admin/tenants?limit=0").code()).isEqualTo("invalid_limit");
     }
 
