@@ -4,6 +4,12 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.channelhub.hub.acl.AccessControl;
+import io.channelhub.hub.agents.AgentRepository;
+import io.channelhub.hub.agents.AgentService;
+import io.channelhub.hub.agents.AgentsResource;
+import io.channelhub.hub.agents.PromptRepository;
+import io.channelhub.hub.agents.PromptService;
+import io.channelhub.hub.agents.PromptsResource;
 import io.channelhub.hub.acl.GrantRepository;
 import io.channelhub.hub.acl.GrantsResource;
 import io.channelhub.hub.acl.ResourceDirectory;
@@ -148,6 +154,15 @@ public class HubApplication extends Application<HubConfiguration> {
                 .map(ci -> new ResourceDirectory.ResourceRef(ResourceType.CHANNEL_INSTANCE, ci.id(),
                         ci.ownerPrincipalId())));
 
+        AgentRepository agentRepo = new AgentRepository(jdbi, json);
+        PromptRepository promptRepo = new PromptRepository(jdbi);
+        AgentService agents = new AgentService(jdbi, agentRepo, promptRepo, () -> java.util.Set.of("openai"), clock);
+        PromptService prompts = new PromptService(promptRepo, agentRepo, clock);
+        resources.register(ResourceType.AGENT, (tenantId, id) -> agentRepo.find(tenantId, id)
+                .map(a -> new ResourceDirectory.ResourceRef(ResourceType.AGENT, a.id(), a.ownerPrincipalId())));
+        resources.register(ResourceType.PROMPT, (tenantId, id) -> promptRepo.find(tenantId, id)
+                .map(p -> new ResourceDirectory.ResourceRef(ResourceType.PROMPT, p.id(), p.ownerPrincipalId())));
+
         bootstrapKey(keys, config.getApiKeys().getBootstrapKey());
 
         var jersey = env.jersey();
@@ -167,6 +182,10 @@ public class HubApplication extends Application<HubConfiguration> {
         jersey.register(new ChannelInstancesResource.OfTenant(instances, grants, scopes, access, audit));
         jersey.register(new GrantsResource.Own(grants, resources, keys, scopes, access, audit, clock));
         jersey.register(new GrantsResource.OfTenant(grants, resources, keys, scopes, access, audit, clock));
+        jersey.register(new AgentsResource.Own(agents, grants, scopes, access, audit, json));
+        jersey.register(new AgentsResource.OfTenant(agents, grants, scopes, access, audit, json));
+        jersey.register(new PromptsResource.Own(prompts, grants, scopes, access, audit));
+        jersey.register(new PromptsResource.OfTenant(prompts, grants, scopes, access, audit));
         jersey.register(new AuditResource.Own(audit, access, scopes));
         jersey.register(new AuditResource.OfTenant(audit, access, scopes));
         jersey.register(new AuditResource.Platform(audit, access));

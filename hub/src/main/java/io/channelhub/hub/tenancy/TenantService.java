@@ -18,7 +18,6 @@ import org.jdbi.v3.core.Jdbi;
 /** Tenant lifecycle. */
 public class TenantService {
 
-    private static final Pattern SLUG = Pattern.compile("[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])");
     /** Kept when a tenant is deleted: the audit trail must outlive what it describes. */
     private static final Set<String> KEPT_ON_DELETE = Set.of("audit_log");
 
@@ -124,10 +123,6 @@ public class TenantService {
     }
 
     private static void checkSlug(String slug) {
-        if (slug == null || !SLUG.matcher(slug).matches()) {
-            throw ApiException.unprocessable("invalid_slug",
-                    "slug must be 3-63 lower-case letters, digits or dashes, not starting or ending with a dash",
-                    Map.of("field", "slug"));
-        }
+        io.channelhub.hub.api.Slugs.check(slug);
     }
 }

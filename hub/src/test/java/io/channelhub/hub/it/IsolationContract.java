@@ -54,6 +54,19 @@ abstract class IsolationContract extends HubIntegrationTest {
         MATRIX.put("POST /v1/grants", ADMIN);
         MATRIX.put("DELETE /v1/grants/{grantId}", ADMIN);
         MATRIX.put("GET /v1/audit", ADMIN);
+        MATRIX.put("GET /v1/agents", ALL);
+        MATRIX.put("POST /v1/agents", BUILDERS);
+        MATRIX.put("GET /v1/agents/{agentId}", ALL);
+        MATRIX.put("PATCH /v1/agents/{agentId}", ADMIN);
+        MATRIX.put("DELETE /v1/agents/{agentId}", ADMIN);
+        MATRIX.put("GET /v1/prompts", ALL);
+        MATRIX.put("POST /v1/prompts", BUILDERS);
+        MATRIX.put("GET /v1/prompts/{promptId}", ALL);
+        MATRIX.put("PATCH /v1/prompts/{promptId}", ADMIN);
+        MATRIX.put("DELETE /v1/prompts/{promptId}", ADMIN);
+        MATRIX.put("GET /v1/prompts/{promptId}/versions", ALL);
+        MATRIX.put("POST /v1/prompts/{promptId}/versions", ADMIN);
+        MATRIX.put("GET /v1/prompts/{promptId}/versions/{version}", ALL);
     }
 
     private final AtomicInteger seq = new AtomicInteger();
@@ -61,10 +74,13 @@ abstract class IsolationContract extends HubIntegrationTest {
     private Map<String, String> bKeys;
 
     /** The first tenant's resources. */
-    record Fixture(String tenantId, String slug, Map<String, JsonNode> keys, JsonNode instance, JsonNode grant) {
+    record Fixture(String tenantId, String slug, Map<String, JsonNode> keys, JsonNode instance, JsonNode grant,
+                   JsonNode agent, JsonNode prompt) {
         List<String> secrets() {
             List<String> s = new ArrayList<>(List.of(tenantId, slug, instance.get("id").asText(),
-                    instance.get("name").asText(), grant.get("id").asText()));
+                    instance.get("name").asText(), grant.get("id").asText(), agent.get("id").asText(),
+                    agent.get("slug").asText(), prompt.get("id").asText(), prompt.get("slug").asText(),
+                    "secret instructions of " + slug, "secret prompt of " + slug));
             keys.values().forEach(k -> {
                 s.add(k.get("id").asText());
                 s.add(k.get("prefix").asText());
@@ -96,7 +112,11 @@ abstract class IsolationContract extends HubIntegrationTest {
         JsonNode grant = TestHub.check(hub.post(admin, "/v1/grants", Map.of("resource_type", "channel_instance",
                 "resource_id", instance.get("id").asText(), "api_key_id", keys.get("viewer").get("id").asText(),
                 "permission", "read")), 201).json();
-        return new Fixture(t, slug, keys, instance, grant);
+        JsonNode agent = TestHub.check(hub.post(admin, "/v1/agents", Map.of("slug", "agent-" + slug,
+                "name", "Agent", "instructions", "secret instructions of " + slug)), 201).json();
+        JsonNode prompt = TestHub.check(hub.post(admin, "/v1/prompts", Map.of("slug", "prompt-" + slug,
+                "name", "Prompt", "content", "secret prompt of " + slug)), 201).json();
+        return new Fixture(t, slug, keys, instance, grant, agent, prompt);
     }
 
     private String path(Route r, Fixture f) {
@@ -105,6 +125,9 @@ abstract class IsolationContract extends HubIntegrationTest {
                 .replace("{keyId}", f.keys().get("viewer").get("id").asText())
                 .replace("{instanceId}", f.instance().get("id").asText())
                 .replace("{grantId}", f.grant().get("id").asText())
+                .replace("{agentId}", f.agent().get("id").asText())
+                .replace("{promptId}", f.prompt().get("id").asText())
+                .replace("{version}", "1")
                 .replace("{pluginId}", "test-channel");
     }
 
@@ -129,6 +152,15 @@ abstract class IsolationContract extends HubIntegrationTest {
         if (t.endsWith("/channel-instances")) {
             return Map.of("plugin_id", "test-channel", "name", "walk",
                     "settings", Map.of("phone", "+1" + System.nanoTime() + n, "token", "t"));
+        }
+        if (t.endsWith("/agents")) {
+            return Map.of("slug", "walk-" + n, "name", "walk");
+        }
+        if (t.endsWith("/prompts")) {
+            return Map.of("slug", "walk-" + n, "name", "walk", "content", "hello");
+        }
+        if (t.endsWith("/versions")) {
+            return Map.of("content", "v" + n);
         }
         if (t.endsWith("/grants")) {
             return Map.of("resource_type", "channel_instance", "resource_id", f.instance().get("id").asText(),

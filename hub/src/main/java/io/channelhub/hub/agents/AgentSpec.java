@@ -1,0 +1,146 @@
+package io.channelhub.hub.agents;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.channelhub.hub.errors.ApiException;
+import java.math.BigDecimal;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * How an agent calls its model. Tools and the response format use OpenAI's documented JSON shapes, so an
+ * integrator can paste what they already have.
+ *
+ * @param provider        the model provider id ({@code openai}, or one a plugin adds)
+ * @param model           the provider's model name
+ * @param api             {@code chat_completions} or {@code responses}
+ * @param instructions    the system instructions (after the pinned or latest prompt, when there is one)
+ * @param temperature     0 to 2
+ * @param topP            0 to 1
+ * @param maxOutputTokens a cap on the reply
+ * @param tools           function tools: {@code [{"type":"function","function":{"name","description","parameters"}}]}
+ * @param responseFormat  {@code {"type":"json_schema","json_schema":{"name","schema","strict"}}} or json_object/text
+ * @param knowledge       vector store ids for providers with file search
+ * @param history         how much of the conversation goes into each turn
+ * @param maxToolRounds   how many model-tool-model rounds a turn may take
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record AgentSpec(String provider, String model, String api, String instructions, BigDecimal temperature,
+                        BigDecimal topP, Integer maxOutputTokens, List<JsonNode> tools, JsonNode responseFormat,
+                        Knowledge knowledge, History history, Integer maxToolRounds) {
+
+    public static final String CHAT_COMPLETIONS = "chat_completions";
+    public static final String RESPONSES = "responses";
+    private static final Pattern TOOL_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
+
+    /** Vector stores for file search. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Knowledge(List<String> vectorStoreIds) {
+    }
+
+    /** The history window: the last {@code maxMessages}, further cut to about {@code maxTokens} when set. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record History(Integer maxMessages, Integer maxTokens) {
+    }
+
+    /** Fills defaults; the stored spec is always complete. */
+    public AgentSpec withDefaults() {
+        return new AgentSpec(provider == null ? "openai" : provider, model == null ? "gpt-4o-mini" : model,
+                api == null ? CHAT_COMPLETIONS : api, instructions, temperature, topP, maxOutputTokens,
+                tools == null ? List.of() : tools, responseFormat,
+                knowledge == null ? new Knowledge(List.of()) : knowledge,
+                new History(history == null || history.maxMessages() == null ? 20 : history.maxMessages(),
+                        history == null ? null : history.maxTokens()),
+                maxToolRounds == null ? 4 : maxToolRounds);
+    }
+
+    /** Applies the non-null fields of {@code patch}. */
+    public AgentSpec merge(AgentSpec patch) {
+        if (patch == null) {
+            return this;
+        }
+        return new AgentSpec(or(patch.provider, provider), or(patch.model, model), or(patch.api, api),
+                or(patch.instructions, instructions), or(patch.temperature, temperature), or(patch.topP, topP),
+                or(patch.maxOutputTokens, maxOutputTokens), or(patch.tools, tools),
+                or(patch.responseFormat, responseFormat), or(patch.knowledge, knowledge), or(patch.history, history),
+                or(patch.maxToolRounds, maxToolRounds));
+    }
+
+    private static <T> T or(T a, T b) {
+        return a != null ? a : b;
+    }
+
+    /** Throws a 422 naming every bad field. */
+    public void validate() {
+        Map<String, Object> errors = new LinkedHashMap<>();
+        if (provider.isBlank() || provider.length() > 100) {
+            errors.put("provider", "must be a provider id");
+        }
+        if (model.isBlank() || model.length() > 200) {
+            errors.put("model", "must be a model name of at most 200 characters");
+        }
+        if (!CHAT_COMPLETIONS.equals(api) && !RESPONSES.equals(api)) {
+            errors.put("api", "must be chat_completions or responses");
+        }
+        if (instructions != null && instructions.length() > 100_000) {
+            errors.put("instructions", "longer than 100000 characters");
+        }
+        if (temperature != null && (temperature.signum() < 0 || temperature.compareTo(BigDecimal.valueOf(2)) > 0)) {
+            errors.put("temperature", "must be between 0 and 2");
+        }
+        if (topP != null && (topP.signum() < 0 || topP.compareTo(BigDecimal.ONE) > 0)) {
+            errors.put("top_p", "must be between 0 and 1");
+        }
+        if (maxOutputTokens != null && (maxOutputTokens < 1 || maxOutputTokens > 1_000_000)) {
+            errors.put("max_output_tokens", "must be between 1 and 1000000");
+        }
+        if (maxToolRounds != null && (maxToolRounds < 0 || maxToolRounds > 16)) {
+            errors.put("max_tool_rounds", "must be between 0 and 16");
+        }
+        if (tools != null) {
+            if (tools.size() > 128) {
+                errors.put("tools", "at most 128 tools");
+            }
+            for (int i = 0; i < tools.size(); i++) {
+                JsonNode t = tools.get(i);
+                JsonNode fn = t.path("function");
+                if (!"function".equals(t.path("type").asText()) || !TOOL_NAME.matcher(fn.path("name").asText())
+                        .matches() || (fn.has("parameters") && !fn.get("parameters").isObject())) {
+                    errors.put("tools[" + i + "]", "must be {\"type\":\"function\",\"function\":{\"name\","
+                            + "\"description\",\"parameters\":{...}}} with a name of letters, digits, _ or -");
+                }
+            }
+        }
+        if (responseFormat != null) {
+            String type = responseFormat.path("type").asText();
+            boolean ok = "text".equals(type) || "json_object".equals(type)
+                    || ("json_schema".equals(type) && responseFormat.path("json_schema").path("schema").isObject()
+                    && TOOL_NAME.matcher(responseFormat.path("json_schema").path("name").asText()).matches());
+            if (!ok) {
+                errors.put("response_format", "must be {\"type\":\"json_schema\",\"json_schema\":{\"name\","
+                        + "\"schema\":{...}}}, {\"type\":\"json_object\"} or {\"type\":\"text\"}");
+            }
+        }
+        if (knowledge != null && knowledge.vectorStoreIds() != null && (knowledge.vectorStoreIds().size() > 16
+                || knowledge.vectorStoreIds().stream().anyMatch(s -> s == null || s.isBlank() || s.length() > 100))) {
+            errors.put("knowledge.vector_store_ids", "at most 16 non-empty ids");
+        }
+        if (history != null) {
+            if (history.maxMessages() != null && (history.maxMessages() < 1 || history.maxMessages() > 1000)) {
+                errors.put("history.max_messages", "must be between 1 and 1000");
+            }
+            if (history.maxTokens() != null && history.maxTokens() < 1) {
+                errors.put("history.max_tokens", "must be positive");
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.unprocessable("invalid_agent", "the agent is invalid", Map.of("errors", errors));
+        }
+    }
+}
