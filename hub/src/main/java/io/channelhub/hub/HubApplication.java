@@ -21,7 +21,17 @@ import io.channelhub.hub.auth.ApiKeyRepository;
 import io.channelhub.hub.auth.ApiKeyService;
 import io.channelhub.hub.auth.ApiKeysResource;
 import io.channelhub.hub.auth.MeResource;
+import io.channelhub.hub.api.Idempotency;
 import io.channelhub.hub.channels.ChannelInstanceRepository;
+import io.channelhub.hub.conversations.ConversationRepository;
+import io.channelhub.hub.conversations.ConversationsResource;
+import io.channelhub.hub.conversations.TurnService;
+import io.channelhub.hub.llm.DemoProvider;
+import io.channelhub.hub.llm.ModelGateway;
+import io.channelhub.hub.llm.ModelProvidersResource;
+import io.channelhub.hub.llm.OpenAiProvider;
+import io.channelhub.hub.llm.ProviderConfigs;
+import io.channelhub.hub.metering.UsageLedger;
 import io.channelhub.hub.channels.ChannelInstanceService;
 import io.channelhub.hub.channels.ChannelInstancesResource;
 import io.channelhub.hub.errors.ErrorMappers;
@@ -156,7 +166,18 @@ public class HubApplication extends Application<HubConfiguration> {
 
         AgentRepository agentRepo = new AgentRepository(jdbi, json);
         PromptRepository promptRepo = new PromptRepository(jdbi);
-        AgentService agents = new AgentService(jdbi, agentRepo, promptRepo, () -> java.util.Set.of("openai"), clock);
+        ProviderConfigs providerConfigs = new ProviderConfigs(jdbi, json, secrets, clock);
+        OpenAiProvider openai = new OpenAiProvider();
+        env.lifecycle().manage(openai);
+        ModelGateway models = new ModelGateway(java.util.Map.of(ModelGateway.OPENAI, openai, DemoProvider.ID,
+                new DemoProvider()), plugins, providerConfigs, config.getModels());
+        UsageLedger ledger = new UsageLedger(jdbi, clock);
+        AgentService agents = new AgentService(jdbi, agentRepo, promptRepo, models::providerIds, clock);
+        ConversationRepository conversationRepo = new ConversationRepository(jdbi, json);
+        TurnService turns = new TurnService(conversationRepo, agents, models, plugins, ledger, clock);
+        resources.register(ResourceType.CONVERSATION, (tenantId, id) -> conversationRepo.find(tenantId, id)
+                .map(cv -> new ResourceDirectory.ResourceRef(ResourceType.CONVERSATION, cv.id(),
+                        cv.ownerPrincipalId())));
         PromptService prompts = new PromptService(promptRepo, agentRepo, clock);
         resources.register(ResourceType.AGENT, (tenantId, id) -> agentRepo.find(tenantId, id)
                 .map(a -> new ResourceDirectory.ResourceRef(ResourceType.AGENT, a.id(), a.ownerPrincipalId())));
@@ -186,6 +207,9 @@ public class HubApplication extends Application<HubConfiguration> {
         jersey.register(new AgentsResource.OfTenant(agents, grants, scopes, access, audit, json));
         jersey.register(new PromptsResource.Own(prompts, grants, scopes, access, audit));
         jersey.register(new PromptsResource.OfTenant(prompts, grants, scopes, access, audit));
+        jersey.register(new ModelProvidersResource(models, providerConfigs, scopes, access, audit));
+        jersey.register(new ConversationsResource(conversationRepo, agents, turns, new Idempotency(jdbi, clock),
+                scopes, access, json, clock, config.getSseHeartbeat().toMilliseconds()));
         jersey.register(new AuditResource.Own(audit, access, scopes));
         jersey.register(new AuditResource.OfTenant(audit, access, scopes));
         jersey.register(new AuditResource.Platform(audit, access));

@@ -36,6 +36,34 @@ public class HubConfiguration extends Configuration {
     @NotNull
     private ApiKeysConfig apiKeys = new ApiKeysConfig();
 
+    @Valid
+    @NotNull
+    private io.channelhub.hub.llm.ModelsFactory models = new io.channelhub.hub.llm.ModelsFactory();
+
+    /** How often an open SSE stream gets a heartbeat comment, so proxies keep it open. */
+    @NotNull
+    private Duration sseHeartbeat = Duration.seconds(15);
+
+    @JsonProperty
+    public io.channelhub.hub.llm.ModelsFactory getModels() {
+        return models;
+    }
+
+    @JsonProperty
+    public void setModels(io.channelhub.hub.llm.ModelsFactory models) {
+        this.models = models;
+    }
+
+    @JsonProperty
+    public Duration getSseHeartbeat() {
+        return sseHeartbeat;
+    }
+
+    @JsonProperty
+    public void setSseHeartbeat(Duration sseHeartbeat) {
+        this.sseHeartbeat = sseHeartbeat;
+    }
+
     @JsonProperty
     public DataSourceFactory getDatabase() {
         return database;

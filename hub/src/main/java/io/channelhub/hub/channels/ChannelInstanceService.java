@@ -7,6 +7,7 @@ import io.channelhub.hub.plugins.PluginCallException;
 import io.channelhub.hub.plugins.PluginPlatform;
 import io.channelhub.hub.plugins.PluginState;
 import io.channelhub.hub.plugins.PluginStatus;
+import io.channelhub.hub.security.SealedValues;
 import io.channelhub.hub.security.SecretBox;
 import io.channelhub.plugin.SettingDefinition;
 import io.channelhub.plugin.Settings;
@@ -30,7 +31,7 @@ import java.util.Set;
 public class ChannelInstanceService {
 
     /** What a secret looks like in every response; sending it back on update keeps the stored value. */
-    public static final String MASK = "********";
+    public static final String MASK = SealedValues.MASK;
 
     private final ChannelInstanceRepository repo;
     private final PluginPlatform platform;
@@ -163,24 +164,12 @@ public class ChannelInstanceService {
 
     /** Settings as the API shows them: secrets replaced by the mask. */
     public static Map<String, Object> masked(ChannelInstance ci) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        ci.settings().forEach((k, v) -> out.put(k, sealedValue(v) != null ? MASK : v));
-        return out;
+        return SealedValues.masked(ci.settings());
     }
 
-    /**
-     * A secret is stored as {@code {"sealed": "v1:..."}}, never as a bare string, so no ordinary value (one that
-     * happens to start with {@code v1:}) can be mistaken for ciphertext.
-     */
     static String sealedValue(Object stored) {
-        if (stored instanceof Map<?, ?> m && m.size() == 1 && m.get(SEALED) instanceof String s
-                && SecretBox.isSealed(s)) {
-            return s;
-        }
-        return null;
+        return SealedValues.sealedValue(stored);
     }
-
-    private static final String SEALED = "sealed";
 
     public SettingsSchema schemaOf(String pluginId) {
         return platform.connector(pluginId).map(c -> c.descriptor().settingsSchema())
@@ -259,8 +248,8 @@ public class ChannelInstanceService {
                 out.put(d.name(), keep.get(d.name()));
             } else if (values.containsKey(d.name())) {
                 Object v = values.get(d.name());
-                out.put(d.name(), d.secret() ? Map.of(SEALED, secrets.seal(SettingsValidator.asText(v),
-                        secretContext(tenantId, instanceId, d.name()))) : v);
+                out.put(d.name(), d.secret() ? SealedValues.seal(secrets, SettingsValidator.asText(v),
+                        secretContext(tenantId, instanceId, d.name())) : v);
             }
         }
         return out;

@@ -4,6 +4,8 @@ import io.channelhub.plugin.billing.BillingGateway;
 import io.channelhub.plugin.billing.GatewayDescriptor;
 import io.channelhub.plugin.channel.ChannelConnector;
 import io.channelhub.plugin.channel.ChannelDescriptor;
+import io.channelhub.plugin.model.ModelProvider;
+import io.channelhub.plugin.model.ToolHandler;
 import io.channelhub.plugin.privacy.PrivacyPolicy;
 import io.dropwizard.lifecycle.Managed;
 import java.nio.file.Files;
@@ -35,6 +37,8 @@ public class PluginPlatform implements Managed {
     private final Map<String, LoadedConnector> connectors = new ConcurrentHashMap<>();
     private final Map<String, LoadedGateway> gateways = new ConcurrentHashMap<>();
     private final Map<String, PrivacyPolicy> policies = new ConcurrentHashMap<>();
+    private final Map<String, ModelProvider> models = new ConcurrentHashMap<>();
+    private final Map<String, ToolHandler> tools = new ConcurrentHashMap<>();
     private HubPluginManager manager;
 
     /** A started channel connector and the descriptor it gave at start. */
@@ -109,6 +113,8 @@ public class PluginPlatform implements Managed {
         Map<String, LoadedConnector> myConnectors = new HashMap<>();
         Map<String, LoadedGateway> myGateways = new HashMap<>();
         Map<String, PrivacyPolicy> myPolicies = new HashMap<>();
+        Map<String, ModelProvider> myModels = new HashMap<>();
+        Map<String, ToolHandler> myTools = new HashMap<>();
         try {
             for (ChannelConnector c : manager.getExtensions(ChannelConnector.class, id)) {
                 ChannelDescriptor cd = c.descriptor();
@@ -130,6 +136,24 @@ public class PluginPlatform implements Managed {
                 myPolicies.put(p.jurisdiction(), p);
                 extensions.add(new PluginStatus.ExtensionInfo("privacy_policy", p.jurisdiction()));
             }
+            for (ModelProvider m : manager.getExtensions(ModelProvider.class, id)) {
+                String mid = m.id();
+                if (mid == null || mid.isBlank() || models.containsKey(mid) || "openai".equals(mid)
+                        || "demo".equals(mid)) {
+                    throw new IllegalStateException("model provider id '" + mid + "' is missing or taken");
+                }
+                m.settingsSchema();
+                myModels.put(mid, m);
+                extensions.add(new PluginStatus.ExtensionInfo("model_provider", mid));
+            }
+            for (ToolHandler t : manager.getExtensions(ToolHandler.class, id)) {
+                String name = t.toolName();
+                if (name == null || name.isBlank() || tools.containsKey(name)) {
+                    throw new IllegalStateException("tool handler name '" + name + "' is missing or taken");
+                }
+                myTools.put(name, t);
+                extensions.add(new PluginStatus.ExtensionInfo("tool_handler", name));
+            }
             long channels = extensions.stream().filter(e -> e.kind().equals("channel")).count();
             long gatewayCount = extensions.stream().filter(e -> e.kind().equals("billing_gateway")).count();
             if (channels > 1 || gatewayCount > 1) {
@@ -143,6 +167,8 @@ public class PluginPlatform implements Managed {
         connectors.putAll(myConnectors);
         gateways.putAll(myGateways);
         policies.putAll(myPolicies);
+        models.putAll(myModels);
+        tools.putAll(myTools);
         return base.with(PluginState.STARTED, null, List.copyOf(extensions));
     }
 
@@ -169,6 +195,8 @@ public class PluginPlatform implements Managed {
             connectors.clear();
             gateways.clear();
             policies.clear();
+            models.clear();
+            tools.clear();
             manager = null;
         }
     }
@@ -187,6 +215,22 @@ public class PluginPlatform implements Managed {
 
     public Optional<LoadedGateway> gateway(String pluginId) {
         return Optional.ofNullable(gateways.get(pluginId));
+    }
+
+    /** Model providers contributed by plugins, by provider id. */
+    public Map<String, ModelProvider> modelProviders() {
+        return Map.copyOf(models);
+    }
+
+    /** Tool handlers contributed by plugins, by tool name. */
+    public Map<String, ToolHandler> toolHandlers() {
+        return Map.copyOf(tools);
+    }
+
+    /** The plugin that contributed a tool handler or model provider. */
+    public String pluginOf(Object extension) {
+        return manager == null ? "unknown" : String.valueOf(manager.whichPlugin(extension.getClass()) == null
+                ? "unknown" : manager.whichPlugin(extension.getClass()).getPluginId());
     }
 
     public Map<String, PrivacyPolicy> privacyPolicies() {

@@ -1,0 +1,145 @@
+package io.channelhub.hub.conversations;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.channelhub.plugin.model.ModelMessage;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+/** Persistence of conversations and messages; every query is bound to a tenant. */
+public class ConversationRepository {
+
+    private final Jdbi jdbi;
+    private final ObjectMapper json;
+    private final RowMapper<Conversation> conversations;
+    private final RowMapper<Message> messages;
+
+    public ConversationRepository(Jdbi jdbi, ObjectMapper json) {
+        this.jdbi = jdbi;
+        this.json = json;
+        this.conversations = (rs, ctx) -> {
+            var instants = ctx.findColumnMapperFor(Instant.class).orElseThrow();
+            return new Conversation(rs.getString("id"), rs.getString("tenant_id"), rs.getString("agent_id"),
+                    rs.getString("channel_instance_id"), rs.getString("end_user_id"), rs.getString("title"),
+                    readMap(rs.getString("metadata")), rs.getString("status"), rs.getString("owner_principal_id"),
+                    instants.map(rs, "created_at", ctx), instants.map(rs, "updated_at", ctx),
+                    instants.map(rs, "last_message_at", ctx));
+        };
+        this.messages = (rs, ctx) -> {
+            var instants = ctx.findColumnMapperFor(Instant.class).orElseThrow();
+            long pt = rs.getLong("prompt_tokens");
+            Long promptTokens = rs.wasNull() ? null : pt;
+            long ct = rs.getLong("completion_tokens");
+            Long completionTokens = rs.wasNull() ? null : ct;
+            return new Message(rs.getLong("seq"), rs.getString("id"), rs.getString("tenant_id"),
+                    rs.getString("conversation_id"), rs.getString("role"), rs.getString("content"),
+                    readCalls(rs.getString("tool_calls")), rs.getString("tool_call_id"), rs.getString("status"),
+                    rs.getString("external_id"), rs.getString("model"), promptTokens, completionTokens,
+                    rs.getString("error_code"), instants.map(rs, "created_at", ctx),
+                    instants.map(rs, "completed_at", ctx));
+        };
+    }
+
+    private Map<String, Object> readMap(String s) {
+        try {
+            return s == null ? Map.of() : json.readValue(s, new TypeReference<Map<String, Object>>() { });
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private List<ModelMessage.ToolCall> readCalls(String s) {
+        try {
+            return s == null ? List.of() : json.readValue(s, new TypeReference<List<ModelMessage.ToolCall>>() { });
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String write(Object o) {
+        try {
+            return o == null ? null : json.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public void insert(Conversation c) {
+        jdbi.useHandle(h -> h.createUpdate("INSERT INTO conversations (id, tenant_id, agent_id, channel_instance_id, "
+                        + "end_user_id, title, metadata, status, owner_principal_id, created_at, updated_at, "
+                        + "last_message_at) VALUES (:id, :t, :a, :ci, :u, :title, :meta, :status, :o, :c, :up, :last)")
+                .bind("id", c.id()).bind("t", c.tenantId()).bind("a", c.agentId()).bind("ci", c.channelInstanceId())
+                .bind("u", c.endUserId()).bind("title", c.title()).bind("meta", write(c.metadata()))
+                .bind("status", c.status()).bind("o", c.ownerPrincipalId()).bind("c", c.createdAt())
+                .bind("up", c.updatedAt()).bind("last", c.lastMessageAt()).execute());
+    }
+
+    public Optional<Conversation> find(String tenantId, String id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM conversations WHERE tenant_id = :t AND id = :id")
+                .bind("t", tenantId).bind("id", id).map(conversations).findOne());
+    }
+
+    /** Newest first by id cursor (ids are random, so the cursor is the creation order via created_at, id). */
+    public List<Conversation> list(String tenantId, String endUserId, String afterId, int limit) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM conversations WHERE tenant_id = :t AND "
+                        + "(:u IS NULL OR end_user_id = :u) AND (:after IS NULL OR id > :after) ORDER BY id LIMIT :n")
+                .bind("t", tenantId).bind("u", endUserId).bind("after", afterId).bind("n", limit)
+                .map(conversations).list());
+    }
+
+    public void touch(String tenantId, String id, Instant at) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE conversations SET last_message_at = :at, updated_at = :at WHERE "
+                + "tenant_id = :t AND id = :id").bind("at", at).bind("t", tenantId).bind("id", id).execute());
+    }
+
+    public Message insertMessage(Message m) {
+        long seq = jdbi.withHandle(h -> h.createUpdate("INSERT INTO messages (id, tenant_id, conversation_id, role, "
+                        + "content, tool_calls, tool_call_id, status, external_id, model, prompt_tokens, "
+                        + "completion_tokens, error_code, created_at, completed_at) VALUES (:id, :t, :c, :role, "
+                        + ":content, :calls, :callId, :status, :ext, :model, :pt, :ct, :err, :at, :done)")
+                .bind("id", m.id()).bind("t", m.tenantId()).bind("c", m.conversationId()).bind("role", m.role())
+                .bind("content", m.content()).bind("calls", m.toolCalls().isEmpty() ? null : write(m.toolCalls()))
+                .bind("callId", m.toolCallId()).bind("status", m.status()).bind("ext", m.externalId())
+                .bind("model", m.model()).bind("pt", m.promptTokens()).bind("ct", m.completionTokens())
+                .bind("err", m.errorCode()).bind("at", m.createdAt()).bind("done", m.completedAt())
+                .executeAndReturnGeneratedKeys("seq").mapTo(Long.class).one());
+        return new Message(seq, m.id(), m.tenantId(), m.conversationId(), m.role(), m.content(), m.toolCalls(),
+                m.toolCallId(), m.status(), m.externalId(), m.model(), m.promptTokens(), m.completionTokens(),
+                m.errorCode(), m.createdAt(), m.completedAt());
+    }
+
+    public void setStatus(String tenantId, String messageId, String status, String errorCode) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE messages SET status = :s, error_code = :e WHERE tenant_id = :t "
+                + "AND id = :id").bind("s", status).bind("e", errorCode).bind("t", tenantId).bind("id", messageId)
+                .execute());
+    }
+
+    /** The last {@code limit} messages, oldest first. */
+    public List<Message> recent(String tenantId, String conversationId, int limit) {
+        List<Message> rows = new ArrayList<>(jdbi.withHandle(h -> h.createQuery("SELECT * FROM messages WHERE "
+                        + "tenant_id = :t AND conversation_id = :c ORDER BY seq DESC LIMIT :n")
+                .bind("t", tenantId).bind("c", conversationId).bind("n", limit).map(messages).list()));
+        Collections.reverse(rows);
+        return rows;
+    }
+
+    /** History page, oldest first, after a message's seq. */
+    public List<Message> page(String tenantId, String conversationId, Long afterSeq, int limit) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM messages WHERE tenant_id = :t AND "
+                        + "conversation_id = :c AND (:after IS NULL OR seq > :after) ORDER BY seq LIMIT :n")
+                .bind("t", tenantId).bind("c", conversationId).bind("after", afterSeq).bind("n", limit)
+                .map(messages).list());
+    }
+
+    public Optional<Message> message(String tenantId, String id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM messages WHERE tenant_id = :t AND id = :id")
+                .bind("t", tenantId).bind("id", id).map(messages).findOne());
+    }
+}

@@ -1,0 +1,73 @@
+package io.channelhub.hub.conversations;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.channelhub.plugin.model.ModelMessage;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** Wire shapes of the conversation API. */
+public final class ConversationViews {
+
+    private ConversationViews() {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record ConversationView(String id, String agentId, String channelInstanceId, String endUserId,
+                                   String title, Map<String, Object> metadata, String status, Instant createdAt,
+                                   Instant updatedAt, Instant lastMessageAt) {
+        public static ConversationView of(Conversation c) {
+            return new ConversationView(c.id(), c.agentId(), c.channelInstanceId(), c.endUserId(), c.title(),
+                    c.metadata(), c.status(), c.createdAt(), c.updatedAt(), c.lastMessageAt());
+        }
+    }
+
+    /** A tool call in OpenAI's shape. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record ToolCallView(String id, String type, Function function) {
+        public record Function(String name, String arguments) {
+        }
+
+        static ToolCallView of(ModelMessage.ToolCall c) {
+            return new ToolCallView(c.id(), "function", new Function(c.name(), c.arguments()));
+        }
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Usage(long promptTokens, long completionTokens) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public record MessageView(String id, String conversationId, String role, String content,
+                              List<ToolCallView> toolCalls, String toolCallId, String status, String model,
+                              Usage usage, String errorCode, Instant createdAt) {
+        public static MessageView of(Message m) {
+            Usage u = m.promptTokens() == null ? null : new Usage(m.promptTokens(),
+                    m.completionTokens() == null ? 0 : m.completionTokens());
+            return new MessageView(m.id(), m.conversationId(), m.role(), m.content(),
+                    m.toolCalls().stream().map(ToolCallView::of).toList(), m.toolCallId(), m.status(), m.model(), u,
+                    m.errorCode(), m.createdAt());
+        }
+    }
+
+    /** The answer to a posted message. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record TurnView(MessageView message, MessageView reply, Usage usage) {
+        public static TurnView of(TurnService.Result r) {
+            return new TurnView(MessageView.of(r.user()), MessageView.of(r.reply()),
+                    new Usage(r.promptTokens(), r.completionTokens()));
+        }
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record CreateConversation(String agentId, String agent, String endUserId, String title,
+                                     Map<String, Object> metadata) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record PostMessage(String content, String role, String toolCallId, Boolean stream, String externalId) {
+    }
+}

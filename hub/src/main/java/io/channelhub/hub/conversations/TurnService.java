@@ -1,0 +1,254 @@
+package io.channelhub.hub.conversations;
+
+import io.channelhub.hub.agents.Agent;
+import io.channelhub.hub.agents.AgentService;
+import io.channelhub.hub.agents.AgentSpec;
+import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.llm.ModelGateway;
+import io.channelhub.hub.metering.UsageLedger;
+import io.channelhub.hub.persistence.Ids;
+import io.channelhub.hub.plugins.CorePluginContext;
+import io.channelhub.hub.plugins.PluginPlatform;
+import io.channelhub.plugin.Conversations;
+import io.channelhub.plugin.model.ModelMessage;
+import io.channelhub.plugin.model.ModelReply;
+import io.channelhub.plugin.model.ModelRequest;
+import io.channelhub.plugin.model.ModelStream;
+import io.channelhub.plugin.model.ToolHandler;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One agent turn: store the user's message, build the prompt from the agent and the history window, call the
+ * model (streaming when the caller streams), run tool rounds the hub can answer, store the reply and meter it.
+ * The user's message is stored before anything can fail, so nothing accepted is lost.
+ */
+public class TurnService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TurnService.class);
+
+    private final ConversationRepository repo;
+    private final AgentService agents;
+    private final ModelGateway models;
+    private final PluginPlatform plugins;
+    private final UsageLedger ledger;
+    private final Clock clock;
+
+    /** Receives a streamed turn as it happens. */
+    public interface Sink {
+        void start(Message user, String replyId);
+
+        void delta(String text);
+
+        void toolCall(ModelMessage.ToolCall call);
+
+        /** Called with a way to stop the model call, e.g. when the client disconnects. */
+        void cancellable(Runnable cancel);
+
+        boolean cancelled();
+    }
+
+    /** The stored user message, the stored reply, and the tokens of the whole turn. */
+    public record Result(Message user, Message reply, long promptTokens, long completionTokens) {
+    }
+
+    /** Thrown when the caller went away mid-turn. */
+    public static final class Cancelled extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Cancelled() {
+            super("client disconnected", null, false, false);
+        }
+    }
+
+    public TurnService(ConversationRepository repo, AgentService agents, ModelGateway models, PluginPlatform plugins,
+                       UsageLedger ledger, Clock clock) {
+        this.repo = repo;
+        this.agents = agents;
+        this.models = models;
+        this.plugins = plugins;
+        this.ledger = ledger;
+        this.clock = clock;
+    }
+
+    public Message storeUserMessage(Conversation c, String content, String externalId) {
+        Instant now = clock.instant();
+        Message user = repo.insertMessage(new Message(0, Ids.newId("msg"), c.tenantId(), c.id(), "user", content,
+                List.of(), null, "received", externalId, null, null, null, null, now, now));
+        repo.touch(c.tenantId(), c.id(), now);
+        ledger.record(new UsageLedger.UsageEvent(c.tenantId(), "messages.in", 1, "message", null,
+                c.channelInstanceId(), c.agentId(), null, "in:" + user.id()));
+        return user;
+    }
+
+    /** Runs the turn for an already stored user message. {@code sink} null: not streamed. */
+    public Result run(Conversation c, Message user, Sink sink) {
+        Agent agent = agents.get(c.tenantId(), c.agentId());
+        AgentSpec spec = agent.spec();
+        String replyId = Ids.newId("msg");
+        if (sink != null) {
+            sink.start(user, replyId);
+        }
+        List<ModelMessage> window = window(c, spec);
+        long promptTokens = 0;
+        long completionTokens = 0;
+        int rounds = 0;
+        while (true) {
+            ModelRequest request = request(agent, spec, window);
+            ModelReply reply;
+            try {
+                reply = sink == null ? models.complete(c.tenantId(), spec.provider(), request)
+                        : streamed(c, spec, request, sink);
+            } catch (ApiException e) {
+                repo.insertMessage(new Message(0, replyId, c.tenantId(), c.id(), "assistant", null, List.of(), null,
+                        "failed", null, spec.model(), null, null, e.code(), clock.instant(), clock.instant()));
+                throw e;
+            }
+            promptTokens += reply.usage() == null ? 0 : reply.usage().promptTokens();
+            completionTokens += reply.usage() == null ? 0 : reply.usage().completionTokens();
+            meter(c, spec, reply, replyId + ":" + rounds);
+            Map<String, ToolHandler> handlers = plugins.toolHandlers();
+            boolean canRunTools = !reply.toolCalls().isEmpty() && rounds < spec.maxToolRounds()
+                    && reply.toolCalls().stream().allMatch(tc -> handlers.containsKey(tc.name()));
+            if (!canRunTools) {
+                String status = reply.toolCalls().isEmpty() ? "completed" : "requires_action";
+                Message stored = repo.insertMessage(new Message(0, replyId, c.tenantId(), c.id(), "assistant",
+                        reply.content(), reply.toolCalls(), null, status, null, reply.model(), promptTokens,
+                        completionTokens, null, clock.instant(), clock.instant()));
+                repo.touch(c.tenantId(), c.id(), clock.instant());
+                ledger.record(new UsageLedger.UsageEvent(c.tenantId(), "messages.out", 1, "message", null,
+                        c.channelInstanceId(), c.agentId(), reply.model(), "out:" + replyId));
+                return new Result(user, stored, promptTokens, completionTokens);
+            }
+            // The hub answers these tools itself: store the call and the results, then ask the model again.
+            repo.insertMessage(new Message(0, Ids.newId("msg"), c.tenantId(), c.id(), "assistant", reply.content(),
+                    reply.toolCalls(), null, "completed", null, reply.model(), null, null, null, clock.instant(),
+                    clock.instant()));
+            window.add(ModelMessage.assistant(reply.content(), reply.toolCalls()));
+            for (ModelMessage.ToolCall call : reply.toolCalls()) {
+                if (sink != null) {
+                    sink.toolCall(call);
+                }
+                String result = invoke(c, handlers.get(call.name()), call);
+                repo.insertMessage(new Message(0, Ids.newId("msg"), c.tenantId(), c.id(), "tool", result, List.of(),
+                        call.id(), "completed", null, null, null, null, null, clock.instant(), clock.instant()));
+                window.add(ModelMessage.tool(call.id(), result));
+            }
+            rounds++;
+        }
+    }
+
+    private ModelReply streamed(Conversation c, AgentSpec spec, ModelRequest request, Sink sink) {
+        try (ModelStream stream = models.stream(c.tenantId(), spec.provider(), request)) {
+            sink.cancellable(stream::close);
+            for (String d = stream.nextDelta(); d != null; d = stream.nextDelta()) {
+                if (sink.cancelled()) {
+                    throw new Cancelled();
+                }
+                if (!d.isEmpty()) {
+                    sink.delta(d);
+                }
+            }
+            if (sink.cancelled()) {
+                throw new Cancelled();
+            }
+            return stream.reply();
+        } catch (io.channelhub.plugin.model.ModelException e) {
+            if (sink.cancelled()) {
+                throw new Cancelled();
+            }
+            throw ModelGatewayErrors.translate(e);
+        }
+    }
+
+    private String invoke(Conversation c, ToolHandler handler, ModelMessage.ToolCall call) {
+        String pluginId = plugins.pluginOf(handler);
+        CorePluginContext ctx = new CorePluginContext(c.tenantId(), pluginId, null, conversationsView(c), ledger,
+                clock);
+        try {
+            String out = handler.invoke(call.arguments(), ctx);
+            return out == null ? "" : out;
+        } catch (Exception | LinkageError e) {
+            // The model sees that the tool failed and can tell the user; the turn goes on.
+            LOG.warn("Tool {} of plugin {} failed", call.name(), pluginId, e);
+            return "{\"error\":\"tool failed\"}";
+        }
+    }
+
+    private Conversations conversationsView(Conversation c) {
+        return new Conversations() {
+            @Override
+            public List<MessageView> recentMessages(String conversationId, int limit) {
+                return repo.recent(c.tenantId(), conversationId, Math.min(limit, 200)).stream()
+                        .map(m -> new MessageView(m.id(), m.conversationId(), m.role(), m.content(), m.externalId(),
+                                m.createdAt())).toList();
+            }
+
+            @Override
+            public Optional<MessageView> findByExternalMessageId(String externalMessageId) {
+                return Optional.empty();
+            }
+        };
+    }
+
+    private void meter(Conversation c, AgentSpec spec, ModelReply reply, String key) {
+        if (reply.usage() == null) {
+            return;
+        }
+        ledger.record(new UsageLedger.UsageEvent(c.tenantId(), "model.prompt_tokens", reply.usage().promptTokens(),
+                "token", null, c.channelInstanceId(), c.agentId(), reply.model(), "pt:" + key));
+        ledger.record(new UsageLedger.UsageEvent(c.tenantId(), "model.completion_tokens",
+                reply.usage().completionTokens(), "token", null, c.channelInstanceId(), c.agentId(), reply.model(),
+                "ct:" + key));
+    }
+
+    /** The history window: the last N messages, cut further to about max_tokens (4 characters a token). */
+    private List<ModelMessage> window(Conversation c, AgentSpec spec) {
+        List<Message> recent = repo.recent(c.tenantId(), c.id(), spec.history().maxMessages());
+        List<ModelMessage> out = new ArrayList<>();
+        for (Message m : recent) {
+            if ("failed".equals(m.status())) {
+                continue;
+            }
+            out.add(new ModelMessage(m.role(), m.content(), m.toolCalls(), m.toolCallId()));
+        }
+        Integer maxTokens = spec.history().maxTokens();
+        if (maxTokens != null) {
+            long total = out.stream().mapToLong(m -> m.content() == null ? 0 : m.content().length() / 4 + 1).sum();
+            while (out.size() > 1 && total > maxTokens) {
+                ModelMessage dropped = out.remove(0);
+                total -= dropped.content() == null ? 0 : dropped.content().length() / 4 + 1;
+            }
+        }
+        // A window must not start with tool results whose call was cut off.
+        while (out.size() > 1 && "tool".equals(out.get(0).role())) {
+            out.remove(0);
+        }
+        return out;
+    }
+
+    private ModelRequest request(Agent agent, AgentSpec spec, List<ModelMessage> window) {
+        List<ModelRequest.Tool> tools = spec.tools().stream().map(t -> new ModelRequest.Tool(
+                t.path("function").path("name").asText(), t.path("function").path("description").asText(null),
+                t.path("function").has("parameters") ? t.path("function").get("parameters").toString() : null))
+                .toList();
+        ModelRequest.ResponseFormat format = null;
+        if (spec.responseFormat() != null) {
+            var rf = spec.responseFormat();
+            var js = rf.path("json_schema");
+            format = new ModelRequest.ResponseFormat(rf.path("type").asText(), js.path("name").asText(null),
+                    js.has("schema") ? js.get("schema").toString() : null, js.path("strict").asBoolean(false));
+        }
+        return new ModelRequest(spec.model(), AgentSpec.RESPONSES.equals(spec.api()) ? ModelRequest.Api.RESPONSES
+                : ModelRequest.Api.CHAT_COMPLETIONS, agents.instructions(agent), List.copyOf(window),
+                spec.temperature() == null ? null : spec.temperature().doubleValue(),
+                spec.topP() == null ? null : spec.topP().doubleValue(), spec.maxOutputTokens(), tools, format,
+                spec.knowledge().vectorStoreIds());
+    }
+}

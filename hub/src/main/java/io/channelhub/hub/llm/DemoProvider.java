@@ -1,0 +1,88 @@
+package io.channelhub.hub.llm;
+
+import io.channelhub.plugin.Settings;
+import io.channelhub.plugin.SettingsSchema;
+import io.channelhub.plugin.model.ModelMessage;
+import io.channelhub.plugin.model.ModelProvider;
+import io.channelhub.plugin.model.ModelReply;
+import io.channelhub.plugin.model.ModelRequest;
+import io.channelhub.plugin.model.ModelStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Answers while no model key is configured, so the embedded default works end to end. Deterministic, and every
+ * reply says it is a demo: nobody should mistake it for an agent.
+ */
+public class DemoProvider implements ModelProvider {
+
+    public static final String ID = "demo";
+    static final String PREFIX = "[demo] ";
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public SettingsSchema settingsSchema() {
+        return SettingsSchema.empty();
+    }
+
+    static String answer(ModelRequest request) {
+        String last = "";
+        for (int i = request.messages().size() - 1; i >= 0; i--) {
+            ModelMessage m = request.messages().get(i);
+            if ("user".equals(m.role()) && m.content() != null) {
+                last = m.content().strip();
+                break;
+            }
+        }
+        if (last.length() > 200) {
+            last = last.substring(0, 200) + "...";
+        }
+        return PREFIX + "This is a demo reply from ChannelHub: no model API key is configured, so no AI model "
+                + "was called. You said: \"" + last + "\". Configure a model provider to get real answers.";
+    }
+
+    static long tokens(String s) {
+        return s == null ? 0 : Math.max(1, (s.length() + 3) / 4);
+    }
+
+    @Override
+    public ModelReply complete(ModelRequest request, Settings settings) {
+        String text = answer(request);
+        long prompt = tokens(request.instructions());
+        for (ModelMessage m : request.messages()) {
+            prompt += tokens(m.content());
+        }
+        return new ModelReply(text, List.of(), "stop", new ModelReply.Usage(prompt, tokens(text)), "demo");
+    }
+
+    @Override
+    public ModelStream stream(ModelRequest request, Settings settings) {
+        ModelReply whole = complete(request, settings);
+        List<String> pieces = new ArrayList<>();
+        for (String word : whole.content().split("(?<= )")) {
+            pieces.add(word);
+        }
+        return new ModelStream() {
+            private int next;
+
+            @Override
+            public String nextDelta() {
+                return next < pieces.size() ? pieces.get(next++) : null;
+            }
+
+            @Override
+            public ModelReply reply() {
+                return whole;
+            }
+
+            @Override
+            public void close() {
+                next = pieces.size();
+            }
+        };
+    }
+}

@@ -1,0 +1,189 @@
+package io.channelhub.hub.llm;
+
+import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.plugins.PluginPlatform;
+import io.channelhub.plugin.Settings;
+import io.channelhub.plugin.model.ModelException;
+import io.channelhub.plugin.model.ModelProvider;
+import io.channelhub.plugin.model.ModelReply;
+import io.channelhub.plugin.model.ModelRequest;
+import io.channelhub.plugin.model.ModelStream;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.core.functions.Either;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Every model call of the hub goes through here: the agent's provider is resolved with the tenant's (or the
+ * global) credentials, and the call gets retries with backoff on 429, 5xx and timeouts (honouring Retry-After),
+ * and a circuit breaker per provider endpoint, so one broken endpoint fails fast instead of holding threads.
+ * Provider failures become stable error codes for the caller.
+ */
+public class ModelGateway {
+
+    public static final String OPENAI = "openai";
+
+    private final Map<String, ModelProvider> builtins;
+    private final PluginPlatform plugins;
+    private final ProviderConfigs configs;
+    private final ModelsFactory config;
+    private final CircuitBreakerRegistry breakers;
+    private final RetryConfig retryConfig;
+
+    /** A provider with the settings of one call. */
+    public record Resolved(ModelProvider provider, Settings settings, String endpoint) {
+    }
+
+    public ModelGateway(Map<String, ModelProvider> builtins, PluginPlatform plugins, ProviderConfigs configs,
+                        ModelsFactory config) {
+        this.builtins = Map.copyOf(builtins);
+        this.plugins = plugins;
+        this.configs = configs;
+        this.config = config;
+        this.breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(config.getBreakerWindow())
+                .minimumNumberOfCalls(config.getBreakerMinimumCalls())
+                .failureRateThreshold(50)
+                .waitDurationInOpenState(Duration.ofMillis(config.getBreakerOpenFor().toMilliseconds()))
+                .permittedNumberOfCallsInHalfOpenState(1)
+                // A refused request (bad key, unknown model) says nothing about the endpoint's health.
+                .recordException(e -> e instanceof ModelException m && m.kind().retryable())
+                .build());
+        long initial = config.getInitialBackoff().toMilliseconds();
+        long max = config.getMaxBackoff().toMilliseconds();
+        this.retryConfig = RetryConfig.<Object>custom()
+                .maxAttempts(config.getMaxAttempts())
+                .retryOnException(e -> e instanceof ModelException m && m.kind().retryable())
+                .intervalBiFunction((attempt, outcome) -> backoff(attempt, outcome, initial, max))
+                .build();
+    }
+
+    private static long backoff(int attempt, Either<Throwable, Object> outcome, long initial, long max) {
+        if (outcome.isLeft() && outcome.getLeft() instanceof ModelException m && m.retryAfter() != null) {
+            return Math.min(m.retryAfter().toMillis(), max);
+        }
+        long exp = Math.min(max, initial * (1L << Math.min(attempt - 1, 16)));
+        // Full jitter keeps replicas that failed together from retrying together.
+        return exp / 2 + ThreadLocalRandom.current().nextLong(exp / 2 + 1);
+    }
+
+    /** Provider ids an agent may name. */
+    public Set<String> providerIds() {
+        Set<String> ids = new TreeSet<>(builtins.keySet());
+        ids.remove(DemoProvider.ID);
+        ids.addAll(plugins.modelProviders().keySet());
+        return ids;
+    }
+
+    /** The provider's settings schema, for the tenant configuration API. */
+    public ModelProvider provider(String providerId) {
+        ModelProvider p = providerId.equals(DemoProvider.ID) ? null : builtins.get(providerId);
+        if (p == null) {
+            p = plugins.modelProviders().get(providerId);
+        }
+        if (p == null) {
+            throw ApiException.notFound("model provider");
+        }
+        return p;
+    }
+
+    public Resolved resolve(String tenantId, String providerId) {
+        ModelProvider p = provider(providerId);
+        Map<String, String> values = new LinkedHashMap<>();
+        if (OPENAI.equals(providerId)) {
+            if (!config.getOpenaiBaseUrl().isEmpty()) {
+                values.put("base_url", config.getOpenaiBaseUrl());
+            }
+            if (!config.getOpenaiApiKey().isEmpty()) {
+                values.put("api_key", config.getOpenaiApiKey());
+            }
+        }
+        Map<String, String> tenant = configs.open(tenantId, providerId);
+        boolean tenantEndpoint = tenant.containsKey("base_url") || tenant.containsKey("api_key");
+        if (tenantEndpoint) {
+            // A tenant's endpoint replaces the global one as a whole: never send the operator's key elsewhere.
+            values.remove("base_url");
+            values.remove("api_key");
+        }
+        values.putAll(tenant);
+        if (OPENAI.equals(providerId) && !values.containsKey("api_key") && !values.containsKey("base_url")) {
+            return new Resolved(builtins.get(DemoProvider.ID), Settings.empty(), "demo");
+        }
+        values.putIfAbsent("timeout_ms", Long.toString(config.getTimeout().toMilliseconds()));
+        String endpoint = providerId + "|" + values.getOrDefault("base_url", "default");
+        return new Resolved(p, new Settings(values), endpoint);
+    }
+
+    public ModelReply complete(String tenantId, String providerId, ModelRequest request) {
+        Resolved r = resolve(tenantId, providerId);
+        CircuitBreaker breaker = breakers.circuitBreaker(r.endpoint());
+        Retry retry = Retry.of(r.endpoint(), retryConfig);
+        try {
+            return Retry.decorateCheckedSupplier(retry, CircuitBreaker.decorateCheckedSupplier(breaker,
+                    () -> r.provider().complete(request, r.settings()))).get();
+        } catch (Throwable e) {
+            throw translate(e, r);
+        }
+    }
+
+    /** Opens a stream; retries apply to opening it, never once text has been sent on. */
+    public ModelStream stream(String tenantId, String providerId, ModelRequest request) {
+        Resolved r = resolve(tenantId, providerId);
+        CircuitBreaker breaker = breakers.circuitBreaker(r.endpoint());
+        Retry retry = Retry.of(r.endpoint(), retryConfig);
+        try {
+            return Retry.decorateCheckedSupplier(retry, CircuitBreaker.decorateCheckedSupplier(breaker,
+                    () -> r.provider().stream(request, r.settings()))).get();
+        } catch (Throwable e) {
+            throw translate(e, r);
+        }
+    }
+
+    /** Whether this tenant's calls to the provider would reach a real model (not the demo). */
+    public boolean isDemo(String tenantId, String providerId) {
+        return resolve(tenantId, providerId).provider() instanceof DemoProvider;
+    }
+
+    /** For failures while a stream is read, after {@link #stream} returned. */
+    public static ApiException translateForStream(ModelException e) {
+        return translate(e, null);
+    }
+
+    static ApiException translate(Throwable e, Resolved r) {
+        if (e instanceof ApiException a) {
+            return a;
+        }
+        if (e instanceof CallNotPermittedException) {
+            return new ApiException(503, "model_unavailable",
+                    "the model provider is failing; calls are paused for a short while", Map.of());
+        }
+        if (e instanceof ModelException m) {
+            Map<String, Object> details = new HashMap<>();
+            if (m.retryAfter() != null) {
+                details.put("retry_after_seconds", Math.max(1, m.retryAfter().toSeconds()));
+            }
+            return switch (m.kind()) {
+                case RATE_LIMITED -> new ApiException(429, "model_rate_limited",
+                        "the model provider is rate limiting; retry later", details);
+                case TIMEOUT -> new ApiException(504, "model_timeout", "the model did not answer in time", details);
+                case UPSTREAM_ERROR -> new ApiException(502, "model_error", "the model provider failed", details);
+                case AUTHENTICATION -> new ApiException(502, "model_auth_failed",
+                        "the model provider refused the configured credentials", details);
+                case BAD_REQUEST -> new ApiException(422, "model_rejected_request",
+                        "the model provider refused the request: " + m.getMessage(), details);
+            };
+        }
+        return new ApiException(502, "model_error", "the model provider failed", Map.of());
+    }
+}

@@ -1,0 +1,105 @@
+package io.channelhub.hub.plugins;
+
+import io.channelhub.hub.metering.UsageLedger;
+import io.channelhub.plugin.Contacts;
+import io.channelhub.plugin.Conversations;
+import io.channelhub.plugin.DocumentStore;
+import io.channelhub.plugin.Metering;
+import io.channelhub.plugin.OutboundHttp;
+import io.channelhub.plugin.PluginContext;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The context the core passes into plugin code, bound to one tenant. Contacts and the plugin document store arrive
+ * with the channel issues; until then those two services refuse with a clear message rather than pretend.
+ */
+public final class CorePluginContext implements PluginContext {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    private final String tenantId;
+    private final String pluginId;
+    private final InstanceInfo instance;
+    private final Conversations conversations;
+    private final UsageLedger ledger;
+    private final Clock clock;
+
+    public CorePluginContext(String tenantId, String pluginId, InstanceInfo instance, Conversations conversations,
+                             UsageLedger ledger, Clock clock) {
+        this.tenantId = tenantId;
+        this.pluginId = pluginId;
+        this.instance = instance;
+        this.conversations = conversations;
+        this.ledger = ledger;
+        this.clock = clock;
+    }
+
+    @Override
+    public String tenantId() {
+        return tenantId;
+    }
+
+    @Override
+    public Optional<InstanceInfo> instance() {
+        return Optional.ofNullable(instance);
+    }
+
+    @Override
+    public Conversations conversations() {
+        return conversations;
+    }
+
+    @Override
+    public Contacts contacts() {
+        throw new UnsupportedOperationException("contacts and consent are not available to plugins yet");
+    }
+
+    @Override
+    public Metering metering() {
+        return (type, quantity, unit, key) -> ledger.record(new UsageLedger.UsageEvent(tenantId, type, quantity,
+                unit, pluginId, instance == null ? null : instance.id(), null, null, pluginId + ":" + key));
+    }
+
+    @Override
+    public DocumentStore store() {
+        throw new UnsupportedOperationException("the plugin document store is not available yet");
+    }
+
+    @Override
+    public OutboundHttp http() {
+        return request -> {
+            HttpRequest.Builder b = HttpRequest.newBuilder(request, (n, v) -> true);
+            String trace = MDC.get("trace_id");
+            if (trace != null && request.headers().firstValue("traceparent").isEmpty()) {
+                // W3C traceparent with a fresh span id, so the callee joins this request's trace.
+                b.header("traceparent", "00-" + trace + "-" + spanId() + "-01");
+            }
+            if (request.timeout().isEmpty()) {
+                b.timeout(Duration.ofSeconds(30));
+            }
+            return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        };
+    }
+
+    private static String spanId() {
+        return String.format("%016x", java.util.concurrent.ThreadLocalRandom.current().nextLong() | 1L);
+    }
+
+    @Override
+    public Clock clock() {
+        return clock;
+    }
+
+    @Override
+    public Logger logger() {
+        return LoggerFactory.getLogger("plugin." + pluginId);
+    }
+}
