@@ -187,6 +187,9 @@ public class HubApplication extends Application<HubConfiguration> {
         bootstrapKey(keys, config.getApiKeys().getBootstrapKey());
 
         var jersey = env.jersey();
+        // Jersey buffers the first 8 KiB of an entity to set Content-Length; an SSE stream must reach the client at
+        // each flush instead.
+        jersey.property(org.glassfish.jersey.server.ServerProperties.OUTBOUND_CONTENT_LENGTH_BUFFER, 0);
         ErrorMappers.register(jersey.getResourceConfig());
         jersey.register(new TraceIds());
         jersey.register(new ApiKeyAuthFilter(keys, tenantRepo));

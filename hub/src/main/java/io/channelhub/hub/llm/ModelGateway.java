@@ -31,6 +31,8 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public class ModelGateway {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ModelGateway.class);
+
     public static final String OPENAI = "openai";
 
     private final Map<String, ModelProvider> builtins;
@@ -57,9 +59,13 @@ public class ModelGateway {
                 .failureRateThreshold(50)
                 .waitDurationInOpenState(Duration.ofMillis(config.getBreakerOpenFor().toMilliseconds()))
                 .permittedNumberOfCallsInHalfOpenState(1)
-                // A refused request (bad key, unknown model) says nothing about the endpoint's health.
-                .recordException(e -> e instanceof ModelException m && m.kind().retryable())
+                // A refused request (bad key, unknown model) or a rate limit says nothing about the endpoint's health.
+                .recordException(e -> e instanceof ModelException m && m.kind().retryable()
+                        && m.kind() != ModelException.Kind.RATE_LIMITED)
                 .build());
+        breakers.getEventPublisher().onEntryAdded(e -> e.getAddedEntry().getEventPublisher()
+                .onStateTransition(t -> LOG.warn("Model endpoint circuit {}: {}", t.getCircuitBreakerName()
+                        .replaceAll("\\|.*", ""), t.getStateTransition())));
         long initial = config.getInitialBackoff().toMilliseconds();
         long max = config.getMaxBackoff().toMilliseconds();
         this.retryConfig = RetryConfig.<Object>custom()
@@ -169,6 +175,7 @@ public class ModelGateway {
                     "the model provider is failing; calls are paused for a short while", Map.of());
         }
         if (e instanceof ModelException m) {
+            LOG.warn("Model call failed: {} ({})", m.kind(), m.getMessage(), m.getCause());
             Map<String, Object> details = new HashMap<>();
             if (m.retryAfter() != null) {
                 details.put("retry_after_seconds", Math.max(1, m.retryAfter().toSeconds()));

@@ -334,8 +334,11 @@ public class OpenAiProvider implements ModelProvider, Managed {
         }
         ModelReply.Usage usage = r.usage().map(u -> new ModelReply.Usage(u.inputTokens(), u.outputTokens()))
                 .orElse(new ModelReply.Usage(0, 0));
-        return new ModelReply(text.toString(), calls, calls.isEmpty() ? "stop" : "tool_calls", usage,
-                r.model().asString());
+        var m = r.model();
+        // The model is a union of free text and the SDK's known model enums.
+        String model = m.string().orElseGet(() -> m.chat().map(c -> c.asString())
+                .orElseGet(() -> m.only().map(o -> o.asString()).orElse("")));
+        return new ModelReply(text.toString(), calls, calls.isEmpty() ? "stop" : "tool_calls", usage, model);
     }
 
     static ModelException classify(OpenAIException e) {
@@ -364,7 +367,8 @@ public class OpenAiProvider implements ModelProvider, Managed {
                 }
             }
         }
-        return new ModelException(ModelException.Kind.UPSTREAM_ERROR, "model call failed", e);
+        // A malformed answer (e.g. a field the SDK cannot read) is the upstream's fault; the gateway logs it.
+        return new ModelException(ModelException.Kind.UPSTREAM_ERROR, "model call failed: " + e.getMessage(), e);
     }
 
     private static Duration retryAfter(OpenAIServiceException e) {
@@ -409,6 +413,21 @@ public class OpenAiProvider implements ModelProvider, Managed {
             }
         }
 
+        /** The next text piece, or null at the end; SDK failures (also lazy parse errors) are classified. */
+        protected abstract String next() throws ModelException;
+
+        @Override
+        public final String nextDelta() throws ModelException {
+            try {
+                return next();
+            } catch (OpenAIException e) {
+                if (closed) {
+                    return null;
+                }
+                throw classify(e);
+            }
+        }
+
         @Override
         public void close() {
             closed = true;
@@ -433,7 +452,7 @@ public class OpenAiProvider implements ModelProvider, Managed {
         }
 
         @Override
-        public String nextDelta() throws ModelException {
+        protected String next() throws ModelException {
             while (hasNext()) {
                 ChatCompletionChunk chunk = it.next();
                 model = chunk.model();
@@ -476,7 +495,7 @@ public class OpenAiProvider implements ModelProvider, Managed {
         }
 
         @Override
-        public String nextDelta() throws ModelException {
+        protected String next() throws ModelException {
             while (hasNext()) {
                 ResponseStreamEvent e = it.next();
                 if (e.isOutputTextDelta()) {

@@ -1,0 +1,236 @@
+package io.channelhub.hub.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A local stand-in for an OpenAI-compatible server. It checks each request against the documented shape of
+ * {@code POST /v1/chat/completions} and {@code POST /v1/responses} (model, messages or input, auth header) and
+ * answers with scripted replies in OpenAI's documented JSON and SSE chunk shapes.
+ */
+public final class FakeOpenAi implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpServer server;
+    private final ConcurrentLinkedQueue<Reply> script = new ConcurrentLinkedQueue<>();
+    private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
+    private final List<String> problems = new CopyOnWriteArrayList<>();
+    /** Set when a client went away while a stream was being written. */
+    public final AtomicBoolean streamAborted = new AtomicBoolean();
+
+    /** One scripted answer. */
+    public sealed interface Reply {
+    }
+
+    /** A plain JSON answer. */
+    public record Json(int status, String body, Map<String, String> headers) implements Reply {
+    }
+
+    /** An SSE answer: each event written and flushed, then a pause. */
+    public record Sse(List<String> events, long pauseMillis) implements Reply {
+    }
+
+    /** No answer for this long. */
+    public record Hang(long millis) implements Reply {
+    }
+
+    public FakeOpenAi() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "fake-openai");
+            t.setDaemon(true);
+            return t;
+        }));
+        server.createContext("/v1/chat/completions", ex -> handle(ex, "chat"));
+        server.createContext("/v1/responses", ex -> handle(ex, "responses"));
+        server.start();
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
+    }
+
+    public FakeOpenAi then(Reply r) {
+        script.add(r);
+        return this;
+    }
+
+    public List<JsonNode> requests() {
+        return requests;
+    }
+
+    /** Requests that did not follow the documented shape. */
+    public List<String> problems() {
+        return problems;
+    }
+
+    public void reset() {
+        script.clear();
+        requests.clear();
+        problems.clear();
+        streamAborted.set(false);
+    }
+
+    private void handle(HttpExchange ex, String api) throws IOException {
+        try {
+            JsonNode body = JSON.readTree(ex.getRequestBody());
+            requests.add(body);
+            check(ex, api, body);
+            Reply r = script.poll();
+            if (r == null) {
+                r = new Json(500, "{\"error\":{\"message\":\"no scripted reply\",\"type\":\"server_error\"}}", Map.of());
+            }
+            if (r instanceof Hang h) {
+                Thread.sleep(h.millis());
+                ex.sendResponseHeaders(504, -1);
+                return;
+            }
+            if (r instanceof Json j) {
+                j.headers().forEach((k, v) -> ex.getResponseHeaders().add(k, v));
+                ex.getResponseHeaders().add("Content-Type", "application/json");
+                byte[] b = j.body().getBytes(StandardCharsets.UTF_8);
+                ex.sendResponseHeaders(j.status(), b.length);
+                ex.getResponseBody().write(b);
+                return;
+            }
+            Sse s = (Sse) r;
+            ex.getResponseHeaders().add("Content-Type", "text/event-stream");
+            ex.sendResponseHeaders(200, 0);
+            OutputStream out = ex.getResponseBody();
+            try {
+                for (String e : s.events()) {
+                    out.write(e.getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                    if (s.pauseMillis() > 0) {
+                        Thread.sleep(s.pauseMillis());
+                    }
+                }
+            } catch (IOException gone) {
+                streamAborted.set(true);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            ex.close();
+        }
+    }
+
+    private void check(HttpExchange ex, String api, JsonNode body) {
+        String auth = ex.getRequestHeaders().getFirst("Authorization");
+        if (auth == null || !auth.startsWith("Bearer ")) {
+            problems.add("no bearer token");
+        }
+        if (!body.path("model").isTextual()) {
+            problems.add("model missing");
+        }
+        if ("chat".equals(api)) {
+            if (!body.path("messages").isArray() || body.path("messages").isEmpty()) {
+                problems.add("messages missing");
+            }
+            for (JsonNode m : body.path("messages")) {
+                String role = m.path("role").asText();
+                if (!List.of("system", "developer", "user", "assistant", "tool").contains(role)) {
+                    problems.add("bad role " + role);
+                }
+                if ("tool".equals(role) && !m.path("tool_call_id").isTextual()) {
+                    problems.add("tool message without tool_call_id");
+                }
+            }
+        } else if (!body.has("input")) {
+            problems.add("input missing");
+        }
+    }
+
+    // Documented shapes ----------------------------------------------------------------------------------------
+
+    public static Json chatReply(String content, int promptTokens, int completionTokens) {
+        return new Json(200, "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1700000000,"
+                + "\"model\":\"gpt-4o-mini-2024-07-18\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+                + "\"content\":" + quote(content) + ",\"refusal\":null},\"logprobs\":null,\"finish_reason\":\"stop\"}],"
+                + "\"usage\":{\"prompt_tokens\":" + promptTokens + ",\"completion_tokens\":" + completionTokens
+                + ",\"total_tokens\":" + (promptTokens + completionTokens) + "}}", Map.of());
+    }
+
+    public static Json chatToolCall(String callId, String name, String arguments) {
+        return new Json(200, "{\"id\":\"chatcmpl-2\",\"object\":\"chat.completion\",\"created\":1700000000,"
+                + "\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+                + "\"content\":null,\"refusal\":null,\"tool_calls\":[{\"id\":" + quote(callId) + ",\"type\":\"function\","
+                + "\"function\":{\"name\":" + quote(name) + ",\"arguments\":" + quote(arguments) + "}}]},"
+                + "\"logprobs\":null,\"finish_reason\":\"tool_calls\"}],\"usage\":{\"prompt_tokens\":20,"
+                + "\"completion_tokens\":10,\"total_tokens\":30}}", Map.of());
+    }
+
+    public static Sse chatStream(long pauseMillis, String... pieces) {
+        List<String> events = new java.util.ArrayList<>();
+        String head = "{\"id\":\"chatcmpl-3\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,"
+                + "\"model\":\"gpt-4o-mini\",";
+        events.add("data: " + head + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},"
+                + "\"logprobs\":null,\"finish_reason\":null}]}\n\n");
+        for (String p : pieces) {
+            events.add("data: " + head + "\"choices\":[{\"index\":0,\"delta\":{\"content\":" + quote(p) + "},"
+                    + "\"logprobs\":null,\"finish_reason\":null}]}\n\n");
+        }
+        events.add("data: " + head + "\"choices\":[{\"index\":0,\"delta\":{},\"logprobs\":null,"
+                + "\"finish_reason\":\"stop\"}]}\n\n");
+        events.add("data: " + head + "\"choices\":[],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":"
+                + pieces.length + ",\"total_tokens\":" + (9 + pieces.length) + "}}\n\n");
+        events.add("data: [DONE]\n\n");
+        return new Sse(events, pauseMillis);
+    }
+
+    public static Json responsesReply(String text) {
+        return new Json(200, "{\"id\":\"resp_1\",\"object\":\"response\",\"created_at\":1700000000,"
+                + "\"status\":\"completed\",\"model\":\"gpt-4.1-mini\",\"output\":[{\"type\":\"message\","
+                + "\"id\":\"msg_1\",\"status\":\"completed\",\"role\":\"assistant\",\"content\":[{\"type\":"
+                + "\"output_text\",\"text\":" + quote(text) + ",\"annotations\":[]}]}],\"parallel_tool_calls\":true,"
+                + "\"tool_choice\":\"auto\",\"tools\":[],\"usage\":{\"input_tokens\":11,\"input_tokens_details\":"
+                + "{\"cached_tokens\":0},\"output_tokens\":4,\"output_tokens_details\":{\"reasoning_tokens\":0},"
+                + "\"total_tokens\":15}}", Map.of());
+    }
+
+    public static Sse responsesStream(String... pieces) {
+        List<String> events = new java.util.ArrayList<>();
+        StringBuilder all = new StringBuilder();
+        int seq = 0;
+        for (String p : pieces) {
+            all.append(p);
+            events.add("event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\","
+                    + "\"item_id\":\"msg_1\",\"output_index\":0,\"content_index\":0,\"delta\":" + quote(p)
+                    + ",\"sequence_number\":" + (seq++) + "}\n\n");
+        }
+        events.add("event: response.completed\ndata: {\"type\":\"response.completed\",\"sequence_number\":" + seq
+                + ",\"response\":" + responsesReply(all.toString()).body() + "}\n\n");
+        return new Sse(events, 0);
+    }
+
+    public static Json error(int status, String type, Map<String, String> headers) {
+        return new Json(status, "{\"error\":{\"message\":\"" + type + "\",\"type\":\"" + type + "\",\"param\":null,"
+                + "\"code\":null}}", headers);
+    }
+
+    static String quote(String s) {
+        try {
+            return JSON.writeValueAsString(s);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
