@@ -111,6 +111,14 @@ public class HubApplication extends Application<HubConfiguration> {
         ObjectMapper json = env.getObjectMapper();
         json.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         json.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        // A number where text belongs (or the reverse) is the caller's mistake, not something to guess at.
+        json.coercionConfigFor(com.fasterxml.jackson.databind.type.LogicalType.Textual)
+                .setCoercion(com.fasterxml.jackson.databind.cfg.CoercionInputShape.Integer,
+                        com.fasterxml.jackson.databind.cfg.CoercionAction.Fail)
+                .setCoercion(com.fasterxml.jackson.databind.cfg.CoercionInputShape.Float,
+                        com.fasterxml.jackson.databind.cfg.CoercionAction.Fail)
+                .setCoercion(com.fasterxml.jackson.databind.cfg.CoercionInputShape.Boolean,
+                        com.fasterxml.jackson.databind.cfg.CoercionAction.Fail);
         // Our mappers give every failure the one error shape; Dropwizard's would leak HTML and internals.
         ((AbstractServerFactory) config.getServerFactory()).setRegisterDefaultExceptionMappers(false);
         // Microseconds: what DATETIME(6) stores, so an API answer equals a later read of the same row.

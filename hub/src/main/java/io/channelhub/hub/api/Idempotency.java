@@ -68,19 +68,26 @@ public class Idempotency {
                 throw e;
             }
         }
-        var row = jdbi.withHandle(h -> h.createQuery("SELECT request_hash, status, response FROM "
+        record Row(String hash, Integer status, String response) {
+        }
+        Row row = jdbi.withHandle(h -> h.createQuery("SELECT request_hash, status, response FROM "
                         + "idempotency_records WHERE tenant_id = :t AND principal_id = :p AND idem_key = :k")
-                .bind("t", tenantId).bind("p", principalId).bind("k", key).mapToMap().findOne())
+                .bind("t", tenantId).bind("p", principalId).bind("k", key)
+                .map((rs, ctx) -> {
+                    int st = rs.getInt("status");
+                    // getString reads a CLOB (H2) and a TEXT (MariaDB) alike.
+                    return new Row(rs.getString("request_hash"), rs.wasNull() ? null : st, rs.getString("response"));
+                }).findOne())
                 .orElseThrow(() -> ApiException.conflict("idempotency_in_progress", "retry in a moment"));
-        if (!requestHash.equals(row.get("request_hash"))) {
+        if (!requestHash.equals(row.hash())) {
             throw ApiException.unprocessable("idempotency_key_reused",
                     "this Idempotency-Key was used with a different request", Map.of("header", HEADER));
         }
-        if (row.get("status") == null) {
+        if (row.status() == null) {
             throw ApiException.conflict("idempotency_in_progress",
                     "a request with this Idempotency-Key is still running");
         }
-        return Optional.of(new Stored(((Number) row.get("status")).intValue(), (String) row.get("response")));
+        return Optional.of(new Stored(row.status(), row.response()));
     }
 
     public void complete(String tenantId, String principalId, String key, int status, String body) {

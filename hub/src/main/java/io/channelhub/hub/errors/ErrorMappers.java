@@ -97,7 +97,10 @@ public final class ErrorMappers {
         private static String lastNode(String path) {
             // Jersey prefixes the resource method and argument ("create.arg0.name"); the caller knows only "name".
             String[] parts = path.split("\\.");
-            return parts.length >= 3 ? String.join(".", java.util.Arrays.copyOfRange(parts, 2, parts.length)) : path;
+            if (parts.length >= 3) {
+                return String.join(".", java.util.Arrays.copyOfRange(parts, 2, parts.length));
+            }
+            return parts.length == 2 ? "body" : path;
         }
     }
 

@@ -67,6 +67,16 @@ abstract class IsolationContract extends HubIntegrationTest {
         MATRIX.put("GET /v1/prompts/{promptId}/versions", ALL);
         MATRIX.put("POST /v1/prompts/{promptId}/versions", ADMIN);
         MATRIX.put("GET /v1/prompts/{promptId}/versions/{version}", ALL);
+        MATRIX.put("GET /v1/conversations", ALL);
+        MATRIX.put("POST /v1/conversations", BUILDERS);
+        MATRIX.put("GET /v1/conversations/{conversationId}", ALL);
+        MATRIX.put("GET /v1/conversations/{conversationId}/messages", ALL);
+        // The fixture conversation is the admin's: posting into it needs ownership, the admin role or a grant.
+        MATRIX.put("POST /v1/conversations/{conversationId}/messages", ADMIN);
+        MATRIX.put("GET /v1/model-providers", ALL);
+        MATRIX.put("GET /v1/model-providers/{providerId}", ALL);
+        MATRIX.put("PUT /v1/model-providers/{providerId}", ADMIN);
+        MATRIX.put("DELETE /v1/model-providers/{providerId}", ADMIN);
     }
 
     private final AtomicInteger seq = new AtomicInteger();
@@ -75,12 +85,13 @@ abstract class IsolationContract extends HubIntegrationTest {
 
     /** The first tenant's resources. */
     record Fixture(String tenantId, String slug, Map<String, JsonNode> keys, JsonNode instance, JsonNode grant,
-                   JsonNode agent, JsonNode prompt) {
+                   JsonNode agent, JsonNode prompt, String conversation) {
         List<String> secrets() {
             List<String> s = new ArrayList<>(List.of(tenantId, slug, instance.get("id").asText(),
                     instance.get("name").asText(), grant.get("id").asText(), agent.get("id").asText(),
                     agent.get("slug").asText(), prompt.get("id").asText(), prompt.get("slug").asText(),
-                    "secret instructions of " + slug, "secret prompt of " + slug));
+                    "secret instructions of " + slug, "secret prompt of " + slug, conversation,
+                    "private words of " + slug, "org-" + slug));
             keys.values().forEach(k -> {
                 s.add(k.get("id").asText());
                 s.add(k.get("prefix").asText());
@@ -116,7 +127,13 @@ abstract class IsolationContract extends HubIntegrationTest {
                 "name", "Agent", "instructions", "secret instructions of " + slug)), 201).json();
         JsonNode prompt = TestHub.check(hub.post(admin, "/v1/prompts", Map.of("slug", "prompt-" + slug,
                 "name", "Prompt", "content", "secret prompt of " + slug)), 201).json();
-        return new Fixture(t, slug, keys, instance, grant, agent, prompt);
+        String conversation = TestHub.check(hub.post(admin, "/v1/conversations", Map.of("agent_id",
+                agent.get("id").asText())), 201).json().get("id").asText();
+        TestHub.check(hub.post(admin, "/v1/conversations/" + conversation + "/messages",
+                Map.of("content", "private words of " + slug)), 201);
+        TestHub.check(hub.send(admin, "PUT", "/v1/model-providers/openai",
+                Map.of("settings", Map.of("organization", "org-" + slug))), 200);
+        return new Fixture(t, slug, keys, instance, grant, agent, prompt, conversation);
     }
 
     private String path(Route r, Fixture f) {
@@ -128,13 +145,15 @@ abstract class IsolationContract extends HubIntegrationTest {
                 .replace("{agentId}", f.agent().get("id").asText())
                 .replace("{promptId}", f.prompt().get("id").asText())
                 .replace("{version}", "1")
+                .replace("{conversationId}", f.conversation())
+                .replace("{providerId}", "openai")
                 .replace("{pluginId}", "test-channel");
     }
 
     private Object body(Route r, Fixture f) {
         String t = r.template();
         int n = seq.incrementAndGet();
-        if (!r.method().equals("POST") && !r.method().equals("PATCH")) {
+        if (!r.method().equals("POST") && !r.method().equals("PATCH") && !r.method().equals("PUT")) {
             return null;
         }
         if (t.endsWith("/rotate")) {
@@ -152,6 +171,15 @@ abstract class IsolationContract extends HubIntegrationTest {
         if (t.endsWith("/channel-instances")) {
             return Map.of("plugin_id", "test-channel", "name", "walk",
                     "settings", Map.of("phone", "+1" + System.nanoTime() + n, "token", "t"));
+        }
+        if (t.endsWith("/messages")) {
+            return Map.of("content", "walk " + n);
+        }
+        if (t.endsWith("/conversations")) {
+            return Map.of();
+        }
+        if (t.contains("/model-providers/")) {
+            return Map.of("settings", Map.of("organization", "walk-" + n));
         }
         if (t.endsWith("/agents")) {
             return Map.of("slug", "walk-" + n, "name", "walk");
@@ -192,7 +220,8 @@ abstract class IsolationContract extends HubIntegrationTest {
                     }
                 }
                 boolean admin = r.template().startsWith("/admin");
-                boolean namesA = !path(r, a).equals(r.template()) && !r.template().contains("{pluginId}");
+                boolean namesA = !path(r, a).equals(r.template()) && !r.template().contains("{pluginId}")
+                        && !r.template().contains("{providerId}");
                 if (admin && reply.status() != 403) {
                     failures.add(role + " " + r + " answered " + reply.status() + " instead of 403");
                 } else if (!admin && namesA && reply.status() != 404 && reply.status() != 403) {
