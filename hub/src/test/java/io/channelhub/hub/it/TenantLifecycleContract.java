@@ -54,8 +54,13 @@ abstract class TenantLifecycleContract extends HubIntegrationTest {
         TestHub.check(hub.post(TestHub.ROOT_KEY, "/admin/tenants/" + id + "/suspend", null), 200);
         for (Routes.Route r : Routes.of(hub)) {
             String path = r.template().replaceAll("\\{[^}]+}", "x");
-            TestHub.Reply reply = hub.send(admin, r.method(), path, r.method().equals("GET")
-                    || r.method().equals("DELETE") ? null : Map.of());
+            TestHub.Reply reply;
+            try {
+                reply = hub.send(admin, r.method(), path, r.method().equals("GET")
+                        || r.method().equals("DELETE") ? null : Map.of());
+            } catch (RuntimeException e) {
+                throw new AssertionError(r + " failed: " + e.getMessage(), e);
+            }
             assertThat(reply.status()).as(r.toString()).isEqualTo(403);
             assertThat(reply.code()).as(r.toString()).isEqualTo("tenant_suspended");
         }
