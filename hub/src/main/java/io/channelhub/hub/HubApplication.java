@@ -219,6 +219,8 @@ public class HubApplication extends Application<HubConfiguration> {
         jersey.register(new PromptsResource.Own(prompts, grants, scopes, access, audit));
         jersey.register(new PromptsResource.OfTenant(prompts, grants, scopes, access, audit));
         jersey.register(new ModelProvidersResource(models, providerConfigs, scopes, access, audit));
+        jersey.register(new io.channelhub.hub.openai.OpenAiCompatibleResource(agents, models, ledger, scopes, access,
+                clock));
         jersey.register(new ConversationsResource(conversationRepo, agents, turns, new Idempotency(jdbi, clock),
                 scopes, access, json, clock, config.getSseHeartbeat().toMilliseconds()));
         jersey.register(new AuditResource.Own(audit, access, scopes));

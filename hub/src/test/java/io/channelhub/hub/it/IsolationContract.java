@@ -73,6 +73,8 @@ abstract class IsolationContract extends HubIntegrationTest {
         MATRIX.put("GET /v1/conversations/{conversationId}/messages", ALL);
         // The fixture conversation is the admin's: posting into it needs ownership, the admin role or a grant.
         MATRIX.put("POST /v1/conversations/{conversationId}/messages", ADMIN);
+        MATRIX.put("GET /v1/models", ALL);
+        MATRIX.put("POST /v1/chat/completions", ALL);
         MATRIX.put("GET /v1/model-providers", ALL);
         MATRIX.put("GET /v1/model-providers/{providerId}", ALL);
         MATRIX.put("PUT /v1/model-providers/{providerId}", ADMIN);
@@ -171,6 +173,9 @@ abstract class IsolationContract extends HubIntegrationTest {
         if (t.endsWith("/channel-instances")) {
             return Map.of("plugin_id", "test-channel", "name", "walk",
                     "settings", Map.of("phone", "+1" + System.nanoTime() + n, "token", "t"));
+        }
+        if (t.endsWith("/chat/completions")) {
+            return Map.of("model", "agent-" + f.slug(), "messages", List.of(Map.of("role", "user", "content", "hi")));
         }
         if (t.endsWith("/messages")) {
             return Map.of("content", "walk " + n);
