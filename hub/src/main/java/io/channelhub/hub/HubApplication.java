@@ -226,6 +226,13 @@ public class HubApplication extends Application<HubConfiguration> {
         jersey.register(new AuditResource.Own(audit, access, scopes));
         jersey.register(new AuditResource.OfTenant(audit, access, scopes));
         jersey.register(new AuditResource.Platform(audit, access));
+        java.util.Set<String> documented = new java.util.TreeSet<>();
+        for (Class<?> type : jersey.getResourceConfig().getClasses()) {
+            if (type.getName().startsWith("io.channelhub.") && type.isAnnotationPresent(jakarta.ws.rs.Path.class)) {
+                documented.add(type.getName());
+            }
+        }
+        jersey.register(new io.channelhub.hub.api.OpenApiDocument(documented, io.channelhub.plugin.PluginApi.VERSION));
     }
 
     private static void bootstrapKey(ApiKeyService keys, String configured) {

@@ -1,0 +1,57 @@
+package io.channelhub.hub.docs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.channelhub.hub.support.HubIntegrationTest;
+import io.channelhub.hub.support.Routes;
+import io.channelhub.hub.support.TestDatabase;
+import io.channelhub.hub.support.TestHub;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+
+/** /openapi.json and docs/api.md describe every route the hub serves. */
+class ApiDocsTest extends HubIntegrationTest {
+
+    @Override
+    protected TestDatabase.Kind database() {
+        return TestDatabase.Kind.H2;
+    }
+
+    @Test
+    void theOpenApiDocumentIsPublicAndCoversEveryRoute() {
+        TestHub.Reply r = hub.get(null, "/openapi.json");
+        assertThat(r.status()).isEqualTo(200);
+        JsonNode doc = r.json();
+        assertThat(doc.get("openapi").asText()).startsWith("3.");
+        List<String> missing = new ArrayList<>();
+        for (Routes.Route route : Routes.of(hub)) {
+            if (route.template().equals("/openapi.json")) {
+                continue;
+            }
+            JsonNode path = doc.path("paths").path(route.template());
+            if (path.path(route.method().toLowerCase(Locale.ROOT)).isMissingNode()) {
+                missing.add(route.toString());
+            }
+        }
+        assertThat(missing).isEmpty();
+        assertThat(doc.path("components").path("schemas").path("AgentView").path("properties").has("max_output_tokens"))
+                .as("snake_case names in schemas").isTrue();
+    }
+
+    @Test
+    void docsApiMdListsEveryRoute() throws Exception {
+        String md = Files.readString(Path.of(System.getProperty("channelhub.root", "..")).resolve("docs/api.md"));
+        List<String> missing = new ArrayList<>();
+        for (Routes.Route route : Routes.of(hub)) {
+            if (!md.contains("| " + route.method() + " | `" + route.template() + "` |")) {
+                missing.add(route.toString());
+            }
+        }
+        assertThat(missing).as("routes missing from docs/api.md").isEmpty();
+    }
+}
