@@ -24,6 +24,10 @@ import io.channelhub.hub.auth.MeResource;
 import io.channelhub.hub.api.Idempotency;
 import io.channelhub.hub.channels.ChannelInstanceRepository;
 import io.channelhub.hub.conversations.ConversationRepository;
+import io.channelhub.hub.delivery.Dispatcher;
+import io.channelhub.hub.delivery.Outbox;
+import io.channelhub.hub.webhooks.Webhooks;
+import io.channelhub.hub.webhooks.WebhooksResource;
 import io.channelhub.hub.conversations.ConversationsResource;
 import io.channelhub.hub.conversations.TurnService;
 import io.channelhub.hub.llm.DemoProvider;
@@ -182,7 +186,15 @@ public class HubApplication extends Application<HubConfiguration> {
         UsageLedger ledger = new UsageLedger(jdbi, clock);
         AgentService agents = new AgentService(jdbi, agentRepo, promptRepo, models::providerIds, clock);
         ConversationRepository conversationRepo = new ConversationRepository(jdbi, json);
-        TurnService turns = new TurnService(conversationRepo, agents, models, plugins, ledger, clock);
+        Outbox outbox = new Outbox(jdbi);
+        Webhooks webhooks = new Webhooks(jdbi, json, secrets, outbox, config.getDelivery(), clock);
+        Dispatcher dispatcher = new Dispatcher(outbox, java.util.Map.of(Webhooks.KIND, webhooks), config.getDelivery(),
+                clock);
+        webhooks.attach(dispatcher);
+        env.lifecycle().manage(dispatcher);
+        resources.register(ResourceType.WEBHOOK, (tenantId, id) -> webhooks.find(tenantId, id)
+                .map(w -> new ResourceDirectory.ResourceRef(ResourceType.WEBHOOK, w.id(), w.ownerPrincipalId())));
+        TurnService turns = new TurnService(conversationRepo, agents, models, plugins, ledger, webhooks, clock);
         resources.register(ResourceType.CONVERSATION, (tenantId, id) -> conversationRepo.find(tenantId, id)
                 .map(cv -> new ResourceDirectory.ResourceRef(ResourceType.CONVERSATION, cv.id(),
                         cv.ownerPrincipalId())));
@@ -222,7 +234,8 @@ public class HubApplication extends Application<HubConfiguration> {
         jersey.register(new io.channelhub.hub.openai.OpenAiCompatibleResource(agents, models, ledger, scopes, access,
                 clock));
         jersey.register(new ConversationsResource(conversationRepo, agents, turns, new Idempotency(jdbi, clock),
-                scopes, access, json, clock, config.getSseHeartbeat().toMilliseconds()));
+                scopes, access, json, clock, config.getSseHeartbeat().toMilliseconds(), webhooks));
+        jersey.register(new WebhooksResource(webhooks, outbox, dispatcher, grants, scopes, access, audit, clock));
         jersey.register(new AuditResource.Own(audit, access, scopes));
         jersey.register(new AuditResource.OfTenant(audit, access, scopes));
         jersey.register(new AuditResource.Platform(audit, access));

@@ -40,6 +40,20 @@ public class HubConfiguration extends Configuration {
     @NotNull
     private io.channelhub.hub.llm.ModelsFactory models = new io.channelhub.hub.llm.ModelsFactory();
 
+    @Valid
+    @NotNull
+    private io.channelhub.hub.delivery.DeliveryFactory delivery = new io.channelhub.hub.delivery.DeliveryFactory();
+
+    @JsonProperty
+    public io.channelhub.hub.delivery.DeliveryFactory getDelivery() {
+        return delivery;
+    }
+
+    @JsonProperty
+    public void setDelivery(io.channelhub.hub.delivery.DeliveryFactory delivery) {
+        this.delivery = delivery;
+    }
+
     /** How often an open SSE stream gets a heartbeat comment, so proxies keep it open. */
     @NotNull
     private Duration sseHeartbeat = Duration.seconds(15);

@@ -59,10 +59,12 @@ public class ConversationsResource {
     private final ObjectMapper json;
     private final Clock clock;
     private final long heartbeatMillis;
+    private final io.channelhub.hub.webhooks.Webhooks webhooks;
 
     public ConversationsResource(ConversationRepository repo, AgentService agents, TurnService turns,
                                  Idempotency idempotency, TenantScopes scopes, AccessControl access, ObjectMapper json,
-                                 Clock clock, long heartbeatMillis) {
+                                 Clock clock, long heartbeatMillis, io.channelhub.hub.webhooks.Webhooks webhooks) {
+        this.webhooks = webhooks;
         this.repo = repo;
         this.agents = agents;
         this.turns = turns;
@@ -117,6 +119,8 @@ public class ConversationsResource {
                     req.title(), req.metadata() == null ? Map.of() : req.metadata(), "open", c.principalId(), now,
                     now, null);
             repo.insert(conv);
+            webhooks.emit(tenantId, "conversation.created",
+                    Map.of("conversation", ConversationViews.ConversationView.of(conv)));
             return Response.status(201).entity(ConversationViews.ConversationView.of(conv)).build();
         });
     }

@@ -38,6 +38,7 @@ public class TurnService {
     private final ModelGateway models;
     private final PluginPlatform plugins;
     private final UsageLedger ledger;
+    private final io.channelhub.hub.webhooks.Webhooks webhooks;
     private final Clock clock;
 
     /** Receives a streamed turn as it happens. */
@@ -68,7 +69,8 @@ public class TurnService {
     }
 
     public TurnService(ConversationRepository repo, AgentService agents, ModelGateway models, PluginPlatform plugins,
-                       UsageLedger ledger, Clock clock) {
+                       UsageLedger ledger, io.channelhub.hub.webhooks.Webhooks webhooks, Clock clock) {
+        this.webhooks = webhooks;
         this.repo = repo;
         this.agents = agents;
         this.models = models;
@@ -84,6 +86,7 @@ public class TurnService {
         repo.touch(c.tenantId(), c.id(), now);
         ledger.record(new UsageLedger.UsageEvent(c.tenantId(), "messages.in", 1, "message", null,
                 c.channelInstanceId(), c.agentId(), null, "in:" + user.id()));
+        webhooks.emit(c.tenantId(), "message.received", Map.of("message", ConversationViews.MessageView.of(user)));
         return user;
     }
 
@@ -124,6 +127,8 @@ public class TurnService {
                 repo.touch(c.tenantId(), c.id(), clock.instant());
                 ledger.record(new UsageLedger.UsageEvent(c.tenantId(), "messages.out", 1, "message", null,
                         c.channelInstanceId(), c.agentId(), reply.model(), "out:" + replyId));
+                webhooks.emit(c.tenantId(), "message.sent", Map.of("message",
+                        ConversationViews.MessageView.of(stored)));
                 return new Result(user, stored, promptTokens, completionTokens);
             }
             // The hub answers these tools itself: store the call and the results, then ask the model again.

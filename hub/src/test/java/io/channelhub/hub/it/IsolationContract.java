@@ -32,6 +32,7 @@ abstract class IsolationContract extends HubIntegrationTest {
     private static final Set<String> NONE = Set.of();
 
     static {
+        MATRIX.put("GET /openapi.json", ALL);
         MATRIX.put("GET /v1/me", ALL);
         MATRIX.put("GET /v1/tenant", ALL);
         MATRIX.put("PATCH /v1/tenant", ADMIN);
@@ -73,6 +74,14 @@ abstract class IsolationContract extends HubIntegrationTest {
         MATRIX.put("GET /v1/conversations/{conversationId}/messages", ALL);
         // The fixture conversation is the admin's: posting into it needs ownership, the admin role or a grant.
         MATRIX.put("POST /v1/conversations/{conversationId}/messages", ADMIN);
+        MATRIX.put("GET /v1/webhooks", ALL);
+        MATRIX.put("POST /v1/webhooks", BUILDERS);
+        MATRIX.put("GET /v1/webhooks/{webhookId}", ALL);
+        MATRIX.put("PATCH /v1/webhooks/{webhookId}", ADMIN);
+        MATRIX.put("DELETE /v1/webhooks/{webhookId}", ADMIN);
+        MATRIX.put("POST /v1/webhooks/{webhookId}/rotate-secret", ADMIN);
+        MATRIX.put("GET /v1/webhooks/{webhookId}/deliveries", ALL);
+        MATRIX.put("POST /v1/webhooks/{webhookId}/deliveries/{deliveryId}/replay", ADMIN);
         MATRIX.put("GET /v1/models", ALL);
         MATRIX.put("POST /v1/chat/completions", ALL);
         MATRIX.put("GET /v1/model-providers", ALL);
@@ -87,13 +96,13 @@ abstract class IsolationContract extends HubIntegrationTest {
 
     /** The first tenant's resources. */
     record Fixture(String tenantId, String slug, Map<String, JsonNode> keys, JsonNode instance, JsonNode grant,
-                   JsonNode agent, JsonNode prompt, String conversation) {
+                   JsonNode agent, JsonNode prompt, String conversation, String webhook, String delivery) {
         List<String> secrets() {
             List<String> s = new ArrayList<>(List.of(tenantId, slug, instance.get("id").asText(),
                     instance.get("name").asText(), grant.get("id").asText(), agent.get("id").asText(),
                     agent.get("slug").asText(), prompt.get("id").asText(), prompt.get("slug").asText(),
                     "secret instructions of " + slug, "secret prompt of " + slug, conversation,
-                    "private words of " + slug, "org-" + slug));
+                    "private words of " + slug, "org-" + slug, webhook, "hooks-" + slug));
             keys.values().forEach(k -> {
                 s.add(k.get("id").asText());
                 s.add(k.get("prefix").asText());
@@ -129,13 +138,17 @@ abstract class IsolationContract extends HubIntegrationTest {
                 "name", "Agent", "instructions", "secret instructions of " + slug)), 201).json();
         JsonNode prompt = TestHub.check(hub.post(admin, "/v1/prompts", Map.of("slug", "prompt-" + slug,
                 "name", "Prompt", "content", "secret prompt of " + slug)), 201).json();
+        String webhook = TestHub.check(hub.post(admin, "/v1/webhooks", Map.of("url", "https://hooks-" + slug
+                + ".invalid/in", "events", List.of("conversation.created"))), 201).json().get("id").asText();
         String conversation = TestHub.check(hub.post(admin, "/v1/conversations", Map.of("agent_id",
                 agent.get("id").asText())), 201).json().get("id").asText();
         TestHub.check(hub.post(admin, "/v1/conversations/" + conversation + "/messages",
                 Map.of("content", "private words of " + slug)), 201);
         TestHub.check(hub.send(admin, "PUT", "/v1/model-providers/openai",
                 Map.of("settings", Map.of("organization", "org-" + slug))), 200);
-        return new Fixture(t, slug, keys, instance, grant, agent, prompt, conversation);
+        String delivery = hub.get(admin, "/v1/webhooks/" + webhook + "/deliveries").json().get("data").get(0)
+                .get("id").asText();
+        return new Fixture(t, slug, keys, instance, grant, agent, prompt, conversation, webhook, delivery);
     }
 
     private String path(Route r, Fixture f) {
@@ -149,6 +162,8 @@ abstract class IsolationContract extends HubIntegrationTest {
                 .replace("{version}", "1")
                 .replace("{conversationId}", f.conversation())
                 .replace("{providerId}", "openai")
+                .replace("{webhookId}", f.webhook())
+                .replace("{deliveryId}", f.delivery())
                 .replace("{pluginId}", "test-channel");
     }
 
@@ -173,6 +188,18 @@ abstract class IsolationContract extends HubIntegrationTest {
         if (t.endsWith("/channel-instances")) {
             return Map.of("plugin_id", "test-channel", "name", "walk",
                     "settings", Map.of("phone", "+1" + System.nanoTime() + n, "token", "t"));
+        }
+        if (t.endsWith("/webhooks")) {
+            return Map.of("url", "https://walk-" + n + ".invalid/h");
+        }
+        if (t.endsWith("/rotate-secret")) {
+            return Map.of("grace_seconds", 0);
+        }
+        if (t.endsWith("/replay")) {
+            return null;
+        }
+        if (t.startsWith("/v1/webhooks/")) {
+            return Map.of("enabled", true);
         }
         if (t.endsWith("/chat/completions")) {
             return Map.of("model", "agent-" + f.slug(), "messages", List.of(Map.of("role", "user", "content", "hi")));

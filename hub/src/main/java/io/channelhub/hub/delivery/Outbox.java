@@ -1,0 +1,113 @@
+package io.channelhub.hub.delivery;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+/**
+ * The durable outbox. Rows are claimed with a conditional update (status and lock checked in the WHERE clause), so
+ * several hub replicas polling the same table never deliver one row twice at the same time; a claim that its
+ * replica never finished (a crash) expires and the row is picked up again.
+ */
+public class Outbox {
+
+    private static final RowMapper<OutboxItem> MAPPER = (rs, ctx) -> {
+        var instants = ctx.findColumnMapperFor(Instant.class).orElseThrow();
+        int code = rs.getInt("last_status_code");
+        Integer lastCode = rs.wasNull() ? null : code;
+        return new OutboxItem(rs.getLong("id"), rs.getString("tenant_id"), rs.getString("kind"),
+                rs.getString("target_id"), rs.getString("event_id"), rs.getString("event_type"), rs.getString("payload"),
+                rs.getString("status"), rs.getInt("attempts"), instants.map(rs, "next_attempt_at", ctx), lastCode,
+                rs.getString("last_error"), instants.map(rs, "created_at", ctx), instants.map(rs, "delivered_at", ctx));
+    };
+
+    private final Jdbi jdbi;
+
+    public Outbox(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    public long insert(Handle h, String tenantId, String kind, String targetId, String eventId, String eventType,
+                       String payload, Instant now) {
+        return h.createUpdate("INSERT INTO outbox (tenant_id, kind, target_id, event_id, event_type, payload, status, "
+                        + "attempts, next_attempt_at, created_at) VALUES (:t, :k, :target, :e, :type, :p, 'pending', 0, "
+                        + ":now, :now)")
+                .bind("t", tenantId).bind("k", kind).bind("target", targetId).bind("e", eventId).bind("type", eventType)
+                .bind("p", payload).bind("now", now).executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+    }
+
+    /** Ids of rows due now (pending and due, or claimed by a replica whose lock expired). */
+    public List<Long> due(Instant now, int limit) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT id FROM outbox WHERE (status = 'pending' AND "
+                        + "next_attempt_at <= :now) OR (status = 'delivering' AND locked_until < :now) ORDER BY id "
+                        + "LIMIT :n").bind("now", now).bind("n", limit).mapTo(Long.class).list());
+    }
+
+    /** Claims a row for this replica until {@code lockUntil}; empty when another replica has it. */
+    public Optional<OutboxItem> claim(long id, Instant now, Instant lockUntil) {
+        return jdbi.inTransaction(h -> {
+            int n = h.createUpdate("UPDATE outbox SET status = 'delivering', locked_until = :until WHERE id = :id AND "
+                            + "((status = 'pending' AND next_attempt_at <= :now) OR (status = 'delivering' AND "
+                            + "locked_until < :now))")
+                    .bind("id", id).bind("now", now).bind("until", lockUntil).execute();
+            if (n == 0) {
+                return Optional.empty();
+            }
+            return h.createQuery("SELECT * FROM outbox WHERE id = :id").bind("id", id).map(MAPPER).findOne();
+        });
+    }
+
+    public void delivered(OutboxItem item, int statusCode, Instant at, long durationMs) {
+        jdbi.useTransaction(h -> {
+            h.createUpdate("UPDATE outbox SET status = 'delivered', attempts = attempts + 1, last_status_code = :c, "
+                            + "last_error = NULL, delivered_at = :at, locked_until = NULL WHERE id = :id")
+                    .bind("c", statusCode).bind("at", at).bind("id", item.id()).execute();
+            attempt(h, item, statusCode, null, at, durationMs);
+        });
+    }
+
+    /** Records a failed attempt; {@code next} null means the row goes to the dead-letter state. */
+    public void failed(OutboxItem item, Integer statusCode, String error, Instant at, Instant next, long durationMs) {
+        String e = error == null ? null : error.length() > 500 ? error.substring(0, 500) : error;
+        jdbi.useTransaction(h -> {
+            h.createUpdate("UPDATE outbox SET status = :s, attempts = attempts + 1, last_status_code = :c, "
+                            + "last_error = :e, next_attempt_at = :next, locked_until = NULL WHERE id = :id")
+                    .bind("s", next == null ? "dead" : "pending").bind("c", statusCode).bind("e", e)
+                    .bind("next", next == null ? at : next).bind("id", item.id()).execute();
+            attempt(h, item, statusCode, e, at, durationMs);
+        });
+    }
+
+    private static void attempt(Handle h, OutboxItem item, Integer code, String error, Instant at, long durationMs) {
+        h.createUpdate("INSERT INTO delivery_attempts (tenant_id, outbox_id, attempt, status_code, error, "
+                        + "duration_ms, created_at) VALUES (:t, :o, :a, :c, :e, :d, :at)")
+                .bind("t", item.tenantId()).bind("o", item.id()).bind("a", item.attempts() + 1).bind("c", code)
+                .bind("e", error).bind("d", durationMs).bind("at", at).execute();
+    }
+
+    public List<OutboxItem> forTarget(String tenantId, String targetId, Long beforeId, int limit) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM outbox WHERE tenant_id = :t AND target_id = :target "
+                        + "AND (:before IS NULL OR id < :before) ORDER BY id DESC LIMIT :n")
+                .bind("t", tenantId).bind("target", targetId).bind("before", beforeId).bind("n", limit)
+                .map(MAPPER).list());
+    }
+
+    public Optional<OutboxItem> find(String tenantId, long id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM outbox WHERE tenant_id = :t AND id = :id")
+                .bind("t", tenantId).bind("id", id).map(MAPPER).findOne());
+    }
+
+    /** Sends a delivered or dead row again, as a new row so the log keeps the old one. */
+    public long replay(OutboxItem item, Instant now) {
+        return jdbi.inTransaction(h -> insert(h, item.tenantId(), item.kind(), item.targetId(), item.eventId(),
+                item.eventType(), item.payload(), now));
+    }
+
+    public long pending() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM outbox WHERE status IN ('pending', "
+                + "'delivering')").mapTo(Long.class).one());
+    }
+}
