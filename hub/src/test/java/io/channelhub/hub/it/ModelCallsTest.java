@@ -64,6 +64,11 @@ class ModelCallsTest extends HubIntegrationTest {
             ConfigOverride.config("sseHeartbeat", "200ms")};
     }
 
+    @Override
+    protected void morePlugins(java.nio.file.Path dir) {
+        io.channelhub.hub.support.TestPlugins.toolPlugin(dir);
+    }
+
     @BeforeAll
     void tenant() {
         String t = hub.createTenant(slug("models"));
@@ -175,6 +180,67 @@ class ModelCallsTest extends HubIntegrationTest {
         assertThat(messages.get(messages.size() - 1).get("role").asText()).isEqualTo("tool");
         assertThat(messages.get(messages.size() - 1).get("tool_call_id").asText()).isEqualTo("call_42");
         assertThat(fake.problems()).isEmpty();
+    }
+
+    private static Map<String, Object> lookupTool() {
+        return Map.of("type", "function", "function", Map.of("name", "lookup_order", "description", "Order status",
+                "parameters", Map.of("type", "object", "properties", Map.of("id", Map.of("type", "string")))));
+    }
+
+    @Test
+    void aToolThatAPluginHandlesRunsInsideTheTurn() {
+        String c = conversation(Map.of("tools", List.of(lookupTool())));
+        fake.then(FakeOpenAi.chatToolCall("call_7", "lookup_order", "{\"id\":\"A1\"}"))
+                .then(FakeOpenAi.chatReply("A1 is shipped.", 50, 5));
+        JsonNode r = TestHub.check(say(c, Map.of("content", "Status of A1?")), 201).json();
+        assertThat(r.get("reply").get("content").asText()).isEqualTo("A1 is shipped.");
+        assertThat(r.get("reply").get("status").asText()).isEqualTo("completed");
+        assertThat(r.get("usage").get("prompt_tokens").asLong()).isEqualTo(70);
+        JsonNode second = fake.requests().get(1).get("messages");
+        JsonNode toolResult = second.get(second.size() - 1);
+        assertThat(toolResult.get("role").asText()).isEqualTo("tool");
+        assertThat(toolResult.get("tool_call_id").asText()).isEqualTo("call_7");
+        assertThat(toolResult.get("content").asText()).isEqualTo("{\"id\":\"A1\",\"status\":\"shipped\"}");
+        List<String> roles = new ArrayList<>();
+        hub.get(admin, "/v1/conversations/" + c + "/messages").json().get("data")
+                .forEach(m -> roles.add(m.get("role").asText()));
+        assertThat(roles).containsExactly("user", "assistant", "tool", "assistant");
+        long metered = hub.app().jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM usage_events WHERE "
+                + "usage_type = 'tools.lookup_order' AND plugin_id = 'test-tools'").mapTo(Long.class).one());
+        assertThat(metered).isPositive();
+        assertThat(fake.problems()).isEmpty();
+    }
+
+    @Test
+    void toolRoundsAreBounded() {
+        String c = conversation(Map.of("tools", List.of(lookupTool()), "max_tool_rounds", 1));
+        fake.then(FakeOpenAi.chatToolCall("call_1", "lookup_order", "{\"id\":\"B1\"}"))
+                .then(FakeOpenAi.chatToolCall("call_2", "lookup_order", "{\"id\":\"B2\"}"));
+        JsonNode r = TestHub.check(say(c, Map.of("content", "Loop")), 201).json();
+        assertThat(r.get("reply").get("status").asText()).isEqualTo("requires_action");
+        assertThat(r.get("reply").get("tool_calls").get(0).get("id").asText()).isEqualTo("call_2");
+        assertThat(fake.requests()).hasSize(2);
+    }
+
+    @Test
+    void aStreamedTurnReportsTheToolsItRuns() throws Exception {
+        String c = conversation(Map.of("tools", List.of(lookupTool())));
+        fake.then(FakeOpenAi.chatToolCallStream("call_9", "lookup_order", "{\"id\":\"C3\"}"))
+                .then(FakeOpenAi.chatStream(0, "C3 ", "shipped."));
+        List<String> names = new ArrayList<>();
+        try (InputStream in = openStream(c, "C3?")) {
+            readEvents(in, (name, data) -> {
+                names.add(name);
+                if (name.equals("tool_call")) {
+                    assertThat(JSON.readTree(data).get("name").asText()).isEqualTo("lookup_order");
+                }
+                return true;
+            });
+        }
+        assertThat(names).contains("tool_call", "delta").last().isEqualTo("done");
+        assertThat(names.indexOf("tool_call")).isLessThan(names.indexOf("delta"));
+        JsonNode toolResult = fake.requests().get(1).get("messages");
+        assertThat(toolResult.get(toolResult.size() - 1).get("content").asText()).contains("\"C3\"");
     }
 
     @Test

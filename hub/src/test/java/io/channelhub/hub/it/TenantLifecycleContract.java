@@ -53,6 +53,9 @@ abstract class TenantLifecycleContract extends HubIntegrationTest {
 
         TestHub.check(hub.post(TestHub.ROOT_KEY, "/admin/tenants/" + id + "/suspend", null), 200);
         for (Routes.Route r : Routes.of(hub)) {
+            if (r.template().equals("/openapi.json")) {
+                continue; // public: no tenant involved
+            }
             String path = r.template().replaceAll("\\{[^}]+}", "x");
             TestHub.Reply reply;
             try {

@@ -191,6 +191,27 @@ public final class FakeOpenAi implements AutoCloseable {
         return new Sse(events, pauseMillis);
     }
 
+    /** A streamed tool call, split the way OpenAI splits it: id and name first, then argument pieces. */
+    public static Sse chatToolCallStream(String callId, String name, String arguments) {
+        String head = "{\"id\":\"chatcmpl-4\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,"
+                + "\"model\":\"gpt-4o-mini\",";
+        int half = arguments.length() / 2;
+        List<String> events = new java.util.ArrayList<>();
+        events.add("data: " + head + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":null,"
+                + "\"tool_calls\":[{\"index\":0,\"id\":" + quote(callId) + ",\"type\":\"function\",\"function\":"
+                + "{\"name\":" + quote(name) + ",\"arguments\":\"\"}}]},\"logprobs\":null,\"finish_reason\":null}]}\n\n");
+        for (String piece : List.of(arguments.substring(0, half), arguments.substring(half))) {
+            events.add("data: " + head + "\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,"
+                    + "\"function\":{\"arguments\":" + quote(piece) + "}}]},\"logprobs\":null,\"finish_reason\":null}]}\n\n");
+        }
+        events.add("data: " + head + "\"choices\":[{\"index\":0,\"delta\":{},\"logprobs\":null,"
+                + "\"finish_reason\":\"tool_calls\"}]}\n\n");
+        events.add("data: " + head + "\"choices\":[],\"usage\":{\"prompt_tokens\":20,\"completion_tokens\":8,"
+                + "\"total_tokens\":28}}\n\n");
+        events.add("data: [DONE]\n\n");
+        return new Sse(events, 0);
+    }
+
     public static Json responsesReply(String text) {
         return new Json(200, "{\"id\":\"resp_1\",\"object\":\"response\",\"created_at\":1700000000,"
                 + "\"status\":\"completed\",\"model\":\"gpt-4.1-mini\",\"output\":[{\"type\":\"message\","

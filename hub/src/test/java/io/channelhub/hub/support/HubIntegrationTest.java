@@ -32,6 +32,7 @@ public abstract class HubIntegrationTest {
             throw new UncheckedIOException(e);
         }
         TestPlugins.testChannel(pluginsDir);
+        morePlugins(pluginsDir);
         hub = TestHub.start(TestDatabase.create(database()), pluginsDir, overrides());
     }
 
@@ -40,6 +41,10 @@ public abstract class HubIntegrationTest {
         if (hub != null) {
             hub.close();
         }
+    }
+
+    /** Puts further plugin jars into the hub's plugins directory before it starts. */
+    protected void morePlugins(Path dir) {
     }
 
     /** A slug unique across the runs of this class. */

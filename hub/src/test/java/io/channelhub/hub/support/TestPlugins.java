@@ -166,6 +166,24 @@ public final class TestPlugins {
                 + "}\n";
     }
 
+    /**
+     * A plugin with a {@code ToolHandler} for {@code lookup_order}: answers {@code {"id":..,"status":"shipped"}} and
+     * meters one {@code tools.lookup_order} call through its context.
+     */
+    public static Path toolPlugin(Path pluginsDir) {
+        String handler = "package test.tools;\n"
+                + "@org.pf4j.Extension\npublic class LookupOrder implements io.channelhub.plugin.model.ToolHandler {\n"
+                + "  public String toolName() { return \"lookup_order\"; }\n"
+                + "  public String invoke(String args, io.channelhub.plugin.PluginContext ctx) {\n"
+                + "    String id = args.replaceAll(\".*\\\"id\\\"\\\\s*:\\\\s*\\\"([^\\\"]*)\\\".*\", \"$1\");\n"
+                + "    ctx.metering().record(\"tools.lookup_order\", 1, \"call\", id + \":\" + System.nanoTime());\n"
+                + "    return \"{\\\"id\\\":\\\"\" + id + \"\\\",\\\"status\\\":\\\"shipped\\\"}\";\n"
+                + "  }\n}\n";
+        return build(pluginsDir, new Spec("test-tools").pluginClass("test.tools.ToolsPlugin")
+                .source("test.tools.ToolsPlugin", plainPlugin("test.tools", "ToolsPlugin"))
+                .source("test.tools.LookupOrder", handler));
+    }
+
     /** The standard test channel plugin jar, id {@code test-channel}, channel type {@code test}. */
     public static Path testChannel(Path pluginsDir) {
         return build(pluginsDir, new Spec("test-channel")

@@ -1,0 +1,136 @@
+package io.channelhub.hub.readme;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a newcomer does: run the README's start command (the built runnable layout, config.yml, no model key), take
+ * the super-admin key it prints, set up a tenant and an agent, and send a message with curl: the demo provider
+ * answers. Runs after packaging (failsafe), against the real jar and plugin directory.
+ */
+class ReadmeRunIT {
+
+    private static final Path ROOT = Path.of(System.getProperty("channelhub.root", "..")).toAbsolutePath()
+            .normalize();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @TempDir
+    Path data;
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static List<String> startCommand() throws Exception {
+        String readme = Files.readString(ROOT.resolve("README.md"));
+        Matcher m = Pattern.compile("## Quick start.*?```sh\\n(.*?)\\n", Pattern.DOTALL).matcher(readme);
+        assertThat(m.find()).isTrue();
+        String first = m.group(1).trim();
+        String run = first.substring(first.indexOf("java -jar"));
+        return Arrays.asList(run.split("\\s+"));
+    }
+
+    private JsonNode post(int port, String key, String path, Object body) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(201);
+        return JSON.readTree(r.body());
+    }
+
+    @Test
+    void theReadmeRunCommandServesTheDemoReplyWithoutAKey() throws Exception {
+        int port = freePort();
+        int admin = freePort();
+        ProcessBuilder pb = new ProcessBuilder(startCommand()).directory(ROOT.toFile()).redirectErrorStream(true);
+        Map<String, String> env = pb.environment();
+        env.remove("OPENAI_API_KEY");
+        env.remove("OPENAI_BASE_URL");
+        env.remove("CHANNELHUB_BOOTSTRAP_KEY");
+        // Only where it listens and keeps its files differ from a newcomer's run.
+        env.put("CHANNELHUB_PORT", Integer.toString(port));
+        env.put("CHANNELHUB_ADMIN_PORT", Integer.toString(admin));
+        env.put("CHANNELHUB_DB_URL", "jdbc:h2:" + data.resolve("hub") + ";MODE=MariaDB");
+        env.put("CHANNELHUB_SECRETS_KEY_FILE", data.resolve("secrets.key").toString());
+        Process hub = pb.start();
+        List<String> output = new ArrayList<>();
+        try {
+            String key = null;
+            BufferedReader out = new BufferedReader(new InputStreamReader(hub.getInputStream(),
+                    StandardCharsets.UTF_8));
+            Pattern keyLine = Pattern.compile("^\\s+(chk_[A-Za-z0-9]{8}_[A-Za-z0-9]+)\\s*$");
+            boolean started = false;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (System.nanoTime() < deadline && !(started && key != null)) {
+                String line = out.readLine();
+                if (line == null) {
+                    break;
+                }
+                output.add(line);
+                Matcher km = keyLine.matcher(line);
+                if (km.matches()) {
+                    key = km.group(1);
+                }
+                started |= line.contains("Started Server") || line.contains("Started @");
+            }
+            assertThat(key).as(String.join("\n", output)).isNotNull();
+            Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "hub-output");
+            drain.setDaemon(true);
+            drain.start();
+
+            String tenant = post(port, key, "/admin/tenants", Map.of("slug", "newcomer", "name", "Newcomer"))
+                    .get("id").asText();
+            String tenantKey = post(port, key, "/admin/tenants/" + tenant + "/api-keys",
+                    Map.of("name", "app", "role", "admin")).get("key").asText();
+            post(port, tenantKey, "/v1/agents", Map.of("slug", "support", "name", "Support"));
+            String conversation = post(port, tenantKey, "/v1/conversations", Map.of()).get("id").asText();
+
+            Process curl = new ProcessBuilder("curl", "-s", "-H", "Authorization: Bearer " + tenantKey,
+                    "-H", "Content-Type: application/json", "-d", "{\"content\":\"Oi, tudo bem?\"}",
+                    "http://localhost:" + port + "/v1/conversations/" + conversation + "/messages")
+                    .redirectErrorStream(true).start();
+            String answer = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(curl.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            JsonNode reply = JSON.readTree(answer).get("reply");
+            assertThat(reply.get("content").asText()).startsWith("[demo]").contains("Oi, tudo bem?");
+
+            HttpResponse<String> health = http.send(HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + admin + "/healthcheck")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(200);
+            for (String plugin : List.of("channel-web", "channel-whatsapp", "billing-asaas", "compliance-privacy")) {
+                assertThat(JSON.readTree(health.body()).get("plugin-" + plugin).get("healthy").asBoolean()).isTrue();
+            }
+        } finally {
+            hub.destroy();
+            if (!hub.waitFor(20, TimeUnit.SECONDS)) {
+                hub.destroyForcibly();
+            }
+        }
+    }
+}
