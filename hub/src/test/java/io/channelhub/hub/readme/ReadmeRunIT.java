@@ -80,28 +80,30 @@ class ReadmeRunIT {
         Process hub = pb.start();
         List<String> output = new ArrayList<>();
         try {
-            String key = null;
-            BufferedReader out = new BufferedReader(new InputStreamReader(hub.getInputStream(),
-                    StandardCharsets.UTF_8));
+            // Output is read on its own thread so a quiet process can never block the test past its deadline.
+            java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+            Thread reader = new Thread(() -> new BufferedReader(new InputStreamReader(hub.getInputStream(),
+                    StandardCharsets.UTF_8)).lines().forEach(lines::add), "hub-output");
+            reader.setDaemon(true);
+            reader.start();
             Pattern keyLine = Pattern.compile("^\\s+(chk_[A-Za-z0-9]{8}_[A-Za-z0-9]+)\\s*$");
-            boolean started = false;
+            String key = null;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-            while (System.nanoTime() < deadline && !(started && key != null)) {
-                String line = out.readLine();
+            while (key == null && System.nanoTime() < deadline && hub.isAlive()) {
+                String line = lines.poll(1, TimeUnit.SECONDS);
                 if (line == null) {
-                    break;
+                    continue;
                 }
                 output.add(line);
                 Matcher km = keyLine.matcher(line);
                 if (km.matches()) {
                     key = km.group(1);
                 }
-                started |= line.contains("Started Server") || line.contains("Started @");
             }
             assertThat(key).as(String.join("\n", output)).isNotNull();
-            Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "hub-output");
-            drain.setDaemon(true);
-            drain.start();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).ignoreExceptions()
+                    .until(() -> http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + admin
+                            + "/healthcheck")).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
 
             String tenant = post(port, key, "/admin/tenants", Map.of("slug", "newcomer", "name", "Newcomer"))
                     .get("id").asText();
