@@ -206,6 +206,8 @@ public class HubApplication extends Application<HubConfiguration> {
 
         bootstrapKey(keys, config.getApiKeys().getBootstrapKey());
 
+        env.servlets().addFilter("drain-request-body", new io.channelhub.hub.errors.DrainRequestBodyFilter())
+                .addMappingForUrlPatterns(java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST), false, "/*");
         var jersey = env.jersey();
         // Jersey buffers the first 8 KiB of an entity to set Content-Length; an SSE stream must reach the client at
         // each flush instead.

@@ -42,32 +42,7 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter {
         if (isPublic()) {
             return;
         }
-        try {
-            authenticate(request);
-        } catch (ApiException e) {
-            drain(request);
-            throw e;
-        }
-    }
-
-    /**
-     * Reads a small unread body to its end before refusing, so the keep-alive connection stays usable; otherwise
-     * the server may close it while the client is about to send its next request on it.
-     */
-    private static void drain(ContainerRequestContext request) {
-        if (!request.hasEntity()) {
-            return;
-        }
-        try {
-            java.io.InputStream in = request.getEntityStream();
-            byte[] buf = new byte[8192];
-            int total = 0;
-            for (int n = in.read(buf); n > 0 && total < 65_536; n = in.read(buf)) {
-                total += n;
-            }
-        } catch (java.io.IOException e) {
-            // the connection is already gone
-        }
+        authenticate(request);
     }
 
     private void authenticate(ContainerRequestContext request) {

@@ -46,6 +46,18 @@ abstract class ErrorsContract extends HubIntegrationTest {
     }
 
     @Test
+    void refusedRequestsWithABodyKeepTheConnectionUsable() {
+        String big = "{\"pad\":\"" + "x".repeat(20_000) + "\"}";
+        for (int i = 0; i < 40; i++) {
+            assertThat(hub.send(TestHub.ROOT_KEY, "PUT", "/admin/tenants", big).status()).isEqualTo(405);
+            assertThat(hub.send("chk_AAAAAAAA_" + "y".repeat(32), "POST", "/admin/tenants", big).status())
+                    .isEqualTo(401);
+            assertThat(hub.send(TestHub.ROOT_KEY, "POST", "/v1/nowhere", big).status()).isEqualTo(404);
+            assertThat(hub.get(TestHub.ROOT_KEY, "/admin/tenants?limit=1").status()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void aTenantCannotBeChosenByHeader() {
         String a = hub.createTenant(slug("hdr-a"));
         String b = hub.createTenant(slug("hdr-b"));

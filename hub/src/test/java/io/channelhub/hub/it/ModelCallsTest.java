@@ -370,6 +370,22 @@ class ModelCallsTest extends HubIntegrationTest {
     }
 
     @Test
+    void aSlowStreamGetsHeartbeats() throws Exception {
+        String c = conversation(Map.of());
+        fake.then(FakeOpenAi.chatStream(700, "slow", " reply"));
+        int heartbeats = 0;
+        try (InputStream in = openStream(c, "take your time")) {
+            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
+                if (line.startsWith(": heartbeat")) {
+                    heartbeats++;
+                }
+            }
+        }
+        assertThat(heartbeats).isPositive();
+    }
+
+    @Test
     void aClientThatGoesAwayStopsTheModelCall() throws Exception {
         String c = conversation(Map.of());
         String[] pieces = new String[60];

@@ -1,0 +1,107 @@
+package io.channelhub.hub.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.channelhub.hub.persistence.StartupMigrations;
+import io.channelhub.hub.persistence.UtcInstants;
+import io.channelhub.hub.support.TestDatabase;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.mariadb.jdbc.MariaDbDataSource;
+
+/**
+ * Two dispatchers (two hub replicas) share one outbox table: every row is delivered exactly once, and a failing
+ * row is retried and then dead-lettered once.
+ */
+class DispatcherReplicasTest {
+
+    private static Jdbi jdbi(TestDatabase db) throws Exception {
+        javax.sql.DataSource ds;
+        if (db.kind() == TestDatabase.Kind.H2) {
+            org.h2.jdbcx.JdbcDataSource h2 = new org.h2.jdbcx.JdbcDataSource();
+            h2.setURL(db.url());
+            h2.setUser(db.user());
+            ds = h2;
+        } else {
+            MariaDbDataSource m = new MariaDbDataSource(db.url());
+            m.setUser(db.user());
+            m.setPassword(db.password());
+            ds = m;
+        }
+        StartupMigrations.apply(ds);
+        Jdbi jdbi = Jdbi.create(ds);
+        UtcInstants.install(jdbi);
+        return jdbi;
+    }
+
+    private static DeliveryFactory fast() {
+        DeliveryFactory f = new DeliveryFactory();
+        f.setMaxAttempts(3);
+        f.setInitialBackoff(io.dropwizard.util.Duration.milliseconds(20));
+        f.setMaxBackoff(io.dropwizard.util.Duration.milliseconds(50));
+        f.setPollInterval(io.dropwizard.util.Duration.milliseconds(20));
+        f.setWorkers(4);
+        return f;
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void twoReplicasDeliverEachRowOnce(TestDatabase.Kind kind) throws Exception {
+        try (TestDatabase db = TestDatabase.create(kind)) {
+            Jdbi jdbi = jdbi(db);
+            Outbox outbox = new Outbox(jdbi);
+            Map<String, AtomicInteger> seen = new ConcurrentHashMap<>();
+            AtomicInteger deadCalls = new AtomicInteger();
+            Deliverer counting = new Deliverer() {
+                @Override
+                public Outcome deliver(OutboxItem item) {
+                    seen.computeIfAbsent(item.eventId(), k -> new AtomicInteger()).incrementAndGet();
+                    return item.eventId().equals("evt_bad") ? new Outcome.Retry(500, "HTTP 500", null)
+                            : new Outcome.Delivered(200);
+                }
+
+                @Override
+                public void dead(OutboxItem item) {
+                    deadCalls.incrementAndGet();
+                }
+            };
+            int rows = 200;
+            Instant now = Instant.now();
+            jdbi.useTransaction(h -> {
+                for (int i = 0; i < rows; i++) {
+                    outbox.insert(h, "ten_1", "test", "target", "evt_" + i, "test.event", "{}", now);
+                }
+                outbox.insert(h, "ten_1", "test", "target", "evt_bad", "test.event", "{}", now);
+            });
+            Dispatcher a = new Dispatcher(outbox, Map.of("test", counting), fast(), Clock.systemUTC());
+            Dispatcher b = new Dispatcher(outbox, Map.of("test", counting), fast(), Clock.systemUTC());
+            a.start();
+            b.start();
+            try {
+                await().atMost(Duration.ofSeconds(30)).until(() -> outbox.pending() == 0);
+            } finally {
+                a.stop();
+                b.stop();
+            }
+            for (int i = 0; i < rows; i++) {
+                assertThat(seen.get("evt_" + i)).as("evt_" + i).hasValue(1);
+            }
+            assertThat(seen.get("evt_bad")).hasValue(3);
+            assertThat(deadCalls).hasValue(1);
+            long delivered = jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM outbox WHERE status = "
+                    + "'delivered'").mapTo(Long.class).one());
+            assertThat(delivered).isEqualTo(rows);
+            long attempts = jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM delivery_attempts")
+                    .mapTo(Long.class).one());
+            assertThat(attempts).isEqualTo(rows + 3);
+        }
+    }
+}
