@@ -47,6 +47,14 @@ public class AccessControl {
                 .anyMatch(g -> wanted.impliedBy(g.permission()));
     }
 
+    /** The items the caller may read, in their order, mapped for the answer. */
+    public <T, V> java.util.List<V> readable(Caller caller, String tenantId, java.util.List<T> items,
+                                            java.util.function.Function<T, ResourceDirectory.ResourceRef> ref,
+                                            java.util.function.Function<T, V> view) {
+        return items.stream().filter(i -> allows(caller, tenantId, ref.apply(i), ResourcePermission.READ))
+                .map(view).toList();
+    }
+
     public void require(Caller caller, String tenantId, ResourceDirectory.ResourceRef resource,
                         ResourcePermission wanted) {
         if (!allows(caller, tenantId, resource, wanted)) {

@@ -98,13 +98,7 @@ public abstract class AgentsResource {
     public Page<AgentView> list(@Context SecurityContext sc, @Context UriInfo uri) {
         Caller c = ApiKeyAuthFilter.caller(sc);
         String tenantId = scopes.resolve(c, uri);
-        List<AgentView> out = new ArrayList<>();
-        for (Agent a : agents.list(tenantId)) {
-            if (access.allows(c, tenantId, ref(a), ResourcePermission.READ)) {
-                out.add(AgentView.of(a));
-            }
-        }
-        return Page.all(out);
+        return Page.all(access.readable(c, tenantId, agents.list(tenantId), AgentsResource::ref, AgentView::of));
     }
 
     @POST

@@ -31,8 +31,6 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /** Prompts and their immutable versions, under the resource ACL. */
@@ -100,13 +98,7 @@ public abstract class PromptsResource {
     public Page<PromptView> list(@Context SecurityContext sc, @Context UriInfo uri) {
         Caller c = ApiKeyAuthFilter.caller(sc);
         String tenantId = scopes.resolve(c, uri);
-        List<PromptView> out = new ArrayList<>();
-        for (Prompt p : prompts.list(tenantId)) {
-            if (access.allows(c, tenantId, ref(p), ResourcePermission.READ)) {
-                out.add(PromptView.of(p));
-            }
-        }
-        return Page.all(out);
+        return Page.all(access.readable(c, tenantId, prompts.list(tenantId), PromptsResource::ref, PromptView::of));
     }
 
     @POST

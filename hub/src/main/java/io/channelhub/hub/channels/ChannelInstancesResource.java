@@ -32,7 +32,6 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -88,13 +87,8 @@ public abstract class ChannelInstancesResource {
                                    @QueryParam("plugin_id") String pluginId) {
         Caller c = ApiKeyAuthFilter.caller(sc);
         String tenantId = scopes.resolve(c, uri);
-        var rows = new ArrayList<InstanceView>();
-        for (ChannelInstance ci : instances.list(tenantId, pluginId)) {
-            if (access.allows(c, tenantId, ref(ci), ResourcePermission.READ)) {
-                rows.add(InstanceView.of(ci));
-            }
-        }
-        return Page.all(rows);
+        return Page.all(access.readable(c, tenantId, instances.list(tenantId, pluginId),
+                ChannelInstancesResource::ref, InstanceView::of));
     }
 
     @POST

@@ -38,7 +38,6 @@ import jakarta.ws.rs.core.UriInfo;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -117,13 +116,8 @@ public class WebhooksResource {
     public Page<WebhookView> list(@Context SecurityContext sc, @Context UriInfo uri) {
         Caller c = ApiKeyAuthFilter.caller(sc);
         String tenantId = scopes.resolve(c, uri);
-        List<WebhookView> out = new ArrayList<>();
-        for (WebhookSubscription w : webhooks.list(tenantId)) {
-            if (access.allows(c, tenantId, ref(w), ResourcePermission.READ)) {
-                out.add(WebhookView.of(w, null));
-            }
-        }
-        return Page.all(out);
+        return Page.all(access.readable(c, tenantId, webhooks.list(tenantId), WebhooksResource::ref,
+                w -> WebhookView.of(w, null)));
     }
 
     @POST
