@@ -155,8 +155,11 @@ public class HubApplication extends Application<HubConfiguration> {
             }
         }
 
-        config.getRedis().build(env.lifecycle()).ifPresent(redis ->
-                env.healthChecks().register("redis", new RedisHealthCheck(redis)));
+        var redis = config.getRedis().build(env.lifecycle());
+        redis.ifPresent(r -> env.healthChecks().register("redis", new RedisHealthCheck(r)));
+        io.channelhub.hub.limits.RateLimiter limiter = redis.<io.channelhub.hub.limits.RateLimiter>map(r ->
+                new io.channelhub.hub.limits.RedisRateLimiter(r, config.getRateLimits().getKeyPrefix()))
+                .orElseGet(() -> new io.channelhub.hub.limits.LocalRateLimiter(System::currentTimeMillis));
         PrometheusEndpoint.install(env);
 
         TenantRepository tenantRepo = new TenantRepository(jdbi);
@@ -215,6 +218,7 @@ public class HubApplication extends Application<HubConfiguration> {
         ErrorMappers.register(jersey.getResourceConfig());
         jersey.register(new TraceIds());
         jersey.register(new ApiKeyAuthFilter(keys, tenantRepo));
+        jersey.register(new io.channelhub.hub.limits.RateLimitFilter(limiter, config.getRateLimits(), env.metrics()));
         jersey.register(new MeResource());
         jersey.register(new TenantsResource(tenants, access, audit));
         jersey.register(new OwnTenantResource(tenants, scopes, access, audit));

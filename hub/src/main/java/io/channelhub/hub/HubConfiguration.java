@@ -54,6 +54,20 @@ public class HubConfiguration extends Configuration {
         this.delivery = delivery;
     }
 
+    @Valid
+    @NotNull
+    private io.channelhub.hub.limits.RateLimitsFactory rateLimits = new io.channelhub.hub.limits.RateLimitsFactory();
+
+    @JsonProperty
+    public io.channelhub.hub.limits.RateLimitsFactory getRateLimits() {
+        return rateLimits;
+    }
+
+    @JsonProperty
+    public void setRateLimits(io.channelhub.hub.limits.RateLimitsFactory rateLimits) {
+        this.rateLimits = rateLimits;
+    }
+
     /** How often an open SSE stream gets a heartbeat comment, so proxies keep it open. */
     @NotNull
     private Duration sseHeartbeat = Duration.seconds(15);

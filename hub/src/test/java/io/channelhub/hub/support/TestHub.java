@@ -33,6 +33,7 @@ public final class TestHub implements AutoCloseable {
     private final DropwizardTestSupport<HubConfiguration> support;
     private final TestDatabase db;
     private final HttpClient http = HttpClient.newHttpClient();
+    private boolean ownsDatabase = true;
 
     /** A response: status, headers and body parsed as JSON when it is JSON. */
     public record Reply(int status, JsonNode json, String body, java.net.http.HttpHeaders headers) {
@@ -65,6 +66,13 @@ public final class TestHub implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("hub did not start", e);
         }
+        return hub;
+    }
+
+    /** A second hub (replica) on a database another hub owns; closing it leaves the database alone. */
+    public static TestHub replica(TestDatabase db, Path pluginsDir, ConfigOverride... extra) {
+        TestHub hub = start(db, pluginsDir, extra);
+        hub.ownsDatabase = false;
         return hub;
     }
 
@@ -159,6 +167,8 @@ public final class TestHub implements AutoCloseable {
     @Override
     public void close() {
         support.after();
-        db.close();
+        if (ownsDatabase) {
+            db.close();
+        }
     }
 }
