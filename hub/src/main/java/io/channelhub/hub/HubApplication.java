@@ -242,6 +242,7 @@ public class HubApplication extends Application<HubConfiguration> {
         jersey.register(new ConversationsResource(conversationRepo, agents, turns, new Idempotency(jdbi, clock),
                 scopes, access, json, clock, config.getSseHeartbeat().toMilliseconds(), webhooks));
         jersey.register(new WebhooksResource(webhooks, outbox, dispatcher, grants, scopes, access, audit, clock));
+        jersey.register(new io.channelhub.hub.metering.UsageResource(jdbi, scopes, access));
         jersey.register(new AuditResource.Own(audit, access, scopes));
         jersey.register(new AuditResource.OfTenant(audit, access, scopes));
         jersey.register(new AuditResource.Platform(audit, access));

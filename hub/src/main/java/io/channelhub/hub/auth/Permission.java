@@ -16,5 +16,7 @@ public enum Permission {
     /** Create resources; the creator's principal owns them. */
     RESOURCES_CREATE,
     GRANTS_READ,
-    AUDIT_READ
+    AUDIT_READ,
+    /** Usage aggregates and export: billing information, for the tenant's admins. */
+    USAGE_READ
 }
