@@ -237,10 +237,16 @@ public class HubApplication extends Application<HubConfiguration> {
         jersey.register(new PromptsResource.Own(prompts, grants, scopes, access, audit));
         jersey.register(new PromptsResource.OfTenant(prompts, grants, scopes, access, audit));
         jersey.register(new ModelProvidersResource(models, providerConfigs, scopes, access, audit));
-        jersey.register(new io.channelhub.hub.openai.OpenAiCompatibleResource(agents, models, ledger, scopes, access,
-                clock));
+        var openAiCompatible = new io.channelhub.hub.openai.OpenAiCompatibleResource(agents, models, ledger, scopes,
+                access, clock);
+        jersey.register(openAiCompatible);
+        io.channelhub.hub.limits.Quotas quotas = new io.channelhub.hub.limits.Quotas(jdbi, json, webhooks, audit, clock);
+        turns.attach(quotas);
         jersey.register(new ConversationsResource(conversationRepo, agents, turns, new Idempotency(jdbi, clock),
-                scopes, access, json, clock, config.getSseHeartbeat().toMilliseconds(), webhooks));
+                scopes, access, json, clock, config.getSseHeartbeat().toMilliseconds(), webhooks, quotas));
+        openAiCompatible.attach(quotas);
+        jersey.register(new io.channelhub.hub.limits.QuotasResource.Own(quotas, scopes, access));
+        jersey.register(new io.channelhub.hub.limits.QuotasResource.OfTenant(quotas, scopes, access, audit));
         jersey.register(new WebhooksResource(webhooks, outbox, dispatcher, grants, scopes, access, audit, clock));
         jersey.register(new io.channelhub.hub.metering.UsageResource(jdbi, scopes, access));
         jersey.register(new AuditResource.Own(audit, access, scopes));

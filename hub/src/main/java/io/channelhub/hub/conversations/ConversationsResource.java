@@ -60,11 +60,17 @@ public class ConversationsResource {
     private final Clock clock;
     private final long heartbeatMillis;
     private final io.channelhub.hub.webhooks.Webhooks webhooks;
+    private final io.channelhub.hub.limits.Quotas quotas;
+    /** Usage types a chat turn adds to; a used-up hard quota on any of them refuses the turn. */
+    static final List<String> TURN_USAGE = List.of("messages.in", "messages.out", "model.prompt_tokens",
+            "model.completion_tokens");
 
     public ConversationsResource(ConversationRepository repo, AgentService agents, TurnService turns,
                                  Idempotency idempotency, TenantScopes scopes, AccessControl access, ObjectMapper json,
-                                 Clock clock, long heartbeatMillis, io.channelhub.hub.webhooks.Webhooks webhooks) {
+                                 Clock clock, long heartbeatMillis, io.channelhub.hub.webhooks.Webhooks webhooks,
+                                 io.channelhub.hub.limits.Quotas quotas) {
         this.webhooks = webhooks;
+        this.quotas = quotas;
         this.repo = repo;
         this.agents = agents;
         this.turns = turns;
@@ -214,6 +220,18 @@ public class ConversationsResource {
         }
         boolean stream = Boolean.TRUE.equals(req.stream()) || headers.getAcceptableMediaTypes().stream()
                 .anyMatch(m -> EVENT_STREAM.equals(m.getType() + "/" + m.getSubtype()));
+        try {
+            quotas.requireAvailable(tenantId, TURN_USAGE);
+        } catch (ApiException e) {
+            if (!stream) {
+                throw e;
+            }
+            return Response.ok((StreamingOutput) out -> {
+                try (SseWriter sse = new SseWriter(out, json, heartbeatMillis)) {
+                    sse.event("error", ErrorResponse.of(e.code(), e.getMessage(), e.details()));
+                }
+            }, EVENT_STREAM).build();
+        }
         if (stream && idemKey == null) {
             return streamTurn(conv, role, req);
         }

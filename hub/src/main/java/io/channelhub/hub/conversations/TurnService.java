@@ -40,6 +40,12 @@ public class TurnService {
     private final UsageLedger ledger;
     private final io.channelhub.hub.webhooks.Webhooks webhooks;
     private final Clock clock;
+    private io.channelhub.hub.limits.Quotas quotas;
+
+    /** Quotas are told after each turn so they can notify at their thresholds. */
+    public void attach(io.channelhub.hub.limits.Quotas q) {
+        this.quotas = q;
+    }
 
     /** Receives a streamed turn as it happens. */
     public interface Sink {
@@ -129,6 +135,9 @@ public class TurnService {
                         c.channelInstanceId(), c.agentId(), reply.model(), "out:" + replyId));
                 webhooks.emit(c.tenantId(), "message.sent", Map.of("message",
                         ConversationViews.MessageView.of(stored)));
+                if (quotas != null) {
+                    quotas.afterUsage(c.tenantId());
+                }
                 return new Result(user, stored, promptTokens, completionTokens);
             }
             // The hub answers these tools itself: store the call and the results, then ask the model again.

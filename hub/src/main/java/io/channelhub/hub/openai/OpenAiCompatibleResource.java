@@ -74,6 +74,11 @@ public class OpenAiCompatibleResource {
     private final TenantScopes scopes;
     private final AccessControl access;
     private final Clock clock;
+    private io.channelhub.hub.limits.Quotas quotas;
+
+    public void attach(io.channelhub.hub.limits.Quotas q) {
+        this.quotas = q;
+    }
 
     public OpenAiCompatibleResource(AgentService agents, ModelGateway models, UsageLedger ledger, TenantScopes scopes,
                                     AccessControl access, Clock clock) {
@@ -120,6 +125,10 @@ public class OpenAiCompatibleResource {
             body = SDK.readValue(text == null ? "" : text, ChatCompletionCreateParams.Body.class);
         } catch (IOException e) {
             throw ApiException.badRequest("invalid_json", "request body is not a valid chat completion request");
+        }
+        if (quotas != null) {
+            quotas.requireAvailable(tenantId, List.of("api.chat_completions", "model.prompt_tokens",
+                    "model.completion_tokens"));
         }
         Parsed p;
         try {

@@ -43,7 +43,7 @@ public class Webhooks implements Deliverer {
 
     public static final String KIND = "webhook";
     public static final Set<String> EVENT_TYPES = Set.of("conversation.created", "message.received", "message.sent",
-            "delivery.failed", "*");
+            "delivery.failed", "quota.threshold", "*");
 
     private final Jdbi jdbi;
     private final ObjectMapper json;

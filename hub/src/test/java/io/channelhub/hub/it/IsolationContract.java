@@ -82,6 +82,7 @@ abstract class IsolationContract extends HubIntegrationTest {
         MATRIX.put("POST /v1/webhooks/{webhookId}/rotate-secret", ADMIN);
         MATRIX.put("GET /v1/webhooks/{webhookId}/deliveries", ALL);
         MATRIX.put("POST /v1/webhooks/{webhookId}/deliveries/{deliveryId}/replay", ADMIN);
+        MATRIX.put("GET /v1/quotas", ADMIN);
         MATRIX.put("GET /v1/usage", ADMIN);
         MATRIX.put("GET /v1/usage/export.csv", ADMIN);
         MATRIX.put("GET /v1/models", ALL);

@@ -167,6 +167,10 @@ public final class TestHub implements AutoCloseable {
     @Override
     public void close() {
         support.after();
+        // Overrides travel as dw.* system properties; with two hubs started from the same overrides the support
+        // class can restore the other hub's value instead of clearing it, so clear them all here.
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("dw."))
+                .forEach(System::clearProperty);
         if (ownsDatabase) {
             db.close();
         }
