@@ -217,7 +217,7 @@ public class HubApplication extends Application<HubConfiguration> {
         jersey.property(org.glassfish.jersey.server.ServerProperties.OUTBOUND_CONTENT_LENGTH_BUFFER, 0);
         ErrorMappers.register(jersey.getResourceConfig());
         jersey.register(new TraceIds());
-        jersey.register(new ApiKeyAuthFilter(keys, tenantRepo));
+        jersey.register(new ApiKeyAuthFilter(keys, tenantRepo, audit));
         jersey.register(new io.channelhub.hub.limits.RateLimitFilter(limiter, config.getRateLimits(), env.metrics()));
         jersey.register(new MeResource());
         jersey.register(new TenantsResource(tenants, access, audit));

@@ -32,9 +32,12 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter {
     @Context
     private ResourceInfo resourceInfo;
 
-    public ApiKeyAuthFilter(ApiKeyService keys, TenantRepository tenants) {
+    private final io.channelhub.hub.audit.AuditLog audit;
+
+    public ApiKeyAuthFilter(ApiKeyService keys, TenantRepository tenants, io.channelhub.hub.audit.AuditLog audit) {
         this.keys = keys;
         this.tenants = tenants;
+        this.audit = audit;
     }
 
     @Override
@@ -69,6 +72,14 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter {
             MDC.put("tenant_id", key.tenantId());
         }
         Caller caller = new Caller(key.id(), key.principalId(), key.tenantId(), key.role(), key.name());
+        if (!caller.isSuperAdmin() && request.getUriInfo().getPath().startsWith("admin")) {
+            // The operator API as a whole, refused before a body is even read: a tenant key learns nothing there.
+            if (audit != null) {
+                audit.denied(caller, caller.tenantId(), "access.denied", null, null,
+                        java.util.Map.of("permission", "platform_admin"));
+            }
+            throw ApiException.forbidden("permission_denied", "the operator API needs a super-admin key");
+        }
         request.setProperty(CALLER, caller);
         boolean secure = request.getSecurityContext().isSecure();
         request.setSecurityContext(new SecurityContext() {

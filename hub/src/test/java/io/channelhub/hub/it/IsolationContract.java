@@ -167,6 +167,7 @@ abstract class IsolationContract extends HubIntegrationTest {
                 .replace("{providerId}", "openai")
                 .replace("{webhookId}", f.webhook())
                 .replace("{deliveryId}", f.delivery())
+                .replace("{quotaId}", "quo_none")
                 .replace("{pluginId}", "test-channel");
     }
 
