@@ -160,7 +160,7 @@ public class HubApplication extends Application<HubConfiguration> {
         io.channelhub.hub.limits.RateLimiter limiter = redis.<io.channelhub.hub.limits.RateLimiter>map(r ->
                 new io.channelhub.hub.limits.RedisRateLimiter(r, config.getRateLimits().getKeyPrefix()))
                 .orElseGet(() -> new io.channelhub.hub.limits.LocalRateLimiter(System::currentTimeMillis));
-        PrometheusEndpoint.install(env);
+        var prometheus = PrometheusEndpoint.install(env);
 
         TenantRepository tenantRepo = new TenantRepository(jdbi);
         TenantService tenants = new TenantService(jdbi, tenantRepo, clock);
@@ -218,7 +218,9 @@ public class HubApplication extends Application<HubConfiguration> {
         ErrorMappers.register(jersey.getResourceConfig());
         jersey.register(new TraceIds());
         jersey.register(new ApiKeyAuthFilter(keys, tenantRepo, audit));
-        jersey.register(new io.channelhub.hub.limits.RateLimitFilter(limiter, config.getRateLimits(), env.metrics()));
+        var rateLimitFilter = new io.channelhub.hub.limits.RateLimitFilter(limiter, config.getRateLimits(),
+                env.metrics());
+        jersey.register(rateLimitFilter);
         jersey.register(new MeResource());
         jersey.register(new TenantsResource(tenants, access, audit));
         jersey.register(new OwnTenantResource(tenants, scopes, access, audit));
@@ -245,6 +247,12 @@ public class HubApplication extends Application<HubConfiguration> {
         jersey.register(new ConversationsResource(conversationRepo, agents, turns, new Idempotency(jdbi, clock),
                 scopes, access, json, clock, config.getSseHeartbeat().toMilliseconds(), webhooks, quotas));
         openAiCompatible.attach(quotas);
+        var hubMetrics = new io.channelhub.hub.observability.HubMetrics(prometheus, plugins, outbox::pending);
+        models.attach(hubMetrics);
+        dispatcher.attach(hubMetrics);
+        rateLimitFilter.attach(hubMetrics);
+        quotas.attach(hubMetrics);
+        jersey.register(new io.channelhub.hub.observability.HttpMetrics(hubMetrics));
         jersey.register(new io.channelhub.hub.limits.QuotasResource.Own(quotas, scopes, access));
         jersey.register(new io.channelhub.hub.limits.QuotasResource.OfTenant(quotas, scopes, access, audit));
         jersey.register(new WebhooksResource(webhooks, outbox, dispatcher, grants, scopes, access, audit, clock));

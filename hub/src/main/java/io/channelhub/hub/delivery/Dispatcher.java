@@ -31,6 +31,18 @@ public class Dispatcher implements Managed {
     private final DeliveryFactory config;
     private final Clock clock;
     private ExecutorService workers;
+    private volatile io.channelhub.hub.observability.HubMetrics metrics;
+
+    public void attach(io.channelhub.hub.observability.HubMetrics m) {
+        this.metrics = m;
+    }
+
+    private void count(OutboxItem item, String outcome) {
+        var m = metrics;
+        if (m != null) {
+            m.deliveries.labelValues(item.kind(), outcome).inc();
+        }
+    }
     private ScheduledExecutorService poller;
 
     public Dispatcher(Outbox outbox, Map<String, Deliverer> deliverers, DeliveryFactory config, Clock clock) {
@@ -103,6 +115,7 @@ public class Dispatcher implements Managed {
         Instant at = clock.instant();
         if (outcome instanceof Deliverer.Outcome.Delivered ok) {
             outbox.delivered(item, ok.statusCode(), at, ms);
+            count(item, "delivered");
             return;
         }
         boolean last = item.attempts() + 1 >= config.getMaxAttempts();
@@ -112,6 +125,7 @@ public class Dispatcher implements Managed {
             String error = outcome instanceof Deliverer.Outcome.Permanent p3 ? p3.error()
                     : ((Deliverer.Outcome.Retry) outcome).error();
             outbox.failed(item, code, error, at, null, ms);
+            count(item, "dead");
             LOG.warn("Outbox row {} ({} {}) is dead after {} attempts: {}", item.id(), item.kind(),
                     item.eventType(), item.attempts() + 1, error);
             if (d != null) {
@@ -120,6 +134,7 @@ public class Dispatcher implements Managed {
             return;
         }
         Deliverer.Outcome.Retry retry = (Deliverer.Outcome.Retry) outcome;
+        count(item, "retry");
         outbox.failed(item, retry.statusCode(), retry.error(), at, at.plus(backoff(item.attempts() + 1,
                 retry.retryAfter())), ms);
     }

@@ -32,6 +32,11 @@ public class Quotas {
     private final Webhooks webhooks;
     private final AuditLog audit;
     private final Clock clock;
+    private volatile io.channelhub.hub.observability.HubMetrics metrics;
+
+    public void attach(io.channelhub.hub.observability.HubMetrics m) {
+        this.metrics = m;
+    }
 
     /** A quota and its use in the current period. */
     public record Quota(String id, String tenantId, String usageType, String period, long limit, String mode,
@@ -145,6 +150,9 @@ public class Quotas {
                     details.put("used", s.used());
                     if (s.resetsAt() != null) {
                         details.put("resets_at", s.resetsAt().toString());
+                    }
+                    if (metrics != null) {
+                        metrics.quotaRejections.inc();
                     }
                     throw new ApiException(429, "quota_exceeded", "the " + q.period() + " quota for "
                             + q.usageType() + " is used up", details);

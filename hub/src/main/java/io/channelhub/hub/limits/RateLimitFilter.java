@@ -37,6 +37,11 @@ public class RateLimitFilter implements ContainerRequestFilter, ContainerRespons
     private final Meter rejected;
     private final Meter fallback;
     private final AtomicLong lastWarning = new AtomicLong();
+    private volatile io.channelhub.hub.observability.HubMetrics metrics;
+
+    public void attach(io.channelhub.hub.observability.HubMetrics m) {
+        this.metrics = m;
+    }
 
     public RateLimitFilter(RateLimiter limiter, RateLimitsFactory config, MetricRegistry metrics) {
         this.limiter = limiter;
@@ -79,6 +84,10 @@ public class RateLimitFilter implements ContainerRequestFilter, ContainerRespons
             }
             if (!d.allowed()) {
                 rejected.mark();
+                var m = metrics;
+                if (m != null) {
+                    m.rateLimitRejections.labelValues(b[1]).inc();
+                }
                 request.setProperty(DECISION, d);
                 throw new ApiException(429, "rate_limited", "too many requests; retry after the Retry-After delay",
                         Map.of("limit", b[1], "retry_after_seconds", seconds(d.retryMs())));

@@ -131,15 +131,45 @@ public class ModelGateway {
         return new Resolved(p, new Settings(values), endpoint);
     }
 
+    private volatile io.channelhub.hub.observability.HubMetrics metrics;
+
+    public void attach(io.channelhub.hub.observability.HubMetrics m) {
+        this.metrics = m;
+    }
+
+    private void observe(Resolved r, ModelRequest request, long started, String outcome) {
+        var m = metrics;
+        if (m != null) {
+            String api = request.api().name().toLowerCase(java.util.Locale.ROOT);
+            m.modelCalls.labelValues(r.provider().id(), api, outcome).inc();
+            m.modelDuration.labelValues(r.provider().id(), api).observe((System.nanoTime() - started) / 1e9);
+        }
+    }
+
+    private void tokens(Resolved r, ModelReply reply) {
+        var m = metrics;
+        if (m != null && reply != null && reply.usage() != null) {
+            String model = m.model(reply.model());
+            m.modelTokens.labelValues(r.provider().id(), model, "prompt").inc(reply.usage().promptTokens());
+            m.modelTokens.labelValues(r.provider().id(), model, "completion").inc(reply.usage().completionTokens());
+        }
+    }
+
     public ModelReply complete(String tenantId, String providerId, ModelRequest request) {
         Resolved r = resolve(tenantId, providerId);
         CircuitBreaker breaker = breakers.circuitBreaker(r.endpoint());
         Retry retry = Retry.of(r.endpoint(), retryConfig);
+        long started = System.nanoTime();
         try {
-            return Retry.decorateCheckedSupplier(retry, CircuitBreaker.decorateCheckedSupplier(breaker,
+            ModelReply reply = Retry.decorateCheckedSupplier(retry, CircuitBreaker.decorateCheckedSupplier(breaker,
                     () -> r.provider().complete(request, r.settings()))).get();
+            observe(r, request, started, "ok");
+            tokens(r, reply);
+            return reply;
         } catch (Throwable e) {
-            throw translate(e, r);
+            ApiException a = translate(e, r);
+            observe(r, request, started, a.code());
+            throw a;
         }
     }
 
@@ -148,12 +178,41 @@ public class ModelGateway {
         Resolved r = resolve(tenantId, providerId);
         CircuitBreaker breaker = breakers.circuitBreaker(r.endpoint());
         Retry retry = Retry.of(r.endpoint(), retryConfig);
+        long started = System.nanoTime();
+        ModelStream s;
         try {
-            return Retry.decorateCheckedSupplier(retry, CircuitBreaker.decorateCheckedSupplier(breaker,
+            s = Retry.decorateCheckedSupplier(retry, CircuitBreaker.decorateCheckedSupplier(breaker,
                     () -> r.provider().stream(request, r.settings()))).get();
         } catch (Throwable e) {
-            throw translate(e, r);
+            ApiException a = translate(e, r);
+            observe(r, request, started, a.code());
+            throw a;
         }
+        observe(r, request, started, "ok");
+        // Tokens of a stream are known when it ends.
+        return new ModelStream() {
+            private boolean counted;
+
+            @Override
+            public String nextDelta() throws ModelException {
+                String d = s.nextDelta();
+                if (d == null && !counted) {
+                    counted = true;
+                    tokens(r, s.reply());
+                }
+                return d;
+            }
+
+            @Override
+            public ModelReply reply() {
+                return s.reply();
+            }
+
+            @Override
+            public void close() {
+                s.close();
+            }
+        };
     }
 
     /** Whether this tenant's calls to the provider would reach a real model (not the demo). */

@@ -64,6 +64,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import okhttp3.Call;
+import org.slf4j.MDC;
 
 /**
  * OpenAI-compatible models through the official openai-java SDK: Chat Completions or the Responses API, plain or
@@ -109,7 +110,14 @@ public class OpenAiProvider implements ModelProvider, Managed {
                         if (id != null) {
                             calls.put(id, chain.call());
                         }
-                        return chain.proceed(chain.request());
+                        okhttp3.Request req = chain.request();
+                        String trace = MDC.get(io.channelhub.hub.observability.TraceIds.MDC_KEY);
+                        if (trace != null && req.header("traceparent") == null) {
+                            // W3C trace context: the model call joins the trace of the request that made it.
+                            req = req.newBuilder().header("traceparent", "00-" + trace + "-" + String.format("%016x",
+                                    java.util.concurrent.ThreadLocalRandom.current().nextLong() | 1L) + "-01").build();
+                        }
+                        return chain.proceed(req);
                     });
             if (!org.isEmpty()) {
                 b.organization(org);

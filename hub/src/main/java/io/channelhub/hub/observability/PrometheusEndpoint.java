@@ -24,7 +24,7 @@ public final class PrometheusEndpoint {
         PrometheusRegistry registry = new PrometheusRegistry();
         MetricRegistry metrics = env.metrics();
         MetricFilter filter = (name, metric) -> !name.endsWith(".total");
-        DropwizardExports.builder().dropwizardRegistry(metrics).metricFilter(filter).register(registry);
+        DropwizardExports.builder().dropwizardRegistry(new SnakeCaseMetrics(metrics)).metricFilter(filter).register(registry);
         JvmMetrics.builder().register(registry);
         env.admin().addServlet("prometheus", new PrometheusMetricsServlet(registry)).addMapping(PATH);
         return registry;

@@ -244,6 +244,33 @@ class ModelCallsTest extends HubIntegrationTest {
     }
 
     @Test
+    void aRequestsTraceIdIsInItsLogLinesTheModelCallAndTheErrorBody() {
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        root.addAppender(logs);
+        try {
+            String c = conversation(Map.of());
+            fake.then(FakeOpenAi.error(400, "invalid_request_error", Map.of()));
+            TestHub.Reply r = say(c, Map.of("content", "trace me"));
+            String trace = r.headers().firstValue("X-Trace-Id").orElseThrow();
+            assertThat(r.json().get("error").get("trace_id").asText()).isEqualTo(trace);
+            String traceparent = fake.headers().get(0).entrySet().stream()
+                    .filter(e -> e.getKey().equalsIgnoreCase("traceparent")).map(e -> e.getValue().get(0))
+                    .findFirst().orElseThrow();
+            assertThat(traceparent).matches("00-" + trace + "-[0-9a-f]{16}-01");
+            assertThat(logs.list).anySatisfy(e -> {
+                assertThat(e.getFormattedMessage()).contains("Model call failed");
+                assertThat(e.getMDCPropertyMap()).containsEntry("trace_id", trace);
+            });
+        } finally {
+            root.detachAppender(logs);
+        }
+    }
+
+    @Test
     void a429IsRetriedAfterItsDelay() {
         String c = conversation(Map.of());
         fake.then(FakeOpenAi.error(429, "rate_limit_exceeded", Map.of("Retry-After", "0")))

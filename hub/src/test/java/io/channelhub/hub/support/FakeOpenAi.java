@@ -27,6 +27,7 @@ public final class FakeOpenAi implements AutoCloseable {
     private final HttpServer server;
     private final ConcurrentLinkedQueue<Reply> script = new ConcurrentLinkedQueue<>();
     private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
+    private final List<Map<String, List<String>>> headers = new CopyOnWriteArrayList<>();
     private final List<String> problems = new CopyOnWriteArrayList<>();
     /** Set when a client went away while a stream was being written. */
     public final AtomicBoolean streamAborted = new AtomicBoolean();
@@ -68,6 +69,11 @@ public final class FakeOpenAi implements AutoCloseable {
         return this;
     }
 
+    /** The headers of each request, in order. */
+    public List<Map<String, List<String>>> headers() {
+        return headers;
+    }
+
     public List<JsonNode> requests() {
         return requests;
     }
@@ -80,6 +86,7 @@ public final class FakeOpenAi implements AutoCloseable {
     public void reset() {
         script.clear();
         requests.clear();
+        headers.clear();
         problems.clear();
         streamAborted.set(false);
     }
@@ -88,6 +95,7 @@ public final class FakeOpenAi implements AutoCloseable {
         try {
             JsonNode body = JSON.readTree(ex.getRequestBody());
             requests.add(body);
+            headers.add(Map.copyOf(ex.getRequestHeaders()));
             check(ex, api, body);
             Reply r = script.poll();
             if (r == null) {

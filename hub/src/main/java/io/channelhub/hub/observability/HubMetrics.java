@@ -1,0 +1,79 @@
+package io.channelhub.hub.observability;
+
+import io.channelhub.hub.plugins.PluginPlatform;
+import io.channelhub.hub.plugins.PluginState;
+import io.channelhub.hub.plugins.PluginStatus;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * The hub's own Prometheus metrics. Labels are bounded by construction: route templates (not paths), plugin ids
+ * (installed jars), provider ids, outcomes and status classes; a model label keeps at most {@link #MAX_MODELS}
+ * names and reports the rest as {@code other}. Never a tenant, key, user or conversation id.
+ */
+public final class HubMetrics {
+
+    static final int MAX_MODELS = 50;
+    private static final double[] LATENCY = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
+
+    public final Histogram httpDuration;
+    public final Counter modelCalls;
+    public final Histogram modelDuration;
+    public final Counter modelTokens;
+    public final Counter deliveries;
+    public final Counter rateLimitRejections;
+    public final Counter quotaRejections;
+    private final Set<String> models = ConcurrentHashMap.newKeySet();
+
+    public HubMetrics(PrometheusRegistry registry, PluginPlatform plugins, LongSupplier outboxDepth) {
+        httpDuration = Histogram.builder().name("channelhub_http_request_duration_seconds")
+                .help("HTTP requests by route template, method and status class").classicUpperBounds(LATENCY)
+                .classicOnly().labelNames("method", "route", "status").register(registry);
+        modelCalls = Counter.builder().name("channelhub_model_calls_total")
+                .help("Model calls by provider, API and outcome").labelNames("provider", "api", "outcome")
+                .register(registry);
+        modelDuration = Histogram.builder().name("channelhub_model_call_duration_seconds")
+                .help("Time to a complete reply, or to an open stream").classicUpperBounds(LATENCY).classicOnly()
+                .labelNames("provider", "api").register(registry);
+        modelTokens = Counter.builder().name("channelhub_model_tokens_total")
+                .help("Tokens by provider, model and kind (prompt or completion)")
+                .labelNames("provider", "model", "kind").register(registry);
+        deliveries = Counter.builder().name("channelhub_outbox_deliveries_total")
+                .help("Outbox delivery attempts by kind and outcome (delivered, retry, dead)")
+                .labelNames("kind", "outcome").register(registry);
+        rateLimitRejections = Counter.builder().name("channelhub_ratelimit_rejections_total")
+                .help("Requests refused by a rate limit, by bucket kind").labelNames("limit").register(registry);
+        quotaRejections = Counter.builder().name("channelhub_quota_rejections_total")
+                .help("Work refused by a hard quota").register(registry);
+        GaugeWithCallback.builder().name("channelhub_outbox_pending")
+                .help("Outbox rows waiting for delivery (all tenants)")
+                .callback(cb -> cb.call(outboxDepth.getAsLong())).register(registry);
+        GaugeWithCallback.builder().name("channelhub_plugin_state")
+                .help("1 for the state each plugin jar is in").labelNames("plugin", "state")
+                .callback(cb -> {
+                    for (PluginStatus s : plugins.statuses()) {
+                        for (PluginState st : PluginState.values()) {
+                            cb.call(s.state() == st ? 1 : 0, s.id(), st.wire());
+                        }
+                    }
+                }).register(registry);
+    }
+
+    /** The model name as a label value, or {@code other} once the set of names is full. */
+    public String model(String name) {
+        String n = name == null || name.isBlank() ? "unknown" : name;
+        if (models.contains(n)) {
+            return n;
+        }
+        if (models.size() < MAX_MODELS) {
+            models.add(n);
+            return n;
+        }
+        return "other";
+    }
+}
