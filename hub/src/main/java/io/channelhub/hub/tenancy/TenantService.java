@@ -18,8 +18,11 @@ import org.jdbi.v3.core.Jdbi;
 /** Tenant lifecycle. */
 public class TenantService {
 
-    /** Kept when a tenant is deleted: the audit trail must outlive what it describes. */
-    private static final Set<String> KEPT_ON_DELETE = Set.of("audit_log");
+    /**
+     * Kept when a tenant is deleted: the audit trail must outlive what it describes, and the usage ledger is the
+     * record invoices are built from.
+     */
+    private static final Set<String> KEPT_ON_DELETE = Set.of("audit_log", "usage_events");
 
     private final Jdbi jdbi;
     private final TenantRepository tenants;

@@ -92,6 +92,12 @@ abstract class TenantLifecycleContract extends HubIntegrationTest {
         int audit = hub.app().jdbi().withHandle(h -> h.createQuery(
                 "SELECT COUNT(*) FROM audit_log WHERE tenant_id = :t").bind("t", id).mapTo(Integer.class).one());
         assertThat(audit).isGreaterThan(0);
+        // The usage ledger stays too: invoices are built from it.
+        new io.channelhub.hub.metering.UsageLedger(hub.app().jdbi(), java.time.Clock.systemUTC()).record(
+                new io.channelhub.hub.metering.UsageLedger.UsageEvent(id, "probe", 1, "unit", null, null, null, null,
+                        "after-delete"));
+        assertThat(new io.channelhub.hub.metering.UsageLedger(hub.app().jdbi(), java.time.Clock.systemUTC())
+                .total(id, "probe")).isEqualTo(1);
     }
 
     @Test
