@@ -83,6 +83,7 @@ public class HubApplication extends Application<HubConfiguration> {
 
     private PluginPlatform plugins;
     private Jdbi jdbi;
+    private io.channelhub.hub.observability.Tracing tracing;
 
     public static void main(String[] args) throws Exception {
         new HubApplication().run(args);
@@ -127,6 +128,8 @@ public class HubApplication extends Application<HubConfiguration> {
         ((AbstractServerFactory) config.getServerFactory()).setRegisterDefaultExceptionMappers(false);
         // Microseconds: what DATETIME(6) stores, so an API answer equals a later read of the same row.
         Clock clock = Clock.tick(Clock.systemUTC(), Duration.ofNanos(1_000));
+        tracing = new io.channelhub.hub.observability.Tracing(config.getTracing());
+        env.lifecycle().manage(tracing);
 
         if (config.isMigrateOnStart()) {
             ManagedDataSource migrationSource = config.getDatabase().build(env.metrics(), "migrations");
@@ -216,7 +219,7 @@ public class HubApplication extends Application<HubConfiguration> {
         // each flush instead.
         jersey.property(org.glassfish.jersey.server.ServerProperties.OUTBOUND_CONTENT_LENGTH_BUFFER, 0);
         ErrorMappers.register(jersey.getResourceConfig());
-        jersey.register(new TraceIds());
+        jersey.register(new TraceIds(tracing));
         jersey.register(new ApiKeyAuthFilter(keys, tenantRepo, audit));
         var rateLimitFilter = new io.channelhub.hub.limits.RateLimitFilter(limiter, config.getRateLimits(),
                 env.metrics());
@@ -249,6 +252,9 @@ public class HubApplication extends Application<HubConfiguration> {
         openAiCompatible.attach(quotas);
         var hubMetrics = new io.channelhub.hub.observability.HubMetrics(prometheus, plugins, outbox::pending);
         models.attach(hubMetrics);
+        models.attach(tracing);
+        dispatcher.attach(tracing);
+        turns.attach(tracing);
         dispatcher.attach(hubMetrics);
         rateLimitFilter.attach(hubMetrics);
         quotas.attach(hubMetrics);
@@ -293,6 +299,11 @@ public class HubApplication extends Application<HubConfiguration> {
     /** The platform, for tests that inspect plugin states directly. */
     public PluginPlatform plugins() {
         return plugins;
+    }
+
+    /** Tracing, for tests that collect spans. */
+    public io.channelhub.hub.observability.Tracing tracing() {
+        return tracing;
     }
 
     /** The database handle, for tests that read tables directly. */

@@ -68,6 +68,20 @@ public class HubConfiguration extends Configuration {
         this.rateLimits = rateLimits;
     }
 
+    @Valid
+    @NotNull
+    private io.channelhub.hub.observability.Tracing.Factory tracing = new io.channelhub.hub.observability.Tracing.Factory();
+
+    @JsonProperty
+    public io.channelhub.hub.observability.Tracing.Factory getTracing() {
+        return tracing;
+    }
+
+    @JsonProperty
+    public void setTracing(io.channelhub.hub.observability.Tracing.Factory tracing) {
+        this.tracing = tracing;
+    }
+
     /** How often an open SSE stream gets a heartbeat comment, so proxies keep it open. */
     @NotNull
     private Duration sseHeartbeat = Duration.seconds(15);

@@ -42,6 +42,12 @@ public class TurnService {
     private final Clock clock;
     private io.channelhub.hub.limits.Quotas quotas;
 
+    private io.channelhub.hub.observability.Tracing tracing;
+
+    public void attach(io.channelhub.hub.observability.Tracing t) {
+        this.tracing = t;
+    }
+
     /** Quotas are told after each turn so they can notify at their thresholds. */
     public void attach(io.channelhub.hub.limits.Quotas q) {
         this.quotas = q;
@@ -185,13 +191,20 @@ public class TurnService {
         String pluginId = plugins.pluginOf(handler);
         CorePluginContext ctx = new CorePluginContext(c.tenantId(), pluginId, null, conversationsView(c), ledger,
                 clock);
-        try {
+        var span = tracing == null ? io.opentelemetry.api.trace.Span.getInvalid() : tracing.tracer()
+                .spanBuilder("tool " + call.name()).setAttribute("channelhub.plugin", pluginId).startSpan();
+        org.slf4j.MDC.put("plugin", pluginId);
+        try (var scope = span.makeCurrent()) {
             String out = handler.invoke(call.arguments(), ctx);
             return out == null ? "" : out;
         } catch (Exception | LinkageError e) {
+            span.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR, e.getClass().getSimpleName());
             // The model sees that the tool failed and can tell the user; the turn goes on.
             LOG.warn("Tool {} of plugin {} failed", call.name(), pluginId, e);
             return "{\"error\":\"tool failed\"}";
+        } finally {
+            span.end();
+            org.slf4j.MDC.remove("plugin");
         }
     }
 

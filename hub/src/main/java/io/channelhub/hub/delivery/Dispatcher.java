@@ -32,6 +32,11 @@ public class Dispatcher implements Managed {
     private final Clock clock;
     private ExecutorService workers;
     private volatile io.channelhub.hub.observability.HubMetrics metrics;
+    private volatile io.channelhub.hub.observability.Tracing tracing;
+
+    public void attach(io.channelhub.hub.observability.Tracing t) {
+        this.tracing = t;
+    }
 
     public void attach(io.channelhub.hub.observability.HubMetrics m) {
         this.metrics = m;
@@ -102,6 +107,22 @@ public class Dispatcher implements Managed {
             return;
         }
         OutboxItem item = claimed.get();
+        var t = tracing;
+        var span = t == null ? io.opentelemetry.api.trace.Span.getInvalid() : t.tracer()
+                .spanBuilder("outbox deliver " + item.kind())
+                .setParent(io.channelhub.hub.observability.Tracing.extract(item.traceParent() == null ? java.util.Map.of()
+                        : java.util.Map.of("traceparent", item.traceParent())))
+                .setSpanKind(io.opentelemetry.api.trace.SpanKind.PRODUCER)
+                .setAttribute("channelhub.event_type", item.eventType()).setAttribute("channelhub.attempt",
+                        item.attempts() + 1L).startSpan();
+        try (var scope = span.makeCurrent()) {
+            deliver(item);
+        } finally {
+            span.end();
+        }
+    }
+
+    private void deliver(OutboxItem item) {
         Deliverer d = deliverers.get(item.kind());
         long started = System.nanoTime();
         Deliverer.Outcome outcome;

@@ -21,7 +21,8 @@ public class Outbox {
         return new OutboxItem(rs.getLong("id"), rs.getString("tenant_id"), rs.getString("kind"),
                 rs.getString("target_id"), rs.getString("event_id"), rs.getString("event_type"), rs.getString("payload"),
                 rs.getString("status"), rs.getInt("attempts"), instants.map(rs, "next_attempt_at", ctx), lastCode,
-                rs.getString("last_error"), instants.map(rs, "created_at", ctx), instants.map(rs, "delivered_at", ctx));
+                rs.getString("last_error"), instants.map(rs, "created_at", ctx), instants.map(rs, "delivered_at", ctx),
+                rs.getString("trace_parent"));
     };
 
     private final Jdbi jdbi;
@@ -32,9 +33,13 @@ public class Outbox {
 
     public long insert(Handle h, String tenantId, String kind, String targetId, String eventId, String eventType,
                        String payload, Instant now) {
+        // The trace context of the request that caused the event, so its delivery joins that trace.
+        String traceparent = io.channelhub.hub.observability.Tracing.headers(io.opentelemetry.context.Context.current())
+                .get("traceparent");
         return h.createUpdate("INSERT INTO outbox (tenant_id, kind, target_id, event_id, event_type, payload, status, "
-                        + "attempts, next_attempt_at, created_at) VALUES (:t, :k, :target, :e, :type, :p, 'pending', 0, "
-                        + ":now, :now)")
+                        + "attempts, next_attempt_at, created_at, trace_parent) VALUES (:t, :k, :target, :e, :type, :p, "
+                        + "'pending', 0, :now, :now, :tp)")
+                .bind("tp", traceparent)
                 .bind("t", tenantId).bind("k", kind).bind("target", targetId).bind("e", eventId).bind("type", eventType)
                 .bind("p", payload).bind("now", now).executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
     }

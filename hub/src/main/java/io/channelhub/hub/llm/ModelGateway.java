@@ -155,8 +155,38 @@ public class ModelGateway {
         }
     }
 
+    private volatile io.channelhub.hub.observability.Tracing tracing;
+
+    public void attach(io.channelhub.hub.observability.Tracing t) {
+        this.tracing = t;
+    }
+
+    /** A client span for one model call; current while the provider sends, so its traceparent is this span. */
+    private io.opentelemetry.api.trace.Span span(Resolved r, ModelRequest request) {
+        var t = tracing;
+        if (t == null) {
+            return io.opentelemetry.api.trace.Span.getInvalid();
+        }
+        return t.tracer().spanBuilder("model " + r.provider().id())
+                .setSpanKind(io.opentelemetry.api.trace.SpanKind.CLIENT)
+                .setAttribute("gen_ai.system", r.provider().id())
+                .setAttribute("gen_ai.request.model", request.model()).startSpan();
+    }
+
     public ModelReply complete(String tenantId, String providerId, ModelRequest request) {
         Resolved r = resolve(tenantId, providerId);
+        var span = span(r, request);
+        try (var scope = span.makeCurrent()) {
+            return completeTraced(r, request);
+        } catch (ApiException e) {
+            span.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR, e.code());
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
+
+    private ModelReply completeTraced(Resolved r, ModelRequest request) {
         CircuitBreaker breaker = breakers.circuitBreaker(r.endpoint());
         Retry retry = Retry.of(r.endpoint(), retryConfig);
         long started = System.nanoTime();
@@ -176,6 +206,18 @@ public class ModelGateway {
     /** Opens a stream; retries apply to opening it, never once text has been sent on. */
     public ModelStream stream(String tenantId, String providerId, ModelRequest request) {
         Resolved r = resolve(tenantId, providerId);
+        var span = span(r, request);
+        try (var scope = span.makeCurrent()) {
+            return streamTraced(r, request);
+        } catch (ApiException e) {
+            span.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR, e.code());
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
+
+    private ModelStream streamTraced(Resolved r, ModelRequest request) {
         CircuitBreaker breaker = breakers.circuitBreaker(r.endpoint());
         Retry retry = Retry.of(r.endpoint(), retryConfig);
         long started = System.nanoTime();

@@ -64,7 +64,6 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import okhttp3.Call;
-import org.slf4j.MDC;
 
 /**
  * OpenAI-compatible models through the official openai-java SDK: Chat Completions or the Responses API, plain or
@@ -111,11 +110,12 @@ public class OpenAiProvider implements ModelProvider, Managed {
                             calls.put(id, chain.call());
                         }
                         okhttp3.Request req = chain.request();
-                        String trace = MDC.get(io.channelhub.hub.observability.TraceIds.MDC_KEY);
-                        if (trace != null && req.header("traceparent") == null) {
-                            // W3C trace context: the model call joins the trace of the request that made it.
-                            req = req.newBuilder().header("traceparent", "00-" + trace + "-" + String.format("%016x",
-                                    java.util.concurrent.ThreadLocalRandom.current().nextLong() | 1L) + "-01").build();
+                        if (req.header("traceparent") == null) {
+                            // W3C trace context of the current (model call) span: the call joins the request's trace.
+                            okhttp3.Request.Builder traced = req.newBuilder();
+                            io.channelhub.hub.observability.Tracing.headers(io.opentelemetry.context.Context.current())
+                                    .forEach(traced::header);
+                            req = traced.build();
                         }
                         return chain.proceed(req);
                     });

@@ -7,39 +7,51 @@ import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.container.PreMatching;
-import java.util.HexFormat;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.regex.Pattern;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
+import java.util.HashMap;
+import java.util.Map;
 import org.slf4j.MDC;
 
 /**
- * Gives every request a trace id: the one of an incoming W3C {@code traceparent}, or a new one. It goes into the
- * logging MDC, the audit log and the {@code X-Trace-Id} response header, so an operator can follow one request.
+ * Starts the server span of every request, joining an incoming W3C {@code traceparent}. Its trace id goes into the
+ * logging MDC (with the span id), the audit log, error bodies and the {@code X-Trace-Id} response header, so an
+ * operator can follow one request; child spans and outbound calls continue it.
  */
 @PreMatching
 @Priority(Priorities.AUTHENTICATION - 100)
 public class TraceIds implements ContainerRequestFilter, ContainerResponseFilter {
 
     public static final String MDC_KEY = "trace_id";
-    private static final Pattern TRACEPARENT = Pattern.compile("^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$");
-    private static final String ZERO = "0".repeat(32);
+    public static final String MDC_SPAN = "span_id";
+    private static final String SPAN = "channelhub.span";
+    private static final String SCOPE = "channelhub.scope";
+
+    private final Tracing tracing;
+
+    public TraceIds(Tracing tracing) {
+        this.tracing = tracing;
+    }
 
     @Override
     public void filter(ContainerRequestContext request) {
-        String header = request.getHeaderString("traceparent");
-        String traceId = null;
-        if (header != null) {
-            var m = TRACEPARENT.matcher(header.trim());
-            if (m.matches() && !ZERO.equals(m.group(1))) {
-                traceId = m.group(1);
+        Map<String, String> headers = new HashMap<>();
+        for (String h : new String[] {"traceparent", "tracestate"}) {
+            String v = request.getHeaderString(h);
+            if (v != null) {
+                headers.put(h, v);
             }
         }
-        if (traceId == null) {
-            byte[] b = new byte[16];
-            ThreadLocalRandom.current().nextBytes(b);
-            traceId = HexFormat.of().formatHex(b);
-        }
+        Span span = tracing.tracer().spanBuilder("HTTP " + request.getMethod())
+                .setParent(Tracing.extract(headers)).setSpanKind(SpanKind.SERVER)
+                .setAttribute("http.request.method", request.getMethod()).startSpan();
+        request.setProperty(SPAN, span);
+        request.setProperty(SCOPE, span.makeCurrent());
+        String traceId = span.getSpanContext().getTraceId();
         MDC.put(MDC_KEY, traceId);
+        MDC.put(MDC_SPAN, span.getSpanContext().getSpanId());
         request.setProperty(MDC_KEY, traceId);
     }
 
@@ -49,7 +61,18 @@ public class TraceIds implements ContainerRequestFilter, ContainerResponseFilter
         if (id != null) {
             response.getHeaders().putSingle("X-Trace-Id", id);
         }
+        if (request.getProperty(SPAN) instanceof Span span) {
+            span.setAttribute("http.response.status_code", response.getStatus());
+            if (response.getStatus() >= 500) {
+                span.setStatus(StatusCode.ERROR);
+            }
+            span.end();
+        }
+        if (request.getProperty(SCOPE) instanceof Scope scope) {
+            scope.close();
+        }
         MDC.remove(MDC_KEY);
+        MDC.remove(MDC_SPAN);
         MDC.remove("tenant_id");
     }
 

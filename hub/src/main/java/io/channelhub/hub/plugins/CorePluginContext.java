@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * The context the core passes into plugin code, bound to one tenant. Contacts and the plugin document store arrive
@@ -77,10 +76,10 @@ public final class CorePluginContext implements PluginContext {
     public OutboundHttp http() {
         return request -> {
             HttpRequest.Builder b = HttpRequest.newBuilder(request, (n, v) -> true);
-            String trace = MDC.get("trace_id");
-            if (trace != null && request.headers().firstValue("traceparent").isEmpty()) {
-                // W3C traceparent with a fresh span id, so the callee joins this request's trace.
-                b.header("traceparent", "00-" + trace + "-" + spanId() + "-01");
+            if (request.headers().firstValue("traceparent").isEmpty()) {
+                // The current span's W3C trace context, so the callee joins this request's trace.
+                io.channelhub.hub.observability.Tracing.headers(io.opentelemetry.context.Context.current())
+                        .forEach(b::header);
             }
             if (request.timeout().isEmpty()) {
                 b.timeout(Duration.ofSeconds(30));
@@ -89,9 +88,6 @@ public final class CorePluginContext implements PluginContext {
         };
     }
 
-    private static String spanId() {
-        return String.format("%016x", java.util.concurrent.ThreadLocalRandom.current().nextLong() | 1L);
-    }
 
     @Override
     public Clock clock() {

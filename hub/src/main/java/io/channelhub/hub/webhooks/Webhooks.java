@@ -281,6 +281,7 @@ public class Webhooks implements Deliverer {
                 .header("ChannelHub-Event-Type", item.eventType())
                 .header("ChannelHub-Delivery", Long.toString(item.id()))
                 .header("ChannelHub-Signature", sig.toString())
+                .headers(traceHeaders())
                 .POST(HttpRequest.BodyPublishers.ofString(item.payload())).build();
         try {
             HttpResponse<Void> r = http.send(req, HttpResponse.BodyHandlers.discarding());
@@ -303,6 +304,13 @@ public class Webhooks implements Deliverer {
             Thread.currentThread().interrupt();
             return new Outcome.Retry(null, "interrupted", null);
         }
+    }
+
+    /** The delivery span's W3C trace context, so the receiver can join the trace of the event's request. */
+    private static String[] traceHeaders() {
+        var h = io.channelhub.hub.observability.Tracing.headers(io.opentelemetry.context.Context.current());
+        return h.entrySet().stream().flatMap(e -> java.util.stream.Stream.of(e.getKey(), e.getValue()))
+                .toArray(String[]::new);
     }
 
     @Override

@@ -260,7 +260,7 @@ class ModelCallsTest extends HubIntegrationTest {
             String traceparent = fake.headers().get(0).entrySet().stream()
                     .filter(e -> e.getKey().equalsIgnoreCase("traceparent")).map(e -> e.getValue().get(0))
                     .findFirst().orElseThrow();
-            assertThat(traceparent).matches("00-" + trace + "-[0-9a-f]{16}-01");
+            assertThat(traceparent).matches("00-" + trace + "-[0-9a-f]{16}-[0-9a-f]{2}");
             assertThat(logs.list).anySatisfy(e -> {
                 assertThat(e.getFormattedMessage()).contains("Model call failed");
                 assertThat(e.getMDCPropertyMap()).containsEntry("trace_id", trace);

@@ -1,0 +1,134 @@
+package io.channelhub.hub.observability;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.lifecycle.Managed;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapGetter;
+import io.opentelemetry.context.propagation.TextMapPropagator;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.ReadWriteSpan;
+import io.opentelemetry.sdk.trace.ReadableSpan;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.SpanProcessor;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * OpenTelemetry tracing of the hub: a server span per request (joining an incoming W3C {@code traceparent}),
+ * child spans for model calls, plugin calls and outbox deliveries, and {@code traceparent} on every outbound call.
+ * Spans are exported by OTLP/HTTP when {@code tracing.otlpEndpoint} is set; ids are in the logs either way.
+ */
+public final class Tracing implements Managed {
+
+    public static final TextMapPropagator PROPAGATOR = W3CTraceContextPropagator.getInstance();
+
+    private static final TextMapGetter<Map<String, String>> MAP_GETTER = new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(Map<String, String> carrier) {
+            return carrier.keySet();
+        }
+
+        @Override
+        public String get(Map<String, String> carrier, String key) {
+            return carrier == null ? null : carrier.get(key);
+        }
+    };
+
+    /** Tracing configuration. */
+    public static class Factory {
+        /** OTLP/HTTP traces endpoint, e.g. http://otel-collector:4318/v1/traces; empty: no export. */
+        private String otlpEndpoint = "";
+
+        @JsonProperty
+        public String getOtlpEndpoint() {
+            return otlpEndpoint;
+        }
+
+        @JsonProperty
+        public void setOtlpEndpoint(String v) {
+            this.otlpEndpoint = v == null ? "" : v.trim();
+        }
+    }
+
+    private final List<SpanProcessor> processors = new CopyOnWriteArrayList<>();
+    private final SdkTracerProvider provider;
+    private final Tracer tracer;
+
+    public Tracing(Factory config) {
+        if (!config.getOtlpEndpoint().isEmpty()) {
+            processors.add(BatchSpanProcessor.builder(OtlpHttpSpanExporter.builder()
+                    .setEndpoint(config.getOtlpEndpoint()).build()).build());
+        }
+        SpanProcessor fanOut = new SpanProcessor() {
+            @Override
+            public void onStart(Context parent, ReadWriteSpan span) {
+                processors.forEach(p -> p.onStart(parent, span));
+            }
+
+            @Override
+            public boolean isStartRequired() {
+                return true;
+            }
+
+            @Override
+            public void onEnd(ReadableSpan span) {
+                processors.forEach(p -> p.onEnd(span));
+            }
+
+            @Override
+            public boolean isEndRequired() {
+                return true;
+            }
+
+            @Override
+            public CompletableResultCode shutdown() {
+                return CompletableResultCode.ofAll(processors.stream().map(SpanProcessor::shutdown).toList());
+            }
+
+            @Override
+            public CompletableResultCode forceFlush() {
+                return CompletableResultCode.ofAll(processors.stream().map(SpanProcessor::forceFlush).toList());
+            }
+        };
+        provider = SdkTracerProvider.builder()
+                .setResource(Resource.getDefault().merge(Resource.create(Attributes.of(
+                        io.opentelemetry.api.common.AttributeKey.stringKey("service.name"), "channelhub"))))
+                .addSpanProcessor(fanOut).build();
+        tracer = provider.get("io.channelhub.hub");
+    }
+
+    public Tracer tracer() {
+        return tracer;
+    }
+
+    /** Adds a span processor at run time (an in-process consumer, or a test). */
+    public void addProcessor(SpanProcessor processor) {
+        processors.add(processor);
+    }
+
+    /** The W3C trace context of {@code context}, as headers to send or store. */
+    public static Map<String, String> headers(Context context) {
+        Map<String, String> out = new HashMap<>();
+        PROPAGATOR.inject(context, out, (carrier, key, value) -> carrier.put(key, value));
+        return out;
+    }
+
+    /** A context continuing the stored or received W3C headers. */
+    public static Context extract(Map<String, String> headers) {
+        return PROPAGATOR.extract(Context.root(), headers, MAP_GETTER);
+    }
+
+    @Override
+    public void stop() {
+        provider.shutdown().join(5, TimeUnit.SECONDS);
+    }
+}
