@@ -263,6 +263,7 @@ public class HubApplication extends Application<HubConfiguration> {
         jersey.register(new io.channelhub.hub.limits.QuotasResource.OfTenant(quotas, scopes, access, audit));
         jersey.register(new WebhooksResource(webhooks, outbox, dispatcher, grants, scopes, access, audit, clock));
         jersey.register(new io.channelhub.hub.metering.UsageResource(jdbi, scopes, access));
+        jersey.register(new io.channelhub.hub.metering.ApiCallMetering(ledger));
         jersey.register(new AuditResource.Own(audit, access, scopes));
         jersey.register(new AuditResource.OfTenant(audit, access, scopes));
         jersey.register(new AuditResource.Platform(audit, access));

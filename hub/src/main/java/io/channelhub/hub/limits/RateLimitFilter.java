@@ -37,6 +37,10 @@ public class RateLimitFilter implements ContainerRequestFilter, ContainerRespons
     private final Meter rejected;
     private final Meter fallback;
     private final AtomicLong lastWarning = new AtomicLong();
+    @jakarta.ws.rs.core.Context
+    private jakarta.ws.rs.container.ResourceInfo resourceInfo;
+    @jakarta.ws.rs.core.Context
+    private jakarta.servlet.http.HttpServletRequest servlet;
     private volatile io.channelhub.hub.observability.HubMetrics metrics;
 
     public void attach(io.channelhub.hub.observability.HubMetrics m) {
@@ -52,22 +56,40 @@ public class RateLimitFilter implements ContainerRequestFilter, ContainerRespons
 
     @Override
     public void filter(ContainerRequestContext request) {
-        Object c = request.getProperty(ApiKeyAuthFilter.CALLER);
-        if (!config.isEnabled() || !(c instanceof Caller caller)) {
+        if (!config.isEnabled()) {
             return;
         }
+        Object c = request.getProperty(ApiKeyAuthFilter.CALLER);
         List<String[]> buckets = new ArrayList<>();
+        if (!(c instanceof Caller caller)) {
+            if (isPublic()) {
+                String ip = servlet == null ? "unknown" : servlet.getRemoteAddr();
+                take(request, List.<String[]>of(new String[] {"ip:" + ip, "ip"}));
+            }
+            return;
+        }
         String scope = caller.tenantId() == null ? "platform" : caller.tenantId();
         buckets.add(new String[] {"t:" + scope, "tenant"});
         buckets.add(new String[] {"k:" + caller.principalId(), "key"});
         if ("POST".equals(request.getMethod()) && CHAT.matcher(request.getUriInfo().getPath()).matches()) {
             buckets.add(new String[] {"c:" + scope, "chat"});
         }
+        take(request, buckets);
+    }
+
+    private boolean isPublic() {
+        return resourceInfo != null && resourceInfo.getResourceMethod() != null
+                && (resourceInfo.getResourceMethod().isAnnotationPresent(io.channelhub.hub.auth.PublicApi.class)
+                || resourceInfo.getResourceClass().isAnnotationPresent(io.channelhub.hub.auth.PublicApi.class));
+    }
+
+    private void take(ContainerRequestContext request, List<String[]> buckets) {
         RateLimiter.Decision tightest = null;
         for (String[] b : buckets) {
             RateLimitsFactory.Limit limit = switch (b[1]) {
                 case "tenant" -> config.getTenant();
                 case "key" -> config.getApiKey();
+                case "ip" -> config.getPublicPerIp();
                 default -> config.getTenantChat();
             };
             RateLimiter.Decision d;

@@ -31,6 +31,20 @@ public class RateLimitsFactory {
     @Valid
     @NotNull
     private Limit tenantChat = new Limit(300, Duration.minutes(1));
+    /** Per client IP, for public routes (no API key): the OpenAPI document now, channel endpoints later. */
+    @Valid
+    @NotNull
+    private Limit publicPerIp = new Limit(120, Duration.minutes(1));
+
+    @JsonProperty
+    public Limit getPublicPerIp() {
+        return publicPerIp;
+    }
+
+    @JsonProperty
+    public void setPublicPerIp(Limit publicPerIp) {
+        this.publicPerIp = publicPerIp;
+    }
 
     /** {@code capacity} requests per {@code period}, refilled smoothly. */
     public static class Limit {

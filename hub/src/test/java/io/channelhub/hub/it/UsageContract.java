@@ -42,6 +42,8 @@ abstract class UsageContract extends HubIntegrationTest {
         assertThat(hours.get("data").get(0).get("period_start").asText()).endsWith(":00:00Z");
         assertThat(sum(TestHub.check(hub.get(admin, "/v1/usage?granularity=month"), 200).json(), "messages.in"))
                 .isEqualTo(3);
+        // Every authenticated call of the tenant is metered: at least the ones this test made with its key.
+        assertThat(sum(hub.get(admin, "/v1/usage").json(), "api.requests")).isGreaterThanOrEqualTo(8);
 
         TestHub.Reply csv = hub.get(admin, "/v1/usage/export.csv?granularity=day");
         assertThat(csv.status()).isEqualTo(200);

@@ -59,6 +59,21 @@ class RateLimitsTest {
     }
 
     @Test
+    void publicRoutesAreLimitedPerClientAddress() {
+        TestPlugins.testChannel(plugins);
+        try (TestHub hub = TestHub.start(TestDatabase.create(TestDatabase.Kind.H2), plugins,
+                ConfigOverride.config("rateLimits.publicPerIp.capacity", "3"),
+                ConfigOverride.config("rateLimits.publicPerIp.period", "1h"))) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(hub.get(null, "/openapi.json").status()).isEqualTo(200);
+            }
+            TestHub.Reply refused = hub.get(null, "/openapi.json");
+            assertThat(refused.status()).isEqualTo(429);
+            assertThat(refused.json().get("error").get("details").get("limit").asText()).isEqualTo("ip");
+        }
+    }
+
+    @Test
     void twoReplicasOnRedisHoldOneExactLimit() {
         TestPlugins.testChannel(plugins);
         ConfigOverride[] config = tight("redis://127.0.0.1:6379", "ALLOW");

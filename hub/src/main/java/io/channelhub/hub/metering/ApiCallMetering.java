@@ -1,0 +1,26 @@
+package io.channelhub.hub.metering;
+
+import io.channelhub.hub.auth.ApiKeyAuthFilter;
+import io.channelhub.hub.auth.Caller;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.container.ContainerResponseFilter;
+import java.util.UUID;
+
+/** Every authenticated request of a tenant is a billable API call ({@code api.requests}), whatever it answered. */
+public class ApiCallMetering implements ContainerResponseFilter {
+
+    private final UsageLedger ledger;
+
+    public ApiCallMetering(UsageLedger ledger) {
+        this.ledger = ledger;
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request, ContainerResponseContext response) {
+        if (request.getProperty(ApiKeyAuthFilter.CALLER) instanceof Caller c && c.tenantId() != null) {
+            ledger.record(new UsageLedger.UsageEvent(c.tenantId(), "api.requests", 1, "request", null, null, null,
+                    null, "req:" + UUID.randomUUID()));
+        }
+    }
+}
