@@ -48,7 +48,7 @@ public class AgentService {
                 }
             });
         } catch (RuntimeException e) {
-            if (Slugs.isUniqueViolation(e)) {
+            if (io.channelhub.hub.persistence.Constraints.isUniqueViolation(e)) {
                 throw ApiException.conflict("slug_taken", "an agent with this slug exists");
             }
             throw e;
@@ -83,7 +83,7 @@ public class AgentService {
                 return true;
             });
         } catch (RuntimeException e) {
-            if (Slugs.isUniqueViolation(e)) {
+            if (io.channelhub.hub.persistence.Constraints.isUniqueViolation(e)) {
                 throw ApiException.conflict("slug_taken", "an agent with this slug exists");
             }
             throw e;

@@ -35,7 +35,7 @@ public class PromptService {
                 prompts.insertVersion(h, tenantId, new Prompt.Version(p.id(), 1, content, note, principalId, now));
             });
         } catch (RuntimeException e) {
-            if (Slugs.isUniqueViolation(e)) {
+            if (io.channelhub.hub.persistence.Constraints.isUniqueViolation(e)) {
                 throw ApiException.conflict("slug_taken", "a prompt with this slug exists");
             }
             throw e;

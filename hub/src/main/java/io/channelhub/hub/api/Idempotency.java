@@ -64,7 +64,7 @@ public class Idempotency {
                     .bind("at", clock.instant()).execute());
             return Optional.empty();
         } catch (RuntimeException e) {
-            if (!Slugs.isUniqueViolation(e)) {
+            if (!io.channelhub.hub.persistence.Constraints.isUniqueViolation(e)) {
                 throw e;
             }
         }

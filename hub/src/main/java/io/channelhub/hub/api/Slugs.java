@@ -19,9 +19,4 @@ public final class Slugs {
                     Map.of("field", "slug"));
         }
     }
-
-    /** Whether the failure is a unique-constraint violation (a concurrent insert won). */
-    public static boolean isUniqueViolation(RuntimeException e) {
-        return e.getCause() instanceof java.sql.SQLIntegrityConstraintViolationException;
-    }
 }

@@ -42,7 +42,7 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) {
-        if (isPublic()) {
+        if (PublicApi.Check.isPublic(resourceInfo)) {
             return;
         }
         authenticate(request);
@@ -103,14 +103,6 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter {
                 return "Bearer";
             }
         });
-    }
-
-    private boolean isPublic() {
-        if (resourceInfo == null || resourceInfo.getResourceMethod() == null) {
-            return false;
-        }
-        return resourceInfo.getResourceMethod().isAnnotationPresent(PublicApi.class)
-                || resourceInfo.getResourceClass().isAnnotationPresent(PublicApi.class);
     }
 
     private static ApiException unauthorized(String code, String message) {

@@ -73,18 +73,22 @@ public abstract class ApiKeysResource {
     public record RotateKey(Long graceSeconds, Instant expiresAt) {
     }
 
-    private String authorize(SecurityContext sc, UriInfo uri, Permission p, Caller[] out) {
+    /** The caller and the tenant (null: platform) whose keys the request manages. */
+    private record Scoped(Caller caller, String tenantId) {
+    }
+
+    private Scoped authorize(SecurityContext sc, UriInfo uri, Permission p) {
         Caller c = ApiKeyAuthFilter.caller(sc);
         String tenantId = scope(c, uri);
         access.require(c, tenantId, p);
-        out[0] = c;
-        return tenantId;
+        return new Scoped(c, tenantId);
     }
 
     @GET
     public Page<KeyView> list(@Context SecurityContext sc, @Context UriInfo uri) {
-        Caller[] c = new Caller[1];
-        String tenantId = authorize(sc, uri, Permission.API_KEYS_READ, c);
+        Scoped scoped = authorize(sc, uri, Permission.API_KEYS_READ);
+        Caller c = scoped.caller();
+        String tenantId = scoped.tenantId();
         Instant now = clock.instant();
         return Page.all(keys.list(tenantId).stream().map(k -> KeyView.of(k, now, null)).toList());
     }
@@ -92,34 +96,37 @@ public abstract class ApiKeysResource {
     @GET
     @Path("/{keyId}")
     public KeyView get(@Context SecurityContext sc, @Context UriInfo uri, @PathParam("keyId") String id) {
-        Caller[] c = new Caller[1];
-        String tenantId = authorize(sc, uri, Permission.API_KEYS_READ, c);
+        Scoped scoped = authorize(sc, uri, Permission.API_KEYS_READ);
+        Caller c = scoped.caller();
+        String tenantId = scoped.tenantId();
         return KeyView.of(keys.get(tenantId, id), clock.instant(), null);
     }
 
     @POST
     public Response create(@Context SecurityContext sc, @Context UriInfo uri, @NotNull @Valid CreateKey body) {
-        Caller[] c = new Caller[1];
-        String tenantId = authorize(sc, uri, Permission.API_KEYS_MANAGE, c);
+        Scoped scoped = authorize(sc, uri, Permission.API_KEYS_MANAGE);
+        Caller c = scoped.caller();
+        String tenantId = scoped.tenantId();
         Role role = parseRole(body.role());
-        ApiKeyService.Issued issued = keys.create(tenantId, body.name(), role, body.expiresAt(), c[0].keyId());
+        ApiKeyService.Issued issued = keys.create(tenantId, body.name(), role, body.expiresAt(), c.keyId());
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("name", body.name());
         s.put("role", role.wire());
         if (body.expiresAt() != null) {
             s.put("expires_at", body.expiresAt().toString());
         }
-        audit.success(c[0], tenantId, "api_key.create", "api_key", issued.key().id(), s);
+        audit.success(c, tenantId, "api_key.create", "api_key", issued.key().id(), s);
         return Response.status(201).entity(KeyView.of(issued.key(), clock.instant(), issued.plaintext())).build();
     }
 
     @DELETE
     @Path("/{keyId}")
     public KeyView revoke(@Context SecurityContext sc, @Context UriInfo uri, @PathParam("keyId") String id) {
-        Caller[] c = new Caller[1];
-        String tenantId = authorize(sc, uri, Permission.API_KEYS_MANAGE, c);
+        Scoped scoped = authorize(sc, uri, Permission.API_KEYS_MANAGE);
+        Caller c = scoped.caller();
+        String tenantId = scoped.tenantId();
         keys.revoke(tenantId, id);
-        audit.success(c[0], tenantId, "api_key.revoke", "api_key", id, Map.of());
+        audit.success(c, tenantId, "api_key.revoke", "api_key", id, Map.of());
         return KeyView.of(keys.get(tenantId, id), clock.instant(), null);
     }
 
@@ -127,16 +134,17 @@ public abstract class ApiKeysResource {
     @Path("/{keyId}/rotate")
     public Response rotate(@Context SecurityContext sc, @Context UriInfo uri, @PathParam("keyId") String id,
                            @Valid RotateKey body) {
-        Caller[] c = new Caller[1];
-        String tenantId = authorize(sc, uri, Permission.API_KEYS_MANAGE, c);
+        Scoped scoped = authorize(sc, uri, Permission.API_KEYS_MANAGE);
+        Caller c = scoped.caller();
+        String tenantId = scoped.tenantId();
         Duration grace = body == null || body.graceSeconds() == null ? null : Duration.ofSeconds(body.graceSeconds());
         ApiKeyService.Issued next = keys.rotate(tenantId, id, grace, body == null ? null : body.expiresAt(),
-                c[0].keyId());
+                c.keyId());
         ApiKey old = keys.get(tenantId, id);
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("new_key_id", next.key().id());
         s.put("old_key_expires_at", String.valueOf(old.expiresAt()));
-        audit.success(c[0], tenantId, "api_key.rotate", "api_key", id, s);
+        audit.success(c, tenantId, "api_key.rotate", "api_key", id, s);
         return Response.status(201).entity(KeyView.of(next.key(), clock.instant(), next.plaintext())).build();
     }
 

@@ -12,4 +12,17 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.TYPE, ElementType.METHOD})
 public @interface PublicApi {
+
+    /** Reads the marker off a matched route. */
+    final class Check {
+        private Check() {
+        }
+
+        /** Whether the matched resource method (or its class) is public. */
+        public static boolean isPublic(jakarta.ws.rs.container.ResourceInfo info) {
+            return info != null && info.getResourceMethod() != null
+                    && (info.getResourceMethod().isAnnotationPresent(PublicApi.class)
+                    || info.getResourceClass().isAnnotationPresent(PublicApi.class));
+        }
+    }
 }

@@ -20,7 +20,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -56,15 +55,11 @@ public class ChannelInstanceService {
         return repo.find(tenantId, id).orElseThrow(() -> ApiException.notFound("channel instance"));
     }
 
-    public Optional<ChannelInstance> find(String tenantId, String id) {
-        return repo.find(tenantId, id);
-    }
-
     public ChannelInstance create(String tenantId, String pluginId, String name, Map<String, Object> settings,
                                   boolean enabled, String ownerPrincipalId) {
         PluginPlatform.LoadedConnector c = usableConnector(tenantId, pluginId);
         String id = Ids.newId("ci");
-        Map<String, Object> values = validate(c, settings == null ? Map.of() : settings, Set.of());
+        Map<String, Object> values = validate(c, settings == null ? Map.of() : settings, Set.of(), null);
         String routing = routingValue(c, values);
         if (routing != null && repo.routingTaken(pluginId, routing, null)) {
             throw ApiException.conflict("routing_key_taken",
@@ -116,7 +111,7 @@ public class ChannelInstanceService {
                 }
             }
         }
-        Map<String, Object> values = validate(c, merged, keptSecrets, current, keptSecrets);
+        Map<String, Object> values = validate(c, merged, keptSecrets, current);
         String routing = routingValue(c, values);
         String routingKey = c.descriptor().routingKey();
         if (routing == null && routingKey != null && keptSecrets.contains(routingKey)) {
@@ -171,11 +166,6 @@ public class ChannelInstanceService {
         return SealedValues.sealedValue(stored);
     }
 
-    public SettingsSchema schemaOf(String pluginId) {
-        return platform.connector(pluginId).map(c -> c.descriptor().settingsSchema())
-                .orElseThrow(() -> ApiException.notFound("channel plugin"));
-    }
-
     private PluginPlatform.LoadedConnector usableConnector(String tenantId, String pluginId) {
         PluginStatus status = platform.status(pluginId).orElseThrow(() -> ApiException.unprocessable(
                 "unknown_plugin", "no plugin " + pluginId + " is installed", Map.of("field", "plugin_id")));
@@ -192,13 +182,9 @@ public class ChannelInstanceService {
         return c;
     }
 
+    /** {@code current} is the stored instance on update (its kept secrets are opened for the plugin's check). */
     private Map<String, Object> validate(PluginPlatform.LoadedConnector c, Map<String, Object> input,
-                                         Set<String> keptSecrets) {
-        return validate(c, input, keptSecrets, null, Set.of());
-    }
-
-    private Map<String, Object> validate(PluginPlatform.LoadedConnector c, Map<String, Object> input,
-                                         Set<String> keptSecrets, ChannelInstance current, Set<String> openFrom) {
+                                         Set<String> keptSecrets, ChannelInstance current) {
         SettingsSchema schema = c.descriptor().settingsSchema();
         SettingsValidator.Result r = SettingsValidator.validate(schema, input, keptSecrets);
         if (!r.ok()) {
@@ -209,7 +195,7 @@ public class ChannelInstanceService {
         Map<String, String> text = new LinkedHashMap<>();
         r.values().forEach((k, v) -> text.put(k, SettingsValidator.asText(v)));
         if (current != null) {
-            for (String k : openFrom) {
+            for (String k : keptSecrets) {
                 String sealed = sealedValue(current.settings().get(k));
                 if (sealed != null) {
                     text.put(k, secrets.open(sealed, secretContext(current.tenantId(), current.id(), k)));
@@ -257,7 +243,7 @@ public class ChannelInstanceService {
 
     /** Two requests raced for the same routing value; the unique constraint decided. */
     private static RuntimeException routingRace(RuntimeException e, PluginPlatform.LoadedConnector c) {
-        if (e.getCause() instanceof java.sql.SQLIntegrityConstraintViolationException) {
+        if (io.channelhub.hub.persistence.Constraints.isUniqueViolation(e)) {
             return ApiException.conflict("routing_key_taken",
                     "another instance of this plugin already uses this " + c.descriptor().routingKey());
         }

@@ -86,7 +86,7 @@ public class ConversationRepository {
                 .bind("t", tenantId).bind("id", id).map(conversations).findOne());
     }
 
-    /** Newest first by id cursor (ids are random, so the cursor is the creation order via created_at, id). */
+    /** Keyset page ordered by id: ids are random, so this is a stable order, not creation order. */
     public List<Conversation> list(String tenantId, String endUserId, String afterId, int limit) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM conversations WHERE tenant_id = :t AND "
                         + "(:u IS NULL OR end_user_id = :u) AND (:after IS NULL OR id > :after) ORDER BY id LIMIT :n")

@@ -54,11 +54,6 @@ final class SseWriter implements AutoCloseable {
         }
     }
 
-    /** A data-only event, as OpenAI's streaming API writes them. */
-    void data(String payload) {
-        write("data: " + payload + "\n\n");
-    }
-
     private synchronized void write(String text) {
         if (closed) {
             return;

@@ -183,7 +183,7 @@ public class TurnService {
             if (sink.cancelled()) {
                 throw new Cancelled();
             }
-            throw ModelGatewayErrors.translate(e);
+            throw ModelGateway.translateForStream(e);
         }
     }
 

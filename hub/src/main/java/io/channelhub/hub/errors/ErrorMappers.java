@@ -1,7 +1,6 @@
 package io.channelhub.hub.errors;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import jakarta.validation.ConstraintViolation;
@@ -67,8 +66,7 @@ public final class ErrorMappers {
                 return render(422, "unknown_field", "unknown field: " + u.getPropertyName(),
                         Map.of("field", u.getPropertyName()));
             }
-            if (e instanceof InvalidFormatException || e instanceof MismatchedInputException) {
-                MismatchedInputException m = (MismatchedInputException) e;
+            if (e instanceof MismatchedInputException m) {
                 String field = m.getPath().stream()
                         .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                         .collect(Collectors.joining("."));

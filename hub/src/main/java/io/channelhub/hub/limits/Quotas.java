@@ -3,7 +3,6 @@ package io.channelhub.hub.limits;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.channelhub.hub.api.Slugs;
 import io.channelhub.hub.audit.AuditLog;
 import io.channelhub.hub.errors.ApiException;
 import io.channelhub.hub.persistence.Ids;
@@ -85,7 +84,7 @@ public class Quotas {
                     .bind("id", q.id()).bind("t", tenantId).bind("u", usageType).bind("p", period).bind("l", limit)
                     .bind("m", mode).bind("th", write(q.thresholds())).bind("c", q.createdAt()).execute());
         } catch (RuntimeException e) {
-            if (Slugs.isUniqueViolation(e)) {
+            if (io.channelhub.hub.persistence.Constraints.isUniqueViolation(e)) {
                 throw ApiException.conflict("quota_exists", "this tenant has a quota for this type and period");
             }
             throw e;
@@ -190,7 +189,7 @@ public class Quotas {
                     .bind("at", clock.instant()).execute());
             return true;
         } catch (RuntimeException e) {
-            if (Slugs.isUniqueViolation(e)) {
+            if (io.channelhub.hub.persistence.Constraints.isUniqueViolation(e)) {
                 return false;
             }
             throw e;

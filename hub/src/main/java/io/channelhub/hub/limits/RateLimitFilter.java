@@ -62,7 +62,7 @@ public class RateLimitFilter implements ContainerRequestFilter, ContainerRespons
         Object c = request.getProperty(ApiKeyAuthFilter.CALLER);
         List<String[]> buckets = new ArrayList<>();
         if (!(c instanceof Caller caller)) {
-            if (isPublic()) {
+            if (io.channelhub.hub.auth.PublicApi.Check.isPublic(resourceInfo)) {
                 String ip = servlet == null ? "unknown" : servlet.getRemoteAddr();
                 take(request, List.<String[]>of(new String[] {"ip:" + ip, "ip"}));
             }
@@ -75,12 +75,6 @@ public class RateLimitFilter implements ContainerRequestFilter, ContainerRespons
             buckets.add(new String[] {"c:" + scope, "chat"});
         }
         take(request, buckets);
-    }
-
-    private boolean isPublic() {
-        return resourceInfo != null && resourceInfo.getResourceMethod() != null
-                && (resourceInfo.getResourceMethod().isAnnotationPresent(io.channelhub.hub.auth.PublicApi.class)
-                || resourceInfo.getResourceClass().isAnnotationPresent(io.channelhub.hub.auth.PublicApi.class));
     }
 
     private void take(ContainerRequestContext request, List<String[]> buckets) {

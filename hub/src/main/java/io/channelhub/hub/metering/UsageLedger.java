@@ -1,6 +1,5 @@
 package io.channelhub.hub.metering;
 
-import io.channelhub.hub.api.Slugs;
 import java.time.Clock;
 import org.jdbi.v3.core.Jdbi;
 
@@ -38,7 +37,7 @@ public class UsageLedger {
                     .bind("at", clock.instant()).execute());
             return true;
         } catch (RuntimeException ex) {
-            if (Slugs.isUniqueViolation(ex)) {
+            if (io.channelhub.hub.persistence.Constraints.isUniqueViolation(ex)) {
                 return false;
             }
             throw ex;

@@ -346,9 +346,11 @@ public class OpenAiCompatibleResource {
         }
     }
 
+    private static final ObjectMapper PLAIN = new ObjectMapper();
+
     private static String toJson(Object o) {
         try {
-            return new ObjectMapper().writeValueAsString(o);
+            return PLAIN.writeValueAsString(o);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -44,7 +44,7 @@ public class TenantService {
         try {
             tenants.insert(t);
         } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException e) {
-            if (e.getCause() instanceof java.sql.SQLIntegrityConstraintViolationException) {
+            if (io.channelhub.hub.persistence.Constraints.isUniqueViolation(e)) {
                 throw ApiException.conflict("slug_taken", "a tenant with this slug exists");
             }
             throw e;
