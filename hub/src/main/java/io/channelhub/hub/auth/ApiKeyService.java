@@ -23,6 +23,9 @@ public class ApiKeyService {
 
     public static final String KEY_PREFIX = "chk_";
     private static final Pattern FORMAT = Pattern.compile("^(chk_[A-Za-z0-9]{8})_[A-Za-z0-9]{32,128}$");
+    /** Longer than any sane key lifetime, and well inside what a DATETIME column holds. */
+    static final Duration MAX_LIFETIME = Duration.ofDays(3650);
+    static final Duration MAX_GRACE = Duration.ofDays(30);
     /** last_used_at is informative; writing it on every request would turn every read into a write. */
     private static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
 
@@ -70,8 +73,8 @@ public class ApiKeyService {
                     java.util.Map.of("field", "role"));
         }
         Instant now = clock.instant();
-        if (expiresAt != null && !expiresAt.isAfter(now)) {
-            throw ApiException.unprocessable("invalid_expiry", "expires_at must be in the future",
+        if (expiresAt != null && (!expiresAt.isAfter(now) || expiresAt.isAfter(now.plus(MAX_LIFETIME)))) {
+            throw ApiException.unprocessable("invalid_expiry", "expires_at must be in the future, within ten years",
                     java.util.Map.of("field", "expires_at"));
         }
         Matcher m = FORMAT.matcher(plaintext);
@@ -150,8 +153,8 @@ public class ApiKeyService {
             throw ApiException.conflict("api_key_inactive", "only an active key can be rotated");
         }
         Duration g = grace == null ? defaultRotationGrace : grace;
-        if (g.isNegative()) {
-            throw ApiException.unprocessable("invalid_grace", "grace must not be negative",
+        if (g.isNegative() || g.compareTo(MAX_GRACE) > 0) {
+            throw ApiException.unprocessable("invalid_grace", "grace_seconds must be between 0 and 2592000",
                     java.util.Map.of("field", "grace_seconds"));
         }
         Instant expiry = newExpiresAt;

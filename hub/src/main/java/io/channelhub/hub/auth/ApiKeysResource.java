@@ -137,7 +137,8 @@ public abstract class ApiKeysResource {
         Scoped scoped = authorize(sc, uri, Permission.API_KEYS_MANAGE);
         Caller c = scoped.caller();
         String tenantId = scoped.tenantId();
-        Duration grace = body == null || body.graceSeconds() == null ? null : Duration.ofSeconds(body.graceSeconds());
+        Duration grace = body == null || body.graceSeconds() == null ? null
+                : Duration.ofSeconds(Math.max(-1, Math.min(body.graceSeconds(), Long.MAX_VALUE / 1_000_000_000L)));
         ApiKeyService.Issued next = keys.rotate(tenantId, id, grace, body == null ? null : body.expiresAt(),
                 c.keyId());
         ApiKey old = keys.get(tenantId, id);

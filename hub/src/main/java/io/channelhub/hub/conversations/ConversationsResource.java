@@ -214,6 +214,14 @@ public class ConversationsResource {
             throw ApiException.unprocessable("invalid_field", "content must be 1 to 100000 characters",
                     Map.of("field", "content"));
         }
+        if (req.externalId() != null && req.externalId().length() > 191) {
+            throw ApiException.unprocessable("invalid_field", "external_id is longer than 191 characters",
+                    Map.of("field", "external_id"));
+        }
+        if (req.toolCallId() != null && req.toolCallId().length() > 100) {
+            throw ApiException.unprocessable("invalid_field", "tool_call_id is longer than 100 characters",
+                    Map.of("field", "tool_call_id"));
+        }
         if ("tool".equals(role) && (req.toolCallId() == null || req.toolCallId().isBlank())) {
             throw ApiException.unprocessable("invalid_field", "a tool message needs tool_call_id",
                     Map.of("field", "tool_call_id"));

@@ -60,7 +60,7 @@ public class Quotas {
         if (usageType == null || !usageType.matches("[a-z][a-z0-9_.]{0,63}")) {
             errors.put("usage_type", "a usage type such as messages.in or model.completion_tokens");
         }
-        if (!PERIODS.contains(period)) {
+        if (period == null || !PERIODS.contains(period)) {
             errors.put("period", "one of " + PERIODS);
         }
         if (limit < 0) {

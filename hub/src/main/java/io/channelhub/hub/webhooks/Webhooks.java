@@ -204,14 +204,16 @@ public class Webhooks implements Deliverer {
     }
 
     private static List<String> checkEvents(List<String> events) {
-        List<String> ev = events == null || events.isEmpty() ? List.of("*") : List.copyOf(events);
-        for (String e : ev) {
-            if (!EVENT_TYPES.contains(e)) {
+        if (events == null || events.isEmpty()) {
+            return List.of("*");
+        }
+        for (String e : events) {
+            if (e == null || !EVENT_TYPES.contains(e)) {
                 throw ApiException.unprocessable("invalid_event", "unknown event type " + e + "; known: "
                         + EVENT_TYPES.stream().sorted().toList(), Map.of("field", "events"));
             }
         }
-        return ev;
+        return List.copyOf(events);
     }
 
     // Events -----------------------------------------------------------------------------------------------------

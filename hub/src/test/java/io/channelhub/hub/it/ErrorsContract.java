@@ -58,6 +58,30 @@ abstract class ErrorsContract extends HubIntegrationTest {
     }
 
     @Test
+    void oddButWellFormedInputIsRefusedNot500() {
+        String t = hub.createTenant(slug("odd"));
+        String key = hub.createKey(t, "admin").get("key").asText();
+        java.util.List<Object> nullEvent = new java.util.ArrayList<>();
+        nullEvent.add(null);
+        assertThat(hub.post(key, "/v1/webhooks", java.util.Map.of("url", "https://example.com/h", "events",
+                nullEvent)).code()).isEqualTo("invalid_event");
+        assertThat(hub.post(TestHub.ROOT_KEY, "/admin/tenants/" + t + "/quotas", "{\"usage_type\":\"messages.in\","
+                + "\"limit\":5}").code()).isEqualTo("invalid_quota");
+        assertThat(hub.post(key, "/v1/api-keys", java.util.Map.of("name", "far", "role", "viewer", "expires_at",
+                "9000-01-01T00:00:00Z")).code()).isEqualTo("invalid_expiry");
+        String id = hub.createKey(t, "viewer").get("id").asText();
+        assertThat(hub.post(key, "/v1/api-keys/" + id + "/rotate", java.util.Map.of("grace_seconds",
+                Long.MAX_VALUE)).code()).isEqualTo("invalid_grace");
+        TestHub.check(hub.post(key, "/v1/agents", java.util.Map.of("slug", "odd-agent", "name", "O")), 201);
+        String c = TestHub.check(hub.post(key, "/v1/conversations", java.util.Map.of()), 201).json().get("id")
+                .asText();
+        assertThat(hub.post(key, "/v1/conversations/" + c + "/messages", java.util.Map.of("content", "x",
+                "external_id", "e".repeat(300))).code()).isEqualTo("invalid_field");
+        assertThat(hub.post(key, "/v1/conversations/" + c + "/messages", java.util.Map.of("content", "x",
+                "role", "tool", "tool_call_id", "c".repeat(300))).code()).isEqualTo("invalid_field");
+    }
+
+    @Test
     void aTenantCannotBeChosenByHeader() {
         String a = hub.createTenant(slug("hdr-a"));
         String b = hub.createTenant(slug("hdr-b"));
