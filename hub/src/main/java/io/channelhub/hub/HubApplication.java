@@ -201,6 +201,9 @@ public class HubApplication extends Application<HubConfiguration> {
         resources.register(ResourceType.WEBHOOK, (tenantId, id) -> webhooks.find(tenantId, id)
                 .map(w -> new ResourceDirectory.ResourceRef(ResourceType.WEBHOOK, w.id(), w.ownerPrincipalId())));
         TurnService turns = new TurnService(conversationRepo, agents, models, plugins, ledger, webhooks, clock);
+        var contacts = new io.channelhub.hub.contacts.ContactDirectory(jdbi, json, clock);
+        var documents = new io.channelhub.hub.plugins.PluginDocuments(jdbi, clock);
+        turns.attach(contacts, documents);
         resources.register(ResourceType.CONVERSATION, (tenantId, id) -> conversationRepo.find(tenantId, id)
                 .map(cv -> new ResourceDirectory.ResourceRef(ResourceType.CONVERSATION, cv.id(),
                         cv.ownerPrincipalId())));
@@ -221,9 +224,8 @@ public class HubApplication extends Application<HubConfiguration> {
         ErrorMappers.register(jersey.getResourceConfig());
         jersey.register(new TraceIds(tracing));
         jersey.register(new ApiKeyAuthFilter(keys, tenantRepo, audit));
-        var rateLimitFilter = new io.channelhub.hub.limits.RateLimitFilter(limiter, config.getRateLimits(),
-                env.metrics());
-        jersey.register(rateLimitFilter);
+        var rateLimits = new io.channelhub.hub.limits.RateLimits(limiter, config.getRateLimits(), env.metrics());
+        jersey.register(new io.channelhub.hub.limits.RateLimitFilter(rateLimits));
         jersey.register(new MeResource());
         jersey.register(new TenantsResource(tenants, access, audit));
         jersey.register(new OwnTenantResource(tenants, scopes, access, audit));
@@ -250,13 +252,23 @@ public class HubApplication extends Application<HubConfiguration> {
         jersey.register(new ConversationsResource(conversationRepo, agents, turns, new Idempotency(jdbi, clock),
                 scopes, access, json, clock, config.getSseHeartbeat().toMilliseconds(), webhooks, quotas));
         openAiCompatible.attach(quotas);
+        var inbound = new io.channelhub.hub.channels.InboundEvents(jdbi, json, clock);
+        var channelTurns = new io.channelhub.hub.conversations.ChannelTurns(conversationRepo, agents, turns, inbound,
+                contacts, rateLimits, quotas, webhooks, json, clock, config.getSseHeartbeat().toMilliseconds());
+        jersey.register(new io.channelhub.hub.channels.ChannelHooksResource(plugins, instanceRepo, instances,
+                enablements, tenantRepo, inbound, channelTurns, conversationRepo, contacts, documents, ledger, clock,
+                config.getChannels().getMaxBodySize().toBytes()));
+        if (config.getDemo().isEnabled()) {
+            io.channelhub.hub.demo.DemoSite.install(config.getDemo(), tenants, tenantRepo, agents, instances)
+                    .ifPresent(jersey::register);
+        }
         var hubMetrics = new io.channelhub.hub.observability.HubMetrics(prometheus, plugins, outbox::pending);
         models.attach(hubMetrics);
         models.attach(tracing);
         dispatcher.attach(tracing);
         turns.attach(tracing);
         dispatcher.attach(hubMetrics);
-        rateLimitFilter.attach(hubMetrics);
+        rateLimits.attach(hubMetrics);
         quotas.attach(hubMetrics);
         jersey.register(new io.channelhub.hub.observability.HttpMetrics(hubMetrics));
         jersey.register(new io.channelhub.hub.limits.QuotasResource.Own(quotas, scopes, access));

@@ -82,6 +82,34 @@ public class HubConfiguration extends Configuration {
         this.tracing = tracing;
     }
 
+    @Valid
+    @NotNull
+    private io.channelhub.hub.channels.ChannelsFactory channels = new io.channelhub.hub.channels.ChannelsFactory();
+
+    @Valid
+    @NotNull
+    private io.channelhub.hub.demo.DemoFactory demo = new io.channelhub.hub.demo.DemoFactory();
+
+    @JsonProperty
+    public io.channelhub.hub.channels.ChannelsFactory getChannels() {
+        return channels;
+    }
+
+    @JsonProperty
+    public void setChannels(io.channelhub.hub.channels.ChannelsFactory channels) {
+        this.channels = channels;
+    }
+
+    @JsonProperty
+    public io.channelhub.hub.demo.DemoFactory getDemo() {
+        return demo;
+    }
+
+    @JsonProperty
+    public void setDemo(io.channelhub.hub.demo.DemoFactory demo) {
+        this.demo = demo;
+    }
+
     /** How often an open SSE stream gets a heartbeat comment, so proxies keep it open. */
     @NotNull
     private Duration sseHeartbeat = Duration.seconds(15);

@@ -22,6 +22,14 @@ public interface Conversations {
     Optional<MessageView> findByExternalMessageId(String externalMessageId);
 
     /**
+     * The conversation the contact is in on the current instance (the one the hub adds their next message to), if
+     * they wrote before.
+     *
+     * @since 1.1.0
+     */
+    Optional<String> currentConversation(String contactExternalId);
+
+    /**
      * A stored message as a plugin may see it.
      *
      * @param id             the hub's message id

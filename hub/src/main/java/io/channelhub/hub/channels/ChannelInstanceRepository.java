@@ -82,6 +82,15 @@ public class ChannelInstanceRepository {
                         + "routing_value = :r").bind("p", pluginId).bind("r", routingValue).map(mapper).findOne());
     }
 
+    /**
+     * The instance an instance route names ({@code /hooks/instances/{id}}): the id is the credential that routes a
+     * public request to its tenant, so this is the other lookup not bound to a tenant.
+     */
+    public Optional<ChannelInstance> findForRoute(String id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM channel_instances WHERE id = :id").bind("id", id)
+                .map(mapper).findOne());
+    }
+
     public boolean routingTaken(String pluginId, String routingValue, String exceptId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM channel_instances WHERE plugin_id = :p AND "
                         + "routing_value = :r AND id <> :id")

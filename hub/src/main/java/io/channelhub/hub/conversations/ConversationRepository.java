@@ -142,4 +142,34 @@ public class ConversationRepository {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM messages WHERE tenant_id = :t AND id = :id")
                 .bind("t", tenantId).bind("id", id).map(messages).findOne());
     }
+
+    /** The open conversation of a channel's contact (the latest one), if they wrote before. */
+    public Optional<Conversation> currentFor(String tenantId, String instanceId, String endUserId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM conversations WHERE tenant_id = :t AND "
+                        + "channel_instance_id = :ci AND end_user_id = :u AND status = 'open' ORDER BY created_at DESC, "
+                        + "id DESC LIMIT 1")
+                .bind("t", tenantId).bind("ci", instanceId).bind("u", endUserId).map(conversations).findOne());
+    }
+
+    /** The message a channel knows by its id, among the conversations of one instance. */
+    public Optional<Message> byExternalId(String tenantId, String instanceId, String externalId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT m.* FROM messages m JOIN conversations c ON c.tenant_id = "
+                        + "m.tenant_id AND c.id = m.conversation_id WHERE m.tenant_id = :t AND c.channel_instance_id = "
+                        + ":ci AND m.external_id = :x ORDER BY m.seq LIMIT 1")
+                .bind("t", tenantId).bind("ci", instanceId).bind("x", externalId).map(messages).findOne());
+    }
+
+    /** The reply to the message at {@code seq}: the last assistant message before the next user message. */
+    public Optional<Message> replyAfter(String tenantId, String conversationId, long seq) {
+        Message reply = null;
+        for (Message m : page(tenantId, conversationId, seq, 50)) {
+            if ("user".equals(m.role())) {
+                break;
+            }
+            if ("assistant".equals(m.role())) {
+                reply = m;
+            }
+        }
+        return Optional.ofNullable(reply);
+    }
 }

@@ -9,7 +9,6 @@ import io.channelhub.hub.metering.UsageLedger;
 import io.channelhub.hub.persistence.Ids;
 import io.channelhub.hub.plugins.CorePluginContext;
 import io.channelhub.hub.plugins.PluginPlatform;
-import io.channelhub.plugin.Conversations;
 import io.channelhub.plugin.model.ModelMessage;
 import io.channelhub.plugin.model.ModelReply;
 import io.channelhub.plugin.model.ModelRequest;
@@ -41,6 +40,14 @@ public class TurnService {
     private final io.channelhub.hub.webhooks.Webhooks webhooks;
     private final Clock clock;
     private io.channelhub.hub.limits.Quotas quotas;
+    private io.channelhub.hub.contacts.ContactDirectory contacts;
+    private io.channelhub.hub.plugins.PluginDocuments documents;
+
+    /** The contacts and plugin store a tool handler's context offers. */
+    public void attach(io.channelhub.hub.contacts.ContactDirectory c, io.channelhub.hub.plugins.PluginDocuments d) {
+        this.contacts = c;
+        this.documents = d;
+    }
 
     private io.channelhub.hub.observability.Tracing tracing;
 
@@ -189,8 +196,9 @@ public class TurnService {
 
     private String invoke(Conversation c, ToolHandler handler, ModelMessage.ToolCall call) {
         String pluginId = plugins.pluginOf(handler);
-        CorePluginContext ctx = new CorePluginContext(c.tenantId(), pluginId, null, conversationsView(c), ledger,
-                clock);
+        CorePluginContext ctx = new CorePluginContext(c.tenantId(), pluginId, null,
+                new ConversationsView(repo, c.tenantId(), null), contacts.forInstance(c.tenantId(), null),
+                documents.forPlugin(c.tenantId(), pluginId), ledger, clock);
         var span = tracing == null ? io.opentelemetry.api.trace.Span.getInvalid() : tracing.tracer()
                 .spanBuilder("tool " + call.name()).setAttribute("channelhub.plugin", pluginId).startSpan();
         org.slf4j.MDC.put("plugin", pluginId);
@@ -206,22 +214,6 @@ public class TurnService {
             span.end();
             org.slf4j.MDC.remove("plugin");
         }
-    }
-
-    private Conversations conversationsView(Conversation c) {
-        return new Conversations() {
-            @Override
-            public List<MessageView> recentMessages(String conversationId, int limit) {
-                return repo.recent(c.tenantId(), conversationId, Math.min(limit, 200)).stream()
-                        .map(m -> new MessageView(m.id(), m.conversationId(), m.role(), m.content(), m.externalId(),
-                                m.createdAt())).toList();
-            }
-
-            @Override
-            public Optional<MessageView> findByExternalMessageId(String externalMessageId) {
-                return Optional.empty();
-            }
-        };
     }
 
     private void meter(Conversation c, AgentSpec spec, ModelReply reply, String key) {

@@ -31,10 +31,39 @@ public class RateLimitsFactory {
     @Valid
     @NotNull
     private Limit tenantChat = new Limit(300, Duration.minutes(1));
-    /** Per client IP, for public routes (no API key): the OpenAPI document now, channel endpoints later. */
+    /** Per client IP, for public routes (no API key): the OpenAPI document and the channel endpoints. */
     @Valid
     @NotNull
     private Limit publicPerIp = new Limit(120, Duration.minutes(1));
+
+    /** Messages per end user of a public channel (a widget visitor), before anything is stored. */
+    @Valid
+    @NotNull
+    private Limit channelContact = new Limit(20, Duration.minutes(1));
+    /** Messages per channel instance (one widget, all its visitors together). */
+    @Valid
+    @NotNull
+    private Limit channelInstance = new Limit(600, Duration.minutes(1));
+
+    @JsonProperty
+    public Limit getChannelContact() {
+        return channelContact;
+    }
+
+    @JsonProperty
+    public void setChannelContact(Limit channelContact) {
+        this.channelContact = channelContact;
+    }
+
+    @JsonProperty
+    public Limit getChannelInstance() {
+        return channelInstance;
+    }
+
+    @JsonProperty
+    public void setChannelInstance(Limit channelInstance) {
+        this.channelInstance = channelInstance;
+    }
 
     @JsonProperty
     public Limit getPublicPerIp() {

@@ -17,8 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The context the core passes into plugin code, bound to one tenant. Contacts and the plugin document store arrive
- * with the channel issues; until then those two services refuse with a clear message rather than pretend.
+ * The context the core passes into plugin code, bound to one tenant (and, for channel calls, one instance): every
+ * service in it is a view already scoped to that tenant.
  */
 public final class CorePluginContext implements PluginContext {
 
@@ -28,15 +28,19 @@ public final class CorePluginContext implements PluginContext {
     private final String pluginId;
     private final InstanceInfo instance;
     private final Conversations conversations;
+    private final Contacts contacts;
+    private final DocumentStore store;
     private final UsageLedger ledger;
     private final Clock clock;
 
     public CorePluginContext(String tenantId, String pluginId, InstanceInfo instance, Conversations conversations,
-                             UsageLedger ledger, Clock clock) {
+                             Contacts contacts, DocumentStore store, UsageLedger ledger, Clock clock) {
         this.tenantId = tenantId;
         this.pluginId = pluginId;
         this.instance = instance;
         this.conversations = conversations;
+        this.contacts = contacts;
+        this.store = store;
         this.ledger = ledger;
         this.clock = clock;
     }
@@ -58,7 +62,7 @@ public final class CorePluginContext implements PluginContext {
 
     @Override
     public Contacts contacts() {
-        throw new UnsupportedOperationException("contacts and consent are not available to plugins yet");
+        return contacts;
     }
 
     @Override
@@ -69,7 +73,7 @@ public final class CorePluginContext implements PluginContext {
 
     @Override
     public DocumentStore store() {
-        throw new UnsupportedOperationException("the plugin document store is not available yet");
+        return store;
     }
 
     @Override
@@ -88,6 +92,11 @@ public final class CorePluginContext implements PluginContext {
         };
     }
 
+
+    /** The plugin this context was issued to. */
+    public String pluginId() {
+        return pluginId;
+    }
 
     @Override
     public Clock clock() {

@@ -16,7 +16,9 @@ import java.util.Map;
  * @param contactName       the sender's display name, if the channel gives one
  * @param kind              what kind of message
  * @param text              the text, caption or a textual rendering of the content
- * @param attributes        kind-specific values (media id, mime type, latitude, reply id, ...)
+ * @param attributes        kind-specific values (media id, mime type, latitude, reply id, ...); keys
+ *                          {@code contact.name}, {@code contact.email} and {@code contact.phone} update the
+ *                          contact's profile (a pre-chat form's answers)
  * @param sentAt            when the user sent it, by the channel's clock
  */
 public record MessageReceived(String externalId, String contactExternalId, String contactName, Kind kind,

@@ -1,0 +1,280 @@
+package io.channelhub.hub.channels;
+
+import io.channelhub.hub.auth.PublicApi;
+import io.channelhub.hub.contacts.ContactDirectory;
+import io.channelhub.hub.conversations.ChannelTurns;
+import io.channelhub.hub.conversations.ConversationRepository;
+import io.channelhub.hub.conversations.ConversationsView;
+import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.metering.UsageLedger;
+import io.channelhub.hub.plugins.CorePluginContext;
+import io.channelhub.hub.plugins.PluginCallException;
+import io.channelhub.hub.plugins.PluginDocuments;
+import io.channelhub.hub.plugins.PluginEnablements;
+import io.channelhub.hub.plugins.PluginPlatform;
+import io.channelhub.hub.plugins.PluginState;
+import io.channelhub.hub.tenancy.TenantRepository;
+import io.channelhub.hub.tenancy.TenantStatus;
+import io.channelhub.plugin.HttpAnswer;
+import io.channelhub.plugin.InboundRequest;
+import io.channelhub.plugin.InboundResult;
+import io.channelhub.plugin.InboundScope;
+import io.channelhub.plugin.PluginContext;
+import io.channelhub.plugin.channel.MessageReceived;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.OPTIONS;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The public routes of channel plugins. {@code /hooks/instances/{instanceId}/...} belongs to one channel instance
+ * (a widget); {@code /hooks/plugins/{pluginId}/...} is shared by every tenant of a plugin (one WhatsApp webhook URL
+ * for a Meta app, the widget's script). The hub limits the body, finds the instance, hands the raw request to the
+ * plugin, stores the events it parsed (de-duplicated) and only then writes the plugin's answer.
+ */
+@Path("/hooks")
+@PublicApi
+public class ChannelHooksResource {
+
+    private final PluginPlatform plugins;
+    private final ChannelInstanceRepository instances;
+    private final ChannelInstanceService instanceService;
+    private final PluginEnablements enablements;
+    private final TenantRepository tenants;
+    private final InboundEvents events;
+    private final ChannelTurns turns;
+    private final ConversationRepository conversations;
+    private final ContactDirectory contacts;
+    private final PluginDocuments documents;
+    private final UsageLedger ledger;
+    private final Clock clock;
+    private final long maxBodyBytes;
+
+    @Context
+    private HttpServletRequest servlet;
+
+    public ChannelHooksResource(PluginPlatform plugins, ChannelInstanceRepository instances,
+                                ChannelInstanceService instanceService, PluginEnablements enablements,
+                                TenantRepository tenants, InboundEvents events, ChannelTurns turns,
+                                ConversationRepository conversations, ContactDirectory contacts,
+                                PluginDocuments documents, UsageLedger ledger, Clock clock, long maxBodyBytes) {
+        this.plugins = plugins;
+        this.instances = instances;
+        this.instanceService = instanceService;
+        this.enablements = enablements;
+        this.tenants = tenants;
+        this.events = events;
+        this.turns = turns;
+        this.conversations = conversations;
+        this.contacts = contacts;
+        this.documents = documents;
+        this.ledger = ledger;
+        this.clock = clock;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @GET
+    @Path("/instances/{instanceId}{path: (/.*)?}")
+    public Response instanceGet(@PathParam("instanceId") String id, @PathParam("path") String path,
+                                @Context HttpHeaders headers, @Context UriInfo uri) {
+        return instance("GET", id, path, headers, uri, null);
+    }
+
+    @POST
+    @Path("/instances/{instanceId}{path: (/.*)?}")
+    public Response instancePost(@PathParam("instanceId") String id, @PathParam("path") String path,
+                                 @Context HttpHeaders headers, @Context UriInfo uri, InputStream body) {
+        return instance("POST", id, path, headers, uri, body);
+    }
+
+    @OPTIONS
+    @Path("/instances/{instanceId}{path: (/.*)?}")
+    public Response instanceOptions(@PathParam("instanceId") String id, @PathParam("path") String path,
+                                    @Context HttpHeaders headers, @Context UriInfo uri) {
+        return instance("OPTIONS", id, path, headers, uri, null);
+    }
+
+    @GET
+    @Path("/plugins/{pluginId}{path: (/.*)?}")
+    public Response pluginGet(@PathParam("pluginId") String pluginId, @PathParam("path") String path,
+                              @Context HttpHeaders headers, @Context UriInfo uri) {
+        return shared("GET", pluginId, path, headers, uri, null);
+    }
+
+    @POST
+    @Path("/plugins/{pluginId}{path: (/.*)?}")
+    public Response pluginPost(@PathParam("pluginId") String pluginId, @PathParam("path") String path,
+                               @Context HttpHeaders headers, @Context UriInfo uri, InputStream body) {
+        return shared("POST", pluginId, path, headers, uri, body);
+    }
+
+    @OPTIONS
+    @Path("/plugins/{pluginId}{path: (/.*)?}")
+    public Response pluginOptions(@PathParam("pluginId") String pluginId, @PathParam("path") String path,
+                                  @Context HttpHeaders headers, @Context UriInfo uri) {
+        return shared("OPTIONS", pluginId, path, headers, uri, null);
+    }
+
+    private Response instance(String method, String id, String path, HttpHeaders headers, UriInfo uri,
+                              InputStream body) {
+        ChannelInstance ci = instances.findForRoute(id).filter(this::serving)
+                .orElseThrow(() -> new ApiException(404, "channel_not_found", "no such channel instance"));
+        PluginPlatform.LoadedConnector connector = plugins.connector(ci.pluginId()).orElseThrow();
+        Request r = new Request(connector);
+        CorePluginContext ctx = r.issue(ci);
+        return dispatch(r, request(method, path, headers, uri, body), new InboundScope() {
+            @Override
+            public Optional<PluginContext> instance() {
+                return Optional.of(ctx);
+            }
+
+            @Override
+            public Optional<PluginContext> findInstance(String routingKeyValue) {
+                return r.find(routingKeyValue);
+            }
+        });
+    }
+
+    private Response shared(String method, String pluginId, String path, HttpHeaders headers, UriInfo uri,
+                            InputStream body) {
+        PluginPlatform.LoadedConnector connector = plugins.connector(pluginId)
+                .filter(c -> plugins.status(c.pluginId()).map(s -> s.state() == PluginState.STARTED).orElse(false))
+                .orElseThrow(() -> new ApiException(404, "channel_not_found", "no such channel plugin"));
+        Request r = new Request(connector);
+        return dispatch(r, request(method, path, headers, uri, body), new InboundScope() {
+            @Override
+            public Optional<PluginContext> instance() {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<PluginContext> findInstance(String routingKeyValue) {
+                return r.find(routingKeyValue);
+            }
+        });
+    }
+
+    /** An instance serves public traffic only while it, its tenant and its plugin are all on. */
+    private boolean serving(ChannelInstance ci) {
+        return ci.enabled()
+                && plugins.status(ci.pluginId()).map(s -> s.state() == PluginState.STARTED).orElse(false)
+                && plugins.connector(ci.pluginId()).isPresent()
+                && tenants.find(ci.tenantId()).map(t -> t.status() == TenantStatus.ACTIVE).orElse(false)
+                && enablements.isEnabled(ci.tenantId(), ci.pluginId());
+    }
+
+    private Response dispatch(Request r, InboundRequest request, InboundScope scope) {
+        String pluginId = r.connector.pluginId();
+        org.slf4j.MDC.put("plugin", pluginId);
+        try {
+            InboundResult result = plugins.call(pluginId, "handleInbound",
+                    () -> r.connector.connector().handleInbound(request, scope));
+            if (result == null) {
+                throw new PluginCallException(pluginId, "handleInbound",
+                        new IllegalStateException("handleInbound returned null"));
+            }
+            List<Map.Entry<ChannelInstance, InboundResult.BoundEvent>> bound = new ArrayList<>();
+            for (InboundResult.BoundEvent e : result.events()) {
+                ChannelInstance ci = r.issued.get(e.context());
+                if (ci == null || e.event() == null) {
+                    throw new PluginCallException(pluginId, "handleInbound", new IllegalStateException(
+                            "an event is bound to a context the hub did not issue for this request, or is null"));
+                }
+                bound.add(Map.entry(ci, e));
+            }
+            if (result.turn() != null) {
+                var only = bound.get(0);
+                org.slf4j.MDC.put("tenant_id", only.getKey().tenantId());
+                return turns.answer(only.getKey(), (MessageReceived) only.getValue().event(), result.turn(),
+                        result.answer().headers());
+            }
+            for (var e : bound) {
+                try {
+                    events.store(e.getKey().tenantId(), e.getKey().id(), pluginId, e.getValue().event());
+                } catch (IllegalArgumentException bad) {
+                    throw new PluginCallException(pluginId, "handleInbound", bad);
+                }
+            }
+            return answer(result.answer());
+        } finally {
+            org.slf4j.MDC.remove("plugin");
+        }
+    }
+
+    private static Response answer(HttpAnswer a) {
+        Response.ResponseBuilder b = Response.status(a.status());
+        if (a.body().length > 0 || a.contentType() != null) {
+            b.entity(a.body());
+            if (a.contentType() != null) {
+                b.type(a.contentType());
+            }
+        }
+        a.headers().forEach(b::header);
+        return b.build();
+    }
+
+    private InboundRequest request(String method, String path, HttpHeaders headers, UriInfo uri, InputStream body) {
+        byte[] bytes = new byte[0];
+        if (body != null) {
+            try {
+                bytes = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
+            } catch (IOException e) {
+                throw ApiException.badRequest("unreadable_body", "the request body could not be read");
+            }
+            if (bytes.length > maxBodyBytes) {
+                throw new ApiException(413, "body_too_large", "the request body is larger than "
+                        + maxBodyBytes + " bytes", Map.of("max_bytes", maxBodyBytes));
+            }
+        }
+        Map<String, List<String>> h = new LinkedHashMap<>();
+        headers.getRequestHeaders().forEach((k, v) -> h.put(k, List.copyOf(v)));
+        Map<String, List<String>> q = new LinkedHashMap<>();
+        uri.getQueryParameters().forEach((k, v) -> q.put(k, List.copyOf(v)));
+        String p = path == null || path.isEmpty() ? "/" : path;
+        return new InboundRequest(method, p, h, q, bytes, servlet == null ? null : servlet.getRemoteAddr());
+    }
+
+    /** The contexts issued during one request: a plugin may bind events only to these. */
+    private final class Request {
+        final PluginPlatform.LoadedConnector connector;
+        final Map<PluginContext, ChannelInstance> issued = Collections.synchronizedMap(new IdentityHashMap<>());
+
+        Request(PluginPlatform.LoadedConnector connector) {
+            this.connector = connector;
+        }
+
+        CorePluginContext issue(ChannelInstance ci) {
+            CorePluginContext ctx = new CorePluginContext(ci.tenantId(), ci.pluginId(),
+                    new PluginContext.InstanceInfo(ci.id(), ci.pluginId(), ci.name(), instanceService.settingsFor(ci)),
+                    new ConversationsView(conversations, ci.tenantId(), ci.id()),
+                    contacts.forInstance(ci.tenantId(), ci.id()), documents.forPlugin(ci.tenantId(), ci.pluginId()),
+                    ledger, clock);
+            issued.put(ctx, ci);
+            return ctx;
+        }
+
+        Optional<PluginContext> find(String routingValue) {
+            if (routingValue == null || connector.descriptor().routingKey() == null) {
+                return Optional.empty();
+            }
+            return instances.findByRouting(connector.pluginId(), routingValue).filter(ChannelHooksResource.this::serving)
+                    .map(this::issue);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package io.channelhub.hub.channels;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.util.DataSize;
+import jakarta.validation.constraints.NotNull;
+
+/** Configuration of the public channel routes ({@code /hooks/...}). */
+public class ChannelsFactory {
+
+    /** The largest request body a channel route reads; larger ones get 413 before any plugin code runs. */
+    @NotNull
+    private DataSize maxBodySize = DataSize.mebibytes(1);
+
+    @JsonProperty
+    public DataSize getMaxBodySize() {
+        return maxBodySize;
+    }
+
+    @JsonProperty
+    public void setMaxBodySize(DataSize maxBodySize) {
+        this.maxBodySize = maxBodySize;
+    }
+}

@@ -1,0 +1,270 @@
+package io.channelhub.hub.conversations;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.channelhub.hub.agents.Agent;
+import io.channelhub.hub.agents.AgentService;
+import io.channelhub.hub.channels.ChannelInstance;
+import io.channelhub.hub.channels.InboundEvents;
+import io.channelhub.hub.contacts.ContactDirectory;
+import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.errors.ErrorResponse;
+import io.channelhub.hub.limits.RateLimitFilter;
+import io.channelhub.hub.limits.RateLimiter;
+import io.channelhub.hub.limits.RateLimits;
+import io.channelhub.hub.persistence.Ids;
+import io.channelhub.plugin.InboundResult;
+import io.channelhub.plugin.channel.MessageReceived;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The agent turn of a streaming channel (the web widget), answered on the connection the message came in on. The
+ * order carries the guarantees: rate limits and quotas refuse before anything is stored; the message is stored
+ * once per external id before the model is called; a repeated external id gets the stored message and reply back
+ * instead of a second turn.
+ */
+public class ChannelTurns {
+
+    /** Longer than any turn takes: a message stored this long ago without a turn was left by a node that died. */
+    static final Duration ABANDONED_AFTER = Duration.ofMinutes(2);
+
+    private final ConversationRepository repo;
+    private final AgentService agents;
+    private final TurnService turns;
+    private final InboundEvents events;
+    private final ContactDirectory contacts;
+    private final RateLimits limits;
+    private final io.channelhub.hub.limits.Quotas quotas;
+    private final io.channelhub.hub.webhooks.Webhooks webhooks;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final long heartbeatMillis;
+
+    /** A message as a channel's end user may see it: no tokens, models or tool internals. */
+    public record ChannelMessage(String id, String role, String content, String status,
+                                 @JsonProperty("created_at") Instant createdAt) {
+        static ChannelMessage of(Message m) {
+            return m == null ? null : new ChannelMessage(m.id(), m.role(), m.content(), m.status(), m.createdAt());
+        }
+    }
+
+    /** The answer to a channel message: the stored message and the agent's reply. */
+    public record ChannelTurn(@JsonProperty("conversation_id") String conversationId, ChannelMessage message,
+                              ChannelMessage reply) {
+    }
+
+    public ChannelTurns(ConversationRepository repo, AgentService agents, TurnService turns, InboundEvents events,
+                        ContactDirectory contacts, RateLimits limits, io.channelhub.hub.limits.Quotas quotas,
+                        io.channelhub.hub.webhooks.Webhooks webhooks, ObjectMapper json, Clock clock,
+                        long heartbeatMillis) {
+        this.repo = repo;
+        this.agents = agents;
+        this.turns = turns;
+        this.events = events;
+        this.contacts = contacts;
+        this.limits = limits;
+        this.quotas = quotas;
+        this.webhooks = webhooks;
+        this.json = json;
+        this.clock = clock;
+        this.heartbeatMillis = heartbeatMillis;
+    }
+
+    /** Runs the turn a plugin asked for and builds the whole answer, errors included, with the plugin's headers. */
+    public Response answer(ChannelInstance ci, MessageReceived message, InboundResult.Turn turn,
+                           Map<String, String> headers) {
+        Map<String, String> out = new LinkedHashMap<>(headers);
+        try {
+            return run(ci, message, turn, out);
+        } catch (ApiException e) {
+            if (e instanceof RateLimits.Refused r) {
+                out.putAll(RateLimitFilter.headers(r.decision()));
+            }
+            return with(Response.status(e.status()).type(MediaType.APPLICATION_JSON)
+                    .entity(ErrorResponse.of(e.code(), e.getMessage(), e.details())), out);
+        }
+    }
+
+    private Response run(ChannelInstance ci, MessageReceived message, InboundResult.Turn turn,
+                         Map<String, String> headers) {
+        String tenantId = ci.tenantId();
+        if (message.text() == null || message.text().isBlank() || message.text().length() > 100_000) {
+            throw ApiException.unprocessable("invalid_message", "a message needs 1 to 100000 characters of text",
+                    Map.of("field", "text"));
+        }
+        Optional<InboundEvents.Stored> earlier = events.find(tenantId, ci.id(), message.externalId());
+        InboundEvents.Stored stored;
+        if (earlier.isPresent() && !abandoned(tenantId, earlier.get())) {
+            return replay(ci, message, earlier.get(), turn, headers);
+        }
+        Conversation existing = repo.currentFor(tenantId, ci.id(), message.contactExternalId()).orElse(null);
+        Agent agent = existing == null ? agentFor(tenantId, turn.agent()) : null;
+        if (earlier.isEmpty()) {
+            RateLimiter.Decision d = limits.take(List.of(
+                    new RateLimits.Bucket("cv:" + ci.id() + ":" + message.contactExternalId(), "visitor",
+                            limits.config().getChannelContact()),
+                    new RateLimits.Bucket("ci:" + ci.id(), "channel", limits.config().getChannelInstance()),
+                    new RateLimits.Bucket("c:" + tenantId, "chat", limits.config().getTenantChat())));
+            if (d != null) {
+                headers.putAll(RateLimitFilter.headers(d));
+            }
+        }
+        quotas.requireAvailable(tenantId, ConversationsResource.TURN_USAGE);
+        if (earlier.isPresent()) {
+            stored = earlier.get();
+        } else {
+            stored = events.store(tenantId, ci.id(), ci.pluginId(), message);
+            if (stored.duplicate()) {
+                return replay(ci, message, stored, turn, headers);
+            }
+        }
+        Map<String, String> profile = new LinkedHashMap<>();
+        message.attributes().forEach((k, v) -> {
+            if (k.startsWith("contact.")) {
+                profile.put(k.substring("contact.".length()), v);
+            }
+        });
+        contacts.upsert(tenantId, ci.id(), message.contactExternalId(), message.contactName(), profile);
+        Conversation conv = existing != null ? existing : open(ci, agent, message.contactExternalId());
+        Message user = turns.storeUserMessage(conv, message.text(), message.externalId());
+        events.processed(tenantId, stored.id(), user.id());
+        return turn.stream() ? streamed(conv, user, headers) : json(conv, user, headers);
+    }
+
+    private boolean abandoned(String tenantId, InboundEvents.Stored s) {
+        return s.messageId() == null && s.receivedAt().isBefore(clock.instant().minus(ABANDONED_AFTER))
+                && events.takeOver(tenantId, s);
+    }
+
+    private Agent agentFor(String tenantId, String ref) {
+        if (ref == null || ref.isBlank()) {
+            return agents.defaultAgent(tenantId).orElseThrow(() -> new ApiException(503, "channel_misconfigured",
+                    "this channel has no agent to answer; its tenant must create one"));
+        }
+        Optional<Agent> a = agents.bySlug(tenantId, ref);
+        if (a.isEmpty()) {
+            try {
+                a = Optional.of(agents.get(tenantId, ref));
+            } catch (ApiException notFound) {
+                a = Optional.empty();
+            }
+        }
+        return a.orElseThrow(() -> new ApiException(503, "channel_misconfigured",
+                "the agent this channel names does not exist"));
+    }
+
+    private Conversation open(ChannelInstance ci, Agent agent, String contactExternalId) {
+        Instant now = clock.instant();
+        Conversation conv = new Conversation(Ids.newId("cnv"), ci.tenantId(), agent.id(), ci.id(), contactExternalId,
+                null, Map.of("channel", ci.pluginId()), "open", null, now, now, null);
+        repo.insert(conv);
+        webhooks.emit(ci.tenantId(), "conversation.created",
+                Map.of("conversation", ConversationViews.ConversationView.of(conv)));
+        return conv;
+    }
+
+    /** A repeated external id: the stored message and its reply, never a second turn. */
+    private Response replay(ChannelInstance ci, MessageReceived message, InboundEvents.Stored s,
+                            InboundResult.Turn turn, Map<String, String> headers) {
+        if (s.messageId() == null) {
+            headers.put("Retry-After", "2");
+            throw new ApiException(409, "message_in_progress",
+                    "this message is being processed; retry shortly to get its reply");
+        }
+        Message user = repo.message(ci.tenantId(), s.messageId()).orElseThrow();
+        Conversation conv = repo.find(ci.tenantId(), user.conversationId()).orElseThrow();
+        if (!message.contactExternalId().equals(conv.endUserId())) {
+            // Another visitor's id: answer as if it were new to them, but never show what it stored.
+            throw ApiException.unprocessable("invalid_message", "this message id is already used",
+                    Map.of("field", "client_message_id"));
+        }
+        ChannelTurn done = new ChannelTurn(conv.id(), ChannelMessage.of(user),
+                ChannelMessage.of(repo.replyAfter(ci.tenantId(), conv.id(), user.seq()).orElse(null)));
+        headers.put("Idempotent-Replayed", "true");
+        if (!turn.stream()) {
+            return with(Response.ok(done, MediaType.APPLICATION_JSON), headers);
+        }
+        StreamingOutput output = o -> {
+            try (SseWriter sse = new SseWriter(o, json, heartbeatMillis)) {
+                sse.event("start", start(conv, user, done.reply() == null ? null : done.reply().id()));
+                sse.event("done", done);
+            }
+        };
+        return sseResponse(output, headers);
+    }
+
+    private Response json(Conversation conv, Message user, Map<String, String> headers) {
+        TurnService.Result r = turns.run(conv, user, null);
+        return with(Response.ok(new ChannelTurn(conv.id(), ChannelMessage.of(r.user()),
+                ChannelMessage.of(r.reply())), MediaType.APPLICATION_JSON), headers);
+    }
+
+    private Response streamed(Conversation conv, Message user, Map<String, String> headers) {
+        StreamingOutput output = o -> {
+            try (SseWriter sse = new SseWriter(o, json, heartbeatMillis)) {
+                // A visitor who reloads mid-reply must find the whole reply in the history: the turn runs to its end
+                // and is stored even when the connection is gone (writes to it are then dropped).
+                TurnService.Sink sink = new TurnService.Sink() {
+                    @Override
+                    public void start(Message u, String replyId) {
+                        sse.event("start", ChannelTurns.start(conv, u, replyId));
+                    }
+
+                    @Override
+                    public void delta(String text) {
+                        sse.event("delta", Map.of("text", text));
+                    }
+
+                    @Override
+                    public void toolCall(io.channelhub.plugin.model.ModelMessage.ToolCall call) {
+                        // End users see the answer, not the agent's tool use.
+                    }
+
+                    @Override
+                    public void cancellable(Runnable cancel) {
+                    }
+
+                    @Override
+                    public boolean cancelled() {
+                        return false;
+                    }
+                };
+                try {
+                    TurnService.Result r = turns.run(conv, user, sink);
+                    sse.event("done", new ChannelTurn(conv.id(), ChannelMessage.of(r.user()),
+                            ChannelMessage.of(r.reply())));
+                } catch (ApiException e) {
+                    sse.event("error", ErrorResponse.of(e.code(), e.getMessage(), e.details()));
+                }
+            }
+        };
+        return sseResponse(output, headers);
+    }
+
+    private static Map<String, Object> start(Conversation conv, Message user, String replyId) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("conversation_id", conv.id());
+        data.put("message", ChannelMessage.of(user));
+        data.put("reply_id", replyId);
+        return data;
+    }
+
+    private static Response sseResponse(StreamingOutput output, Map<String, String> headers) {
+        return with(Response.ok(output, ConversationsResource.EVENT_STREAM).header("Cache-Control", "no-cache")
+                .header("X-Accel-Buffering", "no"), headers);
+    }
+
+    private static Response with(Response.ResponseBuilder b, Map<String, String> headers) {
+        headers.forEach(b::header);
+        return b.build();
+    }
+}

@@ -1,0 +1,48 @@
+package io.channelhub.hub.conversations;
+
+import io.channelhub.plugin.Conversations;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The read-only conversations service of a plugin context: one tenant, and for channel calls one instance, whose
+ * conversations are the only ones it shows.
+ */
+public final class ConversationsView implements Conversations {
+
+    private final ConversationRepository repo;
+    private final String tenantId;
+    private final String instanceId;
+
+    public ConversationsView(ConversationRepository repo, String tenantId, String instanceId) {
+        this.repo = repo;
+        this.tenantId = tenantId;
+        this.instanceId = instanceId;
+    }
+
+    @Override
+    public List<MessageView> recentMessages(String conversationId, int limit) {
+        var conv = repo.find(tenantId, conversationId);
+        if (conv.isEmpty() || (instanceId != null && !instanceId.equals(conv.get().channelInstanceId()))) {
+            return List.of();
+        }
+        return repo.recent(tenantId, conversationId, Math.max(1, Math.min(limit, 200))).stream()
+                .map(ConversationsView::view).toList();
+    }
+
+    @Override
+    public Optional<MessageView> findByExternalMessageId(String externalMessageId) {
+        return instanceId == null ? Optional.empty()
+                : repo.byExternalId(tenantId, instanceId, externalMessageId).map(ConversationsView::view);
+    }
+
+    @Override
+    public Optional<String> currentConversation(String contactExternalId) {
+        return instanceId == null ? Optional.empty()
+                : repo.currentFor(tenantId, instanceId, contactExternalId).map(Conversation::id);
+    }
+
+    static MessageView view(Message m) {
+        return new MessageView(m.id(), m.conversationId(), m.role(), m.content(), m.externalId(), m.createdAt());
+    }
+}

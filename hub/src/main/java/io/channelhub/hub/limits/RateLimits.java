@@ -1,0 +1,123 @@
+package io.channelhub.hub.limits;
+
+import com.codahale.metrics.Meter;
+import com.codahale.metrics.MetricRegistry;
+import io.channelhub.hub.errors.ApiException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes one token from each of a request's buckets and applies the Redis-outage policy. Used by the API's filter
+ * and by the channel routes (per visitor and per widget), so every refusal has the same code, details and metrics.
+ */
+public class RateLimits {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RateLimits.class);
+
+    private final RateLimiter limiter;
+    private final RateLimitsFactory config;
+    private final Meter rejected;
+    private final Meter fallback;
+    private final AtomicLong lastWarning = new AtomicLong();
+    private volatile io.channelhub.hub.observability.HubMetrics metrics;
+
+    /**
+     * One bucket of a request.
+     *
+     * @param key   the bucket's key, unique per limited thing ({@code t:<tenant>}, {@code cv:<instance>:<contact>})
+     * @param kind  the bounded metric label ({@code tenant}, {@code visitor}, ...)
+     * @param limit its capacity and period
+     */
+    public record Bucket(String key, String kind, RateLimitsFactory.Limit limit) {
+    }
+
+    /** Refused: the decision of the bucket that ran out, for the Retry-After header. */
+    public static final class Refused extends ApiException {
+        private static final long serialVersionUID = 1L;
+        private final transient RateLimiter.Decision decision;
+
+        Refused(String kind, RateLimiter.Decision decision) {
+            super(429, "rate_limited", "too many requests; retry after the Retry-After delay",
+                    Map.of("limit", kind, "retry_after_seconds", seconds(decision.retryMs())));
+            this.decision = decision;
+        }
+
+        public RateLimiter.Decision decision() {
+            return decision;
+        }
+    }
+
+    public RateLimits(RateLimiter limiter, RateLimitsFactory config, MetricRegistry registry) {
+        this.limiter = limiter;
+        this.config = config;
+        this.rejected = registry.meter("ratelimit.rejected");
+        this.fallback = registry.meter("ratelimit.redis-fallback");
+    }
+
+    public void attach(io.channelhub.hub.observability.HubMetrics m) {
+        this.metrics = m;
+    }
+
+    public RateLimitsFactory config() {
+        return config;
+    }
+
+    /**
+     * Takes a token from every bucket, in order.
+     *
+     * @return the decision with the fewest tokens left, or null when limits are off or could not be checked and
+     *         the policy lets the request through
+     * @throws Refused when a bucket is empty
+     * @throws ApiException 503 when Redis is unreachable and the policy is DENY
+     */
+    public RateLimiter.Decision take(List<Bucket> buckets) {
+        if (!config.isEnabled()) {
+            return null;
+        }
+        RateLimiter.Decision tightest = null;
+        for (Bucket b : buckets) {
+            RateLimiter.Decision d;
+            try {
+                d = limiter.take(b.key(), b.limit().getCapacity(), b.limit().getPeriod().toMilliseconds());
+            } catch (RuntimeException e) {
+                fallback.mark();
+                warn(e);
+                if (config.getOnRedisFailure() == RateLimitsFactory.RedisFailure.DENY) {
+                    throw new ApiException(503, "rate_limit_unavailable",
+                            "rate limits cannot be checked right now; retry shortly", Map.of());
+                }
+                return tightest;
+            }
+            if (!d.allowed()) {
+                rejected.mark();
+                var m = metrics;
+                if (m != null) {
+                    m.rateLimitRejections.labelValues(b.kind()).inc();
+                }
+                throw new Refused(b.kind(), d);
+            }
+            if (tightest == null || d.remaining() < tightest.remaining()) {
+                tightest = d;
+            }
+        }
+        return tightest;
+    }
+
+    private void warn(RuntimeException e) {
+        long now = System.currentTimeMillis();
+        long last = lastWarning.get();
+        // One line a minute is enough to notice; every request would flood the log during an outage.
+        if (now - last > 60_000 && lastWarning.compareAndSet(last, now)) {
+            LOG.warn("Rate limits unavailable ({}); policy {}", e.getClass().getSimpleName(),
+                    config.getOnRedisFailure());
+        }
+    }
+
+    /** Whole seconds for the headers, at least one. */
+    public static long seconds(long ms) {
+        return Math.max(1, (ms + 999) / 1000);
+    }
+}
