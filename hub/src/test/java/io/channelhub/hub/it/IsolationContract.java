@@ -248,7 +248,7 @@ abstract class IsolationContract extends HubIntegrationTest {
         List<String> failures = new ArrayList<>();
         for (String role : ALL) {
             String key = bKeys.get(role);
-            for (Route r : Routes.of(hub)) {
+            for (Route r : Routes.api(hub)) {
                 TestHub.Reply reply = hub.send(key, r.method(), path(r, a), body(r, a));
                 for (String s : secrets) {
                     if (reply.body().contains(s)) {
@@ -281,7 +281,7 @@ abstract class IsolationContract extends HubIntegrationTest {
     @Test
     void eachRoleGetsExactlyWhatTheMatrixAllows() {
         List<String> failures = new ArrayList<>();
-        for (Route r : Routes.of(hub)) {
+        for (Route r : Routes.api(hub)) {
             boolean platform = r.template().startsWith("/admin");
             Set<String> allowed = platform ? NONE : MATRIX.getOrDefault(r.toString(), NONE);
             for (String role : ALL) {

@@ -52,7 +52,7 @@ abstract class TenantLifecycleContract extends HubIntegrationTest {
         assertThat(hub.get(admin, "/v1/me").status()).isEqualTo(200);
 
         TestHub.check(hub.post(TestHub.ROOT_KEY, "/admin/tenants/" + id + "/suspend", null), 200);
-        for (Routes.Route r : Routes.of(hub)) {
+        for (Routes.Route r : Routes.api(hub)) {
             if (r.template().equals("/openapi.json")) {
                 continue; // public: no tenant involved
             }

@@ -73,7 +73,7 @@ class PluginLifecycleTest {
 
         assertThat(p.get("future-plugin").get("state").asText()).isEqualTo("incompatible");
         assertThat(p.get("future-plugin").get("reason").asText())
-                .contains(">=2.0.0 & <3.0.0").contains("provides 1.0.0");
+                .contains(">=2.0.0 & <3.0.0").contains("provides " + io.channelhub.plugin.PluginApi.VERSION);
 
         assertThat(p.get("unversioned-plugin").get("state").asText()).isEqualTo("incompatible");
         assertThat(p.get("unversioned-plugin").get("reason").asText()).contains("no Plugin-Requires");

@@ -23,6 +23,15 @@ public final class Routes {
         }
     }
 
+    /**
+     * The routes an API key authenticates. The channel routes ({@code /hooks/...}) authenticate by their own
+     * credentials (widget id, origin and visitor token; a webhook signature) and ignore API keys: the channel
+     * contracts (WebChannelContract) try those across visitors, widgets and tenants.
+     */
+    public static List<Route> api(TestHub hub) {
+        return of(hub).stream().filter(r -> !r.template().startsWith("/hooks/")).toList();
+    }
+
     public static List<Route> of(TestHub hub) {
         TreeSet<Route> out = new TreeSet<>(Comparator.comparing(Route::template).thenComparing(Route::method));
         // Dropwizard registers resource instances through binders; their classes are what Jersey routes to.
@@ -55,7 +64,8 @@ public final class Routes {
     }
 
     private static String join(String a, String b) {
-        String s = ("/" + a + "/" + b).replaceAll("/+", "/");
+        // A parameter's regex ({path: (/.*)?}) is routing detail; docs and OpenAPI name the parameter only.
+        String s = ("/" + a + "/" + b).replaceAll("\\{(\\w+):[^}]*}", "{$1}").replaceAll("/+", "/");
         return s.length() > 1 && s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
     }
 }

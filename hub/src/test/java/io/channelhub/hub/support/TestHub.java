@@ -114,17 +114,29 @@ public final class TestHub implements AutoCloseable {
 
     /** {@code body} is a Map/record serialised as JSON, or a String sent as it is. */
     public Reply send(String key, String method, String path, Object body) {
+        String text;
         try {
-            String text = body == null ? null : body instanceof String s ? s : JSON.writeValueAsString(body);
+            text = body == null ? null : body instanceof String s ? s : JSON.writeValueAsString(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        if (text != null) {
+            headers.put("Content-Type", "application/json");
+        }
+        if (key != null) {
+            headers.put("Authorization", "Bearer " + key);
+        }
+        return call(method, path, headers, text);
+    }
+
+    /** A request with exactly these headers (no API key), for the public channel routes. */
+    public Reply call(String method, String path, Map<String, String> headers, String body) {
+        try {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : url(path)))
-                    .method(method, text == null ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofString(text));
-            if (text != null) {
-                b.header("Content-Type", "application/json");
-            }
-            if (key != null) {
-                b.header("Authorization", "Bearer " + key);
-            }
+                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofString(body));
+            headers.forEach(b::header);
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
             JsonNode json = null;
             String ct = r.headers().firstValue("Content-Type").orElse("");

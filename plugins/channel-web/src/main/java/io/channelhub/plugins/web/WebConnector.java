@@ -115,7 +115,7 @@ public class WebConnector implements ChannelConnector {
 
     private InboundResult session(InboundRequest request, PluginContext ctx, WidgetSettings w,
                                   Map<String, String> cors) {
-        Map<String, Object> body = body(request, 8 * 1024, "invalid_session");
+        Map<String, Object> body = body(request, 8 * 1024);
         String userId = text(body, "user_id", 128, "invalid_session");
         String userHash = text(body, "user_hash", 128, "invalid_session");
         String previous = text(body, "visitor_token", 1024, "invalid_session");
@@ -191,7 +191,7 @@ public class WebConnector implements ChannelConnector {
     private InboundResult message(InboundRequest request, PluginContext ctx, WidgetSettings w,
                                   Map<String, String> cors) {
         VisitorTokens.Visitor visitor = visitor(request, ctx);
-        Map<String, Object> body = body(request, 64 * 1024, "invalid_message");
+        Map<String, Object> body = body(request, 64 * 1024);
         String clientId = text(body, "client_message_id", 100, "invalid_message");
         String text = text(body, "text", 4000, "invalid_message");
         if (clientId == null || clientId.isEmpty()) {
@@ -258,7 +258,7 @@ public class WebConnector implements ChannelConnector {
                 "Access-Control-Allow-Origin", "*"));
     }
 
-    private static Map<String, Object> body(InboundRequest request, int max, String code) {
+    private static Map<String, Object> body(InboundRequest request, int max) {
         if (request.body().length > max) {
             throw new Refusal(error(413, "body_too_large", "the body is larger than " + max + " bytes", Map.of()));
         }
@@ -285,7 +285,9 @@ public class WebConnector implements ChannelConnector {
     }
 
     private static Map<String, String> cors(String origin) {
-        return Map.of("Access-Control-Allow-Origin", origin, "Vary", "Origin");
+        // Exposed so the widget can tell the visitor how long to wait.
+        return Map.of("Access-Control-Allow-Origin", origin, "Vary", "Origin", "Access-Control-Expose-Headers",
+                "Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset");
     }
 
     private static InboundResult ok(Map<String, Object> body, Map<String, String> cors) {
