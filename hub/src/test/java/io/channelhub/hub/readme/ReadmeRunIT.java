@@ -121,6 +121,27 @@ class ReadmeRunIT {
             JsonNode reply = JSON.readTree(answer).get("reply");
             assertThat(reply.get("content").asText()).startsWith("[demo]").contains("Oi, tudo bem?");
 
+            // The demo page's widget works right away: the page, a visitor session and a streamed reply.
+            HttpResponse<String> demo = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                    + "/demo")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(demo.statusCode()).isEqualTo(200);
+            assertThat(demo.headers().firstValue("Content-Security-Policy")).isPresent();
+            Matcher w = Pattern.compile("data-widget=\"(ci_[A-Za-z0-9]+)\"").matcher(demo.body());
+            assertThat(w.find()).as(demo.body()).isTrue();
+            String hooks = "http://localhost:" + port + "/hooks/instances/" + w.group(1);
+            String origin = "http://localhost:" + port;
+            HttpResponse<String> session = http.send(HttpRequest.newBuilder(URI.create(hooks + "/sessions"))
+                    .header("Origin", origin).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(session.statusCode()).as(session.body()).isEqualTo(200);
+            String visitor = JSON.readTree(session.body()).get("visitor_token").asText();
+            HttpResponse<String> streamed = http.send(HttpRequest.newBuilder(URI.create(hooks + "/messages"))
+                    .header("Origin", origin).header("Authorization", "Bearer " + visitor)
+                    .header("Accept", "text/event-stream").header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"client_message_id\":\"1\",\"text\":\"Oi!\"}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(streamed.body()).contains("event: delta").contains("event: done").contains("Oi!");
+
             HttpResponse<String> health = http.send(HttpRequest.newBuilder(
                     URI.create("http://localhost:" + admin + "/healthcheck")).build(),
                     HttpResponse.BodyHandlers.ofString());
