@@ -203,7 +203,8 @@ public class HubApplication extends Application<HubConfiguration> {
         TurnService turns = new TurnService(conversationRepo, agents, models, plugins, ledger, webhooks, clock);
         var contacts = new io.channelhub.hub.contacts.ContactDirectory(jdbi, json, clock);
         var documents = new io.channelhub.hub.plugins.PluginDocuments(jdbi, clock);
-        turns.attach(contacts, documents);
+        var media = new io.channelhub.hub.media.MediaLibrary(jdbi, ledger, clock);
+        turns.attach(contacts, documents, media);
         resources.register(ResourceType.CONVERSATION, (tenantId, id) -> conversationRepo.find(tenantId, id)
                 .map(cv -> new ResourceDirectory.ResourceRef(ResourceType.CONVERSATION, cv.id(),
                         cv.ownerPrincipalId())));
@@ -254,9 +255,10 @@ public class HubApplication extends Application<HubConfiguration> {
         openAiCompatible.attach(quotas);
         var inbound = new io.channelhub.hub.channels.InboundEvents(jdbi, json, clock);
         var channelTurns = new io.channelhub.hub.conversations.ChannelTurns(conversationRepo, agents, turns, inbound,
-                contacts, rateLimits, quotas, webhooks, json, clock, config.getSseHeartbeat().toMilliseconds());
+                contacts, media, rateLimits, quotas, webhooks, json, clock, config.getSseHeartbeat().toMilliseconds());
         jersey.register(new io.channelhub.hub.channels.ChannelHooksResource(plugins, instanceRepo, instances,
-                enablements, tenantRepo, inbound, channelTurns, conversationRepo, contacts, documents, ledger, clock,
+                enablements, tenantRepo, inbound, channelTurns, conversationRepo, contacts, documents, media, ledger,
+                clock,
                 config.getChannels().getMaxBodySize().toBytes()));
         if (config.getDemo().isEnabled()) {
             io.channelhub.hub.demo.DemoSite.install(config.getDemo(), tenants, tenantRepo, agents, instances)

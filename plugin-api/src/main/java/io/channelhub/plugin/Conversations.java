@@ -38,8 +38,20 @@ public interface Conversations {
      * @param content        its text
      * @param externalId     the channel's id for it, if any
      * @param createdAt      when it was stored
+     * @param mediaIds       the files attached to it ({@link MediaStore} ids; since 1.1.0)
      */
     record MessageView(String id, String conversationId, String role, String content, String externalId,
-                       Instant createdAt) {
+                       Instant createdAt, List<String> mediaIds) {
+
+        /** Copies the list. */
+        public MessageView {
+            mediaIds = mediaIds == null ? List.of() : List.copyOf(mediaIds);
+        }
+
+        /** A view without attachments (the form of plugin API 1.0). */
+        public MessageView(String id, String conversationId, String role, String content, String externalId,
+                           Instant createdAt) {
+            this(id, conversationId, role, content, externalId, createdAt, List.of());
+        }
     }
 }

@@ -42,6 +42,15 @@ public interface PluginContext {
     /** A document store private to this plugin and this tenant. */
     DocumentStore store();
 
+    /**
+     * Files end users sent through the context's instance.
+     *
+     * @since 1.1.0
+     */
+    default MediaStore media() {
+        throw new UnsupportedOperationException("this hub offers no media store (plugin API before 1.1.0)");
+    }
+
     /** Outbound HTTP, instrumented by the hub (trace propagation, timeouts, metrics). */
     OutboundHttp http();
 

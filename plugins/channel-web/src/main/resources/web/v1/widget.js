@@ -536,7 +536,7 @@
 
     // ---- messages
 
-    function addMessage(role, content, id, extraClass) {
+    function addMessage(role, content, id, extraClass, files) {
       if (id && s.renderedIds.has(id)) return null;
       const msg = el('div', `chw-msg chw-msg--${role}${extraClass ? ` ${extraClass}` : ''}`);
       if (id) {
@@ -547,6 +547,13 @@
       who.textContent = `${t(role === 'user' ? 'you' : 'assistant')}: `;
       msg.appendChild(el('div', 'chw-msg-body'));
       setBody(msg, role, content);
+      if (files && files.length) {
+        const box = msg.appendChild(el('ul', 'chw-msg-files'));
+        for (const f of files) {
+          const item = box.appendChild(el('li', 'chw-msg-file'));
+          item.textContent = f.name || t('attach');
+        }
+      }
       list.insertBefore(msg, typing.parentNode === list ? typing : null);
       scrollToEnd();
       return msg;
@@ -643,7 +650,7 @@
       const data = await (await withSession(() => call('GET', '/messages?limit=50'))).json();
       const messages = Array.isArray(data.messages) ? data.messages : [];
       for (const m of messages) {
-        if ((m.role === 'user' || m.role === 'assistant') && typeof m.content === 'string') addMessage(m.role, m.content, m.id);
+        if ((m.role === 'user' || m.role === 'assistant') && typeof m.content === 'string') addMessage(m.role, m.content, m.id, null, m.attachments);
       }
       if (data.conversation_id) s.conversationId = data.conversation_id;
       return messages;
@@ -873,7 +880,7 @@
       s.busy = true;
       updateControls();
       hideNotice();
-      const userMsg = addMessage('user', clean, null, 'chw-msg--pending');
+      const userMsg = addMessage('user', clean, null, 'chw-msg--pending', s.attachments);
       userMsg.setAttribute('data-client-id', id);
       const turn = createTurn(userMsg);
       showTyping(true);

@@ -62,6 +62,7 @@ public class ChannelHooksResource {
     private final ConversationRepository conversations;
     private final ContactDirectory contacts;
     private final PluginDocuments documents;
+    private final io.channelhub.hub.media.MediaLibrary media;
     private final UsageLedger ledger;
     private final Clock clock;
     private final long maxBodyBytes;
@@ -73,7 +74,8 @@ public class ChannelHooksResource {
                                 ChannelInstanceService instanceService, PluginEnablements enablements,
                                 TenantRepository tenants, InboundEvents events, ChannelTurns turns,
                                 ConversationRepository conversations, ContactDirectory contacts,
-                                PluginDocuments documents, UsageLedger ledger, Clock clock, long maxBodyBytes) {
+                                PluginDocuments documents, io.channelhub.hub.media.MediaLibrary media,
+                                UsageLedger ledger, Clock clock, long maxBodyBytes) {
         this.plugins = plugins;
         this.instances = instances;
         this.instanceService = instanceService;
@@ -84,6 +86,7 @@ public class ChannelHooksResource {
         this.conversations = conversations;
         this.contacts = contacts;
         this.documents = documents;
+        this.media = media;
         this.ledger = ledger;
         this.clock = clock;
         this.maxBodyBytes = maxBodyBytes;
@@ -238,8 +241,9 @@ public class ChannelHooksResource {
                 throw ApiException.badRequest("unreadable_body", "the request body could not be read");
             }
             if (bytes.length > maxBodyBytes) {
+                // The rest of the body stays unread: the connection cannot carry another request.
                 throw new ApiException(413, "body_too_large", "the request body is larger than "
-                        + maxBodyBytes + " bytes", Map.of("max_bytes", maxBodyBytes));
+                        + maxBodyBytes + " bytes", Map.of("max_bytes", maxBodyBytes)).withHeader("Connection", "close");
             }
         }
         Map<String, List<String>> h = new LinkedHashMap<>();
@@ -262,9 +266,9 @@ public class ChannelHooksResource {
         CorePluginContext issue(ChannelInstance ci) {
             CorePluginContext ctx = new CorePluginContext(ci.tenantId(), ci.pluginId(),
                     new PluginContext.InstanceInfo(ci.id(), ci.pluginId(), ci.name(), instanceService.settingsFor(ci)),
-                    new ConversationsView(conversations, ci.tenantId(), ci.id()),
+                    new ConversationsView(conversations, media, ci.tenantId(), ci.id()),
                     contacts.forInstance(ci.tenantId(), ci.id()), documents.forPlugin(ci.tenantId(), ci.pluginId()),
-                    ledger, clock);
+                    media.forInstance(ci.tenantId(), ci.id(), ci.pluginId()), ledger, clock);
             issued.put(ctx, ci);
             return ctx;
         }

@@ -7,9 +7,12 @@ import jakarta.validation.constraints.NotNull;
 /** Configuration of the public channel routes ({@code /hooks/...}). */
 public class ChannelsFactory {
 
-    /** The largest request body a channel route reads; larger ones get 413 before any plugin code runs. */
+    /**
+     * The largest request body a channel route reads; larger ones get 413 before any plugin code runs. It bounds
+     * file uploads too (a plugin sets lower limits per route).
+     */
     @NotNull
-    private DataSize maxBodySize = DataSize.mebibytes(1);
+    private DataSize maxBodySize = DataSize.mebibytes(10);
 
     @JsonProperty
     public DataSize getMaxBodySize() {

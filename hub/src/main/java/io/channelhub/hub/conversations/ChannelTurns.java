@@ -36,12 +36,14 @@ public class ChannelTurns {
 
     /** Longer than any turn takes: a message stored this long ago without a turn was left by a node that died. */
     static final Duration ABANDONED_AFTER = Duration.ofMinutes(2);
+    static final int MAX_ATTACHMENTS = 5;
 
     private final ConversationRepository repo;
     private final AgentService agents;
     private final TurnService turns;
     private final InboundEvents events;
     private final ContactDirectory contacts;
+    private final io.channelhub.hub.media.MediaLibrary media;
     private final RateLimits limits;
     private final io.channelhub.hub.limits.Quotas quotas;
     private final io.channelhub.hub.webhooks.Webhooks webhooks;
@@ -63,7 +65,8 @@ public class ChannelTurns {
     }
 
     public ChannelTurns(ConversationRepository repo, AgentService agents, TurnService turns, InboundEvents events,
-                        ContactDirectory contacts, RateLimits limits, io.channelhub.hub.limits.Quotas quotas,
+                        ContactDirectory contacts, io.channelhub.hub.media.MediaLibrary media, RateLimits limits,
+                        io.channelhub.hub.limits.Quotas quotas,
                         io.channelhub.hub.webhooks.Webhooks webhooks, ObjectMapper json, Clock clock,
                         long heartbeatMillis) {
         this.repo = repo;
@@ -71,6 +74,7 @@ public class ChannelTurns {
         this.turns = turns;
         this.events = events;
         this.contacts = contacts;
+        this.media = media;
         this.limits = limits;
         this.quotas = quotas;
         this.webhooks = webhooks;
@@ -89,6 +93,7 @@ public class ChannelTurns {
             if (e instanceof RateLimits.Refused r) {
                 out.putAll(RateLimitFilter.headers(r.decision()));
             }
+            out.putAll(e.headers());
             return with(Response.status(e.status()).type(MediaType.APPLICATION_JSON)
                     .entity(ErrorResponse.of(e.code(), e.getMessage(), e.details())), out);
         }
@@ -106,6 +111,7 @@ public class ChannelTurns {
         if (earlier.isPresent() && !abandoned(tenantId, earlier.get())) {
             return replay(ci, message, earlier.get(), turn, headers);
         }
+        List<String> files = attachments(ci, message);
         Conversation existing = repo.currentFor(tenantId, ci.id(), message.contactExternalId()).orElse(null);
         Agent agent = existing == null ? agentFor(tenantId, turn.agent()) : null;
         if (earlier.isEmpty()) {
@@ -135,9 +141,31 @@ public class ChannelTurns {
         });
         contacts.upsert(tenantId, ci.id(), message.contactExternalId(), message.contactName(), profile);
         Conversation conv = existing != null ? existing : open(ci, agent, message.contactExternalId());
-        Message user = turns.storeUserMessage(conv, message.text(), message.externalId());
+        Message user = turns.storeUserMessage(conv, message.text(), message.externalId(), files);
         events.processed(tenantId, stored.id(), user.id());
         return turn.stream() ? streamed(conv, user, headers) : json(conv, user, headers);
+    }
+
+    /** The files a message names: each must be one this contact stored through this instance. */
+    private List<String> attachments(ChannelInstance ci, MessageReceived message) {
+        String ids = message.attributes().get("media_ids");
+        if (ids == null || ids.isBlank()) {
+            return List.of();
+        }
+        List<String> out = java.util.Arrays.stream(ids.split(",")).map(String::trim).filter(x -> !x.isEmpty())
+                .distinct().toList();
+        if (out.size() > MAX_ATTACHMENTS) {
+            throw ApiException.unprocessable("invalid_message", "at most " + MAX_ATTACHMENTS + " files a message",
+                    Map.of("field", "attachments"));
+        }
+        for (String id : out) {
+            var m = media.find(ci.tenantId(), ci.id(), id);
+            if (m.isEmpty() || !message.contactExternalId().equals(m.get().contactExternalId())) {
+                throw ApiException.unprocessable("invalid_message", "an attachment is not a file you uploaded",
+                        Map.of("field", "attachments"));
+            }
+        }
+        return out;
     }
 
     private boolean abandoned(String tenantId, InboundEvents.Stored s) {
@@ -176,9 +204,8 @@ public class ChannelTurns {
     private Response replay(ChannelInstance ci, MessageReceived message, InboundEvents.Stored s,
                             InboundResult.Turn turn, Map<String, String> headers) {
         if (s.messageId() == null) {
-            headers.put("Retry-After", "2");
             throw new ApiException(409, "message_in_progress",
-                    "this message is being processed; retry shortly to get its reply");
+                    "this message is being processed; retry shortly to get its reply").withHeader("Retry-After", "2");
         }
         Message user = repo.message(ci.tenantId(), s.messageId()).orElseThrow();
         Conversation conv = repo.find(ci.tenantId(), user.conversationId()).orElseThrow();

@@ -11,11 +11,14 @@ import java.util.Optional;
 public final class ConversationsView implements Conversations {
 
     private final ConversationRepository repo;
+    private final io.channelhub.hub.media.MediaLibrary media;
     private final String tenantId;
     private final String instanceId;
 
-    public ConversationsView(ConversationRepository repo, String tenantId, String instanceId) {
+    public ConversationsView(ConversationRepository repo, io.channelhub.hub.media.MediaLibrary media,
+                             String tenantId, String instanceId) {
         this.repo = repo;
+        this.media = media;
         this.tenantId = tenantId;
         this.instanceId = instanceId;
     }
@@ -26,8 +29,10 @@ public final class ConversationsView implements Conversations {
         if (conv.isEmpty() || (instanceId != null && !instanceId.equals(conv.get().channelInstanceId()))) {
             return List.of();
         }
-        return repo.recent(tenantId, conversationId, Math.max(1, Math.min(limit, 200))).stream()
-                .map(ConversationsView::view).toList();
+        List<Message> rows = repo.recent(tenantId, conversationId, Math.max(1, Math.min(limit, 200)));
+        var files = media.attachments(tenantId, rows.stream().map(Message::id).toList());
+        return rows.stream().map(m -> new MessageView(m.id(), m.conversationId(), m.role(), m.content(),
+                m.externalId(), m.createdAt(), files.getOrDefault(m.id(), List.of()))).toList();
     }
 
     @Override

@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
 public class TurnService {
 
     private static final Logger LOG = LoggerFactory.getLogger(TurnService.class);
+    /** Files sent to the model in one request, at most; older files beyond it are left out. */
+    static final long MAX_ATTACHMENT_BYTES = 20L * 1024 * 1024;
 
     private final ConversationRepository repo;
     private final AgentService agents;
@@ -43,10 +45,14 @@ public class TurnService {
     private io.channelhub.hub.contacts.ContactDirectory contacts;
     private io.channelhub.hub.plugins.PluginDocuments documents;
 
-    /** The contacts and plugin store a tool handler's context offers. */
-    public void attach(io.channelhub.hub.contacts.ContactDirectory c, io.channelhub.hub.plugins.PluginDocuments d) {
+    private io.channelhub.hub.media.MediaLibrary media;
+
+    /** The contacts, plugin store and media a tool handler's context offers; media also feeds the prompt. */
+    public void attach(io.channelhub.hub.contacts.ContactDirectory c, io.channelhub.hub.plugins.PluginDocuments d,
+                       io.channelhub.hub.media.MediaLibrary m) {
         this.contacts = c;
         this.documents = d;
+        this.media = m;
     }
 
     private io.channelhub.hub.observability.Tracing tracing;
@@ -99,9 +105,17 @@ public class TurnService {
     }
 
     public Message storeUserMessage(Conversation c, String content, String externalId) {
+        return storeUserMessage(c, content, externalId, List.of());
+    }
+
+    /** Stores the user's message with the stored files (media ids) it carries. */
+    public Message storeUserMessage(Conversation c, String content, String externalId, List<String> mediaIds) {
         Instant now = clock.instant();
         Message user = repo.insertMessage(new Message(0, Ids.newId("msg"), c.tenantId(), c.id(), "user", content,
                 List.of(), null, "received", externalId, null, null, null, null, now, now));
+        if (!mediaIds.isEmpty()) {
+            media.attach(c.tenantId(), user.id(), mediaIds);
+        }
         repo.touch(c.tenantId(), c.id(), now);
         ledger.record(new UsageLedger.UsageEvent(c.tenantId(), "messages.in", 1, "message", null,
                 c.channelInstanceId(), c.agentId(), null, "in:" + user.id()));
@@ -197,8 +211,9 @@ public class TurnService {
     private String invoke(Conversation c, ToolHandler handler, ModelMessage.ToolCall call) {
         String pluginId = plugins.pluginOf(handler);
         CorePluginContext ctx = new CorePluginContext(c.tenantId(), pluginId, null,
-                new ConversationsView(repo, c.tenantId(), null), contacts.forInstance(c.tenantId(), null),
-                documents.forPlugin(c.tenantId(), pluginId), ledger, clock);
+                new ConversationsView(repo, media, c.tenantId(), null), contacts.forInstance(c.tenantId(), null),
+                documents.forPlugin(c.tenantId(), pluginId), media.forInstance(c.tenantId(), null, pluginId), ledger,
+                clock);
         var span = tracing == null ? io.opentelemetry.api.trace.Span.getInvalid() : tracing.tracer()
                 .spanBuilder("tool " + call.name()).setAttribute("channelhub.plugin", pluginId).startSpan();
         org.slf4j.MDC.put("plugin", pluginId);
@@ -230,12 +245,27 @@ public class TurnService {
     /** The history window: the last N messages, cut further to about max_tokens (4 characters a token). */
     private List<ModelMessage> window(Conversation c, AgentSpec spec) {
         List<Message> recent = repo.recent(c.tenantId(), c.id(), spec.history().maxMessages());
+        Map<String, List<String>> files = media == null ? Map.of() : media.attachments(c.tenantId(),
+                recent.stream().filter(m -> "user".equals(m.role())).map(Message::id).toList());
         List<ModelMessage> out = new ArrayList<>();
-        for (Message m : recent) {
+        long budget = MAX_ATTACHMENT_BYTES;
+        // Newest first, so the files of the latest message get the byte budget.
+        for (int i = recent.size() - 1; i >= 0; i--) {
+            Message m = recent.get(i);
             if ("failed".equals(m.status())) {
                 continue;
             }
-            out.add(new ModelMessage(m.role(), m.content(), m.toolCalls(), m.toolCallId()));
+            List<ModelMessage.Attachment> attached = new ArrayList<>();
+            for (String id : files.getOrDefault(m.id(), List.of())) {
+                var meta = media.find(c.tenantId(), null, id).orElse(null);
+                if (meta == null || meta.size() > budget) {
+                    continue;
+                }
+                budget -= meta.size();
+                media.content(c.tenantId(), null, id).ifPresent(bytes -> attached.add(
+                        new ModelMessage.Attachment(meta.contentType(), meta.fileName(), bytes)));
+            }
+            out.add(0, new ModelMessage(m.role(), m.content(), m.toolCalls(), m.toolCallId(), attached));
         }
         Integer maxTokens = spec.history().maxTokens();
         if (maxTokens != null) {

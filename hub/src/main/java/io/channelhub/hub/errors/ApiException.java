@@ -13,6 +13,7 @@ public class ApiException extends RuntimeException {
     private final int status;
     private final String code;
     private final transient Map<String, Object> details;
+    private transient Map<String, String> headers = Map.of();
 
     public ApiException(int status, String code, String message) {
         this(status, code, message, Map.of());
@@ -35,6 +36,19 @@ public class ApiException extends RuntimeException {
 
     public Map<String, Object> details() {
         return details;
+    }
+
+    /** Response headers that go with the error ({@code Retry-After}, {@code Connection: close}). */
+    public Map<String, String> headers() {
+        return headers;
+    }
+
+    /** The same failure, answered with this header too. */
+    public ApiException withHeader(String name, String value) {
+        Map<String, String> h = new java.util.LinkedHashMap<>(headers);
+        h.put(name, value);
+        headers = Map.copyOf(h);
+        return this;
     }
 
     public static ApiException badRequest(String code, String message) {

@@ -54,7 +54,9 @@ public final class ErrorMappers {
     public static final class Api implements ExceptionMapper<ApiException> {
         @Override
         public Response toResponse(ApiException e) {
-            return render(e.status(), e.code(), e.getMessage(), e.details());
+            Response r = render(e.status(), e.code(), e.getMessage(), e.details());
+            e.headers().forEach((k, v) -> r.getHeaders().putSingle(k, v));
+            return r;
         }
     }
 

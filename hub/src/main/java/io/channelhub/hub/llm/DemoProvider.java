@@ -31,10 +31,15 @@ public class DemoProvider implements ModelProvider {
 
     static String answer(ModelRequest request) {
         String last = "";
+        String files = "";
         for (int i = request.messages().size() - 1; i >= 0; i--) {
             ModelMessage m = request.messages().get(i);
             if ("user".equals(m.role()) && m.content() != null) {
                 last = m.content().strip();
+                if (!m.attachments().isEmpty()) {
+                    files = " You attached " + String.join(", ", m.attachments().stream().map(a -> a.fileName()
+                            + " (" + a.contentType() + ", " + a.data().length + " bytes)").toList()) + ".";
+                }
                 break;
             }
         }
@@ -42,7 +47,7 @@ public class DemoProvider implements ModelProvider {
             last = last.substring(0, 200) + "...";
         }
         return PREFIX + "This is a demo reply from ChannelHub: no model API key is configured, so no AI model "
-                + "was called. You said: \"" + last + "\". Configure a model provider to get real answers.";
+                + "was called. You said: \"" + last + "\"." + files + " Configure a model provider to get real answers.";
     }
 
     static long tokens(String s) {

@@ -214,7 +214,13 @@ public class OpenAiProvider implements ModelProvider, Managed {
                 }
                 case "tool" -> b.addMessage(ChatCompletionToolMessageParam.builder().toolCallId(m.toolCallId())
                         .content(m.content() == null ? "" : m.content()).build());
-                default -> b.addUserMessage(m.content() == null ? "" : m.content());
+                default -> {
+                    if (m.attachments().isEmpty()) {
+                        b.addUserMessage(m.content() == null ? "" : m.content());
+                    } else {
+                        b.addUserMessageOfArrayOfContentParts(chatParts(m));
+                    }
+                }
             }
         }
         if (r.temperature() != null) {
@@ -250,6 +256,72 @@ public class OpenAiProvider implements ModelProvider, Managed {
         return b.build();
     }
 
+    /**
+     * A user message with files as Chat Completions content parts: images as data URLs, PDFs as file parts, text
+     * files inline; other types are named in text, since the model cannot read them.
+     */
+    static List<com.openai.models.chat.completions.ChatCompletionContentPart> chatParts(ModelMessage m) {
+        List<com.openai.models.chat.completions.ChatCompletionContentPart> parts = new ArrayList<>();
+        StringBuilder text = new StringBuilder(m.content() == null ? "" : m.content());
+        for (ModelMessage.Attachment a : m.attachments()) {
+            String data = "data:" + a.contentType() + ";base64," + java.util.Base64.getEncoder()
+                    .encodeToString(a.data());
+            if (a.contentType().startsWith("image/")) {
+                parts.add(com.openai.models.chat.completions.ChatCompletionContentPart.ofImageUrl(
+                        com.openai.models.chat.completions.ChatCompletionContentPartImage.builder().imageUrl(
+                                com.openai.models.chat.completions.ChatCompletionContentPartImage.ImageUrl.builder()
+                                        .url(data).build()).build()));
+            } else if ("application/pdf".equals(a.contentType())) {
+                parts.add(com.openai.models.chat.completions.ChatCompletionContentPart.ofFile(
+                        com.openai.models.chat.completions.ChatCompletionContentPart.File.builder().file(
+                                com.openai.models.chat.completions.ChatCompletionContentPart.File.FileObject.builder()
+                                        .fileData(data).filename(fileName(a)).build()).build()));
+            } else {
+                text.append(inlineText(a));
+            }
+        }
+        parts.add(0, com.openai.models.chat.completions.ChatCompletionContentPart.ofText(
+                com.openai.models.chat.completions.ChatCompletionContentPartText.builder().text(text.toString())
+                        .build()));
+        return parts;
+    }
+
+    /** The same for the Responses API: input_text, input_image and input_file. */
+    static List<com.openai.models.responses.ResponseInputContent> responseParts(ModelMessage m) {
+        List<com.openai.models.responses.ResponseInputContent> parts = new ArrayList<>();
+        StringBuilder text = new StringBuilder(m.content() == null ? "" : m.content());
+        for (ModelMessage.Attachment a : m.attachments()) {
+            String data = "data:" + a.contentType() + ";base64," + java.util.Base64.getEncoder()
+                    .encodeToString(a.data());
+            if (a.contentType().startsWith("image/")) {
+                parts.add(com.openai.models.responses.ResponseInputContent.ofInputImage(
+                        com.openai.models.responses.ResponseInputImage.builder().imageUrl(data)
+                                .detail(com.openai.models.responses.ResponseInputImage.Detail.AUTO).build()));
+            } else if ("application/pdf".equals(a.contentType())) {
+                parts.add(com.openai.models.responses.ResponseInputContent.ofInputFile(
+                        com.openai.models.responses.ResponseInputFile.builder().fileData(data).filename(fileName(a))
+                                .build()));
+            } else {
+                text.append(inlineText(a));
+            }
+        }
+        parts.add(0, com.openai.models.responses.ResponseInputContent.ofInputText(
+                com.openai.models.responses.ResponseInputText.builder().text(text.toString()).build()));
+        return parts;
+    }
+
+    private static String fileName(ModelMessage.Attachment a) {
+        return a.fileName() == null ? "attachment" : a.fileName();
+    }
+
+    private static String inlineText(ModelMessage.Attachment a) {
+        if (a.contentType().startsWith("text/")) {
+            return "\n\n[Attached file " + fileName(a) + "]\n" + new String(a.data(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+        }
+        return "\n\n[Attached file " + fileName(a) + " (" + a.contentType() + "), which this model cannot read]";
+    }
+
     ResponseCreateParams responseParams(ModelRequest r) {
         ResponseCreateParams.Builder b = ResponseCreateParams.builder().model(r.model());
         if (r.instructions() != null && !r.instructions().isBlank()) {
@@ -272,8 +344,11 @@ public class OpenAiProvider implements ModelProvider, Managed {
                         .builder().callId(m.toolCallId()).output(m.content() == null ? "" : m.content()).build()));
                 case "system" -> input.add(ResponseInputItem.ofEasyInputMessage(EasyInputMessage.builder()
                         .role(EasyInputMessage.Role.SYSTEM).content(m.content() == null ? "" : m.content()).build()));
-                default -> input.add(ResponseInputItem.ofEasyInputMessage(EasyInputMessage.builder()
-                        .role(EasyInputMessage.Role.USER).content(m.content() == null ? "" : m.content()).build()));
+                default -> input.add(ResponseInputItem.ofEasyInputMessage(m.attachments().isEmpty()
+                        ? EasyInputMessage.builder().role(EasyInputMessage.Role.USER)
+                                .content(m.content() == null ? "" : m.content()).build()
+                        : EasyInputMessage.builder().role(EasyInputMessage.Role.USER)
+                                .contentOfResponseInputMessageContentList(responseParts(m)).build()));
             }
         }
         b.inputOfResponse(input);

@@ -30,17 +30,20 @@ public final class CorePluginContext implements PluginContext {
     private final Conversations conversations;
     private final Contacts contacts;
     private final DocumentStore store;
+    private final io.channelhub.plugin.MediaStore media;
     private final UsageLedger ledger;
     private final Clock clock;
 
     public CorePluginContext(String tenantId, String pluginId, InstanceInfo instance, Conversations conversations,
-                             Contacts contacts, DocumentStore store, UsageLedger ledger, Clock clock) {
+                             Contacts contacts, DocumentStore store, io.channelhub.plugin.MediaStore media,
+                             UsageLedger ledger, Clock clock) {
         this.tenantId = tenantId;
         this.pluginId = pluginId;
         this.instance = instance;
         this.conversations = conversations;
         this.contacts = contacts;
         this.store = store;
+        this.media = media;
         this.ledger = ledger;
         this.clock = clock;
     }
@@ -74,6 +77,11 @@ public final class CorePluginContext implements PluginContext {
     @Override
     public DocumentStore store() {
         return store;
+    }
+
+    @Override
+    public io.channelhub.plugin.MediaStore media() {
+        return media;
     }
 
     @Override

@@ -377,10 +377,77 @@ abstract class WebChannelContract extends HubIntegrationTest {
         assertThat(call("POST", base + "/messages", SITE, token, null, "{\"client_message_id\":7,\"text\":\"a\"}")
                 .status()).isEqualTo(422);
         assertThat(call("GET", base + "/nowhere", SITE, token, null, null).status()).isEqualTo(404);
-        Reply huge = call("POST", base + "/messages", SITE, token, null, "{\"text\":\"" + "x".repeat(1_100_000)
+        Reply huge = call("POST", base + "/messages", SITE, token, null, "{\"text\":\"" + "x".repeat(11 * 1024 * 1024)
                 + "\"}");
         assertThat(huge.status()).isEqualTo(413);
         assertThat(huge.code()).isEqualTo("body_too_large");
+    }
+
+    static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
+
+    Reply upload(String w, String token, String type, String name, byte[] bytes) {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("Origin", SITE);
+        h.put("Authorization", "Bearer " + token);
+        h.put("Content-Type", type);
+        h.put("X-File-Name", java.net.URLEncoder.encode(name, StandardCharsets.UTF_8));
+        return hub.callBinary("POST", "/hooks/instances/" + w + "/uploads", h, bytes);
+    }
+
+    @Test
+    void uploadsAreRefusedUnlessTheWidgetAllowsThem() {
+        String token = session(widget, "{}").get("visitor_token").asText();
+        Reply r = upload(widget, token, "image/png", "a.png", PNG);
+        assertThat(r.status()).isEqualTo(403);
+        assertThat(r.code()).isEqualTo("uploads_disabled");
+        Reply m = call("POST", "/hooks/instances/" + widget + "/messages", SITE, token, null,
+                "{\"client_message_id\":\"f-0\",\"text\":\"see file\",\"attachments\":[\"med_x\"]}");
+        assertThat(m.code()).isEqualTo("uploads_disabled");
+        assertThat(count("SELECT COUNT(*) FROM media WHERE tenant_id = ?", tenantId)).isZero();
+    }
+
+    @Test
+    void aVisitorUploadsAFileTheAgentReceivesWithTheMessage() {
+        String w = createWidget(admin, Map.of("allowed_origins", List.of(SITE), "uploads_enabled", true,
+                "upload_max_bytes", 1000, "upload_types", List.of("image/png", "text/plain")));
+        JsonNode config = call("GET", "/hooks/instances/" + w + "/config", SITE, null, null, null).json();
+        assertThat(config.get("uploads").get("enabled").asBoolean()).isTrue();
+        assertThat(config.get("uploads").get("max_bytes").asLong()).isEqualTo(1000);
+        JsonNode s = session(w, "{}");
+        String token = s.get("visitor_token").asText();
+
+        assertThat(upload(w, token, "image/png", "big.png", new byte[1001]).code()).isEqualTo("upload_too_large");
+        assertThat(upload(w, token, "application/zip", "a.zip", new byte[] {'P', 'K', 3, 4}).code())
+                .isEqualTo("upload_type_not_allowed");
+        assertThat(upload(w, token, "image/png", "fake.png", "<script>".getBytes(StandardCharsets.UTF_8)).code())
+                .as("bytes that are not a PNG").isEqualTo("upload_type_not_allowed");
+        assertThat(upload(w, "forged", "image/png", "a.png", PNG).status()).isEqualTo(401);
+
+        Reply up = upload(w, token, "image/png", "recibo março.png", PNG);
+        assertThat(up.status()).as(up.body()).isEqualTo(201);
+        assertThat(up.headers().firstValue("Access-Control-Allow-Origin")).contains(SITE);
+        String id = up.json().get("upload_id").asText();
+        assertThat(up.json().get("name").asText()).isEqualTo("recibo março.png");
+
+        Reply sent = call("POST", "/hooks/instances/" + w + "/messages", SITE, token, null,
+                "{\"client_message_id\":\"f-1\",\"text\":\"here is my receipt\",\"attachments\":[\"" + id
+                        + "\"]}");
+        assertThat(sent.status()).as(sent.body()).isEqualTo(200);
+        // The demo model names what it received: the file reached the agent's prompt.
+        assertThat(sent.json().get("reply").get("content").asText()).contains("recibo março.png (image/png, 16 bytes)");
+        JsonNode history = call("GET", "/hooks/instances/" + w + "/messages", SITE, token, null, null).json();
+        assertThat(history.get("messages").get(0).get("attachments").get(0).get("upload_id").asText()).isEqualTo(id);
+        assertThat(count("SELECT COUNT(*) FROM usage_events WHERE tenant_id = ? AND usage_type = 'media.bytes' AND "
+                + "quantity = 16 AND channel_instance_id = ?", tenantId, w)).isEqualTo(1);
+
+        // Another visitor cannot attach (and so read through the model) someone else's file.
+        String other = session(w, "{}").get("visitor_token").asText();
+        Reply stolen = call("POST", "/hooks/instances/" + w + "/messages", SITE, other, null,
+                "{\"client_message_id\":\"f-2\",\"text\":\"mine now\",\"attachments\":[\"" + id + "\"]}");
+        assertThat(stolen.status()).isEqualTo(422);
+        assertThat(stolen.code()).isEqualTo("invalid_message");
+        assertThat(count("SELECT COUNT(*) FROM messages WHERE tenant_id = ? AND content = 'mine now'", tenantId))
+                .isZero();
     }
 
     @Test

@@ -156,9 +156,37 @@ public final class FakeOpenAi implements AutoCloseable {
                 if ("tool".equals(role) && !m.path("tool_call_id").isTextual()) {
                     problems.add("tool message without tool_call_id");
                 }
+                for (JsonNode part : m.path("content").isArray() ? m.path("content") : JSON.createArrayNode()) {
+                    checkPart(part, Map.of("text", "text", "image_url", "image_url", "file", "file"));
+                }
             }
         } else if (!body.has("input")) {
             problems.add("input missing");
+        } else {
+            for (JsonNode item : body.path("input")) {
+                for (JsonNode part : item.path("content").isArray() ? item.path("content") : JSON.createArrayNode()) {
+                    checkPart(part, Map.of("input_text", "text", "input_image", "image_url", "input_file",
+                            "file_data"));
+                }
+            }
+        }
+    }
+
+    /** A content part: a documented type and the field that type requires (image URLs http(s) or data:). */
+    private void checkPart(JsonNode part, Map<String, String> requiredByType) {
+        String type = part.path("type").asText();
+        String field = requiredByType.get(type);
+        if (field == null || part.path(field).isMissingNode()) {
+            problems.add("bad content part " + part);
+            return;
+        }
+        JsonNode url = part.path(field).isObject() ? part.path(field).path("url") : part.path(field);
+        if (field.equals("image_url") && !url.asText().matches("(https?:|data:image/).*")) {
+            problems.add("bad image url");
+        }
+        if (type.equals("file") && part.path("file").path("file_data").isMissingNode()
+                && part.path("file").path("file_id").isMissingNode()) {
+            problems.add("file part without file_data or file_id");
         }
     }
 

@@ -132,10 +132,16 @@ public final class TestHub implements AutoCloseable {
 
     /** A request with exactly these headers (no API key), for the public channel routes. */
     public Reply call(String method, String path, Map<String, String> headers, String body) {
+        return callBinary(method, path, headers, body == null ? null
+                : body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** The same with a binary body (an upload). */
+    public Reply callBinary(String method, String path, Map<String, String> headers, byte[] body) {
         try {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : url(path)))
                     .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofString(body));
+                            : HttpRequest.BodyPublishers.ofByteArray(body));
             headers.forEach(b::header);
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
             JsonNode json = null;

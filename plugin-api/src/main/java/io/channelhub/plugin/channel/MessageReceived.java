@@ -18,7 +18,8 @@ import java.util.Map;
  * @param text              the text, caption or a textual rendering of the content
  * @param attributes        kind-specific values (media id, mime type, latitude, reply id, ...); keys
  *                          {@code contact.name}, {@code contact.email} and {@code contact.phone} update the
- *                          contact's profile (a pre-chat form's answers)
+ *                          contact's profile (a pre-chat form's answers); {@code media_ids}, comma-separated
+ *                          {@link io.channelhub.plugin.MediaStore} ids, attaches stored files
  * @param sentAt            when the user sent it, by the channel's clock
  */
 public record MessageReceived(String externalId, String contactExternalId, String contactName, Kind kind,

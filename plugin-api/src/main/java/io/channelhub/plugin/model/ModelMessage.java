@@ -13,12 +13,21 @@ import java.util.List;
  * @param content    the text; may be null for an assistant message that only calls tools
  * @param toolCalls  the tools an assistant message called
  * @param toolCallId for a {@code tool} message, the call it answers
+ * @param attachments files the user sent with a {@code user} message (since 1.1.0); a provider passes on what its
+ *                    model reads and may describe the rest in text
  */
-public record ModelMessage(String role, String content, List<ToolCall> toolCalls, String toolCallId) {
+public record ModelMessage(String role, String content, List<ToolCall> toolCalls, String toolCallId,
+                           List<Attachment> attachments) {
 
-    /** Copies the list. */
+    /** Copies the lists. */
     public ModelMessage {
         toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
+        attachments = attachments == null ? List.of() : List.copyOf(attachments);
+    }
+
+    /** A message without attachments (the form of plugin API 1.0). */
+    public ModelMessage(String role, String content, List<ToolCall> toolCalls, String toolCallId) {
+        this(role, content, toolCalls, toolCallId, List.of());
     }
 
     /** A user message. */
@@ -34,6 +43,28 @@ public record ModelMessage(String role, String content, List<ToolCall> toolCalls
     /** A tool result. */
     public static ModelMessage tool(String toolCallId, String content) {
         return new ModelMessage("tool", content, List.of(), toolCallId);
+    }
+
+    /**
+     * A file sent with a user message.
+     *
+     * @param contentType its media type ({@code image/png}, {@code application/pdf}, {@code text/plain})
+     * @param fileName    its name, may be null
+     * @param data        its bytes
+     * @since 1.1.0
+     */
+    public record Attachment(String contentType, String fileName, byte[] data) {
+
+        /** Copies the bytes. */
+        public Attachment {
+            data = data == null ? new byte[0] : data.clone();
+        }
+
+        /** The bytes. */
+        @Override
+        public byte[] data() {
+            return data.clone();
+        }
     }
 
     /**

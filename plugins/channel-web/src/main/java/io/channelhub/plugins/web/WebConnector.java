@@ -81,6 +81,7 @@ public class WebConnector implements ChannelConnector {
                 case "POST /sessions" -> session(request, ctx, w, cors);
                 case "GET /messages" -> history(request, ctx, cors);
                 case "POST /messages" -> message(request, ctx, w, cors);
+                case "POST /uploads" -> upload(request, ctx, w, cors);
                 default -> InboundResult.answerOnly(withHeaders(error(404, "not_found",
                         "no such widget endpoint", Map.of()), cors));
             };
@@ -109,7 +110,11 @@ public class WebConnector implements ChannelConnector {
         out.put("theme", theme);
         out.put("prechat_fields", w.prechatFields());
         out.put("identity_verification", w.identityVerification());
-        out.put("uploads", Map.of("enabled", false, "max_bytes", 0, "types", List.of()));
+        Map<String, Object> uploads = new LinkedHashMap<>();
+        uploads.put("enabled", w.uploadsEnabled());
+        uploads.put("max_bytes", w.uploadMaxBytes());
+        uploads.put("types", w.uploadTypes());
+        out.put("uploads", uploads);
         return out;
     }
 
@@ -175,6 +180,11 @@ public class WebConnector implements ChannelConnector {
                     v.put("role", m.role());
                     v.put("content", m.content());
                     v.put("created_at", m.createdAt().toString());
+                    List<Map<String, Object>> files = new java.util.ArrayList<>();
+                    for (String id : m.mediaIds()) {
+                        ctx.media().find(id).ifPresent(f -> files.add(upload(f)));
+                    }
+                    v.put("attachments", files);
                     messages.add(v);
                 }
             }
@@ -201,11 +211,23 @@ public class WebConnector implements ChannelConnector {
         if (text == null || text.isBlank()) {
             throw new Refusal(error(422, "invalid_message", "text is 1 to 4000 characters", Map.of("field", "text")));
         }
-        if (body.get("attachments") instanceof List<?> a && !a.isEmpty()) {
-            throw new Refusal(error(403, "uploads_disabled", "this widget does not accept files", Map.of()));
-        }
         Map<String, String> attributes = new LinkedHashMap<>();
         attributes.put("client_message_id", clientId);
+        Object files = body.get("attachments");
+        if (files instanceof List<?> a && !a.isEmpty()) {
+            if (!w.uploadsEnabled()) {
+                throw new Refusal(error(403, "uploads_disabled", "this widget does not accept files", Map.of()));
+            }
+            if (a.size() > 5 || !a.stream().allMatch(x -> x instanceof String id && id.matches("med_[A-Za-z0-9]+"))) {
+                throw new Refusal(error(422, "invalid_message", "attachments are at most 5 upload ids",
+                        Map.of("field", "attachments")));
+            }
+            // The hub checks that each file is this visitor's own upload through this widget.
+            attributes.put("media_ids", String.join(",", a.stream().map(String::valueOf).toList()));
+        } else if (files != null && !(files instanceof List<?>)) {
+            throw new Refusal(error(422, "invalid_message", "attachments is a list of upload ids",
+                    Map.of("field", "attachments")));
+        }
         String name = null;
         if (body.get("fields") instanceof Map<?, ?> fields) {
             for (String f : WidgetSettings.PRECHAT) {
@@ -228,6 +250,48 @@ public class WebConnector implements ChannelConnector {
         boolean stream = request.header("Accept").map(a -> a.contains("text/event-stream")).orElse(false);
         return InboundResult.turn(new HttpAnswer(200, null, null, cors), new InboundResult.BoundEvent(ctx, event),
                 new InboundResult.Turn(w.agent(), stream));
+    }
+
+    private InboundResult upload(InboundRequest request, PluginContext ctx, WidgetSettings w,
+                                 Map<String, String> cors) {
+        VisitorTokens.Visitor visitor = visitor(request, ctx);
+        if (!w.uploadsEnabled()) {
+            throw new Refusal(error(403, "uploads_disabled", "this widget does not accept files", Map.of()));
+        }
+        byte[] bytes = request.body();
+        if (bytes.length > w.uploadMaxBytes()) {
+            throw new Refusal(error(413, "upload_too_large", "the file is larger than " + w.uploadMaxBytes()
+                    + " bytes", Map.of("max_bytes", w.uploadMaxBytes())));
+        }
+        if (bytes.length == 0) {
+            throw new Refusal(error(422, "invalid_upload", "the file is empty", Map.of()));
+        }
+        String type = request.header("Content-Type").map(t -> t.split(";")[0].trim().toLowerCase(
+                java.util.Locale.ROOT)).orElse("");
+        if (!w.uploadTypes().contains(type) || !FileTypes.looksLike(type, bytes)) {
+            throw new Refusal(error(415, "upload_type_not_allowed", "this file type is not accepted here",
+                    Map.of("types", w.uploadTypes())));
+        }
+        String name = request.header("X-File-Name").map(n -> {
+            try {
+                return java.net.URLDecoder.decode(n, java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                return n;
+            }
+        }).orElse(null);
+        var stored = ctx.media().put(type, name, bytes, visitor.id());
+        Map<String, Object> out = upload(stored);
+        return InboundResult.answerOnly(new HttpAnswer(201, "application/json", Json.write(out)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8), cors));
+    }
+
+    private static Map<String, Object> upload(io.channelhub.plugin.MediaStore.StoredMedia m) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("upload_id", m.id());
+        out.put("name", m.fileName());
+        out.put("content_type", m.contentType());
+        out.put("size", m.size());
+        return out;
     }
 
     private VisitorTokens.Visitor visitor(InboundRequest request, PluginContext ctx) {

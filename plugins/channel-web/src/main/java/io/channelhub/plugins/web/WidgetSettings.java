@@ -16,7 +16,12 @@ import java.util.regex.Pattern;
 /** A widget instance's settings: the schema the hub validates and the values the widget's requests use. */
 record WidgetSettings(List<String> allowedOrigins, String agent, String title, String greeting, String locale,
                       String theme, String color, String position, String logoUrl, List<String> prechatFields,
+                      boolean uploadsEnabled, long uploadMaxBytes, List<String> uploadTypes,
                       boolean identityVerification, String identitySecret, int visitorTokenTtlDays) {
+
+    /** The hub keeps files up to 20 MiB; a widget may allow less. */
+    static final long MAX_UPLOAD = 20L * 1024 * 1024;
+    static final String DEFAULT_TYPES = "image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain";
 
     static final Set<String> PRECHAT = Set.of("name", "email", "phone");
     private static final Pattern COLOR = Pattern.compile("#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?");
@@ -41,6 +46,13 @@ record WidgetSettings(List<String> allowedOrigins, String agent, String title, S
             SettingDefinition.builder("logo_url", SettingType.URL).label("Logo").build(),
             SettingDefinition.builder("prechat_fields", SettingType.LIST).label("Pre-chat fields")
                     .help("Asked before the first message: name, email, phone").build(),
+            SettingDefinition.builder("uploads_enabled", SettingType.BOOLEAN).label("File uploads")
+                    .help("Visitors may attach files; the agent reads images, PDFs and text where its model can")
+                    .defaultValue("false").build(),
+            SettingDefinition.builder("upload_max_bytes", SettingType.INTEGER).label("Largest file (bytes)")
+                    .defaultValue("5242880").build(),
+            SettingDefinition.builder("upload_types", SettingType.LIST).label("Accepted file types")
+                    .help("Media types, e.g. image/png, application/pdf").defaultValue(DEFAULT_TYPES).build(),
             SettingDefinition.builder("identity_verification", SettingType.BOOLEAN).label("Identity verification")
                     .help("Trust a user_id only with user_hash = HMAC-SHA256(identity secret, user_id)")
                     .defaultValue("false").build(),
@@ -54,7 +66,10 @@ record WidgetSettings(List<String> allowedOrigins, String agent, String title, S
                 s.get("agent").filter(v -> !v.isBlank()).orElse(null), s.get("title").orElse("Chat"),
                 s.get("greeting").orElse(null), s.get("locale").orElse("auto"), s.get("theme").orElse("auto"),
                 s.get("color").orElse("#0b57d0"), s.get("position").orElse("right"), s.get("logo_url").orElse(null),
-                s.getList("prechat_fields"), s.getBoolean("identity_verification").orElse(false),
+                s.getList("prechat_fields"), s.getBoolean("uploads_enabled").orElse(false),
+                s.getLong("upload_max_bytes").orElse(5_242_880L), s.getList("upload_types").stream()
+                        .map(t -> t.trim().toLowerCase(java.util.Locale.ROOT)).toList(),
+                s.getBoolean("identity_verification").orElse(false),
                 s.get("identity_secret").orElse(null), s.getInt("visitor_token_ttl_days").orElse(30));
     }
 
@@ -83,6 +98,15 @@ record WidgetSettings(List<String> allowedOrigins, String agent, String title, S
         }
         if (s.get("identity_secret").map(v -> !v.isBlank() && v.length() < 16).orElse(false)) {
             errors.put("identity_secret", "at least 16 characters");
+        }
+        long max = s.getLong("upload_max_bytes").orElse(5_242_880L);
+        if (max < 1 || max > MAX_UPLOAD) {
+            errors.put("upload_max_bytes", "1 to " + MAX_UPLOAD);
+        }
+        for (String t : s.getList("upload_types")) {
+            if (!t.trim().matches("[a-zA-Z0-9.+-]+/[a-zA-Z0-9.+-]+")) {
+                errors.put("upload_types", "not a media type: " + t);
+            }
         }
         int ttl = s.getInt("visitor_token_ttl_days").orElse(30);
         if (ttl < 1 || ttl > 365) {
