@@ -83,6 +83,7 @@ public class HubApplication extends Application<HubConfiguration> {
 
     private PluginPlatform plugins;
     private Jdbi jdbi;
+    private UsageLedger ledger;
     private io.channelhub.hub.observability.Tracing tracing;
 
     public static void main(String[] args) throws Exception {
@@ -163,6 +164,9 @@ public class HubApplication extends Application<HubConfiguration> {
         io.channelhub.hub.limits.RateLimiter limiter = redis.<io.channelhub.hub.limits.RateLimiter>map(r ->
                 new io.channelhub.hub.limits.RedisRateLimiter(r, config.getRateLimits().getKeyPrefix()))
                 .orElseGet(() -> new io.channelhub.hub.limits.LocalRateLimiter(System::currentTimeMillis));
+        io.channelhub.hub.limits.QuotaCounters quotaCounters = redis.<io.channelhub.hub.limits.QuotaCounters>map(r ->
+                new io.channelhub.hub.limits.RedisQuotaCounters(r, config.getQuotas().getKeyPrefix()))
+                .orElseGet(() -> new io.channelhub.hub.limits.LocalQuotaCounters(clock));
         var prometheus = PrometheusEndpoint.install(env);
 
         TenantRepository tenantRepo = new TenantRepository(jdbi);
@@ -189,7 +193,7 @@ public class HubApplication extends Application<HubConfiguration> {
         env.lifecycle().manage(openai);
         ModelGateway models = new ModelGateway(java.util.Map.of(ModelGateway.OPENAI, openai, DemoProvider.ID,
                 new DemoProvider()), plugins, providerConfigs, config.getModels());
-        UsageLedger ledger = new UsageLedger(jdbi, clock);
+        ledger = new UsageLedger(jdbi, clock);
         AgentService agents = new AgentService(jdbi, agentRepo, promptRepo, models::providerIds, clock);
         ConversationRepository conversationRepo = new ConversationRepository(jdbi, json);
         Outbox outbox = new Outbox(jdbi);
@@ -248,7 +252,9 @@ public class HubApplication extends Application<HubConfiguration> {
         var openAiCompatible = new io.channelhub.hub.openai.OpenAiCompatibleResource(agents, models, ledger, scopes,
                 access, clock);
         jersey.register(openAiCompatible);
-        io.channelhub.hub.limits.Quotas quotas = new io.channelhub.hub.limits.Quotas(jdbi, json, webhooks, audit, clock);
+        io.channelhub.hub.limits.Quotas quotas = new io.channelhub.hub.limits.Quotas(jdbi, json, webhooks, audit,
+                quotaCounters, env.metrics(), clock);
+        ledger.onRecorded(quotas::recorded);
         turns.attach(quotas);
         jersey.register(new ConversationsResource(conversationRepo, agents, turns, new Idempotency(jdbi, clock),
                 scopes, access, json, clock, config.getSseHeartbeat().toMilliseconds(), webhooks, quotas));
@@ -319,6 +325,11 @@ public class HubApplication extends Application<HubConfiguration> {
     /** Tracing, for tests that collect spans. */
     public io.channelhub.hub.observability.Tracing tracing() {
         return tracing;
+    }
+
+    /** The usage ledger, for tests that record usage as a plugin would. */
+    public UsageLedger ledger() {
+        return ledger;
     }
 
     /** The database handle, for tests that read tables directly. */

@@ -70,6 +70,20 @@ public class HubConfiguration extends Configuration {
 
     @Valid
     @NotNull
+    private io.channelhub.hub.limits.QuotasFactory quotas = new io.channelhub.hub.limits.QuotasFactory();
+
+    @JsonProperty
+    public io.channelhub.hub.limits.QuotasFactory getQuotas() {
+        return quotas;
+    }
+
+    @JsonProperty
+    public void setQuotas(io.channelhub.hub.limits.QuotasFactory quotas) {
+        this.quotas = quotas;
+    }
+
+    @Valid
+    @NotNull
     private io.channelhub.hub.observability.Tracing.Factory tracing = new io.channelhub.hub.observability.Tracing.Factory();
 
     @JsonProperty

@@ -124,26 +124,39 @@ public class ChannelTurns {
                 headers.putAll(RateLimitFilter.headers(d));
             }
         }
-        quotas.requireAvailable(tenantId, ConversationsResource.TURN_USAGE);
-        if (earlier.isPresent()) {
-            stored = earlier.get();
-        } else {
-            stored = events.store(tenantId, ci.id(), ci.pluginId(), message);
-            if (stored.duplicate()) {
-                return replay(ci, message, stored, turn, headers);
+        // Reserved before the message is stored, so racing turns at a hard limit cannot all pass.
+        io.channelhub.hub.limits.QuotaReservation reservation = quotas.requireAvailable(tenantId,
+                ConversationsResource.TURN_RESERVES, ConversationsResource.TURN_CHECKS);
+        boolean handedToStream = false;
+        try {
+            if (earlier.isPresent()) {
+                stored = earlier.get();
+            } else {
+                stored = events.store(tenantId, ci.id(), ci.pluginId(), message);
+                if (stored.duplicate()) {
+                    return replay(ci, message, stored, turn, headers);
+                }
+            }
+            Map<String, String> profile = new LinkedHashMap<>();
+            message.attributes().forEach((k, v) -> {
+                if (k.startsWith("contact.")) {
+                    profile.put(k.substring("contact.".length()), v);
+                }
+            });
+            contacts.upsert(tenantId, ci.id(), message.contactExternalId(), message.contactName(), profile);
+            Conversation conv = existing != null ? existing : open(ci, agent, message.contactExternalId());
+            Message user = turns.storeUserMessage(conv, message.text(), message.externalId(), files);
+            events.processed(tenantId, stored.id(), user.id());
+            if (turn.stream()) {
+                handedToStream = true;
+                return streamed(conv, user, headers, reservation);
+            }
+            return json(conv, user, headers);
+        } finally {
+            if (!handedToStream) {
+                reservation.close();
             }
         }
-        Map<String, String> profile = new LinkedHashMap<>();
-        message.attributes().forEach((k, v) -> {
-            if (k.startsWith("contact.")) {
-                profile.put(k.substring("contact.".length()), v);
-            }
-        });
-        contacts.upsert(tenantId, ci.id(), message.contactExternalId(), message.contactName(), profile);
-        Conversation conv = existing != null ? existing : open(ci, agent, message.contactExternalId());
-        Message user = turns.storeUserMessage(conv, message.text(), message.externalId(), files);
-        events.processed(tenantId, stored.id(), user.id());
-        return turn.stream() ? streamed(conv, user, headers) : json(conv, user, headers);
     }
 
     /** The files a message names: each must be one this contact stored through this instance. */
@@ -235,9 +248,12 @@ public class ChannelTurns {
                 ChannelMessage.of(r.reply())), MediaType.APPLICATION_JSON), headers);
     }
 
-    private Response streamed(Conversation conv, Message user, Map<String, String> headers) {
+    /** The reservation is closed when the stream ends, on the thread that writes it. */
+    private Response streamed(Conversation conv, Message user, Map<String, String> headers,
+                              io.channelhub.hub.limits.QuotaReservation reservation) {
         StreamingOutput output = o -> {
-            try (SseWriter sse = new SseWriter(o, json, heartbeatMillis)) {
+            try (reservation; SseWriter sse = new SseWriter(o, json, heartbeatMillis)) {
+                reservation.bindToThisThread();
                 // A visitor who reloads mid-reply must find the whole reply in the history: the turn runs to its end
                 // and is stored even when the connection is gone (writes to it are then dropped).
                 TurnService.Sink sink = new TurnService.Sink() {

@@ -61,9 +61,10 @@ public class ConversationsResource {
     private final long heartbeatMillis;
     private final io.channelhub.hub.webhooks.Webhooks webhooks;
     private final io.channelhub.hub.limits.Quotas quotas;
-    /** Usage types a chat turn adds to; a used-up hard quota on any of them refuses the turn. */
-    static final List<String> TURN_USAGE = List.of("messages.in", "messages.out", "model.prompt_tokens",
-            "model.completion_tokens");
+    /** What a chat turn certainly adds one of: reserved on hard quotas before the turn runs. */
+    static final List<String> TURN_RESERVES = List.of("messages.in", "messages.out");
+    /** What a chat turn adds an amount of that is known only afterwards: checked before the turn runs. */
+    static final List<String> TURN_CHECKS = List.of("model.prompt_tokens", "model.completion_tokens");
 
     public ConversationsResource(ConversationRepository repo, AgentService agents, TurnService turns,
                                  Idempotency idempotency, TenantScopes scopes, AccessControl access, ObjectMapper json,
@@ -228,8 +229,9 @@ public class ConversationsResource {
         }
         boolean stream = Boolean.TRUE.equals(req.stream()) || headers.getAcceptableMediaTypes().stream()
                 .anyMatch(m -> EVENT_STREAM.equals(m.getType() + "/" + m.getSubtype()));
+        io.channelhub.hub.limits.QuotaReservation reservation;
         try {
-            quotas.requireAvailable(tenantId, TURN_USAGE);
+            reservation = quotas.requireAvailable(tenantId, TURN_RESERVES, TURN_CHECKS);
         } catch (ApiException e) {
             if (!stream) {
                 throw e;
@@ -241,13 +243,15 @@ public class ConversationsResource {
             }, EVENT_STREAM).build();
         }
         if (stream && idemKey == null) {
-            return streamTurn(conv, role, req);
+            return streamTurn(conv, role, req, reservation);
         }
-        return idempotent(tenantId, c, idemKey, "POST", uri.getPath(), body, () -> {
-            Message user = store(conv, role, req);
-            TurnService.Result r = turns.run(conv, user, null);
-            return Response.status(201).entity(ConversationViews.TurnView.of(r)).build();
-        });
+        try (reservation) {
+            return idempotent(tenantId, c, idemKey, "POST", uri.getPath(), body, () -> {
+                Message user = store(conv, role, req);
+                TurnService.Result r = turns.run(conv, user, null);
+                return Response.status(201).entity(ConversationViews.TurnView.of(r)).build();
+            });
+        }
     }
 
     private Message store(Conversation conv, String role, ConversationViews.PostMessage req) {
@@ -260,9 +264,17 @@ public class ConversationsResource {
         return turns.storeUserMessage(conv, req.content(), req.externalId());
     }
 
-    private Response streamTurn(Conversation conv, String role, ConversationViews.PostMessage req) {
-        Message user = store(conv, role, req);
-        StreamingOutput output = out -> {
+    /** The reservation is closed when the stream ends. */
+    private Response streamTurn(Conversation conv, String role, ConversationViews.PostMessage req,
+                                io.channelhub.hub.limits.QuotaReservation reservation) {
+        Message user;
+        try {
+            user = store(conv, role, req);
+        } catch (RuntimeException e) {
+            reservation.close();
+            throw e;
+        }
+        StreamingOutput turn = out -> {
             try (SseWriter sse = new SseWriter(out, json, heartbeatMillis)) {
                 AtomicBoolean cancelled = new AtomicBoolean();
                 TurnService.Sink sink = new TurnService.Sink() {
@@ -307,6 +319,12 @@ public class ConversationsResource {
                 } catch (ApiException e) {
                     sse.event("error", ErrorResponse.of(e.code(), e.getMessage(), e.details()));
                 }
+            }
+        };
+        StreamingOutput output = out -> {
+            try (reservation) {
+                reservation.bindToThisThread();
+                turn.write(out);
             }
         };
         return Response.ok(output, EVENT_STREAM).header("Cache-Control", "no-cache")

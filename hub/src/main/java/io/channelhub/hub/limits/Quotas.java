@@ -1,13 +1,17 @@
 package io.channelhub.hub.limits;
 
+import com.codahale.metrics.Meter;
+import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.channelhub.hub.audit.AuditLog;
 import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.metering.UsageLedger;
 import io.channelhub.hub.persistence.Ids;
 import io.channelhub.hub.webhooks.Webhooks;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -15,21 +19,45 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Quotas per tenant per usage type and period. A hard quota refuses work once its usage reached the limit; a soft
  * one lets it through. Both notify at their thresholds (a {@code quota.threshold} webhook event and an audit
- * entry), once per period and threshold. Usage comes from the ledger, the source of truth for billing.
+ * entry), once per period and threshold. The ledger is the source of truth for usage and billing.
+ *
+ * <p>Hard quotas are enforced on {@link QuotaCounters} (Redis when configured, this process otherwise), one counter
+ * per tenant, quota and period start, seeded from the ledger when missing. Work reserves the units it will certainly
+ * use before it runs (increment-then-check, so exactly {@code limit} units pass however many requests race); usage
+ * it cannot know beforehand (tokens) is only checked against the counter first and added when the ledger records
+ * it, so such a quota can overshoot by the usage of the work in flight. Everything the ledger records is added to
+ * the counters except the units the recording work had reserved (see {@link QuotaReservation}). When the counters
+ * cannot be reached, hard quotas are checked against the ledger's sum, as exact as a read-then-act check can be.
  */
 public class Quotas {
 
     public static final List<String> PERIODS = List.of("hourly", "daily", "monthly", "total");
 
+    private static final Logger LOG = LoggerFactory.getLogger(Quotas.class);
+    /** How long a counter outlives its period, so work that reserved just before the end can still give back. */
+    private static final Duration COUNTER_GRACE = Duration.ofHours(1);
+
     private final Jdbi jdbi;
     private final ObjectMapper json;
     private final Webhooks webhooks;
     private final AuditLog audit;
+    private final QuotaCounters counters;
+    private final Meter fallback;
+    private final AtomicLong lastWarning = new AtomicLong();
+    /** Counters a change could not reach: dropped at their next use, so they are seeded again from the ledger. */
+    private final Set<String> stale = ConcurrentHashMap.newKeySet();
     private final Clock clock;
     private volatile io.channelhub.hub.observability.HubMetrics metrics;
 
@@ -46,11 +74,18 @@ public class Quotas {
     public record Status(Quota quota, Instant periodStart, Instant resetsAt, long used) {
     }
 
-    public Quotas(Jdbi jdbi, ObjectMapper json, Webhooks webhooks, AuditLog audit, Clock clock) {
+    /** A quota period in UTC; {@code end} is null for {@code total}. */
+    record Period(Instant start, Instant end) {
+    }
+
+    public Quotas(Jdbi jdbi, ObjectMapper json, Webhooks webhooks, AuditLog audit, QuotaCounters counters,
+                  MetricRegistry metricRegistry, Clock clock) {
         this.jdbi = jdbi;
         this.json = json;
         this.webhooks = webhooks;
         this.audit = audit;
+        this.counters = counters;
+        this.fallback = metricRegistry.meter("quota.redis-fallback");
         this.clock = clock;
     }
 
@@ -94,24 +129,49 @@ public class Quotas {
 
     public List<Quota> list(String tenantId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM quotas WHERE tenant_id = :t ORDER BY usage_type, "
-                        + "period").bind("t", tenantId)
-                .map((rs, ctx) -> new Quota(rs.getString("id"), rs.getString("tenant_id"), rs.getString("usage_type"),
-                        rs.getString("period"), rs.getLong("quota_limit"), rs.getString("mode"),
-                        read(rs.getString("thresholds")), ctx.findColumnMapperFor(Instant.class).orElseThrow()
-                        .map(rs, "created_at", ctx))).list());
+                        + "period").bind("t", tenantId).map(this::quota).list());
+    }
+
+    private List<Quota> hardQuotas(String tenantId, String usageType) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM quotas WHERE tenant_id = :t AND usage_type = :u "
+                        + "AND mode = 'hard'").bind("t", tenantId).bind("u", usageType).map(this::quota).list());
+    }
+
+    private Quota quota(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
+            throws java.sql.SQLException {
+        return new Quota(rs.getString("id"), rs.getString("tenant_id"), rs.getString("usage_type"),
+                rs.getString("period"), rs.getLong("quota_limit"), rs.getString("mode"),
+                read(rs.getString("thresholds")), ctx.findColumnMapperFor(Instant.class).orElseThrow()
+                .map(rs, "created_at", ctx));
     }
 
     public boolean delete(String tenantId, String id) {
-        return jdbi.withHandle(h -> h.createUpdate("DELETE FROM quotas WHERE tenant_id = :t AND id = :id")
+        Optional<Quota> q = jdbi.withHandle(h -> h.createQuery("SELECT * FROM quotas WHERE tenant_id = :t AND id = :id")
+                .bind("t", tenantId).bind("id", id).map(this::quota).findOne());
+        boolean deleted = jdbi.withHandle(h -> h.createUpdate("DELETE FROM quotas WHERE tenant_id = :t AND id = :id")
                 .bind("t", tenantId).bind("id", id).execute()) > 0;
+        if (deleted) {
+            // A quota created again has a new id and so a new counter; this only frees the old one (a total
+            // quota's counter never expires).
+            try {
+                counters.forget(counterKey(q.orElseThrow(), period(q.get().period(), clock.instant())));
+            } catch (QuotaCounters.Unavailable e) {
+                counterUnavailable(e);
+            }
+        }
+        return deleted;
     }
 
     public Status status(Quota q) {
-        Instant now = clock.instant();
+        Period p = period(q.period(), clock.instant());
+        return new Status(q, p.start(), p.end(), ledgerSum(q, p.start()));
+    }
+
+    static Period period(String period, Instant now) {
         LocalDateTime t = LocalDateTime.ofInstant(now, ZoneOffset.UTC);
         LocalDateTime start;
         LocalDateTime end;
-        switch (q.period()) {
+        switch (period) {
             case "hourly" -> {
                 start = t.truncatedTo(ChronoUnit.HOURS);
                 end = start.plusHours(1);
@@ -129,34 +189,175 @@ public class Quotas {
                 end = null;
             }
         }
-        Instant from = start.toInstant(ZoneOffset.UTC);
-        long used = jdbi.withHandle(h -> h.createQuery("SELECT COALESCE(SUM(quantity), 0) FROM usage_events WHERE "
-                        + "tenant_id = :t AND usage_type = :u AND occurred_at >= :from")
-                .bind("t", q.tenantId()).bind("u", q.usageType()).bind("from", from).mapTo(Long.class).one());
-        return new Status(q, from, end == null ? null : end.toInstant(ZoneOffset.UTC), used);
+        return new Period(start.toInstant(ZoneOffset.UTC), end == null ? null : end.toInstant(ZoneOffset.UTC));
     }
 
-    /** Refuses work when a hard quota on one of these usage types is used up. */
-    public void requireAvailable(String tenantId, List<String> usageTypes) {
-        for (Quota q : list(tenantId)) {
-            if ("hard".equals(q.mode()) && usageTypes.contains(q.usageType())) {
-                Status s = status(q);
-                if (s.used() >= q.limit()) {
-                    Map<String, Object> details = new LinkedHashMap<>();
-                    details.put("usage_type", q.usageType());
-                    details.put("period", q.period());
-                    details.put("limit", q.limit());
-                    details.put("used", s.used());
-                    if (s.resetsAt() != null) {
-                        details.put("resets_at", s.resetsAt().toString());
-                    }
-                    if (metrics != null) {
-                        metrics.quotaRejections.inc();
-                    }
-                    throw new ApiException(429, "quota_exceeded", "the " + q.period() + " quota for "
-                            + q.usageType() + " is used up", details);
+    private long ledgerSum(Quota q, Instant from) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COALESCE(SUM(quantity), 0) FROM usage_events WHERE "
+                        + "tenant_id = :t AND usage_type = :u AND occurred_at >= :from")
+                .bind("t", q.tenantId()).bind("u", q.usageType()).bind("from", from).mapTo(Long.class).one());
+    }
+
+    /** One counter per tenant, quota and period start: a new period, or a quota created again, starts afresh. */
+    static String counterKey(Quota q, Period p) {
+        return q.tenantId() + ":" + q.id() + ":" + p.start().getEpochSecond();
+    }
+
+    /**
+     * Refuses work when a hard quota on one of these usage types is used up, and reserves one unit on each hard quota
+     * of a {@code reserved} type (work that certainly adds one: a message, a call). {@code checked} types (tokens)
+     * are only checked: their amount is known after the work. The caller closes the reservation when the work is
+     * done; see {@link QuotaReservation}.
+     */
+    public QuotaReservation requireAvailable(String tenantId, List<String> reserved, List<String> checked) {
+        List<Quota> hard = list(tenantId).stream().filter(q -> "hard".equals(q.mode())).toList();
+        QuotaReservation reservation = new QuotaReservation(this, tenantId, hard);
+        Instant now = clock.instant();
+        try {
+            for (Quota q : hard) {
+                if (reserved.contains(q.usageType())) {
+                    reserveOne(q, period(q.period(), now), reservation);
+                } else if (checked.contains(q.usageType())) {
+                    requireBelowLimit(q, period(q.period(), now));
                 }
             }
+        } catch (RuntimeException e) {
+            reservation.close();
+            throw e;
+        }
+        reservation.bindToThisThread();
+        return reservation;
+    }
+
+    private void reserveOne(Quota q, Period p, QuotaReservation reservation) {
+        String key = counterKey(q, p);
+        QuotaCounters.Reservation r;
+        try {
+            dropIfStale(key);
+            Optional<QuotaCounters.Reservation> attempt = counters.reserve(key, 1, q.limit());
+            if (attempt.isEmpty()) {
+                counters.seed(key, ledgerSum(q, p.start()), expiry(p));
+                attempt = counters.reserve(key, 1, q.limit());
+            }
+            r = attempt.orElseThrow(() -> new QuotaCounters.Unavailable(
+                    new IllegalStateException("the counter vanished right after seeding")));
+        } catch (QuotaCounters.Unavailable e) {
+            counterUnavailable(e);
+            long used = ledgerSum(q, p.start());
+            if (used >= q.limit()) {
+                throw exceeded(q, p, used);
+            }
+            return;
+        }
+        if (!r.reserved()) {
+            throw exceeded(q, p, r.used());
+        }
+        reservation.add(key, 1);
+    }
+
+    private void requireBelowLimit(Quota q, Period p) {
+        String key = counterKey(q, p);
+        long used;
+        try {
+            dropIfStale(key);
+            OptionalLong current = counters.current(key);
+            if (current.isPresent()) {
+                used = current.getAsLong();
+            } else {
+                used = ledgerSum(q, p.start());
+                counters.seed(key, used, expiry(p));
+            }
+        } catch (QuotaCounters.Unavailable e) {
+            counterUnavailable(e);
+            used = ledgerSum(q, p.start());
+        }
+        if (used >= q.limit()) {
+            throw exceeded(q, p, used);
+        }
+    }
+
+    private static Instant expiry(Period p) {
+        return p.end() == null ? null : p.end().plus(COUNTER_GRACE);
+    }
+
+    private ApiException exceeded(Quota q, Period p, long used) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("usage_type", q.usageType());
+        details.put("period", q.period());
+        details.put("limit", q.limit());
+        details.put("used", used);
+        if (p.end() != null) {
+            details.put("resets_at", p.end().toString());
+        }
+        if (metrics != null) {
+            metrics.quotaRejections.inc();
+        }
+        return new ApiException(429, "quota_exceeded", "the " + q.period() + " quota for " + q.usageType()
+                + " is used up", details);
+    }
+
+    /**
+     * The ledger recorded a new event (a retried one, with a key already seen, never comes here): adds it to the
+     * counters of the tenant's hard quotas on its type, less the units the recording work had reserved.
+     */
+    public void recorded(UsageLedger.UsageEvent e) {
+        if (e.quantity() == 0) {
+            return;
+        }
+        QuotaReservation reservation = QuotaReservation.current(e.tenantId());
+        List<Quota> hard;
+        try {
+            hard = reservation != null ? reservation.hardQuotas() : hardQuotas(e.tenantId(), e.usageType());
+        } catch (RuntimeException ex) {
+            // The usage is in the ledger; a counter behind by it is corrected when it is seeded again.
+            LOG.warn("Could not read the quotas to count {} usage", e.usageType(), ex);
+            return;
+        }
+        Instant now = clock.instant();
+        for (Quota q : hard) {
+            if (q.usageType().equals(e.usageType())) {
+                String key = counterKey(q, period(q.period(), now));
+                long reservedUnits = reservation == null ? 0 : reservation.take(key, e.quantity());
+                if (e.quantity() > reservedUnits) {
+                    change(key, e.quantity() - reservedUnits);
+                }
+            }
+        }
+    }
+
+    /** Gives back reserved units the work did not record. */
+    void giveBack(String key, long units) {
+        change(key, -units);
+    }
+
+    private void change(String key, long units) {
+        try {
+            counters.addIfPresent(key, units);
+        } catch (QuotaCounters.Unavailable e) {
+            stale.add(key);
+            counterUnavailable(e);
+        }
+    }
+
+    private void dropIfStale(String key) {
+        if (stale.remove(key)) {
+            try {
+                counters.forget(key);
+            } catch (QuotaCounters.Unavailable e) {
+                stale.add(key);
+                throw e;
+            }
+        }
+    }
+
+    private void counterUnavailable(QuotaCounters.Unavailable e) {
+        fallback.mark();
+        long now = System.currentTimeMillis();
+        long last = lastWarning.get();
+        // One line a minute is enough to notice; every turn would flood the log during an outage.
+        if (now - last > 60_000 && lastWarning.compareAndSet(last, now)) {
+            LOG.warn("Quota counters unavailable ({}); checking hard quotas against the ledger",
+                    e.getCause() == null ? e.getMessage() : e.getCause().getClass().getSimpleName());
         }
     }
 

@@ -1,11 +1,15 @@
 package io.channelhub.hub.metering;
 
 import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.jdbi.v3.core.Jdbi;
 
 /**
  * The one metering interface of the core: every billable unit, from the core and from plugins, is appended here.
- * A retried event carries the same idempotency key and is counted once.
+ * A retried event carries the same idempotency key and is counted once: only a new row reaches the listeners
+ * (the quota counters).
  */
 public class UsageLedger {
 
@@ -16,13 +20,19 @@ public class UsageLedger {
 
     private final Jdbi jdbi;
     private final Clock clock;
+    private final List<Consumer<UsageEvent>> listeners = new CopyOnWriteArrayList<>();
 
     public UsageLedger(Jdbi jdbi, Clock clock) {
         this.jdbi = jdbi;
         this.clock = clock;
     }
 
-    /** Returns false when an event with this key was already recorded. */
+    /** Calls {@code listener} after each event recorded as a new row (on the recording thread). */
+    public void onRecorded(Consumer<UsageEvent> listener) {
+        listeners.add(listener);
+    }
+
+    /** Returns true when the event is a new row, false when an event with this key was already recorded. */
     public boolean record(UsageEvent e) {
         if (e.quantity() < 0) {
             throw new IllegalArgumentException("usage quantity must not be negative");
@@ -35,13 +45,16 @@ public class UsageLedger {
                     .bind("unit", e.unit()).bind("p", e.pluginId()).bind("ci", e.channelInstanceId())
                     .bind("a", e.agentId()).bind("m", e.model()).bind("k", e.idempotencyKey())
                     .bind("at", clock.instant()).execute());
-            return true;
         } catch (RuntimeException ex) {
             if (io.channelhub.hub.persistence.Constraints.isUniqueViolation(ex)) {
                 return false;
             }
             throw ex;
         }
+        for (Consumer<UsageEvent> listener : listeners) {
+            listener.accept(e);
+        }
+        return true;
     }
 
     /** Sum of a usage type for a tenant (all time); the metering issue adds periods and aggregates. */

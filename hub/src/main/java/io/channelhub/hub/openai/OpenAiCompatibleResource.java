@@ -126,27 +126,41 @@ public class OpenAiCompatibleResource {
         } catch (IOException e) {
             throw ApiException.badRequest("invalid_json", "request body is not a valid chat completion request");
         }
-        if (quotas != null) {
-            quotas.requireAvailable(tenantId, List.of("api.chat_completions", "model.prompt_tokens",
-                    "model.completion_tokens"));
-        }
-        Parsed p;
+        // A call is one api.chat_completions, reserved; its tokens are known afterwards, so only checked.
+        io.channelhub.hub.limits.QuotaReservation reservation = quotas == null
+                ? io.channelhub.hub.limits.QuotaReservation.none()
+                : quotas.requireAvailable(tenantId, List.of("api.chat_completions"),
+                        List.of("model.prompt_tokens", "model.completion_tokens"));
+        boolean streamOwnsReservation = false;
         try {
-            p = parse(tenantId, c, body);
-        } catch (OpenAIInvalidDataException e) {
-            // The SDK parses lazily: a missing or mistyped field shows up when it is read.
-            throw ApiException.badRequest("invalid_request", e.getMessage());
+            Parsed p;
+            try {
+                p = parse(tenantId, c, body);
+            } catch (OpenAIInvalidDataException e) {
+                // The SDK parses lazily: a missing or mistyped field shows up when it is read.
+                throw ApiException.badRequest("invalid_request", e.getMessage());
+            }
+            String id = "chatcmpl-" + Ids.randomBase62(24);
+            long created = clock.instant().getEpochSecond();
+            if (p.stream()) {
+                StreamingOutput completion = stream(tenantId, p, id, created);
+                streamOwnsReservation = true;
+                return Response.ok((StreamingOutput) out -> {
+                    try (reservation) {
+                        reservation.bindToThisThread();
+                        completion.write(out);
+                    }
+                }, "text/event-stream").header("Cache-Control", "no-cache").build();
+            }
+            ModelReply reply = models.complete(tenantId, p.agent().spec().provider(), p.request());
+            meter(tenantId, p.agent(), reply, id);
+            return Response.ok(write(completion(id, created, p.agent().slug(), reply)), MediaType.APPLICATION_JSON)
+                    .build();
+        } finally {
+            if (!streamOwnsReservation) {
+                reservation.close();
+            }
         }
-        String id = "chatcmpl-" + Ids.randomBase62(24);
-        long created = clock.instant().getEpochSecond();
-        if (p.stream()) {
-            return Response.ok(stream(tenantId, p, id, created), "text/event-stream")
-                    .header("Cache-Control", "no-cache").build();
-        }
-        ModelReply reply = models.complete(tenantId, p.agent().spec().provider(), p.request());
-        meter(tenantId, p.agent(), reply, id);
-        return Response.ok(write(completion(id, created, p.agent().slug(), reply)), MediaType.APPLICATION_JSON)
-                .build();
     }
 
     /** What a request asks for, resolved against the tenant's agent. */

@@ -351,6 +351,41 @@ abstract class WebChannelContract extends HubIntegrationTest {
     }
 
     @Test
+    void racingVisitorsAtAHardQuotaGetExactlyTheLimit() throws Exception {
+        String t = hub.createTenant(slug("race"));
+        String key = hub.createKey(t, "admin").get("key").asText();
+        TestHub.check(hub.post(key, "/v1/agents", Map.of("slug", "assistant-r", "name", "R")), 201);
+        String w = createWidget(key, Map.of("allowed_origins", List.of(SITE)));
+        int limit = 4;
+        TestHub.check(hub.post(TestHub.ROOT_KEY, "/admin/tenants/" + t + "/quotas", Map.of("usage_type",
+                "messages.in", "period", "daily", "limit", limit, "mode", "hard")), 201);
+        List<String> tokens = new java.util.ArrayList<>();
+        for (int i = 0; i < limit * 3; i++) {
+            tokens.add(session(w, "{}").get("visitor_token").asText());
+        }
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<Integer>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < tokens.size(); i++) {
+                String token = tokens.get(i);
+                boolean stream = i % 2 == 0;
+                results.add(pool.submit(() -> send(w, token, "race", "go", stream).status()));
+            }
+            long ok = 0;
+            for (var f : results) {
+                int status = f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(status).isIn(200, 429);
+                ok += status == 200 ? 1 : 0;
+            }
+            assertThat(ok).isEqualTo(limit);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(count("SELECT COUNT(*) FROM usage_events WHERE tenant_id = ? AND usage_type = 'messages.in'", t))
+                .isEqualTo(limit);
+    }
+
+    @Test
     void preChatAnswersBecomeTheContactsProfile() {
         JsonNode s = session(widget, "{}");
         Reply r = call("POST", "/hooks/instances/" + widget + "/messages", SITE, s.get("visitor_token").asText(),
