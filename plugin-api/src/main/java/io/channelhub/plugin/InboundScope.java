@@ -22,4 +22,15 @@ public interface InboundScope {
 
     /** The enabled instance of this plugin whose routing-key setting has this value. */
     Optional<PluginContext> findInstance(String routingKeyValue);
+
+    /**
+     * Whether some enabled instance of this plugin has this value in this setting (compared in constant time),
+     * for a handshake that names no instance: WhatsApp's GET verification carries only the verify token.
+     * Answers yes or no and hands out no context.
+     *
+     * @since 1.1.0
+     */
+    default boolean anyInstanceHas(String setting, String value) {
+        return false;
+    }
 }

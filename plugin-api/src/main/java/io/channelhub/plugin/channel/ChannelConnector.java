@@ -43,4 +43,54 @@ public interface ChannelConnector extends ExtensionPoint {
 
     /** Sends one message; the hub retries on {@link SendResult.Retryable} with backoff and pacing. */
     SendResult send(OutboundMessage message, PluginContext context);
+
+    /**
+     * Checks a message before the hub queues it, for what only the channel knows (template parameters against the
+     * stored template). The hub has already checked the customer-service window and consent rules it can.
+     *
+     * @since 1.1.0
+     */
+    default OutboundCheck checkOutbound(OutboundMessage message, PluginContext context) {
+        return OutboundCheck.accepted(null);
+    }
+
+    /**
+     * The messages per second the hub keeps to one instance; by default the descriptor's. A channel whose
+     * instances differ (a phone number's throughput tier) reads it from the settings.
+     *
+     * @since 1.1.0
+     */
+    default double sendRatePerSecond(Settings settings) {
+        return descriptor().sendRatePerSecond();
+    }
+
+    /**
+     * Fetches the instance's templates from the channel, keeps them in the plugin store and returns them. Called by
+     * the hub on request; channels without {@link ChannelCapability#TEMPLATES} keep the default.
+     *
+     * @since 1.1.0
+     */
+    default java.util.List<MessageTemplate> syncTemplates(PluginContext context) {
+        return java.util.List.of();
+    }
+
+    /**
+     * Downloads the file an inbound message refers to (a WhatsApp media id), for the hub to store and pass to the
+     * agent; empty when it has none. Called while the hub processes the stored message, never inside
+     * {@link #handleInbound}, so it may call the channel's API.
+     *
+     * @since 1.1.0
+     */
+    default java.util.Optional<FetchedMedia> fetchMedia(MessageReceived message, PluginContext context) {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * The instance's templates as last synchronised (from the plugin store, without calling the channel).
+     *
+     * @since 1.1.0
+     */
+    default java.util.List<MessageTemplate> templates(PluginContext context) {
+        return java.util.List.of();
+    }
 }

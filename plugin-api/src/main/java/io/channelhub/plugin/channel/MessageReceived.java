@@ -19,7 +19,9 @@ import java.util.Map;
  * @param attributes        kind-specific values (media id, mime type, latitude, reply id, ...); keys
  *                          {@code contact.name}, {@code contact.email} and {@code contact.phone} update the
  *                          contact's profile (a pre-chat form's answers); {@code media_ids}, comma-separated
- *                          {@link io.channelhub.plugin.MediaStore} ids, attaches stored files
+ *                          {@link io.channelhub.plugin.MediaStore} ids, attaches stored files;
+ *                          {@code skip_agent=true} stores the message without an agent turn (an opt-out
+ *                          keyword) and {@code auto_reply} is text the hub sends back instead
  * @param sentAt            when the user sent it, by the channel's clock
  */
 public record MessageReceived(String externalId, String contactExternalId, String contactName, Kind kind,
