@@ -198,16 +198,25 @@ public class HubApplication extends Application<HubConfiguration> {
         ConversationRepository conversationRepo = new ConversationRepository(jdbi, json);
         Outbox outbox = new Outbox(jdbi);
         Webhooks webhooks = new Webhooks(jdbi, json, secrets, outbox, config.getDelivery(), clock);
-        Dispatcher dispatcher = new Dispatcher(outbox, java.util.Map.of(Webhooks.KIND, webhooks), config.getDelivery(),
-                clock);
+        var contacts = new io.channelhub.hub.contacts.ContactDirectory(jdbi, json, clock);
+        var documents = new io.channelhub.hub.plugins.PluginDocuments(jdbi, clock);
+        var media = new io.channelhub.hub.media.MediaLibrary(jdbi, ledger, clock);
+        var channelContexts = new io.channelhub.hub.channels.ChannelContexts(instances, conversationRepo, contacts,
+                documents, media, ledger, clock);
+        var deliveries = new io.channelhub.hub.channels.ChannelDeliveries(jdbi);
+        var channelSends = new io.channelhub.hub.channels.ChannelSends(jdbi, outbox, deliveries, contacts, plugins,
+                json, clock);
+        var channelDeliverer = new io.channelhub.hub.channels.ChannelDeliverer(instanceRepo, channelContexts,
+                deliveries, conversationRepo, plugins, limiter, outbox, json, clock);
+        Dispatcher dispatcher = new Dispatcher(outbox, java.util.Map.of(Webhooks.KIND, webhooks,
+                io.channelhub.hub.channels.ChannelSends.KIND, channelDeliverer), config.getDelivery(), clock);
         webhooks.attach(dispatcher);
+        channelSends.attach(dispatcher);
+        channelDeliverer.attach(dispatcher);
         env.lifecycle().manage(dispatcher);
         resources.register(ResourceType.WEBHOOK, (tenantId, id) -> webhooks.find(tenantId, id)
                 .map(w -> new ResourceDirectory.ResourceRef(ResourceType.WEBHOOK, w.id(), w.ownerPrincipalId())));
         TurnService turns = new TurnService(conversationRepo, agents, models, plugins, ledger, webhooks, clock);
-        var contacts = new io.channelhub.hub.contacts.ContactDirectory(jdbi, json, clock);
-        var documents = new io.channelhub.hub.plugins.PluginDocuments(jdbi, clock);
-        var media = new io.channelhub.hub.media.MediaLibrary(jdbi, ledger, clock);
         turns.attach(contacts, documents, media);
         resources.register(ResourceType.CONVERSATION, (tenantId, id) -> conversationRepo.find(tenantId, id)
                 .map(cv -> new ResourceDirectory.ResourceRef(ResourceType.CONVERSATION, cv.id(),
@@ -260,11 +269,21 @@ public class HubApplication extends Application<HubConfiguration> {
                 scopes, access, json, clock, config.getSseHeartbeat().toMilliseconds(), webhooks, quotas));
         openAiCompatible.attach(quotas);
         var inbound = new io.channelhub.hub.channels.InboundEvents(jdbi, json, clock);
-        var channelTurns = new io.channelhub.hub.conversations.ChannelTurns(conversationRepo, agents, turns, inbound,
-                contacts, media, rateLimits, quotas, webhooks, json, clock, config.getSseHeartbeat().toMilliseconds());
+        var channelConversations = new io.channelhub.hub.conversations.ChannelConversations(conversationRepo, agents,
+                webhooks, clock);
+        var channelTurns = new io.channelhub.hub.conversations.ChannelTurns(conversationRepo, channelConversations,
+                turns, inbound, contacts, media, rateLimits, quotas, json, clock,
+                config.getSseHeartbeat().toMilliseconds());
+        var processor = new io.channelhub.hub.channels.InboundProcessor(inbound, instanceRepo, channelContexts,
+                channelConversations, conversationRepo, turns, contacts, media, channelSends, deliveries, plugins,
+                rateLimits, quotas, clock, config.getChannels());
+        env.lifecycle().manage(processor);
+        jersey.register(new io.channelhub.hub.channels.ChannelMessagesResource.Own(instances, channelContexts,
+                channelSends, channelConversations, contacts, turns, quotas, plugins, scopes, access, audit, json));
+        jersey.register(new io.channelhub.hub.channels.ChannelMessagesResource.OfTenant(instances, channelContexts,
+                channelSends, channelConversations, contacts, turns, quotas, plugins, scopes, access, audit, json));
         jersey.register(new io.channelhub.hub.channels.ChannelHooksResource(plugins, instanceRepo, instances,
-                enablements, tenantRepo, inbound, channelTurns, conversationRepo, contacts, documents, media, ledger,
-                clock,
+                enablements, tenantRepo, inbound, channelTurns, channelContexts, processor,
                 config.getChannels().getMaxBodySize().toBytes()));
         if (config.getDemo().isEnabled()) {
             io.channelhub.hub.demo.DemoSite.install(config.getDemo(), tenants, tenantRepo, agents, instances)

@@ -1,15 +1,10 @@
 package io.channelhub.hub.channels;
 
 import io.channelhub.hub.auth.PublicApi;
-import io.channelhub.hub.contacts.ContactDirectory;
 import io.channelhub.hub.conversations.ChannelTurns;
-import io.channelhub.hub.conversations.ConversationRepository;
-import io.channelhub.hub.conversations.ConversationsView;
 import io.channelhub.hub.errors.ApiException;
-import io.channelhub.hub.metering.UsageLedger;
 import io.channelhub.hub.plugins.CorePluginContext;
 import io.channelhub.hub.plugins.PluginCallException;
-import io.channelhub.hub.plugins.PluginDocuments;
 import io.channelhub.hub.plugins.PluginEnablements;
 import io.channelhub.hub.plugins.PluginPlatform;
 import io.channelhub.hub.plugins.PluginState;
@@ -33,7 +28,6 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -59,12 +53,8 @@ public class ChannelHooksResource {
     private final TenantRepository tenants;
     private final InboundEvents events;
     private final ChannelTurns turns;
-    private final ConversationRepository conversations;
-    private final ContactDirectory contacts;
-    private final PluginDocuments documents;
-    private final io.channelhub.hub.media.MediaLibrary media;
-    private final UsageLedger ledger;
-    private final Clock clock;
+    private final ChannelContexts contexts;
+    private final InboundProcessor processor;
     private final long maxBodyBytes;
 
     @Context
@@ -73,9 +63,7 @@ public class ChannelHooksResource {
     public ChannelHooksResource(PluginPlatform plugins, ChannelInstanceRepository instances,
                                 ChannelInstanceService instanceService, PluginEnablements enablements,
                                 TenantRepository tenants, InboundEvents events, ChannelTurns turns,
-                                ConversationRepository conversations, ContactDirectory contacts,
-                                PluginDocuments documents, io.channelhub.hub.media.MediaLibrary media,
-                                UsageLedger ledger, Clock clock, long maxBodyBytes) {
+                                ChannelContexts contexts, InboundProcessor processor, long maxBodyBytes) {
         this.plugins = plugins;
         this.instances = instances;
         this.instanceService = instanceService;
@@ -83,12 +71,8 @@ public class ChannelHooksResource {
         this.tenants = tenants;
         this.events = events;
         this.turns = turns;
-        this.conversations = conversations;
-        this.contacts = contacts;
-        this.documents = documents;
-        this.media = media;
-        this.ledger = ledger;
-        this.clock = clock;
+        this.contexts = contexts;
+        this.processor = processor;
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -151,6 +135,11 @@ public class ChannelHooksResource {
             public Optional<PluginContext> findInstance(String routingKeyValue) {
                 return r.find(routingKeyValue);
             }
+
+            @Override
+            public boolean anyInstanceHas(String setting, String value) {
+                return r.anyHas(setting, value);
+            }
         });
     }
 
@@ -169,6 +158,11 @@ public class ChannelHooksResource {
             @Override
             public Optional<PluginContext> findInstance(String routingKeyValue) {
                 return r.find(routingKeyValue);
+            }
+
+            @Override
+            public boolean anyInstanceHas(String setting, String value) {
+                return r.anyHas(setting, value);
             }
         });
     }
@@ -207,13 +201,20 @@ public class ChannelHooksResource {
                 return turns.answer(only.getKey(), (MessageReceived) only.getValue().event(), result.turn(),
                         result.answer().headers());
             }
+            List<InboundEvents.Stored> fresh = new ArrayList<>();
             for (var e : bound) {
                 try {
-                    events.store(e.getKey().tenantId(), e.getKey().id(), pluginId, e.getValue().event());
+                    InboundEvents.Stored s = events.store(e.getKey().tenantId(), e.getKey().id(), pluginId,
+                            e.getValue().event());
+                    if (!s.duplicate()) {
+                        fresh.add(s);
+                    }
                 } catch (IllegalArgumentException bad) {
                     throw new PluginCallException(pluginId, "handleInbound", bad);
                 }
             }
+            // Stored: the answer may go out. Processing starts at once here; the poller covers a crash.
+            fresh.forEach(s -> processor.kick(s.id()));
             return answer(result.answer());
         } finally {
             org.slf4j.MDC.remove("plugin");
@@ -264,13 +265,29 @@ public class ChannelHooksResource {
         }
 
         CorePluginContext issue(ChannelInstance ci) {
-            CorePluginContext ctx = new CorePluginContext(ci.tenantId(), ci.pluginId(),
-                    new PluginContext.InstanceInfo(ci.id(), ci.pluginId(), ci.name(), instanceService.settingsFor(ci)),
-                    new ConversationsView(conversations, media, ci.tenantId(), ci.id()),
-                    contacts.forInstance(ci.tenantId(), ci.id()), documents.forPlugin(ci.tenantId(), ci.pluginId()),
-                    media.forInstance(ci.tenantId(), ci.id(), ci.pluginId()), ledger, clock);
+            CorePluginContext ctx = contexts.forInstance(ci);
             issued.put(ctx, ci);
             return ctx;
+        }
+
+        boolean anyHas(String setting, String value) {
+            if (setting == null || value == null) {
+                return false;
+            }
+            byte[] wanted = value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            boolean found = false;
+            // Every instance is compared, so the time taken does not tell which one (or whether any) matched.
+            for (ChannelInstance ci : instances.listForPlugin(connector.pluginId())) {
+                if (!serving(ci)) {
+                    continue;
+                }
+                String v = instanceService.settingsFor(ci).get(setting).orElse(null);
+                if (v != null && java.security.MessageDigest.isEqual(wanted,
+                        v.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+                    found = true;
+                }
+            }
+            return found;
         }
 
         Optional<PluginContext> find(String routingValue) {

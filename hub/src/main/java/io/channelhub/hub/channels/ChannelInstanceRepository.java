@@ -91,6 +91,12 @@ public class ChannelInstanceRepository {
                 .map(mapper).findOne());
     }
 
+    /** Every instance of a plugin, across tenants: for a handshake that must compare a setting of each. */
+    public List<ChannelInstance> listForPlugin(String pluginId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM channel_instances WHERE plugin_id = :p ORDER BY id")
+                .bind("p", pluginId).map(mapper).list());
+    }
+
     public boolean routingTaken(String pluginId, String routingValue, String exceptId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM channel_instances WHERE plugin_id = :p AND "
                         + "routing_value = :r AND id <> :id")

@@ -14,6 +14,46 @@ public class ChannelsFactory {
     @NotNull
     private DataSize maxBodySize = DataSize.mebibytes(10);
 
+    /** Whether this node processes stored channel events (every node does by default; all share the work). */
+    private boolean processInbound = true;
+
+    @jakarta.validation.constraints.Min(1)
+    private int inboundWorkers = 2;
+
+    /** How often stored events left by a crash or due for a retry are looked for. */
+    @NotNull
+    private io.dropwizard.util.Duration inboundPollInterval = io.dropwizard.util.Duration.seconds(1);
+
+    @JsonProperty
+    public boolean isProcessInbound() {
+        return processInbound;
+    }
+
+    @JsonProperty
+    public void setProcessInbound(boolean processInbound) {
+        this.processInbound = processInbound;
+    }
+
+    @JsonProperty
+    public int getInboundWorkers() {
+        return inboundWorkers;
+    }
+
+    @JsonProperty
+    public void setInboundWorkers(int inboundWorkers) {
+        this.inboundWorkers = inboundWorkers;
+    }
+
+    @JsonProperty
+    public io.dropwizard.util.Duration getInboundPollInterval() {
+        return inboundPollInterval;
+    }
+
+    @JsonProperty
+    public void setInboundPollInterval(io.dropwizard.util.Duration inboundPollInterval) {
+        this.inboundPollInterval = inboundPollInterval;
+    }
+
     @JsonProperty
     public DataSize getMaxBodySize() {
         return maxBodySize;

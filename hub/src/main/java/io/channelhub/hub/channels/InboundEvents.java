@@ -40,6 +40,11 @@ public class InboundEvents {
         this.clock = clock;
     }
 
+    /** An event claimed for processing: its row and the event read back from it. */
+    public record Claimed(String id, String tenantId, String instanceId, String pluginId, String messageId,
+                          int attempts, InboundEvent event) {
+    }
+
     /** The stable type name of a contract event; anything else is a plugin bug. */
     static String typeOf(InboundEvent e) {
         if (e instanceof MessageReceived) {
@@ -48,14 +53,26 @@ public class InboundEvents {
         if (e instanceof DeliveryStatus) {
             return "status";
         }
+        if (e instanceof io.channelhub.plugin.channel.ContactUpdate) {
+            return "contact";
+        }
         if (e instanceof PaymentEvent) {
             return "payment";
         }
         throw new IllegalArgumentException("not an event type of the plugin API: " + e.getClass().getName());
     }
 
-    /** Stores the event, or finds the row of the same external id. */
+    /** Stores the event for the processor, or finds the row of the same external id. */
     public Stored store(String tenantId, String instanceId, String pluginId, InboundEvent event) {
+        return store(tenantId, instanceId, pluginId, event, "pending");
+    }
+
+    /** Stores a streaming channel's message, which its own request turns into a message (the processor skips it). */
+    public Stored storeForTurn(String tenantId, String instanceId, String pluginId, InboundEvent event) {
+        return store(tenantId, instanceId, pluginId, event, "turn");
+    }
+
+    private Stored store(String tenantId, String instanceId, String pluginId, InboundEvent event, String status) {
         String type = typeOf(event);
         String externalId = event.externalId();
         if (externalId == null || externalId.isEmpty() || externalId.length() > 191) {
@@ -73,10 +90,10 @@ public class InboundEvents {
         try {
             jdbi.useHandle(h -> h.createUpdate("INSERT INTO inbound_events (id, tenant_id, channel_instance_id, "
                             + "plugin_id, external_id, event_type, contact_external_id, payload, status, received_at) "
-                            + "VALUES (:id, :t, :ci, :p, :x, :type, :contact, :payload, 'pending', :now)")
+                            + "VALUES (:id, :t, :ci, :p, :x, :type, :contact, :payload, :status, :now)")
                     .bind("id", id).bind("t", tenantId).bind("ci", instanceId).bind("p", pluginId)
                     .bind("x", externalId).bind("type", type).bind("contact", contact).bind("payload", payload)
-                    .bind("now", now).execute());
+                    .bind("status", status).bind("now", now).execute());
             return new Stored(id, false, null, now);
         } catch (RuntimeException e) {
             if (!Constraints.isUniqueViolation(e)) {
@@ -109,8 +126,62 @@ public class InboundEvents {
 
     /** Links the event to the message it became. */
     public void processed(String tenantId, String id, String messageId) {
-        jdbi.useHandle(h -> h.createUpdate("UPDATE inbound_events SET status = 'processed', message_id = :m, "
-                        + "processed_at = :now WHERE tenant_id = :t AND id = :id")
+        jdbi.useHandle(h -> h.createUpdate("UPDATE inbound_events SET status = 'processed', message_id = "
+                        + "COALESCE(:m, message_id), processed_at = :now, locked_until = NULL WHERE tenant_id = :t AND "
+                        + "id = :id")
                 .bind("m", messageId).bind("now", clock.instant()).bind("t", tenantId).bind("id", id).execute());
+    }
+
+    /** Ids of events due for processing, across tenants: pending, and not leased by a live processor. */
+    public java.util.List<String> due(Instant now, int limit) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT id FROM inbound_events WHERE status = 'pending' AND "
+                        + "event_type IN ('message', 'status', 'contact') AND (locked_until IS NULL OR locked_until < "
+                        + ":now) ORDER BY received_at LIMIT :n")
+                .bind("now", now).bind("n", limit).mapTo(String.class).list());
+    }
+
+    /** Leases a due event to this processor; empty when another one holds it or it is done. */
+    public Optional<Claimed> claim(String id, Instant now, Instant leaseUntil) {
+        int n = jdbi.withHandle(h -> h.createUpdate("UPDATE inbound_events SET locked_until = :lease, attempts = "
+                        + "attempts + 1 WHERE id = :id AND status = 'pending' AND (locked_until IS NULL OR locked_until "
+                        + "< :now)")
+                .bind("lease", leaseUntil).bind("id", id).bind("now", now).execute());
+        if (n == 0) {
+            return Optional.empty();
+        }
+        return jdbi.withHandle(h -> h.createQuery("SELECT tenant_id, channel_instance_id, plugin_id, event_type, "
+                        + "payload, message_id, attempts FROM inbound_events WHERE id = :id").bind("id", id)
+                .map((rs, ctx) -> new Claimed(id, rs.getString("tenant_id"), rs.getString("channel_instance_id"),
+                        rs.getString("plugin_id"), rs.getString("message_id"), rs.getInt("attempts"),
+                        read(rs.getString("event_type"), rs.getString("payload")))).findOne());
+    }
+
+    private InboundEvent read(String type, String payload) {
+        Class<? extends InboundEvent> cls = switch (type) {
+            case "message" -> MessageReceived.class;
+            case "status" -> DeliveryStatus.class;
+            case "contact" -> io.channelhub.plugin.channel.ContactUpdate.class;
+            default -> PaymentEvent.class;
+        };
+        try {
+            return json.readValue(payload, cls);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored event " + type + " cannot be read", e);
+        }
+    }
+
+    /** Records the message an event became before its processing finished, so a retry does not store it again. */
+    public void linkMessage(String tenantId, String id, String messageId) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE inbound_events SET message_id = :m WHERE tenant_id = :t AND id = :id")
+                .bind("m", messageId).bind("t", tenantId).bind("id", id).execute());
+    }
+
+    /** A failed attempt: retried after {@code retryAt}, or given up ({@code retryAt} null). */
+    public void failed(String tenantId, String id, String error, Instant retryAt) {
+        String e = error == null ? null : error.length() > 500 ? error.substring(0, 500) : error;
+        jdbi.useHandle(h -> h.createUpdate("UPDATE inbound_events SET status = :s, locked_until = :until, last_error = "
+                        + ":e WHERE tenant_id = :t AND id = :id")
+                .bind("s", retryAt == null ? "failed" : "pending").bind("until", retryAt).bind("e", e)
+                .bind("t", tenantId).bind("id", id).execute());
     }
 }

@@ -30,7 +30,13 @@ public class ContactDirectory {
 
     /** A stored contact. */
     public record Contact(String id, String tenantId, String channelInstanceId, String externalId,
-                          String displayName, Map<String, String> profile, Instant createdAt, Instant lastSeenAt) {
+                          String displayName, Map<String, String> profile, Instant createdAt, Instant lastSeenAt,
+                          Instant lastInboundAt, String reachability) {
+
+        /** Whether the channel said messages cannot reach this contact. */
+        public boolean unreachable() {
+            return "UNREACHABLE".equals(reachability);
+        }
     }
 
     public ContactDirectory(Jdbi jdbi, ObjectMapper json, Clock clock) {
@@ -41,7 +47,8 @@ public class ContactDirectory {
             var instants = ctx.findColumnMapperFor(Instant.class).orElseThrow();
             return new Contact(rs.getString("id"), rs.getString("tenant_id"), rs.getString("channel_instance_id"),
                     rs.getString("external_id"), rs.getString("display_name"), read(rs.getString("profile")),
-                    instants.map(rs, "created_at", ctx), instants.map(rs, "last_seen_at", ctx));
+                    instants.map(rs, "created_at", ctx), instants.map(rs, "last_seen_at", ctx),
+                    instants.map(rs, "last_inbound_at", ctx), rs.getString("reachability"));
         };
     }
 
@@ -65,7 +72,8 @@ public class ContactDirectory {
         Instant now = clock.instant();
         Optional<Contact> existing = find(tenantId, instanceId, externalId);
         if (existing.isEmpty()) {
-            Contact c = new Contact(Ids.newId("con"), tenantId, instanceId, externalId, name, clean, now, now);
+            Contact c = new Contact(Ids.newId("con"), tenantId, instanceId, externalId, name, clean, now, now, null,
+                    null);
             try {
                 final String n = name;
                 jdbi.useHandle(h -> h.createUpdate("INSERT INTO contacts (id, tenant_id, channel_instance_id, "
@@ -90,7 +98,25 @@ public class ContactDirectory {
                         + "WHERE tenant_id = :t AND id = :id")
                 .bind("n", newName).bind("p", write(merged)).bind("now", now).bind("t", tenantId)
                 .bind("id", current.id()).execute());
-        return new Contact(current.id(), tenantId, instanceId, externalId, newName, merged, current.createdAt(), now);
+        return new Contact(current.id(), tenantId, instanceId, externalId, newName, merged, current.createdAt(), now,
+                current.lastInboundAt(), current.reachability());
+    }
+
+    /** The contact wrote: this opens a channel's customer-service window, and a contact who writes is reachable. */
+    public void inbound(String tenantId, String instanceId, String externalId, Instant at) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE contacts SET last_inbound_at = :at, reachability = NULL WHERE "
+                        + "tenant_id = :t AND channel_instance_id = :ci AND external_id = :x AND (last_inbound_at IS "
+                        + "NULL OR last_inbound_at < :at)")
+                .bind("at", at).bind("t", tenantId).bind("ci", instanceId).bind("x", externalId).execute());
+    }
+
+    /** What the channel reported about reaching the contact ({@code REACHABLE} clears the mark). */
+    public void reachability(String tenantId, String instanceId, String externalId, String state) {
+        upsert(tenantId, instanceId, externalId, null, Map.of());
+        jdbi.useHandle(h -> h.createUpdate("UPDATE contacts SET reachability = :r WHERE tenant_id = :t AND "
+                        + "channel_instance_id = :ci AND external_id = :x")
+                .bind("r", "REACHABLE".equals(state) ? null : state).bind("t", tenantId).bind("ci", instanceId)
+                .bind("x", externalId).execute());
     }
 
     public Optional<Contact> find(String tenantId, String instanceId, String externalId) {

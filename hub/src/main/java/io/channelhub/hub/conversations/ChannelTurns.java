@@ -3,7 +3,6 @@ package io.channelhub.hub.conversations;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.channelhub.hub.agents.Agent;
-import io.channelhub.hub.agents.AgentService;
 import io.channelhub.hub.channels.ChannelInstance;
 import io.channelhub.hub.channels.InboundEvents;
 import io.channelhub.hub.contacts.ContactDirectory;
@@ -12,7 +11,6 @@ import io.channelhub.hub.errors.ErrorResponse;
 import io.channelhub.hub.limits.RateLimitFilter;
 import io.channelhub.hub.limits.RateLimiter;
 import io.channelhub.hub.limits.RateLimits;
-import io.channelhub.hub.persistence.Ids;
 import io.channelhub.plugin.InboundResult;
 import io.channelhub.plugin.channel.MessageReceived;
 import jakarta.ws.rs.core.MediaType;
@@ -39,14 +37,13 @@ public class ChannelTurns {
     static final int MAX_ATTACHMENTS = 5;
 
     private final ConversationRepository repo;
-    private final AgentService agents;
+    private final ChannelConversations conversations;
     private final TurnService turns;
     private final InboundEvents events;
     private final ContactDirectory contacts;
     private final io.channelhub.hub.media.MediaLibrary media;
     private final RateLimits limits;
     private final io.channelhub.hub.limits.Quotas quotas;
-    private final io.channelhub.hub.webhooks.Webhooks webhooks;
     private final ObjectMapper json;
     private final Clock clock;
     private final long heartbeatMillis;
@@ -64,20 +61,20 @@ public class ChannelTurns {
                               ChannelMessage reply) {
     }
 
-    public ChannelTurns(ConversationRepository repo, AgentService agents, TurnService turns, InboundEvents events,
+    public ChannelTurns(ConversationRepository repo, ChannelConversations conversations, TurnService turns,
+                        InboundEvents events,
                         ContactDirectory contacts, io.channelhub.hub.media.MediaLibrary media, RateLimits limits,
                         io.channelhub.hub.limits.Quotas quotas,
-                        io.channelhub.hub.webhooks.Webhooks webhooks, ObjectMapper json, Clock clock,
+                        ObjectMapper json, Clock clock,
                         long heartbeatMillis) {
         this.repo = repo;
-        this.agents = agents;
+        this.conversations = conversations;
         this.turns = turns;
         this.events = events;
         this.contacts = contacts;
         this.media = media;
         this.limits = limits;
         this.quotas = quotas;
-        this.webhooks = webhooks;
         this.json = json;
         this.clock = clock;
         this.heartbeatMillis = heartbeatMillis;
@@ -112,8 +109,8 @@ public class ChannelTurns {
             return replay(ci, message, earlier.get(), turn, headers);
         }
         List<String> files = attachments(ci, message);
-        Conversation existing = repo.currentFor(tenantId, ci.id(), message.contactExternalId()).orElse(null);
-        Agent agent = existing == null ? agentFor(tenantId, turn.agent()) : null;
+        Conversation existing = conversations.current(ci, message.contactExternalId()).orElse(null);
+        Agent agent = existing == null ? conversations.agent(tenantId, turn.agent()) : null;
         if (earlier.isEmpty()) {
             RateLimiter.Decision d = limits.take(List.of(
                     new RateLimits.Bucket("cv:" + ci.id() + ":" + message.contactExternalId(), "visitor",
@@ -132,7 +129,7 @@ public class ChannelTurns {
             if (earlier.isPresent()) {
                 stored = earlier.get();
             } else {
-                stored = events.store(tenantId, ci.id(), ci.pluginId(), message);
+                stored = events.storeForTurn(tenantId, ci.id(), ci.pluginId(), message);
                 if (stored.duplicate()) {
                     return replay(ci, message, stored, turn, headers);
                 }
@@ -144,7 +141,8 @@ public class ChannelTurns {
                 }
             });
             contacts.upsert(tenantId, ci.id(), message.contactExternalId(), message.contactName(), profile);
-            Conversation conv = existing != null ? existing : open(ci, agent, message.contactExternalId());
+            Conversation conv = existing != null ? existing : conversations.open(ci, agent,
+                    message.contactExternalId());
             Message user = turns.storeUserMessage(conv, message.text(), message.externalId(), files);
             events.processed(tenantId, stored.id(), user.id());
             if (turn.stream()) {
@@ -184,33 +182,6 @@ public class ChannelTurns {
     private boolean abandoned(String tenantId, InboundEvents.Stored s) {
         return s.messageId() == null && s.receivedAt().isBefore(clock.instant().minus(ABANDONED_AFTER))
                 && events.takeOver(tenantId, s);
-    }
-
-    private Agent agentFor(String tenantId, String ref) {
-        if (ref == null || ref.isBlank()) {
-            return agents.defaultAgent(tenantId).orElseThrow(() -> new ApiException(503, "channel_misconfigured",
-                    "this channel has no agent to answer; its tenant must create one"));
-        }
-        Optional<Agent> a = agents.bySlug(tenantId, ref);
-        if (a.isEmpty()) {
-            try {
-                a = Optional.of(agents.get(tenantId, ref));
-            } catch (ApiException notFound) {
-                a = Optional.empty();
-            }
-        }
-        return a.orElseThrow(() -> new ApiException(503, "channel_misconfigured",
-                "the agent this channel names does not exist"));
-    }
-
-    private Conversation open(ChannelInstance ci, Agent agent, String contactExternalId) {
-        Instant now = clock.instant();
-        Conversation conv = new Conversation(Ids.newId("cnv"), ci.tenantId(), agent.id(), ci.id(), contactExternalId,
-                null, Map.of("channel", ci.pluginId()), "open", null, now, now, null);
-        repo.insert(conv);
-        webhooks.emit(ci.tenantId(), "conversation.created",
-                Map.of("conversation", ConversationViews.ConversationView.of(conv)));
-        return conv;
     }
 
     /** A repeated external id: the stored message and its reply, never a second turn. */

@@ -121,6 +121,19 @@ public class ConversationRepository {
                 .execute());
     }
 
+    /**
+     * A channel's report on an outbound message: the status moves only forward through {@code statuses} (listed in
+     * order); the channel's id is kept the first time one is given.
+     */
+    public void channelStatus(String tenantId, String messageId, String status, List<String> lowerStatuses,
+                              String errorCode, String channelMessageId) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE messages SET status = :s, error_code = COALESCE(:e, error_code), "
+                        + "external_id = COALESCE(external_id, :x) WHERE tenant_id = :t AND id = :id AND status IN "
+                        + "(<lower>)")
+                .bind("s", status).bind("e", errorCode).bind("x", channelMessageId).bind("t", tenantId)
+                .bind("id", messageId).bindList("lower", lowerStatuses).execute());
+    }
+
     /** The last {@code limit} messages, oldest first. */
     public List<Message> recent(String tenantId, String conversationId, int limit) {
         List<Message> rows = new ArrayList<>(jdbi.withHandle(h -> h.createQuery("SELECT * FROM messages WHERE "

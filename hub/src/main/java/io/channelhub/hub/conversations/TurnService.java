@@ -123,6 +123,18 @@ public class TurnService {
         return user;
     }
 
+    /** Stores text the hub sends on its own (a channel's confirmation of an opt-out) as an assistant message. */
+    public Message storeAssistantText(Conversation c, String text) {
+        Instant now = clock.instant();
+        Message m = repo.insertMessage(new Message(0, Ids.newId("msg"), c.tenantId(), c.id(), "assistant", text,
+                List.of(), null, "completed", null, null, null, null, null, now, now));
+        repo.touch(c.tenantId(), c.id(), now);
+        ledger.record(new UsageLedger.UsageEvent(c.tenantId(), "messages.out", 1, "message", null,
+                c.channelInstanceId(), c.agentId(), null, "out:" + m.id()));
+        webhooks.emit(c.tenantId(), "message.sent", Map.of("message", ConversationViews.MessageView.of(m)));
+        return m;
+    }
+
     /** Runs the turn for an already stored user message. {@code sink} null: not streamed. */
     public Result run(Conversation c, Message user, Sink sink) {
         Agent agent = agents.get(c.tenantId(), c.agentId());

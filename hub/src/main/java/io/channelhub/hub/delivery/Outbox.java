@@ -33,13 +33,52 @@ public class Outbox {
 
     public long insert(Handle h, String tenantId, String kind, String targetId, String eventId, String eventType,
                        String payload, Instant now) {
+        return insert(h, tenantId, kind, targetId, eventId, eventType, payload, now, "pending");
+    }
+
+    /**
+     * A row that waits ({@code held}) until {@link #release} makes it due: the later parts of a split message, each
+     * released when the one before it was sent.
+     */
+    public long insertHeld(Handle h, String tenantId, String kind, String targetId, String eventId, String eventType,
+                           String payload, Instant now) {
+        return insert(h, tenantId, kind, targetId, eventId, eventType, payload, now, "held");
+    }
+
+    /** Makes a held row due now; returns its id, or empty when there is none (released already). */
+    public Optional<Long> release(String tenantId, String kind, String targetId, String eventId, Instant now) {
+        return jdbi.inTransaction(h -> {
+            Optional<Long> id = h.createQuery("SELECT id FROM outbox WHERE tenant_id = :t AND kind = :k AND target_id = "
+                            + ":target AND event_id = :e AND status = 'held'")
+                    .bind("t", tenantId).bind("k", kind).bind("target", targetId).bind("e", eventId)
+                    .mapTo(Long.class).findOne();
+            id.ifPresent(x -> h.createUpdate("UPDATE outbox SET status = 'pending', next_attempt_at = :now WHERE id = "
+                    + ":id AND status = 'held'").bind("now", now).bind("id", x).execute());
+            return id;
+        });
+    }
+
+    /** Held rows that will never be due (the part before them failed) go to the dead-letter state. */
+    public void cancelHeld(String tenantId, String kind, String targetId, List<String> eventIds, Instant now) {
+        if (eventIds.isEmpty()) {
+            return;
+        }
+        jdbi.useHandle(h -> h.createUpdate("UPDATE outbox SET status = 'dead', last_error = 'cancelled: an earlier part "
+                        + "failed', next_attempt_at = :now WHERE tenant_id = :t AND kind = :k AND target_id = :target "
+                        + "AND status = 'held' AND event_id IN (<ids>)")
+                .bind("now", now).bind("t", tenantId).bind("k", kind).bind("target", targetId)
+                .bindList("ids", eventIds).execute());
+    }
+
+    private long insert(Handle h, String tenantId, String kind, String targetId, String eventId, String eventType,
+                        String payload, Instant now, String status) {
         // The trace context of the request that caused the event, so its delivery joins that trace.
         String traceparent = io.channelhub.hub.observability.Tracing.headers(io.opentelemetry.context.Context.current())
                 .get("traceparent");
         return h.createUpdate("INSERT INTO outbox (tenant_id, kind, target_id, event_id, event_type, payload, status, "
                         + "attempts, next_attempt_at, created_at, trace_parent) VALUES (:t, :k, :target, :e, :type, :p, "
-                        + "'pending', 0, :now, :now, :tp)")
-                .bind("tp", traceparent)
+                        + ":status, 0, :now, :now, :tp)")
+                .bind("tp", traceparent).bind("status", status)
                 .bind("t", tenantId).bind("k", kind).bind("target", targetId).bind("e", eventId).bind("type", eventType)
                 .bind("p", payload).bind("now", now).executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
     }

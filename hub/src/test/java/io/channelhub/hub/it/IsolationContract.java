@@ -51,6 +51,9 @@ abstract class IsolationContract extends HubIntegrationTest {
         // The fixture instance is owned by the admin key: an editor needs ownership or a grant to change it.
         MATRIX.put("PATCH /v1/channel-instances/{instanceId}", ADMIN);
         MATRIX.put("DELETE /v1/channel-instances/{instanceId}", ADMIN);
+        MATRIX.put("POST /v1/channel-instances/{instanceId}/messages", ADMIN);
+        MATRIX.put("GET /v1/channel-instances/{instanceId}/templates", ALL);
+        MATRIX.put("POST /v1/channel-instances/{instanceId}/templates/sync", ADMIN);
         MATRIX.put("GET /v1/grants", BUILDERS);
         MATRIX.put("POST /v1/grants", ADMIN);
         MATRIX.put("DELETE /v1/grants/{grantId}", ADMIN);
@@ -199,8 +202,11 @@ abstract class IsolationContract extends HubIntegrationTest {
         if (t.endsWith("/rotate-secret")) {
             return Map.of("grace_seconds", 0);
         }
-        if (t.endsWith("/replay")) {
+        if (t.endsWith("/replay") || t.endsWith("/templates/sync")) {
             return null;
+        }
+        if (t.endsWith("/channel-instances/{instanceId}/messages")) {
+            return Map.of("to", "+5511" + (900000 + n), "text", "walk " + n);
         }
         if (t.startsWith("/v1/webhooks/")) {
             return Map.of("enabled", true);

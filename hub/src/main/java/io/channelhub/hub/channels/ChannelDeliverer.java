@@ -1,0 +1,175 @@
+package io.channelhub.hub.channels;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.channelhub.hub.conversations.ConversationRepository;
+import io.channelhub.hub.delivery.Deliverer;
+import io.channelhub.hub.delivery.Dispatcher;
+import io.channelhub.hub.delivery.Outbox;
+import io.channelhub.hub.delivery.OutboxItem;
+import io.channelhub.hub.limits.RateLimiter;
+import io.channelhub.hub.plugins.PluginPlatform;
+import io.channelhub.plugin.channel.OutboundMessage;
+import io.channelhub.plugin.channel.SendResult;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers outbox rows of kind {@code channel}: one part of a message through the instance's plugin, at the pace
+ * the channel allows per instance (a token bucket shared by all replicas when Redis is configured). The outcome of
+ * {@code send} maps to the outbox's: delivered, retried with backoff (honouring the channel's retry-after), or
+ * dead. A part already sent (the node died before recording it) is not sent again.
+ */
+public class ChannelDeliverer implements Deliverer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChannelDeliverer.class);
+    /** Longest a worker waits for the pace before giving the row back to the outbox. */
+    static final long MAX_PACING_WAIT_MS = 5_000;
+
+    private final ChannelInstanceRepository instances;
+    private final ChannelContexts contexts;
+    private final ChannelDeliveries deliveries;
+    private final ConversationRepository conversations;
+    private final PluginPlatform plugins;
+    private final RateLimiter pace;
+    private final Outbox outbox;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private volatile Dispatcher dispatcher;
+
+    public ChannelDeliverer(ChannelInstanceRepository instances, ChannelContexts contexts,
+                            ChannelDeliveries deliveries, ConversationRepository conversations, PluginPlatform plugins,
+                            RateLimiter pace, Outbox outbox, ObjectMapper json, Clock clock) {
+        this.instances = instances;
+        this.contexts = contexts;
+        this.deliveries = deliveries;
+        this.conversations = conversations;
+        this.plugins = plugins;
+        this.pace = pace;
+        this.outbox = outbox;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    public void attach(Dispatcher d) {
+        this.dispatcher = d;
+    }
+
+    @Override
+    public Outcome deliver(OutboxItem item) {
+        JsonNode p;
+        try {
+            p = json.readTree(item.payload());
+        } catch (java.io.IOException e) {
+            return new Outcome.Permanent(null, "unreadable payload");
+        }
+        Optional<ChannelDeliveries.Delivery> found = deliveries.find(item.tenantId(), p.path("delivery_id").asText());
+        if (found.isEmpty()) {
+            return new Outcome.Permanent(null, "delivery record missing");
+        }
+        ChannelDeliveries.Delivery d = found.get();
+        if (d.channelMessageId() != null) {
+            release(d);
+            return new Outcome.Delivered(200);
+        }
+        if ("failed".equals(d.status())) {
+            return new Outcome.Permanent(null, "failed earlier: " + d.errorCode());
+        }
+        ChannelInstance ci = instances.findForRoute(item.targetId()).orElse(null);
+        if (ci == null || !ci.enabled()) {
+            fail(d, "instance_unavailable");
+            return new Outcome.Permanent(null, "the channel instance is deleted or disabled");
+        }
+        PluginPlatform.LoadedConnector c = plugins.connector(ci.pluginId()).orElse(null);
+        if (c == null) {
+            return new Outcome.Retry(null, "plugin " + ci.pluginId() + " is not running", Duration.ofMinutes(1));
+        }
+        var ctx = contexts.forInstance(ci);
+        long waitMs = paced(ci, c.connector().sendRatePerSecond(ctx.settings()));
+        if (waitMs > 0) {
+            return new Outcome.Retry(null, "paced", Duration.ofMillis(waitMs));
+        }
+        Map<String, String> attributes = new LinkedHashMap<>();
+        p.path("attributes").fields().forEachRemaining(e -> attributes.put(e.getKey(), e.getValue().asText()));
+        // The hub's id, stable across retries: the channel may use it as an idempotency key.
+        String id = d.part() == 0 ? d.messageId() : d.messageId() + ":" + d.part();
+        OutboundMessage m = new OutboundMessage(id, p.path("conversation_id").asText(null), d.contactExternalId(),
+                OutboundMessage.Kind.valueOf(d.kind()), p.path("text").asText(null), attributes);
+        SendResult r = plugins.call(ci.pluginId(), "send", () -> c.connector().send(m, ctx));
+        if (r instanceof SendResult.Delivered ok) {
+            deliveries.sent(d, ok.channelMessageId(), clock.instant());
+            conversations.channelStatus(d.tenantId(), d.messageId(), "sent", List.of("completed", "queued"), null,
+                    ok.channelMessageId());
+            release(d);
+            return new Outcome.Delivered(200);
+        }
+        if (r instanceof SendResult.Retryable retry) {
+            return new Outcome.Retry(null, retry.reason(), retry.retryAfter() == null ? null
+                    : retry.retryAfter().orElse(null));
+        }
+        SendResult.Permanent no = (SendResult.Permanent) r;
+        fail(d, no.code());
+        return new Outcome.Permanent(null, no.code() + ": " + no.reason());
+    }
+
+    @Override
+    public void dead(OutboxItem item) {
+        try {
+            deliveries.find(item.tenantId(), json.readTree(item.payload()).path("delivery_id").asText())
+                    .filter(d -> d.channelMessageId() == null).ifPresent(d -> fail(d, "retries_exhausted"));
+        } catch (java.io.IOException e) {
+            LOG.warn("Dead channel row {} has an unreadable payload", item.id());
+        }
+    }
+
+    /** Waits for the instance's pace; returns 0 when a token was taken, else how long to come back after. */
+    private long paced(ChannelInstance ci, double perSecond) {
+        long periodMs = Math.max(1, (long) Math.ceil(1000.0 / Math.max(0.001, perSecond)));
+        long waited = 0;
+        while (true) {
+            RateLimiter.Decision dec = pace.take("send:" + ci.id(), 1, periodMs);
+            if (dec.allowed()) {
+                return 0;
+            }
+            long wait = Math.max(1, dec.retryMs());
+            if (waited + wait > MAX_PACING_WAIT_MS) {
+                return wait;
+            }
+            try {
+                Thread.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return wait;
+            }
+            waited += wait;
+        }
+    }
+
+    /** The next part may go now that this one is sent. */
+    private void release(ChannelDeliveries.Delivery d) {
+        deliveries.next(d).flatMap(n -> outbox.release(d.tenantId(), ChannelSends.KIND, d.instanceId(), n.id(),
+                clock.instant())).ifPresent(id -> {
+                    var disp = dispatcher;
+                    if (disp != null) {
+                        disp.kick(id);
+                    }
+                });
+    }
+
+    private void fail(ChannelDeliveries.Delivery d, String code) {
+        deliveries.failed(d, code, clock.instant());
+        conversations.channelStatus(d.tenantId(), d.messageId(), "failed", List.of("completed", "queued", "sent",
+                "delivered", "read"), code, null);
+        List<String> later = new java.util.ArrayList<>();
+        for (var n = deliveries.next(d); n.isPresent(); n = deliveries.next(n.get())) {
+            later.add(n.get().id());
+        }
+        outbox.cancelHeld(d.tenantId(), ChannelSends.KIND, d.instanceId(), later, clock.instant());
+    }
+}

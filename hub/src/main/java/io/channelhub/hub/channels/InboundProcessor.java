@@ -1,0 +1,325 @@
+package io.channelhub.hub.channels;
+
+import io.channelhub.hub.contacts.ContactDirectory;
+import io.channelhub.hub.conversations.ChannelConversations;
+import io.channelhub.hub.conversations.Conversation;
+import io.channelhub.hub.conversations.ConversationRepository;
+import io.channelhub.hub.conversations.Message;
+import io.channelhub.hub.conversations.TurnService;
+import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.limits.QuotaReservation;
+import io.channelhub.hub.limits.Quotas;
+import io.channelhub.hub.limits.RateLimits;
+import io.channelhub.hub.media.MediaLibrary;
+import io.channelhub.hub.plugins.PluginPlatform;
+import io.channelhub.plugin.Contacts;
+import io.channelhub.plugin.channel.ContactUpdate;
+import io.channelhub.plugin.channel.DeliveryStatus;
+import io.channelhub.plugin.channel.FetchedMedia;
+import io.channelhub.plugin.channel.MessageReceived;
+import io.channelhub.plugin.channel.OutboundMessage;
+import io.dropwizard.lifecycle.Managed;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Processes what channels delivered after it was stored: messages become conversation messages answered by the
+ * agent (the reply queued for the channel), statuses move outbound messages forward, contact updates go to the
+ * consent ledger and the contact's state. Every step is repeatable, so an event leased by a node that died is taken
+ * over by another (or the same one after a restart) and finishes exactly once: the stored message is found again
+ * by its channel id, an existing reply is not generated twice, and a queued reply is not queued twice.
+ */
+public class InboundProcessor implements Managed {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InboundProcessor.class);
+    static final Duration LEASE = Duration.ofMinutes(2);
+    static final int MAX_ATTEMPTS = 8;
+
+    private final InboundEvents events;
+    private final ChannelInstanceRepository instances;
+    private final ChannelContexts contexts;
+    private final ChannelConversations conversations;
+    private final ConversationRepository repo;
+    private final TurnService turns;
+    private final ContactDirectory contacts;
+    private final MediaLibrary media;
+    private final ChannelSends sends;
+    private final ChannelDeliveries deliveries;
+    private final PluginPlatform plugins;
+    private final RateLimits limits;
+    private final Quotas quotas;
+    private final Clock clock;
+    private final ChannelsFactory config;
+    private ExecutorService workers;
+    private ScheduledExecutorService poller;
+
+    public InboundProcessor(InboundEvents events, ChannelInstanceRepository instances, ChannelContexts contexts,
+                            ChannelConversations conversations, ConversationRepository repo, TurnService turns,
+                            ContactDirectory contacts, MediaLibrary media, ChannelSends sends,
+                            ChannelDeliveries deliveries, PluginPlatform plugins, RateLimits limits, Quotas quotas,
+                            Clock clock, ChannelsFactory config) {
+        this.events = events;
+        this.instances = instances;
+        this.contexts = contexts;
+        this.conversations = conversations;
+        this.repo = repo;
+        this.turns = turns;
+        this.contacts = contacts;
+        this.media = media;
+        this.sends = sends;
+        this.deliveries = deliveries;
+        this.plugins = plugins;
+        this.limits = limits;
+        this.quotas = quotas;
+        this.clock = clock;
+        this.config = config;
+    }
+
+    @Override
+    public void start() {
+        if (!config.isProcessInbound()) {
+            return;
+        }
+        AtomicInteger n = new AtomicInteger();
+        workers = Executors.newFixedThreadPool(config.getInboundWorkers(), r -> {
+            Thread t = new Thread(r, "inbound-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        poller = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "inbound-poller");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = config.getInboundPollInterval().toMilliseconds();
+        poller.scheduleWithFixedDelay(this::poll, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void stop() throws InterruptedException {
+        if (poller != null) {
+            poller.shutdownNow();
+            workers.shutdown();
+            workers.awaitTermination(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Processes a freshly stored event now instead of at the next poll. */
+    public void kick(String id) {
+        ExecutorService w = workers;
+        if (w == null) {
+            return;
+        }
+        try {
+            w.submit(() -> process(id));
+        } catch (RejectedExecutionException e) {
+            // stopping: the poller of this or another replica takes it
+        }
+    }
+
+    private void poll() {
+        try {
+            for (String id : events.due(clock.instant(), 100)) {
+                process(id);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Inbound poll failed", e);
+        }
+    }
+
+    void process(String id) {
+        Instant now = clock.instant();
+        Optional<InboundEvents.Claimed> claimed = events.claim(id, now, now.plus(LEASE));
+        if (claimed.isEmpty()) {
+            return;
+        }
+        InboundEvents.Claimed c = claimed.get();
+        org.slf4j.MDC.put("tenant_id", c.tenantId());
+        org.slf4j.MDC.put("plugin", c.pluginId());
+        try {
+            ChannelInstance ci = instances.find(c.tenantId(), c.instanceId()).orElse(null);
+            if (ci == null) {
+                events.failed(c.tenantId(), c.id(), "the channel instance was deleted", null);
+                return;
+            }
+            if (c.event() instanceof MessageReceived m) {
+                message(c, ci, m);
+            } else if (c.event() instanceof DeliveryStatus s) {
+                status(c, ci, s);
+                return;
+            } else if (c.event() instanceof ContactUpdate u) {
+                contact(ci, u);
+            }
+            events.processed(c.tenantId(), c.id(), null);
+        } catch (Retry r) {
+            retry(c, r.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warn("Processing inbound event {} failed (attempt {})", c.id(), c.attempts(), e);
+            retry(c, e.getClass().getSimpleName() + ": " + e.getMessage());
+        } finally {
+            org.slf4j.MDC.remove("tenant_id");
+            org.slf4j.MDC.remove("plugin");
+        }
+    }
+
+    private void retry(InboundEvents.Claimed c, String error) {
+        Instant next = c.attempts() >= MAX_ATTEMPTS ? null
+                : clock.instant().plus(Duration.ofSeconds(Math.min(600, 1L << Math.min(9, c.attempts()))));
+        events.failed(c.tenantId(), c.id(), error, next);
+    }
+
+    private void message(InboundEvents.Claimed c, ChannelInstance ci, MessageReceived m) {
+        Map<String, String> profile = new java.util.LinkedHashMap<>();
+        m.attributes().forEach((k, v) -> {
+            if (k.startsWith("contact.")) {
+                profile.put(k.substring("contact.".length()), v);
+            }
+        });
+        contacts.upsert(ci.tenantId(), ci.id(), m.contactExternalId(), m.contactName(), profile);
+        contacts.inbound(ci.tenantId(), ci.id(), m.contactExternalId(), m.sentAt() == null ? clock.instant()
+                : m.sentAt());
+        var ctx = contexts.forInstance(ci);
+        String agentRef = ctx.settings().get("agent").orElse(null);
+        Conversation conv = conversations.currentOrOpen(ci, m.contactExternalId(), agentRef);
+        Message user = stored(c, ci, conv, m);
+        if ("true".equals(m.attributes().get("skip_agent"))) {
+            String auto = m.attributes().get("auto_reply");
+            if (auto != null && !auto.isBlank()) {
+                Message reply = repo.replyAfter(ci.tenantId(), conv.id(), user.seq())
+                        .orElseGet(() -> turns.storeAssistantText(conv, auto));
+                sends.enqueue(ci, conv.id(), reply.id(), m.contactExternalId(), OutboundMessage.Kind.TEXT,
+                        reply.content(), Map.of());
+            }
+            return;
+        }
+        Optional<Message> existing = repo.replyAfter(ci.tenantId(), conv.id(), user.seq())
+                .filter(r -> !"failed".equals(r.status()));
+        Message reply;
+        if (existing.isPresent()) {
+            reply = existing.get();
+        } else {
+            if (!allowed(ci, m)) {
+                return;
+            }
+            try (QuotaReservation reserved = quotas.requireAvailable(ci.tenantId(), List.of("messages.out"),
+                    List.of("model.prompt_tokens", "model.completion_tokens"))) {
+                reply = turns.run(conv, user, null).reply();
+            } catch (ApiException e) {
+                if (e.status() == 429 && "quota_exceeded".equals(e.code())) {
+                    LOG.info("No reply to an inbound message: {}", e.getMessage());
+                    return;
+                }
+                // A model outage: the message stays stored, the reply is tried again with backoff.
+                throw new Retry(e.code());
+            }
+        }
+        if (reply.content() != null && !reply.content().isBlank() && "completed".equals(reply.status())) {
+            sends.enqueue(ci, conv.id(), reply.id(), m.contactExternalId(), OutboundMessage.Kind.TEXT,
+                    reply.content(), Map.of("reply_to", m.externalId()));
+        }
+    }
+
+    /** Per-contact and per-instance limits on agent turns; a refused turn leaves the message stored, unanswered. */
+    private boolean allowed(ChannelInstance ci, MessageReceived m) {
+        try {
+            limits.take(List.of(
+                    new RateLimits.Bucket("cv:" + ci.id() + ":" + m.contactExternalId(), "visitor",
+                            limits.config().getChannelContact()),
+                    new RateLimits.Bucket("ci:" + ci.id(), "channel", limits.config().getChannelInstance())));
+            return true;
+        } catch (RateLimits.Refused e) {
+            LOG.info("No reply to an inbound message: the contact or instance is over its rate limit");
+            return false;
+        }
+    }
+
+    /** The conversation message of this event: stored once, found again after a crash. */
+    private Message stored(InboundEvents.Claimed c, ChannelInstance ci, Conversation conv, MessageReceived m) {
+        if (c.messageId() != null) {
+            Optional<Message> linked = repo.message(ci.tenantId(), c.messageId());
+            if (linked.isPresent()) {
+                return linked.get();
+            }
+        }
+        Optional<Message> again = repo.byExternalId(ci.tenantId(), ci.id(), m.externalId());
+        if (again.isPresent()) {
+            events.linkMessage(ci.tenantId(), c.id(), again.get().id());
+            return again.get();
+        }
+        List<String> files = new ArrayList<>();
+        var connector = plugins.connector(ci.pluginId());
+        if (connector.isPresent()) {
+            Optional<FetchedMedia> f = plugins.call(ci.pluginId(), "fetchMedia",
+                    () -> connector.get().connector().fetchMedia(m, contexts.forInstance(ci)));
+            f.filter(x -> x.content().length > 0 && x.content().length <= MediaLibrary.MAX_BYTES)
+                    .ifPresent(x -> files.add(media.forInstance(ci.tenantId(), ci.id(), ci.pluginId())
+                            .put(x.contentType(), x.fileName(), x.content(), m.contactExternalId()).id()));
+        }
+        String text = m.text() == null || m.text().isBlank() ? "[" + m.kind().name().toLowerCase(Locale.ROOT) + "]"
+                : m.text();
+        Message user = turns.storeUserMessage(conv, text, m.externalId(), files);
+        events.linkMessage(ci.tenantId(), c.id(), user.id());
+        return user;
+    }
+
+    private void status(InboundEvents.Claimed c, ChannelInstance ci, DeliveryStatus s) {
+        Optional<ChannelDeliveries.Delivery> d = deliveries.byChannelId(ci.tenantId(), ci.id(), s.externalMessageId());
+        if (d.isEmpty()) {
+            // The report can overtake the send's own answer: try again shortly; give up on an unknown message.
+            if (c.attempts() >= 4) {
+                events.processed(c.tenantId(), c.id(), null);
+            } else {
+                events.failed(c.tenantId(), c.id(), "no outbound message with this channel id yet",
+                        clock.instant().plusSeconds(c.attempts()));
+            }
+            return;
+        }
+        String state = s.state().name().toLowerCase(Locale.ROOT);
+        if (deliveries.advance(d.get(), state, s.errorCode(), clock.instant())) {
+            int rank = ChannelDeliveries.RANK.get(state);
+            List<String> lower = new ArrayList<>(List.of("completed"));
+            ChannelDeliveries.RANK.forEach((k, v) -> {
+                if (v < rank) {
+                    lower.add(k);
+                }
+            });
+            repo.channelStatus(ci.tenantId(), d.get().messageId(), state, lower, s.errorCode(), null);
+        }
+        events.processed(c.tenantId(), c.id(), null);
+    }
+
+    private void contact(ChannelInstance ci, ContactUpdate u) {
+        if (u.consentPurpose() != null) {
+            contacts.upsert(ci.tenantId(), ci.id(), u.contactExternalId(), null, Map.of());
+            contacts.recordConsent(ci.tenantId(), ci.id(), new Contacts.ConsentRecord(u.contactExternalId(),
+                    u.consentPurpose(), u.consentStatus(), u.method(), u.evidence(), u.at() == null ? clock.instant()
+                    : u.at()));
+        }
+        if (u.reachability() != null) {
+            contacts.reachability(ci.tenantId(), ci.id(), u.contactExternalId(), u.reachability().name());
+        }
+    }
+
+    /** A failure worth trying again later. */
+    private static final class Retry extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Retry(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+}
