@@ -276,7 +276,7 @@ public class HubApplication extends Application<HubConfiguration> {
                 config.getSseHeartbeat().toMilliseconds());
         var processor = new io.channelhub.hub.channels.InboundProcessor(inbound, instanceRepo, channelContexts,
                 channelConversations, conversationRepo, turns, contacts, media, channelSends, deliveries, plugins,
-                rateLimits, quotas, clock, config.getChannels());
+                rateLimits, quotas, webhooks, clock, config.getChannels());
         env.lifecycle().manage(processor);
         jersey.register(new io.channelhub.hub.channels.ChannelMessagesResource.Own(instances, channelContexts,
                 channelSends, channelConversations, contacts, turns, quotas, plugins, scopes, access, audit, json));

@@ -62,6 +62,7 @@ public class InboundProcessor implements Managed {
     private final PluginPlatform plugins;
     private final RateLimits limits;
     private final Quotas quotas;
+    private final io.channelhub.hub.webhooks.Webhooks webhooks;
     private final Clock clock;
     private final ChannelsFactory config;
     private ExecutorService workers;
@@ -71,7 +72,7 @@ public class InboundProcessor implements Managed {
                             ChannelConversations conversations, ConversationRepository repo, TurnService turns,
                             ContactDirectory contacts, MediaLibrary media, ChannelSends sends,
                             ChannelDeliveries deliveries, PluginPlatform plugins, RateLimits limits, Quotas quotas,
-                            Clock clock, ChannelsFactory config) {
+                            io.channelhub.hub.webhooks.Webhooks webhooks, Clock clock, ChannelsFactory config) {
         this.events = events;
         this.instances = instances;
         this.contexts = contexts;
@@ -85,6 +86,7 @@ public class InboundProcessor implements Managed {
         this.plugins = plugins;
         this.limits = limits;
         this.quotas = quotas;
+        this.webhooks = webhooks;
         this.clock = clock;
         this.config = config;
     }
@@ -298,6 +300,13 @@ public class InboundProcessor implements Managed {
                 }
             });
             repo.channelStatus(ci.tenantId(), d.get().messageId(), state, lower, s.errorCode(), null);
+            Map<String, Object> data = new java.util.LinkedHashMap<>();
+            data.put("message_id", d.get().messageId());
+            data.put("part", d.get().part());
+            data.put("channel_instance_id", ci.id());
+            data.put("status", state);
+            data.put("error_code", s.errorCode());
+            webhooks.emit(ci.tenantId(), "message.status", data);
         }
         events.processed(c.tenantId(), c.id(), null);
     }
@@ -308,6 +317,9 @@ public class InboundProcessor implements Managed {
             contacts.recordConsent(ci.tenantId(), ci.id(), new Contacts.ConsentRecord(u.contactExternalId(),
                     u.consentPurpose(), u.consentStatus(), u.method(), u.evidence(), u.at() == null ? clock.instant()
                     : u.at()));
+            webhooks.emit(ci.tenantId(), "consent.changed", Map.of("channel_instance_id", ci.id(), "contact",
+                    u.contactExternalId(), "purpose", u.consentPurpose(), "status", u.consentStatus().name()
+                            .toLowerCase(Locale.ROOT), "method", u.method()));
         }
         if (u.reachability() != null) {
             contacts.reachability(ci.tenantId(), ci.id(), u.contactExternalId(), u.reachability().name());

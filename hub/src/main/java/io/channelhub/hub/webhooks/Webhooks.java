@@ -43,7 +43,7 @@ public class Webhooks implements Deliverer {
 
     public static final String KIND = "webhook";
     public static final Set<String> EVENT_TYPES = Set.of("conversation.created", "message.received", "message.sent",
-            "delivery.failed", "quota.threshold", "*");
+            "message.status", "delivery.failed", "quota.threshold", "consent.changed", "*");
 
     private final Jdbi jdbi;
     private final ObjectMapper json;
