@@ -141,6 +141,7 @@ public class ChannelTurns {
                 }
             });
             contacts.upsert(tenantId, ci.id(), message.contactExternalId(), message.contactName(), profile);
+            contacts.inbound(tenantId, ci.id(), message.contactExternalId(), clock.instant());
             Conversation conv = existing != null ? existing : conversations.open(ci, agent,
                     message.contactExternalId());
             Message user = turns.storeUserMessage(conv, message.text(), message.externalId(), files);
