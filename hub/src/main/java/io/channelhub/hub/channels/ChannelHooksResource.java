@@ -122,25 +122,9 @@ public class ChannelHooksResource {
                               InputStream body) {
         ChannelInstance ci = instances.findForRoute(id).filter(this::serving)
                 .orElseThrow(() -> new ApiException(404, "channel_not_found", "no such channel instance"));
-        PluginPlatform.LoadedConnector connector = plugins.connector(ci.pluginId()).orElseThrow();
-        Request r = new Request(connector);
-        CorePluginContext ctx = r.issue(ci);
-        return dispatch(r, request(method, path, headers, uri, body), new InboundScope() {
-            @Override
-            public Optional<PluginContext> instance() {
-                return Optional.of(ctx);
-            }
-
-            @Override
-            public Optional<PluginContext> findInstance(String routingKeyValue) {
-                return r.find(routingKeyValue);
-            }
-
-            @Override
-            public boolean anyInstanceHas(String setting, String value) {
-                return r.anyHas(setting, value);
-            }
-        });
+        Request r = new Request(plugins.connector(ci.pluginId()).orElseThrow());
+        r.named = r.issue(ci);
+        return dispatch(r, request(method, path, headers, uri, body));
     }
 
     private Response shared(String method, String pluginId, String path, HttpHeaders headers, UriInfo uri,
@@ -148,23 +132,7 @@ public class ChannelHooksResource {
         PluginPlatform.LoadedConnector connector = plugins.connector(pluginId)
                 .filter(c -> plugins.status(c.pluginId()).map(s -> s.state() == PluginState.STARTED).orElse(false))
                 .orElseThrow(() -> new ApiException(404, "channel_not_found", "no such channel plugin"));
-        Request r = new Request(connector);
-        return dispatch(r, request(method, path, headers, uri, body), new InboundScope() {
-            @Override
-            public Optional<PluginContext> instance() {
-                return Optional.empty();
-            }
-
-            @Override
-            public Optional<PluginContext> findInstance(String routingKeyValue) {
-                return r.find(routingKeyValue);
-            }
-
-            @Override
-            public boolean anyInstanceHas(String setting, String value) {
-                return r.anyHas(setting, value);
-            }
-        });
+        return dispatch(new Request(connector), request(method, path, headers, uri, body));
     }
 
     /** An instance serves public traffic only while it, its tenant and its plugin are all on. */
@@ -176,12 +144,12 @@ public class ChannelHooksResource {
                 && enablements.isEnabled(ci.tenantId(), ci.pluginId());
     }
 
-    private Response dispatch(Request r, InboundRequest request, InboundScope scope) {
+    private Response dispatch(Request r, InboundRequest request) {
         String pluginId = r.connector.pluginId();
         org.slf4j.MDC.put("plugin", pluginId);
         try {
             InboundResult result = plugins.call(pluginId, "handleInbound",
-                    () -> r.connector.connector().handleInbound(request, scope));
+                    () -> r.connector.connector().handleInbound(request, r));
             if (result == null) {
                 throw new PluginCallException(pluginId, "handleInbound",
                         new IllegalStateException("handleInbound returned null"));
@@ -255,13 +223,32 @@ public class ChannelHooksResource {
         return new InboundRequest(method, p, h, q, bytes, servlet == null ? null : servlet.getRemoteAddr());
     }
 
-    /** The contexts issued during one request: a plugin may bind events only to these. */
-    private final class Request {
+    /**
+     * One request's scope: the instance its route names (if any) and the contexts issued while it runs — a plugin
+     * may bind events only to these.
+     */
+    private final class Request implements InboundScope {
         final PluginPlatform.LoadedConnector connector;
         final Map<PluginContext, ChannelInstance> issued = Collections.synchronizedMap(new IdentityHashMap<>());
+        PluginContext named;
 
         Request(PluginPlatform.LoadedConnector connector) {
             this.connector = connector;
+        }
+
+        @Override
+        public Optional<PluginContext> instance() {
+            return Optional.ofNullable(named);
+        }
+
+        @Override
+        public Optional<PluginContext> findInstance(String routingKeyValue) {
+            return find(routingKeyValue);
+        }
+
+        @Override
+        public boolean anyInstanceHas(String setting, String value) {
+            return anyHas(setting, value);
         }
 
         CorePluginContext issue(ChannelInstance ci) {

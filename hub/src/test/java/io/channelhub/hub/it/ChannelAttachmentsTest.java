@@ -42,9 +42,7 @@ class ChannelAttachmentsTest extends HubIntegrationTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new ConfigOverride[] {
-            ConfigOverride.config("models.openaiBaseUrl", fake.baseUrl()),
-            ConfigOverride.config("models.openaiApiKey", "sk-test-global")};
+        return fake.asOperatorModel();
     }
 
     @Override

@@ -73,6 +73,17 @@ abstract class WebChannelContract extends HubIntegrationTest {
                 "identity_secret", SECRET));
     }
 
+    /** Another tenant with an agent and a widget on SITE. */
+    record TenantWidget(String tenantId, String key, String widget) {
+    }
+
+    TenantWidget tenantWithWidget(String base) {
+        String t = hub.createTenant(slug(base));
+        String key = hub.createKey(t, "admin").get("key").asText();
+        TestHub.check(hub.post(key, "/v1/agents", Map.of("slug", "assistant-" + base, "name", "A")), 201);
+        return new TenantWidget(t, key, createWidget(key, Map.of("allowed_origins", List.of(SITE))));
+    }
+
     String createWidget(String key, Map<String, Object> settings) {
         return TestHub.check(hub.post(key, "/v1/channel-instances", Map.of("plugin_id", "channel-web", "name",
                 "site " + UUID.randomUUID(), "settings", settings)), 201).json().get("id").asText();
@@ -333,10 +344,9 @@ abstract class WebChannelContract extends HubIntegrationTest {
 
     @Test
     void aUsedUpHardQuotaRefusesTheTurnAsJsonBeforeStoringIt() {
-        String t = hub.createTenant(slug("quota"));
-        String key = hub.createKey(t, "admin").get("key").asText();
-        TestHub.check(hub.post(key, "/v1/agents", Map.of("slug", "assistant-a", "name", "A")), 201);
-        String w = createWidget(key, Map.of("allowed_origins", List.of(SITE)));
+        TenantWidget tw = tenantWithWidget("quota");
+        String t = tw.tenantId();
+        String w = tw.widget();
         TestHub.check(hub.post(TestHub.ROOT_KEY, "/admin/tenants/" + t + "/quotas", Map.of("usage_type",
                 "messages.in", "period", "daily", "limit", 1, "mode", "hard")), 201);
         String token = session(w, "{}").get("visitor_token").asText();
@@ -352,10 +362,9 @@ abstract class WebChannelContract extends HubIntegrationTest {
 
     @Test
     void racingVisitorsAtAHardQuotaGetExactlyTheLimit() throws Exception {
-        String t = hub.createTenant(slug("race"));
-        String key = hub.createKey(t, "admin").get("key").asText();
-        TestHub.check(hub.post(key, "/v1/agents", Map.of("slug", "assistant-r", "name", "R")), 201);
-        String w = createWidget(key, Map.of("allowed_origins", List.of(SITE)));
+        TenantWidget tw = tenantWithWidget("race");
+        String t = tw.tenantId();
+        String w = tw.widget();
         int limit = 4;
         TestHub.check(hub.post(TestHub.ROOT_KEY, "/admin/tenants/" + t + "/quotas", Map.of("usage_type",
                 "messages.in", "period", "daily", "limit", limit, "mode", "hard")), 201);
@@ -501,10 +510,9 @@ abstract class WebChannelContract extends HubIntegrationTest {
 
     @Test
     void anotherTenantsWidgetIdAndTokensReachNothingOfThisTenant() {
-        String t = hub.createTenant(slug("other"));
-        String key = hub.createKey(t, "admin").get("key").asText();
-        TestHub.check(hub.post(key, "/v1/agents", Map.of("slug", "assistant-b", "name", "B")), 201);
-        String theirs = createWidget(key, Map.of("allowed_origins", List.of(SITE)));
+        TenantWidget tw = tenantWithWidget("other");
+        String key = tw.key();
+        String theirs = tw.widget();
         String ours = session(widget, "{}").get("visitor_token").asText();
         TestHub.check(send(widget, ours, "iso-1", "acme secret 99", false), 200);
         String theirToken = session(theirs, "{}").get("visitor_token").asText();

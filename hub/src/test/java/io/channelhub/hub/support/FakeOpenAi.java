@@ -60,6 +60,13 @@ public final class FakeOpenAi implements AutoCloseable {
         server.start();
     }
 
+    /** The hub's operator model credentials pointing at this fake. */
+    public io.dropwizard.testing.ConfigOverride[] asOperatorModel() {
+        return new io.dropwizard.testing.ConfigOverride[] {
+            io.dropwizard.testing.ConfigOverride.config("models.openaiBaseUrl", baseUrl()),
+            io.dropwizard.testing.ConfigOverride.config("models.openaiApiKey", "sk-test-global")};
+    }
+
     public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
     }
