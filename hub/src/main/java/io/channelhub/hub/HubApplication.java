@@ -235,6 +235,8 @@ public class HubApplication extends Application<HubConfiguration> {
         // Jersey buffers the first 8 KiB of an entity to set Content-Length; an SSE stream must reach the client at
         // each flush instead.
         jersey.property(org.glassfish.jersey.server.ServerProperties.OUTBOUND_CONTENT_LENGTH_BUFFER, 0);
+        // An error status without a body (a plugin's bare 403) stays bare: no servlet error page in its place.
+        jersey.property(org.glassfish.jersey.server.ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
         ErrorMappers.register(jersey.getResourceConfig());
         jersey.register(new TraceIds(tracing));
         jersey.register(new ApiKeyAuthFilter(keys, tenantRepo, audit));

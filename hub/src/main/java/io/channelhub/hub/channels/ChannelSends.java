@@ -171,7 +171,7 @@ public class ChannelSends {
             rest = rest.substring(cut).stripLeading();
         }
         if (!rest.isBlank()) {
-            out.add(rest);
+            out.add(rest.strip());
         }
         return out;
     }

@@ -23,7 +23,8 @@ public class ApiException extends RuntimeException {
         super(message, null, false, false);
         this.status = status;
         this.code = code;
-        this.details = Map.copyOf(details);
+        // A detail may be null ("last_inbound_at": null): it is part of the answer, not a bug.
+        this.details = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(details));
     }
 
     public int status() {

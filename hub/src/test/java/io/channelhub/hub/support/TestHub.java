@@ -29,6 +29,8 @@ public final class TestHub implements AutoCloseable {
     public static final String ROOT_KEY = "chk_TestRoot_" + "r".repeat(16) + "0123456789abcdef";
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Random per test run, so a key is not guessable from a database name. */
+    private static final String SALT = Long.toString(new SecureRandom().nextLong());
 
     private final DropwizardTestSupport<HubConfiguration> support;
     private final TestDatabase db;
@@ -44,8 +46,14 @@ public final class TestHub implements AutoCloseable {
 
     private TestHub(TestDatabase db, Path pluginsDir, List<ConfigOverride> extra) {
         this.db = db;
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
+        // One key per database: replicas of one installation share it, or none could open the others' secrets.
+        byte[] key;
+        try {
+            key = java.security.MessageDigest.getInstance("SHA-256").digest((db.url() + SALT)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
         List<ConfigOverride> overrides = new ArrayList<>(List.of(
                 ConfigOverride.config("database.driverClass", db.driver()),
                 ConfigOverride.config("database.url", db.url()),

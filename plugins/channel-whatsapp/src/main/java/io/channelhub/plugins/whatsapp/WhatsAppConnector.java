@@ -247,7 +247,7 @@ public class WhatsAppConnector implements ChannelConnector {
                     if (category != null && category.matches("[A-Za-z_]{1,32}")) {
                         // One usage type per category: marketing, utility and authentication are priced apart.
                         context.metering().record("whatsapp.template_sends." + category.toLowerCase(
-                                java.util.Locale.ROOT), 1, "message", message.messageId());
+                                java.util.Locale.ROOT), 1, "message", message.messageId() + ":category");
                     }
                 }
                 return new SendResult.Delivered(wamid.get());
