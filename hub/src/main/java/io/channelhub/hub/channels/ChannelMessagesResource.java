@@ -82,10 +82,26 @@ public abstract class ChannelMessagesResource {
         this.json = json;
     }
 
-    /** A message to send: text, or a template with its parameters (the channel's shape, see its docs). */
+    /**
+     * A message to send: exactly one of text, a template with its parameters, media, an interactive message or a
+     * reaction (the channel's shapes, see its docs).
+     */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record SendMessage(@NotBlank @Size(max = 191) String to, @Size(min = 1, max = 65536) String text,
-                              @Valid TemplateRef template) {
+                              @Valid TemplateRef template, @Valid MediaRef media, JsonNode interactive,
+                              @Valid ReactionRef reaction) {
+    }
+
+    /** A file by the channel's media id or a public link, with an optional caption and file name. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record MediaRef(@NotBlank @Size(max = 16) String type, @Size(max = 191) String mediaId,
+                           @Size(max = 2048) String link, @Size(max = 1024) String caption,
+                           @Size(max = 255) String filename) {
+    }
+
+    /** An emoji on one of the contact's messages (the channel's id of it). */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record ReactionRef(@NotBlank @Size(max = 191) String messageId, @NotNull @Size(max = 16) String emoji) {
     }
 
     /** A template by name and language, and the values of its placeholders. */
@@ -112,24 +128,49 @@ public abstract class ChannelMessagesResource {
         String tenantId = scopes.resolve(c, uri);
         ChannelInstance ci = instances.get(tenantId, id);
         access.require(c, tenantId, ChannelInstancesResource.ref(ci), ResourcePermission.UPDATE);
-        if ((body.text() == null) == (body.template() == null)) {
-            throw ApiException.unprocessable("invalid_field", "send either text or template", Map.of("field", "text"));
+        long given = java.util.stream.Stream.of(body.text(), body.template(), body.media(), body.interactive(),
+                body.reaction()).filter(java.util.Objects::nonNull).count();
+        if (given != 1) {
+            throw ApiException.unprocessable("invalid_field", "send exactly one of text, template, media, interactive "
+                    + "or reaction", Map.of("field", "text"));
         }
         if (!ci.enabled()) {
             throw ApiException.conflict("instance_disabled", "this channel instance is disabled");
         }
-        OutboundMessage.Kind kind = body.text() != null ? OutboundMessage.Kind.TEXT : OutboundMessage.Kind.TEMPLATE;
         Map<String, String> attrs = new LinkedHashMap<>();
+        OutboundMessage.Kind kind;
+        String text = body.text();
         String content = body.text();
         if (body.template() != null) {
+            kind = OutboundMessage.Kind.TEMPLATE;
             attrs.put("template_name", body.template().name());
             attrs.put("template_language", body.template().language());
             attrs.put("template_parameters", body.template().parameters() == null ? "{}"
                     : write(body.template().parameters()));
             content = "[template " + body.template().name() + " (" + body.template().language() + ")]";
+        } else if (body.media() != null) {
+            kind = OutboundMessage.Kind.MEDIA;
+            putIfSet(attrs, "media_type", body.media().type());
+            putIfSet(attrs, "media_id", body.media().mediaId());
+            putIfSet(attrs, "link", body.media().link());
+            putIfSet(attrs, "filename", body.media().filename());
+            text = body.media().caption();
+            content = "[" + body.media().type() + "]" + (text == null ? "" : " " + text);
+        } else if (body.interactive() != null) {
+            kind = OutboundMessage.Kind.INTERACTIVE;
+            attrs.put("interactive", write(body.interactive()));
+            text = body.interactive().path("body").path("text").asText(null);
+            content = text == null ? "[interactive]" : text;
+        } else if (body.reaction() != null) {
+            kind = OutboundMessage.Kind.REACTION;
+            attrs.put("message_id", body.reaction().messageId());
+            attrs.put("emoji", body.reaction().emoji());
+            content = "[reaction " + body.reaction().emoji() + "]";
+        } else {
+            kind = OutboundMessage.Kind.TEXT;
         }
         var ctx = contexts.forInstance(ci);
-        String category = sends.check(ci, ctx, new OutboundMessage("check", null, body.to(), kind, body.text(), attrs));
+        String category = sends.check(ci, ctx, new OutboundMessage("check", null, body.to(), kind, text, attrs));
         if (category != null) {
             attrs.put("template_category", category);
         }
@@ -137,7 +178,7 @@ public abstract class ChannelMessagesResource {
             contacts.upsert(tenantId, ci.id(), body.to(), null, Map.of());
             Conversation conv = conversations.currentOrOpen(ci, body.to(), ctx.settings().get("agent").orElse(null));
             Message m = turns.storeAssistantText(conv, content);
-            List<String> parts = sends.enqueue(ci, conv.id(), m.id(), body.to(), kind, body.text(), attrs);
+            List<String> parts = sends.enqueue(ci, conv.id(), m.id(), body.to(), kind, text, attrs);
             audit.success(c, tenantId, "channel_message.send", "channel_instance", ci.id(),
                     Map.of("kind", kind.name(), "message_id", m.id()));
             return Response.status(202).entity(new Queued(m.id(), conv.id(), "queued", parts.size())).build();
@@ -202,6 +243,12 @@ public abstract class ChannelMessagesResource {
             }
             return new TemplateView(t.name(), t.language(), t.category(), t.status(), components);
         }).toList();
+    }
+
+    private static void putIfSet(Map<String, String> attrs, String name, String value) {
+        if (value != null && !value.isBlank()) {
+            attrs.put(name, value);
+        }
     }
 
     private String write(JsonNode n) {

@@ -145,6 +145,15 @@ public class ChannelSends {
     }
 
     /**
+     * Queues a signal that is not a message of the conversation (a typing indicator, a read receipt), keyed by
+     * {@code signalId} so it is queued once.
+     */
+    public void enqueueSignal(ChannelInstance ci, String conversationId, String signalId, String contact,
+                              OutboundMessage.Kind kind, Map<String, String> attributes) {
+        enqueue(ci, conversationId, signalId, contact, kind, null, attributes);
+    }
+
+    /**
      * Splits text into parts of at most {@code max} characters, at a paragraph, a line, a sentence or a word
      * when one falls in the second half of the part, else hard.
      */

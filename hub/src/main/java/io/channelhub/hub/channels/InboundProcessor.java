@@ -217,6 +217,7 @@ public class InboundProcessor implements Managed {
             if (!allowed(ci, m)) {
                 return;
             }
+            typing(ci, conv, user, m);
             try (QuotaReservation reserved = quotas.requireAvailable(ci.tenantId(), List.of("messages.out"),
                     List.of("model.prompt_tokens", "model.completion_tokens"))) {
                 reply = turns.run(conv, user, null).reply();
@@ -232,6 +233,19 @@ public class InboundProcessor implements Managed {
         if (reply.content() != null && !reply.content().isBlank() && "completed".equals(reply.status())) {
             sends.enqueue(ci, conv.id(), reply.id(), m.contactExternalId(), OutboundMessage.Kind.TEXT,
                     reply.content(), Map.of("reply_to", m.externalId()));
+        }
+    }
+
+    /**
+     * Tells the contact the agent is answering: the channel's typing indicator on their message (WhatsApp also
+     * marks it read). Queued like any send, once per message; a channel without the capability gets nothing.
+     */
+    private void typing(ChannelInstance ci, Conversation conv, Message user, MessageReceived m) {
+        boolean can = plugins.connector(ci.pluginId()).map(c -> c.descriptor().capabilities()
+                .contains(io.channelhub.plugin.channel.ChannelCapability.TYPING)).orElse(false);
+        if (can) {
+            sends.enqueueSignal(ci, conv.id(), user.id() + ":typing", m.contactExternalId(),
+                    OutboundMessage.Kind.TYPING, Map.of("message_id", m.externalId()));
         }
     }
 

@@ -37,8 +37,9 @@ public class DemoProvider implements ModelProvider {
             if ("user".equals(m.role()) && m.content() != null) {
                 last = m.content().strip();
                 if (!m.attachments().isEmpty()) {
-                    files = " You attached " + String.join(", ", m.attachments().stream().map(a -> a.fileName()
-                            + " (" + a.contentType() + ", " + a.data().length + " bytes)").toList()) + ".";
+                    files = " You attached " + String.join(", ", m.attachments().stream().map(a -> (a.fileName() == null
+                            ? "a file" : a.fileName()) + " (" + a.contentType() + ", " + a.data().length + " bytes)")
+                            .toList()) + ".";
                 }
                 break;
             }

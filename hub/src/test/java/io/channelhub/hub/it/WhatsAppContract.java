@@ -214,7 +214,7 @@ abstract class WhatsAppContract extends HubIntegrationTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> sendsTo(from).size() == 1);
         String sent = await().atMost(Duration.ofSeconds(10)).until(() -> hub.app().jdbi().withHandle(h -> h
                 .createQuery("SELECT channel_message_id FROM channel_deliveries WHERE tenant_id = :t AND "
-                        + "contact_external_id = :x").bind("t", tenantId).bind("x", from).mapTo(String.class)
+                        + "contact_external_id = :x AND kind = 'TEXT'").bind("t", tenantId).bind("x", from).mapTo(String.class)
                 .findOne().orElse(null)), java.util.Objects::nonNull);
         long ts = System.currentTimeMillis() / 1000;
         for (String s : List.of("read", "delivered", "sent")) {
@@ -352,8 +352,8 @@ abstract class WhatsAppContract extends HubIntegrationTest {
         TestHub.check(sendApi(phone, Map.of("to", to, "text", "segunda tentativa")), 202);
         await().atMost(Duration.ofSeconds(20)).until(() -> sendsTo(to).size() == 4);
         String messageId = hub.app().jdbi().withHandle(h -> h.createQuery("SELECT message_id FROM channel_deliveries "
-                + "WHERE contact_external_id = :x AND status = 'sent'").bind("x", to).mapTo(String.class).list()
-                .get(1));
+                + "WHERE contact_external_id = :x AND status = 'sent' AND kind = 'TEXT' ORDER BY created_at")
+                .bind("x", to).mapTo(String.class).list().get(1));
         assertThat(count("SELECT COUNT(*) FROM messages WHERE id = ? AND status = 'sent'", messageId)).isEqualTo(1);
     }
 
@@ -371,11 +371,58 @@ abstract class WhatsAppContract extends HubIntegrationTest {
         assertThat(sendsTo(to)).hasSize(2);
 
         String sent = hub.app().jdbi().withHandle(h -> h.createQuery("SELECT channel_message_id FROM "
-                + "channel_deliveries WHERE contact_external_id = :x AND part = 0 AND status = 'sent'").bind("x", to)
+                + "channel_deliveries WHERE contact_external_id = :x AND part = 0 AND status = 'sent' AND kind = "
+                + "'TEXT'").bind("x", to)
                 .mapTo(String.class).one());
         signed(FakeGraphApi.statusWebhook(phone, to, sent, "failed", System.currentTimeMillis() / 1000, 131050));
         await().atMost(Duration.ofSeconds(10)).until(() -> count("SELECT COUNT(*) FROM consent_records WHERE "
                 + "contact_external_id = ? AND status = 'WITHDRAWN' AND method LIKE '%131050%'", to) == 1);
+    }
+
+    @Test
+    void anInboundImageIsFetchedStoredAndGivenToTheAgentWhoIsShownTyping() {
+        String phone = number(Map.of());
+        String from = waId();
+        byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 0, 16, 'J', 'F', 'I', 'F'};
+        graph.media("1234567890123456", jpeg, "image/jpeg");
+        String wamid = "wamid.img-" + phone;
+        String body = FakeGraphApi.textMessageWebhook(phone, from, "Ana", wamid, "x", System.currentTimeMillis()
+                / 1000).replace("\"type\":\"text\",\"text\":{\"body\":\"x\"}", "\"type\":\"image\",\"image\":"
+                + "{\"caption\":\"minha nota\",\"mime_type\":\"image/jpeg\",\"sha256\":\"abc\",\"id\":"
+                + "\"1234567890123456\"}");
+        assertThat(body).contains("\"image\"");
+        assertThat(signed(body).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> sendsTo(from).size() == 1);
+        // The demo model names the file it was given: it reached the prompt.
+        assertThat(sendsTo(from).get(0).json().path("text").path("body").asText()).contains("image/jpeg, 10 bytes");
+        assertThat(count("SELECT COUNT(*) FROM media WHERE tenant_id = ? AND contact_external_id = ? AND "
+                + "size_bytes = 10", tenantId, from)).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> graph.sends().stream().anyMatch(r ->
+                wamid.equals(r.json().path("message_id").asText())
+                        && "read".equals(r.json().path("status").asText())
+                        && r.json().has("typing_indicator")));
+        assertThat(graph.problems()).isEmpty();
+    }
+
+    @Test
+    void integratorsSendMediaInteractiveAndReactionsInTheWindow() {
+        String phone = number(Map.of());
+        String to = waId();
+        String wamid = "wamid.kinds-" + phone;
+        inbound(phone, to, wamid, "oi");
+        await().atMost(Duration.ofSeconds(20)).until(() -> sendsTo(to).size() == 1);
+        TestHub.check(sendApi(phone, Map.of("to", to, "media", Map.of("type", "image", "link",
+                "https://cdn.example.com/p.jpg", "caption", "seu produto"))), 202);
+        TestHub.check(sendApi(phone, Map.of("to", to, "interactive", Map.of("type", "button", "body",
+                Map.of("text", "Confirma?"), "action", Map.of("buttons", List.of(Map.of("type", "reply", "reply",
+                        Map.of("id", "yes", "title", "Sim"))))))), 202);
+        TestHub.check(sendApi(phone, Map.of("to", to, "reaction", Map.of("message_id", wamid, "emoji", "👍"))), 202);
+        await().atMost(Duration.ofSeconds(20)).until(() -> sendsTo(to).size() == 4);
+        assertThat(sendsTo(to).stream().map(r -> r.json().path("type").asText()).toList())
+                .contains("image", "interactive", "reaction");
+        assertThat(graph.problems()).isEmpty();
+        assertThat(sendApi(phone, Map.of("to", to, "text", "a", "reaction", Map.of("message_id", wamid, "emoji",
+                "x"))).code()).isEqualTo("invalid_field");
     }
 
     @Test
