@@ -36,6 +36,15 @@ public interface BillingGateway extends ExtensionPoint {
     /** Refunds a paid charge, in full when {@code amountMinor} is null. */
     Charge refundCharge(String gatewayChargeId, Long amountMinor, PluginContext context) throws GatewayException;
 
+    /**
+     * Creates a payment page for an amount.
+     *
+     * @since 1.1.0
+     */
+    default PaymentLink createPaymentLink(PaymentLinkRequest request, PluginContext context) throws GatewayException {
+        throw new GatewayException("not_supported", "this gateway has no payment links", false);
+    }
+
     /** Authenticates and parses a provider webhook; events are stored before the answer is written. */
     InboundResult handleWebhook(InboundRequest request, InboundScope scope);
 }
