@@ -287,6 +287,26 @@ public class HubApplication extends Application<HubConfiguration> {
         jersey.register(new io.channelhub.hub.channels.ChannelHooksResource(plugins, instanceRepo, instances,
                 enablements, tenantRepo, inbound, channelTurns, channelContexts, processor,
                 config.getChannels().getMaxBodySize().toBytes()));
+        var plans = new io.channelhub.hub.billing.Plans(jdbi, json, clock);
+        var subscriptions = new io.channelhub.hub.billing.Subscriptions(jdbi, clock);
+        var gatewayAccounts = new io.channelhub.hub.billing.GatewayAccounts(jdbi, json, secrets, plugins,
+                (tenantId, pluginId, account) -> new io.channelhub.hub.plugins.CorePluginContext(tenantId, pluginId,
+                        account, new io.channelhub.hub.conversations.ConversationsView(conversationRepo, media,
+                        tenantId, null), contacts.forInstance(tenantId, null), documents.forPlugin(tenantId, pluginId),
+                        media.forInstance(tenantId, null, pluginId), ledger, clock), clock);
+        var invoices = new io.channelhub.hub.billing.Invoices(jdbi, json, plans, subscriptions, gatewayAccounts, clock);
+        var billingEvents = new io.channelhub.hub.billing.BillingEvents(jdbi, json, invoices, subscriptions, tenants,
+                audit, webhooks, clock);
+        var billingJobs = new io.channelhub.hub.billing.BillingJobs(invoices, billingEvents, gatewayAccounts,
+                config.getBilling(), clock);
+        env.lifecycle().manage(billingJobs);
+        var billing = new io.channelhub.hub.billing.BillingResource.Services(plans, subscriptions, invoices,
+                gatewayAccounts, billingJobs, quotas, config.getBilling(), scopes, access, audit, clock);
+        jersey.register(new io.channelhub.hub.billing.BillingResource.Platform(billing));
+        jersey.register(new io.channelhub.hub.billing.BillingResource.OfTenant(billing));
+        jersey.register(new io.channelhub.hub.billing.BillingResource.Own(billing));
+        jersey.register(new io.channelhub.hub.billing.GatewayHooksResource(gatewayAccounts, billingEvents, billingJobs,
+                plugins));
         if (config.getDemo().isEnabled()) {
             io.channelhub.hub.demo.DemoSite.install(config.getDemo(), tenants, tenantRepo, agents, instances)
                     .ifPresent(jersey::register);

@@ -104,6 +104,20 @@ public class HubConfiguration extends Configuration {
     @NotNull
     private io.channelhub.hub.demo.DemoFactory demo = new io.channelhub.hub.demo.DemoFactory();
 
+    @Valid
+    @NotNull
+    private io.channelhub.hub.billing.BillingFactory billing = new io.channelhub.hub.billing.BillingFactory();
+
+    @JsonProperty
+    public io.channelhub.hub.billing.BillingFactory getBilling() {
+        return billing;
+    }
+
+    @JsonProperty
+    public void setBilling(io.channelhub.hub.billing.BillingFactory billing) {
+        this.billing = billing;
+    }
+
     @JsonProperty
     public io.channelhub.hub.channels.ChannelsFactory getChannels() {
         return channels;

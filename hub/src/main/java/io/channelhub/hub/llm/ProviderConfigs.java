@@ -3,18 +3,13 @@ package io.channelhub.hub.llm;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.channelhub.hub.channels.SettingsValidator;
-import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.security.SealedSettings;
 import io.channelhub.hub.security.SealedValues;
 import io.channelhub.hub.security.SecretBox;
-import io.channelhub.plugin.SettingDefinition;
 import io.channelhub.plugin.SettingsSchema;
 import java.time.Clock;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
 
 /** A tenant's own credentials for a model provider, validated against its schema, secrets sealed. */
@@ -45,46 +40,15 @@ public class ProviderConfigs {
 
     /** Plain values for the provider call. */
     public Map<String, String> open(String tenantId, String providerId) {
-        Map<String, String> out = new LinkedHashMap<>();
-        stored(tenantId, providerId).ifPresent(m -> m.forEach((k, v) -> {
-            String sealed = SealedValues.sealedValue(v);
-            out.put(k, sealed != null ? secrets.open(sealed, context(tenantId, providerId, k))
-                    : SettingsValidator.asText(v));
-        }));
-        return out;
+        return SealedSettings.open(secrets, stored(tenantId, providerId).orElse(Map.of()),
+                k -> context(tenantId, providerId, k));
     }
 
     /** Replaces the configuration; a secret sent as the mask (or left out) keeps its stored value. */
     public Map<String, Object> put(String tenantId, String providerId, SettingsSchema schema,
                                    Map<String, Object> input) {
-        Map<String, Object> stored = stored(tenantId, providerId).orElse(Map.of());
-        Map<String, Object> values = new LinkedHashMap<>();
-        Set<String> kept = new HashSet<>();
-        for (Map.Entry<String, Object> e : input.entrySet()) {
-            boolean secret = schema.find(e.getKey()).map(SettingDefinition::secret).orElse(false);
-            if (secret && SealedValues.MASK.equals(e.getValue())) {
-                if (SealedValues.sealedValue(stored.get(e.getKey())) != null) {
-                    kept.add(e.getKey());
-                }
-            } else if (e.getValue() != null) {
-                values.put(e.getKey(), e.getValue());
-            }
-        }
-        SettingsValidator.Result r = SettingsValidator.validate(schema, values, kept);
-        if (!r.ok()) {
-            throw ApiException.unprocessable("invalid_settings", "settings do not match the provider's schema",
-                    Map.of("errors", r.errors()));
-        }
-        Map<String, Object> doc = new LinkedHashMap<>();
-        for (SettingDefinition d : schema.settings()) {
-            if (kept.contains(d.name())) {
-                doc.put(d.name(), stored.get(d.name()));
-            } else if (r.values().containsKey(d.name())) {
-                Object v = r.values().get(d.name());
-                doc.put(d.name(), d.secret() ? SealedValues.seal(secrets, SettingsValidator.asText(v),
-                        context(tenantId, providerId, d.name())) : v);
-            }
-        }
+        Map<String, Object> doc = SealedSettings.merge(secrets, schema, stored(tenantId, providerId).orElse(Map.of()),
+                input, k -> context(tenantId, providerId, k));
         String text = write(doc);
         jdbi.useTransaction(h -> {
             int n = h.createUpdate("UPDATE provider_configs SET settings = :s, updated_at = :at WHERE tenant_id = :t "

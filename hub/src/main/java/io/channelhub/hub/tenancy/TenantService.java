@@ -22,7 +22,9 @@ public class TenantService {
      * Kept when a tenant is deleted: the audit trail must outlive what it describes, and the usage ledger is the
      * record invoices are built from.
      */
-    private static final Set<String> KEPT_ON_DELETE = Set.of("audit_log", "usage_events");
+    /** What a deleted tenant leaves: the audit trail and the billing records (usage, invoices) the law keeps. */
+    private static final Set<String> KEPT_ON_DELETE = Set.of("audit_log", "usage_events", "subscriptions", "invoices",
+            "invoice_lines", "credit_notes", "billing_events");
 
     private final Jdbi jdbi;
     private final TenantRepository tenants;

@@ -43,7 +43,8 @@ public class Webhooks implements Deliverer {
 
     public static final String KIND = "webhook";
     public static final Set<String> EVENT_TYPES = Set.of("conversation.created", "message.received", "message.sent",
-            "message.status", "delivery.failed", "quota.threshold", "consent.changed", "*");
+            "message.status", "delivery.failed", "quota.threshold", "consent.changed", "invoice.updated",
+            "subscription.updated", "tenant.suspended", "tenant.reactivated", "*");
 
     private final Jdbi jdbi;
     private final ObjectMapper json;

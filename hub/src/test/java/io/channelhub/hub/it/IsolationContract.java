@@ -90,6 +90,9 @@ abstract class IsolationContract extends HubIntegrationTest {
         MATRIX.put("GET /v1/usage/export.csv", ADMIN);
         MATRIX.put("GET /v1/models", ALL);
         MATRIX.put("POST /v1/chat/completions", ALL);
+        MATRIX.put("GET /v1/billing/subscription", ADMIN);
+        MATRIX.put("GET /v1/billing/invoices", ADMIN);
+        MATRIX.put("GET /v1/billing/invoices/{invoiceId}", ADMIN);
         MATRIX.put("GET /v1/model-providers", ALL);
         MATRIX.put("GET /v1/model-providers/{providerId}", ALL);
         MATRIX.put("PUT /v1/model-providers/{providerId}", ADMIN);
@@ -102,13 +105,14 @@ abstract class IsolationContract extends HubIntegrationTest {
 
     /** The first tenant's resources. */
     record Fixture(String tenantId, String slug, Map<String, JsonNode> keys, JsonNode instance, JsonNode grant,
-                   JsonNode agent, JsonNode prompt, String conversation, String webhook, String delivery) {
+                   JsonNode agent, JsonNode prompt, String conversation, String webhook, String delivery,
+                   String invoice) {
         List<String> secrets() {
             List<String> s = new ArrayList<>(List.of(tenantId, slug, instance.get("id").asText(),
                     instance.get("name").asText(), grant.get("id").asText(), agent.get("id").asText(),
                     agent.get("slug").asText(), prompt.get("id").asText(), prompt.get("slug").asText(),
                     "secret instructions of " + slug, "secret prompt of " + slug, conversation,
-                    "private words of " + slug, "org-" + slug, webhook, "hooks-" + slug));
+                    "private words of " + slug, "org-" + slug, webhook, "hooks-" + slug, invoice));
             keys.values().forEach(k -> {
                 s.add(k.get("id").asText());
                 s.add(k.get("prefix").asText());
@@ -154,7 +158,15 @@ abstract class IsolationContract extends HubIntegrationTest {
                 Map.of("settings", Map.of("organization", "org-" + slug))), 200);
         String delivery = hub.get(admin, "/v1/webhooks/" + webhook + "/deliveries").json().get("data").get(0)
                 .get("id").asText();
-        return new Fixture(t, slug, keys, instance, grant, agent, prompt, conversation, webhook, delivery);
+        // An invoice of this tenant, written as billing writes it (plans and subscriptions have their own tests).
+        String invoice = "inv_walk" + Long.toString(System.nanoTime(), 36);
+        hub.app().jdbi().useHandle(h -> h.createUpdate("INSERT INTO invoices (id, tenant_id, subscription_id, "
+                        + "period_start, period_end, status, currency, subtotal_minor, credit_minor, total_minor, due_date, "
+                        + "issued_at, updated_at) VALUES (:id, :t, 'sub_walk', :now, :now, 'open', 'BRL', 100, 0, 100, "
+                        + ":due, :now, :now)")
+                .bind("id", invoice).bind("t", t).bind("now", java.time.Instant.now())
+                .bind("due", java.time.LocalDate.now()).execute());
+        return new Fixture(t, slug, keys, instance, grant, agent, prompt, conversation, webhook, delivery, invoice);
     }
 
     private String path(Route r, Fixture f) {
@@ -171,6 +183,8 @@ abstract class IsolationContract extends HubIntegrationTest {
                 .replace("{webhookId}", f.webhook())
                 .replace("{deliveryId}", f.delivery())
                 .replace("{quotaId}", "quo_none")
+                .replace("{invoiceId}", f.invoice())
+                .replace("{code}", "no-such-plan")
                 .replace("{pluginId}", "test-channel");
     }
 

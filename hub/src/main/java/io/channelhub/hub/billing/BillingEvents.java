@@ -1,0 +1,157 @@
+package io.channelhub.hub.billing;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.channelhub.hub.audit.AuditLog;
+import io.channelhub.hub.persistence.Constraints;
+import io.channelhub.hub.persistence.Ids;
+import io.channelhub.hub.tenancy.TenantService;
+import io.channelhub.hub.tenancy.TenantStatus;
+import io.channelhub.plugin.billing.Charge;
+import io.channelhub.plugin.billing.PaymentEvent;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gateway payment events: stored once per gateway event id before the gateway gets its answer, then applied to the
+ * invoice and the subscription. Payment of the last overdue invoice reactivates a subscription (and a tenant
+ * suspended for not paying); an overdue invoice makes it past due; past the grace the tenant is suspended. Every
+ * change is audited and sent to the tenant's webhooks.
+ */
+public class BillingEvents {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BillingEvents.class);
+
+    private final Jdbi jdbi;
+    private final ObjectMapper json;
+    private final Invoices invoices;
+    private final Subscriptions subscriptions;
+    private final TenantService tenants;
+    private final AuditLog audit;
+    private final io.channelhub.hub.webhooks.Webhooks webhooks;
+    private final Clock clock;
+
+    public BillingEvents(Jdbi jdbi, ObjectMapper json, Invoices invoices, Subscriptions subscriptions,
+                         TenantService tenants, AuditLog audit, io.channelhub.hub.webhooks.Webhooks webhooks,
+                         Clock clock) {
+        this.jdbi = jdbi;
+        this.json = json;
+        this.invoices = invoices;
+        this.subscriptions = subscriptions;
+        this.tenants = tenants;
+        this.audit = audit;
+        this.webhooks = webhooks;
+        this.clock = clock;
+    }
+
+    /** Stores a gateway event; returns its id when it is new, empty for a repeat. */
+    public Optional<String> store(String gatewayId, PaymentEvent e) {
+        String tenant = invoices.byCharge(e.gatewayChargeId(), e.reference()).map(Invoices.Invoice::tenantId)
+                .orElse(null);
+        String id = Ids.newId("bev");
+        try {
+            String payload = json.writeValueAsString(e);
+            jdbi.useHandle(h -> h.createUpdate("INSERT INTO billing_events (id, tenant_id, gateway_id, external_id, "
+                            + "gateway_charge_id, payload, status, received_at) VALUES (:id, :t, :g, :x, :c, :p, 'pending', "
+                            + ":now)")
+                    .bind("id", id).bind("t", tenant).bind("g", gatewayId).bind("x", e.externalId())
+                    .bind("c", e.gatewayChargeId()).bind("p", payload).bind("now", clock.instant()).execute());
+            return Optional.of(id);
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException(ex);
+        } catch (RuntimeException ex) {
+            if (Constraints.isUniqueViolation(ex)) {
+                return Optional.empty();
+            }
+            throw ex;
+        }
+    }
+
+    /** Applies pending events, oldest first (the webhook's request starts this; a job catches up after a crash). */
+    public synchronized void processPending() {
+        List<Map<String, Object>> rows = jdbi.withHandle(h -> h.createQuery("SELECT id, payload FROM billing_events "
+                + "WHERE status = 'pending' ORDER BY received_at LIMIT 200").mapToMap().list());
+        for (Map<String, Object> r : rows) {
+            String id = (String) r.get("id");
+            String status;
+            try {
+                PaymentEvent e = json.readValue((String) r.get("payload"), PaymentEvent.class);
+                status = apply(e.gatewayChargeId(), e.reference(), e.status()) ? "processed" : "ignored";
+            } catch (JsonProcessingException | RuntimeException ex) {
+                LOG.warn("Billing event {} could not be applied", id, ex);
+                status = "failed";
+            }
+            String s = status;
+            jdbi.useHandle(h -> h.createUpdate("UPDATE billing_events SET status = :s, processed_at = :now WHERE id = :id")
+                    .bind("s", s).bind("now", clock.instant()).bind("id", id).execute());
+        }
+    }
+
+    /** Applies a charge's status to its invoice and subscription; false when no invoice of the hub matches. */
+    boolean apply(String chargeId, String reference, Charge.ChargeStatus status) {
+        Optional<Invoices.Invoice> found = invoices.byCharge(chargeId, reference);
+        if (found.isEmpty()) {
+            return false;
+        }
+        Invoices.Invoice inv = found.get();
+        Optional<String> changed = invoices.apply(inv, status);
+        if (changed.isEmpty()) {
+            return true;
+        }
+        String tenantId = inv.tenantId();
+        Map<String, Object> data = Map.of("invoice_id", inv.id(), "status", changed.get(), "total_minor",
+                inv.totalMinor(), "currency", inv.currency());
+        audit.success(null, tenantId, "invoice." + changed.get(), "invoice", inv.id(), data);
+        webhooks.emit(tenantId, "invoice.updated", data);
+        var sub = subscriptions.of(tenantId);
+        switch (changed.get()) {
+            case "paid" -> {
+                if (sub.isPresent() && invoices.overdueCount(tenantId) == 0
+                        && List.of("past_due", "suspended").contains(sub.get().status())) {
+                    boolean wasSuspended = "suspended".equals(sub.get().status());
+                    subscriptions.status(tenantId, "active");
+                    event(tenantId, "subscription.active", Map.of("reason", "paid", "invoice_id", inv.id()));
+                    if (wasSuspended && tenants.get(tenantId).status() == TenantStatus.SUSPENDED) {
+                        tenants.setStatus(tenantId, TenantStatus.ACTIVE);
+                        event(tenantId, "tenant.reactivated", Map.of("reason", "paid", "invoice_id", inv.id()));
+                    }
+                }
+            }
+            case "overdue" -> {
+                if (sub.isPresent() && List.of("active", "trialing").contains(sub.get().status())) {
+                    subscriptions.status(tenantId, "past_due");
+                    event(tenantId, "subscription.past_due", Map.of("invoice_id", inv.id()));
+                }
+            }
+            default -> {
+            }
+        }
+        return true;
+    }
+
+    /** Suspends the tenants whose subscription stayed past due beyond the grace. */
+    public void suspendPastGrace(Duration grace) {
+        for (Subscriptions.Subscription s : subscriptions.pastDueSince(clock.instant().minus(grace))) {
+            subscriptions.status(s.tenantId(), "suspended");
+            event(s.tenantId(), "subscription.suspended", Map.of("reason", "non_payment", "past_due_since",
+                    s.pastDueSince().toString()));
+            if (tenants.get(s.tenantId()).status() == TenantStatus.ACTIVE) {
+                tenants.setStatus(s.tenantId(), TenantStatus.SUSPENDED);
+                event(s.tenantId(), "tenant.suspended", Map.of("reason", "non_payment"));
+            }
+        }
+    }
+
+    private void event(String tenantId, String type, Map<String, Object> data) {
+        audit.success(null, tenantId, type, "subscription", tenantId, data);
+        webhooks.emit(tenantId, type.startsWith("tenant.") ? type : "subscription.updated",
+                new java.util.LinkedHashMap<>(Map.of("change", type, "details", data)));
+    }
+}

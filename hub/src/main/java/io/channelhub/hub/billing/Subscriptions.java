@@ -1,0 +1,159 @@
+package io.channelhub.hub.billing;
+
+import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.persistence.Ids;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+/**
+ * One subscription per tenant and its billing profile. States: {@code trialing} → {@code active}; an overdue
+ * invoice makes it {@code past_due}; past the grace it is {@code suspended} (and so is the tenant); payment
+ * brings it back to {@code active}; {@code canceled} ends it. Periods follow the plan's cycle from the start date.
+ */
+public class Subscriptions {
+
+    private final Jdbi jdbi;
+    private final Clock clock;
+    private final RowMapper<Subscription> mapper;
+
+    /** A subscription. */
+    public record Subscription(String id, String tenantId, String planId, String status, Instant periodStart,
+                               Instant periodEnd, Instant trialEndsAt, Instant pastDueSince, Instant canceledAt,
+                               String paymentMethod, int version, Instant createdAt, Instant updatedAt) {
+        public boolean live() {
+            return !"canceled".equals(status);
+        }
+    }
+
+    /** Who pays: the tenant's legal name, CPF or CNPJ (digits), billing e-mail, and the gateway's customer id. */
+    public record Profile(String tenantId, String legalName, String taxId, String email, String gatewayCustomerId) {
+    }
+
+    public Subscriptions(Jdbi jdbi, Clock clock) {
+        this.jdbi = jdbi;
+        this.clock = clock;
+        this.mapper = (rs, ctx) -> {
+            var i = ctx.findColumnMapperFor(Instant.class).orElseThrow();
+            return new Subscription(rs.getString("id"), rs.getString("tenant_id"), rs.getString("plan_id"),
+                    rs.getString("status"), i.map(rs, "current_period_start", ctx), i.map(rs, "current_period_end", ctx),
+                    i.map(rs, "trial_ends_at", ctx), i.map(rs, "past_due_since", ctx), i.map(rs, "canceled_at", ctx),
+                    rs.getString("payment_method"), rs.getInt("version"), i.map(rs, "created_at", ctx),
+                    i.map(rs, "updated_at", ctx));
+        };
+    }
+
+    /** The end of a period that starts at {@code start}: one cycle later, by the calendar (UTC). */
+    static Instant periodEnd(Instant start, String cycle) {
+        var t = start.atOffset(ZoneOffset.UTC);
+        return ("yearly".equals(cycle) ? t.plusYears(1) : t.plusMonths(1)).toInstant();
+    }
+
+    public Optional<Subscription> of(String tenantId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM subscriptions WHERE tenant_id = :t").bind("t", tenantId)
+                .map(mapper).findOne());
+    }
+
+    public Optional<Profile> profile(String tenantId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM billing_profiles WHERE tenant_id = :t")
+                .bind("t", tenantId).map((rs, ctx) -> new Profile(rs.getString("tenant_id"), rs.getString("legal_name"),
+                        rs.getString("tax_id"), rs.getString("email"), rs.getString("gateway_customer_id")))
+                .findOne());
+    }
+
+    public Profile saveProfile(String tenantId, String legalName, String taxId, String email) {
+        String digits = TaxIds.normalise(taxId);
+        if (digits == null) {
+            throw ApiException.unprocessable("invalid_tax_id", "not a valid CPF or CNPJ (check digits)",
+                    Map.of("field", "tax_id"));
+        }
+        if (legalName == null || legalName.isBlank() || legalName.length() > 200) {
+            throw ApiException.unprocessable("invalid_field", "legal_name is 1 to 200 characters",
+                    Map.of("field", "legal_name"));
+        }
+        if (email == null || !email.matches("[^@\\s]{1,64}@[^@\\s]{1,189}") ) {
+            throw ApiException.unprocessable("invalid_field", "email is an e-mail address", Map.of("field", "email"));
+        }
+        Instant now = clock.instant();
+        jdbi.useTransaction(h -> {
+            int n = h.createUpdate("UPDATE billing_profiles SET legal_name = :n, tax_id = :x, email = :e, "
+                            + "gateway_customer_id = CASE WHEN tax_id = :x THEN gateway_customer_id END, updated_at = :now "
+                            + "WHERE tenant_id = :t")
+                    .bind("n", legalName).bind("x", digits).bind("e", email).bind("now", now).bind("t", tenantId)
+                    .execute();
+            if (n == 0) {
+                h.createUpdate("INSERT INTO billing_profiles (tenant_id, legal_name, tax_id, email, updated_at) VALUES "
+                                + "(:t, :n, :x, :e, :now)")
+                        .bind("t", tenantId).bind("n", legalName).bind("x", digits).bind("e", email).bind("now", now)
+                        .execute();
+            }
+        });
+        return profile(tenantId).orElseThrow();
+    }
+
+    public void customerId(String tenantId, String gatewayCustomerId) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE billing_profiles SET gateway_customer_id = :c WHERE tenant_id = :t")
+                .bind("c", gatewayCustomerId).bind("t", tenantId).execute());
+    }
+
+    /** A new subscription starting at {@code start}: trialing when the plan has trial days. */
+    public Subscription create(String tenantId, Plans.Plan plan, Instant start, String method) {
+        Instant now = clock.instant();
+        Instant trialEnd = plan.trialDays() > 0 ? start.plus(Duration.ofDays(plan.trialDays())) : null;
+        Subscription s = new Subscription(Ids.newId("sub"), tenantId, plan.id(), trialEnd == null ? "active" : "trialing",
+                start, periodEnd(start, plan.billingCycle()), trialEnd, null, null, method, 1, now, now);
+        jdbi.useHandle(h -> {
+            h.createUpdate("DELETE FROM subscriptions WHERE tenant_id = :t AND status = 'canceled'")
+                    .bind("t", tenantId).execute();
+            h.createUpdate("INSERT INTO subscriptions (id, tenant_id, plan_id, status, current_period_start, "
+                            + "current_period_end, trial_ends_at, payment_method, version, created_at, updated_at) VALUES "
+                            + "(:id, :t, :p, :s, :ps, :pe, :tr, :m, 1, :now, :now)")
+                    .bind("id", s.id()).bind("t", tenantId).bind("p", plan.id()).bind("s", s.status())
+                    .bind("ps", start).bind("pe", s.periodEnd()).bind("tr", trialEnd).bind("m", method)
+                    .bind("now", now).execute();
+        });
+        return s;
+    }
+
+    /**
+     * Moves the subscription to a new period (and plan) if it still is at {@code expected} (optimistic: of two
+     * replicas closing the same period, one wins).
+     */
+    boolean advance(Handle h, Subscription expected, String planId, Instant start, Instant end, String status) {
+        return h.createUpdate("UPDATE subscriptions SET plan_id = :p, current_period_start = :ps, current_period_end = "
+                        + ":pe, status = :s, version = version + 1, updated_at = :now WHERE tenant_id = :t AND id = :id "
+                        + "AND version = :v")
+                .bind("p", planId).bind("ps", start).bind("pe", end).bind("s", status).bind("now", clock.instant())
+                .bind("t", expected.tenantId()).bind("id", expected.id()).bind("v", expected.version())
+                .execute() == 1;
+    }
+
+    /** Sets the status; {@code past_due} remembers since when, other states clear it. */
+    public void status(String tenantId, String status) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE subscriptions SET status = :s, past_due_since = CASE WHEN :s = "
+                        + "'past_due' THEN COALESCE(past_due_since, :now) WHEN :s = 'suspended' THEN past_due_since ELSE "
+                        + "NULL END, canceled_at = CASE WHEN :s = 'canceled' THEN :now ELSE canceled_at END, version = "
+                        + "version + 1, updated_at = :now WHERE tenant_id = :t")
+                .bind("s", status).bind("now", clock.instant()).bind("t", tenantId).execute());
+    }
+
+    /** Live subscriptions whose period ended by {@code asOf}. */
+    List<Subscription> due(Instant asOf) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM subscriptions WHERE status IN ('trialing', 'active', "
+                        + "'past_due', 'suspended') AND current_period_end <= :at ORDER BY current_period_end LIMIT 200")
+                .bind("at", asOf).map(mapper).list());
+    }
+
+    /** Past-due subscriptions whose grace ended before {@code limit}. */
+    List<Subscription> pastDueSince(Instant limit) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM subscriptions WHERE status = 'past_due' AND "
+                        + "past_due_since < :l").bind("l", limit).map(mapper).list());
+    }
+}
