@@ -590,14 +590,19 @@ public final class FakeAsaasApi implements AutoCloseable {
                     + "estornadas.");
         }
         BigDecimal total = p.path("value").decimalValue();
-        BigDecimal value = total;
+        BigDecimal refunded = BigDecimal.ZERO;
+        for (JsonNode r : p.path("refunds")) {
+            refunded = refunded.add(r.path("value").decimalValue());
+        }
+        BigDecimal left = total.subtract(refunded);
+        BigDecimal value = left;
         if (b.has("value")) {
             value = value(where, b, "value");
             if (value == null) {
                 return badRequestAnswer("invalid_value", "Valor de estorno inválido.");
             }
-            if (value.compareTo(total) > 0) {
-                problems.add(where + ": refund value " + value + " exceeds the payment's " + total);
+            if (value.compareTo(left) > 0) {
+                problems.add(where + ": refund value " + value + " exceeds what is left of the payment, " + left);
                 return badRequestAnswer("invalid_value", "O valor do estorno excede o valor da cobrança.");
             }
         }
@@ -606,7 +611,7 @@ public final class FakeAsaasApi implements AutoCloseable {
                 .put("value", value.setScale(2, RoundingMode.UNNECESSARY))
                 .put("description", b.path("description").isTextual() ? b.get("description").asText() : null)
                 .putNull("transactionReceiptUrl");
-        if (value.compareTo(total) == 0) {
+        if (value.compareTo(left) == 0) {
             p.put("status", "REFUNDED");
         }
         return ok(p);
