@@ -76,13 +76,14 @@ public class BillingEvents {
 
     /** Applies pending events, oldest first (the webhook's request starts this; a job catches up after a crash). */
     public synchronized void processPending() {
-        List<Map<String, Object>> rows = jdbi.withHandle(h -> h.createQuery("SELECT id, payload FROM billing_events "
-                + "WHERE status = 'pending' ORDER BY received_at LIMIT 200").mapToMap().list());
-        for (Map<String, Object> r : rows) {
-            String id = (String) r.get("id");
+        List<String[]> rows = jdbi.withHandle(h -> h.createQuery("SELECT id, payload FROM billing_events "
+                        + "WHERE status = 'pending' ORDER BY received_at LIMIT 200")
+                .map((rs, ctx) -> new String[] {rs.getString("id"), rs.getString("payload")}).list());
+        for (String[] r : rows) {
+            String id = r[0];
             String status;
             try {
-                PaymentEvent e = json.readValue((String) r.get("payload"), PaymentEvent.class);
+                PaymentEvent e = json.readValue(r[1], PaymentEvent.class);
                 status = apply(e.gatewayChargeId(), e.reference(), e.status()) ? "processed" : "ignored";
             } catch (JsonProcessingException | RuntimeException ex) {
                 LOG.warn("Billing event {} could not be applied", id, ex);

@@ -194,23 +194,24 @@ public class Invoices {
     /** Applies unused credit notes, oldest first, up to {@code max}; a larger note leaves its rest as a new one. */
     private long applyCredits(Handle h, String tenantId, String invoiceId, long max) {
         long applied = 0;
-        List<Map<String, Object>> notes = h.createQuery("SELECT id, amount_minor, currency, reason FROM credit_notes WHERE "
-                        + "tenant_id = :t AND applied_invoice_id IS NULL ORDER BY created_at, id").bind("t", tenantId)
-                .mapToMap().list();
-        for (Map<String, Object> n : notes) {
+        List<CreditNote> notes = h.createQuery("SELECT * FROM credit_notes WHERE tenant_id = :t AND applied_invoice_id IS "
+                        + "NULL ORDER BY created_at, id").bind("t", tenantId)
+                .map((rs, ctx) -> new CreditNote(rs.getString("id"), rs.getLong("amount_minor"), rs.getString("currency"),
+                        rs.getString("reason"), null, null, null)).list();
+        for (CreditNote n : notes) {
             if (applied >= max) {
                 break;
             }
-            long amount = ((Number) n.get("amount_minor")).longValue();
+            long amount = n.amountMinor();
             long use = Math.min(amount, max - applied);
             h.createUpdate("UPDATE credit_notes SET applied_invoice_id = :i, amount_minor = :a WHERE tenant_id = :t AND "
                             + "id = :id").bind("i", invoiceId).bind("a", use).bind("t", tenantId)
-                    .bind("id", n.get("id")).execute();
+                    .bind("id", n.id()).execute();
             if (use < amount) {
                 h.createUpdate("INSERT INTO credit_notes (id, tenant_id, amount_minor, currency, reason, created_at) "
                                 + "VALUES (:id, :t, :a, :c, :r, :now)")
                         .bind("id", Ids.newId("crn")).bind("t", tenantId).bind("a", amount - use)
-                        .bind("c", n.get("currency")).bind("r", n.get("reason") + " (rest)")
+                        .bind("c", n.currency()).bind("r", n.reason() + " (rest)")
                         .bind("now", clock.instant()).execute();
             }
             applied += use;
@@ -237,10 +238,19 @@ public class Invoices {
         return Map.of("id", id, "amount_minor", amountMinor, "reason", reason);
     }
 
-    public List<Map<String, Object>> credits(String tenantId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT id, amount_minor, currency, reason, source_invoice_id, "
-                        + "applied_invoice_id, created_at FROM credit_notes WHERE tenant_id = :t ORDER BY created_at DESC")
-                .bind("t", tenantId).mapToMap().list());
+    /** A credit note as the API shows it. */
+    public record CreditNote(String id, @JsonProperty("amount_minor") long amountMinor, String currency,
+                             String reason, @JsonProperty("source_invoice_id") String sourceInvoiceId,
+                             @JsonProperty("applied_invoice_id") String appliedInvoiceId,
+                             @JsonProperty("created_at") Instant createdAt) {
+    }
+
+    public List<CreditNote> credits(String tenantId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM credit_notes WHERE tenant_id = :t ORDER BY created_at "
+                        + "DESC, id").bind("t", tenantId)
+                .map((rs, ctx) -> new CreditNote(rs.getString("id"), rs.getLong("amount_minor"), rs.getString("currency"),
+                        rs.getString("reason"), rs.getString("source_invoice_id"), rs.getString("applied_invoice_id"),
+                        ctx.findColumnMapperFor(Instant.class).orElseThrow().map(rs, "created_at", ctx))).list());
     }
 
     public List<Invoice> list(String tenantId) {

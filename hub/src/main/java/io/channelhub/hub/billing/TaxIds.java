@@ -1,9 +1,10 @@
 package io.channelhub.hub.billing;
 
 /**
- * Brazilian tax ids: CPF (11 digits, people) and CNPJ (14 digits, companies), checked by their two check digits.
- * Formatting (dots, dash, slash) is accepted; a run of one repeated digit passes the arithmetic but is not issued,
- * so it is refused.
+ * Brazilian tax ids: CPF (11 digits, people) and CNPJ (14 characters, companies), checked by their two check
+ * digits. CNPJs issued since July 2026 may carry letters in their first 12 characters (each counts as its ASCII code
+ * minus 48, as the Receita Federal specifies); the check digits stay numeric. Formatting (dots, dash, slash) is
+ * accepted; a run of one repeated digit passes the arithmetic but is not issued, so it is refused.
  */
 public final class TaxIds {
 
@@ -12,11 +13,12 @@ public final class TaxIds {
 
     /** The digits of a valid CPF or CNPJ, or null. */
     public static String normalise(String value) {
-        if (value == null || !value.matches("[0-9./\\- ]{11,20}")) {
+        if (value == null || !value.matches("[0-9A-Za-z./\\- ]{11,20}")) {
             return null;
         }
-        String d = value.replaceAll("[^0-9]", "");
-        boolean valid = d.length() == 11 ? cpf(d) : d.length() == 14 && cnpj(d);
+        String d = value.replaceAll("[./\\- ]", "").toUpperCase(java.util.Locale.ROOT);
+        boolean valid = d.length() == 11 ? d.matches("[0-9]{11}") && cpf(d)
+                : d.length() == 14 && d.matches("[0-9A-Z]{12}[0-9]{2}") && cnpj(d);
         return valid ? d : null;
     }
 

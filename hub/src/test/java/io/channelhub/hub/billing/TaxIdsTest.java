@@ -27,11 +27,20 @@ class TaxIdsTest {
     }
 
     @Test
+    void acceptsTheAlphanumericCnpjsIssuedSinceJuly2026() {
+        assertThat(TaxIds.normalise("12.ABC.345/01DE-35")).isEqualTo("12ABC34501DE35");
+        assertThat(TaxIds.isValid("12.abc.345/01de-35")).isTrue();
+        assertThat(TaxIds.isValid("12.ABC.345/01DE-36")).isFalse();
+        assertThat(TaxIds.isValid("12.ABC.345/01DE-3X")).as("check digits are numeric").isFalse();
+    }
+
+    @Test
     void refusesCnpjsWithAWrongCheckDigitAndAnythingElse() {
         assertThat(TaxIds.isValid("11.222.333/0001-82")).isFalse();
         assertThat(TaxIds.isValid("11444777000171")).isFalse();
         assertThat(TaxIds.isValid("00000000000000")).isFalse();
         assertThat(TaxIds.isValid("11.222.333/0001-8a")).isFalse();
+        assertThat(TaxIds.isValid("5299822472A")).as("a CPF is digits only").isFalse();
         assertThat(TaxIds.isValid(null)).isFalse();
     }
 }

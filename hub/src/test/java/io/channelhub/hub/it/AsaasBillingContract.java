@@ -1,0 +1,200 @@
+package io.channelhub.hub.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.channelhub.hub.support.FakeAsaasApi;
+import io.channelhub.hub.support.HubIntegrationTest;
+import io.channelhub.hub.support.TestHub;
+import io.channelhub.hub.support.TestHub.Reply;
+import io.dropwizard.testing.ConfigOverride;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Billing with the bundled Asaas plugin against a fake Asaas API that checks the documented shapes: subscribe,
+ * invoice, PIX charge, the PAYMENT_RECEIVED webhook, an invoice paid; webhooks authenticated by their token and
+ * stored once; overdue → suspended → paid → active; reconciliation of a payment whose webhook never came.
+ */
+abstract class AsaasBillingContract extends HubIntegrationTest {
+
+    static final String API_KEY = "$aact_test_key_of_the_integrator";
+    static final String TOKEN = "webhook-token-of-the-integrator";
+    static final String ROOT = TestHub.ROOT_KEY;
+
+    static FakeAsaasApi asaas;
+    String plan;
+    String hook;
+
+    @Override
+    protected ConfigOverride[] overrides() {
+        try {
+            asaas = new FakeAsaasApi(API_KEY);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new ConfigOverride[] {
+            ConfigOverride.config("billing.jobInterval", "1h"),
+            ConfigOverride.config("billing.overdueGrace", "1s"),
+            ConfigOverride.config("billing.reconcileAfter", "0s")};
+    }
+
+    @Override
+    protected void morePlugins(Path dir) {
+        WebChannelContract.copyBundledPlugin(dir, "billing-asaas");
+    }
+
+    @AfterAll
+    void stopAsaas() {
+        asaas.close();
+    }
+
+    @BeforeAll
+    void gateway() {
+        JsonNode g = TestHub.check(hub.send(ROOT, "PUT", "/admin/billing/gateway", Map.of("plugin_id", "billing-asaas",
+                "settings", Map.of("api_key", API_KEY, "webhook_token", TOKEN, "base_url", asaas.baseUrl(),
+                        "default_method", "PIX"))), 200).json();
+        hook = g.get("webhook_path").asText();
+        plan = "plano-" + Long.toString(System.nanoTime() % 1_000_000, 36);
+        TestHub.check(hub.post(ROOT, "/admin/billing/plans", Map.of("code", plan, "name", "Plano Pro",
+                "price_minor", 19990)), 201);
+    }
+
+    /** A tenant subscribed a month ago, its first period closed into a charged invoice. */
+    JsonNode invoicedTenant(String[] tenantOut) {
+        String t = hub.createTenant(slug("pay"));
+        tenantOut[0] = t;
+        TestHub.check(hub.send(ROOT, "PUT", "/admin/tenants/" + t + "/billing/subscription", Map.of("plan_code", plan,
+                "billing", Map.of("legal_name", "Padaria Pão Quente Ltda", "tax_id", "11.222.333/0001-81", "email",
+                        "contas@padaria.example"), "start_at", BillingContract.monthAgo().toString())), 200);
+        TestHub.check(hub.post(ROOT, "/admin/billing/run", null), 200);
+        return hub.get(ROOT, "/admin/tenants/" + t + "/billing/invoices").json().get("data").get(0);
+    }
+
+    String paymentOf(String invoiceId) {
+        return asaas.payments().stream().filter(p -> invoiceId.equals(p.path("externalReference").asText()))
+                .findFirst().orElseThrow().path("id").asText();
+    }
+
+    Reply webhook(String body, String token) {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("Content-Type", "application/json");
+        if (token != null) {
+            h.put(FakeAsaasApi.WEBHOOK_TOKEN_HEADER, token);
+        }
+        return hub.call("POST", hook, h, body);
+    }
+
+    String invoiceStatus(String tenantId, String invoiceId) {
+        return hub.get(ROOT, "/admin/tenants/" + tenantId + "/billing/invoices/" + invoiceId).json().get("status")
+                .asText();
+    }
+
+    long events(String externalId) {
+        return hub.app().jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM billing_events WHERE external_id = "
+                + ":x").bind("x", externalId).mapTo(Long.class).one());
+    }
+
+    @Test
+    void theGatewaysSecretsAreNeverShown() {
+        JsonNode g = hub.get(ROOT, "/admin/billing/gateway").json();
+        assertThat(g.toString()).doesNotContain(API_KEY).doesNotContain(TOKEN);
+        assertThat(hub.send(ROOT, "PUT", "/admin/billing/gateway", Map.of("plugin_id", "no-such-gateway"))
+                .code()).isEqualTo("unknown_gateway");
+    }
+
+    @Test
+    void subscribeInvoiceAPixPaymentAndItsWebhookMarkTheInvoicePaid() {
+        String[] t = new String[1];
+        JsonNode inv = invoicedTenant(t);
+        assertThat(inv.get("total_minor").asLong()).isEqualTo(19990);
+        assertThat(inv.get("payment_method").asText()).isEqualTo("PIX");
+        assertThat(inv.get("payment_data").get("pix_copy_paste").asText()).isNotBlank();
+        assertThat(inv.get("payment_data").get("invoice_url").asText()).startsWith("http");
+        String payment = paymentOf(inv.get("id").asText());
+        JsonNode p = asaas.payment(payment);
+        assertThat(p.path("value").decimalValue()).isEqualByComparingTo("199.90");
+        assertThat(p.path("billingType").asText()).isEqualTo("PIX");
+        assertThat(asaas.customer(p.path("customer").asText()).path("cpfCnpj").asText()).isEqualTo("11222333000181");
+        assertThat(asaas.problems()).isEmpty();
+
+        asaas.setPaymentStatus(payment, "RECEIVED");
+        String body = asaas.paymentWebhook("evt_rcv_" + payment, "PAYMENT_RECEIVED", payment);
+        assertThat(webhook(body, TOKEN).status()).isEqualTo(200);
+        assertThat(webhook(body, TOKEN).status()).as("Asaas's retry of the same event").isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "paid".equals(invoiceStatus(t[0], inv.get("id").asText())));
+        assertThat(events("evt_rcv_" + payment)).isEqualTo(1);
+
+        // Running again charges nothing more: one payment for the invoice.
+        TestHub.check(hub.post(ROOT, "/admin/billing/run", null), 200);
+        assertThat(asaas.paymentCreations().stream().filter(r -> inv.get("id").asText().equals(r.json()
+                .path("externalReference").asText())).count()).isEqualTo(1);
+    }
+
+    @Test
+    void aWebhookWithoutTheRightTokenIsRefusedAndNothingIsStored() {
+        String[] t = new String[1];
+        JsonNode inv = invoicedTenant(t);
+        String payment = paymentOf(inv.get("id").asText());
+        String body = asaas.paymentWebhook("evt_forged_" + payment, "PAYMENT_RECEIVED", payment);
+        assertThat(webhook(body, "guess").status()).isEqualTo(401);
+        assertThat(webhook(body, null).status()).isEqualTo(401);
+        assertThat(events("evt_forged_" + payment)).isZero();
+        assertThat(invoiceStatus(t[0], inv.get("id").asText())).isEqualTo("open");
+    }
+
+    @Test
+    void overdueSuspendsTheTenantAfterTheGraceAndPaymentReactivatesIt() {
+        String[] t = new String[1];
+        JsonNode inv = invoicedTenant(t);
+        String key = hub.createKey(t[0], "admin").get("key").asText();
+        String payment = paymentOf(inv.get("id").asText());
+        asaas.setPaymentStatus(payment, "OVERDUE");
+        TestHub.check(webhook(asaas.paymentWebhook("evt_due_" + payment, "PAYMENT_OVERDUE", payment), TOKEN), 200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "past_due".equals(hub.get(ROOT, "/admin/tenants/" + t[0]
+                + "/billing/subscription").json().get("status").asText()));
+        assertThat(hub.get(key, "/v1/me").status()).as("within the grace").isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            hub.post(ROOT, "/admin/billing/run", null);
+            return "suspended".equals(hub.get(ROOT, "/admin/tenants/" + t[0] + "/billing/subscription").json()
+                    .get("status").asText());
+        });
+        assertThat(hub.get(key, "/v1/me").code()).isEqualTo("tenant_suspended");
+
+        asaas.setPaymentStatus(payment, "RECEIVED");
+        TestHub.check(webhook(asaas.paymentWebhook("evt_paid_" + payment, "PAYMENT_RECEIVED", payment), TOKEN), 200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> hub.get(key, "/v1/me").status() == 200);
+        assertThat(hub.get(ROOT, "/admin/tenants/" + t[0] + "/billing/subscription").json().get("status").asText())
+                .isEqualTo("active");
+        String audit = hub.get(ROOT, "/admin/tenants/" + t[0] + "/audit?limit=200").body();
+        assertThat(audit).contains("tenant.suspended").contains("tenant.reactivated").contains("invoice.paid");
+    }
+
+    @Test
+    void aPaymentWhoseWebhookNeverCameIsReconciled() {
+        String[] t = new String[1];
+        JsonNode inv = invoicedTenant(t);
+        asaas.setPaymentStatus(paymentOf(inv.get("id").asText()), "CONFIRMED");
+        TestHub.check(hub.post(ROOT, "/admin/billing/reconcile", null), 200);
+        assertThat(invoiceStatus(t[0], inv.get("id").asText())).isEqualTo("paid");
+    }
+
+    @Test
+    void anInvalidTaxIdNeverReachesTheGateway() {
+        String t = hub.createTenant(slug("badcnpj"));
+        int before = asaas.customers().size();
+        Reply r = hub.send(ROOT, "PUT", "/admin/tenants/" + t + "/billing/subscription", Map.of("plan_code", plan,
+                "billing", Map.of("legal_name", "X", "tax_id", "11.222.333/0001-80", "email", "x@x.example")));
+        assertThat(r.code()).isEqualTo("invalid_tax_id");
+        assertThat(asaas.customers()).hasSize(before);
+    }
+}
