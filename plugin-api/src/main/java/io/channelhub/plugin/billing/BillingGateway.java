@@ -45,6 +45,29 @@ public interface BillingGateway extends ExtensionPoint {
         throw new GatewayException("not_supported", "this gateway has no payment links", false);
     }
 
-    /** Authenticates and parses a provider webhook; events are stored before the answer is written. */
+    /**
+     * Creates (or finds, for the same {@code request.reference()}) a recurring charge the gateway runs each cycle;
+     * its charges arrive as {@link PaymentEvent}s naming it.
+     *
+     * @since 1.1.0
+     */
+    default GatewaySubscription upsertSubscription(SubscriptionRequest request, PluginContext context)
+            throws GatewayException {
+        throw new GatewayException("not_supported", "this gateway has no recurring charges", false);
+    }
+
+    /**
+     * Stops a recurring charge.
+     *
+     * @since 1.1.0
+     */
+    default void cancelSubscription(String gatewaySubscriptionId, PluginContext context) throws GatewayException {
+        throw new GatewayException("not_supported", "this gateway has no recurring charges", false);
+    }
+
+    /**
+     * Authenticates and parses a provider webhook; events ({@link PaymentEvent}, {@link SubscriptionEvent}) are
+     * stored before the answer is written.
+     */
     InboundResult handleWebhook(InboundRequest request, InboundScope scope);
 }

@@ -16,7 +16,15 @@ import java.time.Instant;
  * @param status          the charge's new status
  * @param amountMinor     amount in minor units
  * @param at              when it happened, by the gateway's clock
+ * @param gatewaySubscriptionId the recurring charge (see {@link SubscriptionRequest}) that created the charge, or
+ *                              null (since 1.1.0)
  */
 public record PaymentEvent(String externalId, String gatewayChargeId, String reference, Charge.ChargeStatus status,
-                           long amountMinor, Instant at) implements InboundEvent {
+                           long amountMinor, Instant at, String gatewaySubscriptionId) implements InboundEvent {
+
+    /** An event of a one-off charge (the form of plugin API 1.0). */
+    public PaymentEvent(String externalId, String gatewayChargeId, String reference, Charge.ChargeStatus status,
+                        long amountMinor, Instant at) {
+        this(externalId, gatewayChargeId, reference, status, amountMinor, at, null);
+    }
 }
