@@ -297,7 +297,8 @@ public class HubApplication extends Application<HubConfiguration> {
         var invoices = new io.channelhub.hub.billing.Invoices(jdbi, json, plans, subscriptions, gatewayAccounts, clock);
         var billingEvents = new io.channelhub.hub.billing.BillingEvents(jdbi, json, invoices, subscriptions, tenants,
                 audit, webhooks, clock);
-        var billingJobs = new io.channelhub.hub.billing.BillingJobs(invoices, billingEvents, gatewayAccounts,
+        var billingJobs = new io.channelhub.hub.billing.BillingJobs(invoices, subscriptions, billingEvents,
+                gatewayAccounts,
                 config.getBilling(), clock);
         env.lifecycle().manage(billingJobs);
         var billing = new io.channelhub.hub.billing.BillingResource.Services(plans, subscriptions, invoices,

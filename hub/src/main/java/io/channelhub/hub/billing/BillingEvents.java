@@ -9,6 +9,7 @@ import io.channelhub.hub.tenancy.TenantService;
 import io.channelhub.hub.tenancy.TenantStatus;
 import io.channelhub.plugin.billing.Charge;
 import io.channelhub.plugin.billing.PaymentEvent;
+import io.channelhub.plugin.billing.SubscriptionEvent;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,17 +53,30 @@ public class BillingEvents {
     }
 
     /** Stores a gateway event; returns its id when it is new, empty for a repeat. */
-    public Optional<String> store(String gatewayId, PaymentEvent e) {
-        String tenant = invoices.byCharge(e.gatewayChargeId(), e.reference()).map(Invoices.Invoice::tenantId)
-                .orElse(null);
+    public Optional<String> store(String gatewayId, io.channelhub.plugin.InboundEvent e) {
+        String tenant;
+        String charge = null;
+        String type;
+        if (e instanceof PaymentEvent p) {
+            charge = p.gatewayChargeId();
+            tenant = invoices.byCharge(p.gatewayChargeId(), p.reference()).map(Invoices.Invoice::tenantId)
+                    .or(() -> recurring(p.gatewaySubscriptionId())).orElse(null);
+            type = "payment";
+        } else if (e instanceof SubscriptionEvent s) {
+            tenant = recurring(s.gatewaySubscriptionId()).orElse(null);
+            type = "subscription";
+        } else {
+            throw new IllegalArgumentException("not a billing event: " + e.getClass().getName());
+        }
         String id = Ids.newId("bev");
+        String chargeId = charge;
         try {
             String payload = json.writeValueAsString(e);
             jdbi.useHandle(h -> h.createUpdate("INSERT INTO billing_events (id, tenant_id, gateway_id, external_id, "
-                            + "gateway_charge_id, payload, status, received_at) VALUES (:id, :t, :g, :x, :c, :p, 'pending', "
-                            + ":now)")
+                            + "gateway_charge_id, payload, status, event_type, received_at) VALUES (:id, :t, :g, :x, :c, "
+                            + ":p, 'pending', :type, :now)")
                     .bind("id", id).bind("t", tenant).bind("g", gatewayId).bind("x", e.externalId())
-                    .bind("c", e.gatewayChargeId()).bind("p", payload).bind("now", clock.instant()).execute());
+                    .bind("c", chargeId).bind("p", payload).bind("type", type).bind("now", clock.instant()).execute());
             return Optional.of(id);
         } catch (JsonProcessingException ex) {
             throw new IllegalStateException(ex);
@@ -74,17 +88,33 @@ public class BillingEvents {
         }
     }
 
-    /** Applies pending events, oldest first (the webhook's request starts this; a job catches up after a crash). */
+    private Optional<String> recurring(String gatewaySubscriptionId) {
+        return gatewaySubscriptionId == null ? Optional.empty()
+                : subscriptions.byGatewaySubscription(gatewaySubscriptionId).map(Subscriptions.Subscription::tenantId);
+    }
+
+    /**
+     * Applies pending events, oldest first (the webhook's request starts this; a job catches up after a crash). A
+     * recurring charge's payment that comes before the hub closed the period it pays waits for that invoice.
+     */
     public synchronized void processPending() {
-        List<String[]> rows = jdbi.withHandle(h -> h.createQuery("SELECT id, payload FROM billing_events "
-                        + "WHERE status = 'pending' ORDER BY received_at LIMIT 200")
-                .map((rs, ctx) -> new String[] {rs.getString("id"), rs.getString("payload")}).list());
+        List<String[]> rows = jdbi.withHandle(h -> h.createQuery("SELECT id, payload, event_type FROM billing_events "
+                        + "WHERE status IN ('pending', 'waiting') ORDER BY received_at LIMIT 200")
+                .map((rs, ctx) -> new String[] {rs.getString("id"), rs.getString("payload"),
+                        rs.getString("event_type")}).list());
         for (String[] r : rows) {
             String id = r[0];
             String status;
             try {
-                PaymentEvent e = json.readValue(r[1], PaymentEvent.class);
-                status = apply(e.gatewayChargeId(), e.reference(), e.status()) ? "processed" : "ignored";
+                if ("subscription".equals(r[2])) {
+                    status = subscriptionEvent(json.readValue(r[1], SubscriptionEvent.class)) ? "processed"
+                            : "ignored";
+                } else {
+                    PaymentEvent e = json.readValue(r[1], PaymentEvent.class);
+                    status = apply(e.gatewayChargeId(), e.reference(), e.status()) ? "processed"
+                            : attachRecurring(e) ? "processed" : e.gatewaySubscriptionId() != null ? "waiting"
+                            : "ignored";
+                }
             } catch (JsonProcessingException | RuntimeException ex) {
                 LOG.warn("Billing event {} could not be applied", id, ex);
                 status = "failed";
@@ -133,6 +163,32 @@ public class BillingEvents {
             }
             default -> {
             }
+        }
+        return true;
+    }
+
+    /** A recurring charge's payment: attached to the subscription's open invoice, then applied. */
+    private boolean attachRecurring(PaymentEvent e) {
+        if (e.gatewaySubscriptionId() == null) {
+            return false;
+        }
+        Optional<String> tenant = recurring(e.gatewaySubscriptionId());
+        if (tenant.isEmpty() || invoices.attach(tenant.get(), e.gatewayChargeId()).isEmpty()) {
+            return false;
+        }
+        return apply(e.gatewayChargeId(), null, e.status());
+    }
+
+    /** The gateway stopped a recurring charge: the hub's subscription ends too. */
+    private boolean subscriptionEvent(SubscriptionEvent e) {
+        Optional<Subscriptions.Subscription> s = subscriptions.byGatewaySubscription(e.gatewaySubscriptionId());
+        if (s.isEmpty()) {
+            return false;
+        }
+        if (e.status() != SubscriptionEvent.Status.ACTIVE && s.get().live()) {
+            subscriptions.status(s.get().tenantId(), "canceled");
+            event(s.get().tenantId(), "subscription.canceled", Map.of("reason", "gateway_" + e.status().name()
+                    .toLowerCase(java.util.Locale.ROOT), "gateway_subscription_id", e.gatewaySubscriptionId()));
         }
         return true;
     }

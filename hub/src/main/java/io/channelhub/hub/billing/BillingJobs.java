@@ -22,15 +22,17 @@ public class BillingJobs implements Managed {
     private static final Logger LOG = LoggerFactory.getLogger(BillingJobs.class);
 
     private final Invoices invoices;
+    private final Subscriptions subscriptions;
     private final BillingEvents events;
     private final GatewayAccounts gateways;
     private final BillingFactory config;
     private final Clock clock;
     private ScheduledExecutorService timer;
 
-    public BillingJobs(Invoices invoices, BillingEvents events, GatewayAccounts gateways, BillingFactory config,
-                       Clock clock) {
+    public BillingJobs(Invoices invoices, Subscriptions subscriptions, BillingEvents events, GatewayAccounts gateways,
+                       BillingFactory config, Clock clock) {
         this.invoices = invoices;
+        this.subscriptions = subscriptions;
         this.events = events;
         this.gateways = gateways;
         this.config = config;
@@ -87,7 +89,11 @@ public class BillingJobs implements Managed {
         return closed;
     }
 
+    /** Charges open invoices, and starts the gateway's recurring charges that do not exist yet. */
     public void chargeOpen() {
+        for (Subscriptions.Subscription s : subscriptions.awaitingRecurring()) {
+            invoices.ensureRecurring(s);
+        }
         for (Invoices.Invoice inv : invoices.uncharged(100)) {
             invoices.charge(inv);
         }

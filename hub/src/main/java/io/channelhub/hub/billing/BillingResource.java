@@ -42,7 +42,7 @@ public final class BillingResource {
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record CreatePlan(String code, String name, long priceMinor, String currency, String billingCycle,
                              Integer trialDays, Map<String, Long> included, Map<String, Plans.Overage> overage,
-                             List<Plans.PlanQuota> quotas) {
+                             List<Plans.PlanQuota> quotas, Boolean gatewayRecurring) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -146,7 +146,8 @@ public final class BillingResource {
         public Response createPlan(@Context SecurityContext sc, @NotNull CreatePlan body) {
             Caller c = admin(sc);
             Plans.Plan p = s.plans().create(body.code(), body.name(), body.priceMinor(), body.currency(),
-                    body.billingCycle(), body.trialDays(), body.included(), body.overage(), body.quotas());
+                    body.billingCycle(), body.trialDays(), body.included(), body.overage(), body.quotas(),
+                    Boolean.TRUE.equals(body.gatewayRecurring()));
             s.audit().success(c, null, "plan.create", "plan", p.id(), Map.of("code", p.code()));
             return Response.status(201).entity(p).build();
         }
@@ -253,6 +254,9 @@ public final class BillingResource {
                 s.invoices().closeEarly(sub, now, s.config().getDueDays(), h -> s.subscriptions().advance(h, sub,
                         plan.id(), now, Subscriptions.periodEnd(now, plan.billingCycle()), "trialing".equals(
                                 sub.status()) ? "active" : sub.status()));
+                // A recurring charge at the gateway was for the old plan's price.
+                s.invoices().stopRecurring(sub);
+                s.subscriptions().gatewaySubscriptionId(tenantId, null);
                 s.audit().success(c, tenantId, "subscription.change_plan", "subscription", sub.id(),
                         Map.of("from", s.plans().get(sub.planId()).code(), "to", plan.code()));
             } else if (current.isEmpty()) {
@@ -282,6 +286,7 @@ public final class BillingResource {
             s.invoices().closeEarly(sub, now, s.config().getDueDays(), h -> s.subscriptions().advance(h, sub,
                     sub.planId(), sub.periodStart(), now, "canceled"));
             s.subscriptions().status(tenantId, "canceled");
+            s.invoices().stopRecurring(sub);
             s.audit().success(ApiKeyAuthFilter.caller(sc), tenantId, "subscription.cancel", "subscription", sub.id(),
                     Map.of());
             s.jobs().chargeOpen();

@@ -89,11 +89,12 @@ public class GatewayHooksResource {
         }
         boolean fresh = false;
         for (InboundResult.BoundEvent e : result.events()) {
-            if (e.context() != ctx || !(e.event() instanceof PaymentEvent p)) {
+            if (e.context() != ctx || !(e.event() instanceof PaymentEvent
+                    || e.event() instanceof io.channelhub.plugin.billing.SubscriptionEvent)) {
                 throw new PluginCallException(pluginId, "handleWebhook", new IllegalStateException(
-                        "a gateway event must be a PaymentEvent bound to the context of this request"));
+                        "a gateway event must be a payment or subscription event bound to this request's context"));
             }
-            fresh |= events.store(g.account().id(), p).isPresent();
+            fresh |= events.store(g.account().id(), e.event()).isPresent();
         }
         if (fresh) {
             jobs.kick();

@@ -308,14 +308,13 @@ public class Invoices {
         if (g.isEmpty() || profile.isEmpty() || inv.gatewayChargeId() != null || inv.totalMinor() == 0) {
             return inv.gatewayChargeId() != null;
         }
+        if (subscriptions.of(inv.tenantId()).map(Subscriptions.Subscription::gatewaySubscriptionId).isPresent()) {
+            // The gateway charges this subscription itself; its payment will be attached to this invoice.
+            return false;
+        }
         var ctx = gateways.context(g.get(), inv.tenantId());
         try {
-            String customer = profile.get().gatewayCustomerId();
-            if (customer == null) {
-                customer = g.get().gateway().upsertCustomer(new CustomerRequest(inv.tenantId(), profile.get().legalName(),
-                        profile.get().taxId(), profile.get().email()), ctx).gatewayCustomerId();
-                subscriptions.customerId(inv.tenantId(), customer);
-            }
+            String customer = customer(g.get(), profile.get(), ctx);
             PaymentMethod method = method(inv.tenantId(), g.get());
             Charge c = g.get().gateway().createCharge(new ChargeRequest(inv.id(), customer, method, inv.totalMinor(),
                     inv.currency(), inv.dueDate(), "ChannelHub " + LocalDate.ofInstant(inv.periodStart(),
@@ -331,6 +330,76 @@ public class Invoices {
             LOG.warn("Charging invoice {} failed ({}, retryable: {})", inv.id(), e.code(), e.retryable());
             return false;
         }
+    }
+
+    /** The tenant's customer at the gateway, created once. */
+    String customer(GatewayAccounts.Usable g, Subscriptions.Profile profile, io.channelhub.plugin.PluginContext ctx)
+            throws GatewayException {
+        String customer = profile.gatewayCustomerId();
+        if (customer == null) {
+            customer = g.gateway().upsertCustomer(new CustomerRequest(profile.tenantId(), profile.legalName(),
+                    profile.taxId(), profile.email()), ctx).gatewayCustomerId();
+            subscriptions.customerId(profile.tenantId(), customer);
+        }
+        return customer;
+    }
+
+    /**
+     * Starts the gateway's recurring charge of a subscription on a gateway-recurring plan, once.
+     *
+     * @return whether it exists now
+     */
+    public boolean ensureRecurring(Subscriptions.Subscription s) {
+        Optional<GatewayAccounts.Usable> g = gateways.usable();
+        Optional<Subscriptions.Profile> profile = subscriptions.profile(s.tenantId());
+        Plans.Plan plan = plans.get(s.planId());
+        if (!plan.gatewayRecurring() || s.gatewaySubscriptionId() != null) {
+            return s.gatewaySubscriptionId() != null;
+        }
+        if (g.isEmpty() || profile.isEmpty()) {
+            return false;
+        }
+        var ctx = gateways.context(g.get(), s.tenantId());
+        try {
+            String customer = customer(g.get(), profile.get(), ctx);
+            var created = g.get().gateway().upsertSubscription(new io.channelhub.plugin.billing.SubscriptionRequest(
+                    s.id(), customer, method(s.tenantId(), g.get()), plan.priceMinor(), plan.currency(),
+                    "yearly".equals(plan.billingCycle()) ? io.channelhub.plugin.billing.SubscriptionRequest.Cycle.YEARLY
+                            : io.channelhub.plugin.billing.SubscriptionRequest.Cycle.MONTHLY,
+                    LocalDate.ofInstant(s.trialEndsAt() != null ? s.trialEndsAt() : s.periodEnd(), ZoneOffset.UTC),
+                    plan.name()), ctx);
+            subscriptions.gatewaySubscriptionId(s.tenantId(), created.gatewaySubscriptionId());
+            return true;
+        } catch (GatewayException e) {
+            LOG.warn("Starting the recurring charge of subscription {} failed ({})", s.id(), e.code());
+            return false;
+        }
+    }
+
+    /** Stops the gateway's recurring charge of a subscription, if it has one. */
+    public void stopRecurring(Subscriptions.Subscription s) {
+        Optional<GatewayAccounts.Usable> g = gateways.usable();
+        if (g.isEmpty() || s.gatewaySubscriptionId() == null) {
+            return;
+        }
+        try {
+            g.get().gateway().cancelSubscription(s.gatewaySubscriptionId(), gateways.context(g.get(), s.tenantId()));
+        } catch (GatewayException e) {
+            LOG.warn("Stopping the recurring charge {} failed ({})", s.gatewaySubscriptionId(), e.code());
+        }
+    }
+
+    /** Attaches a charge the gateway created on its own (a recurring charge) to the subscription's oldest open invoice. */
+    Optional<Invoice> attach(String tenantId, String chargeId) {
+        return jdbi.withHandle(h -> {
+            Optional<String> id = h.createQuery("SELECT id FROM invoices WHERE tenant_id = :t AND status = 'open' AND "
+                            + "gateway_charge_id IS NULL AND total_minor > 0 ORDER BY period_start LIMIT 1")
+                    .bind("t", tenantId).mapTo(String.class).findOne();
+            id.ifPresent(x -> h.createUpdate("UPDATE invoices SET gateway_charge_id = :c, updated_at = :now WHERE "
+                    + "tenant_id = :t AND id = :id AND gateway_charge_id IS NULL").bind("c", chargeId)
+                    .bind("now", clock.instant()).bind("t", tenantId).bind("id", x).execute());
+            return id.flatMap(x -> find(h, tenantId, x));
+        });
     }
 
     private PaymentMethod method(String tenantId, GatewayAccounts.Usable g) {

@@ -40,9 +40,12 @@ public class Plans {
     }
 
     /** A plan. */
+    @com.fasterxml.jackson.databind.annotation.JsonNaming(
+            com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Plan(String id, String code, String name, long priceMinor, String currency, String billingCycle,
                        int trialDays, Map<String, Long> included, Map<String, Overage> overage,
-                       List<PlanQuota> quotas, boolean active, Instant createdAt, Instant updatedAt) {
+                       List<PlanQuota> quotas, boolean gatewayRecurring, boolean active, Instant createdAt,
+                       Instant updatedAt) {
     }
 
     public Plans(Jdbi jdbi, ObjectMapper json, Clock clock) {
@@ -55,13 +58,15 @@ public class Plans {
                     rs.getString("currency"), rs.getString("billing_cycle"), rs.getInt("trial_days"),
                     read(rs.getString("included"), new TypeReference<Map<String, Long>>() { }),
                     read(rs.getString("overage"), new TypeReference<Map<String, Overage>>() { }),
-                    read(rs.getString("quotas"), new TypeReference<List<PlanQuota>>() { }), rs.getBoolean("active"),
+                    read(rs.getString("quotas"), new TypeReference<List<PlanQuota>>() { }),
+                    rs.getBoolean("gateway_recurring"), rs.getBoolean("active"),
                     instants.map(rs, "created_at", ctx), instants.map(rs, "updated_at", ctx));
         };
     }
 
     public Plan create(String code, String name, long priceMinor, String currency, String cycle, Integer trialDays,
-                       Map<String, Long> included, Map<String, Overage> overage, List<PlanQuota> quotas) {
+                       Map<String, Long> included, Map<String, Overage> overage, List<PlanQuota> quotas,
+                       boolean gatewayRecurring) {
         Map<String, Object> errors = new LinkedHashMap<>();
         if (code == null || !code.matches("[a-z0-9][a-z0-9_-]{1,62}")) {
             errors.put("code", "lower case letters, digits, dashes and underscores, 2 to 63");
@@ -103,18 +108,24 @@ public class Plans {
                 errors.put("quotas", "each has usage_type, period, limit and mode hard or soft");
             }
         }
+        if (gatewayRecurring && (!over.isEmpty() || priceMinor == 0)) {
+            // The gateway charges a fixed amount each cycle: usage-based amounts need the hub's own charges.
+            errors.put("gateway_recurring", "only for a flat plan: a price and no overage");
+        }
         if (!errors.isEmpty()) {
             throw ApiException.unprocessable("invalid_plan", "the plan is invalid", Map.of("errors", errors));
         }
         Instant now = clock.instant();
-        Plan p = new Plan(Ids.newId("pln"), code, name, priceMinor, cur, c, trial, inc, over, q, true, now, now);
+        Plan p = new Plan(Ids.newId("pln"), code, name, priceMinor, cur, c, trial, inc, over, q, gatewayRecurring, true,
+                now, now);
         try {
             jdbi.useHandle(h -> h.createUpdate("INSERT INTO plans (id, code, name, price_minor, currency, billing_cycle, "
-                            + "trial_days, included, overage, quotas, active, created_at, updated_at) VALUES (:id, :code, "
-                            + ":name, :price, :cur, :cycle, :trial, :inc, :over, :q, TRUE, :now, :now)")
+                            + "trial_days, included, overage, quotas, gateway_recurring, active, created_at, updated_at) "
+                            + "VALUES (:id, :code, :name, :price, :cur, :cycle, :trial, :inc, :over, :q, :rec, TRUE, :now, "
+                            + ":now)")
                     .bind("id", p.id()).bind("code", code).bind("name", name).bind("price", priceMinor).bind("cur", cur)
                     .bind("cycle", c).bind("trial", trial).bind("inc", write(inc)).bind("over", write(over))
-                    .bind("q", write(q)).bind("now", now).execute());
+                    .bind("q", write(q)).bind("rec", gatewayRecurring).bind("now", now).execute());
         } catch (RuntimeException e) {
             if (Constraints.isUniqueViolation(e)) {
                 throw ApiException.conflict("plan_exists", "a plan with this code exists");

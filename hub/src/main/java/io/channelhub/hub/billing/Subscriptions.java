@@ -27,7 +27,8 @@ public class Subscriptions {
     /** A subscription. */
     public record Subscription(String id, String tenantId, String planId, String status, Instant periodStart,
                                Instant periodEnd, Instant trialEndsAt, Instant pastDueSince, Instant canceledAt,
-                               String paymentMethod, int version, Instant createdAt, Instant updatedAt) {
+                               String paymentMethod, String gatewaySubscriptionId, int version, Instant createdAt,
+                               Instant updatedAt) {
         public boolean live() {
             return !"canceled".equals(status);
         }
@@ -45,7 +46,8 @@ public class Subscriptions {
             return new Subscription(rs.getString("id"), rs.getString("tenant_id"), rs.getString("plan_id"),
                     rs.getString("status"), i.map(rs, "current_period_start", ctx), i.map(rs, "current_period_end", ctx),
                     i.map(rs, "trial_ends_at", ctx), i.map(rs, "past_due_since", ctx), i.map(rs, "canceled_at", ctx),
-                    rs.getString("payment_method"), rs.getInt("version"), i.map(rs, "created_at", ctx),
+                    rs.getString("payment_method"), rs.getString("gateway_subscription_id"), rs.getInt("version"),
+                    i.map(rs, "created_at", ctx),
                     i.map(rs, "updated_at", ctx));
         };
     }
@@ -108,7 +110,7 @@ public class Subscriptions {
         Instant now = clock.instant();
         Instant trialEnd = plan.trialDays() > 0 ? start.plus(Duration.ofDays(plan.trialDays())) : null;
         Subscription s = new Subscription(Ids.newId("sub"), tenantId, plan.id(), trialEnd == null ? "active" : "trialing",
-                start, periodEnd(start, plan.billingCycle()), trialEnd, null, null, method, 1, now, now);
+                start, periodEnd(start, plan.billingCycle()), trialEnd, null, null, method, null, 1, now, now);
         jdbi.useHandle(h -> {
             h.createUpdate("DELETE FROM subscriptions WHERE tenant_id = :t AND status = 'canceled'")
                     .bind("t", tenantId).execute();
@@ -142,6 +144,24 @@ public class Subscriptions {
                         + "NULL END, canceled_at = CASE WHEN :s = 'canceled' THEN :now ELSE canceled_at END, version = "
                         + "version + 1, updated_at = :now WHERE tenant_id = :t")
                 .bind("s", status).bind("now", clock.instant()).bind("t", tenantId).execute());
+    }
+
+    public void gatewaySubscriptionId(String tenantId, String id) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE subscriptions SET gateway_subscription_id = :g WHERE tenant_id = :t")
+                .bind("g", id).bind("t", tenantId).execute());
+    }
+
+    /** The subscription whose recurring charge at the gateway this is, whatever its tenant. */
+    public Optional<Subscription> byGatewaySubscription(String gatewaySubscriptionId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM subscriptions WHERE gateway_subscription_id = :g")
+                .bind("g", gatewaySubscriptionId).map(mapper).findOne());
+    }
+
+    /** Live subscriptions on a gateway-recurring plan whose recurring charge does not exist yet. */
+    List<Subscription> awaitingRecurring() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT s.* FROM subscriptions s JOIN plans p ON p.id = s.plan_id WHERE "
+                        + "p.gateway_recurring = TRUE AND s.gateway_subscription_id IS NULL AND s.status IN ('trialing', "
+                        + "'active', 'past_due') LIMIT 100").map(mapper).list());
     }
 
     /** Live subscriptions whose period ended by {@code asOf}. */
