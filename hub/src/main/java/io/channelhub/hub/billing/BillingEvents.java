@@ -179,16 +179,22 @@ public class BillingEvents {
         return apply(e.gatewayChargeId(), null, e.status());
     }
 
-    /** The gateway stopped a recurring charge: the hub's subscription ends too. */
+    /**
+     * The gateway deleted a recurring charge: the hub's subscription ends too. A deactivated one (Asaas's INACTIVE,
+     * which can be resumed) only tells the operator: invoices go on being issued and wait for payment.
+     */
     private boolean subscriptionEvent(SubscriptionEvent e) {
         Optional<Subscriptions.Subscription> s = subscriptions.byGatewaySubscription(e.gatewaySubscriptionId());
         if (s.isEmpty()) {
             return false;
         }
-        if (e.status() != SubscriptionEvent.Status.ACTIVE && s.get().live()) {
+        if (e.status() == SubscriptionEvent.Status.DELETED && s.get().live()) {
             subscriptions.status(s.get().tenantId(), "canceled");
-            event(s.get().tenantId(), "subscription.canceled", Map.of("reason", "gateway_" + e.status().name()
-                    .toLowerCase(java.util.Locale.ROOT), "gateway_subscription_id", e.gatewaySubscriptionId()));
+            event(s.get().tenantId(), "subscription.canceled", Map.of("reason", "gateway_deleted",
+                    "gateway_subscription_id", e.gatewaySubscriptionId()));
+        } else if (e.status() == SubscriptionEvent.Status.INACTIVE) {
+            event(s.get().tenantId(), "subscription.gateway_inactive", Map.of("gateway_subscription_id",
+                    e.gatewaySubscriptionId()));
         }
         return true;
     }

@@ -37,11 +37,15 @@ import java.util.regex.Pattern;
  * configured key, a {@code User-Agent} is sent, a GET has no body, POST bodies are JSON with the required fields, a
  * {@code value} is a JSON number of reais with at most two decimals, {@code billingType} is one Asaas knows,
  * {@code cpfCnpj} is a CPF or CNPJ with valid check digits, {@code dueDate} is {@code yyyy-MM-dd} — and records what
- * does not fit in {@link #problems()}. It keeps customers and payments in memory and answers with Asaas's documented
- * objects: lists as {@code {"object":"list","hasMore","totalCount","limit","offset","data"}}, the Pix QR code, the
- * boleto's digitable line, refunds, removals and payment links. A test can move a payment to another status (a
- * reconciliation test), script failures (429 with rate-limit headers, 500, a 400 error body), make an answer spend
- * the rate-limit budget, and build the webhook Asaas would POST for a stored payment.
+ * does not fit in {@link #problems()}; a subscription also needs {@code nextDueDate} as {@code yyyy-MM-dd} and a
+ * {@code cycle} Asaas knows (the contract's MONTHLY or YEARLY). It keeps customers, payments and subscriptions in
+ * memory and answers with Asaas's documented objects: lists as
+ * {@code {"object":"list","hasMore","totalCount","limit","offset","data"}}, the Pix QR code, the boleto's digitable
+ * line, refunds, removals, payment links and subscriptions (a subscription list leaves removed ones out unless asked
+ * with {@code includeDeleted} or {@code deletedOnly}). A test can move a payment or a subscription to another status (a
+ * reconciliation test), generate the payment Asaas would create for a subscription's next cycle, script failures (429
+ * with rate-limit headers, 500, a 400 error body), make an answer spend the rate-limit budget, and build the webhook
+ * Asaas would POST for a stored payment or subscription.
  *
  * <pre>{@code
  * try (FakeAsaasApi asaas = new FakeAsaasApi("$aact_test_key")) {
@@ -49,6 +53,8 @@ import java.util.regex.Pattern;
  *     asaas.setPaymentStatus("pay_080225913252", "RECEIVED");
  *     String body = asaas.paymentWebhook("evt_1", "PAYMENT_RECEIVED", "pay_080225913252");
  *     ... POST body to /hooks/gateways/{id} with header FakeAsaasApi.WEBHOOK_TOKEN_HEADER ...
+ *     String paymentId = asaas.generateSubscriptionPayment("sub_000000000001");
+ *     String inactivated = asaas.subscriptionWebhook("evt_2", "SUBSCRIPTION_INACTIVATED", "sub_000000000001");
  *     assertThat(asaas.problems()).isEmpty();
  * }
  * }</pre>
@@ -73,6 +79,14 @@ public final class FakeAsaasApi implements AutoCloseable {
             "CHARGEBACK_DISPUTE", "AWAITING_CHARGEBACK_REVERSAL", "DUNNING_REQUESTED", "DUNNING_RECEIVED",
             "AWAITING_RISK_ANALYSIS");
     private static final Set<String> PAID = Set.of("RECEIVED", "CONFIRMED", "RECEIVED_IN_CASH");
+    /** The cycles of {@code POST /v3/subscriptions} that Asaas documents; the contract uses MONTHLY and YEARLY. */
+    private static final Set<String> CYCLES = Set.of("WEEKLY", "BIWEEKLY", "MONTHLY", "BIMONTHLY", "QUARTERLY",
+            "SEMIANNUALLY", "YEARLY");
+    private static final Set<String> CONTRACT_CYCLES = Set.of("MONTHLY", "YEARLY");
+    private static final Set<String> SUBSCRIPTION_STATUSES = Set.of("ACTIVE", "INACTIVE", "EXPIRED");
+    private static final int MAX_SUBSCRIPTION_DESCRIPTION = 500;
+    /** The webhook's copy of a subscription writes its dates so, unlike the API's yyyy-MM-dd. */
+    private static final DateTimeFormatter WEBHOOK_DATE = DateTimeFormatter.ofPattern("dd/MM/yyyy");
     private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
     private static final Pattern ID_SEGMENT = Pattern.compile("[A-Za-z0-9_\\-]+");
 
@@ -84,12 +98,14 @@ public final class FakeAsaasApi implements AutoCloseable {
     private final Map<String, ObjectNode> customers = new LinkedHashMap<>();
     private final Map<String, ObjectNode> payments = new LinkedHashMap<>();
     private final Map<String, ObjectNode> paymentLinks = new LinkedHashMap<>();
+    private final Map<String, ObjectNode> subscriptions = new LinkedHashMap<>();
     private final Deque<Failure> failures = new ArrayDeque<>();
     private int spendBudgetOnNext;
     private int spendBudgetResetSeconds;
     private long customerIds = 5219612;
     private long paymentIds = 80225913251L;
     private long linkIds = 725104409742L;
+    private long subscriptionIds = 0;
 
     // Types ------------------------------------------------------------------------------------------------------
 
@@ -118,6 +134,11 @@ public final class FakeAsaasApi implements AutoCloseable {
         /** {@code POST /v3/payments}: a charge being created. */
         public boolean isPaymentCreation() {
             return "POST".equals(method) && (PREFIX + "/payments").equals(path);
+        }
+
+        /** {@code POST /v3/subscriptions}: a recurring charge being created. */
+        public boolean isSubscriptionCreation() {
+            return "POST".equals(method) && (PREFIX + "/subscriptions").equals(path);
         }
     }
 
@@ -165,12 +186,17 @@ public final class FakeAsaasApi implements AutoCloseable {
         return requests.stream().filter(Request::isPaymentCreation).toList();
     }
 
+    /** The {@code POST /v3/subscriptions} requests, in arrival order. */
+    public List<Request> subscriptionCreations() {
+        return requests.stream().filter(Request::isSubscriptionCreation).toList();
+    }
+
     /** Requests that did not follow the documented shapes; a test asserts it is empty. */
     public List<String> problems() {
         return problems;
     }
 
-    /** Forgets requests, problems, scripts, customers, payments and links; ids keep counting. */
+    /** Forgets requests, problems, scripts, customers, payments, links and subscriptions; ids keep counting. */
     public synchronized void reset() {
         requests.clear();
         problems.clear();
@@ -178,6 +204,7 @@ public final class FakeAsaasApi implements AutoCloseable {
         customers.clear();
         payments.clear();
         paymentLinks.clear();
+        subscriptions.clear();
         spendBudgetOnNext = 0;
     }
 
@@ -240,6 +267,71 @@ public final class FakeAsaasApi implements AutoCloseable {
         return this;
     }
 
+    /** A stored subscription as Asaas would answer it, or null. */
+    public synchronized JsonNode subscription(String id) {
+        ObjectNode s = subscriptions.get(id);
+        return s == null ? null : s.deepCopy();
+    }
+
+    /** The stored subscriptions, removed ones included, in creation order. */
+    public synchronized List<JsonNode> subscriptions() {
+        return subscriptions.values().stream().map(s -> (JsonNode) s.deepCopy()).toList();
+    }
+
+    /**
+     * Moves a stored subscription to ACTIVE, INACTIVE (as a suspension in Asaas's web app would) or EXPIRED (as its
+     * endDate or maxPayments would).
+     */
+    public synchronized FakeAsaasApi setSubscriptionStatus(String subscriptionId, String status) {
+        ObjectNode s = subscriptions.get(subscriptionId);
+        if (s == null) {
+            throw new IllegalArgumentException("no subscription " + subscriptionId);
+        }
+        if (!SUBSCRIPTION_STATUSES.contains(status)) {
+            throw new IllegalArgumentException("Asaas has no subscription status " + status);
+        }
+        s.put("status", status);
+        return this;
+    }
+
+    /**
+     * Creates the payment Asaas generates for a subscription's next cycle: {@code subscription} names it, and
+     * customer, value, billingType, description and externalReference are the subscription's, due on its
+     * {@code nextDueDate}, which then moves one cycle on. Asaas does this by itself (the first at once, the next ones
+     * ahead of their due date); here a test decides when.
+     *
+     * @return the new payment's id
+     */
+    public synchronized String generateSubscriptionPayment(String subscriptionId) {
+        ObjectNode s = subscriptions.get(subscriptionId);
+        if (s == null) {
+            throw new IllegalArgumentException("no subscription " + subscriptionId);
+        }
+        if (s.path("deleted").asBoolean() || !s.path("status").asText().equals("ACTIVE")) {
+            throw new IllegalArgumentException("Asaas generates no payment for a subscription that is removed or "
+                    + s.path("status").asText());
+        }
+        LocalDate due = LocalDate.parse(s.path("nextDueDate").asText());
+        ObjectNode p = newPayment(s.path("customer").asText(), s.path("billingType").asText(),
+                s.path("value").decimalValue(), due.toString(), text(s, "description"), text(s, "externalReference"),
+                "PENDING");
+        p.put("subscription", subscriptionId);
+        s.put("nextDueDate", nextCycle(due, s.path("cycle").asText()).toString());
+        return p.path("id").asText();
+    }
+
+    private static LocalDate nextCycle(LocalDate d, String cycle) {
+        return switch (cycle) {
+            case "WEEKLY" -> d.plusWeeks(1);
+            case "BIWEEKLY" -> d.plusWeeks(2);
+            case "BIMONTHLY" -> d.plusMonths(2);
+            case "QUARTERLY" -> d.plusMonths(3);
+            case "SEMIANNUALLY" -> d.plusMonths(6);
+            case "YEARLY" -> d.plusYears(1);
+            default -> d.plusMonths(1);
+        };
+    }
+
     // Scripting --------------------------------------------------------------------------------------------------
 
     /** The next {@code count} requests, whatever they are, answer with the failure instead. */
@@ -293,6 +385,35 @@ public final class FakeAsaasApi implements AutoCloseable {
         ObjectNode root = JSON.createObjectNode().put("id", eventId).put("event", event)
                 .put("dateCreated", dateCreated.format(DATE_TIME));
         root.set("payment", p.deepCopy());
+        return root.toString();
+    }
+
+    /**
+     * The body Asaas POSTs for an event of a stored subscription ({@code SUBSCRIPTION_CREATED}, {@code _UPDATED},
+     * {@code _INACTIVATED}, {@code _DELETED}, ...), {@code {"id","event","dateCreated","subscription"}}, with the
+     * subscription as it is now; as in Asaas's documented example its {@code dateCreated} and {@code nextDueDate} are
+     * written {@code dd/MM/yyyy} there.
+     */
+    public String subscriptionWebhook(String eventId, String event, String subscriptionId) {
+        return subscriptionWebhook(eventId, event, subscriptionId, LocalDateTime.now(BRASILIA));
+    }
+
+    /** {@link #subscriptionWebhook(String, String, String)} with a given {@code dateCreated} (Brasília time). */
+    public synchronized String subscriptionWebhook(String eventId, String event, String subscriptionId,
+                                                   LocalDateTime dateCreated) {
+        ObjectNode s = subscriptions.get(subscriptionId);
+        if (s == null) {
+            throw new IllegalArgumentException("no subscription " + subscriptionId);
+        }
+        ObjectNode copy = s.deepCopy();
+        for (String field : List.of("dateCreated", "nextDueDate", "endDate")) {
+            if (copy.path(field).isTextual()) {
+                copy.put(field, LocalDate.parse(copy.get(field).asText()).format(WEBHOOK_DATE));
+            }
+        }
+        ObjectNode root = JSON.createObjectNode().put("id", eventId).put("event", event)
+                .put("dateCreated", dateCreated.format(DATE_TIME));
+        root.set("subscription", copy);
         return root.toString();
     }
 
@@ -384,6 +505,18 @@ public final class FakeAsaasApi implements AutoCloseable {
         }
         if (resource.equals("paymentLinks") && parts.length == 1 && method.equals("POST")) {
             return createPaymentLink(where, body);
+        }
+        if (resource.equals("subscriptions") && parts.length == 1 && method.equals("GET")) {
+            return listSubscriptions(q);
+        }
+        if (resource.equals("subscriptions") && parts.length == 1 && method.equals("POST")) {
+            return createSubscription(where, body);
+        }
+        if (resource.equals("subscriptions") && parts.length == 2 && method.equals("GET")) {
+            return one(subscriptions, parts[1]);
+        }
+        if (resource.equals("subscriptions") && parts.length == 2 && method.equals("DELETE")) {
+            return deleteSubscription(parts[1]);
         }
         problems.add("unexpected request " + where);
         return notFound();
@@ -493,6 +626,14 @@ public final class FakeAsaasApi implements AutoCloseable {
         if (b.has("description") && !b.get("description").isTextual()) {
             problems.add(where + ": description must be a string");
         }
+        ObjectNode p = newPayment(customer, billingType, value, dueDate, text(b, "description"),
+                text(b, "externalReference"), b.has("creditCardToken") ? "CONFIRMED" : "PENDING");
+        return ok(p);
+    }
+
+    /** A payment object as Asaas answers it, stored. */
+    private ObjectNode newPayment(String customer, String billingType, BigDecimal value, String dueDate,
+                                  String description, String externalReference, String status) {
         String id = String.format("pay_%012d", ++paymentIds);
         String number = id.substring(4);
         ObjectNode p = JSON.createObjectNode().put("object", "payment").put("id", id)
@@ -501,10 +642,10 @@ public final class FakeAsaasApi implements AutoCloseable {
         p.put("dueDate", dueDate).put("originalDueDate", dueDate).put("value", value)
                 .put("netValue", value.subtract(new BigDecimal("1.99")).max(BigDecimal.ZERO).setScale(2))
                 .putNull("originalValue").putNull("interestValue").putNull("nossoNumero");
-        p.put("description", text(b, "description"));
-        p.put("externalReference", text(b, "externalReference"));
+        p.put("description", description);
+        p.put("externalReference", externalReference);
         p.put("billingType", billingType)
-                .put("status", b.has("creditCardToken") ? "CONFIRMED" : "PENDING").putNull("pixTransaction")
+                .put("status", status).putNull("pixTransaction")
                 .putNull("confirmedDate").putNull("paymentDate").putNull("clientPaymentDate")
                 .putNull("installmentNumber").putNull("creditDate").putNull("custody")
                 .putNull("estimatedCreditDate")
@@ -523,7 +664,7 @@ public final class FakeAsaasApi implements AutoCloseable {
         p.putObject("interest").put("value", new BigDecimal("0.00")).put("type", "PERCENTAGE");
         p.putNull("refunds");
         payments.put(id, p);
-        return ok(p);
+        return p;
     }
 
     private synchronized Answer deletePayment(String id) {
@@ -668,6 +809,93 @@ public final class FakeAsaasApi implements AutoCloseable {
         link.put("externalReference", text(b, "externalReference"));
         paymentLinks.put(id, link);
         return ok(link);
+    }
+
+    // Subscriptions ----------------------------------------------------------------------------------------------
+
+    private synchronized Answer listSubscriptions(Map<String, String> q) {
+        boolean deletedOnly = "true".equals(q.get("deletedOnly"));
+        boolean includeDeleted = deletedOnly || "true".equals(q.get("includeDeleted"));
+        Map<String, ObjectNode> shown = new LinkedHashMap<>();
+        subscriptions.forEach((id, s) -> {
+            boolean deleted = s.path("deleted").asBoolean();
+            if (deletedOnly ? deleted : includeDeleted || !deleted) {
+                shown.put(id, s);
+            }
+        });
+        return list(shown, q, "externalReference", "customer", "status", "billingType");
+    }
+
+    private synchronized Answer createSubscription(String where, byte[] body) {
+        JsonNode b = object(where, body);
+        if (b == null) {
+            return badRequestAnswer("invalid_object", "O corpo da requisição não é um JSON válido.");
+        }
+        String customer = text(b, "customer");
+        if (customer == null || !customers.containsKey(customer)) {
+            problems.add(where + ": customer must be the id of a customer created here, got " + customer);
+            return badRequestAnswer("invalid_customer", "Customer inválido ou não informado.");
+        }
+        String billingType = text(b, "billingType");
+        if (billingType == null || !BILLING_TYPES.contains(billingType)) {
+            problems.add(where + ": billingType must be one of " + BILLING_TYPES + ", got " + billingType);
+            return badRequestAnswer("invalid_billingType", "Forma de pagamento inválida.");
+        }
+        BigDecimal value = value(where, b, "value");
+        if (value == null) {
+            return badRequestAnswer("invalid_value", "O campo value deve ser informado");
+        }
+        String nextDueDate = text(b, "nextDueDate");
+        if (!isDate(nextDueDate)) {
+            problems.add(where + ": nextDueDate must be yyyy-MM-dd, got " + nextDueDate);
+            return badRequestAnswer("invalid_nextDueDate", "A data de vencimento da primeira cobrança deve ser "
+                    + "informada.");
+        }
+        String cycle = text(b, "cycle");
+        if (cycle == null || !CYCLES.contains(cycle)) {
+            problems.add(where + ": cycle must be one of " + CYCLES + ", got " + cycle);
+            return badRequestAnswer("invalid_cycle", "Periodicidade inválida.");
+        }
+        if (!CONTRACT_CYCLES.contains(cycle)) {
+            problems.add(where + ": cycle " + cycle + " is not one of the contract's " + CONTRACT_CYCLES);
+        }
+        if (b.has("description") && !b.get("description").isTextual()) {
+            problems.add(where + ": description must be a string");
+        }
+        String description = text(b, "description");
+        if (description != null && description.length() > MAX_SUBSCRIPTION_DESCRIPTION) {
+            problems.add(where + ": description is longer than " + MAX_SUBSCRIPTION_DESCRIPTION + " characters");
+            return badRequestAnswer("invalid_description", "A descrição deve ter no máximo 500 caracteres.");
+        }
+        if (text(b, "externalReference") == null) {
+            problems.add(where + ": externalReference (the hub's subscription id) is required by the contract");
+        }
+        String id = String.format("sub_%012d", ++subscriptionIds);
+        ObjectNode s = JSON.createObjectNode().put("object", "subscription").put("id", id)
+                .put("dateCreated", LocalDate.now(BRASILIA).toString()).put("customer", customer);
+        s.putNull("paymentLink");
+        s.put("value", value).put("nextDueDate", nextDueDate).put("cycle", cycle);
+        s.put("description", description);
+        s.put("billingType", billingType).put("deleted", false).put("status", "ACTIVE");
+        s.put("externalReference", text(b, "externalReference"));
+        s.put("sendPaymentByPostalService", false).putNull("endDate").putNull("maxPayments")
+                .putNull("checkoutSession");
+        s.putObject("discount").put("value", new BigDecimal("0.00")).putNull("limitDate").put("dueDateLimitDays", 0)
+                .put("type", "FIXED");
+        s.putObject("fine").put("value", new BigDecimal("0.00")).put("type", "FIXED");
+        s.putObject("interest").put("value", new BigDecimal("0.00")).put("type", "PERCENTAGE");
+        s.putNull("split");
+        subscriptions.put(id, s);
+        return ok(s);
+    }
+
+    private synchronized Answer deleteSubscription(String id) {
+        ObjectNode s = subscriptions.get(id);
+        if (s == null || s.path("deleted").asBoolean()) {
+            return notFound();
+        }
+        s.put("deleted", true);
+        return ok(JSON.createObjectNode().put("deleted", true).put("id", id));
     }
 
     // Shared answers ---------------------------------------------------------------------------------------------

@@ -15,12 +15,14 @@ import java.util.Optional;
  * @param billingType       PIX, BOLETO, CREDIT_CARD or UNDEFINED
  * @param status            Asaas's status
  * @param deleted           whether it was removed
- * @param externalReference the hub's invoice id, or null
+ * @param externalReference the hub's invoice id (a subscription's payment copies the subscription's), or null
  * @param invoiceUrl        the payer's page, or null
  * @param bankSlipUrl       the boleto PDF, or null
+ * @param subscription      the subscription ({@code sub_...}) that generated it, or null for a one-off charge
  */
 record AsaasPayment(String id, String customer, long valueMinor, String billingType, String status,
-                    boolean deleted, String externalReference, String invoiceUrl, String bankSlipUrl) {
+                    boolean deleted, String externalReference, String invoiceUrl, String bankSlipUrl,
+                    String subscription) {
 
     /** Reads a payment object; a missing id or an unreadable value is an {@link IllegalArgumentException}. */
     static AsaasPayment parse(Map<String, Object> p) {
@@ -35,7 +37,8 @@ record AsaasPayment(String id, String customer, long valueMinor, String billingT
         return new AsaasPayment(id, Json.text(p, "customer").orElse(null), value,
                 Json.text(p, "billingType").orElse(null), Json.text(p, "status").orElse(null),
                 Json.isTrue(p, "deleted"), Json.text(p, "externalReference").orElse(null),
-                Json.text(p, "invoiceUrl").orElse(null), Json.text(p, "bankSlipUrl").orElse(null));
+                Json.text(p, "invoiceUrl").orElse(null), Json.text(p, "bankSlipUrl").orElse(null),
+                Json.text(p, "subscription").orElse(null));
     }
 
     /** Reads the payment object of an API answer. */

@@ -2,6 +2,7 @@ package io.channelhub.plugins.asaas;
 
 import io.channelhub.plugin.billing.PaymentLinkRequest;
 import io.channelhub.plugin.billing.PaymentMethod;
+import io.channelhub.plugin.billing.SubscriptionRequest;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -44,6 +45,20 @@ final class AsaasRequests {
         if (amountMinor != null) {
             b.put("value", Reais.fromMinor(amountMinor));
         }
+        return Json.write(b);
+    }
+
+    /** {@code POST /subscriptions}: a charge of {@code amountMinor} every cycle from {@code nextDueDate}. */
+    static String subscription(String customer, PaymentMethod method, long amountMinor, LocalDate nextDueDate,
+                               SubscriptionRequest.Cycle cycle, String description, String externalReference) {
+        Map<String, Object> b = new LinkedHashMap<>();
+        b.put("customer", customer);
+        b.put("billingType", method.name());
+        b.put("value", Reais.fromMinor(amountMinor));
+        b.put("nextDueDate", nextDueDate.toString());
+        b.put("cycle", cycle.name());
+        putIfPresent(b, "description", description);
+        b.put("externalReference", externalReference);
         return Json.write(b);
     }
 

@@ -1,7 +1,9 @@
 package io.channelhub.plugins.asaas;
 
 import io.channelhub.plugin.billing.Charge.ChargeStatus;
+import io.channelhub.plugin.InboundEvent;
 import io.channelhub.plugin.billing.PaymentEvent;
+import io.channelhub.plugin.billing.SubscriptionEvent;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
@@ -12,8 +14,9 @@ import java.util.Optional;
 
 /**
  * Asaas webhook bodies, {@code {"id":"evt_...","event":"PAYMENT_RECEIVED","dateCreated":"2024-06-12 16:45:03",
- * "payment":{...}}}, as {@link PaymentEvent}s. The event id is the de-duplication key: Asaas repeats an event until it
- * is answered 200.
+ * "payment":{...}}} as {@link PaymentEvent}s and {@code {"id","event":"SUBSCRIPTION_INACTIVATED","dateCreated",
+ * "subscription":{...}}} as {@link SubscriptionEvent}s. The event id is the de-duplication key: Asaas repeats an event
+ * until it is answered 200.
  */
 final class WebhookEvents {
 
@@ -25,11 +28,20 @@ final class WebhookEvents {
     }
 
     /** What a body holds. */
-    sealed interface Parsed permits Payment, Ignored, Malformed {
+    sealed interface Parsed permits Accepted, Ignored, Malformed {
+    }
+
+    /** An event to store. */
+    sealed interface Accepted extends Parsed permits Payment, Subscription {
+        InboundEvent event();
     }
 
     /** A payment event to store. */
-    record Payment(PaymentEvent event) implements Parsed {
+    record Payment(PaymentEvent event) implements Accepted {
+    }
+
+    /** A subscription event to store. */
+    record Subscription(SubscriptionEvent event) implements Accepted {
     }
 
     /**
@@ -59,22 +71,45 @@ final class WebhookEvents {
         if (id.isEmpty() || event.isEmpty()) {
             return new Malformed("an Asaas event needs id and event");
         }
-        if (!AsaasStatuses.HANDLED_EVENTS.contains(event.get())) {
-            return new Ignored(event.get(), "not an event the hub tracks");
+        Instant at = at(root).orElse(now);
+        if (AsaasStatuses.HANDLED_EVENTS.contains(event.get())) {
+            return payment(id.get(), event.get(), Json.object(root, "payment"), at);
         }
-        Map<String, Object> p = Json.object(root, "payment");
+        if (AsaasStatuses.HANDLED_SUBSCRIPTION_EVENTS.contains(event.get())) {
+            return subscription(id.get(), event.get(), Json.object(root, "subscription"), at);
+        }
+        return new Ignored(event.get(), "not an event the hub tracks");
+    }
+
+    private static Parsed payment(String id, String event, Map<String, Object> p, Instant at) {
         AsaasPayment payment;
         try {
             payment = AsaasPayment.parse(p);
         } catch (IllegalArgumentException e) {
-            return new Malformed(event.get() + " without a readable payment: " + e.getMessage());
+            return new Malformed(event + " without a readable payment: " + e.getMessage());
         }
-        Optional<ChargeStatus> status = AsaasStatuses.ofEvent(event.get(), payment.status(), payment.deleted());
+        Optional<ChargeStatus> status = AsaasStatuses.ofEvent(event, payment.status(), payment.deleted());
         if (status.isEmpty()) {
-            return new Ignored(event.get(), "unknown payment status " + payment.status());
+            return new Ignored(event, "unknown payment status " + payment.status());
         }
-        return new Payment(new PaymentEvent(id.get(), payment.id(), payment.externalReference(), status.get(),
-                payment.valueMinor(), at(root).orElse(now)));
+        return new Payment(new PaymentEvent(id, payment.id(), payment.externalReference(), status.get(),
+                payment.valueMinor(), at, payment.subscription()));
+    }
+
+    private static Parsed subscription(String id, String event, Map<String, Object> s, Instant at) {
+        AsaasSubscription subscription;
+        try {
+            subscription = AsaasSubscription.parse(s);
+        } catch (IllegalArgumentException e) {
+            return new Malformed(event + " without a readable subscription: " + e.getMessage());
+        }
+        Optional<SubscriptionEvent.Status> status = AsaasStatuses.ofSubscriptionEvent(event, subscription.status(),
+                subscription.deleted());
+        if (status.isEmpty()) {
+            return new Ignored(event, "unknown subscription status " + subscription.status());
+        }
+        return new Subscription(new SubscriptionEvent(id, subscription.id(), subscription.externalReference(),
+                status.get(), at));
     }
 
     private static Optional<Instant> at(Map<String, Object> root) {

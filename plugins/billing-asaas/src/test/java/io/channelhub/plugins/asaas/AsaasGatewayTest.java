@@ -14,10 +14,13 @@ import io.channelhub.plugin.billing.CustomerRequest;
 import io.channelhub.plugin.billing.GatewayCustomer;
 import io.channelhub.plugin.billing.GatewayDescriptor;
 import io.channelhub.plugin.billing.GatewayException;
+import io.channelhub.plugin.billing.GatewaySubscription;
 import io.channelhub.plugin.billing.PaymentEvent;
 import io.channelhub.plugin.billing.PaymentLink;
 import io.channelhub.plugin.billing.PaymentLinkRequest;
 import io.channelhub.plugin.billing.PaymentMethod;
+import io.channelhub.plugin.billing.SubscriptionEvent;
+import io.channelhub.plugin.billing.SubscriptionRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -334,6 +337,169 @@ class AsaasGatewayTest {
                 .containsEntry("externalReference", "inv_2026_11");
     }
 
+    // Subscriptions --------------------------------------------------------------------------------------------
+
+    static String subscription(String id, String status, String value, String cycle, String reference,
+                               boolean deleted) {
+        return "{\"object\":\"subscription\",\"id\":\"" + id + "\",\"dateCreated\":\"2026-11-02\","
+                + "\"customer\":\"cus_000005219613\",\"paymentLink\":null,\"value\":" + value
+                + ",\"nextDueDate\":\"2026-12-01\",\"cycle\":\"" + cycle + "\",\"description\":\"Plano Pro\","
+                + "\"billingType\":\"CREDIT_CARD\",\"deleted\":" + deleted + ",\"status\":\"" + status + "\","
+                + "\"externalReference\":\"" + reference + "\",\"sendPaymentByPostalService\":false}";
+    }
+
+    private static SubscriptionRequest monthly(long amountMinor) {
+        return new SubscriptionRequest("sub_hub1", "cus_000005219613", PaymentMethod.CREDIT_CARD, amountMinor, "BRL",
+                SubscriptionRequest.Cycle.MONTHLY, LocalDate.of(2026, 12, 1), "Plano Pro");
+    }
+
+    @Test
+    void createsASubscriptionWhenNoneHasTheReference() throws GatewayException {
+        ctx.answer(200, EMPTY_LIST).answer(200, subscription("sub_VXJBYgP2u0eO", "ACTIVE", "99.00", "MONTHLY",
+                "sub_hub1", false));
+        GatewaySubscription s = gateway.upsertSubscription(monthly(9900), ctx);
+        assertThat(s).isEqualTo(new GatewaySubscription("sub_VXJBYgP2u0eO", "sub_hub1",
+                SubscriptionEvent.Status.ACTIVE));
+        assertThat(ctx.lines()).containsExactly("GET /v3/subscriptions?externalReference=sub_hub1",
+                "POST /v3/subscriptions");
+        assertThat(ctx.requests.get(0).body()).isEmpty();
+        assertThat(ctx.requests.get(1).text()).isEqualTo("{\"customer\":\"cus_000005219613\","
+                + "\"billingType\":\"CREDIT_CARD\",\"value\":99.00,\"nextDueDate\":\"2026-12-01\","
+                + "\"cycle\":\"MONTHLY\",\"description\":\"Plano Pro\",\"externalReference\":\"sub_hub1\"}");
+    }
+
+    @Test
+    void returnsTheSubscriptionThatAlreadyHasTheReferenceInsteadOfCreatingASecond() throws GatewayException {
+        ctx.answer(200, list(subscription("sub_VXJBYgP2u0eO", "ACTIVE", "99.00", "MONTHLY", "sub_hub1", false)));
+        GatewaySubscription s = gateway.upsertSubscription(monthly(9900), ctx);
+        assertThat(s.gatewaySubscriptionId()).isEqualTo("sub_VXJBYgP2u0eO");
+        assertThat(ctx.lines()).containsExactly("GET /v3/subscriptions?externalReference=sub_hub1");
+    }
+
+    @Test
+    void anExistingSubscriptionThatIsInactiveOrExpiredIsReturnedAsInactive() throws GatewayException {
+        ctx.answer(200, list(subscription("sub_1", "EXPIRED", "99.00", "MONTHLY", "sub_hub1", false)))
+                .answer(200, list(subscription("sub_1", "INACTIVE", "99.00", "MONTHLY", "sub_hub1", false)));
+        assertThat(gateway.upsertSubscription(monthly(9900), ctx).status()).isEqualTo(SubscriptionEvent.Status.INACTIVE);
+        assertThat(gateway.upsertSubscription(monthly(9900), ctx).status()).isEqualTo(SubscriptionEvent.Status.INACTIVE);
+    }
+
+    @Test
+    void createsANewSubscriptionWhenTheReferencesEarlierOneWasDeleted() throws GatewayException {
+        ctx.answer(200, list(subscription("sub_old", "ACTIVE", "99.00", "MONTHLY", "sub_hub1", true)))
+                .answer(200, subscription("sub_new", "ACTIVE", "99.00", "MONTHLY", "sub_hub1", false));
+        assertThat(gateway.upsertSubscription(monthly(9900), ctx).gatewaySubscriptionId()).isEqualTo("sub_new");
+    }
+
+    @Test
+    void refusesAReferenceAlreadyUsedForAnotherValueOrCycle() {
+        ctx.answer(200, list(subscription("sub_1", "ACTIVE", "49.00", "MONTHLY", "sub_hub1", false)))
+                .answer(200, list(subscription("sub_1", "ACTIVE", "99.00", "YEARLY", "sub_hub1", false)));
+        for (int i = 0; i < 2; i++) {
+            assertThatThrownBy(() -> gateway.upsertSubscription(monthly(9900), ctx))
+                    .isInstanceOfSatisfying(GatewayException.class, e -> {
+                        assertThat(e.code()).isEqualTo("reference_conflict");
+                        assertThat(e.retryable()).isFalse();
+                    });
+        }
+        assertThat(ctx.lines()).hasSize(2);
+    }
+
+    @Test
+    void aSubscriptionUsesTheDefaultMethodAndDueDaysWhenTheRequestNamesNone() throws GatewayException {
+        FakeContext pix = new FakeContext(Map.of("default_method", "PIX", "due_days", "5"));
+        pix.answer(200, EMPTY_LIST).answer(200, subscription("sub_1", "ACTIVE", "1200.00", "YEARLY", "sub_hub1",
+                false));
+        gateway.upsertSubscription(new SubscriptionRequest("sub_hub1", "cus_000005219613", null, 120000, "BRL",
+                SubscriptionRequest.Cycle.YEARLY, null, null), pix);
+        assertThat(pix.requests.get(1).json()).containsEntry("billingType", "PIX").containsEntry("cycle", "YEARLY")
+                .containsEntry("nextDueDate", "2026-11-07").doesNotContainKey("description");
+    }
+
+    @Test
+    void refusesAnInvalidSubscriptionRequestBeforeAnyCall() {
+        List<SubscriptionRequest> bad = List.of(
+                new SubscriptionRequest("sub_hub1", "cus_1", PaymentMethod.PIX, 9900, "USD",
+                        SubscriptionRequest.Cycle.MONTHLY, null, null),
+                new SubscriptionRequest("sub_hub1", "cus_1", PaymentMethod.PIX, 0, "BRL",
+                        SubscriptionRequest.Cycle.MONTHLY, null, null),
+                new SubscriptionRequest("sub_hub1", "cus_1", PaymentMethod.PIX, 9900, "BRL", null, null, null),
+                new SubscriptionRequest(" ", "cus_1", PaymentMethod.PIX, 9900, "BRL",
+                        SubscriptionRequest.Cycle.MONTHLY, null, null),
+                new SubscriptionRequest("sub_hub1", "../payments", PaymentMethod.PIX, 9900, "BRL",
+                        SubscriptionRequest.Cycle.MONTHLY, null, null),
+                new SubscriptionRequest("sub_hub1", "cus_1", PaymentMethod.PIX, 9900, "BRL",
+                        SubscriptionRequest.Cycle.MONTHLY, null, "x".repeat(501)));
+        List<String> codes = new ArrayList<>();
+        for (SubscriptionRequest r : bad) {
+            try {
+                gateway.upsertSubscription(r, ctx);
+            } catch (GatewayException e) {
+                assertThat(e.retryable()).isFalse();
+                codes.add(e.code());
+            }
+        }
+        assertThat(codes).containsExactly("unsupported_currency", "invalid_amount", "invalid_request",
+                "invalid_request", "not_found", "invalid_request");
+        assertThat(ctx.requests).isEmpty();
+    }
+
+    @Test
+    void mapsAsaasFailuresOfASubscriptionCreateToGatewayExceptions() {
+        ctx.answer(200, EMPTY_LIST).answer(400, "{\"errors\":[{\"code\":\"invalid_customer\","
+                + "\"description\":\"Customer inválido ou não informado.\"}]}")
+                .answer(429, "", Map.of("RateLimit-Remaining", "0", "RateLimit-Reset", "9"));
+        assertThatThrownBy(() -> gateway.upsertSubscription(monthly(9900), ctx))
+                .isInstanceOfSatisfying(GatewayException.class, e -> {
+                    assertThat(e.code()).isEqualTo("invalid_customer");
+                    assertThat(e.retryable()).isFalse();
+                });
+        assertThatThrownBy(() -> gateway.upsertSubscription(monthly(9900), ctx))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.retryable()).isTrue());
+        assertThat(slept).isEmpty();
+    }
+
+    @Test
+    void aSubscriptionCallWaitsWhenTheBudgetIsSpent() throws GatewayException {
+        ctx.answer(200, EMPTY_LIST, Map.of("RateLimit-Remaining", "0", "RateLimit-Reset", "4"))
+                .answer(200, subscription("sub_1", "ACTIVE", "99.00", "MONTHLY", "sub_hub1", false));
+        gateway.upsertSubscription(monthly(9900), ctx);
+        assertThat(slept).containsExactly(Duration.ofSeconds(4));
+    }
+
+    @Test
+    void refusesACreatedSubscriptionWithAStatusThePluginDoesNotKnow() {
+        ctx.answer(200, EMPTY_LIST).answer(200, subscription("sub_1", "PAUSED", "99.00", "MONTHLY", "sub_hub1",
+                false));
+        assertThatThrownBy(() -> gateway.upsertSubscription(monthly(9900), ctx))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.code())
+                        .isEqualTo("unexpected_status"));
+    }
+
+    @Test
+    void cancelsASubscriptionWithDelete() throws GatewayException {
+        ctx.answer(200, "{\"deleted\":true,\"id\":\"sub_VXJBYgP2u0eO\"}");
+        gateway.cancelSubscription("sub_VXJBYgP2u0eO", ctx);
+        assertThat(ctx.lines()).containsExactly("DELETE /v3/subscriptions/sub_VXJBYgP2u0eO");
+        assertThat(ctx.requests.get(0).body()).isEmpty();
+    }
+
+    @Test
+    void aCancelThatAsaasDoesNotConfirmFails() {
+        ctx.answer(200, "{\"deleted\":false,\"id\":\"sub_1\"}").answer(404, "");
+        assertThatThrownBy(() -> gateway.cancelSubscription("sub_1", ctx))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.code()).isEqualTo("not_deleted"));
+        assertThatThrownBy(() -> gateway.cancelSubscription("sub_1", ctx))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.code()).isEqualTo("not_found"));
+    }
+
+    @Test
+    void refusesASubscriptionIdThatIsNoPathSegmentBeforeAnyCall() {
+        assertThatThrownBy(() -> gateway.cancelSubscription("sub_1/../../payments/pay_1", ctx))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.code()).isEqualTo("not_found"));
+        assertThat(ctx.requests).isEmpty();
+    }
+
     // Errors and rate limits -----------------------------------------------------------------------------------
 
     @Test
@@ -414,6 +580,42 @@ class AsaasGatewayTest {
         PaymentEvent e = (PaymentEvent) r.events().get(0).event();
         assertThat(e.status()).isEqualTo(Charge.ChargeStatus.RECEIVED);
         assertThat(e.gatewayChargeId()).isEqualTo("pay_080225913252");
+    }
+
+    @Test
+    void bindsASubscriptionEventToTheConfiguration() {
+        InboundResult r = gateway.handleWebhook(post(WebhookEventsTest.resource("subscription_inactivated"),
+                Map.of("asaas-access-token", List.of(FakeContext.WEBHOOK_TOKEN))), scopeOf(ctx));
+        assertThat(r.answer().status()).isEqualTo(200);
+        assertThat(r.events()).hasSize(1);
+        assertThat(r.events().get(0).context()).isSameAs(ctx);
+        SubscriptionEvent e = (SubscriptionEvent) r.events().get(0).event();
+        assertThat(e.status()).isEqualTo(SubscriptionEvent.Status.INACTIVE);
+        assertThat(e.gatewaySubscriptionId()).isEqualTo("sub_m5gdy1upm25fbwgx");
+    }
+
+    @Test
+    void bindsASubscriptionsPaymentWithItsSubscription() {
+        InboundResult r = gateway.handleWebhook(post(WebhookEventsTest.resource("payment_confirmed_subscription"),
+                Map.of("asaas-access-token", List.of(FakeContext.WEBHOOK_TOKEN))), scopeOf(ctx));
+        PaymentEvent e = (PaymentEvent) r.events().get(0).event();
+        assertThat(e.gatewaySubscriptionId()).isEqualTo("sub_m5gdy1upm25fbwgx");
+    }
+
+    @Test
+    void refusesASubscriptionWebhookWithoutTheToken() {
+        InboundResult r = gateway.handleWebhook(post(WebhookEventsTest.resource("subscription_deleted"),
+                Map.of("asaas-access-token", List.of("whk-token-2"))), scopeOf(ctx));
+        assertThat(r.answer().status()).isEqualTo(401);
+        assertThat(r.events()).isEmpty();
+    }
+
+    @Test
+    void acknowledgesAnUntrackedSubscriptionEventWithoutStoringAnything() {
+        InboundResult r = gateway.handleWebhook(post(WebhookEventsTest.resource("subscription_split_divergence_block"),
+                Map.of("asaas-access-token", List.of(FakeContext.WEBHOOK_TOKEN))), scopeOf(ctx));
+        assertThat(r.answer().status()).isEqualTo(200);
+        assertThat(r.events()).isEmpty();
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.channelhub.plugin.billing.PaymentLinkRequest;
 import io.channelhub.plugin.billing.PaymentMethod;
+import io.channelhub.plugin.billing.SubscriptionRequest;
 import java.time.LocalDate;
 import org.junit.jupiter.api.Test;
 
@@ -52,5 +53,22 @@ class AsaasRequestsTest {
                 PaymentMethod.UNDEFINED, 9900, "BRL", 10)))
                 .isEqualTo("{\"name\":\"Fatura novembro\",\"billingType\":\"UNDEFINED\",\"chargeType\":\"DETACHED\","
                         + "\"value\":99.00,\"dueDateLimitDays\":10,\"externalReference\":\"inv_2026_11\"}");
+    }
+
+    @Test
+    void subscriptionBodyHasTheDocumentedFieldsWithValueInReaisAndAnIsoNextDueDate() {
+        assertThat(AsaasRequests.subscription("cus_000005219613", PaymentMethod.CREDIT_CARD, 9990,
+                LocalDate.of(2026, 12, 1), SubscriptionRequest.Cycle.MONTHLY, "Plano Pro", "sub_hub1"))
+                .isEqualTo("{\"customer\":\"cus_000005219613\",\"billingType\":\"CREDIT_CARD\",\"value\":99.90,"
+                        + "\"nextDueDate\":\"2026-12-01\",\"cycle\":\"MONTHLY\",\"description\":\"Plano Pro\","
+                        + "\"externalReference\":\"sub_hub1\"}");
+    }
+
+    @Test
+    void subscriptionBodyLeavesOutAMissingDescriptionAndWritesAYearlyCycle() {
+        assertThat(AsaasRequests.subscription("cus_1", PaymentMethod.PIX, 120000, LocalDate.of(2027, 1, 31),
+                SubscriptionRequest.Cycle.YEARLY, null, "sub_hub1"))
+                .isEqualTo("{\"customer\":\"cus_1\",\"billingType\":\"PIX\",\"value\":1200.00,"
+                        + "\"nextDueDate\":\"2027-01-31\",\"cycle\":\"YEARLY\",\"externalReference\":\"sub_hub1\"}");
     }
 }

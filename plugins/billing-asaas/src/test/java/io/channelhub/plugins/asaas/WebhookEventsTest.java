@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.channelhub.plugin.billing.Charge.ChargeStatus;
 import io.channelhub.plugin.billing.PaymentEvent;
+import io.channelhub.plugin.billing.SubscriptionEvent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -14,7 +15,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The payloads under webhooks/ follow Asaas's documented event object and payment object. */
+/**
+ * The payloads under webhooks/ follow Asaas's documented event object with its payment object, or with its
+ * subscription object (whose dates Asaas writes dd/MM/yyyy in webhooks).
+ */
 class WebhookEventsTest {
 
     static byte[] resource(String name) {
@@ -52,6 +56,72 @@ class WebhookEventsTest {
         assertThat(e.amountMinor()).isEqualTo(9900);
         // "2026-11-02 16:45:03" is Brasília time, three hours behind UTC.
         assertThat(e.at()).isEqualTo(Instant.parse("2026-11-02T19:45:03Z"));
+    }
+
+    @Test
+    void aOneOffPaymentNamesNoSubscription() {
+        assertThat(event("payment_received").gatewaySubscriptionId()).isNull();
+    }
+
+    @Test
+    void aPaymentGeneratedByASubscriptionNamesIt() {
+        PaymentEvent e = event("payment_confirmed_subscription");
+        assertThat(e.gatewaySubscriptionId()).isEqualTo("sub_m5gdy1upm25fbwgx");
+        assertThat(e.gatewayChargeId()).isEqualTo("pay_080225913260");
+        assertThat(e.status()).isEqualTo(ChargeStatus.CONFIRMED);
+        assertThat(e.amountMinor()).isEqualTo(9900);
+        // Passed through as the payment carries it: here the subscription's, not an invoice id.
+        assertThat(e.reference()).isEqualTo("sub_hub1");
+    }
+
+    private static SubscriptionEvent subscriptionEvent(String name) {
+        WebhookEvents.Parsed parsed = WebhookEvents.parse(resource(name), FakeContext.NOW);
+        assertThat(parsed).isInstanceOf(WebhookEvents.Subscription.class);
+        return ((WebhookEvents.Subscription) parsed).event();
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "subscription_created, ACTIVE", "subscription_updated, ACTIVE", "subscription_updated_expired, INACTIVE",
+            "subscription_inactivated, INACTIVE", "subscription_deleted, DELETED"})
+    void mapsEachTrackedSubscriptionEventToTheSubscriptionStatus(String payload, SubscriptionEvent.Status status) {
+        assertThat(subscriptionEvent(payload).status()).isEqualTo(status);
+    }
+
+    @Test
+    void readsTheEventIdSubscriptionReferenceAndTime() {
+        SubscriptionEvent e = subscriptionEvent("subscription_inactivated");
+        assertThat(e).isEqualTo(new SubscriptionEvent("evt_6561b631fa5580caadd00bbe3b858607&9196",
+                "sub_m5gdy1upm25fbwgx", "sub_hub1", SubscriptionEvent.Status.INACTIVE,
+                Instant.parse("2026-11-02T19:45:03Z")));
+    }
+
+    @Test
+    void aSubscriptionEventWithoutExternalReferenceHasNoReference() {
+        String body = "{\"id\":\"evt_1\",\"event\":\"SUBSCRIPTION_DELETED\",\"dateCreated\":\"2026-11-02 09:00:00\","
+                + "\"subscription\":{\"object\":\"subscription\",\"id\":\"sub_1\",\"dateCreated\":\"16/10/2026\","
+                + "\"value\":19.9,\"status\":\"ACTIVE\",\"deleted\":true,\"externalReference\":null}}";
+        SubscriptionEvent e = ((WebhookEvents.Subscription) WebhookEvents.parse(bytes(body), FakeContext.NOW)).event();
+        assertThat(e.reference()).isNull();
+        assertThat(e.status()).isEqualTo(SubscriptionEvent.Status.DELETED);
+    }
+
+    @Test
+    void ignoresSubscriptionEventsOutsideTheContractAndUnknownStatuses() {
+        assertThat(WebhookEvents.parse(resource("subscription_split_divergence_block"), FakeContext.NOW))
+                .isInstanceOf(WebhookEvents.Ignored.class);
+        String body = "{\"id\":\"evt_1\",\"event\":\"SUBSCRIPTION_UPDATED\",\"subscription\":{\"id\":\"sub_1\","
+                + "\"status\":\"BRAND_NEW_STATUS\"}}";
+        assertThat(WebhookEvents.parse(bytes(body), FakeContext.NOW)).isInstanceOf(WebhookEvents.Ignored.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"id\":\"evt_1\",\"event\":\"SUBSCRIPTION_INACTIVATED\"}",
+            "{\"id\":\"evt_1\",\"event\":\"SUBSCRIPTION_DELETED\",\"subscription\":{\"status\":\"ACTIVE\"}}",
+            "{\"id\":\"evt_1\",\"event\":\"SUBSCRIPTION_CREATED\",\"subscription\":{\"id\":\"sub_1\","
+                    + "\"value\":1.001,\"status\":\"ACTIVE\"}}"})
+    void refusesSubscriptionEventsWithoutAReadableSubscription(String body) {
+        assertThat(WebhookEvents.parse(bytes(body), FakeContext.NOW)).isInstanceOf(WebhookEvents.Malformed.class);
     }
 
     @Test
