@@ -189,6 +189,44 @@ abstract class AsaasBillingContract extends HubIntegrationTest {
     }
 
     @Test
+    void aGatewayRecurringPlanIsChargedByTheGatewayAndItsPaymentsPayTheHubsInvoices() {
+        String flat = "mensal-" + Long.toString(System.nanoTime() % 1_000_000, 36);
+        TestHub.check(hub.post(ROOT, "/admin/billing/plans", Map.of("code", flat, "name", "Mensal fixo",
+                "price_minor", 9900, "gateway_recurring", true)), 201);
+        assertThat(hub.post(ROOT, "/admin/billing/plans", Map.of("code", flat + "-x", "name", "Bad", "price_minor",
+                100, "gateway_recurring", true, "overage", Map.of("messages.in", Map.of("unit_price_minor", 1,
+                        "per_units", 1)))).code()).as("usage-based amounts need the hub's own charges")
+                .isEqualTo("invalid_plan");
+        String t = hub.createTenant(slug("recur"));
+        JsonNode sub = TestHub.check(hub.send(ROOT, "PUT", "/admin/tenants/" + t + "/billing/subscription",
+                Map.of("plan_code", flat, "payment_method", "CREDIT_CARD", "billing", Map.of("legal_name", "Loja",
+                        "tax_id", "529.982.247-25", "email", "loja@example.com"), "start_at",
+                        BillingContract.monthAgo().toString())), 200).json();
+        JsonNode atGateway = asaas.subscriptions().stream().filter(x -> sub.get("id").asText()
+                .equals(x.path("externalReference").asText())).findFirst().orElseThrow();
+        assertThat(atGateway.path("value").decimalValue()).isEqualByComparingTo("99.00");
+        assertThat(atGateway.path("cycle").asText()).isEqualTo("MONTHLY");
+        assertThat(atGateway.path("billingType").asText()).isEqualTo("CREDIT_CARD");
+
+        TestHub.check(hub.post(ROOT, "/admin/billing/run", null), 200);
+        JsonNode inv = hub.get(ROOT, "/admin/tenants/" + t + "/billing/invoices").json().get("data").get(0);
+        assertThat(inv.get("status").asText()).isEqualTo("open");
+        assertThat(asaas.paymentCreations().stream().noneMatch(r -> inv.get("id").asText().equals(r.json()
+                .path("externalReference").asText()))).as("the hub creates no charge of its own").isTrue();
+
+        String payment = asaas.generateSubscriptionPayment(atGateway.path("id").asText());
+        asaas.setPaymentStatus(payment, "CONFIRMED");
+        TestHub.check(webhook(asaas.paymentWebhook("evt_rec_" + payment, "PAYMENT_CONFIRMED", payment), TOKEN), 200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "paid".equals(invoiceStatus(t, inv.get("id").asText())));
+
+        TestHub.check(webhook(asaas.subscriptionWebhook("evt_del_" + payment, "SUBSCRIPTION_DELETED",
+                atGateway.path("id").asText()), TOKEN), 200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "canceled".equals(hub.get(ROOT, "/admin/tenants/" + t
+                + "/billing/subscription").json().get("status").asText()));
+        assertThat(asaas.problems()).isEmpty();
+    }
+
+    @Test
     void anInvalidTaxIdNeverReachesTheGateway() {
         String t = hub.createTenant(slug("badcnpj"));
         int before = asaas.customers().size();
