@@ -308,6 +308,23 @@ public class HubApplication extends Application<HubConfiguration> {
         jersey.register(new io.channelhub.hub.billing.BillingResource.Own(billing));
         jersey.register(new io.channelhub.hub.billing.GatewayHooksResource(gatewayAccounts, billingEvents, billingJobs,
                 plugins));
+        // Logs lose personal data from here on, whatever the tenant: every policy's detectors.
+        io.channelhub.hub.privacy.LogRedaction.install(plugins.privacyPolicies().values().stream()
+                .flatMap(p -> p.detectors().stream()).toList());
+        var privacySettings = new io.channelhub.hub.privacy.PrivacySettings(jdbi, json, plugins, clock,
+                secrets.derive("privacy-hash"));
+        var contentRedaction = new io.channelhub.hub.privacy.ContentRedaction(jdbi, privacySettings, clock);
+        turns.attach(contentRedaction);
+        var privacyRequests = new io.channelhub.hub.privacy.PrivacyRequests(jdbi, json, privacySettings,
+                new io.channelhub.hub.privacy.DataSubjects(jdbi, json, secrets.derive("privacy-pseudonym")), audit,
+                clock);
+        var retention = new io.channelhub.hub.privacy.Retention(jdbi, privacySettings, clock);
+        env.lifecycle().manage(new io.channelhub.hub.privacy.RetentionJob(jdbi, retention,
+                config.getRetentionInterval().toMilliseconds()));
+        jersey.register(new io.channelhub.hub.privacy.PrivacyResource.Own(privacySettings, privacyRequests, retention,
+                contentRedaction, scopes, access, audit, clock));
+        jersey.register(new io.channelhub.hub.privacy.PrivacyResource.OfTenant(privacySettings, privacyRequests,
+                retention, contentRedaction, scopes, access, audit, clock));
         if (config.getDemo().isEnabled()) {
             io.channelhub.hub.demo.DemoSite.install(config.getDemo(), tenants, tenantRepo, agents, instances)
                     .ifPresent(jersey::register);

@@ -108,6 +108,20 @@ public class HubConfiguration extends Configuration {
     @NotNull
     private io.channelhub.hub.billing.BillingFactory billing = new io.channelhub.hub.billing.BillingFactory();
 
+    /** How often every tenant's retention is applied. */
+    @NotNull
+    private Duration retentionInterval = Duration.hours(24);
+
+    @JsonProperty
+    public Duration getRetentionInterval() {
+        return retentionInterval;
+    }
+
+    @JsonProperty
+    public void setRetentionInterval(Duration retentionInterval) {
+        this.retentionInterval = retentionInterval;
+    }
+
     @JsonProperty
     public io.channelhub.hub.billing.BillingFactory getBilling() {
         return billing;

@@ -46,6 +46,12 @@ public class TurnService {
     private io.channelhub.hub.plugins.PluginDocuments documents;
 
     private io.channelhub.hub.media.MediaLibrary media;
+    private io.channelhub.hub.privacy.ContentRedaction redaction;
+
+    /** The tenant's redaction of stored messages and of prompts. */
+    public void attach(io.channelhub.hub.privacy.ContentRedaction r) {
+        this.redaction = r;
+    }
 
     /** The contacts, plugin store and media a tool handler's context offers; media also feeds the prompt. */
     public void attach(io.channelhub.hub.contacts.ContactDirectory c, io.channelhub.hub.plugins.PluginDocuments d,
@@ -111,6 +117,9 @@ public class TurnService {
     /** Stores the user's message with the stored files (media ids) it carries. */
     public Message storeUserMessage(Conversation c, String content, String externalId, List<String> mediaIds) {
         Instant now = clock.instant();
+        if (redaction != null) {
+            content = redaction.forStorage(c.tenantId(), content);
+        }
         Message user = repo.insertMessage(new Message(0, Ids.newId("msg"), c.tenantId(), c.id(), "user", content,
                 List.of(), null, "received", externalId, null, null, null, null, now, now));
         if (!mediaIds.isEmpty()) {
@@ -277,7 +286,9 @@ public class TurnService {
                 media.content(c.tenantId(), null, id).ifPresent(bytes -> attached.add(
                         new ModelMessage.Attachment(meta.contentType(), meta.fileName(), bytes)));
             }
-            out.add(0, new ModelMessage(m.role(), m.content(), m.toolCalls(), m.toolCallId(), attached));
+            String text = redaction != null && ("user".equals(m.role()) || "tool".equals(m.role()))
+                    ? redaction.forPrompt(c.tenantId(), m.content()) : m.content();
+            out.add(0, new ModelMessage(m.role(), text, m.toolCalls(), m.toolCallId(), attached));
         }
         Integer maxTokens = spec.history().maxTokens();
         if (maxTokens != null) {

@@ -53,6 +53,20 @@ public final class SecretBox {
         }
     }
 
+    /**
+     * A secret derived from the current key for one purpose (the salt of pseudonyms): stable while the key is, and
+     * useless for opening sealed values.
+     */
+    public String derive(String purpose) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(keys.get(currentId).getEncoded(), "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(purpose.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static boolean isSealed(String value) {
         return value != null && value.startsWith(PREFIX);
     }

@@ -1,0 +1,87 @@
+package io.channelhub.hub.privacy;
+
+import io.channelhub.plugin.privacy.RetentionDefaults.DataCategory;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Deletes what is past its retention, per tenant and data category, in small batches (each its own short
+ * transaction, so hot tables are never locked for long), or only counts it (a dry run).
+ */
+public class Retention {
+
+    static final int BATCH = 500;
+
+    private final Jdbi jdbi;
+    private final PrivacySettings settings;
+    private final Clock clock;
+
+    public Retention(Jdbi jdbi, PrivacySettings settings, Clock clock) {
+        this.jdbi = jdbi;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /** Per category: its retention, the cutoff and how many rows are (or would be) deleted. */
+    public Map<String, Object> run(String tenantId, boolean dryRun) {
+        Map<String, Object> report = new LinkedHashMap<>();
+        Instant now = clock.instant();
+        for (Map.Entry<DataCategory, Duration> e : settings.retention(tenantId).entrySet()) {
+            Instant cutoff = now.minus(e.getValue());
+            long n = switch (e.getKey()) {
+                case MESSAGES -> sweep(dryRun, tenantId, cutoff, "SELECT seq FROM messages WHERE tenant_id = :t AND "
+                        + "created_at < :c", List.of("DELETE FROM message_attachments WHERE tenant_id = :t AND message_id "
+                        + "IN (SELECT id FROM messages WHERE tenant_id = :t AND seq IN (<ids>))",
+                        "DELETE FROM messages WHERE tenant_id = :t AND seq IN (<ids>)"));
+                case CONVERSATIONS -> sweep(dryRun, tenantId, cutoff, "SELECT id FROM conversations c WHERE tenant_id = :t "
+                        + "AND COALESCE(last_message_at, created_at) < :c AND NOT EXISTS (SELECT 1 FROM messages m WHERE "
+                        + "m.tenant_id = c.tenant_id AND m.conversation_id = c.id)",
+                        List.of("DELETE FROM conversations WHERE tenant_id = :t AND id IN (<ids>)"));
+                case MEDIA -> sweep(dryRun, tenantId, cutoff, "SELECT id FROM media WHERE tenant_id = :t AND created_at < :c",
+                        List.of("DELETE FROM message_attachments WHERE tenant_id = :t AND media_id IN (<ids>)",
+                                "DELETE FROM media WHERE tenant_id = :t AND id IN (<ids>)"));
+                case USAGE_DETAIL -> sweep(dryRun, tenantId, cutoff, "SELECT id FROM usage_events WHERE tenant_id = :t AND "
+                        + "occurred_at < :c", List.of("DELETE FROM usage_events WHERE tenant_id = :t AND id IN (<ids>)"));
+                case AUDIT -> sweep(dryRun, tenantId, cutoff, "SELECT id FROM audit_log WHERE tenant_id = :t AND "
+                        + "created_at < :c", List.of("DELETE FROM audit_log WHERE tenant_id = :t AND id IN (<ids>)"));
+            };
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("retention_days", e.getValue().toDays());
+            c.put("cutoff", cutoff.toString());
+            c.put(dryRun ? "would_delete" : "deleted", n);
+            report.put(e.getKey().name().toLowerCase(Locale.ROOT), c);
+        }
+        return report;
+    }
+
+    /** Deletes (or counts) what {@code select} finds, a batch of ids at a time. */
+    private long sweep(boolean dryRun, String tenantId, Instant cutoff, String select, List<String> deletes) {
+        if (dryRun) {
+            return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM (" + select + ") x").bind("t", tenantId)
+                    .bind("c", cutoff).mapTo(Long.class).one());
+        }
+        long total = 0;
+        while (true) {
+            List<Object> ids = jdbi.withHandle(h -> h.createQuery(select + " LIMIT " + BATCH).bind("t", tenantId)
+                    .bind("c", cutoff).mapTo(Object.class).list());
+            if (ids.isEmpty()) {
+                return total;
+            }
+            jdbi.useTransaction(h -> {
+                for (String d : deletes) {
+                    h.createUpdate(d).bind("t", tenantId).bindList("ids", ids).execute();
+                }
+            });
+            total += ids.size();
+            if (ids.size() < BATCH) {
+                return total;
+            }
+        }
+    }
+}

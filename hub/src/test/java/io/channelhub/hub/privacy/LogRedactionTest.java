@@ -1,0 +1,65 @@
+package io.channelhub.hub.privacy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.LoggingEvent;
+import io.channelhub.plugin.privacy.PiiDetector;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TimeZone;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class LogRedactionTest {
+
+    /** A plain e-mail detector, standing in for a policy plugin's. */
+    static final PiiDetector EMAIL = new PiiDetector() {
+        final Pattern p = Pattern.compile("[\\w.+-]+@[\\w-]+(\\.[\\w-]+)+");
+
+        @Override
+        public String type() {
+            return "email";
+        }
+
+        @Override
+        public List<PiiMatch> find(CharSequence text) {
+            List<PiiMatch> out = new ArrayList<>();
+            Matcher m = p.matcher(text);
+            while (m.find()) {
+                out.add(new PiiMatch("email", m.start(), m.end()));
+            }
+            return out;
+        }
+    };
+
+    @AfterEach
+    void uninstall() {
+        LogRedaction.install(List.of());
+    }
+
+    private static String layout(String message, Object... args) {
+        LoggerContext ctx = new LoggerContext();
+        ctx.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
+        var layout = new LogRedaction().build(ctx, TimeZone.getTimeZone("UTC"));
+        layout.start();
+        LoggingEvent e = new LoggingEvent("x", ctx.getLogger("test"), Level.INFO, message, null, args);
+        return layout.doLayout(e);
+    }
+
+    @Test
+    void masksPersonalDataInEveryJsonLogLine() {
+        LogRedaction.install(List.of(EMAIL));
+        String line = layout("Sent the receipt to {} for order {}", "ana.souza@example.com.br", 4711);
+        assertThat(line).contains("Sent the receipt to [email] for order 4711").doesNotContain("ana.souza");
+        assertThat(line).startsWith("{").contains("\"level\":\"INFO\"");
+    }
+
+    @Test
+    void passesLinesUnchangedUntilAPolicyIsInstalled() {
+        assertThat(layout("mail {}", "ana@example.com")).contains("ana@example.com");
+    }
+}
