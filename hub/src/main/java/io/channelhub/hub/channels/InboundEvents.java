@@ -78,7 +78,9 @@ public class InboundEvents {
         if (externalId == null || externalId.isEmpty() || externalId.length() > 191) {
             throw new IllegalArgumentException("an event's external id is 1 to 191 characters");
         }
-        String contact = event instanceof MessageReceived m ? m.contactExternalId() : null;
+        // Tagged with their contact so that a data subject's erasure finds them.
+        String contact = event instanceof MessageReceived m ? m.contactExternalId()
+                : event instanceof io.channelhub.plugin.channel.ContactUpdate u ? u.contactExternalId() : null;
         String payload;
         try {
             payload = json.writeValueAsString(event);

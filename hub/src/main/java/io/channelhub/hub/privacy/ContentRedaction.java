@@ -48,13 +48,13 @@ public class ContentRedaction {
         LocalDate day = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
         for (int attempt = 0; attempt < 3; attempt++) {
             int updated = jdbi.withHandle(h -> h.createUpdate("UPDATE redaction_counts SET hits = hits + :n WHERE "
-                            + "tenant_id = :t AND day = :d AND target = :g AND pii_type = :p")
+                            + "tenant_id = :t AND count_day = :d AND target = :g AND pii_type = :p")
                     .bind("n", n).bind("t", tenantId).bind("d", day).bind("g", target).bind("p", type).execute());
             if (updated == 1) {
                 return;
             }
             try {
-                jdbi.useHandle(h -> h.createUpdate("INSERT INTO redaction_counts (tenant_id, day, target, pii_type, hits) "
+                jdbi.useHandle(h -> h.createUpdate("INSERT INTO redaction_counts (tenant_id, count_day, target, pii_type, hits) "
                                 + "VALUES (:t, :d, :g, :p, :n)")
                         .bind("t", tenantId).bind("d", day).bind("g", target).bind("p", type).bind("n", n).execute());
                 return;
@@ -69,8 +69,8 @@ public class ContentRedaction {
 
     /** Finds per day, target and kind, newest first. */
     public List<Map<String, Object>> report(String tenantId, LocalDate from) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT day, target, pii_type, hits FROM redaction_counts WHERE "
-                        + "tenant_id = :t AND day >= :f ORDER BY day DESC, target, pii_type")
+        return jdbi.withHandle(h -> h.createQuery("SELECT count_day, target, pii_type, hits FROM redaction_counts WHERE "
+                        + "tenant_id = :t AND count_day >= :f ORDER BY count_day DESC, target, pii_type")
                 .bind("t", tenantId).bind("f", from)
                 .map((rs, ctx) -> Map.<String, Object>of("day", rs.getDate(1).toLocalDate().toString(), "target",
                         rs.getString(2), "pii_type", rs.getString(3), "hits", rs.getLong(4))).list());

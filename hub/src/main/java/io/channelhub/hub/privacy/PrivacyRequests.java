@@ -32,6 +32,8 @@ public class PrivacyRequests {
     private final Clock clock;
 
     /** A request as the API shows it. */
+    @com.fasterxml.jackson.databind.annotation.JsonNaming(
+            com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Request(String id, String type, String subject, String jurisdiction, String status,
                           Instant deadlineAt, Map<String, Object> report, boolean hasArchive, Instant createdAt,
                           Instant completedAt) {

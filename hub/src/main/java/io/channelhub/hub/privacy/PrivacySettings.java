@@ -68,7 +68,8 @@ public class PrivacySettings {
                 redaction.prompts() == null ? current.redaction().prompts() : redaction.prompts(),
                 redaction.customPatterns() == null ? current.redaction().customPatterns() : redaction.customPatterns());
         Map<String, Object> errors = new LinkedHashMap<>();
-        if (!plugins.privacyPolicies().containsKey(j)) {
+        // A new jurisdiction needs its policy plugin; the one in force may stay while its plugin is away.
+        if (!j.equals(current.jurisdiction()) && !plugins.privacyPolicies().containsKey(j)) {
             errors.put("jurisdiction", "one of " + plugins.privacyPolicies().keySet());
         }
         r.forEach((k, v) -> {

@@ -68,8 +68,8 @@ public class Retention {
         }
         long total = 0;
         while (true) {
-            List<Object> ids = jdbi.withHandle(h -> h.createQuery(select + " LIMIT " + BATCH).bind("t", tenantId)
-                    .bind("c", cutoff).mapTo(Object.class).list());
+            List<String> ids = jdbi.withHandle(h -> h.createQuery(select + " LIMIT " + BATCH).bind("t", tenantId)
+                    .bind("c", cutoff).mapTo(String.class).list());
             if (ids.isEmpty()) {
                 return total;
             }

@@ -90,6 +90,14 @@ abstract class IsolationContract extends HubIntegrationTest {
         MATRIX.put("GET /v1/usage/export.csv", ADMIN);
         MATRIX.put("GET /v1/models", ALL);
         MATRIX.put("POST /v1/chat/completions", ALL);
+        MATRIX.put("GET /v1/privacy/settings", ADMIN);
+        MATRIX.put("PUT /v1/privacy/settings", ADMIN);
+        MATRIX.put("GET /v1/privacy/requests", ADMIN);
+        MATRIX.put("POST /v1/privacy/requests", ADMIN);
+        MATRIX.put("GET /v1/privacy/requests/{requestId}", ADMIN);
+        MATRIX.put("GET /v1/privacy/requests/{requestId}/archive", ADMIN);
+        MATRIX.put("POST /v1/privacy/retention/run", ADMIN);
+        MATRIX.put("GET /v1/privacy/redactions", ADMIN);
         MATRIX.put("GET /v1/billing/subscription", ADMIN);
         MATRIX.put("GET /v1/billing/invoices", ADMIN);
         MATRIX.put("GET /v1/billing/invoices/{invoiceId}", ADMIN);
@@ -106,13 +114,13 @@ abstract class IsolationContract extends HubIntegrationTest {
     /** The first tenant's resources. */
     record Fixture(String tenantId, String slug, Map<String, JsonNode> keys, JsonNode instance, JsonNode grant,
                    JsonNode agent, JsonNode prompt, String conversation, String webhook, String delivery,
-                   String invoice) {
+                   String invoice, String privacyRequest) {
         List<String> secrets() {
             List<String> s = new ArrayList<>(List.of(tenantId, slug, instance.get("id").asText(),
                     instance.get("name").asText(), grant.get("id").asText(), agent.get("id").asText(),
                     agent.get("slug").asText(), prompt.get("id").asText(), prompt.get("slug").asText(),
                     "secret instructions of " + slug, "secret prompt of " + slug, conversation,
-                    "private words of " + slug, "org-" + slug, webhook, "hooks-" + slug, invoice));
+                    "private words of " + slug, "org-" + slug, webhook, "hooks-" + slug, invoice, privacyRequest));
             keys.values().forEach(k -> {
                 s.add(k.get("id").asText());
                 s.add(k.get("prefix").asText());
@@ -166,7 +174,10 @@ abstract class IsolationContract extends HubIntegrationTest {
                         + ":due, :now, :now)")
                 .bind("id", invoice).bind("t", t).bind("now", java.time.Instant.now())
                 .bind("due", java.time.LocalDate.now()).execute());
-        return new Fixture(t, slug, keys, instance, grant, agent, prompt, conversation, webhook, delivery, invoice);
+        String request = TestHub.check(hub.post(admin, "/v1/privacy/requests", Map.of("type", "export", "subject",
+                "subject-of-" + slug)), 201).json().get("id").asText();
+        return new Fixture(t, slug, keys, instance, grant, agent, prompt, conversation, webhook, delivery, invoice,
+                request);
     }
 
     private String path(Route r, Fixture f) {
@@ -184,6 +195,7 @@ abstract class IsolationContract extends HubIntegrationTest {
                 .replace("{deliveryId}", f.delivery())
                 .replace("{quotaId}", "quo_none")
                 .replace("{invoiceId}", f.invoice())
+                .replace("{requestId}", f.privacyRequest())
                 .replace("{code}", "no-such-plan")
                 .replace("{pluginId}", "test-channel");
     }
@@ -218,6 +230,15 @@ abstract class IsolationContract extends HubIntegrationTest {
         }
         if (t.endsWith("/replay") || t.endsWith("/templates/sync")) {
             return null;
+        }
+        if (t.endsWith("/privacy/requests")) {
+            return Map.of("type", "export", "subject", "walk-" + n);
+        }
+        if (t.endsWith("/privacy/retention/run")) {
+            return Map.of("dry_run", true);
+        }
+        if (t.endsWith("/privacy/settings")) {
+            return Map.of("retention_days", Map.of("messages", 90));
         }
         if (t.endsWith("/channel-instances/{instanceId}/messages")) {
             return Map.of("to", "+5511" + (900000 + n), "text", "walk " + n);
