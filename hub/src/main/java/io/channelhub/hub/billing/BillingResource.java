@@ -59,6 +59,10 @@ public final class BillingResource {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record RefundInput(Long amountMinor) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record CreditInput(long amountMinor, String currency, @Size(max = 300) String reason, String invoiceId) {
     }
 
@@ -323,6 +327,62 @@ public final class BillingResource {
                 throw new ApiException(e.retryable() ? 503 : 422, "gateway_error", "the gateway refused: "
                         + e.code(), Map.of("gateway_code", e.code()));
             }
+        }
+
+        /** Refunds a paid invoice at the gateway, in full or {@code amount_minor} of it. */
+        @POST
+        @Path("/invoices/{invoiceId}/refund")
+        public InvoiceView refund(@Context SecurityContext sc, @Context UriInfo uri, @PathParam("invoiceId") String id,
+                                  RefundInput body) {
+            String tenantId = tenant(sc, uri);
+            Invoices.Invoice inv = s.invoices().find(tenantId, id).orElseThrow(() -> ApiException.notFound("invoice"));
+            if (!"paid".equals(inv.status()) || inv.gatewayChargeId() == null) {
+                throw ApiException.conflict("not_refundable", "only a paid invoice charged at the gateway is refunded");
+            }
+            Long amount = body == null ? null : body.amountMinor();
+            if (amount != null && (amount <= 0 || amount > inv.totalMinor())) {
+                throw ApiException.unprocessable("invalid_field", "amount_minor is 1 to the invoice's total",
+                        Map.of("field", "amount_minor"));
+            }
+            var g = s.gateways().usable().orElseThrow(() -> ApiException.conflict("no_gateway",
+                    "no billing gateway is configured"));
+            try {
+                g.gateway().refundCharge(inv.gatewayChargeId(), amount, s.gateways().context(g, tenantId));
+            } catch (GatewayException e) {
+                throw new ApiException(e.retryable() ? 503 : 422, "gateway_error", "the gateway refused: "
+                        + e.code(), Map.of("gateway_code", e.code()));
+            }
+            if (amount == null || amount == inv.totalMinor()) {
+                s.invoices().apply(inv, io.channelhub.plugin.billing.Charge.ChargeStatus.REFUNDED);
+            }
+            s.audit().success(ApiKeyAuthFilter.caller(sc), tenantId, "invoice.refund", "invoice", id,
+                    Map.of("amount_minor", amount == null ? inv.totalMinor() : amount));
+            return BillingResource.invoice(s, tenantId, id);
+        }
+
+        /** Voids an unpaid invoice, canceling its charge at the gateway. */
+        @POST
+        @Path("/invoices/{invoiceId}/void")
+        public InvoiceView voidInvoice(@Context SecurityContext sc, @Context UriInfo uri,
+                                       @PathParam("invoiceId") String id) {
+            String tenantId = tenant(sc, uri);
+            Invoices.Invoice inv = s.invoices().find(tenantId, id).orElseThrow(() -> ApiException.notFound("invoice"));
+            if (!List.of("open", "overdue").contains(inv.status())) {
+                throw ApiException.conflict("not_voidable", "only an open or overdue invoice is voided");
+            }
+            if (inv.gatewayChargeId() != null) {
+                var g = s.gateways().usable().orElseThrow(() -> ApiException.conflict("no_gateway",
+                        "no billing gateway is configured"));
+                try {
+                    g.gateway().cancelCharge(inv.gatewayChargeId(), s.gateways().context(g, tenantId));
+                } catch (GatewayException e) {
+                    throw new ApiException(e.retryable() ? 503 : 422, "gateway_error", "the gateway refused: "
+                            + e.code(), Map.of("gateway_code", e.code()));
+                }
+            }
+            s.invoices().apply(inv, io.channelhub.plugin.billing.Charge.ChargeStatus.CANCELED);
+            s.audit().success(ApiKeyAuthFilter.caller(sc), tenantId, "invoice.void", "invoice", id, Map.of());
+            return BillingResource.invoice(s, tenantId, id);
         }
 
         @GET

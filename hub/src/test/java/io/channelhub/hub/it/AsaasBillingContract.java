@@ -180,6 +180,28 @@ abstract class AsaasBillingContract extends HubIntegrationTest {
     }
 
     @Test
+    void aPaidInvoiceIsRefundedAndAnUnpaidOneVoidedAtTheGateway() {
+        String[] t = new String[1];
+        JsonNode inv = invoicedTenant(t);
+        String base = "/admin/tenants/" + t[0] + "/billing/invoices/" + inv.get("id").asText();
+        assertThat(hub.post(ROOT, base + "/refund", Map.of()).code()).as("not paid yet").isEqualTo("not_refundable");
+        String payment = paymentOf(inv.get("id").asText());
+        asaas.setPaymentStatus(payment, "RECEIVED");
+        TestHub.check(hub.post(ROOT, "/admin/billing/reconcile", null), 200);
+        JsonNode refunded = TestHub.check(hub.post(ROOT, base + "/refund", Map.of()), 200).json();
+        assertThat(refunded.get("status").asText()).isEqualTo("refunded");
+        assertThat(asaas.payment(payment).path("status").asText()).isEqualTo("REFUNDED");
+
+        String[] u = new String[1];
+        JsonNode open = invoicedTenant(u);
+        JsonNode voided = TestHub.check(hub.post(ROOT, "/admin/tenants/" + u[0] + "/billing/invoices/"
+                + open.get("id").asText() + "/void", null), 200).json();
+        assertThat(voided.get("status").asText()).isEqualTo("void");
+        assertThat(asaas.payment(paymentOf(open.get("id").asText())).path("deleted").asBoolean()).isTrue();
+        assertThat(asaas.problems()).isEmpty();
+    }
+
+    @Test
     void aPaymentWhoseWebhookNeverCameIsReconciled() {
         String[] t = new String[1];
         JsonNode inv = invoicedTenant(t);
