@@ -121,6 +121,17 @@ public final class BillingResource {
         return InvoiceView.of(i, s.invoices().lines(tenantId, id));
     }
 
+    static GatewayAccounts.Usable usableGateway(Services s) {
+        return s.gateways().usable().orElseThrow(() -> ApiException.conflict("no_gateway",
+                "no billing gateway is configured"));
+    }
+
+    /** A refusal the caller can fix is 422; one worth retrying (gateway down, throttled) is 503. */
+    static ApiException gatewayRefused(GatewayException e) {
+        return new ApiException(e.retryable() ? 503 : 422, "gateway_error", "the gateway refused: " + e.code(),
+                Map.of("gateway_code", e.code()));
+    }
+
     /** The operator's plans, gateway account and billing runs. */
     @Path("/admin/billing")
     @Produces(MediaType.APPLICATION_JSON)
@@ -316,16 +327,14 @@ public final class BillingResource {
                                                @PathParam("invoiceId") String id) {
             String tenantId = tenant(sc, uri);
             Invoices.Invoice inv = s.invoices().find(tenantId, id).orElseThrow(() -> ApiException.notFound("invoice"));
-            var g = s.gateways().usable().orElseThrow(() -> ApiException.conflict("no_gateway",
-                    "no billing gateway is configured"));
+            var g = usableGateway(s);
             try {
                 var link = g.gateway().createPaymentLink(new PaymentLinkRequest(inv.id(), "Fatura " + inv.id(),
                         PaymentMethod.UNDEFINED, inv.totalMinor(), inv.currency(), 10), s.gateways().context(g,
                         tenantId));
                 return Map.of("url", link.url(), "gateway_link_id", link.gatewayLinkId());
             } catch (GatewayException e) {
-                throw new ApiException(e.retryable() ? 503 : 422, "gateway_error", "the gateway refused: "
-                        + e.code(), Map.of("gateway_code", e.code()));
+                throw gatewayRefused(e);
             }
         }
 
@@ -344,13 +353,11 @@ public final class BillingResource {
                 throw ApiException.unprocessable("invalid_field", "amount_minor is 1 to the invoice's total",
                         Map.of("field", "amount_minor"));
             }
-            var g = s.gateways().usable().orElseThrow(() -> ApiException.conflict("no_gateway",
-                    "no billing gateway is configured"));
+            var g = usableGateway(s);
             try {
                 g.gateway().refundCharge(inv.gatewayChargeId(), amount, s.gateways().context(g, tenantId));
             } catch (GatewayException e) {
-                throw new ApiException(e.retryable() ? 503 : 422, "gateway_error", "the gateway refused: "
-                        + e.code(), Map.of("gateway_code", e.code()));
+                throw gatewayRefused(e);
             }
             if (amount == null || amount == inv.totalMinor()) {
                 s.invoices().apply(inv, io.channelhub.plugin.billing.Charge.ChargeStatus.REFUNDED);
@@ -371,13 +378,11 @@ public final class BillingResource {
                 throw ApiException.conflict("not_voidable", "only an open or overdue invoice is voided");
             }
             if (inv.gatewayChargeId() != null) {
-                var g = s.gateways().usable().orElseThrow(() -> ApiException.conflict("no_gateway",
-                        "no billing gateway is configured"));
+                var g = usableGateway(s);
                 try {
                     g.gateway().cancelCharge(inv.gatewayChargeId(), s.gateways().context(g, tenantId));
                 } catch (GatewayException e) {
-                    throw new ApiException(e.retryable() ? 503 : 422, "gateway_error", "the gateway refused: "
-                            + e.code(), Map.of("gateway_code", e.code()));
+                    throw gatewayRefused(e);
                 }
             }
             s.invoices().apply(inv, io.channelhub.plugin.billing.Charge.ChargeStatus.CANCELED);
