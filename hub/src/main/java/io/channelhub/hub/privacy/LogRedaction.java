@@ -2,6 +2,7 @@ package io.channelhub.hub.privacy;
 
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.LayoutBase;
 import com.fasterxml.jackson.annotation.JsonTypeName;
 import io.channelhub.plugin.privacy.PiiDetector;
@@ -13,7 +14,7 @@ import java.util.TimeZone;
 
 /**
  * Log layout {@code redacted-json}: Dropwizard's JSON layout with personal data masked in every message, by the
- * detectors of all privacy policies the hub runs (whatever the tenant). Until a policy plugin has started (the
+ * detectors of all privacy policies the hub runs (whatever the tenant), exception messages included. Until a policy plugin has started (the
  * first lines of a start), messages pass unchanged.
  */
 @JsonTypeName("redacted-json")
@@ -55,26 +56,75 @@ public class LogRedaction extends EventJsonLayoutBaseFactory {
         return out;
     }
 
-    /** The event with its formatted message redacted; everything else as it was. */
+    /**
+     * The event with its formatted message and its exception texts redacted; everything else as it was. Exception
+     * messages matter as much as log messages: a constraint violation or a provider's error echoes the value it
+     * refused.
+     */
     static ILoggingEvent redacted(ILoggingEvent event) {
         String message = event.getFormattedMessage();
         String clean = message == null ? null : redact(message);
-        if (clean == null || clean.equals(message)) {
+        IThrowableProxy thrown = event.getThrowableProxy();
+        if (thrown == null && (clean == null || clean.equals(message))) {
             return event;
         }
+        IThrowableProxy cleanThrown = redacted(thrown);
         return (ILoggingEvent) Proxy.newProxyInstance(ILoggingEvent.class.getClassLoader(),
                 new Class<?>[] {ILoggingEvent.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("getFormattedMessage") || method.getName().equals("getMessage")) {
-                        return clean;
-                    }
-                    if (method.getName().equals("getArgumentArray")) {
-                        return null;
-                    }
-                    try {
-                        return method.invoke(event, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
+                    switch (method.getName()) {
+                        case "getFormattedMessage", "getMessage" -> {
+                            return clean;
+                        }
+                        case "getArgumentArray" -> {
+                            return null;
+                        }
+                        case "getThrowableProxy" -> {
+                            return cleanThrown;
+                        }
+                        default -> {
+                            return forward(method, event, args);
+                        }
                     }
                 });
+    }
+
+    /** A throwable whose message, causes' and suppressed' messages are redacted, wrapped as they are read. */
+    static IThrowableProxy redacted(IThrowableProxy thrown) {
+        if (thrown == null) {
+            return null;
+        }
+        return (IThrowableProxy) Proxy.newProxyInstance(IThrowableProxy.class.getClassLoader(),
+                new Class<?>[] {IThrowableProxy.class}, (proxy, method, args) -> {
+                    switch (method.getName()) {
+                        case "getMessage" -> {
+                            return thrown.getMessage() == null ? null : redact(thrown.getMessage());
+                        }
+                        case "getCause" -> {
+                            return redacted(thrown.getCause());
+                        }
+                        case "getSuppressed" -> {
+                            IThrowableProxy[] suppressed = thrown.getSuppressed();
+                            if (suppressed == null) {
+                                return null;
+                            }
+                            IThrowableProxy[] out = new IThrowableProxy[suppressed.length];
+                            for (int i = 0; i < out.length; i++) {
+                                out[i] = redacted(suppressed[i]);
+                            }
+                            return out;
+                        }
+                        default -> {
+                            return forward(method, thrown, args);
+                        }
+                    }
+                });
+    }
+
+    private static Object forward(java.lang.reflect.Method method, Object target, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
     }
 }

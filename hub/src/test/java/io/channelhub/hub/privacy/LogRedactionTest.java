@@ -42,11 +42,15 @@ class LogRedactionTest {
     }
 
     private static String layout(String message, Object... args) {
+        return layout(null, message, args);
+    }
+
+    private static String layout(Throwable thrown, String message, Object... args) {
         LoggerContext ctx = new LoggerContext();
         ctx.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
         var layout = new LogRedaction().build(ctx, TimeZone.getTimeZone("UTC"));
         layout.start();
-        LoggingEvent e = new LoggingEvent("x", ctx.getLogger("test"), Level.INFO, message, null, args);
+        LoggingEvent e = new LoggingEvent("x", ctx.getLogger("test"), Level.INFO, message, thrown, args);
         return layout.doLayout(e);
     }
 
@@ -56,6 +60,18 @@ class LogRedactionTest {
         String line = layout("Sent the receipt to {} for order {}", "ana.souza@example.com.br", 4711);
         assertThat(line).contains("Sent the receipt to [email] for order 4711").doesNotContain("ana.souza");
         assertThat(line).startsWith("{").contains("\"level\":\"INFO\"");
+    }
+
+    @Test
+    void masksPersonalDataInExceptionsTheirCausesAndSuppressed() {
+        LogRedaction.install(List.of(EMAIL));
+        var cause = new IllegalStateException("Duplicate entry 'ana.souza@example.com.br' for key 'uq_contact'");
+        var thrown = new RuntimeException("could not save bia@example.org", cause);
+        thrown.addSuppressed(new IllegalArgumentException("also caio@example.net"));
+        String line = layout(thrown, "Saving the contact failed");
+        assertThat(line).contains("could not save [email]", "Duplicate entry '[email]'", "also [email]")
+                .contains("uq_contact", "RuntimeException", "LogRedactionTest")
+                .doesNotContain("ana.souza", "bia@", "caio@");
     }
 
     @Test
