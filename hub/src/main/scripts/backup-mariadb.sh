@@ -9,7 +9,9 @@
 #
 # Environment: DB_NAME (required), DB_HOST (127.0.0.1), DB_PORT (3306), DB_USER (root), MYSQL_PWD (the password,
 # read by the client from the environment so it never shows in a process list), BACKUP_DIR (./backups),
-# BACKUP_S3_URI (s3://bucket/prefix, optional: needs the aws CLI).
+# BACKUP_S3_URI (s3://bucket/prefix, optional: needs the aws CLI), BACKUP_S3_KMS_KEY_ID (optional: the KMS key to
+# encrypt with; unset, the bucket's default encryption applies — naming aws:kms without a key would pick the AWS
+# managed key, which a bucket pinned to its own key, as terraform/ makes it, refuses).
 # Prints the path of the backup file.
 set -euo pipefail
 
@@ -42,8 +44,12 @@ tables=$(mariadb "${client[@]}" -N -B -e "SELECT table_name FROM information_sch
 (cd "$BACKUP_DIR" && sha256sum "$(basename "$base.sql.gz")" "$(basename "$base.manifest")") > "$base.sha256"
 
 if [ -n "${BACKUP_S3_URI:-}" ]; then
+  sse=()
+  if [ -n "${BACKUP_S3_KMS_KEY_ID:-}" ]; then
+    sse=(--sse aws:kms --sse-kms-key-id "$BACKUP_S3_KMS_KEY_ID")
+  fi
   for f in "$base.sql.gz" "$base.manifest" "$base.sha256"; do
-    aws s3 cp --only-show-errors --sse aws:kms "$f" "$BACKUP_S3_URI/$(basename "$f")"
+    aws s3 cp --only-show-errors "${sse[@]}" "$f" "$BACKUP_S3_URI/$(basename "$f")"
   done
 fi
 echo "$base.sql.gz"
