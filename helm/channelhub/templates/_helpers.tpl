@@ -206,7 +206,8 @@ app.kubernetes.io/part-of: channelhub
 {{- end }}
 {{- end }}
 
-{{/* What backup-mariadb.sh reads: DB_HOST, DB_PORT, DB_NAME, DB_USER, MYSQL_PWD, BACKUP_DIR, BACKUP_S3_URI. */}}
+{{/* What backup-mariadb.sh reads: DB_HOST, DB_PORT, DB_NAME, DB_USER, MYSQL_PWD, BACKUP_DIR, BACKUP_S3_URI,
+    BACKUP_S3_KMS_KEY_ID. */}}
 {{- define "channelhub.backupEnv" -}}
 {{- $b := .Values.backup -}}
 {{- $db := $b.database -}}
@@ -251,6 +252,9 @@ app.kubernetes.io/part-of: channelhub
 {{- end }}
 - name: BACKUP_S3_URI
   value: {{ $s3 | quote }}
+# Empty: the bucket's default encryption applies (terraform/'s buckets pin their own KMS key).
+- name: BACKUP_S3_KMS_KEY_ID
+  value: {{ $b.s3.kmsKeyId | default "" | quote }}
 {{- with $b.s3.region }}
 - name: AWS_REGION
   value: {{ . | quote }}
