@@ -21,6 +21,7 @@ import io.channelhub.plugin.billing.PaymentLinkRequest;
 import io.channelhub.plugin.billing.PaymentMethod;
 import io.channelhub.plugin.billing.SubscriptionEvent;
 import io.channelhub.plugin.billing.SubscriptionRequest;
+import io.channelhub.plugin.testing.ScriptedHttp;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -150,7 +151,7 @@ class AsaasGatewayTest {
                 "billing@acme.example"), ctx);
         assertThat(c.gatewayCustomerId()).isEqualTo("cus_000005219613");
         assertThat(ctx.lines()).containsExactly("GET /v3/customers?externalReference=tenant_42", "POST /v3/customers");
-        assertThat(ctx.requests.get(1).json()).containsEntry("name", "Acme Ltda")
+        assertThat(FakeContext.json(ctx.requests.get(1))).containsEntry("name", "Acme Ltda")
                 .containsEntry("cpfCnpj", "11222333000181").containsEntry("email", "billing@acme.example")
                 .containsEntry("externalReference", "tenant_42");
     }
@@ -159,7 +160,7 @@ class AsaasGatewayTest {
     void sendsTheAsaasHeadersOnEveryCall() throws GatewayException {
         ctx.answer(200, EMPTY_LIST).answer(200, customer("cus_1", "tenant_42", false));
         gateway.upsertCustomer(ACME, ctx);
-        for (FakeContext.Sent s : ctx.requests) {
+        for (ScriptedHttp.Sent s : ctx.requests) {
             assertThat(s.header("access_token")).isEqualTo(FakeContext.API_KEY);
             assertThat(s.header("Content-Type")).isEqualTo("application/json");
             assertThat(s.header("User-Agent")).isNotBlank();
@@ -222,7 +223,7 @@ class AsaasGatewayTest {
                 false));
         Charge c = gateway.createCharge(new ChargeRequest("inv_2026_11", "cus_000005219613",
                 PaymentMethod.CREDIT_CARD, 9900, "BRL", LocalDate.of(2026, 11, 5), "Plano Pro", "tok-76496"), ctx);
-        assertThat(ctx.requests.get(1).json()).containsEntry("creditCardToken", "tok-76496")
+        assertThat(FakeContext.json(ctx.requests.get(1))).containsEntry("creditCardToken", "tok-76496")
                 .containsEntry("billingType", "CREDIT_CARD");
         assertThat(c.status()).isEqualTo(Charge.ChargeStatus.CONFIRMED);
         assertThat(c.paymentData()).containsOnlyKeys("invoice_url");
@@ -267,7 +268,7 @@ class AsaasGatewayTest {
         gateway.createCharge(new ChargeRequest("inv_2026_11", "cus_000005219613", null, 9900, "BRL", null, null,
                 null), boleto);
         // 2026-11-02 in Brasília plus five days.
-        assertThat(boleto.requests.get(1).json()).containsEntry("billingType", "BOLETO")
+        assertThat(FakeContext.json(boleto.requests.get(1))).containsEntry("billingType", "BOLETO")
                 .containsEntry("dueDate", "2026-11-07").doesNotContainKey("description");
     }
 
@@ -333,7 +334,7 @@ class AsaasGatewayTest {
         assertThat(link).isEqualTo(new PaymentLink("725104409743", "https://www.asaas.com/c/725104409743",
                 "inv_2026_11"));
         assertThat(ctx.lines()).containsExactly("POST /v3/paymentLinks");
-        assertThat(ctx.requests.get(0).json()).containsEntry("chargeType", "DETACHED")
+        assertThat(FakeContext.json(ctx.requests.get(0))).containsEntry("chargeType", "DETACHED")
                 .containsEntry("externalReference", "inv_2026_11");
     }
 
@@ -412,7 +413,7 @@ class AsaasGatewayTest {
                 false));
         gateway.upsertSubscription(new SubscriptionRequest("sub_hub1", "cus_000005219613", null, 120000, "BRL",
                 SubscriptionRequest.Cycle.YEARLY, null, null), pix);
-        assertThat(pix.requests.get(1).json()).containsEntry("billingType", "PIX").containsEntry("cycle", "YEARLY")
+        assertThat(FakeContext.json(pix.requests.get(1))).containsEntry("billingType", "PIX").containsEntry("cycle", "YEARLY")
                 .containsEntry("nextDueDate", "2026-11-07").doesNotContainKey("description");
     }
 

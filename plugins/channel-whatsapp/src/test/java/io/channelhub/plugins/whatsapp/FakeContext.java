@@ -8,26 +8,17 @@ import io.channelhub.plugin.Metering;
 import io.channelhub.plugin.OutboundHttp;
 import io.channelhub.plugin.PluginContext;
 import io.channelhub.plugin.Settings;
-import java.net.http.HttpClient;
-import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
+import io.channelhub.plugin.testing.ScriptedHttp;
+import io.channelhub.plugin.testing.ScriptedHttp.Sent;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Flow;
-import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
 import org.slf4j.helpers.NOPLogger;
 
@@ -45,8 +36,8 @@ final class FakeContext implements PluginContext {
     final Map<String, MediaStore.StoredMedia> media = new HashMap<>();
     final Map<String, byte[]> mediaBytes = new HashMap<>();
     final List<String> metered = new ArrayList<>();
-    final List<Sent> requests = new ArrayList<>();
-    final Deque<Answer> answers = new ArrayDeque<>();
+    final ScriptedHttp http = new ScriptedHttp();
+    final List<Sent> requests = http.requests();
 
     FakeContext(String instanceId, Map<String, String> overrides) {
         this.instanceId = instanceId;
@@ -79,7 +70,7 @@ final class FakeContext implements PluginContext {
 
     /** Queues an answer for the next HTTP request. */
     FakeContext answer(int status, String body, Map<String, String> headers) {
-        answers.add(new Answer(status, body.getBytes(StandardCharsets.UTF_8), headers));
+        http.answer(status, body, headers);
         return this;
     }
 
@@ -88,26 +79,13 @@ final class FakeContext implements PluginContext {
     }
 
     FakeContext answerBytes(int status, byte[] body) {
-        answers.add(new Answer(status, body, Map.of()));
+        http.answer(status, body, Map.of());
         return this;
     }
 
-    record Answer(int status, byte[] body, Map<String, String> headers) {
-    }
-
-    /** A request the plugin sent, with its body read back. */
-    record Sent(HttpRequest request, byte[] body) {
-        String text() {
-            return new String(body, StandardCharsets.UTF_8);
-        }
-
-        Map<String, Object> json() {
-            return Json.object(text());
-        }
-
-        String header(String name) {
-            return request.headers().firstValue(name).orElse(null);
-        }
+    /** A request's JSON body. */
+    static Map<String, Object> json(Sent sent) {
+        return Json.object(sent.text());
     }
 
     @Override
@@ -208,14 +186,7 @@ final class FakeContext implements PluginContext {
 
     @Override
     public OutboundHttp http() {
-        return request -> {
-            requests.add(new Sent(request, body(request)));
-            Answer a = answers.poll();
-            if (a == null) {
-                throw new AssertionError("no scripted answer for " + request.method() + " " + request.uri());
-            }
-            return new Response(request, a);
-        };
+        return http;
     }
 
     @Override
@@ -228,75 +199,5 @@ final class FakeContext implements PluginContext {
         return NOPLogger.NOP_LOGGER;
     }
 
-    static byte[] body(HttpRequest request) {
-        if (request.bodyPublisher().isEmpty()) {
-            return new byte[0];
-        }
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        request.bodyPublisher().get().subscribe(new Flow.Subscriber<ByteBuffer>() {
-            @Override
-            public void onSubscribe(Flow.Subscription subscription) {
-                subscription.request(Long.MAX_VALUE);
-            }
 
-            @Override
-            public void onNext(ByteBuffer item) {
-                byte[] b = new byte[item.remaining()];
-                item.get(b);
-                out.writeBytes(b);
-            }
-
-            @Override
-            public void onError(Throwable throwable) {
-                done.completeExceptionally(throwable);
-            }
-
-            @Override
-            public void onComplete() {
-                done.complete(null);
-            }
-        });
-        done.join();
-        return out.toByteArray();
-    }
-
-    private record Response(HttpRequest request, Answer answer) implements HttpResponse<byte[]> {
-        @Override
-        public int statusCode() {
-            return answer.status();
-        }
-
-        @Override
-        public Optional<HttpResponse<byte[]>> previousResponse() {
-            return Optional.empty();
-        }
-
-        @Override
-        public HttpHeaders headers() {
-            Map<String, List<String>> h = new HashMap<>();
-            answer.headers().forEach((k, v) -> h.put(k, List.of(v)));
-            return HttpHeaders.of(h, (k, v) -> true);
-        }
-
-        @Override
-        public byte[] body() {
-            return answer.body();
-        }
-
-        @Override
-        public Optional<SSLSession> sslSession() {
-            return Optional.empty();
-        }
-
-        @Override
-        public java.net.URI uri() {
-            return request.uri();
-        }
-
-        @Override
-        public HttpClient.Version version() {
-            return HttpClient.Version.HTTP_1_1;
-        }
-    }
 }

@@ -20,6 +20,7 @@ import io.channelhub.plugin.channel.OutboundCheck;
 import io.channelhub.plugin.channel.OutboundMessage;
 import io.channelhub.plugin.channel.OutboundMessage.Kind;
 import io.channelhub.plugin.channel.SendResult;
+import io.channelhub.plugin.testing.ScriptedHttp;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -212,13 +213,13 @@ class WhatsAppConnectorTest {
         SendResult r = connector.send(new OutboundMessage("msg_1", "conv_1", "16505551234", Kind.TEXT, "Olá", Map.of()),
                 ctx);
         assertThat(r).isEqualTo(new SendResult.Delivered("wamid.out1"));
-        FakeContext.Sent sent = ctx.requests.get(0);
+        ScriptedHttp.Sent sent = ctx.requests.get(0);
         assertThat(sent.request().method()).isEqualTo("POST");
         assertThat(sent.request().uri().toString())
                 .isEqualTo("https://graph.example.test/v23.0/106540352242922/messages");
         assertThat(sent.header("Authorization")).isEqualTo("Bearer " + FakeContext.TOKEN);
         assertThat(sent.header("Content-Type")).isEqualTo("application/json");
-        assertThat(sent.json()).containsEntry("type", "text").containsEntry("to", "16505551234");
+        assertThat(FakeContext.json(sent)).containsEntry("type", "text").containsEntry("to", "16505551234");
         assertThat(ctx.metered).isEmpty();
     }
 
@@ -247,7 +248,7 @@ class WhatsAppConnectorTest {
         ctx.answer(200, "{\"success\":true}");
         assertThat(connector.send(new OutboundMessage("m", "c", "1", Kind.TYPING, null, Map.of("message_id",
                 "wamid.in")), ctx)).isEqualTo(new SendResult.Delivered("wamid.in:typing"));
-        assertThat(ctx.requests.get(0).json()).containsEntry("status", "read")
+        assertThat(FakeContext.json(ctx.requests.get(0))).containsEntry("status", "read")
                 .containsEntry("typing_indicator", Map.of("type", "text"));
     }
 
@@ -270,13 +271,13 @@ class WhatsAppConnectorTest {
         OutboundMessage m = new OutboundMessage("msg_2", "c", "16505551234", Kind.MEDIA, "Seu recibo",
                 Map.of("hub_media_id", "med_1"));
         assertThat(connector.send(m, ctx)).isEqualTo(new SendResult.Delivered("wamid.out1"));
-        FakeContext.Sent upload = ctx.requests.get(0);
+        ScriptedHttp.Sent upload = ctx.requests.get(0);
         assertThat(upload.request().uri().toString()).isEqualTo("https://graph.example.test/v23.0/106540352242922/media");
         assertThat(upload.header("Content-Type")).startsWith("multipart/form-data; boundary=");
         assertThat(upload.header("Authorization")).isEqualTo("Bearer " + FakeContext.TOKEN);
         assertThat(new String(upload.body(), StandardCharsets.ISO_8859_1)).contains("name=\"messaging_product\"")
                 .contains("name=\"type\"\r\n\r\nimage/png").contains("filename=\"receipt.png\"");
-        assertThat(ctx.requests.get(1).json()).containsEntry("type", "image")
+        assertThat(FakeContext.json(ctx.requests.get(1))).containsEntry("type", "image")
                 .containsEntry("image", Map.of("id", "4490709327384033", "caption", "Seu recibo"));
         // A retry of the same file reuses the upload.
         connector.send(m, ctx);
