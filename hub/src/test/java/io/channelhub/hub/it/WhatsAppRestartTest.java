@@ -30,10 +30,11 @@ class WhatsAppRestartTest {
         try (FakeGraphApi graph = new FakeGraphApi(WhatsAppContract.TOKEN, WhatsAppContract.VERSION)) {
             String phone = "1065403522" + (System.nanoTime() % 100_000);
             String from = "5511987650000";
+            String t;
             // The first node stores what Meta sends but never gets to process it.
             try (TestHub crashed = TestHub.replica(db, plugins,
                     ConfigOverride.config("channels.processInbound", "false"))) {
-                String t = crashed.createTenant("restart-" + System.nanoTime() % 1_000_000);
+                t = crashed.createTenant("restart-" + System.nanoTime() % 1_000_000);
                 String admin = crashed.createKey(t, "admin").get("key").asText();
                 TestHub.check(crashed.post(admin, "/v1/agents", Map.of("slug", "atendente", "name", "A")), 201);
                 TestHub.check(crashed.post(admin, "/v1/channel-instances", Map.of("plugin_id", "channel-whatsapp",
@@ -59,7 +60,7 @@ class WhatsAppRestartTest {
                         .until(() -> replies(graph).size() == 1);
                 assertThat(graph.problems()).isEmpty();
                 long replies = two.app().jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM messages WHERE "
-                        + "role = 'assistant'").mapTo(Long.class).one());
+                        + "tenant_id = :t AND role = 'assistant'").bind("t", t).mapTo(Long.class).one());
                 assertThat(replies).isEqualTo(1);
             }
         }
