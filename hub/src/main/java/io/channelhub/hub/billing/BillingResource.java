@@ -283,7 +283,10 @@ public final class BillingResource {
             for (Plans.PlanQuota q : plan.quotas()) {
                 try {
                     s.quotas().create(tenantId, q.usageType(), q.period(), q.limit(), q.mode(), null);
-                } catch (ApiException exists) {
+                } catch (ApiException e) {
+                    if (!"quota_exists".equals(e.code())) {
+                        throw e;
+                    }
                     // The tenant already has its own quota for this type and period: it wins over the plan's.
                 }
             }
@@ -327,6 +330,10 @@ public final class BillingResource {
                                                @PathParam("invoiceId") String id) {
             String tenantId = tenant(sc, uri);
             Invoices.Invoice inv = s.invoices().find(tenantId, id).orElseThrow(() -> ApiException.notFound("invoice"));
+            if (!List.of("open", "overdue").contains(inv.status())) {
+                // A paid, void or refunded invoice must not be paid (again).
+                throw ApiException.conflict("not_payable", "only an open or overdue invoice is paid");
+            }
             var g = usableGateway(s);
             try {
                 var link = g.gateway().createPaymentLink(new PaymentLinkRequest(inv.id(), "Fatura " + inv.id(),

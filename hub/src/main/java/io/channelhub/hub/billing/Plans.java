@@ -92,20 +92,22 @@ public class Plans {
         Map<String, Long> inc = included == null ? Map.of() : included;
         Map<String, Overage> over = overage == null ? Map.of() : overage;
         inc.forEach((k, v) -> {
-            if (!k.matches("[a-z][a-z0-9_.]{0,63}") || v == null || v < 0) {
+            if (!k.matches(io.channelhub.hub.limits.Quotas.USAGE_TYPE) || v == null || v < 0) {
                 errors.put("included", "usage types with a non-negative number of units");
             }
         });
         over.forEach((k, v) -> {
-            if (!k.matches("[a-z][a-z0-9_.]{0,63}") || v == null || v.unitPriceMinor() < 0 || v.perUnits() < 1) {
+            if (!k.matches(io.channelhub.hub.limits.Quotas.USAGE_TYPE) || v == null || v.unitPriceMinor() < 0 || v.perUnits() < 1) {
                 errors.put("overage", "usage types with unit_price_minor >= 0 and per_units >= 1");
             }
         });
         List<PlanQuota> q = quotas == null ? List.of() : quotas;
         for (PlanQuota pq : q) {
-            if (pq == null || pq.usageType() == null || pq.period() == null || pq.limit() < 0
+            if (pq == null || pq.usageType() == null || !pq.usageType().matches(io.channelhub.hub.limits.Quotas.USAGE_TYPE)
+                    || !io.channelhub.hub.limits.Quotas.PERIODS.contains(pq.period()) || pq.limit() < 0
                     || !("hard".equals(pq.mode()) || "soft".equals(pq.mode()))) {
-                errors.put("quotas", "each has usage_type, period, limit and mode hard or soft");
+                errors.put("quotas", "each has a usage_type, a period (" + String.join(", ",
+                        io.channelhub.hub.limits.Quotas.PERIODS) + "), a limit >= 0 and mode hard or soft");
             }
         }
         if (gatewayRecurring && (!over.isEmpty() || priceMinor == 0)) {

@@ -331,9 +331,14 @@ public class InboundProcessor implements Managed {
             contacts.recordConsent(ci.tenantId(), ci.id(), new Contacts.ConsentRecord(u.contactExternalId(),
                     u.consentPurpose(), u.consentStatus(), u.method(), u.evidence(), u.at() == null ? clock.instant()
                     : u.at()));
-            webhooks.emit(ci.tenantId(), "consent.changed", Map.of("channel_instance_id", ci.id(), "contact",
-                    u.contactExternalId(), "purpose", u.consentPurpose(), "status", u.consentStatus().name()
-                            .toLowerCase(Locale.ROOT), "method", u.method()));
+            // The method is optional in ContactUpdate, and Map.of refuses a null.
+            Map<String, Object> event = new java.util.LinkedHashMap<>();
+            event.put("channel_instance_id", ci.id());
+            event.put("contact", u.contactExternalId());
+            event.put("purpose", u.consentPurpose());
+            event.put("status", u.consentStatus().name().toLowerCase(Locale.ROOT));
+            event.put("method", u.method());
+            webhooks.emit(ci.tenantId(), "consent.changed", event);
         }
         if (u.reachability() != null) {
             contacts.reachability(ci.tenantId(), ci.id(), u.contactExternalId(), u.reachability().name());

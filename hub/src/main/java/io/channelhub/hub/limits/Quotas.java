@@ -44,6 +44,8 @@ import org.slf4j.LoggerFactory;
 public class Quotas {
 
     public static final List<String> PERIODS = List.of("hourly", "daily", "monthly", "total");
+    /** What a usage type looks like: {@code messages.in}, {@code model.completion_tokens}. */
+    public static final String USAGE_TYPE = "[a-z][a-z0-9_.]{0,63}";
 
     private static final Logger LOG = LoggerFactory.getLogger(Quotas.class);
     /** How long a counter outlives its period, so work that reserved just before the end can still give back. */
@@ -92,7 +94,7 @@ public class Quotas {
     public Quota create(String tenantId, String usageType, String period, long limit, String mode,
                         List<Integer> thresholds) {
         Map<String, Object> errors = new LinkedHashMap<>();
-        if (usageType == null || !usageType.matches("[a-z][a-z0-9_.]{0,63}")) {
+        if (usageType == null || !usageType.matches(USAGE_TYPE)) {
             errors.put("usage_type", "a usage type such as messages.in or model.completion_tokens");
         }
         if (period == null || !PERIODS.contains(period)) {

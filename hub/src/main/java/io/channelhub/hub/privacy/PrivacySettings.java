@@ -87,6 +87,10 @@ public class PrivacySettings {
             errors.put("custom_patterns", "at most 20");
         }
         for (Map<String, String> p : red.customPatterns()) {
+            if (p == null) {
+                errors.put("custom_patterns", "each has a name (lower snake case) and a pattern of at most 300 chars");
+                continue;
+            }
             String name = p.get("name");
             String regex = p.get("pattern");
             if (name == null || !name.matches("[a-z][a-z0-9_]{0,31}") || regex == null || regex.length() > 300) {

@@ -191,6 +191,8 @@ abstract class AsaasBillingContract extends HubIntegrationTest {
         JsonNode refunded = TestHub.check(hub.post(ROOT, base + "/refund", Map.of()), 200).json();
         assertThat(refunded.get("status").asText()).isEqualTo("refunded");
         assertThat(asaas.payment(payment).path("status").asText()).isEqualTo("REFUNDED");
+        assertThat(hub.post(ROOT, base + "/payment-link", null).code()).as("a refunded invoice is not paid again")
+                .isEqualTo("not_payable");
 
         String[] u = new String[1];
         JsonNode open = invoicedTenant(u);

@@ -67,6 +67,12 @@ abstract class BillingContract extends HubIntegrationTest {
         assertThat(bad.status()).isEqualTo(422);
         assertThat(bad.code()).isEqualTo("invalid_plan");
         assertThat(bad.body()).contains("price_minor").contains("billing_cycle").contains("code");
+        // A plan quota the quota service would refuse is refused with the plan, not dropped at subscription.
+        Reply badQuota = hub.post(ROOT, "/admin/billing/plans", Map.of("code", "weekly-quota", "name", "W",
+                "price_minor", 1, "quotas", List.of(Map.of("usage_type", "messages.in", "period", "weekly",
+                        "limit", 10, "mode", "hard"))));
+        assertThat(badQuota.code()).isEqualTo("invalid_plan");
+        assertThat(badQuota.body()).contains("quotas");
         assertThat(hub.post(ROOT, "/admin/billing/plans", Map.of("code", plan, "name", "Again", "price_minor", 1))
                 .code()).isEqualTo("plan_exists");
         String t = tenant();

@@ -266,5 +266,9 @@ abstract class PrivacyContract extends HubIntegrationTest {
                 .contains("\"target\":\"prompts\"");
         assertThat(hub.send(key, "PUT", "/v1/privacy/settings", Map.of("redaction", Map.of("custom_patterns",
                 List.of(Map.of("name", "bad", "pattern", "(unclosed"))))).code()).isEqualTo("invalid_privacy_settings");
+        java.util.List<Object> withNull = new java.util.ArrayList<>();
+        withNull.add(null);
+        assertThat(hub.send(key, "PUT", "/v1/privacy/settings", Map.of("redaction", Map.of("custom_patterns",
+                withNull))).code()).as("a null pattern is a 422, not a 500").isEqualTo("invalid_privacy_settings");
     }
 }
