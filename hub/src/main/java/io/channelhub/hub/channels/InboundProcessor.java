@@ -185,15 +185,7 @@ public class InboundProcessor implements Managed {
     }
 
     private void message(InboundEvents.Claimed c, ChannelInstance ci, MessageReceived m) {
-        Map<String, String> profile = new java.util.LinkedHashMap<>();
-        m.attributes().forEach((k, v) -> {
-            if (k.startsWith("contact.")) {
-                profile.put(k.substring("contact.".length()), v);
-            }
-        });
-        contacts.upsert(ci.tenantId(), ci.id(), m.contactExternalId(), m.contactName(), profile);
-        contacts.inbound(ci.tenantId(), ci.id(), m.contactExternalId(), m.sentAt() == null ? clock.instant()
-                : m.sentAt());
+        contacts.received(ci.tenantId(), ci.id(), m, m.sentAt() == null ? clock.instant() : m.sentAt());
         var ctx = contexts.forInstance(ci);
         String agentRef = ctx.settings().get("agent").orElse(null);
         Conversation conv = conversations.currentOrOpen(ci, m.contactExternalId(), agentRef);
@@ -249,13 +241,10 @@ public class InboundProcessor implements Managed {
         }
     }
 
-    /** Per-contact and per-instance limits on agent turns; a refused turn leaves the message stored, unanswered. */
+    /** The limits on agent turns (contact, instance, tenant); a refused turn leaves the message stored, unanswered. */
     private boolean allowed(ChannelInstance ci, MessageReceived m) {
         try {
-            limits.take(List.of(
-                    new RateLimits.Bucket("cv:" + ci.id() + ":" + m.contactExternalId(), "visitor",
-                            limits.config().getChannelContact()),
-                    new RateLimits.Bucket("ci:" + ci.id(), "channel", limits.config().getChannelInstance())));
+            limits.take(limits.channelTurn(ci.tenantId(), ci.id(), m.contactExternalId()));
             return true;
         } catch (RateLimits.Refused e) {
             LOG.info("No reply to an inbound message: the contact or instance is over its rate limit");

@@ -103,6 +103,22 @@ public class ContactDirectory {
     }
 
     /** The contact wrote: this opens a channel's customer-service window, and a contact who writes is reachable. */
+    /**
+     * A channel message arrived from this contact: its name and the plugin's {@code contact.*} attributes update the
+     * profile, and its time opens the channel's reply window.
+     */
+    public void received(String tenantId, String instanceId, io.channelhub.plugin.channel.MessageReceived m,
+                         Instant at) {
+        Map<String, String> profile = new java.util.LinkedHashMap<>();
+        m.attributes().forEach((k, v) -> {
+            if (k.startsWith("contact.")) {
+                profile.put(k.substring("contact.".length()), v);
+            }
+        });
+        upsert(tenantId, instanceId, m.contactExternalId(), m.contactName(), profile);
+        inbound(tenantId, instanceId, m.contactExternalId(), at);
+    }
+
     public void inbound(String tenantId, String instanceId, String externalId, Instant at) {
         jdbi.useHandle(h -> h.createUpdate("UPDATE contacts SET last_inbound_at = :at, reachability = NULL WHERE "
                         + "tenant_id = :t AND channel_instance_id = :ci AND external_id = :x AND (last_inbound_at IS "

@@ -112,11 +112,7 @@ public class ChannelTurns {
         Conversation existing = conversations.current(ci, message.contactExternalId()).orElse(null);
         Agent agent = existing == null ? conversations.agent(tenantId, turn.agent()) : null;
         if (earlier.isEmpty()) {
-            RateLimiter.Decision d = limits.take(List.of(
-                    new RateLimits.Bucket("cv:" + ci.id() + ":" + message.contactExternalId(), "visitor",
-                            limits.config().getChannelContact()),
-                    new RateLimits.Bucket("ci:" + ci.id(), "channel", limits.config().getChannelInstance()),
-                    new RateLimits.Bucket("c:" + tenantId, "chat", limits.config().getTenantChat())));
+            RateLimiter.Decision d = limits.take(limits.channelTurn(tenantId, ci.id(), message.contactExternalId()));
             if (d != null) {
                 headers.putAll(RateLimitFilter.headers(d));
             }
@@ -134,14 +130,7 @@ public class ChannelTurns {
                     return replay(ci, message, stored, turn, headers);
                 }
             }
-            Map<String, String> profile = new LinkedHashMap<>();
-            message.attributes().forEach((k, v) -> {
-                if (k.startsWith("contact.")) {
-                    profile.put(k.substring("contact.".length()), v);
-                }
-            });
-            contacts.upsert(tenantId, ci.id(), message.contactExternalId(), message.contactName(), profile);
-            contacts.inbound(tenantId, ci.id(), message.contactExternalId(), clock.instant());
+            contacts.received(tenantId, ci.id(), message, clock.instant());
             Conversation conv = existing != null ? existing : conversations.open(ci, agent,
                     message.contactExternalId());
             Message user = turns.storeUserMessage(conv, message.text(), message.externalId(), files);

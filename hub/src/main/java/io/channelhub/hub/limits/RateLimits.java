@@ -65,6 +65,14 @@ public class RateLimits {
         return config;
     }
 
+    /** The buckets an agent turn on a channel takes: the contact's, the channel instance's and the tenant's chat. */
+    public List<Bucket> channelTurn(String tenantId, String instanceId, String contactExternalId) {
+        return List.of(
+                new Bucket("cv:" + instanceId + ":" + contactExternalId, "visitor", config.getChannelContact()),
+                new Bucket("ci:" + instanceId, "channel", config.getChannelInstance()),
+                new Bucket("c:" + tenantId, "chat", config.getTenantChat()));
+    }
+
     /**
      * Takes a token from every bucket, in order.
      *
