@@ -20,8 +20,11 @@ record ConsentKeywords(List<String> optOut, List<String> optIn, String optOutRep
         optInReply = optInReply == null ? "" : optInReply;
     }
 
-    /** The consent change a message's text asks for, if it is a keyword; {@code optedOut}: the contact withdrew. */
-    Optional<Match> match(String text, boolean optedOut) {
+    /**
+     * The consent change a message's text asks for, if it is a keyword; {@code optedOut}: whether the contact
+     * withdrew, asked only when the text is an opt-in keyword (it is a lookup, and most texts are not keywords).
+     */
+    Optional<Match> match(String text, java.util.function.BooleanSupplier optedOut) {
         if (text == null) {
             return Optional.empty();
         }
@@ -33,7 +36,7 @@ record ConsentKeywords(List<String> optOut, List<String> optIn, String optOutRep
         if (optOut.contains(t)) {
             return Optional.of(new Match(t, Contacts.ConsentStatus.WITHDRAWN, optOutReply));
         }
-        if (optedOut && optIn.contains(t)) {
+        if (optIn.contains(t) && optedOut.getAsBoolean()) {
             return Optional.of(new Match(t, Contacts.ConsentStatus.GRANTED, optInReply));
         }
         return Optional.empty();

@@ -164,7 +164,7 @@ final class WebhookParser {
             }
         }
         Optional<ConsentKeywords.Match> keyword = kind == MessageReceived.Kind.TEXT
-                ? keywords.match(text, optedOut.test(from)) : Optional.empty();
+                ? keywords.match(text, () -> optedOut.test(from)) : Optional.empty();
         keyword.ifPresent(k -> {
             attributes.put("skip_agent", "true");
             if (!k.reply().isBlank()) {
