@@ -90,6 +90,10 @@ public abstract class ChannelMessagesResource {
     public record SendMessage(@NotBlank @Size(max = 191) String to, @Size(min = 1, max = 65536) String text,
                               @Valid TemplateRef template, @Valid MediaRef media, JsonNode interactive,
                               @Valid ReactionRef reaction) {
+        public SendMessage {
+            // Jackson reads an explicit JSON null into a JsonNode field as NullNode: it means absent here.
+            interactive = interactive == null || interactive.isNull() ? null : interactive;
+        }
     }
 
     /** A file by the channel's media id or a public link, with an optional caption and file name. */
@@ -108,6 +112,9 @@ public abstract class ChannelMessagesResource {
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record TemplateRef(@NotBlank @Size(max = 512) String name, @NotBlank @Size(max = 16) String language,
                               JsonNode parameters) {
+        public TemplateRef {
+            parameters = parameters == null || parameters.isNull() ? null : parameters;
+        }
     }
 
     /** What was queued. */
@@ -133,6 +140,15 @@ public abstract class ChannelMessagesResource {
         if (given != 1) {
             throw ApiException.unprocessable("invalid_field", "send exactly one of text, template, media, interactive "
                     + "or reaction", Map.of("field", "text"));
+        }
+        if (body.interactive() != null && !body.interactive().isObject()) {
+            throw ApiException.unprocessable("invalid_field", "interactive is an object",
+                    Map.of("field", "interactive"));
+        }
+        if (body.template() != null && body.template().parameters() != null
+                && !body.template().parameters().isContainerNode()) {
+            throw ApiException.unprocessable("invalid_field", "template.parameters is an object or an array",
+                    Map.of("field", "template.parameters"));
         }
         if (!ci.enabled()) {
             throw ApiException.conflict("instance_disabled", "this channel instance is disabled");
