@@ -207,7 +207,7 @@ public class HubApplication extends Application<HubConfiguration> {
         var channelSends = new io.channelhub.hub.channels.ChannelSends(jdbi, outbox, deliveries, contacts, plugins,
                 json, clock);
         var channelDeliverer = new io.channelhub.hub.channels.ChannelDeliverer(instanceRepo, channelContexts,
-                deliveries, conversationRepo, plugins, limiter, outbox, json, clock);
+                deliveries, conversationRepo, plugins, limiter, outbox, ledger, json, clock);
         Dispatcher dispatcher = new Dispatcher(outbox, java.util.Map.of(Webhooks.KIND, webhooks,
                 io.channelhub.hub.channels.ChannelSends.KIND, channelDeliverer), config.getDelivery(), clock);
         webhooks.attach(dispatcher);

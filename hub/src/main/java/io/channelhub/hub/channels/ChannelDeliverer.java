@@ -29,9 +29,13 @@ import org.slf4j.LoggerFactory;
 public class ChannelDeliverer implements Deliverer {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChannelDeliverer.class);
-    /** Longest a worker waits for the pace before giving the row back to the outbox. */
-    static final long MAX_PACING_WAIT_MS = 5_000;
+    /**
+     * Longest a worker waits for the pace before deferring the row. Short waits keep a paced number at its rate;
+     * longer ones would hold a worker that webhooks share.
+     */
+    static final long MAX_PACING_WAIT_MS = 1_000;
 
+    private final io.channelhub.hub.metering.UsageLedger ledger;
     private final ChannelInstanceRepository instances;
     private final ChannelContexts contexts;
     private final ChannelDeliveries deliveries;
@@ -45,7 +49,9 @@ public class ChannelDeliverer implements Deliverer {
 
     public ChannelDeliverer(ChannelInstanceRepository instances, ChannelContexts contexts,
                             ChannelDeliveries deliveries, ConversationRepository conversations, PluginPlatform plugins,
-                            RateLimiter pace, Outbox outbox, ObjectMapper json, Clock clock) {
+                            RateLimiter pace, Outbox outbox, io.channelhub.hub.metering.UsageLedger ledger,
+                            ObjectMapper json, Clock clock) {
+        this.ledger = ledger;
         this.instances = instances;
         this.contexts = contexts;
         this.deliveries = deliveries;
@@ -88,12 +94,13 @@ public class ChannelDeliverer implements Deliverer {
         }
         PluginPlatform.LoadedConnector c = plugins.connector(ci.pluginId()).orElse(null);
         if (c == null) {
-            return new Outcome.Retry(null, "plugin " + ci.pluginId() + " is not running", Duration.ofMinutes(1));
+            // Deferred, not retried: a plugin being upgraded must not use up the message's attempts.
+            return new Outcome.Deferred("plugin " + ci.pluginId() + " is not running", Duration.ofMinutes(1));
         }
         var ctx = contexts.forInstance(ci);
         long waitMs = paced(ci, c.connector().sendRatePerSecond(ctx.settings()));
         if (waitMs > 0) {
-            return new Outcome.Retry(null, "paced", Duration.ofMillis(waitMs));
+            return new Outcome.Deferred("paced", Duration.ofMillis(waitMs));
         }
         Map<String, String> attributes = new LinkedHashMap<>();
         p.path("attributes").fields().forEachRemaining(e -> attributes.put(e.getKey(), e.getValue().asText()));
@@ -107,6 +114,9 @@ public class ChannelDeliverer implements Deliverer {
             conversations.channelStatus(d.tenantId(), d.messageId(), "sent", List.of("completed", "queued"), null,
                     ok.channelMessageId());
             release(d);
+            if (m.kind() == OutboundMessage.Kind.TEMPLATE) {
+                meterTemplate(ci, d, attributes.get("template_category"));
+            }
             return new Outcome.Delivered(200);
         }
         if (r instanceof SendResult.Retryable retry) {
@@ -116,6 +126,22 @@ public class ChannelDeliverer implements Deliverer {
         SendResult.Permanent no = (SendResult.Permanent) r;
         fail(d, no.code());
         return new Outcome.Permanent(null, no.code() + ": " + no.reason());
+    }
+
+    /**
+     * Template sends are what channels charge for (business-initiated conversations), so the core meters them for
+     * every channel: {@code channel.template_sends} and, per category the channel reported at the check (pricing
+     * differs: marketing, utility, authentication), {@code channel.template_sends.<category>}. The message id keys
+     * both, so a retried delivery is counted once.
+     */
+    private void meterTemplate(ChannelInstance ci, ChannelDeliveries.Delivery d, String category) {
+        ledger.record(new io.channelhub.hub.metering.UsageLedger.UsageEvent(d.tenantId(), "channel.template_sends", 1,
+                "message", ci.pluginId(), ci.id(), null, null, "template:" + d.messageId()));
+        if (category != null && category.matches("[A-Za-z_]{1,32}")) {
+            ledger.record(new io.channelhub.hub.metering.UsageLedger.UsageEvent(d.tenantId(),
+                    "channel.template_sends." + category.toLowerCase(java.util.Locale.ROOT), 1, "message",
+                    ci.pluginId(), ci.id(), null, null, "template-category:" + d.messageId()));
+        }
     }
 
     @Override

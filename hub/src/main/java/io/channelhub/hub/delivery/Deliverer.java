@@ -15,6 +15,13 @@ public interface Deliverer {
 
         record Permanent(Integer statusCode, String error) implements Outcome {
         }
+
+        /**
+         * Not attempted: the row waits its turn (a pace, a plugin that is starting) and comes back after
+         * {@code after}. It costs no attempt, so waiting never sends a message to the dead letters.
+         */
+        record Deferred(String reason, Duration after) implements Outcome {
+        }
     }
 
     Outcome deliver(OutboxItem item);

@@ -139,6 +139,11 @@ public class Dispatcher implements Managed {
             count(item, "delivered");
             return;
         }
+        if (outcome instanceof Deliverer.Outcome.Deferred wait) {
+            outbox.deferred(item, wait.reason(), at.plus(wait.after()));
+            count(item, "deferred");
+            return;
+        }
         boolean last = item.attempts() + 1 >= config.getMaxAttempts();
         if (outcome instanceof Deliverer.Outcome.Permanent p || last) {
             Integer code = outcome instanceof Deliverer.Outcome.Permanent p2 ? p2.statusCode()

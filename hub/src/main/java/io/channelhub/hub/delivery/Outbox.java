@@ -125,6 +125,13 @@ public class Outbox {
         });
     }
 
+    /** Back to pending at {@code next}, attempts unchanged: the row was not attempted. */
+    public void deferred(OutboxItem item, String reason, Instant next) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE outbox SET status = 'pending', last_error = :e, "
+                        + "next_attempt_at = :next, locked_until = NULL WHERE id = :id")
+                .bind("e", reason).bind("next", next).bind("id", item.id()).execute());
+    }
+
     private static void attempt(Handle h, OutboxItem item, Integer code, String error, Instant at, long durationMs) {
         h.createUpdate("INSERT INTO delivery_attempts (tenant_id, outbox_id, attempt, status_code, error, "
                         + "duration_ms, created_at) VALUES (:t, :o, :a, :c, :e, :d, :at)")

@@ -284,7 +284,11 @@ abstract class WhatsAppContract extends HubIntegrationTest {
         assertThat(template.path("components").toString()).contains("4711").contains("Ana");
         assertThat(graph.problems()).isEmpty();
         await().atMost(Duration.ofSeconds(10)).until(() -> count("SELECT COUNT(*) FROM usage_events WHERE tenant_id = "
-                + "? AND usage_type = 'whatsapp.template_sends.utility'", tenantId) >= 1);
+                + "? AND usage_type = 'channel.template_sends.utility'", tenantId) >= 1);
+        assertThat(count("SELECT COUNT(*) FROM usage_events WHERE tenant_id = ? AND usage_type = "
+                + "'channel.template_sends' AND plugin_id = 'channel-whatsapp'", tenantId)).isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM usage_events WHERE tenant_id = ? AND usage_type = "
+                + "'channel.template_sends.utility'", tenantId)).isEqualTo(1);
     }
 
     @Test
@@ -423,6 +427,15 @@ abstract class WhatsAppContract extends HubIntegrationTest {
         assertThat(graph.problems()).isEmpty();
         assertThat(sendApi(phone, Map.of("to", to, "text", "a", "reaction", Map.of("message_id", wamid, "emoji",
                 "x"))).code()).isEqualTo("invalid_field");
+        // An explicit null is absent, and a field of the wrong JSON type is a 422 naming it.
+        Map<String, Object> withNull = new java.util.HashMap<>(Map.of("to", to, "text", "ok"));
+        withNull.put("interactive", null);
+        TestHub.check(sendApi(phone, withNull), 202);
+        TestHub.Reply notAnObject = sendApi(phone, Map.of("to", to, "interactive", "botões"));
+        assertThat(notAnObject.code()).isEqualTo("invalid_field");
+        assertThat(notAnObject.body()).contains("interactive");
+        assertThat(sendApi(phone, Map.of("to", to, "template", Map.of("name", "pedido", "language", "pt_BR",
+                "parameters", 7))).body()).contains("template.parameters");
     }
 
     @Test

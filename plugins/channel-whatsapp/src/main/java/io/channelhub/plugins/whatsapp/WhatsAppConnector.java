@@ -241,15 +241,7 @@ public class WhatsAppConnector implements ChannelConnector {
             }
             Optional<String> wamid = GraphErrors.messageId(response.body());
             if (wamid.isPresent()) {
-                if (message.kind() == OutboundMessage.Kind.TEMPLATE) {
-                    context.metering().record("whatsapp.template_sends", 1, "message", message.messageId());
-                    String category = message.attributes().get("template_category");
-                    if (category != null && category.matches("[A-Za-z_]{1,32}")) {
-                        // One usage type per category: marketing, utility and authentication are priced apart.
-                        context.metering().record("whatsapp.template_sends." + category.toLowerCase(
-                                java.util.Locale.ROOT), 1, "message", message.messageId() + ":category");
-                    }
-                }
+                // Template sends are metered by the core, for every channel (ChannelDeliverer).
                 return new SendResult.Delivered(wamid.get());
             }
             boolean receipt = message.kind() == OutboundMessage.Kind.MARK_READ
