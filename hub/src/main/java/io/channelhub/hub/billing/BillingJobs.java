@@ -71,6 +71,23 @@ public class BillingJobs implements Managed {
         }
     }
 
+    /**
+     * Charges open invoices now, on the jobs thread: a subscribe or cancel must not wait on the gateway for every
+     * tenant's uncharged invoices (nor on its rate limit).
+     */
+    public void kickCharge() {
+        ScheduledExecutorService t = timer;
+        if (t != null) {
+            t.execute(() -> {
+                try {
+                    chargeOpen();
+                } catch (RuntimeException e) {
+                    LOG.warn("Charging open invoices failed", e);
+                }
+            });
+        }
+    }
+
     private void runSafely() {
         try {
             run();

@@ -290,7 +290,7 @@ public final class BillingResource {
                     // The tenant already has its own quota for this type and period: it wins over the plan's.
                 }
             }
-            s.jobs().chargeOpen();
+            s.jobs().kickCharge();
             return subscriptionView(s, tenantId);
         }
 
@@ -307,7 +307,7 @@ public final class BillingResource {
             s.invoices().stopRecurring(sub);
             s.audit().success(ApiKeyAuthFilter.caller(sc), tenantId, "subscription.cancel", "subscription", sub.id(),
                     Map.of());
-            s.jobs().chargeOpen();
+            s.jobs().kickCharge();
             return subscriptionView(s, tenantId);
         }
 

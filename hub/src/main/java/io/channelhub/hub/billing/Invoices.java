@@ -135,7 +135,7 @@ public class Invoices {
                 if (!advance.test(h)) {
                     throw new Lost();
                 }
-                long credit = applyCredits(h, s.tenantId(), id, subtotal);
+                long credit = applyCredits(h, s.tenantId(), id, subtotal, plan.currency());
                 long total = subtotal - credit;
                 h.createUpdate("INSERT INTO invoices (id, tenant_id, subscription_id, period_start, period_end, status, "
                                 + "currency, subtotal_minor, credit_minor, total_minor, due_date, issued_at, paid_at, "
@@ -191,11 +191,14 @@ public class Invoices {
         return out;
     }
 
-    /** Applies unused credit notes, oldest first, up to {@code max}; a larger note leaves its rest as a new one. */
-    private long applyCredits(Handle h, String tenantId, String invoiceId, long max) {
+    /**
+     * Applies unused credit notes in the invoice's currency, oldest first, up to {@code max}; a larger note leaves
+     * its rest as a new one.
+     */
+    private long applyCredits(Handle h, String tenantId, String invoiceId, long max, String currency) {
         long applied = 0;
         List<CreditNote> notes = h.createQuery("SELECT * FROM credit_notes WHERE tenant_id = :t AND applied_invoice_id IS "
-                        + "NULL ORDER BY created_at, id").bind("t", tenantId)
+                        + "NULL AND currency = :cur ORDER BY created_at, id").bind("t", tenantId).bind("cur", currency)
                 .map((rs, ctx) -> new CreditNote(rs.getString("id"), rs.getLong("amount_minor"), rs.getString("currency"),
                         rs.getString("reason"), null, null, null)).list();
         for (CreditNote n : notes) {
@@ -228,6 +231,10 @@ public class Invoices {
         }
         if (reason == null || reason.isBlank() || reason.length() > 300) {
             throw ApiException.unprocessable("invalid_field", "reason is 1 to 300 characters", Map.of("field", "reason"));
+        }
+        if (currency != null && !currency.matches("[A-Z]{3}")) {
+            throw ApiException.unprocessable("invalid_field", "currency is an ISO 4217 code such as BRL",
+                    Map.of("field", "currency"));
         }
         String id = Ids.newId("crn");
         jdbi.useHandle(h -> h.createUpdate("INSERT INTO credit_notes (id, tenant_id, amount_minor, currency, reason, "

@@ -111,17 +111,28 @@ public class Subscriptions {
         Instant trialEnd = plan.trialDays() > 0 ? start.plus(Duration.ofDays(plan.trialDays())) : null;
         Subscription s = new Subscription(Ids.newId("sub"), tenantId, plan.id(), trialEnd == null ? "active" : "trialing",
                 start, periodEnd(start, plan.billingCycle()), trialEnd, null, null, method, null, 1, now, now);
-        jdbi.useHandle(h -> {
-            h.createUpdate("DELETE FROM subscriptions WHERE tenant_id = :t AND status = 'canceled'")
-                    .bind("t", tenantId).execute();
-            h.createUpdate("INSERT INTO subscriptions (id, tenant_id, plan_id, status, current_period_start, "
-                            + "current_period_end, trial_ends_at, payment_method, version, created_at, updated_at) VALUES "
-                            + "(:id, :t, :p, :s, :ps, :pe, :tr, :m, 1, :now, :now)")
-                    .bind("id", s.id()).bind("t", tenantId).bind("p", plan.id()).bind("s", s.status())
-                    .bind("ps", start).bind("pe", s.periodEnd()).bind("tr", trialEnd).bind("m", method)
-                    .bind("now", now).execute();
-        });
+        try {
+            jdbi.useTransaction(h -> insert(h, s, tenantId, plan, start, trialEnd, method, now));
+        } catch (RuntimeException e) {
+            if (io.channelhub.hub.persistence.Constraints.isUniqueViolation(e)) {
+                // Two first subscribes raced: one won.
+                throw ApiException.conflict("subscription_exists", "this tenant already has a subscription");
+            }
+            throw e;
+        }
         return s;
+    }
+
+    private static void insert(org.jdbi.v3.core.Handle h, Subscription s, String tenantId, Plans.Plan plan,
+                               Instant start, Instant trialEnd, String method, Instant now) {
+        h.createUpdate("DELETE FROM subscriptions WHERE tenant_id = :t AND status = 'canceled'")
+                .bind("t", tenantId).execute();
+        h.createUpdate("INSERT INTO subscriptions (id, tenant_id, plan_id, status, current_period_start, "
+                        + "current_period_end, trial_ends_at, payment_method, version, created_at, updated_at) VALUES "
+                        + "(:id, :t, :p, :s, :ps, :pe, :tr, :m, 1, :now, :now)")
+                .bind("id", s.id()).bind("t", tenantId).bind("p", plan.id()).bind("s", s.status())
+                .bind("ps", start).bind("pe", s.periodEnd()).bind("tr", trialEnd).bind("m", method)
+                .bind("now", now).execute();
     }
 
     /**
