@@ -51,7 +51,35 @@ public class PrivacySettings {
         this.salt = salt;
     }
 
+    /**
+     * Settings and the redactor built from them, per tenant, for a few seconds: redaction runs on every stored
+     * message and every prompt message, and the settings change rarely. A change on this replica is seen at once;
+     * one made on another replica within {@link #CACHE_TTL_NANOS}.
+     */
+    private record Cached(Settings settings, Redactor redactor, long until) {
+    }
+
+    static final long CACHE_TTL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+    private final java.util.concurrent.ConcurrentHashMap<String, Cached> cache =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private Cached cached(String tenantId) {
+        long now = System.nanoTime();
+        Cached c = cache.get(tenantId);
+        if (c != null && now - c.until() < 0) {
+            return c;
+        }
+        Settings s = load(tenantId);
+        Cached fresh = new Cached(s, build(tenantId, s), now + CACHE_TTL_NANOS);
+        cache.put(tenantId, fresh);
+        return fresh;
+    }
+
     public Settings get(String tenantId) {
+        return cached(tenantId).settings();
+    }
+
+    private Settings load(String tenantId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT jurisdiction, retention, redaction FROM privacy_settings WHERE "
                         + "tenant_id = :t").bind("t", tenantId)
                 .map((rs, ctx) -> new Settings(rs.getString(1), readRetention(rs.getString(2)),
@@ -60,7 +88,7 @@ public class PrivacySettings {
     }
 
     public Settings put(String tenantId, String jurisdiction, Map<String, Integer> retentionDays, Redaction redaction) {
-        Settings current = get(tenantId);
+        Settings current = load(tenantId);
         String j = jurisdiction == null ? current.jurisdiction() : jurisdiction;
         Map<String, Integer> r = retentionDays == null ? current.retentionDays() : retentionDays;
         Redaction red = redaction == null ? current.redaction() : new Redaction(
@@ -122,6 +150,7 @@ public class PrivacySettings {
                         .bind("now", clock.instant()).execute();
             }
         });
+        cache.remove(tenantId);
         return get(tenantId);
     }
 
@@ -148,13 +177,16 @@ public class PrivacySettings {
 
     /** The tenant's redactor: its policy's detectors and its own patterns. */
     public Redactor redactor(String tenantId) {
-        Settings s = get(tenantId);
+        return cached(tenantId).redactor();
+    }
+
+    private Redactor build(String tenantId, Settings s) {
         List<Redactor.CustomPattern> custom = new ArrayList<>();
         for (Map<String, String> p : s.redaction().customPatterns()) {
             custom.add(new Redactor.CustomPattern(p.get("name"), Pattern.compile(p.get("pattern"))));
         }
-        return new Redactor(policy(tenantId).map(PrivacyPolicy::detectors).orElse(List.of()), custom,
-                salt + ":" + tenantId);
+        PrivacyPolicy policy = plugins.privacyPolicies().get(s.jurisdiction());
+        return new Redactor(policy == null ? List.of() : policy.detectors(), custom, salt + ":" + tenantId);
     }
 
     static Redactor.Mode mode(String s) {
