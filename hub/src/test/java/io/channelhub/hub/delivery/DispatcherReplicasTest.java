@@ -104,4 +104,34 @@ class DispatcherReplicasTest {
             assertThat(attempts).isEqualTo(rows + 3);
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void aDeferredRowComesBackWithoutSpendingAnAttempt(TestDatabase.Kind kind) throws Exception {
+        try (TestDatabase db = TestDatabase.create(kind)) {
+            Jdbi jdbi = jdbi(db);
+            Outbox outbox = new Outbox(jdbi);
+            AtomicInteger calls = new AtomicInteger();
+            // Deferred more times than maxAttempts (3) allows retries, then delivered: waiting is not failing.
+            Deliverer waiting = item -> calls.incrementAndGet() <= 5
+                    ? new Deliverer.Outcome.Deferred("paced", Duration.ofMillis(10))
+                    : new Deliverer.Outcome.Delivered(200);
+            jdbi.useTransaction(h -> outbox.insert(h, "ten_1", "test", "target", "evt_wait", "test.event", "{}",
+                    Instant.now()));
+            Dispatcher d = new Dispatcher(outbox, Map.of("test", waiting), fast(), Clock.systemUTC());
+            d.start();
+            try {
+                await().atMost(Duration.ofSeconds(30)).until(() -> outbox.pending() == 0);
+            } finally {
+                d.stop();
+            }
+            assertThat(calls).hasValue(6);
+            String status = jdbi.withHandle(h -> h.createQuery("SELECT status FROM outbox WHERE event_id = "
+                    + "'evt_wait'").mapTo(String.class).one());
+            assertThat(status).isEqualTo("delivered");
+            long attempts = jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM delivery_attempts")
+                    .mapTo(Long.class).one());
+            assertThat(attempts).as("only the delivery is an attempt").isEqualTo(1);
+        }
+    }
 }
