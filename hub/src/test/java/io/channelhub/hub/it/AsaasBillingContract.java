@@ -226,8 +226,10 @@ abstract class AsaasBillingContract extends HubIntegrationTest {
                 Map.of("plan_code", flat, "payment_method", "CREDIT_CARD", "billing", Map.of("legal_name", "Loja",
                         "tax_id", "529.982.247-25", "email", "loja@example.com"), "start_at",
                         BillingContract.monthAgo().toString())), 200).json();
-        JsonNode atGateway = asaas.subscriptions().stream().filter(x -> sub.get("id").asText()
-                .equals(x.path("externalReference").asText())).findFirst().orElseThrow();
+        // The gateway subscription is created off the request, on the billing jobs thread.
+        JsonNode atGateway = await().atMost(Duration.ofSeconds(10)).until(() -> asaas.subscriptions().stream()
+                .filter(x -> sub.get("id").asText().equals(x.path("externalReference").asText())).findFirst(),
+                java.util.Optional::isPresent).orElseThrow();
         assertThat(atGateway.path("value").decimalValue()).isEqualByComparingTo("99.00");
         assertThat(atGateway.path("cycle").asText()).isEqualTo("MONTHLY");
         assertThat(atGateway.path("billingType").asText()).isEqualTo("CREDIT_CARD");
