@@ -25,8 +25,12 @@ import java.util.List;
  */
 public record InboundResult(HttpAnswer answer, List<BoundEvent> events, Turn turn) {
 
-    /** Copies the list and checks that a turn carries exactly one message. */
+    /**
+     * Copies the list and checks that a turn carries exactly one message. A missing answer fails here, in the
+     * plugin's call, so the hub stores nothing it could not then answer for.
+     */
     public InboundResult {
+        java.util.Objects.requireNonNull(answer, "answer");
         events = List.copyOf(events);
         if (turn != null && (events.size() != 1 || !(events.get(0).event() instanceof MessageReceived))) {
             throw new IllegalArgumentException("a turn needs exactly one MessageReceived event");

@@ -84,6 +84,11 @@ public class ChannelSends {
         }
         OutboundCheck verdict = plugins.call(ci.pluginId(), "checkOutbound",
                 () -> c.connector().checkOutbound(m, ctx));
+        if (verdict == null) {
+            // The plugin broke its contract: its failure (502 plugin_error), not ours.
+            throw new io.channelhub.hub.plugins.PluginCallException(ci.pluginId(), "checkOutbound",
+                    new IllegalStateException("checkOutbound returned null"));
+        }
         if (!verdict.accepted()) {
             throw new ApiException(422, verdict.code() == null ? "invalid_outbound" : verdict.code(),
                     verdict.reason() == null ? "the channel refused this message" : verdict.reason(),
