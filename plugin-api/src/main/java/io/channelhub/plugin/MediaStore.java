@@ -18,6 +18,9 @@ import java.util.Optional;
  */
 public interface MediaStore {
 
+    /** The largest file the hub stores (20 MiB): a channel refuses larger ones before fetching or accepting them. */
+    int MAX_BYTES = 20 * 1024 * 1024;
+
     /**
      * Stores a file for the current instance.
      *

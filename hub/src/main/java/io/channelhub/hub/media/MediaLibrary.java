@@ -23,7 +23,7 @@ import org.jdbi.v3.core.mapper.RowMapper;
 public class MediaLibrary {
 
     /** The largest file the hub keeps, whatever a channel allows. */
-    public static final int MAX_BYTES = 20 * 1024 * 1024;
+    public static final int MAX_BYTES = io.channelhub.plugin.MediaStore.MAX_BYTES;
 
     private final Jdbi jdbi;
     private final UsageLedger ledger;

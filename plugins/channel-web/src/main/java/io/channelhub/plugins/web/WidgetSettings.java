@@ -20,7 +20,7 @@ record WidgetSettings(List<String> allowedOrigins, String agent, String title, S
                       boolean identityVerification, String identitySecret, int visitorTokenTtlDays) {
 
     /** The hub keeps files up to 20 MiB; a widget may allow less. */
-    static final long MAX_UPLOAD = 20L * 1024 * 1024;
+    static final long MAX_UPLOAD = io.channelhub.plugin.MediaStore.MAX_BYTES;
     static final String DEFAULT_TYPES = "image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain";
 
     static final Set<String> PRECHAT = Set.of("name", "email", "phone");

@@ -49,7 +49,7 @@ public class WhatsAppConnector implements ChannelConnector {
 
     static final String TYPE = "whatsapp-cloud";
     static final int MAX_TEXT_LENGTH = 4096;
-    static final long MAX_MEDIA_BYTES = 20L * 1024 * 1024;
+    static final long MAX_MEDIA_BYTES = io.channelhub.plugin.MediaStore.MAX_BYTES;
     private static final int MAX_CHALLENGE_LENGTH = 1024;
     private static final int MAX_TEMPLATE_PAGES = 200;
     private static final String UPLOADS = "media_uploads";
