@@ -239,7 +239,8 @@ public class HubApplication extends Application<HubConfiguration> {
         jersey.property(org.glassfish.jersey.server.ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
         ErrorMappers.register(jersey.getResourceConfig());
         jersey.register(new TraceIds(tracing));
-        jersey.register(new ApiKeyAuthFilter(keys, tenantRepo, audit));
+        ApiKeyAuthFilter authFilter = new ApiKeyAuthFilter(keys, tenantRepo, audit);
+        jersey.register(authFilter);
         var rateLimits = new io.channelhub.hub.limits.RateLimits(limiter, config.getRateLimits(), env.metrics());
         jersey.register(new io.channelhub.hub.limits.RateLimitFilter(rateLimits));
         jersey.register(new MeResource());
@@ -346,6 +347,10 @@ public class HubApplication extends Application<HubConfiguration> {
         jersey.register(new AuditResource.Own(audit, access, scopes));
         jersey.register(new AuditResource.OfTenant(audit, access, scopes));
         jersey.register(new AuditResource.Platform(audit, access));
+        jersey.register(new io.channelhub.hub.metering.UsageResource.OfTenant(jdbi, scopes, access));
+        jersey.register(new io.channelhub.hub.conversations.ConversationReads.OfTenant(conversationRepo, scopes,
+                access));
+        registerConsole(config.getConsole(), env, authFilter, keys, tenantRepo, scopes, access, audit, clock);
         java.util.Set<String> documented = new java.util.TreeSet<>();
         for (Class<?> type : jersey.getResourceConfig().getClasses()) {
             if (type.getName().startsWith("io.channelhub.") && type.isAnnotationPresent(jakarta.ws.rs.Path.class)) {
@@ -353,6 +358,26 @@ public class HubApplication extends Application<HubConfiguration> {
             }
         }
         jersey.register(new io.channelhub.hub.api.OpenApiDocument(documented, io.channelhub.plugin.PluginApi.VERSION));
+    }
+
+    /** The browser console: its files, sign-in and sessions (through the API's own filter), and its users. */
+    private void registerConsole(io.channelhub.hub.console.ConsoleFactory cfg, Environment env,
+                                 ApiKeyAuthFilter authFilter, ApiKeyService keys, TenantRepository tenantRepo,
+                                 TenantScopes scopes, AccessControl access, AuditLog audit, Clock clock) {
+        var sessions = new io.channelhub.hub.console.ConsoleSessions(jdbi, tenantRepo, keys, clock,
+                Duration.ofMillis(cfg.getIdleTimeout().toMilliseconds()),
+                Duration.ofMillis(cfg.getMaxAge().toMilliseconds()));
+        var users = new io.channelhub.hub.console.ConsoleUsers(jdbi,
+                new io.channelhub.hub.console.PasswordHasher(cfg.getPasswordIterations()), sessions, clock,
+                cfg.getMaxFailedLogins(), Duration.ofMillis(cfg.getLockout().toMilliseconds()));
+        authFilter.attach(sessions);
+        var jersey = env.jersey();
+        jersey.register(new io.channelhub.hub.console.ConsoleSessionResource(users, sessions, keys, tenantRepo, audit,
+                cfg.getSecureCookie()));
+        jersey.register(new io.channelhub.hub.console.ConsoleUsersResource.Own(users, access, audit, scopes));
+        jersey.register(new io.channelhub.hub.console.ConsoleUsersResource.OfTenant(users, access, audit, scopes));
+        jersey.register(new io.channelhub.hub.console.ConsoleUsersResource.Platform(users, access, audit));
+        jersey.register(new io.channelhub.hub.console.ConsoleAssets());
     }
 
     private static void bootstrapKey(ApiKeyService keys, String configured) {

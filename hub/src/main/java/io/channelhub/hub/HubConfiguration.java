@@ -108,6 +108,20 @@ public class HubConfiguration extends Configuration {
     @NotNull
     private io.channelhub.hub.billing.BillingFactory billing = new io.channelhub.hub.billing.BillingFactory();
 
+    @Valid
+    @NotNull
+    private io.channelhub.hub.console.ConsoleFactory console = new io.channelhub.hub.console.ConsoleFactory();
+
+    @JsonProperty
+    public io.channelhub.hub.console.ConsoleFactory getConsole() {
+        return console;
+    }
+
+    @JsonProperty
+    public void setConsole(io.channelhub.hub.console.ConsoleFactory console) {
+        this.console = console;
+    }
+
     /** How often every tenant's retention is applied. */
     @NotNull
     private Duration retentionInterval = Duration.hours(24);

@@ -34,10 +34,17 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter {
 
     private final io.channelhub.hub.audit.AuditLog audit;
 
+    private io.channelhub.hub.console.ConsoleSessions sessions;
+
     public ApiKeyAuthFilter(ApiKeyService keys, TenantRepository tenants, io.channelhub.hub.audit.AuditLog audit) {
         this.keys = keys;
         this.tenants = tenants;
         this.audit = audit;
+    }
+
+    /** Console sessions: a request without an Authorization header may present the console's session cookie. */
+    public void attach(io.channelhub.hub.console.ConsoleSessions sessions) {
+        this.sessions = sessions;
     }
 
     @Override
@@ -50,6 +57,11 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter {
 
     private void authenticate(ContainerRequestContext request) {
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+        if ((header == null || header.isBlank()) && sessions != null
+                && request.getCookies().containsKey(io.channelhub.hub.console.ConsoleSessions.COOKIE)) {
+            fromSession(request);
+            return;
+        }
         if (header == null || header.isBlank()) {
             throw unauthorized("missing_credentials", "send an API key as Authorization: Bearer <key>");
         }
@@ -71,7 +83,47 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter {
             }
             MDC.put("tenant_id", key.tenantId());
         }
-        Caller caller = new Caller(key.id(), key.principalId(), key.tenantId(), key.role(), key.name());
+        establish(request, new Caller(key.id(), key.principalId(), key.tenantId(), key.role(), key.name()), "Bearer");
+    }
+
+    /**
+     * The console's cookie. A change (any method but GET, HEAD, OPTIONS) must also carry the session's CSRF token and,
+     * when the browser names one, come from this hub's own origin: a cookie alone never changes anything.
+     */
+    private void fromSession(ContainerRequestContext request) {
+        String token = request.getCookies().get(io.channelhub.hub.console.ConsoleSessions.COOKIE).getValue();
+        io.channelhub.hub.console.ConsoleSessions.Session s = sessions.resolve(token).orElseThrow(() ->
+                unauthorized("session_expired", "the console session has ended: sign in again"));
+        String method = request.getMethod();
+        if (!method.equals("GET") && !method.equals("HEAD") && !method.equals("OPTIONS")) {
+            if (!io.channelhub.hub.console.ConsoleSessions.csrfMatches(s,
+                    request.getHeaderString(io.channelhub.hub.console.ConsoleSessions.CSRF_HEADER))) {
+                throw ApiException.forbidden("csrf_failed", "a console change needs the session's X-CSRF-Token");
+            }
+            String origin = request.getHeaderString("Origin");
+            String host = request.getHeaderString(HttpHeaders.HOST);
+            if (origin != null && (host == null || !sameAuthority(origin, host))) {
+                throw ApiException.forbidden("csrf_failed", "a console change must come from the console's origin");
+            }
+        }
+        if (s.caller().tenantId() != null) {
+            MDC.put("tenant_id", s.caller().tenantId());
+        }
+        request.setProperty(io.channelhub.hub.console.ConsoleSessions.class.getName(), s);
+        establish(request, s.caller(), "Session");
+    }
+
+    private static boolean sameAuthority(String origin, String host) {
+        try {
+            java.net.URI o = java.net.URI.create(origin);
+            String authority = o.getPort() < 0 ? o.getHost() : o.getHost() + ":" + o.getPort();
+            return authority != null && authority.equalsIgnoreCase(host);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private void establish(ContainerRequestContext request, Caller caller, String scheme) {
         if (!caller.isSuperAdmin() && request.getUriInfo().getPath().startsWith("admin")) {
             // The operator API as a whole, refused before a body is even read: a tenant key learns nothing there.
             if (audit != null) {
@@ -100,7 +152,7 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter {
 
             @Override
             public String getAuthenticationScheme() {
-                return "Bearer";
+                return scheme;
             }
         });
     }

@@ -8,6 +8,8 @@ public enum Permission {
     TENANT_UPDATE,
     API_KEYS_READ,
     API_KEYS_MANAGE,
+    /** Create, change and remove the people who sign in to the console. */
+    CONSOLE_USERS_MANAGE,
     PLUGINS_READ,
     /** Enable or disable a plugin for the tenant. */
     PLUGINS_MANAGE,

@@ -46,16 +46,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 @Path("/v1/conversations")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
-public class ConversationsResource {
+public class ConversationsResource extends ConversationReads {
 
     public static final String EVENT_STREAM = "text/event-stream";
 
-    private final ConversationRepository repo;
     private final AgentService agents;
     private final TurnService turns;
     private final Idempotency idempotency;
-    private final TenantScopes scopes;
-    private final AccessControl access;
     private final ObjectMapper json;
     private final Clock clock;
     private final long heartbeatMillis;
@@ -70,14 +67,12 @@ public class ConversationsResource {
                                  Idempotency idempotency, TenantScopes scopes, AccessControl access, ObjectMapper json,
                                  Clock clock, long heartbeatMillis, io.channelhub.hub.webhooks.Webhooks webhooks,
                                  io.channelhub.hub.limits.Quotas quotas) {
+        super(repo, scopes, access);
         this.webhooks = webhooks;
         this.quotas = quotas;
-        this.repo = repo;
         this.agents = agents;
         this.turns = turns;
         this.idempotency = idempotency;
-        this.scopes = scopes;
-        this.access = access;
         this.json = json;
         this.clock = clock;
         this.heartbeatMillis = heartbeatMillis;
@@ -146,55 +141,6 @@ public class ConversationsResource {
         access.require(c, tenantId, new ResourceDirectory.ResourceRef(ResourceType.AGENT, agent.id(),
                 agent.ownerPrincipalId()), ResourcePermission.READ);
         return agent;
-    }
-
-    @GET
-    public Page<ConversationViews.ConversationView> list(@Context SecurityContext sc, @Context UriInfo uri,
-                                                        @QueryParam("end_user_id") String endUser,
-                                                        @QueryParam("after") String after,
-                                                        @QueryParam("limit") Integer limit) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
-        String tenantId = scopes.resolve(c, uri);
-        access.require(c, tenantId, Permission.RESOURCES_READ);
-        int n = Page.limit(limit);
-        List<Conversation> rows = repo.list(tenantId, endUser, after, n + 1);
-        return Page.of(rows.stream().map(ConversationViews.ConversationView::of).toList(), n,
-                ConversationViews.ConversationView::id);
-    }
-
-    private Conversation load(Caller c, String tenantId, String id, ResourcePermission need) {
-        Conversation conv = repo.find(tenantId, id).orElseThrow(() -> ApiException.notFound("conversation"));
-        access.require(c, tenantId, ref(conv), need);
-        return conv;
-    }
-
-    @GET
-    @Path("/{conversationId}")
-    public ConversationViews.ConversationView get(@Context SecurityContext sc, @Context UriInfo uri,
-                                                  @PathParam("conversationId") String id) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
-        return ConversationViews.ConversationView.of(load(c, scopes.resolve(c, uri), id, ResourcePermission.READ));
-    }
-
-    @GET
-    @Path("/{conversationId}/messages")
-    public Page<ConversationViews.MessageView> history(@Context SecurityContext sc, @Context UriInfo uri,
-                                                       @PathParam("conversationId") String id,
-                                                       @QueryParam("after") String after,
-                                                       @QueryParam("limit") Integer limit) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
-        String tenantId = scopes.resolve(c, uri);
-        Conversation conv = load(c, tenantId, id, ResourcePermission.READ);
-        Long afterSeq = null;
-        if (after != null) {
-            afterSeq = repo.message(tenantId, after).filter(m -> m.conversationId().equals(conv.id()))
-                    .map(Message::seq).orElseThrow(() -> ApiException.unprocessable("invalid_cursor",
-                            "after must be a message id of this conversation", Map.of("field", "after")));
-        }
-        int n = Page.limit(limit);
-        List<Message> rows = repo.page(tenantId, conv.id(), afterSeq, n + 1);
-        return Page.of(rows.stream().map(ConversationViews.MessageView::of).toList(), n,
-                ConversationViews.MessageView::id);
     }
 
     @POST

@@ -125,4 +125,12 @@ public class UsageResource {
         return Response.ok(out.toString(), "text/csv; charset=utf-8")
                 .header("Content-Disposition", "attachment; filename=\"usage.csv\"").build();
     }
+
+    /** A tenant's usage, for the operator (and the console's charts). */
+    @Path("/admin/tenants/{tenantId}/usage")
+    public static class OfTenant extends UsageResource {
+        public OfTenant(Jdbi jdbi, TenantScopes scopes, AccessControl access) {
+            super(jdbi, scopes, access);
+        }
+    }
 }

@@ -1,0 +1,218 @@
+package io.channelhub.hub.console;
+
+import io.channelhub.hub.auth.Role;
+import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.persistence.Constraints;
+import io.channelhub.hub.persistence.Ids;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+/**
+ * Console accounts of one scope (a tenant's, or the platform's when {@code tenantId} is null) and password sign-in
+ * with a lockout after repeated failures. Every query names the scope, so one tenant's admin can't reach another's
+ * people.
+ */
+public class ConsoleUsers {
+
+    private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+$");
+    private static final String COLUMNS = "id, tenant_id, email, display_name, role, password_hash, status, "
+            + "failed_logins, locked_until, created_at, created_by, last_login_at";
+    private static final RowMapper<ConsoleUser> MAPPER = (rs, ctx) -> {
+        var instants = ctx.findColumnMapperFor(Instant.class).orElseThrow();
+        return new ConsoleUser(rs.getString("id"), rs.getString("tenant_id"), rs.getString("email"),
+                rs.getString("display_name"), Role.fromWire(rs.getString("role")), rs.getString("password_hash"),
+                rs.getString("status"), rs.getInt("failed_logins"), instants.map(rs, "locked_until", ctx),
+                instants.map(rs, "created_at", ctx), rs.getString("created_by"),
+                instants.map(rs, "last_login_at", ctx));
+    };
+
+    private final Jdbi jdbi;
+    private final PasswordHasher hasher;
+    private final ConsoleSessions sessions;
+    private final Clock clock;
+    private final int maxFailures;
+    private final Duration lockout;
+
+    public ConsoleUsers(Jdbi jdbi, PasswordHasher hasher, ConsoleSessions sessions, Clock clock, int maxFailures,
+                        Duration lockout) {
+        this.jdbi = jdbi;
+        this.hasher = hasher;
+        this.sessions = sessions;
+        this.clock = clock;
+        this.maxFailures = maxFailures;
+        this.lockout = lockout;
+        sessions.attach(this);
+    }
+
+    public ConsoleUser create(String tenantId, String email, String displayName, String role, String password,
+                              String createdBy) {
+        String address = normalise(email);
+        Role r = role(tenantId, role);
+        checkPassword(password);
+        ConsoleUser u = new ConsoleUser(Ids.newId("usr"), tenantId, address, blankToNull(displayName), r,
+                hasher.hash(password), ConsoleUser.ACTIVE, 0, null, clock.instant(), createdBy, null);
+        try {
+            jdbi.useHandle(h -> h.createUpdate("INSERT INTO console_users (" + COLUMNS + ") VALUES (:id, :t, :e, :n, "
+                            + ":r, :p, :s, 0, NULL, :c, :by, NULL)")
+                    .bind("id", u.id()).bind("t", tenantId).bind("e", address).bind("n", u.displayName())
+                    .bind("r", r.wire()).bind("p", u.passwordHash()).bind("s", u.status()).bind("c", u.createdAt())
+                    .bind("by", createdBy).execute());
+        } catch (RuntimeException e) {
+            if (Constraints.isUniqueViolation(e)) {
+                throw ApiException.conflict("email_taken", "a console user with this e-mail address exists");
+            }
+            throw e;
+        }
+        return u;
+    }
+
+    public List<ConsoleUser> list(String tenantId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM console_users WHERE "
+                        + scope(tenantId) + " ORDER BY email")
+                .bind("t", tenantId).map(MAPPER).list());
+    }
+
+    public ConsoleUser get(String tenantId, String id) {
+        return find(tenantId, id).orElseThrow(() -> ApiException.notFound("console user"));
+    }
+
+    public Optional<ConsoleUser> find(String tenantId, String id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM console_users WHERE id = :id AND "
+                        + scope(tenantId))
+                .bind("id", id).bind("t", tenantId).map(MAPPER).findOne());
+    }
+
+    /** The user behind a session, whatever its scope: the session row already says which tenant it belongs to. */
+    Optional<ConsoleUser> byId(String id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM console_users WHERE id = :id")
+                .bind("id", id).map(MAPPER).findOne());
+    }
+
+    /**
+     * Changes what is given. A new password, a new role or disabling ends the user's sessions: whoever holds one must
+     * sign in again under the new terms.
+     */
+    public ConsoleUser update(String tenantId, String id, String displayName, String role, String status,
+                              String password) {
+        ConsoleUser u = get(tenantId, id);
+        Role r = role == null ? u.role() : role(tenantId, role);
+        String s = status == null ? u.status() : switch (status) {
+            case ConsoleUser.ACTIVE, ConsoleUser.DISABLED -> status;
+            default -> throw ApiException.unprocessable("invalid_status", "status is active or disabled",
+                    Map.of("field", "status"));
+        };
+        String hash = u.passwordHash();
+        if (password != null) {
+            checkPassword(password);
+            hash = hasher.hash(password);
+        }
+        String name = displayName == null ? u.displayName() : blankToNull(displayName);
+        String newHash = hash;
+        jdbi.useHandle(h -> h.createUpdate("UPDATE console_users SET display_name = :n, role = :r, status = :s, "
+                        + "password_hash = :p, failed_logins = CASE WHEN :unlock THEN 0 ELSE failed_logins END, "
+                        + "locked_until = CASE WHEN :unlock THEN NULL ELSE locked_until END WHERE id = :id AND "
+                        + scope(tenantId))
+                .bind("n", name).bind("r", r.wire()).bind("s", s).bind("p", newHash)
+                .bind("unlock", password != null).bind("id", id).bind("t", tenantId).execute());
+        if (password != null || r != u.role() || !s.equals(u.status())) {
+            sessions.endForUser(id);
+        }
+        return get(tenantId, id);
+    }
+
+    public void delete(String tenantId, String id) {
+        get(tenantId, id);
+        sessions.endForUser(id);
+        jdbi.useHandle(h -> h.createUpdate("DELETE FROM console_users WHERE id = :id AND " + scope(tenantId))
+                .bind("id", id).bind("t", tenantId).execute());
+    }
+
+    /**
+     * The account for this e-mail address and password, or empty. Unknown addresses cost as much time as known ones,
+     * and a locked account answers like a wrong password, so neither timing nor codes tell which addresses exist.
+     */
+    public Optional<ConsoleUser> authenticate(String email, String password) {
+        String address = email == null ? "" : email.trim().toLowerCase(Locale.ROOT);
+        Optional<ConsoleUser> found = jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM console_users "
+                + "WHERE email = :e").bind("e", address).map(MAPPER).findOne());
+        if (found.isEmpty()) {
+            hasher.verifyDecoy(password);
+            return Optional.empty();
+        }
+        ConsoleUser u = found.get();
+        Instant now = clock.instant();
+        boolean ok = hasher.verify(password, u.passwordHash());
+        if (!ok || u.isLocked(now) || !u.isActive()) {
+            if (!ok && !u.isLocked(now)) {
+                failed(u, now);
+            }
+            return Optional.empty();
+        }
+        jdbi.useHandle(h -> {
+            h.createUpdate("UPDATE console_users SET failed_logins = 0, locked_until = NULL, last_login_at = :at "
+                    + "WHERE id = :id").bind("at", now).bind("id", u.id()).execute();
+            if (hasher.needsRehash(u.passwordHash())) {
+                h.createUpdate("UPDATE console_users SET password_hash = :p WHERE id = :id")
+                        .bind("p", hasher.hash(password)).bind("id", u.id()).execute();
+            }
+        });
+        return Optional.of(u);
+    }
+
+    private void failed(ConsoleUser u, Instant now) {
+        // One statement, so failures racing on two replicas all count. locked_until is assigned first: MariaDB
+        // evaluates assignments left to right with the new values, H2 with the old; this order reads the same in both.
+        // The count restarts once the lock is set, so the next window also allows maxFailures attempts.
+        jdbi.useHandle(h -> h.createUpdate("UPDATE console_users SET locked_until = CASE WHEN failed_logins + 1 >= "
+                        + ":max THEN :until ELSE locked_until END, failed_logins = CASE WHEN failed_logins + 1 >= :max "
+                        + "THEN 0 ELSE failed_logins + 1 END WHERE id = :id")
+                .bind("max", maxFailures).bind("until", now.plus(lockout)).bind("id", u.id()).execute());
+    }
+
+    private static String scope(String tenantId) {
+        return tenantId == null ? "tenant_id IS NULL" : "tenant_id = :t";
+    }
+
+    private static Role role(String tenantId, String role) {
+        Role r;
+        try {
+            r = Role.fromWire(role == null ? "" : role);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.unprocessable("invalid_role", "unknown role", Map.of("field", "role"));
+        }
+        if ((tenantId == null) != (r == Role.SUPER_ADMIN)) {
+            throw ApiException.unprocessable("invalid_role", tenantId == null
+                    ? "platform console users are super_admin" : "a tenant's console users are admin, editor or viewer",
+                    Map.of("field", "role"));
+        }
+        return r;
+    }
+
+    private static String normalise(String email) {
+        String address = email == null ? "" : email.trim().toLowerCase(Locale.ROOT);
+        if (address.length() > 191 || !EMAIL.matcher(address).matches()) {
+            throw ApiException.unprocessable("invalid_email", "email must be an e-mail address",
+                    Map.of("field", "email"));
+        }
+        return address;
+    }
+
+    private static void checkPassword(String password) {
+        String problem = PasswordHasher.checkStrength(password);
+        if (problem != null) {
+            throw ApiException.unprocessable("weak_password", problem, Map.of("field", "password"));
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+}

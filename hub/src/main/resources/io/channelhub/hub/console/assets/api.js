@@ -1,0 +1,94 @@
+// The console's only way to the hub: same-origin fetch with the session cookie, the session's CSRF token on every
+// change, and the hub's error shape turned into an Error with its stable code.
+
+let session = null;
+
+export class ApiError extends Error {
+  constructor(status, code, message, details) {
+    super(message || code || `HTTP ${status}`);
+    this.status = status;
+    this.code = code;
+    this.details = details || {};
+  }
+}
+
+export function currentSession() {
+  return session;
+}
+
+export function setSession(s) {
+  session = s;
+}
+
+/** Whether the signed-in role has a permission (the server checks again on every call). */
+export function can(permission) {
+  return !!session && session.permissions.includes(permission);
+}
+
+export function isOperator() {
+  return can('platform_admin');
+}
+
+/** Where a tenant's routes are: the operator's twin for the chosen tenant, or the caller's own. */
+export function tenantBase(tenantId) {
+  return isOperator() ? `/admin/tenants/${encodeURIComponent(tenantId)}` : '/v1';
+}
+
+export async function api(method, path, body, { raw = false } = {}) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+  }
+  if (method !== 'GET' && session && session.csrf_token) {
+    headers['X-CSRF-Token'] = session.csrf_token;
+  }
+  const res = await fetch(path, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    cache: 'no-store',
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (res.status === 401 && session && path !== '/console/session') {
+    session = null;
+    window.dispatchEvent(new CustomEvent('console:signed-out'));
+  }
+  if (!res.ok) {
+    let err = {};
+    try {
+      err = (await res.json()).error || {};
+    } catch (ignored) {
+      // A body that isn't the hub's JSON error: the status says enough.
+    }
+    throw new ApiError(res.status, err.code, err.message, err.details);
+  }
+  if (raw) {
+    return res;
+  }
+  if (res.status === 204) {
+    return null;
+  }
+  return res.json();
+}
+
+export const get = (path) => api('GET', path);
+export const post = (path, body) => api('POST', path, body === undefined ? {} : body);
+export const patch = (path, body) => api('PATCH', path, body);
+export const put = (path, body) => api('PUT', path, body);
+export const del = (path) => api('DELETE', path);
+
+/** Every page of a cursor-paged list, up to a bound (the console shows at most this many rows). */
+export async function all(path, max = 1000) {
+  const out = [];
+  let after = null;
+  for (;;) {
+    const sep = path.includes('?') ? '&' : '?';
+    const page = await get(after ? `${path}${sep}after=${encodeURIComponent(after)}&limit=200`
+      : `${path}${sep}limit=200`);
+    out.push(...page.data);
+    if (!page.next_cursor || out.length >= max) {
+      return out;
+    }
+    after = page.next_cursor;
+  }
+}

@@ -1,0 +1,183 @@
+// The console's shell: sign-in, the navigation a role may use, the operator's tenant picker and a fragment router.
+import { ApiError, api, can, currentSession, get, isOperator, setSession } from './api.js';
+import { clear, errorText, form, h, notice } from './forms.js';
+import * as views from './views.js';
+
+const { state } = views;
+const app = document.getElementById('app');
+
+const TENANT_VIEWS = [
+  ['overview', 'Overview', null],
+  ['plugins', 'Plugins', 'plugins_read'],
+  ['channels', 'Channels', 'resources_read'],
+  ['agents', 'Agents', 'resources_read'],
+  ['prompts', 'Prompts', 'resources_read'],
+  ['conversations', 'Conversations', 'resources_read'],
+  ['keys', 'API keys', 'api_keys_read'],
+  ['users', 'Console users', 'console_users_manage'],
+  ['usage', 'Usage', 'usage_read'],
+  ['audit', 'Audit log', 'audit_read'],
+];
+const PLATFORM_VIEWS = [
+  ['tenants', 'Tenants'],
+  ['platform-plugins', 'Hub plugins'],
+  ['keys/platform', 'Platform keys'],
+  ['users/platform', 'Operators'],
+  ['audit/platform', 'Platform audit'],
+];
+const RENDER = {
+  overview: views.overview,
+  tenants: views.tenants,
+  'platform-plugins': views.platformPlugins,
+  plugins: views.plugins,
+  channels: views.channels,
+  agents: views.agents,
+  prompts: views.prompts,
+  conversations: views.conversations,
+  keys: views.keys,
+  users: views.users,
+  usage: views.usage,
+  audit: views.audit,
+};
+
+function signInPage(message) {
+  clear(app);
+  document.body.classList.remove('signed-in');
+  let mode = 'password';
+  const slot = h('div');
+  const tabs = h('nav', { class: 'tabs' });
+  const render = () => {
+    clear(tabs).append(
+      h('a', { href: '#', class: mode === 'password' ? 'on' : '', onclick: (e) => { e.preventDefault(); mode = 'password'; render(); } }, 'E-mail and password'),
+      h('a', { href: '#', class: mode === 'key' ? 'on' : '', onclick: (e) => { e.preventDefault(); mode = 'key'; render(); } }, 'API key'));
+    clear(slot).append(form({
+      testid: 'sign-in',
+      submit: 'Sign in',
+      fields: mode === 'password'
+        ? [{ name: 'email', label: 'E-mail', type: 'email', required: true, autocomplete: 'username' },
+          { name: 'password', label: 'Password', secret: true, required: true, autocomplete: 'current-password' }]
+        : [{ name: 'api_key', label: 'API key', secret: true, required: true, autocomplete: 'off',
+          help: 'A super-admin key (the first one is printed when the hub starts on an empty database) or a tenant key.' }],
+      onSubmit: async (v) => {
+        setSession(await api('POST', '/console/session', v));
+        await shell();
+      },
+    }));
+    // The form's own password widget would offer to save an API key; keep it a plain secret field.
+    const pw = slot.querySelector('input[type=password]');
+    if (pw && mode === 'password') {
+      pw.setAttribute('autocomplete', 'current-password');
+    }
+  };
+  render();
+  app.append(h('main', { class: 'sign-in' },
+    h('h1', {}, 'ChannelHub console'),
+    message ? notice('error', message) : null,
+    tabs, slot));
+}
+
+async function shell() {
+  document.body.classList.add('signed-in');
+  const s = currentSession();
+  if (isOperator()) {
+    try {
+      const page = await get('/admin/tenants?limit=200');
+      state.tenants = page.data;
+    } catch (e) {
+      state.tenants = [];
+    }
+    state.tenantId = state.tenantId || sessionStorage.getItem('channelhub.tenant') || null;
+    if (state.tenantId && !state.tenants.some((t) => t.id === state.tenantId)) {
+      state.tenantId = null;
+    }
+  } else {
+    state.tenantId = s.tenant_id;
+  }
+  window.removeEventListener('hashchange', route);
+  window.addEventListener('hashchange', route);
+  await route();
+}
+
+function header() {
+  const s = currentSession();
+  const who = h('span', { class: 'who', 'data-testid': 'whoami' }, s.email || s.name || s.principal_id,
+    ' · ', h('span', { class: 'badge role', 'data-testid': 'role' }, s.role), s.tenant_slug ? ` · ${s.tenant_slug}` : '');
+  const out = h('button', { type: 'button', 'data-testid': 'sign-out', onclick: async () => {
+    try {
+      await api('DELETE', '/console/session');
+    } finally {
+      setSession(null);
+      signInPage();
+    }
+  } }, 'Sign out');
+  let picker = null;
+  if (isOperator()) {
+    picker = h('select', { 'data-testid': 'tenant-picker', 'aria-label': 'Tenant',
+      onchange: (e) => {
+        state.tenantId = e.target.value || null;
+        sessionStorage.setItem('channelhub.tenant', state.tenantId || '');
+        route();
+      } },
+    h('option', { value: '' }, 'No tenant chosen'),
+    state.tenants.map((t) => h('option', { value: t.id, selected: t.id === state.tenantId }, `${t.slug} — ${t.name}`)));
+  }
+  return h('header', { class: 'top' }, h('a', { class: 'brand', href: '#/overview' }, 'ChannelHub'), picker,
+    h('span', { class: 'spacer' }), who, out);
+}
+
+function nav(current) {
+  const links = [];
+  if (isOperator()) {
+    links.push(h('h3', {}, 'Platform'));
+    for (const [id, label] of PLATFORM_VIEWS) {
+      links.push(h('a', { href: `#/${id}`, class: current === id ? 'on' : '', 'data-testid': `nav-${id}` }, label));
+    }
+    links.push(h('h3', {}, state.tenantId ? 'Tenant' : 'Tenant (choose one)'));
+  }
+  for (const [id, label, perm] of TENANT_VIEWS) {
+    if (!perm || can(perm)) {
+      links.push(h('a', { href: `#/${id}`, class: current === id ? 'on' : '', 'data-testid': `nav-${id}` }, label));
+    }
+  }
+  return h('nav', { class: 'side' }, links);
+}
+
+async function route() {
+  if (!currentSession()) {
+    return;
+  }
+  if (state.watch) {
+    clearInterval(state.watch);
+    state.watch = null;
+  }
+  const [view, param] = (window.location.hash.replace(/^#\/?/, '') || 'overview').split('/');
+  const key = param === 'platform' ? `${view}/platform` : view;
+  const render = RENDER[view] || views.overview;
+  if (isOperator()) {
+    // Fresh on every page: a tenant created or renamed a moment ago is in the picker.
+    state.tenants = (await get('/admin/tenants?limit=200').catch(() => ({ data: state.tenants }))).data;
+    sessionStorage.setItem('channelhub.tenant', state.tenantId || '');
+  }
+  const main = h('main', { class: 'content', 'data-view': view });
+  clear(app).append(header(), h('div', { class: 'body' }, nav(key), main));
+  const rerender = () => route();
+  try {
+    await render(main, param ? decodeURIComponent(param) : null, rerender);
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) {
+      return;
+    }
+    main.append(notice('error', errorText(e)));
+  }
+}
+
+window.addEventListener('console:signed-out', () => signInPage('Your session has ended: sign in again.'));
+
+(async () => {
+  try {
+    setSession(await get('/console/session'));
+    await shell();
+  } catch (e) {
+    signInPage();
+  }
+})();

@@ -1,0 +1,572 @@
+// The console's pages. Each renders into `main` from the hub's own API; what a role may not do is not offered (and the
+// hub refuses it anyway).
+import { all, can, currentSession, del, get, isOperator, patch, post, put, tenantBase } from './api.js';
+import { usageChart } from './charts.js';
+import {
+  clear, confirmAction, errorText, fmtTime, form, h, notice, schemaFields, showOnce, table,
+} from './forms.js';
+
+export const state = { tenantId: null, tenants: [], watch: null };
+
+const ROLES = ['admin', 'editor', 'viewer'];
+
+function section(title, ...children) {
+  return h('section', { class: 'panel' }, h('h2', {}, title), children);
+}
+
+function base() {
+  return tenantBase(state.tenantId);
+}
+
+function needTenant(main) {
+  if (isOperator() && !state.tenantId) {
+    main.append(section('Choose a tenant', h('p', {}, 'Pick a tenant in the bar above, or open one from ',
+      h('a', { href: '#/tenants' }, 'Tenants'), '.')));
+    return true;
+  }
+  return false;
+}
+
+function button(label, onclick, attrs = {}) {
+  return h('button', { type: 'button', onclick, ...attrs }, label);
+}
+
+/** The page's content element: a re-render replaces it, so handlers look it up instead of keeping one. */
+function current() {
+  return document.querySelector('main.content');
+}
+
+function say(kind, text) {
+  const slot = current() && current().querySelector('.page-status');
+  if (slot) {
+    clear(slot).append(notice(kind, text));
+  }
+}
+
+/** Runs an action from a table row, re-renders the page and shows the outcome at its top. */
+async function act(fn, okText, rerender) {
+  try {
+    const r = await fn();
+    if (rerender) {
+      await rerender();
+    }
+    if (okText) {
+      say('ok', okText);
+    }
+    return r;
+  } catch (e) {
+    say('error', errorText(e));
+    return null;
+  }
+}
+
+function page(main, title) {
+  clear(main);
+  main.append(h('h1', {}, title), h('div', { class: 'page-status' }));
+}
+
+// --- Tenants (operator) -------------------------------------------------------------------------------------------
+
+export async function tenants(main, _, rerender) {
+  page(main, 'Tenants');
+  const rows = await all('/admin/tenants');
+  state.tenants = rows;
+  const plans = await get('/admin/billing/plans').then((p) => p.data).catch(() => []);
+  const list = table([
+    ['Slug', (t) => h('a', { href: '#/overview', onclick: () => { state.tenantId = t.id; } }, t.slug)],
+    ['Name', (t) => t.name],
+    ['Status', (t) => h('span', { class: `badge ${t.status}` }, t.status)],
+    ['Created', (t) => fmtTime(t.created_at)],
+    ['', (t) => [
+      t.status === 'suspended'
+        ? button('Activate', () => act(() => post(`/admin/tenants/${t.id}/activate`), `${t.slug} is active`, rerender))
+        : button('Suspend', () => confirmAction(`Suspend ${t.slug}? Its keys and users are refused until activated.`)
+          && act(() => post(`/admin/tenants/${t.id}/suspend`), `${t.slug} is suspended`, rerender),
+        { 'data-testid': `suspend-${t.slug}` }),
+      button('Plan…', () => planDialog(main, t, plans)),
+    ]],
+  ], rows, { testid: 'tenants' });
+  main.append(section('All tenants', list));
+  main.append(section('New tenant', form({
+    testid: 'new-tenant',
+    submit: 'Create tenant',
+    fields: [
+      { name: 'slug', label: 'Slug', required: true, help: 'Lower-case letters, digits and dashes; used in URLs.' },
+      { name: 'name', label: 'Name', required: true },
+    ],
+    onSubmit: async (v) => {
+      const t = await post('/admin/tenants', v);
+      state.tenantId = t.id;
+      await rerender();
+      say('ok', `Created ${t.slug}`);
+    },
+  })));
+}
+
+function planDialog(main, t, plans) {
+  const holder = h('div');
+  const sub = h('p', {}, 'Loading the subscription…');
+  get(`/admin/tenants/${t.id}/billing/subscription`).then((s) => {
+    sub.textContent = s.status === 'none' ? 'No plan yet.' : `Plan ${s.plan_code} — ${s.status}`;
+  }).catch((e) => { sub.textContent = errorText(e); });
+  holder.append(section(`Plan of ${t.slug}`, sub, form({
+    testid: 'plan',
+    submit: 'Subscribe',
+    cancel: () => holder.remove(),
+    fields: [
+      { name: 'plan_code', label: 'Plan', type: 'select', required: true,
+        options: plans.filter((p) => p.active !== false).map((p) => [p.code, `${p.name} (${p.code})`]) },
+      { name: 'legal_name', label: 'Legal name', required: true },
+      { name: 'tax_id', label: 'Tax id (CPF/CNPJ)', required: true },
+      { name: 'email', label: 'Billing e-mail', type: 'email', required: true },
+      { name: 'payment_method', label: 'Payment method', type: 'select', options: ['pix', 'boleto', 'credit_card'] },
+    ],
+    onSubmit: async (v) => {
+      const body = { plan_code: v.plan_code, billing: { legal_name: v.legal_name, tax_id: v.tax_id, email: v.email } };
+      if (v.payment_method) {
+        body.payment_method = v.payment_method;
+      }
+      const s = await put(`/admin/tenants/${t.id}/billing/subscription`, body);
+      sub.textContent = `Plan ${s.plan_code} — ${s.status}`;
+    },
+  })));
+  main.append(holder);
+  holder.scrollIntoView();
+}
+
+// --- Overview -----------------------------------------------------------------------------------------------------
+
+export async function overview(main) {
+  if (isOperator() && !state.tenantId) {
+    return tenants(main, null, () => overview(main));
+  }
+  const t = isOperator() ? await get(`/admin/tenants/${state.tenantId}`) : await get('/v1/tenant');
+  page(main, t.name);
+  main.append(section('Tenant', h('dl', { class: 'facts' },
+    h('dt', {}, 'Slug'), h('dd', {}, t.slug), h('dt', {}, 'Status'), h('dd', {}, t.status),
+    h('dt', {}, 'Id'), h('dd', {}, h('code', {}, t.id)), h('dt', {}, 'Created'), h('dd', {}, fmtTime(t.created_at)))));
+}
+
+// --- Plugins ------------------------------------------------------------------------------------------------------
+
+export async function platformPlugins(main) {
+  page(main, 'Plugins on this hub');
+  const rows = (await get('/admin/plugins')).data;
+  main.append(section('Installed plugins', table([
+    ['Plugin', (p) => h('strong', {}, p.id)],
+    ['Version', (p) => p.version],
+    ['State', (p) => h('span', { class: `badge ${p.state}`, 'data-testid': `plugin-state-${p.id}` }, p.state)],
+    ['Reason', (p) => p.reason || ''],
+    ['Kind', (p) => (p.extensions || []).map((x) => x.point || x.type || x.name).join(', ')],
+  ], rows, { testid: 'platform-plugins' })));
+}
+
+export async function plugins(main, _, rerender) {
+  if (needTenant(main)) {
+    return;
+  }
+  page(main, 'Plugins');
+  const rows = (await get(`${base()}/plugins`)).data;
+  main.append(section('Plugins for this tenant', table([
+    ['Plugin', (p) => h('strong', {}, p.id)],
+    ['Description', (p) => p.description || ''],
+    ['State', (p) => h('span', { class: `badge ${p.state}` }, p.state)],
+    ['On for tenant', (p) => (p.enabled ? 'yes' : 'no')],
+    ['', (p) => (can('plugins_manage')
+      ? button(p.enabled ? 'Disable' : 'Enable', () => act(() => post(`${base()}/plugins/${p.id}/${p.enabled ? 'disable' : 'enable'}`),
+        `${p.id} ${p.enabled ? 'disabled' : 'enabled'}`, rerender), { 'data-testid': `toggle-${p.id}` })
+      : null)],
+  ], rows, { testid: 'plugins' })));
+}
+
+// --- Channel instances --------------------------------------------------------------------------------------------
+
+export async function channels(main, params, rerender) {
+  if (needTenant(main)) {
+    return;
+  }
+  page(main, 'Channels');
+  const [instances, pluginList] = await Promise.all([all(`${base()}/channel-instances`),
+    get(`${base()}/plugins`).then((p) => p.data)]);
+  const channelPlugins = pluginList.filter((p) => p.channel && p.enabled && p.state === 'started');
+  const edit = params && instances.find((i) => i.id === params);
+  main.append(section('Channel instances', table([
+    ['Name', (i) => h('a', { href: `#/channels/${i.id}` }, i.name)],
+    ['Channel', (i) => i.plugin_id],
+    ['Enabled', (i) => (i.enabled ? 'yes' : 'no')],
+    ['Id', (i) => h('code', {}, i.id)],
+    ['', (i) => (can('resources_create')
+      ? button('Delete', () => confirmAction(`Delete ${i.name}?`) && act(() => del(`${base()}/channel-instances/${i.id}`), `${i.name} deleted`, rerender)) : null)],
+  ], instances, { testid: 'instances' })));
+  if (edit) {
+    const plugin = pluginList.find((p) => p.id === edit.plugin_id);
+    const schema = plugin && plugin.channel ? plugin.channel.settings_schema : [];
+    main.append(section(`Settings of ${edit.name}`, can('resources_create') ? form({
+      testid: 'edit-instance',
+      submit: 'Save settings',
+      fields: [{ name: 'name', label: 'Name', required: true, value: edit.name },
+        { name: 'enabled', label: 'Enabled', type: 'boolean', value: edit.enabled },
+        ...schemaFields(schema, edit.settings || {}).map((f) => ({ ...f, name: `settings.${f.name}` }))],
+      onSubmit: async (v) => {
+        const settings = {};
+        for (const [k, val] of Object.entries(v)) {
+          if (k.startsWith('settings.')) {
+            settings[k.slice(9)] = val;
+          }
+        }
+        await patch(`${base()}/channel-instances/${edit.id}`, { name: v.name, enabled: v.enabled, settings });
+        await rerender();
+        say('ok', 'Settings saved');
+      },
+    }) : h('dl', { class: 'facts' }, Object.entries(edit.settings || {}).map(([k, val]) => [h('dt', {}, k),
+      h('dd', {}, Array.isArray(val) ? val.join(', ') : String(val))]))));
+  }
+  if (can('resources_create')) {
+    const slot = h('div');
+    const pick = h('select', { 'data-testid': 'new-instance-plugin', 'aria-label': 'Channel' },
+      h('option', { value: '' }, 'Choose a channel…'),
+      channelPlugins.map((p) => h('option', { value: p.id }, p.channel.display_name || p.id)));
+    pick.addEventListener('change', () => {
+      clear(slot);
+      const p = channelPlugins.find((x) => x.id === pick.value);
+      if (!p) {
+        return;
+      }
+      slot.append(form({
+        testid: 'new-instance',
+        submit: 'Create instance',
+        fields: [{ name: 'name', label: 'Name', required: true },
+          ...schemaFields(p.channel.settings_schema).map((f) => ({ ...f, name: `settings.${f.name}` }))],
+        onSubmit: async (v) => {
+          const settings = {};
+          for (const [k, val] of Object.entries(v)) {
+            if (k.startsWith('settings.')) {
+              settings[k.slice(9)] = val;
+            }
+          }
+          const created = await post(`${base()}/channel-instances`, { plugin_id: p.id, name: v.name, settings });
+          window.location.hash = `#/channels/${created.id}`;
+        },
+      }));
+    });
+    main.append(section('New channel instance', h('p', {}, 'The form comes from the plugin\'s settings schema; '
+      + 'secrets are write-only.'), pick, slot));
+  }
+}
+
+// --- API keys -----------------------------------------------------------------------------------------------------
+
+export async function keys(main, params, rerender) {
+  const platform = params === 'platform';
+  if (!platform && needTenant(main)) {
+    return;
+  }
+  page(main, platform ? 'Platform API keys' : 'API keys');
+  const path = platform ? '/admin/api-keys' : `${base()}/api-keys`;
+  const rows = (await get(path)).data;
+  const once = h('div');
+  const manage = can('api_keys_manage');
+  main.append(once);
+  main.append(section('Keys', table([
+    ['Name', (k) => k.name],
+    ['Role', (k) => k.role],
+    ['Prefix', (k) => h('code', {}, k.prefix)],
+    ['Status', (k) => h('span', { class: `badge ${k.status}` }, k.status)],
+    ['Last used', (k) => fmtTime(k.last_used_at)],
+    ['Expires', (k) => fmtTime(k.expires_at)],
+    ['', (k) => (manage && k.status === 'active' ? [
+      button('Rotate', () => act(async () => {
+        const next = await post(`${path}/${k.id}/rotate`, {});
+        await rerender();
+        current().prepend(showOnce(`New key for ${k.name}`, next.key));
+      }), { 'data-testid': `rotate-${k.name}` }),
+      button('Revoke', () => confirmAction(`Revoke ${k.name}? Clients using it are refused at once.`)
+        && act(() => del(`${path}/${k.id}`), `${k.name} revoked`, rerender),
+      { 'data-testid': `revoke-${k.name}` }),
+    ] : null)],
+  ], rows, { testid: 'keys' })));
+  if (manage) {
+    main.append(section('New key', form({
+      testid: 'new-key',
+      submit: 'Create key',
+      fields: [
+        { name: 'name', label: 'Name', required: true },
+        { name: 'role', label: 'Role', type: 'select', required: true, options: platform ? ['super_admin'] : ROLES,
+          value: platform ? 'super_admin' : 'editor' },
+        { name: 'expires_at', label: 'Expires', type: 'datetime' },
+      ],
+      onSubmit: async (v) => {
+        const k = await post(path, v);
+        await rerender();
+        current().prepend(showOnce(`Key ${k.name}`, k.key));
+      },
+    })));
+  }
+}
+
+// --- Agents and prompts -------------------------------------------------------------------------------------------
+
+export async function agents(main, params, rerender) {
+  if (needTenant(main)) {
+    return;
+  }
+  page(main, 'Agents');
+  const [rows, prompts] = await Promise.all([all(`${base()}/agents`), all(`${base()}/prompts`)]);
+  const edit = params && rows.find((a) => a.id === params);
+  main.append(section('Agents', table([
+    ['Slug', (a) => h('a', { href: `#/agents/${a.id}` }, a.slug)],
+    ['Name', (a) => a.name],
+    ['Model', (a) => `${a.provider || ''} ${a.model || ''}`.trim()],
+    ['Default', (a) => (a.is_default ? 'yes' : '')],
+    ['', (a) => (can('resources_create') ? button('Delete', () => confirmAction(`Delete ${a.slug}?`)
+      && act(() => del(`${base()}/agents/${a.id}`), `${a.slug} deleted`, rerender)) : null)],
+  ], rows, { testid: 'agents' })));
+  if (!can('resources_create')) {
+    return;
+  }
+  const promptOptions = prompts.map((p) => [p.id, `${p.name} (${p.slug})`]);
+  const fields = (a = {}) => [
+    ...(a.id ? [] : [{ name: 'slug', label: 'Slug', required: true }]),
+    { name: 'name', label: 'Name', required: true, value: a.name },
+    { name: 'model', label: 'Model', value: a.model, help: 'Empty: the provider\'s default model.' },
+    { name: 'instructions', label: 'Instructions', type: 'text', value: a.instructions },
+    { name: 'prompt_id', label: 'Prompt', type: 'select', options: promptOptions, value: a.prompt_id },
+    { name: 'temperature', label: 'Temperature', type: 'number', value: a.temperature },
+    { name: 'is_default', label: 'Default agent', type: 'boolean', value: a.is_default },
+  ];
+  if (edit) {
+    main.append(section(`Edit ${edit.slug}`, form({
+      testid: 'edit-agent',
+      fields: fields(edit),
+      onSubmit: async (v) => {
+        await patch(`${base()}/agents/${edit.id}`, { ...v, prompt_id: v.prompt_id || null });
+        await rerender();
+        say('ok', 'Agent saved');
+      },
+    })));
+  }
+  main.append(section('New agent', form({
+    testid: 'new-agent',
+    submit: 'Create agent',
+    fields: fields(),
+    onSubmit: async (v) => {
+      await post(`${base()}/agents`, v);
+      await rerender();
+    },
+  })));
+}
+
+export async function prompts(main, params, rerender) {
+  if (needTenant(main)) {
+    return;
+  }
+  page(main, 'Prompts');
+  const rows = await all(`${base()}/prompts`);
+  const open = params && rows.find((p) => p.id === params);
+  main.append(section('Prompts', table([
+    ['Slug', (p) => h('a', { href: `#/prompts/${p.id}` }, p.slug)],
+    ['Name', (p) => p.name],
+    ['Latest version', (p) => p.latest_version],
+    ['Updated', (p) => fmtTime(p.updated_at)],
+  ], rows, { testid: 'prompts' })));
+  if (open) {
+    const versions = (await get(`${base()}/prompts/${open.id}/versions`)).data;
+    main.append(section(`Versions of ${open.slug}`, versions.map((v) => h('details', { open: v.version === open.latest_version },
+      h('summary', {}, `v${v.version} — ${fmtTime(v.created_at)}${v.note ? ` — ${v.note}` : ''}`),
+      h('pre', { class: 'prompt' }, v.content)))));
+    if (can('resources_create')) {
+      main.append(section('New version', form({
+        testid: 'new-version',
+        submit: 'Add version',
+        fields: [{ name: 'content', label: 'Content', type: 'text', required: true, value: versions[0] && versions[0].content },
+          { name: 'note', label: 'Note' }],
+        onSubmit: async (v) => {
+          await post(`${base()}/prompts/${open.id}/versions`, v);
+          await rerender();
+        },
+      })));
+    }
+  }
+  if (can('resources_create')) {
+    main.append(section('New prompt', form({
+      testid: 'new-prompt',
+      submit: 'Create prompt',
+      fields: [{ name: 'slug', label: 'Slug', required: true }, { name: 'name', label: 'Name', required: true },
+        { name: 'description', label: 'Description' }, { name: 'content', label: 'Content', type: 'text', required: true },
+        { name: 'note', label: 'Note' }],
+      onSubmit: async (v) => {
+        await post(`${base()}/prompts`, v);
+        await rerender();
+      },
+    })));
+  }
+}
+
+// --- Conversations ------------------------------------------------------------------------------------------------
+
+export async function conversations(main, params) {
+  if (needTenant(main)) {
+    return;
+  }
+  const cbase = isOperator() ? `/admin/tenants/${state.tenantId}/conversations` : '/v1/conversations';
+  if (params) {
+    return conversation(main, cbase, params);
+  }
+  page(main, 'Conversations');
+  const rows = (await get(`${cbase}?limit=100`)).data;
+  main.append(section('Latest conversations', table([
+    ['Started', (c) => h('a', { href: `#/conversations/${c.id}` }, fmtTime(c.created_at))],
+    ['Title', (c) => c.title || ''],
+    ['End user', (c) => c.end_user_id || ''],
+    ['Channel', (c) => c.channel_instance_id || 'API'],
+    ['Messages', (c) => c.message_count ?? ''],
+  ], rows, { testid: 'conversations' })));
+}
+
+/** One conversation, kept up to date: new messages are fetched every two seconds while the page is open. */
+async function conversation(main, cbase, id) {
+  const c = await get(`${cbase}/${id}`);
+  page(main, c.title || `Conversation ${c.id}`);
+  const list = h('ol', { class: 'messages', 'data-testid': 'messages', 'aria-live': 'polite' });
+  const live = h('p', { class: 'live' }, h('span', { class: 'dot' }), ' Watching: new messages appear here.');
+  main.append(section('Messages', h('p', {}, `Agent ${c.agent_id} · end user ${c.end_user_id || '—'}`), live, list));
+  let last = null;
+  const pull = async () => {
+    let more = true;
+    while (more) {
+      const q = last ? `?after=${encodeURIComponent(last)}&limit=200` : '?limit=200';
+      const page = await get(`${cbase}/${id}/messages${q}`);
+      for (const m of page.data) {
+        list.append(h('li', { class: `msg ${m.role}`, 'data-role': m.role },
+          h('span', { class: 'who' }, m.role), h('span', { class: 'when' }, fmtTime(m.created_at)),
+          h('div', { class: 'text' }, typeof m.content === 'string' ? m.content : JSON.stringify(m.content))));
+        last = m.id;
+      }
+      more = !!page.next_cursor;
+    }
+  };
+  await pull();
+  state.watch = setInterval(() => pull().catch(() => {}), 2000);
+}
+
+// --- Usage and quotas ---------------------------------------------------------------------------------------------
+
+export async function usage(main, params) {
+  if (needTenant(main)) {
+    return;
+  }
+  const granularity = params === 'month' ? 'month' : 'day';
+  page(main, 'Usage');
+  const to = new Date();
+  const from = new Date(to.getTime() - (granularity === 'month' ? 365 : 30) * 86400e3);
+  const [buckets, quotas] = await Promise.all([
+    get(`${base()}/usage?granularity=${granularity}&from=${encodeURIComponent(from.toISOString())}`)
+      .then((r) => r.data),
+    get(`${base()}/quotas`).then((r) => r.data).catch(() => []),
+  ]);
+  const types = [...new Set(buckets.map((b) => b.usage_type))].sort();
+  const chart = h('div', { class: 'chart', 'data-testid': 'usage-chart' });
+  const pick = h('select', { 'data-testid': 'usage-type', 'aria-label': 'Usage type' },
+    types.map((t) => h('option', { value: t, selected: t === 'messages.in' }, t)));
+  const draw = () => {
+    clear(chart);
+    // The range ends a period after now, so the current day's (or month's) bar is drawn whole.
+    const end = new Date(to.getTime() + (granularity === 'month' ? 31 : 1) * 86400e3);
+    usageChart(chart, buckets, pick.value, granularity, from, end);
+  };
+  pick.addEventListener('change', draw);
+  main.append(section('Usage by type', h('nav', { class: 'tabs' },
+    h('a', { href: '#/usage/day', class: granularity === 'day' ? 'on' : '' }, 'Per day'),
+    h('a', { href: '#/usage/month', class: granularity === 'month' ? 'on' : '' }, 'Per month')),
+  buckets.length ? [h('label', { class: 'chart-type' }, 'Type', pick), chart]
+    : h('p', { class: 'empty' }, 'No usage in this range yet.')));
+  if (buckets.length) {
+    draw();
+  }
+  const totals = new Map();
+  for (const b of buckets) {
+    totals.set(`${b.usage_type}|${b.unit}`, (totals.get(`${b.usage_type}|${b.unit}`) || 0) + b.quantity);
+  }
+  main.append(section('Totals in range', table([['Type', (r) => r[0].split('|')[0]], ['Unit', (r) => r[0].split('|')[1]],
+    ['Quantity', (r) => r[1].toLocaleString()]], [...totals.entries()], { testid: 'usage-totals' })));
+  main.append(section('Quotas', table([
+    ['Usage type', (q) => q.usage_type],
+    ['Period', (q) => q.period],
+    ['Mode', (q) => q.mode],
+    ['Used', (q) => h('span', {}, `${q.used} / ${q.limit}`,
+      h('meter', { min: 0, max: q.limit, value: Math.min(q.used, q.limit), high: q.limit * 0.8 }))],
+    ['Resets', (q) => fmtTime(q.resets_at)],
+  ], quotas, { testid: 'quotas', empty: 'No quotas: usage is not limited.' })));
+}
+
+// --- Audit --------------------------------------------------------------------------------------------------------
+
+export async function audit(main, params) {
+  const platform = params === 'platform';
+  if (!platform && needTenant(main)) {
+    return;
+  }
+  page(main, platform ? 'Audit log (all tenants)' : 'Audit log');
+  const path = platform ? '/admin/audit' : `${base()}/audit`;
+  const body = h('div');
+  main.append(section('Entries, newest first', body));
+  let before = null;
+  const more = button('Older entries', () => load());
+  const rows = [];
+  const load = async () => {
+    const page = await get(`${path}?limit=50${before ? `&before=${before}` : ''}`);
+    rows.push(...page.data);
+    before = page.next_cursor;
+    clear(body).append(table([
+      ['When', (e) => fmtTime(e.created_at || e.at)],
+      ['Actor', (e) => `${e.actor_role || ''} ${e.actor_key_id || ''}`.trim()],
+      ['Action', (e) => e.action],
+      ['Resource', (e) => [e.resource_type, e.resource_id].filter(Boolean).join(' ')],
+      ['Outcome', (e) => h('span', { class: `badge ${e.outcome}` }, e.outcome)],
+      ['Details', (e) => (e.summary && Object.keys(e.summary).length ? JSON.stringify(e.summary) : '')],
+    ], rows, { testid: 'audit' }), before ? more : '');
+  };
+  await load();
+}
+
+// --- Console users ------------------------------------------------------------------------------------------------
+
+export async function users(main, params, rerender) {
+  const platform = params === 'platform';
+  if (!platform && needTenant(main)) {
+    return;
+  }
+  page(main, platform ? 'Operators' : 'Console users');
+  const path = platform ? '/admin/console-users' : `${base()}/console-users`;
+  const rows = (await get(path)).data;
+  const me = currentSession();
+  main.append(section('People who sign in', table([
+    ['E-mail', (u) => u.email],
+    ['Name', (u) => u.display_name || ''],
+    ['Role', (u) => u.role],
+    ['Status', (u) => h('span', { class: `badge ${u.status}` }, u.locked ? 'locked' : u.status)],
+    ['Last sign-in', (u) => fmtTime(u.last_login_at)],
+    ['', (u) => (u.id === me.principal_id ? 'you' : [
+      button(u.status === 'active' ? 'Disable' : 'Enable', () => act(() => patch(`${path}/${u.id}`,
+        { status: u.status === 'active' ? 'disabled' : 'active' }), 'Saved', rerender)),
+      button('Remove', () => confirmAction(`Remove ${u.email}?`) && act(() => del(`${path}/${u.id}`),
+        'Removed', rerender)),
+    ])],
+  ], rows, { testid: 'users' })));
+  main.append(section(platform ? 'New operator' : 'New console user', form({
+    testid: 'new-user',
+    submit: 'Create user',
+    fields: [
+      { name: 'email', label: 'E-mail', type: 'email', required: true },
+      { name: 'display_name', label: 'Name' },
+      ...(platform ? [] : [{ name: 'role', label: 'Role', type: 'select', required: true, options: ROLES, value: 'viewer' }]),
+      { name: 'password', label: 'Initial password', secret: true, required: true, minlength: 12,
+        help: 'At least 12 characters. Share it out of band; the hub keeps only a slow hash.' },
+    ],
+    onSubmit: async (v) => {
+      await post(path, platform ? { ...v, role: 'super_admin' } : v);
+      await rerender();
+      say('ok', `Created ${v.email}`);
+    },
+  })));
+}
