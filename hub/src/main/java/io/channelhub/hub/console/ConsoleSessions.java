@@ -31,7 +31,7 @@ public class ConsoleSessions {
     public static final String COOKIE = "channelhub_session";
     public static final String CSRF_HEADER = "X-CSRF-Token";
     /** last_seen_at is written at most this often: a session costs a write per minute, not per request. */
-    private static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
+    private static final Duration MAX_TOUCH_INTERVAL = Duration.ofMinutes(1);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Jdbi jdbi;
@@ -40,6 +40,7 @@ public class ConsoleSessions {
     private final Clock clock;
     private final Duration idleTimeout;
     private final Duration maxAge;
+    private final Duration touchInterval;
     private ConsoleUsers users;
 
     public ConsoleSessions(Jdbi jdbi, TenantRepository tenants, ApiKeyService keys, Clock clock, Duration idleTimeout,
@@ -50,6 +51,9 @@ public class ConsoleSessions {
         this.clock = clock;
         this.idleTimeout = idleTimeout;
         this.maxAge = maxAge;
+        // Well inside the idle timeout, so a session in use never lapses between two writes.
+        Duration half = idleTimeout.dividedBy(2);
+        this.touchInterval = half.compareTo(MAX_TOUCH_INTERVAL) < 0 ? half : MAX_TOUCH_INTERVAL;
     }
 
     void attach(ConsoleUsers users) {
@@ -138,7 +142,7 @@ public class ConsoleSessions {
                 throw ApiException.forbidden("tenant_suspended", "this tenant is suspended");
             }
         }
-        if (row.lastSeen().plus(TOUCH_INTERVAL).isBefore(now)) {
+        if (row.lastSeen().plus(touchInterval).isBefore(now)) {
             jdbi.useHandle(h -> h.createUpdate("UPDATE console_sessions SET last_seen_at = :now WHERE id = :id")
                     .bind("now", now).bind("id", row.id()).execute());
         }

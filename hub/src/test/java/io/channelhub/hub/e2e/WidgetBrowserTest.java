@@ -106,7 +106,7 @@ class WidgetBrowserTest {
     }
 
     /** npm ci from the committed lock file when the modules are missing (a fresh checkout). */
-    private static void installModules() throws IOException, InterruptedException {
+    static void installModules() throws IOException, InterruptedException {
         if (Files.isDirectory(E2E.resolve("node_modules/playwright-core"))) {
             return;
         }

@@ -105,6 +105,18 @@ abstract class IsolationContract extends HubIntegrationTest {
         MATRIX.put("GET /v1/model-providers/{providerId}", ALL);
         MATRIX.put("PUT /v1/model-providers/{providerId}", ADMIN);
         MATRIX.put("DELETE /v1/model-providers/{providerId}", ADMIN);
+        MATRIX.put("GET /v1/console-users", ADMIN);
+        MATRIX.put("POST /v1/console-users", ADMIN);
+        MATRIX.put("GET /v1/console-users/{userId}", ADMIN);
+        MATRIX.put("PATCH /v1/console-users/{userId}", ADMIN);
+        MATRIX.put("DELETE /v1/console-users/{userId}", ADMIN);
+    }
+
+    /** Each fixture has a console user: a cheap hash here (the walk makes hundreds), the real count elsewhere. */
+    @Override
+    protected io.dropwizard.testing.ConfigOverride[] overrides() {
+        return new io.dropwizard.testing.ConfigOverride[] {
+                io.dropwizard.testing.ConfigOverride.config("console.passwordIterations", "1000")};
     }
 
     private final AtomicInteger seq = new AtomicInteger();
@@ -114,13 +126,14 @@ abstract class IsolationContract extends HubIntegrationTest {
     /** The first tenant's resources. */
     record Fixture(String tenantId, String slug, Map<String, JsonNode> keys, JsonNode instance, JsonNode grant,
                    JsonNode agent, JsonNode prompt, String conversation, String webhook, String delivery,
-                   String invoice, String privacyRequest) {
+                   String invoice, String privacyRequest, JsonNode consoleUser) {
         List<String> secrets() {
             List<String> s = new ArrayList<>(List.of(tenantId, slug, instance.get("id").asText(),
                     instance.get("name").asText(), grant.get("id").asText(), agent.get("id").asText(),
                     agent.get("slug").asText(), prompt.get("id").asText(), prompt.get("slug").asText(),
                     "secret instructions of " + slug, "secret prompt of " + slug, conversation,
-                    "private words of " + slug, "org-" + slug, webhook, "hooks-" + slug, invoice, privacyRequest));
+                    "private words of " + slug, "org-" + slug, webhook, "hooks-" + slug, invoice, privacyRequest, consoleUser.get("id").asText(),
+                    consoleUser.get("email").asText()));
             keys.values().forEach(k -> {
                 s.add(k.get("id").asText());
                 s.add(k.get("prefix").asText());
@@ -176,8 +189,10 @@ abstract class IsolationContract extends HubIntegrationTest {
                 .bind("due", java.time.LocalDate.now()).execute());
         String request = TestHub.check(hub.post(admin, "/v1/privacy/requests", Map.of("type", "export", "subject",
                 "subject-of-" + slug)), 201).json().get("id").asText();
+        JsonNode user = TestHub.check(hub.post(admin, "/v1/console-users", Map.of("email", "person@" + slug
+                + ".example", "role", "viewer", "password", "walk password " + slug)), 201).json();
         return new Fixture(t, slug, keys, instance, grant, agent, prompt, conversation, webhook, delivery, invoice,
-                request);
+                request, user);
     }
 
     private String path(Route r, Fixture f) {
@@ -197,6 +212,7 @@ abstract class IsolationContract extends HubIntegrationTest {
                 .replace("{invoiceId}", f.invoice())
                 .replace("{requestId}", f.privacyRequest())
                 .replace("{code}", "no-such-plan")
+                .replace("{userId}", f.consoleUser().get("id").asText())
                 .replace("{pluginId}", "test-channel");
     }
 
@@ -257,6 +273,13 @@ abstract class IsolationContract extends HubIntegrationTest {
         }
         if (t.contains("/model-providers/")) {
             return Map.of("settings", Map.of("organization", "walk-" + n));
+        }
+        if (t.endsWith("/console-users")) {
+            return Map.of("email", "walk" + n + "@walk.example", "password", "walk password " + n,
+                    "role", t.startsWith("/admin/console-users") ? "super_admin" : "viewer");
+        }
+        if (t.contains("/console-users/")) {
+            return Map.of("display_name", "walk " + n);
         }
         if (t.endsWith("/agents")) {
             return Map.of("slug", "walk-" + n, "name", "walk");

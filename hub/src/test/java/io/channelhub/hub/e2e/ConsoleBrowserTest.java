@@ -1,0 +1,107 @@
+package io.channelhub.hub.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.channelhub.hub.support.TestDatabase;
+import io.channelhub.hub.support.TestHub;
+import io.channelhub.hub.support.TestPlugins;
+import io.dropwizard.testing.ConfigOverride;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The operator console in a real browser: the hub with the bundled plugin jars, and
+ * {@code hub/src/test/e2e/console.e2e.mjs} (Node's test runner, playwright-core driving Debian's headless Chromium).
+ * An operator signs in, creates a tenant, configures a channel instance through the form made from the plugin's
+ * schema, manages keys, watches a conversation while a message arrives and reads the usage chart; a viewer finds no
+ * write action and is refused when trying anyway. Chromium and Node are required: without them this test fails.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ConsoleBrowserTest {
+
+    private static final Path E2E = Path.of(System.getProperty("channelhub.root", "..")).resolve("hub/src/test/e2e");
+    private static final String OPERATOR = "operator@integrator.example";
+    private static final String OPERATOR_PASSWORD = "operator passphrase 2026";
+    private static final String VIEWER = "viewer@acme.example";
+    private static final String VIEWER_PASSWORD = "viewer passphrase 2026";
+
+    private TestHub hub;
+
+    @BeforeAll
+    void start() throws IOException {
+        Path plugins = Files.createTempDirectory("plugins");
+        Path dist = Path.of(System.getProperty("channelhub.dist", "../target/channelhub")).resolve("plugins");
+        try (var files = Files.list(dist)) {
+            for (Path jar : files.filter(p -> p.getFileName().toString().endsWith(".jar")).toList()) {
+                Files.copy(jar, plugins.resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        TestPlugins.testChannel(plugins);
+        hub = TestHub.start(TestDatabase.create(TestDatabase.Kind.H2), plugins,
+                ConfigOverride.config("rateLimits.publicPerIp.capacity", "100000"));
+    }
+
+    @AfterAll
+    void stop() {
+        if (hub != null) {
+            hub.close();
+        }
+    }
+
+    @Test
+    void operatorsAndViewersUseTheConsoleInARealBrowser() throws Exception {
+        String slug = "acme-" + Long.toString(System.nanoTime() % 1_000_000_000L, 36);
+        String tenant = hub.createTenant(slug);
+        String admin = hub.createKey(tenant, "admin").get("key").asText();
+        TestHub.check(hub.post(admin, "/v1/agents", Map.of("slug", "support", "name", "Support")), 201);
+        String conversation = TestHub.check(hub.post(admin, "/v1/conversations", Map.of("title", "Order 1234")), 201)
+                .json().get("id").asText();
+        TestHub.check(hub.post(admin, "/v1/conversations/" + conversation + "/messages",
+                Map.of("content", "Hello, where is my order?")), 201);
+        TestHub.check(hub.post(TestHub.ROOT_KEY, "/admin/console-users", Map.of("email", OPERATOR,
+                "display_name", "Olga Operator", "password", OPERATOR_PASSWORD)), 201);
+        TestHub.check(hub.post(TestHub.ROOT_KEY, "/admin/tenants/" + tenant + "/console-users", Map.of("email", VIEWER,
+                "role", "viewer", "password", VIEWER_PASSWORD)), 201);
+
+        WidgetBrowserTest.installModules();
+        Path shots = Path.of("target", "screenshots").toAbsolutePath();
+        Files.createDirectories(shots);
+        Path log = Path.of("target", "console-e2e.log").toAbsolutePath();
+        ProcessBuilder pb = new ProcessBuilder("node", "--test", "console.e2e.mjs").directory(E2E.toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(Map.of("HUB_URL", hub.url(""), "OPERATOR_EMAIL", OPERATOR, "OPERATOR_PASSWORD",
+                OPERATOR_PASSWORD, "VIEWER_EMAIL", VIEWER, "VIEWER_PASSWORD", VIEWER_PASSWORD, "TENANT_SLUG", slug,
+                "TENANT_KEY", admin, "CONVERSATION_ID", conversation, "SCREENSHOT_DIR", shots.toString()));
+        Process p = pb.start();
+        boolean finished = p.waitFor(5, TimeUnit.MINUTES);
+        if (!finished) {
+            p.destroyForcibly();
+        }
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        assertThat(finished).as("the browser suite finished in time:\n" + output).isTrue();
+        assertThat(p.exitValue()).as("the browser suite passed:\n" + output).isZero();
+        assertThat(output).contains("# fail 0").doesNotContain("# pass 0");
+        for (String shot : List.of("console-tenants.png", "console-channel-form.png", "console-conversation.png",
+                "console-usage.png", "console-viewer.png", "console-sign-in.png")) {
+            assertThat(shots.resolve(shot)).isNotEmptyFile();
+        }
+        // What the browser did went through the core: the tenant it created exists, with the channel it configured.
+        long instances = hub.app().jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM channel_instances ci "
+                        + "JOIN tenants t ON t.id = ci.tenant_id WHERE t.slug LIKE 'e2e-%' AND ci.name = :n")
+                .bind("n", "Acme website (main)").mapTo(Long.class).one());
+        assertThat(instances).isEqualTo(1);
+        long signIns = hub.app().jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM audit_log WHERE action = "
+                + "'console.sign_in'").mapTo(Long.class).one());
+        assertThat(signIns).isGreaterThanOrEqualTo(3);
+    }
+}
