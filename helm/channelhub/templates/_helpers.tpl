@@ -141,6 +141,8 @@ app.kubernetes.io/part-of: channelhub
   value: {{ .Values.rateLimits.onRedisFailure | quote }}
 - name: CHANNELHUB_WEBHOOKS_ALLOW_PRIVATE
   value: {{ .Values.webhooks.allowPrivateTargets | quote }}
+- name: CHANNELHUB_CONSOLE_SECURE_COOKIE
+  value: {{ .Values.console.secureCookie | quote }}
 {{- with .Values.extraEnv }}
 {{ toYaml . }}
 {{- end }}
