@@ -1,6 +1,7 @@
 // Browser end-to-end tests of the operator console (docs/console.md) against a running hub.
 // Run: node --test console.e2e.mjs, with HUB_URL, OPERATOR_EMAIL, OPERATOR_PASSWORD, VIEWER_EMAIL, VIEWER_PASSWORD,
-// TENANT_SLUG, TENANT_KEY (an admin key of that tenant), CONVERSATION_ID (one of its conversations), SCREENSHOT_DIR and
+// TENANT_SLUG, TENANT_KEY (an admin key of that tenant), CONVERSATION_ID (one of its conversations), PLAN_CODE (an
+// active plan), SCREENSHOT_DIR and
 // optionally CHROMIUM (default /usr/bin/chromium) in the environment.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,6 +21,7 @@ const VIEWER = { email: required('VIEWER_EMAIL'), password: required('VIEWER_PAS
 const TENANT_SLUG = required('TENANT_SLUG');
 const TENANT_KEY = required('TENANT_KEY');
 const CONVERSATION_ID = required('CONVERSATION_ID');
+const PLAN = required('PLAN_CODE');
 const SCREENSHOT_DIR = required('SCREENSHOT_DIR');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const WAIT = 20000;
@@ -116,6 +118,51 @@ describe('operator console', () => {
     // The new tenant becomes the one the console acts on.
     const picked = await page.getByTestId('tenant-picker').evaluate((s) => s.options[s.selectedIndex].text);
     assert.match(picked, new RegExp(slug));
+  });
+
+  test('the operator suspends, activates and subscribes the tenant to a plan', TEST, async () => {
+    const slug = `e2e-${RUN}`;
+    page.once('dialog', (d) => d.accept());
+    await page.getByTestId(`suspend-${slug}`).click();
+    await page.getByText(`${slug} is suspended`).waitFor();
+    await page.getByTestId(`activate-${slug}`).click();
+    await page.getByText(`${slug} is active`).waitFor();
+    await page.getByTestId(`plan-${slug}`).click();
+    const f = page.getByTestId('plan');
+    await f.locator('select[name=plan_code]').selectOption(PLAN);
+    await f.locator('input[name=legal_name]').fill('E2E Comércio Ltda');
+    await f.locator('input[name=tax_id]').fill('11.222.333/0001-81');
+    await f.locator('input[name=email]').fill('finance@e2e.example');
+    await f.locator('select[name=payment_method]').selectOption('PIX');
+    await page.getByTestId('plan-submit').click();
+    await page.getByTestId('subscription').getByText(`Plan ${PLAN} — active`).waitFor();
+  });
+
+  test('agents and prompts are created and versioned', TEST, async () => {
+    await page.getByTestId('nav-prompts').click();
+    const p = page.getByTestId('new-prompt');
+    await p.locator('input[name=slug]').fill('greeting');
+    await p.locator('input[name=name]').fill('Greeting');
+    await p.locator('textarea[name=content]').fill('Greet the customer by name.');
+    await page.getByTestId('new-prompt-submit').click();
+    await page.getByTestId('prompts').getByRole('link', { name: 'greeting' }).click();
+    const v = page.getByTestId('new-version');
+    await v.locator('textarea[name=content]').fill('Greet the customer by name, in their language.');
+    await page.getByTestId('new-version-submit').click();
+    await page.getByText(/^v2 — /).waitFor();
+    await page.getByTestId('nav-agents').click();
+    const a = page.getByTestId('new-agent');
+    await a.locator('input[name=slug]').fill('sales');
+    await a.locator('input[name=name]').fill('Sales');
+    await a.locator('textarea[name=instructions]').fill('Sell kindly.');
+    await a.locator('select[name=prompt_id]').selectOption({ label: 'Greeting (greeting)' });
+    await page.getByTestId('new-agent-submit').click();
+    await page.getByTestId('agents').getByRole('link', { name: 'sales' }).click();
+    const e = page.getByTestId('edit-agent');
+    await e.locator('input[name=name]').fill('Sales team');
+    await page.getByTestId('edit-agent-submit').click();
+    await page.getByText('Agent saved').waitFor();
+    await page.getByTestId('agents').getByText('Sales team').waitFor();
   });
 
   test('a channel instance is configured through the form made from the plugin schema', TEST, async () => {

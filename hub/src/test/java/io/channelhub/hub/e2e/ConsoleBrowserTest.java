@@ -73,6 +73,9 @@ class ConsoleBrowserTest {
         TestHub.check(hub.post(TestHub.ROOT_KEY, "/admin/tenants/" + tenant + "/console-users", Map.of("email", VIEWER,
                 "role", "viewer", "password", VIEWER_PASSWORD)), 201);
 
+        TestHub.check(hub.post(TestHub.ROOT_KEY, "/admin/billing/plans", Map.of("code", "starter", "name", "Starter",
+                "price_minor", 9900, "billing_cycle", "monthly")), 201);
+
         WidgetBrowserTest.installModules();
         Path shots = Path.of("target", "screenshots").toAbsolutePath();
         Files.createDirectories(shots);
@@ -82,6 +85,7 @@ class ConsoleBrowserTest {
         pb.environment().putAll(Map.of("HUB_URL", hub.url(""), "OPERATOR_EMAIL", OPERATOR, "OPERATOR_PASSWORD",
                 OPERATOR_PASSWORD, "VIEWER_EMAIL", VIEWER, "VIEWER_PASSWORD", VIEWER_PASSWORD, "TENANT_SLUG", slug,
                 "TENANT_KEY", admin, "CONVERSATION_ID", conversation, "SCREENSHOT_DIR", shots.toString()));
+        pb.environment().put("PLAN_CODE", "starter");
         Process p = pb.start();
         boolean finished = p.waitFor(5, TimeUnit.MINUTES);
         if (!finished) {

@@ -79,11 +79,12 @@ export async function tenants(main, _, rerender) {
     ['Created', (t) => fmtTime(t.created_at)],
     ['', (t) => [
       t.status === 'suspended'
-        ? button('Activate', () => act(() => post(`/admin/tenants/${t.id}/activate`), `${t.slug} is active`, rerender))
+        ? button('Activate', () => act(() => post(`/admin/tenants/${t.id}/activate`), `${t.slug} is active`, rerender),
+          { 'data-testid': `activate-${t.slug}` })
         : button('Suspend', () => confirmAction(`Suspend ${t.slug}? Its keys and users are refused until activated.`)
           && act(() => post(`/admin/tenants/${t.id}/suspend`), `${t.slug} is suspended`, rerender),
         { 'data-testid': `suspend-${t.slug}` }),
-      button('Plan…', () => planDialog(main, t, plans)),
+      button('Plan…', () => planDialog(main, t, plans), { 'data-testid': `plan-${t.slug}` }),
     ]],
   ], rows, { testid: 'tenants' });
   main.append(section('All tenants', list));
@@ -105,9 +106,9 @@ export async function tenants(main, _, rerender) {
 
 function planDialog(main, t, plans) {
   const holder = h('div');
-  const sub = h('p', {}, 'Loading the subscription…');
+  const sub = h('p', { 'data-testid': 'subscription' }, 'Loading the subscription…');
   get(`/admin/tenants/${t.id}/billing/subscription`).then((s) => {
-    sub.textContent = s.status === 'none' ? 'No plan yet.' : `Plan ${s.plan_code} — ${s.status}`;
+    sub.textContent = s.status === 'none' ? 'No plan yet.' : `Plan ${s.plan.code} — ${s.status}`;
   }).catch((e) => { sub.textContent = errorText(e); });
   holder.append(section(`Plan of ${t.slug}`, sub, form({
     testid: 'plan',
@@ -119,7 +120,9 @@ function planDialog(main, t, plans) {
       { name: 'legal_name', label: 'Legal name', required: true },
       { name: 'tax_id', label: 'Tax id (CPF/CNPJ)', required: true },
       { name: 'email', label: 'Billing e-mail', type: 'email', required: true },
-      { name: 'payment_method', label: 'Payment method', type: 'select', options: ['pix', 'boleto', 'credit_card'] },
+      { name: 'payment_method', label: 'Payment method', type: 'select',
+        options: [['PIX', 'PIX'], ['BOLETO', 'Boleto'], ['CREDIT_CARD', 'Card (on the invoice page)'],
+          ['UNDEFINED', 'Customer chooses']] },
     ],
     onSubmit: async (v) => {
       const body = { plan_code: v.plan_code, billing: { legal_name: v.legal_name, tax_id: v.tax_id, email: v.email } };
@@ -127,7 +130,7 @@ function planDialog(main, t, plans) {
         body.payment_method = v.payment_method;
       }
       const s = await put(`/admin/tenants/${t.id}/billing/subscription`, body);
-      sub.textContent = `Plan ${s.plan_code} — ${s.status}`;
+      sub.textContent = `Plan ${s.plan.code} — ${s.status}`;
     },
   })));
   main.append(holder);
@@ -419,7 +422,8 @@ export async function conversations(main, params) {
     ['Title', (c) => c.title || ''],
     ['End user', (c) => c.end_user_id || ''],
     ['Channel', (c) => c.channel_instance_id || 'API'],
-    ['Messages', (c) => c.message_count ?? ''],
+    ['Status', (c) => c.status || ''],
+    ['Last message', (c) => fmtTime(c.last_message_at)],
   ], rows, { testid: 'conversations' })));
 }
 
