@@ -178,6 +178,7 @@ describe('operator console', () => {
     await f.locator('textarea[name="settings.allowed_origins"]').fill('https://www.acme.example\nhttps://app.acme.example');
     await f.locator('input[name="settings.identity_verification"]').check();
     await f.locator('input[name="settings.identity_secret"]').fill('a-very-secret-identity-key');
+    await f.locator('textarea[name="settings.greeting"]').fill('Olá! Como posso ajudar?');
     await shot(page, 'console-channel-form.png');
     await page.getByTestId('new-instance-submit').click();
     await page.waitForURL(/#\/channels\/ci_/);
@@ -193,13 +194,16 @@ describe('operator console', () => {
     assert.deepEqual(stored.json.settings.allowed_origins, ['https://www.acme.example', 'https://app.acme.example']);
     assert.equal(stored.json.settings.identity_verification, true);
     assert.equal(stored.json.settings.identity_secret, '********');
-    // Saving without touching the secret keeps it.
+    assert.equal(stored.json.settings.greeting, 'Olá! Como posso ajudar?');
+    // Saving without touching the secret keeps it; a field emptied in the form is removed.
     await edit.locator('input[name=name]').fill('Acme website (main)');
+    await edit.locator('textarea[name="settings.greeting"]').fill('');
     await page.getByTestId('edit-instance-submit').click();
     await page.getByText('Settings saved').waitFor();
     const again = await pageFetch(page, 'GET', `/admin/tenants/${tenantId}/channel-instances/${id}`);
     assert.equal(again.json.name, 'Acme website (main)');
     assert.equal(again.json.settings.identity_secret, '********');
+    assert.ok(!again.json.settings.greeting, 'the emptied greeting is gone');
   });
 
   test('API keys are created, rotated and revoked', TEST, async () => {

@@ -146,8 +146,11 @@ function readValue(f, input) {
   }
   const raw = input.value;
   if (raw === '' || raw === undefined) {
-    // An empty secret keeps the stored one; an empty optional field is left out.
-    return undefined;
+    // An empty secret keeps the stored one; an empty optional field is left out, or, when it held a value before
+    // (an edit form marks such fields clearable), sent as null so the stored value goes.
+    const had = f.value !== undefined && f.value !== null && f.value !== ''
+      && !(Array.isArray(f.value) && f.value.length === 0);
+    return f.clearable && had ? null : undefined;
   }
   switch (f.type) {
     case 'integer':

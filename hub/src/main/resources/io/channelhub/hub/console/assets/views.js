@@ -209,7 +209,8 @@ export async function channels(main, params, rerender) {
       submit: 'Save settings',
       fields: [{ name: 'name', label: 'Name', required: true, value: edit.name },
         { name: 'enabled', label: 'Enabled', type: 'boolean', value: edit.enabled },
-        ...schemaFields(schema, edit.settings || {}).map((f) => ({ ...f, name: `settings.${f.name}` }))],
+        ...schemaFields(schema, edit.settings || {}).map((f) => ({ ...f, name: `settings.${f.name}`,
+          clearable: !f.secret }))],
       onSubmit: async (v) => {
         const settings = {};
         for (const [k, val] of Object.entries(v)) {
