@@ -102,8 +102,12 @@ public class ConsoleSessionResource {
                 throw ApiException.unprocessable("invalid_request", "send email and password, or api_key",
                         Map.of("field", body.email() == null ? "email" : "password"));
             }
-            Optional<ConsoleUser> user = users.authenticate(body.email(), body.password());
+            ConsoleUsers.SignIn attempt = users.signIn(body.email(), body.password());
+            Optional<ConsoleUser> user = attempt.user();
             if (user.isEmpty()) {
+                // The account's tenant sees failed attempts on its people in its audit log (no password, no address).
+                attempt.attempted().ifPresent(a -> audit.denied(null, a.tenantId(), "console.sign_in", "console_user",
+                        a.id(), attempt.lockedNow() ? Map.of("locked", true) : Map.of()));
                 LOG.info("Console sign-in refused");
                 throw ApiException.unauthorized("invalid_credentials",
                         "wrong e-mail address or password (after repeated failures an account is locked for a while)");

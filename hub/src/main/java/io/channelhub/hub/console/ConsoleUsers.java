@@ -135,26 +135,32 @@ public class ConsoleUsers {
                 .bind("id", id).bind("t", tenantId).execute());
     }
 
+    /** A sign-in's outcome: the user when it succeeded; the account that was tried, when one exists. */
+    public record SignIn(Optional<ConsoleUser> user, Optional<ConsoleUser> attempted, boolean lockedNow) {
+    }
+
     /**
      * The account for this e-mail address and password, or empty. Unknown addresses cost as much time as known ones,
      * and a locked account answers like a wrong password, so neither timing nor codes tell which addresses exist.
      */
     public Optional<ConsoleUser> authenticate(String email, String password) {
+        return signIn(email, password).user();
+    }
+
+    public SignIn signIn(String email, String password) {
         String address = email == null ? "" : email.trim().toLowerCase(Locale.ROOT);
         Optional<ConsoleUser> found = jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM console_users "
                 + "WHERE email = :e").bind("e", address).map(MAPPER).findOne());
         if (found.isEmpty()) {
             hasher.verifyDecoy(password);
-            return Optional.empty();
+            return new SignIn(Optional.empty(), Optional.empty(), false);
         }
         ConsoleUser u = found.get();
         Instant now = clock.instant();
         boolean ok = hasher.verify(password, u.passwordHash());
         if (!ok || u.isLocked(now) || !u.isActive()) {
-            if (!ok && !u.isLocked(now)) {
-                failed(u, now);
-            }
-            return Optional.empty();
+            boolean lockedNow = !ok && !u.isLocked(now) && failed(u, now);
+            return new SignIn(Optional.empty(), found, lockedNow);
         }
         jdbi.useHandle(h -> {
             h.createUpdate("UPDATE console_users SET failed_logins = 0, locked_until = NULL, last_login_at = :at "
@@ -164,10 +170,11 @@ public class ConsoleUsers {
                         .bind("p", hasher.hash(password)).bind("id", u.id()).execute();
             }
         });
-        return Optional.of(u);
+        return new SignIn(found, found, false);
     }
 
-    private void failed(ConsoleUser u, Instant now) {
+    /** Counts a failure; true when it locked the account. */
+    private boolean failed(ConsoleUser u, Instant now) {
         // One statement, so failures racing on two replicas all count. locked_until is assigned first: MariaDB
         // evaluates assignments left to right with the new values, H2 with the old; this order reads the same in both.
         // The count restarts once the lock is set, so the next window also allows maxFailures attempts.
@@ -175,6 +182,7 @@ public class ConsoleUsers {
                         + ":max THEN :until ELSE locked_until END, failed_logins = CASE WHEN failed_logins + 1 >= :max "
                         + "THEN 0 ELSE failed_logins + 1 END WHERE id = :id")
                 .bind("max", maxFailures).bind("until", now.plus(lockout)).bind("id", u.id()).execute());
+        return find(u.tenantId(), u.id()).map(x -> x.isLocked(now)).orElse(false);
     }
 
     private static String scope(String tenantId) {

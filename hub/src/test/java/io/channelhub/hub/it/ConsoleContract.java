@@ -182,6 +182,20 @@ abstract class ConsoleContract extends HubIntegrationTest {
         assertThat(locked.code()).isEqualTo("invalid_credentials");
         String id = u.get("id").asText();
         assertThat(hub.get(t.adminKey(), "/v1/console-users/" + id).json().get("locked").asBoolean()).isTrue();
+        // The tenant sees the attempts on its person in its audit log: refused, and the one that locked the account.
+        JsonNode log = hub.get(t.adminKey(), "/v1/audit?limit=50").json().get("data");
+        long refused = 0;
+        boolean lockRecorded = false;
+        for (JsonNode e : log) {
+            if (e.get("action").asText().equals("console.sign_in") && e.get("outcome").asText().equals("denied")) {
+                refused++;
+                assertThat(e.get("resource_id").asText()).isEqualTo(id);
+                lockRecorded |= e.path("summary").path("locked").asBoolean();
+            }
+        }
+        assertThat(refused).isEqualTo(6);
+        assertThat(lockRecorded).isTrue();
+        assertThat(log.toString()).doesNotContain(email).doesNotContain("wrong passphrase");
         // A new password from an admin unlocks it.
         TestHub.check(hub.patch(t.adminKey(), "/v1/console-users/" + id, Map.of("password", "a brand new passphrase")),
                 200);
