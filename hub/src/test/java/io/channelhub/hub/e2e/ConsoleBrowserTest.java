@@ -4,16 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.channelhub.hub.support.TestDatabase;
 import io.channelhub.hub.support.TestHub;
-import io.channelhub.hub.support.TestPlugins;
 import io.dropwizard.testing.ConfigOverride;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,7 +23,6 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConsoleBrowserTest {
 
-    private static final Path E2E = Path.of(System.getProperty("channelhub.root", "..")).resolve("hub/src/test/e2e");
     private static final String OPERATOR = "operator@integrator.example";
     private static final String OPERATOR_PASSWORD = "operator passphrase 2026";
     private static final String VIEWER = "viewer@acme.example";
@@ -39,15 +32,7 @@ class ConsoleBrowserTest {
 
     @BeforeAll
     void start() throws IOException {
-        Path plugins = Files.createTempDirectory("plugins");
-        Path dist = Path.of(System.getProperty("channelhub.dist", "../target/channelhub")).resolve("plugins");
-        try (var files = Files.list(dist)) {
-            for (Path jar : files.filter(p -> p.getFileName().toString().endsWith(".jar")).toList()) {
-                Files.copy(jar, plugins.resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-        TestPlugins.testChannel(plugins);
-        hub = TestHub.start(TestDatabase.create(TestDatabase.Kind.H2), plugins,
+        hub = TestHub.start(TestDatabase.create(TestDatabase.Kind.H2), BrowserSuite.plugins(name -> true),
                 ConfigOverride.config("rateLimits.publicPerIp.capacity", "100000"));
     }
 
@@ -76,28 +61,14 @@ class ConsoleBrowserTest {
         TestHub.check(hub.post(TestHub.ROOT_KEY, "/admin/billing/plans", Map.of("code", "starter", "name", "Starter",
                 "price_minor", 9900, "billing_cycle", "monthly")), 201);
 
-        WidgetBrowserTest.installModules();
-        Path shots = Path.of("target", "screenshots").toAbsolutePath();
-        Files.createDirectories(shots);
-        Path log = Path.of("target", "console-e2e.log").toAbsolutePath();
-        ProcessBuilder pb = new ProcessBuilder("node", "--test", "console.e2e.mjs").directory(E2E.toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().putAll(Map.of("HUB_URL", hub.url(""), "OPERATOR_EMAIL", OPERATOR, "OPERATOR_PASSWORD",
-                OPERATOR_PASSWORD, "VIEWER_EMAIL", VIEWER, "VIEWER_PASSWORD", VIEWER_PASSWORD, "TENANT_SLUG", slug,
-                "TENANT_KEY", admin, "CONVERSATION_ID", conversation, "SCREENSHOT_DIR", shots.toString()));
-        pb.environment().put("PLAN_CODE", "starter");
-        Process p = pb.start();
-        boolean finished = p.waitFor(5, TimeUnit.MINUTES);
-        if (!finished) {
-            p.destroyForcibly();
-        }
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        assertThat(finished).as("the browser suite finished in time:\n" + output).isTrue();
-        assertThat(p.exitValue()).as("the browser suite passed:\n" + output).isZero();
-        assertThat(output).contains("# fail 0").doesNotContain("# pass 0");
+        Map<String, String> env = new java.util.HashMap<>(Map.of("HUB_URL", hub.url(""), "OPERATOR_EMAIL", OPERATOR,
+                "OPERATOR_PASSWORD", OPERATOR_PASSWORD, "VIEWER_EMAIL", VIEWER, "VIEWER_PASSWORD", VIEWER_PASSWORD,
+                "TENANT_SLUG", slug, "TENANT_KEY", admin, "CONVERSATION_ID", conversation));
+        env.put("PLAN_CODE", "starter");
+        BrowserSuite.run("console.e2e.mjs", env);
         for (String shot : List.of("console-tenants.png", "console-channel-form.png", "console-conversation.png",
                 "console-usage.png", "console-viewer.png", "console-sign-in.png")) {
-            assertThat(shots.resolve(shot)).isNotEmptyFile();
+            assertThat(BrowserSuite.SHOTS.resolve(shot)).isNotEmptyFile();
         }
         // What the browser did went through the core: the tenant it created exists, with the channel it configured.
         long instances = hub.app().jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM channel_instances ci "
