@@ -224,6 +224,23 @@ describe('operator console', () => {
     await page.getByText('ci-deploy revoked').waitFor();
   });
 
+  test('the tenant gets console users, and one is given another role', TEST, async () => {
+    await page.getByTestId('nav-users').click();
+    const f = page.getByTestId('new-user');
+    const email = `agent.${RUN}@e2e.example`;
+    await f.locator('input[name=email]').fill(email);
+    await f.locator('select[name=role]').selectOption('viewer');
+    await f.locator('input[name=password]').fill('a long enough passphrase');
+    await page.getByTestId('new-user-submit').click();
+    await page.getByTestId('users').getByText(email).waitFor();
+    await page.getByTestId(`edit-user-${email}`).click();
+    await page.getByTestId('edit-user').locator('select[name=role]').selectOption('editor');
+    await page.getByTestId('edit-user-submit').click();
+    await page.getByText(`Saved ${email}`).waitFor();
+    const row = page.getByTestId('users').locator('tr', { hasText: email });
+    assert.match(await row.textContent(), /editor/);
+  });
+
   test('the operator watches a conversation as it happens', TEST, async () => {
     const picker = page.getByTestId('tenant-picker');
     await picker.selectOption(await picker.evaluate((s, slug) => [...s.options]

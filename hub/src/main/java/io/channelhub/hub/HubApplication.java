@@ -350,7 +350,8 @@ public class HubApplication extends Application<HubConfiguration> {
         jersey.register(new io.channelhub.hub.metering.UsageResource.OfTenant(jdbi, scopes, access));
         jersey.register(new io.channelhub.hub.conversations.ConversationReads.OfTenant(conversationRepo, scopes,
                 access));
-        registerConsole(config.getConsole(), env, authFilter, keys, tenantRepo, scopes, access, audit, clock);
+        registerConsole(config.getConsole(), env, authFilter, keys, tenantRepo, scopes, access, audit, rateLimits,
+                clock);
         java.util.Set<String> documented = new java.util.TreeSet<>();
         for (Class<?> type : jersey.getResourceConfig().getClasses()) {
             if (type.getName().startsWith("io.channelhub.") && type.isAnnotationPresent(jakarta.ws.rs.Path.class)) {
@@ -363,7 +364,8 @@ public class HubApplication extends Application<HubConfiguration> {
     /** The browser console: its files, sign-in and sessions (through the API's own filter), and its users. */
     private void registerConsole(io.channelhub.hub.console.ConsoleFactory cfg, Environment env,
                                  ApiKeyAuthFilter authFilter, ApiKeyService keys, TenantRepository tenantRepo,
-                                 TenantScopes scopes, AccessControl access, AuditLog audit, Clock clock) {
+                                 TenantScopes scopes, AccessControl access, AuditLog audit,
+                                 io.channelhub.hub.limits.RateLimits rateLimits, Clock clock) {
         var sessions = new io.channelhub.hub.console.ConsoleSessions(jdbi, tenantRepo, keys, clock,
                 Duration.ofMillis(cfg.getIdleTimeout().toMilliseconds()),
                 Duration.ofMillis(cfg.getMaxAge().toMilliseconds()));
@@ -373,7 +375,7 @@ public class HubApplication extends Application<HubConfiguration> {
         authFilter.attach(sessions);
         var jersey = env.jersey();
         jersey.register(new io.channelhub.hub.console.ConsoleSessionResource(users, sessions, keys, tenantRepo, audit,
-                cfg.getSecureCookie()));
+                cfg.getSecureCookie(), rateLimits));
         jersey.register(new io.channelhub.hub.console.ConsoleUsersResource.Own(users, access, audit, scopes));
         jersey.register(new io.channelhub.hub.console.ConsoleUsersResource.OfTenant(users, access, audit, scopes));
         jersey.register(new io.channelhub.hub.console.ConsoleUsersResource.Platform(users, access, audit));

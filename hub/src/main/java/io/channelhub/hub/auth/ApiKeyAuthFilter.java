@@ -58,7 +58,7 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter {
     private void authenticate(ContainerRequestContext request) {
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         if ((header == null || header.isBlank()) && sessions != null
-                && request.getCookies().containsKey(io.channelhub.hub.console.ConsoleSessions.COOKIE)) {
+                && io.channelhub.hub.console.ConsoleSessions.token(request.getCookies()) != null) {
             fromSession(request);
             return;
         }
@@ -91,7 +91,7 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter {
      * when the browser names one, come from this hub's own origin: a cookie alone never changes anything.
      */
     private void fromSession(ContainerRequestContext request) {
-        String token = request.getCookies().get(io.channelhub.hub.console.ConsoleSessions.COOKIE).getValue();
+        String token = io.channelhub.hub.console.ConsoleSessions.token(request.getCookies());
         io.channelhub.hub.console.ConsoleSessions.Session s = sessions.resolve(token).orElseThrow(() ->
                 unauthorized("session_expired", "the console session has ended: sign in again"));
         String method = request.getMethod();
@@ -100,9 +100,12 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter {
                     request.getHeaderString(io.channelhub.hub.console.ConsoleSessions.CSRF_HEADER))) {
                 throw ApiException.forbidden("csrf_failed", "a console change needs the session's X-CSRF-Token");
             }
+            // The hub's own origin: as Jetty sees it (honouring forwarded headers when configured) or as the Host.
             String origin = request.getHeaderString("Origin");
             String host = request.getHeaderString(HttpHeaders.HOST);
-            if (origin != null && (host == null || !sameAuthority(origin, host))) {
+            java.net.URI base = request.getUriInfo().getBaseUri();
+            String self = base.getPort() < 0 ? base.getHost() : base.getHost() + ":" + base.getPort();
+            if (origin != null && !sameAuthority(origin, self) && (host == null || !sameAuthority(origin, host))) {
                 throw ApiException.forbidden("csrf_failed", "a console change must come from the console's origin");
             }
         }

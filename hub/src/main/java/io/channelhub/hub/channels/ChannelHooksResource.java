@@ -197,7 +197,13 @@ public class ChannelHooksResource {
                 b.type(a.contentType());
             }
         }
-        a.headers().forEach(b::header);
+        // A plugin answers for its channel, never for the hub's own origin: no cookie of its own can reach the
+        // browser (it could otherwise replace the console's session cookie).
+        a.headers().forEach((k, v) -> {
+            if (!k.equalsIgnoreCase(HttpHeaders.SET_COOKIE)) {
+                b.header(k, v);
+            }
+        });
         return b.build();
     }
 
@@ -216,7 +222,12 @@ public class ChannelHooksResource {
             }
         }
         Map<String, List<String>> h = new LinkedHashMap<>();
-        headers.getRequestHeaders().forEach((k, v) -> h.put(k, List.copyOf(v)));
+        // The browser sends the console's session cookie to every path of the hub's origin; plugins never see it.
+        headers.getRequestHeaders().forEach((k, v) -> {
+            if (!k.equalsIgnoreCase(HttpHeaders.COOKIE)) {
+                h.put(k, List.copyOf(v));
+            }
+        });
         Map<String, List<String>> q = new LinkedHashMap<>();
         uri.getQueryParameters().forEach((k, v) -> q.put(k, List.copyOf(v)));
         String p = path == null || path.isEmpty() ? "/" : path;

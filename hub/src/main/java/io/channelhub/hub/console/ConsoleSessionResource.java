@@ -55,9 +55,15 @@ public class ConsoleSessionResource {
     private final TenantRepository tenants;
     private final AuditLog audit;
     private final String secureCookie;
+    private final io.channelhub.hub.limits.RateLimits rateLimits;
+
+    @Context
+    private jakarta.servlet.http.HttpServletRequest servlet;
 
     public ConsoleSessionResource(ConsoleUsers users, ConsoleSessions sessions, ApiKeyService keys,
-                                  TenantRepository tenants, AuditLog audit, String secureCookie) {
+                                  TenantRepository tenants, AuditLog audit, String secureCookie,
+                                  io.channelhub.hub.limits.RateLimits rateLimits) {
+        this.rateLimits = rateLimits;
         this.users = users;
         this.sessions = sessions;
         this.keys = keys;
@@ -81,6 +87,12 @@ public class ConsoleSessionResource {
     @PublicApi
     public Response signIn(@Context ContainerRequestContext request, @Context SecurityContext sc,
                            @HeaderParam(HttpHeaders.USER_AGENT) String userAgent, @NotNull SignIn body) {
+        limit(body);
+        // A new sign-in replaces whatever session this browser had: the old token stops working now.
+        String previous = ConsoleSessions.token(request.getCookies());
+        if (previous != null) {
+            sessions.endToken(previous);
+        }
         ConsoleSessions.Started started;
         Caller who;
         String email = null;
@@ -126,7 +138,8 @@ public class ConsoleSessionResource {
             case "never" -> false;
             default -> sc.isSecure() || "https".equalsIgnoreCase(request.getUriInfo().getBaseUri().getScheme());
         };
-        NewCookie cookie = new NewCookie.Builder(ConsoleSessions.COOKIE).value(started.token()).path("/")
+        NewCookie cookie = new NewCookie.Builder(secure ? ConsoleSessions.SECURE_COOKIE : ConsoleSessions.COOKIE)
+                .value(started.token()).path("/")
                 .httpOnly(true).secure(secure).sameSite(NewCookie.SameSite.STRICT)
                 .maxAge((int) sessions.maxAge().toSeconds()).build();
         return Response.status(201).cookie(cookie).header(HttpHeaders.CACHE_CONTROL, "no-store")
@@ -147,7 +160,26 @@ public class ConsoleSessionResource {
         audit.success(s.caller(), s.caller().tenantId(), "console.sign_out", null, null, Map.of());
         NewCookie gone = new NewCookie.Builder(ConsoleSessions.COOKIE).value("").path("/").httpOnly(true)
                 .sameSite(NewCookie.SameSite.STRICT).maxAge(0).build();
-        return Response.noContent().cookie(gone).build();
+        NewCookie goneSecure = new NewCookie.Builder(ConsoleSessions.SECURE_COOKIE).value("").path("/")
+                .httpOnly(true).secure(true).sameSite(NewCookie.SameSite.STRICT).maxAge(0).build();
+        return Response.noContent().cookie(gone, goneSecure).build();
+    }
+
+    /**
+     * Sign-ins have their own small budget per client address and per account (each costs a slow hash), on top of
+     * the public routes' budget per address.
+     */
+    private void limit(SignIn body) {
+        String ip = servlet == null ? "unknown" : servlet.getRemoteAddr();
+        var cfg = rateLimits.config().getConsoleSignIn();
+        java.util.List<io.channelhub.hub.limits.RateLimits.Bucket> buckets = new java.util.ArrayList<>();
+        buckets.add(new io.channelhub.hub.limits.RateLimits.Bucket("signin-ip:" + ip, "console_sign_in", cfg));
+        if (body.email() != null && (body.apiKey() == null || body.apiKey().isBlank())) {
+            // The address is hashed: rate-limit keys (in Redis) hold no personal data.
+            buckets.add(new io.channelhub.hub.limits.RateLimits.Bucket("signin-acct:"
+                    + ConsoleSessions.digest(body.email().trim().toLowerCase(Locale.ROOT)), "console_sign_in", cfg));
+        }
+        rateLimits.take(buckets);
     }
 
     private static ConsoleSessions.Session session(ContainerRequestContext request) {

@@ -29,6 +29,11 @@ import org.jdbi.v3.core.Jdbi;
 public class ConsoleSessions {
 
     public static final String COOKIE = "channelhub_session";
+    /**
+     * The name over HTTPS: browsers accept a {@code __Host-} cookie only when it is Secure, host-only and for
+     * {@code Path=/}, so no sibling subdomain or plain-HTTP page can plant or replace it.
+     */
+    public static final String SECURE_COOKIE = "__Host-channelhub_session";
     public static final String CSRF_HEADER = "X-CSRF-Token";
     /** last_seen_at is written at most this often: a session costs a write per minute, not per request. */
     private static final Duration MAX_TOUCH_INTERVAL = Duration.ofMinutes(1);
@@ -86,9 +91,8 @@ public class ConsoleSessions {
         String csrf = random();
         Instant now = clock.instant();
         Instant expires = now.plus(maxAge);
+        purge(now);
         jdbi.useHandle(h -> {
-            // Expired rows go when new ones come: the table stays the size of the live sessions.
-            h.createUpdate("DELETE FROM console_sessions WHERE expires_at < :now").bind("now", now).execute();
             h.createUpdate("INSERT INTO console_sessions (id, tenant_id, user_id, api_key_id, csrf_token, created_at, "
                             + "last_seen_at, expires_at, user_agent) VALUES (:id, :t, :u, :k, :csrf, :now, :now, :exp, "
                             + ":ua)")
@@ -98,6 +102,29 @@ public class ConsoleSessions {
                     .execute();
         });
         return new Started(token, csrf, expires);
+    }
+
+    /**
+     * Ended sessions (past their lifetime or idle) go when new ones come, so the table stays the size of the live
+     * sessions. Best effort: two sign-ins purging at once may collide on InnoDB's range locks, and a sign-in must not
+     * fail for housekeeping; the next one purges again.
+     */
+    private void purge(Instant now) {
+        try {
+            jdbi.useHandle(h -> h.createUpdate("DELETE FROM console_sessions WHERE expires_at < :now OR "
+                    + "last_seen_at < :idle").bind("now", now).bind("idle", now.minus(idleTimeout)).execute());
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(ConsoleSessions.class).debug("Console session purge skipped", e);
+        }
+    }
+
+    /** The session cookie's value from a request's cookies (either name), or null. */
+    public static String token(java.util.Map<String, jakarta.ws.rs.core.Cookie> cookies) {
+        jakarta.ws.rs.core.Cookie c = cookies.get(SECURE_COOKIE);
+        if (c == null) {
+            c = cookies.get(COOKIE);
+        }
+        return c == null ? null : c.getValue();
     }
 
     private record Row(String id, String tenantId, String userId, String keyId, String csrf, Instant lastSeen,
@@ -177,6 +204,13 @@ public class ConsoleSessions {
     public void end(String sessionId) {
         jdbi.useHandle(h -> h.createUpdate("DELETE FROM console_sessions WHERE id = :id").bind("id", sessionId)
                 .execute());
+    }
+
+    /** Ends the session of a cookie value, if it is one. */
+    public void endToken(String token) {
+        if (token != null && !token.isBlank() && token.length() <= 100) {
+            end(digest(token));
+        }
     }
 
     public void endForUser(String userId) {

@@ -147,6 +147,11 @@ public class ConsoleUsers {
         return signIn(email, password).user();
     }
 
+    /**
+     * Each attempt first reserves a place in the account's failure count, in one conditional statement, and only then
+     * spends time on the hash: parallel guesses can't all be checked against a stale "not locked" read, and a right
+     * guess among more than {@code maxFailures} attempts in flight is refused like the rest.
+     */
     public SignIn signIn(String email, String password) {
         String address = email == null ? "" : email.trim().toLowerCase(Locale.ROOT);
         Optional<ConsoleUser> found = jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM console_users "
@@ -157,32 +162,32 @@ public class ConsoleUsers {
         }
         ConsoleUser u = found.get();
         Instant now = clock.instant();
+        boolean reserved = jdbi.withHandle(h -> h.createUpdate("UPDATE console_users SET failed_logins = "
+                        + "failed_logins + 1 WHERE id = :id AND (locked_until IS NULL OR locked_until <= :now)")
+                .bind("id", u.id()).bind("now", now).execute()) == 1;
         boolean ok = hasher.verify(password, u.passwordHash());
-        if (!ok || u.isLocked(now) || !u.isActive()) {
-            boolean lockedNow = !ok && !u.isLocked(now) && failed(u, now);
+        if (!reserved || !u.isActive()) {
+            return new SignIn(Optional.empty(), found, false);
+        }
+        if (!ok) {
+            // The reservation stays as the failure; reaching the limit locks the account and restarts the count.
+            boolean lockedNow = jdbi.withHandle(h -> h.createUpdate("UPDATE console_users SET locked_until = :until, "
+                            + "failed_logins = 0 WHERE id = :id AND failed_logins >= :max")
+                    .bind("until", now.plus(lockout)).bind("id", u.id()).bind("max", maxFailures).execute()) == 1;
             return new SignIn(Optional.empty(), found, lockedNow);
         }
-        jdbi.useHandle(h -> {
-            h.createUpdate("UPDATE console_users SET failed_logins = 0, locked_until = NULL, last_login_at = :at "
-                    + "WHERE id = :id").bind("at", now).bind("id", u.id()).execute();
-            if (hasher.needsRehash(u.passwordHash())) {
-                h.createUpdate("UPDATE console_users SET password_hash = :p WHERE id = :id")
-                        .bind("p", hasher.hash(password)).bind("id", u.id()).execute();
-            }
-        });
+        boolean admitted = jdbi.withHandle(h -> h.createUpdate("UPDATE console_users SET failed_logins = 0, "
+                        + "last_login_at = :now WHERE id = :id AND (locked_until IS NULL OR locked_until <= :now) "
+                        + "AND failed_logins <= :max")
+                .bind("now", now).bind("id", u.id()).bind("max", maxFailures).execute()) == 1;
+        if (!admitted) {
+            return new SignIn(Optional.empty(), found, false);
+        }
+        if (hasher.needsRehash(u.passwordHash())) {
+            jdbi.useHandle(h -> h.createUpdate("UPDATE console_users SET password_hash = :p WHERE id = :id")
+                    .bind("p", hasher.hash(password)).bind("id", u.id()).execute());
+        }
         return new SignIn(found, found, false);
-    }
-
-    /** Counts a failure; true when it locked the account. */
-    private boolean failed(ConsoleUser u, Instant now) {
-        // One statement, so failures racing on two replicas all count. locked_until is assigned first: MariaDB
-        // evaluates assignments left to right with the new values, H2 with the old; this order reads the same in both.
-        // The count restarts once the lock is set, so the next window also allows maxFailures attempts.
-        jdbi.useHandle(h -> h.createUpdate("UPDATE console_users SET locked_until = CASE WHEN failed_logins + 1 >= "
-                        + ":max THEN :until ELSE locked_until END, failed_logins = CASE WHEN failed_logins + 1 >= :max "
-                        + "THEN 0 ELSE failed_logins + 1 END WHERE id = :id")
-                .bind("max", maxFailures).bind("until", now.plus(lockout)).bind("id", u.id()).execute());
-        return find(u.tenantId(), u.id()).map(x -> x.isLocked(now)).orElse(false);
     }
 
     private static String scope(String tenantId) {
@@ -221,6 +226,10 @@ public class ConsoleUsers {
     }
 
     private static String blankToNull(String s) {
+        if (s != null && s.trim().length() > 200) {
+            throw ApiException.unprocessable("invalid_field", "display_name has at most 200 characters",
+                    Map.of("field", "display_name"));
+        }
         return s == null || s.isBlank() ? null : s.trim();
     }
 }

@@ -27,6 +27,12 @@ public final class PasswordHasher {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final int iterations;
+    /**
+     * At most one slow hash per core at a time: a flood of sign-ins queues here (and then gets 503) instead of taking
+     * every core from the requests the hub is for.
+     */
+    private final java.util.concurrent.Semaphore slots =
+            new java.util.concurrent.Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors()), true);
     /** Verified against when the user doesn't exist, so the answer takes as long either way; made on first use. */
     private volatile String decoy;
 
@@ -77,7 +83,29 @@ public final class PasswordHasher {
         return parts.length != 4 || !ALGORITHM.equals(parts[0]) || !parts[1].equals(Integer.toString(iterations));
     }
 
-    private static byte[] derive(String password, byte[] salt, int iterations) {
+    /** No hashing slot freed up in time: the caller should come back in a moment. */
+    private static io.channelhub.hub.errors.ApiException busy() {
+        return new io.channelhub.hub.errors.ApiException(503, "sign_in_busy",
+                "too many sign-ins at once; retry in a moment").withHeader("Retry-After", "1");
+    }
+
+    private byte[] derive(String password, byte[] salt, int iterations) {
+        try {
+            if (!slots.tryAcquire(2, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw busy();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw busy();
+        }
+        try {
+            return pbkdf2(password, salt, iterations);
+        } finally {
+            slots.release();
+        }
+    }
+
+    private static byte[] pbkdf2(String password, byte[] salt, int iterations) {
         PBEKeySpec spec = new PBEKeySpec(password.toCharArray(), salt, iterations, HASH_BITS);
         try {
             return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();

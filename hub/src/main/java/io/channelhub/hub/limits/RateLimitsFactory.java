@@ -36,6 +36,21 @@ public class RateLimitsFactory {
     @NotNull
     private Limit publicPerIp = new Limit(120, Duration.minutes(1));
 
+    /** Console sign-ins per client IP and per account: each costs a slow password hash. */
+    @Valid
+    @NotNull
+    private Limit consoleSignIn = new Limit(10, Duration.minutes(1));
+
+    @JsonProperty
+    public Limit getConsoleSignIn() {
+        return consoleSignIn;
+    }
+
+    @JsonProperty
+    public void setConsoleSignIn(Limit consoleSignIn) {
+        this.consoleSignIn = consoleSignIn;
+    }
+
     /** Messages per end user of a public channel (a widget visitor), before anything is stored. */
     @Valid
     @NotNull

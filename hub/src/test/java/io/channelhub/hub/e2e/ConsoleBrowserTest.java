@@ -33,7 +33,9 @@ class ConsoleBrowserTest {
     @BeforeAll
     void start() throws IOException {
         hub = TestHub.start(TestDatabase.create(TestDatabase.Kind.H2), BrowserSuite.plugins(name -> true),
-                ConfigOverride.config("rateLimits.publicPerIp.capacity", "100000"));
+                ConfigOverride.config("rateLimits.publicPerIp.capacity", "100000"),
+                ConfigOverride.config("rateLimits.consoleSignIn.capacity", "1000"),
+                ConfigOverride.config("rateLimits.consoleSignIn.period", "1m"));
     }
 
     @AfterAll

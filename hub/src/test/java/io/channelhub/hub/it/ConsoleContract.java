@@ -31,7 +31,9 @@ abstract class ConsoleContract extends HubIntegrationTest {
     @Override
     protected ConfigOverride[] overrides() {
         return new ConfigOverride[] {ConfigOverride.config("console.idleTimeout", "4s"),
-                ConfigOverride.config("rateLimits.publicPerIp.capacity", "100000")};
+                ConfigOverride.config("rateLimits.publicPerIp.capacity", "100000"),
+                ConfigOverride.config("rateLimits.consoleSignIn.capacity", "100000"),
+                ConfigOverride.config("rateLimits.consoleSignIn.period", "1m")};
     }
 
     /** A signed-in browser: its cookie and CSRF token. */
@@ -204,6 +206,55 @@ abstract class ConsoleContract extends HubIntegrationTest {
     }
 
     @Test
+    void parallelGuessesCannotOutrunTheLockout() throws Exception {
+        Tenant t = tenant("race");
+        JsonNode u = user(t, "viewer");
+        String email = u.get("email").asText();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(12);
+        try {
+            List<java.util.concurrent.Future<Integer>> guesses = new java.util.ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                String guess = "parallel guess number " + i;
+                guesses.add(pool.submit(() -> signInReply(Map.of("email", email, "password", guess)).status()));
+            }
+            for (var g : guesses) {
+                assertThat(g.get()).isIn(401, 503);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        // However many ran at once, the account ends up locked: the right password is refused now.
+        assertThat(signInReply(Map.of("email", email, "password", PASSWORD)).status()).isEqualTo(401);
+        assertThat(hub.get(t.adminKey(), "/v1/console-users/" + u.get("id").asText()).json().get("locked")
+                .asBoolean()).isTrue();
+    }
+
+    @Test
+    void onlyAdminsManageConsoleUsersAndNobodyBecomesAnOperator() {
+        Tenant t = tenant("roles");
+        JsonNode u = user(t, "viewer");
+        String editor = hub.createKey(t.id(), "editor").get("key").asText();
+        assertThat(hub.get(editor, "/v1/console-users").code()).isEqualTo("permission_denied");
+        assertThat(hub.post(editor, "/v1/console-users", Map.of("email", "e@" + t.slug() + ".example", "role",
+                "admin", "password", PASSWORD)).code()).isEqualTo("permission_denied");
+        assertThat(hub.patch(t.adminKey(), "/v1/console-users/" + u.get("id").asText(), Map.of("role",
+                "super_admin")).code()).isEqualTo("invalid_role");
+        assertThat(hub.patch(t.adminKey(), "/v1/console-users/" + u.get("id").asText(), Map.of("display_name",
+                "x".repeat(201))).code()).isEqualTo("invalid_field");
+        assertThat(hub.post(t.adminKey(), "/v1/console-users", Map.of("email", "long@" + t.slug() + ".example",
+                "role", "viewer", "password", PASSWORD, "display_name", "y".repeat(500))).status()).isEqualTo(422);
+        // Signing out is a change like any other: it needs the CSRF token.
+        Browser b = signIn(u.get("email").asText(), PASSWORD);
+        assertThat(as(b, "DELETE", "/console/session", null, false, null).code()).isEqualTo("csrf_failed");
+        TestHub.check(as(b, "GET", "/console/session", null), 200);
+        // Signing in again from the same browser ends its previous session.
+        TestHub.Reply again = hub.call("POST", "/console/session", Map.of("Content-Type", "application/json",
+                "Cookie", b.cookie()), json(Map.of("email", u.get("email").asText(), "password", PASSWORD)));
+        assertThat(again.status()).isEqualTo(201);
+        assertThat(as(b, "GET", "/console/session", null).status()).isEqualTo(401);
+    }
+
+    @Test
     void weakPasswordsAndBadInputAreRefusedWithStableCodes() {
         Tenant t = tenant("input");
         TestHub.Reply weak = hub.post(t.adminKey(), "/v1/console-users", Map.of("email", "a@" + t.slug() + ".example",
@@ -354,7 +405,11 @@ abstract class ConsoleContract extends HubIntegrationTest {
         assertThat(hub.call("GET", "/console/console.js", Map.of("If-None-Match", etag), null).status())
                 .isEqualTo(304);
         TestHub.check(hub.call("GET", "/console/vendor/uPlot.esm.js", Map.of(), null), 200);
-        assertThat(hub.call("GET", "/console/../config.yml", Map.of(), null).status()).isEqualTo(404);
-        assertThat(hub.call("GET", "/console/nope.js", Map.of(), null).status()).isEqualTo(404);
+        // Only the listed files: nothing else of the jar's classpath, however the name is spelled.
+        for (String hidden : List.of("/console/nope.js", "/console/META-INF/MANIFEST.MF", "/console/vendor/uPlot.js",
+                "/console/%2e%2e/config.yml", "/console/io/channelhub/hub/HubApplication.class",
+                "/console/assets/index.html")) {
+            assertThat(hub.call("GET", hidden, Map.of(), null).status()).as(hidden).isIn(400, 404);
+        }
     }
 }

@@ -66,7 +66,7 @@ export function errorText(e) {
  * A form from field descriptions: {name, label, type, required, options, help, value, secret, secretSet}.
  * Returns the element; onSubmit receives the values object (typed) and may throw an ApiError, shown under the form.
  */
-export function form({ fields, submit, onSubmit, testid, cancel }) {
+export function form({ fields, submit, onSubmit, testid, cancel, changedOnly = false }) {
   const status = h('div', { class: 'form-status' });
   const inputs = new Map();
   const rows = fields.map((f) => {
@@ -81,7 +81,7 @@ export function form({ fields, submit, onSubmit, testid, cancel }) {
         }));
     } else if (f.type === 'boolean') {
       input = h('input', { id, name: f.name, type: 'checkbox', checked: f.value === true || f.value === 'true' });
-    } else if (f.type === 'text' || f.type === 'list') {
+    } else if (!f.secret && (f.type === 'text' || f.type === 'list')) {
       input = h('textarea', { id, name: f.name, rows: f.type === 'list' ? 3 : 4, required: f.required && !f.secretSet },
         f.type === 'list' && Array.isArray(f.value) ? f.value.join('\n') : (f.value ?? ''));
     } else {
@@ -119,7 +119,7 @@ export function form({ fields, submit, onSubmit, testid, cancel }) {
     const values = {};
     for (const [name, { f, input }] of inputs) {
       const v = readValue(f, input);
-      if (v !== undefined) {
+      if (v !== undefined && !(changedOnly && same(v, f.value))) {
         values[name] = v;
       }
     }
@@ -138,6 +138,13 @@ export function form({ fields, submit, onSubmit, testid, cancel }) {
     }
   });
   return el;
+}
+
+function same(v, before) {
+  if (before === undefined || before === null) {
+    return v === null || v === '' || v === false;
+  }
+  return JSON.stringify(v) === JSON.stringify(before) || String(v) === String(before);
 }
 
 function readValue(f, input) {

@@ -73,7 +73,16 @@ export async function tenants(main, _, rerender) {
   state.tenants = rows;
   const plans = await get('/admin/billing/plans').then((p) => p.data).catch(() => []);
   const list = table([
-    ['Slug', (t) => h('a', { href: '#/overview', onclick: () => { state.tenantId = t.id; } }, t.slug)],
+    ['Slug', (t) => h('a', { href: '#/overview', onclick: (e) => {
+      e.preventDefault();
+      state.tenantId = t.id;
+      sessionStorage.setItem('channelhub.tenant', t.id);
+      if (window.location.hash === '#/overview') {
+        window.dispatchEvent(new HashChangeEvent('hashchange'));
+      } else {
+        window.location.hash = '#/overview';
+      }
+    } }, t.slug)],
     ['Name', (t) => t.name],
     ['Status', (t) => h('span', { class: `badge ${t.status}` }, t.status)],
     ['Created', (t) => fmtTime(t.created_at)],
@@ -160,7 +169,7 @@ export async function platformPlugins(main) {
     ['Version', (p) => p.version],
     ['State', (p) => h('span', { class: `badge ${p.state}`, 'data-testid': `plugin-state-${p.id}` }, p.state)],
     ['Reason', (p) => p.reason || ''],
-    ['Kind', (p) => (p.extensions || []).map((x) => x.point || x.type || x.name).join(', ')],
+    ['Provides', (p) => [...new Set((p.extensions || []).map((x) => x.kind))].join(', ')],
   ], rows, { testid: 'platform-plugins' })));
 }
 
@@ -276,6 +285,7 @@ export async function keys(main, params, rerender) {
     ['Role', (k) => k.role],
     ['Prefix', (k) => h('code', {}, k.prefix)],
     ['Status', (k) => h('span', { class: `badge ${k.status}` }, k.status)],
+    ['Created by', (k) => h('code', {}, k.created_by || '')],
     ['Last used', (k) => fmtTime(k.last_used_at)],
     ['Expires', (k) => fmtTime(k.expires_at)],
     ['', (k) => (manage && k.status === 'active' ? [
@@ -341,9 +351,13 @@ export async function agents(main, params, rerender) {
   if (edit) {
     main.append(section(`Edit ${edit.slug}`, form({
       testid: 'edit-agent',
-      fields: fields(edit),
+      // Only what changed is sent: an untouched prompt keeps its pinned version.
+      changedOnly: true,
+      fields: fields(edit).map((f) => (f.name === 'prompt_id' ? { ...f, clearable: true } : f)),
       onSubmit: async (v) => {
-        await patch(`${base()}/agents/${edit.id}`, { ...v, prompt_id: v.prompt_id || null });
+        if (Object.keys(v).length) {
+          await patch(`${base()}/agents/${edit.id}`, v);
+        }
         await rerender();
         say('ok', 'Agent saved');
       },
@@ -417,7 +431,10 @@ export async function conversations(main, params) {
     return conversation(main, cbase, params);
   }
   page(main, 'Conversations');
-  const rows = (await get(`${cbase}?limit=100`)).data;
+  // The list API pages in id order; the console shows the most recently active of the first thousand.
+  const rows = (await all(cbase, 1000))
+    .sort((a, b) => Date.parse(b.last_message_at || b.created_at) - Date.parse(a.last_message_at || a.created_at))
+    .slice(0, 100);
   main.append(section('Latest conversations', table([
     ['Started', (c) => h('a', { href: `#/conversations/${c.id}` }, fmtTime(c.created_at))],
     ['Title', (c) => c.title || ''],
@@ -552,12 +569,35 @@ export async function users(main, params, rerender) {
     ['Status', (u) => h('span', { class: `badge ${u.status}` }, u.locked ? 'locked' : u.status)],
     ['Last sign-in', (u) => fmtTime(u.last_login_at)],
     ['', (u) => (u.id === me.principal_id ? 'you' : [
+      button('Edit…', () => editUser(u), { 'data-testid': `edit-user-${u.email}` }),
       button(u.status === 'active' ? 'Disable' : 'Enable', () => act(() => patch(`${path}/${u.id}`,
         { status: u.status === 'active' ? 'disabled' : 'active' }), 'Saved', rerender)),
       button('Remove', () => confirmAction(`Remove ${u.email}?`) && act(() => del(`${path}/${u.id}`),
         'Removed', rerender)),
     ])],
   ], rows, { testid: 'users' })));
+  const editSlot = h('div');
+  main.append(editSlot);
+  const editUser = (u) => {
+    clear(editSlot).append(section(`Change ${u.email}`, form({
+      testid: 'edit-user',
+      changedOnly: true,
+      cancel: () => clear(editSlot),
+      fields: [
+        { name: 'display_name', label: 'Name', value: u.display_name },
+        ...(platform ? [] : [{ name: 'role', label: 'Role', type: 'select', required: true, options: ROLES,
+          value: u.role }]),
+        { name: 'password', label: 'New password', secret: true, minlength: 12,
+          help: 'Leave empty to keep it. A new password also unlocks a locked account and ends the user\'s sessions.' },
+      ],
+      onSubmit: async (v) => {
+        await patch(`${path}/${u.id}`, v);
+        await rerender();
+        say('ok', `Saved ${u.email}`);
+      },
+    })));
+    editSlot.scrollIntoView();
+  };
   main.append(section(platform ? 'New operator' : 'New console user', form({
     testid: 'new-user',
     submit: 'Create user',
