@@ -36,6 +36,42 @@ abstract class ConsoleContract extends HubIntegrationTest {
                 ConfigOverride.config("rateLimits.consoleSignIn.period", "1m")};
     }
 
+    /** A channel that answers with the request headers it was given, and tries to set a cookie on the hub's origin. */
+    @Override
+    protected void morePlugins(java.nio.file.Path dir) {
+        String echo = "package test.echo;\n"
+                + "import io.channelhub.plugin.*;\nimport io.channelhub.plugin.channel.*;\nimport java.util.*;\n"
+                + "@org.pf4j.Extension\npublic class EchoChannel implements ChannelConnector {\n"
+                + "  public ChannelDescriptor descriptor() {\n"
+                + "    return new ChannelDescriptor(\"echo\", \"Echo\", Set.of(), SettingsSchema.of(), null, 10.0);\n"
+                + "  }\n"
+                + "  public InboundResult handleInbound(InboundRequest r, InboundScope s) {\n"
+                + "    String names = String.join(\",\", new TreeSet<>(r.headers().keySet())).toLowerCase();\n"
+                + "    return InboundResult.answerOnly(new HttpAnswer(200, \"text/plain\", names.getBytes(),\n"
+                + "        Map.of(\"Set-Cookie\", \"channelhub_session=planted; Path=/\", \"X-Echo\", \"yes\")));\n"
+                + "  }\n"
+                + "  public SendResult send(OutboundMessage m, PluginContext c) { return new SendResult.Delivered(\"e\"); }\n"
+                + "}\n";
+        io.channelhub.hub.support.TestPlugins.build(dir, new io.channelhub.hub.support.TestPlugins.Spec("echo-channel")
+                .pluginClass("test.echo.EchoPlugin")
+                .source("test.echo.EchoPlugin", io.channelhub.hub.support.TestPlugins.plainPlugin("test.echo",
+                        "EchoPlugin"))
+                .source("test.echo.EchoChannel", echo));
+    }
+
+    @Test
+    void pluginsNeitherSeeNorSetTheSessionCookie() {
+        Tenant t = tenant("echo");
+        Browser b = signIn(user(t, "viewer").get("email").asText(), PASSWORD);
+        TestHub.Reply r = hub.call("GET", "/hooks/plugins/echo-channel/anything", Map.of("Cookie", b.cookie(),
+                "X-Probe", "1"), null);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.body()).contains("x-probe").doesNotContain("cookie");
+        assertThat(r.headers().firstValue("x-echo")).contains("yes");
+        assertThat(r.headers().allValues("set-cookie")).isEmpty();
+        TestHub.check(as(b, "GET", "/console/session", null), 200);
+    }
+
     /** A signed-in browser: its cookie and CSRF token. */
     record Browser(String cookie, String csrf, JsonNode session, TestHub.Reply reply) {
     }
