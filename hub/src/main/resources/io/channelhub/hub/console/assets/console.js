@@ -1,5 +1,5 @@
 // The console's shell: sign-in, the navigation a role may use, the operator's tenant picker and a fragment router.
-import { ApiError, api, can, currentSession, get, isOperator, setSession } from './api.js';
+import { ApiError, all, api, can, currentSession, get, isOperator, setSession } from './api.js';
 import { clear, errorText, form, h, notice } from './forms.js';
 import * as views from './views.js';
 
@@ -81,8 +81,7 @@ async function shell() {
   const s = currentSession();
   if (isOperator()) {
     try {
-      const page = await get('/admin/tenants?limit=200');
-      state.tenants = page.data;
+      state.tenants = await all('/admin/tenants', 1000);
     } catch (e) {
       state.tenants = [];
     }
@@ -154,8 +153,6 @@ async function route() {
   const key = param === 'platform' ? `${view}/platform` : view;
   const render = RENDER[view] || views.overview;
   if (isOperator()) {
-    // Fresh on every page: a tenant created or renamed a moment ago is in the picker.
-    state.tenants = (await get('/admin/tenants?limit=200').catch(() => ({ data: state.tenants }))).data;
     sessionStorage.setItem('channelhub.tenant', state.tenantId || '');
   }
   const main = h('main', { class: 'content', 'data-view': view });

@@ -106,6 +106,8 @@ export async function tenants(main, _, rerender) {
     ],
     onSubmit: async (v) => {
       const t = await post('/admin/tenants', v);
+      // The picker in the bar is drawn before this page: it learns of the new tenant here.
+      state.tenants = [...state.tenants, t];
       state.tenantId = t.id;
       await rerender();
       say('ok', `Created ${t.slug}`);
@@ -541,6 +543,10 @@ export async function audit(main, params) {
     before = page.next_cursor;
     clear(body).append(table([
       ['When', (e) => fmtTime(e.created_at || e.at)],
+      ...(platform ? [['Tenant', (e) => {
+        const t = state.tenants.find((x) => x.id === e.tenant_id);
+        return t ? t.slug : (e.tenant_id || '—');
+      }]] : []),
       ['Actor', (e) => `${e.actor_role || ''} ${e.actor_key_id || ''}`.trim()],
       ['Action', (e) => e.action],
       ['Resource', (e) => [e.resource_type, e.resource_id].filter(Boolean).join(' ')],
