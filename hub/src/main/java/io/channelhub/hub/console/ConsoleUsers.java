@@ -52,6 +52,11 @@ public class ConsoleUsers {
         sessions.attach(this);
     }
 
+    /** Now, by the hub's clock (a view's {@code locked} flag is judged against it). */
+    public Instant now() {
+        return clock.instant();
+    }
+
     public ConsoleUser create(String tenantId, String email, String displayName, String role, String password,
                               String createdBy) {
         String address = normalise(email);

@@ -81,7 +81,7 @@ public abstract class ConsoleUsersResource {
     @GET
     public Page<UserView> list(@Context SecurityContext sc, @Context UriInfo uri) {
         Scoped s = authorize(sc, uri);
-        Instant now = Instant.now();
+        Instant now = users.now();
         return Page.all(users.list(s.tenantId()).stream().map(u -> UserView.of(u, now)).toList());
     }
 
@@ -89,7 +89,7 @@ public abstract class ConsoleUsersResource {
     @Path("/{userId}")
     public UserView get(@Context SecurityContext sc, @Context UriInfo uri, @PathParam("userId") String id) {
         Scoped s = authorize(sc, uri);
-        return UserView.of(users.get(s.tenantId(), id), Instant.now());
+        return UserView.of(users.get(s.tenantId(), id), users.now());
     }
 
     @POST
@@ -100,7 +100,7 @@ public abstract class ConsoleUsersResource {
                 s.caller().principalId());
         audit.success(s.caller(), s.tenantId(), "console_user.create", "console_user", u.id(),
                 Map.of("role", u.role().wire()));
-        return Response.status(201).entity(UserView.of(u, Instant.now())).build();
+        return Response.status(201).entity(UserView.of(u, users.now())).build();
     }
 
     @PATCH
@@ -121,7 +121,7 @@ public abstract class ConsoleUsersResource {
             changed.put("password", "changed");
         }
         audit.success(s.caller(), s.tenantId(), "console_user.update", "console_user", id, changed);
-        return UserView.of(u, Instant.now());
+        return UserView.of(u, users.now());
     }
 
     @DELETE
