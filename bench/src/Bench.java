@@ -105,7 +105,7 @@ public final class Bench {
         int conversations = Integer.parseInt(o.getOrDefault("conversations", "64"));
         int whatsapp = Integer.parseInt(o.getOrDefault("whatsapp", "0"));
         int history = Integer.parseInt(o.getOrDefault("history", "0"));
-        String graph = o.getOrDefault("graph", "http://127.0.0.1:18090");
+        String graph = o.getOrDefault("graph", "http://127.0.0.1:28490");
         Path out = Path.of(o.get("out"));
         Files.createDirectories(out);
         String tag = Long.toString(System.currentTimeMillis(), 36);

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * and a streamed reply in a configurable number of chunks spread over that latency. It also answers the Graph API's
  * {@code POST /{version}/{phone}/messages} with a wamid, so WhatsApp replies are delivered somewhere.
  *
- * <pre>java FakeModel --port 18090 --latency-ms 0 --chunks 8 --chunk-delay-ms 0</pre>
+ * <pre>java FakeModel --port 28490 --latency-ms 0 --chunks 8 --chunk-delay-ms 0</pre>
  *
  * Counters (requests, streams, graph sends) are served at {@code GET /stats} so the bench can check them.
  */
@@ -31,7 +31,7 @@ public final class FakeModel {
     static final AtomicLong maxOpenStreams = new AtomicLong();
 
     public static void main(String[] args) throws IOException {
-        int port = 18090;
+        int port = 28490;
         for (int i = 0; i < args.length; i += 2) {
             switch (args[i]) {
                 case "--port" -> port = Integer.parseInt(args[i + 1]);
