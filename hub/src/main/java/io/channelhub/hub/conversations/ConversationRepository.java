@@ -154,8 +154,11 @@ public class ConversationRepository {
 
     /** The last {@code limit} messages, oldest first. */
     public List<Message> recent(String tenantId, String conversationId, int limit) {
+        // The order names every column of ix_messages_conversation (equal anyway for one conversation), so H2 too
+        // reads the index backwards and stops after n rows, instead of sorting the whole conversation.
         List<Message> rows = new ArrayList<>(jdbi.withHandle(h -> h.createQuery("SELECT * FROM messages WHERE "
-                        + "tenant_id = :t AND conversation_id = :c ORDER BY seq DESC LIMIT :n")
+                        + "tenant_id = :t AND conversation_id = :c ORDER BY tenant_id DESC, conversation_id DESC, "
+                        + "seq DESC LIMIT :n")
                 .bind("t", tenantId).bind("c", conversationId).bind("n", limit).map(messages).list()));
         Collections.reverse(rows);
         return rows;
