@@ -189,6 +189,8 @@ public class HubApplication extends Application<HubConfiguration> {
         AccessControl access = new AccessControl(grants, audit);
         PluginEnablements enablements = new PluginEnablements(jdbi, clock, config.getPlugins().isEnabledByDefault());
         ChannelInstanceRepository instanceRepo = new ChannelInstanceRepository(jdbi, json);
+        enablements.cacheWith(changes, cacheTtl);
+        instanceRepo.cacheWith(changes, cacheTtl);
         ChannelInstanceService instances = new ChannelInstanceService(instanceRepo, plugins, enablements, secrets,
                 clock);
         ResourceDirectory resources = new ResourceDirectory();
@@ -300,7 +302,7 @@ public class HubApplication extends Application<HubConfiguration> {
                 channelSends, channelConversations, contacts, turns, quotas, plugins, scopes, access, audit, json));
         jersey.register(new io.channelhub.hub.channels.ChannelHooksResource(plugins, instanceRepo, instances,
                 enablements, tenantRepo, inbound, channelTurns, channelContexts, processor,
-                config.getChannels().getMaxBodySize().toBytes()));
+                config.getChannels().getMaxBodySize().toBytes()).attach(credentials));
         var plans = new io.channelhub.hub.billing.Plans(jdbi, json, clock);
         var subscriptions = new io.channelhub.hub.billing.Subscriptions(jdbi, clock);
         var gatewayAccounts = new io.channelhub.hub.billing.GatewayAccounts(jdbi, json, secrets, plugins,

@@ -23,7 +23,7 @@ public final class TenantCache<K, V> {
 
     private final String kind;
     private final Map<K, Entry<V>> entries = new ConcurrentHashMap<>();
-    private final Function<K, String> tenantOf;
+    private final java.util.function.BiFunction<K, V, String> tenantOf;
     private final ChangeBus bus;
     private final long ttlNanos;
     private final LongSupplier nanoTime;
@@ -34,6 +34,16 @@ public final class TenantCache<K, V> {
      * @param tenantOf the tenant of a cache key (a key can be the tenant id itself, or tenant and provider)
      */
     public TenantCache(String kind, Function<K, String> tenantOf, ChangeBus bus, Duration ttl, LongSupplier nanoTime) {
+        this(kind, (k, v) -> tenantOf.apply(k), bus, ttl, nanoTime);
+    }
+
+    /**
+     * For rows found by something other than their tenant (a channel's routing key): {@code tenantOf} reads the
+     * tenant from the cached value. An empty {@link java.util.Optional} is not kept, so a row created later is found
+     * at once.
+     */
+    public TenantCache(String kind, java.util.function.BiFunction<K, V, String> tenantOf, ChangeBus bus, Duration ttl,
+                       LongSupplier nanoTime) {
         this.kind = kind;
         this.tenantOf = tenantOf;
         this.bus = bus;
@@ -55,6 +65,10 @@ public final class TenantCache<K, V> {
         }
         long before = generation.get();
         V v = load.apply(key);
+        if (v instanceof java.util.Optional<?> o && o.isEmpty()) {
+            entries.remove(key);
+            return v;
+        }
         if (entries.size() >= MAX_ENTRIES) {
             entries.clear();
         }
@@ -73,7 +87,7 @@ public final class TenantCache<K, V> {
 
     private void evictTenant(String tenantId) {
         generation.incrementAndGet();
-        entries.keySet().removeIf(k -> tenantId.equals(tenantOf.apply(k)));
+        entries.entrySet().removeIf(e -> tenantId.equals(tenantOf.apply(e.getKey(), e.getValue().value())));
     }
 
     public void clear() {
