@@ -208,6 +208,7 @@ public class HubApplication extends Application<HubConfiguration> {
         ledger = new UsageLedger(jdbi, clock);
         env.lifecycle().manage(ledger);
         AgentService agents = new AgentService(jdbi, agentRepo, promptRepo, models::providerIds, clock);
+        agents.cacheWith(changes, cacheTtl);
         ConversationRepository conversationRepo = new ConversationRepository(jdbi, json);
         Outbox outbox = new Outbox(jdbi);
         Webhooks webhooks = new Webhooks(jdbi, json, secrets, outbox, config.getDelivery(), clock);

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two replicas on MariaDB and Redis with caches that would otherwise keep rows for ten minutes: a key revoked or
- * rotated, a tenant suspended and a quota created on one replica take effect on the other within moments, through
- * the change messages on Redis.
+ * rotated, a tenant suspended, a quota created and an agent changed on one replica take effect on the other within
+ * moments, through the change messages on Redis.
  */
 class CachedLookupsReplicasTest {
 
@@ -100,5 +100,18 @@ class CachedLookupsReplicasTest {
                 "messages.in", "period", "monthly", "limit", 10, "mode", "hard")), 201);
         await().atMost(Duration.ofSeconds(5)).until(() -> second.get(key, "/v1/quotas").json().get("data").size()
                 == 1);
+    }
+
+    @Test
+    void anAgentChangedOnOneReplicaIsReadAgainOnTheOther() {
+        String t = tenant();
+        String key = first.createKey(t, "admin").get("key").asText();
+        String id = TestHub.check(first.post(key, "/v1/agents", Map.of("slug", "support", "name", "Support",
+                "provider", "openai", "model", "gpt-4o-mini")), 201).json().get("id").asText();
+        assertThat(TestHub.check(second.get(key, "/v1/agents/" + id), 200).json().get("name").asText())
+                .isEqualTo("Support");
+        TestHub.check(first.patch(key, "/v1/agents/" + id, Map.of("name", "Help desk")), 200);
+        await().atMost(Duration.ofSeconds(5)).until(() -> "Help desk".equals(second.get(key, "/v1/agents/" + id)
+                .json().get("name").asText()));
     }
 }
