@@ -170,15 +170,27 @@ public class HubApplication extends Application<HubConfiguration> {
         var prometheus = PrometheusEndpoint.install(env);
 
         TenantRepository tenantRepo = new TenantRepository(jdbi);
+        var changes = new io.channelhub.hub.persistence.ChangeBus();
+        Duration cacheTtl = Duration.ofMillis(config.getCacheTtl().toMilliseconds());
+        var credentials = new io.channelhub.hub.auth.CredentialCache(cacheTtl, System::nanoTime, changes);
+        tenantRepo.onChange(credentials::tenantChanged);
+        redis.ifPresent(r -> {
+            var events = new io.channelhub.hub.redis.RedisEvents(r, config.getRedis().getEventsChannel(),
+                    changes::receive, changes::missed);
+            changes.publishTo(events::publish);
+            env.lifecycle().manage(events);
+        });
         TenantService tenants = new TenantService(jdbi, tenantRepo, clock);
         AuditLog audit = new AuditLog(jdbi, json, clock);
         TenantScopes scopes = new TenantScopes(tenantRepo, audit);
         ApiKeyService keys = new ApiKeyService(new ApiKeyRepository(jdbi), clock,
-                Duration.ofMillis(config.getApiKeys().getRotationGrace().toMilliseconds()));
+                Duration.ofMillis(config.getApiKeys().getRotationGrace().toMilliseconds()), credentials);
         GrantRepository grants = new GrantRepository(jdbi);
         AccessControl access = new AccessControl(grants, audit);
         PluginEnablements enablements = new PluginEnablements(jdbi, clock, config.getPlugins().isEnabledByDefault());
         ChannelInstanceRepository instanceRepo = new ChannelInstanceRepository(jdbi, json);
+        enablements.cacheWith(changes, cacheTtl);
+        instanceRepo.cacheWith(changes, cacheTtl);
         ChannelInstanceService instances = new ChannelInstanceService(instanceRepo, plugins, enablements, secrets,
                 clock);
         ResourceDirectory resources = new ResourceDirectory();
@@ -189,15 +201,19 @@ public class HubApplication extends Application<HubConfiguration> {
         AgentRepository agentRepo = new AgentRepository(jdbi, json);
         PromptRepository promptRepo = new PromptRepository(jdbi);
         ProviderConfigs providerConfigs = new ProviderConfigs(jdbi, json, secrets, clock);
-        OpenAiProvider openai = new OpenAiProvider();
+        OpenAiProvider openai = new OpenAiProvider(config.getModels().getMaxIdleConnections());
         env.lifecycle().manage(openai);
         ModelGateway models = new ModelGateway(java.util.Map.of(ModelGateway.OPENAI, openai, DemoProvider.ID,
                 new DemoProvider()), plugins, providerConfigs, config.getModels());
         ledger = new UsageLedger(jdbi, clock);
+        env.lifecycle().manage(ledger);
         AgentService agents = new AgentService(jdbi, agentRepo, promptRepo, models::providerIds, clock);
+        agents.cacheWith(changes, cacheTtl);
         ConversationRepository conversationRepo = new ConversationRepository(jdbi, json);
         Outbox outbox = new Outbox(jdbi);
         Webhooks webhooks = new Webhooks(jdbi, json, secrets, outbox, config.getDelivery(), clock);
+        webhooks.cacheWith(changes, cacheTtl);
+        providerConfigs.cacheWith(changes, cacheTtl);
         var contacts = new io.channelhub.hub.contacts.ContactDirectory(jdbi, json, clock);
         var documents = new io.channelhub.hub.plugins.PluginDocuments(jdbi, clock);
         var media = new io.channelhub.hub.media.MediaLibrary(jdbi, ledger, clock);
@@ -239,7 +255,7 @@ public class HubApplication extends Application<HubConfiguration> {
         jersey.property(org.glassfish.jersey.server.ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
         ErrorMappers.register(jersey.getResourceConfig());
         jersey.register(new TraceIds(tracing));
-        ApiKeyAuthFilter authFilter = new ApiKeyAuthFilter(keys, tenantRepo, audit);
+        ApiKeyAuthFilter authFilter = new ApiKeyAuthFilter(keys, tenantRepo, audit, credentials);
         jersey.register(authFilter);
         var rateLimits = new io.channelhub.hub.limits.RateLimits(limiter, config.getRateLimits(), env.metrics());
         jersey.register(new io.channelhub.hub.limits.RateLimitFilter(rateLimits));
@@ -266,6 +282,7 @@ public class HubApplication extends Application<HubConfiguration> {
         jersey.register(openAiCompatible);
         io.channelhub.hub.limits.Quotas quotas = new io.channelhub.hub.limits.Quotas(jdbi, json, webhooks, audit,
                 quotaCounters, env.metrics(), clock);
+        quotas.cacheWith(changes, cacheTtl);
         ledger.onRecorded(quotas::recorded);
         turns.attach(quotas);
         jersey.register(new ConversationsResource(conversationRepo, agents, turns, new Idempotency(jdbi, clock),
@@ -287,7 +304,7 @@ public class HubApplication extends Application<HubConfiguration> {
                 channelSends, channelConversations, contacts, turns, quotas, plugins, scopes, access, audit, json));
         jersey.register(new io.channelhub.hub.channels.ChannelHooksResource(plugins, instanceRepo, instances,
                 enablements, tenantRepo, inbound, channelTurns, channelContexts, processor,
-                config.getChannels().getMaxBodySize().toBytes()));
+                config.getChannels().getMaxBodySize().toBytes()).attach(credentials));
         var plans = new io.channelhub.hub.billing.Plans(jdbi, json, clock);
         var subscriptions = new io.channelhub.hub.billing.Subscriptions(jdbi, clock);
         var gatewayAccounts = new io.channelhub.hub.billing.GatewayAccounts(jdbi, json, secrets, plugins,
@@ -342,7 +359,7 @@ public class HubApplication extends Application<HubConfiguration> {
         jersey.register(new io.channelhub.hub.limits.QuotasResource.Own(quotas, scopes, access));
         jersey.register(new io.channelhub.hub.limits.QuotasResource.OfTenant(quotas, scopes, access, audit));
         jersey.register(new WebhooksResource(webhooks, outbox, dispatcher, grants, scopes, access, audit, clock));
-        jersey.register(new io.channelhub.hub.metering.UsageResource(jdbi, scopes, access));
+        jersey.register(new io.channelhub.hub.metering.UsageResource(jdbi, scopes, access).attach(ledger));
         jersey.register(new io.channelhub.hub.metering.ApiCallMetering(ledger));
         jersey.register(new AuditResource.Own(audit, access, scopes));
         jersey.register(new AuditResource.OfTenant(audit, access, scopes));

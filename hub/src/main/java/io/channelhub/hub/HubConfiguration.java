@@ -28,6 +28,24 @@ public class HubConfiguration extends Configuration {
     @NotNull
     private RedisFactory redis = new RedisFactory();
 
+    /**
+     * How long a replica may use the rows it caches for every request: API keys and tenants (authentication), a
+     * tenant's quotas, webhook subscriptions and model provider settings. A change evicts them at once on every
+     * replica (through Redis when configured); this bounds a replica that missed the message. Zero: no caching.
+     */
+    @NotNull
+    private io.dropwizard.util.Duration cacheTtl = io.dropwizard.util.Duration.seconds(30);
+
+    @JsonProperty
+    public io.dropwizard.util.Duration getCacheTtl() {
+        return cacheTtl;
+    }
+
+    @JsonProperty
+    public void setCacheTtl(io.dropwizard.util.Duration cacheTtl) {
+        this.cacheTtl = cacheTtl;
+    }
+
     @Valid
     @NotNull
     private SecretsFactory secrets = new SecretsFactory();

@@ -53,6 +53,7 @@ public class AgentService {
             }
             throw e;
         }
+        changed(tenantId);
         return a;
     }
 
@@ -88,14 +89,32 @@ public class AgentService {
             }
             throw e;
         }
+        // Even a failed update may have raced one that committed: read again either way.
+        changed(current.tenantId());
         if (!ok) {
             throw ApiException.conflict("concurrent_update", "the agent changed meanwhile; read it and retry");
         }
         return next;
     }
 
+    private io.channelhub.hub.persistence.TenantCache<String, Optional<Agent>> byId;
+
+    /** Every turn reads its agent: cached per tenant and id, evicted on each change of the tenant's agents. */
+    public void cacheWith(io.channelhub.hub.persistence.ChangeBus bus, java.time.Duration ttl) {
+        byId = new io.channelhub.hub.persistence.TenantCache<>("agents", k -> k.substring(0, k.indexOf('|')), bus,
+                ttl, System::nanoTime);
+    }
+
+    private void changed(String tenantId) {
+        if (byId != null) {
+            byId.changed(tenantId);
+        }
+    }
+
     public Agent get(String tenantId, String id) {
-        return agents.find(tenantId, id).orElseThrow(() -> ApiException.notFound("agent"));
+        Optional<Agent> a = byId == null ? agents.find(tenantId, id)
+                : byId.get(tenantId + "|" + id, k -> agents.find(tenantId, id));
+        return a.orElseThrow(() -> ApiException.notFound("agent"));
     }
 
     public Optional<Agent> bySlug(String tenantId, String slug) {
@@ -112,6 +131,7 @@ public class AgentService {
 
     public void delete(Agent a) {
         agents.delete(a.tenantId(), a.id());
+        changed(a.tenantId());
     }
 
     /** The system instructions of a turn: the pinned (or latest) prompt version, then the agent's own. */

@@ -33,13 +33,20 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter {
     private ResourceInfo resourceInfo;
 
     private final io.channelhub.hub.audit.AuditLog audit;
+    private final CredentialCache cache;
 
     private io.channelhub.hub.console.ConsoleSessions sessions;
 
     public ApiKeyAuthFilter(ApiKeyService keys, TenantRepository tenants, io.channelhub.hub.audit.AuditLog audit) {
+        this(keys, tenants, audit, new CredentialCache(java.time.Duration.ZERO, System::nanoTime));
+    }
+
+    public ApiKeyAuthFilter(ApiKeyService keys, TenantRepository tenants, io.channelhub.hub.audit.AuditLog audit,
+                            CredentialCache cache) {
         this.keys = keys;
         this.tenants = tenants;
         this.audit = audit;
+        this.cache = cache;
     }
 
     /** Console sessions: a request without an Authorization header may present the console's session cookie. */
@@ -74,7 +81,7 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter {
         }
         ApiKey key = ((ApiKeyService.Verification.Valid) v).key();
         if (key.tenantId() != null) {
-            Optional<Tenant> tenant = tenants.find(key.tenantId());
+            Optional<Tenant> tenant = cache.tenant(key.tenantId(), tenants::find);
             if (tenant.isEmpty()) {
                 throw unauthorized("invalid_api_key", "API key is not valid");
             }

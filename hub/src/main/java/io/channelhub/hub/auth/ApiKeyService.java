@@ -32,11 +32,17 @@ public class ApiKeyService {
     private final ApiKeyRepository keys;
     private final Clock clock;
     private final Duration defaultRotationGrace;
+    private final CredentialCache cache;
 
     public ApiKeyService(ApiKeyRepository keys, Clock clock, Duration defaultRotationGrace) {
+        this(keys, clock, defaultRotationGrace, new CredentialCache(Duration.ZERO, System::nanoTime));
+    }
+
+    public ApiKeyService(ApiKeyRepository keys, Clock clock, Duration defaultRotationGrace, CredentialCache cache) {
         this.keys = keys;
         this.clock = clock;
         this.defaultRotationGrace = defaultRotationGrace;
+        this.cache = cache;
     }
 
     /** A new key; {@code plaintext} is returned to the caller once and never stored. */
@@ -105,7 +111,7 @@ public class ApiKeyService {
         if (!m.matches()) {
             return new Verification.Invalid("invalid_api_key", "API key is not valid");
         }
-        Optional<ApiKey> found = keys.findByPrefix(m.group(1));
+        Optional<ApiKey> found = cache.key(m.group(1), keys::findByPrefix);
         // Compare even when nothing was found, so timing does not tell which prefixes exist.
         byte[] presented = hash(plaintext).getBytes(StandardCharsets.US_ASCII);
         byte[] stored = found.map(k -> k.keyHash().getBytes(StandardCharsets.US_ASCII)).orElse(new byte[64]);
@@ -122,6 +128,9 @@ public class ApiKeyService {
         }
         if (key.lastUsedAt() == null || key.lastUsedAt().plus(TOUCH_INTERVAL).isBefore(now)) {
             keys.touch(key.id(), now);
+            cache.touched(new ApiKey(key.id(), key.tenantId(), key.principalId(), key.name(), key.role(),
+                    key.keyPrefix(), key.keyHash(), key.createdAt(), key.createdBy(), now, key.expiresAt(),
+                    key.revokedAt(), key.rotatedFrom()));
         }
         return new Verification.Valid(key);
     }
@@ -139,6 +148,7 @@ public class ApiKeyService {
         if (!keys.revoke(tenantId, id, clock.instant())) {
             throw ApiException.conflict("already_revoked", "API key is already revoked");
         }
+        cache.keyChanged(id);
         return key;
     }
 
@@ -167,6 +177,7 @@ public class ApiKeyService {
         Instant oldEnds = now.plus(g);
         if (old.expiresAt() == null || oldEnds.isBefore(old.expiresAt())) {
             keys.setExpiry(old.id(), oldEnds);
+            cache.keyChanged(old.id());
         }
         return next;
     }

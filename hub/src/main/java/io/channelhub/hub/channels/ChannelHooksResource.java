@@ -51,6 +51,17 @@ public class ChannelHooksResource {
     private final ChannelInstanceService instanceService;
     private final PluginEnablements enablements;
     private final TenantRepository tenants;
+    private io.channelhub.hub.auth.CredentialCache credentials;
+
+    /** Tenants read through authentication's cache (evicted when a tenant changes, on every replica). */
+    public ChannelHooksResource attach(io.channelhub.hub.auth.CredentialCache c) {
+        this.credentials = c;
+        return this;
+    }
+
+    private java.util.Optional<io.channelhub.hub.tenancy.Tenant> tenant(String id) {
+        return credentials == null ? tenants.find(id) : credentials.tenant(id, tenants::find);
+    }
     private final InboundEvents events;
     private final ChannelTurns turns;
     private final ChannelContexts contexts;
@@ -140,7 +151,7 @@ public class ChannelHooksResource {
         return ci.enabled()
                 && plugins.status(ci.pluginId()).map(s -> s.state() == PluginState.STARTED).orElse(false)
                 && plugins.connector(ci.pluginId()).isPresent()
-                && tenants.find(ci.tenantId()).map(t -> t.status() == TenantStatus.ACTIVE).orElse(false)
+                && tenant(ci.tenantId()).map(t -> t.status() == TenantStatus.ACTIVE).orElse(false)
                 && enablements.isEnabled(ci.tenantId(), ci.pluginId());
     }
 

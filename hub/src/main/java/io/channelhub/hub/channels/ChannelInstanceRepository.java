@@ -45,6 +45,27 @@ public class ChannelInstanceRepository {
         }
     }
 
+    private io.channelhub.hub.persistence.TenantCache<String, Optional<ChannelInstance>> byRoute;
+    private io.channelhub.hub.persistence.TenantCache<String, Optional<ChannelInstance>> byRouting;
+
+    /**
+     * Every channel request and every channel send finds its instance by id or routing key: cached, evicted on each
+     * change of the tenant's instances here and on every replica.
+     */
+    public void cacheWith(io.channelhub.hub.persistence.ChangeBus bus, java.time.Duration ttl) {
+        java.util.function.BiFunction<String, Optional<ChannelInstance>, String> tenant =
+                (k, v) -> v.map(ChannelInstance::tenantId).orElse(null);
+        byRoute = new io.channelhub.hub.persistence.TenantCache<>("instances", tenant, bus, ttl, System::nanoTime);
+        byRouting = new io.channelhub.hub.persistence.TenantCache<>("instances", tenant, bus, ttl, System::nanoTime);
+    }
+
+    private void changed(String tenantId) {
+        if (byRoute != null) {
+            byRoute.changed(tenantId);
+            byRouting.changed(tenantId);
+        }
+    }
+
     public void insert(ChannelInstance ci) {
         jdbi.useHandle(h -> h.createUpdate("INSERT INTO channel_instances (id, tenant_id, plugin_id, name, "
                         + "routing_value, settings, enabled, owner_principal_id, version, created_at, updated_at) VALUES "
@@ -53,16 +74,19 @@ public class ChannelInstanceRepository {
                 .bind("r", ci.routingValue()).bind("s", write(ci.settings())).bind("e", ci.enabled())
                 .bind("o", ci.ownerPrincipalId()).bind("v", ci.version()).bind("c", ci.createdAt())
                 .bind("u", ci.updatedAt()).execute());
+        changed(ci.tenantId());
     }
 
     /** Optimistic: fails (returns false) when someone else updated the instance since {@code expectedVersion}. */
     public boolean update(ChannelInstance ci, int expectedVersion) {
-        return jdbi.withHandle(h -> h.createUpdate("UPDATE channel_instances SET name = :n, routing_value = :r, "
+        boolean updated = jdbi.withHandle(h -> h.createUpdate("UPDATE channel_instances SET name = :n, routing_value = :r, "
                         + "settings = :s, enabled = :e, version = :v, updated_at = :u WHERE tenant_id = :t AND id = :id "
                         + "AND version = :expected")
                 .bind("id", ci.id()).bind("t", ci.tenantId()).bind("n", ci.name()).bind("r", ci.routingValue())
                 .bind("s", write(ci.settings())).bind("e", ci.enabled()).bind("v", ci.version())
                 .bind("u", ci.updatedAt()).bind("expected", expectedVersion).execute()) > 0;
+        changed(ci.tenantId());
+        return updated;
     }
 
     public Optional<ChannelInstance> find(String tenantId, String id) {
@@ -78,6 +102,13 @@ public class ChannelInstanceRepository {
 
     /** The instance a shared plugin webhook routes to; the only lookup not bound to a tenant. */
     public Optional<ChannelInstance> findByRouting(String pluginId, String routingValue) {
+        if (byRouting != null) {
+            return byRouting.get(pluginId + "|" + routingValue, k -> loadByRouting(pluginId, routingValue));
+        }
+        return loadByRouting(pluginId, routingValue);
+    }
+
+    private Optional<ChannelInstance> loadByRouting(String pluginId, String routingValue) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM channel_instances WHERE plugin_id = :p AND "
                         + "routing_value = :r").bind("p", pluginId).bind("r", routingValue).map(mapper).findOne());
     }
@@ -87,6 +118,10 @@ public class ChannelInstanceRepository {
      * public request to its tenant, so this is the other lookup not bound to a tenant.
      */
     public Optional<ChannelInstance> findForRoute(String id) {
+        return byRoute == null ? loadForRoute(id) : byRoute.get(id, this::loadForRoute);
+    }
+
+    private Optional<ChannelInstance> loadForRoute(String id) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM channel_instances WHERE id = :id").bind("id", id)
                 .map(mapper).findOne());
     }
@@ -105,7 +140,9 @@ public class ChannelInstanceRepository {
     }
 
     public boolean delete(String tenantId, String id) {
-        return jdbi.withHandle(h -> h.createUpdate("DELETE FROM channel_instances WHERE tenant_id = :t AND id = :id")
-                .bind("t", tenantId).bind("id", id).execute()) > 0;
+        boolean deleted = jdbi.withHandle(h -> h.createUpdate("DELETE FROM channel_instances WHERE tenant_id = :t AND "
+                + "id = :id").bind("t", tenantId).bind("id", id).execute()) > 0;
+        changed(tenantId);
+        return deleted;
     }
 }

@@ -100,7 +100,25 @@ public class ConversationRepository {
     }
 
     public Message insertMessage(Message m) {
-        long seq = jdbi.withHandle(h -> h.createUpdate("INSERT INTO messages (id, tenant_id, conversation_id, role, "
+        return jdbi.withHandle(h -> insertMessage(h, m));
+    }
+
+    /**
+     * Inserts the message, marks the conversation's last message and runs {@code more} (the message's usage rows)
+     * in one transaction: one commit for what one message changes.
+     */
+    public Message insertMessageAndTouch(Message m, Instant at, java.util.function.Consumer<org.jdbi.v3.core.Handle> more) {
+        return jdbi.inTransaction(h -> {
+            Message stored = insertMessage(h, m);
+            h.createUpdate("UPDATE conversations SET last_message_at = :at, updated_at = :at WHERE tenant_id = :t "
+                    + "AND id = :id").bind("at", at).bind("t", m.tenantId()).bind("id", m.conversationId()).execute();
+            more.accept(h);
+            return stored;
+        });
+    }
+
+    private Message insertMessage(org.jdbi.v3.core.Handle h, Message m) {
+        long seq = h.createUpdate("INSERT INTO messages (id, tenant_id, conversation_id, role, "
                         + "content, tool_calls, tool_call_id, status, external_id, model, prompt_tokens, "
                         + "completion_tokens, error_code, created_at, completed_at) VALUES (:id, :t, :c, :role, "
                         + ":content, :calls, :callId, :status, :ext, :model, :pt, :ct, :err, :at, :done)")
@@ -109,7 +127,7 @@ public class ConversationRepository {
                 .bind("callId", m.toolCallId()).bind("status", m.status()).bind("ext", m.externalId())
                 .bind("model", m.model()).bind("pt", m.promptTokens()).bind("ct", m.completionTokens())
                 .bind("err", m.errorCode()).bind("at", m.createdAt()).bind("done", m.completedAt())
-                .executeAndReturnGeneratedKeys("seq").mapTo(Long.class).one());
+                .executeAndReturnGeneratedKeys("seq").mapTo(Long.class).one();
         return new Message(seq, m.id(), m.tenantId(), m.conversationId(), m.role(), m.content(), m.toolCalls(),
                 m.toolCallId(), m.status(), m.externalId(), m.model(), m.promptTokens(), m.completionTokens(),
                 m.errorCode(), m.createdAt(), m.completedAt());
@@ -136,8 +154,11 @@ public class ConversationRepository {
 
     /** The last {@code limit} messages, oldest first. */
     public List<Message> recent(String tenantId, String conversationId, int limit) {
+        // The order names every column of ix_messages_conversation (equal anyway for one conversation), so H2 too
+        // reads the index backwards and stops after n rows, instead of sorting the whole conversation.
         List<Message> rows = new ArrayList<>(jdbi.withHandle(h -> h.createQuery("SELECT * FROM messages WHERE "
-                        + "tenant_id = :t AND conversation_id = :c ORDER BY seq DESC LIMIT :n")
+                        + "tenant_id = :t AND conversation_id = :c ORDER BY tenant_id DESC, conversation_id DESC, "
+                        + "seq DESC LIMIT :n")
                 .bind("t", tenantId).bind("c", conversationId).bind("n", limit).map(messages).list()));
         Collections.reverse(rows);
         return rows;

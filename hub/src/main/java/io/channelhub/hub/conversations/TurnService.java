@@ -120,14 +120,17 @@ public class TurnService {
         if (redaction != null) {
             content = redaction.forStorage(c.tenantId(), content);
         }
-        Message user = repo.insertMessage(new Message(0, Ids.newId("msg"), c.tenantId(), c.id(), "user", content,
-                List.of(), null, "received", externalId, null, null, null, null, now, now));
+        String id = Ids.newId("msg");
+        UsageLedger.UsageEvent in = new UsageLedger.UsageEvent(c.tenantId(), "messages.in", 1, "message", null,
+                c.channelInstanceId(), c.agentId(), null, "in:" + id);
+        // The message, the conversation's last-message time and the message's usage: one commit.
+        Message user = repo.insertMessageAndTouch(new Message(0, id, c.tenantId(), c.id(), "user", content,
+                List.of(), null, "received", externalId, null, null, null, null, now, now), now,
+                h -> ledger.insert(h, List.of(in)));
+        ledger.recorded(in);
         if (!mediaIds.isEmpty()) {
             media.attach(c.tenantId(), user.id(), mediaIds);
         }
-        repo.touch(c.tenantId(), c.id(), now);
-        ledger.record(new UsageLedger.UsageEvent(c.tenantId(), "messages.in", 1, "message", null,
-                c.channelInstanceId(), c.agentId(), null, "in:" + user.id()));
         webhooks.emit(c.tenantId(), "message.received", Map.of("message", ConversationViews.MessageView.of(user)));
         return user;
     }
@@ -169,18 +172,22 @@ public class TurnService {
             }
             promptTokens += reply.usage() == null ? 0 : reply.usage().promptTokens();
             completionTokens += reply.usage() == null ? 0 : reply.usage().completionTokens();
-            meter(c, spec, reply, replyId + ":" + rounds);
+            List<UsageLedger.UsageEvent> tokens = tokenUsage(c, reply, replyId + ":" + rounds);
             Map<String, ToolHandler> handlers = plugins.toolHandlers();
             boolean canRunTools = !reply.toolCalls().isEmpty() && rounds < spec.maxToolRounds()
                     && reply.toolCalls().stream().allMatch(tc -> handlers.containsKey(tc.name()));
             if (!canRunTools) {
                 String status = reply.toolCalls().isEmpty() ? "completed" : "requires_action";
-                Message stored = repo.insertMessage(new Message(0, replyId, c.tenantId(), c.id(), "assistant",
-                        reply.content(), reply.toolCalls(), null, status, null, reply.model(), promptTokens,
-                        completionTokens, null, clock.instant(), clock.instant()));
-                repo.touch(c.tenantId(), c.id(), clock.instant());
-                ledger.record(new UsageLedger.UsageEvent(c.tenantId(), "messages.out", 1, "message", null,
+                List<UsageLedger.UsageEvent> usage = new ArrayList<>(tokens);
+                usage.add(new UsageLedger.UsageEvent(c.tenantId(), "messages.out", 1, "message", null,
                         c.channelInstanceId(), c.agentId(), reply.model(), "out:" + replyId));
+                Instant at = clock.instant();
+                // The reply, the conversation's last-message time and the turn's usage (tokens, the message): one
+                // commit.
+                Message stored = repo.insertMessageAndTouch(new Message(0, replyId, c.tenantId(), c.id(),
+                        "assistant", reply.content(), reply.toolCalls(), null, status, null, reply.model(),
+                        promptTokens, completionTokens, null, at, at), at, h -> ledger.insert(h, usage));
+                usage.forEach(ledger::recorded);
                 webhooks.emit(c.tenantId(), "message.sent", Map.of("message",
                         ConversationViews.MessageView.of(stored)));
                 if (quotas != null) {
@@ -189,6 +196,7 @@ public class TurnService {
                 return new Result(user, stored, promptTokens, completionTokens);
             }
             // The hub answers these tools itself: store the call and the results, then ask the model again.
+            tokens.forEach(ledger::record);
             repo.insertMessage(new Message(0, Ids.newId("msg"), c.tenantId(), c.id(), "assistant", reply.content(),
                     reply.toolCalls(), null, "completed", null, reply.model(), null, null, null, clock.instant(),
                     clock.instant()));
@@ -252,13 +260,14 @@ public class TurnService {
         }
     }
 
-    private void meter(Conversation c, AgentSpec spec, ModelReply reply, String key) {
+    /** The tokens of one model call, as usage events (keys derived from the reply's new id). */
+    private static List<UsageLedger.UsageEvent> tokenUsage(Conversation c, ModelReply reply, String key) {
         if (reply.usage() == null) {
-            return;
+            return List.of();
         }
-        ledger.record(new UsageLedger.UsageEvent(c.tenantId(), "model.prompt_tokens", reply.usage().promptTokens(),
-                "token", null, c.channelInstanceId(), c.agentId(), reply.model(), "pt:" + key));
-        ledger.record(new UsageLedger.UsageEvent(c.tenantId(), "model.completion_tokens",
+        return List.of(new UsageLedger.UsageEvent(c.tenantId(), "model.prompt_tokens", reply.usage().promptTokens(),
+                "token", null, c.channelInstanceId(), c.agentId(), reply.model(), "pt:" + key),
+                new UsageLedger.UsageEvent(c.tenantId(), "model.completion_tokens",
                 reply.usage().completionTokens(), "token", null, c.channelInstanceId(), c.agentId(), reply.model(),
                 "ct:" + key));
     }

@@ -120,6 +120,7 @@ public class Quotas {
                             + "thresholds, created_at) VALUES (:id, :t, :u, :p, :l, :m, :th, :c)")
                     .bind("id", q.id()).bind("t", tenantId).bind("u", usageType).bind("p", period).bind("l", limit)
                     .bind("m", mode).bind("th", write(q.thresholds())).bind("c", q.createdAt()).execute());
+            changed(tenantId);
         } catch (RuntimeException e) {
             if (io.channelhub.hub.persistence.Constraints.isUniqueViolation(e)) {
                 throw ApiException.conflict("quota_exists", "this tenant has a quota for this type and period");
@@ -129,14 +130,31 @@ public class Quotas {
         return q;
     }
 
+    private io.channelhub.hub.persistence.TenantCache<String, List<Quota>> cache;
+
+    /** Every turn reads the tenant's quotas: cached per tenant, evicted on each change (on every replica). */
+    public void cacheWith(io.channelhub.hub.persistence.ChangeBus bus, Duration ttl) {
+        this.cache = new io.channelhub.hub.persistence.TenantCache<>("quotas", t -> t, bus, ttl, System::nanoTime);
+    }
+
+    private void changed(String tenantId) {
+        if (cache != null) {
+            cache.changed(tenantId);
+        }
+    }
+
     public List<Quota> list(String tenantId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM quotas WHERE tenant_id = :t ORDER BY usage_type, "
-                        + "period").bind("t", tenantId).map(this::quota).list());
+        return cache == null ? load(tenantId) : cache.get(tenantId, this::load);
+    }
+
+    private List<Quota> load(String tenantId) {
+        return List.copyOf(jdbi.withHandle(h -> h.createQuery("SELECT * FROM quotas WHERE tenant_id = :t ORDER BY "
+                        + "usage_type, period").bind("t", tenantId).map(this::quota).list()));
     }
 
     private List<Quota> hardQuotas(String tenantId, String usageType) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM quotas WHERE tenant_id = :t AND usage_type = :u "
-                        + "AND mode = 'hard'").bind("t", tenantId).bind("u", usageType).map(this::quota).list());
+        return list(tenantId).stream().filter(q -> "hard".equals(q.mode()) && q.usageType().equals(usageType))
+                .toList();
     }
 
     private Quota quota(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
@@ -152,6 +170,7 @@ public class Quotas {
                 .bind("t", tenantId).bind("id", id).map(this::quota).findOne());
         boolean deleted = jdbi.withHandle(h -> h.createUpdate("DELETE FROM quotas WHERE tenant_id = :t AND id = :id")
                 .bind("t", tenantId).bind("id", id).execute()) > 0;
+        changed(tenantId);
         if (deleted) {
             // A quota created again has a new id and so a new counter; this only frees the old one (a total
             // quota's counter never expires).
@@ -366,7 +385,7 @@ public class Quotas {
     /** After usage was recorded: notifies each threshold crossed in this period, once. */
     public void afterUsage(String tenantId) {
         for (Quota q : list(tenantId)) {
-            Status s = status(q);
+            Status s = thresholdStatus(q);
             for (int pct : q.thresholds()) {
                 if (q.limit() > 0 && s.used() * 100 >= q.limit() * (long) pct && claim(q, s.periodStart(), pct)) {
                     Map<String, Object> data = new LinkedHashMap<>();
@@ -382,6 +401,27 @@ public class Quotas {
                 }
             }
         }
+    }
+
+    /**
+     * Where a quota stands for its threshold notices. A hard quota reads its counter (the ledger's sum plus what
+     * work in flight reserved), one round trip instead of summing the period's ledger rows on every turn; a soft
+     * quota, which has no counter, and a counter that is missing or unreachable read the ledger.
+     */
+    private Status thresholdStatus(Quota q) {
+        Period p = period(q.period(), clock.instant());
+        String key = counterKey(q, p);
+        if ("hard".equals(q.mode()) && !stale.contains(key)) {
+            try {
+                OptionalLong current = counters.current(key);
+                if (current.isPresent()) {
+                    return new Status(q, p.start(), p.end(), current.getAsLong());
+                }
+            } catch (QuotaCounters.Unavailable e) {
+                counterUnavailable(e);
+            }
+        }
+        return status(q);
     }
 
     private boolean claim(Quota q, Instant periodStart, int pct) {

@@ -86,19 +86,22 @@ public class RateLimits {
             return null;
         }
         RateLimiter.Decision tightest = null;
-        for (Bucket b : buckets) {
-            RateLimiter.Decision d;
-            try {
-                d = limiter.take(b.key(), b.limit().getCapacity(), b.limit().getPeriod().toMilliseconds());
-            } catch (RuntimeException e) {
-                fallback.mark();
-                warn(e);
-                if (config.getOnRedisFailure() == RateLimitsFactory.RedisFailure.DENY) {
-                    throw new ApiException(503, "rate_limit_unavailable",
-                            "rate limits cannot be checked right now; retry shortly", Map.of());
-                }
-                return tightest;
+        List<RateLimiter.Decision> decisions;
+        try {
+            decisions = limiter.takeInOrder(buckets.stream().map(b -> new RateLimiter.Take(b.key(),
+                    b.limit().getCapacity(), b.limit().getPeriod().toMilliseconds())).toList());
+        } catch (RuntimeException e) {
+            fallback.mark();
+            warn(e);
+            if (config.getOnRedisFailure() == RateLimitsFactory.RedisFailure.DENY) {
+                throw new ApiException(503, "rate_limit_unavailable",
+                        "rate limits cannot be checked right now; retry shortly", Map.of());
             }
+            return null;
+        }
+        for (int i = 0; i < decisions.size(); i++) {
+            Bucket b = buckets.get(i);
+            RateLimiter.Decision d = decisions.get(i);
             if (!d.allowed()) {
                 rejected.mark();
                 var m = metrics;

@@ -28,6 +28,21 @@ public class ModelsFactory {
     private int breakerWindow = 20;
     @Min(1)
     private int breakerMinimumCalls = 5;
+    /**
+     * Idle connections kept open per model endpoint. The HTTP client's default (5) is far below the calls a busy
+     * node has in flight, so every call beyond it opened a new connection.
+     */
+    private int maxIdleConnections = 256;
+
+    @JsonProperty
+    public int getMaxIdleConnections() {
+        return maxIdleConnections;
+    }
+
+    @JsonProperty
+    public void setMaxIdleConnections(int maxIdleConnections) {
+        this.maxIdleConnections = maxIdleConnections;
+    }
 
     @JsonProperty
     public String getOpenaiBaseUrl() {

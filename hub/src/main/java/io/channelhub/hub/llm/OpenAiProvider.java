@@ -76,6 +76,16 @@ public class OpenAiProvider implements ModelProvider, Managed {
     private static final Duration STREAM_LIMIT = Duration.ofMinutes(10);
 
     private final Map<String, OpenAIClient> clients = new ConcurrentHashMap<>();
+    private final int maxIdleConnections;
+
+    public OpenAiProvider() {
+        this(256);
+    }
+
+    /** {@code maxIdleConnections}: kept open per endpoint, so a busy node reuses connections instead of opening. */
+    public OpenAiProvider(int maxIdleConnections) {
+        this.maxIdleConnections = maxIdleConnections;
+    }
     /** In-flight calls by our cancel key, so another thread can stop a stream (okhttp's cancel is thread-safe). */
     private final Map<String, Call> calls = new ConcurrentHashMap<>();
 
@@ -104,6 +114,7 @@ public class OpenAiProvider implements ModelProvider, Managed {
         return clients.computeIfAbsent(key, k -> {
             OpenAIOkHttpClient.Builder b = OpenAIOkHttpClient.builder().baseUrl(baseUrl).apiKey(apiKey)
                     .maxRetries(0)
+                    .maxIdleConnections(maxIdleConnections).keepAliveDuration(Duration.ofMinutes(5))
                     .addInterceptor(chain -> {
                         String id = chain.request().header(CANCEL_HEADER);
                         if (id != null) {

@@ -32,6 +32,14 @@ public class ProviderConfigs {
     }
 
     /** The stored document (secrets sealed), if the tenant configured this provider. */
+    private io.channelhub.hub.persistence.TenantCache<String, Map<String, String>> opened;
+
+    /** Every model call opens the tenant's settings: cached (decrypted) per tenant and provider, evicted on change. */
+    public void cacheWith(io.channelhub.hub.persistence.ChangeBus bus, java.time.Duration ttl) {
+        this.opened = new io.channelhub.hub.persistence.TenantCache<>("providers", k -> k.substring(0, k.indexOf('|')),
+                bus, ttl, System::nanoTime);
+    }
+
     public Optional<Map<String, Object>> stored(String tenantId, String providerId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT settings FROM provider_configs WHERE tenant_id = :t AND "
                         + "provider_id = :p").bind("t", tenantId).bind("p", providerId).mapTo(String.class).findOne())
@@ -40,6 +48,13 @@ public class ProviderConfigs {
 
     /** Plain values for the provider call. */
     public Map<String, String> open(String tenantId, String providerId) {
+        if (opened != null) {
+            return opened.get(tenantId + "|" + providerId, k -> Map.copyOf(openStored(tenantId, providerId)));
+        }
+        return openStored(tenantId, providerId);
+    }
+
+    private Map<String, String> openStored(String tenantId, String providerId) {
         return SealedSettings.open(secrets, stored(tenantId, providerId).orElse(Map.of()),
                 k -> context(tenantId, providerId, k));
     }
@@ -60,12 +75,19 @@ public class ProviderConfigs {
                         .bind("t", tenantId).bind("p", providerId).execute();
             }
         });
+        if (opened != null) {
+            opened.changed(tenantId);
+        }
         return SealedValues.masked(doc);
     }
 
     public boolean delete(String tenantId, String providerId) {
-        return jdbi.withHandle(h -> h.createUpdate("DELETE FROM provider_configs WHERE tenant_id = :t AND "
+        boolean deleted = jdbi.withHandle(h -> h.createUpdate("DELETE FROM provider_configs WHERE tenant_id = :t AND "
                 + "provider_id = :p").bind("t", tenantId).bind("p", providerId).execute()) > 0;
+        if (opened != null) {
+            opened.changed(tenantId);
+        }
+        return deleted;
     }
 
     private Map<String, Object> read(String s) {

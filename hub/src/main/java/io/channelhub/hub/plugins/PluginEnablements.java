@@ -18,7 +18,20 @@ public class PluginEnablements {
         this.enabledByDefault = enabledByDefault;
     }
 
+    private io.channelhub.hub.persistence.TenantCache<String, Boolean> cache;
+
+    /** Every channel request checks the switch: cached per tenant and plugin, evicted on change on every replica. */
+    public void cacheWith(io.channelhub.hub.persistence.ChangeBus bus, java.time.Duration ttl) {
+        cache = new io.channelhub.hub.persistence.TenantCache<>("plugins", k -> k.substring(0, k.indexOf('|')), bus,
+                ttl, System::nanoTime);
+    }
+
     public boolean isEnabled(String tenantId, String pluginId) {
+        return cache == null ? load(tenantId, pluginId)
+                : cache.get(tenantId + "|" + pluginId, k -> load(tenantId, pluginId));
+    }
+
+    private boolean load(String tenantId, String pluginId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT enabled FROM plugin_enablements WHERE tenant_id = :t AND "
                         + "plugin_id = :p").bind("t", tenantId).bind("p", pluginId).mapTo(Boolean.class).findOne())
                 .orElse(enabledByDefault);
@@ -48,5 +61,8 @@ public class PluginEnablements {
                         .execute();
             }
         });
+        if (cache != null) {
+            cache.changed(tenantId);
+        }
     }
 }

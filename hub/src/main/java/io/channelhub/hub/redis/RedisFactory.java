@@ -17,6 +17,18 @@ public class RedisFactory {
 
     private String uri = "";
     private Duration timeout = Duration.seconds(2);
+    /** The pub/sub channel on which replicas announce changes to cached rows (API keys, tenants). */
+    private String eventsChannel = "chub:events";
+
+    @JsonProperty
+    public String getEventsChannel() {
+        return eventsChannel;
+    }
+
+    @JsonProperty
+    public void setEventsChannel(String eventsChannel) {
+        this.eventsChannel = eventsChannel;
+    }
 
     @JsonProperty
     public String getUri() {

@@ -18,8 +18,19 @@ public class TenantRepository {
 
     private final Jdbi jdbi;
 
+    private volatile java.util.function.Consumer<String> changes = id -> { };
+
     public TenantRepository(Jdbi jdbi) {
         this.jdbi = jdbi;
+    }
+
+    /** Told the id of each tenant that changed or was deleted, after the change is committed. */
+    public void onChange(java.util.function.Consumer<String> listener) {
+        this.changes = listener;
+    }
+
+    void changed(String id) {
+        changes.accept(id);
     }
 
     public void insert(Tenant t) {
@@ -51,5 +62,6 @@ public class TenantRepository {
                         + "updated_at = :u WHERE id = :id")
                 .bind("id", t.id()).bind("slug", t.slug()).bind("name", t.name()).bind("status", t.status().wire())
                 .bind("u", t.updatedAt()).execute());
+        changed(t.id());
     }
 }

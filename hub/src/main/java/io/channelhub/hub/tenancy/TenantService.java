@@ -98,6 +98,7 @@ public class TenantService {
             }
             h.createUpdate("DELETE FROM tenants WHERE id = :t").bind("t", id).execute();
         });
+        tenants.changed(id);
         return t;
     }
 

@@ -121,6 +121,7 @@ public class Webhooks implements Deliverer {
                 .bind("id", id).bind("t", tenantId).bind("u", url).bind("e", write(ev))
                 .bind("s", write(SealedValues.seal(secrets, secret, context(tenantId, id)))).bind("o", principalId)
                 .bind("now", now).execute());
+        changed(tenantId);
         return new Created(get(tenantId, id), secret);
     }
 
@@ -134,6 +135,7 @@ public class Webhooks implements Deliverer {
                 .bind("u", url == null ? w.url() : url).bind("e", write(ev))
                 .bind("en", enabled == null ? w.enabled() : enabled).bind("now", clock.instant())
                 .bind("t", w.tenantId()).bind("id", w.id()).execute());
+        changed(w.tenantId());
         return get(w.tenantId(), w.id());
     }
 
@@ -146,6 +148,7 @@ public class Webhooks implements Deliverer {
                         + "id = :id")
                 .bind("until", until).bind("s", write(SealedValues.seal(secrets, secret, context(w.tenantId(),
                         w.id())))).bind("now", clock.instant()).bind("t", w.tenantId()).bind("id", w.id()).execute());
+        changed(w.tenantId());
         return new Created(get(w.tenantId(), w.id()), secret);
     }
 
@@ -166,6 +169,7 @@ public class Webhooks implements Deliverer {
     public void delete(WebhookSubscription w) {
         jdbi.useHandle(h -> h.createUpdate("DELETE FROM webhook_subscriptions WHERE tenant_id = :t AND id = :id")
                 .bind("t", w.tenantId()).bind("id", w.id()).execute());
+        changed(w.tenantId());
     }
 
     private void checkUrl(String url) {
@@ -220,8 +224,26 @@ public class Webhooks implements Deliverer {
     // Events -----------------------------------------------------------------------------------------------------
 
     /** Writes the event for every subscription that wants it, then sends at once. */
+    private io.channelhub.hub.persistence.TenantCache<String, List<WebhookSubscription>> subscribers;
+
+    /** Every turn emits events: the tenant's subscriptions are cached, evicted on each change (on every replica). */
+    public void cacheWith(io.channelhub.hub.persistence.ChangeBus bus, Duration ttl) {
+        this.subscribers = new io.channelhub.hub.persistence.TenantCache<>("webhooks", t -> t, bus, ttl,
+                System::nanoTime);
+    }
+
+    private List<WebhookSubscription> subscribers(String tenantId) {
+        return subscribers == null ? list(tenantId) : subscribers.get(tenantId, this::list);
+    }
+
+    private void changed(String tenantId) {
+        if (subscribers != null) {
+            subscribers.changed(tenantId);
+        }
+    }
+
     public void emit(String tenantId, String type, Map<String, Object> data) {
-        List<WebhookSubscription> targets = list(tenantId).stream().filter(w -> w.wants(type)).toList();
+        List<WebhookSubscription> targets = subscribers(tenantId).stream().filter(w -> w.wants(type)).toList();
         if (targets.isEmpty()) {
             return;
         }

@@ -1,0 +1,397 @@
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The benchmark's own tools, JDK only: seeding tenants through the admin API, the open-loop signed WhatsApp webhook
+ * load (latency measured from each event's intended send time, so a stalled hub cannot hide its queueing:
+ * coordinated omission corrected), and the concurrent SSE streams. Closed-loop HTTP load is wrk's job (bench/lua).
+ *
+ * <pre>
+ * java Bench seed --hub URL --admin-key KEY --tenants N --conversations C --whatsapp W --graph URL --out DIR
+ * java Bench webhook --hub URL --seed DIR --rate R --seconds S --run ID --out FILE
+ * java Bench sse --hub URL --seed DIR --streams N --ramp-per-second R --out FILE
+ * </pre>
+ */
+public final class Bench {
+
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> o = new LinkedHashMap<>();
+        for (int i = 1; i < args.length; i += 2) {
+            o.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        switch (args[0]) {
+            case "seed" -> seed(o);
+            case "webhook" -> webhook(o);
+            case "sse" -> sse(o);
+            default -> throw new IllegalArgumentException("seed, webhook or sse");
+        }
+    }
+
+    // Seeding ------------------------------------------------------------------------------------------------------
+
+    record Answer(int status, String body) {
+    }
+
+    static Answer call(String method, String url, String key, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json");
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return new Answer(r.statusCode(), r.body());
+    }
+
+    static String must(String method, String url, String key, String body, String field) throws Exception {
+        for (int attempt = 0; ; attempt++) {
+            Answer a = call(method, url, key, body);
+            if (a.status() / 100 == 2) {
+                return field == null ? a.body() : str(a.body(), field);
+            }
+            if (attempt >= 3 || a.status() != 429 && a.status() < 500) {
+                throw new IllegalStateException(method + " " + url + " -> " + a.status() + " " + a.body());
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    static String str(String json, String field) {
+        Matcher m = Pattern.compile("\"" + field + "\"\\s*:\\s*\"([^\"]*)\"").matcher(json);
+        if (!m.find()) {
+            throw new IllegalStateException("no " + field + " in " + json);
+        }
+        return m.group(1);
+    }
+
+    /**
+     * Tenants, each with an admin key, an agent on the operator model, a hard quota (so every turn is quota-checked)
+     * and conversations; the first {@code whatsapp} tenants also get a WhatsApp number whose Graph API is the fake.
+     * Writes {@code chat.txt} (key, conversation, agent slug per line) and {@code whatsapp.txt} (phone number id,
+     * app secret).
+     */
+    static void seed(Map<String, String> o) throws Exception {
+        String hub = o.get("hub");
+        String admin = o.get("admin-key");
+        int tenants = Integer.parseInt(o.getOrDefault("tenants", "1"));
+        int conversations = Integer.parseInt(o.getOrDefault("conversations", "64"));
+        int whatsapp = Integer.parseInt(o.getOrDefault("whatsapp", "0"));
+        int history = Integer.parseInt(o.getOrDefault("history", "0"));
+        String graph = o.getOrDefault("graph", "http://127.0.0.1:28490");
+        Path out = Path.of(o.get("out"));
+        Files.createDirectories(out);
+        String tag = Long.toString(System.currentTimeMillis(), 36);
+        ConcurrentLinkedQueue<String> chat = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<String> numbers = new ConcurrentLinkedQueue<>();
+        ExecutorService pool = Executors.newFixedThreadPool(Integer.parseInt(o.getOrDefault("parallel", "8")));
+        List<Future<?>> work = new ArrayList<>();
+        AtomicInteger done = new AtomicInteger();
+        long started = System.nanoTime();
+        for (int t = 0; t < tenants; t++) {
+            final int n = t;
+            work.add(pool.submit(() -> {
+                String slug = "bench-" + tag + "-" + n;
+                String tid = must("POST", hub + "/admin/tenants", admin,
+                        "{\"slug\":\"" + slug + "\",\"name\":\"Bench " + n + "\"}", "id");
+                String key = must("POST", hub + "/admin/tenants/" + tid + "/api-keys", admin,
+                        "{\"name\":\"bench\",\"role\":\"admin\"}", "key");
+                must("POST", hub + "/v1/agents", key, "{\"slug\":\"bench\",\"name\":\"Bench\",\"provider\":\"openai\","
+                        + "\"model\":\"bench-model\",\"instructions\":\"You answer briefly.\","
+                        + "\"history\":{\"max_messages\":20,\"max_tokens\":4000}}", "id");
+                must("POST", hub + "/admin/tenants/" + tid + "/quotas", admin, "{\"usage_type\":\"messages.in\","
+                        + "\"period\":\"monthly\",\"limit\":1000000000000,\"mode\":\"hard\"}", null);
+                for (int c = 0; c < conversations; c++) {
+                    String cid = must("POST", hub + "/v1/conversations", key, "{\"end_user_id\":\"u" + c + "\"}",
+                            "id");
+                    for (int h = 0; h < history / 2; h++) {
+                        must("POST", hub + "/v1/conversations/" + cid + "/messages", key,
+                                "{\"content\":\"history message " + h + "\"}", null);
+                    }
+                    chat.add(key + " " + cid + " bench");
+                }
+                if (n < whatsapp) {
+                    String phone = (100000000000L + Math.abs((tag + n).hashCode()) % 800000000000L) + "";
+                    String secret = "appsecret" + tag + n;
+                    must("POST", hub + "/v1/channel-instances", key, "{\"plugin_id\":\"channel-whatsapp\","
+                            + "\"name\":\"bench\",\"settings\":{\"phone_number_id\":\"" + phone + "\","
+                            + "\"waba_id\":\"1\",\"access_token\":\"token\",\"app_secret\":\"" + secret + "\","
+                            + "\"verify_token\":\"verify" + tag + n + "\",\"graph_base_url\":\"" + graph + "\","
+                            + "\"agent\":\"bench\"}}", "id");
+                    numbers.add(phone + " " + secret);
+                }
+                int d = done.incrementAndGet();
+                if (d % 500 == 0) {
+                    System.out.println("seeded " + d + " tenants");
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : work) {
+            f.get();
+        }
+        pool.shutdown();
+        Files.write(out.resolve("chat.txt"), chat);
+        Files.write(out.resolve("whatsapp.txt"), numbers);
+        System.out.printf("seeded %d tenants, %d conversations, %d WhatsApp numbers in %.1f s%n", tenants,
+                chat.size(), numbers.size(), (System.nanoTime() - started) / 1e9);
+    }
+
+    // Percentiles --------------------------------------------------------------------------------------------------
+
+    /** Exact percentiles of the recorded samples (microseconds); a run records at most a few hundred thousand. */
+    static Map<String, Object> summary(long[] us, int n) {
+        long[] s = Arrays.copyOf(us, n);
+        Arrays.sort(s);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("count", n);
+        for (double p : new double[] {50, 90, 95, 99, 99.9}) {
+            m.put("p" + (p == Math.floor(p) ? Integer.toString((int) p) : Double.toString(p)) + "_ms",
+                    n == 0 ? 0 : s[Math.min(n - 1, (int) Math.ceil(p / 100 * n) - 1)] / 1000.0);
+        }
+        m.put("max_ms", n == 0 ? 0 : s[n - 1] / 1000.0);
+        return m;
+    }
+
+    static String json(Map<String, Object> m) {
+        StringBuilder b = new StringBuilder("{");
+        m.forEach((k, v) -> {
+            if (b.length() > 1) {
+                b.append(',');
+            }
+            b.append('"').append(k).append("\":");
+            if (v instanceof Map<?, ?> inner) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> im = (Map<String, Object>) inner;
+                b.append(json(im));
+            } else if (v instanceof String sv) {
+                b.append('"').append(sv).append('"');
+            } else {
+                b.append(v);
+            }
+        });
+        return b.append('}').toString();
+    }
+
+    static void write(Map<String, String> o, Map<String, Object> result) throws IOException {
+        String text = json(result);
+        System.out.println(text);
+        if (o.containsKey("out")) {
+            try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(Path.of(o.get("out"))))) {
+                w.println(text);
+            }
+        }
+    }
+
+    // WhatsApp webhook, open loop ----------------------------------------------------------------------------------
+
+    static String sign(String secret, byte[] body) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body));
+    }
+
+    static byte[] event(String phone, String wamid, String from) {
+        return ("{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"1\",\"changes\":[{\"field\":"
+                + "\"messages\",\"value\":{\"messaging_product\":\"whatsapp\",\"metadata\":{\"display_phone_number\":"
+                + "\"" + phone + "\",\"phone_number_id\":\"" + phone + "\"},\"contacts\":[{\"profile\":{\"name\":"
+                + "\"Bench\"},\"wa_id\":\"" + from + "\"}],\"messages\":[{\"from\":\"" + from + "\",\"id\":\""
+                + wamid + "\",\"timestamp\":\"" + (System.currentTimeMillis() / 1000) + "\",\"type\":\"text\","
+                + "\"text\":{\"body\":\"hello from the bench\"}}]}}]}]}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Sends {@code rate} signed events a second for {@code seconds}, each a new message (unique wamid) from one of
+     * {@code contacts} contacts per number, spread over the seeded numbers. Latency is counted from the moment the
+     * event was due, not from when it was sent.
+     */
+    static void webhook(Map<String, String> o) throws Exception {
+        String url = o.get("hub") + "/hooks/plugins/channel-whatsapp/webhook";
+        List<String[]> numbers = Files.readAllLines(Path.of(o.get("seed"), "whatsapp.txt")).stream()
+                .filter(l -> !l.isBlank()).map(l -> l.split(" ")).toList();
+        double rate = Double.parseDouble(o.getOrDefault("rate", "3000"));
+        int seconds = Integer.parseInt(o.getOrDefault("seconds", "30"));
+        int contacts = Integer.parseInt(o.getOrDefault("contacts", "1000"));
+        String run = o.getOrDefault("run", Long.toString(System.currentTimeMillis(), 36));
+        int total = (int) (rate * seconds);
+        // Bodies are built and signed before the clock starts, so the generator spends its time sending.
+        byte[][] bodies = new byte[total][];
+        String[] sigs = new String[total];
+        for (int i = 0; i < total; i++) {
+            String[] num = numbers.get(i % numbers.size());
+            String from = "5511" + (900000000L + (i / numbers.size()) % contacts);
+            bodies[i] = event(num[0], "wamid.bench." + run + "." + i, from);
+            sigs[i] = sign(num[1], bodies[i]);
+        }
+        long[] lat = new long[total];
+        AtomicInteger recorded = new AtomicInteger();
+        AtomicLong ok = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        Map<Integer, AtomicLong> statuses = new java.util.concurrent.ConcurrentHashMap<>();
+        CountDownLatch finished = new CountDownLatch(total);
+        URI uri = URI.create(url);
+        long periodNs = (long) (1e9 / rate);
+        long start = System.nanoTime() + 100_000_000L;
+        for (int i = 0; i < total; i++) {
+            long due = start + i * periodNs;
+            long wait;
+            while ((wait = due - System.nanoTime()) > 0) {
+                LockSupport.parkNanos(Math.min(wait, 200_000));
+            }
+            HttpRequest req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                    .header("Content-Type", "application/json").header("X-Hub-Signature-256", sigs[i])
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(bodies[i])).build();
+            HTTP.sendAsync(req, HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
+                long took = (System.nanoTime() - due) / 1000;
+                lat[recorded.getAndIncrement()] = took;
+                if (e == null && r.statusCode() == 200) {
+                    ok.incrementAndGet();
+                } else {
+                    failed.incrementAndGet();
+                    statuses.computeIfAbsent(e == null ? r.statusCode() : -1, k -> new AtomicLong()).incrementAndGet();
+                }
+                finished.countDown();
+            });
+        }
+        long sendEnd = System.nanoTime();
+        finished.await(60, java.util.concurrent.TimeUnit.SECONDS);
+        long end = System.nanoTime();
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("scenario", "whatsapp-webhook-open-loop");
+        r.put("run", run);
+        r.put("target_rate", rate);
+        r.put("sent", total);
+        r.put("acked_200", ok.get());
+        r.put("failed", failed.get());
+        r.put("failed_by_status", statuses.toString().replace("=", ":").replace("{", "").replace("}", ""));
+        r.put("achieved_send_rate", Math.round(total / ((sendEnd - start) / 1e9)));
+        r.put("ack_rate", Math.round(ok.get() / ((end - start) / 1e9)));
+        r.put("latency", summary(lat, recorded.get()));
+        write(o, r);
+    }
+
+    // Concurrent SSE streams ---------------------------------------------------------------------------------------
+
+    /**
+     * Opens {@code streams} streamed turns at {@code ramp} a second, one per seeded conversation (round robin), and
+     * waits for each to end; counts the streams that reached {@code done}, the most that were open at once, the time
+     * to the first event and the whole stream.
+     */
+    static void sse(Map<String, String> o) throws Exception {
+        String hub = o.get("hub");
+        List<String[]> chats = Files.readAllLines(Path.of(o.get("seed"), "chat.txt")).stream()
+                .filter(l -> !l.isBlank()).map(l -> l.split(" ")).toList();
+        int streams = Integer.parseInt(o.getOrDefault("streams", "5000"));
+        int ramp = Integer.parseInt(o.getOrDefault("ramp-per-second", "500"));
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(30)).build();
+        long[] firstByte = new long[streams];
+        long[] whole = new long[streams];
+        AtomicInteger nFirst = new AtomicInteger();
+        AtomicInteger nWhole = new AtomicInteger();
+        AtomicInteger open = new AtomicInteger();
+        AtomicInteger maxOpen = new AtomicInteger();
+        AtomicLong done = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        Map<String, AtomicLong> errorKinds = new java.util.concurrent.ConcurrentHashMap<>();
+        CountDownLatch finished = new CountDownLatch(streams);
+        long periodNs = 1_000_000_000L / ramp;
+        long start = System.nanoTime();
+        for (int i = 0; i < streams; i++) {
+            long due = start + i * periodNs;
+            long wait;
+            while ((wait = due - System.nanoTime()) > 0) {
+                LockSupport.parkNanos(Math.min(wait, 500_000));
+            }
+            String[] c = chats.get(i % chats.size());
+            HttpRequest req = HttpRequest.newBuilder(URI.create(hub + "/v1/conversations/" + c[1] + "/messages"))
+                    .timeout(Duration.ofMinutes(5)).header("Authorization", "Bearer " + c[0])
+                    .header("Content-Type", "application/json").header("Accept", "text/event-stream")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"content\":\"stream " + i + "\"}")).build();
+            long sent = System.nanoTime();
+            boolean[] sawFirst = {false};
+            boolean[] sawDone = {false};
+            int now = open.incrementAndGet();
+            maxOpen.accumulateAndGet(now, Math::max);
+            Flow.Subscriber<String> lines = new Flow.Subscriber<>() {
+                @Override
+                public void onSubscribe(Flow.Subscription s) {
+                    s.request(Long.MAX_VALUE);
+                }
+
+                @Override
+                public void onNext(String line) {
+                    if (!sawFirst[0] && line.startsWith("event:")) {
+                        sawFirst[0] = true;
+                        firstByte[nFirst.getAndIncrement()] = (System.nanoTime() - sent) / 1000;
+                    }
+                    if (line.startsWith("event: done") || line.startsWith("event:done")) {
+                        sawDone[0] = true;
+                    }
+                    if (line.startsWith("event: error") || line.startsWith("event:error")) {
+                        errorKinds.computeIfAbsent("sse_error_event", k -> new AtomicLong()).incrementAndGet();
+                    }
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                }
+
+                @Override
+                public void onComplete() {
+                }
+            };
+            client.sendAsync(req, HttpResponse.BodyHandlers.fromLineSubscriber(lines)).whenComplete((r, e) -> {
+                open.decrementAndGet();
+                whole[nWhole.getAndIncrement()] = (System.nanoTime() - sent) / 1000;
+                if (e == null && r.statusCode() == 200 && sawDone[0]) {
+                    done.incrementAndGet();
+                } else {
+                    errors.incrementAndGet();
+                    String kind = e != null ? e.getClass().getSimpleName() : "status_" + r.statusCode();
+                    errorKinds.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
+                }
+                finished.countDown();
+            });
+        }
+        finished.await(10, java.util.concurrent.TimeUnit.MINUTES);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("scenario", "sse-concurrent-streams");
+        r.put("streams", streams);
+        r.put("completed_with_done", done.get());
+        r.put("errors", errors.get());
+        r.put("error_kinds", errorKinds.toString().replace("=", ":").replace("{", "").replace("}", ""));
+        r.put("max_open_at_client", maxOpen.get());
+        r.put("seconds", Math.round((System.nanoTime() - start) / 1e8) / 10.0);
+        r.put("first_event", summary(firstByte, nFirst.get()));
+        r.put("whole_stream", summary(whole, nWhole.get()));
+        write(o, r);
+    }
+}
