@@ -367,8 +367,8 @@ public class HubApplication extends Application<HubConfiguration> {
         jersey.register(new io.channelhub.hub.metering.UsageResource.OfTenant(jdbi, scopes, access));
         jersey.register(new io.channelhub.hub.conversations.ConversationReads.OfTenant(conversationRepo, scopes,
                 access));
-        registerConsole(config.getConsole(), env, authFilter, keys, tenantRepo, scopes, access, audit, rateLimits,
-                clock);
+        registerConsole(config.getConsole(), env, authFilter, keys, tenantRepo, credentials, scopes, access, audit,
+                rateLimits, clock);
         java.util.Set<String> documented = new java.util.TreeSet<>();
         for (Class<?> type : jersey.getResourceConfig().getClasses()) {
             if (type.getName().startsWith("io.channelhub.") && type.isAnnotationPresent(jakarta.ws.rs.Path.class)) {
@@ -381,9 +381,9 @@ public class HubApplication extends Application<HubConfiguration> {
     /** The browser console: its files, sign-in and sessions (through the API's own filter), and its users. */
     private void registerConsole(io.channelhub.hub.console.ConsoleFactory cfg, Environment env,
                                  ApiKeyAuthFilter authFilter, ApiKeyService keys, TenantRepository tenantRepo,
-                                 TenantScopes scopes, AccessControl access, AuditLog audit,
+                                 io.channelhub.hub.auth.CredentialCache credentials, TenantScopes scopes, AccessControl access, AuditLog audit,
                                  io.channelhub.hub.limits.RateLimits rateLimits, Clock clock) {
-        var sessions = new io.channelhub.hub.console.ConsoleSessions(jdbi, tenantRepo, keys, clock,
+        var sessions = new io.channelhub.hub.console.ConsoleSessions(jdbi, tenantRepo, credentials, keys, clock,
                 Duration.ofMillis(cfg.getIdleTimeout().toMilliseconds()),
                 Duration.ofMillis(cfg.getMaxAge().toMilliseconds()));
         var users = new io.channelhub.hub.console.ConsoleUsers(jdbi,
@@ -391,7 +391,7 @@ public class HubApplication extends Application<HubConfiguration> {
                 cfg.getMaxFailedLogins(), Duration.ofMillis(cfg.getLockout().toMilliseconds()));
         authFilter.attach(sessions);
         var jersey = env.jersey();
-        jersey.register(new io.channelhub.hub.console.ConsoleSessionResource(users, sessions, keys, tenantRepo, audit,
+        jersey.register(new io.channelhub.hub.console.ConsoleSessionResource(users, sessions, keys, audit,
                 cfg.getSecureCookie(), rateLimits));
         jersey.register(new io.channelhub.hub.console.ConsoleUsersResource.Own(users, access, audit, scopes));
         jersey.register(new io.channelhub.hub.console.ConsoleUsersResource.OfTenant(users, access, audit, scopes));

@@ -57,7 +57,8 @@ public class ApiKeyService {
         return plaintext != null && FORMAT.matcher(plaintext).matches();
     }
 
-    static String hash(String plaintext) {
+    /** SHA-256 of the text, hex: what the database keeps of a secret token (API keys, console sessions). */
+    public static String hash(String plaintext) {
         try {
             return HexFormat.of().formatHex(
                     MessageDigest.getInstance("SHA-256").digest(plaintext.getBytes(StandardCharsets.UTF_8)));

@@ -11,7 +11,6 @@ import io.channelhub.hub.auth.Permission;
 import io.channelhub.hub.auth.PublicApi;
 import io.channelhub.hub.errors.ApiException;
 import io.channelhub.hub.tenancy.Tenant;
-import io.channelhub.hub.tenancy.TenantRepository;
 import io.channelhub.hub.tenancy.TenantStatus;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -52,7 +51,6 @@ public class ConsoleSessionResource {
     private final ConsoleUsers users;
     private final ConsoleSessions sessions;
     private final ApiKeyService keys;
-    private final TenantRepository tenants;
     private final AuditLog audit;
     private final String secureCookie;
     private final io.channelhub.hub.limits.RateLimits rateLimits;
@@ -61,13 +59,12 @@ public class ConsoleSessionResource {
     private jakarta.servlet.http.HttpServletRequest servlet;
 
     public ConsoleSessionResource(ConsoleUsers users, ConsoleSessions sessions, ApiKeyService keys,
-                                  TenantRepository tenants, AuditLog audit, String secureCookie,
+                                  AuditLog audit, String secureCookie,
                                   io.channelhub.hub.limits.RateLimits rateLimits) {
         this.rateLimits = rateLimits;
         this.users = users;
         this.sessions = sessions;
         this.keys = keys;
-        this.tenants = tenants;
         this.audit = audit;
         this.secureCookie = secureCookie;
     }
@@ -194,7 +191,7 @@ public class ConsoleSessionResource {
         if (tenantId == null) {
             return;
         }
-        Tenant t = tenants.find(tenantId).orElseThrow(() ->
+        Tenant t = sessions.tenant(tenantId).orElseThrow(() ->
                 ApiException.unauthorized("invalid_credentials", "the account is not valid"));
         if (t.status() == TenantStatus.SUSPENDED) {
             throw ApiException.forbidden("tenant_suspended", "this tenant is suspended");
@@ -204,7 +201,7 @@ public class ConsoleSessionResource {
     private SessionView view(Caller c, String method, String email, String name, String csrf, Instant expires) {
         List<String> perms = Arrays.stream(Permission.values()).filter(c.role()::allows)
                 .map(p -> p.name().toLowerCase(Locale.ROOT)).toList();
-        Optional<Tenant> t = c.tenantId() == null ? Optional.empty() : tenants.find(c.tenantId());
+        Optional<Tenant> t = c.tenantId() == null ? Optional.empty() : sessions.tenant(c.tenantId());
         return new SessionView(method, c.principalId(), email, name, c.tenantId(), t.map(Tenant::slug).orElse(null),
                 t.map(Tenant::name).orElse(null), c.role().wire(), perms, csrf, expires);
     }

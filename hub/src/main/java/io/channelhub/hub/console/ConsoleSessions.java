@@ -9,13 +9,11 @@ import io.channelhub.hub.tenancy.TenantRepository;
 import io.channelhub.hub.tenancy.TenantStatus;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 
@@ -41,6 +39,8 @@ public class ConsoleSessions {
 
     private final Jdbi jdbi;
     private final TenantRepository tenants;
+    /** The tenant behind each request comes from the same cache the API keys use (evicted on suspension). */
+    private final io.channelhub.hub.auth.CredentialCache cache;
     private final ApiKeyService keys;
     private final Clock clock;
     private final Duration idleTimeout;
@@ -48,9 +48,10 @@ public class ConsoleSessions {
     private final Duration touchInterval;
     private ConsoleUsers users;
 
-    public ConsoleSessions(Jdbi jdbi, TenantRepository tenants, ApiKeyService keys, Clock clock, Duration idleTimeout,
-                           Duration maxAge) {
+    public ConsoleSessions(Jdbi jdbi, TenantRepository tenants, io.channelhub.hub.auth.CredentialCache cache,
+                           ApiKeyService keys, Clock clock, Duration idleTimeout, Duration maxAge) {
         this.jdbi = jdbi;
+        this.cache = cache;
         this.tenants = tenants;
         this.keys = keys;
         this.clock = clock;
@@ -59,6 +60,11 @@ public class ConsoleSessions {
         // Well inside the idle timeout, so a session in use never lapses between two writes.
         Duration half = idleTimeout.dividedBy(2);
         this.touchInterval = half.compareTo(MAX_TOUCH_INTERVAL) < 0 ? half : MAX_TOUCH_INTERVAL;
+    }
+
+    /** A tenant by id, through the credential cache. */
+    public Optional<Tenant> tenant(String tenantId) {
+        return cache.tenant(tenantId, tenants::find);
     }
 
     void attach(ConsoleUsers users) {
@@ -160,7 +166,7 @@ public class ConsoleSessions {
             return session;
         }
         if (row.tenantId() != null) {
-            Optional<Tenant> tenant = tenants.find(row.tenantId());
+            Optional<Tenant> tenant = tenant(row.tenantId());
             if (tenant.isEmpty()) {
                 end(row.id());
                 return Optional.empty();
@@ -225,11 +231,6 @@ public class ConsoleSessions {
     }
 
     static String digest(String token) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return io.channelhub.hub.auth.ApiKeyService.hash(token);
     }
 }
