@@ -145,17 +145,10 @@ public class ConsoleUsers {
     }
 
     /**
-     * The account for this e-mail address and password, or empty. Unknown addresses cost as much time as known ones,
-     * and a locked account answers like a wrong password, so neither timing nor codes tell which addresses exist.
-     */
-    public Optional<ConsoleUser> authenticate(String email, String password) {
-        return signIn(email, password).user();
-    }
-
-    /**
      * Each attempt first reserves a place in the account's failure count, in one conditional statement, and only then
      * spends time on the hash: parallel guesses can't all be checked against a stale "not locked" read, and a right
-     * guess among more than {@code maxFailures} attempts in flight is refused like the rest.
+     * guess among more than {@code maxFailures} attempts in flight is refused like the rest. Unknown addresses cost
+     * the same hash as known ones, and a locked account answers like a wrong password.
      */
     public SignIn signIn(String email, String password) {
         String address = email == null ? "" : email.trim().toLowerCase(Locale.ROOT);
