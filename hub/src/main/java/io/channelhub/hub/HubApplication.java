@@ -1,6 +1,5 @@
 package io.channelhub.hub;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.channelhub.hub.acl.AccessControl;
@@ -116,15 +115,7 @@ public class HubApplication extends Application<HubConfiguration> {
     public void run(HubConfiguration config, Environment env) throws Exception {
         ObjectMapper json = env.getObjectMapper();
         json.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-        json.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-        // A number where text belongs (or the reverse) is the caller's mistake, not something to guess at.
-        json.coercionConfigFor(com.fasterxml.jackson.databind.type.LogicalType.Textual)
-                .setCoercion(com.fasterxml.jackson.databind.cfg.CoercionInputShape.Integer,
-                        com.fasterxml.jackson.databind.cfg.CoercionAction.Fail)
-                .setCoercion(com.fasterxml.jackson.databind.cfg.CoercionInputShape.Float,
-                        com.fasterxml.jackson.databind.cfg.CoercionAction.Fail)
-                .setCoercion(com.fasterxml.jackson.databind.cfg.CoercionInputShape.Boolean,
-                        com.fasterxml.jackson.databind.cfg.CoercionAction.Fail);
+        io.channelhub.hub.api.StrictJson.apply(json);
         // Our mappers give every failure the one error shape; Dropwizard's would leak HTML and internals.
         ((AbstractServerFactory) config.getServerFactory()).setRegisterDefaultExceptionMappers(false);
         // Microseconds: what DATETIME(6) stores, so an API answer equals a later read of the same row.
@@ -191,8 +182,6 @@ public class HubApplication extends Application<HubConfiguration> {
         ChannelInstanceRepository instanceRepo = new ChannelInstanceRepository(jdbi, json);
         enablements.cacheWith(changes, cacheTtl);
         instanceRepo.cacheWith(changes, cacheTtl);
-        ChannelInstanceService instances = new ChannelInstanceService(instanceRepo, plugins, enablements, secrets,
-                clock);
         ResourceDirectory resources = new ResourceDirectory();
         resources.register(ResourceType.CHANNEL_INSTANCE, (tenantId, id) -> instanceRepo.find(tenantId, id)
                 .map(ci -> new ResourceDirectory.ResourceRef(ResourceType.CHANNEL_INSTANCE, ci.id(),
@@ -209,6 +198,8 @@ public class HubApplication extends Application<HubConfiguration> {
         env.lifecycle().manage(ledger);
         AgentService agents = new AgentService(jdbi, agentRepo, promptRepo, models::providerIds, clock);
         agents.cacheWith(changes, cacheTtl);
+        ChannelInstanceService instances = new ChannelInstanceService(instanceRepo, plugins, enablements, secrets,
+                clock, (tenantId, ref) -> agents.byReference(tenantId, ref).isPresent());
         ConversationRepository conversationRepo = new ConversationRepository(jdbi, json);
         Outbox outbox = new Outbox(jdbi);
         Webhooks webhooks = new Webhooks(jdbi, json, secrets, outbox, config.getDelivery(), clock);
@@ -245,6 +236,18 @@ public class HubApplication extends Application<HubConfiguration> {
 
         bootstrapKey(keys, config.getApiKeys().getBootstrapKey());
 
+        // Errors Jetty answers itself (before Jersey) get the API's JSON shape too, on both ports.
+        var errorPages = new io.channelhub.hub.errors.JsonErrorPages();
+        env.getApplicationContext().setErrorHandler(errorPages);
+        env.getAdminContext().setErrorHandler(errorPages);
+        env.lifecycle().addEventListener(new org.eclipse.jetty.util.component.LifeCycle.Listener() {
+            @Override
+            public void lifeCycleStarting(org.eclipse.jetty.util.component.LifeCycle server) {
+                if (server instanceof org.eclipse.jetty.server.Server s) {
+                    s.setErrorHandler(errorPages);
+                }
+            }
+        });
         env.servlets().addFilter("drain-request-body", new io.channelhub.hub.errors.DrainRequestBodyFilter())
                 .addMappingForUrlPatterns(java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST), false, "/*");
         var jersey = env.jersey();
@@ -253,8 +256,12 @@ public class HubApplication extends Application<HubConfiguration> {
         jersey.property(org.glassfish.jersey.server.ServerProperties.OUTBOUND_CONTENT_LENGTH_BUFFER, 0);
         // An error status without a body (a plugin's bare 403) stays bare: no servlet error page in its place.
         jersey.property(org.glassfish.jersey.server.ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
+        // A relative Location stays relative: resolving it would build it from the caller's Host header.
+        jersey.property(org.glassfish.jersey.server.ServerProperties.LOCATION_HEADER_RELATIVE_URI_RESOLUTION_DISABLED,
+                true);
         ErrorMappers.register(jersey.getResourceConfig());
         jersey.register(new TraceIds(tracing));
+        jersey.register(new io.channelhub.hub.api.SecurityHeaders());
         ApiKeyAuthFilter authFilter = new ApiKeyAuthFilter(keys, tenantRepo, audit, credentials);
         jersey.register(authFilter);
         var rateLimits = new io.channelhub.hub.limits.RateLimits(limiter, config.getRateLimits(), env.metrics());

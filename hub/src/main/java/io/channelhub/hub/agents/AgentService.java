@@ -117,6 +117,16 @@ public class AgentService {
         return a.orElseThrow(() -> ApiException.notFound("agent"));
     }
 
+    /** The tenant's agent a setting names, by slug or by id. */
+    public Optional<Agent> byReference(String tenantId, String ref) {
+        Optional<Agent> a = agents.findBySlug(tenantId, ref);
+        if (a.isPresent()) {
+            return a;
+        }
+        return byId == null ? agents.find(tenantId, ref)
+                : byId.get(tenantId + "|" + ref, k -> agents.find(tenantId, ref));
+    }
+
     public Optional<Agent> bySlug(String tenantId, String slug) {
         return agents.findBySlug(tenantId, slug);
     }

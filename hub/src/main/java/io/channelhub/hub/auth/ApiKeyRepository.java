@@ -53,9 +53,12 @@ public class ApiKeyRepository {
     }
 
     public List<ApiKey> list(String tenantId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM api_keys WHERE "
-                        + (tenantId == null ? "tenant_id IS NULL" : "tenant_id = :t") + " ORDER BY created_at, id")
-                .bind("t", tenantId).map(MAPPER).list());
+        return jdbi.withHandle(h -> {
+            var q = h.createQuery("SELECT " + COLUMNS + " FROM api_keys WHERE "
+                    + (tenantId == null ? "tenant_id IS NULL" : "tenant_id = :t") + " ORDER BY created_at, id");
+            // Jdbi refuses a binding to a statement that declares no parameter at all (the platform's list).
+            return (tenantId == null ? q : q.bind("t", tenantId)).map(MAPPER).list();
+        });
     }
 
     public int countPlatformKeys() {

@@ -4,7 +4,6 @@ import io.channelhub.hub.auth.PublicApi;
 import io.channelhub.hub.errors.ApiException;
 import io.channelhub.hub.plugins.PluginCallException;
 import io.channelhub.hub.plugins.PluginPlatform;
-import io.channelhub.plugin.HttpAnswer;
 import io.channelhub.plugin.InboundRequest;
 import io.channelhub.plugin.InboundResult;
 import io.channelhub.plugin.InboundScope;
@@ -64,8 +63,7 @@ public class GatewayHooksResource {
             throw new ApiException(413, "body_too_large", "the webhook body is too large")
                     .withHeader("Connection", "close");
         }
-        Map<String, List<String>> h = new LinkedHashMap<>();
-        headers.getRequestHeaders().forEach((k, v) -> h.put(k, List.copyOf(v)));
+        Map<String, List<String>> h = io.channelhub.hub.plugins.PluginHttp.requestHeaders(headers);
         Map<String, List<String>> q = new LinkedHashMap<>();
         uri.getQueryParameters().forEach((k, v) -> q.put(k, List.copyOf(v)));
         InboundRequest request = new InboundRequest("POST", "/", h, q, bytes,
@@ -99,12 +97,6 @@ public class GatewayHooksResource {
         if (fresh) {
             jobs.kick();
         }
-        HttpAnswer a = result.answer();
-        Response.ResponseBuilder b = Response.status(a.status());
-        if (a.body().length > 0) {
-            b.entity(a.body()).type(a.contentType());
-        }
-        a.headers().forEach(b::header);
-        return b.build();
+        return io.channelhub.hub.plugins.PluginHttp.answer(result.answer());
     }
 }

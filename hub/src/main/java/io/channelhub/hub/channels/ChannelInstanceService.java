@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiPredicate;
 
 /**
  * Creates, changes and removes channel instances: validates settings against the plugin's schema (and the
@@ -31,20 +32,29 @@ public class ChannelInstanceService {
 
     /** What a secret looks like in every response; sending it back on update keeps the stored value. */
     public static final String MASK = SealedValues.MASK;
+    /** The setting by which a channel instance names its agent. */
+    public static final String AGENT_SETTING = "agent";
 
     private final ChannelInstanceRepository repo;
     private final PluginPlatform platform;
     private final PluginEnablements enablements;
     private final SecretBox secrets;
     private final Clock clock;
+    private final BiPredicate<String, String> agentExists;
 
+    /**
+     * @param agentExists whether a tenant has the agent a setting names (by id or slug): the setting named
+     *                    {@value #AGENT_SETTING} of every channel plugin chooses the agent that answers
+     */
     public ChannelInstanceService(ChannelInstanceRepository repo, PluginPlatform platform,
-                                  PluginEnablements enablements, SecretBox secrets, Clock clock) {
+                                  PluginEnablements enablements, SecretBox secrets, Clock clock,
+                                  BiPredicate<String, String> agentExists) {
         this.repo = repo;
         this.platform = platform;
         this.enablements = enablements;
         this.secrets = secrets;
         this.clock = clock;
+        this.agentExists = agentExists;
     }
 
     public List<ChannelInstance> list(String tenantId, String pluginId) {
@@ -59,7 +69,7 @@ public class ChannelInstanceService {
                                   boolean enabled, String ownerPrincipalId) {
         PluginPlatform.LoadedConnector c = usableConnector(tenantId, pluginId);
         String id = Ids.newId("ci");
-        Map<String, Object> values = validate(c, settings == null ? Map.of() : settings, Set.of(), null);
+        Map<String, Object> values = validate(c, tenantId, settings == null ? Map.of() : settings, Set.of(), null);
         String routing = routingValue(c, values);
         if (routing != null && repo.routingTaken(pluginId, routing, null)) {
             throw ApiException.conflict("routing_key_taken",
@@ -111,7 +121,7 @@ public class ChannelInstanceService {
                 }
             }
         }
-        Map<String, Object> values = validate(c, merged, keptSecrets, current);
+        Map<String, Object> values = validate(c, current.tenantId(), merged, keptSecrets, current);
         String routing = routingValue(c, values);
         String routingKey = c.descriptor().routingKey();
         if (routing == null && routingKey != null && keptSecrets.contains(routingKey)) {
@@ -183,13 +193,20 @@ public class ChannelInstanceService {
     }
 
     /** {@code current} is the stored instance on update (its kept secrets are opened for the plugin's check). */
-    private Map<String, Object> validate(PluginPlatform.LoadedConnector c, Map<String, Object> input,
+    private Map<String, Object> validate(PluginPlatform.LoadedConnector c, String tenantId, Map<String, Object> input,
                                          Set<String> keptSecrets, ChannelInstance current) {
         SettingsSchema schema = c.descriptor().settingsSchema();
         SettingsValidator.Result r = SettingsValidator.validate(schema, input, keptSecrets);
         if (!r.ok()) {
             throw ApiException.unprocessable("invalid_settings", "settings do not match the plugin's schema",
                     Map.of("errors", r.errors()));
+        }
+        // Checked now, in the tenant's own scope: an agent that is not the tenant's would only fail at the first
+        // message, long after whoever configured the channel has gone.
+        if (r.values().get(AGENT_SETTING) instanceof String agent && !agent.isBlank()
+                && !agentExists.test(tenantId, agent)) {
+            throw ApiException.unprocessable("invalid_settings", "the agent this channel names does not exist",
+                    Map.of("errors", Map.of(AGENT_SETTING, "no agent with this id or slug in this tenant")));
         }
         // The plugin's own check sees the complete settings, including secrets kept from the stored instance.
         Map<String, String> text = new LinkedHashMap<>();

@@ -80,9 +80,12 @@ public class ConsoleUsers {
     }
 
     public List<ConsoleUser> list(String tenantId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM console_users WHERE "
-                        + scope(tenantId) + " ORDER BY email")
-                .bind("t", tenantId).map(MAPPER).list());
+        return jdbi.withHandle(h -> {
+            var q = h.createQuery("SELECT " + COLUMNS + " FROM console_users WHERE " + scope(tenantId)
+                    + " ORDER BY email");
+            // Jdbi refuses a binding to a statement that declares no parameter at all (the platform's list).
+            return (tenantId == null ? q : q.bind("t", tenantId)).map(MAPPER).list();
+        });
     }
 
     public ConsoleUser get(String tenantId, String id) {

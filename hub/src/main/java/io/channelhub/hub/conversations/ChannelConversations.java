@@ -36,14 +36,7 @@ public class ChannelConversations {
             return agents.defaultAgent(tenantId).orElseThrow(() -> new ApiException(503, "channel_misconfigured",
                     "this channel has no agent to answer; its tenant must create one"));
         }
-        Optional<Agent> a = agents.bySlug(tenantId, ref);
-        if (a.isEmpty()) {
-            try {
-                a = Optional.of(agents.get(tenantId, ref));
-            } catch (ApiException notFound) {
-                a = Optional.empty();
-            }
-        }
+        Optional<Agent> a = agents.byReference(tenantId, ref);
         return a.orElseThrow(() -> new ApiException(503, "channel_misconfigured",
                 "the agent this channel names does not exist"));
     }

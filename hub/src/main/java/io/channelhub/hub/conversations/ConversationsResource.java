@@ -87,7 +87,15 @@ public class ConversationsResource extends ConversationReads {
         if (body == null || body.isBlank()) {
             throw ApiException.badRequest("invalid_json", "request body is required");
         }
-        return json.readValue(body, type);
+        return nonNull(json.readValue(body, type));
+    }
+
+    /** A JSON {@code null} where an object belongs is a wrong type, not an absent body. */
+    private static <T> T nonNull(T value) {
+        if (value == null) {
+            throw ApiException.unprocessable("invalid_body", "the request body must be a JSON object", Map.of());
+        }
+        return value;
     }
 
     private String text(Object o) {
@@ -105,8 +113,8 @@ public class ConversationsResource extends ConversationReads {
         Caller c = ApiKeyAuthFilter.caller(sc);
         String tenantId = scopes.resolve(c, uri);
         access.require(c, tenantId, Permission.RESOURCES_CREATE);
-        ConversationViews.CreateConversation req = json.readValue(body == null || body.isBlank() ? "{}" : body,
-                ConversationViews.CreateConversation.class);
+        ConversationViews.CreateConversation req = nonNull(json.readValue(body == null || body.isBlank() ? "{}"
+                : body, ConversationViews.CreateConversation.class));
         return idempotent(tenantId, c, idemKey, "POST", uri.getPath(), body, () -> {
             Agent agent = agentFor(c, tenantId, req.agentId(), req.agent());
             if (req.endUserId() != null && req.endUserId().length() > 191) {

@@ -69,14 +69,25 @@ public final class ErrorMappers {
                         Map.of("field", u.getPropertyName()));
             }
             if (e instanceof MismatchedInputException m) {
-                String field = m.getPath().stream()
-                        .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                        .collect(Collectors.joining("."));
+                String field = path(m);
+                if (m instanceof io.channelhub.hub.api.StoredText.Refused) {
+                    return render(422, "invalid_text", (field.isEmpty() ? "text" : field) + ": "
+                            + m.getOriginalMessage(), field.isEmpty() ? Map.of() : Map.of("field", field));
+                }
                 if (!field.isEmpty()) {
                     return render(422, "invalid_field", "field has the wrong type: " + field, Map.of("field", field));
                 }
+                if (m.getTargetType() != null) {
+                    return render(422, "invalid_body", "the request body has the wrong JSON type", Map.of());
+                }
             }
             return render(400, "invalid_json", "request body is not valid JSON", Map.of());
+        }
+
+        private static String path(MismatchedInputException m) {
+            return m.getPath().stream()
+                        .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .collect(Collectors.joining("."));
         }
     }
 

@@ -126,6 +126,10 @@ public class OpenAiCompatibleResource {
         } catch (IOException e) {
             throw ApiException.badRequest("invalid_json", "request body is not a valid chat completion request");
         }
+        if (body == null) {
+            throw ApiException.unprocessable("invalid_body", "the request body must be a JSON object",
+                    java.util.Map.of());
+        }
         // A call is one api.chat_completions, reserved; its tokens are known afterwards, so only checked.
         io.channelhub.hub.limits.QuotaReservation reservation = quotas == null
                 ? io.channelhub.hub.limits.QuotaReservation.none()

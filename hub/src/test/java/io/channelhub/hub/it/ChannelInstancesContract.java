@@ -36,6 +36,31 @@ abstract class ChannelInstancesContract extends HubIntegrationTest {
     }
 
     @Test
+    void refusesSettingsThatNameAnotherTenantsAgent() {
+        String other = hub.createTenant(slug("ci-other"));
+        String otherKey = hub.createKey(other, "admin").get("key").asText();
+        String foreign = TestHub.check(hub.post(otherKey, "/v1/agents", Map.of("slug", "theirs", "name", "T")), 201)
+                .json().get("id").asText();
+        String admin = hub.createKey(tenant, "admin").get("key").asText();
+        for (String ref : List.of(foreign, "theirs", "nobody")) {
+            TestHub.Reply r = hub.post(admin, "/v1/channel-instances", Map.of("plugin_id", "test-channel", "name",
+                    "x", "settings", Map.of("phone", phone(), "token", "t", "agent", ref)));
+            assertThat(r.status()).as(ref).isEqualTo(422);
+            assertThat(r.code()).isEqualTo("invalid_settings");
+            assertThat(r.json().get("error").get("details").get("errors").has("agent")).isTrue();
+        }
+        TestHub.check(hub.post(admin, "/v1/agents", Map.of("slug", "ours", "name", "O")), 201);
+        String id = TestHub.check(hub.post(admin, "/v1/channel-instances", Map.of("plugin_id", "test-channel",
+                "name", "x", "settings", Map.of("phone", phone(), "token", "t", "agent", "ours"))), 201).json()
+                .get("id").asText();
+        TestHub.Reply moved = hub.patch(admin, "/v1/channel-instances/" + id, Map.of("settings", Map.of("agent",
+                foreign)));
+        assertThat(moved.status()).isEqualTo(422);
+        assertThat(hub.get(admin, "/v1/channel-instances/" + id).json().get("settings").get("agent").asText())
+                .isEqualTo("ours");
+    }
+
+    @Test
     void validatesSettingsAgainstThePluginSchema() {
         TestHub.Reply r = hub.post(admin, "/v1/channel-instances", Map.of("plugin_id", "test-channel", "name", "x",
                 "settings", Map.of("mode", "c", "origins", "not-a-list", "limit", "ten", "extra", 1)));

@@ -52,23 +52,51 @@ abstract class ConsoleContract extends HubIntegrationTest {
                 + "  }\n"
                 + "  public SendResult send(OutboundMessage m, PluginContext c) { return new SendResult.Delivered(\"e\"); }\n"
                 + "}\n";
+        String gateway = "package test.echo;\n"
+                + "import io.channelhub.plugin.*;\nimport io.channelhub.plugin.billing.*;\nimport java.util.*;\n"
+                + "@org.pf4j.Extension\npublic class EchoGateway implements BillingGateway {\n"
+                + "  public GatewayDescriptor descriptor() {\n"
+                + "    return new GatewayDescriptor(\"echo-gateway\", \"Echo\", Set.of(PaymentMethod.PIX), SettingsSchema.of());\n"
+                + "  }\n"
+                + "  public GatewayCustomer upsertCustomer(CustomerRequest r, PluginContext c) { throw new IllegalStateException(); }\n"
+                + "  public Charge createCharge(ChargeRequest r, PluginContext c) { throw new IllegalStateException(); }\n"
+                + "  public Charge getCharge(String id, PluginContext c) { throw new IllegalStateException(); }\n"
+                + "  public void cancelCharge(String id, PluginContext c) { }\n"
+                + "  public Charge refundCharge(String id, Long a, PluginContext c) { throw new IllegalStateException(); }\n"
+                + "  public InboundResult handleWebhook(InboundRequest r, InboundScope s) {\n"
+                + "    String names = String.join(\",\", new TreeSet<>(r.headers().keySet())).toLowerCase();\n"
+                + "    return InboundResult.answerOnly(new HttpAnswer(200, \"text/plain\", names.getBytes(),\n"
+                + "        Map.of(\"Set-Cookie\", \"channelhub_session=planted; Path=/\", \"X-Echo\", \"yes\")));\n"
+                + "  }\n"
+                + "}\n";
         io.channelhub.hub.support.TestPlugins.build(dir, new io.channelhub.hub.support.TestPlugins.Spec("echo-channel")
                 .pluginClass("test.echo.EchoPlugin")
                 .source("test.echo.EchoPlugin", io.channelhub.hub.support.TestPlugins.plainPlugin("test.echo",
                         "EchoPlugin"))
-                .source("test.echo.EchoChannel", echo));
+                .source("test.echo.EchoChannel", echo)
+                .source("test.echo.EchoGateway", gateway));
     }
 
     @Test
     void pluginsNeitherSeeNorSetTheSessionCookie() {
         Tenant t = tenant("echo");
         Browser b = signIn(user(t, "viewer").get("email").asText(), PASSWORD);
-        TestHub.Reply r = hub.call("GET", "/hooks/plugins/echo-channel/anything", Map.of("Cookie", b.cookie(),
-                "X-Probe", "1"), null);
-        assertThat(r.status()).isEqualTo(200);
-        assertThat(r.body()).contains("x-probe").doesNotContain("cookie");
-        assertThat(r.headers().firstValue("x-echo")).contains("yes");
-        assertThat(r.headers().allValues("set-cookie")).isEmpty();
+        String instance = TestHub.check(hub.post(TestHub.ROOT_KEY, "/admin/tenants/" + t.id()
+                + "/channel-instances", Map.of("plugin_id", "echo-channel", "name", "echo", "settings", Map.of())), 201).json().get("id")
+                .asText();
+        String gatewayHook = TestHub.check(hub.send(TestHub.ROOT_KEY, "PUT", "/admin/billing/gateway",
+                Map.of("plugin_id", "echo-channel", "settings", Map.of())), 200).json().get("webhook_path").asText();
+        // Every kind of plugin route: a plugin's own, a channel instance's, a billing gateway's webhook.
+        for (String[] route : List.of(new String[] {"GET", "/hooks/plugins/echo-channel/anything"},
+                new String[] {"POST", "/hooks/instances/" + instance + "/anything"},
+                new String[] {"POST", gatewayHook})) {
+            TestHub.Reply r = hub.call(route[0], route[1], Map.of("Cookie", b.cookie(), "X-Probe", "1"),
+                    "POST".equals(route[0]) ? "{}" : null);
+            assertThat(r.status()).as(route[1]).isEqualTo(200);
+            assertThat(r.body()).as(route[1]).contains("x-probe").doesNotContain("cookie");
+            assertThat(r.headers().firstValue("x-echo")).as(route[1]).contains("yes");
+            assertThat(r.headers().allValues("set-cookie")).as(route[1]).isEmpty();
+        }
         TestHub.check(as(b, "GET", "/console/session", null), 200);
     }
 

@@ -33,6 +33,114 @@ abstract class ErrorsContract extends HubIntegrationTest {
     }
 
     @Test
+    void moneyLimitsAndFlagsOfTheWrongJsonTypeAreRefusedNamingTheField() {
+        String t = hub.createTenant(slug("strict"));
+        String plan = "strict-" + Long.toString(System.nanoTime() % 1_000_000, 36);
+        for (Object price : java.util.List.of("4900", 49.5, true)) {
+            TestHub.Reply r = hub.post(TestHub.ROOT_KEY, "/admin/billing/plans", java.util.Map.of("code", plan,
+                    "name", "Strict", "price_minor", price));
+            assertThat(r.status()).as("price_minor %s", price).isEqualTo(422);
+            assertThat(r.code()).isEqualTo("invalid_field");
+            assertThat(r.json().get("error").get("details").get("field").asText()).isEqualTo("price_minor");
+        }
+        TestHub.Reply trial = hub.post(TestHub.ROOT_KEY, "/admin/billing/plans", java.util.Map.of("code", plan,
+                "name", "Strict", "price_minor", 4900, "trial_days", "7"));
+        assertThat(trial.json().get("error").get("details").get("field").asText()).isEqualTo("trial_days");
+        TestHub.Reply nullPrice = hub.post(TestHub.ROOT_KEY, "/admin/billing/plans", "{\"code\":\"" + plan
+                + "\",\"name\":\"Strict\",\"price_minor\":null}");
+        assertThat(nullPrice.status()).isEqualTo(422);
+        for (Object limit : java.util.List.of("5", 5.5, false)) {
+            TestHub.Reply r = hub.post(TestHub.ROOT_KEY, "/admin/tenants/" + t + "/quotas", java.util.Map.of(
+                    "usage_type", "messages.in", "period", "daily", "limit", limit, "mode", "hard"));
+            assertThat(r.status()).as("limit %s", limit).isEqualTo(422);
+            assertThat(r.json().get("error").get("details").get("field").asText()).isEqualTo("limit");
+        }
+        String key = hub.createKey(t, "admin").get("key").asText();
+        String viewer = hub.createKey(t, "viewer").get("id").asText();
+        TestHub.Reply grace = hub.post(key, "/v1/api-keys/" + viewer + "/rotate", java.util.Map.of("grace_seconds",
+                "60"));
+        assertThat(grace.status()).isEqualTo(422);
+        assertThat(grace.json().get("error").get("details").get("field").asText()).isEqualTo("grace_seconds");
+        // Nothing was created by the refused requests.
+        assertThat(hub.get(TestHub.ROOT_KEY, "/admin/billing/plans").body()).doesNotContain(plan);
+        assertThat(hub.get(TestHub.ROOT_KEY, "/admin/tenants/" + t + "/quotas").json().get("data")).isEmpty();
+    }
+
+    @Test
+    void textThatCannotBeStoredIsRefused() {
+        for (String bad : java.util.List.of("a\\u0000b", "a\\ud800b", "\\udc00", "x\\ud83d")) {
+            TestHub.Reply r = hub.post(TestHub.ROOT_KEY, "/admin/tenants", "{\"slug\":\"" + slug("nul")
+                    + "\",\"name\":\"" + bad + "\"}");
+            assertThat(r.status()).as(bad).isEqualTo(422);
+            assertThat(r.code()).isEqualTo("invalid_text");
+            assertThat(r.json().get("error").get("details").get("field").asText()).isEqualTo("name");
+        }
+        // A paired surrogate (an emoji) is text like any other.
+        TestHub.check(hub.post(TestHub.ROOT_KEY, "/admin/tenants", "{\"slug\":\"" + slug("emoji")
+                + "\",\"name\":\"Caf\\u00e9 \\ud83d\\ude00\"}"), 201);
+        String t = hub.createTenant(slug("text"));
+        String key = hub.createKey(t, "admin").get("key").asText();
+        TestHub.Reply prompt = hub.post(key, "/v1/prompts", "{\"slug\":\"p\",\"name\":\"p\",\"content\":\"Be \\u0000brief\"}");
+        assertThat(prompt.code()).isEqualTo("invalid_text");
+        TestHub.Reply settings = hub.post(key, "/v1/channel-instances", "{\"plugin_id\":\"test-channel\","
+                + "\"name\":\"n\",\"settings\":{\"phone\":\"+5511\\u0000\",\"token\":\"t\"}}");
+        assertThat(settings.status()).isEqualTo(422);
+        assertThat(settings.code()).isEqualTo("invalid_text");
+        TestHub.Reply key2 = hub.post(key, "/v1/channel-instances", "{\"plugin_id\":\"test-channel\","
+                + "\"name\":\"n\",\"settings\":{\"ph\\ud800\":\"1\"}}");
+        // Jackson's parser itself refuses an unpaired surrogate in a field name (400 invalid_json).
+        assertThat(key2.status()).isIn(400, 422);
+        assertThat(key2.code()).isIn("invalid_json", "invalid_text");
+        assertThat(hub.get(key, "/v1/channel-instances").json().get("data")).isEmpty();
+    }
+
+    @Test
+    void jettyRefusalsHaveTheJsonShapeAndNeverEchoThePath() throws Exception {
+        for (String path : java.util.List.of("/v1/agents/%2F", "//v1/agents", "/v1//agents", "/v1/%2e%2e/admin",
+                "/v1/agents/%", "/v1/agents/a%00b", "/..;/admin/tenants")) {
+            String r = raw("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+            assertThat(r).as(path).startsWith("HTTP/1.1 400");
+            assertThat(r).as(path).containsIgnoringCase("Content-Type: application/json");
+            String body = r.substring(r.indexOf("\r\n\r\n") + 4);
+            assertThat(body).as(path).contains("\"code\":\"bad_request\"").doesNotContain("<html")
+                    .doesNotContain("agents").doesNotContain("admin");
+        }
+        String tooLong = raw("GET /v1/agents/" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: localhost\r\n"
+                + "Connection: close\r\n\r\n");
+        assertThat(tooLong).startsWith("HTTP/1.1 414").contains("\"code\":\"uri_too_long\"");
+        String bigHeaders = raw("GET /v1/me HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "b".repeat(20_000)
+                + "\r\nConnection: close\r\n\r\n");
+        assertThat(bigHeaders).startsWith("HTTP/1.1 431").contains("\"code\":\"headers_too_large\"");
+    }
+
+    /** A request exactly as written: java.net.http refuses malformed URIs and a chosen Host header. */
+    private String raw(String request) throws java.io.IOException {
+        java.net.URI u = java.net.URI.create(hub.url("/"));
+        try (java.net.Socket s = new java.net.Socket(u.getHost(), u.getPort())) {
+            s.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            return new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    @Test
+    void apiAnswersCarrySecurityHeaders() {
+        TestHub.Reply ok = hub.get(TestHub.ROOT_KEY, "/admin/tenants?limit=1");
+        TestHub.Reply refused = hub.get(null, "/v1/me");
+        for (TestHub.Reply r : java.util.List.of(ok, refused)) {
+            assertThat(r.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+            assertThat(r.headers().firstValue("Cache-Control")).contains("no-store");
+            assertThat(r.headers().firstValue("X-Frame-Options")).contains("DENY");
+        }
+    }
+
+    @Test
+    void theConsoleRedirectIgnoresTheHostHeader() throws Exception {
+        String answer = raw("GET /console HTTP/1.1\r\nHost: evil.example.com\r\nConnection: close\r\n\r\n");
+        assertThat(answer).startsWith("HTTP/1.1 303");
+        assertThat(answer).containsIgnoringCase("Location: /console/\r\n").doesNotContain("evil.example.com");
+    }
+
+    @Test
     void unknownRoutesAndMethodsHaveTheSameShape() {
         TestHub.Reply r = hub.get(TestHub.ROOT_KEY, "/v1/nothing-here");
         assertThat(r.status()).isEqualTo(404);

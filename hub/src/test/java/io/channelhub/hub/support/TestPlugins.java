@@ -130,7 +130,8 @@ public final class TestPlugins {
 
     /**
      * A channel connector of type {@code type}: settings {@code phone} (required, routing key), {@code token}
-     * (required secret), {@code mode} (select a|b, default a), {@code origins} (list), {@code limit} (integer).
+     * (required secret), {@code mode} (select a|b, default a), {@code origins} (list), {@code limit} (integer),
+     * {@code agent} (the agent that answers).
      */
     public static String channel(String pkg, String cls, String type) {
         return "package " + pkg + ";\n"
@@ -143,7 +144,8 @@ public final class TestPlugins {
                 + "        SettingDefinition.builder(\"token\", SettingType.STRING).required().secret().build(),\n"
                 + "        SettingDefinition.builder(\"mode\", SettingType.SELECT).options(\"a\", \"b\").defaultValue(\"a\").build(),\n"
                 + "        SettingDefinition.builder(\"origins\", SettingType.LIST).build(),\n"
-                + "        SettingDefinition.builder(\"limit\", SettingType.INTEGER).build()),\n"
+                + "        SettingDefinition.builder(\"limit\", SettingType.INTEGER).build(),\n"
+                + "        SettingDefinition.builder(\"agent\", SettingType.STRING).build()),\n"
                 + "      \"phone\", 80.0);\n"
                 + "  }\n"
                 + "  public void validateSettings(Settings s) throws SettingsException {\n"
