@@ -124,7 +124,7 @@ public class ChannelDeliverer implements Deliverer {
                     : retry.retryAfter().orElse(null));
         }
         SendResult.Permanent no = (SendResult.Permanent) r;
-        fail(d, no.code());
+        fail(d, no.code(), no.errorTitle(), no.errorDetails());
         return new Outcome.Permanent(null, no.code() + ": " + no.reason());
     }
 
@@ -189,9 +189,13 @@ public class ChannelDeliverer implements Deliverer {
     }
 
     private void fail(ChannelDeliveries.Delivery d, String code) {
-        deliveries.failed(d, code, clock.instant());
+        fail(d, code, null, null);
+    }
+
+    private void fail(ChannelDeliveries.Delivery d, String code, String title, String details) {
+        deliveries.failed(d, code, title, details, clock.instant());
         conversations.channelStatus(d.tenantId(), d.messageId(), "failed", List.of("completed", "queued", "sent",
-                "delivered", "read"), code, null);
+                "delivered", "read"), code, title, details, null);
         List<String> later = new java.util.ArrayList<>();
         for (var n = deliveries.next(d); n.isPresent(); n = deliveries.next(n.get())) {
             later.add(n.get().id());

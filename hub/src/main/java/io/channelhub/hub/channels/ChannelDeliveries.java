@@ -74,12 +74,12 @@ public class ChannelDeliveries {
     }
 
     /** Fails this part and the later parts of its message (they will not be sent). */
-    void failed(Delivery d, String errorCode, Instant at) {
+    void failed(Delivery d, String errorCode, String errorTitle, String errorDetails, Instant at) {
         jdbi.useHandle(h -> h.createUpdate("UPDATE channel_deliveries SET status = 'failed', error_code = :e, "
-                        + "updated_at = :at WHERE tenant_id = :t AND message_id = :m AND part >= :p AND status <> "
-                        + "'failed'")
-                .bind("e", errorCode).bind("at", at).bind("t", d.tenantId()).bind("m", d.messageId())
-                .bind("p", d.part()).execute());
+                        + "error_title = :title, error_details = :details, updated_at = :at WHERE tenant_id = :t AND "
+                        + "message_id = :m AND part >= :p AND status <> 'failed'")
+                .bind("e", errorCode).bind("title", cut(errorTitle, 255)).bind("details", cut(errorDetails, 1024))
+                .bind("at", at).bind("t", d.tenantId()).bind("m", d.messageId()).bind("p", d.part()).execute());
     }
 
     /**
@@ -87,6 +87,11 @@ public class ChannelDeliveries {
      * {@code read}) changes nothing. Returns whether it moved.
      */
     boolean advance(Delivery d, String status, String errorCode, Instant at) {
+        return advance(d, status, errorCode, null, null, at);
+    }
+
+    /** The same, with the channel's title and details of a failure. */
+    boolean advance(Delivery d, String status, String errorCode, String errorTitle, String errorDetails, Instant at) {
         int rank = RANK.getOrDefault(status, -1);
         List<String> lower = RANK.entrySet().stream().filter(e -> e.getValue() < rank).map(Map.Entry::getKey)
                 .toList();
@@ -94,10 +99,16 @@ public class ChannelDeliveries {
             return false;
         }
         return jdbi.withHandle(h -> h.createUpdate("UPDATE channel_deliveries SET status = :s, error_code = "
-                        + "COALESCE(:e, error_code), updated_at = :at WHERE tenant_id = :t AND id = :id AND status IN "
-                        + "(<lower>)")
-                .bind("s", status).bind("e", errorCode).bind("at", at).bind("t", d.tenantId()).bind("id", d.id())
+                        + "COALESCE(:e, error_code), error_title = CASE WHEN :e IS NULL THEN error_title ELSE :title "
+                        + "END, error_details = CASE WHEN :e IS NULL THEN error_details ELSE :details END, "
+                        + "updated_at = :at WHERE tenant_id = :t AND id = :id AND status IN (<lower>)")
+                .bind("s", status).bind("e", errorCode).bind("title", cut(errorTitle, 255))
+                .bind("details", cut(errorDetails, 1024)).bind("at", at).bind("t", d.tenantId()).bind("id", d.id())
                 .bindList("lower", lower).execute()) > 0;
+    }
+
+    private static String cut(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
     }
 
     private static Delivery row(java.sql.ResultSet rs) throws java.sql.SQLException {

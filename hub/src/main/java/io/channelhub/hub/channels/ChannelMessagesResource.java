@@ -157,7 +157,9 @@ public abstract class ChannelMessagesResource {
         OutboundMessage.Kind kind;
         String text = body.text();
         String content = body.text();
+        String messageKind = Message.TEXT;
         if (body.template() != null) {
+            messageKind = "template";
             kind = OutboundMessage.Kind.TEMPLATE;
             attrs.put("template_name", body.template().name());
             attrs.put("template_language", body.template().language());
@@ -166,6 +168,7 @@ public abstract class ChannelMessagesResource {
             content = "[template " + body.template().name() + " (" + body.template().language() + ")]";
         } else if (body.media() != null) {
             kind = OutboundMessage.Kind.MEDIA;
+            messageKind = body.media().type().toLowerCase(java.util.Locale.ROOT);
             putIfSet(attrs, "media_type", body.media().type());
             putIfSet(attrs, "media_id", body.media().mediaId());
             putIfSet(attrs, "link", body.media().link());
@@ -174,11 +177,13 @@ public abstract class ChannelMessagesResource {
             content = "[" + body.media().type() + "]" + (text == null ? "" : " " + text);
         } else if (body.interactive() != null) {
             kind = OutboundMessage.Kind.INTERACTIVE;
+            messageKind = "interactive";
             attrs.put("interactive", write(body.interactive()));
             text = body.interactive().path("body").path("text").asText(null);
             content = text == null ? "[interactive]" : text;
         } else if (body.reaction() != null) {
             kind = OutboundMessage.Kind.REACTION;
+            messageKind = "reaction";
             attrs.put("message_id", body.reaction().messageId());
             attrs.put("emoji", body.reaction().emoji());
             content = "[reaction " + body.reaction().emoji() + "]";
@@ -193,7 +198,7 @@ public abstract class ChannelMessagesResource {
         try (QuotaReservation reserved = quotas.requireAvailable(tenantId, List.of("messages.out"), List.of())) {
             contacts.upsert(tenantId, ci.id(), body.to(), null, Map.of());
             Conversation conv = conversations.currentOrOpen(ci, body.to(), ctx.settings().get("agent").orElse(null));
-            Message m = turns.storeAssistantText(conv, content);
+            Message m = turns.storeAssistantMessage(conv, content, messageKind);
             List<String> parts = sends.enqueue(ci, conv.id(), m.id(), body.to(), kind, text, attrs);
             audit.success(c, tenantId, "channel_message.send", "channel_instance", ci.id(),
                     Map.of("kind", kind.name(), "message_id", m.id()));

@@ -71,9 +71,9 @@ public class ChannelSends {
                     + "be reached", Map.of("to", m.contactExternalId()));
         }
         boolean freeForm = m.kind() != OutboundMessage.Kind.TEMPLATE;
-        if (freeForm && d.freeFormWindow() != null) {
+        if (freeForm) {
             Instant last = contact.map(ContactDirectory.Contact::lastInboundAt).orElse(null);
-            if (last == null || last.plus(d.freeFormWindow()).isBefore(clock.instant())) {
+            if (!windowOpen(d, last)) {
                 Map<String, Object> details = new LinkedHashMap<>();
                 details.put("window_hours", d.freeFormWindow().toHours());
                 details.put("last_inbound_at", last == null ? null : last.toString());
@@ -101,6 +101,29 @@ public class ChannelSends {
                     + "messages", Map.of("purpose", "marketing"));
         }
         return verdict.category();
+    }
+
+    /**
+     * The customer-service window, one rule for the send API and the agent's replies: a free-form message goes out
+     * only within the channel's window after the contact's inbound message it follows (for the send API the
+     * contact's latest; for the agent's reply the message it answers, by the channel's own timestamp). A channel
+     * without a window is always open; no inbound message at all keeps it closed.
+     */
+    static boolean windowOpen(ChannelDescriptor d, Instant inboundAt, Instant now) {
+        return d.freeFormWindow() == null
+                || inboundAt != null && !inboundAt.plus(d.freeFormWindow()).isBefore(now);
+    }
+
+    private boolean windowOpen(ChannelDescriptor d, Instant inboundAt) {
+        return windowOpen(d, inboundAt, clock.instant());
+    }
+
+    /**
+     * Whether the agent may answer an inbound message that the contact sent at {@code sentAt} with free-form text:
+     * the same window as {@link #check}.
+     */
+    public boolean replyWindowOpen(ChannelInstance ci, Instant sentAt) {
+        return windowOpen(connector(ci).descriptor(), sentAt);
     }
 
     /**

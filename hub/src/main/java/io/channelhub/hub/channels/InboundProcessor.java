@@ -48,6 +48,9 @@ public class InboundProcessor implements Managed {
     private static final Logger LOG = LoggerFactory.getLogger(InboundProcessor.class);
     static final Duration LEASE = Duration.ofMinutes(2);
     static final int MAX_ATTEMPTS = 8;
+    /** The status of a channel message the agent did not answer; its error code says why. */
+    static final String UNANSWERED = "unanswered";
+    static final String OUTSIDE_WINDOW = "outside_service_window";
 
     private final InboundEvents events;
     private final ChannelInstanceRepository instances;
@@ -190,6 +193,16 @@ public class InboundProcessor implements Managed {
         String agentRef = ctx.settings().get("agent").orElse(null);
         Conversation conv = conversations.currentOrOpen(ci, m.contactExternalId(), agentRef);
         Message user = stored(c, ci, conv, m);
+        // Meta redelivers for days after an outage: a message older than the window gets no free-form answer, as
+        // the send API would refuse it. The channel's timestamp decides, not when the hub received it.
+        if (!sends.replyWindowOpen(ci, m.sentAt() == null ? clock.instant() : m.sentAt())) {
+            if ("received".equals(user.status())) {
+                repo.setStatus(ci.tenantId(), user.id(), UNANSWERED, OUTSIDE_WINDOW);
+            }
+            LOG.info("No reply to inbound message {}: sent at {}, outside the channel's service window",
+                    user.id(), m.sentAt());
+            return;
+        }
         if ("true".equals(m.attributes().get("skip_agent"))) {
             String auto = m.attributes().get("auto_reply");
             if (auto != null && !auto.isBlank()) {
@@ -274,9 +287,9 @@ public class InboundProcessor implements Managed {
                     .ifPresent(x -> files.add(media.forInstance(ci.tenantId(), ci.id(), ci.pluginId())
                             .put(x.contentType(), x.fileName(), x.content(), m.contactExternalId()).id()));
         }
-        String text = m.text() == null || m.text().isBlank() ? "[" + m.kind().name().toLowerCase(Locale.ROOT) + "]"
-                : m.text();
-        Message user = turns.storeUserMessage(conv, text, m.externalId(), files);
+        String kind = m.kind() == null ? Message.TEXT : m.kind().name().toLowerCase(Locale.ROOT);
+        String text = m.text() == null || m.text().isBlank() ? "[" + kind + "]" : m.text();
+        Message user = turns.storeUserMessage(conv, text, m.externalId(), files, kind);
         events.linkMessage(ci.tenantId(), c.id(), user.id());
         return user;
     }
@@ -294,7 +307,7 @@ public class InboundProcessor implements Managed {
             return;
         }
         String state = s.state().name().toLowerCase(Locale.ROOT);
-        if (deliveries.advance(d.get(), state, s.errorCode(), clock.instant())) {
+        if (deliveries.advance(d.get(), state, s.errorCode(), s.errorTitle(), s.errorDetails(), clock.instant())) {
             int rank = ChannelDeliveries.RANK.get(state);
             List<String> lower = new ArrayList<>(List.of("completed"));
             ChannelDeliveries.RANK.forEach((k, v) -> {
@@ -302,13 +315,16 @@ public class InboundProcessor implements Managed {
                     lower.add(k);
                 }
             });
-            repo.channelStatus(ci.tenantId(), d.get().messageId(), state, lower, s.errorCode(), null);
+            repo.channelStatus(ci.tenantId(), d.get().messageId(), state, lower, s.errorCode(), s.errorTitle(),
+                    s.errorDetails(), null);
             Map<String, Object> data = new java.util.LinkedHashMap<>();
             data.put("message_id", d.get().messageId());
             data.put("part", d.get().part());
             data.put("channel_instance_id", ci.id());
             data.put("status", state);
             data.put("error_code", s.errorCode());
+            data.put("error_title", s.errorTitle());
+            data.put("error_details", s.errorDetails());
             webhooks.emit(ci.tenantId(), "message.status", data);
         }
         events.processed(c.tenantId(), c.id(), null);

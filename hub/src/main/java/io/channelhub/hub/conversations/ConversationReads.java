@@ -82,7 +82,9 @@ public abstract class ConversationReads {
         }
         int n = Page.limit(limit);
         List<Message> rows = repo.page(tenantId, conv.id(), afterSeq, n + 1);
-        return Page.of(rows.stream().map(ConversationViews.MessageView::of).toList(), n,
+        var files = repo.attachments(tenantId, rows.stream().map(Message::id).toList());
+        return Page.of(rows.stream().map(m -> ConversationViews.MessageView.of(m, files.getOrDefault(m.id(),
+                        List.of()))).toList(), n,
                 ConversationViews.MessageView::id);
     }
 

@@ -43,7 +43,8 @@ public class ConversationRepository {
                     readCalls(rs.getString("tool_calls")), rs.getString("tool_call_id"), rs.getString("status"),
                     rs.getString("external_id"), rs.getString("model"), promptTokens, completionTokens,
                     rs.getString("error_code"), instants.map(rs, "created_at", ctx),
-                    instants.map(rs, "completed_at", ctx));
+                    instants.map(rs, "completed_at", ctx), rs.getString("kind"), rs.getString("error_title"),
+                    rs.getString("error_details"));
         };
     }
 
@@ -120,17 +121,19 @@ public class ConversationRepository {
     private Message insertMessage(org.jdbi.v3.core.Handle h, Message m) {
         long seq = h.createUpdate("INSERT INTO messages (id, tenant_id, conversation_id, role, "
                         + "content, tool_calls, tool_call_id, status, external_id, model, prompt_tokens, "
-                        + "completion_tokens, error_code, created_at, completed_at) VALUES (:id, :t, :c, :role, "
-                        + ":content, :calls, :callId, :status, :ext, :model, :pt, :ct, :err, :at, :done)")
+                        + "completion_tokens, error_code, created_at, completed_at, kind) VALUES (:id, :t, :c, :role, "
+                        + ":content, :calls, :callId, :status, :ext, :model, :pt, :ct, :err, :at, :done, :kind)")
                 .bind("id", m.id()).bind("t", m.tenantId()).bind("c", m.conversationId()).bind("role", m.role())
                 .bind("content", m.content()).bind("calls", m.toolCalls().isEmpty() ? null : write(m.toolCalls()))
                 .bind("callId", m.toolCallId()).bind("status", m.status()).bind("ext", m.externalId())
                 .bind("model", m.model()).bind("pt", m.promptTokens()).bind("ct", m.completionTokens())
                 .bind("err", m.errorCode()).bind("at", m.createdAt()).bind("done", m.completedAt())
+                .bind("kind", m.kind() == null ? Message.TEXT : m.kind())
                 .executeAndReturnGeneratedKeys("seq").mapTo(Long.class).one();
         return new Message(seq, m.id(), m.tenantId(), m.conversationId(), m.role(), m.content(), m.toolCalls(),
                 m.toolCallId(), m.status(), m.externalId(), m.model(), m.promptTokens(), m.completionTokens(),
-                m.errorCode(), m.createdAt(), m.completedAt());
+                m.errorCode(), m.createdAt(), m.completedAt(), m.kind() == null ? Message.TEXT : m.kind(), null,
+                null);
     }
 
     public void setStatus(String tenantId, String messageId, String status, String errorCode) {
@@ -145,11 +148,44 @@ public class ConversationRepository {
      */
     public void channelStatus(String tenantId, String messageId, String status, List<String> lowerStatuses,
                               String errorCode, String channelMessageId) {
+        channelStatus(tenantId, messageId, status, lowerStatuses, errorCode, null, null, channelMessageId);
+    }
+
+    /** The same, with the channel's title and details of a failure (kept with its code, never without it). */
+    public void channelStatus(String tenantId, String messageId, String status, List<String> lowerStatuses,
+                              String errorCode, String errorTitle, String errorDetails, String channelMessageId) {
         jdbi.useHandle(h -> h.createUpdate("UPDATE messages SET status = :s, error_code = COALESCE(:e, error_code), "
-                        + "external_id = COALESCE(external_id, :x) WHERE tenant_id = :t AND id = :id AND status IN "
-                        + "(<lower>)")
-                .bind("s", status).bind("e", errorCode).bind("x", channelMessageId).bind("t", tenantId)
+                        + "error_title = CASE WHEN :e IS NULL THEN error_title ELSE :title END, error_details = CASE "
+                        + "WHEN :e IS NULL THEN error_details ELSE :details END, external_id = COALESCE(external_id, "
+                        + ":x) WHERE tenant_id = :t AND id = :id AND status IN (<lower>)")
+                .bind("s", status).bind("e", errorCode).bind("title", cut(errorTitle, 255))
+                .bind("details", cut(errorDetails, 1024)).bind("x", channelMessageId).bind("t", tenantId)
                 .bind("id", messageId).bindList("lower", lowerStatuses).execute());
+    }
+
+    static String cut(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+
+    /** A stored file attached to a message: the media reference the hub keeps. */
+    public record Attachment(String id, String contentType, String fileName, long sizeBytes) {
+    }
+
+    /** The files attached to each of these messages that has any, in order. */
+    public Map<String, List<Attachment>> attachments(String tenantId, List<String> messageIds) {
+        Map<String, List<Attachment>> out = new java.util.HashMap<>();
+        if (messageIds.isEmpty()) {
+            return out;
+        }
+        jdbi.useHandle(h -> h.createQuery("SELECT a.message_id, md.id, md.content_type, md.file_name, md.size_bytes "
+                        + "FROM message_attachments a JOIN media md ON md.tenant_id = a.tenant_id AND md.id = "
+                        + "a.media_id WHERE a.tenant_id = :t AND a.message_id IN (<ids>) ORDER BY a.message_id, "
+                        + "a.seq_no")
+                .bind("t", tenantId).bindList("ids", messageIds)
+                .map((rs, ctx) -> Map.entry(rs.getString(1), new Attachment(rs.getString(2), rs.getString(3),
+                        rs.getString(4), rs.getLong(5))))
+                .forEach(e -> out.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue())));
+        return out;
     }
 
     /** The last {@code limit} messages, oldest first. */

@@ -3,6 +3,7 @@ package io.channelhub.hub.conversations;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.channelhub.plugin.model.ModelMessage;
 import java.time.Instant;
 import java.util.List;
@@ -39,17 +40,47 @@ public final class ConversationViews {
     public record Usage(long promptTokens, long completionTokens) {
     }
 
+    /** A file attached to a message, as the hub stores it. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record AttachmentView(@Schema(description = "The hub's media id (med_...)") String id,
+                                 String contentType, String fileName, long sizeBytes) {
+        static AttachmentView of(ConversationRepository.Attachment a) {
+            return new AttachmentView(a.id(), a.contentType(), a.fileName(), a.sizeBytes());
+        }
+    }
+
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    public record MessageView(String id, String conversationId, String role, String content,
+    public record MessageView(String id, String conversationId, String role,
+                              @JsonInclude(JsonInclude.Include.ALWAYS)
+                              @Schema(description = "What the message is", allowableValues = {"text", "image",
+                                      "audio", "video", "document", "sticker", "location", "contacts", "interactive",
+                                      "reaction", "template", "other"}) String type,
+                              String content,
+                              @JsonInclude(JsonInclude.Include.ALWAYS)
+                              @Schema(description = "Files attached to the message (media the hub stored)")
+                              List<AttachmentView> attachments,
                               List<ToolCallView> toolCalls, String toolCallId, String status, String model,
-                              Usage usage, String errorCode, Instant createdAt) {
+                              Usage usage,
+                              @Schema(description = "Why it failed or was not answered: the hub's code or the "
+                                      + "channel's (WhatsApp: Meta's numeric error code)") String errorCode,
+                              @Schema(description = "The channel's title of the error, as it gave it")
+                              String errorTitle,
+                              @Schema(description = "The channel's details of the error (WhatsApp: "
+                                      + "error_data.details)") String errorDetails,
+                              Instant createdAt) {
         public static MessageView of(Message m) {
+            return of(m, List.of());
+        }
+
+        public static MessageView of(Message m, List<ConversationRepository.Attachment> files) {
             Usage u = m.promptTokens() == null ? null : new Usage(m.promptTokens(),
                     m.completionTokens() == null ? 0 : m.completionTokens());
-            return new MessageView(m.id(), m.conversationId(), m.role(), m.content(),
+            return new MessageView(m.id(), m.conversationId(), m.role(), m.kind() == null ? Message.TEXT : m.kind(),
+                    m.content(), files.stream().map(AttachmentView::of).toList(),
                     m.toolCalls().stream().map(ToolCallView::of).toList(), m.toolCallId(), m.status(), m.model(), u,
-                    m.errorCode(), m.createdAt());
+                    m.errorCode(), m.errorTitle(), m.errorDetails(), m.createdAt());
         }
     }
 

@@ -116,6 +116,12 @@ public class TurnService {
 
     /** Stores the user's message with the stored files (media ids) it carries. */
     public Message storeUserMessage(Conversation c, String content, String externalId, List<String> mediaIds) {
+        return storeUserMessage(c, content, externalId, mediaIds, Message.TEXT);
+    }
+
+    /** The same for a message of a channel's {@code kind} (image, location, ...). */
+    public Message storeUserMessage(Conversation c, String content, String externalId, List<String> mediaIds,
+                                    String kind) {
         Instant now = clock.instant();
         if (redaction != null) {
             content = redaction.forStorage(c.tenantId(), content);
@@ -125,7 +131,7 @@ public class TurnService {
                 c.channelInstanceId(), c.agentId(), null, "in:" + id);
         // The message, the conversation's last-message time and the message's usage: one commit.
         Message user = repo.insertMessageAndTouch(new Message(0, id, c.tenantId(), c.id(), "user", content,
-                List.of(), null, "received", externalId, null, null, null, null, now, now), now,
+                List.of(), null, "received", externalId, null, null, null, null, now, now).withKind(kind), now,
                 h -> ledger.insert(h, List.of(in)));
         ledger.recorded(in);
         if (!mediaIds.isEmpty()) {
@@ -137,9 +143,14 @@ public class TurnService {
 
     /** Stores text the hub sends on its own (a channel's confirmation of an opt-out) as an assistant message. */
     public Message storeAssistantText(Conversation c, String text) {
+        return storeAssistantMessage(c, text, Message.TEXT);
+    }
+
+    /** Stores a message the integrator sends on a channel, of its {@code kind} (template, image, ...). */
+    public Message storeAssistantMessage(Conversation c, String text, String kind) {
         Instant now = clock.instant();
         Message m = repo.insertMessage(new Message(0, Ids.newId("msg"), c.tenantId(), c.id(), "assistant", text,
-                List.of(), null, "completed", null, null, null, null, null, now, now));
+                List.of(), null, "completed", null, null, null, null, null, now, now).withKind(kind));
         repo.touch(c.tenantId(), c.id(), now);
         ledger.record(new UsageLedger.UsageEvent(c.tenantId(), "messages.out", 1, "message", null,
                 c.channelInstanceId(), c.agentId(), null, "out:" + m.id()));

@@ -22,7 +22,7 @@ public class Outbox {
                 rs.getString("target_id"), rs.getString("event_id"), rs.getString("event_type"), rs.getString("payload"),
                 rs.getString("status"), rs.getInt("attempts"), instants.map(rs, "next_attempt_at", ctx), lastCode,
                 rs.getString("last_error"), instants.map(rs, "created_at", ctx), instants.map(rs, "delivered_at", ctx),
-                rs.getString("trace_parent"));
+                rs.getString("trace_parent"), rs.getString("delivery_id"));
     };
 
     private final Jdbi jdbi;
@@ -76,11 +76,16 @@ public class Outbox {
         String traceparent = io.channelhub.hub.observability.Tracing.headers(io.opentelemetry.context.Context.current())
                 .get("traceparent");
         return h.createUpdate("INSERT INTO outbox (tenant_id, kind, target_id, event_id, event_type, payload, status, "
-                        + "attempts, next_attempt_at, created_at, trace_parent) VALUES (:t, :k, :target, :e, :type, :p, "
-                        + ":status, 0, :now, :now, :tp)")
-                .bind("tp", traceparent).bind("status", status)
+                        + "attempts, next_attempt_at, created_at, trace_parent, delivery_id) VALUES (:t, :k, :target, "
+                        + ":e, :type, :p, :status, 0, :now, :now, :tp, :d)")
+                .bind("tp", traceparent).bind("status", status).bind("d", newDeliveryId(kind))
                 .bind("t", tenantId).bind("k", kind).bind("target", targetId).bind("e", eventId).bind("type", eventType)
                 .bind("p", payload).bind("now", now).executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+    }
+
+    /** Webhook deliveries are {@code whd_...}, other rows (channel sends) {@code obx_...}. */
+    static String newDeliveryId(String kind) {
+        return io.channelhub.hub.persistence.Ids.newId("webhook".equals(kind) ? "whd" : "obx");
     }
 
     /** Ids of rows due now (pending and due, or claimed by a replica whose lock expired). */
@@ -144,6 +149,12 @@ public class Outbox {
                         + "AND (:before IS NULL OR id < :before) ORDER BY id DESC LIMIT :n")
                 .bind("t", tenantId).bind("target", targetId).bind("before", beforeId).bind("n", limit)
                 .map(MAPPER).list());
+    }
+
+    /** A row by the id callers see. */
+    public Optional<OutboxItem> find(String tenantId, String deliveryId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM outbox WHERE tenant_id = :t AND delivery_id = :d")
+                .bind("t", tenantId).bind("d", deliveryId).map(MAPPER).findOne());
     }
 
     public Optional<OutboxItem> find(String tenantId, long id) {

@@ -23,6 +23,7 @@ import io.channelhub.hub.agents.AgentService;
 import io.channelhub.hub.agents.AgentSpec;
 import io.channelhub.hub.auth.ApiKeyAuthFilter;
 import io.channelhub.hub.auth.Caller;
+import io.channelhub.hub.auth.Permission;
 import io.channelhub.hub.errors.ApiException;
 import io.channelhub.hub.errors.ErrorResponse;
 import io.channelhub.hub.llm.ModelGateway;
@@ -38,6 +39,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
@@ -98,15 +100,38 @@ public class OpenAiCompatibleResource {
         List<Map<String, Object>> data = new ArrayList<>();
         for (Agent a : agents.list(tenantId)) {
             if (access.allows(c, tenantId, ref(a), ResourcePermission.READ)) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("id", a.slug());
-                m.put("object", "model");
-                m.put("created", a.createdAt().getEpochSecond());
-                m.put("owned_by", "channelhub");
-                data.add(m);
+                data.add(model(a));
             }
         }
         return Map.of("object", "list", "data", data);
+    }
+
+    /** OpenAI's {@code models.retrieve}: one agent the caller may read, in the shape {@code GET /v1/models} lists. */
+    @GET
+    @Path("/models/{model}")
+    public Map<String, Object> model(@Context SecurityContext sc, @Context UriInfo uri,
+                                     @PathParam("model") String slug) {
+        Caller c = ApiKeyAuthFilter.caller(sc);
+        String tenantId = scopes.resolve(c, uri);
+        // An agent the caller may not read is as unknown as one that does not exist, as in the list.
+        Agent agent = agents.bySlug(tenantId, slug).filter(a -> access.allows(c, tenantId, ref(a),
+                ResourcePermission.READ)).orElseThrow(() -> modelNotFound());
+        return model(agent);
+    }
+
+    private static Map<String, Object> model(Agent a) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", a.slug());
+        m.put("object", "model");
+        m.put("created", a.createdAt().getEpochSecond());
+        m.put("owned_by", "channelhub");
+        return m;
+    }
+
+    /** The name asked for is not echoed back: the answer must look the same whether another tenant has it or not. */
+    private static ApiException modelNotFound() {
+        return new ApiException(404, "model_not_found", "no such model: name one of your agents (GET /v1/models)",
+                Map.of());
     }
 
     private static ResourceDirectory.ResourceRef ref(Agent a) {
@@ -120,6 +145,9 @@ public class OpenAiCompatibleResource {
     public Response chat(@Context SecurityContext sc, @Context UriInfo uri, String text) {
         Caller c = ApiKeyAuthFilter.caller(sc);
         String tenantId = scopes.resolve(c, uri);
+        // A completion is an agent turn: it spends the tenant's model budget and quota like a conversation does,
+        // so it needs what starting a conversation needs; a viewer only reads.
+        access.require(c, tenantId, Permission.RESOURCES_CREATE);
         ChatCompletionCreateParams.Body body;
         try {
             body = SDK.readValue(text == null ? "" : text, ChatCompletionCreateParams.Body.class);
@@ -173,8 +201,7 @@ public class OpenAiCompatibleResource {
 
     private Parsed parse(String tenantId, Caller c, ChatCompletionCreateParams.Body body) {
         String slug = body.model().asString();
-        Agent agent = agents.bySlug(tenantId, slug).orElseThrow(() -> new ApiException(404, "model_not_found",
-                "no such model: name one of your agents (GET /v1/models)", Map.of()));
+        Agent agent = agents.bySlug(tenantId, slug).orElseThrow(() -> modelNotFound());
         access.require(c, tenantId, ref(agent), ResourcePermission.READ);
         AgentSpec spec = agent.spec();
         List<ModelMessage> messages = new ArrayList<>();

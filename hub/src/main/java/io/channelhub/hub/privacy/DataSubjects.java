@@ -85,7 +85,8 @@ public class DataSubjects {
                     + "payload, status, received_at FROM inbound_events WHERE tenant_id = :t AND contact_external_id = "
                     + ":s ORDER BY received_at", tenantId, subject));
             out.put("deliveries", rows(h, "SELECT id, channel_instance_id, message_id, part, kind, channel_message_id, "
-                    + "status, error_code, created_at FROM channel_deliveries WHERE tenant_id = :t AND "
+                    + "status, error_code, error_title, error_details, created_at FROM channel_deliveries WHERE "
+                    + "tenant_id = :t AND "
                     + "contact_external_id = :s", tenantId, subject));
             out.put("plugin_documents", rows(h, "SELECT plugin_id, collection, doc_key, body, updated_at FROM "
                     + "plugin_documents WHERE tenant_id = :t AND contact_external_id = :s ORDER BY plugin_id, "

@@ -304,7 +304,7 @@ public class Webhooks implements Deliverer {
                 .header("User-Agent", "ChannelHub-Webhooks/1")
                 .header("ChannelHub-Event-Id", item.eventId())
                 .header("ChannelHub-Event-Type", item.eventType())
-                .header("ChannelHub-Delivery", Long.toString(item.id()))
+                .header("ChannelHub-Delivery", item.deliveryId())
                 .header("ChannelHub-Signature", sig.toString())
                 .headers(traceHeaders())
                 .POST(HttpRequest.BodyPublishers.ofString(item.payload())).build();
@@ -343,7 +343,7 @@ public class Webhooks implements Deliverer {
         if (!"delivery.failed".equals(item.eventType())) {
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("webhook_id", item.targetId());
-            data.put("delivery_id", item.id());
+            data.put("delivery_id", item.deliveryId());
             data.put("event_id", item.eventId());
             data.put("event_type", item.eventType());
             emit(item.tenantId(), "delivery.failed", data);

@@ -96,7 +96,7 @@ public class WebhooksResource {
                                Integer lastStatusCode, String lastError, Instant nextAttemptAt, Instant createdAt,
                                Instant deliveredAt) {
         static DeliveryView of(OutboxItem i) {
-            return new DeliveryView(Long.toString(i.id()), i.eventId(), i.eventType(), i.status(), i.attempts(),
+            return new DeliveryView(i.deliveryId(), i.eventId(), i.eventType(), i.status(), i.attempts(),
                     i.lastStatusCode(), i.lastError(), "pending".equals(i.status()) ? i.nextAttemptAt() : null,
                     i.createdAt(), i.deliveredAt());
         }
@@ -190,7 +190,7 @@ public class WebhooksResource {
         String tenantId = scopes.resolve(c, uri);
         WebhookSubscription w = load(c, tenantId, id, ResourcePermission.READ);
         int n = Page.limit(limit);
-        Long beforeId = before == null ? null : parse(before);
+        Long beforeId = before == null ? null : delivery(tenantId, w, before).id();
         List<OutboxItem> rows = outbox.forTarget(tenantId, w.id(), beforeId, n + 1);
         return Page.of(rows.stream().map(DeliveryView::of).toList(), n, DeliveryView::id);
     }
@@ -202,20 +202,22 @@ public class WebhooksResource {
         Caller c = ApiKeyAuthFilter.caller(sc);
         String tenantId = scopes.resolve(c, uri);
         WebhookSubscription w = load(c, tenantId, id, ResourcePermission.UPDATE);
-        OutboxItem item = outbox.find(tenantId, parse(deliveryId)).filter(i -> i.targetId().equals(w.id()))
-                .orElseThrow(() -> ApiException.notFound("delivery"));
+        OutboxItem item = delivery(tenantId, w, deliveryId);
         long newId = outbox.replay(item, clock.instant());
         dispatcher.kick(newId);
+        OutboxItem replayed = outbox.find(tenantId, newId).orElseThrow();
         audit.success(c, tenantId, "webhook.replay", ResourceType.WEBHOOK.wire(), id,
-                Map.of("delivery_id", deliveryId, "new_delivery_id", newId));
-        return Response.status(202).entity(DeliveryView.of(outbox.find(tenantId, newId).orElseThrow())).build();
+                Map.of("delivery_id", item.deliveryId(), "new_delivery_id", replayed.deliveryId()));
+        return Response.status(202).entity(DeliveryView.of(replayed)).build();
     }
 
-    private static long parse(String id) {
-        try {
-            return Long.parseLong(id);
-        } catch (NumberFormatException e) {
-            throw ApiException.notFound("delivery");
-        }
+    /**
+     * A delivery of this subscription by its id. A number is an id from before ids were random (a logged
+     * {@code ChannelHub-Delivery: 42}); the migration kept those rows as {@code whd_42}.
+     */
+    private OutboxItem delivery(String tenantId, WebhookSubscription w, String deliveryId) {
+        String id = deliveryId.matches("[0-9]{1,19}") ? "whd_" + deliveryId : deliveryId;
+        return outbox.find(tenantId, id).filter(i -> i.targetId().equals(w.id()))
+                .orElseThrow(() -> ApiException.notFound("delivery"));
     }
 }

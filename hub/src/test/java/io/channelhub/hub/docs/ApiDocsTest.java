@@ -44,6 +44,17 @@ class ApiDocsTest extends HubIntegrationTest {
     }
 
     @Test
+    void theOpenApiDocumentDescribesAMessagesTypeAttachmentsAndChannelError() {
+        JsonNode schemas = hub.get(null, "/openapi.json").json().path("components").path("schemas");
+        JsonNode message = schemas.path("MessageView").path("properties");
+        assertThat(message.path("type").path("enum").toString()).contains("image", "location", "interactive");
+        assertThat(message.path("attachments").path("type").asText()).isEqualTo("array");
+        assertThat(message.has("error_title")).isTrue();
+        assertThat(message.has("error_details")).isTrue();
+        assertThat(schemas.path("AttachmentView").path("properties").has("content_type")).isTrue();
+    }
+
+    @Test
     void docsApiMdListsEveryRoute() throws Exception {
         String md = Files.readString(Path.of(System.getProperty("channelhub.root", "..")).resolve("docs/api.md"));
         List<String> missing = new ArrayList<>();

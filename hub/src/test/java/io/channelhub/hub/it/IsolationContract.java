@@ -89,7 +89,9 @@ abstract class IsolationContract extends HubIntegrationTest {
         MATRIX.put("GET /v1/usage", ADMIN);
         MATRIX.put("GET /v1/usage/export.csv", ADMIN);
         MATRIX.put("GET /v1/models", ALL);
-        MATRIX.put("POST /v1/chat/completions", ALL);
+        MATRIX.put("GET /v1/models/{model}", ALL);
+        // A completion is an agent turn that spends the tenant's money: who may start a conversation may call it.
+        MATRIX.put("POST /v1/chat/completions", BUILDERS);
         MATRIX.put("GET /v1/privacy/settings", ADMIN);
         MATRIX.put("PUT /v1/privacy/settings", ADMIN);
         MATRIX.put("GET /v1/privacy/requests", ADMIN);
@@ -213,6 +215,7 @@ abstract class IsolationContract extends HubIntegrationTest {
                 .replace("{requestId}", f.privacyRequest())
                 .replace("{code}", "no-such-plan")
                 .replace("{userId}", f.consoleUser().get("id").asText())
+                .replace("{model}", f.agent().get("slug").asText())
                 .replace("{pluginId}", "test-channel");
     }
 

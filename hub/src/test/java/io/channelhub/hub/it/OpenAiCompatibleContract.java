@@ -7,12 +7,14 @@ import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.NotFoundException;
+import com.openai.errors.PermissionDeniedException;
 import com.openai.errors.UnauthorizedException;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.models.Model;
+import com.openai.models.models.ModelRetrieveParams;
 import io.channelhub.hub.support.HubIntegrationTest;
 import io.channelhub.hub.support.TestHub;
 import java.util.ArrayList;
@@ -102,5 +104,50 @@ abstract class OpenAiCompatibleContract extends HubIntegrationTest {
         assertThat(client.models().list().data().stream().map(Model::id).toList()).doesNotContain("secret-agent");
         assertThatThrownBy(() -> client.chat().completions().create(ChatCompletionCreateParams.builder()
                 .model("secret-agent").addUserMessage("hi").build())).isInstanceOf(NotFoundException.class);
+    }
+
+    @Test
+    void retrievesOneModelAsTheListShowsIt() {
+        Model listed = client.models().list().data().stream().filter(m -> m.id().equals("helper")).findFirst()
+                .orElseThrow();
+        Model one = client.models().retrieve(ModelRetrieveParams.builder().model("helper").build());
+        assertThat(one.id()).isEqualTo("helper");
+        assertThat(one.ownedBy()).isEqualTo("channelhub");
+        assertThat(one.created()).isEqualTo(listed.created()).isPositive();
+        assertThat(one._object_().toString()).contains("model");
+    }
+
+    @Test
+    void retrievingAnUnknownOrForeignModelIs404InTheErrorShapeTheSdkReads() {
+        assertThatThrownBy(() -> client.models().retrieve(ModelRetrieveParams.builder().model("gpt-4o").build()))
+                .isInstanceOfSatisfying(NotFoundException.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(404);
+                    assertThat(e.code()).contains("model_not_found");
+                });
+        String other = hub.createTenant(slug("sdk-foreign"));
+        String otherKey = hub.createKey(other, "admin").get("key").asText();
+        TestHub.check(hub.post(otherKey, "/v1/agents", Map.of("slug", "their-agent", "name", "T")), 201);
+        assertThatThrownBy(() -> client.models().retrieve(ModelRetrieveParams.builder().model("their-agent")
+                .build())).isInstanceOf(NotFoundException.class);
+    }
+
+    @Test
+    void aViewerMayListModelsButNotSpendOnACompletion() {
+        String viewer = hub.createKey(tenant, "viewer").get("key").asText();
+        OpenAIClient readOnly = OpenAIOkHttpClient.builder().baseUrl(hub.url("/v1")).apiKey(viewer).maxRetries(0)
+                .build();
+        try {
+            assertThat(readOnly.models().list().data().stream().map(Model::id).toList()).contains("helper");
+            assertThat(readOnly.models().retrieve(ModelRetrieveParams.builder().model("helper").build()).id())
+                    .isEqualTo("helper");
+            assertThatThrownBy(() -> readOnly.chat().completions().create(ChatCompletionCreateParams.builder()
+                    .model("helper").addUserMessage("hi").build()))
+                    .isInstanceOfSatisfying(PermissionDeniedException.class, e ->
+                            assertThat(e.code()).contains("permission_denied"));
+            // The same rule as for a conversation: a viewer starts no agent turn.
+            assertThat(hub.post(viewer, "/v1/conversations", Map.of()).status()).isEqualTo(403);
+        } finally {
+            readOnly.close();
+        }
     }
 }

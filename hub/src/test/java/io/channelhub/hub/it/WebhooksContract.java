@@ -199,4 +199,55 @@ abstract class WebhooksContract extends HubIntegrationTest {
         assertThat(hub.post(admin, "/v1/webhooks", Map.of("url", "https://example.com/h", "events",
                 List.of("everything"))).code()).isEqualTo("invalid_event");
     }
+
+    @Test
+    void deliveryIdsAreRandomIdsInTheHeaderTheLogAndReplay() throws Exception {
+        try (WebhookReceiver rx = new WebhookReceiver()) {
+            JsonNode hook = subscribe(rx.url("/ids"), List.of("conversation.created"));
+            String id = hook.get("id").asText();
+            TestHub.check(hub.post(admin, "/v1/conversations", Map.of()), 201);
+            TestHub.check(hub.post(admin, "/v1/conversations", Map.of()), 201);
+            await().atMost(Duration.ofSeconds(10)).until(() -> rx.received().size() == 2);
+            JsonNode log = hub.get(admin, "/v1/webhooks/" + id + "/deliveries").json().get("data");
+            List<String> ids = new ArrayList<>();
+            log.forEach(d -> ids.add(d.get("id").asText()));
+            assertThat(ids).hasSize(2).allMatch(d -> d.matches("whd_[0-9A-Za-z]{22}"));
+            assertThat(rx.received().stream().map(r -> r.header("ChannelHub-Delivery")).toList())
+                    .containsExactlyInAnyOrderElementsOf(ids);
+            // Paging and replay take the same ids.
+            JsonNode older = hub.get(admin, "/v1/webhooks/" + id + "/deliveries?limit=1&before=" + ids.get(0))
+                    .json().get("data");
+            assertThat(older).hasSize(1);
+            assertThat(older.get(0).get("id").asText()).isEqualTo(ids.get(1));
+            TestHub.Reply replay = TestHub.check(hub.post(admin, "/v1/webhooks/" + id + "/deliveries/" + ids.get(1)
+                    + "/replay", null), 202);
+            assertThat(replay.json().get("id").asText()).matches("whd_[0-9A-Za-z]{22}").isNotIn(ids);
+            assertThat(hub.post(admin, "/v1/webhooks/" + id + "/deliveries/whd_unknown/replay", null).status())
+                    .isEqualTo(404);
+            hub.delete(admin, "/v1/webhooks/" + id);
+        }
+    }
+
+    @Test
+    void aDeliveryLoggedBeforeIdsWereRandomIsStillFoundByItsNumber() throws Exception {
+        try (WebhookReceiver rx = new WebhookReceiver()) {
+            JsonNode hook = subscribe(rx.url("/legacy"), List.of("conversation.created"));
+            String id = hook.get("id").asText();
+            TestHub.check(hub.post(admin, "/v1/conversations", Map.of()), 201);
+            await().atMost(Duration.ofSeconds(10)).until(() -> rx.received().size() == 1);
+            // What migration 015 made of a row written before it: its old number kept as whd_<number>.
+            long number = hub.app().jdbi().withHandle(h -> {
+                long n = h.createQuery("SELECT id FROM outbox WHERE target_id = :w").bind("w", id)
+                        .mapTo(Long.class).one();
+                h.createUpdate("UPDATE outbox SET delivery_id = CONCAT('whd_', id) WHERE id = :n").bind("n", n)
+                        .execute();
+                return n;
+            });
+            JsonNode logged = hub.get(admin, "/v1/webhooks/" + id + "/deliveries").json().get("data").get(0);
+            assertThat(logged.get("id").asText()).isEqualTo("whd_" + number);
+            TestHub.check(hub.post(admin, "/v1/webhooks/" + id + "/deliveries/" + number + "/replay", null), 202);
+            await().atMost(Duration.ofSeconds(10)).until(() -> rx.received().size() == 2);
+            hub.delete(admin, "/v1/webhooks/" + id);
+        }
+    }
 }

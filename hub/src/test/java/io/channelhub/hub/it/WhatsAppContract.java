@@ -456,4 +456,125 @@ abstract class WhatsAppContract extends HubIntegrationTest {
         assertThat(bodies).allMatch(b -> b.length() <= 4096);
         assertThat(String.join(" ", bodies)).isEqualTo(text.toString().strip());
     }
+
+    /** The conversation history of a contact, as the tenant's API shows it. */
+    JsonNode historyOf(String contact) {
+        String conv = hub.get(admin, "/v1/conversations?end_user_id=" + contact).json().get("data").get(0).get("id")
+                .asText();
+        return hub.get(admin, "/v1/conversations/" + conv + "/messages").json().get("data");
+    }
+
+    static JsonNode byContent(JsonNode history, String prefix) {
+        for (JsonNode m : history) {
+            if (m.path("content").asText("").startsWith(prefix)) {
+                return m;
+            }
+        }
+        throw new AssertionError("no message starting with " + prefix + " in " + history);
+    }
+
+    @Test
+    void aMessageOlderThanTheServiceWindowIsStoredButNotAnsweredLikeTheSendApiRefusesIt() {
+        String phone = number(Map.of());
+        String from = waId();
+        String wamid = "wamid.stale-" + phone;
+        // Meta redelivers for up to 7 days: this one was sent 30 hours ago, by its own timestamp.
+        long sentAt = System.currentTimeMillis() / 1000 - 30 * 3600;
+        assertThat(signed(FakeGraphApi.textMessageWebhook(phone, from, "Ana", wamid, "Ainda tem estoque?", sentAt))
+                .status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> count("SELECT COUNT(*) FROM inbound_events WHERE "
+                + "external_id = ? AND status = 'processed'", wamid) == 1);
+        // Stored, with the reason the integrator sees, and nothing queued for the channel (no reply, no typing).
+        JsonNode stored = byContent(historyOf(from), "Ainda tem estoque?");
+        assertThat(stored.get("status").asText()).isEqualTo("unanswered");
+        assertThat(stored.get("error_code").asText()).isEqualTo("outside_service_window");
+        assertThat(historyOf(from)).hasSize(1);
+        assertThat(count("SELECT COUNT(*) FROM channel_deliveries WHERE tenant_id = ? AND contact_external_id = ?",
+                tenantId, from)).isZero();
+        // The send API applies the same window to the same contact.
+        Reply api = sendApi(phone, Map.of("to", from, "text", "Temos sim"));
+        assertThat(api.status()).isEqualTo(422);
+        assertThat(api.code()).isEqualTo("outside_service_window");
+        // A message sent now opens the window: it is answered.
+        inbound(phone, from, "wamid.fresh-" + phone, "Oi de novo");
+        await().atMost(Duration.ofSeconds(20)).until(() -> sendsTo(from).size() == 1);
+        assertThat(sendsTo(from).get(0).json().path("text").path("body").asText()).contains("Oi de novo");
+    }
+
+    @Test
+    void aFailedDeliveryKeepsMetasCodeTitleAndDetailsInTheMessageHistory() {
+        String phone = number(Map.of());
+        String to = waId();
+        inbound(phone, to, "wamid.why-" + phone, "oi");
+        await().atMost(Duration.ofSeconds(20)).until(() -> sendsTo(to).size() == 1);
+        // Refused at once by the Graph API.
+        graph.failNextSendsTo(to, 1, FakeGraphApi.graphError(400, 131026, "Message undeliverable",
+                "Message Undeliverable."));
+        String refused = TestHub.check(sendApi(phone, Map.of("to", to, "text", "não chega")), 202).json()
+                .get("message_id").asText();
+        await().atMost(Duration.ofSeconds(20)).until(() -> count("SELECT COUNT(*) FROM messages WHERE id = ? AND "
+                + "status = 'failed'", refused) == 1);
+        JsonNode failedAtSend = byContent(historyOf(to), "não chega");
+        assertThat(failedAtSend.get("error_code").asText()).isEqualTo("131026");
+        assertThat(failedAtSend.get("error_title").asText()).isEqualTo("(#131026) Message undeliverable");
+        assertThat(failedAtSend.get("error_details").asText()).isEqualTo("Message Undeliverable.");
+
+        // Accepted, then reported failed by a status webhook with Meta's errors[].
+        String sent = hub.app().jdbi().withHandle(h -> h.createQuery("SELECT channel_message_id FROM "
+                + "channel_deliveries WHERE contact_external_id = :x AND part = 0 AND status = 'sent' AND kind = "
+                + "'TEXT'").bind("x", to).mapTo(String.class).one());
+        assertThat(signed(FakeGraphApi.statusWebhook(phone, to, sent, "failed", System.currentTimeMillis() / 1000,
+                131049)).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> count("SELECT COUNT(*) FROM messages m JOIN "
+                + "channel_deliveries d ON d.tenant_id = m.tenant_id AND d.message_id = m.id WHERE "
+                + "d.channel_message_id = ? AND m.status = 'failed'", sent) == 1);
+        JsonNode reply = null;
+        for (JsonNode m : historyOf(to)) {
+            if ("assistant".equals(m.get("role").asText()) && "failed".equals(m.get("status").asText())
+                    && "131049".equals(m.path("error_code").asText())) {
+                reply = m;
+            }
+        }
+        assertThat(reply).as("the agent's reply, failed by the status").isNotNull();
+        assertThat(reply.get("error_title").asText()).isEqualTo("Error 131049");
+        assertThat(reply.get("error_details").asText()).isEqualTo("Error 131049");
+    }
+
+    @Test
+    void theHistoryShowsEachMessagesTypeAndItsAttachments() {
+        String phone = number(Map.of());
+        String from = waId();
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0, 0, 0, 13};
+        graph.media("9876543210987654", png, "image/png");
+        String wamid = "wamid.typed-" + phone;
+        String body = FakeGraphApi.textMessageWebhook(phone, from, "Ana", wamid, "x", System.currentTimeMillis()
+                / 1000).replace("\"type\":\"text\",\"text\":{\"body\":\"x\"}", "\"type\":\"image\",\"image\":"
+                + "{\"caption\":\"o recibo\",\"mime_type\":\"image/png\",\"sha256\":\"abc\",\"id\":"
+                + "\"9876543210987654\"}");
+        assertThat(signed(body).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> sendsTo(from).size() == 1);
+        String location = FakeGraphApi.textMessageWebhook(phone, from, "Ana", wamid + "-loc", "x",
+                System.currentTimeMillis() / 1000).replace("\"type\":\"text\",\"text\":{\"body\":\"x\"}",
+                "\"type\":\"location\",\"location\":{\"latitude\":-23.5613,\"longitude\":-46.6565,"
+                        + "\"name\":\"Loja Paulista\",\"address\":\"Av. Paulista, 1000\"}");
+        assertThat(signed(location).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> sendsTo(from).size() == 2);
+        TestHub.check(sendApi(phone, Map.of("to", from, "interactive", Map.of("type", "button", "body",
+                Map.of("text", "Confirma?"), "action", Map.of("buttons", List.of(Map.of("type", "reply", "reply",
+                        Map.of("id", "yes", "title", "Sim"))))))), 202);
+
+        JsonNode history = historyOf(from);
+        JsonNode image = byContent(history, "o recibo");
+        assertThat(image.get("type").asText()).isEqualTo("image");
+        assertThat(image.get("content").asText()).isEqualTo("o recibo");
+        assertThat(image.get("attachments")).hasSize(1);
+        JsonNode file = image.get("attachments").get(0);
+        assertThat(file.get("id").asText()).startsWith("med_");
+        assertThat(file.get("content_type").asText()).isEqualTo("image/png");
+        assertThat(file.get("size_bytes").asLong()).isEqualTo(png.length);
+        assertThat(byContent(history, "Loja Paulista").get("type").asText()).isEqualTo("location");
+        assertThat(byContent(history, "Loja Paulista").get("attachments")).isEmpty();
+        assertThat(byContent(history, "Confirma?").get("type").asText()).isEqualTo("interactive");
+        assertThat(byContent(history, "[demo]").get("type").asText()).isEqualTo("text");
+    }
 }

@@ -35,9 +35,23 @@ public sealed interface SendResult {
     /**
      * Failed for good; the message goes to the dead-letter state.
      *
-     * @param code   the channel's error code
-     * @param reason a human explanation without personal data
+     * <pre>{@code
+     * return new SendResult.Permanent("131026", "message undeliverable", "Message undeliverable",
+     *         "Message Undeliverable.");
+     * }</pre>
+     *
+     * @param code         the channel's error code
+     * @param reason       a human explanation without personal data (logged and kept in the delivery log)
+     * @param errorTitle   the channel's own short description of the error, shown to the tenant with the message,
+     *                     or null (since 1.2.0)
+     * @param errorDetails the channel's own longer explanation, shown to the tenant with the message, or null
+     *                     (since 1.2.0)
      */
-    record Permanent(String code, String reason) implements SendResult {
+    record Permanent(String code, String reason, String errorTitle, String errorDetails) implements SendResult {
+
+        /** Without the channel's own words (the form of plugin API 1.1). */
+        public Permanent(String code, String reason) {
+            this(code, reason, null, null);
+        }
     }
 }

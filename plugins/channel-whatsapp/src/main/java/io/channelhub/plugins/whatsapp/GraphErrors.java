@@ -15,7 +15,8 @@ import java.util.Set;
  * Graph API answers as {@link SendResult}s (docs/channel-whatsapp.md, "Results"). Graph errors are
  * {@code {"error":{"message","type","code","error_data":{"details"},"fbtrace_id"}}}; the code decides, because
  * Meta keeps codes stable and rewords messages. Reasons are fixed texts: Meta's messages and details can quote
- * the recipient's number, and a reason must carry no personal data.
+ * the recipient's number, and a reason (logged) must carry no personal data; Meta's title and details travel
+ * separately, to be kept with the tenant's message.
  */
 final class GraphErrors {
 
@@ -68,8 +69,14 @@ final class GraphErrors {
      * @param code      {@code error.code} as text, or null when the body has none
      * @param type      {@code error.type}, or null
      * @param fbtraceId {@code error.fbtrace_id} (what Meta support asks for), or null
+     * @param title     Meta's title of the error ({@code title}, {@code error_user_title} or {@code message}), or null
+     * @param details   {@code error_data.details} (or {@code error_user_msg}), or null
      */
-    record GraphError(String code, String type, String fbtraceId) {
+    record GraphError(String code, String type, String fbtraceId, String title, String details) {
+
+        GraphError(String code, String type, String fbtraceId) {
+            this(code, type, fbtraceId, null, null);
+        }
     }
 
     /** The error of a body, if it is a Graph error. */
@@ -80,7 +87,11 @@ final class GraphErrors {
                 return Optional.empty();
             }
             return Optional.of(new GraphError(Json.text(error, "code").orElse(null),
-                    Json.text(error, "type").orElse(null), Json.text(error, "fbtrace_id").orElse(null)));
+                    Json.text(error, "type").orElse(null), Json.text(error, "fbtrace_id").orElse(null),
+                    Json.text(error, "title").or(() -> Json.text(error, "error_user_title"))
+                            .or(() -> Json.text(error, "message")).orElse(null),
+                    Json.text(Json.object(error, "error_data"), "details")
+                            .or(() -> Json.text(error, "error_user_msg")).orElse(null)));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
@@ -121,8 +132,9 @@ final class GraphErrors {
             return new SendResult.Permanent("http_" + status, "the Graph API refused the request (HTTP " + status
                     + ")");
         }
+        // Meta's own title and details go to the tenant with the message; the reason, which is logged, stays fixed.
         return new SendResult.Permanent(code, REASONS.getOrDefault(code, "Graph API error " + code + " (HTTP "
-                + status + ")"));
+                + status + ")"), error.get().title(), error.get().details());
     }
 
     /** A {@code Retry-After} value: delay-seconds or an HTTP date; empty when unreadable or in the past. */

@@ -190,10 +190,14 @@ final class WebhookParser {
             return;
         }
         Instant at = epochSeconds(s, now);
-        String errorCode = state == DeliveryStatus.State.FAILED
-                ? Json.text(Json.first(s, "errors"), "code").orElse(null) : null;
+        // Meta's error object: code, title, message and error_data.details.
+        Map<String, Object> error = state == DeliveryStatus.State.FAILED ? Json.first(s, "errors") : Map.of();
+        String errorCode = Json.text(error, "code").orElse(null);
+        String title = Json.text(error, "title").or(() -> Json.text(error, "message")).orElse(null);
+        String details = Json.text(Json.object(error, "error_data"), "details").orElse(null);
         String externalId = id + ":" + status;
-        out.add(new DeliveryStatus(externalId, id, state, errorCode, at));
+        out.add(new DeliveryStatus(externalId, id, state, errorCode, at, errorCode == null ? null : title,
+                errorCode == null ? null : details));
         String recipient = Json.text(s, "recipient_id").filter(r -> !r.isBlank()).orElse(null);
         if (recipient == null || errorCode == null) {
             return;

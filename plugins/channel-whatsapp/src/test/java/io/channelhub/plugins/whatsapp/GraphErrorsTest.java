@@ -64,7 +64,8 @@ class GraphErrorsTest {
         assertThat(((SendResult.Permanent) failure(401, Optional.empty(), graphError(190))).reason())
                 .isEqualTo("access token expired or invalid");
         assertThat(failure(400, Optional.empty(), graphError(999999)))
-                .isEqualTo(new SendResult.Permanent("999999", "Graph API error 999999 (HTTP 400)"));
+                .isEqualTo(new SendResult.Permanent("999999", "Graph API error 999999 (HTTP 400)",
+                        "(#999999) Message undeliverable", "Message Undeliverable for +16505551234."));
         assertThat(failure(404, Optional.empty(), "nope".getBytes(StandardCharsets.UTF_8)))
                 .isEqualTo(new SendResult.Permanent("http_404", "the Graph API refused the request (HTTP 404)"));
     }
@@ -78,6 +79,7 @@ class GraphErrorsTest {
         assertThat(GraphErrors.messageId("{\"success\":true}".getBytes(StandardCharsets.UTF_8))).isEmpty();
         assertThat(GraphErrors.success("{\"success\":true}".getBytes(StandardCharsets.UTF_8))).isTrue();
         assertThat(GraphErrors.parse(graphError(131026))).contains(new GraphErrors.GraphError("131026",
-                "OAuthException", "AazFvR2Mu4bcSgBM8P4ZILU"));
+                "OAuthException", "AazFvR2Mu4bcSgBM8P4ZILU", "(#131026) Message undeliverable",
+                "Message Undeliverable for +16505551234."));
     }
 }

@@ -171,10 +171,12 @@ class WebhookParserTest {
     }
 
     @Test
-    void aFailedStatusCarriesTheFirstErrorCode() {
+    void aFailedStatusCarriesTheFirstErrorsCodeTitleAndDetails() {
         List<InboundEvent> events = events("status_failed_131047.json");
         assertThat(events).singleElement().isEqualTo(new DeliveryStatus("wamid.failed1:failed", "wamid.failed1",
-                DeliveryStatus.State.FAILED, "131047", Instant.ofEpochSecond(1750263776L)));
+                DeliveryStatus.State.FAILED, "131047", Instant.ofEpochSecond(1750263776L), "Re-engagement message",
+                "Message failed to send because more than 24 hours have passed since the customer last replied to "
+                        + "this number."));
     }
 
     @Test
