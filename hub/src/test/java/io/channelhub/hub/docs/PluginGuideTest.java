@@ -110,7 +110,14 @@ class PluginGuideTest {
             for (String id : bundled) {
                 PluginStatus s = platform.status(id).orElseThrow(() -> new AssertionError(id + " not in " + dist));
                 assertThat(s.state()).as(id + ": " + s.reason()).isEqualTo(PluginState.STARTED);
-                assertThat(s.requires()).isEqualTo(">=1.0.0 & <2.0.0");
+                // Every bundled plugin uses what came in 1.1.0, so its range must refuse a 1.0.0 hub.
+                var versions = new org.pf4j.DefaultVersionManager();
+                assertThat(versions.checkVersionConstraint(io.channelhub.plugin.PluginApi.VERSION, s.requires()))
+                        .as(id + " " + s.requires()).isTrue();
+                assertThat(versions.checkVersionConstraint("1.0.0", s.requires())).as(id + " " + s.requires())
+                        .isFalse();
+                assertThat(versions.checkVersionConstraint("2.0.0", s.requires())).as(id + " " + s.requires())
+                        .isFalse();
             }
         } finally {
             platform.stop();
