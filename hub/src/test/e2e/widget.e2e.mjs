@@ -2,7 +2,9 @@
 // Run: node --test widget.e2e.mjs, with HUB_URL, SITE_PORT, OTHER_SITE_PORT, WIDGET_ID, VERIFIED_WIDGET_ID,
 // USER_ID, USER_HASH, SCREENSHOT_DIR and optionally CHROMIUM (default /usr/bin/chromium) in the environment.
 // The script serves the test sites itself: http://localhost:SITE_PORT (in the widgets' allowed_origins) and
-// http://localhost:OTHER_SITE_PORT (not allowed), every page under a strict CSP without 'unsafe-inline'.
+// http://localhost:OTHER_SITE_PORT (not allowed), every page under a strict CSP without 'unsafe-inline'. The hub
+// runs with its demo on (demo.origins naming HUB_URL's origin), and its /demo page is loaded as a newcomer opens it.
+// Nothing is intercepted or added: every request is the one Chromium itself sends.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -404,6 +406,33 @@ describe('channel-web widget', () => {
       await page.goto(pageUrl(SITE, 'embed.html', { widget: WIDGET_ID, lang: 'es', locale: 'pt-BR' }));
       await waitState(page, 'ready');
       assert.deepEqual(await texts(), { placeholder: 'Digite sua mensagem…', label: 'Mensagem', launcher: 'Abrir chat', lang: 'pt-BR' });
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('h. the demo page served by the hub itself answers', TEST, async () => {
+    const { context, page } = await newPage();
+    const sent = [];
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname.startsWith('/hooks/instances/')) sent.push(r);
+    });
+    try {
+      const response = await page.goto(`${HUB}/demo`);
+      assert.equal(response.status(), 200);
+      await waitState(page, 'ready');
+      await open(page);
+      const text = `Hello demo ${RUN}-h`;
+      const reply = await sendAndWait(page, text);
+      const answer = await bodyText(reply);
+      assert.ok(answer.startsWith('[demo]'), `the demo model answers: ${answer}`);
+      assert.ok(answer.includes(`You said: "${text}"`), `the reply echoes the message: ${answer}`);
+      // The case a cross-origin test site never shows: the widget's same-origin GETs carry no Origin header.
+      const gets = await Promise.all(sent.filter((r) => r.method() === 'GET').map((r) => r.allHeaders()));
+      assert.ok(gets.length > 0, 'the widget read its configuration');
+      assert.ok(gets.every((h) => !('origin' in h) && h['sec-fetch-site'] === 'same-origin'),
+        `same-origin GETs, without Origin: ${JSON.stringify(gets)}`);
+      await assertNoCspProblems(page);
     } finally {
       await context.close();
     }

@@ -234,7 +234,11 @@ public class HubApplication extends Application<HubConfiguration> {
         resources.register(ResourceType.PROMPT, (tenantId, id) -> promptRepo.find(tenantId, id)
                 .map(p -> new ResourceDirectory.ResourceRef(ResourceType.PROMPT, p.id(), p.ownerPrincipalId())));
 
-        bootstrapKey(keys, config.getApiKeys().getBootstrapKey());
+        String bootstrapKey = config.getApiKeys().getBootstrapKey();
+        boolean generateKey = bootstrapKey == null || bootstrapKey.isBlank();
+        if (!generateKey && keys.bootstrap(bootstrapKey).isPresent()) {
+            LOG.info("Installed the configured bootstrap super-admin key");
+        }
 
         // Errors Jetty answers itself (before Jersey) get the API's JSON shape too, on both ports.
         var errorPages = new io.channelhub.hub.errors.JsonErrorPages();
@@ -350,10 +354,14 @@ public class HubApplication extends Application<HubConfiguration> {
                 contentRedaction, scopes, access, audit, clock));
         jersey.register(new io.channelhub.hub.privacy.PrivacyResource.OfTenant(privacySettings, privacyRequests,
                 retention, contentRedaction, scopes, access, audit, clock));
+        boolean demo = false;
         if (config.getDemo().isEnabled()) {
-            io.channelhub.hub.demo.DemoSite.install(config.getDemo(), tenants, tenantRepo, agents, instances)
-                    .ifPresent(jersey::register);
+            Optional<io.channelhub.hub.demo.DemoSite> site = io.channelhub.hub.demo.DemoSite.install(config.getDemo(),
+                    tenants, tenantRepo, agents, instances);
+            site.ifPresent(jersey::register);
+            demo = site.isPresent();
         }
+        env.lifecycle().addServerLifecycleListener(new StartupBanner(keys, generateKey, demo, System.out));
         var hubMetrics = new io.channelhub.hub.observability.HubMetrics(prometheus, plugins, outbox::pending);
         models.attach(hubMetrics);
         models.attach(tracing);
@@ -404,27 +412,6 @@ public class HubApplication extends Application<HubConfiguration> {
         jersey.register(new io.channelhub.hub.console.ConsoleUsersResource.OfTenant(users, access, audit, scopes));
         jersey.register(new io.channelhub.hub.console.ConsoleUsersResource.Platform(users, access, audit));
         jersey.register(new io.channelhub.hub.console.ConsoleAssets());
-    }
-
-    private static void bootstrapKey(ApiKeyService keys, String configured) {
-        Optional<String> installed = keys.bootstrap(configured);
-        if (installed.isEmpty()) {
-            return;
-        }
-        if (installed.get().isEmpty()) {
-            LOG.info("Installed the configured bootstrap super-admin key");
-            return;
-        }
-        // Printed once, to the console only: the hash is all the database keeps.
-        System.out.println();
-        System.out.println("==================================================================");
-        System.out.println(" ChannelHub: first super-admin API key (shown once, store it now):");
-        System.out.println();
-        System.out.println("   " + installed.get());
-        System.out.println();
-        System.out.println(" curl -H 'Authorization: Bearer <key>' http://localhost:8080/admin/tenants");
-        System.out.println("==================================================================");
-        System.out.println();
     }
 
     /** The platform, for tests that inspect plugin states directly. */

@@ -22,9 +22,13 @@ import java.util.TreeMap;
  * @param query         query parameters
  * @param body          the raw body (empty for GET)
  * @param remoteAddress the caller's address as the hub sees it
+ * @param hubOrigin     the origin ({@code scheme://host[:port]}) the caller addressed this request to, as the hub
+ *                      sees it (the scheme and host the proxy in front of it forwarded, when the hub trusts forwarded
+ *                      headers); a page the hub served itself has this origin. Null when the hub does not say
+ *                      (a request built by hand). Since 1.2.0.
  */
 public record InboundRequest(String method, String path, Map<String, List<String>> headers,
-                             Map<String, List<String>> query, byte[] body, String remoteAddress) {
+                             Map<String, List<String>> query, byte[] body, String remoteAddress, String hubOrigin) {
 
     /** Copies and normalises the maps. */
     public InboundRequest {
@@ -34,6 +38,12 @@ public record InboundRequest(String method, String path, Map<String, List<String
         query = Map.copyOf(query);
         body = body == null ? new byte[0] : body.clone();
         method = method.toUpperCase(Locale.ROOT);
+    }
+
+    /** A request without the hub's origin (the form of plugin API 1.0 and 1.1). */
+    public InboundRequest(String method, String path, Map<String, List<String>> headers,
+                          Map<String, List<String>> query, byte[] body, String remoteAddress) {
+        this(method, path, headers, query, body, remoteAddress, null);
     }
 
     /** The first value of a header. */

@@ -242,7 +242,20 @@ public class ChannelHooksResource {
         Map<String, List<String>> q = new LinkedHashMap<>();
         uri.getQueryParameters().forEach((k, v) -> q.put(k, List.copyOf(v)));
         String p = path == null || path.isEmpty() ? "/" : path;
-        return new InboundRequest(method, p, h, q, bytes, servlet == null ? null : servlet.getRemoteAddr());
+        return new InboundRequest(method, p, h, q, bytes, servlet == null ? null : servlet.getRemoteAddr(),
+                origin(uri.getBaseUri()));
+    }
+
+    /**
+     * The hub's own origin as this request addressed it: what a page the hub served (the demo) has as its origin,
+     * so a plugin can recognise the hub's own pages without guessing the scheme or the host. Jetty builds the base
+     * URI from the Host header, or from the proxy's forwarded headers when the connector trusts them.
+     */
+    static String origin(java.net.URI base) {
+        if (base == null || base.getScheme() == null || base.getHost() == null) {
+            return null;
+        }
+        return base.getScheme() + "://" + base.getHost() + (base.getPort() < 0 ? "" : ":" + base.getPort());
     }
 
     /**

@@ -33,22 +33,26 @@ public class LogRedaction extends EventJsonLayoutBaseFactory {
 
     @Override
     public LayoutBase<ILoggingEvent> build(LoggerContext context, TimeZone timeZone) {
-        LayoutBase<ILoggingEvent> json = super.build(context, timeZone);
+        return redacting(super.build(context, timeZone), context);
+    }
+
+    /** {@code inner} applied to each event with its personal data masked. */
+    static LayoutBase<ILoggingEvent> redacting(LayoutBase<ILoggingEvent> inner, LoggerContext context) {
         LayoutBase<ILoggingEvent> out = new LayoutBase<>() {
             @Override
             public String doLayout(ILoggingEvent event) {
-                return json.doLayout(redacted(event));
+                return inner.doLayout(redacted(event));
             }
 
             @Override
             public void start() {
-                json.start();
+                inner.start();
                 super.start();
             }
 
             @Override
             public void stop() {
-                json.stop();
+                inner.stop();
                 super.stop();
             }
         };

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * The widget in a real browser: the hub with the bundled channel-web jar, and {@code hub/src/test/e2e/widget.e2e.mjs}
  * (Node's test runner, playwright-core driving Debian's headless Chromium) serving tenant sites on two origins,
- * one allowed and one not. Chromium and Node are required: without them this test fails, it never skips.
+ * one allowed and one not, and opening the hub's own {@code /demo} page. Chromium and Node are required: without them this test fails, it never skips.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WidgetBrowserTest {
@@ -32,9 +32,14 @@ class WidgetBrowserTest {
 
     @BeforeAll
     void start() throws IOException {
-        // One suite run loads about a dozen pages from one address within seconds.
+        // The demo page is opened as a newcomer opens it, so the hub listens where its demo origins say, as with
+        // config.yml. One suite run loads about a dozen pages from one address within seconds.
+        int port = freePort();
         hub = TestHub.start(TestDatabase.create(TestDatabase.Kind.H2),
                 BrowserSuite.plugins(name -> name.startsWith("channel-web-")),
+                ConfigOverride.config("server.applicationConnectors[0].port", Integer.toString(port)),
+                ConfigOverride.config("demo.enabled", "true"),
+                ConfigOverride.config("demo.origins", "http://localhost:" + port + ",http://127.0.0.1:" + port),
                 ConfigOverride.config("rateLimits.publicPerIp.capacity", "100000"));
     }
 

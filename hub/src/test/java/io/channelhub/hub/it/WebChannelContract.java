@@ -163,6 +163,40 @@ abstract class WebChannelContract extends HubIntegrationTest {
         assertThat(ok.json().toString()).doesNotContain(SECRET);
     }
 
+    /**
+     * A page the hub serves itself (the demo) makes same-origin GETs, which carry no Origin: the browser's
+     * Sec-Fetch-Site (or, before Fetch Metadata, its Referer) names the hub's own origin, which the core passes on.
+     */
+    @Test
+    void servesTheHubsOwnPagesByTheirOriginAsTheHubSeesIt() {
+        String self = hub.url("");
+        String w = createWidget(admin, Map.of("allowed_origins", List.of(self)));
+        String config = "/hooks/instances/" + w + "/config";
+        Reply sameOrigin = hub.call("GET", config, Map.of("Sec-Fetch-Site", "same-origin", "Referer",
+                self + "/demo"), null);
+        assertThat(sameOrigin.status()).as(sameOrigin.body()).isEqualTo(200);
+        assertThat(sameOrigin.headers().firstValue("Access-Control-Allow-Origin")).contains(self);
+        Reply olderBrowser = hub.call("GET", config, Map.of("Referer", self + "/demo"), null);
+        assertThat(olderBrowser.status()).isEqualTo(200);
+
+        for (Map<String, String> h : List.of(Map.<String, String>of(), Map.of("Sec-Fetch-Site", "cross-site"),
+                Map.of("Sec-Fetch-Site", "none"), Map.of("Sec-Fetch-Site", "same-site", "Referer", self + "/demo"),
+                Map.of("Referer", "https://evil.example/"), Map.of("Origin", "https://evil.example",
+                        "Sec-Fetch-Site", "cross-site"))) {
+            Reply refused = hub.call("GET", config, h, null);
+            assertThat(refused.status()).as(h.toString()).isEqualTo(403);
+            assertThat(refused.code()).isEqualTo("origin_not_allowed");
+            assertThat(refused.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+        }
+        // The same hub under another name is another origin, which this widget does not list.
+        String otherName = self.replace("localhost", "127.0.0.1") + config;
+        assertThat(hub.call("GET", otherName, Map.of("Sec-Fetch-Site", "same-origin"), null).status())
+                .isEqualTo(403);
+        // A tenant's widget that does not list the hub's origin is not served on the hub's pages.
+        assertThat(hub.call("GET", "/hooks/instances/" + widget + "/config", Map.of("Sec-Fetch-Site",
+                "same-origin"), null).status()).isEqualTo(403);
+    }
+
     @Test
     void answersPreflightsOfAllowedOriginsOnly() {
         Map<String, String> h = Map.of("Origin", SITE, "Access-Control-Request-Method", "POST",

@@ -75,6 +75,28 @@ class LogRedactionTest {
     }
 
     @Test
+    void theTextFormatIsOneReadableLineMaskedTheSameWay() {
+        LogRedaction.install(List.of(EMAIL));
+        LoggerContext ctx = new LoggerContext();
+        ctx.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
+        RedactedLogLayout factory = new RedactedLogLayout();
+        var layout = factory.build(ctx, TimeZone.getTimeZone("UTC"));
+        layout.start();
+        var thrown = new RuntimeException("could not save bia@example.org");
+        String text = layout.doLayout(new LoggingEvent("x", ctx.getLogger("io.channelhub.hub.Example"), Level.WARN,
+                "Sent the receipt to {}", thrown, new Object[] {"ana.souza@example.com.br"}));
+        assertThat(text).startsWith("WARN  [").contains("io.channelhub.hub.Example: Sent the receipt to [email]")
+                .contains("could not save [email]").doesNotContain("ana.souza", "bia@", "\u001b");
+        assertThat(text.lines().findFirst().orElseThrow()).doesNotStartWith("{");
+
+        factory.setFormat(RedactedLogLayout.Format.of("json"));
+        var json = factory.build(ctx, TimeZone.getTimeZone("UTC"));
+        json.start();
+        assertThat(json.doLayout(new LoggingEvent("x", ctx.getLogger("test"), Level.INFO, "to {}", null,
+                new Object[] {"ana@example.com"}))).startsWith("{").contains("to [email]");
+    }
+
+    @Test
     void passesLinesUnchangedUntilAPolicyIsInstalled() {
         assertThat(layout("mail {}", "ana@example.com")).contains("ana@example.com");
     }

@@ -14,26 +14,33 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What a newcomer does: run the README's start command (the built runnable layout, config.yml, no model key), take
- * the super-admin key it prints, set up a tenant and an agent, and send a message with curl: the demo provider
- * answers. Runs after packaging (failsafe), against the real jar and plugin directory.
+ * What a newcomer does, as the README says it: run the start command (the built runnable layout, config.yml, no
+ * model key) with its output going to a pipe, not a terminal; read the start banner (ports, the first super-admin key
+ * and the line that exports it); paste the README's curl sequence into a POSIX shell as it is written; open the demo
+ * page as curl would. Only what a curl user sends is sent: the demo's widget in a browser is WidgetBrowserTest's.
+ * Runs after packaging (failsafe), against the real jar and plugin directory.
  */
 class ReadmeRunIT {
 
     private static final Path ROOT = Path.of(System.getProperty("channelhub.root", "..")).toAbsolutePath()
             .normalize();
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration START = Duration.ofSeconds(90);
     private final HttpClient http = HttpClient.newHttpClient();
 
     @TempDir
@@ -45,110 +52,135 @@ class ReadmeRunIT {
         }
     }
 
-    private static List<String> startCommand() throws Exception {
+    /** The sh blocks under "Quick start": the two commands, then the curl sequence. */
+    private static List<String> quickStartBlocks() throws Exception {
         String readme = Files.readString(ROOT.resolve("README.md"));
-        Matcher m = Pattern.compile("## Quick start.*?```sh\\n(.*?)\\n", Pattern.DOTALL).matcher(readme);
-        assertThat(m.find()).isTrue();
-        String first = m.group(1).trim();
+        String section = readme.substring(readme.indexOf("## Quick start"));
+        section = section.substring(0, section.indexOf("\n## ", 3));
+        Matcher m = Pattern.compile("```sh\\n(.*?)\\n```", Pattern.DOTALL).matcher(section);
+        List<String> blocks = new ArrayList<>();
+        while (m.find()) {
+            blocks.add(m.group(1));
+        }
+        assertThat(blocks).as("the quick start's sh blocks").hasSizeGreaterThanOrEqualTo(2);
+        return blocks;
+    }
+
+    private static List<String> startCommand() throws Exception {
+        String first = quickStartBlocks().get(0).lines().findFirst().orElseThrow().trim();
         String run = first.substring(first.indexOf("java -jar"));
         return Arrays.asList(run.split("\\s+"));
     }
 
-    private JsonNode post(int port, String key, String path, Object body) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(201);
-        return JSON.readTree(r.body());
+    /** The hub's output, line by line, read on its own thread so a quiet process never blocks the test. */
+    private static final class Output {
+        final List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        final StringBuilder raw = new StringBuilder();
+
+        Output(Process p) {
+            Thread reader = new Thread(() -> new BufferedReader(new InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8)).lines().forEach(l -> {
+                        synchronized (raw) {
+                            raw.append(l).append('\n');
+                        }
+                        lines.add(l);
+                    }), "hub-output");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        String text() {
+            synchronized (raw) {
+                return raw.toString();
+            }
+        }
+
+        String await(Predicate<String> line, Process hub) {
+            Awaitility.await().atMost(START).until(() -> !hub.isAlive() || find(line) != null);
+            String found = find(line);
+            assertThat(found).as("the hub's output:\n" + text()).isNotNull();
+            return found;
+        }
+
+        String find(Predicate<String> line) {
+            synchronized (lines) {
+                return lines.stream().filter(line).findFirst().orElse(null);
+            }
+        }
     }
 
     @Test
-    void theReadmeRunCommandServesTheDemoReplyWithoutAKey() throws Exception {
+    void theReadmeQuickStartRunsAsWritten() throws Exception {
         int port = freePort();
         int admin = freePort();
         ProcessBuilder pb = new ProcessBuilder(startCommand()).directory(ROOT.toFile()).redirectErrorStream(true);
         Map<String, String> env = pb.environment();
-        env.remove("OPENAI_API_KEY");
-        env.remove("OPENAI_BASE_URL");
-        env.remove("CHANNELHUB_BOOTSTRAP_KEY");
+        for (String unset : List.of("OPENAI_API_KEY", "OPENAI_BASE_URL", "CHANNELHUB_BOOTSTRAP_KEY",
+                "CHANNELHUB_LOG_FORMAT")) {
+            env.remove(unset);
+        }
         // Only where it listens and keeps its files differ from a newcomer's run.
         env.put("CHANNELHUB_PORT", Integer.toString(port));
         env.put("CHANNELHUB_ADMIN_PORT", Integer.toString(admin));
         env.put("CHANNELHUB_DB_URL", "jdbc:h2:" + data.resolve("hub") + ";MODE=MariaDB");
         env.put("CHANNELHUB_SECRETS_KEY_FILE", data.resolve("secrets.key").toString());
         Process hub = pb.start();
-        List<String> output = new ArrayList<>();
         try {
-            // Output is read on its own thread so a quiet process can never block the test past its deadline.
-            java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
-            Thread reader = new Thread(() -> new BufferedReader(new InputStreamReader(hub.getInputStream(),
-                    StandardCharsets.UTF_8)).lines().forEach(lines::add), "hub-output");
-            reader.setDaemon(true);
-            reader.start();
-            Pattern keyLine = Pattern.compile("^\\s+(chk_[A-Za-z0-9]{8}_[A-Za-z0-9]+)\\s*$");
-            String key = null;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-            while (key == null && System.nanoTime() < deadline && hub.isAlive()) {
-                String line = lines.poll(1, TimeUnit.SECONDS);
-                if (line == null) {
-                    continue;
-                }
-                output.add(line);
-                Matcher km = keyLine.matcher(line);
-                if (km.matches()) {
-                    key = km.group(1);
-                }
-            }
-            assertThat(key).as(String.join("\n", output)).isNotNull();
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).ignoreExceptions()
-                    .until(() -> http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + admin
-                            + "/healthcheck")).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+            Output out = new Output(hub);
+            String export = out.await(l -> l.trim().startsWith("export KEY=chk_"), hub).trim();
+            String key = export.substring("export KEY=".length());
+            String app = "http://localhost:" + port;
+            String adminUrl = "http://localhost:" + admin;
 
-            String tenant = post(port, key, "/admin/tenants", Map.of("slug", "newcomer", "name", "Newcomer"))
-                    .get("id").asText();
-            String tenantKey = post(port, key, "/admin/tenants/" + tenant + "/api-keys",
-                    Map.of("name", "app", "role", "admin")).get("key").asText();
-            post(port, tenantKey, "/v1/agents", Map.of("slug", "support", "name", "Support"));
-            String conversation = post(port, tenantKey, "/v1/conversations", Map.of()).get("id").asText();
+            // The start banner: the ports bound, then the key, framed, with the line to paste.
+            String started = out.text();
+            assertThat(started).contains(app + "/console/", app + "/demo", adminUrl + "/healthcheck")
+                    .contains("FIRST SUPER-ADMIN API KEY").containsPattern("(?m)^ {6}" + Pattern.quote(key) + "$");
+            assertThat(started.indexOf("ChannelHub is running")).isLessThan(started.indexOf(key));
+            // Readable text logs, nothing for a terminal only, and no warning about the logging libraries.
+            assertThat(out.find(l -> l.contains("ChannelHub is running"))).startsWith("INFO ");
+            assertThat(out.find(l -> l.startsWith("{\""))).as("a JSON log line").isNull();
+            assertThat(started).doesNotContain("\u001b").doesNotContain("|-WARN").doesNotContain("|-ERROR")
+                    .doesNotContain("are different").doesNotContain("Expected version");
 
-            Process curl = new ProcessBuilder("curl", "-s", "-H", "Authorization: Bearer " + tenantKey,
-                    "-H", "Content-Type: application/json", "-d", "{\"content\":\"Oi, tudo bem?\"}",
-                    "http://localhost:" + port + "/v1/conversations/" + conversation + "/messages")
-                    .redirectErrorStream(true).start();
-            String answer = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(curl.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            JsonNode reply = JSON.readTree(answer).get("reply");
-            assertThat(reply.get("content").asText()).startsWith("[demo]").contains("Oi, tudo bem?");
+            // The README's curl sequence, pasted into a shell after the exported key.
+            String sequence = quickStartBlocks().get(1).replace("localhost:8080", "localhost:" + port)
+                    .replace("localhost:8081", "localhost:" + admin);
+            Process sh = new ProcessBuilder("sh", "-c", export + "\n" + sequence).redirectErrorStream(true).start();
+            String answers = new String(sh.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(sh.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(sh.exitValue()).as(answers).isZero();
+            assertThat(answers).as("the agent's reply").contains("\"content\":\"[demo] ").contains("Oi, tudo bem?")
+                    .contains("\"slug\":\"support\"").contains("\"plugin-channel-web\":{\"healthy\":true")
+                    .contains("# TYPE ").doesNotContain("\"error\"");
 
-            // The demo page's widget works right away: the page, a visitor session and a streamed reply.
-            HttpResponse<String> demo = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
-                    + "/demo")).build(), HttpResponse.BodyHandlers.ofString());
+            // The demo page, as curl sees it: the page and the widget's script. Its widget answers only a browser
+            // on the page (WidgetBrowserTest); a request that names no page is refused, and the log says why.
+            HttpResponse<String> demo = http.send(HttpRequest.newBuilder(URI.create(app + "/demo")).build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(demo.statusCode()).isEqualTo(200);
             assertThat(demo.headers().firstValue("Content-Security-Policy")).isPresent();
             Matcher w = Pattern.compile("data-widget=\"(ci_[A-Za-z0-9]+)\"").matcher(demo.body());
             assertThat(w.find()).as(demo.body()).isTrue();
-            String hooks = "http://localhost:" + port + "/hooks/instances/" + w.group(1);
-            String origin = "http://localhost:" + port;
-            HttpResponse<String> session = http.send(HttpRequest.newBuilder(URI.create(hooks + "/sessions"))
-                    .header("Origin", origin).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(session.statusCode()).as(session.body()).isEqualTo(200);
-            String visitor = JSON.readTree(session.body()).get("visitor_token").asText();
-            HttpResponse<String> streamed = http.send(HttpRequest.newBuilder(URI.create(hooks + "/messages"))
-                    .header("Origin", origin).header("Authorization", "Bearer " + visitor)
-                    .header("Accept", "text/event-stream").header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"client_message_id\":\"1\",\"text\":\"Oi!\"}"))
-                    .build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(streamed.body()).contains("event: delta").contains("event: done").contains("Oi!");
+            HttpResponse<String> script = http.send(HttpRequest.newBuilder(URI.create(app
+                    + "/hooks/plugins/channel-web/v1/widget.js")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(script.statusCode()).isEqualTo(200);
+            HttpResponse<String> config = http.send(HttpRequest.newBuilder(URI.create(app + "/hooks/instances/"
+                    + w.group(1) + "/config")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(config.statusCode()).isEqualTo(403);
+            assertThat(JSON.readTree(config.body()).path("error").path("code").asText())
+                    .isEqualTo("origin_not_allowed");
+            String refusal = out.await(l -> l.contains("Refused a widget request"), hub);
+            assertThat(refusal).contains("page origin unknown").contains("allowed origins [" + app + ", ");
 
-            HttpResponse<String> health = http.send(HttpRequest.newBuilder(
-                    URI.create("http://localhost:" + admin + "/healthcheck")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(adminUrl + "/healthcheck"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(health.statusCode()).isEqualTo(200);
+            JsonNode checks = JSON.readTree(health.body());
             for (String plugin : List.of("channel-web", "channel-whatsapp", "billing-asaas", "compliance-privacy")) {
-                assertThat(JSON.readTree(health.body()).get("plugin-" + plugin).get("healthy").asBoolean()).isTrue();
+                assertThat(checks.get("plugin-" + plugin).get("healthy").asBoolean()).isTrue();
             }
+            assertThat(out.text()).doesNotContain("\u001b");
         } finally {
             hub.destroy();
             if (!hub.waitFor(20, TimeUnit.SECONDS)) {

@@ -28,7 +28,7 @@ import org.pf4j.Extension;
 
 /**
  * The web chat widget: serves the widget's script and stylesheet on the plugin route, and on each widget's
- * instance route checks the page's origin, starts visitor sessions (anonymous, or verified by the tenant's
+ * instance route checks the page's origin ({@link PageOrigin}: a tenant's site, or the hub's own demo page), starts visitor sessions (anonymous, or verified by the tenant's
  * {@code user_hash}), shows the visitor's history and turns their messages into agent turns that the hub streams
  * back. The wire protocol is docs/channel-web.md.
  */
@@ -60,13 +60,15 @@ public class WebConnector implements ChannelConnector {
         }
         PluginContext ctx = instance.get();
         WidgetSettings w = WidgetSettings.of(ctx.settings());
-        String origin = request.header("Origin").orElse(null);
-        if (!w.allows(origin)) {
-            ctx.logger().info("Refused a widget request from a page origin that is not allowed");
+        PageOrigin page = PageOrigin.of(request);
+        if (!w.allows(page.origin())) {
+            ctx.logger().info("Refused a widget request to {} {}: page origin {} ({}) is not among the allowed "
+                    + "origins {}", request.method(), PageOrigin.shown(request.path()), page.origin() == null ? "unknown"
+                    : page.origin(), page.evidence(), w.allowedOrigins());
             return InboundResult.answerOnly(error(403, "origin_not_allowed",
                     "this page's origin may not use this widget", Map.of()));
         }
-        Map<String, String> cors = cors(WidgetSettings.origin(origin));
+        Map<String, String> cors = cors(page.origin());
         String route = request.method() + " " + request.path();
         if ("OPTIONS".equals(request.method())) {
             Map<String, String> h = new LinkedHashMap<>(cors);
