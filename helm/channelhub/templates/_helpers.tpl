@@ -143,6 +143,8 @@ app.kubernetes.io/part-of: channelhub
   value: {{ .Values.webhooks.allowPrivateTargets | quote }}
 - name: CHANNELHUB_CONSOLE_SECURE_COOKIE
   value: {{ .Values.console.secureCookie | quote }}
+- name: CHANNELHUB_USAGE_SPOOL_DIR
+  value: /var/lib/channelhub/usage-spool
 {{- with .Values.extraEnv }}
 {{ toYaml . }}
 {{- end }}
