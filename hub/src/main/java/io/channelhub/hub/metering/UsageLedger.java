@@ -435,6 +435,13 @@ public class UsageLedger implements Managed {
         }
     }
 
+    /** Whether an event with this key is recorded for the tenant. */
+    public boolean has(String tenantId, String idempotencyKey) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM usage_events WHERE tenant_id = :t AND "
+                        + "idempotency_key = :k").bind("t", tenantId).bind("k", idempotencyKey).mapTo(Long.class)
+                .one()) > 0;
+    }
+
     /** Sum of a usage type for a tenant (all time); the metering issue adds periods and aggregates. */
     public long total(String tenantId, String usageType) {
         return jdbi.withHandle(h -> h.createQuery("SELECT COALESCE(SUM(quantity), 0) FROM usage_events WHERE "

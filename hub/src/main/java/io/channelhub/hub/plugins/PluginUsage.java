@@ -59,6 +59,11 @@ public final class PluginUsage {
             if (!"quota_exceeded".equals(refused.code())) {
                 throw refused;
             }
+            if (ledger.has(e.tenantId(), e.idempotencyKey())) {
+                // A repeat of usage already recorded (a retried webhook) adds nothing, so a full quota cannot
+                // refuse it.
+                return QuotaReservation.none();
+            }
             Map<String, Object> d = refused.details();
             Object resets = d.get("resets_at");
             throw new QuotaExceededException(e.usageType(), String.valueOf(d.get("period")),
