@@ -235,6 +235,7 @@ public class UsageLedger implements Managed {
         writing.lock();
         try {
             adopt();
+            writeDue(true);
         } finally {
             writing.unlock();
         }
