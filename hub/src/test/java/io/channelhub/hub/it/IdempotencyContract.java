@@ -41,7 +41,10 @@ abstract class IdempotencyContract extends HubIntegrationTest {
 
     @Override
     protected ConfigOverride[] overrides() {
-        return model.asOperatorModel();
+        List<ConfigOverride> o = new ArrayList<>(List.of(model.asOperatorModel()));
+        // A short lease, so renewal is seen within a test.
+        o.add(ConfigOverride.config("idempotencyLease", "1s"));
+        return o.toArray(ConfigOverride[]::new);
     }
 
     @AfterAll
@@ -142,5 +145,32 @@ abstract class IdempotencyContract extends HubIntegrationTest {
         TestHub.Reply replay = post(c[0], c[1], "k-2", body);
         assertThat(replay.headers().firstValue("Idempotent-Replayed")).contains("true");
         assertThat(replay.json().get("reply").get("content").asText()).isEqualTo("from the retry");
+    }
+
+    private Instant leaseOf(String idemKey) {
+        return hub.app().jdbi().withHandle(h -> h.createQuery("SELECT lease_until FROM idempotency_records WHERE "
+                + "idem_key = :k").bind("k", idemKey).mapTo(Instant.class).one());
+    }
+
+    @Test
+    void aLongRequestKeepsItsKeyWhileItsNodeRenewsTheLease() throws Exception {
+        String[] c = conversation();
+        CountDownLatch release = new CountDownLatch(1);
+        model.then(new FakeOpenAi.Held(release, FakeOpenAi.chatReply("slow answer", 3, 2)));
+        String body = "{\"content\":\"take your time\"}";
+        CompletableFuture<TestHub.Reply> first = CompletableFuture.supplyAsync(() -> post(c[0], c[1], "k-3", body));
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> model.requests().size() == 1);
+            Instant firstLease = leaseOf("k-3");
+            // Renewed past the end of the first lease: the request now runs longer than one lease.
+            await().atMost(Duration.ofSeconds(30)).until(() -> leaseOf("k-3").isAfter(firstLease.plusSeconds(1)));
+            TestHub.Reply repeat = post(c[0], c[1], "k-3", body);
+            assertThat(repeat.status()).as(repeat.body()).isEqualTo(409);
+            assertThat(repeat.code()).isEqualTo("idempotency_in_progress");
+        } finally {
+            release.countDown();
+        }
+        assertThat(first.get().status()).isEqualTo(201);
+        assertThat(model.requests()).hasSize(1);
     }
 }
