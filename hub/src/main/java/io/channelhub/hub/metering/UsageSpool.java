@@ -110,11 +110,14 @@ final class UsageSpool {
     }
 
     /** Appends a row to the current segment; when this returns, a crash of the process cannot lose it. */
-    synchronized void append(UsageLedger.UsageEvent e, Instant at) throws IOException {
+    void append(UsageLedger.UsageEvent e, Instant at) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream(256);
         JSON.writeValue(line, Row.of(e, at));
         line.write('\n');
-        ByteBuffer buf = ByteBuffer.wrap(line.toByteArray());
+        write(ByteBuffer.wrap(line.toByteArray()));
+    }
+
+    private synchronized void write(ByteBuffer buf) throws IOException {
         long at0 = current.size;
         while (buf.hasRemaining()) {
             at0 += current.channel.write(buf, at0);
@@ -147,14 +150,18 @@ final class UsageSpool {
     }
 
     /** Closes the current segment for writing to the database (null when it is empty) and starts a new one. */
-    synchronized Segment seal() throws IOException {
-        if (current.rows == 0) {
-            return null;
+    Segment seal() throws IOException {
+        Segment s;
+        synchronized (this) {
+            if (current.rows == 0) {
+                return null;
+            }
+            s = current;
+            current = create();
+            dirty = false;
         }
-        Segment s = current;
+        // No row is written to it any more; requests go on appending to the new segment meanwhile.
         s.channel.force(false);
-        dirty = false;
-        current = create();
         return s;
     }
 
