@@ -145,6 +145,8 @@ app.kubernetes.io/part-of: channelhub
   value: {{ .Values.console.secureCookie | quote }}
 - name: CHANNELHUB_LOG_FORMAT
   value: {{ .Values.logging.format | quote }}
+- name: CHANNELHUB_USAGE_SPOOL_DIR
+  value: /var/lib/channelhub/usage-spool
 {{- with .Values.extraEnv }}
 {{ toYaml . }}
 {{- end }}

@@ -194,7 +194,7 @@ public class HubApplication extends Application<HubConfiguration> {
         env.lifecycle().manage(openai);
         ModelGateway models = new ModelGateway(java.util.Map.of(ModelGateway.OPENAI, openai, DemoProvider.ID,
                 new DemoProvider()), plugins, providerConfigs, config.getModels());
-        ledger = new UsageLedger(jdbi, clock);
+        ledger = new UsageLedger(jdbi, clock, config.getUsage());
         env.lifecycle().manage(ledger);
         AgentService agents = new AgentService(jdbi, agentRepo, promptRepo, models::providerIds, clock);
         agents.cacheWith(changes, cacheTtl);
@@ -208,8 +208,9 @@ public class HubApplication extends Application<HubConfiguration> {
         var contacts = new io.channelhub.hub.contacts.ContactDirectory(jdbi, json, clock);
         var documents = new io.channelhub.hub.plugins.PluginDocuments(jdbi, clock);
         var media = new io.channelhub.hub.media.MediaLibrary(jdbi, ledger, clock);
+        var pluginUsage = new io.channelhub.hub.plugins.PluginUsage(ledger);
         var channelContexts = new io.channelhub.hub.channels.ChannelContexts(instances, conversationRepo, contacts,
-                documents, media, ledger, clock);
+                documents, media, pluginUsage, clock);
         var deliveries = new io.channelhub.hub.channels.ChannelDeliveries(jdbi);
         var channelSends = new io.channelhub.hub.channels.ChannelSends(jdbi, outbox, deliveries, contacts, plugins,
                 json, clock);
@@ -225,6 +226,7 @@ public class HubApplication extends Application<HubConfiguration> {
                 .map(w -> new ResourceDirectory.ResourceRef(ResourceType.WEBHOOK, w.id(), w.ownerPrincipalId())));
         TurnService turns = new TurnService(conversationRepo, agents, models, plugins, ledger, webhooks, clock);
         turns.attach(contacts, documents, media);
+        turns.attach(pluginUsage);
         resources.register(ResourceType.CONVERSATION, (tenantId, id) -> conversationRepo.find(tenantId, id)
                 .map(cv -> new ResourceDirectory.ResourceRef(ResourceType.CONVERSATION, cv.id(),
                         cv.ownerPrincipalId())));
@@ -295,8 +297,11 @@ public class HubApplication extends Application<HubConfiguration> {
                 quotaCounters, env.metrics(), clock);
         quotas.cacheWith(changes, cacheTtl);
         ledger.onRecorded(quotas::recorded);
+        pluginUsage.attach(quotas);
         turns.attach(quotas);
-        jersey.register(new ConversationsResource(conversationRepo, agents, turns, new Idempotency(jdbi, clock),
+        Idempotency idempotency = new Idempotency(jdbi, clock, config.getIdempotencyLease().toJavaDuration());
+        env.lifecycle().manage(idempotency);
+        jersey.register(new ConversationsResource(conversationRepo, agents, turns, idempotency,
                 scopes, access, json, clock, config.getSseHeartbeat().toMilliseconds(), webhooks, quotas));
         openAiCompatible.attach(quotas);
         var inbound = new io.channelhub.hub.channels.InboundEvents(jdbi, json, clock);
@@ -322,7 +327,7 @@ public class HubApplication extends Application<HubConfiguration> {
                 (tenantId, pluginId, account) -> new io.channelhub.hub.plugins.CorePluginContext(tenantId, pluginId,
                         account, new io.channelhub.hub.conversations.ConversationsView(conversationRepo, media,
                         tenantId, null), contacts.forInstance(tenantId, null), documents.forPlugin(tenantId, pluginId),
-                        media.forInstance(tenantId, null, pluginId), ledger, clock), clock);
+                        media.forInstance(tenantId, null, pluginId), pluginUsage, clock), clock);
         var invoices = new io.channelhub.hub.billing.Invoices(jdbi, json, plans, subscriptions, gatewayAccounts, clock);
         var billingEvents = new io.channelhub.hub.billing.BillingEvents(jdbi, json, invoices, subscriptions, tenants,
                 audit, webhooks, clock);
@@ -370,6 +375,7 @@ public class HubApplication extends Application<HubConfiguration> {
         dispatcher.attach(hubMetrics);
         rateLimits.attach(hubMetrics);
         quotas.attach(hubMetrics);
+        hubMetrics.watchUsage(ledger);
         jersey.register(new io.channelhub.hub.observability.HttpMetrics(hubMetrics));
         jersey.register(new io.channelhub.hub.limits.QuotasResource.Own(quotas, scopes, access));
         jersey.register(new io.channelhub.hub.limits.QuotasResource.OfTenant(quotas, scopes, access, audit));

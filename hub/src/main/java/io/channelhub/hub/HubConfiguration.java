@@ -268,6 +268,37 @@ public class HubConfiguration extends Configuration {
         this.apiKeys = apiKeys;
     }
 
+    /**
+     * How long a request holding an {@code Idempotency-Key} keeps it without its node renewing the lease: after a
+     * node died mid-request, a retry with the same key runs once this has passed.
+     */
+    @NotNull
+    private Duration idempotencyLease = Duration.seconds(30);
+
+    @JsonProperty
+    public Duration getIdempotencyLease() {
+        return idempotencyLease;
+    }
+
+    @JsonProperty
+    public void setIdempotencyLease(Duration idempotencyLease) {
+        this.idempotencyLease = idempotencyLease;
+    }
+
+    @Valid
+    @NotNull
+    private io.channelhub.hub.metering.UsageFactory usage = new io.channelhub.hub.metering.UsageFactory();
+
+    @JsonProperty
+    public io.channelhub.hub.metering.UsageFactory getUsage() {
+        return usage;
+    }
+
+    @JsonProperty
+    public void setUsage(io.channelhub.hub.metering.UsageFactory usage) {
+        this.usage = usage;
+    }
+
     /** API key policy. */
     public static class ApiKeysConfig {
 

@@ -178,24 +178,26 @@ public class ChannelHooksResource {
                 var only = bound.get(0);
                 org.slf4j.MDC.put("tenant_id", only.getKey().tenantId());
                 return turns.answer(only.getKey(), (MessageReceived) only.getValue().event(), result.turn(),
-                        result.answer().headers());
+                        result.answer().headers(), r.usage);
             }
-            List<InboundEvents.Stored> fresh = new ArrayList<>();
+            List<InboundEvents.Incoming> incoming = new ArrayList<>();
             for (var e : bound) {
-                try {
-                    InboundEvents.Stored s = events.store(e.getKey().tenantId(), e.getKey().id(), pluginId,
-                            e.getValue().event());
-                    if (!s.duplicate()) {
-                        fresh.add(s);
-                    }
-                } catch (IllegalArgumentException bad) {
-                    throw new PluginCallException(pluginId, "handleInbound", bad);
-                }
+                incoming.add(new InboundEvents.Incoming(e.getKey().tenantId(), e.getKey().id(), pluginId,
+                        e.getValue().event()));
+            }
+            List<InboundEvents.Stored> stored;
+            try {
+                // The plugin's usage commits with the events it parsed, or not at all.
+                stored = events.storeAll(incoming, r.usage);
+            } catch (IllegalArgumentException bad) {
+                throw new PluginCallException(pluginId, "handleInbound", bad);
             }
             // Stored: the answer may go out. Processing starts at once here; the poller covers a crash.
-            fresh.forEach(s -> processor.kick(s.id()));
+            stored.stream().filter(s -> !s.duplicate()).forEach(s -> processor.kick(s.id()));
             return answer(result.answer());
         } finally {
+            // Usage of a request the hub refused (or that failed) is never billed; after a commit this is a no-op.
+            r.usage.discard();
             org.slf4j.MDC.remove("plugin");
         }
     }
@@ -265,6 +267,7 @@ public class ChannelHooksResource {
     private final class Request implements InboundScope {
         final PluginPlatform.LoadedConnector connector;
         final Map<PluginContext, ChannelInstance> issued = Collections.synchronizedMap(new IdentityHashMap<>());
+        final io.channelhub.hub.plugins.PluginUsage.Pending usage = contexts.pendingUsage();
         PluginContext named;
 
         Request(PluginPlatform.LoadedConnector connector) {
@@ -287,7 +290,7 @@ public class ChannelHooksResource {
         }
 
         CorePluginContext issue(ChannelInstance ci) {
-            CorePluginContext ctx = contexts.forInstance(ci);
+            CorePluginContext ctx = contexts.forInstance(ci, usage);
             issued.put(ctx, ci);
             return ctx;
         }

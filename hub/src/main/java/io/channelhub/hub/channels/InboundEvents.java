@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.channelhub.hub.persistence.Constraints;
 import io.channelhub.hub.persistence.Ids;
+import io.channelhub.hub.plugins.PluginUsage;
 import io.channelhub.plugin.InboundEvent;
 import io.channelhub.plugin.billing.PaymentEvent;
 import io.channelhub.plugin.channel.DeliveryStatus;
@@ -64,15 +65,66 @@ public class InboundEvents {
 
     /** Stores the event for the processor, or finds the row of the same external id. */
     public Stored store(String tenantId, String instanceId, String pluginId, InboundEvent event) {
-        return store(tenantId, instanceId, pluginId, event, "pending");
+        return store(tenantId, instanceId, pluginId, event, "pending", null);
     }
 
     /** Stores a streaming channel's message, which its own request turns into a message (the processor skips it). */
     public Stored storeForTurn(String tenantId, String instanceId, String pluginId, InboundEvent event) {
-        return store(tenantId, instanceId, pluginId, event, "turn");
+        return storeForTurn(tenantId, instanceId, pluginId, event, null);
     }
 
-    private Stored store(String tenantId, String instanceId, String pluginId, InboundEvent event, String status) {
+    /**
+     * The same, with the usage the plugin recorded while parsing it, committed in the same transaction when the
+     * message is new (a repeat stores no usage: the caller discards it).
+     */
+    public Stored storeForTurn(String tenantId, String instanceId, String pluginId, InboundEvent event,
+                               PluginUsage.Pending usage) {
+        return store(tenantId, instanceId, pluginId, event, "turn", usage);
+    }
+
+    /** One event of an inbound request, with the instance it is bound to. */
+    public record Incoming(String tenantId, String instanceId, String pluginId, InboundEvent event) {
+    }
+
+    /**
+     * Stores the events of one inbound request and the usage its plugin recorded in one transaction: the usage is
+     * billed exactly when the work it belongs to is stored. Returns one {@link Stored} per event, in order.
+     */
+    public java.util.List<Stored> storeAll(java.util.List<Incoming> incoming, PluginUsage.Pending usage) {
+        java.util.List<Row> rows = new java.util.ArrayList<>();
+        for (Incoming i : incoming) {
+            rows.add(row(i.tenantId(), i.instanceId(), i.pluginId(), i.event(), "pending"));
+        }
+        java.util.List<Boolean> inserted = jdbi.inTransaction(h -> {
+            java.util.List<Boolean> out = new java.util.ArrayList<>();
+            for (Row r : rows) {
+                out.add(insert(h, r));
+            }
+            usage.write(h);
+            return out;
+        });
+        usage.committed();
+        java.util.List<Stored> out = new java.util.ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            Row r = rows.get(i);
+            out.add(inserted.get(i) ? new Stored(r.id, false, null, r.at) : find(r.tenantId, r.instanceId,
+                    r.externalId).orElseThrow(() -> new IllegalStateException(
+                    "inbound event vanished after a duplicate insert")));
+        }
+        return out;
+    }
+
+    /** Commits plugin usage whose event was stored by an earlier request (a message taken over after a crash). */
+    public void storeUsage(PluginUsage.Pending usage) {
+        jdbi.useTransaction(usage::write);
+        usage.committed();
+    }
+
+    private record Row(String id, String tenantId, String instanceId, String pluginId, String externalId, String type,
+                       String contact, String payload, String status, Instant at) {
+    }
+
+    private Row row(String tenantId, String instanceId, String pluginId, InboundEvent event, String status) {
         String type = typeOf(event);
         String externalId = event.externalId();
         if (externalId == null || externalId.isEmpty() || externalId.length() > 191) {
@@ -87,22 +139,48 @@ public class InboundEvents {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("event cannot be serialised", e);
         }
-        String id = Ids.newId("ine");
-        Instant now = clock.instant();
+        return new Row(Ids.newId("ine"), tenantId, instanceId, pluginId, externalId, type, contact, payload, status,
+                clock.instant());
+    }
+
+    /** Inserts the row; false when its external id is stored already (the transaction goes on). */
+    private static boolean insert(org.jdbi.v3.core.Handle h, Row r) {
         try {
-            jdbi.useHandle(h -> h.createUpdate("INSERT INTO inbound_events (id, tenant_id, channel_instance_id, "
-                            + "plugin_id, external_id, event_type, contact_external_id, payload, status, received_at) "
-                            + "VALUES (:id, :t, :ci, :p, :x, :type, :contact, :payload, :status, :now)")
-                    .bind("id", id).bind("t", tenantId).bind("ci", instanceId).bind("p", pluginId)
-                    .bind("x", externalId).bind("type", type).bind("contact", contact).bind("payload", payload)
-                    .bind("status", status).bind("now", now).execute());
-            return new Stored(id, false, null, now);
+            h.createUpdate("INSERT INTO inbound_events (id, tenant_id, channel_instance_id, plugin_id, external_id, "
+                            + "event_type, contact_external_id, payload, status, received_at) VALUES (:id, :t, :ci, "
+                            + ":p, :x, :type, :contact, :payload, :status, :now)")
+                    .bind("id", r.id).bind("t", r.tenantId).bind("ci", r.instanceId).bind("p", r.pluginId)
+                    .bind("x", r.externalId).bind("type", r.type).bind("contact", r.contact)
+                    .bind("payload", r.payload).bind("status", r.status).bind("now", r.at).execute();
+            return true;
         } catch (RuntimeException e) {
+            // MariaDB and H2 roll back only the failed statement.
             if (!Constraints.isUniqueViolation(e)) {
                 throw e;
             }
+            return false;
         }
-        return find(tenantId, instanceId, externalId)
+    }
+
+    private Stored store(String tenantId, String instanceId, String pluginId, InboundEvent event, String status,
+                         PluginUsage.Pending usage) {
+        Row r = row(tenantId, instanceId, pluginId, event, status);
+        boolean inserted = jdbi.inTransaction(h -> {
+            if (!insert(h, r)) {
+                return false;
+            }
+            if (usage != null) {
+                usage.write(h);
+            }
+            return true;
+        });
+        if (inserted) {
+            if (usage != null) {
+                usage.committed();
+            }
+            return new Stored(r.id, false, null, r.at);
+        }
+        return find(tenantId, instanceId, r.externalId)
                 .orElseThrow(() -> new IllegalStateException("inbound event vanished after a duplicate insert"));
     }
 

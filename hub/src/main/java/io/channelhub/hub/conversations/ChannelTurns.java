@@ -83,9 +83,18 @@ public class ChannelTurns {
     /** Runs the turn a plugin asked for and builds the whole answer, errors included, with the plugin's headers. */
     public Response answer(ChannelInstance ci, MessageReceived message, InboundResult.Turn turn,
                            Map<String, String> headers) {
+        return answer(ci, message, turn, headers, null);
+    }
+
+    /**
+     * The same, committing {@code usage} (what the plugin recorded while parsing the message) with the stored
+     * message; the caller discards it when the turn is refused or repeats a stored message.
+     */
+    public Response answer(ChannelInstance ci, MessageReceived message, InboundResult.Turn turn,
+                           Map<String, String> headers, io.channelhub.hub.plugins.PluginUsage.Pending usage) {
         Map<String, String> out = new LinkedHashMap<>(headers);
         try {
-            return run(ci, message, turn, out);
+            return run(ci, message, turn, out, usage);
         } catch (ApiException e) {
             if (e instanceof RateLimits.Refused r) {
                 out.putAll(RateLimitFilter.headers(r.decision()));
@@ -97,7 +106,7 @@ public class ChannelTurns {
     }
 
     private Response run(ChannelInstance ci, MessageReceived message, InboundResult.Turn turn,
-                         Map<String, String> headers) {
+                         Map<String, String> headers, io.channelhub.hub.plugins.PluginUsage.Pending usage) {
         String tenantId = ci.tenantId();
         if (message.text() == null || message.text().isBlank() || message.text().length() > 100_000) {
             throw ApiException.unprocessable("invalid_message", "a message needs 1 to 100000 characters of text",
@@ -124,8 +133,11 @@ public class ChannelTurns {
         try {
             if (earlier.isPresent()) {
                 stored = earlier.get();
+                if (usage != null) {
+                    events.storeUsage(usage);
+                }
             } else {
-                stored = events.storeForTurn(tenantId, ci.id(), ci.pluginId(), message);
+                stored = events.storeForTurn(tenantId, ci.id(), ci.pluginId(), message, usage);
                 if (stored.duplicate()) {
                     return replay(ci, message, stored, turn, headers);
                 }

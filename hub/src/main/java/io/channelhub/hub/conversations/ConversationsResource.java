@@ -296,25 +296,25 @@ public class ConversationsResource extends ConversationReads {
         if (key == null) {
             return work.run();
         }
-        var replay = idempotency.begin(tenantId, c.principalId(), key, Idempotency.hash(method, path, body));
-        if (replay.isPresent()) {
-            return Response.status(replay.get().status()).type(MediaType.APPLICATION_JSON)
-                    .entity(replay.get().body()).header("Idempotent-Replayed", "true").build();
+        var outcome = idempotency.begin(tenantId, c.principalId(), key, Idempotency.hash(method, path, body));
+        if (outcome instanceof Idempotency.Stored replay) {
+            return Response.status(replay.status()).type(MediaType.APPLICATION_JSON)
+                    .entity(replay.body()).header("Idempotent-Replayed", "true").build();
         }
+        Idempotency.Claim claim = (Idempotency.Claim) outcome;
         try {
             Response r = work.run();
-            idempotency.complete(tenantId, c.principalId(), key, r.getStatus(), text(r.getEntity()));
+            claim.complete(r.getStatus(), text(r.getEntity()));
             return r;
         } catch (ApiException e) {
             if (e.status() >= 500 || e.status() == 429) {
-                idempotency.abandon(tenantId, c.principalId(), key);
+                claim.abandon();
             } else {
-                idempotency.complete(tenantId, c.principalId(), key, e.status(),
-                        text(ErrorResponse.of(e.code(), e.getMessage(), e.details())));
+                claim.complete(e.status(), text(ErrorResponse.of(e.code(), e.getMessage(), e.details())));
             }
             throw e;
-        } catch (RuntimeException e) {
-            idempotency.abandon(tenantId, c.principalId(), key);
+        } catch (RuntimeException | Error e) {
+            claim.abandon();
             throw e;
         }
     }

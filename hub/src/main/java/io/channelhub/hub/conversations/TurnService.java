@@ -67,6 +67,13 @@ public class TurnService {
         this.tracing = t;
     }
 
+    private io.channelhub.hub.plugins.PluginUsage pluginUsage;
+
+    /** The metering a tool handler's context offers (quota-checked). */
+    public void attach(io.channelhub.hub.plugins.PluginUsage u) {
+        this.pluginUsage = u;
+    }
+
     /** Quotas are told after each turn so they can notify at their thresholds. */
     public void attach(io.channelhub.hub.limits.Quotas q) {
         this.quotas = q;
@@ -252,8 +259,8 @@ public class TurnService {
         String pluginId = plugins.pluginOf(handler);
         CorePluginContext ctx = new CorePluginContext(c.tenantId(), pluginId, null,
                 new ConversationsView(repo, media, c.tenantId(), null), contacts.forInstance(c.tenantId(), null),
-                documents.forPlugin(c.tenantId(), pluginId), media.forInstance(c.tenantId(), null, pluginId), ledger,
-                clock);
+                documents.forPlugin(c.tenantId(), pluginId), media.forInstance(c.tenantId(), null, pluginId),
+                pluginUsage, clock);
         var span = tracing == null ? io.opentelemetry.api.trace.Span.getInvalid() : tracing.tracer()
                 .spanBuilder("tool " + call.name()).setAttribute("channelhub.plugin", pluginId).startSpan();
         org.slf4j.MDC.put("plugin", pluginId);

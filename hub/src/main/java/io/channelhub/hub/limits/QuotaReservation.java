@@ -64,6 +64,24 @@ public final class QuotaReservation implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code work} (which records usage) with this reservation as the thread's current one, then puts back the
+     * reservation that was bound before (a plugin's usage recorded during a chat turn has its own).
+     */
+    public <T> T callBound(java.util.function.Supplier<T> work) {
+        QuotaReservation before = CURRENT.get();
+        bindToThisThread();
+        try {
+            return work.get();
+        } finally {
+            if (before == null) {
+                CURRENT.remove();
+            } else {
+                CURRENT.set(before);
+            }
+        }
+    }
+
     /** The tenant's hard quotas when the reservation was made. */
     List<Quotas.Quota> hardQuotas() {
         return hardQuotas;

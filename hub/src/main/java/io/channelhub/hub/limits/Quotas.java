@@ -250,22 +250,49 @@ public class Quotas {
         return reservation;
     }
 
+    /**
+     * Reserves {@code quantity} units of a usage type on each of the tenant's hard quotas on it: usage a plugin is
+     * about to record. Refuses (429 {@code quota_exceeded}) when that would take a quota past its limit. The caller
+     * records the usage with the reservation bound ({@link QuotaReservation#callBound}) and then closes it.
+     */
+    public QuotaReservation reserve(String tenantId, String usageType, long quantity) {
+        List<Quota> hard = hardQuotas(tenantId, usageType);
+        QuotaReservation reservation = new QuotaReservation(this, tenantId, hard);
+        if (quantity <= 0) {
+            return reservation;
+        }
+        Instant now = clock.instant();
+        try {
+            for (Quota q : hard) {
+                reserveUnits(q, period(q.period(), now), reservation, quantity);
+            }
+        } catch (RuntimeException e) {
+            reservation.close();
+            throw e;
+        }
+        return reservation;
+    }
+
     private void reserveOne(Quota q, Period p, QuotaReservation reservation) {
+        reserveUnits(q, p, reservation, 1);
+    }
+
+    private void reserveUnits(Quota q, Period p, QuotaReservation reservation, long units) {
         String key = counterKey(q, p);
         QuotaCounters.Reservation r;
         try {
             dropIfStale(key);
-            Optional<QuotaCounters.Reservation> attempt = counters.reserve(key, 1, q.limit());
+            Optional<QuotaCounters.Reservation> attempt = counters.reserve(key, units, q.limit());
             if (attempt.isEmpty()) {
                 counters.seed(key, ledgerSum(q, p.start()), expiry(p));
-                attempt = counters.reserve(key, 1, q.limit());
+                attempt = counters.reserve(key, units, q.limit());
             }
             r = attempt.orElseThrow(() -> new QuotaCounters.Unavailable(
                     new IllegalStateException("the counter vanished right after seeding")));
         } catch (QuotaCounters.Unavailable e) {
             counterUnavailable(e);
             long used = ledgerSum(q, p.start());
-            if (used >= q.limit()) {
+            if (used + units > q.limit()) {
                 throw exceeded(q, p, used);
             }
             return;
@@ -273,7 +300,7 @@ public class Quotas {
         if (!r.reserved()) {
             throw exceeded(q, p, r.used());
         }
-        reservation.add(key, 1);
+        reservation.add(key, units);
     }
 
     private void requireBelowLimit(Quota q, Period p) {

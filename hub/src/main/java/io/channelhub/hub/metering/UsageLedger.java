@@ -1,14 +1,13 @@
 package io.channelhub.hub.metering;
 
 import io.dropwizard.lifecycle.Managed;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -23,9 +22,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Three ways in: {@link #record} writes one row at once; {@link #insert} writes rows inside the caller's
  * transaction (a turn stores its message and the message's usage in one commit, then calls {@link #recorded});
- * {@link #recordBatched} is for events whose key is new by construction (every API request): the listeners run at
- * once, and the rows are written by a background writer in multi-row batches, at most {@code flushInterval} later.
- * Stopping the hub writes what is queued.
+ * {@link #recordBatched} is for events whose key is new by construction (every API request): the row is appended
+ * to the {@link UsageSpool} on disk and the listeners run at once; a background writer commits the spooled rows in
+ * multi-row batches at most {@code flushInterval} later, and deletes them from the spool only once committed. While
+ * the database is unreachable the rows wait in the spool (retried with backoff, never dropped); a hub that starts
+ * on the spool directory writes what a hub that died left there. A row the database refuses for good is kept in
+ * {@code rejected.jsonl} in the spool directory and counted ({@link #lostRows}).
  */
 public class UsageLedger implements Managed {
 
@@ -34,33 +36,70 @@ public class UsageLedger implements Managed {
             + "plugin_id, channel_instance_id, agent_id, model, idempotency_key, occurred_at) VALUES "
             + "(:t, :type, :q, :unit, :p, :ci, :a, :m, :k, :at)";
     private static final int BATCH = 500;
+    private static final long MAX_BACKOFF_MILLIS = 30_000;
+    private static final long ORPHAN_SCAN_MILLIS = 60_000;
 
     /** One billable event. Labels are optional. */
     public record UsageEvent(String tenantId, String usageType, long quantity, String unit, String pluginId,
                              String channelInstanceId, String agentId, String model, String idempotencyKey) {
     }
 
-    private record Queued(UsageEvent event, Instant at) {
+    /** Why a usage row could not be written: the reasons of {@link #lostRows}. */
+    public enum Loss {
+        /** The database refused the row for good (it is kept in {@code rejected.jsonl}). */
+        REJECTED,
+        /** A spooled line could not be read back (cut short by a crash of the machine). */
+        UNREADABLE,
+        /** Neither the spool nor the database could take the row. */
+        UNSPOOLED;
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** The database cannot be reached: spooled rows wait for the next attempt. */
+    private static final class DatabaseDown extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        DatabaseDown(Throwable cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
     }
 
     private final Jdbi jdbi;
     private final Clock clock;
     private final List<Consumer<UsageEvent>> listeners = new CopyOnWriteArrayList<>();
-    private final BlockingQueue<Queued> queue = new ArrayBlockingQueue<>(100_000);
+    private final UsageFactory config;
     private final long flushIntervalMillis;
-    /** Queued rows not yet committed, including those the writer holds. */
-    private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.locks.ReentrantLock writing = new java.util.concurrent.locks.ReentrantLock();
+    /** Sealed segments not yet committed, oldest first; guarded by {@link #writing}. */
+    private final java.util.ArrayDeque<UsageSpool.Segment> sealed = new java.util.ArrayDeque<>();
+    private final java.util.Map<Loss, AtomicLong> lost = new java.util.EnumMap<>(Loss.class);
+    private final AtomicLong failedWrites = new AtomicLong();
+    private final AtomicLong waitingInSealed = new AtomicLong();
+    private volatile UsageSpool spool;
     private volatile boolean running;
     private Thread writer;
+    private long nextAttempt;
+    private long backoff;
+    private long nextOrphanScan;
+    private long lastForce;
+    private long lastOutageLog;
 
+    /** A ledger without a spool: batched events are written at once (tests and tools). */
     public UsageLedger(Jdbi jdbi, Clock clock) {
-        this(jdbi, clock, 100);
+        this(jdbi, clock, null);
     }
 
-    public UsageLedger(Jdbi jdbi, Clock clock, long flushIntervalMillis) {
+    public UsageLedger(Jdbi jdbi, Clock clock, UsageFactory config) {
         this.jdbi = jdbi;
         this.clock = clock;
-        this.flushIntervalMillis = flushIntervalMillis;
+        this.config = config;
+        this.flushIntervalMillis = config == null ? 100 : Math.max(1, config.getFlushInterval().toMilliseconds());
+        for (Loss l : Loss.values()) {
+            lost.put(l, new AtomicLong());
+        }
     }
 
     /** Calls {@code listener} after each event recorded as a new row (on the recording thread). */
@@ -100,6 +139,28 @@ public class UsageLedger implements Managed {
         batch.execute();
     }
 
+    /**
+     * Writes events' rows in the caller's transaction one by one, skipping those whose key is already recorded (a
+     * plugin's key for a retried webhook). Returns the new ones; call {@link #recorded} for each after commit.
+     */
+    public List<UsageEvent> insertNew(Handle h, List<UsageEvent> events) {
+        List<UsageEvent> fresh = new ArrayList<>();
+        Instant at = clock.instant();
+        for (UsageEvent e : events) {
+            check(e);
+            try {
+                bind(h.createUpdate(INSERT), e, at).execute();
+                fresh.add(e);
+            } catch (RuntimeException ex) {
+                // MariaDB and H2 roll back the failed statement only; the transaction goes on.
+                if (!io.channelhub.hub.persistence.Constraints.isUniqueViolation(ex)) {
+                    throw ex;
+                }
+            }
+        }
+        return fresh;
+    }
+
     /** Tells the listeners about an event whose new row is committed (see {@link #insert}). */
     public void recorded(UsageEvent e) {
         for (Consumer<UsageEvent> listener : listeners) {
@@ -108,19 +169,28 @@ public class UsageLedger implements Managed {
     }
 
     /**
-     * Records an event whose key is new by construction without a write on this thread: the listeners run now, the
-     * row is written by the background writer. Before the writer runs (or when its queue is full) it is written at
-     * once, so nothing is dropped.
+     * Records an event whose key is new by construction without a database write on this thread: the row goes to
+     * the spool (on disk before this returns) and the listeners run now; the background writer commits it. Before
+     * the ledger starts, after it stops, or when the spool cannot be written, the row is written at once.
      */
     public void recordBatched(UsageEvent e) {
         check(e);
-        pending.incrementAndGet();
-        if (!running || !queue.offer(new Queued(e, clock.instant()))) {
-            pending.decrementAndGet();
-            record(e);
-            return;
+        UsageSpool s = spool;
+        if (s != null && running) {
+            try {
+                s.append(e, clock.instant());
+                recorded(e);
+                return;
+            } catch (IOException io) {
+                LOG.error("Could not spool a usage row to {}; writing it at once", s.directory(), io);
+            }
         }
-        recorded(e);
+        try {
+            record(e);
+        } catch (RuntimeException db) {
+            lost.get(Loss.UNSPOOLED).incrementAndGet();
+            LOG.error("A {} usage row is lost: neither the spool nor the database took it", e.usageType(), db);
+        }
     }
 
     private static void check(UsageEvent e) {
@@ -135,9 +205,40 @@ public class UsageLedger implements Managed {
                 .bind("a", e.agentId()).bind("m", e.model()).bind("k", e.idempotencyKey()).bind("at", at);
     }
 
+    /** Rows that could not be written, by reason (exported as a Prometheus counter). */
+    public long lostRows(Loss reason) {
+        long n = lost.get(reason).get();
+        UsageSpool s = spool;
+        return reason == Loss.UNREADABLE && s != null ? n + s.corruptLines() : n;
+    }
+
+    /** Attempts to write spooled rows that failed because the database could not be reached. */
+    public long failedWrites() {
+        return failedWrites.get();
+    }
+
+    /** Rows in the spool that are not committed yet (segments adopted from a dead hub count once read). */
+    public long spooledRows() {
+        UsageSpool s = spool;
+        return waitingInSealed.get() + (s == null ? 0 : s.currentRows());
+    }
+
     @Override
-    public void start() {
+    public void start() throws IOException {
+        if (config == null) {
+            return;
+        }
+        spool = new UsageSpool(java.nio.file.Path.of(config.getSpoolDirectory()),
+                config.getFsyncInterval().toJavaDuration());
         running = true;
+        // What a hub that stopped left here is written first (at once when the database is up).
+        writing.lock();
+        try {
+            adopt();
+            writeDue(true);
+        } finally {
+            writing.unlock();
+        }
         writer = new Thread(this::writeLoop, "usage-writer");
         writer.setDaemon(true);
         writer.start();
@@ -150,78 +251,196 @@ public class UsageLedger implements Managed {
             writer.interrupt();
             writer.join(10_000);
         }
-        flush();
+        UsageSpool s = spool;
+        if (s == null) {
+            return;
+        }
+        writing.lock();
+        try {
+            nextAttempt = 0;
+            writeDue(true);
+            // Rows the database could not take stay in their files for the next start.
+            sealed.forEach(s::release);
+            sealed.clear();
+            waitingInSealed.set(0);
+            s.close();
+            spool = null;
+        } finally {
+            writing.unlock();
+        }
     }
 
     private void writeLoop() {
         while (running) {
             try {
-                Queued first = queue.poll(flushIntervalMillis, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                // Let a batch gather: one commit carries every request of the interval.
-                Thread.sleep(Math.max(1, flushIntervalMillis / 4));
-                List<Queued> rows = new ArrayList<>(BATCH);
-                rows.add(first);
-                queue.drainTo(rows, BATCH - 1);
-                write(rows);
+                Thread.sleep(flushIntervalMillis);
             } catch (InterruptedException e) {
                 return;
+            }
+            writing.lock();
+            try {
+                writeDue(false);
             } catch (RuntimeException e) {
-                LOG.error("Writing queued usage failed", e);
+                LOG.error("Writing spooled usage failed", e);
+            } finally {
+                writing.unlock();
             }
         }
     }
 
-    /** Writes everything queued now, and waits (a few seconds at most) for the rows the writer is writing. */
+    /** Commits everything spooled so far (when the database can be reached), so that reads see it. */
     public void flush() {
-        List<Queued> rows = new ArrayList<>();
-        while (queue.drainTo(rows, BATCH) > 0) {
-            write(rows);
-            rows.clear();
+        if (spool == null) {
+            return;
         }
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (pending.get() > 0 && System.nanoTime() < until) {
-            java.util.concurrent.locks.LockSupport.parkNanos(200_000);
-        }
-    }
-
-    private void write(List<Queued> rows) {
+        writing.lock();
         try {
-            writeRows(rows);
+            nextAttempt = 0;
+            writeDue(true);
         } finally {
-            pending.addAndGet(-rows.size());
+            writing.unlock();
         }
     }
 
-    private void writeRows(List<Queued> rows) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                jdbi.useTransaction(h -> {
-                    PreparedBatch batch = h.prepareBatch(INSERT);
-                    for (Queued q : rows) {
-                        bind(batch, q.event(), q.at()).add();
-                    }
-                    batch.execute();
-                });
+    /** Under {@link #writing}. */
+    private void writeDue(boolean force) {
+        UsageSpool s = spool;
+        long now = System.currentTimeMillis();
+        try {
+            long fsync = config.getFsyncInterval().toMilliseconds();
+            if (fsync > 0 && now - lastForce >= fsync) {
+                s.force();
+                lastForce = now;
+            }
+            if (!force && now < nextAttempt) {
                 return;
-            } catch (RuntimeException e) {
-                if (attempt >= 3) {
-                    // Rows one by one, so one bad row cannot take the batch with it; a duplicate is already there.
-                    for (Queued q : rows) {
-                        try {
-                            jdbi.useHandle(h -> bind(h.createUpdate(INSERT), q.event(), q.at()).execute());
-                        } catch (RuntimeException one) {
-                            if (!io.channelhub.hub.persistence.Constraints.isUniqueViolation(one)) {
-                                LOG.error("Could not write a usage row of type {}", q.event().usageType(), one);
-                            }
-                        }
-                    }
-                    return;
+            }
+            // While the database is down the current segment keeps growing: one file per outage, not per flush.
+            if (sealed.isEmpty()) {
+                UsageSpool.Segment seg = s.seal();
+                if (seg != null) {
+                    sealed.add(seg);
+                    waitingInSealed.addAndGet(seg.rows);
                 }
             }
+            if (now >= nextOrphanScan) {
+                adopt();
+            }
+        } catch (IOException e) {
+            LOG.error("The usage spool in {} failed", s.directory(), e);
+            return;
         }
+        boolean recovered = backoff > 0;
+        while (!sealed.isEmpty()) {
+            UsageSpool.Segment seg = sealed.peek();
+            try {
+                writeSegment(s, seg);
+            } catch (DatabaseDown down) {
+                failedWrites.incrementAndGet();
+                backoff = backoff == 0 ? 500 : Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
+                nextAttempt = System.currentTimeMillis() + backoff;
+                if (now - lastOutageLog > 60_000) {
+                    lastOutageLog = now;
+                    LOG.warn("Usage rows wait in the spool: the database cannot be reached ({}); retrying",
+                            down.getMessage());
+                }
+                return;
+            } catch (IOException io) {
+                LOG.error("Could not read usage segment {}; it stays for the next start", seg.path, io);
+                sealed.poll();
+                waitingInSealed.addAndGet(-seg.rows);
+                s.release(seg);
+                continue;
+            }
+            sealed.poll();
+            waitingInSealed.addAndGet(-seg.rows);
+            s.delete(seg);
+        }
+        backoff = 0;
+        if (recovered) {
+            LOG.info("The database is back: the spooled usage rows are written");
+            // Another hub on this directory may have died during the outage.
+            nextOrphanScan = 0;
+        }
+    }
+
+    /** Under {@link #writing}: takes the segments of hubs that stopped. */
+    private void adopt() {
+        nextOrphanScan = System.currentTimeMillis() + ORPHAN_SCAN_MILLIS;
+        for (UsageSpool.Segment seg : spool.adoptOrphans()) {
+            try {
+                seg.rows = spool.read(seg).size();
+            } catch (IOException e) {
+                LOG.warn("Could not read usage segment {}", seg.path, e);
+            }
+            if (seg.rows > 0) {
+                LOG.info("Writing {} usage rows a stopped hub left in {}", seg.rows, seg.path.getFileName());
+            }
+            sealed.add(seg);
+            waitingInSealed.addAndGet(seg.rows);
+        }
+    }
+
+    private void writeSegment(UsageSpool s, UsageSpool.Segment seg) throws DatabaseDown, IOException {
+        List<UsageSpool.Row> rows = s.read(seg);
+        for (int i = 0; i < rows.size(); i += BATCH) {
+            writeRows(s, rows.subList(i, Math.min(rows.size(), i + BATCH)));
+        }
+    }
+
+    private void writeRows(UsageSpool s, List<UsageSpool.Row> rows) throws DatabaseDown {
+        try {
+            jdbi.useTransaction(h -> {
+                PreparedBatch batch = h.prepareBatch(INSERT);
+                for (UsageSpool.Row r : rows) {
+                    bind(batch, r.event(), r.instant()).add();
+                }
+                batch.execute();
+            });
+            return;
+        } catch (RuntimeException e) {
+            requireReachable(e);
+        }
+        // Reachable, yet the batch failed: a row is already there (written before a crash) or refused. One by one.
+        for (UsageSpool.Row r : rows) {
+            try {
+                jdbi.useHandle(h -> bind(h.createUpdate(INSERT), r.event(), r.instant()).execute());
+            } catch (RuntimeException one) {
+                if (io.channelhub.hub.persistence.Constraints.isUniqueViolation(one)) {
+                    continue;
+                }
+                requireReachable(one);
+                reject(s, r, one);
+            }
+        }
+    }
+
+    private void requireReachable(RuntimeException failure) throws DatabaseDown {
+        try {
+            jdbi.useHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one());
+        } catch (RuntimeException down) {
+            throw new DatabaseDown(failure);
+        }
+    }
+
+    private void reject(UsageSpool s, UsageSpool.Row r, RuntimeException why) {
+        lost.get(Loss.REJECTED).incrementAndGet();
+        LOG.error("The database refused a {} usage row; it is kept in {}", r.type(),
+                s.directory().resolve("rejected.jsonl"), why);
+        try {
+            java.nio.file.Files.write(s.directory().resolve("rejected.jsonl"), List.of(
+                    new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(r)),
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException io) {
+            LOG.error("Could not keep the refused usage row", io);
+        }
+    }
+
+    /** Whether an event with this key is recorded for the tenant. */
+    public boolean has(String tenantId, String idempotencyKey) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM usage_events WHERE tenant_id = :t AND "
+                        + "idempotency_key = :k").bind("t", tenantId).bind("k", idempotencyKey).mapTo(Long.class)
+                .one()) > 0;
     }
 
     /** Sum of a usage type for a tenant (all time); the metering issue adds periods and aggregates. */

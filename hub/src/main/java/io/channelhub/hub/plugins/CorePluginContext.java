@@ -1,6 +1,5 @@
 package io.channelhub.hub.plugins;
 
-import io.channelhub.hub.metering.UsageLedger;
 import io.channelhub.plugin.Contacts;
 import io.channelhub.plugin.Conversations;
 import io.channelhub.plugin.DocumentStore;
@@ -31,12 +30,19 @@ public final class CorePluginContext implements PluginContext {
     private final Contacts contacts;
     private final DocumentStore store;
     private final io.channelhub.plugin.MediaStore media;
-    private final UsageLedger ledger;
+    private final Metering metering;
     private final Clock clock;
 
     public CorePluginContext(String tenantId, String pluginId, InstanceInfo instance, Conversations conversations,
                              Contacts contacts, DocumentStore store, io.channelhub.plugin.MediaStore media,
-                             UsageLedger ledger, Clock clock) {
+                             PluginUsage usage, Clock clock) {
+        this(tenantId, pluginId, instance, conversations, contacts, store, media, usage, null, clock);
+    }
+
+    /** A context whose metering holds the usage in {@code pending} until the work it belongs to is stored. */
+    public CorePluginContext(String tenantId, String pluginId, InstanceInfo instance, Conversations conversations,
+                             Contacts contacts, DocumentStore store, io.channelhub.plugin.MediaStore media,
+                             PluginUsage usage, PluginUsage.Pending pending, Clock clock) {
         this.tenantId = tenantId;
         this.pluginId = pluginId;
         this.instance = instance;
@@ -44,7 +50,7 @@ public final class CorePluginContext implements PluginContext {
         this.contacts = contacts;
         this.store = store;
         this.media = media;
-        this.ledger = ledger;
+        this.metering = usage.metering(tenantId, pluginId, instance == null ? null : instance.id(), pending);
         this.clock = clock;
     }
 
@@ -70,8 +76,7 @@ public final class CorePluginContext implements PluginContext {
 
     @Override
     public Metering metering() {
-        return (type, quantity, unit, key) -> ledger.record(new UsageLedger.UsageEvent(tenantId, type, quantity,
-                unit, pluginId, instance == null ? null : instance.id(), null, null, pluginId + ":" + key));
+        return metering;
     }
 
     @Override

@@ -244,6 +244,9 @@ public class PluginPlatform implements Managed {
     public <T> T call(String pluginId, String operation, Supplier<T> body) {
         try {
             return body.get();
+        } catch (io.channelhub.plugin.QuotaExceededException e) {
+            // The hub's own refusal, which the plugin let through: not a plugin failure.
+            throw PluginUsage.refusal(e);
         } catch (RuntimeException | LinkageError e) {
             LOG.error("Plugin {} failed in {}", pluginId, operation, e);
             throw new PluginCallException(pluginId, operation, e);

@@ -48,6 +48,10 @@ public final class FakeOpenAi implements AutoCloseable {
     public record Hang(long millis) implements Reply {
     }
 
+    /** {@code then} answered once {@code release} is counted down (at most a minute later). */
+    public record Held(java.util.concurrent.CountDownLatch release, Reply then) implements Reply {
+    }
+
     public FakeOpenAi() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setExecutor(Executors.newCachedThreadPool(r -> {
@@ -107,6 +111,10 @@ public final class FakeOpenAi implements AutoCloseable {
             Reply r = script.poll();
             if (r == null) {
                 r = new Json(500, "{\"error\":{\"message\":\"no scripted reply\",\"type\":\"server_error\"}}", Map.of());
+            }
+            if (r instanceof Held held) {
+                held.release().await(1, java.util.concurrent.TimeUnit.MINUTES);
+                r = held.then();
             }
             if (r instanceof Hang h) {
                 Thread.sleep(h.millis());

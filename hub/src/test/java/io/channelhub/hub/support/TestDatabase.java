@@ -23,10 +23,26 @@ public final class TestDatabase implements AutoCloseable {
 
     private final Kind kind;
     private final String name;
+    private final String url;
 
     private TestDatabase(Kind kind, String name) {
+        this(kind, name, null);
+    }
+
+    private TestDatabase(Kind kind, String name, String url) {
         this.kind = kind;
         this.name = name;
+        this.url = url;
+    }
+
+    /**
+     * The same database reached at {@code hostPort} (a {@link TcpProxy}): MariaDB's protocol, or H2's TCP server
+     * (which serves this JVM's in-memory database).
+     */
+    public TestDatabase reachedAt(String hostPort) {
+        return new TestDatabase(kind, name, kind == Kind.H2
+                ? "jdbc:h2:tcp://" + hostPort + "/mem:" + name + ";MODE=MariaDB;DB_CLOSE_DELAY=-1"
+                : "jdbc:mariadb://" + hostPort + "/" + name);
     }
 
     public static TestDatabase create(Kind kind) {
@@ -53,6 +69,9 @@ public final class TestDatabase implements AutoCloseable {
     }
 
     public String url() {
+        if (url != null) {
+            return url;
+        }
         return kind == Kind.H2
                 ? "jdbc:h2:mem:" + name + ";MODE=MariaDB;"
                         + "DB_CLOSE_DELAY=-1"

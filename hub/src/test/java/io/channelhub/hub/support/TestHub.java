@@ -61,10 +61,20 @@ public final class TestHub implements AutoCloseable {
                 ConfigOverride.config("database.password", db.password()),
                 ConfigOverride.config("plugins.directory", pluginsDir.toString()),
                 ConfigOverride.config("secrets.key", Base64.getEncoder().encodeToString(key)),
-                ConfigOverride.config("apiKeys.bootstrapKey", ROOT_KEY)));
+                ConfigOverride.config("apiKeys.bootstrapKey", ROOT_KEY),
+                // Each hub its own usage spool: a spool belongs to one installation (one database).
+                ConfigOverride.config("usage.spoolDirectory", spoolDirectory().toString())));
         overrides.addAll(extra);
         this.support = new DropwizardTestSupport<>(HubApplication.class,
                 ResourceHelpers.resourceFilePath("test-config.yml"), overrides.toArray(ConfigOverride[]::new));
+    }
+
+    private static Path spoolDirectory() {
+        try {
+            return java.nio.file.Files.createTempDirectory("usage-spool");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static TestHub start(TestDatabase db, Path pluginsDir, ConfigOverride... extra) {

@@ -193,4 +193,45 @@ public final class TestPlugins {
                 .source("test.channel.TestChannelPlugin", plainPlugin("test.channel", "TestChannelPlugin"))
                 .source("test.channel.TestChannel", channel("test.channel", "TestChannel", "test")));
     }
+
+    /**
+     * A channel {@code test-sms} (plugin API 1.2) whose inbound route {@code /hooks/instances/{id}/in?id=..&segments=..}
+     * meters {@code sms.segments} through its context (key {@code seg:<id>}) and returns the message as an event, or
+     * as a JSON chat turn with {@code &turn=1}. A quota refusal is left to the hub, or answered by the plugin itself
+     * ({@code 429 {"refused": usage type, "limit": n}}) with {@code &catch=1}.
+     */
+    public static Path smsChannel(Path pluginsDir) {
+        String connector = "package test.sms;\n"
+                + "import io.channelhub.plugin.*;\nimport io.channelhub.plugin.channel.*;\nimport java.util.*;\n"
+                + "@org.pf4j.Extension\npublic class SmsChannel implements ChannelConnector {\n"
+                + "  public ChannelDescriptor descriptor() {\n"
+                + "    return new ChannelDescriptor(\"sms\", \"Test SMS\", Set.of(), SettingsSchema.of(), null, 10.0);\n"
+                + "  }\n"
+                + "  public InboundResult handleInbound(InboundRequest r, InboundScope s) {\n"
+                + "    PluginContext ctx = s.instance().orElse(null);\n"
+                + "    if (ctx == null) { return InboundResult.answerOnly(HttpAnswer.status(404)); }\n"
+                + "    String id = r.queryParam(\"id\").orElse(\"none\");\n"
+                + "    long segments = Long.parseLong(r.queryParam(\"segments\").orElse(\"1\"));\n"
+                + "    try {\n"
+                + "      ctx.metering().record(\"sms.segments\", segments, \"segment\", \"seg:\" + id);\n"
+                + "    } catch (QuotaExceededException e) {\n"
+                + "      if (r.queryParam(\"catch\").isEmpty()) { throw e; }\n"
+                + "      return InboundResult.answerOnly(HttpAnswer.json(429, \"{\\\"refused\\\":\\\"\" + e.usageType()\n"
+                + "          + \"\\\",\\\"limit\\\":\" + e.limit() + \"}\"));\n"
+                + "    }\n"
+                + "    MessageReceived m = new MessageReceived(id, \"contact-\" + id, null, MessageReceived.Kind.TEXT,\n"
+                + "        \"hello \" + id, Map.of(), null);\n"
+                + "    InboundResult.BoundEvent e = new InboundResult.BoundEvent(ctx, m);\n"
+                + "    if (r.queryParam(\"turn\").isPresent()) {\n"
+                + "      return InboundResult.turn(HttpAnswer.status(200), e, new InboundResult.Turn(null, false));\n"
+                + "    }\n"
+                + "    return InboundResult.accepted(HttpAnswer.status(200), List.of(e));\n"
+                + "  }\n"
+                + "  public SendResult send(OutboundMessage m, PluginContext c) { return new SendResult.Delivered(\"x-\" + m.messageId()); }\n"
+                + "}\n";
+        return build(pluginsDir, new Spec("test-sms").manifest("Plugin-Requires", ">=1.2.0 & <2.0.0")
+                .pluginClass("test.sms.SmsPlugin")
+                .source("test.sms.SmsPlugin", plainPlugin("test.sms", "SmsPlugin"))
+                .source("test.sms.SmsChannel", connector));
+    }
 }
