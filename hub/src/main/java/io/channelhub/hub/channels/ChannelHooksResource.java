@@ -10,7 +10,6 @@ import io.channelhub.hub.plugins.PluginPlatform;
 import io.channelhub.hub.plugins.PluginState;
 import io.channelhub.hub.tenancy.TenantRepository;
 import io.channelhub.hub.tenancy.TenantStatus;
-import io.channelhub.plugin.HttpAnswer;
 import io.channelhub.plugin.InboundRequest;
 import io.channelhub.plugin.InboundResult;
 import io.channelhub.plugin.InboundScope;
@@ -178,7 +177,7 @@ public class ChannelHooksResource {
                 var only = bound.get(0);
                 org.slf4j.MDC.put("tenant_id", only.getKey().tenantId());
                 return turns.answer(only.getKey(), (MessageReceived) only.getValue().event(), result.turn(),
-                        result.answer().headers(), r.usage);
+                        io.channelhub.hub.plugins.PluginHttp.responseHeaders(result.answer().headers()), r.usage);
             }
             List<InboundEvents.Incoming> incoming = new ArrayList<>();
             for (var e : bound) {
@@ -194,30 +193,12 @@ public class ChannelHooksResource {
             }
             // Stored: the answer may go out. Processing starts at once here; the poller covers a crash.
             stored.stream().filter(s -> !s.duplicate()).forEach(s -> processor.kick(s.id()));
-            return answer(result.answer());
+            return io.channelhub.hub.plugins.PluginHttp.answer(result.answer());
         } finally {
             // Usage of a request the hub refused (or that failed) is never billed; after a commit this is a no-op.
             r.usage.discard();
             org.slf4j.MDC.remove("plugin");
         }
-    }
-
-    private static Response answer(HttpAnswer a) {
-        Response.ResponseBuilder b = Response.status(a.status());
-        if (a.body().length > 0 || a.contentType() != null) {
-            b.entity(a.body());
-            if (a.contentType() != null) {
-                b.type(a.contentType());
-            }
-        }
-        // A plugin answers for its channel, never for the hub's own origin: no cookie of its own can reach the
-        // browser (it could otherwise replace the console's session cookie).
-        a.headers().forEach((k, v) -> {
-            if (!k.equalsIgnoreCase(HttpHeaders.SET_COOKIE)) {
-                b.header(k, v);
-            }
-        });
-        return b.build();
     }
 
     private InboundRequest request(String method, String path, HttpHeaders headers, UriInfo uri, InputStream body) {
@@ -234,13 +215,7 @@ public class ChannelHooksResource {
                         + maxBodyBytes + " bytes", Map.of("max_bytes", maxBodyBytes)).withHeader("Connection", "close");
             }
         }
-        Map<String, List<String>> h = new LinkedHashMap<>();
-        // The browser sends the console's session cookie to every path of the hub's origin; plugins never see it.
-        headers.getRequestHeaders().forEach((k, v) -> {
-            if (!k.equalsIgnoreCase(HttpHeaders.COOKIE)) {
-                h.put(k, List.copyOf(v));
-            }
-        });
+        Map<String, List<String>> h = io.channelhub.hub.plugins.PluginHttp.requestHeaders(headers);
         Map<String, List<String>> q = new LinkedHashMap<>();
         uri.getQueryParameters().forEach((k, v) -> q.put(k, List.copyOf(v)));
         String p = path == null || path.isEmpty() ? "/" : path;

@@ -37,11 +37,18 @@ public final class PluginHttp {
                 b.type(a.contentType());
             }
         }
-        a.headers().forEach((k, v) -> {
+        responseHeaders(a.headers()).forEach(b::header);
+        return b.build();
+    }
+
+    /** The headers of a plugin's answer that may reach the caller (a streamed turn's answer too). */
+    public static Map<String, String> responseHeaders(Map<String, String> headers) {
+        Map<String, String> out = new LinkedHashMap<>();
+        headers.forEach((k, v) -> {
             if (!k.equalsIgnoreCase(HttpHeaders.SET_COOKIE) && !k.equalsIgnoreCase("Set-Cookie2")) {
-                b.header(k, v);
+                out.put(k, v);
             }
         });
-        return b.build();
+        return out;
     }
 }

@@ -46,6 +46,13 @@ abstract class ConsoleContract extends HubIntegrationTest {
                 + "    return new ChannelDescriptor(\"echo\", \"Echo\", Set.of(), SettingsSchema.of(), null, 10.0);\n"
                 + "  }\n"
                 + "  public InboundResult handleInbound(InboundRequest r, InboundScope s) {\n"
+                + "    if (r.path().equals(\"/turn\") && s.instance().isPresent()) {\n"
+                + "      MessageReceived m = new MessageReceived(\"m-\" + System.nanoTime(), \"visitor\", null,\n"
+                + "          MessageReceived.Kind.TEXT, \"hello\", Map.of(), java.time.Instant.now());\n"
+                + "      return InboundResult.turn(new HttpAnswer(200, null, null, Map.of(\"Set-Cookie\",\n"
+                + "          \"channelhub_session=planted; Path=/\", \"X-Echo\", \"yes\")),\n"
+                + "          new InboundResult.BoundEvent(s.instance().get(), m), new InboundResult.Turn(null, false));\n"
+                + "    }\n"
                 + "    String names = String.join(\",\", new TreeSet<>(r.headers().keySet())).toLowerCase();\n"
                 + "    return InboundResult.answerOnly(new HttpAnswer(200, \"text/plain\", names.getBytes(),\n"
                 + "        Map.of(\"Set-Cookie\", \"channelhub_session=planted; Path=/\", \"X-Echo\", \"yes\")));\n"
@@ -97,6 +104,13 @@ abstract class ConsoleContract extends HubIntegrationTest {
             assertThat(r.headers().firstValue("x-echo")).as(route[1]).contains("yes");
             assertThat(r.headers().allValues("set-cookie")).as(route[1]).isEmpty();
         }
+        // A turn answered on the connection carries the plugin's headers too, but never its cookie.
+        TestHub.check(hub.post(t.adminKey(), "/v1/agents", Map.of("slug", "echo-agent", "name", "E")), 201);
+        TestHub.Reply turn = hub.call("POST", "/hooks/instances/" + instance + "/turn", Map.of("Cookie", b.cookie(),
+                "Content-Type", "application/json"), "{}");
+        assertThat(turn.status()).as(turn.body()).isLessThan(300);
+        assertThat(turn.headers().firstValue("x-echo")).contains("yes");
+        assertThat(turn.headers().allValues("set-cookie")).isEmpty();
         TestHub.check(as(b, "GET", "/console/session", null), 200);
     }
 
