@@ -5,56 +5,56 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.channelhub.hub.acl.AccessControl;
 import io.channelhub.hub.agents.AgentRepository;
 import io.channelhub.hub.agents.AgentService;
-import io.channelhub.hub.agents.AgentsResource;
+import io.channelhub.hub.web.api.AgentsResource;
 import io.channelhub.hub.agents.PromptRepository;
 import io.channelhub.hub.agents.PromptService;
-import io.channelhub.hub.agents.PromptsResource;
+import io.channelhub.hub.web.api.PromptsResource;
 import io.channelhub.hub.acl.GrantRepository;
-import io.channelhub.hub.acl.GrantsResource;
+import io.channelhub.hub.web.api.GrantsResource;
 import io.channelhub.hub.acl.ResourceDirectory;
 import io.channelhub.hub.acl.ResourceType;
 import io.channelhub.hub.audit.AuditLog;
-import io.channelhub.hub.audit.AuditResource;
+import io.channelhub.hub.web.api.AuditResource;
 import io.channelhub.hub.auth.ApiKeyAuthFilter;
 import io.channelhub.hub.auth.ApiKeyRepository;
 import io.channelhub.hub.auth.ApiKeyService;
-import io.channelhub.hub.auth.ApiKeysResource;
-import io.channelhub.hub.auth.MeResource;
+import io.channelhub.hub.web.api.ApiKeysResource;
+import io.channelhub.hub.web.api.MeResource;
 import io.channelhub.hub.api.Idempotency;
 import io.channelhub.hub.channels.ChannelInstanceRepository;
 import io.channelhub.hub.conversations.ConversationRepository;
 import io.channelhub.hub.delivery.Dispatcher;
 import io.channelhub.hub.delivery.Outbox;
 import io.channelhub.hub.webhooks.Webhooks;
-import io.channelhub.hub.webhooks.WebhooksResource;
-import io.channelhub.hub.conversations.ConversationsResource;
+import io.channelhub.hub.web.api.WebhooksResource;
+import io.channelhub.hub.web.api.ConversationsResource;
 import io.channelhub.hub.conversations.TurnService;
 import io.channelhub.hub.llm.DemoProvider;
 import io.channelhub.hub.llm.ModelGateway;
-import io.channelhub.hub.llm.ModelProvidersResource;
+import io.channelhub.hub.web.api.ModelProvidersResource;
 import io.channelhub.hub.llm.OpenAiProvider;
 import io.channelhub.hub.llm.ProviderConfigs;
 import io.channelhub.hub.metering.UsageLedger;
 import io.channelhub.hub.channels.ChannelInstanceService;
-import io.channelhub.hub.channels.ChannelInstancesResource;
+import io.channelhub.hub.web.api.ChannelInstancesResource;
 import io.channelhub.hub.errors.ErrorMappers;
 import io.channelhub.hub.observability.PrometheusEndpoint;
 import io.channelhub.hub.observability.TraceIds;
 import io.channelhub.hub.persistence.StartupMigrations;
 import io.channelhub.hub.persistence.UtcInstants;
-import io.channelhub.hub.plugins.AdminPluginsResource;
+import io.channelhub.hub.web.api.AdminPluginsResource;
 import io.channelhub.hub.plugins.PluginEnablements;
 import io.channelhub.hub.plugins.PluginHealthCheck;
 import io.channelhub.hub.plugins.PluginPlatform;
 import io.channelhub.hub.plugins.PluginStatus;
-import io.channelhub.hub.plugins.TenantPluginsResource;
+import io.channelhub.hub.web.api.TenantPluginsResource;
 import io.channelhub.hub.redis.RedisHealthCheck;
 import io.channelhub.hub.security.SecretBox;
-import io.channelhub.hub.tenancy.OwnTenantResource;
+import io.channelhub.hub.web.api.OwnTenantResource;
 import io.channelhub.hub.tenancy.TenantRepository;
 import io.channelhub.hub.tenancy.TenantScopes;
 import io.channelhub.hub.tenancy.TenantService;
-import io.channelhub.hub.tenancy.TenantsResource;
+import io.channelhub.hub.web.api.TenantsResource;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
@@ -290,7 +290,7 @@ public class HubApplication extends Application<HubConfiguration> {
         jersey.register(new PromptsResource.Own(prompts, grants, scopes, access, audit));
         jersey.register(new PromptsResource.OfTenant(prompts, grants, scopes, access, audit));
         jersey.register(new ModelProvidersResource(models, providerConfigs, scopes, access, audit));
-        var openAiCompatible = new io.channelhub.hub.openai.OpenAiCompatibleResource(agents, models, ledger, scopes,
+        var openAiCompatible = new io.channelhub.hub.web.api.OpenAiCompatibleResource(agents, models, ledger, scopes,
                 access, clock);
         jersey.register(openAiCompatible);
         io.channelhub.hub.limits.Quotas quotas = new io.channelhub.hub.limits.Quotas(jdbi, json, webhooks, audit,
@@ -307,18 +307,18 @@ public class HubApplication extends Application<HubConfiguration> {
         var inbound = new io.channelhub.hub.channels.InboundEvents(jdbi, json, clock);
         var channelConversations = new io.channelhub.hub.conversations.ChannelConversations(conversationRepo, agents,
                 webhooks, clock);
-        var channelTurns = new io.channelhub.hub.conversations.ChannelTurns(conversationRepo, channelConversations,
+        var channelTurns = new io.channelhub.hub.web.hooks.ChannelTurns(conversationRepo, channelConversations,
                 turns, inbound, contacts, media, rateLimits, quotas, json, clock,
                 config.getSseHeartbeat().toMilliseconds());
         var processor = new io.channelhub.hub.channels.InboundProcessor(inbound, instanceRepo, channelContexts,
                 channelConversations, conversationRepo, turns, contacts, media, channelSends, deliveries, plugins,
                 rateLimits, quotas, webhooks, clock, config.getChannels());
         env.lifecycle().manage(processor);
-        jersey.register(new io.channelhub.hub.channels.ChannelMessagesResource.Own(instances, channelContexts,
+        jersey.register(new io.channelhub.hub.web.api.ChannelMessagesResource.Own(instances, channelContexts,
                 channelSends, channelConversations, contacts, turns, quotas, plugins, scopes, access, audit, json));
-        jersey.register(new io.channelhub.hub.channels.ChannelMessagesResource.OfTenant(instances, channelContexts,
+        jersey.register(new io.channelhub.hub.web.api.ChannelMessagesResource.OfTenant(instances, channelContexts,
                 channelSends, channelConversations, contacts, turns, quotas, plugins, scopes, access, audit, json));
-        jersey.register(new io.channelhub.hub.channels.ChannelHooksResource(plugins, instanceRepo, instances,
+        jersey.register(new io.channelhub.hub.web.hooks.ChannelHooksResource(plugins, instanceRepo, instances,
                 enablements, tenantRepo, inbound, channelTurns, channelContexts, processor,
                 config.getChannels().getMaxBodySize().toBytes()).attach(credentials));
         var plans = new io.channelhub.hub.billing.Plans(jdbi, json, clock);
@@ -335,12 +335,12 @@ public class HubApplication extends Application<HubConfiguration> {
                 gatewayAccounts,
                 config.getBilling(), clock);
         env.lifecycle().manage(billingJobs);
-        var billing = new io.channelhub.hub.billing.BillingResource.Services(plans, subscriptions, invoices,
+        var billing = new io.channelhub.hub.web.api.BillingResource.Services(plans, subscriptions, invoices,
                 gatewayAccounts, billingJobs, quotas, config.getBilling(), scopes, access, audit, clock);
-        jersey.register(new io.channelhub.hub.billing.BillingResource.Platform(billing));
-        jersey.register(new io.channelhub.hub.billing.BillingResource.OfTenant(billing));
-        jersey.register(new io.channelhub.hub.billing.BillingResource.Own(billing));
-        jersey.register(new io.channelhub.hub.billing.GatewayHooksResource(gatewayAccounts, billingEvents, billingJobs,
+        jersey.register(new io.channelhub.hub.web.api.BillingResource.Platform(billing));
+        jersey.register(new io.channelhub.hub.web.api.BillingResource.OfTenant(billing));
+        jersey.register(new io.channelhub.hub.web.api.BillingResource.Own(billing));
+        jersey.register(new io.channelhub.hub.web.hooks.GatewayHooksResource(gatewayAccounts, billingEvents, billingJobs,
                 plugins));
         // Logs lose personal data from here on, whatever the tenant: every policy's detectors.
         io.channelhub.hub.privacy.LogRedaction.install(plugins.privacyPolicies().values().stream()
@@ -355,13 +355,13 @@ public class HubApplication extends Application<HubConfiguration> {
         var retention = new io.channelhub.hub.privacy.Retention(jdbi, privacySettings, clock);
         env.lifecycle().manage(new io.channelhub.hub.privacy.RetentionJob(jdbi, retention,
                 config.getRetentionInterval().toMilliseconds()));
-        jersey.register(new io.channelhub.hub.privacy.PrivacyResource.Own(privacySettings, privacyRequests, retention,
+        jersey.register(new io.channelhub.hub.web.api.PrivacyResource.Own(privacySettings, privacyRequests, retention,
                 contentRedaction, scopes, access, audit, clock));
-        jersey.register(new io.channelhub.hub.privacy.PrivacyResource.OfTenant(privacySettings, privacyRequests,
+        jersey.register(new io.channelhub.hub.web.api.PrivacyResource.OfTenant(privacySettings, privacyRequests,
                 retention, contentRedaction, scopes, access, audit, clock));
         boolean demo = false;
         if (config.getDemo().isEnabled()) {
-            Optional<io.channelhub.hub.demo.DemoSite> site = io.channelhub.hub.demo.DemoSite.install(config.getDemo(),
+            Optional<io.channelhub.hub.web.api.DemoSite> site = io.channelhub.hub.web.api.DemoSite.install(config.getDemo(),
                     tenants, tenantRepo, agents, instances);
             site.ifPresent(jersey::register);
             demo = site.isPresent();
@@ -377,16 +377,16 @@ public class HubApplication extends Application<HubConfiguration> {
         quotas.attach(hubMetrics);
         hubMetrics.watchUsage(ledger);
         jersey.register(new io.channelhub.hub.observability.HttpMetrics(hubMetrics));
-        jersey.register(new io.channelhub.hub.limits.QuotasResource.Own(quotas, scopes, access));
-        jersey.register(new io.channelhub.hub.limits.QuotasResource.OfTenant(quotas, scopes, access, audit));
+        jersey.register(new io.channelhub.hub.web.api.QuotasResource.Own(quotas, scopes, access));
+        jersey.register(new io.channelhub.hub.web.api.QuotasResource.OfTenant(quotas, scopes, access, audit));
         jersey.register(new WebhooksResource(webhooks, outbox, dispatcher, grants, scopes, access, audit, clock));
-        jersey.register(new io.channelhub.hub.metering.UsageResource(jdbi, scopes, access).attach(ledger));
+        jersey.register(new io.channelhub.hub.web.api.UsageResource(jdbi, scopes, access).attach(ledger));
         jersey.register(new io.channelhub.hub.metering.ApiCallMetering(ledger));
         jersey.register(new AuditResource.Own(audit, access, scopes));
         jersey.register(new AuditResource.OfTenant(audit, access, scopes));
         jersey.register(new AuditResource.Platform(audit, access));
-        jersey.register(new io.channelhub.hub.metering.UsageResource.OfTenant(jdbi, scopes, access));
-        jersey.register(new io.channelhub.hub.conversations.ConversationReads.OfTenant(conversationRepo, scopes,
+        jersey.register(new io.channelhub.hub.web.api.UsageResource.OfTenant(jdbi, scopes, access));
+        jersey.register(new io.channelhub.hub.web.api.ConversationReads.OfTenant(conversationRepo, scopes,
                 access));
         registerConsole(config.getConsole(), env, authFilter, keys, tenantRepo, credentials, scopes, access, audit,
                 rateLimits, clock);
@@ -412,12 +412,12 @@ public class HubApplication extends Application<HubConfiguration> {
                 cfg.getMaxFailedLogins(), Duration.ofMillis(cfg.getLockout().toMilliseconds()));
         authFilter.attach(sessions);
         var jersey = env.jersey();
-        jersey.register(new io.channelhub.hub.console.ConsoleSessionResource(users, sessions, keys, audit,
+        jersey.register(new io.channelhub.hub.web.console.ConsoleSessionResource(users, sessions, keys, audit,
                 cfg.getSecureCookie(), rateLimits));
-        jersey.register(new io.channelhub.hub.console.ConsoleUsersResource.Own(users, access, audit, scopes));
-        jersey.register(new io.channelhub.hub.console.ConsoleUsersResource.OfTenant(users, access, audit, scopes));
-        jersey.register(new io.channelhub.hub.console.ConsoleUsersResource.Platform(users, access, audit));
-        jersey.register(new io.channelhub.hub.console.ConsoleAssets());
+        jersey.register(new io.channelhub.hub.web.api.ConsoleUsersResource.Own(users, access, audit, scopes));
+        jersey.register(new io.channelhub.hub.web.api.ConsoleUsersResource.OfTenant(users, access, audit, scopes));
+        jersey.register(new io.channelhub.hub.web.api.ConsoleUsersResource.Platform(users, access, audit));
+        jersey.register(new io.channelhub.hub.web.console.ConsoleAssets());
     }
 
     /** The platform, for tests that inspect plugin states directly. */

@@ -230,7 +230,7 @@ public class ConsoleSessions {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
-    static String digest(String token) {
+    public static String digest(String token) {
         return io.channelhub.hub.auth.ApiKeyService.hash(token);
     }
 }
