@@ -15,12 +15,12 @@ import io.channelhub.hub.acl.ResourceDirectory;
 import io.channelhub.hub.acl.ResourceType;
 import io.channelhub.hub.audit.AuditLog;
 import io.channelhub.hub.web.api.AuditResource;
-import io.channelhub.hub.auth.ApiKeyAuthFilter;
+import io.channelhub.hub.web.ApiKeyAuthFilter;
 import io.channelhub.hub.auth.ApiKeyRepository;
 import io.channelhub.hub.auth.ApiKeyService;
 import io.channelhub.hub.web.api.ApiKeysResource;
 import io.channelhub.hub.web.api.MeResource;
-import io.channelhub.hub.api.Idempotency;
+import io.channelhub.hub.web.Idempotency;
 import io.channelhub.hub.channels.ChannelInstanceRepository;
 import io.channelhub.hub.conversations.ConversationRepository;
 import io.channelhub.hub.delivery.Dispatcher;
@@ -37,9 +37,9 @@ import io.channelhub.hub.llm.ProviderConfigs;
 import io.channelhub.hub.metering.UsageLedger;
 import io.channelhub.hub.channels.ChannelInstanceService;
 import io.channelhub.hub.web.api.ChannelInstancesResource;
-import io.channelhub.hub.errors.ErrorMappers;
-import io.channelhub.hub.observability.PrometheusEndpoint;
-import io.channelhub.hub.observability.TraceIds;
+import io.channelhub.hub.web.ErrorMappers;
+import io.channelhub.hub.web.PrometheusEndpoint;
+import io.channelhub.hub.web.TraceIds;
 import io.channelhub.hub.persistence.StartupMigrations;
 import io.channelhub.hub.persistence.UtcInstants;
 import io.channelhub.hub.web.api.AdminPluginsResource;
@@ -52,7 +52,7 @@ import io.channelhub.hub.redis.RedisHealthCheck;
 import io.channelhub.hub.security.SecretBox;
 import io.channelhub.hub.web.api.OwnTenantResource;
 import io.channelhub.hub.tenancy.TenantRepository;
-import io.channelhub.hub.tenancy.TenantScopes;
+import io.channelhub.hub.web.TenantScopes;
 import io.channelhub.hub.tenancy.TenantService;
 import io.channelhub.hub.web.api.TenantsResource;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
@@ -115,7 +115,7 @@ public class HubApplication extends Application<HubConfiguration> {
     public void run(HubConfiguration config, Environment env) throws Exception {
         ObjectMapper json = env.getObjectMapper();
         json.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-        io.channelhub.hub.api.StrictJson.apply(json);
+        io.channelhub.hub.web.StrictJson.apply(json);
         // Our mappers give every failure the one error shape; Dropwizard's would leak HTML and internals.
         ((AbstractServerFactory) config.getServerFactory()).setRegisterDefaultExceptionMappers(false);
         // Microseconds: what DATETIME(6) stores, so an API answer equals a later read of the same row.
@@ -243,7 +243,7 @@ public class HubApplication extends Application<HubConfiguration> {
         }
 
         // Errors Jetty answers itself (before Jersey) get the API's JSON shape too, on both ports.
-        var errorPages = new io.channelhub.hub.errors.JsonErrorPages();
+        var errorPages = new io.channelhub.hub.web.JsonErrorPages();
         env.getApplicationContext().setErrorHandler(errorPages);
         env.getAdminContext().setErrorHandler(errorPages);
         env.lifecycle().addEventListener(new org.eclipse.jetty.util.component.LifeCycle.Listener() {
@@ -254,7 +254,7 @@ public class HubApplication extends Application<HubConfiguration> {
                 }
             }
         });
-        env.servlets().addFilter("drain-request-body", new io.channelhub.hub.errors.DrainRequestBodyFilter())
+        env.servlets().addFilter("drain-request-body", new io.channelhub.hub.web.DrainRequestBodyFilter())
                 .addMappingForUrlPatterns(java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST), false, "/*");
         var jersey = env.jersey();
         // Jersey buffers the first 8 KiB of an entity to set Content-Length; an SSE stream must reach the client at
@@ -267,11 +267,11 @@ public class HubApplication extends Application<HubConfiguration> {
                 true);
         ErrorMappers.register(jersey.getResourceConfig());
         jersey.register(new TraceIds(tracing));
-        jersey.register(new io.channelhub.hub.api.SecurityHeaders());
+        jersey.register(new io.channelhub.hub.web.SecurityHeaders());
         ApiKeyAuthFilter authFilter = new ApiKeyAuthFilter(keys, tenantRepo, audit, credentials);
         jersey.register(authFilter);
         var rateLimits = new io.channelhub.hub.limits.RateLimits(limiter, config.getRateLimits(), env.metrics());
-        jersey.register(new io.channelhub.hub.limits.RateLimitFilter(rateLimits));
+        jersey.register(new io.channelhub.hub.web.RateLimitFilter(rateLimits));
         jersey.register(new MeResource());
         jersey.register(new TenantsResource(tenants, access, audit));
         jersey.register(new OwnTenantResource(tenants, scopes, access, audit));
@@ -305,7 +305,7 @@ public class HubApplication extends Application<HubConfiguration> {
                 scopes, access, json, clock, config.getSseHeartbeat().toMilliseconds(), webhooks, quotas));
         openAiCompatible.attach(quotas);
         var inbound = new io.channelhub.hub.channels.InboundEvents(jdbi, json, clock);
-        var channelConversations = new io.channelhub.hub.conversations.ChannelConversations(conversationRepo, agents,
+        var channelConversations = new io.channelhub.hub.channels.ChannelConversations(conversationRepo, agents,
                 webhooks, clock);
         var channelTurns = new io.channelhub.hub.web.hooks.ChannelTurns(conversationRepo, channelConversations,
                 turns, inbound, contacts, media, rateLimits, quotas, json, clock,
@@ -367,7 +367,8 @@ public class HubApplication extends Application<HubConfiguration> {
             demo = site.isPresent();
         }
         env.lifecycle().addServerLifecycleListener(new StartupBanner(keys, generateKey, demo, System.out));
-        var hubMetrics = new io.channelhub.hub.observability.HubMetrics(prometheus, plugins, outbox::pending);
+        var hubMetrics = new io.channelhub.hub.observability.HubMetrics(prometheus, outbox::pending);
+        io.channelhub.hub.plugins.PluginStateGauge.register(prometheus, plugins);
         models.attach(hubMetrics);
         models.attach(tracing);
         dispatcher.attach(tracing);
@@ -375,13 +376,13 @@ public class HubApplication extends Application<HubConfiguration> {
         dispatcher.attach(hubMetrics);
         rateLimits.attach(hubMetrics);
         quotas.attach(hubMetrics);
-        hubMetrics.watchUsage(ledger);
-        jersey.register(new io.channelhub.hub.observability.HttpMetrics(hubMetrics));
+        io.channelhub.hub.metering.UsageMetrics.register(prometheus, ledger);
+        jersey.register(new io.channelhub.hub.web.HttpMetrics(hubMetrics));
         jersey.register(new io.channelhub.hub.web.api.QuotasResource.Own(quotas, scopes, access));
         jersey.register(new io.channelhub.hub.web.api.QuotasResource.OfTenant(quotas, scopes, access, audit));
         jersey.register(new WebhooksResource(webhooks, outbox, dispatcher, grants, scopes, access, audit, clock));
         jersey.register(new io.channelhub.hub.web.api.UsageResource(jdbi, scopes, access).attach(ledger));
-        jersey.register(new io.channelhub.hub.metering.ApiCallMetering(ledger));
+        jersey.register(new io.channelhub.hub.web.ApiCallMetering(ledger));
         jersey.register(new AuditResource.Own(audit, access, scopes));
         jersey.register(new AuditResource.OfTenant(audit, access, scopes));
         jersey.register(new AuditResource.Platform(audit, access));
@@ -396,7 +397,7 @@ public class HubApplication extends Application<HubConfiguration> {
                 documented.add(type.getName());
             }
         }
-        jersey.register(new io.channelhub.hub.api.OpenApiDocument(documented, io.channelhub.plugin.PluginApi.VERSION));
+        jersey.register(new io.channelhub.hub.web.OpenApiDocument(documented, io.channelhub.plugin.PluginApi.VERSION));
     }
 
     /** The browser console: its files, sign-in and sessions (through the API's own filter), and its users. */

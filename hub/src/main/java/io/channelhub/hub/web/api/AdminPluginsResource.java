@@ -2,10 +2,10 @@ package io.channelhub.hub.web.api;
 
 import io.channelhub.hub.plugins.PluginPlatform;
 import io.channelhub.hub.acl.AccessControl;
-import io.channelhub.hub.api.Page;
-import io.channelhub.hub.auth.ApiKeyAuthFilter;
-import io.channelhub.hub.auth.Caller;
-import io.channelhub.hub.auth.Permission;
+import io.channelhub.hub.web.Page;
+import io.channelhub.hub.web.ApiKeyAuthFilter;
+import io.channelhub.hub.identity.Caller;
+import io.channelhub.hub.identity.Permission;
 import io.channelhub.hub.errors.ApiException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

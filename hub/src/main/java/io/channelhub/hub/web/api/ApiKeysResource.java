@@ -1,19 +1,19 @@
 package io.channelhub.hub.web.api;
 
 import io.channelhub.hub.auth.ApiKey;
-import io.channelhub.hub.auth.ApiKeyAuthFilter;
+import io.channelhub.hub.web.ApiKeyAuthFilter;
 import io.channelhub.hub.auth.ApiKeyService;
-import io.channelhub.hub.auth.Caller;
-import io.channelhub.hub.auth.Permission;
-import io.channelhub.hub.auth.Role;
+import io.channelhub.hub.identity.Caller;
+import io.channelhub.hub.identity.Permission;
+import io.channelhub.hub.identity.Role;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.channelhub.hub.acl.AccessControl;
-import io.channelhub.hub.api.Page;
+import io.channelhub.hub.web.Page;
 import io.channelhub.hub.audit.AuditLog;
 import io.channelhub.hub.errors.ApiException;
-import io.channelhub.hub.tenancy.TenantScopes;
+import io.channelhub.hub.web.TenantScopes;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;

@@ -2,7 +2,7 @@ package io.channelhub.hub.web.api;
 
 import io.channelhub.hub.agents.AgentService;
 import io.channelhub.hub.agents.AgentSpec;
-import io.channelhub.hub.auth.PublicApi;
+import io.channelhub.hub.web.PublicApi;
 import io.channelhub.hub.channels.ChannelInstance;
 import io.channelhub.hub.channels.ChannelInstanceService;
 import io.channelhub.hub.errors.ApiException;

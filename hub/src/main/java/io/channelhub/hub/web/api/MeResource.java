@@ -1,8 +1,8 @@
 package io.channelhub.hub.web.api;
 
-import io.channelhub.hub.auth.ApiKeyAuthFilter;
-import io.channelhub.hub.auth.Caller;
-import io.channelhub.hub.auth.Permission;
+import io.channelhub.hub.web.ApiKeyAuthFilter;
+import io.channelhub.hub.identity.Caller;
+import io.channelhub.hub.identity.Permission;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;

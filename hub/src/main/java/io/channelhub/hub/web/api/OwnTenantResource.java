@@ -1,13 +1,13 @@
 package io.channelhub.hub.web.api;
 
 import io.channelhub.hub.tenancy.Tenant;
-import io.channelhub.hub.tenancy.TenantScopes;
+import io.channelhub.hub.web.TenantScopes;
 import io.channelhub.hub.tenancy.TenantService;
 import io.channelhub.hub.acl.AccessControl;
 import io.channelhub.hub.audit.AuditLog;
-import io.channelhub.hub.auth.ApiKeyAuthFilter;
-import io.channelhub.hub.auth.Caller;
-import io.channelhub.hub.auth.Permission;
+import io.channelhub.hub.web.ApiKeyAuthFilter;
+import io.channelhub.hub.identity.Caller;
+import io.channelhub.hub.identity.Permission;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;

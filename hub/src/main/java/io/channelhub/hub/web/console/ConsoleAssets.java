@@ -1,6 +1,6 @@
 package io.channelhub.hub.web.console;
 
-import io.channelhub.hub.auth.PublicApi;
+import io.channelhub.hub.web.PublicApi;
 import io.channelhub.hub.errors.ApiException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;

@@ -9,9 +9,9 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.channelhub.hub.audit.AuditLog;
 import io.channelhub.hub.auth.ApiKey;
 import io.channelhub.hub.auth.ApiKeyService;
-import io.channelhub.hub.auth.Caller;
-import io.channelhub.hub.auth.Permission;
-import io.channelhub.hub.auth.PublicApi;
+import io.channelhub.hub.identity.Caller;
+import io.channelhub.hub.identity.Permission;
+import io.channelhub.hub.web.PublicApi;
 import io.channelhub.hub.errors.ApiException;
 import io.channelhub.hub.tenancy.Tenant;
 import io.channelhub.hub.tenancy.TenantStatus;
@@ -89,7 +89,7 @@ public class ConsoleSessionResource {
                            @HeaderParam(HttpHeaders.USER_AGENT) String userAgent, @NotNull SignIn body) {
         limit(body);
         // A new sign-in replaces whatever session this browser had: the old token stops working now.
-        String previous = ConsoleSessions.token(request.getCookies());
+        String previous = io.channelhub.hub.web.SessionCookies.token(request.getCookies());
         if (previous != null) {
             sessions.endToken(previous);
         }

@@ -6,7 +6,7 @@ import io.channelhub.hub.channels.ChannelInstanceRepository;
 import io.channelhub.hub.channels.ChannelInstanceService;
 import io.channelhub.hub.channels.InboundEvents;
 import io.channelhub.hub.channels.InboundProcessor;
-import io.channelhub.hub.auth.PublicApi;
+import io.channelhub.hub.web.PublicApi;
 import io.channelhub.hub.errors.ApiException;
 import io.channelhub.hub.plugins.CorePluginContext;
 import io.channelhub.hub.plugins.PluginCallException;

@@ -1,6 +1,6 @@
 package io.channelhub.hub.web.hooks;
 
-import io.channelhub.hub.conversations.ChannelConversations;
+import io.channelhub.hub.channels.ChannelConversations;
 import io.channelhub.hub.conversations.Conversation;
 import io.channelhub.hub.conversations.ConversationRepository;
 import io.channelhub.hub.conversations.Message;
@@ -14,8 +14,8 @@ import io.channelhub.hub.channels.ChannelInstance;
 import io.channelhub.hub.channels.InboundEvents;
 import io.channelhub.hub.contacts.ContactDirectory;
 import io.channelhub.hub.errors.ApiException;
-import io.channelhub.hub.errors.ErrorResponse;
-import io.channelhub.hub.limits.RateLimitFilter;
+import io.channelhub.hub.web.ErrorResponse;
+import io.channelhub.hub.web.RateLimitFilter;
 import io.channelhub.hub.limits.RateLimiter;
 import io.channelhub.hub.limits.RateLimits;
 import io.channelhub.plugin.InboundResult;

@@ -3,7 +3,7 @@ package io.channelhub.hub.web.hooks;
 import io.channelhub.hub.billing.BillingEvents;
 import io.channelhub.hub.billing.BillingJobs;
 import io.channelhub.hub.billing.GatewayAccounts;
-import io.channelhub.hub.auth.PublicApi;
+import io.channelhub.hub.web.PublicApi;
 import io.channelhub.hub.errors.ApiException;
 import io.channelhub.hub.plugins.PluginCallException;
 import io.channelhub.hub.plugins.PluginPlatform;
