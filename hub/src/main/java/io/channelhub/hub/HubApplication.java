@@ -5,56 +5,56 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.channelhub.hub.acl.AccessControl;
 import io.channelhub.hub.agents.AgentRepository;
 import io.channelhub.hub.agents.AgentService;
-import io.channelhub.hub.agents.AgentsResource;
+import io.channelhub.hub.web.api.AgentsResource;
 import io.channelhub.hub.agents.PromptRepository;
 import io.channelhub.hub.agents.PromptService;
-import io.channelhub.hub.agents.PromptsResource;
+import io.channelhub.hub.web.api.PromptsResource;
 import io.channelhub.hub.acl.GrantRepository;
-import io.channelhub.hub.acl.GrantsResource;
+import io.channelhub.hub.web.api.GrantsResource;
 import io.channelhub.hub.acl.ResourceDirectory;
 import io.channelhub.hub.acl.ResourceType;
 import io.channelhub.hub.audit.AuditLog;
-import io.channelhub.hub.audit.AuditResource;
-import io.channelhub.hub.auth.ApiKeyAuthFilter;
+import io.channelhub.hub.web.api.AuditResource;
+import io.channelhub.hub.web.ApiKeyAuthFilter;
 import io.channelhub.hub.auth.ApiKeyRepository;
 import io.channelhub.hub.auth.ApiKeyService;
-import io.channelhub.hub.auth.ApiKeysResource;
-import io.channelhub.hub.auth.MeResource;
-import io.channelhub.hub.api.Idempotency;
+import io.channelhub.hub.web.api.ApiKeysResource;
+import io.channelhub.hub.web.api.MeResource;
+import io.channelhub.hub.web.Idempotency;
 import io.channelhub.hub.channels.ChannelInstanceRepository;
 import io.channelhub.hub.conversations.ConversationRepository;
 import io.channelhub.hub.delivery.Dispatcher;
 import io.channelhub.hub.delivery.Outbox;
 import io.channelhub.hub.webhooks.Webhooks;
-import io.channelhub.hub.webhooks.WebhooksResource;
-import io.channelhub.hub.conversations.ConversationsResource;
+import io.channelhub.hub.web.api.WebhooksResource;
+import io.channelhub.hub.web.api.ConversationsResource;
 import io.channelhub.hub.conversations.TurnService;
 import io.channelhub.hub.llm.DemoProvider;
 import io.channelhub.hub.llm.ModelGateway;
-import io.channelhub.hub.llm.ModelProvidersResource;
+import io.channelhub.hub.web.api.ModelProvidersResource;
 import io.channelhub.hub.llm.OpenAiProvider;
 import io.channelhub.hub.llm.ProviderConfigs;
 import io.channelhub.hub.metering.UsageLedger;
 import io.channelhub.hub.channels.ChannelInstanceService;
-import io.channelhub.hub.channels.ChannelInstancesResource;
-import io.channelhub.hub.errors.ErrorMappers;
-import io.channelhub.hub.observability.PrometheusEndpoint;
-import io.channelhub.hub.observability.TraceIds;
+import io.channelhub.hub.web.api.ChannelInstancesResource;
+import io.channelhub.hub.web.ErrorMappers;
+import io.channelhub.hub.web.PrometheusEndpoint;
+import io.channelhub.hub.web.TraceIds;
 import io.channelhub.hub.persistence.StartupMigrations;
 import io.channelhub.hub.persistence.UtcInstants;
-import io.channelhub.hub.plugins.AdminPluginsResource;
+import io.channelhub.hub.web.api.AdminPluginsResource;
 import io.channelhub.hub.plugins.PluginEnablements;
 import io.channelhub.hub.plugins.PluginHealthCheck;
 import io.channelhub.hub.plugins.PluginPlatform;
 import io.channelhub.hub.plugins.PluginStatus;
-import io.channelhub.hub.plugins.TenantPluginsResource;
+import io.channelhub.hub.web.api.TenantPluginsResource;
 import io.channelhub.hub.redis.RedisHealthCheck;
 import io.channelhub.hub.security.SecretBox;
-import io.channelhub.hub.tenancy.OwnTenantResource;
+import io.channelhub.hub.web.api.OwnTenantResource;
 import io.channelhub.hub.tenancy.TenantRepository;
-import io.channelhub.hub.tenancy.TenantScopes;
+import io.channelhub.hub.web.TenantScopes;
 import io.channelhub.hub.tenancy.TenantService;
-import io.channelhub.hub.tenancy.TenantsResource;
+import io.channelhub.hub.web.api.TenantsResource;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
@@ -115,7 +115,7 @@ public class HubApplication extends Application<HubConfiguration> {
     public void run(HubConfiguration config, Environment env) throws Exception {
         ObjectMapper json = env.getObjectMapper();
         json.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-        io.channelhub.hub.api.StrictJson.apply(json);
+        io.channelhub.hub.web.StrictJson.apply(json);
         // Our mappers give every failure the one error shape; Dropwizard's would leak HTML and internals.
         ((AbstractServerFactory) config.getServerFactory()).setRegisterDefaultExceptionMappers(false);
         // Microseconds: what DATETIME(6) stores, so an API answer equals a later read of the same row.
@@ -243,7 +243,7 @@ public class HubApplication extends Application<HubConfiguration> {
         }
 
         // Errors Jetty answers itself (before Jersey) get the API's JSON shape too, on both ports.
-        var errorPages = new io.channelhub.hub.errors.JsonErrorPages();
+        var errorPages = new io.channelhub.hub.web.JsonErrorPages();
         env.getApplicationContext().setErrorHandler(errorPages);
         env.getAdminContext().setErrorHandler(errorPages);
         env.lifecycle().addEventListener(new org.eclipse.jetty.util.component.LifeCycle.Listener() {
@@ -254,7 +254,7 @@ public class HubApplication extends Application<HubConfiguration> {
                 }
             }
         });
-        env.servlets().addFilter("drain-request-body", new io.channelhub.hub.errors.DrainRequestBodyFilter())
+        env.servlets().addFilter("drain-request-body", new io.channelhub.hub.web.DrainRequestBodyFilter())
                 .addMappingForUrlPatterns(java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST), false, "/*");
         var jersey = env.jersey();
         // Jersey buffers the first 8 KiB of an entity to set Content-Length; an SSE stream must reach the client at
@@ -267,11 +267,11 @@ public class HubApplication extends Application<HubConfiguration> {
                 true);
         ErrorMappers.register(jersey.getResourceConfig());
         jersey.register(new TraceIds(tracing));
-        jersey.register(new io.channelhub.hub.api.SecurityHeaders());
+        jersey.register(new io.channelhub.hub.web.SecurityHeaders());
         ApiKeyAuthFilter authFilter = new ApiKeyAuthFilter(keys, tenantRepo, audit, credentials);
         jersey.register(authFilter);
         var rateLimits = new io.channelhub.hub.limits.RateLimits(limiter, config.getRateLimits(), env.metrics());
-        jersey.register(new io.channelhub.hub.limits.RateLimitFilter(rateLimits));
+        jersey.register(new io.channelhub.hub.web.RateLimitFilter(rateLimits));
         jersey.register(new MeResource());
         jersey.register(new TenantsResource(tenants, access, audit));
         jersey.register(new OwnTenantResource(tenants, scopes, access, audit));
@@ -290,7 +290,7 @@ public class HubApplication extends Application<HubConfiguration> {
         jersey.register(new PromptsResource.Own(prompts, grants, scopes, access, audit));
         jersey.register(new PromptsResource.OfTenant(prompts, grants, scopes, access, audit));
         jersey.register(new ModelProvidersResource(models, providerConfigs, scopes, access, audit));
-        var openAiCompatible = new io.channelhub.hub.openai.OpenAiCompatibleResource(agents, models, ledger, scopes,
+        var openAiCompatible = new io.channelhub.hub.web.api.OpenAiCompatibleResource(agents, models, ledger, scopes,
                 access, clock);
         jersey.register(openAiCompatible);
         io.channelhub.hub.limits.Quotas quotas = new io.channelhub.hub.limits.Quotas(jdbi, json, webhooks, audit,
@@ -305,20 +305,20 @@ public class HubApplication extends Application<HubConfiguration> {
                 scopes, access, json, clock, config.getSseHeartbeat().toMilliseconds(), webhooks, quotas));
         openAiCompatible.attach(quotas);
         var inbound = new io.channelhub.hub.channels.InboundEvents(jdbi, json, clock);
-        var channelConversations = new io.channelhub.hub.conversations.ChannelConversations(conversationRepo, agents,
+        var channelConversations = new io.channelhub.hub.channels.ChannelConversations(conversationRepo, agents,
                 webhooks, clock);
-        var channelTurns = new io.channelhub.hub.conversations.ChannelTurns(conversationRepo, channelConversations,
+        var channelTurns = new io.channelhub.hub.web.hooks.ChannelTurns(conversationRepo, channelConversations,
                 turns, inbound, contacts, media, rateLimits, quotas, json, clock,
                 config.getSseHeartbeat().toMilliseconds());
         var processor = new io.channelhub.hub.channels.InboundProcessor(inbound, instanceRepo, channelContexts,
                 channelConversations, conversationRepo, turns, contacts, media, channelSends, deliveries, plugins,
                 rateLimits, quotas, webhooks, clock, config.getChannels());
         env.lifecycle().manage(processor);
-        jersey.register(new io.channelhub.hub.channels.ChannelMessagesResource.Own(instances, channelContexts,
+        jersey.register(new io.channelhub.hub.web.api.ChannelMessagesResource.Own(instances, channelContexts,
                 channelSends, channelConversations, contacts, turns, quotas, plugins, scopes, access, audit, json));
-        jersey.register(new io.channelhub.hub.channels.ChannelMessagesResource.OfTenant(instances, channelContexts,
+        jersey.register(new io.channelhub.hub.web.api.ChannelMessagesResource.OfTenant(instances, channelContexts,
                 channelSends, channelConversations, contacts, turns, quotas, plugins, scopes, access, audit, json));
-        jersey.register(new io.channelhub.hub.channels.ChannelHooksResource(plugins, instanceRepo, instances,
+        jersey.register(new io.channelhub.hub.web.hooks.ChannelHooksResource(plugins, instanceRepo, instances,
                 enablements, tenantRepo, inbound, channelTurns, channelContexts, processor,
                 config.getChannels().getMaxBodySize().toBytes()).attach(credentials));
         var plans = new io.channelhub.hub.billing.Plans(jdbi, json, clock);
@@ -335,12 +335,12 @@ public class HubApplication extends Application<HubConfiguration> {
                 gatewayAccounts,
                 config.getBilling(), clock);
         env.lifecycle().manage(billingJobs);
-        var billing = new io.channelhub.hub.billing.BillingResource.Services(plans, subscriptions, invoices,
+        var billing = new io.channelhub.hub.web.api.BillingResource.Services(plans, subscriptions, invoices,
                 gatewayAccounts, billingJobs, quotas, config.getBilling(), scopes, access, audit, clock);
-        jersey.register(new io.channelhub.hub.billing.BillingResource.Platform(billing));
-        jersey.register(new io.channelhub.hub.billing.BillingResource.OfTenant(billing));
-        jersey.register(new io.channelhub.hub.billing.BillingResource.Own(billing));
-        jersey.register(new io.channelhub.hub.billing.GatewayHooksResource(gatewayAccounts, billingEvents, billingJobs,
+        jersey.register(new io.channelhub.hub.web.api.BillingResource.Platform(billing));
+        jersey.register(new io.channelhub.hub.web.api.BillingResource.OfTenant(billing));
+        jersey.register(new io.channelhub.hub.web.api.BillingResource.Own(billing));
+        jersey.register(new io.channelhub.hub.web.hooks.GatewayHooksResource(gatewayAccounts, billingEvents, billingJobs,
                 plugins));
         // Logs lose personal data from here on, whatever the tenant: every policy's detectors.
         io.channelhub.hub.privacy.LogRedaction.install(plugins.privacyPolicies().values().stream()
@@ -355,19 +355,20 @@ public class HubApplication extends Application<HubConfiguration> {
         var retention = new io.channelhub.hub.privacy.Retention(jdbi, privacySettings, clock);
         env.lifecycle().manage(new io.channelhub.hub.privacy.RetentionJob(jdbi, retention,
                 config.getRetentionInterval().toMilliseconds()));
-        jersey.register(new io.channelhub.hub.privacy.PrivacyResource.Own(privacySettings, privacyRequests, retention,
+        jersey.register(new io.channelhub.hub.web.api.PrivacyResource.Own(privacySettings, privacyRequests, retention,
                 contentRedaction, scopes, access, audit, clock));
-        jersey.register(new io.channelhub.hub.privacy.PrivacyResource.OfTenant(privacySettings, privacyRequests,
+        jersey.register(new io.channelhub.hub.web.api.PrivacyResource.OfTenant(privacySettings, privacyRequests,
                 retention, contentRedaction, scopes, access, audit, clock));
         boolean demo = false;
         if (config.getDemo().isEnabled()) {
-            Optional<io.channelhub.hub.demo.DemoSite> site = io.channelhub.hub.demo.DemoSite.install(config.getDemo(),
+            Optional<io.channelhub.hub.web.api.DemoSite> site = io.channelhub.hub.web.api.DemoSite.install(config.getDemo(),
                     tenants, tenantRepo, agents, instances);
             site.ifPresent(jersey::register);
             demo = site.isPresent();
         }
         env.lifecycle().addServerLifecycleListener(new StartupBanner(keys, generateKey, demo, System.out));
-        var hubMetrics = new io.channelhub.hub.observability.HubMetrics(prometheus, plugins, outbox::pending);
+        var hubMetrics = new io.channelhub.hub.observability.HubMetrics(prometheus, outbox::pending);
+        io.channelhub.hub.plugins.PluginStateGauge.register(prometheus, plugins);
         models.attach(hubMetrics);
         models.attach(tracing);
         dispatcher.attach(tracing);
@@ -375,18 +376,18 @@ public class HubApplication extends Application<HubConfiguration> {
         dispatcher.attach(hubMetrics);
         rateLimits.attach(hubMetrics);
         quotas.attach(hubMetrics);
-        hubMetrics.watchUsage(ledger);
-        jersey.register(new io.channelhub.hub.observability.HttpMetrics(hubMetrics));
-        jersey.register(new io.channelhub.hub.limits.QuotasResource.Own(quotas, scopes, access));
-        jersey.register(new io.channelhub.hub.limits.QuotasResource.OfTenant(quotas, scopes, access, audit));
+        io.channelhub.hub.metering.UsageMetrics.register(prometheus, ledger);
+        jersey.register(new io.channelhub.hub.web.HttpMetrics(hubMetrics));
+        jersey.register(new io.channelhub.hub.web.api.QuotasResource.Own(quotas, scopes, access));
+        jersey.register(new io.channelhub.hub.web.api.QuotasResource.OfTenant(quotas, scopes, access, audit));
         jersey.register(new WebhooksResource(webhooks, outbox, dispatcher, grants, scopes, access, audit, clock));
-        jersey.register(new io.channelhub.hub.metering.UsageResource(jdbi, scopes, access).attach(ledger));
-        jersey.register(new io.channelhub.hub.metering.ApiCallMetering(ledger));
+        jersey.register(new io.channelhub.hub.web.api.UsageResource(jdbi, scopes, access).attach(ledger));
+        jersey.register(new io.channelhub.hub.web.ApiCallMetering(ledger));
         jersey.register(new AuditResource.Own(audit, access, scopes));
         jersey.register(new AuditResource.OfTenant(audit, access, scopes));
         jersey.register(new AuditResource.Platform(audit, access));
-        jersey.register(new io.channelhub.hub.metering.UsageResource.OfTenant(jdbi, scopes, access));
-        jersey.register(new io.channelhub.hub.conversations.ConversationReads.OfTenant(conversationRepo, scopes,
+        jersey.register(new io.channelhub.hub.web.api.UsageResource.OfTenant(jdbi, scopes, access));
+        jersey.register(new io.channelhub.hub.web.api.ConversationReads.OfTenant(conversationRepo, scopes,
                 access));
         registerConsole(config.getConsole(), env, authFilter, keys, tenantRepo, credentials, scopes, access, audit,
                 rateLimits, clock);
@@ -396,7 +397,7 @@ public class HubApplication extends Application<HubConfiguration> {
                 documented.add(type.getName());
             }
         }
-        jersey.register(new io.channelhub.hub.api.OpenApiDocument(documented, io.channelhub.plugin.PluginApi.VERSION));
+        jersey.register(new io.channelhub.hub.web.OpenApiDocument(documented, io.channelhub.plugin.PluginApi.VERSION));
     }
 
     /** The browser console: its files, sign-in and sessions (through the API's own filter), and its users. */
@@ -412,12 +413,12 @@ public class HubApplication extends Application<HubConfiguration> {
                 cfg.getMaxFailedLogins(), Duration.ofMillis(cfg.getLockout().toMilliseconds()));
         authFilter.attach(sessions);
         var jersey = env.jersey();
-        jersey.register(new io.channelhub.hub.console.ConsoleSessionResource(users, sessions, keys, audit,
+        jersey.register(new io.channelhub.hub.web.console.ConsoleSessionResource(users, sessions, keys, audit,
                 cfg.getSecureCookie(), rateLimits));
-        jersey.register(new io.channelhub.hub.console.ConsoleUsersResource.Own(users, access, audit, scopes));
-        jersey.register(new io.channelhub.hub.console.ConsoleUsersResource.OfTenant(users, access, audit, scopes));
-        jersey.register(new io.channelhub.hub.console.ConsoleUsersResource.Platform(users, access, audit));
-        jersey.register(new io.channelhub.hub.console.ConsoleAssets());
+        jersey.register(new io.channelhub.hub.web.api.ConsoleUsersResource.Own(users, access, audit, scopes));
+        jersey.register(new io.channelhub.hub.web.api.ConsoleUsersResource.OfTenant(users, access, audit, scopes));
+        jersey.register(new io.channelhub.hub.web.api.ConsoleUsersResource.Platform(users, access, audit));
+        jersey.register(new io.channelhub.hub.web.console.ConsoleAssets());
     }
 
     /** The platform, for tests that inspect plugin states directly. */

@@ -120,7 +120,7 @@ public class HubConfiguration extends Configuration {
 
     @Valid
     @NotNull
-    private io.channelhub.hub.demo.DemoFactory demo = new io.channelhub.hub.demo.DemoFactory();
+    private io.channelhub.hub.web.api.DemoFactory demo = new io.channelhub.hub.web.api.DemoFactory();
 
     @Valid
     @NotNull
@@ -175,12 +175,12 @@ public class HubConfiguration extends Configuration {
     }
 
     @JsonProperty
-    public io.channelhub.hub.demo.DemoFactory getDemo() {
+    public io.channelhub.hub.web.api.DemoFactory getDemo() {
         return demo;
     }
 
     @JsonProperty
-    public void setDemo(io.channelhub.hub.demo.DemoFactory demo) {
+    public void setDemo(io.channelhub.hub.web.api.DemoFactory demo) {
         this.demo = demo;
     }
 

@@ -1,8 +1,8 @@
 package io.channelhub.hub.acl;
 
 import io.channelhub.hub.audit.AuditLog;
-import io.channelhub.hub.auth.Caller;
-import io.channelhub.hub.auth.Permission;
+import io.channelhub.hub.identity.Caller;
+import io.channelhub.hub.identity.Permission;
 import io.channelhub.hub.errors.ApiException;
 import java.util.LinkedHashMap;
 import java.util.Map;

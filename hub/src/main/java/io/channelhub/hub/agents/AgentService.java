@@ -1,6 +1,6 @@
 package io.channelhub.hub.agents;
 
-import io.channelhub.hub.api.Slugs;
+import io.channelhub.hub.persistence.Slugs;
 import io.channelhub.hub.errors.ApiException;
 import io.channelhub.hub.persistence.Ids;
 import java.time.Clock;

@@ -3,8 +3,7 @@ package io.channelhub.hub.audit;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.channelhub.hub.auth.Caller;
-import io.channelhub.hub.observability.TraceIds;
+import io.channelhub.hub.identity.Caller;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -48,7 +47,7 @@ public class AuditLog {
                         + ":a, :rt, :rid, :o, :s, :tr, :at)")
                 .bind("t", tenantId).bind("k", actor == null ? null : actor.keyId())
                 .bind("r", actor == null ? null : actor.role().wire()).bind("a", action).bind("rt", resourceType)
-                .bind("rid", resourceId).bind("o", outcome).bind("s", body).bind("tr", TraceIds.current())
+                .bind("rid", resourceId).bind("o", outcome).bind("s", body).bind("tr", io.channelhub.hub.observability.Tracing.currentTraceId())
                 .bind("at", clock.instant()).execute());
     }
 

@@ -1,5 +1,6 @@
 package io.channelhub.hub.auth;
 
+import io.channelhub.hub.identity.Role;
 import java.time.Instant;
 
 /** A stored API key. Only the hash of the secret is kept. */

@@ -1,5 +1,6 @@
 package io.channelhub.hub.auth;
 
+import io.channelhub.hub.identity.Role;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

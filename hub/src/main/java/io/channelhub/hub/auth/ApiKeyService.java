@@ -1,5 +1,6 @@
 package io.channelhub.hub.auth;
 
+import io.channelhub.hub.identity.Role;
 import io.channelhub.hub.errors.ApiException;
 import io.channelhub.hub.persistence.Ids;
 import java.nio.charset.StandardCharsets;

@@ -8,7 +8,7 @@ import io.channelhub.hub.persistence.Ids;
 import io.channelhub.hub.plugins.CorePluginContext;
 import io.channelhub.hub.plugins.PluginPlatform;
 import io.channelhub.hub.plugins.PluginState;
-import io.channelhub.hub.security.SealedSettings;
+import io.channelhub.hub.settings.SealedSettings;
 import io.channelhub.hub.security.SealedValues;
 import io.channelhub.hub.security.SecretBox;
 import io.channelhub.plugin.PluginContext;

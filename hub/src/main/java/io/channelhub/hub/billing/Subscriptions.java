@@ -53,7 +53,7 @@ public class Subscriptions {
     }
 
     /** The end of a period that starts at {@code start}: one cycle later, by the calendar (UTC). */
-    static Instant periodEnd(Instant start, String cycle) {
+    public static Instant periodEnd(Instant start, String cycle) {
         var t = start.atOffset(ZoneOffset.UTC);
         return ("yearly".equals(cycle) ? t.plusYears(1) : t.plusMonths(1)).toInstant();
     }
@@ -139,7 +139,7 @@ public class Subscriptions {
      * Moves the subscription to a new period (and plan) if it still is at {@code expected} (optimistic: of two
      * replicas closing the same period, one wins).
      */
-    boolean advance(Handle h, Subscription expected, String planId, Instant start, Instant end, String status) {
+    public boolean advance(Handle h, Subscription expected, String planId, Instant start, Instant end, String status) {
         return h.createUpdate("UPDATE subscriptions SET plan_id = :p, current_period_start = :ps, current_period_end = "
                         + ":pe, status = :s, version = version + 1, updated_at = :now WHERE tenant_id = :t AND id = :id "
                         + "AND version = :v")

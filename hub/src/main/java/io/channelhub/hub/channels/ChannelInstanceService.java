@@ -1,5 +1,6 @@
 package io.channelhub.hub.channels;
 
+import io.channelhub.hub.settings.SettingsValidator;
 import io.channelhub.hub.errors.ApiException;
 import io.channelhub.hub.persistence.Ids;
 import io.channelhub.hub.plugins.PluginEnablements;

@@ -1,7 +1,6 @@
 package io.channelhub.hub.channels;
 
 import io.channelhub.hub.contacts.ContactDirectory;
-import io.channelhub.hub.conversations.ChannelConversations;
 import io.channelhub.hub.conversations.Conversation;
 import io.channelhub.hub.conversations.ConversationRepository;
 import io.channelhub.hub.conversations.Message;

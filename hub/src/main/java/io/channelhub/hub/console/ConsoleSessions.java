@@ -2,7 +2,7 @@ package io.channelhub.hub.console;
 
 import io.channelhub.hub.auth.ApiKey;
 import io.channelhub.hub.auth.ApiKeyService;
-import io.channelhub.hub.auth.Caller;
+import io.channelhub.hub.identity.Caller;
 import io.channelhub.hub.errors.ApiException;
 import io.channelhub.hub.tenancy.Tenant;
 import io.channelhub.hub.tenancy.TenantRepository;
@@ -124,15 +124,6 @@ public class ConsoleSessions {
         }
     }
 
-    /** The session cookie's value from a request's cookies (either name), or null. */
-    public static String token(java.util.Map<String, jakarta.ws.rs.core.Cookie> cookies) {
-        jakarta.ws.rs.core.Cookie c = cookies.get(SECURE_COOKIE);
-        if (c == null) {
-            c = cookies.get(COOKIE);
-        }
-        return c == null ? null : c.getValue();
-    }
-
     private record Row(String id, String tenantId, String userId, String keyId, String csrf, Instant lastSeen,
                        Instant expires) {
     }
@@ -230,7 +221,7 @@ public class ConsoleSessions {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
-    static String digest(String token) {
+    public static String digest(String token) {
         return io.channelhub.hub.auth.ApiKeyService.hash(token);
     }
 }

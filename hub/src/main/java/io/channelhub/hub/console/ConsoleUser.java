@@ -1,6 +1,6 @@
 package io.channelhub.hub.console;
 
-import io.channelhub.hub.auth.Role;
+import io.channelhub.hub.identity.Role;
 import java.time.Instant;
 
 /** A person who signs in to the console. {@code tenantId} null: a platform operator (always super-admin). */

@@ -1,6 +1,6 @@
 package io.channelhub.hub.console;
 
-import io.channelhub.hub.auth.Role;
+import io.channelhub.hub.identity.Role;
 import io.channelhub.hub.errors.ApiException;
 import io.channelhub.hub.persistence.Constraints;
 import io.channelhub.hub.persistence.Ids;

@@ -1,5 +1,6 @@
 package io.channelhub.hub.errors;
 
+import io.channelhub.hub.web.ErrorMappers;
 import java.util.Map;
 
 /**

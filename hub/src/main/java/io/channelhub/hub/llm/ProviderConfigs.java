@@ -3,7 +3,7 @@ package io.channelhub.hub.llm;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.channelhub.hub.security.SealedSettings;
+import io.channelhub.hub.settings.SealedSettings;
 import io.channelhub.hub.security.SealedValues;
 import io.channelhub.hub.security.SecretBox;
 import io.channelhub.plugin.SettingsSchema;

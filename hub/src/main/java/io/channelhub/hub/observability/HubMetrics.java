@@ -1,10 +1,6 @@
 package io.channelhub.hub.observability;
 
-import io.channelhub.hub.plugins.PluginPlatform;
-import io.channelhub.hub.plugins.PluginState;
-import io.channelhub.hub.plugins.PluginStatus;
 import io.prometheus.metrics.core.metrics.Counter;
-import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -32,7 +28,7 @@ public final class HubMetrics {
     private final Set<String> models = ConcurrentHashMap.newKeySet();
     private final PrometheusRegistry registry;
 
-    public HubMetrics(PrometheusRegistry registry, PluginPlatform plugins, LongSupplier outboxDepth) {
+    public HubMetrics(PrometheusRegistry registry, LongSupplier outboxDepth) {
         this.registry = registry;
         httpDuration = Histogram.builder().name("channelhub_http_request_duration_seconds")
                 .help("HTTP requests by route template, method and status class").classicUpperBounds(LATENCY)
@@ -56,37 +52,6 @@ public final class HubMetrics {
         GaugeWithCallback.builder().name("channelhub_outbox_pending")
                 .help("Outbox rows waiting for delivery (all tenants)")
                 .callback(cb -> cb.call(outboxDepth.getAsLong())).register(registry);
-        GaugeWithCallback.builder().name("channelhub_plugin_state")
-                .help("1 for the state each plugin jar is in").labelNames("plugin", "state")
-                .callback(cb -> {
-                    for (PluginStatus s : plugins.statuses()) {
-                        for (PluginState st : PluginState.values()) {
-                            cb.call(s.state() == st ? 1 : 0, s.id(), st.wire());
-                        }
-                    }
-                }).register(registry);
-    }
-
-    /**
-     * The usage ledger's health: rows waiting in the spool for the database, failed attempts to write them, and rows
-     * that could not be written at all (by reason; each one is billing data an operator must look at).
-     */
-    public void watchUsage(io.channelhub.hub.metering.UsageLedger ledger) {
-        GaugeWithCallback.builder().name("channelhub_usage_spooled_rows")
-                .help("API request usage rows on disk waiting for the database")
-                .callback(cb -> cb.call(ledger.spooledRows())).register(registry);
-        CounterWithCallback.builder().name("channelhub_usage_write_failures")
-                .help("Attempts to write spooled usage rows that failed because the database could not be reached")
-                .callback(cb -> cb.call(ledger.failedWrites())).register(registry);
-        CounterWithCallback.builder().name("channelhub_usage_rows_lost")
-                .help("Usage rows that could not be written, by reason (rejected rows are kept in the spool's "
-                        + "rejected.jsonl)").labelNames("reason")
-                .callback(cb -> {
-                    for (io.channelhub.hub.metering.UsageLedger.Loss l
-                            : io.channelhub.hub.metering.UsageLedger.Loss.values()) {
-                        cb.call(ledger.lostRows(l), l.label());
-                    }
-                }).register(registry);
     }
 
     /** The model name as a label value, or {@code other} once the set of names is full. */

@@ -29,6 +29,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Tracing implements Managed {
 
+    /** The MDC key of the current request's or job's trace id. */
+    public static final String MDC_TRACE_ID = "trace_id";
+
     public static final TextMapPropagator PROPAGATOR = W3CTraceContextPropagator.getInstance();
 
     private static final TextMapGetter<Map<String, String>> MAP_GETTER = new TextMapGetter<>() {
@@ -130,5 +133,10 @@ public final class Tracing implements Managed {
     @Override
     public void stop() {
         provider.shutdown().join(5, TimeUnit.SECONDS);
+    }
+
+    /** The trace id of the work this thread is doing (a request, a job), for records that keep it (audit). */
+    public static String currentTraceId() {
+        return org.slf4j.MDC.get(MDC_TRACE_ID);
     }
 }

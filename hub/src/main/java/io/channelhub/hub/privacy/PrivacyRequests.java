@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.channelhub.hub.audit.AuditLog;
-import io.channelhub.hub.auth.Caller;
+import io.channelhub.hub.identity.Caller;
 import io.channelhub.hub.errors.ApiException;
 import io.channelhub.hub.persistence.Ids;
 import io.channelhub.plugin.privacy.PrivacyPolicy;

@@ -129,6 +129,6 @@ public class TenantService {
     }
 
     private static void checkSlug(String slug) {
-        io.channelhub.hub.api.Slugs.check(slug);
+        io.channelhub.hub.persistence.Slugs.check(slug);
     }
 }

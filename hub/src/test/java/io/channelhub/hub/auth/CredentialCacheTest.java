@@ -1,5 +1,6 @@
 package io.channelhub.hub.auth;
 
+import io.channelhub.hub.identity.Role;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.channelhub.hub.persistence.ChangeBus;

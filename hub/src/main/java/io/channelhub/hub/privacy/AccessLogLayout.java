@@ -1,0 +1,41 @@
+package io.channelhub.hub.privacy;
+
+import ch.qos.logback.access.common.spi.IAccessEvent;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.core.LayoutBase;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonTypeName;
+import io.dropwizard.logging.json.AccessJsonLayoutBaseFactory;
+import io.dropwizard.request.logging.layout.LogbackAccessRequestLayout;
+import jakarta.validation.constraints.NotNull;
+import java.util.TimeZone;
+
+/**
+ * Request log layout {@code access}: one line per request in the format {@code format} names, like the application
+ * log's {@code redacted} layout — {@code text} (the combined log format, the embedded default) or {@code json}
+ * (Dropwizard's {@code access-json}, whose options apply).
+ */
+@JsonTypeName("access")
+public class AccessLogLayout extends AccessJsonLayoutBaseFactory {
+
+    @NotNull
+    private RedactedLogLayout.Format format = RedactedLogLayout.Format.TEXT;
+
+    @JsonProperty
+    public RedactedLogLayout.Format getFormat() {
+        return format;
+    }
+
+    @JsonProperty
+    public void setFormat(RedactedLogLayout.Format format) {
+        this.format = format;
+    }
+
+    @Override
+    public LayoutBase<IAccessEvent> build(LoggerContext context, TimeZone timeZone) {
+        if (format == RedactedLogLayout.Format.JSON) {
+            return super.build(context, timeZone);
+        }
+        return new LogbackAccessRequestLayout(context, timeZone);
+    }
+}

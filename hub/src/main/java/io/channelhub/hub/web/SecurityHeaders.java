@@ -1,0 +1,37 @@
+package io.channelhub.hub.web;
+
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.container.ContainerResponseFilter;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.ext.Provider;
+
+/**
+ * The security headers of every answer. Every answer: no MIME sniffing (a JSON error that echoes input must never
+ * run as HTML or script). API answers in JSON also: never framed, no active content, not kept in shared caches or
+ * the browser's disk cache (they carry tenant data and keys), and no referrer leaking ids in URLs. A header that
+ * a resource set itself (the console's and the demo's CSP, a plugin's own caching of its script) is kept.
+ */
+@Provider
+public final class SecurityHeaders implements ContainerResponseFilter {
+
+    @Override
+    public void filter(ContainerRequestContext request, ContainerResponseContext response) {
+        MultivaluedMap<String, Object> h = response.getHeaders();
+        h.putSingle("X-Content-Type-Options", "nosniff");
+        MediaType type = response.getMediaType();
+        if (type != null && type.isCompatible(MediaType.APPLICATION_JSON_TYPE)) {
+            putIfAbsent(h, "Cache-Control", "no-store");
+            putIfAbsent(h, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+            putIfAbsent(h, "X-Frame-Options", "DENY");
+            putIfAbsent(h, "Referrer-Policy", "no-referrer");
+        }
+    }
+
+    private static void putIfAbsent(MultivaluedMap<String, Object> h, String name, String value) {
+        if (!h.containsKey(name)) {
+            h.putSingle(name, value);
+        }
+    }
+}

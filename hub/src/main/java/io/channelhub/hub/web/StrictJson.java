@@ -1,0 +1,45 @@
+package io.channelhub.hub.web;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
+
+/**
+ * The API reads JSON as written: a value of the wrong JSON type is the caller's mistake (422 naming the field),
+ * never something to guess at. Money, limits and flags are where a guess costs most: {@code "1"} for an amount,
+ * {@code 1.5} truncated to {@code 1}, {@code "true"} or {@code 1} for a flag, {@code null} read as zero. Text
+ * must be storable ({@link StoredText}).
+ */
+public final class StrictJson {
+
+    private StrictJson() {
+    }
+
+    public static ObjectMapper apply(ObjectMapper json) {
+        json.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        json.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+        json.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+        json.coercionConfigFor(LogicalType.Textual)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        json.coercionConfigFor(LogicalType.Integer)
+                .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+        json.coercionConfigFor(LogicalType.Float)
+                .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+        json.coercionConfigFor(LogicalType.Boolean)
+                .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+        json.registerModule(StoredText.module());
+        return json;
+    }
+}

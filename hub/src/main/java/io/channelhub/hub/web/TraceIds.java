@@ -1,0 +1,83 @@
+package io.channelhub.hub.web;
+
+import io.channelhub.hub.observability.Tracing;
+import jakarta.annotation.Priority;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.container.ContainerResponseFilter;
+import jakarta.ws.rs.container.PreMatching;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.MDC;
+
+/**
+ * Starts the server span of every request, joining an incoming W3C {@code traceparent}. Its trace id goes into the
+ * logging MDC (with the span id), the audit log, error bodies and the {@code X-Trace-Id} response header, so an
+ * operator can follow one request; child spans and outbound calls continue it.
+ */
+@PreMatching
+@Priority(Priorities.AUTHENTICATION - 100)
+public class TraceIds implements ContainerRequestFilter, ContainerResponseFilter {
+
+    public static final String MDC_KEY = io.channelhub.hub.observability.Tracing.MDC_TRACE_ID;
+    public static final String MDC_SPAN = "span_id";
+    private static final String SPAN = "channelhub.span";
+    private static final String SCOPE = "channelhub.scope";
+
+    private final Tracing tracing;
+
+    public TraceIds(Tracing tracing) {
+        this.tracing = tracing;
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        Map<String, String> headers = new HashMap<>();
+        for (String h : new String[] {"traceparent", "tracestate"}) {
+            String v = request.getHeaderString(h);
+            if (v != null) {
+                headers.put(h, v);
+            }
+        }
+        Span span = tracing.tracer().spanBuilder("HTTP " + request.getMethod())
+                .setParent(Tracing.extract(headers)).setSpanKind(SpanKind.SERVER)
+                .setAttribute("http.request.method", request.getMethod()).startSpan();
+        request.setProperty(SPAN, span);
+        request.setProperty(SCOPE, span.makeCurrent());
+        String traceId = span.getSpanContext().getTraceId();
+        MDC.put(MDC_KEY, traceId);
+        MDC.put(MDC_SPAN, span.getSpanContext().getSpanId());
+        request.setProperty(MDC_KEY, traceId);
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request, ContainerResponseContext response) {
+        Object id = request.getProperty(MDC_KEY);
+        if (id != null) {
+            response.getHeaders().putSingle("X-Trace-Id", id);
+        }
+        if (request.getProperty(SPAN) instanceof Span span) {
+            span.setAttribute("http.response.status_code", response.getStatus());
+            if (response.getStatus() >= 500) {
+                span.setStatus(StatusCode.ERROR);
+            }
+            span.end();
+        }
+        if (request.getProperty(SCOPE) instanceof Scope scope) {
+            scope.close();
+        }
+        MDC.remove(MDC_KEY);
+        MDC.remove(MDC_SPAN);
+        MDC.remove("tenant_id");
+    }
+
+    public static String current() {
+        return io.channelhub.hub.observability.Tracing.currentTraceId();
+    }
+}

@@ -1,0 +1,178 @@
+package io.channelhub.hub.web.api;
+
+import io.channelhub.hub.console.ConsoleUser;
+import io.channelhub.hub.console.ConsoleUsers;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.channelhub.hub.acl.AccessControl;
+import io.channelhub.hub.web.Page;
+import io.channelhub.hub.audit.AuditLog;
+import io.channelhub.hub.web.ApiKeyAuthFilter;
+import io.channelhub.hub.identity.Caller;
+import io.channelhub.hub.identity.Permission;
+import io.channelhub.hub.web.TenantScopes;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.core.UriInfo;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Console users of one scope: a tenant's ({@code /v1/console-users}, or {@code /admin/tenants/{tenantId}/...} for
+ * the operator) or the platform's operators ({@code /admin/console-users}). Passwords go in, never come out.
+ */
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public abstract class ConsoleUsersResource {
+
+    private final ConsoleUsers users;
+    private final AccessControl access;
+    private final AuditLog audit;
+
+    protected ConsoleUsersResource(ConsoleUsers users, AccessControl access, AuditLog audit) {
+        this.users = users;
+        this.access = access;
+        this.audit = audit;
+    }
+
+    /** The tenant whose users this request manages; null for platform operators. */
+    protected abstract String scope(Caller caller, UriInfo uri);
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record UserView(String id, String tenantId, String email, String displayName, String role, String status,
+                           boolean locked, Instant createdAt, String createdBy, Instant lastLoginAt) {
+        static UserView of(ConsoleUser u, Instant now) {
+            return new UserView(u.id(), u.tenantId(), u.email(), u.displayName(), u.role().wire(), u.status(),
+                    u.isLocked(now), u.createdAt(), u.createdBy(), u.lastLoginAt());
+        }
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record CreateUser(String email, String displayName, String role, String password) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record UpdateUser(String displayName, String role, String status, String password) {
+    }
+
+    private record Scoped(Caller caller, String tenantId) {
+    }
+
+    private Scoped authorize(SecurityContext sc, UriInfo uri) {
+        Caller c = ApiKeyAuthFilter.caller(sc);
+        String tenantId = scope(c, uri);
+        access.require(c, tenantId, Permission.CONSOLE_USERS_MANAGE);
+        return new Scoped(c, tenantId);
+    }
+
+    @GET
+    public Page<UserView> list(@Context SecurityContext sc, @Context UriInfo uri) {
+        Scoped s = authorize(sc, uri);
+        Instant now = users.now();
+        return Page.all(users.list(s.tenantId()).stream().map(u -> UserView.of(u, now)).toList());
+    }
+
+    @GET
+    @Path("/{userId}")
+    public UserView get(@Context SecurityContext sc, @Context UriInfo uri, @PathParam("userId") String id) {
+        Scoped s = authorize(sc, uri);
+        return UserView.of(users.get(s.tenantId(), id), users.now());
+    }
+
+    @POST
+    public Response create(@Context SecurityContext sc, @Context UriInfo uri, @NotNull @Valid CreateUser body) {
+        Scoped s = authorize(sc, uri);
+        ConsoleUser u = users.create(s.tenantId(), body.email(), body.displayName(),
+                body.role() == null && s.tenantId() == null ? "super_admin" : body.role(), body.password(),
+                s.caller().principalId());
+        audit.success(s.caller(), s.tenantId(), "console_user.create", "console_user", u.id(),
+                Map.of("role", u.role().wire()));
+        return Response.status(201).entity(UserView.of(u, users.now())).build();
+    }
+
+    @PATCH
+    @Path("/{userId}")
+    public UserView update(@Context SecurityContext sc, @Context UriInfo uri, @PathParam("userId") String id,
+                           @NotNull @Valid UpdateUser body) {
+        Scoped s = authorize(sc, uri);
+        ConsoleUser u = users.update(s.tenantId(), id, body.displayName(), body.role(), body.status(),
+                body.password());
+        Map<String, Object> changed = new LinkedHashMap<>();
+        if (body.role() != null) {
+            changed.put("role", u.role().wire());
+        }
+        if (body.status() != null) {
+            changed.put("status", u.status());
+        }
+        if (body.password() != null) {
+            changed.put("password", "changed");
+        }
+        audit.success(s.caller(), s.tenantId(), "console_user.update", "console_user", id, changed);
+        return UserView.of(u, users.now());
+    }
+
+    @DELETE
+    @Path("/{userId}")
+    public Response delete(@Context SecurityContext sc, @Context UriInfo uri, @PathParam("userId") String id) {
+        Scoped s = authorize(sc, uri);
+        users.delete(s.tenantId(), id);
+        audit.success(s.caller(), s.tenantId(), "console_user.delete", "console_user", id, Map.of());
+        return Response.noContent().build();
+    }
+
+    /** The caller's own tenant's console users. */
+    @Path("/v1/console-users")
+    public static class Own extends ConsoleUsersResource {
+        private final TenantScopes scopes;
+
+        public Own(ConsoleUsers users, AccessControl access, AuditLog audit, TenantScopes scopes) {
+            super(users, access, audit);
+            this.scopes = scopes;
+        }
+
+        @Override
+        protected String scope(Caller caller, UriInfo uri) {
+            return scopes.resolve(caller, uri);
+        }
+    }
+
+    /** Any tenant's console users, for the operator (a new tenant's first admin, say). */
+    @Path("/admin/tenants/{tenantId}/console-users")
+    public static class OfTenant extends Own {
+        public OfTenant(ConsoleUsers users, AccessControl access, AuditLog audit, TenantScopes scopes) {
+            super(users, access, audit, scopes);
+        }
+    }
+
+    /** The platform's operators. */
+    @Path("/admin/console-users")
+    public static class Platform extends ConsoleUsersResource {
+        private final AccessControl access;
+
+        public Platform(ConsoleUsers users, AccessControl access, AuditLog audit) {
+            super(users, access, audit);
+            this.access = access;
+        }
+
+        @Override
+        protected String scope(Caller caller, UriInfo uri) {
+            access.require(caller, caller.tenantId(), Permission.PLATFORM_ADMIN);
+            return null;
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package io.channelhub.hub.web.api;
+
+import io.channelhub.hub.conversations.Conversation;
+import io.channelhub.hub.conversations.ConversationRepository;
+import io.channelhub.hub.conversations.ConversationViews;
+import io.channelhub.hub.conversations.Message;
+import io.channelhub.hub.acl.AccessControl;
+import io.channelhub.hub.acl.ResourcePermission;
+import io.channelhub.hub.web.Page;
+import io.channelhub.hub.web.ApiKeyAuthFilter;
+import io.channelhub.hub.identity.Caller;
+import io.channelhub.hub.identity.Permission;
+import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.web.TenantScopes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reading conversations and their history: the integrator's ({@link ConversationsResource}) and the operator's
+ * read-only twin under {@code /admin/tenants/{tenantId}/conversations}, which the console's viewer uses.
+ */
+@Produces(MediaType.APPLICATION_JSON)
+public abstract class ConversationReads {
+
+    protected final ConversationRepository repo;
+    protected final TenantScopes scopes;
+    protected final AccessControl access;
+
+    protected ConversationReads(ConversationRepository repo, TenantScopes scopes, AccessControl access) {
+        this.repo = repo;
+        this.scopes = scopes;
+        this.access = access;
+    }
+
+    @GET
+    public Page<ConversationViews.ConversationView> list(@Context SecurityContext sc, @Context UriInfo uri,
+                                                        @QueryParam("end_user_id") String endUser,
+                                                        @QueryParam("after") String after,
+                                                        @QueryParam("limit") Integer limit) {
+        Caller c = ApiKeyAuthFilter.caller(sc);
+        String tenantId = scopes.resolve(c, uri);
+        access.require(c, tenantId, Permission.RESOURCES_READ);
+        int n = Page.limit(limit);
+        List<Conversation> rows = repo.list(tenantId, endUser, after, n + 1);
+        return Page.of(rows.stream().map(ConversationViews.ConversationView::of).toList(), n,
+                ConversationViews.ConversationView::id);
+    }
+
+    protected Conversation load(Caller c, String tenantId, String id, ResourcePermission need) {
+        Conversation conv = repo.find(tenantId, id).orElseThrow(() -> ApiException.notFound("conversation"));
+        access.require(c, tenantId, ConversationsResource.ref(conv), need);
+        return conv;
+    }
+
+    @GET
+    @Path("/{conversationId}")
+    public ConversationViews.ConversationView get(@Context SecurityContext sc, @Context UriInfo uri,
+                                                  @PathParam("conversationId") String id) {
+        Caller c = ApiKeyAuthFilter.caller(sc);
+        return ConversationViews.ConversationView.of(load(c, scopes.resolve(c, uri), id, ResourcePermission.READ));
+    }
+
+    @GET
+    @Path("/{conversationId}/messages")
+    public Page<ConversationViews.MessageView> history(@Context SecurityContext sc, @Context UriInfo uri,
+                                                       @PathParam("conversationId") String id,
+                                                       @QueryParam("after") String after,
+                                                       @QueryParam("limit") Integer limit) {
+        Caller c = ApiKeyAuthFilter.caller(sc);
+        String tenantId = scopes.resolve(c, uri);
+        Conversation conv = load(c, tenantId, id, ResourcePermission.READ);
+        Long afterSeq = null;
+        if (after != null) {
+            afterSeq = repo.message(tenantId, after).filter(m -> m.conversationId().equals(conv.id()))
+                    .map(Message::seq).orElseThrow(() -> ApiException.unprocessable("invalid_cursor",
+                            "after must be a message id of this conversation", Map.of("field", "after")));
+        }
+        int n = Page.limit(limit);
+        List<Message> rows = repo.page(tenantId, conv.id(), afterSeq, n + 1);
+        var files = repo.attachments(tenantId, rows.stream().map(Message::id).toList());
+        return Page.of(rows.stream().map(m -> ConversationViews.MessageView.of(m, files.getOrDefault(m.id(),
+                        List.of()))).toList(), n,
+                ConversationViews.MessageView::id);
+    }
+
+    /** A tenant's conversations, read-only, for the operator. */
+    @Path("/admin/tenants/{tenantId}/conversations")
+    public static class OfTenant extends ConversationReads {
+        public OfTenant(ConversationRepository repo, TenantScopes scopes, AccessControl access) {
+            super(repo, scopes, access);
+        }
+    }
+}

@@ -1,0 +1,327 @@
+package io.channelhub.hub.web.api;
+
+import io.channelhub.hub.conversations.Conversation;
+import io.channelhub.hub.conversations.ConversationRepository;
+import io.channelhub.hub.conversations.ConversationViews;
+import io.channelhub.hub.conversations.Message;
+import io.channelhub.hub.web.SseWriter;
+import io.channelhub.hub.conversations.TurnService;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.channelhub.hub.acl.AccessControl;
+import io.channelhub.hub.acl.ResourceDirectory;
+import io.channelhub.hub.acl.ResourcePermission;
+import io.channelhub.hub.acl.ResourceType;
+import io.channelhub.hub.agents.Agent;
+import io.channelhub.hub.agents.AgentService;
+import io.channelhub.hub.web.Idempotency;
+import io.channelhub.hub.web.Page;
+import io.channelhub.hub.web.ApiKeyAuthFilter;
+import io.channelhub.hub.identity.Caller;
+import io.channelhub.hub.identity.Permission;
+import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.web.ErrorResponse;
+import io.channelhub.hub.persistence.Ids;
+import io.channelhub.hub.web.TenantScopes;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.core.StreamingOutput;
+import jakarta.ws.rs.core.UriInfo;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The integrator's conversation API: create a conversation, post a message and get the agent's reply as JSON or as
+ * Server-Sent Events ({@code start}, {@code delta}, {@code tool_call}, {@code done}, {@code error}; heartbeats
+ * as comments), page through history. POSTs honour {@code Idempotency-Key}.
+ */
+@Path("/v1/conversations")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class ConversationsResource extends ConversationReads {
+
+    public static final String EVENT_STREAM = "text/event-stream";
+
+    private final AgentService agents;
+    private final TurnService turns;
+    private final Idempotency idempotency;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final long heartbeatMillis;
+    private final io.channelhub.hub.webhooks.Webhooks webhooks;
+    private final io.channelhub.hub.limits.Quotas quotas;
+    /** What a chat turn certainly adds one of: reserved on hard quotas before the turn runs. */
+    public static final List<String> TURN_RESERVES = List.of("messages.in", "messages.out");
+    /** What a chat turn adds an amount of that is known only afterwards: checked before the turn runs. */
+    public static final List<String> TURN_CHECKS = List.of("model.prompt_tokens", "model.completion_tokens");
+
+    public ConversationsResource(ConversationRepository repo, AgentService agents, TurnService turns,
+                                 Idempotency idempotency, TenantScopes scopes, AccessControl access, ObjectMapper json,
+                                 Clock clock, long heartbeatMillis, io.channelhub.hub.webhooks.Webhooks webhooks,
+                                 io.channelhub.hub.limits.Quotas quotas) {
+        super(repo, scopes, access);
+        this.webhooks = webhooks;
+        this.quotas = quotas;
+        this.agents = agents;
+        this.turns = turns;
+        this.idempotency = idempotency;
+        this.json = json;
+        this.clock = clock;
+        this.heartbeatMillis = heartbeatMillis;
+    }
+
+    static ResourceDirectory.ResourceRef ref(Conversation c) {
+        return new ResourceDirectory.ResourceRef(ResourceType.CONVERSATION, c.id(), c.ownerPrincipalId());
+    }
+
+    /** Bodies are parsed here (not by Jersey) because the raw text is also the idempotency fingerprint. */
+    private <T> T parse(String body, Class<T> type) throws JsonProcessingException {
+        if (body == null || body.isBlank()) {
+            throw ApiException.badRequest("invalid_json", "request body is required");
+        }
+        return nonNull(json.readValue(body, type));
+    }
+
+    /** A JSON {@code null} where an object belongs is a wrong type, not an absent body. */
+    private static <T> T nonNull(T value) {
+        if (value == null) {
+            throw ApiException.unprocessable("invalid_body", "the request body must be a JSON object", Map.of());
+        }
+        return value;
+    }
+
+    private String text(Object o) {
+        try {
+            return json.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @POST
+    public Response create(@Context SecurityContext sc, @Context UriInfo uri,
+                           @HeaderParam(Idempotency.HEADER) String idemKey, String body)
+            throws JsonProcessingException {
+        Caller c = ApiKeyAuthFilter.caller(sc);
+        String tenantId = scopes.resolve(c, uri);
+        access.require(c, tenantId, Permission.RESOURCES_CREATE);
+        ConversationViews.CreateConversation req = nonNull(json.readValue(body == null || body.isBlank() ? "{}"
+                : body, ConversationViews.CreateConversation.class));
+        return idempotent(tenantId, c, idemKey, "POST", uri.getPath(), body, () -> {
+            Agent agent = agentFor(c, tenantId, req.agentId(), req.agent());
+            if (req.endUserId() != null && req.endUserId().length() > 191) {
+                throw ApiException.unprocessable("invalid_field", "end_user_id is too long",
+                        Map.of("field", "end_user_id"));
+            }
+            if (req.title() != null && req.title().length() > 200) {
+                throw ApiException.unprocessable("invalid_field", "title is too long", Map.of("field", "title"));
+            }
+            var now = clock.instant();
+            Conversation conv = new Conversation(Ids.newId("cnv"), tenantId, agent.id(), null, req.endUserId(),
+                    req.title(), req.metadata() == null ? Map.of() : req.metadata(), "open", c.principalId(), now,
+                    now, null);
+            repo.insert(conv);
+            webhooks.emit(tenantId, "conversation.created",
+                    Map.of("conversation", ConversationViews.ConversationView.of(conv)));
+            return Response.status(201).entity(ConversationViews.ConversationView.of(conv)).build();
+        });
+    }
+
+    private Agent agentFor(Caller c, String tenantId, String agentId, String slug) {
+        Agent agent;
+        if (agentId != null) {
+            agent = agents.get(tenantId, agentId);
+        } else if (slug != null) {
+            agent = agents.bySlug(tenantId, slug).orElseThrow(() -> ApiException.notFound("agent"));
+        } else {
+            agent = agents.defaultAgent(tenantId).orElseThrow(() -> ApiException.unprocessable("no_agent",
+                    "name an agent (agent_id or agent) or create one; this tenant has no default agent",
+                    Map.of("field", "agent_id")));
+        }
+        access.require(c, tenantId, new ResourceDirectory.ResourceRef(ResourceType.AGENT, agent.id(),
+                agent.ownerPrincipalId()), ResourcePermission.READ);
+        return agent;
+    }
+
+    @POST
+    @Path("/{conversationId}/messages")
+    @Produces({MediaType.APPLICATION_JSON, EVENT_STREAM})
+    public Response post(@Context SecurityContext sc, @Context UriInfo uri, @Context HttpHeaders headers,
+                         @PathParam("conversationId") String id, @HeaderParam(Idempotency.HEADER) String idemKey,
+                         String body) throws JsonProcessingException {
+        Caller c = ApiKeyAuthFilter.caller(sc);
+        String tenantId = scopes.resolve(c, uri);
+        Conversation conv = load(c, tenantId, id, ResourcePermission.UPDATE);
+        ConversationViews.PostMessage req = parse(body, ConversationViews.PostMessage.class);
+        String role = req.role() == null ? "user" : req.role();
+        if (!"user".equals(role) && !"tool".equals(role)) {
+            throw ApiException.unprocessable("invalid_field", "role must be user or tool", Map.of("field", "role"));
+        }
+        if (req.content() == null || req.content().isEmpty() || req.content().length() > 100_000) {
+            throw ApiException.unprocessable("invalid_field", "content must be 1 to 100000 characters",
+                    Map.of("field", "content"));
+        }
+        if (req.externalId() != null && req.externalId().length() > 191) {
+            throw ApiException.unprocessable("invalid_field", "external_id is longer than 191 characters",
+                    Map.of("field", "external_id"));
+        }
+        if (req.toolCallId() != null && req.toolCallId().length() > 100) {
+            throw ApiException.unprocessable("invalid_field", "tool_call_id is longer than 100 characters",
+                    Map.of("field", "tool_call_id"));
+        }
+        if ("tool".equals(role) && (req.toolCallId() == null || req.toolCallId().isBlank())) {
+            throw ApiException.unprocessable("invalid_field", "a tool message needs tool_call_id",
+                    Map.of("field", "tool_call_id"));
+        }
+        boolean stream = Boolean.TRUE.equals(req.stream()) || headers.getAcceptableMediaTypes().stream()
+                .anyMatch(m -> EVENT_STREAM.equals(m.getType() + "/" + m.getSubtype()));
+        io.channelhub.hub.limits.QuotaReservation reservation;
+        try {
+            reservation = quotas.requireAvailable(tenantId, TURN_RESERVES, TURN_CHECKS);
+        } catch (ApiException e) {
+            if (!stream) {
+                throw e;
+            }
+            return Response.ok((StreamingOutput) out -> {
+                try (SseWriter sse = new SseWriter(out, json, heartbeatMillis)) {
+                    sse.event("error", ErrorResponse.of(e.code(), e.getMessage(), e.details()));
+                }
+            }, EVENT_STREAM).build();
+        }
+        if (stream && idemKey == null) {
+            return streamTurn(conv, role, req, reservation);
+        }
+        try (reservation) {
+            return idempotent(tenantId, c, idemKey, "POST", uri.getPath(), body, () -> {
+                Message user = store(conv, role, req);
+                TurnService.Result r = turns.run(conv, user, null);
+                return Response.status(201).entity(ConversationViews.TurnView.of(r)).build();
+            });
+        }
+    }
+
+    private Message store(Conversation conv, String role, ConversationViews.PostMessage req) {
+        if ("tool".equals(role)) {
+            var now = clock.instant();
+            return repo.insertMessage(new Message(0, Ids.newId("msg"), conv.tenantId(), conv.id(), "tool",
+                    req.content(), List.of(), req.toolCallId(), "received", req.externalId(), null, null, null,
+                    null, now, now));
+        }
+        return turns.storeUserMessage(conv, req.content(), req.externalId());
+    }
+
+    /** The reservation is closed when the stream ends. */
+    private Response streamTurn(Conversation conv, String role, ConversationViews.PostMessage req,
+                                io.channelhub.hub.limits.QuotaReservation reservation) {
+        Message user;
+        try {
+            user = store(conv, role, req);
+        } catch (RuntimeException e) {
+            reservation.close();
+            throw e;
+        }
+        StreamingOutput turn = out -> {
+            try (SseWriter sse = new SseWriter(out, json, heartbeatMillis)) {
+                AtomicBoolean cancelled = new AtomicBoolean();
+                TurnService.Sink sink = new TurnService.Sink() {
+                    @Override
+                    public void start(Message u, String replyId) {
+                        Map<String, Object> data = new LinkedHashMap<>();
+                        data.put("conversation_id", conv.id());
+                        data.put("message", ConversationViews.MessageView.of(u));
+                        data.put("reply_id", replyId);
+                        sse.event("start", data);
+                    }
+
+                    @Override
+                    public void delta(String text) {
+                        sse.event("delta", Map.of("text", text));
+                    }
+
+                    @Override
+                    public void toolCall(io.channelhub.plugin.model.ModelMessage.ToolCall call) {
+                        sse.event("tool_call", Map.of("id", call.id(), "name", call.name(),
+                                "arguments", call.arguments()));
+                    }
+
+                    @Override
+                    public void cancellable(Runnable cancel) {
+                        sse.onDisconnect(() -> {
+                            cancelled.set(true);
+                            cancel.run();
+                        });
+                    }
+
+                    @Override
+                    public boolean cancelled() {
+                        return cancelled.get() || sse.isClosed();
+                    }
+                };
+                try {
+                    TurnService.Result r = turns.run(conv, user, sink);
+                    sse.event("done", ConversationViews.TurnView.of(r));
+                } catch (TurnService.Cancelled e) {
+                    // The client went away; the model call was stopped and nothing more can be sent.
+                } catch (ApiException e) {
+                    sse.event("error", ErrorResponse.of(e.code(), e.getMessage(), e.details()));
+                }
+            }
+        };
+        StreamingOutput output = out -> {
+            try (reservation) {
+                reservation.bindToThisThread();
+                turn.write(out);
+            }
+        };
+        return Response.ok(output, EVENT_STREAM).header("Cache-Control", "no-cache")
+                .header("X-Accel-Buffering", "no").build();
+    }
+
+    /** Work that produces a response. */
+    @FunctionalInterface
+    interface Work {
+        Response run();
+    }
+
+    private Response idempotent(String tenantId, Caller c, String key, String method, String path, String body,
+                                Work work) {
+        if (key == null) {
+            return work.run();
+        }
+        var outcome = idempotency.begin(tenantId, c.principalId(), key, Idempotency.hash(method, path, body));
+        if (outcome instanceof Idempotency.Stored replay) {
+            return Response.status(replay.status()).type(MediaType.APPLICATION_JSON)
+                    .entity(replay.body()).header("Idempotent-Replayed", "true").build();
+        }
+        Idempotency.Claim claim = (Idempotency.Claim) outcome;
+        try {
+            Response r = work.run();
+            claim.complete(r.getStatus(), text(r.getEntity()));
+            return r;
+        } catch (ApiException e) {
+            if (e.status() >= 500 || e.status() == 429) {
+                claim.abandon();
+            } else {
+                claim.complete(e.status(), text(ErrorResponse.of(e.code(), e.getMessage(), e.details())));
+            }
+            throw e;
+        } catch (RuntimeException | Error e) {
+            claim.abandon();
+            throw e;
+        }
+    }
+}

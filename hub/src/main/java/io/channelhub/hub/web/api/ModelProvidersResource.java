@@ -1,0 +1,117 @@
+package io.channelhub.hub.web.api;
+
+import io.channelhub.hub.llm.ModelGateway;
+import io.channelhub.hub.llm.ProviderConfigs;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.channelhub.hub.acl.AccessControl;
+import io.channelhub.hub.web.Page;
+import io.channelhub.hub.audit.AuditLog;
+import io.channelhub.hub.web.ApiKeyAuthFilter;
+import io.channelhub.hub.identity.Caller;
+import io.channelhub.hub.identity.Permission;
+import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.security.SealedValues;
+import io.channelhub.hub.web.TenantScopes;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A tenant's own credentials per model provider (its OpenAI key, its Ollama URL). Without them the operator's
+ * global settings apply, and without those the demo provider answers.
+ */
+@Path("/v1/model-providers")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class ModelProvidersResource {
+
+    private final ModelGateway gateway;
+    private final ProviderConfigs configs;
+    private final TenantScopes scopes;
+    private final AccessControl access;
+    private final AuditLog audit;
+
+    public ModelProvidersResource(ModelGateway gateway, ProviderConfigs configs, TenantScopes scopes,
+                                  AccessControl access, AuditLog audit) {
+        this.gateway = gateway;
+        this.configs = configs;
+        this.scopes = scopes;
+        this.access = access;
+        this.audit = audit;
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record ProviderView(String id, boolean demo, List<PluginViews.SettingView> settingsSchema,
+                               Map<String, Object> settings) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record PutSettings(@NotNull Map<String, Object> settings) {
+    }
+
+    private ProviderView view(String tenantId, String id) {
+        return new ProviderView(id, gateway.isDemo(tenantId, id),
+                PluginViews.schema(gateway.provider(id).settingsSchema()),
+                SealedValues.masked(configs.stored(tenantId, id).orElse(Map.of())));
+    }
+
+    @GET
+    public Page<ProviderView> list(@Context SecurityContext sc, @Context UriInfo uri) {
+        Caller c = ApiKeyAuthFilter.caller(sc);
+        String tenantId = scopes.resolve(c, uri);
+        access.require(c, tenantId, Permission.TENANT_READ);
+        return Page.all(gateway.providerIds().stream().map(id -> view(tenantId, id)).toList());
+    }
+
+    @GET
+    @Path("/{providerId}")
+    public ProviderView get(@Context SecurityContext sc, @Context UriInfo uri, @PathParam("providerId") String id) {
+        Caller c = ApiKeyAuthFilter.caller(sc);
+        String tenantId = scopes.resolve(c, uri);
+        access.require(c, tenantId, Permission.TENANT_READ);
+        return view(tenantId, id);
+    }
+
+    @PUT
+    @Path("/{providerId}")
+    public ProviderView put(@Context SecurityContext sc, @Context UriInfo uri, @PathParam("providerId") String id,
+                            @NotNull PutSettings body) {
+        Caller c = ApiKeyAuthFilter.caller(sc);
+        String tenantId = scopes.resolve(c, uri);
+        access.require(c, tenantId, Permission.TENANT_UPDATE);
+        if (body.settings() == null) {
+            throw ApiException.unprocessable("invalid_settings", "settings are required", Map.of("field", "settings"));
+        }
+        configs.put(tenantId, id, gateway.provider(id).settingsSchema(), body.settings());
+        audit.success(c, tenantId, "model_provider.configure", "model_provider", id,
+                Map.of("settings_changed", body.settings().keySet().stream().sorted().toList()));
+        return view(tenantId, id);
+    }
+
+    @DELETE
+    @Path("/{providerId}")
+    public Response delete(@Context SecurityContext sc, @Context UriInfo uri, @PathParam("providerId") String id) {
+        Caller c = ApiKeyAuthFilter.caller(sc);
+        String tenantId = scopes.resolve(c, uri);
+        access.require(c, tenantId, Permission.TENANT_UPDATE);
+        gateway.provider(id);
+        if (!configs.delete(tenantId, id)) {
+            throw ApiException.notFound("provider configuration");
+        }
+        audit.success(c, tenantId, "model_provider.reset", "model_provider", id, Map.of());
+        return Response.noContent().build();
+    }
+}

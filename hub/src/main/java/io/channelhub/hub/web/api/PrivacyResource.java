@@ -1,0 +1,189 @@
+package io.channelhub.hub.web.api;
+
+import io.channelhub.hub.privacy.ContentRedaction;
+import io.channelhub.hub.privacy.PrivacyRequests;
+import io.channelhub.hub.privacy.PrivacySettings;
+import io.channelhub.hub.privacy.Retention;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.channelhub.hub.acl.AccessControl;
+import io.channelhub.hub.audit.AuditLog;
+import io.channelhub.hub.web.ApiKeyAuthFilter;
+import io.channelhub.hub.identity.Caller;
+import io.channelhub.hub.identity.Permission;
+import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.web.TenantScopes;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.core.UriInfo;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A tenant's privacy: settings (jurisdiction, retention, redaction), data-subject requests and their archives,
+ * retention runs (or dry runs) and the redaction report. Tenant admins (and the operator, on any tenant).
+ */
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public abstract class PrivacyResource {
+
+    private final PrivacySettings settings;
+    private final PrivacyRequests requests;
+    private final Retention retention;
+    private final ContentRedaction redaction;
+    private final TenantScopes scopes;
+    private final AccessControl access;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    protected PrivacyResource(PrivacySettings settings, PrivacyRequests requests, Retention retention,
+                              ContentRedaction redaction, TenantScopes scopes, AccessControl access, AuditLog audit,
+                              Clock clock) {
+        this.settings = settings;
+        this.requests = requests;
+        this.retention = retention;
+        this.redaction = redaction;
+        this.scopes = scopes;
+        this.access = access;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record SettingsInput(String jurisdiction, Map<String, Integer> retentionDays,
+                                PrivacySettings.Redaction redaction) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record RequestInput(@NotNull String type, @NotNull String subject) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record RetentionInput(Boolean dryRun) {
+    }
+
+    private String tenant(SecurityContext sc, UriInfo uri, Permission need) {
+        Caller c = ApiKeyAuthFilter.caller(sc);
+        String tenantId = scopes.resolve(c, uri);
+        access.require(c, tenantId, need);
+        return tenantId;
+    }
+
+    @GET
+    @Path("/settings")
+    public Map<String, Object> getSettings(@Context SecurityContext sc, @Context UriInfo uri) {
+        String t = tenant(sc, uri, Permission.AUDIT_READ);
+        return view(t);
+    }
+
+    @PUT
+    @Path("/settings")
+    public Map<String, Object> putSettings(@Context SecurityContext sc, @Context UriInfo uri,
+                                           @NotNull SettingsInput body) {
+        String t = tenant(sc, uri, Permission.TENANT_UPDATE);
+        settings.put(t, body.jurisdiction(), body.retentionDays(), body.redaction());
+        audit.success(ApiKeyAuthFilter.caller(sc), t, "privacy.settings", "tenant", t, Map.of());
+        return view(t);
+    }
+
+    private Map<String, Object> view(String t) {
+        PrivacySettings.Settings s = settings.get(t);
+        Map<String, Object> effective = new java.util.LinkedHashMap<>();
+        settings.retention(t).forEach((k, v) -> effective.put(k.name().toLowerCase(java.util.Locale.ROOT),
+                v.toDays()));
+        return Map.of("jurisdiction", s.jurisdiction(), "retention_days", s.retentionDays(), "redaction",
+                s.redaction(), "effective_retention_days", effective);
+    }
+
+    @POST
+    @Path("/requests")
+    public Response create(@Context SecurityContext sc, @Context UriInfo uri, @NotNull RequestInput body) {
+        String t = tenant(sc, uri, Permission.TENANT_UPDATE);
+        return Response.status(201).entity(requests.create(ApiKeyAuthFilter.caller(sc), t, body.type(),
+                body.subject())).build();
+    }
+
+    @GET
+    @Path("/requests")
+    public Map<String, Object> list(@Context SecurityContext sc, @Context UriInfo uri) {
+        return Map.of("data", requests.list(tenant(sc, uri, Permission.AUDIT_READ)));
+    }
+
+    @GET
+    @Path("/requests/{requestId}")
+    public PrivacyRequests.Request get(@Context SecurityContext sc, @Context UriInfo uri,
+                                       @PathParam("requestId") String id) {
+        return requests.find(tenant(sc, uri, Permission.AUDIT_READ), id)
+                .orElseThrow(() -> ApiException.notFound("privacy request"));
+    }
+
+    @GET
+    @Path("/requests/{requestId}/archive")
+    @Produces("application/zip")
+    public Response archive(@Context SecurityContext sc, @Context UriInfo uri, @PathParam("requestId") String id) {
+        String t = tenant(sc, uri, Permission.AUDIT_READ);
+        byte[] zip = requests.archive(t, id).orElseThrow(() -> ApiException.notFound("export archive"));
+        audit.success(ApiKeyAuthFilter.caller(sc), t, "privacy.export_download", "privacy_request", id, Map.of());
+        return Response.ok(zip, "application/zip").header("Content-Disposition", "attachment; filename=\"" + id
+                + ".zip\"").build();
+    }
+
+    @POST
+    @Path("/retention/run")
+    public Map<String, Object> runRetention(@Context SecurityContext sc, @Context UriInfo uri, RetentionInput body) {
+        String t = tenant(sc, uri, Permission.TENANT_UPDATE);
+        boolean dry = body == null || body.dryRun() == null || body.dryRun();
+        Map<String, Object> report = retention.run(t, dry);
+        if (!dry) {
+            audit.success(ApiKeyAuthFilter.caller(sc), t, "privacy.retention", "tenant", t, report);
+        }
+        return Map.of("dry_run", dry, "categories", report);
+    }
+
+    @GET
+    @Path("/redactions")
+    public Map<String, Object> redactions(@Context SecurityContext sc, @Context UriInfo uri,
+                                          @QueryParam("days") Integer days) {
+        String t = tenant(sc, uri, Permission.AUDIT_READ);
+        int d = days == null ? 30 : days;
+        if (d < 1 || d > 366) {
+            throw ApiException.unprocessable("invalid_field", "days is 1 to 366", Map.of("field", "days"));
+        }
+        List<Map<String, Object>> rows = redaction.report(t, LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC)
+                .minusDays(d - 1L));
+        return Map.of("data", rows);
+    }
+
+    /** The caller's tenant. */
+    @Path("/v1/privacy")
+    public static class Own extends PrivacyResource {
+        public Own(PrivacySettings settings, PrivacyRequests requests, Retention retention, ContentRedaction redaction,
+                   TenantScopes scopes, AccessControl access, AuditLog audit, Clock clock) {
+            super(settings, requests, retention, redaction, scopes, access, audit, clock);
+        }
+    }
+
+    /** Any tenant, for the operator. */
+    @Path("/admin/tenants/{tenantId}/privacy")
+    public static class OfTenant extends Own {
+        public OfTenant(PrivacySettings settings, PrivacyRequests requests, Retention retention,
+                        ContentRedaction redaction, TenantScopes scopes, AccessControl access, AuditLog audit,
+                        Clock clock) {
+            super(settings, requests, retention, redaction, scopes, access, audit, clock);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package io.channelhub.hub.web.api;
+
+import io.channelhub.hub.limits.Quotas;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.channelhub.hub.acl.AccessControl;
+import io.channelhub.hub.web.Page;
+import io.channelhub.hub.audit.AuditLog;
+import io.channelhub.hub.web.ApiKeyAuthFilter;
+import io.channelhub.hub.identity.Caller;
+import io.channelhub.hub.identity.Permission;
+import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.web.TenantScopes;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.core.UriInfo;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Quotas: the operator sets them per tenant ({@code /admin/tenants/{tenantId}/quotas}); a tenant's admins see
+ * where they stand ({@code /v1/quotas}). Plans (billing) will set default quotas through the same service.
+ */
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public abstract class QuotasResource {
+
+    protected final Quotas quotas;
+    protected final TenantScopes scopes;
+    protected final AccessControl access;
+
+    protected QuotasResource(Quotas quotas, TenantScopes scopes, AccessControl access) {
+        this.quotas = quotas;
+        this.scopes = scopes;
+        this.access = access;
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record QuotaView(String id, String usageType, String period, long limit, String mode,
+                            List<Integer> thresholds, long used, Instant periodStart, Instant resetsAt) {
+        static QuotaView of(Quotas.Status s) {
+            Quotas.Quota q = s.quota();
+            return new QuotaView(q.id(), q.usageType(), q.period(), q.limit(), q.mode(), q.thresholds(), s.used(),
+                    s.periodStart(), s.resetsAt());
+        }
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record CreateQuota(String usageType, String period, Long limit, String mode, List<Integer> thresholds) {
+    }
+
+    @GET
+    public Page<QuotaView> list(@Context SecurityContext sc, @Context UriInfo uri) {
+        Caller c = ApiKeyAuthFilter.caller(sc);
+        String tenantId = scopes.resolve(c, uri);
+        access.require(c, tenantId, Permission.USAGE_READ);
+        return Page.all(quotas.list(tenantId).stream().map(quotas::status).map(QuotaView::of).toList());
+    }
+
+    /** The tenant's view. */
+    @Path("/v1/quotas")
+    public static class Own extends QuotasResource {
+        public Own(Quotas quotas, TenantScopes scopes, AccessControl access) {
+            super(quotas, scopes, access);
+        }
+    }
+
+    /** The operator's: set and remove quotas. */
+    @Path("/admin/tenants/{tenantId}/quotas")
+    public static class OfTenant extends QuotasResource {
+        private final AuditLog audit;
+
+        public OfTenant(Quotas quotas, TenantScopes scopes, AccessControl access, AuditLog audit) {
+            super(quotas, scopes, access);
+            this.audit = audit;
+        }
+
+        @POST
+        public Response create(@Context SecurityContext sc, @Context UriInfo uri, @NotNull CreateQuota body) {
+            Caller c = ApiKeyAuthFilter.caller(sc);
+            String tenantId = scopes.resolve(c, uri);
+            access.require(c, tenantId, Permission.PLATFORM_ADMIN);
+            Quotas.Quota q = quotas.create(tenantId, body.usageType(), body.period(),
+                    body.limit() == null ? -1 : body.limit(), body.mode() == null ? "hard" : body.mode(),
+                    body.thresholds());
+            audit.success(c, tenantId, "quota.create", "quota", q.id(), Map.of("usage_type", q.usageType(),
+                    "period", q.period(), "limit", q.limit(), "mode", q.mode()));
+            return Response.status(201).entity(QuotaView.of(quotas.status(q))).build();
+        }
+
+        @DELETE
+        @Path("/{quotaId}")
+        public Response delete(@Context SecurityContext sc, @Context UriInfo uri, @PathParam("quotaId") String id) {
+            Caller c = ApiKeyAuthFilter.caller(sc);
+            String tenantId = scopes.resolve(c, uri);
+            access.require(c, tenantId, Permission.PLATFORM_ADMIN);
+            if (!quotas.delete(tenantId, id)) {
+                throw ApiException.notFound("quota");
+            }
+            audit.success(c, tenantId, "quota.delete", "quota", id, Map.of());
+            return Response.noContent().build();
+        }
+    }
+}

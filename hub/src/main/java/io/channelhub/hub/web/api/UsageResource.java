@@ -1,0 +1,148 @@
+package io.channelhub.hub.web.api;
+
+import io.channelhub.hub.metering.UsageLedger;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.channelhub.hub.acl.AccessControl;
+import io.channelhub.hub.web.Page;
+import io.channelhub.hub.web.ApiKeyAuthFilter;
+import io.channelhub.hub.identity.Caller;
+import io.channelhub.hub.identity.Permission;
+import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.web.TenantScopes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.core.UriInfo;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The tenant's usage, summed per hour, day or month (UTC) and type, as JSON or CSV. Sums are computed by the
+ * database from the ledger, so they include every event up to the request.
+ */
+@Path("/v1/usage")
+public class UsageResource {
+
+    static final Duration MAX_RANGE = Duration.ofDays(400);
+
+    private final Jdbi jdbi;
+    private final TenantScopes scopes;
+    private final AccessControl access;
+
+    private UsageLedger ledger;
+
+    /** Rows the ledger still holds in its write-behind queue are written before a read sums them. */
+    public UsageResource attach(UsageLedger l) {
+        this.ledger = l;
+        return this;
+    }
+
+    public UsageResource(Jdbi jdbi, TenantScopes scopes, AccessControl access) {
+        this.jdbi = jdbi;
+        this.scopes = scopes;
+        this.access = access;
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Bucket(String periodStart, String usageType, String unit, long quantity) {
+    }
+
+    record Query(String tenantId, String granularity, Instant from, Instant to, String type) {
+    }
+
+    private Query query(SecurityContext sc, UriInfo uri, String granularity, String from, String to, String type) {
+        Caller c = ApiKeyAuthFilter.caller(sc);
+        String tenantId = scopes.resolve(c, uri);
+        access.require(c, tenantId, Permission.USAGE_READ);
+        String g = granularity == null ? "day" : granularity;
+        if (!List.of("hour", "day", "month").contains(g)) {
+            throw ApiException.unprocessable("invalid_granularity", "granularity must be hour, day or month",
+                    Map.of("field", "granularity"));
+        }
+        Instant end = to == null ? Instant.now() : parse(to, "to");
+        Instant start = from == null ? end.minus(Duration.ofDays(30)) : parse(from, "from");
+        if (!start.isBefore(end) || Duration.between(start, end).compareTo(MAX_RANGE) > 0) {
+            throw ApiException.unprocessable("invalid_range", "from must be before to, at most 400 days apart",
+                    Map.of("field", "from"));
+        }
+        return new Query(tenantId, g, start, end, type);
+    }
+
+    private static Instant parse(String s, String field) {
+        try {
+            return Instant.parse(s);
+        } catch (DateTimeParseException e) {
+            throw ApiException.unprocessable("invalid_field", field + " must be an ISO-8601 instant",
+                    Map.of("field", field));
+        }
+    }
+
+    List<Bucket> buckets(Query q) {
+        String hour = "hour".equals(q.granularity()) ? "EXTRACT(HOUR FROM occurred_at)" : "0";
+        String day = "month".equals(q.granularity()) ? "1" : "EXTRACT(DAY FROM occurred_at)";
+        // Constants stay out of GROUP BY: a number there means a column position.
+        StringBuilder group = new StringBuilder("EXTRACT(YEAR FROM occurred_at), EXTRACT(MONTH FROM occurred_at)");
+        if (!"month".equals(q.granularity())) {
+            group.append(", ").append(day);
+        }
+        if ("hour".equals(q.granularity())) {
+            group.append(", ").append(hour);
+        }
+        String sql = "SELECT EXTRACT(YEAR FROM occurred_at) AS y, EXTRACT(MONTH FROM occurred_at) AS mo, " + day
+                + " AS d, " + hour + " AS h, usage_type, unit, SUM(quantity) AS q FROM usage_events WHERE "
+                + "tenant_id = :t AND occurred_at >= :from AND occurred_at < :to AND (:type IS NULL OR "
+                + "usage_type = :type) GROUP BY " + group + ", usage_type, unit ORDER BY y, mo, d, h, usage_type";
+        if (ledger != null) {
+            ledger.flush();
+        }
+        return jdbi.withHandle(h -> h.createQuery(sql).bind("t", q.tenantId()).bind("from", q.from())
+                .bind("to", q.to()).bind("type", q.type())
+                .map((rs, ctx) -> new Bucket(LocalDateTime.of(rs.getInt("y"), rs.getInt("mo"), rs.getInt("d"),
+                        rs.getInt("h"), 0).toInstant(ZoneOffset.UTC).toString(), rs.getString("usage_type"),
+                        rs.getString("unit"), rs.getLong("q"))).list());
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public Page<Bucket> json(@Context SecurityContext sc, @Context UriInfo uri,
+                             @QueryParam("granularity") String granularity, @QueryParam("from") String from,
+                             @QueryParam("to") String to, @QueryParam("type") String type) {
+        return Page.all(buckets(query(sc, uri, granularity, from, to, type)));
+    }
+
+    @GET
+    @Path("/export.csv")
+    @Produces("text/csv")
+    public Response csv(@Context SecurityContext sc, @Context UriInfo uri,
+                        @QueryParam("granularity") String granularity, @QueryParam("from") String from,
+                        @QueryParam("to") String to, @QueryParam("type") String type) {
+        StringBuilder out = new StringBuilder("period_start,usage_type,unit,quantity\n");
+        for (Bucket b : buckets(query(sc, uri, granularity, from, to, type))) {
+            // Types and units are the hub's own dotted names: no commas or quotes to escape.
+            out.append(b.periodStart()).append(',').append(b.usageType()).append(',').append(b.unit()).append(',')
+                    .append(b.quantity()).append('\n');
+        }
+        return Response.ok(out.toString(), "text/csv; charset=utf-8")
+                .header("Content-Disposition", "attachment; filename=\"usage.csv\"").build();
+    }
+
+    /** A tenant's usage, for the operator (and the console's charts). */
+    @Path("/admin/tenants/{tenantId}/usage")
+    public static class OfTenant extends UsageResource {
+        public OfTenant(Jdbi jdbi, TenantScopes scopes, AccessControl access) {
+            super(jdbi, scopes, access);
+        }
+    }
+}

@@ -1,0 +1,306 @@
+package io.channelhub.hub.web.hooks;
+
+import io.channelhub.hub.channels.ChannelContexts;
+import io.channelhub.hub.channels.ChannelInstance;
+import io.channelhub.hub.channels.ChannelInstanceRepository;
+import io.channelhub.hub.channels.ChannelInstanceService;
+import io.channelhub.hub.channels.InboundEvents;
+import io.channelhub.hub.channels.InboundProcessor;
+import io.channelhub.hub.web.PublicApi;
+import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.plugins.CorePluginContext;
+import io.channelhub.hub.plugins.PluginCallException;
+import io.channelhub.hub.plugins.PluginEnablements;
+import io.channelhub.hub.plugins.PluginPlatform;
+import io.channelhub.hub.plugins.PluginState;
+import io.channelhub.hub.tenancy.TenantRepository;
+import io.channelhub.hub.tenancy.TenantStatus;
+import io.channelhub.plugin.InboundRequest;
+import io.channelhub.plugin.InboundResult;
+import io.channelhub.plugin.InboundScope;
+import io.channelhub.plugin.PluginContext;
+import io.channelhub.plugin.channel.MessageReceived;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.OPTIONS;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The public routes of channel plugins. {@code /hooks/instances/{instanceId}/...} belongs to one channel instance
+ * (a widget); {@code /hooks/plugins/{pluginId}/...} is shared by every tenant of a plugin (one WhatsApp webhook URL
+ * for a Meta app, the widget's script). The hub limits the body, finds the instance, hands the raw request to the
+ * plugin, stores the events it parsed (de-duplicated) and only then writes the plugin's answer.
+ */
+@Path("/hooks")
+@PublicApi
+public class ChannelHooksResource {
+
+    private final PluginPlatform plugins;
+    private final ChannelInstanceRepository instances;
+    private final ChannelInstanceService instanceService;
+    private final PluginEnablements enablements;
+    private final TenantRepository tenants;
+    private io.channelhub.hub.auth.CredentialCache credentials;
+
+    /** Tenants read through authentication's cache (evicted when a tenant changes, on every replica). */
+    public ChannelHooksResource attach(io.channelhub.hub.auth.CredentialCache c) {
+        this.credentials = c;
+        return this;
+    }
+
+    private java.util.Optional<io.channelhub.hub.tenancy.Tenant> tenant(String id) {
+        return credentials == null ? tenants.find(id) : credentials.tenant(id, tenants::find);
+    }
+    private final InboundEvents events;
+    private final ChannelTurns turns;
+    private final ChannelContexts contexts;
+    private final InboundProcessor processor;
+    private final long maxBodyBytes;
+
+    @Context
+    private HttpServletRequest servlet;
+
+    public ChannelHooksResource(PluginPlatform plugins, ChannelInstanceRepository instances,
+                                ChannelInstanceService instanceService, PluginEnablements enablements,
+                                TenantRepository tenants, InboundEvents events, ChannelTurns turns,
+                                ChannelContexts contexts, InboundProcessor processor, long maxBodyBytes) {
+        this.plugins = plugins;
+        this.instances = instances;
+        this.instanceService = instanceService;
+        this.enablements = enablements;
+        this.tenants = tenants;
+        this.events = events;
+        this.turns = turns;
+        this.contexts = contexts;
+        this.processor = processor;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @GET
+    @Path("/instances/{instanceId}{path: (/.*)?}")
+    public Response instanceGet(@PathParam("instanceId") String id, @PathParam("path") String path,
+                                @Context HttpHeaders headers, @Context UriInfo uri) {
+        return instance("GET", id, path, headers, uri, null);
+    }
+
+    @POST
+    @Path("/instances/{instanceId}{path: (/.*)?}")
+    public Response instancePost(@PathParam("instanceId") String id, @PathParam("path") String path,
+                                 @Context HttpHeaders headers, @Context UriInfo uri, InputStream body) {
+        return instance("POST", id, path, headers, uri, body);
+    }
+
+    @OPTIONS
+    @Path("/instances/{instanceId}{path: (/.*)?}")
+    public Response instanceOptions(@PathParam("instanceId") String id, @PathParam("path") String path,
+                                    @Context HttpHeaders headers, @Context UriInfo uri) {
+        return instance("OPTIONS", id, path, headers, uri, null);
+    }
+
+    @GET
+    @Path("/plugins/{pluginId}{path: (/.*)?}")
+    public Response pluginGet(@PathParam("pluginId") String pluginId, @PathParam("path") String path,
+                              @Context HttpHeaders headers, @Context UriInfo uri) {
+        return shared("GET", pluginId, path, headers, uri, null);
+    }
+
+    @POST
+    @Path("/plugins/{pluginId}{path: (/.*)?}")
+    public Response pluginPost(@PathParam("pluginId") String pluginId, @PathParam("path") String path,
+                               @Context HttpHeaders headers, @Context UriInfo uri, InputStream body) {
+        return shared("POST", pluginId, path, headers, uri, body);
+    }
+
+    @OPTIONS
+    @Path("/plugins/{pluginId}{path: (/.*)?}")
+    public Response pluginOptions(@PathParam("pluginId") String pluginId, @PathParam("path") String path,
+                                  @Context HttpHeaders headers, @Context UriInfo uri) {
+        return shared("OPTIONS", pluginId, path, headers, uri, null);
+    }
+
+    private Response instance(String method, String id, String path, HttpHeaders headers, UriInfo uri,
+                              InputStream body) {
+        ChannelInstance ci = instances.findForRoute(id).filter(this::serving)
+                .orElseThrow(() -> new ApiException(404, "channel_not_found", "no such channel instance"));
+        Request r = new Request(plugins.connector(ci.pluginId()).orElseThrow());
+        r.named = r.issue(ci);
+        return dispatch(r, request(method, path, headers, uri, body));
+    }
+
+    private Response shared(String method, String pluginId, String path, HttpHeaders headers, UriInfo uri,
+                            InputStream body) {
+        PluginPlatform.LoadedConnector connector = plugins.connector(pluginId)
+                .filter(c -> plugins.status(c.pluginId()).map(s -> s.state() == PluginState.STARTED).orElse(false))
+                .orElseThrow(() -> new ApiException(404, "channel_not_found", "no such channel plugin"));
+        return dispatch(new Request(connector), request(method, path, headers, uri, body));
+    }
+
+    /** An instance serves public traffic only while it, its tenant and its plugin are all on. */
+    private boolean serving(ChannelInstance ci) {
+        return ci.enabled()
+                && plugins.status(ci.pluginId()).map(s -> s.state() == PluginState.STARTED).orElse(false)
+                && plugins.connector(ci.pluginId()).isPresent()
+                && tenant(ci.tenantId()).map(t -> t.status() == TenantStatus.ACTIVE).orElse(false)
+                && enablements.isEnabled(ci.tenantId(), ci.pluginId());
+    }
+
+    private Response dispatch(Request r, InboundRequest request) {
+        String pluginId = r.connector.pluginId();
+        org.slf4j.MDC.put("plugin", pluginId);
+        try {
+            InboundResult result = plugins.call(pluginId, "handleInbound",
+                    () -> r.connector.connector().handleInbound(request, r));
+            if (result == null) {
+                throw new PluginCallException(pluginId, "handleInbound",
+                        new IllegalStateException("handleInbound returned null"));
+            }
+            List<Map.Entry<ChannelInstance, InboundResult.BoundEvent>> bound = new ArrayList<>();
+            for (InboundResult.BoundEvent e : result.events()) {
+                ChannelInstance ci = r.issued.get(e.context());
+                if (ci == null || e.event() == null) {
+                    throw new PluginCallException(pluginId, "handleInbound", new IllegalStateException(
+                            "an event is bound to a context the hub did not issue for this request, or is null"));
+                }
+                bound.add(Map.entry(ci, e));
+            }
+            if (result.turn() != null) {
+                var only = bound.get(0);
+                org.slf4j.MDC.put("tenant_id", only.getKey().tenantId());
+                return turns.answer(only.getKey(), (MessageReceived) only.getValue().event(), result.turn(),
+                        io.channelhub.hub.web.hooks.PluginHttp.responseHeaders(result.answer().headers()), r.usage);
+            }
+            List<InboundEvents.Incoming> incoming = new ArrayList<>();
+            for (var e : bound) {
+                incoming.add(new InboundEvents.Incoming(e.getKey().tenantId(), e.getKey().id(), pluginId,
+                        e.getValue().event()));
+            }
+            List<InboundEvents.Stored> stored;
+            try {
+                // The plugin's usage commits with the events it parsed, or not at all.
+                stored = events.storeAll(incoming, r.usage);
+            } catch (IllegalArgumentException bad) {
+                throw new PluginCallException(pluginId, "handleInbound", bad);
+            }
+            // Stored: the answer may go out. Processing starts at once here; the poller covers a crash.
+            stored.stream().filter(s -> !s.duplicate()).forEach(s -> processor.kick(s.id()));
+            return io.channelhub.hub.web.hooks.PluginHttp.answer(result.answer());
+        } finally {
+            // Usage of a request the hub refused (or that failed) is never billed; after a commit this is a no-op.
+            r.usage.discard();
+            org.slf4j.MDC.remove("plugin");
+        }
+    }
+
+    private InboundRequest request(String method, String path, HttpHeaders headers, UriInfo uri, InputStream body) {
+        byte[] bytes = new byte[0];
+        if (body != null) {
+            try {
+                bytes = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
+            } catch (IOException e) {
+                throw ApiException.badRequest("unreadable_body", "the request body could not be read");
+            }
+            if (bytes.length > maxBodyBytes) {
+                // The rest of the body stays unread: the connection cannot carry another request.
+                throw new ApiException(413, "body_too_large", "the request body is larger than "
+                        + maxBodyBytes + " bytes", Map.of("max_bytes", maxBodyBytes)).withHeader("Connection", "close");
+            }
+        }
+        Map<String, List<String>> h = io.channelhub.hub.web.hooks.PluginHttp.requestHeaders(headers);
+        Map<String, List<String>> q = new LinkedHashMap<>();
+        uri.getQueryParameters().forEach((k, v) -> q.put(k, List.copyOf(v)));
+        String p = path == null || path.isEmpty() ? "/" : path;
+        return new InboundRequest(method, p, h, q, bytes, servlet == null ? null : servlet.getRemoteAddr(),
+                origin(uri.getBaseUri()));
+    }
+
+    /**
+     * The hub's own origin as this request addressed it: what a page the hub served (the demo) has as its origin,
+     * so a plugin can recognise the hub's own pages without guessing the scheme or the host. Jetty builds the base
+     * URI from the Host header, or from the proxy's forwarded headers when the connector trusts them.
+     */
+    static String origin(java.net.URI base) {
+        if (base == null || base.getScheme() == null || base.getHost() == null) {
+            return null;
+        }
+        return base.getScheme() + "://" + base.getHost() + (base.getPort() < 0 ? "" : ":" + base.getPort());
+    }
+
+    /**
+     * One request's scope: the instance its route names (if any) and the contexts issued while it runs — a plugin
+     * may bind events only to these.
+     */
+    private final class Request implements InboundScope {
+        final PluginPlatform.LoadedConnector connector;
+        final Map<PluginContext, ChannelInstance> issued = Collections.synchronizedMap(new IdentityHashMap<>());
+        final io.channelhub.hub.plugins.PluginUsage.Pending usage = contexts.pendingUsage();
+        PluginContext named;
+
+        Request(PluginPlatform.LoadedConnector connector) {
+            this.connector = connector;
+        }
+
+        @Override
+        public Optional<PluginContext> instance() {
+            return Optional.ofNullable(named);
+        }
+
+        @Override
+        public Optional<PluginContext> findInstance(String routingKeyValue) {
+            return find(routingKeyValue);
+        }
+
+        @Override
+        public boolean anyInstanceHas(String setting, String value) {
+            return anyHas(setting, value);
+        }
+
+        CorePluginContext issue(ChannelInstance ci) {
+            CorePluginContext ctx = contexts.forInstance(ci, usage);
+            issued.put(ctx, ci);
+            return ctx;
+        }
+
+        boolean anyHas(String setting, String value) {
+            if (setting == null || value == null) {
+                return false;
+            }
+            byte[] wanted = value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            boolean found = false;
+            // Every instance is compared, so the time taken does not tell which one (or whether any) matched.
+            for (ChannelInstance ci : instances.listForPlugin(connector.pluginId())) {
+                if (!serving(ci)) {
+                    continue;
+                }
+                String v = instanceService.settingsFor(ci).get(setting).orElse(null);
+                if (v != null && java.security.MessageDigest.isEqual(wanted,
+                        v.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+                    found = true;
+                }
+            }
+            return found;
+        }
+
+        Optional<PluginContext> find(String routingValue) {
+            if (routingValue == null || connector.descriptor().routingKey() == null) {
+                return Optional.empty();
+            }
+            return instances.findByRouting(connector.pluginId(), routingValue).filter(ChannelHooksResource.this::serving)
+                    .map(this::issue);
+        }
+    }
+}

@@ -1,0 +1,295 @@
+package io.channelhub.hub.web.hooks;
+
+import io.channelhub.hub.channels.ChannelConversations;
+import io.channelhub.hub.conversations.Conversation;
+import io.channelhub.hub.conversations.ConversationRepository;
+import io.channelhub.hub.conversations.Message;
+import io.channelhub.hub.web.SseWriter;
+import io.channelhub.hub.conversations.TurnService;
+import io.channelhub.hub.web.api.ConversationsResource;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.channelhub.hub.agents.Agent;
+import io.channelhub.hub.channels.ChannelInstance;
+import io.channelhub.hub.channels.InboundEvents;
+import io.channelhub.hub.contacts.ContactDirectory;
+import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.web.ErrorResponse;
+import io.channelhub.hub.web.RateLimitFilter;
+import io.channelhub.hub.limits.RateLimiter;
+import io.channelhub.hub.limits.RateLimits;
+import io.channelhub.plugin.InboundResult;
+import io.channelhub.plugin.channel.MessageReceived;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The agent turn of a streaming channel (the web widget), answered on the connection the message came in on. The
+ * order carries the guarantees: rate limits and quotas refuse before anything is stored; the message is stored
+ * once per external id before the model is called; a repeated external id gets the stored message and reply back
+ * instead of a second turn.
+ */
+public class ChannelTurns {
+
+    /** Longer than any turn takes: a message stored this long ago without a turn was left by a node that died. */
+    static final Duration ABANDONED_AFTER = Duration.ofMinutes(2);
+    static final int MAX_ATTACHMENTS = 5;
+
+    private final ConversationRepository repo;
+    private final ChannelConversations conversations;
+    private final TurnService turns;
+    private final InboundEvents events;
+    private final ContactDirectory contacts;
+    private final io.channelhub.hub.media.MediaLibrary media;
+    private final RateLimits limits;
+    private final io.channelhub.hub.limits.Quotas quotas;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final long heartbeatMillis;
+
+    /** A message as a channel's end user may see it: no tokens, models or tool internals. */
+    public record ChannelMessage(String id, String role, String content, String status,
+                                 @JsonProperty("created_at") Instant createdAt) {
+        static ChannelMessage of(Message m) {
+            return m == null ? null : new ChannelMessage(m.id(), m.role(), m.content(), m.status(), m.createdAt());
+        }
+    }
+
+    /** The answer to a channel message: the stored message and the agent's reply. */
+    public record ChannelTurn(@JsonProperty("conversation_id") String conversationId, ChannelMessage message,
+                              ChannelMessage reply) {
+    }
+
+    public ChannelTurns(ConversationRepository repo, ChannelConversations conversations, TurnService turns,
+                        InboundEvents events,
+                        ContactDirectory contacts, io.channelhub.hub.media.MediaLibrary media, RateLimits limits,
+                        io.channelhub.hub.limits.Quotas quotas,
+                        ObjectMapper json, Clock clock,
+                        long heartbeatMillis) {
+        this.repo = repo;
+        this.conversations = conversations;
+        this.turns = turns;
+        this.events = events;
+        this.contacts = contacts;
+        this.media = media;
+        this.limits = limits;
+        this.quotas = quotas;
+        this.json = json;
+        this.clock = clock;
+        this.heartbeatMillis = heartbeatMillis;
+    }
+
+    /** Runs the turn a plugin asked for and builds the whole answer, errors included, with the plugin's headers. */
+    public Response answer(ChannelInstance ci, MessageReceived message, InboundResult.Turn turn,
+                           Map<String, String> headers) {
+        return answer(ci, message, turn, headers, null);
+    }
+
+    /**
+     * The same, committing {@code usage} (what the plugin recorded while parsing the message) with the stored
+     * message; the caller discards it when the turn is refused or repeats a stored message.
+     */
+    public Response answer(ChannelInstance ci, MessageReceived message, InboundResult.Turn turn,
+                           Map<String, String> headers, io.channelhub.hub.plugins.PluginUsage.Pending usage) {
+        Map<String, String> out = new LinkedHashMap<>(headers);
+        try {
+            return run(ci, message, turn, out, usage);
+        } catch (ApiException e) {
+            if (e instanceof RateLimits.Refused r) {
+                out.putAll(RateLimitFilter.headers(r.decision()));
+            }
+            out.putAll(e.headers());
+            return with(Response.status(e.status()).type(MediaType.APPLICATION_JSON)
+                    .entity(ErrorResponse.of(e.code(), e.getMessage(), e.details())), out);
+        }
+    }
+
+    private Response run(ChannelInstance ci, MessageReceived message, InboundResult.Turn turn,
+                         Map<String, String> headers, io.channelhub.hub.plugins.PluginUsage.Pending usage) {
+        String tenantId = ci.tenantId();
+        if (message.text() == null || message.text().isBlank() || message.text().length() > 100_000) {
+            throw ApiException.unprocessable("invalid_message", "a message needs 1 to 100000 characters of text",
+                    Map.of("field", "text"));
+        }
+        Optional<InboundEvents.Stored> earlier = events.find(tenantId, ci.id(), message.externalId());
+        InboundEvents.Stored stored;
+        if (earlier.isPresent() && !abandoned(tenantId, earlier.get())) {
+            return replay(ci, message, earlier.get(), turn, headers);
+        }
+        List<String> files = attachments(ci, message);
+        Conversation existing = conversations.current(ci, message.contactExternalId()).orElse(null);
+        Agent agent = existing == null ? conversations.agent(tenantId, turn.agent()) : null;
+        if (earlier.isEmpty()) {
+            RateLimiter.Decision d = limits.take(limits.channelTurn(tenantId, ci.id(), message.contactExternalId()));
+            if (d != null) {
+                headers.putAll(RateLimitFilter.headers(d));
+            }
+        }
+        // Reserved before the message is stored, so racing turns at a hard limit cannot all pass.
+        io.channelhub.hub.limits.QuotaReservation reservation = quotas.requireAvailable(tenantId,
+                ConversationsResource.TURN_RESERVES, ConversationsResource.TURN_CHECKS);
+        boolean handedToStream = false;
+        try {
+            if (earlier.isPresent()) {
+                stored = earlier.get();
+                if (usage != null) {
+                    events.storeUsage(usage);
+                }
+            } else {
+                stored = events.storeForTurn(tenantId, ci.id(), ci.pluginId(), message, usage);
+                if (stored.duplicate()) {
+                    return replay(ci, message, stored, turn, headers);
+                }
+            }
+            contacts.received(tenantId, ci.id(), message, clock.instant());
+            Conversation conv = existing != null ? existing : conversations.open(ci, agent,
+                    message.contactExternalId());
+            Message user = turns.storeUserMessage(conv, message.text(), message.externalId(), files,
+                    message.kind() == null ? Message.TEXT
+                            : message.kind().name().toLowerCase(java.util.Locale.ROOT));
+            events.processed(tenantId, stored.id(), user.id());
+            if (turn.stream()) {
+                handedToStream = true;
+                return streamed(conv, user, headers, reservation);
+            }
+            return json(conv, user, headers);
+        } finally {
+            if (!handedToStream) {
+                reservation.close();
+            }
+        }
+    }
+
+    /** The files a message names: each must be one this contact stored through this instance. */
+    private List<String> attachments(ChannelInstance ci, MessageReceived message) {
+        String ids = message.attributes().get("media_ids");
+        if (ids == null || ids.isBlank()) {
+            return List.of();
+        }
+        List<String> out = java.util.Arrays.stream(ids.split(",")).map(String::trim).filter(x -> !x.isEmpty())
+                .distinct().toList();
+        if (out.size() > MAX_ATTACHMENTS) {
+            throw ApiException.unprocessable("invalid_message", "at most " + MAX_ATTACHMENTS + " files a message",
+                    Map.of("field", "attachments"));
+        }
+        for (String id : out) {
+            var m = media.find(ci.tenantId(), ci.id(), id);
+            if (m.isEmpty() || !message.contactExternalId().equals(m.get().contactExternalId())) {
+                throw ApiException.unprocessable("invalid_message", "an attachment is not a file you uploaded",
+                        Map.of("field", "attachments"));
+            }
+        }
+        return out;
+    }
+
+    private boolean abandoned(String tenantId, InboundEvents.Stored s) {
+        return s.messageId() == null && s.receivedAt().isBefore(clock.instant().minus(ABANDONED_AFTER))
+                && events.takeOver(tenantId, s);
+    }
+
+    /** A repeated external id: the stored message and its reply, never a second turn. */
+    private Response replay(ChannelInstance ci, MessageReceived message, InboundEvents.Stored s,
+                            InboundResult.Turn turn, Map<String, String> headers) {
+        if (s.messageId() == null) {
+            throw new ApiException(409, "message_in_progress",
+                    "this message is being processed; retry shortly to get its reply").withHeader("Retry-After", "2");
+        }
+        Message user = repo.message(ci.tenantId(), s.messageId()).orElseThrow();
+        Conversation conv = repo.find(ci.tenantId(), user.conversationId()).orElseThrow();
+        if (!message.contactExternalId().equals(conv.endUserId())) {
+            // Another visitor's id: answer as if it were new to them, but never show what it stored.
+            throw ApiException.unprocessable("invalid_message", "this message id is already used",
+                    Map.of("field", "client_message_id"));
+        }
+        ChannelTurn done = new ChannelTurn(conv.id(), ChannelMessage.of(user),
+                ChannelMessage.of(repo.replyAfter(ci.tenantId(), conv.id(), user.seq()).orElse(null)));
+        headers.put("Idempotent-Replayed", "true");
+        if (!turn.stream()) {
+            return with(Response.ok(done, MediaType.APPLICATION_JSON), headers);
+        }
+        StreamingOutput output = o -> {
+            try (SseWriter sse = new SseWriter(o, json, heartbeatMillis)) {
+                sse.event("start", start(conv, user, done.reply() == null ? null : done.reply().id()));
+                sse.event("done", done);
+            }
+        };
+        return sseResponse(output, headers);
+    }
+
+    private Response json(Conversation conv, Message user, Map<String, String> headers) {
+        TurnService.Result r = turns.run(conv, user, null);
+        return with(Response.ok(new ChannelTurn(conv.id(), ChannelMessage.of(r.user()),
+                ChannelMessage.of(r.reply())), MediaType.APPLICATION_JSON), headers);
+    }
+
+    /** The reservation is closed when the stream ends, on the thread that writes it. */
+    private Response streamed(Conversation conv, Message user, Map<String, String> headers,
+                              io.channelhub.hub.limits.QuotaReservation reservation) {
+        StreamingOutput output = o -> {
+            try (reservation; SseWriter sse = new SseWriter(o, json, heartbeatMillis)) {
+                reservation.bindToThisThread();
+                // A visitor who reloads mid-reply must find the whole reply in the history: the turn runs to its end
+                // and is stored even when the connection is gone (writes to it are then dropped).
+                TurnService.Sink sink = new TurnService.Sink() {
+                    @Override
+                    public void start(Message u, String replyId) {
+                        sse.event("start", ChannelTurns.start(conv, u, replyId));
+                    }
+
+                    @Override
+                    public void delta(String text) {
+                        sse.event("delta", Map.of("text", text));
+                    }
+
+                    @Override
+                    public void toolCall(io.channelhub.plugin.model.ModelMessage.ToolCall call) {
+                        // End users see the answer, not the agent's tool use.
+                    }
+
+                    @Override
+                    public void cancellable(Runnable cancel) {
+                    }
+
+                    @Override
+                    public boolean cancelled() {
+                        return false;
+                    }
+                };
+                try {
+                    TurnService.Result r = turns.run(conv, user, sink);
+                    sse.event("done", new ChannelTurn(conv.id(), ChannelMessage.of(r.user()),
+                            ChannelMessage.of(r.reply())));
+                } catch (ApiException e) {
+                    sse.event("error", ErrorResponse.of(e.code(), e.getMessage(), e.details()));
+                }
+            }
+        };
+        return sseResponse(output, headers);
+    }
+
+    private static Map<String, Object> start(Conversation conv, Message user, String replyId) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("conversation_id", conv.id());
+        data.put("message", ChannelMessage.of(user));
+        data.put("reply_id", replyId);
+        return data;
+    }
+
+    private static Response sseResponse(StreamingOutput output, Map<String, String> headers) {
+        return with(Response.ok(output, ConversationsResource.EVENT_STREAM).header("Cache-Control", "no-cache")
+                .header("X-Accel-Buffering", "no"), headers);
+    }
+
+    private static Response with(Response.ResponseBuilder b, Map<String, String> headers) {
+        headers.forEach(b::header);
+        return b.build();
+    }
+}

@@ -1,0 +1,127 @@
+package io.channelhub.hub.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noMethods;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.library.freeze.FreezingArchRule;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The shape of the core, held in the suite: {@code hub.web} on top (resources, filters, error mappers, SSE), the
+ * domain packages below it, each one concern, the foundation under them, and no cycle anywhere. A walk of one
+ * message goes down the layers. Rules that the code does not meet yet everywhere are frozen (ArchUnit's
+ * {@link FreezingArchRule}): what is in {@code src/test/resources/archunit_store} may stay until it is fixed, and
+ * nothing new may join it; the store shrinks as the core redesign (issue #17) proceeds.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ArchitectureTest {
+
+    static final String HUB = "io.channelhub.hub";
+    static final String[] FOUNDATION = {HUB + ".persistence..", HUB + ".redis..", HUB + ".observability..",
+            HUB + ".errors..", HUB + ".identity..", HUB + ".security..", HUB + ".settings.."};
+    static final String[] DOMAIN = {HUB + ".acl..", HUB + ".agents..", HUB + ".audit..", HUB + ".auth..",
+            HUB + ".billing..", HUB + ".channels..", HUB + ".console..", HUB + ".contacts..",
+            HUB + ".conversations..", HUB + ".delivery..", HUB + ".limits..", HUB + ".llm..", HUB + ".media..",
+            HUB + ".metering..", HUB + ".plugins..", HUB + ".privacy..", HUB + ".tenancy..", HUB + ".webhooks.."};
+    static final String[] HTTP = {HUB + ".web..", "jakarta.ws.rs..", "jakarta.servlet..", "org.glassfish.jersey..",
+            "org.eclipse.jetty..", "io.dropwizard.jersey..", "io.dropwizard.auth.."};
+
+    private JavaClasses hub;
+
+    @BeforeAll
+    void importHub() {
+        hub = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages(HUB);
+        assertThat(hub).as("hub classes").hasSizeGreaterThan(200);
+    }
+
+    @Test
+    void noCyclesBetweenHubPackages() {
+        slices().matching(HUB + ".(**)").should().beFreeOfCycles().check(hub);
+    }
+
+    @Test
+    void everyPackageHasItsLayer() {
+        classes().should().resideInAnyPackage(concat(List.of(HUB, HUB + ".web.."), DOMAIN, FOUNDATION)).check(hub);
+    }
+
+    @Test
+    void theDomainKnowsNoHttp() {
+        noClasses().that().resideInAnyPackage(concat(List.of(), DOMAIN, FOUNDATION))
+                .should().dependOnClassesThat().resideInAnyPackage(HTTP).check(hub);
+    }
+
+    @Test
+    void layersAreUsedFromAboveOnly() {
+        layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("Wiring").definedBy(HUB)
+                .layer("Web").definedBy(HUB + ".web..")
+                .layer("Domain").definedBy(DOMAIN)
+                .layer("Foundation").definedBy(FOUNDATION)
+                .whereLayer("Wiring").mayNotBeAccessedByAnyLayer()
+                .whereLayer("Web").mayOnlyBeAccessedByLayers("Wiring")
+                .whereLayer("Domain").mayOnlyBeAccessedByLayers("Web", "Wiring")
+                .check(hub);
+    }
+
+    /** HTTP errors are the web layer's: the domain throws its own failures (frozen until they all are). */
+    @Test
+    void theDomainThrowsNoHttpErrors() {
+        ArchRule rule = noClasses().that().resideInAnyPackage(DOMAIN)
+                .should().dependOnClassesThat().haveFullyQualifiedName(HUB + ".errors.ApiException")
+                .as("domain classes do not use ApiException (an HTTP error)");
+        FreezingArchRule.freeze(rule).check(hub);
+    }
+
+    /** Collaborators come through constructors, so no object is ever half wired (frozen until no setter is left). */
+    @Test
+    void noWiringSetters() {
+        ArchRule rule = noMethods().that().areDeclaredInClassesThat().resideInAPackage(HUB + "..")
+                .should().haveNameMatching("attach|cacheWith")
+                .as("no attach(...) or cacheWith(...) wiring setters");
+        FreezingArchRule.freeze(rule).check(hub);
+    }
+
+    /** Plugins are built against the plugin API only: never the hub, its libraries or each other. */
+    @Test
+    void pluginsDependOnlyOnThePluginApi() throws Exception {
+        Path root = Path.of(System.getProperty("channelhub.root", ".."));
+        List<Path> built;
+        try (Stream<Path> dirs = Files.list(root.resolve("plugins"))) {
+            built = dirs.map(d -> d.resolve("target/classes")).filter(Files::isDirectory).toList();
+        }
+        assertThat(built).as("plugin classes (the build compiles the plugins before the hub)").hasSize(4);
+        for (Path dir : built) {
+            JavaClasses plugin = new ClassFileImporter().importPath(dir);
+            // A plugin's own packages, and no other plugin's: each jar is loaded by its own class loader.
+            String[] own = plugin.stream().map(c -> c.getPackageName() + "..").distinct().toArray(String[]::new);
+            classes().should().onlyDependOnClassesThat().resideInAnyPackage(concat(List.of(
+                    "io.channelhub.plugin..", "java..", "javax.crypto..", "org.pf4j..", "org.slf4j..",
+                    "com.fasterxml.jackson.jr.."), own)).as("classes of " + dir.getParent().getParent()
+                    .getFileName() + " depend only on the plugin API, the JDK, pf4j, slf4j and jackson-jr")
+                    .check(plugin);
+        }
+    }
+
+    private static String[] concat(List<String> first, String[]... rest) {
+        Stream<String> s = first.stream();
+        for (String[] r : rest) {
+            s = Stream.concat(s, Stream.of(r));
+        }
+        return s.toArray(String[]::new);
+    }
+}
