@@ -159,6 +159,9 @@ public class HubApplication extends Application<HubConfiguration> {
                 new io.channelhub.hub.limits.RedisQuotaCounters(r, config.getQuotas().getKeyPrefix()))
                 .orElseGet(() -> new io.channelhub.hub.limits.LocalQuotaCounters(clock));
         var prometheus = PrometheusEndpoint.install(env);
+        Outbox outbox = new Outbox(jdbi);
+        var hubMetrics = new io.channelhub.hub.observability.HubMetrics(prometheus, outbox::pending);
+        io.channelhub.hub.plugins.PluginStateGauge.register(prometheus, plugins);
 
         TenantRepository tenantRepo = new TenantRepository(jdbi);
         var changes = new io.channelhub.hub.persistence.ChangeBus();
@@ -193,7 +196,7 @@ public class HubApplication extends Application<HubConfiguration> {
         OpenAiProvider openai = new OpenAiProvider(config.getModels().getMaxIdleConnections());
         env.lifecycle().manage(openai);
         ModelGateway models = new ModelGateway(java.util.Map.of(ModelGateway.OPENAI, openai, DemoProvider.ID,
-                new DemoProvider()), plugins, providerConfigs, config.getModels());
+                new DemoProvider()), plugins, providerConfigs, config.getModels(), hubMetrics, tracing);
         ledger = new UsageLedger(jdbi, clock, config.getUsage());
         env.lifecycle().manage(ledger);
         AgentService agents = new AgentService(jdbi, agentRepo, promptRepo, models::providerIds, clock);
@@ -201,14 +204,17 @@ public class HubApplication extends Application<HubConfiguration> {
         ChannelInstanceService instances = new ChannelInstanceService(instanceRepo, plugins, enablements, secrets,
                 clock, (tenantId, ref) -> agents.byReference(tenantId, ref).isPresent());
         ConversationRepository conversationRepo = new ConversationRepository(jdbi, json);
-        Outbox outbox = new Outbox(jdbi);
         Webhooks webhooks = new Webhooks(jdbi, json, secrets, outbox, config.getDelivery(), clock);
         webhooks.cacheWith(changes, cacheTtl);
         providerConfigs.cacheWith(changes, cacheTtl);
+        io.channelhub.hub.limits.Quotas quotas = new io.channelhub.hub.limits.Quotas(jdbi, json, webhooks, audit,
+                quotaCounters, env.metrics(), clock, hubMetrics);
+        quotas.cacheWith(changes, cacheTtl);
+        ledger.onRecorded(quotas::recorded);
         var contacts = new io.channelhub.hub.contacts.ContactDirectory(jdbi, json, clock);
         var documents = new io.channelhub.hub.plugins.PluginDocuments(jdbi, clock);
         var media = new io.channelhub.hub.media.MediaLibrary(jdbi, ledger, clock);
-        var pluginUsage = new io.channelhub.hub.plugins.PluginUsage(ledger);
+        var pluginUsage = new io.channelhub.hub.plugins.PluginUsage(ledger, quotas);
         var channelContexts = new io.channelhub.hub.channels.ChannelContexts(instances, conversationRepo, contacts,
                 documents, media, pluginUsage, clock);
         var deliveries = new io.channelhub.hub.channels.ChannelDeliveries(jdbi);
@@ -217,16 +223,19 @@ public class HubApplication extends Application<HubConfiguration> {
         var channelDeliverer = new io.channelhub.hub.channels.ChannelDeliverer(instanceRepo, channelContexts,
                 deliveries, conversationRepo, plugins, limiter, outbox, ledger, json, clock);
         Dispatcher dispatcher = new Dispatcher(outbox, java.util.Map.of(Webhooks.KIND, webhooks,
-                io.channelhub.hub.channels.ChannelSends.KIND, channelDeliverer), config.getDelivery(), clock);
+                io.channelhub.hub.channels.ChannelSends.KIND, channelDeliverer), config.getDelivery(), clock, hubMetrics,
+                tracing);
         webhooks.attach(dispatcher);
         channelSends.attach(dispatcher);
         channelDeliverer.attach(dispatcher);
         env.lifecycle().manage(dispatcher);
         resources.register(ResourceType.WEBHOOK, (tenantId, id) -> webhooks.find(tenantId, id)
                 .map(w -> new ResourceDirectory.ResourceRef(ResourceType.WEBHOOK, w.id(), w.ownerPrincipalId())));
-        TurnService turns = new TurnService(conversationRepo, agents, models, plugins, ledger, webhooks, clock);
-        turns.attach(contacts, documents, media);
-        turns.attach(pluginUsage);
+        var privacySettings = new io.channelhub.hub.privacy.PrivacySettings(jdbi, json, plugins, clock,
+                secrets.derive("privacy-hash"));
+        var contentRedaction = new io.channelhub.hub.privacy.ContentRedaction(jdbi, privacySettings, clock);
+        TurnService turns = new TurnService(conversationRepo, agents, models, plugins, ledger, webhooks, clock, quotas,
+                contacts, documents, pluginUsage, media, contentRedaction, tracing);
         resources.register(ResourceType.CONVERSATION, (tenantId, id) -> conversationRepo.find(tenantId, id)
                 .map(cv -> new ResourceDirectory.ResourceRef(ResourceType.CONVERSATION, cv.id(),
                         cv.ownerPrincipalId())));
@@ -270,7 +279,8 @@ public class HubApplication extends Application<HubConfiguration> {
         jersey.register(new io.channelhub.hub.web.SecurityHeaders());
         ApiKeyAuthFilter authFilter = new ApiKeyAuthFilter(keys, tenantRepo, audit, credentials);
         jersey.register(authFilter);
-        var rateLimits = new io.channelhub.hub.limits.RateLimits(limiter, config.getRateLimits(), env.metrics());
+        var rateLimits = new io.channelhub.hub.limits.RateLimits(limiter, config.getRateLimits(), env.metrics(),
+                hubMetrics);
         jersey.register(new io.channelhub.hub.web.RateLimitFilter(rateLimits));
         jersey.register(new MeResource());
         jersey.register(new TenantsResource(tenants, access, audit));
@@ -290,20 +300,12 @@ public class HubApplication extends Application<HubConfiguration> {
         jersey.register(new PromptsResource.Own(prompts, grants, scopes, access, audit));
         jersey.register(new PromptsResource.OfTenant(prompts, grants, scopes, access, audit));
         jersey.register(new ModelProvidersResource(models, providerConfigs, scopes, access, audit));
-        var openAiCompatible = new io.channelhub.hub.web.api.OpenAiCompatibleResource(agents, models, ledger, scopes,
-                access, clock);
-        jersey.register(openAiCompatible);
-        io.channelhub.hub.limits.Quotas quotas = new io.channelhub.hub.limits.Quotas(jdbi, json, webhooks, audit,
-                quotaCounters, env.metrics(), clock);
-        quotas.cacheWith(changes, cacheTtl);
-        ledger.onRecorded(quotas::recorded);
-        pluginUsage.attach(quotas);
-        turns.attach(quotas);
+        jersey.register(new io.channelhub.hub.web.api.OpenAiCompatibleResource(agents, models, ledger, scopes,
+                access, clock, quotas));
         Idempotency idempotency = new Idempotency(jdbi, clock, config.getIdempotencyLease().toJavaDuration());
         env.lifecycle().manage(idempotency);
         jersey.register(new ConversationsResource(conversationRepo, agents, turns, idempotency,
                 scopes, access, json, clock, config.getSseHeartbeat().toMilliseconds(), webhooks, quotas));
-        openAiCompatible.attach(quotas);
         var inbound = new io.channelhub.hub.channels.InboundEvents(jdbi, json, clock);
         var channelConversations = new io.channelhub.hub.channels.ChannelConversations(conversationRepo, agents,
                 webhooks, clock);
@@ -320,7 +322,7 @@ public class HubApplication extends Application<HubConfiguration> {
                 channelSends, channelConversations, contacts, turns, quotas, plugins, scopes, access, audit, json));
         jersey.register(new io.channelhub.hub.web.hooks.ChannelHooksResource(plugins, instanceRepo, instances,
                 enablements, tenantRepo, inbound, channelTurns, channelContexts, processor,
-                config.getChannels().getMaxBodySize().toBytes()).attach(credentials));
+                config.getChannels().getMaxBodySize().toBytes(), credentials));
         var plans = new io.channelhub.hub.billing.Plans(jdbi, json, clock);
         var subscriptions = new io.channelhub.hub.billing.Subscriptions(jdbi, clock);
         var gatewayAccounts = new io.channelhub.hub.billing.GatewayAccounts(jdbi, json, secrets, plugins,
@@ -345,10 +347,6 @@ public class HubApplication extends Application<HubConfiguration> {
         // Logs lose personal data from here on, whatever the tenant: every policy's detectors.
         io.channelhub.hub.privacy.LogRedaction.install(plugins.privacyPolicies().values().stream()
                 .flatMap(p -> p.detectors().stream()).toList());
-        var privacySettings = new io.channelhub.hub.privacy.PrivacySettings(jdbi, json, plugins, clock,
-                secrets.derive("privacy-hash"));
-        var contentRedaction = new io.channelhub.hub.privacy.ContentRedaction(jdbi, privacySettings, clock);
-        turns.attach(contentRedaction);
         var privacyRequests = new io.channelhub.hub.privacy.PrivacyRequests(jdbi, json, privacySettings,
                 new io.channelhub.hub.privacy.DataSubjects(jdbi, json, secrets.derive("privacy-pseudonym")), audit,
                 clock);
@@ -367,26 +365,17 @@ public class HubApplication extends Application<HubConfiguration> {
             demo = site.isPresent();
         }
         env.lifecycle().addServerLifecycleListener(new StartupBanner(keys, generateKey, demo, System.out));
-        var hubMetrics = new io.channelhub.hub.observability.HubMetrics(prometheus, outbox::pending);
-        io.channelhub.hub.plugins.PluginStateGauge.register(prometheus, plugins);
-        models.attach(hubMetrics);
-        models.attach(tracing);
-        dispatcher.attach(tracing);
-        turns.attach(tracing);
-        dispatcher.attach(hubMetrics);
-        rateLimits.attach(hubMetrics);
-        quotas.attach(hubMetrics);
         io.channelhub.hub.metering.UsageMetrics.register(prometheus, ledger);
         jersey.register(new io.channelhub.hub.web.HttpMetrics(hubMetrics));
         jersey.register(new io.channelhub.hub.web.api.QuotasResource.Own(quotas, scopes, access));
         jersey.register(new io.channelhub.hub.web.api.QuotasResource.OfTenant(quotas, scopes, access, audit));
         jersey.register(new WebhooksResource(webhooks, outbox, dispatcher, grants, scopes, access, audit, clock));
-        jersey.register(new io.channelhub.hub.web.api.UsageResource(jdbi, scopes, access).attach(ledger));
+        jersey.register(new io.channelhub.hub.web.api.UsageResource(jdbi, scopes, access, ledger));
         jersey.register(new io.channelhub.hub.web.ApiCallMetering(ledger));
         jersey.register(new AuditResource.Own(audit, access, scopes));
         jersey.register(new AuditResource.OfTenant(audit, access, scopes));
         jersey.register(new AuditResource.Platform(audit, access));
-        jersey.register(new io.channelhub.hub.web.api.UsageResource.OfTenant(jdbi, scopes, access));
+        jersey.register(new io.channelhub.hub.web.api.UsageResource.OfTenant(jdbi, scopes, access, ledger));
         jersey.register(new io.channelhub.hub.web.api.ConversationReads.OfTenant(conversationRepo, scopes,
                 access));
         registerConsole(config.getConsole(), env, authFilter, keys, tenantRepo, credentials, scopes, access, audit,

@@ -41,43 +41,16 @@ public class TurnService {
     private final UsageLedger ledger;
     private final io.channelhub.hub.webhooks.Webhooks webhooks;
     private final Clock clock;
-    private io.channelhub.hub.limits.Quotas quotas;
-    private io.channelhub.hub.contacts.ContactDirectory contacts;
-    private io.channelhub.hub.plugins.PluginDocuments documents;
-
-    private io.channelhub.hub.media.MediaLibrary media;
-    private io.channelhub.hub.privacy.ContentRedaction redaction;
-
+    private final io.channelhub.hub.limits.Quotas quotas;
+    /** The contacts, plugin store and metering a tool handler's context offers. */
+    private final io.channelhub.hub.contacts.ContactDirectory contacts;
+    private final io.channelhub.hub.plugins.PluginDocuments documents;
+    private final io.channelhub.hub.plugins.PluginUsage pluginUsage;
+    /** Stored files, for tool contexts and for the prompt. */
+    private final io.channelhub.hub.media.MediaLibrary media;
     /** The tenant's redaction of stored messages and of prompts. */
-    public void attach(io.channelhub.hub.privacy.ContentRedaction r) {
-        this.redaction = r;
-    }
-
-    /** The contacts, plugin store and media a tool handler's context offers; media also feeds the prompt. */
-    public void attach(io.channelhub.hub.contacts.ContactDirectory c, io.channelhub.hub.plugins.PluginDocuments d,
-                       io.channelhub.hub.media.MediaLibrary m) {
-        this.contacts = c;
-        this.documents = d;
-        this.media = m;
-    }
-
-    private io.channelhub.hub.observability.Tracing tracing;
-
-    public void attach(io.channelhub.hub.observability.Tracing t) {
-        this.tracing = t;
-    }
-
-    private io.channelhub.hub.plugins.PluginUsage pluginUsage;
-
-    /** The metering a tool handler's context offers (quota-checked). */
-    public void attach(io.channelhub.hub.plugins.PluginUsage u) {
-        this.pluginUsage = u;
-    }
-
-    /** Quotas are told after each turn so they can notify at their thresholds. */
-    public void attach(io.channelhub.hub.limits.Quotas q) {
-        this.quotas = q;
-    }
+    private final io.channelhub.hub.privacy.ContentRedaction redaction;
+    private final io.channelhub.hub.observability.Tracing tracing;
 
     /** Receives a streamed turn as it happens. */
     public interface Sink {
@@ -106,8 +79,21 @@ public class TurnService {
         }
     }
 
+    /** {@code quotas} are told after each turn, so they can notify at their thresholds. */
     public TurnService(ConversationRepository repo, AgentService agents, ModelGateway models, PluginPlatform plugins,
-                       UsageLedger ledger, io.channelhub.hub.webhooks.Webhooks webhooks, Clock clock) {
+                       UsageLedger ledger, io.channelhub.hub.webhooks.Webhooks webhooks, Clock clock,
+                       io.channelhub.hub.limits.Quotas quotas, io.channelhub.hub.contacts.ContactDirectory contacts,
+                       io.channelhub.hub.plugins.PluginDocuments documents,
+                       io.channelhub.hub.plugins.PluginUsage pluginUsage, io.channelhub.hub.media.MediaLibrary media,
+                       io.channelhub.hub.privacy.ContentRedaction redaction,
+                       io.channelhub.hub.observability.Tracing tracing) {
+        this.quotas = quotas;
+        this.contacts = contacts;
+        this.documents = documents;
+        this.pluginUsage = pluginUsage;
+        this.media = media;
+        this.redaction = redaction;
+        this.tracing = tracing;
         this.webhooks = webhooks;
         this.repo = repo;
         this.agents = agents;
@@ -130,9 +116,7 @@ public class TurnService {
     public Message storeUserMessage(Conversation c, String content, String externalId, List<String> mediaIds,
                                     String kind) {
         Instant now = clock.instant();
-        if (redaction != null) {
-            content = redaction.forStorage(c.tenantId(), content);
-        }
+        content = redaction.forStorage(c.tenantId(), content);
         String id = Ids.newId("msg");
         UsageLedger.UsageEvent in = new UsageLedger.UsageEvent(c.tenantId(), "messages.in", 1, "message", null,
                 c.channelInstanceId(), c.agentId(), null, "in:" + id);
@@ -208,9 +192,7 @@ public class TurnService {
                 usage.forEach(ledger::recorded);
                 webhooks.emit(c.tenantId(), "message.sent", Map.of("message",
                         ConversationViews.MessageView.of(stored)));
-                if (quotas != null) {
-                    quotas.afterUsage(c.tenantId());
-                }
+                quotas.afterUsage(c.tenantId());
                 return new Result(user, stored, promptTokens, completionTokens);
             }
             // The hub answers these tools itself: store the call and the results, then ask the model again.
@@ -261,7 +243,7 @@ public class TurnService {
                 new ConversationsView(repo, media, c.tenantId(), null), contacts.forInstance(c.tenantId(), null),
                 documents.forPlugin(c.tenantId(), pluginId), media.forInstance(c.tenantId(), null, pluginId),
                 pluginUsage, clock);
-        var span = tracing == null ? io.opentelemetry.api.trace.Span.getInvalid() : tracing.tracer()
+        var span = tracing.tracer()
                 .spanBuilder("tool " + call.name()).setAttribute("channelhub.plugin", pluginId).startSpan();
         org.slf4j.MDC.put("plugin", pluginId);
         try (var scope = span.makeCurrent()) {
@@ -293,7 +275,7 @@ public class TurnService {
     /** The history window: the last N messages, cut further to about max_tokens (4 characters a token). */
     private List<ModelMessage> window(Conversation c, AgentSpec spec) {
         List<Message> recent = repo.recent(c.tenantId(), c.id(), spec.history().maxMessages());
-        Map<String, List<String>> files = media == null ? Map.of() : media.attachments(c.tenantId(),
+        Map<String, List<String>> files = media.attachments(c.tenantId(),
                 recent.stream().filter(m -> "user".equals(m.role())).map(Message::id).toList());
         List<ModelMessage> out = new ArrayList<>();
         long budget = MAX_ATTACHMENT_BYTES;
@@ -313,7 +295,7 @@ public class TurnService {
                 media.content(c.tenantId(), null, id).ifPresent(bytes -> attached.add(
                         new ModelMessage.Attachment(meta.contentType(), meta.fileName(), bytes)));
             }
-            String text = redaction != null && ("user".equals(m.role()) || "tool".equals(m.role()))
+            String text = ("user".equals(m.role()) || "tool".equals(m.role()))
                     ? redaction.forPrompt(c.tenantId(), m.content()) : m.content();
             out.add(0, new ModelMessage(m.role(), text, m.toolCalls(), m.toolCallId(), attached));
         }

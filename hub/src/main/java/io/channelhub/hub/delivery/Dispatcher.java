@@ -31,26 +31,18 @@ public class Dispatcher implements Managed {
     private final DeliveryFactory config;
     private final Clock clock;
     private ExecutorService workers;
-    private volatile io.channelhub.hub.observability.HubMetrics metrics;
-    private volatile io.channelhub.hub.observability.Tracing tracing;
-
-    public void attach(io.channelhub.hub.observability.Tracing t) {
-        this.tracing = t;
-    }
-
-    public void attach(io.channelhub.hub.observability.HubMetrics m) {
-        this.metrics = m;
-    }
+    private final io.channelhub.hub.observability.HubMetrics metrics;
+    private final io.channelhub.hub.observability.Tracing tracing;
 
     private void count(OutboxItem item, String outcome) {
-        var m = metrics;
-        if (m != null) {
-            m.deliveries.labelValues(item.kind(), outcome).inc();
-        }
+        metrics.deliveries.labelValues(item.kind(), outcome).inc();
     }
     private ScheduledExecutorService poller;
 
-    public Dispatcher(Outbox outbox, Map<String, Deliverer> deliverers, DeliveryFactory config, Clock clock) {
+    public Dispatcher(Outbox outbox, Map<String, Deliverer> deliverers, DeliveryFactory config, Clock clock,
+                      io.channelhub.hub.observability.HubMetrics metrics, io.channelhub.hub.observability.Tracing tracing) {
+        this.metrics = metrics;
+        this.tracing = tracing;
         this.outbox = outbox;
         this.deliverers = Map.copyOf(deliverers);
         this.config = config;
@@ -107,8 +99,7 @@ public class Dispatcher implements Managed {
             return;
         }
         OutboxItem item = claimed.get();
-        var t = tracing;
-        var span = t == null ? io.opentelemetry.api.trace.Span.getInvalid() : t.tracer()
+        var span = tracing.tracer()
                 .spanBuilder("outbox deliver " + item.kind())
                 .setParent(io.channelhub.hub.observability.Tracing.extract(item.traceParent() == null ? java.util.Map.of()
                         : java.util.Map.of("traceparent", item.traceParent())))

@@ -61,11 +61,7 @@ public class Quotas {
     /** Counters a change could not reach: dropped at their next use, so they are seeded again from the ledger. */
     private final Set<String> stale = ConcurrentHashMap.newKeySet();
     private final Clock clock;
-    private volatile io.channelhub.hub.observability.HubMetrics metrics;
-
-    public void attach(io.channelhub.hub.observability.HubMetrics m) {
-        this.metrics = m;
-    }
+    private final io.channelhub.hub.observability.HubMetrics metrics;
 
     /** A quota and its use in the current period. */
     public record Quota(String id, String tenantId, String usageType, String period, long limit, String mode,
@@ -81,7 +77,8 @@ public class Quotas {
     }
 
     public Quotas(Jdbi jdbi, ObjectMapper json, Webhooks webhooks, AuditLog audit, QuotaCounters counters,
-                  MetricRegistry metricRegistry, Clock clock) {
+                  MetricRegistry metricRegistry, Clock clock, io.channelhub.hub.observability.HubMetrics metrics) {
+        this.metrics = metrics;
         this.jdbi = jdbi;
         this.json = json;
         this.webhooks = webhooks;
@@ -337,9 +334,7 @@ public class Quotas {
         if (p.end() != null) {
             details.put("resets_at", p.end().toString());
         }
-        if (metrics != null) {
-            metrics.quotaRejections.inc();
-        }
+        metrics.quotaRejections.inc();
         return new ApiException(429, "quota_exceeded", "the " + q.period() + " quota for " + q.usageType()
                 + " is used up", details);
     }

@@ -22,7 +22,7 @@ public class RateLimits {
     private final Meter rejected;
     private final Meter fallback;
     private final AtomicLong lastWarning = new AtomicLong();
-    private volatile io.channelhub.hub.observability.HubMetrics metrics;
+    private final io.channelhub.hub.observability.HubMetrics metrics;
 
     /**
      * One bucket of a request.
@@ -50,15 +50,12 @@ public class RateLimits {
         }
     }
 
-    public RateLimits(RateLimiter limiter, RateLimitsFactory config, MetricRegistry registry) {
+    public RateLimits(RateLimiter limiter, RateLimitsFactory config, MetricRegistry registry, io.channelhub.hub.observability.HubMetrics metrics) {
+        this.metrics = metrics;
         this.limiter = limiter;
         this.config = config;
         this.rejected = registry.meter("ratelimit.rejected");
         this.fallback = registry.meter("ratelimit.redis-fallback");
-    }
-
-    public void attach(io.channelhub.hub.observability.HubMetrics m) {
-        this.metrics = m;
     }
 
     public RateLimitsFactory config() {
@@ -104,10 +101,7 @@ public class RateLimits {
             RateLimiter.Decision d = decisions.get(i);
             if (!d.allowed()) {
                 rejected.mark();
-                var m = metrics;
-                if (m != null) {
-                    m.rateLimitRejections.labelValues(b.kind()).inc();
-                }
+                metrics.rateLimitRejections.labelValues(b.kind()).inc();
                 throw new Refused(b.kind(), d);
             }
             if (tightest == null || d.remaining() < tightest.remaining()) {

@@ -47,7 +47,9 @@ public class ModelGateway {
     }
 
     public ModelGateway(Map<String, ModelProvider> builtins, PluginPlatform plugins, ProviderConfigs configs,
-                        ModelsFactory config) {
+                        ModelsFactory config, io.channelhub.hub.observability.HubMetrics metrics, io.channelhub.hub.observability.Tracing tracing) {
+        this.metrics = metrics;
+        this.tracing = tracing;
         this.builtins = Map.copyOf(builtins);
         this.plugins = plugins;
         this.configs = configs;
@@ -131,43 +133,29 @@ public class ModelGateway {
         return new Resolved(p, new Settings(values), endpoint);
     }
 
-    private volatile io.channelhub.hub.observability.HubMetrics metrics;
-
-    public void attach(io.channelhub.hub.observability.HubMetrics m) {
-        this.metrics = m;
-    }
+    private final io.channelhub.hub.observability.HubMetrics metrics;
 
     private void observe(Resolved r, ModelRequest request, long started, String outcome) {
         var m = metrics;
-        if (m != null) {
-            String api = request.api().name().toLowerCase(java.util.Locale.ROOT);
-            m.modelCalls.labelValues(r.provider().id(), api, outcome).inc();
-            m.modelDuration.labelValues(r.provider().id(), api).observe((System.nanoTime() - started) / 1e9);
-        }
+        String api = request.api().name().toLowerCase(java.util.Locale.ROOT);
+        m.modelCalls.labelValues(r.provider().id(), api, outcome).inc();
+        m.modelDuration.labelValues(r.provider().id(), api).observe((System.nanoTime() - started) / 1e9);
     }
 
     private void tokens(Resolved r, ModelReply reply) {
         var m = metrics;
-        if (m != null && reply != null && reply.usage() != null) {
+        if (reply != null && reply.usage() != null) {
             String model = m.model(reply.model());
             m.modelTokens.labelValues(r.provider().id(), model, "prompt").inc(reply.usage().promptTokens());
             m.modelTokens.labelValues(r.provider().id(), model, "completion").inc(reply.usage().completionTokens());
         }
     }
 
-    private volatile io.channelhub.hub.observability.Tracing tracing;
-
-    public void attach(io.channelhub.hub.observability.Tracing t) {
-        this.tracing = t;
-    }
+    private final io.channelhub.hub.observability.Tracing tracing;
 
     /** A client span for one model call; current while the provider sends, so its traceparent is this span. */
     private io.opentelemetry.api.trace.Span span(Resolved r, ModelRequest request) {
-        var t = tracing;
-        if (t == null) {
-            return io.opentelemetry.api.trace.Span.getInvalid();
-        }
-        return t.tracer().spanBuilder("model " + r.provider().id())
+        return tracing.tracer().spanBuilder("model " + r.provider().id())
                 .setSpanKind(io.opentelemetry.api.trace.SpanKind.CLIENT)
                 .setAttribute("gen_ai.system", r.provider().id())
                 .setAttribute("gen_ai.request.model", request.model()).startSpan();

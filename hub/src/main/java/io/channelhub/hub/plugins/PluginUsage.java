@@ -21,15 +21,11 @@ import org.jdbi.v3.core.Handle;
 public final class PluginUsage {
 
     private final UsageLedger ledger;
-    private volatile Quotas quotas;
+    private final Quotas quotas;
 
-    public PluginUsage(UsageLedger ledger) {
+    public PluginUsage(UsageLedger ledger, Quotas quotas) {
         this.ledger = ledger;
-    }
-
-    /** The quotas are built after the plugin contexts' services; until then nothing is refused. */
-    public void attach(Quotas q) {
-        this.quotas = q;
+        this.quotas = quotas;
     }
 
     /** The metering of a context: recorded at once, or held in {@code pending} (null: none). */
@@ -49,12 +45,8 @@ public final class PluginUsage {
     }
 
     private QuotaReservation reserve(UsageLedger.UsageEvent e) {
-        Quotas q = quotas;
-        if (q == null) {
-            return QuotaReservation.none();
-        }
         try {
-            return q.reserve(e.tenantId(), e.usageType(), e.quantity());
+            return quotas.reserve(e.tenantId(), e.usageType(), e.quantity());
         } catch (ApiException refused) {
             if (!"quota_exceeded".equals(refused.code())) {
                 throw refused;

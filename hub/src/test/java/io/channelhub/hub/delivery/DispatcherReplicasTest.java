@@ -23,6 +23,12 @@ import org.mariadb.jdbc.MariaDbDataSource;
  */
 class DispatcherReplicasTest {
 
+    private static final io.channelhub.hub.observability.HubMetrics METRICS =
+            new io.channelhub.hub.observability.HubMetrics(new io.prometheus.metrics.model.registry.PrometheusRegistry(),
+                    () -> 0);
+    private static final io.channelhub.hub.observability.Tracing TRACING =
+            new io.channelhub.hub.observability.Tracing(new io.channelhub.hub.observability.Tracing.Factory());
+
     private static Jdbi jdbi(TestDatabase db) throws Exception {
         javax.sql.DataSource ds;
         if (db.kind() == TestDatabase.Kind.H2) {
@@ -81,8 +87,8 @@ class DispatcherReplicasTest {
                 }
                 outbox.insert(h, "ten_1", "test", "target", "evt_bad", "test.event", "{}", now);
             });
-            Dispatcher a = new Dispatcher(outbox, Map.of("test", counting), fast(), Clock.systemUTC());
-            Dispatcher b = new Dispatcher(outbox, Map.of("test", counting), fast(), Clock.systemUTC());
+            Dispatcher a = new Dispatcher(outbox, Map.of("test", counting), fast(), Clock.systemUTC(), METRICS, TRACING);
+            Dispatcher b = new Dispatcher(outbox, Map.of("test", counting), fast(), Clock.systemUTC(), METRICS, TRACING);
             a.start();
             b.start();
             try {
@@ -119,7 +125,7 @@ class DispatcherReplicasTest {
                     : new Deliverer.Outcome.Delivered(200);
             jdbi.useTransaction(h -> outbox.insert(h, "ten_1", "test", "target", "evt_wait", "test.event", "{}",
                     Instant.now()));
-            Dispatcher d = new Dispatcher(outbox, Map.of("test", waiting), fast(), Clock.systemUTC());
+            Dispatcher d = new Dispatcher(outbox, Map.of("test", waiting), fast(), Clock.systemUTC(), METRICS, TRACING);
             d.start();
             try {
                 await().atMost(Duration.ofSeconds(30)).until(() -> outbox.pending() == 0);

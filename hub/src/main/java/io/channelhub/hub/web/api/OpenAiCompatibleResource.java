@@ -76,14 +76,11 @@ public class OpenAiCompatibleResource {
     private final TenantScopes scopes;
     private final AccessControl access;
     private final Clock clock;
-    private io.channelhub.hub.limits.Quotas quotas;
-
-    public void attach(io.channelhub.hub.limits.Quotas q) {
-        this.quotas = q;
-    }
+    private final io.channelhub.hub.limits.Quotas quotas;
 
     public OpenAiCompatibleResource(AgentService agents, ModelGateway models, UsageLedger ledger, TenantScopes scopes,
-                                    AccessControl access, Clock clock) {
+                                    AccessControl access, Clock clock, io.channelhub.hub.limits.Quotas quotas) {
+        this.quotas = quotas;
         this.agents = agents;
         this.models = models;
         this.ledger = ledger;
@@ -159,9 +156,8 @@ public class OpenAiCompatibleResource {
                     java.util.Map.of());
         }
         // A call is one api.chat_completions, reserved; its tokens are known afterwards, so only checked.
-        io.channelhub.hub.limits.QuotaReservation reservation = quotas == null
-                ? io.channelhub.hub.limits.QuotaReservation.none()
-                : quotas.requireAvailable(tenantId, List.of("api.chat_completions"),
+        io.channelhub.hub.limits.QuotaReservation reservation = quotas.requireAvailable(tenantId,
+                List.of("api.chat_completions"),
                         List.of("model.prompt_tokens", "model.completion_tokens"));
         boolean streamOwnsReservation = false;
         try {

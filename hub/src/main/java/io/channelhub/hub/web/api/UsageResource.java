@@ -41,15 +41,11 @@ public class UsageResource {
     private final TenantScopes scopes;
     private final AccessControl access;
 
-    private UsageLedger ledger;
-
     /** Rows the ledger still holds in its write-behind queue are written before a read sums them. */
-    public UsageResource attach(UsageLedger l) {
-        this.ledger = l;
-        return this;
-    }
+    private final UsageLedger ledger;
 
-    public UsageResource(Jdbi jdbi, TenantScopes scopes, AccessControl access) {
+    public UsageResource(Jdbi jdbi, TenantScopes scopes, AccessControl access, UsageLedger ledger) {
+        this.ledger = ledger;
         this.jdbi = jdbi;
         this.scopes = scopes;
         this.access = access;
@@ -104,9 +100,7 @@ public class UsageResource {
                 + " AS d, " + hour + " AS h, usage_type, unit, SUM(quantity) AS q FROM usage_events WHERE "
                 + "tenant_id = :t AND occurred_at >= :from AND occurred_at < :to AND (:type IS NULL OR "
                 + "usage_type = :type) GROUP BY " + group + ", usage_type, unit ORDER BY y, mo, d, h, usage_type";
-        if (ledger != null) {
-            ledger.flush();
-        }
+        ledger.flush();
         return jdbi.withHandle(h -> h.createQuery(sql).bind("t", q.tenantId()).bind("from", q.from())
                 .bind("to", q.to()).bind("type", q.type())
                 .map((rs, ctx) -> new Bucket(LocalDateTime.of(rs.getInt("y"), rs.getInt("mo"), rs.getInt("d"),
@@ -141,8 +135,8 @@ public class UsageResource {
     /** A tenant's usage, for the operator (and the console's charts). */
     @Path("/admin/tenants/{tenantId}/usage")
     public static class OfTenant extends UsageResource {
-        public OfTenant(Jdbi jdbi, TenantScopes scopes, AccessControl access) {
-            super(jdbi, scopes, access);
+        public OfTenant(Jdbi jdbi, TenantScopes scopes, AccessControl access, UsageLedger ledger) {
+            super(jdbi, scopes, access, ledger);
         }
     }
 }

@@ -55,16 +55,11 @@ public class ChannelHooksResource {
     private final ChannelInstanceService instanceService;
     private final PluginEnablements enablements;
     private final TenantRepository tenants;
-    private io.channelhub.hub.auth.CredentialCache credentials;
-
     /** Tenants read through authentication's cache (evicted when a tenant changes, on every replica). */
-    public ChannelHooksResource attach(io.channelhub.hub.auth.CredentialCache c) {
-        this.credentials = c;
-        return this;
-    }
+    private final io.channelhub.hub.auth.CredentialCache credentials;
 
     private java.util.Optional<io.channelhub.hub.tenancy.Tenant> tenant(String id) {
-        return credentials == null ? tenants.find(id) : credentials.tenant(id, tenants::find);
+        return credentials.tenant(id, tenants::find);
     }
     private final InboundEvents events;
     private final ChannelTurns turns;
@@ -78,7 +73,9 @@ public class ChannelHooksResource {
     public ChannelHooksResource(PluginPlatform plugins, ChannelInstanceRepository instances,
                                 ChannelInstanceService instanceService, PluginEnablements enablements,
                                 TenantRepository tenants, InboundEvents events, ChannelTurns turns,
-                                ChannelContexts contexts, InboundProcessor processor, long maxBodyBytes) {
+                                ChannelContexts contexts, InboundProcessor processor, long maxBodyBytes,
+                                io.channelhub.hub.auth.CredentialCache credentials) {
+        this.credentials = credentials;
         this.plugins = plugins;
         this.instances = instances;
         this.instanceService = instanceService;
