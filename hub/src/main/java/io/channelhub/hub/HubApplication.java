@@ -160,6 +160,7 @@ public class HubApplication extends Application<HubConfiguration> {
                 .orElseGet(() -> new io.channelhub.hub.limits.LocalQuotaCounters(clock));
         var prometheus = PrometheusEndpoint.install(env);
         Outbox outbox = new Outbox(jdbi);
+        var outboxSignal = new io.channelhub.hub.delivery.WorkSignal();
         var hubMetrics = new io.channelhub.hub.observability.HubMetrics(prometheus, outbox::pending);
         io.channelhub.hub.plugins.PluginStateGauge.register(prometheus, plugins);
 
@@ -204,7 +205,8 @@ public class HubApplication extends Application<HubConfiguration> {
         ChannelInstanceService instances = new ChannelInstanceService(instanceRepo, plugins, enablements, secrets,
                 clock, (tenantId, ref) -> agents.byReference(tenantId, ref).isPresent());
         ConversationRepository conversationRepo = new ConversationRepository(jdbi, json);
-        Webhooks webhooks = new Webhooks(jdbi, json, secrets, outbox, config.getDelivery(), clock);
+        Webhooks webhooks = new Webhooks(jdbi, json, secrets, outbox, config.getDelivery(), clock,
+                outboxSignal);
         webhooks.cacheWith(changes, cacheTtl);
         providerConfigs.cacheWith(changes, cacheTtl);
         io.channelhub.hub.limits.Quotas quotas = new io.channelhub.hub.limits.Quotas(jdbi, json, webhooks, audit,
@@ -219,15 +221,12 @@ public class HubApplication extends Application<HubConfiguration> {
                 documents, media, pluginUsage, clock);
         var deliveries = new io.channelhub.hub.channels.ChannelDeliveries(jdbi);
         var channelSends = new io.channelhub.hub.channels.ChannelSends(jdbi, outbox, deliveries, contacts, plugins,
-                json, clock);
+                json, clock, outboxSignal);
         var channelDeliverer = new io.channelhub.hub.channels.ChannelDeliverer(instanceRepo, channelContexts,
-                deliveries, conversationRepo, plugins, limiter, outbox, ledger, json, clock);
+                deliveries, conversationRepo, plugins, limiter, outbox, ledger, json, clock, outboxSignal);
         Dispatcher dispatcher = new Dispatcher(outbox, java.util.Map.of(Webhooks.KIND, webhooks,
                 io.channelhub.hub.channels.ChannelSends.KIND, channelDeliverer), config.getDelivery(), clock, hubMetrics,
-                tracing);
-        webhooks.attach(dispatcher);
-        channelSends.attach(dispatcher);
-        channelDeliverer.attach(dispatcher);
+                tracing, outboxSignal);
         env.lifecycle().manage(dispatcher);
         resources.register(ResourceType.WEBHOOK, (tenantId, id) -> webhooks.find(tenantId, id)
                 .map(w -> new ResourceDirectory.ResourceRef(ResourceType.WEBHOOK, w.id(), w.ownerPrincipalId())));
@@ -277,8 +276,11 @@ public class HubApplication extends Application<HubConfiguration> {
         ErrorMappers.register(jersey.getResourceConfig());
         jersey.register(new TraceIds(tracing));
         jersey.register(new io.channelhub.hub.web.SecurityHeaders());
-        ApiKeyAuthFilter authFilter = new ApiKeyAuthFilter(keys, tenantRepo, audit, credentials);
-        jersey.register(authFilter);
+        var consoleConfig = config.getConsole();
+        var sessions = new io.channelhub.hub.console.ConsoleSessions(jdbi, tenantRepo, credentials, keys, clock,
+                Duration.ofMillis(consoleConfig.getIdleTimeout().toMilliseconds()),
+                Duration.ofMillis(consoleConfig.getMaxAge().toMilliseconds()));
+        jersey.register(new ApiKeyAuthFilter(keys, tenantRepo, audit, credentials, sessions));
         var rateLimits = new io.channelhub.hub.limits.RateLimits(limiter, config.getRateLimits(), env.metrics(),
                 hubMetrics);
         jersey.register(new io.channelhub.hub.web.RateLimitFilter(rateLimits));
@@ -378,7 +380,7 @@ public class HubApplication extends Application<HubConfiguration> {
         jersey.register(new io.channelhub.hub.web.api.UsageResource.OfTenant(jdbi, scopes, access, ledger));
         jersey.register(new io.channelhub.hub.web.api.ConversationReads.OfTenant(conversationRepo, scopes,
                 access));
-        registerConsole(config.getConsole(), env, authFilter, keys, tenantRepo, credentials, scopes, access, audit,
+        registerConsole(consoleConfig, env, sessions, keys, scopes, access, audit,
                 rateLimits, clock);
         java.util.Set<String> documented = new java.util.TreeSet<>();
         for (Class<?> type : jersey.getResourceConfig().getClasses()) {
@@ -391,16 +393,12 @@ public class HubApplication extends Application<HubConfiguration> {
 
     /** The browser console: its files, sign-in and sessions (through the API's own filter), and its users. */
     private void registerConsole(io.channelhub.hub.console.ConsoleFactory cfg, Environment env,
-                                 ApiKeyAuthFilter authFilter, ApiKeyService keys, TenantRepository tenantRepo,
-                                 io.channelhub.hub.auth.CredentialCache credentials, TenantScopes scopes, AccessControl access, AuditLog audit,
+                                 io.channelhub.hub.console.ConsoleSessions sessions, ApiKeyService keys,
+                                 TenantScopes scopes, AccessControl access, AuditLog audit,
                                  io.channelhub.hub.limits.RateLimits rateLimits, Clock clock) {
-        var sessions = new io.channelhub.hub.console.ConsoleSessions(jdbi, tenantRepo, credentials, keys, clock,
-                Duration.ofMillis(cfg.getIdleTimeout().toMilliseconds()),
-                Duration.ofMillis(cfg.getMaxAge().toMilliseconds()));
         var users = new io.channelhub.hub.console.ConsoleUsers(jdbi,
                 new io.channelhub.hub.console.PasswordHasher(cfg.getPasswordIterations()), sessions, clock,
                 cfg.getMaxFailedLogins(), Duration.ofMillis(cfg.getLockout().toMilliseconds()));
-        authFilter.attach(sessions);
         var jersey = env.jersey();
         jersey.register(new io.channelhub.hub.web.console.ConsoleSessionResource(users, sessions, keys, audit,
                 cfg.getSecureCookie(), rateLimits));

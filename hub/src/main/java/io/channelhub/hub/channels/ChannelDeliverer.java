@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.channelhub.hub.conversations.ConversationRepository;
 import io.channelhub.hub.delivery.Deliverer;
-import io.channelhub.hub.delivery.Dispatcher;
 import io.channelhub.hub.delivery.Outbox;
 import io.channelhub.hub.delivery.OutboxItem;
 import io.channelhub.hub.limits.RateLimiter;
@@ -45,12 +44,13 @@ public class ChannelDeliverer implements Deliverer {
     private final Outbox outbox;
     private final ObjectMapper json;
     private final Clock clock;
-    private volatile Dispatcher dispatcher;
+    private final io.channelhub.hub.delivery.WorkSignal signal;
 
     public ChannelDeliverer(ChannelInstanceRepository instances, ChannelContexts contexts,
                             ChannelDeliveries deliveries, ConversationRepository conversations, PluginPlatform plugins,
                             RateLimiter pace, Outbox outbox, io.channelhub.hub.metering.UsageLedger ledger,
-                            ObjectMapper json, Clock clock) {
+                            ObjectMapper json, Clock clock, io.channelhub.hub.delivery.WorkSignal signal) {
+        this.signal = signal;
         this.ledger = ledger;
         this.instances = instances;
         this.contexts = contexts;
@@ -61,10 +61,6 @@ public class ChannelDeliverer implements Deliverer {
         this.outbox = outbox;
         this.json = json;
         this.clock = clock;
-    }
-
-    public void attach(Dispatcher d) {
-        this.dispatcher = d;
     }
 
     @Override
@@ -180,12 +176,7 @@ public class ChannelDeliverer implements Deliverer {
     /** The next part may go now that this one is sent. */
     private void release(ChannelDeliveries.Delivery d) {
         deliveries.next(d).flatMap(n -> outbox.release(d.tenantId(), ChannelSends.KIND, d.instanceId(), n.id(),
-                clock.instant())).ifPresent(id -> {
-                    var disp = dispatcher;
-                    if (disp != null) {
-                        disp.kick(id);
-                    }
-                });
+                clock.instant())).ifPresent(signal::wake);
     }
 
     private void fail(ChannelDeliveries.Delivery d, String code) {

@@ -3,7 +3,6 @@ package io.channelhub.hub.channels;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.channelhub.hub.contacts.ContactDirectory;
-import io.channelhub.hub.delivery.Dispatcher;
 import io.channelhub.hub.delivery.Outbox;
 import io.channelhub.hub.errors.ApiException;
 import io.channelhub.hub.persistence.Ids;
@@ -38,10 +37,11 @@ public class ChannelSends {
     private final PluginPlatform plugins;
     private final ObjectMapper json;
     private final Clock clock;
-    private volatile Dispatcher dispatcher;
+    private final io.channelhub.hub.delivery.WorkSignal signal;
 
     public ChannelSends(Jdbi jdbi, Outbox outbox, ChannelDeliveries deliveries, ContactDirectory contacts,
-                        PluginPlatform plugins, ObjectMapper json, Clock clock) {
+                        PluginPlatform plugins, ObjectMapper json, Clock clock, io.channelhub.hub.delivery.WorkSignal signal) {
+        this.signal = signal;
         this.jdbi = jdbi;
         this.outbox = outbox;
         this.deliveries = deliveries;
@@ -49,10 +49,6 @@ public class ChannelSends {
         this.plugins = plugins;
         this.json = json;
         this.clock = clock;
-    }
-
-    public void attach(Dispatcher d) {
-        this.dispatcher = d;
     }
 
     /**
@@ -166,8 +162,8 @@ public class ChannelSends {
             }
             return true;
         });
-        if (inserted && dispatcher != null) {
-            dispatcher.kick(first[0]);
+        if (inserted) {
+            signal.wake(first[0]);
         }
         return rows.stream().map(ChannelDeliveries.Delivery::id).toList();
     }

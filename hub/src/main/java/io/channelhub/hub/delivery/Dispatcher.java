@@ -38,9 +38,13 @@ public class Dispatcher implements Managed {
         metrics.deliveries.labelValues(item.kind(), outcome).inc();
     }
     private ScheduledExecutorService poller;
+    private final WorkSignal signal;
+    private Thread signalled;
 
     public Dispatcher(Outbox outbox, Map<String, Deliverer> deliverers, DeliveryFactory config, Clock clock,
-                      io.channelhub.hub.observability.HubMetrics metrics, io.channelhub.hub.observability.Tracing tracing) {
+                      io.channelhub.hub.observability.HubMetrics metrics, io.channelhub.hub.observability.Tracing tracing,
+                      WorkSignal signal) {
+        this.signal = signal;
         this.metrics = metrics;
         this.tracing = tracing;
         this.outbox = outbox;
@@ -64,10 +68,22 @@ public class Dispatcher implements Managed {
         });
         long every = config.getPollInterval().toMilliseconds();
         poller.scheduleWithFixedDelay(this::poll, every, every, TimeUnit.MILLISECONDS);
+        signalled = new Thread(() -> {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    kick(signal.take());
+                }
+            } catch (InterruptedException stopping) {
+                Thread.currentThread().interrupt();
+            }
+        }, "outbox-signal");
+        signalled.setDaemon(true);
+        signalled.start();
     }
 
     @Override
     public void stop() throws InterruptedException {
+        signalled.interrupt();
         poller.shutdownNow();
         workers.shutdown();
         workers.awaitTermination(5, TimeUnit.SECONDS);

@@ -39,24 +39,18 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter {
     private final io.channelhub.hub.audit.AuditLog audit;
     private final CredentialCache cache;
 
-    private io.channelhub.hub.console.ConsoleSessions sessions;
-
-    public ApiKeyAuthFilter(ApiKeyService keys, TenantRepository tenants, io.channelhub.hub.audit.AuditLog audit) {
-        this(keys, tenants, audit, new CredentialCache(java.time.Duration.ZERO, System::nanoTime));
-    }
+    /** Console sessions: a request without an Authorization header may present the console's session cookie. */
+    private final io.channelhub.hub.console.ConsoleSessions sessions;
 
     public ApiKeyAuthFilter(ApiKeyService keys, TenantRepository tenants, io.channelhub.hub.audit.AuditLog audit,
-                            CredentialCache cache) {
+                            CredentialCache cache, io.channelhub.hub.console.ConsoleSessions sessions) {
+        this.sessions = sessions;
         this.keys = keys;
         this.tenants = tenants;
         this.audit = audit;
         this.cache = cache;
     }
 
-    /** Console sessions: a request without an Authorization header may present the console's session cookie. */
-    public void attach(io.channelhub.hub.console.ConsoleSessions sessions) {
-        this.sessions = sessions;
-    }
 
     @Override
     public void filter(ContainerRequestContext request) {
@@ -68,7 +62,7 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter {
 
     private void authenticate(ContainerRequestContext request) {
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-        if ((header == null || header.isBlank()) && sessions != null
+        if ((header == null || header.isBlank())
                 && SessionCookies.token(request.getCookies()) != null) {
             fromSession(request);
             return;

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.channelhub.hub.delivery.Deliverer;
 import io.channelhub.hub.delivery.DeliveryFactory;
-import io.channelhub.hub.delivery.Dispatcher;
 import io.channelhub.hub.delivery.Outbox;
 import io.channelhub.hub.delivery.OutboxItem;
 import io.channelhub.hub.errors.ApiException;
@@ -53,11 +52,12 @@ public class Webhooks implements Deliverer {
     private final DeliveryFactory config;
     private final Clock clock;
     private final HttpClient http;
-    private volatile Dispatcher dispatcher;
+    private final io.channelhub.hub.delivery.WorkSignal signal;
     private final RowMapper<WebhookSubscription> mapper;
 
     public Webhooks(Jdbi jdbi, ObjectMapper json, SecretBox secrets, Outbox outbox, DeliveryFactory config,
-                    Clock clock) {
+                    Clock clock, io.channelhub.hub.delivery.WorkSignal signal) {
+        this.signal = signal;
         this.jdbi = jdbi;
         this.json = json;
         this.secrets = secrets;
@@ -77,10 +77,6 @@ public class Webhooks implements Deliverer {
                     rs.getString("owner_principal_id"), instants.map(rs, "created_at", ctx),
                     instants.map(rs, "updated_at", ctx));
         };
-    }
-
-    public void attach(Dispatcher d) {
-        this.dispatcher = d;
     }
 
     private <T> T read(String s, TypeReference<T> type) {
@@ -262,10 +258,7 @@ public class Webhooks implements Deliverer {
                 ids.add(outbox.insert(h, tenantId, KIND, w.id(), eventId, type, payload, now));
             }
         });
-        Dispatcher d = dispatcher;
-        if (d != null) {
-            ids.forEach(d::kick);
-        }
+        ids.forEach(signal::wake);
     }
 
     // Delivery ---------------------------------------------------------------------------------------------------

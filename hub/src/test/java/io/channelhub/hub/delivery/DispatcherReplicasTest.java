@@ -87,8 +87,8 @@ class DispatcherReplicasTest {
                 }
                 outbox.insert(h, "ten_1", "test", "target", "evt_bad", "test.event", "{}", now);
             });
-            Dispatcher a = new Dispatcher(outbox, Map.of("test", counting), fast(), Clock.systemUTC(), METRICS, TRACING);
-            Dispatcher b = new Dispatcher(outbox, Map.of("test", counting), fast(), Clock.systemUTC(), METRICS, TRACING);
+            Dispatcher a = new Dispatcher(outbox, Map.of("test", counting), fast(), Clock.systemUTC(), METRICS, TRACING, new io.channelhub.hub.delivery.WorkSignal());
+            Dispatcher b = new Dispatcher(outbox, Map.of("test", counting), fast(), Clock.systemUTC(), METRICS, TRACING, new io.channelhub.hub.delivery.WorkSignal());
             a.start();
             b.start();
             try {
@@ -125,7 +125,7 @@ class DispatcherReplicasTest {
                     : new Deliverer.Outcome.Delivered(200);
             jdbi.useTransaction(h -> outbox.insert(h, "ten_1", "test", "target", "evt_wait", "test.event", "{}",
                     Instant.now()));
-            Dispatcher d = new Dispatcher(outbox, Map.of("test", waiting), fast(), Clock.systemUTC(), METRICS, TRACING);
+            Dispatcher d = new Dispatcher(outbox, Map.of("test", waiting), fast(), Clock.systemUTC(), METRICS, TRACING, new io.channelhub.hub.delivery.WorkSignal());
             d.start();
             try {
                 await().atMost(Duration.ofSeconds(30)).until(() -> outbox.pending() == 0);
