@@ -168,6 +168,7 @@ public class HubApplication extends Application<HubConfiguration> {
         var changes = new io.channelhub.hub.persistence.ChangeBus();
         Duration cacheTtl = Duration.ofMillis(config.getCacheTtl().toMilliseconds());
         var credentials = new io.channelhub.hub.auth.CredentialCache(cacheTtl, System::nanoTime, changes);
+        var caches = new io.channelhub.hub.persistence.TenantCaches(changes, cacheTtl, System::nanoTime);
         tenantRepo.onChange(credentials::tenantChanged);
         redis.ifPresent(r -> {
             var events = new io.channelhub.hub.redis.RedisEvents(r, config.getRedis().getEventsChannel(),
@@ -182,10 +183,9 @@ public class HubApplication extends Application<HubConfiguration> {
                 Duration.ofMillis(config.getApiKeys().getRotationGrace().toMilliseconds()), credentials);
         GrantRepository grants = new GrantRepository(jdbi);
         AccessControl access = new AccessControl(grants, audit);
-        PluginEnablements enablements = new PluginEnablements(jdbi, clock, config.getPlugins().isEnabledByDefault());
-        ChannelInstanceRepository instanceRepo = new ChannelInstanceRepository(jdbi, json);
-        enablements.cacheWith(changes, cacheTtl);
-        instanceRepo.cacheWith(changes, cacheTtl);
+        PluginEnablements enablements = new PluginEnablements(jdbi, clock, config.getPlugins().isEnabledByDefault(),
+                caches);
+        ChannelInstanceRepository instanceRepo = new ChannelInstanceRepository(jdbi, json, caches);
         ResourceDirectory resources = new ResourceDirectory();
         resources.register(ResourceType.CHANNEL_INSTANCE, (tenantId, id) -> instanceRepo.find(tenantId, id)
                 .map(ci -> new ResourceDirectory.ResourceRef(ResourceType.CHANNEL_INSTANCE, ci.id(),
@@ -193,25 +193,22 @@ public class HubApplication extends Application<HubConfiguration> {
 
         AgentRepository agentRepo = new AgentRepository(jdbi, json);
         PromptRepository promptRepo = new PromptRepository(jdbi);
-        ProviderConfigs providerConfigs = new ProviderConfigs(jdbi, json, secrets, clock);
+        ProviderConfigs providerConfigs = new ProviderConfigs(jdbi, json, secrets, clock, caches);
         OpenAiProvider openai = new OpenAiProvider(config.getModels().getMaxIdleConnections());
         env.lifecycle().manage(openai);
         ModelGateway models = new ModelGateway(java.util.Map.of(ModelGateway.OPENAI, openai, DemoProvider.ID,
                 new DemoProvider()), plugins, providerConfigs, config.getModels(), hubMetrics, tracing);
         ledger = new UsageLedger(jdbi, clock, config.getUsage());
         env.lifecycle().manage(ledger);
-        AgentService agents = new AgentService(jdbi, agentRepo, promptRepo, models::providerIds, clock);
-        agents.cacheWith(changes, cacheTtl);
+        AgentService agents = new AgentService(jdbi, agentRepo, promptRepo, models::providerIds, clock,
+                caches);
         ChannelInstanceService instances = new ChannelInstanceService(instanceRepo, plugins, enablements, secrets,
                 clock, (tenantId, ref) -> agents.byReference(tenantId, ref).isPresent());
         ConversationRepository conversationRepo = new ConversationRepository(jdbi, json);
         Webhooks webhooks = new Webhooks(jdbi, json, secrets, outbox, config.getDelivery(), clock,
-                outboxSignal);
-        webhooks.cacheWith(changes, cacheTtl);
-        providerConfigs.cacheWith(changes, cacheTtl);
+                outboxSignal, caches);
         io.channelhub.hub.limits.Quotas quotas = new io.channelhub.hub.limits.Quotas(jdbi, json, webhooks, audit,
-                quotaCounters, env.metrics(), clock, hubMetrics);
-        quotas.cacheWith(changes, cacheTtl);
+                quotaCounters, env.metrics(), clock, hubMetrics, caches);
         ledger.onRecorded(quotas::recorded);
         var contacts = new io.channelhub.hub.contacts.ContactDirectory(jdbi, json, clock);
         var documents = new io.channelhub.hub.plugins.PluginDocuments(jdbi, clock);

@@ -22,7 +22,8 @@ public class AgentService {
     private final Clock clock;
 
     public AgentService(Jdbi jdbi, AgentRepository agents, PromptRepository prompts, Supplier<Set<String>> providers,
-                        Clock clock) {
+                        Clock clock, io.channelhub.hub.persistence.TenantCaches caches) {
+        this.byId = caches.create("agents", (java.util.function.Function<String, String>) k -> k.substring(0, k.indexOf('|')));
         this.jdbi = jdbi;
         this.agents = agents;
         this.prompts = prompts;
@@ -97,23 +98,15 @@ public class AgentService {
         return next;
     }
 
-    private io.channelhub.hub.persistence.TenantCache<String, Optional<Agent>> byId;
-
     /** Every turn reads its agent: cached per tenant and id, evicted on each change of the tenant's agents. */
-    public void cacheWith(io.channelhub.hub.persistence.ChangeBus bus, java.time.Duration ttl) {
-        byId = new io.channelhub.hub.persistence.TenantCache<>("agents", k -> k.substring(0, k.indexOf('|')), bus,
-                ttl, System::nanoTime);
-    }
+    private final io.channelhub.hub.persistence.TenantCache<String, Optional<Agent>> byId;
 
     private void changed(String tenantId) {
-        if (byId != null) {
-            byId.changed(tenantId);
-        }
+        byId.changed(tenantId);
     }
 
     public Agent get(String tenantId, String id) {
-        Optional<Agent> a = byId == null ? agents.find(tenantId, id)
-                : byId.get(tenantId + "|" + id, k -> agents.find(tenantId, id));
+        Optional<Agent> a = byId.get(tenantId + "|" + id, k -> agents.find(tenantId, id));
         return a.orElseThrow(() -> ApiException.notFound("agent"));
     }
 
@@ -123,8 +116,7 @@ public class AgentService {
         if (a.isPresent()) {
             return a;
         }
-        return byId == null ? agents.find(tenantId, ref)
-                : byId.get(tenantId + "|" + ref, k -> agents.find(tenantId, ref));
+        return byId.get(tenantId + "|" + ref, k -> agents.find(tenantId, ref));
     }
 
     public Optional<Agent> bySlug(String tenantId, String slug) {

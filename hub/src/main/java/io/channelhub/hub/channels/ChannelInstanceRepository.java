@@ -17,7 +17,11 @@ public class ChannelInstanceRepository {
     private final ObjectMapper json;
     private final RowMapper<ChannelInstance> mapper;
 
-    public ChannelInstanceRepository(Jdbi jdbi, ObjectMapper json) {
+    public ChannelInstanceRepository(Jdbi jdbi, ObjectMapper json, io.channelhub.hub.persistence.TenantCaches caches) {
+        java.util.function.BiFunction<String, Optional<ChannelInstance>, String> tenant =
+                (k, v) -> v.map(ChannelInstance::tenantId).orElse(null);
+        this.byRoute = caches.create("instances", tenant);
+        this.byRouting = caches.create("instances", tenant);
         this.jdbi = jdbi;
         this.json = json;
         this.mapper = (rs, ctx) -> {
@@ -45,25 +49,16 @@ public class ChannelInstanceRepository {
         }
     }
 
-    private io.channelhub.hub.persistence.TenantCache<String, Optional<ChannelInstance>> byRoute;
-    private io.channelhub.hub.persistence.TenantCache<String, Optional<ChannelInstance>> byRouting;
-
     /**
      * Every channel request and every channel send finds its instance by id or routing key: cached, evicted on each
      * change of the tenant's instances here and on every replica.
      */
-    public void cacheWith(io.channelhub.hub.persistence.ChangeBus bus, java.time.Duration ttl) {
-        java.util.function.BiFunction<String, Optional<ChannelInstance>, String> tenant =
-                (k, v) -> v.map(ChannelInstance::tenantId).orElse(null);
-        byRoute = new io.channelhub.hub.persistence.TenantCache<>("instances", tenant, bus, ttl, System::nanoTime);
-        byRouting = new io.channelhub.hub.persistence.TenantCache<>("instances", tenant, bus, ttl, System::nanoTime);
-    }
+    private final io.channelhub.hub.persistence.TenantCache<String, Optional<ChannelInstance>> byRoute;
+    private final io.channelhub.hub.persistence.TenantCache<String, Optional<ChannelInstance>> byRouting;
 
     private void changed(String tenantId) {
-        if (byRoute != null) {
-            byRoute.changed(tenantId);
-            byRouting.changed(tenantId);
-        }
+        byRoute.changed(tenantId);
+        byRouting.changed(tenantId);
     }
 
     public void insert(ChannelInstance ci) {
@@ -102,10 +97,7 @@ public class ChannelInstanceRepository {
 
     /** The instance a shared plugin webhook routes to; the only lookup not bound to a tenant. */
     public Optional<ChannelInstance> findByRouting(String pluginId, String routingValue) {
-        if (byRouting != null) {
-            return byRouting.get(pluginId + "|" + routingValue, k -> loadByRouting(pluginId, routingValue));
-        }
-        return loadByRouting(pluginId, routingValue);
+        return byRouting.get(pluginId + "|" + routingValue, k -> loadByRouting(pluginId, routingValue));
     }
 
     private Optional<ChannelInstance> loadByRouting(String pluginId, String routingValue) {
@@ -118,7 +110,7 @@ public class ChannelInstanceRepository {
      * public request to its tenant, so this is the other lookup not bound to a tenant.
      */
     public Optional<ChannelInstance> findForRoute(String id) {
-        return byRoute == null ? loadForRoute(id) : byRoute.get(id, this::loadForRoute);
+        return byRoute.get(id, this::loadForRoute);
     }
 
     private Optional<ChannelInstance> loadForRoute(String id) {

@@ -46,7 +46,6 @@ public class ConsoleSessions {
     private final Duration idleTimeout;
     private final Duration maxAge;
     private final Duration touchInterval;
-    private ConsoleUsers users;
 
     public ConsoleSessions(Jdbi jdbi, TenantRepository tenants, io.channelhub.hub.auth.CredentialCache cache,
                            ApiKeyService keys, Clock clock, Duration idleTimeout, Duration maxAge) {
@@ -65,10 +64,6 @@ public class ConsoleSessions {
     /** A tenant by id, through the credential cache. */
     public Optional<Tenant> tenant(String tenantId) {
         return cache.tenant(tenantId, tenants::find);
-    }
-
-    void attach(ConsoleUsers users) {
-        this.users = users;
     }
 
     public Duration maxAge() {
@@ -174,7 +169,7 @@ public class ConsoleSessions {
     }
 
     private Optional<Session> userSession(Row row, Instant now) {
-        return users.byId(row.userId()).filter(ConsoleUser::isActive)
+        return ConsoleUsers.byId(jdbi, row.userId()).filter(ConsoleUser::isActive)
                 .filter(u -> java.util.Objects.equals(u.tenantId(), row.tenantId()))
                 .map(u -> new Session(row.id(), new Caller(u.id(), u.id(), u.tenantId(), u.role(), u.email()),
                         row.csrf(), row.expires(), u.email(), u.displayName(), "password"));

@@ -49,7 +49,6 @@ public class ConsoleUsers {
         this.clock = clock;
         this.maxFailures = maxFailures;
         this.lockout = lockout;
-        sessions.attach(this);
     }
 
     /** Now, by the hub's clock (a view's {@code locked} flag is judged against it). */
@@ -100,6 +99,11 @@ public class ConsoleUsers {
 
     /** The user behind a session, whatever its scope: the session row already says which tenant it belongs to. */
     Optional<ConsoleUser> byId(String id) {
+        return byId(jdbi, id);
+    }
+
+    /** A user by id, for the sessions, which read users but never change them. */
+    static Optional<ConsoleUser> byId(Jdbi jdbi, String id) {
         return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM console_users WHERE id = :id")
                 .bind("id", id).map(MAPPER).findOne());
     }

@@ -77,7 +77,9 @@ public class Quotas {
     }
 
     public Quotas(Jdbi jdbi, ObjectMapper json, Webhooks webhooks, AuditLog audit, QuotaCounters counters,
-                  MetricRegistry metricRegistry, Clock clock, io.channelhub.hub.observability.HubMetrics metrics) {
+                  MetricRegistry metricRegistry, Clock clock, io.channelhub.hub.observability.HubMetrics metrics,
+                  io.channelhub.hub.persistence.TenantCaches caches) {
+        this.cache = caches.create("quotas", (java.util.function.Function<String, String>) t -> t);
         this.metrics = metrics;
         this.jdbi = jdbi;
         this.json = json;
@@ -127,21 +129,15 @@ public class Quotas {
         return q;
     }
 
-    private io.channelhub.hub.persistence.TenantCache<String, List<Quota>> cache;
-
     /** Every turn reads the tenant's quotas: cached per tenant, evicted on each change (on every replica). */
-    public void cacheWith(io.channelhub.hub.persistence.ChangeBus bus, Duration ttl) {
-        this.cache = new io.channelhub.hub.persistence.TenantCache<>("quotas", t -> t, bus, ttl, System::nanoTime);
-    }
+    private final io.channelhub.hub.persistence.TenantCache<String, List<Quota>> cache;
 
     private void changed(String tenantId) {
-        if (cache != null) {
-            cache.changed(tenantId);
-        }
+        cache.changed(tenantId);
     }
 
     public List<Quota> list(String tenantId) {
-        return cache == null ? load(tenantId) : cache.get(tenantId, this::load);
+        return cache.get(tenantId, this::load);
     }
 
     private List<Quota> load(String tenantId) {

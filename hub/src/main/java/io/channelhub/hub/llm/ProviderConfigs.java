@@ -20,7 +20,8 @@ public class ProviderConfigs {
     private final SecretBox secrets;
     private final Clock clock;
 
-    public ProviderConfigs(Jdbi jdbi, ObjectMapper json, SecretBox secrets, Clock clock) {
+    public ProviderConfigs(Jdbi jdbi, ObjectMapper json, SecretBox secrets, Clock clock, io.channelhub.hub.persistence.TenantCaches caches) {
+        this.opened = caches.create("providers", (java.util.function.Function<String, String>) k -> k.substring(0, k.indexOf('|')));
         this.jdbi = jdbi;
         this.json = json;
         this.secrets = secrets;
@@ -32,13 +33,8 @@ public class ProviderConfigs {
     }
 
     /** The stored document (secrets sealed), if the tenant configured this provider. */
-    private io.channelhub.hub.persistence.TenantCache<String, Map<String, String>> opened;
-
     /** Every model call opens the tenant's settings: cached (decrypted) per tenant and provider, evicted on change. */
-    public void cacheWith(io.channelhub.hub.persistence.ChangeBus bus, java.time.Duration ttl) {
-        this.opened = new io.channelhub.hub.persistence.TenantCache<>("providers", k -> k.substring(0, k.indexOf('|')),
-                bus, ttl, System::nanoTime);
-    }
+    private final io.channelhub.hub.persistence.TenantCache<String, Map<String, String>> opened;
 
     public Optional<Map<String, Object>> stored(String tenantId, String providerId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT settings FROM provider_configs WHERE tenant_id = :t AND "
@@ -48,10 +44,7 @@ public class ProviderConfigs {
 
     /** Plain values for the provider call. */
     public Map<String, String> open(String tenantId, String providerId) {
-        if (opened != null) {
-            return opened.get(tenantId + "|" + providerId, k -> Map.copyOf(openStored(tenantId, providerId)));
-        }
-        return openStored(tenantId, providerId);
+        return opened.get(tenantId + "|" + providerId, k -> Map.copyOf(openStored(tenantId, providerId)));
     }
 
     private Map<String, String> openStored(String tenantId, String providerId) {
@@ -75,18 +68,14 @@ public class ProviderConfigs {
                         .bind("t", tenantId).bind("p", providerId).execute();
             }
         });
-        if (opened != null) {
-            opened.changed(tenantId);
-        }
+        opened.changed(tenantId);
         return SealedValues.masked(doc);
     }
 
     public boolean delete(String tenantId, String providerId) {
         boolean deleted = jdbi.withHandle(h -> h.createUpdate("DELETE FROM provider_configs WHERE tenant_id = :t AND "
                 + "provider_id = :p").bind("t", tenantId).bind("p", providerId).execute()) > 0;
-        if (opened != null) {
-            opened.changed(tenantId);
-        }
+        opened.changed(tenantId);
         return deleted;
     }
 

@@ -12,23 +12,18 @@ public class PluginEnablements {
     private final Clock clock;
     private final boolean enabledByDefault;
 
-    public PluginEnablements(Jdbi jdbi, Clock clock, boolean enabledByDefault) {
+    public PluginEnablements(Jdbi jdbi, Clock clock, boolean enabledByDefault, io.channelhub.hub.persistence.TenantCaches caches) {
+        this.cache = caches.create("plugins", (java.util.function.Function<String, String>) k -> k.substring(0, k.indexOf('|')));
         this.jdbi = jdbi;
         this.clock = clock;
         this.enabledByDefault = enabledByDefault;
     }
 
-    private io.channelhub.hub.persistence.TenantCache<String, Boolean> cache;
-
     /** Every channel request checks the switch: cached per tenant and plugin, evicted on change on every replica. */
-    public void cacheWith(io.channelhub.hub.persistence.ChangeBus bus, java.time.Duration ttl) {
-        cache = new io.channelhub.hub.persistence.TenantCache<>("plugins", k -> k.substring(0, k.indexOf('|')), bus,
-                ttl, System::nanoTime);
-    }
+    private final io.channelhub.hub.persistence.TenantCache<String, Boolean> cache;
 
     public boolean isEnabled(String tenantId, String pluginId) {
-        return cache == null ? load(tenantId, pluginId)
-                : cache.get(tenantId + "|" + pluginId, k -> load(tenantId, pluginId));
+        return cache.get(tenantId + "|" + pluginId, k -> load(tenantId, pluginId));
     }
 
     private boolean load(String tenantId, String pluginId) {
@@ -61,8 +56,6 @@ public class PluginEnablements {
                         .execute();
             }
         });
-        if (cache != null) {
-            cache.changed(tenantId);
-        }
+        cache.changed(tenantId);
     }
 }

@@ -56,7 +56,8 @@ public class Webhooks implements Deliverer {
     private final RowMapper<WebhookSubscription> mapper;
 
     public Webhooks(Jdbi jdbi, ObjectMapper json, SecretBox secrets, Outbox outbox, DeliveryFactory config,
-                    Clock clock, io.channelhub.hub.delivery.WorkSignal signal) {
+                    Clock clock, io.channelhub.hub.delivery.WorkSignal signal, io.channelhub.hub.persistence.TenantCaches caches) {
+        this.subscribers = caches.create("webhooks", (java.util.function.Function<String, String>) t -> t);
         this.signal = signal;
         this.jdbi = jdbi;
         this.json = json;
@@ -220,22 +221,15 @@ public class Webhooks implements Deliverer {
     // Events -----------------------------------------------------------------------------------------------------
 
     /** Writes the event for every subscription that wants it, then sends at once. */
-    private io.channelhub.hub.persistence.TenantCache<String, List<WebhookSubscription>> subscribers;
-
     /** Every turn emits events: the tenant's subscriptions are cached, evicted on each change (on every replica). */
-    public void cacheWith(io.channelhub.hub.persistence.ChangeBus bus, Duration ttl) {
-        this.subscribers = new io.channelhub.hub.persistence.TenantCache<>("webhooks", t -> t, bus, ttl,
-                System::nanoTime);
-    }
+    private final io.channelhub.hub.persistence.TenantCache<String, List<WebhookSubscription>> subscribers;
 
     private List<WebhookSubscription> subscribers(String tenantId) {
-        return subscribers == null ? list(tenantId) : subscribers.get(tenantId, this::list);
+        return subscribers.get(tenantId, this::list);
     }
 
     private void changed(String tenantId) {
-        if (subscribers != null) {
-            subscribers.changed(tenantId);
-        }
+        subscribers.changed(tenantId);
     }
 
     public void emit(String tenantId, String type, Map<String, Object> data) {
