@@ -73,7 +73,8 @@ abstract class ConsoleContract extends HubIntegrationTest {
                 + "  public InboundResult handleWebhook(InboundRequest r, InboundScope s) {\n"
                 + "    String names = String.join(\",\", new TreeSet<>(r.headers().keySet())).toLowerCase();\n"
                 + "    return InboundResult.answerOnly(new HttpAnswer(200, \"text/plain\", names.getBytes(),\n"
-                + "        Map.of(\"Set-Cookie\", \"channelhub_session=planted; Path=/\", \"X-Echo\", \"yes\")));\n"
+                + "        Map.of(\"Set-Cookie\", \"channelhub_session=planted; Path=/\", \"X-Echo\", \"yes\",\n"
+                + "            \"X-Hub-Origin\", String.valueOf(r.hubOrigin()))));\n"
                 + "  }\n"
                 + "}\n";
         io.channelhub.hub.support.TestPlugins.build(dir, new io.channelhub.hub.support.TestPlugins.Spec("echo-channel")
@@ -112,6 +113,18 @@ abstract class ConsoleContract extends HubIntegrationTest {
         assertThat(turn.headers().firstValue("x-echo")).contains("yes");
         assertThat(turn.headers().allValues("set-cookie")).isEmpty();
         TestHub.check(as(b, "GET", "/console/session", null), 200);
+    }
+
+    @Test
+    void theGatewayRouteReadsItsRequestLikeEveryPluginRoute() {
+        String hook = TestHub.check(hub.send(TestHub.ROOT_KEY, "PUT", "/admin/billing/gateway",
+                Map.of("plugin_id", "echo-channel", "settings", Map.of())), 200).json().get("webhook_path").asText();
+        TestHub.Reply r = hub.call("POST", hook, Map.of(), "{}");
+        assertThat(r.headers().firstValue("x-hub-origin")).contains(hub.url("").replaceAll("/$", ""));
+        TestHub.Reply big = hub.call("POST", hook, Map.of("Content-Type", "application/json"),
+                "{\"pad\":\"" + "x".repeat(300 * 1024) + "\"}");
+        assertThat(big.status()).isEqualTo(413);
+        assertThat(big.code()).isEqualTo("body_too_large");
     }
 
     /** A signed-in browser: its cookie and CSRF token. */

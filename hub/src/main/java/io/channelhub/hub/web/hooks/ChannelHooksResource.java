@@ -30,12 +30,10 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -204,37 +202,8 @@ public class ChannelHooksResource {
     }
 
     private InboundRequest request(String method, String path, HttpHeaders headers, UriInfo uri, InputStream body) {
-        byte[] bytes = new byte[0];
-        if (body != null) {
-            try {
-                bytes = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
-            } catch (IOException e) {
-                throw ApiException.badRequest("unreadable_body", "the request body could not be read");
-            }
-            if (bytes.length > maxBodyBytes) {
-                // The rest of the body stays unread: the connection cannot carry another request.
-                throw new ApiException(413, "body_too_large", "the request body is larger than "
-                        + maxBodyBytes + " bytes", Map.of("max_bytes", maxBodyBytes)).withHeader("Connection", "close");
-            }
-        }
-        Map<String, List<String>> h = io.channelhub.hub.web.hooks.PluginHttp.requestHeaders(headers);
-        Map<String, List<String>> q = new LinkedHashMap<>();
-        uri.getQueryParameters().forEach((k, v) -> q.put(k, List.copyOf(v)));
-        String p = path == null || path.isEmpty() ? "/" : path;
-        return new InboundRequest(method, p, h, q, bytes, servlet == null ? null : servlet.getRemoteAddr(),
-                origin(uri.getBaseUri()));
-    }
-
-    /**
-     * The hub's own origin as this request addressed it: what a page the hub served (the demo) has as its origin,
-     * so a plugin can recognise the hub's own pages without guessing the scheme or the host. Jetty builds the base
-     * URI from the Host header, or from the proxy's forwarded headers when the connector trusts them.
-     */
-    static String origin(java.net.URI base) {
-        if (base == null || base.getScheme() == null || base.getHost() == null) {
-            return null;
-        }
-        return base.getScheme() + "://" + base.getHost() + (base.getPort() < 0 ? "" : ":" + base.getPort());
+        return PluginHttp.request(method, path, headers, uri, body, servlet == null ? null : servlet.getRemoteAddr(),
+                maxBodyBytes);
     }
 
     /**

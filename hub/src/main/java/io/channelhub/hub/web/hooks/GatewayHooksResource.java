@@ -20,11 +20,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import java.io.IOException;
 import java.io.InputStream;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -58,19 +54,11 @@ public class GatewayHooksResource {
     @POST
     @Path("/{gatewayId}")
     public Response post(@PathParam("gatewayId") String gatewayId, @Context HttpHeaders headers,
-                         @Context UriInfo uri, InputStream body) throws IOException {
+                         @Context UriInfo uri, InputStream body) {
         GatewayAccounts.Usable g = gateways.usable().filter(u -> u.account().id().equals(gatewayId))
                 .orElseThrow(() -> new ApiException(404, "gateway_not_found", "no such billing gateway"));
-        byte[] bytes = body == null ? new byte[0] : body.readNBytes(MAX_BODY + 1);
-        if (bytes.length > MAX_BODY) {
-            throw new ApiException(413, "body_too_large", "the webhook body is too large")
-                    .withHeader("Connection", "close");
-        }
-        Map<String, List<String>> h = io.channelhub.hub.web.hooks.PluginHttp.requestHeaders(headers);
-        Map<String, List<String>> q = new LinkedHashMap<>();
-        uri.getQueryParameters().forEach((k, v) -> q.put(k, List.copyOf(v)));
-        InboundRequest request = new InboundRequest("POST", "/", h, q, bytes,
-                servlet == null ? null : servlet.getRemoteAddr());
+        InboundRequest request = PluginHttp.request("POST", "/", headers, uri, body,
+                servlet == null ? null : servlet.getRemoteAddr(), MAX_BODY);
         PluginContext ctx = gateways.context(g, GatewayAccounts.PLATFORM);
         InboundScope scope = new InboundScope() {
             @Override
