@@ -234,4 +234,16 @@ public final class TestPlugins {
                 .source("test.sms.SmsPlugin", plainPlugin("test.sms", "SmsPlugin"))
                 .source("test.sms.SmsChannel", connector));
     }
+
+    /** Copies a bundled plugin's jar, as the build assembled it, into a hub's plugins directory. */
+    public static void copyBundled(Path dir, String id) {
+        Path dist = Path.of(System.getProperty("channelhub.dist", "../target/channelhub")).resolve("plugins");
+        try (var files = Files.list(dist)) {
+            Path jar = files.filter(p -> p.getFileName().toString().startsWith(id + "-")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no " + id + " jar in " + dist + "; run mvn package"));
+            Files.copy(jar, dir.resolve(jar.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }

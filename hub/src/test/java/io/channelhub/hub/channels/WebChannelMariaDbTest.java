@@ -1,0 +1,10 @@
+package io.channelhub.hub.channels;
+
+import io.channelhub.hub.support.TestDatabase;
+
+class WebChannelMariaDbTest extends WebChannelContract {
+    @Override
+    protected TestDatabase.Kind database() {
+        return TestDatabase.Kind.MARIADB;
+    }
+}

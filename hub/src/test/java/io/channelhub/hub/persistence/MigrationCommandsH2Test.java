@@ -1,0 +1,10 @@
+package io.channelhub.hub.persistence;
+
+import io.channelhub.hub.support.TestDatabase;
+
+class MigrationCommandsH2Test extends MigrationCommandsContract {
+    @Override
+    protected TestDatabase.Kind database() {
+        return TestDatabase.Kind.H2;
+    }
+}
