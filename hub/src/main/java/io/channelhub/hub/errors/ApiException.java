@@ -1,11 +1,10 @@
 package io.channelhub.hub.errors;
 
-import io.channelhub.hub.web.ErrorMappers;
 import java.util.Map;
 
 /**
  * A failure the caller can act on: an HTTP status, a stable machine-readable code and a message without internals.
- * Rendered as {@code {"error":{"code","message","details"}}} by {@link ErrorMappers}.
+ * Rendered as {@code {"error":{"code","message","details"}}} by the web layer's error mappers.
  */
 public class ApiException extends RuntimeException {
 

@@ -1,11 +1,10 @@
 package io.channelhub.hub.identity;
 
-import io.channelhub.hub.web.ApiKeyAuthFilter;
 import java.security.Principal;
 
 /**
  * The verified identity behind a request: an API key, its principal (stable across rotations), its tenant (null
- * for platform keys) and role. Built only by {@link ApiKeyAuthFilter} from a verified credential.
+ * for platform keys) and role. Built only by the web layer's authentication filter from a verified credential.
  */
 public record Caller(String keyId, String principalId, String tenantId, Role role, String keyName)
         implements Principal {
