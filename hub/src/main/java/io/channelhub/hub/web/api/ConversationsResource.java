@@ -308,10 +308,9 @@ public class ConversationsResource extends ConversationReads {
                     .entity(replay.body()).header("Idempotent-Replayed", "true").build();
         }
         Idempotency.Claim claim = (Idempotency.Claim) outcome;
+        Response r;
         try {
-            Response r = work.run();
-            claim.complete(r.getStatus(), text(r.getEntity()));
-            return r;
+            r = work.run();
         } catch (ApiException e) {
             if (e.status() >= 500 || e.status() == 429) {
                 claim.abandon();
@@ -323,5 +322,14 @@ public class ConversationsResource extends ConversationReads {
             claim.abandon();
             throw e;
         }
+        // The work is committed: failing to keep its answer must neither hide that answer nor free the key for a
+        // second run at once (the key stays held until its lease ends).
+        try {
+            claim.complete(r.getStatus(), text(r.getEntity()));
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(ConversationsResource.class)
+                    .warn("Could not store the answer of idempotent request {}", key, e);
+        }
+        return r;
     }
 }
