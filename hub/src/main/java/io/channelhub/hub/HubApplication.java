@@ -115,6 +115,8 @@ public class HubApplication extends Application<HubConfiguration> {
     public void run(HubConfiguration config, Environment env) throws Exception {
         ObjectMapper json = env.getObjectMapper();
         json.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        // Two readers: what the hub stored is read back as written; what a caller sends is held to the API's rules.
+        ObjectMapper stored = io.channelhub.hub.persistence.StoredJson.of(json);
         io.channelhub.hub.web.StrictJson.apply(json);
         // Our mappers give every failure the one error shape; Dropwizard's would leak HTML and internals.
         ((AbstractServerFactory) config.getServerFactory()).setRegisterDefaultExceptionMappers(false);
@@ -177,7 +179,7 @@ public class HubApplication extends Application<HubConfiguration> {
             env.lifecycle().manage(events);
         });
         TenantService tenants = new TenantService(jdbi, tenantRepo, clock);
-        AuditLog audit = new AuditLog(jdbi, json, clock);
+        AuditLog audit = new AuditLog(jdbi, stored, clock);
         TenantScopes scopes = new TenantScopes(tenantRepo, audit);
         ApiKeyService keys = new ApiKeyService(new ApiKeyRepository(jdbi), clock,
                 Duration.ofMillis(config.getApiKeys().getRotationGrace().toMilliseconds()), credentials);
@@ -185,15 +187,15 @@ public class HubApplication extends Application<HubConfiguration> {
         AccessControl access = new AccessControl(grants, audit);
         PluginEnablements enablements = new PluginEnablements(jdbi, clock, config.getPlugins().isEnabledByDefault(),
                 caches);
-        ChannelInstanceRepository instanceRepo = new ChannelInstanceRepository(jdbi, json, caches);
+        ChannelInstanceRepository instanceRepo = new ChannelInstanceRepository(jdbi, stored, caches);
         ResourceDirectory resources = new ResourceDirectory();
         resources.register(ResourceType.CHANNEL_INSTANCE, (tenantId, id) -> instanceRepo.find(tenantId, id)
                 .map(ci -> new ResourceDirectory.ResourceRef(ResourceType.CHANNEL_INSTANCE, ci.id(),
                         ci.ownerPrincipalId())));
 
-        AgentRepository agentRepo = new AgentRepository(jdbi, json);
+        AgentRepository agentRepo = new AgentRepository(jdbi, stored);
         PromptRepository promptRepo = new PromptRepository(jdbi);
-        ProviderConfigs providerConfigs = new ProviderConfigs(jdbi, json, secrets, clock, caches);
+        ProviderConfigs providerConfigs = new ProviderConfigs(jdbi, stored, secrets, clock, caches);
         OpenAiProvider openai = new OpenAiProvider(config.getModels().getMaxIdleConnections());
         env.lifecycle().manage(openai);
         ModelGateway models = new ModelGateway(java.util.Map.of(ModelGateway.OPENAI, openai, DemoProvider.ID,
@@ -204,13 +206,13 @@ public class HubApplication extends Application<HubConfiguration> {
                 caches);
         ChannelInstanceService instances = new ChannelInstanceService(instanceRepo, plugins, enablements, secrets,
                 clock, (tenantId, ref) -> agents.byReference(tenantId, ref).isPresent());
-        ConversationRepository conversationRepo = new ConversationRepository(jdbi, json);
-        Webhooks webhooks = new Webhooks(jdbi, json, secrets, outbox, config.getDelivery(), clock,
+        ConversationRepository conversationRepo = new ConversationRepository(jdbi, stored);
+        Webhooks webhooks = new Webhooks(jdbi, stored, secrets, outbox, config.getDelivery(), clock,
                 outboxSignal, caches);
-        io.channelhub.hub.limits.Quotas quotas = new io.channelhub.hub.limits.Quotas(jdbi, json, webhooks, audit,
+        io.channelhub.hub.limits.Quotas quotas = new io.channelhub.hub.limits.Quotas(jdbi, stored, webhooks, audit,
                 quotaCounters, env.metrics(), clock, hubMetrics, caches);
         ledger.onRecorded(quotas::recorded);
-        var contacts = new io.channelhub.hub.contacts.ContactDirectory(jdbi, json, clock);
+        var contacts = new io.channelhub.hub.contacts.ContactDirectory(jdbi, stored, clock);
         var documents = new io.channelhub.hub.plugins.PluginDocuments(jdbi, clock);
         var media = new io.channelhub.hub.media.MediaLibrary(jdbi, ledger, clock);
         var pluginUsage = new io.channelhub.hub.plugins.PluginUsage(ledger, quotas);
@@ -218,16 +220,16 @@ public class HubApplication extends Application<HubConfiguration> {
                 documents, media, pluginUsage, clock);
         var deliveries = new io.channelhub.hub.channels.ChannelDeliveries(jdbi);
         var channelSends = new io.channelhub.hub.channels.ChannelSends(jdbi, outbox, deliveries, contacts, plugins,
-                json, clock, outboxSignal);
+                stored, clock, outboxSignal);
         var channelDeliverer = new io.channelhub.hub.channels.ChannelDeliverer(instanceRepo, channelContexts,
-                deliveries, conversationRepo, plugins, limiter, outbox, ledger, json, clock, outboxSignal);
+                deliveries, conversationRepo, plugins, limiter, outbox, ledger, stored, clock, outboxSignal);
         Dispatcher dispatcher = new Dispatcher(outbox, java.util.Map.of(Webhooks.KIND, webhooks,
                 io.channelhub.hub.channels.ChannelSends.KIND, channelDeliverer), config.getDelivery(), clock, hubMetrics,
                 tracing, outboxSignal);
         env.lifecycle().manage(dispatcher);
         resources.register(ResourceType.WEBHOOK, (tenantId, id) -> webhooks.find(tenantId, id)
                 .map(w -> new ResourceDirectory.ResourceRef(ResourceType.WEBHOOK, w.id(), w.ownerPrincipalId())));
-        var privacySettings = new io.channelhub.hub.privacy.PrivacySettings(jdbi, json, plugins, clock,
+        var privacySettings = new io.channelhub.hub.privacy.PrivacySettings(jdbi, stored, plugins, clock,
                 secrets.derive("privacy-hash"));
         var contentRedaction = new io.channelhub.hub.privacy.ContentRedaction(jdbi, privacySettings, clock);
         TurnService turns = new TurnService(conversationRepo, agents, models, plugins, ledger, webhooks, clock, quotas,
@@ -305,7 +307,7 @@ public class HubApplication extends Application<HubConfiguration> {
         env.lifecycle().manage(idempotency);
         jersey.register(new ConversationsResource(conversationRepo, agents, turns, idempotency,
                 scopes, access, json, clock, config.getSseHeartbeat().toMilliseconds(), webhooks, quotas));
-        var inbound = new io.channelhub.hub.channels.InboundEvents(jdbi, json, clock);
+        var inbound = new io.channelhub.hub.channels.InboundEvents(jdbi, stored, clock);
         var channelConversations = new io.channelhub.hub.channels.ChannelConversations(conversationRepo, agents,
                 webhooks, clock);
         var channelTurns = new io.channelhub.hub.web.hooks.ChannelTurns(conversationRepo, channelConversations,
@@ -322,15 +324,15 @@ public class HubApplication extends Application<HubConfiguration> {
         jersey.register(new io.channelhub.hub.web.hooks.ChannelHooksResource(plugins, instanceRepo, instances,
                 enablements, tenantRepo, inbound, channelTurns, channelContexts, processor,
                 config.getChannels().getMaxBodySize().toBytes(), credentials));
-        var plans = new io.channelhub.hub.billing.Plans(jdbi, json, clock);
+        var plans = new io.channelhub.hub.billing.Plans(jdbi, stored, clock);
         var subscriptions = new io.channelhub.hub.billing.Subscriptions(jdbi, clock);
-        var gatewayAccounts = new io.channelhub.hub.billing.GatewayAccounts(jdbi, json, secrets, plugins,
+        var gatewayAccounts = new io.channelhub.hub.billing.GatewayAccounts(jdbi, stored, secrets, plugins,
                 (tenantId, pluginId, account) -> new io.channelhub.hub.plugins.CorePluginContext(tenantId, pluginId,
                         account, new io.channelhub.hub.conversations.ConversationsView(conversationRepo, media,
                         tenantId, null), contacts.forInstance(tenantId, null), documents.forPlugin(tenantId, pluginId),
                         media.forInstance(tenantId, null, pluginId), pluginUsage, clock), clock);
-        var invoices = new io.channelhub.hub.billing.Invoices(jdbi, json, plans, subscriptions, gatewayAccounts, clock);
-        var billingEvents = new io.channelhub.hub.billing.BillingEvents(jdbi, json, invoices, subscriptions, tenants,
+        var invoices = new io.channelhub.hub.billing.Invoices(jdbi, stored, plans, subscriptions, gatewayAccounts, clock);
+        var billingEvents = new io.channelhub.hub.billing.BillingEvents(jdbi, stored, invoices, subscriptions, tenants,
                 audit, webhooks, clock);
         var billingJobs = new io.channelhub.hub.billing.BillingJobs(invoices, subscriptions, billingEvents,
                 gatewayAccounts,
@@ -346,8 +348,8 @@ public class HubApplication extends Application<HubConfiguration> {
         // Logs lose personal data from here on, whatever the tenant: every policy's detectors.
         io.channelhub.hub.privacy.LogRedaction.install(plugins.privacyPolicies().values().stream()
                 .flatMap(p -> p.detectors().stream()).toList());
-        var privacyRequests = new io.channelhub.hub.privacy.PrivacyRequests(jdbi, json, privacySettings,
-                new io.channelhub.hub.privacy.DataSubjects(jdbi, json, secrets.derive("privacy-pseudonym")), audit,
+        var privacyRequests = new io.channelhub.hub.privacy.PrivacyRequests(jdbi, stored, privacySettings,
+                new io.channelhub.hub.privacy.DataSubjects(jdbi, stored, secrets.derive("privacy-pseudonym")), audit,
                 clock);
         var retention = new io.channelhub.hub.privacy.Retention(jdbi, privacySettings, clock);
         env.lifecycle().manage(new io.channelhub.hub.privacy.RetentionJob(jdbi, retention,

@@ -10,6 +10,8 @@ import io.channelhub.plugin.billing.PaymentEvent;
 import io.channelhub.plugin.channel.DeliveryStatus;
 import io.channelhub.plugin.channel.MessageReceived;
 import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.time.Instant;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
@@ -19,6 +21,8 @@ import org.jdbi.v3.core.Jdbi;
  * de-duplicated on (tenant, instance, external id): a channel that retries finds its first row.
  */
 public class InboundEvents {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InboundEvents.class);
 
     private final Jdbi jdbi;
     private final ObjectMapper json;
@@ -229,11 +233,30 @@ public class InboundEvents {
         if (n == 0) {
             return Optional.empty();
         }
-        return jdbi.withHandle(h -> h.createQuery("SELECT tenant_id, channel_instance_id, plugin_id, event_type, "
-                        + "payload, message_id, attempts FROM inbound_events WHERE id = :id").bind("id", id)
-                .map((rs, ctx) -> new Claimed(id, rs.getString("tenant_id"), rs.getString("channel_instance_id"),
-                        rs.getString("plugin_id"), rs.getString("message_id"), rs.getInt("attempts"),
-                        read(rs.getString("event_type"), rs.getString("payload")))).findOne());
+        record Row(String tenantId, String instanceId, String pluginId, String type, String payload, String messageId,
+                   int attempts) {
+        }
+        Optional<Row> row = jdbi.withHandle(h -> h.createQuery("SELECT tenant_id, channel_instance_id, plugin_id, "
+                        + "event_type, payload, message_id, attempts FROM inbound_events WHERE id = :id").bind("id", id)
+                .map((rs, ctx) -> new Row(rs.getString("tenant_id"), rs.getString("channel_instance_id"),
+                        rs.getString("plugin_id"), rs.getString("event_type"), rs.getString("payload"),
+                        rs.getString("message_id"), rs.getInt("attempts"))).findOne());
+        if (row.isEmpty()) {
+            return Optional.empty();
+        }
+        Row r = row.get();
+        InboundEvent event;
+        try {
+            event = read(r.type(), r.payload());
+        } catch (IllegalStateException e) {
+            // No retry can read it better: the event is given up with its reason, visible to operators, and the
+            // rest of the queue goes on.
+            LOG.error("Inbound event {} of tenant {} cannot be read; it is marked failed", id, r.tenantId(), e);
+            failed(r.tenantId(), id, e.getMessage() + ": " + e.getCause().getMessage(), null);
+            return Optional.empty();
+        }
+        return Optional.of(new Claimed(id, r.tenantId(), r.instanceId(), r.pluginId(), r.messageId(), r.attempts(),
+                event));
     }
 
     private InboundEvent read(String type, String payload) {

@@ -138,7 +138,12 @@ public class InboundProcessor implements Managed {
     private void poll() {
         try {
             for (String id : events.due(clock.instant(), 100)) {
-                process(id);
+                try {
+                    process(id);
+                } catch (RuntimeException e) {
+                    // One event's trouble (its lease write failed, say) must not hold back the rest of the batch.
+                    LOG.warn("Inbound event {} could not be taken; it is retried at the next poll", id, e);
+                }
             }
         } catch (RuntimeException e) {
             LOG.warn("Inbound poll failed", e);

@@ -1,6 +1,7 @@
 package io.channelhub.hub.metering;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.util.DataSize;
 import io.dropwizard.util.Duration;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
@@ -22,6 +23,23 @@ public class UsageFactory {
      */
     @NotNull
     private Duration fsyncInterval = Duration.seconds(1);
+
+    /**
+     * Where a spool file is closed and a new one started while the database cannot take rows: a long outage leaves
+     * many files of this size, each written in bounded memory once the database is back.
+     */
+    @NotNull
+    private DataSize maxSegmentSize = DataSize.mebibytes(16);
+
+    @JsonProperty
+    public DataSize getMaxSegmentSize() {
+        return maxSegmentSize;
+    }
+
+    @JsonProperty
+    public void setMaxSegmentSize(DataSize maxSegmentSize) {
+        this.maxSegmentSize = maxSegmentSize;
+    }
 
     @JsonProperty
     public String getSpoolDirectory() {

@@ -58,7 +58,7 @@ public class UsageLedger implements Managed {
         }
     }
 
-    /** The database cannot be reached: spooled rows wait for the next attempt. */
+    /** The database cannot take the rows now (unreachable, or a transient failure): they wait for the next attempt. */
     private static final class DatabaseDown extends Exception {
         private static final long serialVersionUID = 1L;
 
@@ -84,7 +84,7 @@ public class UsageLedger implements Managed {
     private long nextAttempt;
     private long backoff;
     private long nextOrphanScan;
-    private long lastForce;
+    private java.util.concurrent.ScheduledExecutorService forcer;
     private long lastOutageLog;
 
     /** A ledger without a spool: batched events are written at once (tests and tools). */
@@ -223,13 +223,43 @@ public class UsageLedger implements Managed {
         return waitingInSealed.get() + (s == null ? 0 : s.currentRows());
     }
 
+    /** Bytes of the spool's segment files; 0 without a spool. */
+    public long spoolBytes() {
+        UsageSpool s = spool;
+        return s == null ? 0 : Math.max(0, s.bytesOnDisk());
+    }
+
+    /** Free bytes on the spool's file system, or -1 without a spool. */
+    public long spoolFreeBytes() {
+        UsageSpool s = spool;
+        return s == null ? -1 : s.usableSpace();
+    }
+
     @Override
     public void start() throws IOException {
         if (config == null) {
             return;
         }
         spool = new UsageSpool(java.nio.file.Path.of(config.getSpoolDirectory()),
-                config.getFsyncInterval().toJavaDuration());
+                config.getFsyncInterval().toJavaDuration(), config.getMaxSegmentSize().toBytes());
+        long fsync = config.getFsyncInterval().toMilliseconds();
+        if (fsync > 0) {
+            // Its own thread: the bound on what a crash of the machine loses holds while the writer waits on the
+            // database.
+            forcer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "usage-fsync");
+                t.setDaemon(true);
+                return t;
+            });
+            UsageSpool sp = spool;
+            forcer.scheduleWithFixedDelay(() -> {
+                try {
+                    sp.force();
+                } catch (IOException | RuntimeException e) {
+                    LOG.error("Could not force the usage spool in {} to the disk", sp.directory(), e);
+                }
+            }, fsync, fsync, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
         running = true;
         // What a hub that stopped left here is written first (at once when the database is up).
         writing.lock();
@@ -247,6 +277,11 @@ public class UsageLedger implements Managed {
     @Override
     public void stop() throws InterruptedException {
         running = false;
+        if (forcer != null) {
+            forcer.shutdownNow();
+            forcer.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+            forcer = null;
+        }
         if (writer != null) {
             writer.interrupt();
             writer.join(10_000);
@@ -307,21 +342,17 @@ public class UsageLedger implements Managed {
         UsageSpool s = spool;
         long now = System.currentTimeMillis();
         try {
-            long fsync = config.getFsyncInterval().toMilliseconds();
-            if (fsync > 0 && now - lastForce >= fsync) {
-                s.force();
-                lastForce = now;
+            // While the database is down the current segment grows up to its size limit (then the spool starts
+            // another): a few files per outage, not one per flush, and none larger than a writer streams in moments.
+            for (UsageSpool.Segment f = s.takeFull(); f != null; f = s.takeFull()) {
+                sealed.add(f);
+                waitingInSealed.addAndGet(f.rows);
             }
             if (!force && now < nextAttempt) {
                 return;
             }
-            // While the database is down the current segment keeps growing: one file per outage, not per flush.
             if (sealed.isEmpty()) {
-                UsageSpool.Segment seg = s.seal();
-                if (seg != null) {
-                    sealed.add(seg);
-                    waitingInSealed.addAndGet(seg.rows);
-                }
+                seal(s);
             }
             if (now >= nextOrphanScan) {
                 adopt();
@@ -346,6 +377,7 @@ public class UsageLedger implements Managed {
                 }
                 return;
             } catch (IOException io) {
+                // Only a segment read to its end is deleted: this one stays, whole, for the next start.
                 LOG.error("Could not read usage segment {}; it stays for the next start", seg.path, io);
                 sealed.poll();
                 waitingInSealed.addAndGet(-seg.rows);
@@ -354,6 +386,7 @@ public class UsageLedger implements Managed {
             }
             sealed.poll();
             waitingInSealed.addAndGet(-seg.rows);
+            seg.rows = 0;
             s.delete(seg);
         }
         backoff = 0;
@@ -364,12 +397,21 @@ public class UsageLedger implements Managed {
         }
     }
 
+    /** Under {@link #writing}. */
+    private void seal(UsageSpool s) throws IOException {
+        UsageSpool.Segment seg = s.seal();
+        if (seg != null) {
+            sealed.add(seg);
+            waitingInSealed.addAndGet(seg.rows);
+        }
+    }
+
     /** Under {@link #writing}: takes the segments of hubs that stopped. */
     private void adopt() {
         nextOrphanScan = System.currentTimeMillis() + ORPHAN_SCAN_MILLIS;
         for (UsageSpool.Segment seg : spool.adoptOrphans()) {
             try {
-                seg.rows = spool.read(seg).size();
+                seg.rows = spool.countRows(seg);
             } catch (IOException e) {
                 LOG.warn("Could not read usage segment {}", seg.path, e);
             }
@@ -381,10 +423,15 @@ public class UsageLedger implements Managed {
         }
     }
 
+    /** Streams a segment to the database from where this process last left it; returns once it is all written. */
     private void writeSegment(UsageSpool s, UsageSpool.Segment seg) throws DatabaseDown, IOException {
-        List<UsageSpool.Row> rows = s.read(seg);
-        for (int i = 0; i < rows.size(); i += BATCH) {
-            writeRows(s, rows.subList(i, Math.min(rows.size(), i + BATCH)));
+        UsageSpool.Reader reader = s.reader(seg, seg.committed);
+        for (List<UsageSpool.Row> rows = reader.next(BATCH); !rows.isEmpty(); rows = reader.next(BATCH)) {
+            writeRows(s, rows);
+            seg.committed = reader.offset();
+            long done = Math.min(seg.rows, rows.size());
+            seg.rows -= done;
+            waitingInSealed.addAndGet(-done);
         }
     }
 
@@ -410,6 +457,11 @@ public class UsageLedger implements Managed {
                     continue;
                 }
                 requireReachable(one);
+                if (!io.channelhub.hub.persistence.Constraints.isPermanent(one)) {
+                    // A deadlock or a lock wait: the row is fine, the moment was not. The segment waits for the next
+                    // attempt (with backoff) rather than the row being set aside as refused.
+                    throw new DatabaseDown(one);
+                }
                 reject(s, r, one);
             }
         }

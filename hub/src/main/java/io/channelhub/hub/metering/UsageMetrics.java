@@ -17,6 +17,17 @@ public final class UsageMetrics {
         GaugeWithCallback.builder().name("channelhub_usage_spooled_rows")
                 .help("API request usage rows on disk waiting for the database")
                 .callback(cb -> cb.call(ledger.spooledRows())).register(registry);
+        GaugeWithCallback.builder().name("channelhub_usage_spool_bytes")
+                .help("Bytes of the usage spool's segment files (what a database outage has piled up)")
+                .callback(cb -> cb.call(ledger.spoolBytes())).register(registry);
+        GaugeWithCallback.builder().name("channelhub_usage_spool_free_bytes")
+                .help("Free bytes on the usage spool's volume; when it runs out, request usage cannot be spooled")
+                .callback(cb -> {
+                    long free = ledger.spoolFreeBytes();
+                    if (free >= 0) {
+                        cb.call(free);
+                    }
+                }).register(registry);
         CounterWithCallback.builder().name("channelhub_usage_write_failures")
                 .help("Attempts to write spooled usage rows that failed because the database could not be reached")
                 .callback(cb -> cb.call(ledger.failedWrites())).register(registry);

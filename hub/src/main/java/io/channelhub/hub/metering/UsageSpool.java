@@ -38,6 +38,8 @@ final class UsageSpool {
     private static final Logger LOG = LoggerFactory.getLogger(UsageSpool.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SUFFIX = ".spool";
+    /** What a reader holds in memory at once; a row is a few hundred bytes. */
+    static final int CHUNK = 64 * 1024;
     /** Segment files held by some spool in this JVM (several hubs may run in one JVM, in tests). */
     private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
 
@@ -65,6 +67,8 @@ final class UsageSpool {
         final FileLock lock;
         long size;
         long rows;
+        /** Where the rows already committed to the database end (in this process; a restart starts again at 0). */
+        long committed;
 
         Segment(Path path, FileChannel channel, FileLock lock, long size) {
             this.path = path;
@@ -77,12 +81,20 @@ final class UsageSpool {
     private final Path dir;
     private final boolean forceEveryRow;
     private final AtomicLong corrupt = new AtomicLong();
+    private final long maxSegmentBytes;
     private Segment current;
+    /** Segments closed because they reached the size limit, oldest first, until the writer takes them. */
+    private final java.util.ArrayDeque<Segment> full = new java.util.ArrayDeque<>();
     private boolean dirty;
 
     UsageSpool(Path dir, Duration fsyncInterval) throws IOException {
+        this(dir, fsyncInterval, Long.MAX_VALUE);
+    }
+
+    UsageSpool(Path dir, Duration fsyncInterval, long maxSegmentBytes) throws IOException {
         this.dir = dir.toAbsolutePath().normalize();
         this.forceEveryRow = fsyncInterval.isZero();
+        this.maxSegmentBytes = maxSegmentBytes;
         Files.createDirectories(this.dir);
         current = create();
     }
@@ -106,7 +118,22 @@ final class UsageSpool {
         HELD.add(path);
         // Locked before it gets the name other hubs look for: none can adopt it between creation and lock.
         Files.move(fresh, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        syncDirectory();
         return new Segment(path, ch, lock, 0);
+    }
+
+    /**
+     * Makes a segment's name durable: after a crash of the machine a file whose rows were forced is found again (and
+     * a deleted one is not written twice). Where directories cannot be opened (not Linux) the file system decides.
+     */
+    private void syncDirectory() throws IOException {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            if (!System.getProperty("os.name", "").startsWith("Windows")) {
+                throw e instanceof IOException io ? io : new IOException(e);
+            }
+        }
     }
 
     /** Appends a row to the current segment; when this returns, a crash of the process cannot lose it. */
@@ -129,24 +156,91 @@ final class UsageSpool {
         } else {
             dirty = true;
         }
+        if (current.size >= maxSegmentBytes) {
+            // Rotated here, on the appending thread, so that a writer stuck on an unreachable database cannot let
+            // a file grow without bound.
+            Segment next;
+            try {
+                next = create();
+            } catch (IOException e) {
+                LOG.warn("Could not start a new usage segment in {}; the current one grows", dir, e);
+                return;
+            }
+            full.add(current);
+            current = next;
+        }
+    }
+
+    /** The oldest segment closed at the size limit, forced to the disk; null when there is none. */
+    Segment takeFull() throws IOException {
+        Segment s;
+        synchronized (this) {
+            s = full.poll();
+        }
+        if (s != null) {
+            s.channel.force(false);
+        }
+        return s;
     }
 
     /** Forces the rows appended since the last call to the disk. */
     void force() throws IOException {
-        FileChannel ch;
+        List<FileChannel> channels = new ArrayList<>();
         synchronized (this) {
             if (!dirty) {
                 return;
             }
             dirty = false;
-            ch = current.channel;
+            full.forEach(f -> channels.add(f.channel));
+            channels.add(current.channel);
         }
-        ch.force(false);
+        for (FileChannel ch : channels) {
+            try {
+                ch.force(false);
+            } catch (java.nio.channels.ClosedChannelException written) {
+                // taken, written and deleted meanwhile
+            }
+        }
     }
 
-    /** Rows appended to the current segment. */
+    /** Rows appended and not yet handed to the writer: the current segment's and those of full ones. */
     synchronized long currentRows() {
-        return current.rows;
+        long n = current.rows;
+        for (Segment f : full) {
+            n += f.rows;
+        }
+        return n;
+    }
+
+    /** Bytes of every segment in the directory (this spool's, and ones left to adopt); -1 when it cannot be read. */
+    long bytesOnDisk() {
+        long total = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
+            for (Path p : files) {
+                try {
+                    total += Files.size(p);
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    // written and deleted meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return total;
+    }
+
+    /** Bytes the spool's file system still has for it; -1 when it cannot be read. */
+    long usableSpace() {
+        try {
+            return Files.getFileStore(dir).getUsableSpace();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** Bytes appended to the current segment. */
+    synchronized long currentBytes() {
+        return current.size;
     }
 
     /** Closes the current segment for writing to the database (null when it is empty) and starts a new one. */
@@ -195,42 +289,134 @@ final class UsageSpool {
         return out;
     }
 
-    /** The rows of a sealed segment; a last line without its end (cut by a crash) is left out. */
+    /** Reads a sealed segment from {@code offset} on; see {@link Reader}. */
+    Reader reader(Segment s, long offset) {
+        return new Reader(s, offset);
+    }
+
+    /** All rows of a sealed segment (tests and small segments); the writer streams with {@link #reader}. */
     List<Row> read(Segment s) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(Integer.MAX_VALUE - 8, s.channel.size()));
+        List<Row> out = new ArrayList<>();
+        Reader r = reader(s, 0);
+        for (List<Row> rows = r.next(1024); !rows.isEmpty(); rows = r.next(1024)) {
+            out.addAll(rows);
+        }
+        return out;
+    }
+
+    /** The complete lines of a segment: what {@link Reader} gives, without parsing them. */
+    long countRows(Segment s) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(CHUNK);
+        long rows = 0;
         long pos = 0;
-        while (buf.hasRemaining()) {
-            int n = s.channel.read(buf, pos);
-            if (n < 0) {
-                break;
+        for (int n = s.channel.read(buf, pos); n > 0; n = s.channel.read(buf.clear(), pos)) {
+            for (int i = 0; i < n; i++) {
+                if (buf.get(i) == '\n') {
+                    rows++;
+                }
             }
             pos += n;
         }
-        byte[] bytes = buf.array();
-        int len = buf.position();
-        List<Row> rows = new ArrayList<>();
-        int start = 0;
-        for (int i = 0; i < len; i++) {
-            if (bytes[i] != '\n') {
-                continue;
-            }
-            if (i > start) {
-                try {
-                    rows.add(JSON.readValue(bytes, start, i - start, Row.class));
-                } catch (IOException bad) {
-                    corrupt.incrementAndGet();
-                    LOG.error("A usage row in {} cannot be read; it is left out", s.path.getFileName());
+        return rows;
+    }
+
+    /**
+     * Streams a segment's rows in groups, with the memory of one chunk whatever the file's size. {@link #offset()}
+     * is where the rows given so far end, so a writer that committed them can resume there. A line too long to be a
+     * row, or one that does not parse, is counted and skipped; a last line without its end (cut by a crash of the
+     * machine) is counted and left out.
+     */
+    final class Reader {
+        private final Segment segment;
+        private final ByteBuffer buf = ByteBuffer.allocate(CHUNK);
+        /** File offset of {@code buf}'s first byte. */
+        private long base;
+        private boolean eof;
+        private boolean skipping;
+
+        private Reader(Segment segment, long offset) {
+            this.segment = segment;
+            this.base = offset;
+            buf.limit(0);
+        }
+
+        /** The offset just past the last line given (or skipped). */
+        long offset() {
+            return base + buf.position();
+        }
+
+        /** Up to {@code max} rows; empty at the end of the segment. */
+        List<Row> next(int max) throws IOException {
+            List<Row> rows = new ArrayList<>();
+            while (rows.size() < max) {
+                int nl = -1;
+                for (int i = buf.position(); i < buf.limit(); i++) {
+                    if (buf.get(i) == '\n') {
+                        nl = i;
+                        break;
+                    }
+                }
+                if (nl < 0) {
+                    if (!fill()) {
+                        break;
+                    }
+                    continue;
+                }
+                int start = buf.position();
+                buf.position(nl + 1);
+                if (skipping) {
+                    skipping = false;
+                } else if (nl > start) {
+                    try {
+                        rows.add(JSON.readValue(buf.array(), start, nl - start, Row.class));
+                    } catch (IOException bad) {
+                        unreadable("does not parse");
+                    }
                 }
             }
-            start = i + 1;
+            return rows;
         }
-        return rows;
+
+        /** Reads more of the file behind what is left in the buffer; false at the end of the file. */
+        private boolean fill() throws IOException {
+            if (eof) {
+                if (buf.hasRemaining() && !skipping) {
+                    unreadable("was cut short");
+                }
+                base += buf.position() + buf.remaining();
+                buf.position(0).limit(0);
+                return false;
+            }
+            if (buf.position() == 0 && buf.limit() == buf.capacity()) {
+                // A whole chunk without a line end: no row is that long. Skip to the next line end.
+                if (!skipping) {
+                    unreadable("is too long");
+                }
+                skipping = true;
+                base += buf.limit();
+                buf.position(0).limit(0);
+            }
+            base += buf.position();
+            buf.compact();
+            int n = segment.channel.read(buf, base + buf.position());
+            if (n < 0) {
+                eof = true;
+            }
+            buf.flip();
+            return true;
+        }
+
+        private void unreadable(String why) {
+            corrupt.incrementAndGet();
+            LOG.error("A usage row in {} {}; it is left out", segment.path.getFileName(), why);
+        }
     }
 
     /** Deletes a segment whose rows are all committed. */
     void delete(Segment s) {
         try {
             Files.deleteIfExists(s.path);
+            syncDirectory();
         } catch (IOException e) {
             LOG.error("Could not delete the written usage segment {}; its rows would be written again (they are "
                     + "de-duplicated by key)", s.path.getFileName(), e);
@@ -251,6 +437,14 @@ final class UsageSpool {
 
     /** Closes the spool: the current segment is deleted when empty and otherwise left for the next start. */
     synchronized void close() {
+        for (Segment f; (f = full.poll()) != null; ) {
+            try {
+                f.channel.force(false);
+            } catch (IOException e) {
+                LOG.warn("Could not force usage segment {}", f.path.getFileName(), e);
+            }
+            release(f);
+        }
         if (current.rows == 0) {
             delete(current);
         } else {

@@ -2,12 +2,17 @@ package io.channelhub.hub.web;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.KeyDeserializer;
+import com.fasterxml.jackson.databind.deser.std.JsonNodeDeserializer;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.deser.std.StringDeserializer;
 import com.fasterxml.jackson.databind.deser.std.UntypedObjectDeserializer;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.NullNode;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +61,7 @@ public final class StoredText {
         m.addDeserializer(String.class, new Strings());
         m.addDeserializer(Object.class, new Untyped());
         m.addKeyDeserializer(String.class, new Keys());
+        m.addDeserializer(JsonNode.class, new Trees());
         return m;
     }
 
@@ -109,6 +115,50 @@ public final class StoredText {
             } else if (v instanceof List<?> l) {
                 for (Object o : l) {
                     walk(p, o);
+                }
+            }
+        }
+    }
+
+    /** Raw JSON kept as a tree (an agent's tool schemas, a message's interactive part): every text node and key. */
+    private static final class Trees extends StdDeserializer<JsonNode> {
+        private final transient JsonDeserializer<? extends JsonNode> base =
+                JsonNodeDeserializer.getDeserializer(JsonNode.class);
+
+        Trees() {
+            super(JsonNode.class);
+        }
+
+        @Override
+        public JsonNode deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+            JsonNode n = base.deserialize(p, ctx);
+            walk(p, n);
+            return n;
+        }
+
+        @Override
+        public JsonNode getNullValue(DeserializationContext ctx) {
+            return NullNode.getInstance();
+        }
+
+        /** A missing property stays missing (null), as with Jackson's own tree reader. */
+        @Override
+        public Object getAbsentValue(DeserializationContext ctx) {
+            return null;
+        }
+
+        private static void walk(JsonParser p, JsonNode n) throws Refused {
+            if (n.isTextual()) {
+                check(p, n.textValue());
+            } else if (n.isObject()) {
+                for (var it = n.fields(); it.hasNext(); ) {
+                    var e = it.next();
+                    check(p, e.getKey());
+                    walk(p, e.getValue());
+                }
+            } else if (n.isArray()) {
+                for (JsonNode c : n) {
+                    walk(p, c);
                 }
             }
         }

@@ -207,6 +207,32 @@ abstract class WhatsAppContract extends HubIntegrationTest {
     }
 
     @Test
+    void textTheApiWouldRefuseIsStillStoredAnsweredAndReadableWhenAChannelDeliversIt() {
+        // Meta's JSON may escape a NUL or half an emoji; the API refuses such text from integrators, but a message a
+        // channel delivered is the visitor's and must go through: stored, answered, and readable afterwards.
+        String phone = number(Map.of());
+        String from = waId();
+        String wamid = "wamid.odd-" + phone;
+        String body = FakeGraphApi.textMessageWebhook(phone, from, "Ana NULNAME", wamid, "oi NULTEXT tudo SURTEXT bem",
+                System.currentTimeMillis() / 1000).replace("NULNAME", "\\u0000").replace("NULTEXT", "\\u0000")
+                .replace("SURTEXT", "\\ud83d");
+        assertThat(signed(body).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> sendsTo(from).size() == 1);
+        assertThat(sendsTo(from).get(0).json().path("text").path("body").asText()).contains("tudo");
+        assertThat(count("SELECT COUNT(*) FROM inbound_events WHERE external_id = ? AND status = 'processed'", wamid))
+                .isEqualTo(1);
+        JsonNode convs = hub.get(admin, "/v1/conversations?end_user_id=" + from).json().get("data");
+        assertThat(convs).hasSize(1);
+        Reply messages = hub.get(admin, "/v1/conversations/" + convs.get(0).get("id").asText() + "/messages");
+        assertThat(messages.status()).isEqualTo(200);
+        assertThat(messages.body()).contains("tudo");
+        // The contact, with its odd name, is exported like any other.
+        Reply export = hub.post(admin, "/v1/privacy/requests", Map.of("type", "export", "subject", from));
+        assertThat(export.status()).as(export.body()).isEqualTo(201);
+        assertThat(export.json().get("status").asText()).isEqualTo("completed");
+    }
+
+    @Test
     void statusesArrivingOutOfOrderNeverMoveAMessageBackwards() {
         String phone = number(Map.of());
         String from = waId();

@@ -34,6 +34,12 @@ abstract class UsageOutageContract {
         }
     }
 
+    private static long segments(Path spool) throws java.io.IOException {
+        try (var files = Files.list(spool)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".spool")).count();
+        }
+    }
+
     private static int freePort() throws Exception {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
@@ -52,8 +58,12 @@ abstract class UsageOutageContract {
             target = "127.0.0.1:" + port;
         }
         Path plugins = Files.createTempDirectory("plugins");
+        Path spool = Files.createTempDirectory("usage-spool");
         try (TcpProxy proxy = TcpProxy.to(target);
-             TestHub hub = TestHub.replica(db.reachedAt("127.0.0.1:" + proxy.port()), plugins)) {
+             TestHub hub = TestHub.replica(db.reachedAt("127.0.0.1:" + proxy.port()), plugins,
+                     // Small files, so that the outage fills several: each is written and deleted on its own.
+                     io.dropwizard.testing.ConfigOverride.config("usage.maxSegmentSize", "2KiB"),
+                     io.dropwizard.testing.ConfigOverride.config("usage.spoolDirectory", spool.toString()))) {
             String tenant = hub.createTenant("outage");
             String key = hub.createKey(tenant, "admin").get("key").asText();
             long answered = 0;
@@ -70,11 +80,16 @@ abstract class UsageOutageContract {
                 answered++;
             }
             assertThat(apiRows(db, tenant)).as("the outage is real: nothing reaches the database").isEqualTo(before);
+            await().atMost(Duration.ofSeconds(5)).until(() -> segments(spool) > 2);
+            assertThat(hub.app().ledger().spoolBytes()).isGreaterThan(2048);
 
             proxy.restore();
             long all = answered;
             await().atMost(Duration.ofSeconds(90)).until(() -> apiRows(db, tenant) == all);
             assertThat(hub.app().ledger().lostRows(io.channelhub.hub.metering.UsageLedger.Loss.REJECTED)).isZero();
+            assertThat(hub.app().ledger().lostRows(io.channelhub.hub.metering.UsageLedger.Loss.UNREADABLE)).isZero();
+            // Every file of the outage is gone once written; only the live segment stays.
+            await().atMost(Duration.ofSeconds(10)).until(() -> segments(spool) <= 1);
         } finally {
             db.close();
             if (h2 != null) {

@@ -33,6 +33,7 @@ class UsageSpoolTest {
         s.channel.write(ByteBuffer.wrap("{\"t\":\"ten_1\",\"ty".getBytes(StandardCharsets.UTF_8)), s.size);
         var rows = spool.read(s);
         assertThat(rows).hasSize(3);
+        assertThat(spool.corruptLines()).as("the cut line is counted").isEqualTo(1);
         assertThat(rows.get(2).event()).isEqualTo(event(2));
         assertThat(rows.get(0).instant()).isEqualTo(at);
         assertThat(spool.currentRows()).isZero();
@@ -58,5 +59,60 @@ class UsageSpoolTest {
         try (var files = Files.list(dir)) {
             assertThat(files.filter(f -> f.toString().endsWith(".spool"))).isEmpty();
         }
+    }
+
+    @Test
+    void aLargeSegmentIsStreamedInGroupsAndAReaderResumesWhereTheLastGroupEnded() throws Exception {
+        UsageSpool spool = new UsageSpool(dir, Duration.ofSeconds(1));
+        Instant at = Instant.parse("2026-01-02T03:04:05Z");
+        int n = 5_000; // several chunks of the reader's buffer
+        for (int i = 0; i < n; i++) {
+            spool.append(event(i), at);
+        }
+        UsageSpool.Segment s = spool.seal();
+        assertThat(s.size).isGreaterThan(3L * UsageSpool.CHUNK);
+        assertThat(spool.countRows(s)).isEqualTo(n);
+        UsageSpool.Reader r = spool.reader(s, 0);
+        var first = r.next(700);
+        assertThat(first).hasSize(700);
+        assertThat(first.get(699).k()).isEqualTo("req:699");
+        // A writer that committed the first group and stopped goes on from its offset, without a row twice.
+        UsageSpool.Reader again = spool.reader(s, r.offset());
+        java.util.List<String> rest = new java.util.ArrayList<>();
+        for (var rows = again.next(700); !rows.isEmpty(); rows = again.next(700)) {
+            rows.forEach(row -> rest.add(row.k()));
+        }
+        assertThat(rest).hasSize(n - 700);
+        assertThat(rest.get(0)).isEqualTo("req:700");
+        assertThat(rest.get(rest.size() - 1)).isEqualTo("req:" + (n - 1));
+        assertThat(again.offset()).isEqualTo(s.size);
+        assertThat(spool.corruptLines()).isZero();
+        spool.delete(s);
+        spool.close();
+    }
+
+    @Test
+    void aLineLongerThanAnyRowIsSkippedAndTheRowsAfterItAreRead() throws Exception {
+        UsageSpool spool = new UsageSpool(dir, Duration.ofSeconds(1));
+        Instant at = Instant.now();
+        spool.append(event(1), at);
+        UsageSpool.Segment s = spool.seal();
+        byte[] garbage = new byte[3 * UsageSpool.CHUNK + 17];
+        java.util.Arrays.fill(garbage, (byte) 'x');
+        garbage[garbage.length - 1] = '\n';
+        s.size += s.channel.write(ByteBuffer.wrap(garbage), s.size);
+        s.size += s.channel.write(ByteBuffer.wrap("{not json}\n".getBytes(StandardCharsets.UTF_8)), s.size);
+        UsageSpool other = new UsageSpool(dir.resolve("x"), Duration.ofSeconds(1));
+        other.append(event(2), at);
+        UsageSpool.Segment o = other.seal();
+        byte[] row2 = new byte[(int) o.size];
+        o.channel.read(ByteBuffer.wrap(row2), 0);
+        s.size += s.channel.write(ByteBuffer.wrap(row2), s.size);
+        assertThat(spool.read(s)).extracting(UsageSpool.Row::k).containsExactly("req:1", "req:2");
+        assertThat(spool.corruptLines()).isEqualTo(2);
+        spool.delete(s);
+        other.delete(o);
+        spool.close();
+        other.close();
     }
 }

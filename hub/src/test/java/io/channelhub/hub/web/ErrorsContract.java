@@ -82,6 +82,12 @@ abstract class ErrorsContract extends HubIntegrationTest {
         String key = hub.createKey(t, "admin").get("key").asText();
         TestHub.Reply prompt = hub.post(key, "/v1/prompts", "{\"slug\":\"p\",\"name\":\"p\",\"content\":\"Be \\u0000brief\"}");
         assertThat(prompt.code()).isEqualTo("invalid_text");
+        // Raw JSON kept as written (an agent's tool schemas) is text too.
+        TestHub.Reply tools = hub.post(key, "/v1/agents", "{\"slug\":\"a\",\"name\":\"a\",\"tools\":[{\"type\":"
+                + "\"function\",\"function\":{\"name\":\"lookup\",\"description\":\"x\\ud800\"}}]}");
+        assertThat(tools.status()).isEqualTo(422);
+        assertThat(tools.code()).isEqualTo("invalid_text");
+        assertThat(hub.get(key, "/v1/agents").json().get("data")).isEmpty();
         TestHub.Reply settings = hub.post(key, "/v1/channel-instances", "{\"plugin_id\":\"test-channel\","
                 + "\"name\":\"n\",\"settings\":{\"phone\":\"+5511\\u0000\",\"token\":\"t\"}}");
         assertThat(settings.status()).isEqualTo(422);
