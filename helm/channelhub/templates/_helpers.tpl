@@ -1,4 +1,9 @@
 {{/* Chart name, truncated to the 63 characters of a DNS label. */}}
+{{/* The hub's workload: a StatefulSet when each pod keeps its usage spool on a claim of its own. */}}
+{{- define "channelhub.workloadKind" -}}
+{{- if .Values.usageSpool.persistence.enabled -}}StatefulSet{{- else -}}Deployment{{- end -}}
+{{- end -}}
+
 {{- define "channelhub.name" -}}
 {{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
 {{- end }}
@@ -147,6 +152,8 @@ app.kubernetes.io/part-of: channelhub
   value: {{ .Values.logging.format | quote }}
 - name: CHANNELHUB_USAGE_SPOOL_DIR
   value: /var/lib/channelhub/usage-spool
+- name: CHANNELHUB_USAGE_SPOOL_SEGMENT
+  value: {{ .Values.usageSpool.maxSegmentSize | quote }}
 {{- with .Values.extraEnv }}
 {{ toYaml . }}
 {{- end }}

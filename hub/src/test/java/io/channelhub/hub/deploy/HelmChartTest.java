@@ -179,7 +179,7 @@ class HelmChartTest {
             }
             JsonNode hub = hubContainer(r);
             assertThat(mountPath(hub, "config")).isEqualTo("/etc/channelhub");
-            assertThat(volume(podSpec(one(r.all(), "Deployment")), "config").path("configMap").path("name").asText())
+            assertThat(volume(podSpec(hub(r)), "config").path("configMap").path("name").asText())
                     .isEqualTo(one(r.manifest(), "ConfigMap").path("metadata").path("name").asText());
         }
     }
@@ -244,7 +244,7 @@ class HelmChartTest {
     void migratesInAnInitContainerWhenAsked() {
         Render r = Render.of(null, Map.of("migrations.mode", "initContainer"));
         assertThat(ofKind(r.all(), "Job")).isEmpty();
-        JsonNode pod = podSpec(one(r.all(), "Deployment"));
+        JsonNode pod = podSpec(hub(r));
         JsonNode migrate = byName(pod.path("initContainers"), "migrate");
         assertMigrates(migrate);
         assertThat(env(hubContainer(r), "CHANNELHUB_MIGRATE_ON_START").path("value").asText()).isEqualTo("false");
@@ -279,8 +279,50 @@ class HelmChartTest {
     }
 
     @Test
+    void eachPodKeepsItsUsageSpoolOnItsOwnClaimUnlessToldOtherwise() {
+        for (Render r : List.of(defaults, production)) {
+            JsonNode workload = hub(r);
+            assertThat(workload.path("kind").asText()).as(r.name()).isEqualTo("StatefulSet");
+            JsonNode claim = byName(namesOfClaims(workload), "usage-spool");
+            assertThat(claim.path("spec").path("resources").path("requests").path("storage").asText()).isNotBlank();
+            JsonNode pod = podSpec(workload);
+            String mount = mountName(byName(pod.path("containers"), "hub"), "/var/lib/channelhub/usage-spool");
+            assertThat(mount).isEqualTo("usage-spool");
+            assertThat(names(pod.path("volumes"))).as("the claim, not a pod volume").doesNotContain("usage-spool");
+            // Rows a pod could not write stay on its claim when it is scaled away or the release deleted.
+            assertThat(workload.path("spec").path("persistentVolumeClaimRetentionPolicy").path("whenScaled").asText())
+                    .isEqualTo("Retain");
+            assertThat(workload.path("spec").path("persistentVolumeClaimRetentionPolicy").path("whenDeleted").asText())
+                    .isEqualTo("Retain");
+            assertThat(workload.path("spec").path("serviceName").asText())
+                    .isEqualTo(one(r.all(), "Service").path("metadata").path("name").asText());
+            assertThat(env(hubContainer(r), "CHANNELHUB_USAGE_SPOOL_DIR").path("value").asText())
+                    .isEqualTo("/var/lib/channelhub/usage-spool");
+        }
+        assertThat(one(production.all(), "HorizontalPodAutoscaler").path("spec").path("scaleTargetRef").path("kind")
+                .asText()).isEqualTo("StatefulSet");
+
+        Render ephemeral = Render.of(null, Map.of("usageSpool.persistence.enabled", "false"));
+        JsonNode deployment = hub(ephemeral);
+        assertThat(deployment.path("kind").asText()).isEqualTo("Deployment");
+        assertThat(deployment.path("spec").has("volumeClaimTemplates")).isFalse();
+        assertThat(deployment.path("spec").path("strategy").path("rollingUpdate").path("maxUnavailable").asInt())
+                .isZero();
+        assertThat(volume(podSpec(deployment), "usage-spool").path("emptyDir").path("sizeLimit").asText())
+                .isEqualTo("1Gi");
+    }
+
+    private static JsonNode namesOfClaims(JsonNode workload) {
+        com.fasterxml.jackson.databind.node.ArrayNode out = YAML.createArrayNode();
+        for (JsonNode c : workload.path("spec").path("volumeClaimTemplates")) {
+            out.add(((ObjectNode) c.deepCopy()).put("name", c.path("metadata").path("name").asText()));
+        }
+        return out;
+    }
+
+    @Test
     void scalesAndSurvivesDisruptionInProduction() {
-        JsonNode deployment = one(production.all(), "Deployment");
+        JsonNode deployment = hub(production);
         JsonNode hpa = one(production.all(), "HorizontalPodAutoscaler");
         assertThat(hpa.path("spec").path("scaleTargetRef").path("name").asText())
                 .isEqualTo(deployment.path("metadata").path("name").asText());
@@ -298,7 +340,7 @@ class HelmChartTest {
         ingress.findValues("backend").forEach(b ->
                 assertThat(b.path("service").path("port").path("name").asText()).isEqualTo("http"));
 
-        assertThat(one(defaults.all(), "Deployment").path("spec").path("replicas").asInt()).isEqualTo(2);
+        assertThat(hub(defaults).path("spec").path("replicas").asInt()).isEqualTo(2);
         assertThat(ofKind(defaults.all(), "HorizontalPodAutoscaler")).isEmpty();
         assertThat(ofKind(defaults.all(), "Ingress")).isEmpty();
         assertThat(ofKind(defaults.all(), "PodDisruptionBudget")).hasSize(1);
@@ -362,7 +404,7 @@ class HelmChartTest {
         assertThat(account.path("metadata").path("annotations").has("eks.amazonaws.com/role-arn"))
                 .as("the backup job has its own (IRSA) service account").isTrue();
         assertThat(pod.path("serviceAccountName").asText())
-                .isNotEqualTo(podSpec(one(production.all(), "Deployment")).path("serviceAccountName").asText());
+                .isNotEqualTo(podSpec(hub(production)).path("serviceAccountName").asText());
 
         assertThat(ofKind(defaults.all(), "CronJob")).isEmpty();
         Render local = Render.of(null, Map.of("backup.enabled", "true", "backup.persistence.enabled", "false",
@@ -398,17 +440,17 @@ class HelmChartTest {
         assertThat(pod.path("serviceAccountName").asText()).isEqualTo("channelhub-backup");
         assertThat(env(pod.path("containers").get(0), "BACKUP_S3_URI").path("value").asText())
                 .isEqualTo("s3://acme-backups/channelhub");
-        assertThat(podSpec(one(r.all(), "Deployment")).path("serviceAccountName").asText()).isEqualTo("channelhub");
+        assertThat(podSpec(hub(r)).path("serviceAccountName").asText()).isEqualTo("channelhub");
     }
 
     @Test
     void loadsExtraPluginsFromAnImageOrAVolume() {
         JsonNode plain = hubContainer(defaults);
         assertThat(env(plain, "CHANNELHUB_PLUGINS_DIR").path("value").asText()).isEqualTo("/opt/channelhub/plugins");
-        assertThat(podSpec(one(defaults.all(), "Deployment")).has("initContainers")).isFalse();
+        assertThat(podSpec(hub(defaults)).has("initContainers")).isFalse();
 
         Render r = pluginsRender();
-        JsonNode pod = podSpec(one(r.all(), "Deployment"));
+        JsonNode pod = podSpec(hub(r));
         JsonNode hub = hubContainer(r);
         String dir = env(hub, "CHANNELHUB_PLUGINS_DIR").path("value").asText();
         String volume = mountName(hub, dir);
@@ -575,8 +617,16 @@ class HelmChartTest {
         return workloads(docs).stream().flatMap(w -> containers(podSpec(w)).stream()).toList();
     }
 
+    /** The hub's workload: a StatefulSet with a claim per pod for the usage spool, or a Deployment without. */
+    private static JsonNode hub(Render r) {
+        List<JsonNode> found = r.all().stream().filter(d -> Set.of("Deployment", "StatefulSet")
+                .contains(d.path("kind").asText())).toList();
+        assertThat(found).as("the hub's workload in " + r.name()).hasSize(1);
+        return found.get(0);
+    }
+
     private static JsonNode hubContainer(Render r) {
-        return byName(podSpec(one(r.all(), "Deployment")).path("containers"), "hub");
+        return byName(podSpec(hub(r)).path("containers"), "hub");
     }
 
     private static JsonNode byName(JsonNode list, String name) {
