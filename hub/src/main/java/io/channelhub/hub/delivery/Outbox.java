@@ -22,8 +22,18 @@ public class Outbox {
                 rs.getString("target_id"), rs.getString("event_id"), rs.getString("event_type"), rs.getString("payload"),
                 rs.getString("status"), rs.getInt("attempts"), instants.map(rs, "next_attempt_at", ctx), lastCode,
                 rs.getString("last_error"), instants.map(rs, "created_at", ctx), instants.map(rs, "delivered_at", ctx),
-                rs.getString("trace_parent"), rs.getString("delivery_id"));
+                rs.getString("trace_parent"), deliveryId(rs.getString("delivery_id"), rs.getString("kind"),
+                rs.getLong("id")));
     };
+
+    /** A row a node of the version before delivery ids wrote (during a rolling upgrade) has its number for an id. */
+    private static String deliveryId(String stored, String kind, long id) {
+        return stored != null ? stored : legacyPrefix(kind) + id;
+    }
+
+    private static String legacyPrefix(String kind) {
+        return "webhook".equals(kind) ? "whd_" : "obx_";
+    }
 
     private final Jdbi jdbi;
 
@@ -153,9 +163,25 @@ public class Outbox {
 
     /** A row by the id callers see. */
     public Optional<OutboxItem> find(String tenantId, String deliveryId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM outbox WHERE tenant_id = :t AND delivery_id = :d")
-                .bind("t", tenantId).bind("d", deliveryId).map(MAPPER).findOne());
+        Optional<OutboxItem> found = jdbi.withHandle(h -> h.createQuery("SELECT * FROM outbox WHERE tenant_id = :t "
+                        + "AND delivery_id = :d").bind("t", tenantId).bind("d", deliveryId).map(MAPPER).findOne());
+        if (found.isPresent()) {
+            return found;
+        }
+        // whd_42 / obx_42: a row written without a delivery id, found by its number.
+        java.util.regex.Matcher m = LEGACY_ID.matcher(deliveryId);
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        long id = Long.parseLong(m.group(2));
+        String kindCheck = m.group(1).equals("whd") ? "kind = 'webhook'" : "kind <> 'webhook'";
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM outbox WHERE tenant_id = :t AND id = :id AND "
+                        + "delivery_id IS NULL AND " + kindCheck).bind("t", tenantId).bind("id", id).map(MAPPER)
+                .findOne());
     }
+
+    private static final java.util.regex.Pattern LEGACY_ID =
+            java.util.regex.Pattern.compile("(whd|obx)_([0-9]{1,18})");
 
     public Optional<OutboxItem> find(String tenantId, long id) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM outbox WHERE tenant_id = :t AND id = :id")

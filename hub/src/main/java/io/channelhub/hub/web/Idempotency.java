@@ -46,6 +46,8 @@ public class Idempotency implements Managed {
     private final Duration lease;
     /** Claim ids of the requests running on this node: their leases are renewed. */
     private final Set<String> running = ConcurrentHashMap.newKeySet();
+    /** Answers of finished requests whose store failed, by claim id: retried before each renewal. */
+    private final Map<String, Runnable> unstored = new ConcurrentHashMap<>();
     private ScheduledExecutorService renewer;
 
     /** What {@link #begin} decided: replay a stored response, or run the request under a {@link Claim}. */
@@ -71,14 +73,26 @@ public class Idempotency implements Managed {
             running.add(id);
         }
 
-        /** Stores the response for repeats. A claim taken over by a retry (this node looked dead) stores nothing. */
+        /**
+         * Stores the response for repeats. A claim taken over by a retry (this node looked dead) stores nothing. When
+         * the store fails (a database blip), the key stays held (its lease renewed) and the store is retried in the
+         * background, so a repeat waits for the answer instead of running the request a second time.
+         */
         public void complete(int status, String body) {
-            running.remove(id);
-            jdbi.useHandle(h -> h.createUpdate("UPDATE idempotency_records SET status = :s, response = :r, "
-                            + "lease_until = NULL WHERE tenant_id = :t AND principal_id = :p AND idem_key = :k AND "
-                            + "claim_id = :c AND status IS NULL")
+            Runnable store = () -> jdbi.useHandle(h -> h.createUpdate("UPDATE idempotency_records SET status = :s, "
+                            + "response = :r, lease_until = NULL WHERE tenant_id = :t AND principal_id = :p AND "
+                            + "idem_key = :k AND claim_id = :c AND status IS NULL")
                     .bind("s", status).bind("r", body).bind("t", tenantId).bind("p", principalId).bind("k", key)
                     .bind("c", id).execute());
+            try {
+                store.run();
+            } catch (RuntimeException e) {
+                LOG.warn("Could not store the answer of an idempotent request; the key stays held and the answer is "
+                        + "stored again in the background", e);
+                unstored.put(id, store);
+                return;
+            }
+            running.remove(id);
         }
 
         /** The request failed in a way worth retrying with the same key: forget it. */
@@ -110,8 +124,16 @@ public class Idempotency implements Managed {
         }
     }
 
-    private record Row(String hash, Integer status, String response, String claimId, Instant leaseUntil) {
+    private record Row(String hash, Integer status, String response, String claimId, Instant leaseUntil,
+                       Instant createdAt) {
     }
+
+    /**
+     * How long a key claimed without a lease is held: such a row comes from a node of the version before leases, still
+     * running during a rolling upgrade, which does not renew. No request runs this long (model calls time out well
+     * before), so after it the row is taken over like that of a node that died.
+     */
+    static final Duration UNLEASED_HOLD = Duration.ofMinutes(10);
 
     /**
      * Claims the key for this request, or returns the response to replay. Throws 422 when the key was used with a
@@ -152,9 +174,9 @@ public class Idempotency implements Managed {
         if (row.status() != null) {
             return new Stored(row.status(), row.response());
         }
-        // A row without a lease was written before leases existed: its node is long gone.
-        if (row.leaseUntil() != null && !row.leaseUntil().isBefore(now)) {
-            throw inProgress(Duration.between(now, row.leaseUntil()));
+        Instant heldUntil = row.leaseUntil() != null ? row.leaseUntil() : row.createdAt().plus(UNLEASED_HOLD);
+        if (!heldUntil.isBefore(now)) {
+            throw inProgress(Duration.between(now, heldUntil));
         }
         int taken = jdbi.withHandle(h -> h.createUpdate("UPDATE idempotency_records SET claim_id = :c, "
                         + "lease_until = :l WHERE tenant_id = :t AND principal_id = :p AND idem_key = :k AND "
@@ -170,16 +192,18 @@ public class Idempotency implements Managed {
     }
 
     private Optional<Row> read(String tenantId, String principalId, String key) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT request_hash, status, response, claim_id, lease_until FROM "
-                        + "idempotency_records WHERE tenant_id = :t AND principal_id = :p AND idem_key = :k")
+        return jdbi.withHandle(h -> h.createQuery("SELECT request_hash, status, response, claim_id, lease_until, "
+                        + "created_at FROM idempotency_records WHERE tenant_id = :t AND principal_id = :p AND "
+                        + "idem_key = :k")
                 .bind("t", tenantId).bind("p", principalId).bind("k", key)
                 .map((rs, ctx) -> {
                     int status = rs.getInt("status");
                     Integer st = rs.wasNull() ? null : status;
                     // getString reads a CLOB (H2) and a TEXT (MariaDB) alike.
+                    var instants = ctx.findColumnMapperFor(Instant.class).orElseThrow();
                     return new Row(rs.getString("request_hash"), st, rs.getString("response"),
-                            rs.getString("claim_id"), ctx.findColumnMapperFor(Instant.class).orElseThrow()
-                            .map(rs, "lease_until", ctx));
+                            rs.getString("claim_id"), instants.map(rs, "lease_until", ctx),
+                            instants.map(rs, "created_at", ctx));
                 }).findOne());
     }
 
@@ -188,6 +212,15 @@ public class Idempotency implements Managed {
         return new ApiException(409, "idempotency_in_progress",
                 "a request with this Idempotency-Key is still running; retry after a moment",
                 Map.of("header", HEADER)).withHeader("Retry-After", Long.toString(seconds));
+    }
+
+    /** Stores the answers whose first store failed; stops at the first failure (the database is still away). */
+    void storeUnstored() {
+        for (var e : unstored.entrySet()) {
+            e.getValue().run();
+            unstored.remove(e.getKey());
+            running.remove(e.getKey());
+        }
     }
 
     /** Extends the leases of the requests running here, so only a node that stopped loses its keys. */
@@ -211,6 +244,11 @@ public class Idempotency implements Managed {
         long every = Math.max(200, lease.toMillis() / 3);
         renewer.scheduleWithFixedDelay(() -> {
             try {
+                storeUnstored();
+            } catch (RuntimeException e) {
+                LOG.warn("Could not yet store the answers of {} idempotent requests", unstored.size(), e);
+            }
+            try {
                 renew();
             } catch (RuntimeException e) {
                 // The next round tries again; a lease that runs out lets a retry run the request a second time.
@@ -223,6 +261,12 @@ public class Idempotency implements Managed {
     public void stop() {
         if (renewer != null) {
             renewer.shutdownNow();
+        }
+        try {
+            storeUnstored();
+        } catch (RuntimeException e) {
+            // Their keys' leases end; a retry after that runs the request again.
+            LOG.error("Stopping with {} idempotent answers not stored", unstored.size(), e);
         }
     }
 }

@@ -4,12 +4,9 @@ import io.channelhub.hub.identity.Role;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.channelhub.hub.persistence.StartupMigrations;
-import io.channelhub.hub.persistence.UtcInstants;
 import io.channelhub.hub.support.TestDatabase;
 import java.time.Clock;
 import java.time.Duration;
-import org.h2.jdbcx.JdbcDataSource;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,12 +21,7 @@ class BootstrapKeyTest {
     @BeforeEach
     void database() throws Exception {
         db = TestDatabase.create(TestDatabase.Kind.H2);
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL(db.url());
-        ds.setUser(db.user());
-        StartupMigrations.apply(ds);
-        Jdbi jdbi = Jdbi.create(ds);
-        UtcInstants.install(jdbi);
+        Jdbi jdbi = db.migratedJdbi();
         keys = new ApiKeyService(new ApiKeyRepository(jdbi), Clock.systemUTC(), Duration.ofHours(1));
     }
 

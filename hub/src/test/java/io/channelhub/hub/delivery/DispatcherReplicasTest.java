@@ -3,8 +3,6 @@ package io.channelhub.hub.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.channelhub.hub.persistence.StartupMigrations;
-import io.channelhub.hub.persistence.UtcInstants;
 import io.channelhub.hub.support.TestDatabase;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,7 +13,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.mariadb.jdbc.MariaDbDataSource;
 
 /**
  * Two dispatchers (two hub replicas) share one outbox table: every row is delivered exactly once, and a failing
@@ -30,22 +27,7 @@ class DispatcherReplicasTest {
             new io.channelhub.hub.observability.Tracing(new io.channelhub.hub.observability.Tracing.Factory());
 
     private static Jdbi jdbi(TestDatabase db) throws Exception {
-        javax.sql.DataSource ds;
-        if (db.kind() == TestDatabase.Kind.H2) {
-            org.h2.jdbcx.JdbcDataSource h2 = new org.h2.jdbcx.JdbcDataSource();
-            h2.setURL(db.url());
-            h2.setUser(db.user());
-            ds = h2;
-        } else {
-            MariaDbDataSource m = new MariaDbDataSource(db.url());
-            m.setUser(db.user());
-            m.setPassword(db.password());
-            ds = m;
-        }
-        StartupMigrations.apply(ds);
-        Jdbi jdbi = Jdbi.create(ds);
-        UtcInstants.install(jdbi);
-        return jdbi;
+        return db.migratedJdbi();
     }
 
     private static DeliveryFactory fast() {

@@ -86,6 +86,29 @@ public final class TestDatabase implements AutoCloseable {
         return kind == Kind.H2 ? "" : MARIADB_PASSWORD;
     }
 
+    /** A data source on this database (no pool: tests open few connections). */
+    public javax.sql.DataSource dataSource() throws SQLException {
+        if (kind == Kind.H2) {
+            org.h2.jdbcx.JdbcDataSource h2 = new org.h2.jdbcx.JdbcDataSource();
+            h2.setURL(url());
+            h2.setUser(user());
+            return h2;
+        }
+        org.mariadb.jdbc.MariaDbDataSource m = new org.mariadb.jdbc.MariaDbDataSource(url());
+        m.setUser(user());
+        m.setPassword(password());
+        return m;
+    }
+
+    /** Jdbi on this database with the hub's schema migrated and its instant mapping, as the hub sets it up. */
+    public org.jdbi.v3.core.Jdbi migratedJdbi() throws Exception {
+        javax.sql.DataSource ds = dataSource();
+        io.channelhub.hub.persistence.StartupMigrations.apply(ds);
+        org.jdbi.v3.core.Jdbi jdbi = org.jdbi.v3.core.Jdbi.create(ds);
+        io.channelhub.hub.persistence.UtcInstants.install(jdbi);
+        return jdbi;
+    }
+
     public Connection connect() throws SQLException {
         return DriverManager.getConnection(url(), user(), password());
     }
