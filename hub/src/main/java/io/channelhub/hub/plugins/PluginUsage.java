@@ -34,10 +34,11 @@ public final class PluginUsage {
             UsageLedger.UsageEvent e = new UsageLedger.UsageEvent(tenantId, type, quantity, unit, pluginId,
                     instanceId, null, null, pluginId + ":" + key);
             QuotaReservation held = reserve(e);
-            if (pending != null) {
-                pending.add(e, held);
+            if (pending != null && pending.add(e, held)) {
                 return;
             }
+            // Without a request, or after its usage was committed or discarded (a plugin that kept the context and
+            // meters later, from its own thread): recorded at once, not held where nothing would write it.
             try (held) {
                 held.callBound(() -> ledger.record(e));
             }
@@ -93,8 +94,15 @@ public final class PluginUsage {
         private final java.util.Set<UsageLedger.UsageEvent> written =
                 java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
-        private synchronized void add(UsageLedger.UsageEvent e, QuotaReservation reservation) {
+        private boolean closed;
+
+        /** Holds the usage until the request's end; false once that end has passed. */
+        private synchronized boolean add(UsageLedger.UsageEvent e, QuotaReservation reservation) {
+            if (closed) {
+                return false;
+            }
             held.add(new Held(e, reservation));
+            return true;
         }
 
         /** Writes the held rows in the caller's transaction (a key recorded before is skipped). */
@@ -108,6 +116,7 @@ public final class PluginUsage {
             List<Held> done;
             java.util.Set<UsageLedger.UsageEvent> fresh;
             synchronized (this) {
+                closed = true;
                 done = List.copyOf(held);
                 fresh = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
                 fresh.addAll(written);
@@ -130,6 +139,7 @@ public final class PluginUsage {
         public void discard() {
             List<Held> dropped;
             synchronized (this) {
+                closed = true;
                 dropped = List.copyOf(held);
                 held.clear();
                 written.clear();

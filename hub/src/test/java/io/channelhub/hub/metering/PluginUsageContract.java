@@ -102,6 +102,20 @@ abstract class PluginUsageContract extends HubIntegrationTest {
     }
 
     @Test
+    void usageAPluginRecordsAfterItsRequestEndedIsBilledNotLost() {
+        String[] s = tenantWithSms();
+        // The plugin keeps the request's context and meters 4 segments from its own thread, after the request
+        // was answered and its usage committed.
+        assertThat(inbound(s[1], "id=late1&segments=1&later=4").status()).isEqualTo(200);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> used(s[0], "sms.segments") == 5);
+        long late = hub.app().jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM usage_events WHERE "
+                + "tenant_id = :t AND idempotency_key = 'test-sms:late:late1'").bind("t", s[0]).mapTo(Long.class)
+                .one());
+        assertThat(late).isEqualTo(1);
+    }
+
+    @Test
     void aHardQuotaOnAPluginUsageTypeRefusesTheRecord() {
         String[] s = tenantWithSms();
         hardQuota(s[0], "sms.segments", 5);
