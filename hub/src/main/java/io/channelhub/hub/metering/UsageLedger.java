@@ -122,6 +122,15 @@ public class UsageLedger implements Managed {
         return true;
     }
 
+    /** Writes new events' rows (keys new by construction) in one transaction, then tells the listeners. */
+    public void recordAll(List<UsageEvent> events) {
+        if (events.isEmpty()) {
+            return;
+        }
+        jdbi.useTransaction(h -> insert(h, events));
+        events.forEach(this::recorded);
+    }
+
     /**
      * Writes new events' rows in the caller's transaction, in one statement batch. Their keys must be new (derived
      * from ids made for this work): a duplicate fails the transaction. Call {@link #recorded} for each after commit.
@@ -221,6 +230,12 @@ public class UsageLedger implements Managed {
     public long spooledRows() {
         UsageSpool s = spool;
         return waitingInSealed.get() + (s == null ? 0 : s.currentRows());
+    }
+
+    /** The spool's directory, or null without a spool. */
+    public java.nio.file.Path spoolDirectory() {
+        UsageSpool s = spool;
+        return s == null ? null : s.directory();
     }
 
     /** Bytes of the spool's segment files; 0 without a spool. */

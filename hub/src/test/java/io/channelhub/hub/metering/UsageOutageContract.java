@@ -58,12 +58,11 @@ abstract class UsageOutageContract {
             target = "127.0.0.1:" + port;
         }
         Path plugins = Files.createTempDirectory("plugins");
-        Path spool = Files.createTempDirectory("usage-spool");
         try (TcpProxy proxy = TcpProxy.to(target);
              TestHub hub = TestHub.replica(db.reachedAt("127.0.0.1:" + proxy.port()), plugins,
                      // Small files, so that the outage fills several: each is written and deleted on its own.
-                     io.dropwizard.testing.ConfigOverride.config("usage.maxSegmentSize", "2KiB"),
-                     io.dropwizard.testing.ConfigOverride.config("usage.spoolDirectory", spool.toString()))) {
+                     io.dropwizard.testing.ConfigOverride.config("usage.maxSegmentSize", "2KiB"))) {
+            Path spool = hub.app().ledger().spoolDirectory();
             String tenant = hub.createTenant("outage");
             String key = hub.createKey(tenant, "admin").get("key").asText();
             long answered = 0;
