@@ -234,6 +234,7 @@ public class HubApplication extends Application<HubConfiguration> {
         var contentRedaction = new io.channelhub.hub.privacy.ContentRedaction(jdbi, privacySettings, clock);
         TurnService turns = new TurnService(conversationRepo, agents, models, plugins, ledger, webhooks, clock, quotas,
                 contacts, documents, pluginUsage, media, contentRedaction, tracing);
+        var pipeline = new io.channelhub.hub.conversations.TurnPipeline(turns, conversationRepo, models, ledger, quotas);
         resources.register(ResourceType.CONVERSATION, (tenantId, id) -> conversationRepo.find(tenantId, id)
                 .map(cv -> new ResourceDirectory.ResourceRef(ResourceType.CONVERSATION, cv.id(),
                         cv.ownerPrincipalId())));
@@ -301,21 +302,21 @@ public class HubApplication extends Application<HubConfiguration> {
         jersey.register(new PromptsResource.Own(prompts, grants, scopes, access, audit));
         jersey.register(new PromptsResource.OfTenant(prompts, grants, scopes, access, audit));
         jersey.register(new ModelProvidersResource(models, providerConfigs, scopes, access, audit));
-        jersey.register(new io.channelhub.hub.web.api.OpenAiCompatibleResource(agents, models, ledger, scopes,
-                access, clock, quotas));
+        jersey.register(new io.channelhub.hub.web.api.OpenAiCompatibleResource(agents, pipeline, scopes, access,
+                clock));
         Idempotency idempotency = new Idempotency(jdbi, clock, config.getIdempotencyLease().toJavaDuration());
         env.lifecycle().manage(idempotency);
-        jersey.register(new ConversationsResource(conversationRepo, agents, turns, idempotency,
-                scopes, access, json, clock, config.getSseHeartbeat().toMilliseconds(), webhooks, quotas));
+        jersey.register(new ConversationsResource(conversationRepo, agents, pipeline, idempotency,
+                scopes, access, json, clock, config.getSseHeartbeat().toMilliseconds(), webhooks));
         var inbound = new io.channelhub.hub.channels.InboundEvents(jdbi, stored, clock);
         var channelConversations = new io.channelhub.hub.channels.ChannelConversations(conversationRepo, agents,
                 webhooks, clock);
         var channelTurns = new io.channelhub.hub.web.hooks.ChannelTurns(conversationRepo, channelConversations,
-                turns, inbound, contacts, media, rateLimits, quotas, json, clock,
+                pipeline, inbound, contacts, media, rateLimits, json, clock,
                 config.getSseHeartbeat().toMilliseconds());
         var processor = new io.channelhub.hub.channels.InboundProcessor(inbound, instanceRepo, channelContexts,
-                channelConversations, conversationRepo, turns, contacts, media, channelSends, deliveries, plugins,
-                rateLimits, quotas, webhooks, clock, config.getChannels());
+                channelConversations, conversationRepo, pipeline, contacts, media, channelSends, deliveries, plugins,
+                rateLimits, webhooks, clock, config.getChannels());
         env.lifecycle().manage(processor);
         jersey.register(new io.channelhub.hub.web.api.ChannelMessagesResource.Own(instances, channelContexts,
                 channelSends, channelConversations, contacts, turns, quotas, plugins, scopes, access, audit, json));

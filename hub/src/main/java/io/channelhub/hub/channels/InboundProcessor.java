@@ -4,10 +4,11 @@ import io.channelhub.hub.contacts.ContactDirectory;
 import io.channelhub.hub.conversations.Conversation;
 import io.channelhub.hub.conversations.ConversationRepository;
 import io.channelhub.hub.conversations.Message;
+import io.channelhub.hub.conversations.TurnPipeline;
 import io.channelhub.hub.conversations.TurnService;
 import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.limits.QuotaExceeded;
 import io.channelhub.hub.limits.QuotaReservation;
-import io.channelhub.hub.limits.Quotas;
 import io.channelhub.hub.limits.RateLimits;
 import io.channelhub.hub.media.MediaLibrary;
 import io.channelhub.hub.plugins.PluginPlatform;
@@ -48,14 +49,16 @@ public class InboundProcessor implements Managed {
     static final Duration LEASE = Duration.ofMinutes(2);
     static final int MAX_ATTEMPTS = 8;
     /** The status of a channel message the agent did not answer; its error code says why. */
-    static final String UNANSWERED = "unanswered";
     static final String OUTSIDE_WINDOW = "outside_service_window";
+    static final String RATE_LIMITED = "rate_limited";
+    static final String QUOTA_EXCEEDED = QuotaExceeded.CODE;
 
     private final InboundEvents events;
     private final ChannelInstanceRepository instances;
     private final ChannelContexts contexts;
     private final ChannelConversations conversations;
     private final ConversationRepository repo;
+    private final TurnPipeline pipeline;
     private final TurnService turns;
     private final ContactDirectory contacts;
     private final MediaLibrary media;
@@ -63,7 +66,6 @@ public class InboundProcessor implements Managed {
     private final ChannelDeliveries deliveries;
     private final PluginPlatform plugins;
     private final RateLimits limits;
-    private final Quotas quotas;
     private final io.channelhub.hub.webhooks.Webhooks webhooks;
     private final Clock clock;
     private final ChannelsFactory config;
@@ -71,23 +73,23 @@ public class InboundProcessor implements Managed {
     private ScheduledExecutorService poller;
 
     public InboundProcessor(InboundEvents events, ChannelInstanceRepository instances, ChannelContexts contexts,
-                            ChannelConversations conversations, ConversationRepository repo, TurnService turns,
+                            ChannelConversations conversations, ConversationRepository repo, TurnPipeline pipeline,
                             ContactDirectory contacts, MediaLibrary media, ChannelSends sends,
-                            ChannelDeliveries deliveries, PluginPlatform plugins, RateLimits limits, Quotas quotas,
+                            ChannelDeliveries deliveries, PluginPlatform plugins, RateLimits limits,
                             io.channelhub.hub.webhooks.Webhooks webhooks, Clock clock, ChannelsFactory config) {
         this.events = events;
         this.instances = instances;
         this.contexts = contexts;
         this.conversations = conversations;
         this.repo = repo;
-        this.turns = turns;
+        this.pipeline = pipeline;
+        this.turns = pipeline.turns();
         this.contacts = contacts;
         this.media = media;
         this.sends = sends;
         this.deliveries = deliveries;
         this.plugins = plugins;
         this.limits = limits;
-        this.quotas = quotas;
         this.webhooks = webhooks;
         this.clock = clock;
         this.config = config;
@@ -200,9 +202,7 @@ public class InboundProcessor implements Managed {
         // Meta redelivers for days after an outage: a message older than the window gets no free-form answer, as
         // the send API would refuse it. The channel's timestamp decides, not when the hub received it.
         if (!sends.replyWindowOpen(ci, m.sentAt() == null ? clock.instant() : m.sentAt())) {
-            if ("received".equals(user.status())) {
-                repo.setStatus(ci.tenantId(), user.id(), UNANSWERED, OUTSIDE_WINDOW);
-            }
+            pipeline.unanswered(user, OUTSIDE_WINDOW);
             LOG.info("No reply to inbound message {}: sent at {}, outside the channel's service window",
                     user.id(), m.sentAt());
             return;
@@ -223,18 +223,28 @@ public class InboundProcessor implements Managed {
         if (existing.isPresent()) {
             reply = existing.get();
         } else {
+            // The pipeline's CHANNEL_QUEUED row: limits and quotas decide before the contact is shown anything (the
+            // typing indicator) or the model is asked; a refused turn leaves the message stored and marked.
             if (!allowed(ci, m)) {
+                pipeline.unanswered(user, RATE_LIMITED);
                 return;
             }
-            typing(ci, conv, user, m);
-            try (QuotaReservation reserved = quotas.requireAvailable(ci.tenantId(), List.of("messages.out"),
-                    List.of("model.prompt_tokens", "model.completion_tokens"))) {
-                reply = turns.run(conv, user, null).reply();
+            QuotaReservation reserved;
+            try {
+                reserved = pipeline.admit(ci.tenantId(), TurnPipeline.Entry.CHANNEL_QUEUED);
+            } catch (QuotaExceeded e) {
+                LOG.info("No reply to an inbound message: {}", e.getMessage());
+                pipeline.unanswered(user, QUOTA_EXCEEDED);
+                return;
+            }
+            try (reserved) {
+                typing(ci, conv, user, m);
+                reply = pipeline.run(conv, user, null).reply();
+            } catch (QuotaExceeded e) {
+                LOG.info("No reply to an inbound message: {}", e.getMessage());
+                pipeline.unanswered(user, QUOTA_EXCEEDED);
+                return;
             } catch (ApiException e) {
-                if (e.status() == 429 && "quota_exceeded".equals(e.code())) {
-                    LOG.info("No reply to an inbound message: {}", e.getMessage());
-                    return;
-                }
                 // A model outage: the message stays stored, the reply is tried again with backoff.
                 throw new Retry(e.code());
             }

@@ -52,6 +52,18 @@ public class ApiException extends RuntimeException {
         return this;
     }
 
+    /** The HTTP answer to a failure of the hub's rules: its kind decides the status, its code and details stay. */
+    public static ApiException from(HubFailure f) {
+        int status = switch (f.kind()) {
+            case INVALID -> 422;
+            case NOT_FOUND -> 404;
+            case CONFLICT -> 409;
+            case LIMIT_REACHED -> 429;
+            case UNAVAILABLE -> 503;
+        };
+        return new ApiException(status, f.code(), f.getMessage(), f.details());
+    }
+
     public static ApiException badRequest(String code, String message) {
         return new ApiException(400, code, message);
     }

@@ -245,7 +245,7 @@ public class Quotas {
 
     /**
      * Reserves {@code quantity} units of a usage type on each of the tenant's hard quotas on it: usage a plugin is
-     * about to record. Refuses (429 {@code quota_exceeded}) when that would take a quota past its limit. The caller
+     * about to record. Refuses ({@link QuotaExceeded}) when that would take a quota past its limit. The caller
      * records the usage with the reservation bound ({@link QuotaReservation#callBound}) and then closes it.
      */
     public QuotaReservation reserve(String tenantId, String usageType, long quantity) {
@@ -321,18 +321,9 @@ public class Quotas {
         return p.end() == null ? null : p.end().plus(COUNTER_GRACE);
     }
 
-    private ApiException exceeded(Quota q, Period p, long used) {
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("usage_type", q.usageType());
-        details.put("period", q.period());
-        details.put("limit", q.limit());
-        details.put("used", used);
-        if (p.end() != null) {
-            details.put("resets_at", p.end().toString());
-        }
+    private QuotaExceeded exceeded(Quota q, Period p, long used) {
         metrics.quotaRejections.inc();
-        return new ApiException(429, "quota_exceeded", "the " + q.period() + " quota for " + q.usageType()
-                + " is used up", details);
+        return new QuotaExceeded(q.usageType(), q.period(), q.limit(), used, p.end());
     }
 
     /**

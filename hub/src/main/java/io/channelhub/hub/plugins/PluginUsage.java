@@ -1,15 +1,13 @@
 package io.channelhub.hub.plugins;
 
-import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.limits.QuotaExceeded;
 import io.channelhub.hub.limits.QuotaReservation;
 import io.channelhub.hub.limits.Quotas;
 import io.channelhub.hub.metering.UsageLedger;
 import io.channelhub.plugin.Metering;
 import io.channelhub.plugin.QuotaExceededException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -48,32 +46,21 @@ public final class PluginUsage {
     private QuotaReservation reserve(UsageLedger.UsageEvent e) {
         try {
             return quotas.reserve(e.tenantId(), e.usageType(), e.quantity());
-        } catch (ApiException refused) {
-            if (!"quota_exceeded".equals(refused.code())) {
-                throw refused;
-            }
+        } catch (QuotaExceeded refused) {
             if (ledger.has(e.tenantId(), e.idempotencyKey())) {
                 // A repeat of usage already recorded (a retried webhook) adds nothing, so a full quota cannot
                 // refuse it.
                 return QuotaReservation.none();
             }
-            Map<String, Object> d = refused.details();
-            Object resets = d.get("resets_at");
-            throw new QuotaExceededException(e.usageType(), String.valueOf(d.get("period")),
-                    ((Number) d.get("limit")).longValue(), ((Number) d.get("used")).longValue(),
-                    resets == null ? null : Instant.parse(resets.toString()));
+            // The plugin API's own type, so a plugin can catch it without the hub's classes.
+            throw new QuotaExceededException(refused.usageType(), refused.period(), refused.limit(), refused.used(),
+                    refused.resetsAt().orElse(null));
         }
     }
 
-    /** The ledger's 429 for a refusal a plugin let through: the caller sees the hub's own answer. */
-    public static ApiException refusal(QuotaExceededException e) {
-        Map<String, Object> details = new java.util.LinkedHashMap<>();
-        details.put("usage_type", e.usageType());
-        details.put("period", e.period());
-        details.put("limit", e.limit());
-        details.put("used", e.used());
-        e.resetsAt().ifPresent(at -> details.put("resets_at", at.toString()));
-        return new ApiException(429, "quota_exceeded", e.getMessage(), details);
+    /** The hub's refusal for one a plugin let through: the caller sees the hub's own answer. */
+    public static QuotaExceeded refusal(QuotaExceededException e) {
+        return new QuotaExceeded(e.usageType(), e.period(), e.limit(), e.used(), e.resetsAt().orElse(null));
     }
 
     /** A new, empty holder for the usage of one piece of work. */

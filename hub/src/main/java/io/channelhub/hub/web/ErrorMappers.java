@@ -37,6 +37,7 @@ public final class ErrorMappers {
 
     public static void register(ResourceConfig jersey) {
         jersey.register(new Api());
+        jersey.register(new Domain());
         jersey.register(new Json());
         jersey.register(new Violations());
         jersey.register(new Web());
@@ -58,6 +59,14 @@ public final class ErrorMappers {
             Response r = render(e.status(), e.code(), e.getMessage(), e.details());
             e.headers().forEach((k, v) -> r.getHeaders().putSingle(k, v));
             return r;
+        }
+    }
+
+    /** Failures of the hub's rules raised below the web layer: their kind decides the status. */
+    public static final class Domain implements ExceptionMapper<io.channelhub.hub.errors.HubFailure> {
+        @Override
+        public Response toResponse(io.channelhub.hub.errors.HubFailure e) {
+            return new Api().toResponse(ApiException.from(e));
         }
     }
 

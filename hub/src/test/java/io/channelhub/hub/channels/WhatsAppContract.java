@@ -233,6 +233,35 @@ abstract class WhatsAppContract extends HubIntegrationTest {
     }
 
     @Test
+    void aTurnRefusedByTheQuotaLeavesTheMessageUnansweredWithItsReasonAndShowsNoTyping() {
+        String t = hub.createTenant(slug("zap-quota"));
+        String key = hub.createKey(t, "admin").get("key").asText();
+        TestHub.check(hub.post(key, "/v1/agents", Map.of("slug", "atendente", "name", "Atendente")), 201);
+        String phone = Long.toString(NUMBERS.incrementAndGet());
+        TestHub.check(hub.post(key, "/v1/channel-instances", Map.of("plugin_id", "channel-whatsapp", "name",
+                "numero " + phone, "settings", Map.of("phone_number_id", phone, "waba_id", "1022901293"
+                        + phone.substring(phone.length() - 5), "access_token", TOKEN, "app_secret", APP_SECRET,
+                        "verify_token", VERIFY, "graph_base_url", graph.baseUrl(), "graph_api_version", VERSION))),
+                201);
+        TestHub.check(hub.post(TestHub.ROOT_KEY, "/admin/tenants/" + t + "/quotas", Map.of("usage_type",
+                "messages.out", "period", "daily", "limit", 0, "mode", "hard")), 201);
+        String from = waId();
+        String wamid = "wamid.quota-" + phone;
+        assertThat(inbound(phone, from, wamid, "Tem alguém aí?").status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> count("SELECT COUNT(*) FROM inbound_events WHERE "
+                + "external_id = ? AND status = 'processed'", wamid) == 1);
+        String conv = hub.get(key, "/v1/conversations?end_user_id=" + from).json().get("data").get(0).get("id")
+                .asText();
+        JsonNode message = hub.get(key, "/v1/conversations/" + conv + "/messages").json().get("data").get(0);
+        assertThat(message.get("status").asText()).isEqualTo("unanswered");
+        assertThat(message.get("error_code").asText()).isEqualTo("quota_exceeded");
+        // Nothing was shown to the contact: no reply, and no typing indicator promising one.
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3)).until(() -> graph.sends().stream()
+                .noneMatch(r -> wamid.equals(r.json().path("message_id").asText()) || from.equals(r.json()
+                        .path("to").asText())));
+    }
+
+    @Test
     void statusesArrivingOutOfOrderNeverMoveAMessageBackwards() {
         String phone = number(Map.of());
         String from = waId();

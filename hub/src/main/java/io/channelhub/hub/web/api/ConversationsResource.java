@@ -5,6 +5,7 @@ import io.channelhub.hub.conversations.ConversationRepository;
 import io.channelhub.hub.conversations.ConversationViews;
 import io.channelhub.hub.conversations.Message;
 import io.channelhub.hub.web.SseWriter;
+import io.channelhub.hub.conversations.TurnPipeline;
 import io.channelhub.hub.conversations.TurnService;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -57,27 +58,22 @@ public class ConversationsResource extends ConversationReads {
     public static final String EVENT_STREAM = "text/event-stream";
 
     private final AgentService agents;
+    private final TurnPipeline pipeline;
     private final TurnService turns;
     private final Idempotency idempotency;
     private final ObjectMapper json;
     private final Clock clock;
     private final long heartbeatMillis;
     private final io.channelhub.hub.webhooks.Webhooks webhooks;
-    private final io.channelhub.hub.limits.Quotas quotas;
-    /** What a chat turn certainly adds one of: reserved on hard quotas before the turn runs. */
-    public static final List<String> TURN_RESERVES = List.of("messages.in", "messages.out");
-    /** What a chat turn adds an amount of that is known only afterwards: checked before the turn runs. */
-    public static final List<String> TURN_CHECKS = List.of("model.prompt_tokens", "model.completion_tokens");
 
-    public ConversationsResource(ConversationRepository repo, AgentService agents, TurnService turns,
+    public ConversationsResource(ConversationRepository repo, AgentService agents, TurnPipeline pipeline,
                                  Idempotency idempotency, TenantScopes scopes, AccessControl access, ObjectMapper json,
-                                 Clock clock, long heartbeatMillis, io.channelhub.hub.webhooks.Webhooks webhooks,
-                                 io.channelhub.hub.limits.Quotas quotas) {
+                                 Clock clock, long heartbeatMillis, io.channelhub.hub.webhooks.Webhooks webhooks) {
         super(repo, scopes, access);
         this.webhooks = webhooks;
-        this.quotas = quotas;
         this.agents = agents;
-        this.turns = turns;
+        this.pipeline = pipeline;
+        this.turns = pipeline.turns();
         this.idempotency = idempotency;
         this.json = json;
         this.clock = clock;
@@ -189,29 +185,28 @@ public class ConversationsResource extends ConversationReads {
         }
         boolean stream = Boolean.TRUE.equals(req.stream()) || headers.getAcceptableMediaTypes().stream()
                 .anyMatch(m -> EVENT_STREAM.equals(m.getType() + "/" + m.getSubtype()));
-        io.channelhub.hub.limits.QuotaReservation reservation;
-        try {
-            reservation = quotas.requireAvailable(tenantId, TURN_RESERVES, TURN_CHECKS);
-        } catch (ApiException e) {
-            if (!stream) {
-                throw e;
-            }
-            return Response.ok((StreamingOutput) out -> {
-                try (SseWriter sse = new SseWriter(out, json, heartbeatMillis)) {
-                    sse.event("error", ErrorResponse.of(e.code(), e.getMessage(), e.details()));
-                }
-            }, EVENT_STREAM).build();
-        }
         if (stream && idemKey == null) {
+            io.channelhub.hub.limits.QuotaReservation reservation;
+            try {
+                reservation = pipeline.admit(tenantId, TurnPipeline.Entry.API);
+            } catch (io.channelhub.hub.limits.QuotaExceeded refused) {
+                ApiException e = ApiException.from(refused);
+                return Response.ok((StreamingOutput) out -> {
+                    try (SseWriter sse = new SseWriter(out, json, heartbeatMillis)) {
+                        sse.event("error", ErrorResponse.of(e.code(), e.getMessage(), e.details()));
+                    }
+                }, EVENT_STREAM).build();
+            }
             return streamTurn(conv, role, req, reservation);
         }
-        try (reservation) {
-            return idempotent(tenantId, c, idemKey, "POST", uri.getPath(), body, () -> {
+        // Admitted inside: a repeat of a request already answered is replayed even when the quota is now used up.
+        return idempotent(tenantId, c, idemKey, "POST", uri.getPath(), body, () -> {
+            try (var reservation = pipeline.admit(tenantId, TurnPipeline.Entry.API)) {
                 Message user = store(conv, role, req);
-                TurnService.Result r = turns.run(conv, user, null);
+                TurnService.Result r = pipeline.run(conv, user, null);
                 return Response.status(201).entity(ConversationViews.TurnView.of(r)).build();
-            });
-        }
+            }
+        });
     }
 
     private Message store(Conversation conv, String role, ConversationViews.PostMessage req) {
@@ -272,7 +267,7 @@ public class ConversationsResource extends ConversationReads {
                     }
                 };
                 try {
-                    TurnService.Result r = turns.run(conv, user, sink);
+                    TurnService.Result r = pipeline.run(conv, user, sink);
                     sse.event("done", ConversationViews.TurnView.of(r));
                 } catch (TurnService.Cancelled e) {
                     // The client went away; the model call was stopped and nothing more can be sent.
@@ -311,13 +306,15 @@ public class ConversationsResource extends ConversationReads {
         Response r;
         try {
             r = work.run();
-        } catch (ApiException e) {
+        } catch (ApiException | io.channelhub.hub.errors.HubFailure failure) {
+            ApiException e = failure instanceof io.channelhub.hub.errors.HubFailure f ? ApiException.from(f)
+                    : (ApiException) failure;
             if (e.status() >= 500 || e.status() == 429) {
                 claim.abandon();
             } else {
                 claim.complete(e.status(), text(ErrorResponse.of(e.code(), e.getMessage(), e.details())));
             }
-            throw e;
+            throw failure;
         } catch (RuntimeException | Error e) {
             claim.abandon();
             throw e;

@@ -26,8 +26,8 @@ import io.channelhub.hub.identity.Caller;
 import io.channelhub.hub.identity.Permission;
 import io.channelhub.hub.errors.ApiException;
 import io.channelhub.hub.web.ErrorResponse;
+import io.channelhub.hub.conversations.TurnPipeline;
 import io.channelhub.hub.llm.ModelGateway;
-import io.channelhub.hub.metering.UsageLedger;
 import io.channelhub.hub.persistence.Ids;
 import io.channelhub.hub.web.TenantScopes;
 import io.channelhub.plugin.model.ModelException;
@@ -71,19 +71,15 @@ public class OpenAiCompatibleResource {
     private static final ObjectMapper SDK = ObjectMappers.jsonMapper();
 
     private final AgentService agents;
-    private final ModelGateway models;
-    private final UsageLedger ledger;
+    private final TurnPipeline pipeline;
     private final TenantScopes scopes;
     private final AccessControl access;
     private final Clock clock;
-    private final io.channelhub.hub.limits.Quotas quotas;
 
-    public OpenAiCompatibleResource(AgentService agents, ModelGateway models, UsageLedger ledger, TenantScopes scopes,
-                                    AccessControl access, Clock clock, io.channelhub.hub.limits.Quotas quotas) {
-        this.quotas = quotas;
+    public OpenAiCompatibleResource(AgentService agents, TurnPipeline pipeline, TenantScopes scopes,
+                                    AccessControl access, Clock clock) {
         this.agents = agents;
-        this.models = models;
-        this.ledger = ledger;
+        this.pipeline = pipeline;
         this.scopes = scopes;
         this.access = access;
         this.clock = clock;
@@ -155,10 +151,8 @@ public class OpenAiCompatibleResource {
             throw ApiException.unprocessable("invalid_body", "the request body must be a JSON object",
                     java.util.Map.of());
         }
-        // A call is one api.chat_completions, reserved; its tokens are known afterwards, so only checked.
-        io.channelhub.hub.limits.QuotaReservation reservation = quotas.requireAvailable(tenantId,
-                List.of("api.chat_completions"),
-                        List.of("model.prompt_tokens", "model.completion_tokens"));
+        // The pipeline's COMPLETIONS row: one api.chat_completions reserved, the tokens checked.
+        io.channelhub.hub.limits.QuotaReservation reservation = pipeline.admit(tenantId, TurnPipeline.Entry.COMPLETIONS);
         boolean streamOwnsReservation = false;
         try {
             Parsed p;
@@ -180,8 +174,7 @@ public class OpenAiCompatibleResource {
                     }
                 }, "text/event-stream").header("Cache-Control", "no-cache").build();
             }
-            ModelReply reply = models.complete(tenantId, p.agent().spec().provider(), p.request());
-            meter(tenantId, p.agent(), reply, id);
+            ModelReply reply = pipeline.complete(tenantId, p.agent(), p.request(), id);
             return Response.ok(write(completion(id, created, p.agent().slug(), reply)), MediaType.APPLICATION_JSON)
                     .build();
         } finally {
@@ -284,18 +277,6 @@ public class OpenAiCompatibleResource {
         throw ApiException.badRequest("invalid_request", "unsupported message role");
     }
 
-    private void meter(String tenantId, Agent agent, ModelReply reply, String id) {
-        if (reply.usage() == null) {
-            return;
-        }
-        ledger.record(new UsageLedger.UsageEvent(tenantId, "model.prompt_tokens", reply.usage().promptTokens(),
-                "token", null, null, agent.id(), reply.model(), "pt:" + id));
-        ledger.record(new UsageLedger.UsageEvent(tenantId, "model.completion_tokens",
-                reply.usage().completionTokens(), "token", null, null, agent.id(), reply.model(), "ct:" + id));
-        ledger.record(new UsageLedger.UsageEvent(tenantId, "api.chat_completions", 1, "call", null, null,
-                agent.id(), reply.model(), "call:" + id));
-    }
-
     static ChatCompletion completion(String id, long created, String model, ModelReply reply) {
         ChatCompletionMessage.Builder msg = ChatCompletionMessage.builder()
                 .content(reply.content().isEmpty() && !reply.toolCalls().isEmpty() ? null : reply.content())
@@ -324,11 +305,12 @@ public class OpenAiCompatibleResource {
         return out -> {
             ModelStream s;
             try {
-                s = models.stream(tenantId, p.agent().spec().provider(), p.request());
+                s = pipeline.stream(tenantId, p.agent(), p.request());
             } catch (ApiException e) {
                 data(out, toJson(ErrorResponse.of(e.code(), e.getMessage(), e.details())));
                 return;
             }
+            boolean metered = false;
             try (s) {
                 data(out, write(chunk(id, created, p.agent().slug(), ChatCompletionChunk.Choice.Delta.builder()
                         .role(ChatCompletionChunk.Choice.Delta.Role.ASSISTANT).content("").build(), null)));
@@ -347,7 +329,8 @@ public class OpenAiCompatibleResource {
                 }
                 data(out, write(chunk(id, created, p.agent().slug(), last.build(), reply.toolCalls().isEmpty()
                         ? finish(reply.finishReason()) : "tool_calls")));
-                meter(tenantId, p.agent(), reply, id);
+                metered = true;
+                pipeline.meterCall(tenantId, p.agent(), reply, id);
                 if (p.includeUsage()) {
                     long pt = reply.usage() == null ? 0 : reply.usage().promptTokens();
                     long ct = reply.usage() == null ? 0 : reply.usage().completionTokens();
@@ -360,7 +343,11 @@ public class OpenAiCompatibleResource {
                 ApiException a = ModelGateway.translateForStream(e);
                 data(out, toJson(ErrorResponse.of(a.code(), a.getMessage(), a.details())));
             } catch (IOException e) {
-                // The client went away: closing the stream (try-with-resources) stops the model call.
+                // The client went away: closing the stream (try-with-resources) stops the model call. The call was
+                // made, so it counts; its tokens are not known.
+                if (!metered) {
+                    pipeline.meterCall(tenantId, p.agent(), null, id);
+                }
             }
         };
     }

@@ -5,6 +5,7 @@ import io.channelhub.hub.conversations.Conversation;
 import io.channelhub.hub.conversations.ConversationRepository;
 import io.channelhub.hub.conversations.Message;
 import io.channelhub.hub.web.SseWriter;
+import io.channelhub.hub.conversations.TurnPipeline;
 import io.channelhub.hub.conversations.TurnService;
 import io.channelhub.hub.web.api.ConversationsResource;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -45,12 +46,12 @@ public class ChannelTurns {
 
     private final ConversationRepository repo;
     private final ChannelConversations conversations;
+    private final TurnPipeline pipeline;
     private final TurnService turns;
     private final InboundEvents events;
     private final ContactDirectory contacts;
     private final io.channelhub.hub.media.MediaLibrary media;
     private final RateLimits limits;
-    private final io.channelhub.hub.limits.Quotas quotas;
     private final ObjectMapper json;
     private final Clock clock;
     private final long heartbeatMillis;
@@ -68,20 +69,17 @@ public class ChannelTurns {
                               ChannelMessage reply) {
     }
 
-    public ChannelTurns(ConversationRepository repo, ChannelConversations conversations, TurnService turns,
-                        InboundEvents events,
-                        ContactDirectory contacts, io.channelhub.hub.media.MediaLibrary media, RateLimits limits,
-                        io.channelhub.hub.limits.Quotas quotas,
-                        ObjectMapper json, Clock clock,
-                        long heartbeatMillis) {
+    public ChannelTurns(ConversationRepository repo, ChannelConversations conversations, TurnPipeline pipeline,
+                        InboundEvents events, ContactDirectory contacts, io.channelhub.hub.media.MediaLibrary media,
+                        RateLimits limits, ObjectMapper json, Clock clock, long heartbeatMillis) {
         this.repo = repo;
         this.conversations = conversations;
-        this.turns = turns;
+        this.pipeline = pipeline;
+        this.turns = pipeline.turns();
         this.events = events;
         this.contacts = contacts;
         this.media = media;
         this.limits = limits;
-        this.quotas = quotas;
         this.json = json;
         this.clock = clock;
         this.heartbeatMillis = heartbeatMillis;
@@ -102,7 +100,9 @@ public class ChannelTurns {
         Map<String, String> out = new LinkedHashMap<>(headers);
         try {
             return run(ci, message, turn, out, usage);
-        } catch (ApiException e) {
+        } catch (ApiException | io.channelhub.hub.errors.HubFailure failure) {
+            ApiException e = failure instanceof io.channelhub.hub.errors.HubFailure f ? ApiException.from(f)
+                    : (ApiException) failure;
             if (e instanceof RateLimits.Refused r) {
                 out.putAll(RateLimitFilter.headers(r.decision()));
             }
@@ -134,8 +134,8 @@ public class ChannelTurns {
             }
         }
         // Reserved before the message is stored, so racing turns at a hard limit cannot all pass.
-        io.channelhub.hub.limits.QuotaReservation reservation = quotas.requireAvailable(tenantId,
-                ConversationsResource.TURN_RESERVES, ConversationsResource.TURN_CHECKS);
+        io.channelhub.hub.limits.QuotaReservation reservation = pipeline.admit(tenantId,
+                TurnPipeline.Entry.CHANNEL_LIVE);
         boolean handedToStream = false;
         try {
             if (earlier.isPresent()) {
@@ -225,7 +225,7 @@ public class ChannelTurns {
     }
 
     private Response json(Conversation conv, Message user, Map<String, String> headers) {
-        TurnService.Result r = turns.run(conv, user, null);
+        TurnService.Result r = pipeline.run(conv, user, null);
         return with(Response.ok(new ChannelTurn(conv.id(), ChannelMessage.of(r.user()),
                 ChannelMessage.of(r.reply())), MediaType.APPLICATION_JSON), headers);
     }
@@ -264,7 +264,7 @@ public class ChannelTurns {
                     }
                 };
                 try {
-                    TurnService.Result r = turns.run(conv, user, sink);
+                    TurnService.Result r = pipeline.run(conv, user, sink);
                     sse.event("done", new ChannelTurn(conv.id(), ChannelMessage.of(r.user()),
                             ChannelMessage.of(r.reply())));
                 } catch (ApiException e) {

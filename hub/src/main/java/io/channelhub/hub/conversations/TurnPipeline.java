@@ -1,0 +1,142 @@
+package io.channelhub.hub.conversations;
+
+import io.channelhub.hub.agents.Agent;
+import io.channelhub.hub.limits.QuotaExceeded;
+import io.channelhub.hub.limits.QuotaReservation;
+import io.channelhub.hub.limits.Quotas;
+import io.channelhub.hub.llm.ModelGateway;
+import io.channelhub.hub.metering.UsageLedger;
+import io.channelhub.plugin.model.ModelReply;
+import io.channelhub.plugin.model.ModelRequest;
+import io.channelhub.plugin.model.ModelStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one path of an agent turn, whichever way it arrives. Every entry point (the conversations API, a channel's
+ * live turn, a channel's queued message, the OpenAI-compatible endpoint) goes through the same steps in the same
+ * order, and differs only where its row of the {@link Entry} table says so:
+ *
+ * <ol>
+ *   <li><b>replay</b>: a repeated request (an {@code Idempotency-Key}, a channel's message id) gets its stored
+ *       answer before anything is admitted, so a full quota never refuses a repeat of work already done;</li>
+ *   <li><b>admit</b> ({@link #admit}): the entry's hard quotas are reserved and the token quotas checked, before the
+ *       message is stored (or, for a queued channel message, which is stored when it arrives, before the model is
+ *       asked or the contact is shown anything);</li>
+ *   <li><b>store</b> the user's message with its {@code messages.in} usage in one commit
+ *       ({@link TurnService#storeUserMessage});</li>
+ *   <li><b>run</b> ({@link #run}, {@link #complete}, {@link #stream}): the model call, tool rounds the hub answers,
+ *       and the reply stored with the turn's whole usage in one commit;</li>
+ *   <li><b>after</b>: quota thresholds are checked (webhooks at 80%, 100%, ...) once per turn;</li>
+ *   <li><b>refusal</b> ({@link #unanswered}): a stored message whose turn was refused is marked {@code unanswered}
+ *       with the reason, never left looking as if an answer were coming.</li>
+ * </ol>
+ */
+public final class TurnPipeline {
+
+    /** Status of a stored message that will get no reply; its {@code error_code} says why. */
+    public static final String UNANSWERED = "unanswered";
+    static final List<String> TOKEN_CHECKS = List.of("model.prompt_tokens", "model.completion_tokens");
+
+    /**
+     * The policy table: what each way in reserves before its turn runs. Tokens are known only after the model
+     * answered, so every entry checks, not reserves, the token quotas. docs/architecture.md shows this table and
+     * {@code TurnPolicyDocsTest} keeps the two equal.
+     */
+    public enum Entry {
+        /** {@code POST /v1/conversations/{id}/messages}: stores the message and answers it. */
+        API(List.of("messages.in", "messages.out")),
+        /** A channel plugin's live turn (the web widget): the same, answered on the plugin's request. */
+        CHANNEL_LIVE(List.of("messages.in", "messages.out")),
+        /**
+         * A channel message processed from the inbox (WhatsApp): stored and billed as {@code messages.in} when it
+         * arrived, whatever happens next, so only the reply is reserved.
+         */
+        CHANNEL_QUEUED(List.of("messages.out")),
+        /** {@code POST /v1/chat/completions}: stateless, nothing stored; one call. */
+        COMPLETIONS(List.of("api.chat_completions"));
+
+        private final List<String> reserves;
+
+        Entry(List<String> reserves) {
+            this.reserves = reserves;
+        }
+
+        public List<String> reserves() {
+            return reserves;
+        }
+
+        public List<String> checks() {
+            return TOKEN_CHECKS;
+        }
+    }
+
+    private final TurnService turns;
+    private final ConversationRepository repo;
+    private final ModelGateway models;
+    private final UsageLedger ledger;
+    private final Quotas quotas;
+
+    public TurnPipeline(TurnService turns, ConversationRepository repo, ModelGateway models, UsageLedger ledger,
+                        Quotas quotas) {
+        this.turns = turns;
+        this.repo = repo;
+        this.models = models;
+        this.ledger = ledger;
+        this.quotas = quotas;
+    }
+
+    /** Reserves what {@code entry} needs on the tenant's hard quotas; {@link QuotaExceeded} when it does not fit. */
+    public QuotaReservation admit(String tenantId, Entry entry) {
+        return quotas.requireAvailable(tenantId, entry.reserves(), entry.checks());
+    }
+
+    /** The turns of a stored conversation: storing messages, running the agent. */
+    public TurnService turns() {
+        return turns;
+    }
+
+    /** Runs the agent on a stored user message (streamed when {@code sink} is set); thresholds checked after. */
+    public TurnService.Result run(Conversation c, Message user, TurnService.Sink sink) {
+        return turns.run(c, user, sink);
+    }
+
+    /** Marks a stored message as one that gets no reply, with the reason (a stable code). */
+    public void unanswered(Message user, String reason) {
+        if ("received".equals(user.status())) {
+            repo.setStatus(user.tenantId(), user.id(), UNANSWERED, reason);
+        }
+    }
+
+    /** A stateless completion for an agent (the OpenAI-compatible endpoint), metered in one commit. */
+    public ModelReply complete(String tenantId, Agent agent, ModelRequest request, String callId) {
+        ModelReply reply = models.complete(tenantId, agent.spec().provider(), request);
+        meterCall(tenantId, agent, reply, callId);
+        return reply;
+    }
+
+    /** The same, streamed: the caller reads it and then calls {@link #meterCall} with what it got (null: cut off). */
+    public ModelStream stream(String tenantId, Agent agent, ModelRequest request) {
+        return models.stream(tenantId, agent.spec().provider(), request);
+    }
+
+    /**
+     * The usage of one stateless call: the call itself, always (it was admitted and sent to the model), and its
+     * tokens when the provider reported them; one commit, then the tenant's thresholds. {@code reply} null: the
+     * client went away before the model finished.
+     */
+    public void meterCall(String tenantId, Agent agent, ModelReply reply, String callId) {
+        String model = reply == null ? agent.spec().model() : reply.model();
+        List<UsageLedger.UsageEvent> usage = new ArrayList<>();
+        usage.add(new UsageLedger.UsageEvent(tenantId, "api.chat_completions", 1, "call", null, null, agent.id(),
+                model, "call:" + callId));
+        if (reply != null && reply.usage() != null) {
+            usage.add(new UsageLedger.UsageEvent(tenantId, "model.prompt_tokens", reply.usage().promptTokens(),
+                    "token", null, null, agent.id(), model, "pt:" + callId));
+            usage.add(new UsageLedger.UsageEvent(tenantId, "model.completion_tokens",
+                    reply.usage().completionTokens(), "token", null, null, agent.id(), model, "ct:" + callId));
+        }
+        ledger.recordAll(usage);
+        quotas.afterUsage(tenantId);
+    }
+}

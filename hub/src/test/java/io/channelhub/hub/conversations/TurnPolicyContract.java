@@ -1,0 +1,132 @@
+package io.channelhub.hub.conversations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.channelhub.hub.support.FakeOpenAi;
+import io.channelhub.hub.support.HubIntegrationTest;
+import io.channelhub.hub.support.TestHub;
+import io.channelhub.hub.support.WebhookReceiver;
+import io.dropwizard.testing.ConfigOverride;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The turn pipeline's rules hold on every way in: a repeat is replayed before any quota is asked, a stateless
+ * completion is billed and checked against thresholds like a conversation turn, whatever the provider reports.
+ */
+abstract class TurnPolicyContract extends HubIntegrationTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final FakeOpenAi model;
+
+    TurnPolicyContract() {
+        try {
+            model = new FakeOpenAi();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    protected ConfigOverride[] overrides() {
+        List<ConfigOverride> o = new ArrayList<>(List.of(model.asOperatorModel()));
+        // The threshold webhooks go to a receiver on this machine.
+        o.add(ConfigOverride.config("delivery.allowPrivateTargets", "true"));
+        return o.toArray(ConfigOverride[]::new);
+    }
+
+    @AfterAll
+    void stopModel() {
+        model.close();
+    }
+
+    @BeforeEach
+    void resetModel() {
+        model.reset();
+    }
+
+    /** A reply as some OpenAI-compatible servers send it: no usage object. */
+    private static FakeOpenAi.Json replyWithoutUsage(String content) {
+        return new FakeOpenAi.Json(200, "{\"id\":\"chatcmpl-x\",\"object\":\"chat.completion\",\"created\":1700000000,"
+                + "\"model\":\"local-model\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":"
+                + JSON.valueToTree(content) + "},\"finish_reason\":\"stop\"}]}", Map.of());
+    }
+
+    private long ledger(String tenant, String type) {
+        return hub.app().jdbi().withHandle(h -> h.createQuery("SELECT COALESCE(SUM(quantity), 0) FROM usage_events "
+                + "WHERE tenant_id = :t AND usage_type = :u").bind("t", tenant).bind("u", type).mapTo(Long.class)
+                .one());
+    }
+
+    @Test
+    void aCompletionIsBilledAndCrossesThresholdsEvenWhenTheProviderReportsNoUsage() throws Exception {
+        String t = hub.createTenant(slug("policy-cc"));
+        String key = hub.createKey(t, "admin").get("key").asText();
+        TestHub.check(hub.post(key, "/v1/agents", Map.of("slug", "helper", "name", "Helper")), 201);
+        try (WebhookReceiver rx = new WebhookReceiver()) {
+            TestHub.check(hub.post(key, "/v1/webhooks", Map.of("url", rx.url("/q"), "events",
+                    List.of("quota.threshold"))), 201);
+            TestHub.check(hub.post(TestHub.ROOT_KEY, "/admin/tenants/" + t + "/quotas", Map.of("usage_type",
+                    "api.chat_completions", "period", "monthly", "limit", 2, "mode", "soft", "thresholds",
+                    List.of(50, 100))), 201);
+            for (int i = 0; i < 2; i++) {
+                model.then(replyWithoutUsage("answer " + i));
+                TestHub.Reply r = hub.post(key, "/v1/chat/completions", Map.of("model", "helper", "messages",
+                        List.of(Map.of("role", "user", "content", "question " + i))));
+                assertThat(r.status()).as(r.body()).isEqualTo(200);
+                assertThat(r.json().get("choices").get(0).get("message").get("content").asText())
+                        .isEqualTo("answer " + i);
+            }
+            assertThat(ledger(t, "api.chat_completions")).isEqualTo(2);
+            assertThat(ledger(t, "model.prompt_tokens")).isZero();
+            await().atMost(Duration.ofSeconds(10)).until(() -> rx.received().size() >= 2);
+            List<Integer> thresholds = new ArrayList<>();
+            for (WebhookReceiver.Received r : rx.received()) {
+                JsonNode data = JSON.readTree(r.body()).get("data");
+                assertThat(data.get("usage_type").asText()).isEqualTo("api.chat_completions");
+                thresholds.add(data.get("threshold_percent").asInt());
+            }
+            assertThat(thresholds).containsExactlyInAnyOrder(50, 100);
+        }
+    }
+
+    @Test
+    void aRepeatOfAnAnsweredMessageIsReplayedEvenWhenTheQuotaIsNowUsedUp() {
+        String t = hub.createTenant(slug("policy-replay"));
+        String key = hub.createKey(t, "admin").get("key").asText();
+        TestHub.check(hub.post(key, "/v1/agents", Map.of("slug", "helper", "name", "Helper")), 201);
+        String conv = TestHub.check(hub.post(key, "/v1/conversations", Map.of()), 201).json().get("id").asText();
+        TestHub.check(hub.post(TestHub.ROOT_KEY, "/admin/tenants/" + t + "/quotas", Map.of("usage_type",
+                "messages.in", "period", "daily", "limit", 1, "mode", "hard")), 201);
+        String path = "/v1/conversations/" + conv + "/messages";
+        String body = "{\"content\":\"only one\"}";
+        Map<String, String> headers = Map.of("Authorization", "Bearer " + key, "Content-Type", "application/json",
+                "Idempotency-Key", "first");
+        model.then(FakeOpenAi.chatReply("the one answer", 5, 3));
+        TestHub.Reply first = hub.call("POST", path, headers, body);
+        assertThat(first.status()).as(first.body()).isEqualTo(201);
+
+        // The client did not see the answer and retries: it gets the same answer, not a 429.
+        TestHub.Reply again = hub.call("POST", path, headers, body);
+        assertThat(again.status()).as(again.body()).isEqualTo(201);
+        assertThat(again.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertThat(again.json().toString()).isEqualTo(first.json().toString());
+
+        // New work is refused.
+        TestHub.Reply other = hub.call("POST", path, Map.of("Authorization", "Bearer " + key, "Content-Type",
+                "application/json", "Idempotency-Key", "second"), "{\"content\":\"another\"}");
+        assertThat(other.status()).isEqualTo(429);
+        assertThat(other.code()).isEqualTo("quota_exceeded");
+        assertThat(model.requests()).hasSize(1);
+    }
+}
