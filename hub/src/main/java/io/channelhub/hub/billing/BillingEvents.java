@@ -30,7 +30,11 @@ public class BillingEvents {
 
     private static final Logger LOG = LoggerFactory.getLogger(BillingEvents.class);
 
+    /** Longer than applying one event takes; a replica that dies mid-event lets another take it after this. */
+    static final Duration LEASE = Duration.ofMinutes(2);
+
     private final Jdbi jdbi;
+    private final io.channelhub.hub.persistence.WorkQueue queue;
     private final ObjectMapper json;
     private final Invoices invoices;
     private final Subscriptions subscriptions;
@@ -43,6 +47,9 @@ public class BillingEvents {
                          TenantService tenants, AuditLog audit, io.channelhub.hub.webhooks.Webhooks webhooks,
                          Clock clock) {
         this.jdbi = jdbi;
+        // 'waiting': a recurring charge's payment that came before the invoice it pays; tried again each round.
+        this.queue = new io.channelhub.hub.persistence.WorkQueue(jdbi, "billing_events",
+                "status IN ('pending', 'waiting')", "", "received_at");
         this.json = json;
         this.invoices = invoices;
         this.subscriptions = subscriptions;
@@ -97,32 +104,42 @@ public class BillingEvents {
      * Applies pending events, oldest first (the webhook's request starts this; a job catches up after a crash). A
      * recurring charge's payment that comes before the hub closed the period it pays waits for that invoice.
      */
-    public synchronized void processPending() {
-        List<String[]> rows = jdbi.withHandle(h -> h.createQuery("SELECT id, payload, event_type FROM billing_events "
-                        + "WHERE status IN ('pending', 'waiting') ORDER BY received_at LIMIT 200")
-                .map((rs, ctx) -> new String[] {rs.getString("id"), rs.getString("payload"),
-                        rs.getString("event_type")}).list());
-        for (String[] r : rows) {
-            String id = r[0];
-            String status;
-            try {
-                if ("subscription".equals(r[2])) {
-                    status = subscriptionEvent(json.readValue(r[1], SubscriptionEvent.class)) ? "processed"
-                            : "ignored";
-                } else {
-                    PaymentEvent e = json.readValue(r[1], PaymentEvent.class);
-                    status = apply(e.gatewayChargeId(), e.reference(), e.status()) ? "processed"
-                            : attachRecurring(e) ? "processed" : e.gatewaySubscriptionId() != null ? "waiting"
-                            : "ignored";
-                }
-            } catch (JsonProcessingException | RuntimeException ex) {
-                LOG.warn("Billing event {} could not be applied", id, ex);
-                status = "failed";
+    public void processPending() {
+        Instant now = clock.instant();
+        for (String id : queue.due(now, 200, String.class)) {
+            // Every replica runs this (webhooks and the job): the lease lets one of them apply each event.
+            if (!queue.claim(id, now, clock.instant().plus(LEASE))) {
+                continue;
             }
-            String s = status;
-            jdbi.useHandle(h -> h.createUpdate("UPDATE billing_events SET status = :s, processed_at = :now WHERE id = :id")
-                    .bind("s", s).bind("now", clock.instant()).bind("id", id).execute());
+            Optional<String[]> row = jdbi.withHandle(h -> h.createQuery("SELECT id, payload, event_type FROM "
+                            + "billing_events WHERE id = :id").bind("id", id)
+                    .map((rs, ctx) -> new String[] {rs.getString("id"), rs.getString("payload"),
+                            rs.getString("event_type")}).findOne());
+            row.ifPresent(this::process);
         }
+    }
+
+    private void process(String[] r) {
+        String id = r[0];
+        String status;
+        try {
+            if ("subscription".equals(r[2])) {
+                status = subscriptionEvent(json.readValue(r[1], SubscriptionEvent.class)) ? "processed"
+                        : "ignored";
+            } else {
+                PaymentEvent e = json.readValue(r[1], PaymentEvent.class);
+                status = apply(e.gatewayChargeId(), e.reference(), e.status()) ? "processed"
+                        : attachRecurring(e) ? "processed" : e.gatewaySubscriptionId() != null ? "waiting"
+                        : "ignored";
+            }
+        } catch (JsonProcessingException | RuntimeException ex) {
+            LOG.warn("Billing event {} could not be applied", id, ex);
+            status = "failed";
+        }
+        String s = status;
+        jdbi.useHandle(h -> h.createUpdate("UPDATE billing_events SET status = :s, processed_at = :now, "
+                        + "locked_until = NULL WHERE id = :id")
+                .bind("s", s).bind("now", clock.instant()).bind("id", id).execute());
     }
 
     /** Applies a charge's status to its invoice and subscription; false when no invoice of the hub matches. */

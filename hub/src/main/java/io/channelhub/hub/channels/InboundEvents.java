@@ -25,6 +25,8 @@ public class InboundEvents {
     private static final Logger LOG = LoggerFactory.getLogger(InboundEvents.class);
 
     private final Jdbi jdbi;
+    /** Channel events the processor works on (payment events in this table are the billing gateway's). */
+    private final io.channelhub.hub.persistence.WorkQueue queue;
     private final ObjectMapper json;
     private final Clock clock;
 
@@ -41,6 +43,8 @@ public class InboundEvents {
 
     public InboundEvents(Jdbi jdbi, ObjectMapper json, Clock clock) {
         this.jdbi = jdbi;
+        this.queue = new io.channelhub.hub.persistence.WorkQueue(jdbi, "inbound_events", "status = 'pending' AND "
+                + "event_type IN ('message', 'status', 'contact')", ", attempts = attempts + 1", "received_at");
         this.json = json;
         this.clock = clock;
     }
@@ -218,19 +222,12 @@ public class InboundEvents {
 
     /** Ids of events due for processing, across tenants: pending, and not leased by a live processor. */
     public java.util.List<String> due(Instant now, int limit) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT id FROM inbound_events WHERE status = 'pending' AND "
-                        + "event_type IN ('message', 'status', 'contact') AND (locked_until IS NULL OR locked_until < "
-                        + ":now) ORDER BY received_at LIMIT :n")
-                .bind("now", now).bind("n", limit).mapTo(String.class).list());
+        return queue.due(now, limit, String.class);
     }
 
-    /** Leases a due event to this processor; empty when another one holds it or it is done. */
+    /** Leases a due event to this processor (counting the attempt); empty when another one holds it or it is done. */
     public Optional<Claimed> claim(String id, Instant now, Instant leaseUntil) {
-        int n = jdbi.withHandle(h -> h.createUpdate("UPDATE inbound_events SET locked_until = :lease, attempts = "
-                        + "attempts + 1 WHERE id = :id AND status = 'pending' AND (locked_until IS NULL OR locked_until "
-                        + "< :now)")
-                .bind("lease", leaseUntil).bind("id", id).bind("now", now).execute());
-        if (n == 0) {
+        if (!queue.claim(id, now, leaseUntil)) {
             return Optional.empty();
         }
         record Row(String tenantId, String instanceId, String pluginId, String type, String payload, String messageId,

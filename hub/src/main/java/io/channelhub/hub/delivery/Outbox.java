@@ -36,9 +36,13 @@ public class Outbox {
     }
 
     private final Jdbi jdbi;
+    private final io.channelhub.hub.persistence.WorkQueue queue;
 
     public Outbox(Jdbi jdbi) {
         this.jdbi = jdbi;
+        // A claimed row is 'delivering' under its lease; one whose replica died is due again once the lease ends.
+        this.queue = new io.channelhub.hub.persistence.WorkQueue(jdbi, "outbox", "(status = 'pending' AND "
+                + "next_attempt_at <= :now) OR status = 'delivering'", ", status = 'delivering'", "id");
     }
 
     public long insert(Handle h, String tenantId, String kind, String targetId, String eventId, String eventType,
@@ -98,25 +102,18 @@ public class Outbox {
         return io.channelhub.hub.persistence.Ids.newId("webhook".equals(kind) ? "whd" : "obx");
     }
 
-    /** Ids of rows due now (pending and due, or claimed by a replica whose lock expired). */
+    /** Ids of rows due now (pending and due, or claimed by a replica whose lease ran out). */
     public List<Long> due(Instant now, int limit) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT id FROM outbox WHERE (status = 'pending' AND "
-                        + "next_attempt_at <= :now) OR (status = 'delivering' AND locked_until < :now) ORDER BY id "
-                        + "LIMIT :n").bind("now", now).bind("n", limit).mapTo(Long.class).list());
+        return queue.due(now, limit, Long.class);
     }
 
     /** Claims a row for this replica until {@code lockUntil}; empty when another replica has it. */
     public Optional<OutboxItem> claim(long id, Instant now, Instant lockUntil) {
-        return jdbi.inTransaction(h -> {
-            int n = h.createUpdate("UPDATE outbox SET status = 'delivering', locked_until = :until WHERE id = :id AND "
-                            + "((status = 'pending' AND next_attempt_at <= :now) OR (status = 'delivering' AND "
-                            + "locked_until < :now))")
-                    .bind("id", id).bind("now", now).bind("until", lockUntil).execute();
-            if (n == 0) {
-                return Optional.empty();
-            }
-            return h.createQuery("SELECT * FROM outbox WHERE id = :id").bind("id", id).map(MAPPER).findOne();
-        });
+        if (!queue.claim(id, now, lockUntil)) {
+            return Optional.empty();
+        }
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM outbox WHERE id = :id").bind("id", id).map(MAPPER)
+                .findOne());
     }
 
     public void delivered(OutboxItem item, int statusCode, Instant at, long durationMs) {
