@@ -233,7 +233,7 @@ public class HubApplication extends Application<HubConfiguration> {
                 secrets.derive("privacy-hash"));
         var contentRedaction = new io.channelhub.hub.privacy.ContentRedaction(jdbi, privacySettings, clock);
         TurnService turns = new TurnService(conversationRepo, agents, models, plugins, ledger, webhooks, clock, quotas,
-                contacts, documents, pluginUsage, media, contentRedaction, tracing);
+                channelContexts, media, contentRedaction, tracing);
         var pipeline = new io.channelhub.hub.conversations.TurnPipeline(turns, conversationRepo, models, ledger, quotas);
         resources.register(ResourceType.CONVERSATION, (tenantId, id) -> conversationRepo.find(tenantId, id)
                 .map(cv -> new ResourceDirectory.ResourceRef(ResourceType.CONVERSATION, cv.id(),
@@ -328,10 +328,7 @@ public class HubApplication extends Application<HubConfiguration> {
         var plans = new io.channelhub.hub.billing.Plans(jdbi, stored, clock);
         var subscriptions = new io.channelhub.hub.billing.Subscriptions(jdbi, clock);
         var gatewayAccounts = new io.channelhub.hub.billing.GatewayAccounts(jdbi, stored, secrets, plugins,
-                (tenantId, pluginId, account) -> new io.channelhub.hub.plugins.CorePluginContext(tenantId, pluginId,
-                        account, new io.channelhub.hub.conversations.ConversationsView(conversationRepo, media,
-                        tenantId, null), contacts.forInstance(tenantId, null), documents.forPlugin(tenantId, pluginId),
-                        media.forInstance(tenantId, null, pluginId), pluginUsage, clock), clock);
+                channelContexts, clock);
         var invoices = new io.channelhub.hub.billing.Invoices(jdbi, stored, plans, subscriptions, gatewayAccounts, clock);
         var billingEvents = new io.channelhub.hub.billing.BillingEvents(jdbi, stored, invoices, subscriptions, tenants,
                 audit, webhooks, clock);

@@ -34,14 +34,10 @@ public class GatewayAccounts {
     private final ObjectMapper json;
     private final SecretBox secrets;
     private final PluginPlatform plugins;
-    private final ContextFactory contexts;
+    private final io.channelhub.hub.plugins.PluginContexts contexts;
     private final Clock clock;
 
     /** Builds the context of a gateway call (the core's services bound to a tenant). */
-    public interface ContextFactory {
-        CorePluginContext create(String tenantId, String pluginId, PluginContext.InstanceInfo account);
-    }
-
     /** The configured account. */
     public record Account(String id, String pluginId, Map<String, Object> stored, Instant updatedAt) {
     }
@@ -51,7 +47,7 @@ public class GatewayAccounts {
     }
 
     public GatewayAccounts(Jdbi jdbi, ObjectMapper json, SecretBox secrets, PluginPlatform plugins,
-                           ContextFactory contexts, Clock clock) {
+                           io.channelhub.hub.plugins.PluginContexts contexts, Clock clock) {
         this.jdbi = jdbi;
         this.json = json;
         this.secrets = secrets;
@@ -112,7 +108,7 @@ public class GatewayAccounts {
 
     /** The context of a gateway call about {@code tenantId}. */
     public CorePluginContext context(Usable u, String tenantId) {
-        return contexts.create(tenantId, u.account().pluginId(), new PluginContext.InstanceInfo(u.account().id(),
+        return contexts.forAccount(tenantId, u.account().pluginId(), new PluginContext.InstanceInfo(u.account().id(),
                 u.account().pluginId(), "billing gateway", u.settings()));
     }
 

@@ -5,13 +5,17 @@ import io.channelhub.hub.conversations.ConversationRepository;
 import io.channelhub.hub.conversations.ConversationsView;
 import io.channelhub.hub.media.MediaLibrary;
 import io.channelhub.hub.plugins.CorePluginContext;
+import io.channelhub.hub.plugins.PluginContexts;
 import io.channelhub.hub.plugins.PluginDocuments;
 import io.channelhub.hub.plugins.PluginUsage;
 import io.channelhub.plugin.PluginContext;
 import java.time.Clock;
 
-/** Builds the context of every call into a channel plugin for one instance: all its services bound to the tenant. */
-public class ChannelContexts {
+/**
+ * Builds the context of every call into a plugin: all its services bound to the tenant, and to the channel instance
+ * or gateway account the call is for.
+ */
+public class ChannelContexts implements PluginContexts {
 
     private final ChannelInstanceService instances;
     private final ConversationRepository conversations;
@@ -39,11 +43,27 @@ public class ChannelContexts {
 
     /** The context of an inbound request: its plugin usage waits in {@code pending} for the request's events. */
     public CorePluginContext forInstance(ChannelInstance ci, PluginUsage.Pending pending) {
-        return new CorePluginContext(ci.tenantId(), ci.pluginId(),
-                new PluginContext.InstanceInfo(ci.id(), ci.pluginId(), ci.name(), instances.settingsFor(ci)),
-                new ConversationsView(conversations, media, ci.tenantId(), ci.id()),
-                contacts.forInstance(ci.tenantId(), ci.id()), documents.forPlugin(ci.tenantId(), ci.pluginId()),
-                media.forInstance(ci.tenantId(), ci.id(), ci.pluginId()), usage, pending, clock);
+        return build(ci.tenantId(), ci.pluginId(), new PluginContext.InstanceInfo(ci.id(), ci.pluginId(), ci.name(),
+                instances.settingsFor(ci)), ci.id(), pending);
+    }
+
+    @Override
+    public CorePluginContext forTenant(String tenantId, String pluginId) {
+        return build(tenantId, pluginId, null, null, null);
+    }
+
+    @Override
+    public CorePluginContext forAccount(String tenantId, String pluginId, PluginContext.InstanceInfo account) {
+        return build(tenantId, pluginId, account, null, null);
+    }
+
+    /** Conversations, contacts and files are scoped to {@code channelInstanceId}, or tenant-wide when null. */
+    private CorePluginContext build(String tenantId, String pluginId, PluginContext.InstanceInfo instance,
+                                    String channelInstanceId, PluginUsage.Pending pending) {
+        return new CorePluginContext(tenantId, pluginId, instance,
+                new ConversationsView(conversations, media, tenantId, channelInstanceId),
+                contacts.forInstance(tenantId, channelInstanceId), documents.forPlugin(tenantId, pluginId),
+                media.forInstance(tenantId, channelInstanceId, pluginId), usage, pending, clock);
     }
 
     /** A holder for the plugin usage of one inbound request. */

@@ -42,10 +42,8 @@ public class TurnService {
     private final io.channelhub.hub.webhooks.Webhooks webhooks;
     private final Clock clock;
     private final io.channelhub.hub.limits.Quotas quotas;
-    /** The contacts, plugin store and metering a tool handler's context offers. */
-    private final io.channelhub.hub.contacts.ContactDirectory contacts;
-    private final io.channelhub.hub.plugins.PluginDocuments documents;
-    private final io.channelhub.hub.plugins.PluginUsage pluginUsage;
+    /** The contexts of tool handlers. */
+    private final io.channelhub.hub.plugins.PluginContexts contexts;
     /** Stored files, for tool contexts and for the prompt. */
     private final io.channelhub.hub.media.MediaLibrary media;
     /** The tenant's redaction of stored messages and of prompts. */
@@ -82,15 +80,12 @@ public class TurnService {
     /** {@code quotas} are told after each turn, so they can notify at their thresholds. */
     public TurnService(ConversationRepository repo, AgentService agents, ModelGateway models, PluginPlatform plugins,
                        UsageLedger ledger, io.channelhub.hub.webhooks.Webhooks webhooks, Clock clock,
-                       io.channelhub.hub.limits.Quotas quotas, io.channelhub.hub.contacts.ContactDirectory contacts,
-                       io.channelhub.hub.plugins.PluginDocuments documents,
-                       io.channelhub.hub.plugins.PluginUsage pluginUsage, io.channelhub.hub.media.MediaLibrary media,
+                       io.channelhub.hub.limits.Quotas quotas, io.channelhub.hub.plugins.PluginContexts contexts,
+                       io.channelhub.hub.media.MediaLibrary media,
                        io.channelhub.hub.privacy.ContentRedaction redaction,
                        io.channelhub.hub.observability.Tracing tracing) {
         this.quotas = quotas;
-        this.contacts = contacts;
-        this.documents = documents;
-        this.pluginUsage = pluginUsage;
+        this.contexts = contexts;
         this.media = media;
         this.redaction = redaction;
         this.tracing = tracing;
@@ -239,10 +234,7 @@ public class TurnService {
 
     private String invoke(Conversation c, ToolHandler handler, ModelMessage.ToolCall call) {
         String pluginId = plugins.pluginOf(handler);
-        CorePluginContext ctx = new CorePluginContext(c.tenantId(), pluginId, null,
-                new ConversationsView(repo, media, c.tenantId(), null), contacts.forInstance(c.tenantId(), null),
-                documents.forPlugin(c.tenantId(), pluginId), media.forInstance(c.tenantId(), null, pluginId),
-                pluginUsage, clock);
+        CorePluginContext ctx = contexts.forTenant(c.tenantId(), pluginId);
         var span = tracing.tracer()
                 .spanBuilder("tool " + call.name()).setAttribute("channelhub.plugin", pluginId).startSpan();
         org.slf4j.MDC.put("plugin", pluginId);
