@@ -137,7 +137,9 @@ public class HubApplication extends Application<HubConfiguration> {
         UtcInstants.install(jdbi);
 
         SecretBox secrets = config.getSecrets().build();
-        plugins = new PluginPlatform(Path.of(config.getPlugins().getDirectory()));
+        var prometheus = PrometheusEndpoint.install(env);
+        plugins = new PluginPlatform(Path.of(config.getPlugins().getDirectory()),
+                new io.channelhub.hub.plugins.PluginGuard(tracing.tracer(), prometheus), config.getPlugins());
         plugins.start();
         env.lifecycle().manage(plugins);
         Set<String> seen = new HashSet<>();
@@ -160,7 +162,6 @@ public class HubApplication extends Application<HubConfiguration> {
         io.channelhub.hub.limits.QuotaCounters quotaCounters = redis.<io.channelhub.hub.limits.QuotaCounters>map(r ->
                 new io.channelhub.hub.limits.RedisQuotaCounters(r, config.getQuotas().getKeyPrefix()))
                 .orElseGet(() -> new io.channelhub.hub.limits.LocalQuotaCounters(clock));
-        var prometheus = PrometheusEndpoint.install(env);
         Outbox outbox = new Outbox(jdbi);
         var outboxSignal = new io.channelhub.hub.delivery.WorkSignal();
         var hubMetrics = new io.channelhub.hub.observability.HubMetrics(prometheus, outbox::pending);

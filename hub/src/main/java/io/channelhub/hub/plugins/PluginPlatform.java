@@ -40,6 +40,9 @@ public class PluginPlatform implements Managed {
     private final Map<String, ModelProvider> models = new ConcurrentHashMap<>();
     private final Map<String, ToolHandler> tools = new ConcurrentHashMap<>();
     private HubPluginManager manager;
+    private final PluginGuard guard;
+    private final java.time.Duration callTimeout;
+    private final java.time.Duration modelCallTimeout;
 
     /** A started channel connector and the descriptor it gave at start. */
     public record LoadedConnector(String pluginId, ChannelConnector connector, ChannelDescriptor descriptor) {
@@ -49,8 +52,18 @@ public class PluginPlatform implements Managed {
     public record LoadedGateway(String pluginId, BillingGateway gateway, GatewayDescriptor descriptor) {
     }
 
+    /** A platform without tracing or metrics (tools and tests), with the default timeouts. */
     public PluginPlatform(Path directory) {
+        this(directory, new PluginGuard(io.opentelemetry.api.OpenTelemetry.noop().getTracer("channelhub"),
+                new io.prometheus.metrics.model.registry.PrometheusRegistry()), new PluginsFactory());
+    }
+
+    /** Every extension it hands out is behind {@code guard}, with the call timeouts of {@code config}. */
+    public PluginPlatform(Path directory, PluginGuard guard, PluginsFactory config) {
         this.directory = directory;
+        this.guard = guard;
+        this.callTimeout = config.getCallTimeout().toJavaDuration();
+        this.modelCallTimeout = config.getModelCallTimeout().toJavaDuration();
     }
 
     /** Loads and starts the plugins; called before the server accepts requests. */
@@ -121,7 +134,8 @@ public class PluginPlatform implements Managed {
                 if (cd == null) {
                     throw new IllegalStateException(c.getClass().getName() + ".descriptor() returned null");
                 }
-                myConnectors.put(id, new LoadedConnector(id, c, cd));
+                myConnectors.put(id, new LoadedConnector(id, guard.guard(ChannelConnector.class, c, id, callTimeout),
+                        cd));
                 extensions.add(new PluginStatus.ExtensionInfo("channel", cd.type()));
             }
             for (BillingGateway g : manager.getExtensions(BillingGateway.class, id)) {
@@ -129,11 +143,11 @@ public class PluginPlatform implements Managed {
                 if (gd == null) {
                     throw new IllegalStateException(g.getClass().getName() + ".descriptor() returned null");
                 }
-                myGateways.put(id, new LoadedGateway(id, g, gd));
+                myGateways.put(id, new LoadedGateway(id, guard.guard(BillingGateway.class, g, id, callTimeout), gd));
                 extensions.add(new PluginStatus.ExtensionInfo("billing_gateway", gd.id()));
             }
             for (PrivacyPolicy p : manager.getExtensions(PrivacyPolicy.class, id)) {
-                myPolicies.put(p.jurisdiction(), p);
+                myPolicies.put(p.jurisdiction(), guard.guard(PrivacyPolicy.class, p, id, callTimeout));
                 extensions.add(new PluginStatus.ExtensionInfo("privacy_policy", p.jurisdiction()));
             }
             for (ModelProvider m : manager.getExtensions(ModelProvider.class, id)) {
@@ -143,7 +157,7 @@ public class PluginPlatform implements Managed {
                     throw new IllegalStateException("model provider id '" + mid + "' is missing or taken");
                 }
                 m.settingsSchema();
-                myModels.put(mid, m);
+                myModels.put(mid, guard.guard(ModelProvider.class, m, id, modelCallTimeout));
                 extensions.add(new PluginStatus.ExtensionInfo("model_provider", mid));
             }
             for (ToolHandler t : manager.getExtensions(ToolHandler.class, id)) {
@@ -151,7 +165,7 @@ public class PluginPlatform implements Managed {
                 if (name == null || name.isBlank() || tools.containsKey(name)) {
                     throw new IllegalStateException("tool handler name '" + name + "' is missing or taken");
                 }
-                myTools.put(name, t);
+                myTools.put(name, guard.guard(ToolHandler.class, t, id, callTimeout));
                 extensions.add(new PluginStatus.ExtensionInfo("tool_handler", name));
             }
             long channels = extensions.stream().filter(e -> e.kind().equals("channel")).count();
@@ -229,8 +243,9 @@ public class PluginPlatform implements Managed {
 
     /** The plugin that contributed a tool handler or model provider. */
     public String pluginOf(Object extension) {
-        return manager == null ? "unknown" : String.valueOf(manager.whichPlugin(extension.getClass()) == null
-                ? "unknown" : manager.whichPlugin(extension.getClass()).getPluginId());
+        Class<?> type = PluginGuard.unwrap(extension).getClass();
+        return manager == null ? "unknown" : String.valueOf(manager.whichPlugin(type) == null
+                ? "unknown" : manager.whichPlugin(type).getPluginId());
     }
 
     public Map<String, PrivacyPolicy> privacyPolicies() {
@@ -247,6 +262,9 @@ public class PluginPlatform implements Managed {
         } catch (io.channelhub.plugin.QuotaExceededException e) {
             // The hub's own refusal, which the plugin let through: not a plugin failure.
             throw PluginUsage.refusal(e);
+        } catch (PluginCallException e) {
+            // Already named (the guard's timeout).
+            throw e;
         } catch (RuntimeException | LinkageError e) {
             LOG.error("Plugin {} failed in {}", pluginId, operation, e);
             throw new PluginCallException(pluginId, operation, e);

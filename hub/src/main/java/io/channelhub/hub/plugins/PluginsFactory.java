@@ -17,6 +17,37 @@ public class PluginsFactory {
     /** Whether a started plugin is enabled for a tenant until that tenant's admin disables it. */
     private boolean enabledByDefault = true;
 
+    /**
+     * How long one call into a plugin (a channel's webhook parsing or send, a gateway call, a tool) may take before
+     * the hub gives up on it (PluginGuard).
+     */
+    @jakarta.validation.constraints.NotNull
+    private io.dropwizard.util.Duration callTimeout = io.dropwizard.util.Duration.seconds(30);
+
+    /** The same for a plugin's model provider: one call, or the wait for the next piece of a streamed reply. */
+    @jakarta.validation.constraints.NotNull
+    private io.dropwizard.util.Duration modelCallTimeout = io.dropwizard.util.Duration.minutes(5);
+
+    @JsonProperty
+    public io.dropwizard.util.Duration getCallTimeout() {
+        return callTimeout;
+    }
+
+    @JsonProperty
+    public void setCallTimeout(io.dropwizard.util.Duration callTimeout) {
+        this.callTimeout = callTimeout;
+    }
+
+    @JsonProperty
+    public io.dropwizard.util.Duration getModelCallTimeout() {
+        return modelCallTimeout;
+    }
+
+    @JsonProperty
+    public void setModelCallTimeout(io.dropwizard.util.Duration modelCallTimeout) {
+        this.modelCallTimeout = modelCallTimeout;
+    }
+
     @JsonProperty
     public String getDirectory() {
         return directory;
