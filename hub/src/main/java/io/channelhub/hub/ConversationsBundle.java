@@ -1,0 +1,132 @@
+package io.channelhub.hub;
+
+import io.channelhub.hub.acl.ResourceDirectory;
+import io.channelhub.hub.acl.ResourceType;
+import io.channelhub.hub.channels.ChannelContexts;
+import io.channelhub.hub.channels.ChannelConversations;
+import io.channelhub.hub.channels.ChannelDeliverer;
+import io.channelhub.hub.channels.ChannelDeliveries;
+import io.channelhub.hub.channels.ChannelInstanceRepository;
+import io.channelhub.hub.channels.ChannelInstanceService;
+import io.channelhub.hub.channels.ChannelSends;
+import io.channelhub.hub.channels.InboundEvents;
+import io.channelhub.hub.channels.InboundProcessor;
+import io.channelhub.hub.contacts.ContactDirectory;
+import io.channelhub.hub.conversations.ConversationRepository;
+import io.channelhub.hub.conversations.TurnPipeline;
+import io.channelhub.hub.conversations.TurnService;
+import io.channelhub.hub.delivery.Dispatcher;
+import io.channelhub.hub.media.MediaLibrary;
+import io.channelhub.hub.plugins.PluginDocuments;
+import io.channelhub.hub.web.Idempotency;
+import io.channelhub.hub.web.api.ChannelInstancesResource;
+import io.channelhub.hub.web.api.ChannelMessagesResource;
+import io.channelhub.hub.web.api.ConversationReads;
+import io.channelhub.hub.web.api.ConversationsResource;
+import io.channelhub.hub.web.api.OpenAiCompatibleResource;
+import io.channelhub.hub.web.api.WebhooksResource;
+import io.channelhub.hub.web.hooks.ChannelHooksResource;
+import io.channelhub.hub.web.hooks.ChannelTurns;
+import io.channelhub.hub.webhooks.Webhooks;
+import io.dropwizard.core.setup.Environment;
+import java.util.Map;
+
+/**
+ * Conversations on every channel: channel instances and their plugins' contexts, contacts and media, the turn
+ * pipeline and its four ways in (the conversations API, the OpenAI-compatible endpoint, a channel's live turn and
+ * its inbox), and the outbox's delivery of channel messages and webhooks.
+ */
+final class ConversationsBundle extends HubBundle<ConversationsBundle.Conversations> {
+
+    /** {@code contexts}: the one factory of plugin contexts, which billing gateways use too. */
+    record Conversations(ChannelInstanceService instances, ChannelContexts contexts) {
+    }
+
+    private final CoreBundle core;
+    private final PluginsBundle plugins;
+    private final IdentityBundle identity;
+    private final UsageBundle usage;
+    private final PrivacyBundle privacy;
+    private final AgentsBundle agents;
+
+    ConversationsBundle(CoreBundle core, PluginsBundle plugins, IdentityBundle identity, UsageBundle usage,
+                        PrivacyBundle privacy, AgentsBundle agents) {
+        this.core = core;
+        this.plugins = plugins;
+        this.identity = identity;
+        this.usage = usage;
+        this.privacy = privacy;
+        this.agents = agents;
+    }
+
+    @Override
+    protected Conversations build(HubConfiguration config, Environment env) {
+        var c = core.get();
+        var p = plugins.get();
+        var id = identity.get();
+        var u = usage.get();
+        var a = agents.get();
+        var platform = p.platform();
+        long heartbeat = config.getSseHeartbeat().toMilliseconds();
+
+        ChannelInstanceRepository instanceRepo = new ChannelInstanceRepository(c.jdbi(), c.stored(), c.caches());
+        id.resources().register(ResourceType.CHANNEL_INSTANCE, (tenantId, iid) -> instanceRepo.find(tenantId, iid)
+                .map(ci -> new ResourceDirectory.ResourceRef(ResourceType.CHANNEL_INSTANCE, ci.id(),
+                        ci.ownerPrincipalId())));
+        ChannelInstanceService instances = new ChannelInstanceService(instanceRepo, platform, p.enablements(),
+                c.secrets(), c.clock(), (tenantId, ref) -> a.agents().byReference(tenantId, ref).isPresent());
+        ConversationRepository conversationRepo = new ConversationRepository(c.jdbi(), c.stored());
+        id.resources().register(ResourceType.CONVERSATION, (tenantId, cid) -> conversationRepo.find(tenantId, cid)
+                .map(cv -> new ResourceDirectory.ResourceRef(ResourceType.CONVERSATION, cv.id(),
+                        cv.ownerPrincipalId())));
+        var contacts = new ContactDirectory(c.jdbi(), c.stored(), c.clock());
+        var media = new MediaLibrary(c.jdbi(), u.ledger(), c.clock());
+        var contexts = new ChannelContexts(instances, conversationRepo, contacts, new PluginDocuments(c.jdbi(),
+                c.clock()), media, u.pluginUsage(), c.clock());
+
+        // The outbox delivers webhooks and channel messages, paced per instance.
+        var deliveries = new ChannelDeliveries(c.jdbi());
+        var sends = new ChannelSends(c.jdbi(), c.outbox(), deliveries, contacts, platform, c.stored(), c.clock(),
+                c.outboxSignal());
+        var deliverer = new ChannelDeliverer(instanceRepo, contexts, deliveries, conversationRepo, platform,
+                c.limiter(), c.outbox(), u.ledger(), c.stored(), c.clock(), c.outboxSignal());
+        Dispatcher dispatcher = new Dispatcher(c.outbox(), Map.of(Webhooks.KIND, u.webhooks(), ChannelSends.KIND,
+                deliverer), config.getDelivery(), c.clock(), c.metrics(), c.tracing(), c.outboxSignal());
+        env.lifecycle().manage(dispatcher);
+
+        TurnService turns = new TurnService(conversationRepo, a.agents(), a.models(), platform, u.ledger(),
+                u.webhooks(), c.clock(), u.quotas(), contexts, media, privacy.get().redaction(), c.tracing());
+        var pipeline = new TurnPipeline(turns, conversationRepo, a.models(), u.ledger(), u.quotas());
+        Idempotency idempotency = new Idempotency(c.jdbi(), c.clock(), config.getIdempotencyLease().toJavaDuration());
+        env.lifecycle().manage(idempotency);
+
+        var inbound = new InboundEvents(c.jdbi(), c.stored(), c.clock());
+        var channelConversations = new ChannelConversations(conversationRepo, a.agents(), u.webhooks(), c.clock());
+        var channelTurns = new ChannelTurns(conversationRepo, channelConversations, pipeline, inbound, contacts, media,
+                id.rateLimits(), c.json(), c.clock(), heartbeat);
+        var processor = new InboundProcessor(inbound, instanceRepo, contexts, channelConversations, conversationRepo,
+                pipeline, contacts, media, sends, deliveries, platform, id.rateLimits(), u.webhooks(), c.clock(),
+                config.getChannels());
+        env.lifecycle().manage(processor);
+
+        var jersey = env.jersey();
+        jersey.register(new ChannelInstancesResource.Own(instances, id.grants(), id.scopes(), id.access(),
+                id.audit()));
+        jersey.register(new ChannelInstancesResource.OfTenant(instances, id.grants(), id.scopes(), id.access(),
+                id.audit()));
+        jersey.register(new OpenAiCompatibleResource(a.agents(), pipeline, id.scopes(), id.access(), c.clock()));
+        jersey.register(new ConversationsResource(conversationRepo, a.agents(), pipeline, idempotency, id.scopes(),
+                id.access(), c.json(), c.clock(), heartbeat, u.webhooks()));
+        jersey.register(new ConversationReads.OfTenant(conversationRepo, id.scopes(), id.access()));
+        jersey.register(new ChannelMessagesResource.Own(instances, contexts, sends, channelConversations, contacts,
+                turns, u.quotas(), platform, id.scopes(), id.access(), id.audit(), c.json()));
+        jersey.register(new ChannelMessagesResource.OfTenant(instances, contexts, sends, channelConversations,
+                contacts, turns, u.quotas(), platform, id.scopes(), id.access(), id.audit(), c.json()));
+        jersey.register(new ChannelHooksResource(platform, instanceRepo, instances, p.enablements(), id.tenantRepo(),
+                inbound, channelTurns, contexts, processor, config.getChannels().getMaxBodySize().toBytes(),
+                c.credentials()));
+        jersey.register(new WebhooksResource(u.webhooks(), c.outbox(), dispatcher, id.grants(), id.scopes(),
+                id.access(), id.audit(), c.clock()));
+        return new Conversations(instances, contexts);
+    }
+}
