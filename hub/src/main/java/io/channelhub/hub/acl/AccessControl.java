@@ -3,7 +3,7 @@ package io.channelhub.hub.acl;
 import io.channelhub.hub.audit.AuditLog;
 import io.channelhub.hub.identity.Caller;
 import io.channelhub.hub.identity.Permission;
-import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.errors.Failure;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -26,7 +26,7 @@ public class AccessControl {
             Map<String, Object> s = new LinkedHashMap<>();
             s.put("permission", permission.name().toLowerCase(java.util.Locale.ROOT));
             audit.denied(caller, tenantId, "access.denied", null, null, s);
-            throw ApiException.forbidden("permission_denied",
+            throw Failure.forbidden("permission_denied",
                     "role " + caller.role().wire() + " may not do this");
         }
     }
@@ -61,7 +61,7 @@ public class AccessControl {
             Map<String, Object> s = new LinkedHashMap<>();
             s.put("permission", wanted.wire());
             audit.denied(caller, tenantId, "access.denied", resource.type().wire(), resource.id(), s);
-            throw ApiException.forbidden("permission_denied",
+            throw Failure.forbidden("permission_denied",
                     "no " + wanted.wire() + " right on this " + resource.type().wire());
         }
     }

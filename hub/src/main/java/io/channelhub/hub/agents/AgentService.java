@@ -1,7 +1,7 @@
 package io.channelhub.hub.agents;
 
 import io.channelhub.hub.persistence.Slugs;
-import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.errors.Failure;
 import io.channelhub.hub.persistence.Ids;
 import java.time.Clock;
 import java.time.Instant;
@@ -50,7 +50,7 @@ public class AgentService {
             });
         } catch (RuntimeException e) {
             if (io.channelhub.hub.persistence.Constraints.isUniqueViolation(e)) {
-                throw ApiException.conflict("slug_taken", "an agent with this slug exists");
+                throw Failure.conflict("slug_taken", "an agent with this slug exists");
             }
             throw e;
         }
@@ -86,14 +86,14 @@ public class AgentService {
             });
         } catch (RuntimeException e) {
             if (io.channelhub.hub.persistence.Constraints.isUniqueViolation(e)) {
-                throw ApiException.conflict("slug_taken", "an agent with this slug exists");
+                throw Failure.conflict("slug_taken", "an agent with this slug exists");
             }
             throw e;
         }
         // Even a failed update may have raced one that committed: read again either way.
         changed(current.tenantId());
         if (!ok) {
-            throw ApiException.conflict("concurrent_update", "the agent changed meanwhile; read it and retry");
+            throw Failure.conflict("concurrent_update", "the agent changed meanwhile; read it and retry");
         }
         return next;
     }
@@ -107,7 +107,7 @@ public class AgentService {
 
     public Agent get(String tenantId, String id) {
         Optional<Agent> a = byId.get(tenantId + "|" + id, k -> agents.find(tenantId, id));
-        return a.orElseThrow(() -> ApiException.notFound("agent"));
+        return a.orElseThrow(() -> Failure.notFound("agent"));
     }
 
     /** The tenant's agent a setting names, by slug or by id. */
@@ -157,19 +157,19 @@ public class AgentService {
     private void check(String tenantId, AgentSpec spec, String promptId, Integer promptVersion) {
         spec.validate();
         if (!providers.get().contains(spec.provider())) {
-            throw ApiException.unprocessable("unknown_provider", "no model provider " + spec.provider()
+            throw Failure.invalid("unknown_provider", "no model provider " + spec.provider()
                     + " is available; known: " + providers.get().stream().sorted().toList(),
                     Map.of("field", "provider"));
         }
         if (promptVersion != null && promptId == null) {
-            throw ApiException.unprocessable("invalid_agent", "prompt_version needs prompt_id",
+            throw Failure.invalid("invalid_agent", "prompt_version needs prompt_id",
                     Map.of("field", "prompt_version"));
         }
         if (promptId != null) {
-            Prompt p = prompts.find(tenantId, promptId).orElseThrow(() -> ApiException.unprocessable(
+            Prompt p = prompts.find(tenantId, promptId).orElseThrow(() -> Failure.invalid(
                     "unknown_prompt", "no such prompt in this tenant", Map.of("field", "prompt_id")));
             if (promptVersion != null && (promptVersion < 1 || promptVersion > p.latestVersion())) {
-                throw ApiException.unprocessable("unknown_prompt_version", "the prompt has no version " + promptVersion,
+                throw Failure.invalid("unknown_prompt_version", "the prompt has no version " + promptVersion,
                         Map.of("field", "prompt_version"));
             }
         }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.errors.Failure;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -140,7 +140,7 @@ public record AgentSpec(String provider, String model, String api, String instru
             }
         }
         if (!errors.isEmpty()) {
-            throw ApiException.unprocessable("invalid_agent", "the agent is invalid", Map.of("errors", errors));
+            throw Failure.invalid("invalid_agent", "the agent is invalid", Map.of("errors", errors));
         }
     }
 }

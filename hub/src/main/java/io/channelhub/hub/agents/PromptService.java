@@ -1,7 +1,7 @@
 package io.channelhub.hub.agents;
 
 import io.channelhub.hub.persistence.Slugs;
-import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.errors.Failure;
 import io.channelhub.hub.persistence.Ids;
 import java.time.Clock;
 import java.time.Instant;
@@ -36,7 +36,7 @@ public class PromptService {
             });
         } catch (RuntimeException e) {
             if (io.channelhub.hub.persistence.Constraints.isUniqueViolation(e)) {
-                throw ApiException.conflict("slug_taken", "a prompt with this slug exists");
+                throw Failure.conflict("slug_taken", "a prompt with this slug exists");
             }
             throw e;
         }
@@ -55,13 +55,13 @@ public class PromptService {
             return true;
         });
         if (!ok) {
-            throw ApiException.conflict("concurrent_update", "another version was added meanwhile; read and retry");
+            throw Failure.conflict("concurrent_update", "another version was added meanwhile; read and retry");
         }
         return v;
     }
 
     public Prompt get(String tenantId, String id) {
-        return prompts.find(tenantId, id).orElseThrow(() -> ApiException.notFound("prompt"));
+        return prompts.find(tenantId, id).orElseThrow(() -> Failure.notFound("prompt"));
     }
 
     public List<Prompt> list(String tenantId) {
@@ -73,7 +73,7 @@ public class PromptService {
     }
 
     public Prompt.Version version(Prompt p, int version) {
-        return prompts.version(p.tenantId(), p.id(), version).orElseThrow(() -> ApiException.notFound("version"));
+        return prompts.version(p.tenantId(), p.id(), version).orElseThrow(() -> Failure.notFound("version"));
     }
 
     public void rename(Prompt p, String name, String description) {
@@ -83,14 +83,14 @@ public class PromptService {
 
     public void delete(Prompt p) {
         if (agents.usesPrompt(p.tenantId(), p.id())) {
-            throw ApiException.conflict("prompt_in_use", "an agent uses this prompt; change the agent first");
+            throw Failure.conflict("prompt_in_use", "an agent uses this prompt; change the agent first");
         }
         prompts.delete(p.tenantId(), p.id());
     }
 
     private static void checkContent(String content) {
         if (content == null || content.isBlank() || content.length() > MAX_CONTENT) {
-            throw ApiException.unprocessable("invalid_prompt", "content must be 1 to " + MAX_CONTENT + " characters",
+            throw Failure.invalid("invalid_prompt", "content must be 1 to " + MAX_CONTENT + " characters",
                     Map.of("field", "content"));
         }
     }

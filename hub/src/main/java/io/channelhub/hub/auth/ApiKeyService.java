@@ -1,7 +1,7 @@
 package io.channelhub.hub.auth;
 
 import io.channelhub.hub.identity.Role;
-import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.errors.Failure;
 import io.channelhub.hub.persistence.Ids;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -75,14 +75,14 @@ public class ApiKeyService {
     private Issued insert(String tenantId, String principalId, String name, Role role, Instant expiresAt,
                           String createdBy, String rotatedFrom, String plaintext) {
         if ((tenantId == null) != (role == Role.SUPER_ADMIN)) {
-            throw ApiException.unprocessable("invalid_role",
+            throw Failure.invalid("invalid_role",
                     tenantId == null ? "platform keys have the role super_admin"
                             : "tenant keys have the role admin, editor or viewer",
                     java.util.Map.of("field", "role"));
         }
         Instant now = clock.instant();
         if (expiresAt != null && (!expiresAt.isAfter(now) || expiresAt.isAfter(now.plus(MAX_LIFETIME)))) {
-            throw ApiException.unprocessable("invalid_expiry", "expires_at must be in the future, within ten years",
+            throw Failure.invalid("invalid_expiry", "expires_at must be in the future, within ten years",
                     java.util.Map.of("field", "expires_at"));
         }
         Matcher m = FORMAT.matcher(plaintext);
@@ -142,13 +142,13 @@ public class ApiKeyService {
     }
 
     public ApiKey get(String tenantId, String id) {
-        return keys.find(tenantId, id).orElseThrow(() -> ApiException.notFound("API key"));
+        return keys.find(tenantId, id).orElseThrow(() -> Failure.notFound("API key"));
     }
 
     public ApiKey revoke(String tenantId, String id) {
         ApiKey key = get(tenantId, id);
         if (!keys.revoke(tenantId, id, clock.instant())) {
-            throw ApiException.conflict("already_revoked", "API key is already revoked");
+            throw Failure.conflict("already_revoked", "API key is already revoked");
         }
         cache.keyChanged(id);
         return key;
@@ -162,11 +162,11 @@ public class ApiKeyService {
         ApiKey old = get(tenantId, id);
         Instant now = clock.instant();
         if (old.isRevoked() || old.isExpired(now)) {
-            throw ApiException.conflict("api_key_inactive", "only an active key can be rotated");
+            throw Failure.conflict("api_key_inactive", "only an active key can be rotated");
         }
         Duration g = grace == null ? defaultRotationGrace : grace;
         if (g.isNegative() || g.compareTo(MAX_GRACE) > 0) {
-            throw ApiException.unprocessable("invalid_grace", "grace_seconds must be between 0 and 2592000",
+            throw Failure.invalid("invalid_grace", "grace_seconds must be between 0 and 2592000",
                     java.util.Map.of("field", "grace_seconds"));
         }
         Instant expiry = newExpiresAt;

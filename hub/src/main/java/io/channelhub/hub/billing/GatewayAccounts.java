@@ -3,7 +3,7 @@ package io.channelhub.hub.billing;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.errors.Failure;
 import io.channelhub.hub.persistence.Ids;
 import io.channelhub.hub.plugins.CorePluginContext;
 import io.channelhub.hub.plugins.PluginPlatform;
@@ -71,7 +71,7 @@ public class GatewayAccounts {
     public Account put(String pluginId, Map<String, Object> input) {
         PluginPlatform.LoadedGateway g = plugins.gateway(pluginId)
                 .filter(x -> plugins.status(pluginId).map(s -> s.state() == PluginState.STARTED).orElse(false))
-                .orElseThrow(() -> ApiException.unprocessable("unknown_gateway", "no started billing gateway plugin "
+                .orElseThrow(() -> Failure.invalid("unknown_gateway", "no started billing gateway plugin "
                         + pluginId, Map.of("field", "plugin_id")));
         Optional<Account> existing = current();
         String id = existing.map(Account::id).orElseGet(() -> Ids.newId("gw"));

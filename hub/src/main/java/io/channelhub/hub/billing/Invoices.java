@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.errors.Failure;
 import io.channelhub.hub.persistence.Constraints;
 import io.channelhub.hub.persistence.Ids;
 import io.channelhub.plugin.billing.Charge;
@@ -226,14 +226,14 @@ public class Invoices {
     public Map<String, Object> credit(String tenantId, long amountMinor, String currency, String reason,
                                       String sourceInvoiceId) {
         if (amountMinor <= 0) {
-            throw ApiException.unprocessable("invalid_field", "amount_minor must be positive",
+            throw Failure.invalid("invalid_field", "amount_minor must be positive",
                     Map.of("field", "amount_minor"));
         }
         if (reason == null || reason.isBlank() || reason.length() > 300) {
-            throw ApiException.unprocessable("invalid_field", "reason is 1 to 300 characters", Map.of("field", "reason"));
+            throw Failure.invalid("invalid_field", "reason is 1 to 300 characters", Map.of("field", "reason"));
         }
         if (currency != null && !currency.matches("[A-Z]{3}")) {
-            throw ApiException.unprocessable("invalid_field", "currency is an ISO 4217 code such as BRL",
+            throw Failure.invalid("invalid_field", "currency is an ISO 4217 code such as BRL",
                     Map.of("field", "currency"));
         }
         String id = Ids.newId("crn");

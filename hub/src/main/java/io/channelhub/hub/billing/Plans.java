@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.errors.Failure;
 import io.channelhub.hub.persistence.Constraints;
 import io.channelhub.hub.persistence.Ids;
 import java.time.Clock;
@@ -115,7 +115,7 @@ public class Plans {
             errors.put("gateway_recurring", "only for a flat plan: a price and no overage");
         }
         if (!errors.isEmpty()) {
-            throw ApiException.unprocessable("invalid_plan", "the plan is invalid", Map.of("errors", errors));
+            throw Failure.invalid("invalid_plan", "the plan is invalid", Map.of("errors", errors));
         }
         Instant now = clock.instant();
         Plan p = new Plan(Ids.newId("pln"), code, name, priceMinor, cur, c, trial, inc, over, q, gatewayRecurring, true,
@@ -130,7 +130,7 @@ public class Plans {
                     .bind("q", write(q)).bind("rec", gatewayRecurring).bind("now", now).execute());
         } catch (RuntimeException e) {
             if (Constraints.isUniqueViolation(e)) {
-                throw ApiException.conflict("plan_exists", "a plan with this code exists");
+                throw Failure.conflict("plan_exists", "a plan with this code exists");
             }
             throw e;
         }
@@ -148,12 +148,12 @@ public class Plans {
 
     public Plan get(String id) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM plans WHERE id = :id").bind("id", id).map(mapper)
-                .findOne()).orElseThrow(() -> ApiException.notFound("plan"));
+                .findOne()).orElseThrow(() -> Failure.notFound("plan"));
     }
 
     /** Retires a plan: current subscribers keep it, nobody new can choose it. */
     public Plan deactivate(String code) {
-        Plan p = byCode(code).orElseThrow(() -> ApiException.notFound("plan"));
+        Plan p = byCode(code).orElseThrow(() -> Failure.notFound("plan"));
         jdbi.useHandle(h -> h.createUpdate("UPDATE plans SET active = FALSE, updated_at = :now WHERE id = :id")
                 .bind("now", clock.instant()).bind("id", p.id()).execute());
         return get(p.id());

@@ -1,6 +1,6 @@
 package io.channelhub.hub.billing;
 
-import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.errors.Failure;
 import io.channelhub.hub.persistence.Ids;
 import java.time.Clock;
 import java.time.Duration;
@@ -73,15 +73,15 @@ public class Subscriptions {
     public Profile saveProfile(String tenantId, String legalName, String taxId, String email) {
         String digits = TaxIds.normalise(taxId);
         if (digits == null) {
-            throw ApiException.unprocessable("invalid_tax_id", "not a valid CPF or CNPJ (check digits)",
+            throw Failure.invalid("invalid_tax_id", "not a valid CPF or CNPJ (check digits)",
                     Map.of("field", "tax_id"));
         }
         if (legalName == null || legalName.isBlank() || legalName.length() > 200) {
-            throw ApiException.unprocessable("invalid_field", "legal_name is 1 to 200 characters",
+            throw Failure.invalid("invalid_field", "legal_name is 1 to 200 characters",
                     Map.of("field", "legal_name"));
         }
         if (email == null || !email.matches("[^@\\s]{1,64}@[^@\\s]{1,189}") ) {
-            throw ApiException.unprocessable("invalid_field", "email is an e-mail address", Map.of("field", "email"));
+            throw Failure.invalid("invalid_field", "email is an e-mail address", Map.of("field", "email"));
         }
         Instant now = clock.instant();
         jdbi.useTransaction(h -> {
@@ -116,7 +116,7 @@ public class Subscriptions {
         } catch (RuntimeException e) {
             if (io.channelhub.hub.persistence.Constraints.isUniqueViolation(e)) {
                 // Two first subscribes raced: one won.
-                throw ApiException.conflict("subscription_exists", "this tenant already has a subscription");
+                throw Failure.conflict("subscription_exists", "this tenant already has a subscription");
             }
             throw e;
         }

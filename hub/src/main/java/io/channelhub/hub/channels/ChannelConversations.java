@@ -5,7 +5,7 @@ import io.channelhub.hub.conversations.ConversationRepository;
 import io.channelhub.hub.conversations.ConversationViews;
 import io.channelhub.hub.agents.Agent;
 import io.channelhub.hub.agents.AgentService;
-import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.errors.Failure;
 import io.channelhub.hub.persistence.Ids;
 import java.time.Clock;
 import java.time.Instant;
@@ -35,11 +35,11 @@ public class ChannelConversations {
     /** The agent a channel names by id or slug; null or blank: the tenant's default. */
     public Agent agent(String tenantId, String ref) {
         if (ref == null || ref.isBlank()) {
-            return agents.defaultAgent(tenantId).orElseThrow(() -> new ApiException(503, "channel_misconfigured",
+            return agents.defaultAgent(tenantId).orElseThrow(() -> Failure.unavailable("channel_misconfigured",
                     "this channel has no agent to answer; its tenant must create one"));
         }
         Optional<Agent> a = agents.byReference(tenantId, ref);
-        return a.orElseThrow(() -> new ApiException(503, "channel_misconfigured",
+        return a.orElseThrow(() -> Failure.unavailable("channel_misconfigured",
                 "the agent this channel names does not exist"));
     }
 

@@ -1,7 +1,7 @@
 package io.channelhub.hub.channels;
 
 import io.channelhub.hub.settings.SettingsValidator;
-import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.errors.Failure;
 import io.channelhub.hub.persistence.Ids;
 import io.channelhub.hub.plugins.PluginEnablements;
 import io.channelhub.hub.plugins.PluginCallException;
@@ -63,7 +63,7 @@ public class ChannelInstanceService {
     }
 
     public ChannelInstance get(String tenantId, String id) {
-        return repo.find(tenantId, id).orElseThrow(() -> ApiException.notFound("channel instance"));
+        return repo.find(tenantId, id).orElseThrow(() -> Failure.notFound("channel instance"));
     }
 
     public ChannelInstance create(String tenantId, String pluginId, String name, Map<String, Object> settings,
@@ -73,7 +73,7 @@ public class ChannelInstanceService {
         Map<String, Object> values = validate(c, tenantId, settings == null ? Map.of() : settings, Set.of(), null);
         String routing = routingValue(c, values);
         if (routing != null && repo.routingTaken(pluginId, routing, null)) {
-            throw ApiException.conflict("routing_key_taken",
+            throw Failure.conflict("routing_key_taken",
                     "another instance of this plugin already uses this " + c.descriptor().routingKey());
         }
         Instant now = clock.instant();
@@ -129,7 +129,7 @@ public class ChannelInstanceService {
             routing = settingsFor(current).get(routingKey).orElse(null);
         }
         if (routing != null && repo.routingTaken(current.pluginId(), routing, current.id())) {
-            throw ApiException.conflict("routing_key_taken",
+            throw Failure.conflict("routing_key_taken",
                     "another instance of this plugin already uses this " + c.descriptor().routingKey());
         }
         Map<String, Object> keep = new HashMap<>();
@@ -146,14 +146,14 @@ public class ChannelInstanceService {
             throw routingRace(e, c);
         }
         if (!updated) {
-            throw ApiException.conflict("concurrent_update", "the instance changed meanwhile; read it and retry");
+            throw Failure.conflict("concurrent_update", "the instance changed meanwhile; read it and retry");
         }
         return next;
     }
 
     public void delete(String tenantId, String id) {
         if (!repo.delete(tenantId, id)) {
-            throw ApiException.notFound("channel instance");
+            throw Failure.notFound("channel instance");
         }
     }
 
@@ -178,17 +178,17 @@ public class ChannelInstanceService {
     }
 
     private PluginPlatform.LoadedConnector usableConnector(String tenantId, String pluginId) {
-        PluginStatus status = platform.status(pluginId).orElseThrow(() -> ApiException.unprocessable(
+        PluginStatus status = platform.status(pluginId).orElseThrow(() -> Failure.invalid(
                 "unknown_plugin", "no plugin " + pluginId + " is installed", Map.of("field", "plugin_id")));
         if (status.state() != PluginState.STARTED) {
-            throw ApiException.unprocessable("plugin_unavailable", "plugin " + pluginId + " is "
+            throw Failure.invalid("plugin_unavailable", "plugin " + pluginId + " is "
                     + status.state().wire(), Map.of("field", "plugin_id", "state", status.state().wire()));
         }
         PluginPlatform.LoadedConnector c = platform.connector(pluginId).orElseThrow(() ->
-                ApiException.unprocessable("not_a_channel", "plugin " + pluginId + " provides no channel",
+                Failure.invalid("not_a_channel", "plugin " + pluginId + " provides no channel",
                         Map.of("field", "plugin_id")));
         if (!enablements.isEnabled(tenantId, pluginId)) {
-            throw ApiException.conflict("plugin_disabled", "plugin " + pluginId + " is disabled for this tenant");
+            throw Failure.conflict("plugin_disabled", "plugin " + pluginId + " is disabled for this tenant");
         }
         return c;
     }
@@ -199,14 +199,14 @@ public class ChannelInstanceService {
         SettingsSchema schema = c.descriptor().settingsSchema();
         SettingsValidator.Result r = SettingsValidator.validate(schema, input, keptSecrets);
         if (!r.ok()) {
-            throw ApiException.unprocessable("invalid_settings", "settings do not match the plugin's schema",
+            throw Failure.invalid("invalid_settings", "settings do not match the plugin's schema",
                     Map.of("errors", r.errors()));
         }
         // Checked now, in the tenant's own scope: an agent that is not the tenant's would only fail at the first
         // message, long after whoever configured the channel has gone.
         if (r.values().get(AGENT_SETTING) instanceof String agent && !agent.isBlank()
                 && !agentExists.test(tenantId, agent)) {
-            throw ApiException.unprocessable("invalid_settings", "the agent this channel names does not exist",
+            throw Failure.invalid("invalid_settings", "the agent this channel names does not exist",
                     Map.of("errors", Map.of(AGENT_SETTING, "no agent with this id or slug in this tenant")));
         }
         // The plugin's own check sees the complete settings, including secrets kept from the stored instance.
@@ -223,7 +223,7 @@ public class ChannelInstanceService {
         try {
             c.connector().validateSettings(new Settings(text));
         } catch (SettingsException e) {
-            throw ApiException.unprocessable("invalid_settings", "the plugin rejected the settings",
+            throw Failure.invalid("invalid_settings", "the plugin rejected the settings",
                     Map.of("errors", e.fieldErrors()));
         } catch (RuntimeException | LinkageError e) {
             throw new PluginCallException(c.pluginId(), "validateSettings", e);
@@ -238,7 +238,7 @@ public class ChannelInstanceService {
         }
         String v = SettingsValidator.asText(values.get(key)).trim();
         if (v.length() > 191) {
-            throw ApiException.unprocessable("invalid_settings", "routing key value is too long",
+            throw Failure.invalid("invalid_settings", "routing key value is too long",
                     Map.of("errors", Map.of(key, "longer than 191 characters")));
         }
         return v;
@@ -262,7 +262,7 @@ public class ChannelInstanceService {
     /** Two requests raced for the same routing value; the unique constraint decided. */
     private static RuntimeException routingRace(RuntimeException e, PluginPlatform.LoadedConnector c) {
         if (io.channelhub.hub.persistence.Constraints.isUniqueViolation(e)) {
-            return ApiException.conflict("routing_key_taken",
+            return Failure.conflict("routing_key_taken",
                     "another instance of this plugin already uses this " + c.descriptor().routingKey());
         }
         return e;

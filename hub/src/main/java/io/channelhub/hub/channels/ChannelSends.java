@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.channelhub.hub.contacts.ContactDirectory;
 import io.channelhub.hub.delivery.Outbox;
-import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.errors.Failure;
 import io.channelhub.hub.persistence.Ids;
 import io.channelhub.hub.plugins.PluginPlatform;
 import io.channelhub.plugin.Contacts;
@@ -63,7 +63,7 @@ public class ChannelSends {
         ChannelDescriptor d = c.descriptor();
         var contact = contacts.find(ci.tenantId(), ci.id(), m.contactExternalId());
         if (contact.map(ContactDirectory.Contact::unreachable).orElse(false)) {
-            throw ApiException.unprocessable("contact_unreachable", "the channel reported that this contact cannot "
+            throw Failure.invalid("contact_unreachable", "the channel reported that this contact cannot "
                     + "be reached", Map.of("to", m.contactExternalId()));
         }
         boolean freeForm = m.kind() != OutboundMessage.Kind.TEMPLATE;
@@ -73,7 +73,7 @@ public class ChannelSends {
                 Map<String, Object> details = new LinkedHashMap<>();
                 details.put("window_hours", d.freeFormWindow().toHours());
                 details.put("last_inbound_at", last == null ? null : last.toString());
-                throw new ApiException(422, "outside_service_window", "free-form messages go out only within "
+                throw Failure.invalid("outside_service_window", "free-form messages go out only within "
                         + d.freeFormWindow().toHours() + " hours of the contact's last message; send a template",
                         details);
             }
@@ -86,14 +86,14 @@ public class ChannelSends {
                     new IllegalStateException("checkOutbound returned null"));
         }
         if (!verdict.accepted()) {
-            throw new ApiException(422, verdict.code() == null ? "invalid_outbound" : verdict.code(),
+            throw Failure.invalid(verdict.code() == null ? "invalid_outbound" : verdict.code(),
                     verdict.reason() == null ? "the channel refused this message" : verdict.reason(),
                     new LinkedHashMap<>(verdict.details()));
         }
         if ("MARKETING".equalsIgnoreCase(verdict.category())
                 && contacts.consent(ci.tenantId(), m.contactExternalId(), "marketing")
                 == Contacts.ConsentStatus.WITHDRAWN) {
-            throw ApiException.unprocessable("consent_withdrawn", "this contact withdrew consent to marketing "
+            throw Failure.invalid("consent_withdrawn", "this contact withdrew consent to marketing "
                     + "messages", Map.of("purpose", "marketing"));
         }
         return verdict.category();
@@ -210,7 +210,7 @@ public class ChannelSends {
     }
 
     private PluginPlatform.LoadedConnector connector(ChannelInstance ci) {
-        return plugins.connector(ci.pluginId()).orElseThrow(() -> ApiException.unprocessable("plugin_unavailable",
+        return plugins.connector(ci.pluginId()).orElseThrow(() -> Failure.invalid("plugin_unavailable",
                 "the plugin of this instance is not running", Map.of("plugin_id", ci.pluginId())));
     }
 

@@ -6,7 +6,7 @@ import io.channelhub.hub.conversations.ConversationRepository;
 import io.channelhub.hub.conversations.Message;
 import io.channelhub.hub.conversations.TurnPipeline;
 import io.channelhub.hub.conversations.TurnService;
-import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.errors.HubFailure;
 import io.channelhub.hub.limits.QuotaExceeded;
 import io.channelhub.hub.limits.QuotaReservation;
 import io.channelhub.hub.limits.RateLimits;
@@ -244,7 +244,7 @@ public class InboundProcessor implements Managed {
                 LOG.info("No reply to an inbound message: {}", e.getMessage());
                 pipeline.unanswered(user, QUOTA_EXCEEDED);
                 return;
-            } catch (ApiException e) {
+            } catch (HubFailure e) {
                 // A model outage: the message stays stored, the reply is tried again with backoff.
                 throw new Retry(e.code());
             }

@@ -3,7 +3,8 @@ package io.channelhub.hub.console;
 import io.channelhub.hub.auth.ApiKey;
 import io.channelhub.hub.auth.ApiKeyService;
 import io.channelhub.hub.identity.Caller;
-import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.errors.Failure;
+import io.channelhub.hub.errors.HubFailure;
 import io.channelhub.hub.tenancy.Tenant;
 import io.channelhub.hub.tenancy.TenantRepository;
 import io.channelhub.hub.tenancy.TenantStatus;
@@ -158,7 +159,7 @@ public class ConsoleSessions {
                 return Optional.empty();
             }
             if (tenant.get().status() == TenantStatus.SUSPENDED) {
-                throw ApiException.forbidden("tenant_suspended", "this tenant is suspended");
+                throw Failure.forbidden("tenant_suspended", "this tenant is suspended");
             }
         }
         if (row.lastSeen().plus(touchInterval).isBefore(now)) {
@@ -179,7 +180,7 @@ public class ConsoleSessions {
         Optional<ApiKey> key;
         try {
             key = Optional.of(keys.get(row.tenantId(), row.keyId()));
-        } catch (ApiException gone) {
+        } catch (HubFailure gone) {
             key = Optional.empty();
         }
         return key.filter(k -> !k.isRevoked() && !k.isExpired(now))

@@ -1,7 +1,7 @@
 package io.channelhub.hub.console;
 
 import io.channelhub.hub.identity.Role;
-import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.errors.Failure;
 import io.channelhub.hub.persistence.Constraints;
 import io.channelhub.hub.persistence.Ids;
 import java.time.Clock;
@@ -71,7 +71,7 @@ public class ConsoleUsers {
                     .bind("by", createdBy).execute());
         } catch (RuntimeException e) {
             if (Constraints.isUniqueViolation(e)) {
-                throw ApiException.conflict("email_taken", "a console user with this e-mail address exists");
+                throw Failure.conflict("email_taken", "a console user with this e-mail address exists");
             }
             throw e;
         }
@@ -88,7 +88,7 @@ public class ConsoleUsers {
     }
 
     public ConsoleUser get(String tenantId, String id) {
-        return find(tenantId, id).orElseThrow(() -> ApiException.notFound("console user"));
+        return find(tenantId, id).orElseThrow(() -> Failure.notFound("console user"));
     }
 
     public Optional<ConsoleUser> find(String tenantId, String id) {
@@ -118,7 +118,7 @@ public class ConsoleUsers {
         Role r = role == null ? u.role() : role(tenantId, role);
         String s = status == null ? u.status() : switch (status) {
             case ConsoleUser.ACTIVE, ConsoleUser.DISABLED -> status;
-            default -> throw ApiException.unprocessable("invalid_status", "status is active or disabled",
+            default -> throw Failure.invalid("invalid_status", "status is active or disabled",
                     Map.of("field", "status"));
         };
         String hash = u.passwordHash();
@@ -204,10 +204,10 @@ public class ConsoleUsers {
         try {
             r = Role.fromWire(role == null ? "" : role);
         } catch (IllegalArgumentException e) {
-            throw ApiException.unprocessable("invalid_role", "unknown role", Map.of("field", "role"));
+            throw Failure.invalid("invalid_role", "unknown role", Map.of("field", "role"));
         }
         if ((tenantId == null) != (r == Role.SUPER_ADMIN)) {
-            throw ApiException.unprocessable("invalid_role", tenantId == null
+            throw Failure.invalid("invalid_role", tenantId == null
                     ? "platform console users are super_admin" : "a tenant's console users are admin, editor or viewer",
                     Map.of("field", "role"));
         }
@@ -217,7 +217,7 @@ public class ConsoleUsers {
     private static String normalise(String email) {
         String address = email == null ? "" : email.trim().toLowerCase(Locale.ROOT);
         if (address.length() > 191 || !EMAIL.matcher(address).matches()) {
-            throw ApiException.unprocessable("invalid_email", "email must be an e-mail address",
+            throw Failure.invalid("invalid_email", "email must be an e-mail address",
                     Map.of("field", "email"));
         }
         return address;
@@ -226,13 +226,13 @@ public class ConsoleUsers {
     private static void checkPassword(String password) {
         String problem = PasswordHasher.checkStrength(password);
         if (problem != null) {
-            throw ApiException.unprocessable("weak_password", problem, Map.of("field", "password"));
+            throw Failure.invalid("weak_password", problem, Map.of("field", "password"));
         }
     }
 
     private static String blankToNull(String s) {
         if (s != null && s.trim().length() > 200) {
-            throw ApiException.unprocessable("invalid_field", "display_name has at most 200 characters",
+            throw Failure.invalid("invalid_field", "display_name has at most 200 characters",
                     Map.of("field", "display_name"));
         }
         return s == null || s.isBlank() ? null : s.trim();

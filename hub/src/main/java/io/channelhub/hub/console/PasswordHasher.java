@@ -84,9 +84,9 @@ public final class PasswordHasher {
     }
 
     /** No hashing slot freed up in time: the caller should come back in a moment. */
-    private static io.channelhub.hub.errors.ApiException busy() {
-        return new io.channelhub.hub.errors.ApiException(503, "sign_in_busy",
-                "too many sign-ins at once; retry in a moment").withHeader("Retry-After", "1");
+    private static io.channelhub.hub.errors.Failure busy() {
+        return io.channelhub.hub.errors.Failure.unavailable("sign_in_busy",
+                "too many sign-ins at once; retry in a moment", 1);
     }
 
     private byte[] derive(String password, byte[] salt, int iterations) {

@@ -3,7 +3,7 @@ package io.channelhub.hub.conversations;
 import io.channelhub.hub.agents.Agent;
 import io.channelhub.hub.agents.AgentService;
 import io.channelhub.hub.agents.AgentSpec;
-import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.errors.HubFailure;
 import io.channelhub.hub.llm.ModelGateway;
 import io.channelhub.hub.metering.UsageLedger;
 import io.channelhub.hub.persistence.Ids;
@@ -162,7 +162,7 @@ public class TurnService {
             try {
                 reply = sink == null ? models.complete(c.tenantId(), spec.provider(), request)
                         : streamed(c, spec, request, sink);
-            } catch (ApiException e) {
+            } catch (HubFailure e) {
                 repo.insertMessage(new Message(0, replyId, c.tenantId(), c.id(), "assistant", null, List.of(), null,
                         "failed", null, spec.model(), null, null, e.code(), clock.instant(), clock.instant()));
                 throw e;

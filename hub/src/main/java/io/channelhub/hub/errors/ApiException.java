@@ -52,16 +52,24 @@ public class ApiException extends RuntimeException {
         return this;
     }
 
-    /** The HTTP answer to a failure of the hub's rules: its kind decides the status, its code and details stay. */
+    /**
+     * The HTTP answer to a failure of the hub's rules: its kind decides the status, its code, message and details
+     * stay, and a retry delay it carries becomes {@code Retry-After}. The one place a kind meets a status.
+     */
     public static ApiException from(HubFailure f) {
         int status = switch (f.kind()) {
-            case INVALID -> 422;
+            case FORBIDDEN -> 403;
             case NOT_FOUND -> 404;
             case CONFLICT -> 409;
+            case INVALID -> 422;
             case LIMIT_REACHED -> 429;
+            case UPSTREAM_FAILED -> 502;
             case UNAVAILABLE -> 503;
+            case UPSTREAM_TIMEOUT -> 504;
         };
-        return new ApiException(status, f.code(), f.getMessage(), f.details());
+        ApiException e = new ApiException(status, f.code(), f.getMessage(), f.details());
+        f.retryAfterSeconds().ifPresent(s -> e.withHeader("Retry-After", Long.toString(s)));
+        return e;
     }
 
     public static ApiException badRequest(String code, String message) {

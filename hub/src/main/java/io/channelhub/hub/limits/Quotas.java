@@ -6,7 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.channelhub.hub.audit.AuditLog;
-import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.errors.Failure;
 import io.channelhub.hub.metering.UsageLedger;
 import io.channelhub.hub.persistence.Ids;
 import io.channelhub.hub.webhooks.Webhooks;
@@ -110,7 +110,7 @@ public class Quotas {
             errors.put("thresholds", "percentages between 1 and 1000");
         }
         if (!errors.isEmpty()) {
-            throw ApiException.unprocessable("invalid_quota", "the quota is invalid", Map.of("errors", errors));
+            throw Failure.invalid("invalid_quota", "the quota is invalid", Map.of("errors", errors));
         }
         Quota q = new Quota(Ids.newId("quo"), tenantId, usageType, period, limit, mode,
                 th.stream().distinct().sorted().toList(), clock.instant());
@@ -122,7 +122,7 @@ public class Quotas {
             changed(tenantId);
         } catch (RuntimeException e) {
             if (io.channelhub.hub.persistence.Constraints.isUniqueViolation(e)) {
-                throw ApiException.conflict("quota_exists", "this tenant has a quota for this type and period");
+                throw Failure.conflict("quota_exists", "this tenant has a quota for this type and period");
             }
             throw e;
         }

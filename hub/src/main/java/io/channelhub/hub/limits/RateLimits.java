@@ -2,7 +2,8 @@ package io.channelhub.hub.limits;
 
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
-import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.errors.Failure;
+import io.channelhub.hub.errors.HubFailure;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,13 +35,13 @@ public class RateLimits {
     public record Bucket(String key, String kind, RateLimitsFactory.Limit limit) {
     }
 
-    /** Refused: the decision of the bucket that ran out, for the Retry-After header. */
-    public static final class Refused extends ApiException {
+    /** Refused: the decision of the bucket that ran out, for the RateLimit-* and Retry-After headers. */
+    public static final class Refused extends HubFailure {
         private static final long serialVersionUID = 1L;
         private final transient RateLimiter.Decision decision;
 
         Refused(String kind, RateLimiter.Decision decision) {
-            super(429, "rate_limited", "too many requests; retry after the Retry-After delay",
+            super(Kind.LIMIT_REACHED, "rate_limited", "too many requests; retry after the Retry-After delay",
                     Map.of("limit", kind, "retry_after_seconds", seconds(decision.retryMs())));
             this.decision = decision;
         }
@@ -76,7 +77,7 @@ public class RateLimits {
      * @return the decision with the fewest tokens left, or null when limits are off or could not be checked and
      *         the policy lets the request through
      * @throws Refused when a bucket is empty
-     * @throws ApiException 503 when Redis is unreachable and the policy is DENY
+     * @throws HubFailure {@code rate_limit_unavailable} when Redis is unreachable and the policy is DENY
      */
     public RateLimiter.Decision take(List<Bucket> buckets) {
         if (!config.isEnabled()) {
@@ -91,8 +92,8 @@ public class RateLimits {
             fallback.mark();
             warn(e);
             if (config.getOnRedisFailure() == RateLimitsFactory.RedisFailure.DENY) {
-                throw new ApiException(503, "rate_limit_unavailable",
-                        "rate limits cannot be checked right now; retry shortly", Map.of());
+                throw Failure.unavailable("rate_limit_unavailable",
+                        "rate limits cannot be checked right now; retry shortly");
             }
             return null;
         }

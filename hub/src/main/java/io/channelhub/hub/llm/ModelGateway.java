@@ -1,6 +1,7 @@
 package io.channelhub.hub.llm;
 
-import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.errors.Failure;
+import io.channelhub.hub.errors.HubFailure;
 import io.channelhub.hub.plugins.PluginPlatform;
 import io.channelhub.plugin.Settings;
 import io.channelhub.plugin.model.ModelException;
@@ -101,7 +102,7 @@ public class ModelGateway {
             p = plugins.modelProviders().get(providerId);
         }
         if (p == null) {
-            throw ApiException.notFound("model provider");
+            throw Failure.notFound("model provider");
         }
         return p;
     }
@@ -166,7 +167,7 @@ public class ModelGateway {
         var span = span(r, request);
         try (var scope = span.makeCurrent()) {
             return completeTraced(r, request);
-        } catch (ApiException e) {
+        } catch (HubFailure e) {
             span.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR, e.code());
             throw e;
         } finally {
@@ -185,9 +186,9 @@ public class ModelGateway {
             tokens(r, reply);
             return reply;
         } catch (Throwable e) {
-            ApiException a = translate(e, r);
-            observe(r, request, started, a.code());
-            throw a;
+            HubFailure f = translate(e, r);
+            observe(r, request, started, f.code());
+            throw f;
         }
     }
 
@@ -197,7 +198,7 @@ public class ModelGateway {
         var span = span(r, request);
         try (var scope = span.makeCurrent()) {
             return streamTraced(r, request);
-        } catch (ApiException e) {
+        } catch (HubFailure e) {
             span.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR, e.code());
             throw e;
         } finally {
@@ -214,9 +215,9 @@ public class ModelGateway {
             s = Retry.decorateCheckedSupplier(retry, CircuitBreaker.decorateCheckedSupplier(breaker,
                     () -> r.provider().stream(request, r.settings()))).get();
         } catch (Throwable e) {
-            ApiException a = translate(e, r);
-            observe(r, request, started, a.code());
-            throw a;
+            HubFailure f = translate(e, r);
+            observe(r, request, started, f.code());
+            throw f;
         }
         observe(r, request, started, "ok");
         // Tokens of a stream are known when it ends.
@@ -251,17 +252,17 @@ public class ModelGateway {
     }
 
     /** For failures while a stream is read, after {@link #stream} returned. */
-    public static ApiException translateForStream(ModelException e) {
+    public static HubFailure translateForStream(ModelException e) {
         return translate(e, null);
     }
 
-    static ApiException translate(Throwable e, Resolved r) {
-        if (e instanceof ApiException a) {
-            return a;
+    static HubFailure translate(Throwable e, Resolved r) {
+        if (e instanceof HubFailure f) {
+            return f;
         }
         if (e instanceof CallNotPermittedException) {
-            return new ApiException(503, "model_unavailable",
-                    "the model provider is failing; calls are paused for a short while", Map.of());
+            return Failure.unavailable("model_unavailable",
+                    "the model provider is failing; calls are paused for a short while");
         }
         if (e instanceof ModelException m) {
             LOG.warn("Model call failed: {} ({})", m.kind(), m.getMessage(), m.getCause());
@@ -270,16 +271,16 @@ public class ModelGateway {
                 details.put("retry_after_seconds", Math.max(1, m.retryAfter().toSeconds()));
             }
             return switch (m.kind()) {
-                case RATE_LIMITED -> new ApiException(429, "model_rate_limited",
+                case RATE_LIMITED -> Failure.limitReached("model_rate_limited",
                         "the model provider is rate limiting; retry later", details);
-                case TIMEOUT -> new ApiException(504, "model_timeout", "the model did not answer in time", details);
-                case UPSTREAM_ERROR -> new ApiException(502, "model_error", "the model provider failed", details);
-                case AUTHENTICATION -> new ApiException(502, "model_auth_failed",
+                case TIMEOUT -> Failure.upstreamTimeout("model_timeout", "the model did not answer in time", details);
+                case UPSTREAM_ERROR -> Failure.upstreamFailed("model_error", "the model provider failed", details);
+                case AUTHENTICATION -> Failure.upstreamFailed("model_auth_failed",
                         "the model provider refused the configured credentials", details);
-                case BAD_REQUEST -> new ApiException(422, "model_rejected_request",
+                case BAD_REQUEST -> Failure.invalid("model_rejected_request",
                         "the model provider refused the request: " + m.getMessage(), details);
             };
         }
-        return new ApiException(502, "model_error", "the model provider failed", Map.of());
+        return Failure.upstreamFailed("model_error", "the model provider failed", Map.of());
     }
 }

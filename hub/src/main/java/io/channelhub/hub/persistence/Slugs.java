@@ -1,6 +1,6 @@
 package io.channelhub.hub.persistence;
 
-import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.errors.Failure;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -14,7 +14,7 @@ public final class Slugs {
 
     public static void check(String slug) {
         if (slug == null || !SLUG.matcher(slug).matches()) {
-            throw ApiException.unprocessable("invalid_slug",
+            throw Failure.invalid("invalid_slug",
                     "slug must be 3-63 lower-case letters, digits or dashes, not starting or ending with a dash",
                     Map.of("field", "slug"));
         }

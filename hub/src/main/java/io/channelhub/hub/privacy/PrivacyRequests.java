@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.channelhub.hub.audit.AuditLog;
 import io.channelhub.hub.identity.Caller;
-import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.errors.Failure;
 import io.channelhub.hub.persistence.Ids;
 import io.channelhub.plugin.privacy.PrivacyPolicy;
 import java.time.Clock;
@@ -51,10 +51,10 @@ public class PrivacyRequests {
 
     public Request create(Caller caller, String tenantId, String type, String subject) {
         if (!List.of("export", "erasure").contains(type)) {
-            throw ApiException.unprocessable("invalid_field", "type is export or erasure", Map.of("field", "type"));
+            throw Failure.invalid("invalid_field", "type is export or erasure", Map.of("field", "type"));
         }
         if (subject == null || subject.isBlank() || subject.length() > 191) {
-            throw ApiException.unprocessable("invalid_field", "subject is the end user's channel id or end_user_id, "
+            throw Failure.invalid("invalid_field", "subject is the end user's channel id or end_user_id, "
                     + "1 to 191 characters", Map.of("field", "subject"));
         }
         String jurisdiction = settings.get(tenantId).jurisdiction();

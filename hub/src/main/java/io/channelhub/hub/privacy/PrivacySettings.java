@@ -3,7 +3,7 @@ package io.channelhub.hub.privacy;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.errors.Failure;
 import io.channelhub.hub.plugins.PluginPlatform;
 import io.channelhub.plugin.privacy.PrivacyPolicy;
 import io.channelhub.plugin.privacy.RetentionDefaults;
@@ -133,7 +133,7 @@ public class PrivacySettings {
             }
         }
         if (!errors.isEmpty()) {
-            throw ApiException.unprocessable("invalid_privacy_settings", "the privacy settings are invalid",
+            throw Failure.invalid("invalid_privacy_settings", "the privacy settings are invalid",
                     Map.of("errors", errors));
         }
         String retention = write(r);

@@ -2,7 +2,7 @@ package io.channelhub.hub.settings;
 
 import io.channelhub.hub.security.SealedValues;
 import io.channelhub.hub.security.SecretBox;
-import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.errors.Failure;
 import io.channelhub.plugin.SettingDefinition;
 import io.channelhub.plugin.SettingsSchema;
 import java.util.HashSet;
@@ -24,7 +24,7 @@ public final class SealedSettings {
      * The document to store for {@code input}, checked against {@code schema}; secrets sealed under
      * {@code context.apply(settingName)}.
      *
-     * @throws ApiException 422 {@code invalid_settings} with the errors per setting
+     * @throws Failure {@code invalid_settings} (INVALID) with the errors per setting
      */
     public static Map<String, Object> merge(SecretBox box, SettingsSchema schema, Map<String, Object> stored,
                                             Map<String, Object> input, Function<String, String> context) {
@@ -42,7 +42,7 @@ public final class SealedSettings {
         }
         SettingsValidator.Result r = SettingsValidator.validate(schema, values, kept);
         if (!r.ok()) {
-            throw ApiException.unprocessable("invalid_settings", "settings do not match the plugin's schema",
+            throw Failure.invalid("invalid_settings", "settings do not match the plugin's schema",
                     Map.of("errors", r.errors()));
         }
         Map<String, Object> doc = new LinkedHashMap<>();

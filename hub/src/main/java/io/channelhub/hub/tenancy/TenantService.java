@@ -1,6 +1,6 @@
 package io.channelhub.hub.tenancy;
 
-import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.errors.Failure;
 import io.channelhub.hub.persistence.Ids;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
@@ -39,7 +39,7 @@ public class TenantService {
     public Tenant create(String slug, String name) {
         checkSlug(slug);
         if (tenants.findBySlug(slug).isPresent()) {
-            throw ApiException.conflict("slug_taken", "a tenant with this slug exists");
+            throw Failure.conflict("slug_taken", "a tenant with this slug exists");
         }
         Instant now = clock.instant();
         Tenant t = new Tenant(Ids.newId("ten"), slug, name, TenantStatus.ACTIVE, now, now);
@@ -47,7 +47,7 @@ public class TenantService {
             tenants.insert(t);
         } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException e) {
             if (io.channelhub.hub.persistence.Constraints.isUniqueViolation(e)) {
-                throw ApiException.conflict("slug_taken", "a tenant with this slug exists");
+                throw Failure.conflict("slug_taken", "a tenant with this slug exists");
             }
             throw e;
         }
@@ -55,7 +55,7 @@ public class TenantService {
     }
 
     public Tenant get(String id) {
-        return tenants.find(id).orElseThrow(() -> ApiException.notFound("tenant"));
+        return tenants.find(id).orElseThrow(() -> Failure.notFound("tenant"));
     }
 
     public List<Tenant> list(String after, int limit) {
@@ -68,7 +68,7 @@ public class TenantService {
         if (!newSlug.equals(t.slug())) {
             checkSlug(newSlug);
             if (tenants.findBySlug(newSlug).isPresent()) {
-                throw ApiException.conflict("slug_taken", "a tenant with this slug exists");
+                throw Failure.conflict("slug_taken", "a tenant with this slug exists");
             }
         }
         Tenant u = new Tenant(t.id(), newSlug, name == null ? t.name() : name, t.status(), t.createdAt(),

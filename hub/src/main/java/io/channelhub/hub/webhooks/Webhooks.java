@@ -7,7 +7,7 @@ import io.channelhub.hub.delivery.Deliverer;
 import io.channelhub.hub.delivery.DeliveryFactory;
 import io.channelhub.hub.delivery.Outbox;
 import io.channelhub.hub.delivery.OutboxItem;
-import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.errors.Failure;
 import io.channelhub.hub.persistence.Ids;
 import io.channelhub.hub.security.SealedValues;
 import io.channelhub.hub.security.SecretBox;
@@ -150,7 +150,7 @@ public class Webhooks implements Deliverer {
     }
 
     public WebhookSubscription get(String tenantId, String id) {
-        return find(tenantId, id).orElseThrow(() -> ApiException.notFound("webhook"));
+        return find(tenantId, id).orElseThrow(() -> Failure.notFound("webhook"));
     }
 
     public Optional<WebhookSubscription> find(String tenantId, String id) {
@@ -181,13 +181,13 @@ public class Webhooks implements Deliverer {
             throw invalidUrl();
         }
         if (!config.isAllowPrivateTargets() && isPrivateLiteral(u.getHost())) {
-            throw ApiException.unprocessable("invalid_url", "webhooks may not target private or loopback addresses",
+            throw Failure.invalid("invalid_url", "webhooks may not target private or loopback addresses",
                     Map.of("field", "url"));
         }
     }
 
-    private static ApiException invalidUrl() {
-        return ApiException.unprocessable("invalid_url", "url must be an absolute http(s) URL",
+    private static Failure invalidUrl() {
+        return Failure.invalid("invalid_url", "url must be an absolute http(s) URL",
                 Map.of("field", "url"));
     }
 
@@ -211,7 +211,7 @@ public class Webhooks implements Deliverer {
         }
         for (String e : events) {
             if (e == null || !EVENT_TYPES.contains(e)) {
-                throw ApiException.unprocessable("invalid_event", "unknown event type " + e + "; known: "
+                throw Failure.invalid("invalid_event", "unknown event type " + e + "; known: "
                         + EVENT_TYPES.stream().sorted().toList(), Map.of("field", "events"));
             }
         }

@@ -380,6 +380,19 @@ abstract class WebChannelContract extends HubIntegrationTest {
     }
 
     @Test
+    void aWidgetOfATenantWithoutAgentsSaysSoBeforeStoringTheMessage() {
+        String t = hub.createTenant(slug("agentless"));
+        String key = hub.createKey(t, "admin").get("key").asText();
+        String w = createWidget(key, Map.of("allowed_origins", List.of(SITE)));
+        String token = session(w, "{}").get("visitor_token").asText();
+        Reply r = send(w, token, "a-1", "anyone there?", false);
+        assertThat(r.status()).as(r.body()).isEqualTo(503);
+        assertThat(r.code()).isEqualTo("channel_misconfigured");
+        assertThat(r.headers().firstValue("Access-Control-Allow-Origin")).contains(SITE);
+        assertThat(count("SELECT COUNT(*) FROM messages WHERE tenant_id = ?", t)).isZero();
+    }
+
+    @Test
     void racingVisitorsAtAHardQuotaGetExactlyTheLimit() throws Exception {
         TenantWidget tw = tenantWithWidget("race");
         String t = tw.tenantId();

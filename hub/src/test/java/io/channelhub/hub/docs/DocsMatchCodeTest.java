@@ -3,6 +3,8 @@ package io.channelhub.hub.docs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.channelhub.hub.acl.ResourceType;
+import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.errors.HubFailure;
 import io.channelhub.plugin.PluginApi;
 import io.channelhub.plugin.SettingDefinition;
 import java.lang.reflect.Method;
@@ -12,7 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,8 +26,8 @@ import org.pf4j.DefaultVersionManager;
 
 /**
  * Statements of docs/ that the code can check without a running hub: the plugin API version, the example
- * {@code Plugin-Requires} range and the range forms the guide explains, the resource types, and the signature of
- * {@code SettingDefinition.options}.
+ * {@code Plugin-Requires} range and the range forms the guide explains, the resource types, the status of each
+ * failure kind, and the signature of {@code SettingDefinition.options}.
  */
 class DocsMatchCodeTest {
 
@@ -125,6 +129,21 @@ class DocsMatchCodeTest {
         Set<String> withoutResources = namesBetween(architecture, "a grant on", "finds no resource");
         assertThat(withoutResources).as("the types grants do not work on").isEqualTo(code.stream()
                 .filter(t -> !grantable.contains(t)).collect(Collectors.toSet()));
+    }
+
+    @Test
+    void theFailureKindTableIsTheMappingTheWebLayerUses() throws Exception {
+        Map<String, Integer> documented = new LinkedHashMap<>();
+        Matcher row = Pattern.compile("(?m)^\\| `([A-Z_]+)` \\| (\\d{3}) \\|").matcher(read("docs/architecture.md"));
+        while (row.find()) {
+            documented.put(row.group(1), Integer.valueOf(row.group(2)));
+        }
+        Map<String, Integer> code = new LinkedHashMap<>();
+        for (HubFailure.Kind kind : HubFailure.Kind.values()) {
+            code.put(kind.name(), ApiException.from(new HubFailure(kind, "code", "message", Map.of()) {
+            }).status());
+        }
+        assertThat(documented).isEqualTo(code);
     }
 
     @Test

@@ -281,6 +281,23 @@ class ModelCallsTest extends HubIntegrationTest {
     }
 
     @Test
+    void aRateLimitThatOutlastsTheRetriesIsA429WithTheProvidersDelay() throws Exception {
+        try (FakeOpenAi own = new FakeOpenAi()) {
+            String[] t = tenantOn(own);
+            for (int i = 0; i < 3; i++) {
+                own.then(FakeOpenAi.error(429, "rate_limit_exceeded", Map.of("Retry-After", "7")));
+            }
+            TestHub.Reply r = hub.post(t[0], "/v1/conversations/" + t[1] + "/messages", Map.of("content", "Hi"));
+            assertThat(r.status()).as(r.body()).isEqualTo(429);
+            assertThat(r.code()).isEqualTo("model_rate_limited");
+            assertThat(r.json().get("error").get("details").get("retry_after_seconds").asLong()).isEqualTo(7);
+            assertThat(own.requests()).as("retried").hasSize(3);
+            JsonNode history = hub.get(t[0], "/v1/conversations/" + t[1] + "/messages").json().get("data");
+            assertThat(history.get(1).get("status").asText()).isEqualTo("failed");
+        }
+    }
+
+    @Test
     void badCredentialsAreNotRetried() throws Exception {
         try (FakeOpenAi own = new FakeOpenAi()) {
             String[] t = tenantOn(own);

@@ -14,6 +14,7 @@ import io.channelhub.hub.web.ApiKeyAuthFilter;
 import io.channelhub.hub.identity.Caller;
 import io.channelhub.hub.identity.Permission;
 import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.errors.HubFailure;
 import io.channelhub.hub.limits.Quotas;
 import io.channelhub.hub.web.TenantScopes;
 import io.channelhub.plugin.billing.GatewayException;
@@ -289,7 +290,7 @@ public final class BillingResource {
             for (Plans.PlanQuota q : plan.quotas()) {
                 try {
                     s.quotas().create(tenantId, q.usageType(), q.period(), q.limit(), q.mode(), null);
-                } catch (ApiException e) {
+                } catch (HubFailure e) {
                     if (!"quota_exists".equals(e.code())) {
                         throw e;
                     }

@@ -21,6 +21,7 @@ import io.channelhub.hub.web.ApiKeyAuthFilter;
 import io.channelhub.hub.identity.Caller;
 import io.channelhub.hub.identity.Permission;
 import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.errors.HubFailure;
 import io.channelhub.hub.web.ErrorResponse;
 import io.channelhub.hub.persistence.Ids;
 import io.channelhub.hub.web.TenantScopes;
@@ -271,7 +272,7 @@ public class ConversationsResource extends ConversationReads {
                     sse.event("done", ConversationViews.TurnView.of(r));
                 } catch (TurnService.Cancelled e) {
                     // The client went away; the model call was stopped and nothing more can be sent.
-                } catch (ApiException e) {
+                } catch (HubFailure e) {
                     sse.event("error", ErrorResponse.of(e.code(), e.getMessage(), e.details()));
                 }
             }
@@ -306,9 +307,8 @@ public class ConversationsResource extends ConversationReads {
         Response r;
         try {
             r = work.run();
-        } catch (ApiException | io.channelhub.hub.errors.HubFailure failure) {
-            ApiException e = failure instanceof io.channelhub.hub.errors.HubFailure f ? ApiException.from(f)
-                    : (ApiException) failure;
+        } catch (ApiException | HubFailure failure) {
+            ApiException e = failure instanceof HubFailure f ? ApiException.from(f) : (ApiException) failure;
             if (e.status() >= 500 || e.status() == 429) {
                 claim.abandon();
             } else {

@@ -5,7 +5,7 @@ import io.channelhub.hub.agents.AgentSpec;
 import io.channelhub.hub.web.PublicApi;
 import io.channelhub.hub.channels.ChannelInstance;
 import io.channelhub.hub.channels.ChannelInstanceService;
-import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.errors.HubFailure;
 import io.channelhub.hub.tenancy.Tenant;
 import io.channelhub.hub.tenancy.TenantRepository;
 import io.channelhub.hub.tenancy.TenantService;
@@ -47,7 +47,7 @@ public class DemoSite {
         Tenant tenant = tenantRepo.findBySlug(TENANT).orElseGet(() -> {
             try {
                 return tenants.create(TENANT, "ChannelHub demo");
-            } catch (ApiException raced) {
+            } catch (HubFailure raced) {
                 return tenantRepo.findBySlug(TENANT).orElseThrow(() -> raced);
             }
         });
@@ -69,7 +69,7 @@ public class DemoSite {
             }
             LOG.info("Demo widget at /demo (tenant {}, widget {})", TENANT, widget.id());
             return Optional.of(new DemoSite(widget.id()));
-        } catch (ApiException e) {
+        } catch (HubFailure e) {
             LOG.warn("No demo page: the {} plugin is not available ({})", PLUGIN, e.getMessage());
             return Optional.empty();
         }

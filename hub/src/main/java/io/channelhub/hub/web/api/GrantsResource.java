@@ -16,6 +16,7 @@ import io.channelhub.hub.auth.ApiKeyService;
 import io.channelhub.hub.identity.Caller;
 import io.channelhub.hub.identity.Permission;
 import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.errors.HubFailure;
 import io.channelhub.hub.persistence.Ids;
 import io.channelhub.hub.web.TenantScopes;
 import jakarta.validation.Valid;
@@ -102,7 +103,7 @@ public abstract class GrantsResource {
         ApiKey grantee;
         try {
             grantee = keys.get(tenantId, body.apiKeyId());
-        } catch (ApiException e) {
+        } catch (HubFailure e) {
             throw ApiException.unprocessable("unknown_api_key", "no such API key in this tenant",
                     Map.of("field", "api_key_id"));
         }

@@ -25,6 +25,7 @@ import io.channelhub.hub.web.ApiKeyAuthFilter;
 import io.channelhub.hub.identity.Caller;
 import io.channelhub.hub.identity.Permission;
 import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.errors.HubFailure;
 import io.channelhub.hub.web.ErrorResponse;
 import io.channelhub.hub.conversations.TurnPipeline;
 import io.channelhub.hub.llm.ModelGateway;
@@ -306,7 +307,7 @@ public class OpenAiCompatibleResource {
             ModelStream s;
             try {
                 s = pipeline.stream(tenantId, p.agent(), p.request());
-            } catch (ApiException e) {
+            } catch (HubFailure e) {
                 data(out, toJson(ErrorResponse.of(e.code(), e.getMessage(), e.details())));
                 return;
             }
@@ -340,8 +341,8 @@ public class OpenAiCompatibleResource {
                 }
                 data(out, "[DONE]");
             } catch (ModelException e) {
-                ApiException a = ModelGateway.translateForStream(e);
-                data(out, toJson(ErrorResponse.of(a.code(), a.getMessage(), a.details())));
+                HubFailure f = ModelGateway.translateForStream(e);
+                data(out, toJson(ErrorResponse.of(f.code(), f.getMessage(), f.details())));
             } catch (IOException e) {
                 // The client went away: closing the stream (try-with-resources) stops the model call. The call was
                 // made, so it counts; its tokens are not known.

@@ -15,6 +15,7 @@ import io.channelhub.hub.channels.ChannelInstance;
 import io.channelhub.hub.channels.InboundEvents;
 import io.channelhub.hub.contacts.ContactDirectory;
 import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.errors.HubFailure;
 import io.channelhub.hub.web.ErrorResponse;
 import io.channelhub.hub.web.RateLimitFilter;
 import io.channelhub.hub.limits.RateLimiter;
@@ -100,10 +101,9 @@ public class ChannelTurns {
         Map<String, String> out = new LinkedHashMap<>(headers);
         try {
             return run(ci, message, turn, out, usage);
-        } catch (ApiException | io.channelhub.hub.errors.HubFailure failure) {
-            ApiException e = failure instanceof io.channelhub.hub.errors.HubFailure f ? ApiException.from(f)
-                    : (ApiException) failure;
-            if (e instanceof RateLimits.Refused r) {
+        } catch (ApiException | HubFailure failure) {
+            ApiException e = failure instanceof HubFailure f ? ApiException.from(f) : (ApiException) failure;
+            if (failure instanceof RateLimits.Refused r) {
                 out.putAll(RateLimitFilter.headers(r.decision()));
             }
             out.putAll(e.headers());
@@ -267,7 +267,7 @@ public class ChannelTurns {
                     TurnService.Result r = pipeline.run(conv, user, sink);
                     sse.event("done", new ChannelTurn(conv.id(), ChannelMessage.of(r.user()),
                             ChannelMessage.of(r.reply())));
-                } catch (ApiException e) {
+                } catch (HubFailure e) {
                     sse.event("error", ErrorResponse.of(e.code(), e.getMessage(), e.details()));
                 }
             }
