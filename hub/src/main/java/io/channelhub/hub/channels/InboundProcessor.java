@@ -218,7 +218,7 @@ public class InboundProcessor implements Managed {
             return;
         }
         Optional<Message> existing = repo.replyAfter(ci.tenantId(), conv.id(), user.seq())
-                .filter(r -> !"failed".equals(r.status()));
+                .filter(r -> !r.is(Message.Status.FAILED));
         Message reply;
         if (existing.isPresent()) {
             reply = existing.get();
@@ -249,7 +249,7 @@ public class InboundProcessor implements Managed {
                 throw new Retry(e.code());
             }
         }
-        if (reply.content() != null && !reply.content().isBlank() && "completed".equals(reply.status())) {
+        if (reply.content() != null && !reply.content().isBlank() && reply.is(Message.Status.COMPLETED)) {
             sends.enqueue(ci, conv.id(), reply.id(), m.contactExternalId(), OutboundMessage.Kind.TEXT,
                     reply.content(), Map.of("reply_to", m.externalId()));
         }

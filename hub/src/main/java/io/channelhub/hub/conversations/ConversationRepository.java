@@ -130,10 +130,7 @@ public class ConversationRepository {
                 .bind("err", m.errorCode()).bind("at", m.createdAt()).bind("done", m.completedAt())
                 .bind("kind", m.kind() == null ? Message.TEXT : m.kind())
                 .executeAndReturnGeneratedKeys("seq").mapTo(Long.class).one();
-        return new Message(seq, m.id(), m.tenantId(), m.conversationId(), m.role(), m.content(), m.toolCalls(),
-                m.toolCallId(), m.status(), m.externalId(), m.model(), m.promptTokens(), m.completionTokens(),
-                m.errorCode(), m.createdAt(), m.completedAt(), m.kind() == null ? Message.TEXT : m.kind(), null,
-                null);
+        return m.withSeq(seq);
     }
 
     public void setStatus(String tenantId, String messageId, String status, String errorCode) {

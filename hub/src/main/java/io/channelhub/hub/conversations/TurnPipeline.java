@@ -34,8 +34,6 @@ import java.util.List;
  */
 public final class TurnPipeline {
 
-    /** Status of a stored message that will get no reply; its {@code error_code} says why. */
-    public static final String UNANSWERED = "unanswered";
     static final List<String> TOKEN_CHECKS = List.of("model.prompt_tokens", "model.completion_tokens");
 
     /**
@@ -103,8 +101,8 @@ public final class TurnPipeline {
 
     /** Marks a stored message as one that gets no reply, with the reason (a stable code). */
     public void unanswered(Message user, String reason) {
-        if ("received".equals(user.status())) {
-            repo.setStatus(user.tenantId(), user.id(), UNANSWERED, reason);
+        if (user.is(Message.Status.RECEIVED)) {
+            repo.setStatus(user.tenantId(), user.id(), Message.Status.UNANSWERED.wire(), reason);
         }
     }
 

@@ -112,13 +112,12 @@ public class TurnService {
                                     String kind) {
         Instant now = clock.instant();
         content = redaction.forStorage(c.tenantId(), content);
-        String id = Ids.newId("msg");
+        Message draft = Message.draft(c, "user").content(content).status(Message.Status.RECEIVED)
+                .externalId(externalId).kind(kind).at(now).build();
         UsageLedger.UsageEvent in = new UsageLedger.UsageEvent(c.tenantId(), "messages.in", 1, "message", null,
-                c.channelInstanceId(), c.agentId(), null, "in:" + id);
+                c.channelInstanceId(), c.agentId(), null, "in:" + draft.id());
         // The message, the conversation's last-message time and the message's usage: one commit.
-        Message user = repo.insertMessageAndTouch(new Message(0, id, c.tenantId(), c.id(), "user", content,
-                List.of(), null, "received", externalId, null, null, null, null, now, now).withKind(kind), now,
-                h -> ledger.insert(h, List.of(in)));
+        Message user = repo.insertMessageAndTouch(draft, now, h -> ledger.insert(h, List.of(in)));
         ledger.recorded(in);
         if (!mediaIds.isEmpty()) {
             media.attach(c.tenantId(), user.id(), mediaIds);
@@ -135,8 +134,8 @@ public class TurnService {
     /** Stores a message the integrator sends on a channel, of its {@code kind} (template, image, ...). */
     public Message storeAssistantMessage(Conversation c, String text, String kind) {
         Instant now = clock.instant();
-        Message m = repo.insertMessage(new Message(0, Ids.newId("msg"), c.tenantId(), c.id(), "assistant", text,
-                List.of(), null, "completed", null, null, null, null, null, now, now).withKind(kind));
+        Message m = repo.insertMessage(Message.draft(c, "assistant").content(text).status(Message.Status.COMPLETED)
+                .kind(kind).at(now).build());
         repo.touch(c.tenantId(), c.id(), now);
         ledger.record(new UsageLedger.UsageEvent(c.tenantId(), "messages.out", 1, "message", null,
                 c.channelInstanceId(), c.agentId(), null, "out:" + m.id()));
@@ -163,8 +162,8 @@ public class TurnService {
                 reply = sink == null ? models.complete(c.tenantId(), spec.provider(), request)
                         : streamed(c, spec, request, sink);
             } catch (HubFailure e) {
-                repo.insertMessage(new Message(0, replyId, c.tenantId(), c.id(), "assistant", null, List.of(), null,
-                        "failed", null, spec.model(), null, null, e.code(), clock.instant(), clock.instant()));
+                repo.insertMessage(Message.draft(c, "assistant").id(replyId).status(Message.Status.FAILED)
+                        .model(spec.model()).errorCode(e.code()).at(clock.instant()).build());
                 throw e;
             }
             promptTokens += reply.usage() == null ? 0 : reply.usage().promptTokens();
@@ -174,16 +173,17 @@ public class TurnService {
             boolean canRunTools = !reply.toolCalls().isEmpty() && rounds < spec.maxToolRounds()
                     && reply.toolCalls().stream().allMatch(tc -> handlers.containsKey(tc.name()));
             if (!canRunTools) {
-                String status = reply.toolCalls().isEmpty() ? "completed" : "requires_action";
+                Message.Status status = reply.toolCalls().isEmpty() ? Message.Status.COMPLETED
+                        : Message.Status.REQUIRES_ACTION;
                 List<UsageLedger.UsageEvent> usage = new ArrayList<>(tokens);
                 usage.add(new UsageLedger.UsageEvent(c.tenantId(), "messages.out", 1, "message", null,
                         c.channelInstanceId(), c.agentId(), reply.model(), "out:" + replyId));
                 Instant at = clock.instant();
                 // The reply, the conversation's last-message time and the turn's usage (tokens, the message): one
                 // commit.
-                Message stored = repo.insertMessageAndTouch(new Message(0, replyId, c.tenantId(), c.id(),
-                        "assistant", reply.content(), reply.toolCalls(), null, status, null, reply.model(),
-                        promptTokens, completionTokens, null, at, at), at, h -> ledger.insert(h, usage));
+                Message stored = repo.insertMessageAndTouch(Message.draft(c, "assistant").id(replyId)
+                        .content(reply.content()).toolCalls(reply.toolCalls()).status(status).model(reply.model())
+                        .tokens(promptTokens, completionTokens).at(at).build(), at, h -> ledger.insert(h, usage));
                 usage.forEach(ledger::recorded);
                 webhooks.emit(c.tenantId(), "message.sent", Map.of("message",
                         ConversationViews.MessageView.of(stored)));
@@ -192,17 +192,16 @@ public class TurnService {
             }
             // The hub answers these tools itself: store the call and the results, then ask the model again.
             tokens.forEach(ledger::record);
-            repo.insertMessage(new Message(0, Ids.newId("msg"), c.tenantId(), c.id(), "assistant", reply.content(),
-                    reply.toolCalls(), null, "completed", null, reply.model(), null, null, null, clock.instant(),
-                    clock.instant()));
+            repo.insertMessage(Message.draft(c, "assistant").content(reply.content()).toolCalls(reply.toolCalls())
+                    .status(Message.Status.COMPLETED).model(reply.model()).at(clock.instant()).build());
             window.add(ModelMessage.assistant(reply.content(), reply.toolCalls()));
             for (ModelMessage.ToolCall call : reply.toolCalls()) {
                 if (sink != null) {
                     sink.toolCall(call);
                 }
                 String result = invoke(c, handlers.get(call.name()), call);
-                repo.insertMessage(new Message(0, Ids.newId("msg"), c.tenantId(), c.id(), "tool", result, List.of(),
-                        call.id(), "completed", null, null, null, null, null, clock.instant(), clock.instant()));
+                repo.insertMessage(Message.draft(c, "tool").content(result).answering(call.id())
+                        .status(Message.Status.COMPLETED).at(clock.instant()).build());
                 window.add(ModelMessage.tool(call.id(), result));
             }
             rounds++;
@@ -274,7 +273,7 @@ public class TurnService {
         // Newest first, so the files of the latest message get the byte budget.
         for (int i = recent.size() - 1; i >= 0; i--) {
             Message m = recent.get(i);
-            if ("failed".equals(m.status())) {
+            if (m.is(Message.Status.FAILED)) {
                 continue;
             }
             List<ModelMessage.Attachment> attached = new ArrayList<>();

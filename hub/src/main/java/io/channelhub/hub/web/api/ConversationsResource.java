@@ -213,9 +213,8 @@ public class ConversationsResource extends ConversationReads {
     private Message store(Conversation conv, String role, ConversationViews.PostMessage req) {
         if ("tool".equals(role)) {
             var now = clock.instant();
-            return repo.insertMessage(new Message(0, Ids.newId("msg"), conv.tenantId(), conv.id(), "tool",
-                    req.content(), List.of(), req.toolCallId(), "received", req.externalId(), null, null, null,
-                    null, now, now));
+            return repo.insertMessage(Message.draft(conv, "tool").content(req.content()).answering(req.toolCallId())
+                    .status(Message.Status.RECEIVED).externalId(req.externalId()).at(now).build());
         }
         return turns.storeUserMessage(conv, req.content(), req.externalId());
     }
