@@ -64,6 +64,24 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage(HTTP).check(hub);
     }
 
+    /**
+     * Plugin code is reached only through the platform, which hands out guarded extensions (PluginGuard: spans,
+     * metrics, timeouts): nothing else loads plugins or asks pf4j for extensions, and no one takes the guard off.
+     */
+    @Test
+    void onlyThePluginPlatformReachesPluginCode() {
+        noClasses().that().resideOutsideOfPackage(HUB + ".plugins")
+                .should().dependOnClassesThat().resideInAnyPackage("org.pf4j..")
+                .because("the plugin platform is the one way to plugin code").check(hub);
+        noClasses().that().doNotHaveFullyQualifiedName(HUB + ".plugins.PluginPlatform")
+                .and().doNotHaveFullyQualifiedName(HUB + ".plugins.HubPluginManager")
+                .should().dependOnClassesThat().haveFullyQualifiedName(HUB + ".plugins.HubPluginManager")
+                .check(hub);
+        noClasses().that().resideOutsideOfPackage(HUB + ".plugins")
+                .should().callMethod(HUB + ".plugins.PluginGuard", "unwrap", Object.class.getName())
+                .check(hub);
+    }
+
     @Test
     void layersAreUsedFromAboveOnly() {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
