@@ -6,53 +6,28 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.channelhub.hub.support.FakeOpenAi;
-import io.channelhub.hub.support.HubIntegrationTest;
+import io.channelhub.hub.support.FakeModelHubTest;
 import io.channelhub.hub.support.TestHub;
 import io.channelhub.hub.support.WebhookReceiver;
 import io.dropwizard.testing.ConfigOverride;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The turn pipeline's rules hold on every way in: a repeat is replayed before any quota is asked, a stateless
  * completion is billed and checked against thresholds like a conversation turn, whatever the provider reports.
  */
-abstract class TurnPolicyContract extends HubIntegrationTest {
+abstract class TurnPolicyContract extends FakeModelHubTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final FakeOpenAi model;
-
-    TurnPolicyContract() {
-        try {
-            model = new FakeOpenAi();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     @Override
-    protected ConfigOverride[] overrides() {
-        List<ConfigOverride> o = new ArrayList<>(List.of(model.asOperatorModel()));
+    protected List<ConfigOverride> moreOverrides() {
         // The threshold webhooks go to a receiver on this machine.
-        o.add(ConfigOverride.config("delivery.allowPrivateTargets", "true"));
-        return o.toArray(ConfigOverride[]::new);
-    }
-
-    @AfterAll
-    void stopModel() {
-        model.close();
-    }
-
-    @BeforeEach
-    void resetModel() {
-        model.reset();
+        return List.of(ConfigOverride.config("delivery.allowPrivateTargets", "true"));
     }
 
     /** A reply as some OpenAI-compatible servers send it: no usage object. */

@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.channelhub.hub.support.FakeOpenAi;
-import io.channelhub.hub.support.HubIntegrationTest;
+import io.channelhub.hub.support.FakeModelHubTest;
 import io.channelhub.hub.support.TestHub;
 import io.dropwizard.testing.ConfigOverride;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,42 +17,18 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@code Idempotency-Key} while the first request still runs: a repeat gets a JSON 409 with {@code Retry-After};
  * once the node running it is gone (its lease ended), exactly one of several racing retries runs it again.
  */
-abstract class IdempotencyContract extends HubIntegrationTest {
-
-    private final FakeOpenAi model;
-
-    IdempotencyContract() {
-        try {
-            model = new FakeOpenAi();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
+abstract class IdempotencyContract extends FakeModelHubTest {
 
     @Override
-    protected ConfigOverride[] overrides() {
-        List<ConfigOverride> o = new ArrayList<>(List.of(model.asOperatorModel()));
+    protected List<ConfigOverride> moreOverrides() {
         // A short lease, so renewal is seen within a test.
-        o.add(ConfigOverride.config("idempotencyLease", "1s"));
-        return o.toArray(ConfigOverride[]::new);
-    }
-
-    @AfterAll
-    void stopModel() {
-        model.close();
-    }
-
-    @BeforeEach
-    void resetModel() {
-        model.reset();
+        return List.of(ConfigOverride.config("idempotencyLease", "1s"));
     }
 
     /** {tenant key, messages path}. */
