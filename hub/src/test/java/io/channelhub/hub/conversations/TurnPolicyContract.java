@@ -104,4 +104,89 @@ abstract class TurnPolicyContract extends FakeModelHubTest {
         assertThat(other.code()).isEqualTo("quota_exceeded");
         assertThat(model.requests()).hasSize(1);
     }
+
+    @Override
+    protected void morePlugins(java.nio.file.Path dir) {
+        // A channel with both ways in: a live turn (?turn=1) and an event for the inbox.
+        io.channelhub.hub.support.TestPlugins.smsChannel(dir);
+    }
+
+    /** A tenant with an agent, a conversation and a test-sms instance, under one hard quota: {tenant, key, conv, ci}. */
+    private String[] tenantUnder(String usageType) {
+        String t = hub.createTenant(slug("policy-table"));
+        String key = hub.createKey(t, "admin").get("key").asText();
+        TestHub.check(hub.post(key, "/v1/agents", Map.of("slug", "helper", "name", "Helper")), 201);
+        String conv = TestHub.check(hub.post(key, "/v1/conversations", Map.of()), 201).json().get("id").asText();
+        String ci = TestHub.check(hub.post(key, "/v1/channel-instances", Map.of("plugin_id", "test-sms", "name",
+                "sms", "settings", Map.of())), 201).json().get("id").asText();
+        TestHub.check(hub.post(TestHub.ROOT_KEY, "/admin/tenants/" + t + "/quotas", Map.of("usage_type", usageType,
+                "period", "daily", "limit", 0, "mode", "hard")), 201);
+        return new String[] {t, key, conv, ci};
+    }
+
+    private TestHub.Reply apiTurn(String[] t) {
+        return hub.post(t[1], "/v1/conversations/" + t[2] + "/messages", Map.of("content", "hello"));
+    }
+
+    private TestHub.Reply liveTurn(String[] t, String id) {
+        return hub.call("POST", "/hooks/instances/" + t[3] + "/in?id=" + id + "&turn=1",
+                Map.of("Content-Type", "application/json"), "{}");
+    }
+
+    private TestHub.Reply queued(String[] t, String id) {
+        return hub.call("POST", "/hooks/instances/" + t[3] + "/in?id=" + id, Map.of("Content-Type",
+                "application/json"), "{}");
+    }
+
+    private TestHub.Reply completion(String[] t) {
+        return hub.post(t[1], "/v1/chat/completions", Map.of("model", "helper", "messages",
+                List.of(Map.of("role", "user", "content", "hi"))));
+    }
+
+    private JsonNode channelMessage(String[] t, String externalId) {
+        await().atMost(Duration.ofSeconds(15)).until(() -> hub.app().jdbi().withHandle(h -> h.createQuery(
+                "SELECT COUNT(*) FROM inbound_events WHERE tenant_id = :t AND external_id = :x AND status = "
+                        + "'processed'").bind("t", t[0]).bind("x", externalId).mapTo(Long.class).one()) == 1);
+        String conv = hub.get(t[1], "/v1/conversations?end_user_id=contact-" + externalId).json().get("data").get(0)
+                .get("id").asText();
+        return hub.get(t[1], "/v1/conversations/" + conv + "/messages").json().get("data");
+    }
+
+    private static void refusedFor(TestHub.Reply r, String usageType) {
+        assertThat(r.status()).as(r.body()).isEqualTo(429);
+        assertThat(r.code()).isEqualTo("quota_exceeded");
+        assertThat(r.json().get("error").get("details").get("usage_type").asText()).isEqualTo(usageType);
+    }
+
+    @Test
+    void everyEntryReservesWhatThePolicyTableSays() {
+        // messages.out: reserved by API, CHANNEL_LIVE and CHANNEL_QUEUED; not by COMPLETIONS.
+        String[] out = tenantUnder("messages.out");
+        refusedFor(apiTurn(out), "messages.out");
+        assertThat(hub.get(out[1], "/v1/conversations/" + out[2] + "/messages").json().get("data"))
+                .as("refused before the message is stored").isEmpty();
+        refusedFor(liveTurn(out, "live-out"), "messages.out");
+        assertThat(queued(out, "queued-out").status()).isEqualTo(200);
+        JsonNode stored = channelMessage(out, "queued-out");
+        assertThat(stored).hasSize(1);
+        assertThat(stored.get(0).get("status").asText()).isEqualTo("unanswered");
+        assertThat(stored.get(0).get("error_code").asText()).isEqualTo("quota_exceeded");
+        model.then(FakeOpenAi.chatReply("a completion", 3, 2));
+        assertThat(completion(out).status()).isEqualTo(200);
+
+        // messages.in: reserved by API and CHANNEL_LIVE; a queued message was stored (and billed) when it came.
+        String[] in = tenantUnder("messages.in");
+        refusedFor(apiTurn(in), "messages.in");
+        refusedFor(liveTurn(in, "live-in"), "messages.in");
+        model.then(FakeOpenAi.chatReply("the queued answer", 3, 2));
+        assertThat(queued(in, "queued-in").status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(15)).until(() -> channelMessage(in, "queued-in").size() == 2);
+        assertThat(channelMessage(in, "queued-in").get(1).get("content").asText()).isEqualTo("the queued answer");
+
+        // api.chat_completions: reserved by COMPLETIONS only.
+        String[] cc = tenantUnder("api.chat_completions");
+        refusedFor(completion(cc), "api.chat_completions");
+        model.then(FakeOpenAi.chatReply("a turn", 3, 2));
+        assertThat(apiTurn(cc).status()).isEqualTo(201);
+    }
 }
