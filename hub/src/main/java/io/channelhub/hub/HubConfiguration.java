@@ -1,7 +1,7 @@
 package io.channelhub.hub;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.channelhub.hub.plugins.PluginsFactory;
+import io.channelhub.hub.plugins.PluginsConfig;
 import io.channelhub.hub.redis.RedisFactory;
 import io.channelhub.hub.security.SecretsFactory;
 import io.dropwizard.core.Configuration;
@@ -22,7 +22,7 @@ public class HubConfiguration extends Configuration {
 
     @Valid
     @NotNull
-    private PluginsFactory plugins = new PluginsFactory();
+    private PluginsConfig plugins = new PluginsConfig();
 
     @Valid
     @NotNull
@@ -56,47 +56,47 @@ public class HubConfiguration extends Configuration {
 
     @Valid
     @NotNull
-    private io.channelhub.hub.llm.ModelsFactory models = new io.channelhub.hub.llm.ModelsFactory();
+    private io.channelhub.hub.llm.ModelsConfig models = new io.channelhub.hub.llm.ModelsConfig();
 
     @Valid
     @NotNull
-    private io.channelhub.hub.delivery.DeliveryFactory delivery = new io.channelhub.hub.delivery.DeliveryFactory();
+    private io.channelhub.hub.delivery.DeliveryConfig delivery = new io.channelhub.hub.delivery.DeliveryConfig();
 
     @JsonProperty
-    public io.channelhub.hub.delivery.DeliveryFactory getDelivery() {
+    public io.channelhub.hub.delivery.DeliveryConfig getDelivery() {
         return delivery;
     }
 
     @JsonProperty
-    public void setDelivery(io.channelhub.hub.delivery.DeliveryFactory delivery) {
+    public void setDelivery(io.channelhub.hub.delivery.DeliveryConfig delivery) {
         this.delivery = delivery;
     }
 
     @Valid
     @NotNull
-    private io.channelhub.hub.limits.RateLimitsFactory rateLimits = new io.channelhub.hub.limits.RateLimitsFactory();
+    private io.channelhub.hub.limits.RateLimitsConfig rateLimits = new io.channelhub.hub.limits.RateLimitsConfig();
 
     @JsonProperty
-    public io.channelhub.hub.limits.RateLimitsFactory getRateLimits() {
+    public io.channelhub.hub.limits.RateLimitsConfig getRateLimits() {
         return rateLimits;
     }
 
     @JsonProperty
-    public void setRateLimits(io.channelhub.hub.limits.RateLimitsFactory rateLimits) {
+    public void setRateLimits(io.channelhub.hub.limits.RateLimitsConfig rateLimits) {
         this.rateLimits = rateLimits;
     }
 
     @Valid
     @NotNull
-    private io.channelhub.hub.limits.QuotasFactory quotas = new io.channelhub.hub.limits.QuotasFactory();
+    private io.channelhub.hub.limits.QuotasConfig quotas = new io.channelhub.hub.limits.QuotasConfig();
 
     @JsonProperty
-    public io.channelhub.hub.limits.QuotasFactory getQuotas() {
+    public io.channelhub.hub.limits.QuotasConfig getQuotas() {
         return quotas;
     }
 
     @JsonProperty
-    public void setQuotas(io.channelhub.hub.limits.QuotasFactory quotas) {
+    public void setQuotas(io.channelhub.hub.limits.QuotasConfig quotas) {
         this.quotas = quotas;
     }
 
@@ -116,27 +116,27 @@ public class HubConfiguration extends Configuration {
 
     @Valid
     @NotNull
-    private io.channelhub.hub.channels.ChannelsFactory channels = new io.channelhub.hub.channels.ChannelsFactory();
+    private io.channelhub.hub.channels.ChannelsConfig channels = new io.channelhub.hub.channels.ChannelsConfig();
 
     @Valid
     @NotNull
-    private io.channelhub.hub.web.api.DemoFactory demo = new io.channelhub.hub.web.api.DemoFactory();
+    private io.channelhub.hub.web.api.DemoConfig demo = new io.channelhub.hub.web.api.DemoConfig();
 
     @Valid
     @NotNull
-    private io.channelhub.hub.billing.BillingFactory billing = new io.channelhub.hub.billing.BillingFactory();
+    private io.channelhub.hub.billing.BillingConfig billing = new io.channelhub.hub.billing.BillingConfig();
 
     @Valid
     @NotNull
-    private io.channelhub.hub.console.ConsoleFactory console = new io.channelhub.hub.console.ConsoleFactory();
+    private io.channelhub.hub.console.ConsoleConfig console = new io.channelhub.hub.console.ConsoleConfig();
 
     @JsonProperty
-    public io.channelhub.hub.console.ConsoleFactory getConsole() {
+    public io.channelhub.hub.console.ConsoleConfig getConsole() {
         return console;
     }
 
     @JsonProperty
-    public void setConsole(io.channelhub.hub.console.ConsoleFactory console) {
+    public void setConsole(io.channelhub.hub.console.ConsoleConfig console) {
         this.console = console;
     }
 
@@ -155,32 +155,32 @@ public class HubConfiguration extends Configuration {
     }
 
     @JsonProperty
-    public io.channelhub.hub.billing.BillingFactory getBilling() {
+    public io.channelhub.hub.billing.BillingConfig getBilling() {
         return billing;
     }
 
     @JsonProperty
-    public void setBilling(io.channelhub.hub.billing.BillingFactory billing) {
+    public void setBilling(io.channelhub.hub.billing.BillingConfig billing) {
         this.billing = billing;
     }
 
     @JsonProperty
-    public io.channelhub.hub.channels.ChannelsFactory getChannels() {
+    public io.channelhub.hub.channels.ChannelsConfig getChannels() {
         return channels;
     }
 
     @JsonProperty
-    public void setChannels(io.channelhub.hub.channels.ChannelsFactory channels) {
+    public void setChannels(io.channelhub.hub.channels.ChannelsConfig channels) {
         this.channels = channels;
     }
 
     @JsonProperty
-    public io.channelhub.hub.web.api.DemoFactory getDemo() {
+    public io.channelhub.hub.web.api.DemoConfig getDemo() {
         return demo;
     }
 
     @JsonProperty
-    public void setDemo(io.channelhub.hub.web.api.DemoFactory demo) {
+    public void setDemo(io.channelhub.hub.web.api.DemoConfig demo) {
         this.demo = demo;
     }
 
@@ -189,12 +189,12 @@ public class HubConfiguration extends Configuration {
     private Duration sseHeartbeat = Duration.seconds(15);
 
     @JsonProperty
-    public io.channelhub.hub.llm.ModelsFactory getModels() {
+    public io.channelhub.hub.llm.ModelsConfig getModels() {
         return models;
     }
 
     @JsonProperty
-    public void setModels(io.channelhub.hub.llm.ModelsFactory models) {
+    public void setModels(io.channelhub.hub.llm.ModelsConfig models) {
         this.models = models;
     }
 
@@ -229,12 +229,12 @@ public class HubConfiguration extends Configuration {
     }
 
     @JsonProperty
-    public PluginsFactory getPlugins() {
+    public PluginsConfig getPlugins() {
         return plugins;
     }
 
     @JsonProperty
-    public void setPlugins(PluginsFactory plugins) {
+    public void setPlugins(PluginsConfig plugins) {
         this.plugins = plugins;
     }
 
@@ -287,15 +287,15 @@ public class HubConfiguration extends Configuration {
 
     @Valid
     @NotNull
-    private io.channelhub.hub.metering.UsageFactory usage = new io.channelhub.hub.metering.UsageFactory();
+    private io.channelhub.hub.metering.UsageConfig usage = new io.channelhub.hub.metering.UsageConfig();
 
     @JsonProperty
-    public io.channelhub.hub.metering.UsageFactory getUsage() {
+    public io.channelhub.hub.metering.UsageConfig getUsage() {
         return usage;
     }
 
     @JsonProperty
-    public void setUsage(io.channelhub.hub.metering.UsageFactory usage) {
+    public void setUsage(io.channelhub.hub.metering.UsageConfig usage) {
         this.usage = usage;
     }
 

@@ -25,12 +25,12 @@ public class BillingJobs implements Managed {
     private final Subscriptions subscriptions;
     private final BillingEvents events;
     private final GatewayAccounts gateways;
-    private final BillingFactory config;
+    private final BillingConfig config;
     private final Clock clock;
     private ScheduledExecutorService timer;
 
     public BillingJobs(Invoices invoices, Subscriptions subscriptions, BillingEvents events, GatewayAccounts gateways,
-                       BillingFactory config, Clock clock) {
+                       BillingConfig config, Clock clock) {
         this.invoices = invoices;
         this.subscriptions = subscriptions;
         this.events = events;

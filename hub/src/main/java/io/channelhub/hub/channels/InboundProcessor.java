@@ -68,7 +68,7 @@ public class InboundProcessor implements Managed {
     private final RateLimits limits;
     private final io.channelhub.hub.webhooks.Webhooks webhooks;
     private final Clock clock;
-    private final ChannelsFactory config;
+    private final ChannelsConfig config;
     private ExecutorService workers;
     private ScheduledExecutorService poller;
 
@@ -76,7 +76,7 @@ public class InboundProcessor implements Managed {
                             ChannelConversations conversations, ConversationRepository repo, TurnPipeline pipeline,
                             ContactDirectory contacts, MediaLibrary media, ChannelSends sends,
                             ChannelDeliveries deliveries, PluginPlatform plugins, RateLimits limits,
-                            io.channelhub.hub.webhooks.Webhooks webhooks, Clock clock, ChannelsFactory config) {
+                            io.channelhub.hub.webhooks.Webhooks webhooks, Clock clock, ChannelsConfig config) {
         this.events = events;
         this.instances = instances;
         this.contexts = contexts;

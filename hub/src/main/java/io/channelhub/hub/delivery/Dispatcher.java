@@ -28,7 +28,7 @@ public class Dispatcher implements Managed {
 
     private final Outbox outbox;
     private final Map<String, Deliverer> deliverers;
-    private final DeliveryFactory config;
+    private final DeliveryConfig config;
     private final Clock clock;
     private ExecutorService workers;
     private final io.channelhub.hub.observability.HubMetrics metrics;
@@ -41,7 +41,7 @@ public class Dispatcher implements Managed {
     private final WorkSignal signal;
     private Thread signalled;
 
-    public Dispatcher(Outbox outbox, Map<String, Deliverer> deliverers, DeliveryFactory config, Clock clock,
+    public Dispatcher(Outbox outbox, Map<String, Deliverer> deliverers, DeliveryConfig config, Clock clock,
                       io.channelhub.hub.observability.HubMetrics metrics, io.channelhub.hub.observability.Tracing tracing,
                       WorkSignal signal) {
         this.signal = signal;

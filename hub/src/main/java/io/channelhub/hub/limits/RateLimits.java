@@ -19,7 +19,7 @@ public class RateLimits {
     private static final Logger LOG = LoggerFactory.getLogger(RateLimits.class);
 
     private final RateLimiter limiter;
-    private final RateLimitsFactory config;
+    private final RateLimitsConfig config;
     private final Meter rejected;
     private final Meter fallback;
     private final AtomicLong lastWarning = new AtomicLong();
@@ -32,7 +32,7 @@ public class RateLimits {
      * @param kind  the bounded metric label ({@code tenant}, {@code visitor}, ...)
      * @param limit its capacity and period
      */
-    public record Bucket(String key, String kind, RateLimitsFactory.Limit limit) {
+    public record Bucket(String key, String kind, RateLimitsConfig.Limit limit) {
     }
 
     /** Refused: the decision of the bucket that ran out, for the RateLimit-* and Retry-After headers. */
@@ -51,7 +51,7 @@ public class RateLimits {
         }
     }
 
-    public RateLimits(RateLimiter limiter, RateLimitsFactory config, MetricRegistry registry, io.channelhub.hub.observability.HubMetrics metrics) {
+    public RateLimits(RateLimiter limiter, RateLimitsConfig config, MetricRegistry registry, io.channelhub.hub.observability.HubMetrics metrics) {
         this.metrics = metrics;
         this.limiter = limiter;
         this.config = config;
@@ -59,7 +59,7 @@ public class RateLimits {
         this.fallback = registry.meter("ratelimit.redis-fallback");
     }
 
-    public RateLimitsFactory config() {
+    public RateLimitsConfig config() {
         return config;
     }
 
@@ -91,7 +91,7 @@ public class RateLimits {
         } catch (RuntimeException e) {
             fallback.mark();
             warn(e);
-            if (config.getOnRedisFailure() == RateLimitsFactory.RedisFailure.DENY) {
+            if (config.getOnRedisFailure() == RateLimitsConfig.RedisFailure.DENY) {
                 throw Failure.unavailable("rate_limit_unavailable",
                         "rate limits cannot be checked right now; retry shortly");
             }

@@ -39,7 +39,7 @@ public class ModelGateway {
     private final Map<String, ModelProvider> builtins;
     private final PluginPlatform plugins;
     private final ProviderConfigs configs;
-    private final ModelsFactory config;
+    private final ModelsConfig config;
     private final CircuitBreakerRegistry breakers;
     private final RetryConfig retryConfig;
 
@@ -48,7 +48,7 @@ public class ModelGateway {
     }
 
     public ModelGateway(Map<String, ModelProvider> builtins, PluginPlatform plugins, ProviderConfigs configs,
-                        ModelsFactory config, io.channelhub.hub.observability.HubMetrics metrics, io.channelhub.hub.observability.Tracing tracing) {
+                        ModelsConfig config, io.channelhub.hub.observability.HubMetrics metrics, io.channelhub.hub.observability.Tracing tracing) {
         this.metrics = metrics;
         this.tracing = tracing;
         this.builtins = Map.copyOf(builtins);

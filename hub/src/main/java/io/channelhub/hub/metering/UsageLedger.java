@@ -70,7 +70,7 @@ public class UsageLedger implements Managed {
     private final Jdbi jdbi;
     private final Clock clock;
     private final List<Consumer<UsageEvent>> listeners = new CopyOnWriteArrayList<>();
-    private final UsageFactory config;
+    private final UsageConfig config;
     private final long flushIntervalMillis;
     private final java.util.concurrent.locks.ReentrantLock writing = new java.util.concurrent.locks.ReentrantLock();
     /** Sealed segments not yet committed, oldest first; guarded by {@link #writing}. */
@@ -92,7 +92,7 @@ public class UsageLedger implements Managed {
         this(jdbi, clock, null);
     }
 
-    public UsageLedger(Jdbi jdbi, Clock clock, UsageFactory config) {
+    public UsageLedger(Jdbi jdbi, Clock clock, UsageConfig config) {
         this.jdbi = jdbi;
         this.clock = clock;
         this.config = config;

@@ -55,11 +55,11 @@ public class PluginPlatform implements Managed {
     /** A platform without tracing or metrics (tools and tests), with the default timeouts. */
     public PluginPlatform(Path directory) {
         this(directory, new PluginGuard(io.opentelemetry.api.OpenTelemetry.noop().getTracer("channelhub"),
-                new io.prometheus.metrics.model.registry.PrometheusRegistry()), new PluginsFactory());
+                new io.prometheus.metrics.model.registry.PrometheusRegistry()), new PluginsConfig());
     }
 
     /** Every extension it hands out is behind {@code guard}, with the call timeouts of {@code config}. */
-    public PluginPlatform(Path directory, PluginGuard guard, PluginsFactory config) {
+    public PluginPlatform(Path directory, PluginGuard guard, PluginsConfig config) {
         this.directory = directory;
         this.guard = guard;
         this.callTimeout = config.getCallTimeout().toJavaDuration();

@@ -2,7 +2,7 @@ package io.channelhub.hub.web;
 
 import io.channelhub.hub.limits.RateLimiter;
 import io.channelhub.hub.limits.RateLimits;
-import io.channelhub.hub.limits.RateLimitsFactory;
+import io.channelhub.hub.limits.RateLimitsConfig;
 import io.channelhub.hub.identity.Caller;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
@@ -38,7 +38,7 @@ public class RateLimitFilter implements ContainerRequestFilter, ContainerRespons
 
     @Override
     public void filter(ContainerRequestContext request) {
-        RateLimitsFactory config = limits.config();
+        RateLimitsConfig config = limits.config();
         Object c = request.getProperty(ApiKeyAuthFilter.CALLER);
         List<RateLimits.Bucket> buckets = new ArrayList<>();
         if (!(c instanceof Caller caller)) {

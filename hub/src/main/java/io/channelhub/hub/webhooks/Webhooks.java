@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.channelhub.hub.delivery.Deliverer;
-import io.channelhub.hub.delivery.DeliveryFactory;
+import io.channelhub.hub.delivery.DeliveryConfig;
 import io.channelhub.hub.delivery.Outbox;
 import io.channelhub.hub.delivery.OutboxItem;
 import io.channelhub.hub.errors.Failure;
@@ -49,13 +49,13 @@ public class Webhooks implements Deliverer {
     private final ObjectMapper json;
     private final SecretBox secrets;
     private final Outbox outbox;
-    private final DeliveryFactory config;
+    private final DeliveryConfig config;
     private final Clock clock;
     private final HttpClient http;
     private final io.channelhub.hub.delivery.WorkSignal signal;
     private final RowMapper<WebhookSubscription> mapper;
 
-    public Webhooks(Jdbi jdbi, ObjectMapper json, SecretBox secrets, Outbox outbox, DeliveryFactory config,
+    public Webhooks(Jdbi jdbi, ObjectMapper json, SecretBox secrets, Outbox outbox, DeliveryConfig config,
                     Clock clock, io.channelhub.hub.delivery.WorkSignal signal, io.channelhub.hub.persistence.TenantCaches caches) {
         this.subscribers = caches.create("webhooks", (java.util.function.Function<String, String>) t -> t);
         this.signal = signal;

@@ -30,8 +30,8 @@ class DispatcherReplicasTest {
         return db.migratedJdbi();
     }
 
-    private static DeliveryFactory fast() {
-        DeliveryFactory f = new DeliveryFactory();
+    private static DeliveryConfig fast() {
+        DeliveryConfig f = new DeliveryConfig();
         f.setMaxAttempts(3);
         f.setInitialBackoff(io.dropwizard.util.Duration.milliseconds(20));
         f.setMaxBackoff(io.dropwizard.util.Duration.milliseconds(50));

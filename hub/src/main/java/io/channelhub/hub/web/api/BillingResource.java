@@ -1,6 +1,6 @@
 package io.channelhub.hub.web.api;
 
-import io.channelhub.hub.billing.BillingFactory;
+import io.channelhub.hub.billing.BillingConfig;
 import io.channelhub.hub.billing.BillingJobs;
 import io.channelhub.hub.billing.GatewayAccounts;
 import io.channelhub.hub.billing.Invoices;
@@ -88,7 +88,7 @@ public final class BillingResource {
 
     /** Everything a route needs. */
     public record Services(Plans plans, Subscriptions subscriptions, Invoices invoices, GatewayAccounts gateways,
-                           BillingJobs jobs, Quotas quotas, BillingFactory config, TenantScopes scopes,
+                           BillingJobs jobs, Quotas quotas, BillingConfig config, TenantScopes scopes,
                            AccessControl access, AuditLog audit, java.time.Clock clock) {
     }
 

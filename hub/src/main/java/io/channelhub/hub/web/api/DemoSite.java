@@ -42,7 +42,7 @@ public class DemoSite {
     }
 
     /** Sets the demo up; empty when the web channel plugin is not running (the hub then serves no demo). */
-    public static Optional<DemoSite> install(DemoFactory config, TenantService tenants, TenantRepository tenantRepo,
+    public static Optional<DemoSite> install(DemoConfig config, TenantService tenants, TenantRepository tenantRepo,
                                             AgentService agents, ChannelInstanceService instances) {
         Tenant tenant = tenantRepo.findBySlug(TENANT).orElseGet(() -> {
             try {

@@ -5,7 +5,7 @@ import io.dropwizard.util.DataSize;
 import jakarta.validation.constraints.NotNull;
 
 /** Configuration of the public channel routes ({@code /hooks/...}). */
-public class ChannelsFactory {
+public class ChannelsConfig {
 
     /**
      * The largest request body a channel route reads; larger ones get 413 before any plugin code runs. It bounds

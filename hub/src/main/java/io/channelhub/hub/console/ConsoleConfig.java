@@ -7,7 +7,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
 /** The browser console ({@code console:} in config.yml): sessions, cookies and the password policy. */
-public class ConsoleFactory {
+public class ConsoleConfig {
 
     /** A session nobody used for this long ends (OWASP: 15–30 minutes for an administrative application). */
     @NotNull

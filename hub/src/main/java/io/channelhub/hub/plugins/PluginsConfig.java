@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Where plugin jars are and how the hub treats them. */
-public class PluginsFactory {
+public class PluginsConfig {
 
     @NotEmpty
     private String directory = "plugins";

@@ -11,7 +11,7 @@ import jakarta.validation.constraints.NotNull;
  * per tenant for chat turns. Held in Redis (atomic across replicas) when it is configured, in this process
  * otherwise.
  */
-public class RateLimitsFactory {
+public class RateLimitsConfig {
 
     /** What to do when Redis cannot be reached. */
     public enum RedisFailure { ALLOW, DENY }

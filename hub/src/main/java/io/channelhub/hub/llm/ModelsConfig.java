@@ -7,7 +7,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
 /** Global model settings: the operator's OpenAI-compatible endpoint and the resilience policy of model calls. */
-public class ModelsFactory {
+public class ModelsConfig {
 
     /** Empty: OpenAI's own. Set it for Azure OpenAI, Ollama, vLLM or LiteLLM. */
     private String openaiBaseUrl = "";

@@ -8,7 +8,7 @@ import java.util.List;
  * The demo: a {@code demo} tenant with an agent and a web widget, and a page at {@code /demo} showing it, so a
  * newcomer sees a working chat right after the first start. On in the embedded default, off in production.
  */
-public class DemoFactory {
+public class DemoConfig {
 
     private boolean enabled;
 

@@ -7,7 +7,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
 /** Billing configuration: grace before suspension, due dates, and how often the billing jobs run. */
-public class BillingFactory {
+public class BillingConfig {
 
     /** How long a subscription may stay past due before the tenant is suspended. */
     @NotNull

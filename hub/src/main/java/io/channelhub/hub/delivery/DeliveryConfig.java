@@ -7,7 +7,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
 /** The outbox's delivery policy. */
-public class DeliveryFactory {
+public class DeliveryConfig {
 
     @Min(1)
     @Max(50)

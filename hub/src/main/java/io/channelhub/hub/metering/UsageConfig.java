@@ -7,7 +7,7 @@ import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 
 /** Where the usage of every API request waits for the database (see {@link UsageSpool}) and how it is flushed. */
-public class UsageFactory {
+public class UsageConfig {
 
     /** A directory on a disk that outlives the process (the hub's data directory, a volume in Kubernetes). */
     @NotEmpty
