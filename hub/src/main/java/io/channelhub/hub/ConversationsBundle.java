@@ -4,11 +4,11 @@ import io.channelhub.hub.acl.ResourceDirectory;
 import io.channelhub.hub.acl.ResourceType;
 import io.channelhub.hub.channels.ChannelContexts;
 import io.channelhub.hub.channels.ChannelConversations;
-import io.channelhub.hub.channels.ChannelDeliverer;
-import io.channelhub.hub.channels.ChannelDeliveries;
+import io.channelhub.hub.channels.ChannelSender;
+import io.channelhub.hub.channels.DeliveryParts;
 import io.channelhub.hub.channels.ChannelInstanceRepository;
 import io.channelhub.hub.channels.ChannelInstanceService;
-import io.channelhub.hub.channels.ChannelSends;
+import io.channelhub.hub.channels.ChannelOutbox;
 import io.channelhub.hub.channels.InboundEvents;
 import io.channelhub.hub.channels.InboundProcessor;
 import io.channelhub.hub.contacts.ContactDirectory;
@@ -85,12 +85,12 @@ final class ConversationsBundle extends HubBundle<ConversationsBundle.Conversati
                 c.clock()), media, u.pluginUsage(), c.clock());
 
         // The outbox delivers webhooks and channel messages, paced per instance.
-        var deliveries = new ChannelDeliveries(c.jdbi());
-        var sends = new ChannelSends(c.jdbi(), c.outbox(), deliveries, contacts, platform, c.stored(), c.clock(),
+        var deliveries = new DeliveryParts(c.jdbi());
+        var sends = new ChannelOutbox(c.jdbi(), c.outbox(), deliveries, contacts, platform, c.stored(), c.clock(),
                 c.outboxSignal());
-        var deliverer = new ChannelDeliverer(instanceRepo, contexts, deliveries, conversationRepo, platform,
+        var deliverer = new ChannelSender(instanceRepo, contexts, deliveries, conversationRepo, platform,
                 c.limiter(), c.outbox(), u.ledger(), c.stored(), c.clock(), c.outboxSignal());
-        Dispatcher dispatcher = new Dispatcher(c.outbox(), Map.of(Webhooks.KIND, u.webhooks(), ChannelSends.KIND,
+        Dispatcher dispatcher = new Dispatcher(c.outbox(), Map.of(Webhooks.KIND, u.webhooks(), ChannelOutbox.KIND,
                 deliverer), config.getDelivery(), c.clock(), c.metrics(), c.tracing(), c.outboxSignal());
         env.lifecycle().manage(dispatcher);
 

@@ -2,7 +2,7 @@ package io.channelhub.hub.channels;
 
 import io.channelhub.hub.contacts.ContactDirectory;
 import io.channelhub.hub.conversations.ConversationRepository;
-import io.channelhub.hub.conversations.ConversationsView;
+import io.channelhub.hub.conversations.PluginConversations;
 import io.channelhub.hub.media.MediaLibrary;
 import io.channelhub.hub.plugins.CorePluginContext;
 import io.channelhub.hub.plugins.PluginContexts;
@@ -61,7 +61,7 @@ public class ChannelContexts implements PluginContexts {
     private CorePluginContext build(String tenantId, String pluginId, PluginContext.InstanceInfo instance,
                                     String channelInstanceId, PluginUsage.Pending pending) {
         return new CorePluginContext(tenantId, pluginId, instance,
-                new ConversationsView(conversations, media, tenantId, channelInstanceId),
+                new PluginConversations(conversations, media, tenantId, channelInstanceId),
                 contacts.forInstance(tenantId, channelInstanceId), documents.forPlugin(tenantId, pluginId),
                 media.forInstance(tenantId, channelInstanceId, pluginId), usage, pending, clock);
     }

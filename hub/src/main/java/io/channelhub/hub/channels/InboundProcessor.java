@@ -62,8 +62,8 @@ public class InboundProcessor implements Managed {
     private final TurnService turns;
     private final ContactDirectory contacts;
     private final MediaLibrary media;
-    private final ChannelSends sends;
-    private final ChannelDeliveries deliveries;
+    private final ChannelOutbox sends;
+    private final DeliveryParts deliveries;
     private final PluginPlatform plugins;
     private final RateLimits limits;
     private final io.channelhub.hub.webhooks.Webhooks webhooks;
@@ -74,8 +74,8 @@ public class InboundProcessor implements Managed {
 
     public InboundProcessor(InboundEvents events, ChannelInstanceRepository instances, ChannelContexts contexts,
                             ChannelConversations conversations, ConversationRepository repo, TurnPipeline pipeline,
-                            ContactDirectory contacts, MediaLibrary media, ChannelSends sends,
-                            ChannelDeliveries deliveries, PluginPlatform plugins, RateLimits limits,
+                            ContactDirectory contacts, MediaLibrary media, ChannelOutbox sends,
+                            DeliveryParts deliveries, PluginPlatform plugins, RateLimits limits,
                             io.channelhub.hub.webhooks.Webhooks webhooks, Clock clock, ChannelsConfig config) {
         this.events = events;
         this.instances = instances;
@@ -309,7 +309,7 @@ public class InboundProcessor implements Managed {
     }
 
     private void status(InboundEvents.Claimed c, ChannelInstance ci, DeliveryStatus s) {
-        Optional<ChannelDeliveries.Delivery> d = deliveries.byChannelId(ci.tenantId(), ci.id(), s.externalMessageId());
+        Optional<DeliveryParts.Delivery> d = deliveries.byChannelId(ci.tenantId(), ci.id(), s.externalMessageId());
         if (d.isEmpty()) {
             // The report can overtake the send's own answer: try again shortly; give up on an unknown message.
             if (c.attempts() >= 4) {
@@ -322,9 +322,9 @@ public class InboundProcessor implements Managed {
         }
         String state = s.state().name().toLowerCase(Locale.ROOT);
         if (deliveries.advance(d.get(), state, s.errorCode(), s.errorTitle(), s.errorDetails(), clock.instant())) {
-            int rank = ChannelDeliveries.RANK.get(state);
+            int rank = DeliveryParts.RANK.get(state);
             List<String> lower = new ArrayList<>(List.of("completed"));
-            ChannelDeliveries.RANK.forEach((k, v) -> {
+            DeliveryParts.RANK.forEach((k, v) -> {
                 if (v < rank) {
                     lower.add(k);
                 }

@@ -3,7 +3,7 @@ package io.channelhub.hub.web.api;
 import io.channelhub.hub.channels.ChannelContexts;
 import io.channelhub.hub.channels.ChannelInstance;
 import io.channelhub.hub.channels.ChannelInstanceService;
-import io.channelhub.hub.channels.ChannelSends;
+import io.channelhub.hub.channels.ChannelOutbox;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -57,7 +57,7 @@ public abstract class ChannelMessagesResource {
 
     private final ChannelInstanceService instances;
     private final ChannelContexts contexts;
-    private final ChannelSends sends;
+    private final ChannelOutbox sends;
     private final ChannelConversations conversations;
     private final ContactDirectory contacts;
     private final TurnService turns;
@@ -68,7 +68,7 @@ public abstract class ChannelMessagesResource {
     private final AuditLog audit;
     private final ObjectMapper json;
 
-    protected ChannelMessagesResource(ChannelInstanceService instances, ChannelContexts contexts, ChannelSends sends,
+    protected ChannelMessagesResource(ChannelInstanceService instances, ChannelContexts contexts, ChannelOutbox sends,
                                       ChannelConversations conversations, ContactDirectory contacts,
                                       TurnService turns, Quotas quotas, PluginPlatform plugins, TenantScopes scopes,
                                       AccessControl access, AuditLog audit, ObjectMapper json) {
@@ -287,7 +287,7 @@ public abstract class ChannelMessagesResource {
     /** The caller's tenant. */
     @Path("/v1/channel-instances")
     public static class Own extends ChannelMessagesResource {
-        public Own(ChannelInstanceService instances, ChannelContexts contexts, ChannelSends sends,
+        public Own(ChannelInstanceService instances, ChannelContexts contexts, ChannelOutbox sends,
                    ChannelConversations conversations, ContactDirectory contacts, TurnService turns, Quotas quotas,
                    PluginPlatform plugins, TenantScopes scopes, AccessControl access, AuditLog audit,
                    ObjectMapper json) {
@@ -299,7 +299,7 @@ public abstract class ChannelMessagesResource {
     /** Any tenant, for the operator. */
     @Path("/admin/tenants/{tenantId}/channel-instances")
     public static class OfTenant extends Own {
-        public OfTenant(ChannelInstanceService instances, ChannelContexts contexts, ChannelSends sends,
+        public OfTenant(ChannelInstanceService instances, ChannelContexts contexts, ChannelOutbox sends,
                         ChannelConversations conversations, ContactDirectory contacts, TurnService turns,
                         Quotas quotas, PluginPlatform plugins, TenantScopes scopes, AccessControl access,
                         AuditLog audit, ObjectMapper json) {

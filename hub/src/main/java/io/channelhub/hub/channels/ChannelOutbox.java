@@ -26,20 +26,20 @@ import org.jdbi.v3.core.Jdbi;
  * text longer than the channel takes is split) and an outbox row for the first part. Parts go out one after the
  * other: the deliverer queues the next when one is sent, so they arrive in order.
  */
-public class ChannelSends {
+public class ChannelOutbox {
 
     public static final String KIND = "channel";
 
     private final Jdbi jdbi;
     private final Outbox outbox;
-    private final ChannelDeliveries deliveries;
+    private final DeliveryParts deliveries;
     private final ContactDirectory contacts;
     private final PluginPlatform plugins;
     private final ObjectMapper json;
     private final Clock clock;
     private final io.channelhub.hub.delivery.WorkSignal signal;
 
-    public ChannelSends(Jdbi jdbi, Outbox outbox, ChannelDeliveries deliveries, ContactDirectory contacts,
+    public ChannelOutbox(Jdbi jdbi, Outbox outbox, DeliveryParts deliveries, ContactDirectory contacts,
                         PluginPlatform plugins, ObjectMapper json, Clock clock, io.channelhub.hub.delivery.WorkSignal signal) {
         this.signal = signal;
         this.jdbi = jdbi;
@@ -132,9 +132,9 @@ public class ChannelSends {
         int max = connector(ci).descriptor().maxTextLength();
         List<String> parts = kind == OutboundMessage.Kind.TEXT ? split(text, max) : java.util.Collections
                 .singletonList(text);
-        List<ChannelDeliveries.Delivery> rows = new ArrayList<>();
+        List<DeliveryParts.Delivery> rows = new ArrayList<>();
         for (int i = 0; i < parts.size(); i++) {
-            rows.add(new ChannelDeliveries.Delivery(Ids.newId("dlv"), ci.tenantId(), ci.id(), messageId, i, contact,
+            rows.add(new DeliveryParts.Delivery(Ids.newId("dlv"), ci.tenantId(), ci.id(), messageId, i, contact,
                     kind.name(), null, "queued", null));
         }
         Instant now = clock.instant();
@@ -165,7 +165,7 @@ public class ChannelSends {
         if (inserted) {
             signal.wake(first[0]);
         }
-        return rows.stream().map(ChannelDeliveries.Delivery::id).toList();
+        return rows.stream().map(DeliveryParts.Delivery::id).toList();
     }
 
     /**

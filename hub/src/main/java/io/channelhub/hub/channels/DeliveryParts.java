@@ -12,7 +12,7 @@ import org.jdbi.v3.core.Jdbi;
  * status that only moves forward (queued → sent → delivered → read; failed ends it), whatever order the channel's
  * reports arrive in.
  */
-public class ChannelDeliveries {
+public class DeliveryParts {
 
     /** Forward order of delivery states; a report of a lower rank than the current one is ignored. */
     static final Map<String, Integer> RANK = Map.of("queued", 0, "sent", 1, "delivered", 2, "read", 3, "failed", 4);
@@ -25,7 +25,7 @@ public class ChannelDeliveries {
                            String errorCode) {
     }
 
-    public ChannelDeliveries(Jdbi jdbi) {
+    public DeliveryParts(Jdbi jdbi) {
         this.jdbi = jdbi;
     }
 

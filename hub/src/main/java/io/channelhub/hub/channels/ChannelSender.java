@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
  * {@code send} maps to the outbox's: delivered, retried with backoff (honouring the channel's retry-after), or
  * dead. A part already sent (the node died before recording it) is not sent again.
  */
-public class ChannelDeliverer implements Deliverer {
+public class ChannelSender implements Deliverer {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ChannelDeliverer.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ChannelSender.class);
     /**
      * Longest a worker waits for the pace before deferring the row. Short waits keep a paced number at its rate;
      * longer ones would hold a worker that webhooks share.
@@ -37,7 +37,7 @@ public class ChannelDeliverer implements Deliverer {
     private final io.channelhub.hub.metering.UsageLedger ledger;
     private final ChannelInstanceRepository instances;
     private final ChannelContexts contexts;
-    private final ChannelDeliveries deliveries;
+    private final DeliveryParts deliveries;
     private final ConversationRepository conversations;
     private final PluginPlatform plugins;
     private final RateLimiter pace;
@@ -46,8 +46,8 @@ public class ChannelDeliverer implements Deliverer {
     private final Clock clock;
     private final io.channelhub.hub.delivery.WorkSignal signal;
 
-    public ChannelDeliverer(ChannelInstanceRepository instances, ChannelContexts contexts,
-                            ChannelDeliveries deliveries, ConversationRepository conversations, PluginPlatform plugins,
+    public ChannelSender(ChannelInstanceRepository instances, ChannelContexts contexts,
+                            DeliveryParts deliveries, ConversationRepository conversations, PluginPlatform plugins,
                             RateLimiter pace, Outbox outbox, io.channelhub.hub.metering.UsageLedger ledger,
                             ObjectMapper json, Clock clock, io.channelhub.hub.delivery.WorkSignal signal) {
         this.signal = signal;
@@ -71,11 +71,11 @@ public class ChannelDeliverer implements Deliverer {
         } catch (java.io.IOException e) {
             return new Outcome.Permanent(null, "unreadable payload");
         }
-        Optional<ChannelDeliveries.Delivery> found = deliveries.find(item.tenantId(), p.path("delivery_id").asText());
+        Optional<DeliveryParts.Delivery> found = deliveries.find(item.tenantId(), p.path("delivery_id").asText());
         if (found.isEmpty()) {
             return new Outcome.Permanent(null, "delivery record missing");
         }
-        ChannelDeliveries.Delivery d = found.get();
+        DeliveryParts.Delivery d = found.get();
         if (d.channelMessageId() != null) {
             release(d);
             return new Outcome.Delivered(200);
@@ -130,7 +130,7 @@ public class ChannelDeliverer implements Deliverer {
      * differs: marketing, utility, authentication), {@code channel.template_sends.<category>}. The message id keys
      * both, so a retried delivery is counted once.
      */
-    private void meterTemplate(ChannelInstance ci, ChannelDeliveries.Delivery d, String category) {
+    private void meterTemplate(ChannelInstance ci, DeliveryParts.Delivery d, String category) {
         ledger.record(new io.channelhub.hub.metering.UsageLedger.UsageEvent(d.tenantId(), "channel.template_sends", 1,
                 "message", ci.pluginId(), ci.id(), null, null, "template:" + d.messageId()));
         if (category != null && category.matches("[A-Za-z_]{1,32}")) {
@@ -174,16 +174,16 @@ public class ChannelDeliverer implements Deliverer {
     }
 
     /** The next part may go now that this one is sent. */
-    private void release(ChannelDeliveries.Delivery d) {
-        deliveries.next(d).flatMap(n -> outbox.release(d.tenantId(), ChannelSends.KIND, d.instanceId(), n.id(),
+    private void release(DeliveryParts.Delivery d) {
+        deliveries.next(d).flatMap(n -> outbox.release(d.tenantId(), ChannelOutbox.KIND, d.instanceId(), n.id(),
                 clock.instant())).ifPresent(signal::wake);
     }
 
-    private void fail(ChannelDeliveries.Delivery d, String code) {
+    private void fail(DeliveryParts.Delivery d, String code) {
         fail(d, code, null, null);
     }
 
-    private void fail(ChannelDeliveries.Delivery d, String code, String title, String details) {
+    private void fail(DeliveryParts.Delivery d, String code, String title, String details) {
         deliveries.failed(d, code, title, details, clock.instant());
         conversations.channelStatus(d.tenantId(), d.messageId(), "failed", List.of("completed", "queued", "sent",
                 "delivered", "read"), code, title, details, null);
@@ -191,6 +191,6 @@ public class ChannelDeliverer implements Deliverer {
         for (var n = deliveries.next(d); n.isPresent(); n = deliveries.next(n.get())) {
             later.add(n.get().id());
         }
-        outbox.cancelHeld(d.tenantId(), ChannelSends.KIND, d.instanceId(), later, clock.instant());
+        outbox.cancelHeld(d.tenantId(), ChannelOutbox.KIND, d.instanceId(), later, clock.instant());
     }
 }

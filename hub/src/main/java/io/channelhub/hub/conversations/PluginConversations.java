@@ -8,14 +8,14 @@ import java.util.Optional;
  * The read-only conversations service of a plugin context: one tenant, and for channel calls one instance, whose
  * conversations are the only ones it shows.
  */
-public final class ConversationsView implements Conversations {
+public final class PluginConversations implements Conversations {
 
     private final ConversationRepository repo;
     private final io.channelhub.hub.media.MediaLibrary media;
     private final String tenantId;
     private final String instanceId;
 
-    public ConversationsView(ConversationRepository repo, io.channelhub.hub.media.MediaLibrary media,
+    public PluginConversations(ConversationRepository repo, io.channelhub.hub.media.MediaLibrary media,
                              String tenantId, String instanceId) {
         this.repo = repo;
         this.media = media;
@@ -38,7 +38,7 @@ public final class ConversationsView implements Conversations {
     @Override
     public Optional<MessageView> findByExternalMessageId(String externalMessageId) {
         return instanceId == null ? Optional.empty()
-                : repo.byExternalId(tenantId, instanceId, externalMessageId).map(ConversationsView::view);
+                : repo.byExternalId(tenantId, instanceId, externalMessageId).map(PluginConversations::view);
     }
 
     @Override
