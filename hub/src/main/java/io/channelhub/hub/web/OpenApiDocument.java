@@ -58,4 +58,32 @@ public class OpenApiDocument {
                 .ctxId("channelhub-" + System.identityHashCode(this)).buildContext(true);
         return Json.pretty(ctx.read());
     }
+
+    /**
+     * The authenticated caller is a method parameter ({@code @Auth Caller}) that the filters fill in. The scanner
+     * takes any parameter without a JAX-RS annotation for the request body, which would hide the real body behind
+     * the caller; this extension, first in the scanner's chain, resolves such a parameter to nothing.
+     */
+    static final class AuthenticatedCaller extends io.swagger.v3.jaxrs2.ext.AbstractOpenAPIExtension {
+        @Override
+        public io.swagger.v3.jaxrs2.ResolvedParameter extractParameters(
+                java.util.List<java.lang.annotation.Annotation> annotations, java.lang.reflect.Type type,
+                java.util.Set<java.lang.reflect.Type> typesToSkip, io.swagger.v3.oas.models.Components components,
+                jakarta.ws.rs.Consumes classConsumes, jakarta.ws.rs.Consumes methodConsumes, boolean includeRequestBody,
+                com.fasterxml.jackson.annotation.JsonView jsonView,
+                java.util.Iterator<io.swagger.v3.jaxrs2.ext.OpenAPIExtension> chain) {
+            if (annotations.stream().anyMatch(a -> a instanceof io.dropwizard.auth.Auth)) {
+                return new io.swagger.v3.jaxrs2.ResolvedParameter();
+            }
+            return super.extractParameters(annotations, type, typesToSkip, components, classConsumes, methodConsumes,
+                    includeRequestBody, jsonView, chain);
+        }
+    }
+
+    static {
+        var extensions = io.swagger.v3.jaxrs2.ext.OpenAPIExtensions.getExtensions();
+        if (extensions.stream().noneMatch(e -> e instanceof AuthenticatedCaller)) {
+            extensions.add(0, new AuthenticatedCaller());
+        }
+    }
 }

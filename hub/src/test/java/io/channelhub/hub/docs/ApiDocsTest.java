@@ -55,6 +55,24 @@ class ApiDocsTest extends HubIntegrationTest {
     }
 
     @Test
+    void theAuthenticatedCallerIsNeverDocumentedAsARequestBody() {
+        JsonNode doc = hub.get(null, "/openapi.json").json();
+        assertThat(doc.toString()).doesNotContain("Caller");
+        List<String> getsWithBody = new ArrayList<>();
+        doc.path("paths").fields().forEachRemaining(p -> {
+            if (p.getValue().path("get").has("requestBody")) {
+                getsWithBody.add(p.getKey());
+            }
+        });
+        assertThat(getsWithBody).isEmpty();
+        // A route that takes the caller and a body documents the body.
+        assertThat(doc.path("paths").path("/v1/agents").path("post").path("requestBody").toString())
+                .contains("AgentBody");
+        assertThat(doc.path("paths").path("/v1/webhooks").path("post").path("requestBody").toString())
+                .contains("CreateWebhook");
+    }
+
+    @Test
     void docsApiMdListsEveryRoute() throws Exception {
         String md = Files.readString(Path.of(System.getProperty("channelhub.root", "..")).resolve("docs/api.md"));
         List<String> missing = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.channelhub.hub.web.api;
 
+import io.dropwizard.auth.Auth;
 import io.channelhub.hub.plugins.PluginPlatform;
 import io.channelhub.hub.acl.AccessControl;
 import io.channelhub.hub.web.Page;
@@ -13,7 +14,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.SecurityContext;
 
 /** Every plugin jar of this node with its state and, when it is not started, the reason. */
 @Path("/admin/plugins")
@@ -29,16 +29,14 @@ public class AdminPluginsResource {
     }
 
     @GET
-    public Page<PluginViews.AdminPluginView> list(@Context SecurityContext sc) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
+    public Page<PluginViews.AdminPluginView> list(@Auth Caller c) {
         access.require(c, c.tenantId(), Permission.PLATFORM_ADMIN);
         return Page.all(platform.statuses().stream().map(s -> PluginViews.AdminPluginView.of(s, platform)).toList());
     }
 
     @GET
     @Path("/{pluginId}")
-    public PluginViews.AdminPluginView get(@Context SecurityContext sc, @PathParam("pluginId") String id) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
+    public PluginViews.AdminPluginView get(@Auth Caller c, @PathParam("pluginId") String id) {
         access.require(c, c.tenantId(), Permission.PLATFORM_ADMIN);
         return platform.status(id).map(s -> PluginViews.AdminPluginView.of(s, platform))
                 .orElseThrow(() -> ApiException.notFound("plugin"));

@@ -1,5 +1,6 @@
 package io.channelhub.hub.web.api;
 
+import io.dropwizard.auth.Auth;
 import io.channelhub.hub.agents.Agent;
 import io.channelhub.hub.agents.AgentService;
 import io.channelhub.hub.agents.AgentSpec;
@@ -33,7 +34,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -98,15 +98,13 @@ public abstract class AgentsResource {
     }
 
     @GET
-    public Page<AgentView> list(@Context SecurityContext sc, @Context UriInfo uri) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
+    public Page<AgentView> list(@Auth Caller c, @Context UriInfo uri) {
         String tenantId = scopes.resolve(c, uri);
         return Page.all(access.readable(c, tenantId, agents.list(tenantId), AgentsResource::ref, AgentView::of));
     }
 
     @POST
-    public Response create(@Context SecurityContext sc, @Context UriInfo uri, @NotNull AgentBody body) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
+    public Response create(@Auth Caller c, @Context UriInfo uri, @NotNull AgentBody body) {
         String tenantId = scopes.resolve(c, uri);
         access.require(c, tenantId, Permission.RESOURCES_CREATE);
         if (body.slug() == null || body.name() == null || body.name().isBlank() || body.name().length() > 200) {
@@ -123,8 +121,7 @@ public abstract class AgentsResource {
 
     @GET
     @Path("/{agentId}")
-    public AgentView get(@Context SecurityContext sc, @Context UriInfo uri, @PathParam("agentId") String id) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
+    public AgentView get(@Auth Caller c, @Context UriInfo uri, @PathParam("agentId") String id) {
         String tenantId = scopes.resolve(c, uri);
         Agent a = agents.get(tenantId, id);
         access.require(c, tenantId, ref(a), ResourcePermission.READ);
@@ -133,9 +130,8 @@ public abstract class AgentsResource {
 
     @PATCH
     @Path("/{agentId}")
-    public AgentView update(@Context SecurityContext sc, @Context UriInfo uri, @PathParam("agentId") String id,
+    public AgentView update(@Auth Caller c, @Context UriInfo uri, @PathParam("agentId") String id,
                             @NotNull JsonNode raw) throws JsonProcessingException {
-        Caller c = ApiKeyAuthFilter.caller(sc);
         String tenantId = scopes.resolve(c, uri);
         Agent a = agents.get(tenantId, id);
         access.require(c, tenantId, ref(a), ResourcePermission.UPDATE);
@@ -154,8 +150,7 @@ public abstract class AgentsResource {
 
     @DELETE
     @Path("/{agentId}")
-    public Response delete(@Context SecurityContext sc, @Context UriInfo uri, @PathParam("agentId") String id) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
+    public Response delete(@Auth Caller c, @Context UriInfo uri, @PathParam("agentId") String id) {
         String tenantId = scopes.resolve(c, uri);
         Agent a = agents.get(tenantId, id);
         access.require(c, tenantId, ref(a), ResourcePermission.DELETE);

@@ -1,5 +1,6 @@
 package io.channelhub.hub.web.api;
 
+import io.dropwizard.auth.Auth;
 import io.channelhub.hub.audit.AuditEntry;
 import io.channelhub.hub.audit.AuditLog;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -17,7 +18,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.time.Instant;
 import java.util.List;
@@ -72,9 +72,8 @@ public abstract class AuditResource {
         }
 
         @GET
-        public Page<EntryView> list(@Context SecurityContext sc, @Context UriInfo uri,
+        public Page<EntryView> list(@Auth Caller c, @Context UriInfo uri,
                                     @QueryParam("before") String before, @QueryParam("limit") Integer limit) {
-            Caller c = ApiKeyAuthFilter.caller(sc);
             String tenantId = scopes.resolve(c, uri);
             access.require(c, tenantId, Permission.AUDIT_READ);
             int n = Page.limit(limit);
@@ -98,9 +97,8 @@ public abstract class AuditResource {
         }
 
         @GET
-        public Page<EntryView> list(@Context SecurityContext sc, @QueryParam("before") String before,
+        public Page<EntryView> list(@Auth Caller c, @QueryParam("before") String before,
                                     @QueryParam("limit") Integer limit) {
-            Caller c = ApiKeyAuthFilter.caller(sc);
             access.require(c, null, Permission.PLATFORM_ADMIN);
             int n = Page.limit(limit);
             return page(audit.list(null, true, cursor(before), n + 1), n);

@@ -1,5 +1,6 @@
 package io.channelhub.hub.web.api;
 
+import io.dropwizard.auth.Auth;
 import io.channelhub.hub.channels.ChannelInstance;
 import io.channelhub.hub.channels.ChannelInstanceService;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -31,7 +32,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -85,17 +85,15 @@ public abstract class ChannelInstancesResource {
     }
 
     @GET
-    public Page<InstanceView> list(@Context SecurityContext sc, @Context UriInfo uri,
+    public Page<InstanceView> list(@Auth Caller c, @Context UriInfo uri,
                                    @QueryParam("plugin_id") String pluginId) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
         String tenantId = scopes.resolve(c, uri);
         return Page.all(access.readable(c, tenantId, instances.list(tenantId, pluginId),
                 ChannelInstancesResource::ref, InstanceView::of));
     }
 
     @POST
-    public Response create(@Context SecurityContext sc, @Context UriInfo uri, @NotNull @Valid CreateInstance body) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
+    public Response create(@Auth Caller c, @Context UriInfo uri, @NotNull @Valid CreateInstance body) {
         String tenantId = scopes.resolve(c, uri);
         access.require(c, tenantId, Permission.RESOURCES_CREATE);
         ChannelInstance ci = instances.create(tenantId, body.pluginId(), body.name(), body.settings(),
@@ -107,8 +105,7 @@ public abstract class ChannelInstancesResource {
 
     @GET
     @Path("/{instanceId}")
-    public InstanceView get(@Context SecurityContext sc, @Context UriInfo uri, @PathParam("instanceId") String id) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
+    public InstanceView get(@Auth Caller c, @Context UriInfo uri, @PathParam("instanceId") String id) {
         String tenantId = scopes.resolve(c, uri);
         ChannelInstance ci = instances.get(tenantId, id);
         access.require(c, tenantId, ref(ci), ResourcePermission.READ);
@@ -117,9 +114,8 @@ public abstract class ChannelInstancesResource {
 
     @PATCH
     @Path("/{instanceId}")
-    public InstanceView update(@Context SecurityContext sc, @Context UriInfo uri, @PathParam("instanceId") String id,
+    public InstanceView update(@Auth Caller c, @Context UriInfo uri, @PathParam("instanceId") String id,
                                @NotNull @Valid UpdateInstance body) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
         String tenantId = scopes.resolve(c, uri);
         ChannelInstance ci = instances.get(tenantId, id);
         access.require(c, tenantId, ref(ci), ResourcePermission.UPDATE);
@@ -134,8 +130,7 @@ public abstract class ChannelInstancesResource {
 
     @DELETE
     @Path("/{instanceId}")
-    public Response delete(@Context SecurityContext sc, @Context UriInfo uri, @PathParam("instanceId") String id) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
+    public Response delete(@Auth Caller c, @Context UriInfo uri, @PathParam("instanceId") String id) {
         String tenantId = scopes.resolve(c, uri);
         ChannelInstance ci = instances.get(tenantId, id);
         access.require(c, tenantId, ref(ci), ResourcePermission.DELETE);

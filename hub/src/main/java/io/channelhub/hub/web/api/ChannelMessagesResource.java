@@ -1,5 +1,6 @@
 package io.channelhub.hub.web.api;
 
+import io.dropwizard.auth.Auth;
 import io.channelhub.hub.channels.ChannelContexts;
 import io.channelhub.hub.channels.ChannelInstance;
 import io.channelhub.hub.channels.ChannelInstanceService;
@@ -133,9 +134,8 @@ public abstract class ChannelMessagesResource {
 
     @POST
     @Path("/{instanceId}/messages")
-    public Response send(@Context SecurityContext sc, @Context UriInfo uri, @PathParam("instanceId") String id,
+    public Response send(@Auth Caller c, @Context UriInfo uri, @PathParam("instanceId") String id,
                          @NotNull @Valid SendMessage body) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
         String tenantId = scopes.resolve(c, uri);
         ChannelInstance ci = instances.get(tenantId, id);
         access.require(c, tenantId, ChannelInstancesResource.ref(ci), ResourcePermission.UPDATE);
@@ -221,9 +221,8 @@ public abstract class ChannelMessagesResource {
 
     @POST
     @Path("/{instanceId}/templates/sync")
-    public Map<String, Object> sync(@Context SecurityContext sc, @Context UriInfo uri,
+    public Map<String, Object> sync(@Auth Caller c, @Context UriInfo uri,
                                     @PathParam("instanceId") String id) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
         String tenantId = scopes.resolve(c, uri);
         ChannelInstance ci = instances.get(tenantId, id);
         access.require(c, tenantId, ChannelInstancesResource.ref(ci), ResourcePermission.UPDATE);

@@ -1,5 +1,6 @@
 package io.channelhub.hub.web.api;
 
+import io.dropwizard.auth.Auth;
 import io.channelhub.hub.conversations.Conversation;
 import io.channelhub.hub.conversations.ConversationRepository;
 import io.channelhub.hub.conversations.ConversationViews;
@@ -19,7 +20,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 import java.util.Map;
@@ -42,11 +42,10 @@ public abstract class ConversationReads {
     }
 
     @GET
-    public Page<ConversationViews.ConversationView> list(@Context SecurityContext sc, @Context UriInfo uri,
+    public Page<ConversationViews.ConversationView> list(@Auth Caller c, @Context UriInfo uri,
                                                         @QueryParam("end_user_id") String endUser,
                                                         @QueryParam("after") String after,
                                                         @QueryParam("limit") Integer limit) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
         String tenantId = scopes.resolve(c, uri);
         access.require(c, tenantId, Permission.RESOURCES_READ);
         int n = Page.limit(limit);
@@ -63,19 +62,17 @@ public abstract class ConversationReads {
 
     @GET
     @Path("/{conversationId}")
-    public ConversationViews.ConversationView get(@Context SecurityContext sc, @Context UriInfo uri,
+    public ConversationViews.ConversationView get(@Auth Caller c, @Context UriInfo uri,
                                                   @PathParam("conversationId") String id) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
         return ConversationViews.ConversationView.of(load(c, scopes.resolve(c, uri), id, ResourcePermission.READ));
     }
 
     @GET
     @Path("/{conversationId}/messages")
-    public Page<ConversationViews.MessageView> history(@Context SecurityContext sc, @Context UriInfo uri,
+    public Page<ConversationViews.MessageView> history(@Auth Caller c, @Context UriInfo uri,
                                                        @PathParam("conversationId") String id,
                                                        @QueryParam("after") String after,
                                                        @QueryParam("limit") Integer limit) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
         String tenantId = scopes.resolve(c, uri);
         Conversation conv = load(c, tenantId, id, ResourcePermission.READ);
         Long afterSeq = null;

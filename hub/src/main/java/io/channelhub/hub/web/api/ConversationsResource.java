@@ -1,5 +1,6 @@
 package io.channelhub.hub.web.api;
 
+import io.dropwizard.auth.Auth;
 import io.channelhub.hub.conversations.Conversation;
 import io.channelhub.hub.conversations.ConversationRepository;
 import io.channelhub.hub.conversations.ConversationViews;
@@ -37,7 +38,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.StreamingOutput;
 import jakarta.ws.rs.core.UriInfo;
 import java.time.Clock;
@@ -110,10 +110,9 @@ public class ConversationsResource extends ConversationReads {
     }
 
     @POST
-    public Response create(@Context SecurityContext sc, @Context UriInfo uri,
+    public Response create(@Auth Caller c, @Context UriInfo uri,
                            @HeaderParam(Idempotency.HEADER) String idemKey, String body)
             throws JsonProcessingException {
-        Caller c = ApiKeyAuthFilter.caller(sc);
         String tenantId = scopes.resolve(c, uri);
         access.require(c, tenantId, Permission.RESOURCES_CREATE);
         ConversationViews.CreateConversation req = nonNull(json.readValue(body == null || body.isBlank() ? "{}"
@@ -157,10 +156,9 @@ public class ConversationsResource extends ConversationReads {
     @POST
     @Path("/{conversationId}/messages")
     @Produces({MediaType.APPLICATION_JSON, EVENT_STREAM})
-    public Response post(@Context SecurityContext sc, @Context UriInfo uri, @Context HttpHeaders headers,
+    public Response post(@Auth Caller c, @Context UriInfo uri, @Context HttpHeaders headers,
                          @PathParam("conversationId") String id, @HeaderParam(Idempotency.HEADER) String idemKey,
                          String body) throws JsonProcessingException {
-        Caller c = ApiKeyAuthFilter.caller(sc);
         String tenantId = scopes.resolve(c, uri);
         Conversation conv = load(c, tenantId, id, ResourcePermission.UPDATE);
         ConversationViews.PostMessage req = parse(body, ConversationViews.PostMessage.class);

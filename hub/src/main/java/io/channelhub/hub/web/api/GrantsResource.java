@@ -1,5 +1,6 @@
 package io.channelhub.hub.web.api;
 
+import io.dropwizard.auth.Auth;
 import io.channelhub.hub.acl.AccessControl;
 import io.channelhub.hub.acl.Grant;
 import io.channelhub.hub.acl.GrantRepository;
@@ -33,7 +34,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.time.Clock;
 import java.time.Instant;
@@ -81,9 +81,8 @@ public abstract class GrantsResource {
     }
 
     @GET
-    public Page<GrantView> list(@Context SecurityContext sc, @Context UriInfo uri,
+    public Page<GrantView> list(@Auth Caller c, @Context UriInfo uri,
                                 @QueryParam("resource_type") String type, @QueryParam("resource_id") String id) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
         String tenantId = scopes.resolve(c, uri);
         access.require(c, tenantId, Permission.GRANTS_READ);
         return Page.all(grants.list(tenantId, type == null ? null : parseType(type), id).stream()
@@ -91,8 +90,7 @@ public abstract class GrantsResource {
     }
 
     @POST
-    public Response create(@Context SecurityContext sc, @Context UriInfo uri, @NotNull @Valid CreateGrant body) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
+    public Response create(@Auth Caller c, @Context UriInfo uri, @NotNull @Valid CreateGrant body) {
         String tenantId = scopes.resolve(c, uri);
         ResourceType type = parseType(body.resourceType());
         ResourcePermission perm = parsePermission(body.permission());
@@ -120,8 +118,7 @@ public abstract class GrantsResource {
 
     @DELETE
     @Path("/{grantId}")
-    public Response delete(@Context SecurityContext sc, @Context UriInfo uri, @PathParam("grantId") String id) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
+    public Response delete(@Auth Caller c, @Context UriInfo uri, @PathParam("grantId") String id) {
         String tenantId = scopes.resolve(c, uri);
         Grant g = grants.find(tenantId, id).orElseThrow(() -> ApiException.notFound("grant"));
         ResourceDirectory.ResourceRef ref = resources.find(tenantId, g.resourceType(), g.resourceId())

@@ -1,5 +1,6 @@
 package io.channelhub.hub.web.api;
 
+import io.dropwizard.auth.Auth;
 import io.channelhub.hub.web.ApiKeyAuthFilter;
 import io.channelhub.hub.identity.Caller;
 import io.channelhub.hub.identity.Permission;
@@ -11,7 +12,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.SecurityContext;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -27,8 +27,7 @@ public class MeResource {
     }
 
     @GET
-    public Me me(@Context SecurityContext sc) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
+    public Me me(@Auth Caller c) {
         List<String> perms = Arrays.stream(Permission.values()).filter(c.role()::allows)
                 .map(p -> p.name().toLowerCase(Locale.ROOT)).toList();
         return new Me(c.keyId(), c.keyName(), c.tenantId(), c.role().wire(), perms);

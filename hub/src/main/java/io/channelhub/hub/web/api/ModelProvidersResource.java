@@ -1,5 +1,6 @@
 package io.channelhub.hub.web.api;
 
+import io.dropwizard.auth.Auth;
 import io.channelhub.hub.llm.ModelGateway;
 import io.channelhub.hub.llm.ProviderConfigs;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -24,7 +25,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 import java.util.Map;
@@ -69,8 +69,7 @@ public class ModelProvidersResource {
     }
 
     @GET
-    public Page<ProviderView> list(@Context SecurityContext sc, @Context UriInfo uri) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
+    public Page<ProviderView> list(@Auth Caller c, @Context UriInfo uri) {
         String tenantId = scopes.resolve(c, uri);
         access.require(c, tenantId, Permission.TENANT_READ);
         return Page.all(gateway.providerIds().stream().map(id -> view(tenantId, id)).toList());
@@ -78,8 +77,7 @@ public class ModelProvidersResource {
 
     @GET
     @Path("/{providerId}")
-    public ProviderView get(@Context SecurityContext sc, @Context UriInfo uri, @PathParam("providerId") String id) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
+    public ProviderView get(@Auth Caller c, @Context UriInfo uri, @PathParam("providerId") String id) {
         String tenantId = scopes.resolve(c, uri);
         access.require(c, tenantId, Permission.TENANT_READ);
         return view(tenantId, id);
@@ -87,9 +85,8 @@ public class ModelProvidersResource {
 
     @PUT
     @Path("/{providerId}")
-    public ProviderView put(@Context SecurityContext sc, @Context UriInfo uri, @PathParam("providerId") String id,
+    public ProviderView put(@Auth Caller c, @Context UriInfo uri, @PathParam("providerId") String id,
                             @NotNull PutSettings body) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
         String tenantId = scopes.resolve(c, uri);
         access.require(c, tenantId, Permission.TENANT_UPDATE);
         if (body.settings() == null) {
@@ -103,8 +100,7 @@ public class ModelProvidersResource {
 
     @DELETE
     @Path("/{providerId}")
-    public Response delete(@Context SecurityContext sc, @Context UriInfo uri, @PathParam("providerId") String id) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
+    public Response delete(@Auth Caller c, @Context UriInfo uri, @PathParam("providerId") String id) {
         String tenantId = scopes.resolve(c, uri);
         access.require(c, tenantId, Permission.TENANT_UPDATE);
         gateway.provider(id);

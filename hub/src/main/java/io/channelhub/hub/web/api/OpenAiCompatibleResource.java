@@ -1,5 +1,6 @@
 package io.channelhub.hub.web.api;
 
+import io.dropwizard.auth.Auth;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openai.core.JsonValue;
 import com.openai.core.ObjectMappers;
@@ -45,7 +46,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.StreamingOutput;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
@@ -88,8 +88,7 @@ public class OpenAiCompatibleResource {
 
     @GET
     @Path("/models")
-    public Map<String, Object> models(@Context SecurityContext sc, @Context UriInfo uri) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
+    public Map<String, Object> models(@Auth Caller c, @Context UriInfo uri) {
         String tenantId = scopes.resolve(c, uri);
         List<Map<String, Object>> data = new ArrayList<>();
         for (Agent a : agents.list(tenantId)) {
@@ -103,9 +102,8 @@ public class OpenAiCompatibleResource {
     /** OpenAI's {@code models.retrieve}: one agent the caller may read, in the shape {@code GET /v1/models} lists. */
     @GET
     @Path("/models/{model}")
-    public Map<String, Object> model(@Context SecurityContext sc, @Context UriInfo uri,
+    public Map<String, Object> model(@Auth Caller c, @Context UriInfo uri,
                                      @PathParam("model") String slug) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
         String tenantId = scopes.resolve(c, uri);
         // An agent the caller may not read is as unknown as one that does not exist, as in the list.
         Agent agent = agents.bySlug(tenantId, slug).filter(a -> access.allows(c, tenantId, ref(a),
@@ -136,8 +134,7 @@ public class OpenAiCompatibleResource {
     @Path("/chat/completions")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces({MediaType.APPLICATION_JSON, "text/event-stream"})
-    public Response chat(@Context SecurityContext sc, @Context UriInfo uri, String text) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
+    public Response chat(@Auth Caller c, @Context UriInfo uri, String text) {
         String tenantId = scopes.resolve(c, uri);
         // A completion is an agent turn: it spends the tenant's model budget and quota like a conversation does,
         // so it needs what starting a conversation needs; a viewer only reads.

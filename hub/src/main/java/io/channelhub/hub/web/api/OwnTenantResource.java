@@ -1,5 +1,6 @@
 package io.channelhub.hub.web.api;
 
+import io.dropwizard.auth.Auth;
 import io.channelhub.hub.tenancy.Tenant;
 import io.channelhub.hub.web.TenantScopes;
 import io.channelhub.hub.tenancy.TenantService;
@@ -17,7 +18,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 
 /** The caller's own tenant. Slug and status are the operator's; a tenant admin may rename it. */
@@ -43,17 +43,15 @@ public class OwnTenantResource {
     }
 
     @GET
-    public TenantViews.TenantView get(@Context SecurityContext sc, @Context UriInfo uri) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
+    public TenantViews.TenantView get(@Auth Caller c, @Context UriInfo uri) {
         String tenantId = scopes.resolve(c, uri);
         access.require(c, tenantId, Permission.TENANT_READ);
         return TenantViews.TenantView.of(tenants.get(tenantId));
     }
 
     @PATCH
-    public TenantViews.TenantView rename(@Context SecurityContext sc, @Context UriInfo uri,
+    public TenantViews.TenantView rename(@Auth Caller c, @Context UriInfo uri,
                                          @NotNull @Valid Rename body) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
         String tenantId = scopes.resolve(c, uri);
         access.require(c, tenantId, Permission.TENANT_UPDATE);
         Tenant t = tenants.update(tenantId, null, body.name());

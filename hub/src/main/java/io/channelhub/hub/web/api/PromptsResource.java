@@ -1,5 +1,6 @@
 package io.channelhub.hub.web.api;
 
+import io.dropwizard.auth.Auth;
 import io.channelhub.hub.agents.Prompt;
 import io.channelhub.hub.agents.PromptService;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -30,7 +31,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.time.Instant;
 import java.util.Map;
@@ -97,15 +97,13 @@ public abstract class PromptsResource {
     }
 
     @GET
-    public Page<PromptView> list(@Context SecurityContext sc, @Context UriInfo uri) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
+    public Page<PromptView> list(@Auth Caller c, @Context UriInfo uri) {
         String tenantId = scopes.resolve(c, uri);
         return Page.all(access.readable(c, tenantId, prompts.list(tenantId), PromptsResource::ref, PromptView::of));
     }
 
     @POST
-    public Response create(@Context SecurityContext sc, @Context UriInfo uri, @NotNull @Valid CreatePrompt body) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
+    public Response create(@Auth Caller c, @Context UriInfo uri, @NotNull @Valid CreatePrompt body) {
         String tenantId = scopes.resolve(c, uri);
         access.require(c, tenantId, Permission.RESOURCES_CREATE);
         Prompt p = prompts.create(tenantId, body.slug(), body.name(), body.description(), body.content(),
@@ -116,16 +114,14 @@ public abstract class PromptsResource {
 
     @GET
     @Path("/{promptId}")
-    public PromptView get(@Context SecurityContext sc, @Context UriInfo uri, @PathParam("promptId") String id) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
+    public PromptView get(@Auth Caller c, @Context UriInfo uri, @PathParam("promptId") String id) {
         return PromptView.of(load(c, scopes.resolve(c, uri), id, ResourcePermission.READ));
     }
 
     @PATCH
     @Path("/{promptId}")
-    public PromptView update(@Context SecurityContext sc, @Context UriInfo uri, @PathParam("promptId") String id,
+    public PromptView update(@Auth Caller c, @Context UriInfo uri, @PathParam("promptId") String id,
                              @NotNull @Valid UpdatePrompt body) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
         String tenantId = scopes.resolve(c, uri);
         Prompt p = load(c, tenantId, id, ResourcePermission.UPDATE);
         prompts.rename(p, body.name(), body.description());
@@ -135,8 +131,7 @@ public abstract class PromptsResource {
 
     @DELETE
     @Path("/{promptId}")
-    public Response delete(@Context SecurityContext sc, @Context UriInfo uri, @PathParam("promptId") String id) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
+    public Response delete(@Auth Caller c, @Context UriInfo uri, @PathParam("promptId") String id) {
         String tenantId = scopes.resolve(c, uri);
         Prompt p = load(c, tenantId, id, ResourcePermission.DELETE);
         prompts.delete(p);
@@ -147,18 +142,16 @@ public abstract class PromptsResource {
 
     @GET
     @Path("/{promptId}/versions")
-    public Page<VersionView> versions(@Context SecurityContext sc, @Context UriInfo uri,
+    public Page<VersionView> versions(@Auth Caller c, @Context UriInfo uri,
                                       @PathParam("promptId") String id) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
         Prompt p = load(c, scopes.resolve(c, uri), id, ResourcePermission.READ);
         return Page.all(prompts.versions(p).stream().map(VersionView::of).toList());
     }
 
     @POST
     @Path("/{promptId}/versions")
-    public Response addVersion(@Context SecurityContext sc, @Context UriInfo uri, @PathParam("promptId") String id,
+    public Response addVersion(@Auth Caller c, @Context UriInfo uri, @PathParam("promptId") String id,
                                @NotNull @Valid CreateVersion body) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
         String tenantId = scopes.resolve(c, uri);
         Prompt p = load(c, tenantId, id, ResourcePermission.UPDATE);
         Prompt.Version v = prompts.addVersion(p, body.content(), body.note(), c.principalId());
@@ -168,9 +161,8 @@ public abstract class PromptsResource {
 
     @GET
     @Path("/{promptId}/versions/{version}")
-    public VersionView version(@Context SecurityContext sc, @Context UriInfo uri, @PathParam("promptId") String id,
+    public VersionView version(@Auth Caller c, @Context UriInfo uri, @PathParam("promptId") String id,
                                @PathParam("version") int version) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
         Prompt p = load(c, scopes.resolve(c, uri), id, ResourcePermission.READ);
         return VersionView.of(prompts.version(p, version));
     }

@@ -1,5 +1,6 @@
 package io.channelhub.hub.web.api;
 
+import io.dropwizard.auth.Auth;
 import io.channelhub.hub.limits.Quotas;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -23,7 +24,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.time.Instant;
 import java.util.List;
@@ -63,8 +63,7 @@ public abstract class QuotasResource {
     }
 
     @GET
-    public Page<QuotaView> list(@Context SecurityContext sc, @Context UriInfo uri) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
+    public Page<QuotaView> list(@Auth Caller c, @Context UriInfo uri) {
         String tenantId = scopes.resolve(c, uri);
         access.require(c, tenantId, Permission.USAGE_READ);
         return Page.all(quotas.list(tenantId).stream().map(quotas::status).map(QuotaView::of).toList());
@@ -89,8 +88,7 @@ public abstract class QuotasResource {
         }
 
         @POST
-        public Response create(@Context SecurityContext sc, @Context UriInfo uri, @NotNull CreateQuota body) {
-            Caller c = ApiKeyAuthFilter.caller(sc);
+        public Response create(@Auth Caller c, @Context UriInfo uri, @NotNull CreateQuota body) {
             String tenantId = scopes.resolve(c, uri);
             access.require(c, tenantId, Permission.PLATFORM_ADMIN);
             Quotas.Quota q = quotas.create(tenantId, body.usageType(), body.period(),
@@ -103,8 +101,7 @@ public abstract class QuotasResource {
 
         @DELETE
         @Path("/{quotaId}")
-        public Response delete(@Context SecurityContext sc, @Context UriInfo uri, @PathParam("quotaId") String id) {
-            Caller c = ApiKeyAuthFilter.caller(sc);
+        public Response delete(@Auth Caller c, @Context UriInfo uri, @PathParam("quotaId") String id) {
             String tenantId = scopes.resolve(c, uri);
             access.require(c, tenantId, Permission.PLATFORM_ADMIN);
             if (!quotas.delete(tenantId, id)) {

@@ -1,5 +1,6 @@
 package io.channelhub.hub.web.api;
 
+import io.dropwizard.auth.Auth;
 import io.channelhub.hub.plugins.PluginEnablements;
 import io.channelhub.hub.plugins.PluginPlatform;
 import io.channelhub.hub.plugins.PluginStatus;
@@ -44,8 +45,7 @@ public abstract class TenantPluginsResource {
     }
 
     @GET
-    public Page<PluginViews.TenantPluginView> list(@Context SecurityContext sc, @Context UriInfo uri) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
+    public Page<PluginViews.TenantPluginView> list(@Auth Caller c, @Context UriInfo uri) {
         String tenantId = scopes.resolve(c, uri);
         access.require(c, tenantId, Permission.PLUGINS_READ);
         Map<String, Boolean> explicit = enablements.explicit(tenantId);
@@ -56,9 +56,8 @@ public abstract class TenantPluginsResource {
 
     @GET
     @Path("/{pluginId}")
-    public PluginViews.TenantPluginView get(@Context SecurityContext sc, @Context UriInfo uri,
+    public PluginViews.TenantPluginView get(@Auth Caller c, @Context UriInfo uri,
                                             @PathParam("pluginId") String pluginId) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
         String tenantId = scopes.resolve(c, uri);
         access.require(c, tenantId, Permission.PLUGINS_READ);
         PluginStatus s = known(pluginId);

@@ -1,5 +1,6 @@
 package io.channelhub.hub.web.api;
 
+import io.dropwizard.auth.Auth;
 import io.channelhub.hub.webhooks.WebhookSubscription;
 import io.channelhub.hub.webhooks.Webhooks;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -35,7 +36,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.time.Clock;
 import java.time.Duration;
@@ -115,16 +115,14 @@ public class WebhooksResource {
     }
 
     @GET
-    public Page<WebhookView> list(@Context SecurityContext sc, @Context UriInfo uri) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
+    public Page<WebhookView> list(@Auth Caller c, @Context UriInfo uri) {
         String tenantId = scopes.resolve(c, uri);
         return Page.all(access.readable(c, tenantId, webhooks.list(tenantId), WebhooksResource::ref,
                 w -> WebhookView.of(w, null)));
     }
 
     @POST
-    public Response create(@Context SecurityContext sc, @Context UriInfo uri, @NotNull @Valid CreateWebhook body) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
+    public Response create(@Auth Caller c, @Context UriInfo uri, @NotNull @Valid CreateWebhook body) {
         String tenantId = scopes.resolve(c, uri);
         access.require(c, tenantId, Permission.RESOURCES_CREATE);
         Webhooks.Created created = webhooks.create(tenantId, body.url(), body.events(), c.principalId());
@@ -135,16 +133,14 @@ public class WebhooksResource {
 
     @GET
     @Path("/{webhookId}")
-    public WebhookView get(@Context SecurityContext sc, @Context UriInfo uri, @PathParam("webhookId") String id) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
+    public WebhookView get(@Auth Caller c, @Context UriInfo uri, @PathParam("webhookId") String id) {
         return WebhookView.of(load(c, scopes.resolve(c, uri), id, ResourcePermission.READ), null);
     }
 
     @PATCH
     @Path("/{webhookId}")
-    public WebhookView update(@Context SecurityContext sc, @Context UriInfo uri, @PathParam("webhookId") String id,
+    public WebhookView update(@Auth Caller c, @Context UriInfo uri, @PathParam("webhookId") String id,
                               @NotNull UpdateWebhook body) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
         String tenantId = scopes.resolve(c, uri);
         WebhookSubscription w = load(c, tenantId, id, ResourcePermission.UPDATE);
         WebhookSubscription next = webhooks.update(w, body.url(), body.events(), body.enabled());
@@ -155,8 +151,7 @@ public class WebhooksResource {
 
     @DELETE
     @Path("/{webhookId}")
-    public Response delete(@Context SecurityContext sc, @Context UriInfo uri, @PathParam("webhookId") String id) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
+    public Response delete(@Auth Caller c, @Context UriInfo uri, @PathParam("webhookId") String id) {
         String tenantId = scopes.resolve(c, uri);
         WebhookSubscription w = load(c, tenantId, id, ResourcePermission.DELETE);
         webhooks.delete(w);
@@ -167,9 +162,8 @@ public class WebhooksResource {
 
     @POST
     @Path("/{webhookId}/rotate-secret")
-    public WebhookView rotate(@Context SecurityContext sc, @Context UriInfo uri, @PathParam("webhookId") String id,
+    public WebhookView rotate(@Auth Caller c, @Context UriInfo uri, @PathParam("webhookId") String id,
                               Rotate body) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
         String tenantId = scopes.resolve(c, uri);
         WebhookSubscription w = load(c, tenantId, id, ResourcePermission.UPDATE);
         long grace = body == null || body.graceSeconds() == null ? 86_400 : body.graceSeconds();
@@ -185,10 +179,9 @@ public class WebhooksResource {
 
     @GET
     @Path("/{webhookId}/deliveries")
-    public Page<DeliveryView> deliveries(@Context SecurityContext sc, @Context UriInfo uri,
+    public Page<DeliveryView> deliveries(@Auth Caller c, @Context UriInfo uri,
                                          @PathParam("webhookId") String id, @QueryParam("before") String before,
                                          @QueryParam("limit") Integer limit) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
         String tenantId = scopes.resolve(c, uri);
         WebhookSubscription w = load(c, tenantId, id, ResourcePermission.READ);
         int n = Page.limit(limit);
@@ -199,9 +192,8 @@ public class WebhooksResource {
 
     @POST
     @Path("/{webhookId}/deliveries/{deliveryId}/replay")
-    public Response replay(@Context SecurityContext sc, @Context UriInfo uri, @PathParam("webhookId") String id,
+    public Response replay(@Auth Caller c, @Context UriInfo uri, @PathParam("webhookId") String id,
                            @PathParam("deliveryId") String deliveryId) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
         String tenantId = scopes.resolve(c, uri);
         WebhookSubscription w = load(c, tenantId, id, ResourcePermission.UPDATE);
         OutboxItem item = delivery(tenantId, w, deliveryId);
