@@ -168,12 +168,4 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter {
     private static ApiException unauthorized(String code, String message) {
         return ApiException.unauthorized(code, message);
     }
-
-    /** The caller of the current request; resources are never reached without one unless public. */
-    public static Caller caller(SecurityContext sc) {
-        if (sc == null || !(sc.getUserPrincipal() instanceof Caller c)) {
-            throw ApiException.unauthorized("missing_credentials", "send an API key as Authorization: Bearer <key>");
-        }
-        return c;
-    }
 }

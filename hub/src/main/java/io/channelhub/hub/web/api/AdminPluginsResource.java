@@ -4,7 +4,6 @@ import io.dropwizard.auth.Auth;
 import io.channelhub.hub.plugins.PluginPlatform;
 import io.channelhub.hub.acl.AccessControl;
 import io.channelhub.hub.web.Page;
-import io.channelhub.hub.web.ApiKeyAuthFilter;
 import io.channelhub.hub.identity.Caller;
 import io.channelhub.hub.identity.Permission;
 import io.channelhub.hub.errors.ApiException;

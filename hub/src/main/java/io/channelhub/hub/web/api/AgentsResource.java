@@ -17,7 +17,6 @@ import io.channelhub.hub.acl.ResourceType;
 import io.channelhub.hub.acl.GrantRepository;
 import io.channelhub.hub.web.Page;
 import io.channelhub.hub.audit.AuditLog;
-import io.channelhub.hub.web.ApiKeyAuthFilter;
 import io.channelhub.hub.identity.Caller;
 import io.channelhub.hub.identity.Permission;
 import io.channelhub.hub.errors.ApiException;

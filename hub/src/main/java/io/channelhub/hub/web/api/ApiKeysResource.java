@@ -1,7 +1,7 @@
 package io.channelhub.hub.web.api;
 
+import io.dropwizard.auth.Auth;
 import io.channelhub.hub.auth.ApiKey;
-import io.channelhub.hub.web.ApiKeyAuthFilter;
 import io.channelhub.hub.auth.ApiKeyService;
 import io.channelhub.hub.identity.Caller;
 import io.channelhub.hub.identity.Permission;
@@ -28,7 +28,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.time.Clock;
 import java.time.Duration;
@@ -83,16 +82,15 @@ public abstract class ApiKeysResource {
     private record Scoped(Caller caller, String tenantId) {
     }
 
-    private Scoped authorize(SecurityContext sc, UriInfo uri, Permission p) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
+    private Scoped authorize(Caller c, UriInfo uri, Permission p) {
         String tenantId = scope(c, uri);
         access.require(c, tenantId, p);
         return new Scoped(c, tenantId);
     }
 
     @GET
-    public Page<KeyView> list(@Context SecurityContext sc, @Context UriInfo uri) {
-        Scoped scoped = authorize(sc, uri, Permission.API_KEYS_READ);
+    public Page<KeyView> list(@Auth Caller caller, @Context UriInfo uri) {
+        Scoped scoped = authorize(caller, uri, Permission.API_KEYS_READ);
         Caller c = scoped.caller();
         String tenantId = scoped.tenantId();
         Instant now = clock.instant();
@@ -101,16 +99,16 @@ public abstract class ApiKeysResource {
 
     @GET
     @Path("/{keyId}")
-    public KeyView get(@Context SecurityContext sc, @Context UriInfo uri, @PathParam("keyId") String id) {
-        Scoped scoped = authorize(sc, uri, Permission.API_KEYS_READ);
+    public KeyView get(@Auth Caller caller, @Context UriInfo uri, @PathParam("keyId") String id) {
+        Scoped scoped = authorize(caller, uri, Permission.API_KEYS_READ);
         Caller c = scoped.caller();
         String tenantId = scoped.tenantId();
         return KeyView.of(keys.get(tenantId, id), clock.instant(), null);
     }
 
     @POST
-    public Response create(@Context SecurityContext sc, @Context UriInfo uri, @NotNull @Valid CreateKey body) {
-        Scoped scoped = authorize(sc, uri, Permission.API_KEYS_MANAGE);
+    public Response create(@Auth Caller caller, @Context UriInfo uri, @NotNull @Valid CreateKey body) {
+        Scoped scoped = authorize(caller, uri, Permission.API_KEYS_MANAGE);
         Caller c = scoped.caller();
         String tenantId = scoped.tenantId();
         Role role = parseRole(body.role());
@@ -127,8 +125,8 @@ public abstract class ApiKeysResource {
 
     @DELETE
     @Path("/{keyId}")
-    public KeyView revoke(@Context SecurityContext sc, @Context UriInfo uri, @PathParam("keyId") String id) {
-        Scoped scoped = authorize(sc, uri, Permission.API_KEYS_MANAGE);
+    public KeyView revoke(@Auth Caller caller, @Context UriInfo uri, @PathParam("keyId") String id) {
+        Scoped scoped = authorize(caller, uri, Permission.API_KEYS_MANAGE);
         Caller c = scoped.caller();
         String tenantId = scoped.tenantId();
         keys.revoke(tenantId, id);
@@ -138,9 +136,9 @@ public abstract class ApiKeysResource {
 
     @POST
     @Path("/{keyId}/rotate")
-    public Response rotate(@Context SecurityContext sc, @Context UriInfo uri, @PathParam("keyId") String id,
+    public Response rotate(@Auth Caller caller, @Context UriInfo uri, @PathParam("keyId") String id,
                            @Valid RotateKey body) {
-        Scoped scoped = authorize(sc, uri, Permission.API_KEYS_MANAGE);
+        Scoped scoped = authorize(caller, uri, Permission.API_KEYS_MANAGE);
         Caller c = scoped.caller();
         String tenantId = scoped.tenantId();
         Duration grace = body == null || body.graceSeconds() == null ? null

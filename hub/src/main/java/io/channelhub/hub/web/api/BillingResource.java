@@ -1,5 +1,6 @@
 package io.channelhub.hub.web.api;
 
+import io.dropwizard.auth.Auth;
 import io.channelhub.hub.billing.BillingConfig;
 import io.channelhub.hub.billing.BillingJobs;
 import io.channelhub.hub.billing.GatewayAccounts;
@@ -10,7 +11,6 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.channelhub.hub.acl.AccessControl;
 import io.channelhub.hub.audit.AuditLog;
-import io.channelhub.hub.web.ApiKeyAuthFilter;
 import io.channelhub.hub.identity.Caller;
 import io.channelhub.hub.identity.Permission;
 import io.channelhub.hub.errors.ApiException;
@@ -33,7 +33,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -150,23 +149,22 @@ public final class BillingResource {
             this.s = s;
         }
 
-        private Caller admin(SecurityContext sc) {
-            Caller c = ApiKeyAuthFilter.caller(sc);
+        private Caller admin(Caller c) {
             s.access().require(c, c.tenantId(), Permission.PLATFORM_ADMIN);
             return c;
         }
 
         @GET
         @Path("/plans")
-        public Map<String, Object> plans(@Context SecurityContext sc) {
-            admin(sc);
+        public Map<String, Object> plans(@Auth Caller caller) {
+            admin(caller);
             return Map.of("data", s.plans().list());
         }
 
         @POST
         @Path("/plans")
-        public Response createPlan(@Context SecurityContext sc, @NotNull CreatePlan body) {
-            Caller c = admin(sc);
+        public Response createPlan(@Auth Caller caller, @NotNull CreatePlan body) {
+            Caller c = admin(caller);
             Plans.Plan p = s.plans().create(body.code(), body.name(), body.priceMinor(), body.currency(),
                     body.billingCycle(), body.trialDays(), body.included(), body.overage(), body.quotas(),
                     Boolean.TRUE.equals(body.gatewayRecurring()));
@@ -176,8 +174,8 @@ public final class BillingResource {
 
         @POST
         @Path("/plans/{code}/deactivate")
-        public Plans.Plan deactivate(@Context SecurityContext sc, @PathParam("code") String code) {
-            Caller c = admin(sc);
+        public Plans.Plan deactivate(@Auth Caller caller, @PathParam("code") String code) {
+            Caller c = admin(caller);
             Plans.Plan p = s.plans().deactivate(code);
             s.audit().success(c, null, "plan.deactivate", "plan", p.id(), Map.of("code", code));
             return p;
@@ -185,15 +183,15 @@ public final class BillingResource {
 
         @GET
         @Path("/gateway")
-        public Map<String, Object> gateway(@Context SecurityContext sc) {
-            admin(sc);
+        public Map<String, Object> gateway(@Auth Caller caller) {
+            admin(caller);
             return view(s.gateways().current().orElseThrow(() -> ApiException.notFound("billing gateway")));
         }
 
         @PUT
         @Path("/gateway")
-        public Map<String, Object> putGateway(@Context SecurityContext sc, @NotNull @Valid GatewayInput body) {
-            Caller c = admin(sc);
+        public Map<String, Object> putGateway(@Auth Caller caller, @NotNull @Valid GatewayInput body) {
+            Caller c = admin(caller);
             GatewayAccounts.Account a = s.gateways().put(body.pluginId(), body.settings());
             s.audit().success(c, null, "billing_gateway.update", "billing_gateway", a.id(),
                     Map.of("plugin_id", a.pluginId(), "settings_changed", body.settings() == null ? List.of()
@@ -209,8 +207,8 @@ public final class BillingResource {
         /** Closes ended periods, charges, applies events, checks the grace and reconciles, now. */
         @POST
         @Path("/run")
-        public Map<String, Object> run(@Context SecurityContext sc) {
-            Caller c = admin(sc);
+        public Map<String, Object> run(@Auth Caller caller) {
+            Caller c = admin(caller);
             List<Invoices.Invoice> closed = s.jobs().run();
             s.audit().success(c, null, "billing.run", "billing", null, Map.of("invoices", closed.size()));
             return Map.of("invoices", closed.stream().map(i -> Map.of("id", i.id(), "tenant_id", i.tenantId(),
@@ -219,8 +217,8 @@ public final class BillingResource {
 
         @POST
         @Path("/reconcile")
-        public Map<String, Object> reconcile(@Context SecurityContext sc) {
-            admin(sc);
+        public Map<String, Object> reconcile(@Auth Caller caller) {
+            admin(caller);
             return Map.of("changed", s.jobs().reconcile());
         }
     }
@@ -236,25 +234,23 @@ public final class BillingResource {
             this.s = s;
         }
 
-        private String tenant(SecurityContext sc, UriInfo uri) {
-            Caller c = ApiKeyAuthFilter.caller(sc);
+        private String tenant(Caller c, UriInfo uri) {
             s.access().require(c, c.tenantId(), Permission.PLATFORM_ADMIN);
             return s.scopes().resolve(c, uri);
         }
 
         @GET
         @Path("/subscription")
-        public Map<String, Object> subscription(@Context SecurityContext sc, @Context UriInfo uri) {
-            return subscriptionView(s, tenant(sc, uri));
+        public Map<String, Object> subscription(@Auth Caller caller, @Context UriInfo uri) {
+            return subscriptionView(s, tenant(caller, uri));
         }
 
         /** Subscribes the tenant, or changes its plan (the current period closes now, pro-rated). */
         @PUT
         @Path("/subscription")
-        public Map<String, Object> subscribe(@Context SecurityContext sc, @Context UriInfo uri,
+        public Map<String, Object> subscribe(@Auth Caller c, @Context UriInfo uri,
                                              @NotNull @Valid SubscribeInput body) {
-            String tenantId = tenant(sc, uri);
-            Caller c = ApiKeyAuthFilter.caller(sc);
+            String tenantId = tenant(c, uri);
             Plans.Plan plan = s.plans().byCode(body.planCode()).filter(Plans.Plan::active)
                     .orElseThrow(() -> ApiException.unprocessable("unknown_plan", "no active plan " + body.planCode(),
                             Map.of("field", "plan_code")));
@@ -303,8 +299,8 @@ public final class BillingResource {
 
         @POST
         @Path("/subscription/cancel")
-        public Map<String, Object> cancel(@Context SecurityContext sc, @Context UriInfo uri) {
-            String tenantId = tenant(sc, uri);
+        public Map<String, Object> cancel(@Auth Caller caller, @Context UriInfo uri) {
+            String tenantId = tenant(caller, uri);
             var sub = s.subscriptions().of(tenantId).filter(Subscriptions.Subscription::live)
                     .orElseThrow(() -> ApiException.notFound("subscription"));
             Instant now = s.clock().instant();
@@ -312,7 +308,7 @@ public final class BillingResource {
                     sub.planId(), sub.periodStart(), now, "canceled"));
             s.subscriptions().status(tenantId, "canceled");
             s.invoices().stopRecurring(sub);
-            s.audit().success(ApiKeyAuthFilter.caller(sc), tenantId, "subscription.cancel", "subscription", sub.id(),
+            s.audit().success(caller, tenantId, "subscription.cancel", "subscription", sub.id(),
                     Map.of());
             s.jobs().kickCharge();
             return subscriptionView(s, tenantId);
@@ -320,22 +316,22 @@ public final class BillingResource {
 
         @GET
         @Path("/invoices")
-        public Map<String, Object> invoices(@Context SecurityContext sc, @Context UriInfo uri) {
-            return Map.of("data", BillingResource.invoices(s, tenant(sc, uri)));
+        public Map<String, Object> invoices(@Auth Caller caller, @Context UriInfo uri) {
+            return Map.of("data", BillingResource.invoices(s, tenant(caller, uri)));
         }
 
         @GET
         @Path("/invoices/{invoiceId}")
-        public InvoiceView invoice(@Context SecurityContext sc, @Context UriInfo uri,
+        public InvoiceView invoice(@Auth Caller caller, @Context UriInfo uri,
                                    @PathParam("invoiceId") String id) {
-            return BillingResource.invoice(s, tenant(sc, uri), id);
+            return BillingResource.invoice(s, tenant(caller, uri), id);
         }
 
         @POST
         @Path("/invoices/{invoiceId}/payment-link")
-        public Map<String, Object> paymentLink(@Context SecurityContext sc, @Context UriInfo uri,
+        public Map<String, Object> paymentLink(@Auth Caller caller, @Context UriInfo uri,
                                                @PathParam("invoiceId") String id) {
-            String tenantId = tenant(sc, uri);
+            String tenantId = tenant(caller, uri);
             Invoices.Invoice inv = s.invoices().find(tenantId, id).orElseThrow(() -> ApiException.notFound("invoice"));
             if (!List.of("open", "overdue").contains(inv.status())) {
                 // A paid, void or refunded invoice must not be paid (again).
@@ -355,9 +351,9 @@ public final class BillingResource {
         /** Refunds a paid invoice at the gateway, in full or {@code amount_minor} of it. */
         @POST
         @Path("/invoices/{invoiceId}/refund")
-        public InvoiceView refund(@Context SecurityContext sc, @Context UriInfo uri, @PathParam("invoiceId") String id,
+        public InvoiceView refund(@Auth Caller caller, @Context UriInfo uri, @PathParam("invoiceId") String id,
                                   RefundInput body) {
-            String tenantId = tenant(sc, uri);
+            String tenantId = tenant(caller, uri);
             Invoices.Invoice inv = s.invoices().find(tenantId, id).orElseThrow(() -> ApiException.notFound("invoice"));
             if (!"paid".equals(inv.status()) || inv.gatewayChargeId() == null) {
                 throw ApiException.conflict("not_refundable", "only a paid invoice charged at the gateway is refunded");
@@ -376,7 +372,7 @@ public final class BillingResource {
             if (amount == null || amount == inv.totalMinor()) {
                 s.invoices().apply(inv, io.channelhub.plugin.billing.Charge.ChargeStatus.REFUNDED);
             }
-            s.audit().success(ApiKeyAuthFilter.caller(sc), tenantId, "invoice.refund", "invoice", id,
+            s.audit().success(caller, tenantId, "invoice.refund", "invoice", id,
                     Map.of("amount_minor", amount == null ? inv.totalMinor() : amount));
             return BillingResource.invoice(s, tenantId, id);
         }
@@ -384,9 +380,9 @@ public final class BillingResource {
         /** Voids an unpaid invoice, canceling its charge at the gateway. */
         @POST
         @Path("/invoices/{invoiceId}/void")
-        public InvoiceView voidInvoice(@Context SecurityContext sc, @Context UriInfo uri,
+        public InvoiceView voidInvoice(@Auth Caller caller, @Context UriInfo uri,
                                        @PathParam("invoiceId") String id) {
-            String tenantId = tenant(sc, uri);
+            String tenantId = tenant(caller, uri);
             Invoices.Invoice inv = s.invoices().find(tenantId, id).orElseThrow(() -> ApiException.notFound("invoice"));
             if (!List.of("open", "overdue").contains(inv.status())) {
                 throw ApiException.conflict("not_voidable", "only an open or overdue invoice is voided");
@@ -400,26 +396,26 @@ public final class BillingResource {
                 }
             }
             s.invoices().apply(inv, io.channelhub.plugin.billing.Charge.ChargeStatus.CANCELED);
-            s.audit().success(ApiKeyAuthFilter.caller(sc), tenantId, "invoice.void", "invoice", id, Map.of());
+            s.audit().success(caller, tenantId, "invoice.void", "invoice", id, Map.of());
             return BillingResource.invoice(s, tenantId, id);
         }
 
         @GET
         @Path("/credit-notes")
-        public Map<String, Object> credits(@Context SecurityContext sc, @Context UriInfo uri) {
-            return Map.of("data", s.invoices().credits(tenant(sc, uri)));
+        public Map<String, Object> credits(@Auth Caller caller, @Context UriInfo uri) {
+            return Map.of("data", s.invoices().credits(tenant(caller, uri)));
         }
 
         @POST
         @Path("/credit-notes")
-        public Response credit(@Context SecurityContext sc, @Context UriInfo uri, @NotNull CreditInput body) {
-            String tenantId = tenant(sc, uri);
+        public Response credit(@Auth Caller caller, @Context UriInfo uri, @NotNull CreditInput body) {
+            String tenantId = tenant(caller, uri);
             if (body.invoiceId() != null) {
                 s.invoices().find(tenantId, body.invoiceId()).orElseThrow(() -> ApiException.notFound("invoice"));
             }
             Map<String, Object> note = s.invoices().credit(tenantId, body.amountMinor(), body.currency(),
                     body.reason(), body.invoiceId());
-            s.audit().success(ApiKeyAuthFilter.caller(sc), tenantId, "credit_note.create", "credit_note",
+            s.audit().success(caller, tenantId, "credit_note.create", "credit_note",
                     (String) note.get("id"), note);
             return Response.status(201).entity(note).build();
         }
@@ -435,8 +431,7 @@ public final class BillingResource {
             this.s = s;
         }
 
-        private String tenant(SecurityContext sc, UriInfo uri) {
-            Caller c = ApiKeyAuthFilter.caller(sc);
+        private String tenant(Caller c, UriInfo uri) {
             String tenantId = s.scopes().resolve(c, uri);
             s.access().require(c, tenantId, Permission.USAGE_READ);
             return tenantId;
@@ -444,21 +439,21 @@ public final class BillingResource {
 
         @GET
         @Path("/subscription")
-        public Map<String, Object> subscription(@Context SecurityContext sc, @Context UriInfo uri) {
-            return subscriptionView(s, tenant(sc, uri));
+        public Map<String, Object> subscription(@Auth Caller caller, @Context UriInfo uri) {
+            return subscriptionView(s, tenant(caller, uri));
         }
 
         @GET
         @Path("/invoices")
-        public Map<String, Object> invoices(@Context SecurityContext sc, @Context UriInfo uri) {
-            return Map.of("data", BillingResource.invoices(s, tenant(sc, uri)));
+        public Map<String, Object> invoices(@Auth Caller caller, @Context UriInfo uri) {
+            return Map.of("data", BillingResource.invoices(s, tenant(caller, uri)));
         }
 
         @GET
         @Path("/invoices/{invoiceId}")
-        public InvoiceView invoice(@Context SecurityContext sc, @Context UriInfo uri,
+        public InvoiceView invoice(@Auth Caller caller, @Context UriInfo uri,
                                    @PathParam("invoiceId") String id) {
-            return BillingResource.invoice(s, tenant(sc, uri), id);
+            return BillingResource.invoice(s, tenant(caller, uri), id);
         }
     }
 }

@@ -13,7 +13,6 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.channelhub.hub.acl.AccessControl;
 import io.channelhub.hub.acl.ResourcePermission;
 import io.channelhub.hub.audit.AuditLog;
-import io.channelhub.hub.web.ApiKeyAuthFilter;
 import io.channelhub.hub.identity.Caller;
 import io.channelhub.hub.contacts.ContactDirectory;
 import io.channelhub.hub.channels.ChannelConversations;
@@ -41,7 +40,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -212,9 +210,9 @@ public abstract class ChannelMessagesResource {
 
     @GET
     @Path("/{instanceId}/templates")
-    public Map<String, Object> templates(@Context SecurityContext sc, @Context UriInfo uri,
+    public Map<String, Object> templates(@Auth Caller caller, @Context UriInfo uri,
                                          @PathParam("instanceId") String id) {
-        ChannelInstance ci = readable(sc, uri, id);
+        ChannelInstance ci = readable(caller, uri, id);
         return Map.of("data", views(templateCall(ci, "templates",
                 (connector, ctx) -> connector.templates(ctx))));
     }
@@ -233,8 +231,7 @@ public abstract class ChannelMessagesResource {
         return Map.of("data", views(synced));
     }
 
-    private ChannelInstance readable(SecurityContext sc, UriInfo uri, String id) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
+    private ChannelInstance readable(Caller c, UriInfo uri, String id) {
         String tenantId = scopes.resolve(c, uri);
         ChannelInstance ci = instances.get(tenantId, id);
         access.require(c, tenantId, ChannelInstancesResource.ref(ci), ResourcePermission.READ);

@@ -1,5 +1,6 @@
 package io.channelhub.hub.web.api;
 
+import io.dropwizard.auth.Auth;
 import io.channelhub.hub.console.ConsoleUser;
 import io.channelhub.hub.console.ConsoleUsers;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -8,7 +9,6 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.channelhub.hub.acl.AccessControl;
 import io.channelhub.hub.web.Page;
 import io.channelhub.hub.audit.AuditLog;
-import io.channelhub.hub.web.ApiKeyAuthFilter;
 import io.channelhub.hub.identity.Caller;
 import io.channelhub.hub.identity.Permission;
 import io.channelhub.hub.web.TenantScopes;
@@ -25,7 +25,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -73,30 +72,29 @@ public abstract class ConsoleUsersResource {
     private record Scoped(Caller caller, String tenantId) {
     }
 
-    private Scoped authorize(SecurityContext sc, UriInfo uri) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
+    private Scoped authorize(Caller c, UriInfo uri) {
         String tenantId = scope(c, uri);
         access.require(c, tenantId, Permission.CONSOLE_USERS_MANAGE);
         return new Scoped(c, tenantId);
     }
 
     @GET
-    public Page<UserView> list(@Context SecurityContext sc, @Context UriInfo uri) {
-        Scoped s = authorize(sc, uri);
+    public Page<UserView> list(@Auth Caller caller, @Context UriInfo uri) {
+        Scoped s = authorize(caller, uri);
         Instant now = users.now();
         return Page.all(users.list(s.tenantId()).stream().map(u -> UserView.of(u, now)).toList());
     }
 
     @GET
     @Path("/{userId}")
-    public UserView get(@Context SecurityContext sc, @Context UriInfo uri, @PathParam("userId") String id) {
-        Scoped s = authorize(sc, uri);
+    public UserView get(@Auth Caller caller, @Context UriInfo uri, @PathParam("userId") String id) {
+        Scoped s = authorize(caller, uri);
         return UserView.of(users.get(s.tenantId(), id), users.now());
     }
 
     @POST
-    public Response create(@Context SecurityContext sc, @Context UriInfo uri, @NotNull @Valid CreateUser body) {
-        Scoped s = authorize(sc, uri);
+    public Response create(@Auth Caller caller, @Context UriInfo uri, @NotNull @Valid CreateUser body) {
+        Scoped s = authorize(caller, uri);
         ConsoleUser u = users.create(s.tenantId(), body.email(), body.displayName(),
                 body.role() == null && s.tenantId() == null ? "super_admin" : body.role(), body.password(),
                 s.caller().principalId());
@@ -107,9 +105,9 @@ public abstract class ConsoleUsersResource {
 
     @PATCH
     @Path("/{userId}")
-    public UserView update(@Context SecurityContext sc, @Context UriInfo uri, @PathParam("userId") String id,
+    public UserView update(@Auth Caller caller, @Context UriInfo uri, @PathParam("userId") String id,
                            @NotNull @Valid UpdateUser body) {
-        Scoped s = authorize(sc, uri);
+        Scoped s = authorize(caller, uri);
         ConsoleUser u = users.update(s.tenantId(), id, body.displayName(), body.role(), body.status(),
                 body.password());
         Map<String, Object> changed = new LinkedHashMap<>();
@@ -128,8 +126,8 @@ public abstract class ConsoleUsersResource {
 
     @DELETE
     @Path("/{userId}")
-    public Response delete(@Context SecurityContext sc, @Context UriInfo uri, @PathParam("userId") String id) {
-        Scoped s = authorize(sc, uri);
+    public Response delete(@Auth Caller caller, @Context UriInfo uri, @PathParam("userId") String id) {
+        Scoped s = authorize(caller, uri);
         users.delete(s.tenantId(), id);
         audit.success(s.caller(), s.tenantId(), "console_user.delete", "console_user", id, Map.of());
         return Response.noContent().build();

@@ -8,7 +8,6 @@ import io.channelhub.hub.conversations.Message;
 import io.channelhub.hub.acl.AccessControl;
 import io.channelhub.hub.acl.ResourcePermission;
 import io.channelhub.hub.web.Page;
-import io.channelhub.hub.web.ApiKeyAuthFilter;
 import io.channelhub.hub.identity.Caller;
 import io.channelhub.hub.identity.Permission;
 import io.channelhub.hub.errors.ApiException;

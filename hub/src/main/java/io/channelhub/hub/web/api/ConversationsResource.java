@@ -18,7 +18,6 @@ import io.channelhub.hub.agents.Agent;
 import io.channelhub.hub.agents.AgentService;
 import io.channelhub.hub.web.Idempotency;
 import io.channelhub.hub.web.Page;
-import io.channelhub.hub.web.ApiKeyAuthFilter;
 import io.channelhub.hub.identity.Caller;
 import io.channelhub.hub.identity.Permission;
 import io.channelhub.hub.errors.ApiException;

@@ -12,7 +12,6 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.channelhub.hub.web.Page;
 import io.channelhub.hub.audit.AuditLog;
 import io.channelhub.hub.auth.ApiKey;
-import io.channelhub.hub.web.ApiKeyAuthFilter;
 import io.channelhub.hub.auth.ApiKeyService;
 import io.channelhub.hub.identity.Caller;
 import io.channelhub.hub.identity.Permission;

@@ -1,7 +1,6 @@
 package io.channelhub.hub.web.api;
 
 import io.dropwizard.auth.Auth;
-import io.channelhub.hub.web.ApiKeyAuthFilter;
 import io.channelhub.hub.identity.Caller;
 import io.channelhub.hub.identity.Permission;
 import com.fasterxml.jackson.annotation.JsonInclude;

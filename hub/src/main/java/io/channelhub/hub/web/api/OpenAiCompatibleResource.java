@@ -22,7 +22,6 @@ import io.channelhub.hub.acl.ResourceType;
 import io.channelhub.hub.agents.Agent;
 import io.channelhub.hub.agents.AgentService;
 import io.channelhub.hub.agents.AgentSpec;
-import io.channelhub.hub.web.ApiKeyAuthFilter;
 import io.channelhub.hub.identity.Caller;
 import io.channelhub.hub.identity.Permission;
 import io.channelhub.hub.errors.ApiException;

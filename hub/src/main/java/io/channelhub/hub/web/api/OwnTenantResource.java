@@ -6,7 +6,6 @@ import io.channelhub.hub.web.TenantScopes;
 import io.channelhub.hub.tenancy.TenantService;
 import io.channelhub.hub.acl.AccessControl;
 import io.channelhub.hub.audit.AuditLog;
-import io.channelhub.hub.web.ApiKeyAuthFilter;
 import io.channelhub.hub.identity.Caller;
 import io.channelhub.hub.identity.Permission;
 import jakarta.validation.Valid;

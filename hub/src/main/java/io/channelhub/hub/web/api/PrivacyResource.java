@@ -1,5 +1,6 @@
 package io.channelhub.hub.web.api;
 
+import io.dropwizard.auth.Auth;
 import io.channelhub.hub.privacy.ContentRedaction;
 import io.channelhub.hub.privacy.PrivacyRequests;
 import io.channelhub.hub.privacy.PrivacySettings;
@@ -8,7 +9,6 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.channelhub.hub.acl.AccessControl;
 import io.channelhub.hub.audit.AuditLog;
-import io.channelhub.hub.web.ApiKeyAuthFilter;
 import io.channelhub.hub.identity.Caller;
 import io.channelhub.hub.identity.Permission;
 import io.channelhub.hub.errors.ApiException;
@@ -25,7 +25,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -76,8 +75,7 @@ public abstract class PrivacyResource {
     public record RetentionInput(Boolean dryRun) {
     }
 
-    private String tenant(SecurityContext sc, UriInfo uri, Permission need) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
+    private String tenant(Caller c, UriInfo uri, Permission need) {
         String tenantId = scopes.resolve(c, uri);
         access.require(c, tenantId, need);
         return tenantId;
@@ -85,18 +83,18 @@ public abstract class PrivacyResource {
 
     @GET
     @Path("/settings")
-    public Map<String, Object> getSettings(@Context SecurityContext sc, @Context UriInfo uri) {
-        String t = tenant(sc, uri, Permission.AUDIT_READ);
+    public Map<String, Object> getSettings(@Auth Caller caller, @Context UriInfo uri) {
+        String t = tenant(caller, uri, Permission.AUDIT_READ);
         return view(t);
     }
 
     @PUT
     @Path("/settings")
-    public Map<String, Object> putSettings(@Context SecurityContext sc, @Context UriInfo uri,
+    public Map<String, Object> putSettings(@Auth Caller caller, @Context UriInfo uri,
                                            @NotNull SettingsInput body) {
-        String t = tenant(sc, uri, Permission.TENANT_UPDATE);
+        String t = tenant(caller, uri, Permission.TENANT_UPDATE);
         settings.put(t, body.jurisdiction(), body.retentionDays(), body.redaction());
-        audit.success(ApiKeyAuthFilter.caller(sc), t, "privacy.settings", "tenant", t, Map.of());
+        audit.success(caller, t, "privacy.settings", "tenant", t, Map.of());
         return view(t);
     }
 
@@ -111,54 +109,54 @@ public abstract class PrivacyResource {
 
     @POST
     @Path("/requests")
-    public Response create(@Context SecurityContext sc, @Context UriInfo uri, @NotNull RequestInput body) {
-        String t = tenant(sc, uri, Permission.TENANT_UPDATE);
-        return Response.status(201).entity(requests.create(ApiKeyAuthFilter.caller(sc), t, body.type(),
+    public Response create(@Auth Caller caller, @Context UriInfo uri, @NotNull RequestInput body) {
+        String t = tenant(caller, uri, Permission.TENANT_UPDATE);
+        return Response.status(201).entity(requests.create(caller, t, body.type(),
                 body.subject())).build();
     }
 
     @GET
     @Path("/requests")
-    public Map<String, Object> list(@Context SecurityContext sc, @Context UriInfo uri) {
-        return Map.of("data", requests.list(tenant(sc, uri, Permission.AUDIT_READ)));
+    public Map<String, Object> list(@Auth Caller caller, @Context UriInfo uri) {
+        return Map.of("data", requests.list(tenant(caller, uri, Permission.AUDIT_READ)));
     }
 
     @GET
     @Path("/requests/{requestId}")
-    public PrivacyRequests.Request get(@Context SecurityContext sc, @Context UriInfo uri,
+    public PrivacyRequests.Request get(@Auth Caller caller, @Context UriInfo uri,
                                        @PathParam("requestId") String id) {
-        return requests.find(tenant(sc, uri, Permission.AUDIT_READ), id)
+        return requests.find(tenant(caller, uri, Permission.AUDIT_READ), id)
                 .orElseThrow(() -> ApiException.notFound("privacy request"));
     }
 
     @GET
     @Path("/requests/{requestId}/archive")
     @Produces("application/zip")
-    public Response archive(@Context SecurityContext sc, @Context UriInfo uri, @PathParam("requestId") String id) {
-        String t = tenant(sc, uri, Permission.AUDIT_READ);
+    public Response archive(@Auth Caller caller, @Context UriInfo uri, @PathParam("requestId") String id) {
+        String t = tenant(caller, uri, Permission.AUDIT_READ);
         byte[] zip = requests.archive(t, id).orElseThrow(() -> ApiException.notFound("export archive"));
-        audit.success(ApiKeyAuthFilter.caller(sc), t, "privacy.export_download", "privacy_request", id, Map.of());
+        audit.success(caller, t, "privacy.export_download", "privacy_request", id, Map.of());
         return Response.ok(zip, "application/zip").header("Content-Disposition", "attachment; filename=\"" + id
                 + ".zip\"").build();
     }
 
     @POST
     @Path("/retention/run")
-    public Map<String, Object> runRetention(@Context SecurityContext sc, @Context UriInfo uri, RetentionInput body) {
-        String t = tenant(sc, uri, Permission.TENANT_UPDATE);
+    public Map<String, Object> runRetention(@Auth Caller caller, @Context UriInfo uri, RetentionInput body) {
+        String t = tenant(caller, uri, Permission.TENANT_UPDATE);
         boolean dry = body == null || body.dryRun() == null || body.dryRun();
         Map<String, Object> report = retention.run(t, dry);
         if (!dry) {
-            audit.success(ApiKeyAuthFilter.caller(sc), t, "privacy.retention", "tenant", t, report);
+            audit.success(caller, t, "privacy.retention", "tenant", t, report);
         }
         return Map.of("dry_run", dry, "categories", report);
     }
 
     @GET
     @Path("/redactions")
-    public Map<String, Object> redactions(@Context SecurityContext sc, @Context UriInfo uri,
+    public Map<String, Object> redactions(@Auth Caller caller, @Context UriInfo uri,
                                           @QueryParam("days") Integer days) {
-        String t = tenant(sc, uri, Permission.AUDIT_READ);
+        String t = tenant(caller, uri, Permission.AUDIT_READ);
         int d = days == null ? 30 : days;
         if (d < 1 || d > 366) {
             throw ApiException.unprocessable("invalid_field", "days is 1 to 366", Map.of("field", "days"));

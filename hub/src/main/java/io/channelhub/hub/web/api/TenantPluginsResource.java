@@ -7,7 +7,6 @@ import io.channelhub.hub.plugins.PluginStatus;
 import io.channelhub.hub.acl.AccessControl;
 import io.channelhub.hub.web.Page;
 import io.channelhub.hub.audit.AuditLog;
-import io.channelhub.hub.web.ApiKeyAuthFilter;
 import io.channelhub.hub.identity.Caller;
 import io.channelhub.hub.identity.Permission;
 import io.channelhub.hub.errors.ApiException;
@@ -20,7 +19,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.Map;
 
@@ -66,20 +64,19 @@ public abstract class TenantPluginsResource {
 
     @POST
     @Path("/{pluginId}/enable")
-    public PluginViews.TenantPluginView enable(@Context SecurityContext sc, @Context UriInfo uri,
+    public PluginViews.TenantPluginView enable(@Auth Caller caller, @Context UriInfo uri,
                                                @PathParam("pluginId") String pluginId) {
-        return set(sc, uri, pluginId, true);
+        return set(caller, uri, pluginId, true);
     }
 
     @POST
     @Path("/{pluginId}/disable")
-    public PluginViews.TenantPluginView disable(@Context SecurityContext sc, @Context UriInfo uri,
+    public PluginViews.TenantPluginView disable(@Auth Caller caller, @Context UriInfo uri,
                                                 @PathParam("pluginId") String pluginId) {
-        return set(sc, uri, pluginId, false);
+        return set(caller, uri, pluginId, false);
     }
 
-    private PluginViews.TenantPluginView set(SecurityContext sc, UriInfo uri, String pluginId, boolean enabled) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
+    private PluginViews.TenantPluginView set(Caller c, UriInfo uri, String pluginId, boolean enabled) {
         String tenantId = scopes.resolve(c, uri);
         access.require(c, tenantId, Permission.PLUGINS_MANAGE);
         PluginStatus s = known(pluginId);

@@ -1,10 +1,10 @@
 package io.channelhub.hub.web.api;
 
+import io.dropwizard.auth.Auth;
 import io.channelhub.hub.tenancy.Tenant;
 import io.channelhub.hub.tenancy.TenantService;
 import io.channelhub.hub.tenancy.TenantStatus;
 import io.channelhub.hub.audit.AuditLog;
-import io.channelhub.hub.web.ApiKeyAuthFilter;
 import io.channelhub.hub.identity.Caller;
 import io.channelhub.hub.identity.Permission;
 import io.channelhub.hub.acl.AccessControl;
@@ -23,7 +23,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,24 +43,23 @@ public class TenantsResource {
         this.audit = audit;
     }
 
-    private Caller platform(SecurityContext sc) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
+    private Caller platform(Caller c) {
         access.require(c, c.tenantId(), Permission.PLATFORM_ADMIN);
         return c;
     }
 
     @GET
-    public Page<TenantViews.TenantView> list(@Context SecurityContext sc, @QueryParam("after") String after,
+    public Page<TenantViews.TenantView> list(@Auth Caller caller, @QueryParam("after") String after,
                                              @QueryParam("limit") Integer limit) {
-        platform(sc);
+        platform(caller);
         int n = Page.limit(limit);
         List<Tenant> rows = tenants.list(after, n + 1);
         return Page.of(rows.stream().map(TenantViews.TenantView::of).toList(), n, TenantViews.TenantView::id);
     }
 
     @POST
-    public Response create(@Context SecurityContext sc, @NotNull @Valid TenantViews.CreateTenant body) {
-        Caller c = platform(sc);
+    public Response create(@Auth Caller caller, @NotNull @Valid TenantViews.CreateTenant body) {
+        Caller c = platform(caller);
         Tenant t = tenants.create(body.slug(), body.name());
         audit.success(c, t.id(), "tenant.create", "tenant", t.id(), Map.of("slug", t.slug(), "name", t.name()));
         return Response.status(201).entity(TenantViews.TenantView.of(t)).build();
@@ -69,16 +67,16 @@ public class TenantsResource {
 
     @GET
     @Path("/{tenantId}")
-    public TenantViews.TenantView get(@Context SecurityContext sc, @PathParam("tenantId") String id) {
-        platform(sc);
+    public TenantViews.TenantView get(@Auth Caller caller, @PathParam("tenantId") String id) {
+        platform(caller);
         return TenantViews.TenantView.of(tenants.get(id));
     }
 
     @PATCH
     @Path("/{tenantId}")
-    public TenantViews.TenantView update(@Context SecurityContext sc, @PathParam("tenantId") String id,
+    public TenantViews.TenantView update(@Auth Caller caller, @PathParam("tenantId") String id,
                                          @NotNull @Valid TenantViews.UpdateTenant body) {
-        Caller c = platform(sc);
+        Caller c = platform(caller);
         Tenant t = tenants.update(id, body.slug(), body.name());
         audit.success(c, id, "tenant.update", "tenant", id, changed(body.slug(), body.name()));
         return TenantViews.TenantView.of(t);
@@ -86,8 +84,8 @@ public class TenantsResource {
 
     @POST
     @Path("/{tenantId}/suspend")
-    public TenantViews.TenantView suspend(@Context SecurityContext sc, @PathParam("tenantId") String id) {
-        Caller c = platform(sc);
+    public TenantViews.TenantView suspend(@Auth Caller caller, @PathParam("tenantId") String id) {
+        Caller c = platform(caller);
         Tenant t = tenants.setStatus(id, TenantStatus.SUSPENDED);
         audit.success(c, id, "tenant.suspend", "tenant", id, Map.of());
         return TenantViews.TenantView.of(t);
@@ -95,8 +93,8 @@ public class TenantsResource {
 
     @POST
     @Path("/{tenantId}/activate")
-    public TenantViews.TenantView activate(@Context SecurityContext sc, @PathParam("tenantId") String id) {
-        Caller c = platform(sc);
+    public TenantViews.TenantView activate(@Auth Caller caller, @PathParam("tenantId") String id) {
+        Caller c = platform(caller);
         Tenant t = tenants.setStatus(id, TenantStatus.ACTIVE);
         audit.success(c, id, "tenant.activate", "tenant", id, Map.of());
         return TenantViews.TenantView.of(t);
@@ -104,8 +102,8 @@ public class TenantsResource {
 
     @DELETE
     @Path("/{tenantId}")
-    public Response delete(@Context SecurityContext sc, @PathParam("tenantId") String id) {
-        Caller c = platform(sc);
+    public Response delete(@Auth Caller caller, @PathParam("tenantId") String id) {
+        Caller c = platform(caller);
         Tenant t = tenants.delete(id);
         audit.success(c, id, "tenant.delete", "tenant", id, Map.of("slug", t.slug()));
         return Response.noContent().build();

@@ -1,11 +1,11 @@
 package io.channelhub.hub.web.api;
 
+import io.dropwizard.auth.Auth;
 import io.channelhub.hub.metering.UsageLedger;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.channelhub.hub.acl.AccessControl;
 import io.channelhub.hub.web.Page;
-import io.channelhub.hub.web.ApiKeyAuthFilter;
 import io.channelhub.hub.identity.Caller;
 import io.channelhub.hub.identity.Permission;
 import io.channelhub.hub.errors.ApiException;
@@ -17,7 +17,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,8 +57,7 @@ public class UsageResource {
     record Query(String tenantId, String granularity, Instant from, Instant to, String type) {
     }
 
-    private Query query(SecurityContext sc, UriInfo uri, String granularity, String from, String to, String type) {
-        Caller c = ApiKeyAuthFilter.caller(sc);
+    private Query query(Caller c, UriInfo uri, String granularity, String from, String to, String type) {
         String tenantId = scopes.resolve(c, uri);
         access.require(c, tenantId, Permission.USAGE_READ);
         String g = granularity == null ? "day" : granularity;
@@ -110,20 +108,20 @@ public class UsageResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    public Page<Bucket> json(@Context SecurityContext sc, @Context UriInfo uri,
+    public Page<Bucket> json(@Auth Caller caller, @Context UriInfo uri,
                              @QueryParam("granularity") String granularity, @QueryParam("from") String from,
                              @QueryParam("to") String to, @QueryParam("type") String type) {
-        return Page.all(buckets(query(sc, uri, granularity, from, to, type)));
+        return Page.all(buckets(query(caller, uri, granularity, from, to, type)));
     }
 
     @GET
     @Path("/export.csv")
     @Produces("text/csv")
-    public Response csv(@Context SecurityContext sc, @Context UriInfo uri,
+    public Response csv(@Auth Caller caller, @Context UriInfo uri,
                         @QueryParam("granularity") String granularity, @QueryParam("from") String from,
                         @QueryParam("to") String to, @QueryParam("type") String type) {
         StringBuilder out = new StringBuilder("period_start,usage_type,unit,quantity\n");
-        for (Bucket b : buckets(query(sc, uri, granularity, from, to, type))) {
+        for (Bucket b : buckets(query(caller, uri, granularity, from, to, type))) {
             // Types and units are the hub's own dotted names: no commas or quotes to escape.
             out.append(b.periodStart()).append(',').append(b.usageType()).append(',').append(b.unit()).append(',')
                     .append(b.quantity()).append('\n');
