@@ -104,7 +104,15 @@ public class ChannelSender implements Deliverer {
         String id = d.part() == 0 ? d.messageId() : d.messageId() + ":" + d.part();
         OutboundMessage m = new OutboundMessage(id, p.path("conversation_id").asText(null), d.contactExternalId(),
                 OutboundMessage.Kind.valueOf(d.kind()), p.path("text").asText(null), attributes);
-        SendResult r = plugins.call(ci.pluginId(), "send", () -> c.connector().send(m, ctx));
+        SendResult r;
+        try {
+            r = plugins.call(ci.pluginId(), "send", () -> c.connector().send(m, ctx));
+        } catch (io.channelhub.hub.limits.QuotaExceeded refused) {
+            // The plugin metered the send (segments, a paid message) past the tenant's hard quota: no retry can pass
+            // before the period ends, and a reply that late helps nobody. The part fails with the quota's code.
+            fail(d, refused.code(), null, refused.getMessage());
+            return new Outcome.Permanent(null, refused.code() + ": " + refused.getMessage());
+        }
         if (r instanceof SendResult.Delivered ok) {
             deliveries.sent(d, ok.channelMessageId(), clock.instant());
             conversations.channelStatus(d.tenantId(), d.messageId(), "sent", List.of("completed", "queued"), null,

@@ -116,6 +116,25 @@ abstract class PluginUsageContract extends HubIntegrationTest {
     }
 
     @Test
+    void aSendThePluginMetersPastAHardQuotaFailsTheReplyOnceInsteadOfRetrying() {
+        String[] s = tenantWithSms();
+        hardQuota(s[0], "sms.segments", 1);
+        // The inbound message uses the one segment; the reply's send would use a second.
+        assertThat(inbound(s[1], "id=meter-on-send-1&segments=1").status()).isEqualTo(200);
+        String sql = "SELECT m.status, m.error_code FROM messages m WHERE m.tenant_id = :t AND m.role = 'assistant'";
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> hub.app().jdbi()
+                .withHandle(h -> h.createQuery(sql).bind("t", s[0]).mapToMap().list()).stream()
+                .anyMatch(r -> "failed".equals(r.get("status"))));
+        Map<String, Object> reply = hub.app().jdbi().withHandle(h -> h.createQuery(sql).bind("t", s[0]).mapToMap()
+                .one());
+        assertThat(reply.get("error_code")).isEqualTo("quota_exceeded");
+        long attempts = hub.app().jdbi().withHandle(h -> h.createQuery("SELECT SUM(attempts) FROM outbox WHERE "
+                + "tenant_id = :t AND kind = 'channel'").bind("t", s[0]).mapTo(Long.class).one());
+        assertThat(attempts).as("refused once, not retried").isEqualTo(1);
+        assertThat(used(s[0], "sms.segments")).isEqualTo(1);
+    }
+
+    @Test
     void aHardQuotaOnAPluginUsageTypeRefusesTheRecord() {
         String[] s = tenantWithSms();
         hardQuota(s[0], "sms.segments", 5);

@@ -153,7 +153,12 @@ public final class TestPlugins {
                 + "    if (s.getLong(\"limit\").orElse(0L) < 0) { throw new SettingsException(Map.of(\"limit\", \"must not be negative\")); }\n"
                 + "  }\n"
                 + "  public InboundResult handleInbound(InboundRequest r, InboundScope s) { return InboundResult.answerOnly(HttpAnswer.status(204)); }\n"
-                + "  public SendResult send(OutboundMessage m, PluginContext c) { return new SendResult.Delivered(\"x-\" + m.messageId()); }\n"
+                + "  public SendResult send(OutboundMessage m, PluginContext c) {\n"
+                + "    if (m.text() != null && m.text().contains(\"meter-on-send\")) {\n"
+                + "      c.metering().record(\"sms.segments\", 1, \"segment\", \"send:\" + m.messageId());\n"
+                + "    }\n"
+                + "    return new SendResult.Delivered(\"x-\" + m.messageId());\n"
+                + "  }\n"
                 + "}\n";
     }
 
@@ -235,7 +240,12 @@ public final class TestPlugins {
                 + "    }\n"
                 + "    return InboundResult.accepted(HttpAnswer.status(200), List.of(e));\n"
                 + "  }\n"
-                + "  public SendResult send(OutboundMessage m, PluginContext c) { return new SendResult.Delivered(\"x-\" + m.messageId()); }\n"
+                + "  public SendResult send(OutboundMessage m, PluginContext c) {\n"
+                + "    if (m.text() != null && m.text().contains(\"meter-on-send\")) {\n"
+                + "      c.metering().record(\"sms.segments\", 1, \"segment\", \"send:\" + m.messageId());\n"
+                + "    }\n"
+                + "    return new SendResult.Delivered(\"x-\" + m.messageId());\n"
+                + "  }\n"
                 + "}\n";
         return build(pluginsDir, new Spec("test-sms").manifest("Plugin-Requires", ">=1.2.0 & <2.0.0")
                 .pluginClass("test.sms.SmsPlugin")
