@@ -226,6 +226,19 @@ public class ConversationRepository {
                 .bind("t", tenantId).bind("ci", instanceId).bind("x", externalId).map(messages).findOne());
     }
 
+    /** The user message a request with this idempotency key stored in the conversation, if it got that far. */
+    public Optional<Message> byRequestKey(String tenantId, String conversationId, String requestKey) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM messages WHERE tenant_id = :t AND conversation_id = "
+                        + ":c AND request_key = :k ORDER BY seq LIMIT 1")
+                .bind("t", tenantId).bind("c", conversationId).bind("k", requestKey).map(messages).findOne());
+    }
+
+    /** Marks a message stored by a request with an idempotency key, in the caller's transaction. */
+    public static void markRequest(org.jdbi.v3.core.Handle h, Message m, String requestKey) {
+        h.createUpdate("UPDATE messages SET request_key = :k WHERE tenant_id = :t AND id = :id")
+                .bind("k", requestKey).bind("t", m.tenantId()).bind("id", m.id()).execute();
+    }
+
     /** The reply to the message at {@code seq}: the last assistant message before the next user message. */
     public Optional<Message> replyAfter(String tenantId, String conversationId, long seq) {
         Message reply = null;

@@ -110,6 +110,15 @@ public class TurnService {
     /** The same for a message of a channel's {@code kind} (image, location, ...). */
     public Message storeUserMessage(Conversation c, String content, String externalId, List<String> mediaIds,
                                     String kind) {
+        return storeUserMessage(c, content, externalId, mediaIds, kind, null);
+    }
+
+    /**
+     * The same, for a request with an idempotency key ({@code requestKey}, null without): the key is stored with the
+     * message, so a retry that takes the key over finds it ({@link ConversationRepository#byRequestKey}).
+     */
+    public Message storeUserMessage(Conversation c, String content, String externalId, List<String> mediaIds,
+                                    String kind, String requestKey) {
         Instant now = clock.instant();
         content = redaction.forStorage(c.tenantId(), content);
         Message draft = Message.draft(c, "user").content(content).status(Message.Status.RECEIVED)
@@ -117,7 +126,12 @@ public class TurnService {
         UsageLedger.UsageEvent in = new UsageLedger.UsageEvent(c.tenantId(), "messages.in", 1, "message", null,
                 c.channelInstanceId(), c.agentId(), null, "in:" + draft.id());
         // The message, the conversation's last-message time and the message's usage: one commit.
-        Message user = repo.insertMessageAndTouch(draft, now, h -> ledger.insert(h, List.of(in)));
+        Message user = repo.insertMessageAndTouch(draft, now, h -> {
+            ledger.insert(h, List.of(in));
+            if (requestKey != null) {
+                ConversationRepository.markRequest(h, draft, requestKey);
+            }
+        });
         ledger.recorded(in);
         if (!mediaIds.isEmpty()) {
             media.attach(c.tenantId(), user.id(), mediaIds);

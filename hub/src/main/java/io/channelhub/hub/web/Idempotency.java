@@ -64,13 +64,25 @@ public class Idempotency implements Managed {
         private final String principalId;
         private final String key;
         private final String id;
+        private final boolean tookOver;
 
-        private Claim(String tenantId, String principalId, String key, String id) {
+        private Claim(String tenantId, String principalId, String key, String id, boolean tookOver) {
             this.tenantId = tenantId;
             this.principalId = principalId;
             this.key = key;
             this.id = id;
+            this.tookOver = tookOver;
             running.add(id);
+        }
+
+        /** The key as stored with the work it did (a message), so a retry that takes it over can find that work. */
+        public String requestKey() {
+            return Idempotency.hash("KEY", principalId, key);
+        }
+
+        /** Whether this claim took the key over from a node that stopped: its work may be half done. */
+        public boolean tookOver() {
+            return tookOver;
         }
 
         /**
@@ -155,7 +167,7 @@ public class Idempotency implements Managed {
                             + "request_hash, created_at, claim_id, lease_until) VALUES (:t, :p, :k, :h, :at, :c, :l)")
                     .bind("t", tenantId).bind("p", principalId).bind("k", key).bind("h", requestHash)
                     .bind("at", now).bind("c", claimId).bind("l", now.plus(lease)).execute());
-            return new Claim(tenantId, principalId, key, claimId);
+            return new Claim(tenantId, principalId, key, claimId, false);
         } catch (RuntimeException e) {
             if (!Constraints.isUniqueViolation(e)) {
                 throw e;
@@ -185,7 +197,7 @@ public class Idempotency implements Managed {
                 .bind("k", key).bind("was", row.claimId()).execute());
         if (taken == 1) {
             LOG.info("Idempotency-Key taken over after its lease ended (the node running it stopped)");
-            return new Claim(tenantId, principalId, key, claimId);
+            return new Claim(tenantId, principalId, key, claimId, true);
         }
         // Another retry took it over first (or it completed just now).
         throw inProgress(Duration.ofSeconds(1));

@@ -119,6 +119,37 @@ abstract class IdempotencyContract extends FakeModelHubTest {
         TestHub.Reply replay = post(c[0], c[1], "k-2", body);
         assertThat(replay.headers().firstValue("Idempotent-Replayed")).contains("true");
         assertThat(replay.json().get("reply").get("content").asText()).isEqualTo("from the retry");
+        // The taker answered the message the dead node had stored; it did not store it a second time.
+        assertThat(userMessages(c, "hello again")).isEqualTo(1);
+    }
+
+    private long userMessages(String[] c, String content) {
+        long n = 0;
+        for (var m : hub.get(c[0], c[1]).json().get("data")) {
+            if ("user".equals(m.get("role").asText()) && content.equals(m.get("content").asText())) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Test
+    void aRetryAfterANodeDiedBetweenItsReplyAndItsAnswerGetsThatReplyWithoutAskingTheModelAgain() {
+        String[] c = conversation();
+        String body = "{\"content\":\"did it arrive?\"}";
+        model.then(FakeOpenAi.chatReply("yes, it did", 3, 2));
+        assertThat(post(c[0], c[1], "k-4", body).status()).isEqualTo(201);
+        // As if the node had stored the reply and died before storing the key's answer.
+        hub.app().jdbi().useHandle(h -> h.createUpdate("UPDATE idempotency_records SET status = NULL, response = NULL, "
+                + "claim_id = 'idm_dead', lease_until = :past WHERE idem_key = 'k-4'")
+                .bind("past", Instant.now().minusSeconds(60)).execute());
+        TestHub.Reply retry = post(c[0], c[1], "k-4", body);
+        assertThat(retry.status()).as(retry.body()).isEqualTo(201);
+        assertThat(retry.json().get("reply").get("content").asText()).isEqualTo("yes, it did");
+        assertThat(model.requests()).as("the model is not asked twice").hasSize(1);
+        assertThat(userMessages(c, "did it arrive?")).isEqualTo(1);
+        // Its answer is now the key's: a further repeat is a replay.
+        assertThat(post(c[0], c[1], "k-4", body).headers().firstValue("Idempotent-Replayed")).contains("true");
     }
 
     private Instant leaseOf(String idemKey) {

@@ -43,6 +43,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -116,7 +117,7 @@ public class ConversationsResource extends ConversationReads {
         access.require(c, tenantId, Permission.RESOURCES_CREATE);
         ConversationViews.CreateConversation req = nonNull(json.readValue(body == null || body.isBlank() ? "{}"
                 : body, ConversationViews.CreateConversation.class));
-        return idempotent(tenantId, c, idemKey, "POST", uri.getPath(), body, () -> {
+        return idempotent(tenantId, c, idemKey, "POST", uri.getPath(), body, claim -> {
             Agent agent = agentFor(c, tenantId, req.agentId(), req.agent());
             if (req.endUserId() != null && req.endUserId().length() > 191) {
                 throw ApiException.unprocessable("invalid_field", "end_user_id is too long",
@@ -198,9 +199,24 @@ public class ConversationsResource extends ConversationReads {
             return streamTurn(conv, role, req, reservation);
         }
         // Admitted inside: a repeat of a request already answered is replayed even when the quota is now used up.
-        return idempotent(tenantId, c, idemKey, "POST", uri.getPath(), body, () -> {
+        return idempotent(tenantId, c, idemKey, "POST", uri.getPath(), body, claim -> {
+            String requestKey = claim == null || "tool".equals(role) ? null : claim.requestKey();
+            // A retry that took the key over from a node that stopped: what that node stored is answered, not stored
+            // again, and a reply it stored is the answer.
+            Message earlier = claim != null && claim.tookOver() && requestKey != null
+                    ? repo.byRequestKey(tenantId, conv.id(), requestKey).orElse(null) : null;
+            if (earlier != null) {
+                Optional<Message> done = repo.replyAfter(tenantId, conv.id(), earlier.seq())
+                        .filter(m -> m.is(Message.Status.COMPLETED) || m.is(Message.Status.REQUIRES_ACTION));
+                if (done.isPresent()) {
+                    Message reply = done.get();
+                    return Response.status(201).entity(ConversationViews.TurnView.of(new TurnService.Result(earlier,
+                            reply, reply.promptTokens() == null ? 0 : reply.promptTokens(),
+                            reply.completionTokens() == null ? 0 : reply.completionTokens()))).build();
+                }
+            }
             try (var reservation = pipeline.admit(tenantId, TurnPipeline.Entry.API)) {
-                Message user = store(conv, role, req);
+                Message user = earlier != null ? earlier : store(conv, role, req, requestKey);
                 TurnService.Result r = pipeline.run(conv, user, null);
                 return Response.status(201).entity(ConversationViews.TurnView.of(r)).build();
             }
@@ -208,12 +224,16 @@ public class ConversationsResource extends ConversationReads {
     }
 
     private Message store(Conversation conv, String role, ConversationViews.PostMessage req) {
+        return store(conv, role, req, null);
+    }
+
+    private Message store(Conversation conv, String role, ConversationViews.PostMessage req, String requestKey) {
         if ("tool".equals(role)) {
             var now = clock.instant();
             return repo.insertMessage(Message.draft(conv, "tool").content(req.content()).answering(req.toolCallId())
                     .status(Message.Status.RECEIVED).externalId(req.externalId()).at(now).build());
         }
-        return turns.storeUserMessage(conv, req.content(), req.externalId());
+        return turns.storeUserMessage(conv, req.content(), req.externalId(), List.of(), Message.TEXT, requestKey);
     }
 
     /** The reservation is closed when the stream ends. */
@@ -286,13 +306,14 @@ public class ConversationsResource extends ConversationReads {
     /** Work that produces a response. */
     @FunctionalInterface
     interface Work {
-        Response run();
+        /** {@code claim}: the request's hold on its Idempotency-Key, or null without one. */
+        Response run(Idempotency.Claim claim);
     }
 
     private Response idempotent(String tenantId, Caller c, String key, String method, String path, String body,
                                 Work work) {
         if (key == null) {
-            return work.run();
+            return work.run(null);
         }
         var outcome = idempotency.begin(tenantId, c.principalId(), key, Idempotency.hash(method, path, body));
         if (outcome instanceof Idempotency.Stored replay) {
@@ -302,7 +323,7 @@ public class ConversationsResource extends ConversationReads {
         Idempotency.Claim claim = (Idempotency.Claim) outcome;
         Response r;
         try {
-            r = work.run();
+            r = work.run(claim);
         } catch (ApiException | HubFailure failure) {
             ApiException e = failure instanceof HubFailure f ? ApiException.from(f) : (ApiException) failure;
             if (e.status() >= 500 || e.status() == 429) {
