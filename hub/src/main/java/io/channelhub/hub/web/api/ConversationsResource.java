@@ -200,7 +200,7 @@ public class ConversationsResource extends ConversationReads {
         }
         // Admitted inside: a repeat of a request already answered is replayed even when the quota is now used up.
         return idempotent(tenantId, c, idemKey, "POST", uri.getPath(), body, claim -> {
-            String requestKey = claim == null || "tool".equals(role) ? null : claim.requestKey();
+            String requestKey = claim == null ? null : claim.requestKey();
             // A retry that took the key over from a node that stopped: what that node stored is answered, not stored
             // again, and a reply it stored is the answer.
             Message earlier = claim != null && claim.tookOver() && requestKey != null
@@ -230,8 +230,13 @@ public class ConversationsResource extends ConversationReads {
     private Message store(Conversation conv, String role, ConversationViews.PostMessage req, String requestKey) {
         if ("tool".equals(role)) {
             var now = clock.instant();
-            return repo.insertMessage(Message.draft(conv, "tool").content(req.content()).answering(req.toolCallId())
-                    .status(Message.Status.RECEIVED).externalId(req.externalId()).at(now).build());
+            Message draft = Message.draft(conv, "tool").content(req.content()).answering(req.toolCallId())
+                    .status(Message.Status.RECEIVED).externalId(req.externalId()).at(now).build();
+            return repo.insertMessageAndTouch(draft, now, h -> {
+                if (requestKey != null) {
+                    ConversationRepository.markRequest(h, draft, requestKey);
+                }
+            });
         }
         return turns.storeUserMessage(conv, req.content(), req.externalId(), List.of(), Message.TEXT, requestKey);
     }
