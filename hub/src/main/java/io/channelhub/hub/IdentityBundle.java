@@ -81,7 +81,8 @@ final class IdentityBundle extends HubBundle<IdentityBundle.Identity> {
         jersey.register(new ApiKeyAuthFilter(keys, tenantRepo, audit, c.credentials(), sessions));
         // The authenticated caller is a resource method's parameter (@Auth Caller), read from the request's
         // security context that the filter above set.
-        jersey.register(new io.dropwizard.auth.AuthValueFactoryProvider.Binder<>(io.channelhub.hub.identity.Caller.class));
+        jersey.register(new io.dropwizard.auth.AuthValueFactoryProvider.Binder<>(
+                io.channelhub.hub.identity.Caller.class));
         jersey.register(new RateLimitFilter(rateLimits));
         jersey.register(new MeResource());
         jersey.register(new TenantsResource(tenants, access, audit));

@@ -19,15 +19,6 @@ public record Message(long seq, String id, String tenantId, String conversationI
 
     public static final String TEXT = "text";
 
-    /** A text message without the channel's error words. */
-    public Message(long seq, String id, String tenantId, String conversationId, String role, String content,
-                   List<ModelMessage.ToolCall> toolCalls, String toolCallId, String status, String externalId,
-                   String model, Long promptTokens, Long completionTokens, String errorCode, Instant createdAt,
-                   Instant completedAt) {
-        this(seq, id, tenantId, conversationId, role, content, toolCalls, toolCallId, status, externalId, model,
-                promptTokens, completionTokens, errorCode, createdAt, completedAt, TEXT, null, null);
-    }
-
     /**
      * What the hub writes in {@code status}. The field stays text: a row written by a newer replica during a rolling
      * upgrade may carry a status this one does not know, and reading it must not fail.
@@ -45,7 +36,7 @@ public record Message(long seq, String id, String tenantId, String conversationI
         return s.wire().equals(status);
     }
 
-    /** A new message of {@code role} in {@code c}, with a fresh id; set what it carries and {@link Draft#build()}. */
+    /** A new message of {@code role} in {@code c} (a fresh id unless one is set); set what it carries, then build. */
     public static Draft draft(Conversation c, String role) {
         return new Draft(c.tenantId(), c.id(), role);
     }
@@ -55,7 +46,7 @@ public record Message(long seq, String id, String tenantId, String conversationI
         private final String tenantId;
         private final String conversationId;
         private final String role;
-        private String id = io.channelhub.hub.persistence.Ids.newId("msg");
+        private String id;
         private String content;
         private List<ModelMessage.ToolCall> toolCalls = List.of();
         private String toolCallId;
@@ -138,8 +129,10 @@ public record Message(long seq, String id, String tenantId, String conversationI
             if (status == null || at == null) {
                 throw new IllegalStateException("a message needs a status and a time");
             }
-            return new Message(0, id, tenantId, conversationId, role, content, toolCalls, toolCallId, status.wire(),
-                    externalId, model, promptTokens, completionTokens, errorCode, at, at, kind, null, null);
+            String messageId = id != null ? id : io.channelhub.hub.persistence.Ids.newId("msg");
+            return new Message(0, messageId, tenantId, conversationId, role, content, toolCalls, toolCallId,
+                    status.wire(), externalId, model, promptTokens, completionTokens, errorCode, at, at, kind, null,
+                    null);
         }
     }
 
@@ -148,12 +141,5 @@ public record Message(long seq, String id, String tenantId, String conversationI
         return new Message(s, id, tenantId, conversationId, role, content, toolCalls, toolCallId, status, externalId,
                 model, promptTokens, completionTokens, errorCode, createdAt, completedAt, kind == null ? TEXT : kind,
                 errorTitle, errorDetails);
-    }
-
-    /** The same message of another kind. */
-    public Message withKind(String k) {
-        return new Message(seq, id, tenantId, conversationId, role, content, toolCalls, toolCallId, status,
-                externalId, model, promptTokens, completionTokens, errorCode, createdAt, completedAt,
-                k == null ? TEXT : k, errorTitle, errorDetails);
     }
 }

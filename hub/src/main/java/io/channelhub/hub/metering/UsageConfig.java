@@ -29,6 +29,8 @@ public class UsageConfig {
      * many files of this size, each written in bounded memory once the database is back.
      */
     @NotNull
+    // Smaller would start a file (and sync the directory) for every few rows on the request path.
+    @io.dropwizard.validation.MinDataSize(value = 1, unit = io.dropwizard.util.DataSizeUnit.KIBIBYTES)
     private DataSize maxSegmentSize = DataSize.mebibytes(16);
 
     @JsonProperty

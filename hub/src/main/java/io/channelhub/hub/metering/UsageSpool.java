@@ -238,11 +238,6 @@ final class UsageSpool {
         }
     }
 
-    /** Bytes appended to the current segment. */
-    synchronized long currentBytes() {
-        return current.size;
-    }
-
     /** Closes the current segment for writing to the database (null when it is empty) and starts a new one. */
     Segment seal() throws IOException {
         Segment s;

@@ -76,6 +76,27 @@ abstract class TurnPolicyContract extends FakeModelHubTest {
     }
 
     @Test
+    void aStreamedCompletionTheClientLeavesIsStillBilledAsACall() throws Exception {
+        String t = hub.createTenant(slug("policy-cut"));
+        String key = hub.createKey(t, "admin").get("key").asText();
+        TestHub.check(hub.post(key, "/v1/agents", Map.of("slug", "helper", "name", "Helper")), 201);
+        // A slow model: the client reads the first piece and hangs up long before the last.
+        model.then(FakeOpenAi.chatStream(300, "one ", "two ", "three ", "four ", "five ", "six ", "seven ", "eight "));
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        var response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                hub.url("/v1/chat/completions"))).header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"model\":\"helper\",\"stream\":true,\"messages\":[{\"role\":\"user\","
+                                + "\"content\":\"count\"}]}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(response.statusCode()).isEqualTo(200);
+        try (var body = response.body()) {
+            assertThat(body.read(new byte[64])).isPositive();
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> ledger(t, "api.chat_completions") == 1);
+    }
+
+    @Test
     void aRepeatOfAnAnsweredMessageIsReplayedEvenWhenTheQuotaIsNowUsedUp() {
         String t = hub.createTenant(slug("policy-replay"));
         String key = hub.createKey(t, "admin").get("key").asText();
