@@ -22,7 +22,7 @@ import java.util.Map;
  */
 final class AgentsBundle extends HubBundle<AgentsBundle.Agents> {
 
-    record Agents(AgentService agents, ModelGateway models) {
+    record Agents(AgentService agents, ModelGateway models, AgentsResource api, PromptsResource promptsApi) {
     }
 
     private final CoreBundle core;
@@ -57,12 +57,8 @@ final class AgentsBundle extends HubBundle<AgentsBundle.Agents> {
                 .map(p -> new ResourceDirectory.ResourceRef(ResourceType.PROMPT, p.id(), p.ownerPrincipalId())));
 
         var jersey = env.jersey();
-        jersey.register(new AgentsResource.Own(agents, id.grants(), id.scopes(), id.access(), id.audit(), c.json()));
-        jersey.register(new AgentsResource.OfTenant(agents, id.grants(), id.scopes(), id.access(), id.audit(),
-                c.json()));
-        jersey.register(new PromptsResource.Own(prompts, id.grants(), id.scopes(), id.access(), id.audit()));
-        jersey.register(new PromptsResource.OfTenant(prompts, id.grants(), id.scopes(), id.access(), id.audit()));
-        jersey.register(new ModelProvidersResource(models, providerConfigs, id.scopes(), id.access(), id.audit()));
-        return new Agents(agents, models);
+        jersey.register(new ModelProvidersResource(models, providerConfigs, id.access(), id.audit()));
+        return new Agents(agents, models, new AgentsResource(agents, id.grants(), id.access(), id.audit(), c.json()),
+                new PromptsResource(prompts, id.grants(), id.access(), id.audit()));
     }
 }

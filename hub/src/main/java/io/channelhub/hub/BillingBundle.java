@@ -16,7 +16,7 @@ import io.dropwizard.core.setup.Environment;
  */
 final class BillingBundle extends HubBundle<BillingBundle.Billing> {
 
-    record Billing(Invoices invoices) {
+    record Billing(Invoices invoices, BillingResource.Own api, BillingResource.Managed managedApi) {
     }
 
     private final CoreBundle core;
@@ -51,12 +51,10 @@ final class BillingBundle extends HubBundle<BillingBundle.Billing> {
         env.lifecycle().manage(jobs);
 
         var services = new BillingResource.Services(plans, subscriptions, invoices, accounts, jobs, u.quotas(),
-                config.getBilling(), id.scopes(), id.access(), id.audit(), c.clock());
+                config.getBilling(), id.access(), id.audit(), c.clock());
         var jersey = env.jersey();
         jersey.register(new BillingResource.Platform(services));
-        jersey.register(new BillingResource.OfTenant(services));
-        jersey.register(new BillingResource.Own(services));
         jersey.register(new GatewayHooksResource(accounts, events, jobs, platform));
-        return new Billing(invoices);
+        return new Billing(invoices, new BillingResource.Own(services), new BillingResource.Managed(services));
     }
 }

@@ -8,8 +8,11 @@ import io.channelhub.hub.web.console.ConsoleSessionResource;
 import io.dropwizard.core.setup.Environment;
 import java.time.Duration;
 
-/** The browser console: its files, sign-in and sessions (through the API's own filter), and its users. */
-final class ConsoleBundle extends HubBundle<ConsoleUsers> {
+/**
+ * The browser console: its files, sign-in and sessions (through the API's own authentication), and its users' route
+ * (mounted for tenants and the platform by the API roots).
+ */
+final class ConsoleBundle extends HubBundle<ConsoleUsersResource> {
 
     private final CoreBundle core;
     private final IdentityBundle identity;
@@ -20,7 +23,7 @@ final class ConsoleBundle extends HubBundle<ConsoleUsers> {
     }
 
     @Override
-    protected ConsoleUsers build(HubConfiguration config, Environment env) {
+    protected ConsoleUsersResource build(HubConfiguration config, Environment env) {
         var c = core.get();
         var id = identity.get();
         var cfg = config.getConsole();
@@ -29,10 +32,7 @@ final class ConsoleBundle extends HubBundle<ConsoleUsers> {
         var jersey = env.jersey();
         jersey.register(new ConsoleSessionResource(users, id.sessions(), id.keys(), id.audit(), cfg.getSecureCookie(),
                 id.rateLimits()));
-        jersey.register(new ConsoleUsersResource.Own(users, id.access(), id.audit(), id.scopes()));
-        jersey.register(new ConsoleUsersResource.OfTenant(users, id.access(), id.audit(), id.scopes()));
-        jersey.register(new ConsoleUsersResource.Platform(users, id.access(), id.audit()));
         jersey.register(new ConsoleAssets());
-        return users;
+        return new ConsoleUsersResource(users, id.access(), id.audit());
     }
 }

@@ -21,6 +21,7 @@ import io.channelhub.hub.plugins.PluginDocuments;
 import io.channelhub.hub.web.Idempotency;
 import io.channelhub.hub.web.api.ChannelInstancesResource;
 import io.channelhub.hub.web.api.ChannelMessagesResource;
+import io.channelhub.hub.web.api.ChannelTemplatesResource;
 import io.channelhub.hub.web.api.ConversationReads;
 import io.channelhub.hub.web.api.ConversationsResource;
 import io.channelhub.hub.web.api.OpenAiCompatibleResource;
@@ -39,7 +40,12 @@ import java.util.Map;
 final class ConversationsBundle extends HubBundle<ConversationsBundle.Conversations> {
 
     /** {@code contexts}: the one factory of plugin contexts, which billing gateways use too. */
-    record Conversations(ChannelInstanceService instances, ChannelContexts contexts) {
+    record Conversations(ChannelInstanceService instances, ChannelContexts contexts, Api api) {
+    }
+
+    /** The routes with an operator twin: channel instances, and conversations (the operator only reads them). */
+    record Api(ChannelInstancesResource channelInstances, ConversationsResource conversations,
+               ConversationReads conversationReads) {
     }
 
     private final CoreBundle core;
@@ -110,23 +116,19 @@ final class ConversationsBundle extends HubBundle<ConversationsBundle.Conversati
         env.lifecycle().manage(processor);
 
         var jersey = env.jersey();
-        jersey.register(new ChannelInstancesResource.Own(instances, id.grants(), id.scopes(), id.access(),
-                id.audit()));
-        jersey.register(new ChannelInstancesResource.OfTenant(instances, id.grants(), id.scopes(), id.access(),
-                id.audit()));
-        jersey.register(new OpenAiCompatibleResource(a.agents(), pipeline, id.scopes(), id.access(), c.clock()));
-        jersey.register(new ConversationsResource(conversationRepo, a.agents(), pipeline, idempotency, id.scopes(),
-                id.access(), c.json(), c.clock(), heartbeat, u.webhooks()));
-        jersey.register(new ConversationReads.OfTenant(conversationRepo, id.scopes(), id.access()));
-        jersey.register(new ChannelMessagesResource.Own(instances, contexts, sends, channelConversations, contacts,
-                turns, u.quotas(), platform, id.scopes(), id.access(), id.audit(), c.json()));
-        jersey.register(new ChannelMessagesResource.OfTenant(instances, contexts, sends, channelConversations,
-                contacts, turns, u.quotas(), platform, id.scopes(), id.access(), id.audit(), c.json()));
+        jersey.register(new OpenAiCompatibleResource(a.agents(), pipeline, id.access(), c.clock()));
         jersey.register(new ChannelHooksResource(platform, instanceRepo, instances, p.enablements(), id.tenantRepo(),
                 inbound, channelTurns, contexts, processor, config.getChannels().getMaxBodySize().toBytes(),
                 c.credentials()));
-        jersey.register(new WebhooksResource(u.webhooks(), c.outbox(), dispatcher, id.grants(), id.scopes(),
-                id.access(), id.audit(), c.clock()));
-        return new Conversations(instances, contexts);
+        jersey.register(new WebhooksResource(u.webhooks(), c.outbox(), dispatcher, id.grants(), id.access(),
+                id.audit(), c.clock()));
+        var api = new Api(new ChannelInstancesResource(instances, id.grants(), id.access(), id.audit(),
+                new ChannelMessagesResource(instances, contexts, sends, channelConversations, contacts, turns,
+                        u.quotas(), platform, id.access(), id.audit(), c.json()),
+                new ChannelTemplatesResource(instances, contexts, platform, id.access(), id.audit(), c.json())),
+                new ConversationsResource(conversationRepo, a.agents(), pipeline, idempotency, id.access(), c.json(),
+                        c.clock(), heartbeat, u.webhooks()),
+                new ConversationReads(conversationRepo, id.access()));
+        return new Conversations(instances, contexts, api);
     }
 }

@@ -37,6 +37,7 @@ public class HubApplication extends Application<HubConfiguration> {
             privacy, agents);
     private final BillingBundle billing = new BillingBundle(core, plugins, identity, usage, conversations);
     private final ConsoleBundle console = new ConsoleBundle(core, identity);
+    private final ApiBundle api = new ApiBundle(identity, usage, privacy, agents, conversations, billing, console);
 
     public static void main(String[] args) throws Exception {
         new HubApplication().run(args);
@@ -63,7 +64,7 @@ public class HubApplication extends Application<HubConfiguration> {
             }
         });
         for (HubBundle<?> b : java.util.List.of(core, plugins, identity, usage, privacy, agents, conversations,
-                billing, console)) {
+                billing, console, api)) {
             bootstrap.addBundle(b);
         }
     }

@@ -10,9 +10,9 @@ import io.channelhub.hub.console.ConsoleSessions;
 import io.channelhub.hub.limits.RateLimits;
 import io.channelhub.hub.tenancy.TenantRepository;
 import io.channelhub.hub.tenancy.TenantService;
-import io.channelhub.hub.web.ApiKeyAuthFilter;
 import io.channelhub.hub.web.RateLimitFilter;
 import io.channelhub.hub.web.TenantScopes;
+import io.channelhub.hub.web.auth.Authentication;
 import io.channelhub.hub.web.api.AdminPluginsResource;
 import io.channelhub.hub.web.api.ApiKeysResource;
 import io.channelhub.hub.web.api.AuditResource;
@@ -38,9 +38,13 @@ final class IdentityBundle extends HubBundle<IdentityBundle.Identity> {
      * {@code resources} resolves a resource of any type for grants and access checks; the bundles that own a type
      * register it. {@code keyGenerated}: no bootstrap key was configured, so the banner prints one.
      */
-    record Identity(TenantRepository tenantRepo, TenantService tenants, AuditLog audit, TenantScopes scopes,
+    record Identity(TenantRepository tenantRepo, TenantService tenants, AuditLog audit,
                     ApiKeyService keys, GrantRepository grants, AccessControl access, ResourceDirectory resources,
-                    ConsoleSessions sessions, RateLimits rateLimits, boolean keyGenerated) {
+                    ConsoleSessions sessions, RateLimits rateLimits, boolean keyGenerated, Api api) {
+    }
+
+    /** The routes mounted for tenants and the operator by the API roots. */
+    record Api(ApiKeysResource apiKeys, AuditResource audit, GrantsResource grants, TenantPluginsResource plugins) {
     }
 
     private final CoreBundle core;
@@ -78,27 +82,17 @@ final class IdentityBundle extends HubBundle<IdentityBundle.Identity> {
         }
 
         var jersey = env.jersey();
-        jersey.register(new ApiKeyAuthFilter(keys, tenantRepo, audit, c.credentials(), sessions));
-        // The authenticated caller is a resource method's parameter (@Auth Caller), read from the request's
-        // security context that the filter above set.
-        jersey.register(new io.dropwizard.auth.AuthValueFactoryProvider.Binder<>(
-                io.channelhub.hub.identity.Caller.class));
+        Authentication.register(jersey.getResourceConfig(), keys, tenantRepo, c.credentials(), sessions, audit);
         jersey.register(new RateLimitFilter(rateLimits));
         jersey.register(new MeResource());
         jersey.register(new TenantsResource(tenants, access, audit));
-        jersey.register(new OwnTenantResource(tenants, scopes, access, audit));
-        jersey.register(new ApiKeysResource.Own(keys, access, audit, c.clock(), scopes));
-        jersey.register(new ApiKeysResource.OfTenant(keys, access, audit, c.clock(), scopes));
-        jersey.register(new ApiKeysResource.Platform(keys, access, audit, c.clock()));
+        jersey.register(scopes.binder());
+        jersey.register(new OwnTenantResource(tenants, access, audit));
         jersey.register(new AdminPluginsResource(p.platform(), access));
-        jersey.register(new TenantPluginsResource.Own(p.platform(), p.enablements(), scopes, access, audit));
-        jersey.register(new TenantPluginsResource.OfTenant(p.platform(), p.enablements(), scopes, access, audit));
-        jersey.register(new GrantsResource.Own(grants, resources, keys, scopes, access, audit, c.clock()));
-        jersey.register(new GrantsResource.OfTenant(grants, resources, keys, scopes, access, audit, c.clock()));
-        jersey.register(new AuditResource.Own(audit, access, scopes));
-        jersey.register(new AuditResource.OfTenant(audit, access, scopes));
-        jersey.register(new AuditResource.Platform(audit, access));
-        return new Identity(tenantRepo, tenants, audit, scopes, keys, grants, access, resources, sessions, rateLimits,
-                generateKey);
+        var api = new Api(new ApiKeysResource(keys, access, audit, c.clock()), new AuditResource(audit, access),
+                new GrantsResource(grants, resources, keys, access, audit, c.clock()),
+                new TenantPluginsResource(p.platform(), p.enablements(), access, audit));
+        return new Identity(tenantRepo, tenants, audit, keys, grants, access, resources, sessions, rateLimits,
+                generateKey, api);
     }
 }

@@ -15,7 +15,7 @@ import io.dropwizard.core.setup.Environment;
  */
 final class PrivacyBundle extends HubBundle<PrivacyBundle.Privacy> {
 
-    record Privacy(PrivacySettings settings, ContentRedaction redaction) {
+    record Privacy(PrivacySettings settings, ContentRedaction redaction, PrivacyResource api) {
     }
 
     private final CoreBundle core;
@@ -39,11 +39,7 @@ final class PrivacyBundle extends HubBundle<PrivacyBundle.Privacy> {
                 c.secrets().derive("privacy-pseudonym")), id.audit(), c.clock());
         var retention = new Retention(c.jdbi(), settings, c.clock());
         env.lifecycle().manage(new RetentionJob(c.jdbi(), retention, config.getRetentionInterval().toMilliseconds()));
-        var jersey = env.jersey();
-        jersey.register(new PrivacyResource.Own(settings, requests, retention, redaction, id.scopes(), id.access(),
-                id.audit(), c.clock()));
-        jersey.register(new PrivacyResource.OfTenant(settings, requests, retention, redaction, id.scopes(),
-                id.access(), id.audit(), c.clock()));
-        return new Privacy(settings, redaction);
+        return new Privacy(settings, redaction,
+                new PrivacyResource(settings, requests, retention, redaction, id.access(), id.audit(), c.clock()));
     }
 }

@@ -19,7 +19,11 @@ import io.dropwizard.core.setup.Environment;
  */
 final class UsageBundle extends HubBundle<UsageBundle.Usage> {
 
-    record Usage(UsageLedger ledger, Webhooks webhooks, Quotas quotas, PluginUsage pluginUsage) {
+    record Usage(UsageLedger ledger, Webhooks webhooks, Quotas quotas, PluginUsage pluginUsage, Api api) {
+    }
+
+    /** The routes: quotas as a tenant sees them and as the operator manages them, and usage. */
+    record Api(QuotasResource quotas, QuotasResource.Managed managedQuotas, UsageResource usage) {
     }
 
     private final CoreBundle core;
@@ -47,10 +51,9 @@ final class UsageBundle extends HubBundle<UsageBundle.Usage> {
 
         var jersey = env.jersey();
         jersey.register(new ApiCallMetering(ledger));
-        jersey.register(new QuotasResource.Own(quotas, id.scopes(), id.access()));
-        jersey.register(new QuotasResource.OfTenant(quotas, id.scopes(), id.access(), id.audit()));
-        jersey.register(new UsageResource(c.jdbi(), id.scopes(), id.access(), ledger));
-        jersey.register(new UsageResource.OfTenant(c.jdbi(), id.scopes(), id.access(), ledger));
-        return new Usage(ledger, webhooks, quotas, new PluginUsage(ledger, quotas));
+        var api = new Api(new QuotasResource(quotas, id.access()),
+                new QuotasResource.Managed(quotas, id.access(), id.audit()),
+                new UsageResource(c.jdbi(), id.access(), ledger));
+        return new Usage(ledger, webhooks, quotas, new PluginUsage(ledger, quotas), api);
     }
 }

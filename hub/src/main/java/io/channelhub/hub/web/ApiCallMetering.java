@@ -18,10 +18,11 @@ public class ApiCallMetering implements ContainerResponseFilter {
 
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
-        if (request.getProperty(ApiKeyAuthFilter.CALLER) instanceof Caller c && c.tenantId() != null) {
+        if (request.getSecurityContext().getUserPrincipal() instanceof Caller c
+                && c.tenantId() != null) {
             // A random key is new by construction, so the row can wait for the ledger's next batch.
-            ledger.recordBatched(new UsageLedger.UsageEvent(c.tenantId(), "api.requests", 1, "request", null, null, null,
-                    null, "req:" + UUID.randomUUID()));
+            ledger.recordBatched(new UsageLedger.UsageEvent(c.tenantId(), "api.requests", 1, "request", null, null,
+                    null, null, "req:" + UUID.randomUUID()));
         }
     }
 }

@@ -130,6 +130,10 @@ public final class ErrorMappers {
         @Override
         public Response toResponse(WebApplicationException e) {
             int status = e.getResponse().getStatus();
+            if (e.getResponse().getEntity() instanceof ErrorResponse) {
+                // Already the hub's own error (authentication's "missing_credentials", say).
+                return e.getResponse();
+            }
             if (e instanceof NotFoundException) {
                 return render(404, "not_found", "no such route", Map.of());
             }

@@ -39,7 +39,7 @@ public class RateLimitFilter implements ContainerRequestFilter, ContainerRespons
     @Override
     public void filter(ContainerRequestContext request) {
         RateLimitsConfig config = limits.config();
-        Object c = request.getProperty(ApiKeyAuthFilter.CALLER);
+        Object c = request.getSecurityContext().getUserPrincipal();
         List<RateLimits.Bucket> buckets = new ArrayList<>();
         if (!(c instanceof Caller caller)) {
             if (io.channelhub.hub.web.PublicApi.Check.isPublic(resourceInfo)) {

@@ -1,39 +1,88 @@
 package io.channelhub.hub.web;
 
-import io.channelhub.hub.tenancy.TenantRepository;
-import io.channelhub.hub.identity.Caller;
+import io.channelhub.hub.audit.AuditLog;
 import io.channelhub.hub.errors.ApiException;
-import jakarta.ws.rs.core.UriInfo;
+import io.channelhub.hub.identity.Caller;
+import io.channelhub.hub.tenancy.TenantRepository;
+import jakarta.inject.Singleton;
+import java.util.Map;
+import java.util.function.Function;
+import org.glassfish.jersey.internal.inject.AbstractBinder;
+import org.glassfish.jersey.server.ContainerRequest;
+import org.glassfish.jersey.server.model.Parameter;
+import org.glassfish.jersey.server.spi.internal.ValueParamProvider;
 
 /**
- * The tenant a request acts on. Under {@code /v1/...} it is the caller's own tenant, from the verified key. Under
- * {@code /admin/tenants/{tenantId}/...} it is the path's tenant, which only a super-admin may name.
+ * Resolves a request's {@link TenantScope}, once: under {@code /v1/...} it is the caller's own tenant, from the
+ * verified key; under {@code /admin/tenants/{tenantId}/...} it is the path's tenant, which only a super-admin may name
+ * and which must exist; under the rest of {@code /admin/...} it is the platform. The same resource classes serve
+ * {@code /v1} and {@code /admin/tenants/{tenantId}} (mounted by sub-resource locators), so the scope is the only thing
+ * that differs between the two, and it is decided here and nowhere else.
  */
-public class TenantScopes {
+public final class TenantScopes {
+
+    private static final String RESOLVED = TenantScope.class.getName();
 
     private final TenantRepository tenants;
-    private final io.channelhub.hub.audit.AuditLog audit;
+    private final AuditLog audit;
 
-    public TenantScopes(TenantRepository tenants, io.channelhub.hub.audit.AuditLog audit) {
+    public TenantScopes(TenantRepository tenants, AuditLog audit) {
         this.tenants = tenants;
         this.audit = audit;
     }
 
-    public String resolve(Caller caller, UriInfo uri) {
-        String pathTenant = uri.getPathParameters().getFirst("tenantId");
+    /** The request's scope; resolved on first use and kept on the request. */
+    public TenantScope of(ContainerRequest request) {
+        if (request.getProperty(RESOLVED) instanceof TenantScope known) {
+            return known;
+        }
+        if (!(request.getSecurityContext().getUserPrincipal() instanceof Caller caller)) {
+            throw new IllegalStateException("a tenant scope needs an authenticated caller (@Auth Caller)");
+        }
+        TenantScope scope = resolve(caller, request.getUriInfo().getPathParameters().getFirst("tenantId"),
+                request.getUriInfo().getPath().startsWith("admin"));
+        request.setProperty(RESOLVED, scope);
+        return scope;
+    }
+
+    private TenantScope resolve(Caller caller, String pathTenant, boolean operatorRoute) {
+        if (operatorRoute && !caller.isSuperAdmin()) {
+            audit.denied(caller, caller.tenantId(), "access.denied", "tenant", null,
+                    Map.of("permission", "platform_admin"));
+            throw ApiException.forbidden("permission_denied", "only a super-admin may act on another tenant");
+        }
         if (pathTenant != null) {
-            if (!caller.isSuperAdmin()) {
-                audit.denied(caller, caller.tenantId(), "access.denied", "tenant", null,
-                        java.util.Map.of("permission", "platform_admin"));
-                throw ApiException.forbidden("permission_denied", "only a super-admin may act on another tenant");
-            }
             tenants.find(pathTenant).orElseThrow(() -> ApiException.notFound("tenant"));
-            return pathTenant;
+            return new TenantScope(pathTenant);
+        }
+        if (operatorRoute) {
+            return new TenantScope(null);
         }
         if (caller.tenantId() == null) {
             throw ApiException.forbidden("tenant_scope_required",
                     "a platform key acts on a tenant under /admin/tenants/{tenantId}/...");
         }
-        return caller.tenantId();
+        return new TenantScope(caller.tenantId());
+    }
+
+    /** Makes {@code @Context TenantScope} a resource method parameter. */
+    public AbstractBinder binder() {
+        ValueParamProvider provider = new ValueParamProvider() {
+            @Override
+            public Function<ContainerRequest, ?> getValueProvider(Parameter parameter) {
+                return parameter.getRawType() == TenantScope.class ? TenantScopes.this::of : null;
+            }
+
+            @Override
+            public PriorityType getPriority() {
+                return Priority.HIGH;
+            }
+        };
+        return new AbstractBinder() {
+            @Override
+            protected void configure() {
+                bind(provider).to(ValueParamProvider.class).in(Singleton.class);
+            }
+        };
     }
 }

@@ -187,6 +187,27 @@ abstract class ConsoleContract extends HubIntegrationTest {
     }
 
     @Test
+    void aPresentedApiKeyIsJudgedAloneEvenBesideALiveSessionCookie() {
+        Tenant t = tenant("keyside");
+        Browser b = signIn(user(t, "admin").get("email").asText(), PASSWORD);
+        // The chain tries the cookie only when no key is sent: a revoked or mistyped key never falls through to it.
+        TestHub.Reply bad = hub.call("GET", "/v1/agents", Map.of("Cookie", b.cookie(),
+                "Authorization", "Bearer chk_not_a_real_key_0000000000000000"), null);
+        assertThat(bad.status()).isEqualTo(401);
+        assertThat(bad.code()).isEqualTo("invalid_api_key");
+        TestHub.Reply basic = hub.call("GET", "/v1/agents", Map.of("Cookie", b.cookie(),
+                "Authorization", "Basic dXNlcjpwYXNz"), null);
+        assertThat(basic.status()).isEqualTo(401);
+        assertThat(basic.code()).isEqualTo("invalid_api_key");
+        // The cookie alone still works, and an ended session says so rather than asking for a key.
+        TestHub.check(as(b, "GET", "/v1/agents", null), 200);
+        TestHub.check(as(b, "DELETE", "/console/session", null), 204);
+        TestHub.Reply ended = as(b, "GET", "/v1/agents", null);
+        assertThat(ended.status()).isEqualTo(401);
+        assertThat(ended.code()).isEqualTo("session_expired");
+    }
+
+    @Test
     void aPasswordSignInGivesAStrictHttpOnlyCookieAndStoresOnlyHashes() throws Exception {
         Tenant t = tenant("cookie");
         JsonNode u = user(t, "editor");

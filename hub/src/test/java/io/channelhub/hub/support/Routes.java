@@ -40,20 +40,59 @@ public final class Routes {
         // Dropwizard registers resource instances through binders; their classes are what Jersey routes to.
         for (Class<?> type : hub.environment().jersey().getResourceConfig().getClasses()) {
             Path classPath = type.getAnnotation(Path.class);
-            if (classPath == null) {
-                continue;
-            }
-            for (Method m : type.getMethods()) {
-                String http = httpMethod(m);
-                if (http == null) {
-                    continue;
-                }
-                Path sub = m.getAnnotation(Path.class);
-                String t = join(classPath.value(), sub == null ? "" : sub.value());
-                out.add(new Route(http, t));
+            if (classPath != null) {
+                walk(type, classPath.value(), out, 0);
             }
         }
         return new ArrayList<>(out);
+    }
+
+    /** A resource's methods, and through its sub-resource locators (a path, no HTTP method) the sections below. */
+    private static void walk(Class<?> type, String prefix, TreeSet<Route> out, int depth) {
+        if (depth > 5) {
+            throw new IllegalStateException("sub-resource locators nest too deep at " + prefix);
+        }
+        for (Method m : type.getMethods()) {
+            Path sub = m.getAnnotation(Path.class);
+            String t = join(prefix, sub == null ? "" : sub.value());
+            String http = httpMethod(m);
+            if (http != null) {
+                out.add(new Route(http, t));
+            } else if (sub != null) {
+                walk(m.getReturnType(), t, out, depth + 1);
+            }
+        }
+    }
+
+    /** Every resource method the hub serves, with its route: what a rule about methods walks. */
+    public static java.util.Map<Route, Method> methods(TestHub hub) {
+        java.util.Map<Route, Method> out = new java.util.TreeMap<>(
+                Comparator.comparing(Route::template).thenComparing(Route::method));
+        for (Class<?> type : hub.environment().jersey().getResourceConfig().getClasses()) {
+            Path classPath = type.getAnnotation(Path.class);
+            if (classPath != null) {
+                methods(type, classPath.value(), out, 0);
+            }
+        }
+        return out;
+    }
+
+    private static void methods(Class<?> type, String prefix, java.util.Map<Route, Method> out, int depth) {
+        for (Method m : type.getMethods()) {
+            Path sub = m.getAnnotation(Path.class);
+            String t = join(prefix, sub == null ? "" : sub.value());
+            String http = httpMethod(m);
+            if (http != null) {
+                out.put(new Route(http, t), m);
+            } else if (sub != null && depth < 5) {
+                methods(m.getReturnType(), t, out, depth + 1);
+            }
+        }
+    }
+
+    /** The HTTP method a resource method answers, or null for a sub-resource locator. */
+    public static String httpMethodOf(Method m) {
+        return httpMethod(m);
     }
 
     private static String httpMethod(Method m) {

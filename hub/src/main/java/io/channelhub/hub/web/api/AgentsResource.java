@@ -20,7 +20,7 @@ import io.channelhub.hub.audit.AuditLog;
 import io.channelhub.hub.identity.Caller;
 import io.channelhub.hub.identity.Permission;
 import io.channelhub.hub.errors.ApiException;
-import io.channelhub.hub.web.TenantScopes;
+import io.channelhub.hub.web.TenantScope;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -33,7 +33,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,20 +42,18 @@ import java.util.Map;
 /** Agents of a tenant, under the resource ACL. */
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
-public abstract class AgentsResource {
+public class AgentsResource {
 
     private final AgentService agents;
     private final GrantRepository grants;
-    private final TenantScopes scopes;
     private final AccessControl access;
     private final AuditLog audit;
     private final ObjectMapper json;
 
-    protected AgentsResource(AgentService agents, GrantRepository grants, TenantScopes scopes, AccessControl access,
-                             AuditLog audit, ObjectMapper json) {
+    public AgentsResource(AgentService agents, GrantRepository grants, AccessControl access,
+                          AuditLog audit, ObjectMapper json) {
         this.agents = agents;
         this.grants = grants;
-        this.scopes = scopes;
         this.access = access;
         this.audit = audit;
         this.json = json;
@@ -97,14 +94,14 @@ public abstract class AgentsResource {
     }
 
     @GET
-    public Page<AgentView> list(@Auth Caller c, @Context UriInfo uri) {
-        String tenantId = scopes.resolve(c, uri);
+    public Page<AgentView> list(@Auth Caller c, @Context TenantScope scope) {
+        String tenantId = scope.tenantId();
         return Page.all(access.readable(c, tenantId, agents.list(tenantId), AgentsResource::ref, AgentView::of));
     }
 
     @POST
-    public Response create(@Auth Caller c, @Context UriInfo uri, @NotNull AgentBody body) {
-        String tenantId = scopes.resolve(c, uri);
+    public Response create(@Auth Caller c, @Context TenantScope scope, @NotNull AgentBody body) {
+        String tenantId = scope.tenantId();
         access.require(c, tenantId, Permission.RESOURCES_CREATE);
         if (body.slug() == null || body.name() == null || body.name().isBlank() || body.name().length() > 200) {
             throw ApiException.unprocessable("validation_failed", "slug and name (1-200 characters) are required",
@@ -120,8 +117,8 @@ public abstract class AgentsResource {
 
     @GET
     @Path("/{agentId}")
-    public AgentView get(@Auth Caller c, @Context UriInfo uri, @PathParam("agentId") String id) {
-        String tenantId = scopes.resolve(c, uri);
+    public AgentView get(@Auth Caller c, @Context TenantScope scope, @PathParam("agentId") String id) {
+        String tenantId = scope.tenantId();
         Agent a = agents.get(tenantId, id);
         access.require(c, tenantId, ref(a), ResourcePermission.READ);
         return AgentView.of(a);
@@ -129,9 +126,9 @@ public abstract class AgentsResource {
 
     @PATCH
     @Path("/{agentId}")
-    public AgentView update(@Auth Caller c, @Context UriInfo uri, @PathParam("agentId") String id,
+    public AgentView update(@Auth Caller c, @Context TenantScope scope, @PathParam("agentId") String id,
                             @NotNull JsonNode raw) throws JsonProcessingException {
-        String tenantId = scopes.resolve(c, uri);
+        String tenantId = scope.tenantId();
         Agent a = agents.get(tenantId, id);
         access.require(c, tenantId, ref(a), ResourcePermission.UPDATE);
         if (!raw.isObject()) {
@@ -149,31 +146,13 @@ public abstract class AgentsResource {
 
     @DELETE
     @Path("/{agentId}")
-    public Response delete(@Auth Caller c, @Context UriInfo uri, @PathParam("agentId") String id) {
-        String tenantId = scopes.resolve(c, uri);
+    public Response delete(@Auth Caller c, @Context TenantScope scope, @PathParam("agentId") String id) {
+        String tenantId = scope.tenantId();
         Agent a = agents.get(tenantId, id);
         access.require(c, tenantId, ref(a), ResourcePermission.DELETE);
         agents.delete(a);
         grants.deleteForResource(tenantId, ResourceType.AGENT, id);
         audit.success(c, tenantId, "agent.delete", ResourceType.AGENT.wire(), id, Map.of("slug", a.slug()));
         return Response.noContent().build();
-    }
-
-    /** The caller's tenant. */
-    @Path("/v1/agents")
-    public static class Own extends AgentsResource {
-        public Own(AgentService agents, GrantRepository grants, TenantScopes scopes, AccessControl access,
-                   AuditLog audit, ObjectMapper json) {
-            super(agents, grants, scopes, access, audit, json);
-        }
-    }
-
-    /** Any tenant, for the operator. */
-    @Path("/admin/tenants/{tenantId}/agents")
-    public static class OfTenant extends Own {
-        public OfTenant(AgentService agents, GrantRepository grants, TenantScopes scopes, AccessControl access,
-                        AuditLog audit, ObjectMapper json) {
-            super(agents, grants, scopes, access, audit, json);
-        }
     }
 }

@@ -13,7 +13,7 @@ import io.channelhub.hub.acl.AccessControl;
 import io.channelhub.hub.web.Page;
 import io.channelhub.hub.audit.AuditLog;
 import io.channelhub.hub.errors.ApiException;
-import io.channelhub.hub.web.TenantScopes;
+import io.channelhub.hub.web.TenantScope;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -28,7 +28,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,22 +40,19 @@ import java.util.Map;
  */
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
-public abstract class ApiKeysResource {
+public class ApiKeysResource {
 
     private final ApiKeyService keys;
     private final AccessControl access;
     private final AuditLog audit;
     private final Clock clock;
 
-    protected ApiKeysResource(ApiKeyService keys, AccessControl access, AuditLog audit, Clock clock) {
+    public ApiKeysResource(ApiKeyService keys, AccessControl access, AuditLog audit, Clock clock) {
         this.keys = keys;
         this.access = access;
         this.audit = audit;
         this.clock = clock;
     }
-
-    /** The tenant whose keys this request manages; null for platform keys. */
-    protected abstract String scope(Caller caller, UriInfo uri);
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -82,15 +78,19 @@ public abstract class ApiKeysResource {
     private record Scoped(Caller caller, String tenantId) {
     }
 
-    private Scoped authorize(Caller c, UriInfo uri, Permission p) {
-        String tenantId = scope(c, uri);
+    private Scoped authorize(Caller c, TenantScope scope, Permission p) {
+        // Under /admin/api-keys, /admin/console-users: the platform's own (super-admin) keys and operators.
+        String tenantId = scope.tenantId();
+        if (scope.isPlatform()) {
+            access.require(c, null, Permission.PLATFORM_ADMIN);
+        }
         access.require(c, tenantId, p);
         return new Scoped(c, tenantId);
     }
 
     @GET
-    public Page<KeyView> list(@Auth Caller caller, @Context UriInfo uri) {
-        Scoped scoped = authorize(caller, uri, Permission.API_KEYS_READ);
+    public Page<KeyView> list(@Auth Caller caller, @Context TenantScope scope) {
+        Scoped scoped = authorize(caller, scope, Permission.API_KEYS_READ);
         Caller c = scoped.caller();
         String tenantId = scoped.tenantId();
         Instant now = clock.instant();
@@ -99,16 +99,16 @@ public abstract class ApiKeysResource {
 
     @GET
     @Path("/{keyId}")
-    public KeyView get(@Auth Caller caller, @Context UriInfo uri, @PathParam("keyId") String id) {
-        Scoped scoped = authorize(caller, uri, Permission.API_KEYS_READ);
+    public KeyView get(@Auth Caller caller, @Context TenantScope scope, @PathParam("keyId") String id) {
+        Scoped scoped = authorize(caller, scope, Permission.API_KEYS_READ);
         Caller c = scoped.caller();
         String tenantId = scoped.tenantId();
         return KeyView.of(keys.get(tenantId, id), clock.instant(), null);
     }
 
     @POST
-    public Response create(@Auth Caller caller, @Context UriInfo uri, @NotNull @Valid CreateKey body) {
-        Scoped scoped = authorize(caller, uri, Permission.API_KEYS_MANAGE);
+    public Response create(@Auth Caller caller, @Context TenantScope scope, @NotNull @Valid CreateKey body) {
+        Scoped scoped = authorize(caller, scope, Permission.API_KEYS_MANAGE);
         Caller c = scoped.caller();
         String tenantId = scoped.tenantId();
         Role role = parseRole(body.role());
@@ -125,8 +125,8 @@ public abstract class ApiKeysResource {
 
     @DELETE
     @Path("/{keyId}")
-    public KeyView revoke(@Auth Caller caller, @Context UriInfo uri, @PathParam("keyId") String id) {
-        Scoped scoped = authorize(caller, uri, Permission.API_KEYS_MANAGE);
+    public KeyView revoke(@Auth Caller caller, @Context TenantScope scope, @PathParam("keyId") String id) {
+        Scoped scoped = authorize(caller, scope, Permission.API_KEYS_MANAGE);
         Caller c = scoped.caller();
         String tenantId = scoped.tenantId();
         keys.revoke(tenantId, id);
@@ -136,9 +136,9 @@ public abstract class ApiKeysResource {
 
     @POST
     @Path("/{keyId}/rotate")
-    public Response rotate(@Auth Caller caller, @Context UriInfo uri, @PathParam("keyId") String id,
+    public Response rotate(@Auth Caller caller, @Context TenantScope scope, @PathParam("keyId") String id,
                            @Valid RotateKey body) {
-        Scoped scoped = authorize(caller, uri, Permission.API_KEYS_MANAGE);
+        Scoped scoped = authorize(caller, scope, Permission.API_KEYS_MANAGE);
         Caller c = scoped.caller();
         String tenantId = scoped.tenantId();
         Duration grace = body == null || body.graceSeconds() == null ? null
@@ -158,47 +158,6 @@ public abstract class ApiKeysResource {
             return Role.fromWire(s);
         } catch (IllegalArgumentException e) {
             throw ApiException.unprocessable("invalid_role", "unknown role", Map.of("field", "role"));
-        }
-    }
-
-    /** The caller's own tenant's keys. */
-    @Path("/v1/api-keys")
-    public static class Own extends ApiKeysResource {
-        private final TenantScopes scopes;
-
-        public Own(ApiKeyService keys, AccessControl access, AuditLog audit, Clock clock, TenantScopes scopes) {
-            super(keys, access, audit, clock);
-            this.scopes = scopes;
-        }
-
-        @Override
-        protected String scope(Caller caller, UriInfo uri) {
-            return scopes.resolve(caller, uri);
-        }
-    }
-
-    /** Any tenant's keys, for the operator (e.g. to issue a new tenant's first admin key). */
-    @Path("/admin/tenants/{tenantId}/api-keys")
-    public static class OfTenant extends Own {
-        public OfTenant(ApiKeyService keys, AccessControl access, AuditLog audit, Clock clock, TenantScopes scopes) {
-            super(keys, access, audit, clock, scopes);
-        }
-    }
-
-    /** Platform (super-admin) keys. */
-    @Path("/admin/api-keys")
-    public static class Platform extends ApiKeysResource {
-        private final AccessControl access;
-
-        public Platform(ApiKeyService keys, AccessControl access, AuditLog audit, Clock clock) {
-            super(keys, access, audit, clock);
-            this.access = access;
-        }
-
-        @Override
-        protected String scope(Caller caller, UriInfo uri) {
-            access.require(caller, caller.tenantId(), Permission.PLATFORM_ADMIN);
-            return null;
         }
     }
 }

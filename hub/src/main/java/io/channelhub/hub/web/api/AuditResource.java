@@ -10,26 +10,25 @@ import io.channelhub.hub.web.Page;
 import io.channelhub.hub.identity.Caller;
 import io.channelhub.hub.identity.Permission;
 import io.channelhub.hub.errors.ApiException;
-import io.channelhub.hub.web.TenantScopes;
+import io.channelhub.hub.web.TenantScope;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.UriInfo;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 /** The audit log: a tenant's admins read their tenant's entries; the operator reads everything. */
 @Produces(MediaType.APPLICATION_JSON)
-public abstract class AuditResource {
+public class AuditResource {
 
     protected final AuditLog audit;
     protected final AccessControl access;
 
-    protected AuditResource(AuditLog audit, AccessControl access) {
+    public AuditResource(AuditLog audit, AccessControl access) {
         this.audit = audit;
         this.access = access;
     }
@@ -60,47 +59,16 @@ public abstract class AuditResource {
         return Page.of(rows.stream().map(EntryView::of).toList(), limit, e -> Long.toString(e.id()));
     }
 
-    /** A tenant's entries. */
-    @Path("/v1/audit")
-    public static class Own extends AuditResource {
-        private final TenantScopes scopes;
-
-        public Own(AuditLog audit, AccessControl access, TenantScopes scopes) {
-            super(audit, access);
-            this.scopes = scopes;
-        }
-
-        @GET
-        public Page<EntryView> list(@Auth Caller c, @Context UriInfo uri,
-                                    @QueryParam("before") String before, @QueryParam("limit") Integer limit) {
-            String tenantId = scopes.resolve(c, uri);
-            access.require(c, tenantId, Permission.AUDIT_READ);
-            int n = Page.limit(limit);
-            return page(audit.list(tenantId, false, cursor(before), n + 1), n);
-        }
-    }
-
-    /** Any tenant's entries, for the operator. */
-    @Path("/admin/tenants/{tenantId}/audit")
-    public static class OfTenant extends Own {
-        public OfTenant(AuditLog audit, AccessControl access, TenantScopes scopes) {
-            super(audit, access, scopes);
-        }
-    }
-
-    /** Every entry, including platform actions, for the operator. */
-    @Path("/admin/audit")
-    public static class Platform extends AuditResource {
-        public Platform(AuditLog audit, AccessControl access) {
-            super(audit, access);
-        }
-
-        @GET
-        public Page<EntryView> list(@Auth Caller c, @QueryParam("before") String before,
-                                    @QueryParam("limit") Integer limit) {
-            access.require(c, null, Permission.PLATFORM_ADMIN);
-            int n = Page.limit(limit);
-            return page(audit.list(null, true, cursor(before), n + 1), n);
-        }
+    /**
+     * A tenant's entries (under {@code /v1} and {@code /admin/tenants/{tenantId}}), or under {@code /admin/audit}
+     * every entry, platform actions included.
+     */
+    @GET
+    public Page<EntryView> list(@Auth Caller c, @Context TenantScope scope,
+                                @QueryParam("before") String before, @QueryParam("limit") Integer limit) {
+        String tenantId = scope.tenantId();
+        access.require(c, tenantId, scope.isPlatform() ? Permission.PLATFORM_ADMIN : Permission.AUDIT_READ);
+        int n = Page.limit(limit);
+        return page(audit.list(tenantId, scope.isPlatform(), cursor(before), n + 1), n);
     }
 }

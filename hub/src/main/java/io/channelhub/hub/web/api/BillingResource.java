@@ -16,7 +16,7 @@ import io.channelhub.hub.identity.Permission;
 import io.channelhub.hub.errors.ApiException;
 import io.channelhub.hub.errors.HubFailure;
 import io.channelhub.hub.limits.Quotas;
-import io.channelhub.hub.web.TenantScopes;
+import io.channelhub.hub.web.TenantScope;
 import io.channelhub.plugin.billing.GatewayException;
 import io.channelhub.plugin.billing.PaymentLinkRequest;
 import io.channelhub.plugin.billing.PaymentMethod;
@@ -33,7 +33,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,8 +86,8 @@ public final class BillingResource {
 
     /** Everything a route needs. */
     public record Services(Plans plans, Subscriptions subscriptions, Invoices invoices, GatewayAccounts gateways,
-                           BillingJobs jobs, Quotas quotas, BillingConfig config, TenantScopes scopes,
-                           AccessControl access, AuditLog audit, java.time.Clock clock) {
+                           BillingJobs jobs, Quotas quotas, BillingConfig config, AccessControl access,
+                           AuditLog audit, java.time.Clock clock) {
     }
 
     static Map<String, Object> subscriptionView(Services s, String tenantId) {
@@ -224,33 +223,32 @@ public final class BillingResource {
     }
 
     /** One tenant's billing, for the operator. */
-    @Path("/admin/tenants/{tenantId}/billing")
     @Produces(MediaType.APPLICATION_JSON)
     @Consumes(MediaType.APPLICATION_JSON)
-    public static class OfTenant {
+    public static final class Managed {
         private final Services s;
 
-        public OfTenant(Services s) {
+        public Managed(Services s) {
             this.s = s;
         }
 
-        private String tenant(Caller c, UriInfo uri) {
+        private String tenant(Caller c, TenantScope scope) {
             s.access().require(c, c.tenantId(), Permission.PLATFORM_ADMIN);
-            return s.scopes().resolve(c, uri);
+            return scope.tenantId();
         }
 
         @GET
         @Path("/subscription")
-        public Map<String, Object> subscription(@Auth Caller caller, @Context UriInfo uri) {
-            return subscriptionView(s, tenant(caller, uri));
+        public Map<String, Object> subscription(@Auth Caller caller, @Context TenantScope scope) {
+            return subscriptionView(s, tenant(caller, scope));
         }
 
         /** Subscribes the tenant, or changes its plan (the current period closes now, pro-rated). */
         @PUT
         @Path("/subscription")
-        public Map<String, Object> subscribe(@Auth Caller c, @Context UriInfo uri,
+        public Map<String, Object> subscribe(@Auth Caller c, @Context TenantScope scope,
                                              @NotNull @Valid SubscribeInput body) {
-            String tenantId = tenant(c, uri);
+            String tenantId = tenant(c, scope);
             Plans.Plan plan = s.plans().byCode(body.planCode()).filter(Plans.Plan::active)
                     .orElseThrow(() -> ApiException.unprocessable("unknown_plan", "no active plan " + body.planCode(),
                             Map.of("field", "plan_code")));
@@ -299,8 +297,8 @@ public final class BillingResource {
 
         @POST
         @Path("/subscription/cancel")
-        public Map<String, Object> cancel(@Auth Caller caller, @Context UriInfo uri) {
-            String tenantId = tenant(caller, uri);
+        public Map<String, Object> cancel(@Auth Caller caller, @Context TenantScope scope) {
+            String tenantId = tenant(caller, scope);
             var sub = s.subscriptions().of(tenantId).filter(Subscriptions.Subscription::live)
                     .orElseThrow(() -> ApiException.notFound("subscription"));
             Instant now = s.clock().instant();
@@ -316,22 +314,22 @@ public final class BillingResource {
 
         @GET
         @Path("/invoices")
-        public Map<String, Object> invoices(@Auth Caller caller, @Context UriInfo uri) {
-            return Map.of("data", BillingResource.invoices(s, tenant(caller, uri)));
+        public Map<String, Object> invoices(@Auth Caller caller, @Context TenantScope scope) {
+            return Map.of("data", BillingResource.invoices(s, tenant(caller, scope)));
         }
 
         @GET
         @Path("/invoices/{invoiceId}")
-        public InvoiceView invoice(@Auth Caller caller, @Context UriInfo uri,
+        public InvoiceView invoice(@Auth Caller caller, @Context TenantScope scope,
                                    @PathParam("invoiceId") String id) {
-            return BillingResource.invoice(s, tenant(caller, uri), id);
+            return BillingResource.invoice(s, tenant(caller, scope), id);
         }
 
         @POST
         @Path("/invoices/{invoiceId}/payment-link")
-        public Map<String, Object> paymentLink(@Auth Caller caller, @Context UriInfo uri,
+        public Map<String, Object> paymentLink(@Auth Caller caller, @Context TenantScope scope,
                                                @PathParam("invoiceId") String id) {
-            String tenantId = tenant(caller, uri);
+            String tenantId = tenant(caller, scope);
             Invoices.Invoice inv = s.invoices().find(tenantId, id).orElseThrow(() -> ApiException.notFound("invoice"));
             if (!List.of("open", "overdue").contains(inv.status())) {
                 // A paid, void or refunded invoice must not be paid (again).
@@ -351,9 +349,9 @@ public final class BillingResource {
         /** Refunds a paid invoice at the gateway, in full or {@code amount_minor} of it. */
         @POST
         @Path("/invoices/{invoiceId}/refund")
-        public InvoiceView refund(@Auth Caller caller, @Context UriInfo uri, @PathParam("invoiceId") String id,
+        public InvoiceView refund(@Auth Caller caller, @Context TenantScope scope, @PathParam("invoiceId") String id,
                                   RefundInput body) {
-            String tenantId = tenant(caller, uri);
+            String tenantId = tenant(caller, scope);
             Invoices.Invoice inv = s.invoices().find(tenantId, id).orElseThrow(() -> ApiException.notFound("invoice"));
             if (!"paid".equals(inv.status()) || inv.gatewayChargeId() == null) {
                 throw ApiException.conflict("not_refundable", "only a paid invoice charged at the gateway is refunded");
@@ -380,9 +378,9 @@ public final class BillingResource {
         /** Voids an unpaid invoice, canceling its charge at the gateway. */
         @POST
         @Path("/invoices/{invoiceId}/void")
-        public InvoiceView voidInvoice(@Auth Caller caller, @Context UriInfo uri,
+        public InvoiceView voidInvoice(@Auth Caller caller, @Context TenantScope scope,
                                        @PathParam("invoiceId") String id) {
-            String tenantId = tenant(caller, uri);
+            String tenantId = tenant(caller, scope);
             Invoices.Invoice inv = s.invoices().find(tenantId, id).orElseThrow(() -> ApiException.notFound("invoice"));
             if (!List.of("open", "overdue").contains(inv.status())) {
                 throw ApiException.conflict("not_voidable", "only an open or overdue invoice is voided");
@@ -402,14 +400,14 @@ public final class BillingResource {
 
         @GET
         @Path("/credit-notes")
-        public Map<String, Object> credits(@Auth Caller caller, @Context UriInfo uri) {
-            return Map.of("data", s.invoices().credits(tenant(caller, uri)));
+        public Map<String, Object> credits(@Auth Caller caller, @Context TenantScope scope) {
+            return Map.of("data", s.invoices().credits(tenant(caller, scope)));
         }
 
         @POST
         @Path("/credit-notes")
-        public Response credit(@Auth Caller caller, @Context UriInfo uri, @NotNull CreditInput body) {
-            String tenantId = tenant(caller, uri);
+        public Response credit(@Auth Caller caller, @Context TenantScope scope, @NotNull CreditInput body) {
+            String tenantId = tenant(caller, scope);
             if (body.invoiceId() != null) {
                 s.invoices().find(tenantId, body.invoiceId()).orElseThrow(() -> ApiException.notFound("invoice"));
             }
@@ -422,38 +420,37 @@ public final class BillingResource {
     }
 
     /** The caller's own subscription and invoices (admins of the tenant). */
-    @Path("/v1/billing")
     @Produces(MediaType.APPLICATION_JSON)
-    public static class Own {
+    public static final class Own {
         private final Services s;
 
         public Own(Services s) {
             this.s = s;
         }
 
-        private String tenant(Caller c, UriInfo uri) {
-            String tenantId = s.scopes().resolve(c, uri);
+        private String tenant(Caller c, TenantScope scope) {
+            String tenantId = scope.tenantId();
             s.access().require(c, tenantId, Permission.USAGE_READ);
             return tenantId;
         }
 
         @GET
         @Path("/subscription")
-        public Map<String, Object> subscription(@Auth Caller caller, @Context UriInfo uri) {
-            return subscriptionView(s, tenant(caller, uri));
+        public Map<String, Object> subscription(@Auth Caller caller, @Context TenantScope scope) {
+            return subscriptionView(s, tenant(caller, scope));
         }
 
         @GET
         @Path("/invoices")
-        public Map<String, Object> invoices(@Auth Caller caller, @Context UriInfo uri) {
-            return Map.of("data", BillingResource.invoices(s, tenant(caller, uri)));
+        public Map<String, Object> invoices(@Auth Caller caller, @Context TenantScope scope) {
+            return Map.of("data", BillingResource.invoices(s, tenant(caller, scope)));
         }
 
         @GET
         @Path("/invoices/{invoiceId}")
-        public InvoiceView invoice(@Auth Caller caller, @Context UriInfo uri,
+        public InvoiceView invoice(@Auth Caller caller, @Context TenantScope scope,
                                    @PathParam("invoiceId") String id) {
-            return BillingResource.invoice(s, tenant(caller, uri), id);
+            return BillingResource.invoice(s, tenant(caller, scope), id);
         }
     }
 }

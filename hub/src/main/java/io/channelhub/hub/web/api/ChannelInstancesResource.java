@@ -14,7 +14,7 @@ import io.channelhub.hub.web.Page;
 import io.channelhub.hub.audit.AuditLog;
 import io.channelhub.hub.identity.Caller;
 import io.channelhub.hub.identity.Permission;
-import io.channelhub.hub.web.TenantScopes;
+import io.channelhub.hub.web.TenantScope;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -31,7 +31,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -42,21 +41,36 @@ import java.util.Map;
  */
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
-public abstract class ChannelInstancesResource {
+public class ChannelInstancesResource {
 
     private final ChannelInstanceService instances;
     private final GrantRepository grants;
-    private final TenantScopes scopes;
     private final AccessControl access;
     private final AuditLog audit;
+    private final ChannelMessagesResource messages;
+    private final ChannelTemplatesResource templates;
 
-    protected ChannelInstancesResource(ChannelInstanceService instances, GrantRepository grants, TenantScopes scopes,
-                                       AccessControl access, AuditLog audit) {
+    public ChannelInstancesResource(ChannelInstanceService instances, GrantRepository grants, AccessControl access,
+                                    AuditLog audit, ChannelMessagesResource messages,
+                                    ChannelTemplatesResource templates) {
         this.instances = instances;
         this.grants = grants;
-        this.scopes = scopes;
         this.access = access;
         this.audit = audit;
+        this.messages = messages;
+        this.templates = templates;
+    }
+
+    /** Messages the integrator sends on an instance. */
+    @Path("/{instanceId}/messages")
+    public ChannelMessagesResource messages() {
+        return messages;
+    }
+
+    /** The instance's message templates. */
+    @Path("/{instanceId}/templates")
+    public ChannelTemplatesResource templates() {
+        return templates;
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -84,16 +98,16 @@ public abstract class ChannelInstancesResource {
     }
 
     @GET
-    public Page<InstanceView> list(@Auth Caller c, @Context UriInfo uri,
+    public Page<InstanceView> list(@Auth Caller c, @Context TenantScope scope,
                                    @QueryParam("plugin_id") String pluginId) {
-        String tenantId = scopes.resolve(c, uri);
+        String tenantId = scope.tenantId();
         return Page.all(access.readable(c, tenantId, instances.list(tenantId, pluginId),
                 ChannelInstancesResource::ref, InstanceView::of));
     }
 
     @POST
-    public Response create(@Auth Caller c, @Context UriInfo uri, @NotNull @Valid CreateInstance body) {
-        String tenantId = scopes.resolve(c, uri);
+    public Response create(@Auth Caller c, @Context TenantScope scope, @NotNull @Valid CreateInstance body) {
+        String tenantId = scope.tenantId();
         access.require(c, tenantId, Permission.RESOURCES_CREATE);
         ChannelInstance ci = instances.create(tenantId, body.pluginId(), body.name(), body.settings(),
                 body.enabled() == null || body.enabled(), c.principalId());
@@ -104,8 +118,8 @@ public abstract class ChannelInstancesResource {
 
     @GET
     @Path("/{instanceId}")
-    public InstanceView get(@Auth Caller c, @Context UriInfo uri, @PathParam("instanceId") String id) {
-        String tenantId = scopes.resolve(c, uri);
+    public InstanceView get(@Auth Caller c, @Context TenantScope scope, @PathParam("instanceId") String id) {
+        String tenantId = scope.tenantId();
         ChannelInstance ci = instances.get(tenantId, id);
         access.require(c, tenantId, ref(ci), ResourcePermission.READ);
         return InstanceView.of(ci);
@@ -113,9 +127,9 @@ public abstract class ChannelInstancesResource {
 
     @PATCH
     @Path("/{instanceId}")
-    public InstanceView update(@Auth Caller c, @Context UriInfo uri, @PathParam("instanceId") String id,
+    public InstanceView update(@Auth Caller c, @Context TenantScope scope, @PathParam("instanceId") String id,
                                @NotNull @Valid UpdateInstance body) {
-        String tenantId = scopes.resolve(c, uri);
+        String tenantId = scope.tenantId();
         ChannelInstance ci = instances.get(tenantId, id);
         access.require(c, tenantId, ref(ci), ResourcePermission.UPDATE);
         ChannelInstance next = instances.update(ci, body.name(), body.settings(), body.enabled());
@@ -129,8 +143,8 @@ public abstract class ChannelInstancesResource {
 
     @DELETE
     @Path("/{instanceId}")
-    public Response delete(@Auth Caller c, @Context UriInfo uri, @PathParam("instanceId") String id) {
-        String tenantId = scopes.resolve(c, uri);
+    public Response delete(@Auth Caller c, @Context TenantScope scope, @PathParam("instanceId") String id) {
+        String tenantId = scope.tenantId();
         ChannelInstance ci = instances.get(tenantId, id);
         access.require(c, tenantId, ref(ci), ResourcePermission.DELETE);
         instances.delete(tenantId, id);
@@ -149,23 +163,5 @@ public abstract class ChannelInstancesResource {
             s.put("settings_changed", settings.keySet().stream().sorted().toList());
         }
         return s;
-    }
-
-    /** The caller's tenant. */
-    @Path("/v1/channel-instances")
-    public static class Own extends ChannelInstancesResource {
-        public Own(ChannelInstanceService instances, GrantRepository grants, TenantScopes scopes, AccessControl access,
-                   AuditLog audit) {
-            super(instances, grants, scopes, access, audit);
-        }
-    }
-
-    /** Any tenant, for the operator. */
-    @Path("/admin/tenants/{tenantId}/channel-instances")
-    public static class OfTenant extends Own {
-        public OfTenant(ChannelInstanceService instances, GrantRepository grants, TenantScopes scopes,
-                        AccessControl access, AuditLog audit) {
-            super(instances, grants, scopes, access, audit);
-        }
     }
 }

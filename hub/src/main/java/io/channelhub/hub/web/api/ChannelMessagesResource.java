@@ -23,7 +23,7 @@ import io.channelhub.hub.errors.ApiException;
 import io.channelhub.hub.limits.QuotaReservation;
 import io.channelhub.hub.limits.Quotas;
 import io.channelhub.hub.plugins.PluginPlatform;
-import io.channelhub.hub.web.TenantScopes;
+import io.channelhub.hub.web.TenantScope;
 import io.channelhub.plugin.channel.ChannelCapability;
 import io.channelhub.plugin.channel.MessageTemplate;
 import io.channelhub.plugin.channel.OutboundMessage;
@@ -40,7 +40,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,11 +47,12 @@ import java.util.Map;
 /**
  * Messages an integrator sends on a channel instance (a notification, a template), under the same rules as the
  * agent's replies: the channel's customer-service window, consent, the contact's reachability, the channel's
- * own check, quotas; queued in the outbox and answered {@code 202}. Also the instance's message templates.
+ * own check, quotas; queued in the outbox and answered {@code 202}. Mounted at
+ * {@code channel-instances/{instanceId}/messages}.
  */
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
-public abstract class ChannelMessagesResource {
+public class ChannelMessagesResource {
 
     private final ChannelInstanceService instances;
     private final ChannelContexts contexts;
@@ -62,15 +62,14 @@ public abstract class ChannelMessagesResource {
     private final TurnService turns;
     private final Quotas quotas;
     private final PluginPlatform plugins;
-    private final TenantScopes scopes;
     private final AccessControl access;
     private final AuditLog audit;
     private final ObjectMapper json;
 
-    protected ChannelMessagesResource(ChannelInstanceService instances, ChannelContexts contexts, ChannelOutbox sends,
-                                      ChannelConversations conversations, ContactDirectory contacts,
-                                      TurnService turns, Quotas quotas, PluginPlatform plugins, TenantScopes scopes,
-                                      AccessControl access, AuditLog audit, ObjectMapper json) {
+    public ChannelMessagesResource(ChannelInstanceService instances, ChannelContexts contexts, ChannelOutbox sends,
+                                   ChannelConversations conversations, ContactDirectory contacts,
+                                   TurnService turns, Quotas quotas, PluginPlatform plugins, AccessControl access,
+                                   AuditLog audit, ObjectMapper json) {
         this.instances = instances;
         this.contexts = contexts;
         this.sends = sends;
@@ -79,7 +78,6 @@ public abstract class ChannelMessagesResource {
         this.turns = turns;
         this.quotas = quotas;
         this.plugins = plugins;
-        this.scopes = scopes;
         this.access = access;
         this.audit = audit;
         this.json = json;
@@ -125,16 +123,10 @@ public abstract class ChannelMessagesResource {
     public record Queued(String messageId, String conversationId, String status, int parts) {
     }
 
-    /** A template as the API shows it. */
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record TemplateView(String name, String language, String category, String status, JsonNode components) {
-    }
-
     @POST
-    @Path("/{instanceId}/messages")
-    public Response send(@Auth Caller c, @Context UriInfo uri, @PathParam("instanceId") String id,
+    public Response send(@Auth Caller c, @Context TenantScope scope, @PathParam("instanceId") String id,
                          @NotNull @Valid SendMessage body) {
-        String tenantId = scopes.resolve(c, uri);
+        String tenantId = scope.tenantId();
         ChannelInstance ci = instances.get(tenantId, id);
         access.require(c, tenantId, ChannelInstancesResource.ref(ci), ResourcePermission.UPDATE);
         long given = java.util.stream.Stream.of(body.text(), body.template(), body.media(), body.interactive(),
@@ -208,64 +200,6 @@ public abstract class ChannelMessagesResource {
         }
     }
 
-    @GET
-    @Path("/{instanceId}/templates")
-    public Map<String, Object> templates(@Auth Caller caller, @Context UriInfo uri,
-                                         @PathParam("instanceId") String id) {
-        ChannelInstance ci = readable(caller, uri, id);
-        return Map.of("data", views(templateCall(ci, "templates",
-                (connector, ctx) -> connector.templates(ctx))));
-    }
-
-    @POST
-    @Path("/{instanceId}/templates/sync")
-    public Map<String, Object> sync(@Auth Caller c, @Context UriInfo uri,
-                                    @PathParam("instanceId") String id) {
-        String tenantId = scopes.resolve(c, uri);
-        ChannelInstance ci = instances.get(tenantId, id);
-        access.require(c, tenantId, ChannelInstancesResource.ref(ci), ResourcePermission.UPDATE);
-        List<MessageTemplate> synced = templateCall(ci, "syncTemplates",
-                (connector, ctx) -> connector.syncTemplates(ctx));
-        audit.success(c, tenantId, "channel_templates.sync", "channel_instance", ci.id(),
-                Map.of("templates", synced.size()));
-        return Map.of("data", views(synced));
-    }
-
-    private ChannelInstance readable(Caller c, UriInfo uri, String id) {
-        String tenantId = scopes.resolve(c, uri);
-        ChannelInstance ci = instances.get(tenantId, id);
-        access.require(c, tenantId, ChannelInstancesResource.ref(ci), ResourcePermission.READ);
-        return ci;
-    }
-
-    /** Calls the instance's channel about templates; a channel without templates has none (not an error). */
-    private List<MessageTemplate> templateCall(ChannelInstance ci, String operation,
-                                               java.util.function.BiFunction<io.channelhub.plugin.channel
-                                                       .ChannelConnector, io.channelhub.plugin.PluginContext,
-                                                       List<MessageTemplate>> call) {
-        PluginPlatform.LoadedConnector c = plugins.connector(ci.pluginId()).orElseThrow(() ->
-                ApiException.unprocessable("plugin_unavailable", "the plugin of this instance is not running",
-                        Map.of("plugin_id", ci.pluginId())));
-        if (!c.descriptor().capabilities().contains(ChannelCapability.TEMPLATES)) {
-            return List.of();
-        }
-        List<MessageTemplate> out = plugins.call(ci.pluginId(), operation,
-                () -> call.apply(c.connector(), contexts.forInstance(ci)));
-        return out == null ? List.of() : out;
-    }
-
-    private List<TemplateView> views(List<MessageTemplate> list) {
-        return list.stream().map(t -> {
-            JsonNode components;
-            try {
-                components = t.componentsJson() == null ? null : json.readTree(t.componentsJson());
-            } catch (JsonProcessingException e) {
-                components = null;
-            }
-            return new TemplateView(t.name(), t.language(), t.category(), t.status(), components);
-        }).toList();
-    }
-
     private static void putIfSet(Map<String, String> attrs, String name, String value) {
         if (value != null && !value.isBlank()) {
             attrs.put(name, value);
@@ -277,30 +211,6 @@ public abstract class ChannelMessagesResource {
             return json.writeValueAsString(n);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** The caller's tenant. */
-    @Path("/v1/channel-instances")
-    public static class Own extends ChannelMessagesResource {
-        public Own(ChannelInstanceService instances, ChannelContexts contexts, ChannelOutbox sends,
-                   ChannelConversations conversations, ContactDirectory contacts, TurnService turns, Quotas quotas,
-                   PluginPlatform plugins, TenantScopes scopes, AccessControl access, AuditLog audit,
-                   ObjectMapper json) {
-            super(instances, contexts, sends, conversations, contacts, turns, quotas, plugins, scopes, access, audit,
-                    json);
-        }
-    }
-
-    /** Any tenant, for the operator. */
-    @Path("/admin/tenants/{tenantId}/channel-instances")
-    public static class OfTenant extends Own {
-        public OfTenant(ChannelInstanceService instances, ChannelContexts contexts, ChannelOutbox sends,
-                        ChannelConversations conversations, ContactDirectory contacts, TurnService turns,
-                        Quotas quotas, PluginPlatform plugins, TenantScopes scopes, AccessControl access,
-                        AuditLog audit, ObjectMapper json) {
-            super(instances, contexts, sends, conversations, contacts, turns, quotas, plugins, scopes, access, audit,
-                    json);
         }
     }
 }

@@ -11,7 +11,7 @@ import io.channelhub.hub.web.Page;
 import io.channelhub.hub.audit.AuditLog;
 import io.channelhub.hub.identity.Caller;
 import io.channelhub.hub.identity.Permission;
-import io.channelhub.hub.web.TenantScopes;
+import io.channelhub.hub.web.TenantScope;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -25,7 +25,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -36,20 +35,17 @@ import java.util.Map;
  */
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
-public abstract class ConsoleUsersResource {
+public class ConsoleUsersResource {
 
     private final ConsoleUsers users;
     private final AccessControl access;
     private final AuditLog audit;
 
-    protected ConsoleUsersResource(ConsoleUsers users, AccessControl access, AuditLog audit) {
+    public ConsoleUsersResource(ConsoleUsers users, AccessControl access, AuditLog audit) {
         this.users = users;
         this.access = access;
         this.audit = audit;
     }
-
-    /** The tenant whose users this request manages; null for platform operators. */
-    protected abstract String scope(Caller caller, UriInfo uri);
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -72,29 +68,33 @@ public abstract class ConsoleUsersResource {
     private record Scoped(Caller caller, String tenantId) {
     }
 
-    private Scoped authorize(Caller c, UriInfo uri) {
-        String tenantId = scope(c, uri);
+    private Scoped authorize(Caller c, TenantScope scope) {
+        // Under /admin/api-keys, /admin/console-users: the platform's own (super-admin) keys and operators.
+        String tenantId = scope.tenantId();
+        if (scope.isPlatform()) {
+            access.require(c, null, Permission.PLATFORM_ADMIN);
+        }
         access.require(c, tenantId, Permission.CONSOLE_USERS_MANAGE);
         return new Scoped(c, tenantId);
     }
 
     @GET
-    public Page<UserView> list(@Auth Caller caller, @Context UriInfo uri) {
-        Scoped s = authorize(caller, uri);
+    public Page<UserView> list(@Auth Caller caller, @Context TenantScope scope) {
+        Scoped s = authorize(caller, scope);
         Instant now = users.now();
         return Page.all(users.list(s.tenantId()).stream().map(u -> UserView.of(u, now)).toList());
     }
 
     @GET
     @Path("/{userId}")
-    public UserView get(@Auth Caller caller, @Context UriInfo uri, @PathParam("userId") String id) {
-        Scoped s = authorize(caller, uri);
+    public UserView get(@Auth Caller caller, @Context TenantScope scope, @PathParam("userId") String id) {
+        Scoped s = authorize(caller, scope);
         return UserView.of(users.get(s.tenantId(), id), users.now());
     }
 
     @POST
-    public Response create(@Auth Caller caller, @Context UriInfo uri, @NotNull @Valid CreateUser body) {
-        Scoped s = authorize(caller, uri);
+    public Response create(@Auth Caller caller, @Context TenantScope scope, @NotNull @Valid CreateUser body) {
+        Scoped s = authorize(caller, scope);
         ConsoleUser u = users.create(s.tenantId(), body.email(), body.displayName(),
                 body.role() == null && s.tenantId() == null ? "super_admin" : body.role(), body.password(),
                 s.caller().principalId());
@@ -105,9 +105,9 @@ public abstract class ConsoleUsersResource {
 
     @PATCH
     @Path("/{userId}")
-    public UserView update(@Auth Caller caller, @Context UriInfo uri, @PathParam("userId") String id,
+    public UserView update(@Auth Caller caller, @Context TenantScope scope, @PathParam("userId") String id,
                            @NotNull @Valid UpdateUser body) {
-        Scoped s = authorize(caller, uri);
+        Scoped s = authorize(caller, scope);
         ConsoleUser u = users.update(s.tenantId(), id, body.displayName(), body.role(), body.status(),
                 body.password());
         Map<String, Object> changed = new LinkedHashMap<>();
@@ -126,51 +126,10 @@ public abstract class ConsoleUsersResource {
 
     @DELETE
     @Path("/{userId}")
-    public Response delete(@Auth Caller caller, @Context UriInfo uri, @PathParam("userId") String id) {
-        Scoped s = authorize(caller, uri);
+    public Response delete(@Auth Caller caller, @Context TenantScope scope, @PathParam("userId") String id) {
+        Scoped s = authorize(caller, scope);
         users.delete(s.tenantId(), id);
         audit.success(s.caller(), s.tenantId(), "console_user.delete", "console_user", id, Map.of());
         return Response.noContent().build();
-    }
-
-    /** The caller's own tenant's console users. */
-    @Path("/v1/console-users")
-    public static class Own extends ConsoleUsersResource {
-        private final TenantScopes scopes;
-
-        public Own(ConsoleUsers users, AccessControl access, AuditLog audit, TenantScopes scopes) {
-            super(users, access, audit);
-            this.scopes = scopes;
-        }
-
-        @Override
-        protected String scope(Caller caller, UriInfo uri) {
-            return scopes.resolve(caller, uri);
-        }
-    }
-
-    /** Any tenant's console users, for the operator (a new tenant's first admin, say). */
-    @Path("/admin/tenants/{tenantId}/console-users")
-    public static class OfTenant extends Own {
-        public OfTenant(ConsoleUsers users, AccessControl access, AuditLog audit, TenantScopes scopes) {
-            super(users, access, audit, scopes);
-        }
-    }
-
-    /** The platform's operators. */
-    @Path("/admin/console-users")
-    public static class Platform extends ConsoleUsersResource {
-        private final AccessControl access;
-
-        public Platform(ConsoleUsers users, AccessControl access, AuditLog audit) {
-            super(users, access, audit);
-            this.access = access;
-        }
-
-        @Override
-        protected String scope(Caller caller, UriInfo uri) {
-            access.require(caller, caller.tenantId(), Permission.PLATFORM_ADMIN);
-            return null;
-        }
     }
 }

@@ -11,7 +11,7 @@ import io.channelhub.hub.web.Page;
 import io.channelhub.hub.identity.Caller;
 import io.channelhub.hub.identity.Permission;
 import io.channelhub.hub.errors.ApiException;
-import io.channelhub.hub.web.TenantScopes;
+import io.channelhub.hub.web.TenantScope;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -19,7 +19,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 import java.util.Map;
 
@@ -28,24 +27,22 @@ import java.util.Map;
  * read-only twin under {@code /admin/tenants/{tenantId}/conversations}, which the console's viewer uses.
  */
 @Produces(MediaType.APPLICATION_JSON)
-public abstract class ConversationReads {
+public class ConversationReads {
 
     protected final ConversationRepository repo;
-    protected final TenantScopes scopes;
     protected final AccessControl access;
 
-    protected ConversationReads(ConversationRepository repo, TenantScopes scopes, AccessControl access) {
+    public ConversationReads(ConversationRepository repo, AccessControl access) {
         this.repo = repo;
-        this.scopes = scopes;
         this.access = access;
     }
 
     @GET
-    public Page<ConversationViews.ConversationView> list(@Auth Caller c, @Context UriInfo uri,
-                                                        @QueryParam("end_user_id") String endUser,
-                                                        @QueryParam("after") String after,
-                                                        @QueryParam("limit") Integer limit) {
-        String tenantId = scopes.resolve(c, uri);
+    public Page<ConversationViews.ConversationView> list(@Auth Caller c, @Context TenantScope scope,
+                                                         @QueryParam("end_user_id") String endUser,
+                                                         @QueryParam("after") String after,
+                                                         @QueryParam("limit") Integer limit) {
+        String tenantId = scope.tenantId();
         access.require(c, tenantId, Permission.RESOURCES_READ);
         int n = Page.limit(limit);
         List<Conversation> rows = repo.list(tenantId, endUser, after, n + 1);
@@ -61,18 +58,18 @@ public abstract class ConversationReads {
 
     @GET
     @Path("/{conversationId}")
-    public ConversationViews.ConversationView get(@Auth Caller c, @Context UriInfo uri,
+    public ConversationViews.ConversationView get(@Auth Caller c, @Context TenantScope scope,
                                                   @PathParam("conversationId") String id) {
-        return ConversationViews.ConversationView.of(load(c, scopes.resolve(c, uri), id, ResourcePermission.READ));
+        return ConversationViews.ConversationView.of(load(c, scope.tenantId(), id, ResourcePermission.READ));
     }
 
     @GET
     @Path("/{conversationId}/messages")
-    public Page<ConversationViews.MessageView> history(@Auth Caller c, @Context UriInfo uri,
+    public Page<ConversationViews.MessageView> history(@Auth Caller c, @Context TenantScope scope,
                                                        @PathParam("conversationId") String id,
                                                        @QueryParam("after") String after,
                                                        @QueryParam("limit") Integer limit) {
-        String tenantId = scopes.resolve(c, uri);
+        String tenantId = scope.tenantId();
         Conversation conv = load(c, tenantId, id, ResourcePermission.READ);
         Long afterSeq = null;
         if (after != null) {
@@ -86,13 +83,5 @@ public abstract class ConversationReads {
         return Page.of(rows.stream().map(m -> ConversationViews.MessageView.of(m, files.getOrDefault(m.id(),
                         List.of()))).toList(), n,
                 ConversationViews.MessageView::id);
-    }
-
-    /** A tenant's conversations, read-only, for the operator. */
-    @Path("/admin/tenants/{tenantId}/conversations")
-    public static class OfTenant extends ConversationReads {
-        public OfTenant(ConversationRepository repo, TenantScopes scopes, AccessControl access) {
-            super(repo, scopes, access);
-        }
     }
 }

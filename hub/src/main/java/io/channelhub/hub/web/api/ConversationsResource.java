@@ -24,7 +24,7 @@ import io.channelhub.hub.errors.ApiException;
 import io.channelhub.hub.errors.HubFailure;
 import io.channelhub.hub.web.ErrorResponse;
 import io.channelhub.hub.persistence.Ids;
-import io.channelhub.hub.web.TenantScopes;
+import io.channelhub.hub.web.TenantScope;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -37,8 +37,8 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.StreamingOutput;
 import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.core.StreamingOutput;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,7 +51,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Server-Sent Events ({@code start}, {@code delta}, {@code tool_call}, {@code done}, {@code error}; heartbeats
  * as comments), page through history. POSTs honour {@code Idempotency-Key}.
  */
-@Path("/v1/conversations")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class ConversationsResource extends ConversationReads {
@@ -68,9 +67,9 @@ public class ConversationsResource extends ConversationReads {
     private final io.channelhub.hub.webhooks.Webhooks webhooks;
 
     public ConversationsResource(ConversationRepository repo, AgentService agents, TurnPipeline pipeline,
-                                 Idempotency idempotency, TenantScopes scopes, AccessControl access, ObjectMapper json,
+                                 Idempotency idempotency, AccessControl access, ObjectMapper json,
                                  Clock clock, long heartbeatMillis, io.channelhub.hub.webhooks.Webhooks webhooks) {
-        super(repo, scopes, access);
+        super(repo, access);
         this.webhooks = webhooks;
         this.agents = agents;
         this.pipeline = pipeline;
@@ -110,10 +109,10 @@ public class ConversationsResource extends ConversationReads {
     }
 
     @POST
-    public Response create(@Auth Caller c, @Context UriInfo uri,
+    public Response create(@Auth Caller c, @Context TenantScope scope, @Context UriInfo uri,
                            @HeaderParam(Idempotency.HEADER) String idemKey, String body)
-            throws JsonProcessingException {
-        String tenantId = scopes.resolve(c, uri);
+                           throws JsonProcessingException {
+        String tenantId = scope.tenantId();
         access.require(c, tenantId, Permission.RESOURCES_CREATE);
         ConversationViews.CreateConversation req = nonNull(json.readValue(body == null || body.isBlank() ? "{}"
                 : body, ConversationViews.CreateConversation.class));
@@ -156,10 +155,11 @@ public class ConversationsResource extends ConversationReads {
     @POST
     @Path("/{conversationId}/messages")
     @Produces({MediaType.APPLICATION_JSON, EVENT_STREAM})
-    public Response post(@Auth Caller c, @Context UriInfo uri, @Context HttpHeaders headers,
+    public Response post(@Auth Caller c, @Context TenantScope scope, @Context UriInfo uri,
+                         @Context HttpHeaders headers,
                          @PathParam("conversationId") String id, @HeaderParam(Idempotency.HEADER) String idemKey,
                          String body) throws JsonProcessingException {
-        String tenantId = scopes.resolve(c, uri);
+        String tenantId = scope.tenantId();
         Conversation conv = load(c, tenantId, id, ResourcePermission.UPDATE);
         ConversationViews.PostMessage req = parse(body, ConversationViews.PostMessage.class);
         String role = req.role() == null ? "user" : req.role();

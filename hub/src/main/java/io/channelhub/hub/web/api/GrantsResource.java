@@ -18,7 +18,7 @@ import io.channelhub.hub.identity.Permission;
 import io.channelhub.hub.errors.ApiException;
 import io.channelhub.hub.errors.HubFailure;
 import io.channelhub.hub.persistence.Ids;
-import io.channelhub.hub.web.TenantScopes;
+import io.channelhub.hub.web.TenantScope;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -33,7 +33,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -44,22 +43,20 @@ import java.util.Map;
  */
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
-public abstract class GrantsResource {
+public class GrantsResource {
 
     private final GrantRepository grants;
     private final ResourceDirectory resources;
     private final ApiKeyService keys;
-    private final TenantScopes scopes;
     private final AccessControl access;
     private final AuditLog audit;
     private final Clock clock;
 
-    protected GrantsResource(GrantRepository grants, ResourceDirectory resources, ApiKeyService keys,
-                             TenantScopes scopes, AccessControl access, AuditLog audit, Clock clock) {
+    public GrantsResource(GrantRepository grants, ResourceDirectory resources, ApiKeyService keys,
+                          AccessControl access, AuditLog audit, Clock clock) {
         this.grants = grants;
         this.resources = resources;
         this.keys = keys;
-        this.scopes = scopes;
         this.access = access;
         this.audit = audit;
         this.clock = clock;
@@ -80,17 +77,17 @@ public abstract class GrantsResource {
     }
 
     @GET
-    public Page<GrantView> list(@Auth Caller c, @Context UriInfo uri,
+    public Page<GrantView> list(@Auth Caller c, @Context TenantScope scope,
                                 @QueryParam("resource_type") String type, @QueryParam("resource_id") String id) {
-        String tenantId = scopes.resolve(c, uri);
+        String tenantId = scope.tenantId();
         access.require(c, tenantId, Permission.GRANTS_READ);
         return Page.all(grants.list(tenantId, type == null ? null : parseType(type), id).stream()
                 .map(GrantView::of).toList());
     }
 
     @POST
-    public Response create(@Auth Caller c, @Context UriInfo uri, @NotNull @Valid CreateGrant body) {
-        String tenantId = scopes.resolve(c, uri);
+    public Response create(@Auth Caller c, @Context TenantScope scope, @NotNull @Valid CreateGrant body) {
+        String tenantId = scope.tenantId();
         ResourceType type = parseType(body.resourceType());
         ResourcePermission perm = parsePermission(body.permission());
         ResourceDirectory.ResourceRef ref = resources.find(tenantId, type, body.resourceId())
@@ -117,8 +114,8 @@ public abstract class GrantsResource {
 
     @DELETE
     @Path("/{grantId}")
-    public Response delete(@Auth Caller c, @Context UriInfo uri, @PathParam("grantId") String id) {
-        String tenantId = scopes.resolve(c, uri);
+    public Response delete(@Auth Caller c, @Context TenantScope scope, @PathParam("grantId") String id) {
+        String tenantId = scope.tenantId();
         Grant g = grants.find(tenantId, id).orElseThrow(() -> ApiException.notFound("grant"));
         ResourceDirectory.ResourceRef ref = resources.find(tenantId, g.resourceType(), g.resourceId())
                 .orElse(new ResourceDirectory.ResourceRef(g.resourceType(), g.resourceId(), null));
@@ -146,24 +143,6 @@ public abstract class GrantsResource {
         } catch (IllegalArgumentException e) {
             throw ApiException.unprocessable("invalid_permission",
                     "permission must be read, update, delete, share or admin", Map.of("field", "permission"));
-        }
-    }
-
-    /** The caller's tenant. */
-    @Path("/v1/grants")
-    public static class Own extends GrantsResource {
-        public Own(GrantRepository grants, ResourceDirectory resources, ApiKeyService keys, TenantScopes scopes,
-                   AccessControl access, AuditLog audit, Clock clock) {
-            super(grants, resources, keys, scopes, access, audit, clock);
-        }
-    }
-
-    /** Any tenant, for the operator. */
-    @Path("/admin/tenants/{tenantId}/grants")
-    public static class OfTenant extends Own {
-        public OfTenant(GrantRepository grants, ResourceDirectory resources, ApiKeyService keys, TenantScopes scopes,
-                        AccessControl access, AuditLog audit, Clock clock) {
-            super(grants, resources, keys, scopes, access, audit, clock);
         }
     }
 }

@@ -12,7 +12,7 @@ import io.channelhub.hub.identity.Caller;
 import io.channelhub.hub.identity.Permission;
 import io.channelhub.hub.errors.ApiException;
 import io.channelhub.hub.security.SealedValues;
-import io.channelhub.hub.web.TenantScopes;
+import io.channelhub.hub.web.TenantScope;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -24,7 +24,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 import java.util.Map;
 
@@ -39,15 +38,12 @@ public class ModelProvidersResource {
 
     private final ModelGateway gateway;
     private final ProviderConfigs configs;
-    private final TenantScopes scopes;
     private final AccessControl access;
     private final AuditLog audit;
 
-    public ModelProvidersResource(ModelGateway gateway, ProviderConfigs configs, TenantScopes scopes,
-                                  AccessControl access, AuditLog audit) {
+    public ModelProvidersResource(ModelGateway gateway, ProviderConfigs configs, AccessControl access, AuditLog audit) {
         this.gateway = gateway;
         this.configs = configs;
-        this.scopes = scopes;
         this.access = access;
         this.audit = audit;
     }
@@ -68,25 +64,25 @@ public class ModelProvidersResource {
     }
 
     @GET
-    public Page<ProviderView> list(@Auth Caller c, @Context UriInfo uri) {
-        String tenantId = scopes.resolve(c, uri);
+    public Page<ProviderView> list(@Auth Caller c, @Context TenantScope scope) {
+        String tenantId = scope.tenantId();
         access.require(c, tenantId, Permission.TENANT_READ);
         return Page.all(gateway.providerIds().stream().map(id -> view(tenantId, id)).toList());
     }
 
     @GET
     @Path("/{providerId}")
-    public ProviderView get(@Auth Caller c, @Context UriInfo uri, @PathParam("providerId") String id) {
-        String tenantId = scopes.resolve(c, uri);
+    public ProviderView get(@Auth Caller c, @Context TenantScope scope, @PathParam("providerId") String id) {
+        String tenantId = scope.tenantId();
         access.require(c, tenantId, Permission.TENANT_READ);
         return view(tenantId, id);
     }
 
     @PUT
     @Path("/{providerId}")
-    public ProviderView put(@Auth Caller c, @Context UriInfo uri, @PathParam("providerId") String id,
+    public ProviderView put(@Auth Caller c, @Context TenantScope scope, @PathParam("providerId") String id,
                             @NotNull PutSettings body) {
-        String tenantId = scopes.resolve(c, uri);
+        String tenantId = scope.tenantId();
         access.require(c, tenantId, Permission.TENANT_UPDATE);
         if (body.settings() == null) {
             throw ApiException.unprocessable("invalid_settings", "settings are required", Map.of("field", "settings"));
@@ -99,8 +95,8 @@ public class ModelProvidersResource {
 
     @DELETE
     @Path("/{providerId}")
-    public Response delete(@Auth Caller c, @Context UriInfo uri, @PathParam("providerId") String id) {
-        String tenantId = scopes.resolve(c, uri);
+    public Response delete(@Auth Caller c, @Context TenantScope scope, @PathParam("providerId") String id) {
+        String tenantId = scope.tenantId();
         access.require(c, tenantId, Permission.TENANT_UPDATE);
         gateway.provider(id);
         if (!configs.delete(tenantId, id)) {

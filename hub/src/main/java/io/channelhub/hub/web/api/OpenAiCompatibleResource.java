@@ -30,7 +30,7 @@ import io.channelhub.hub.web.ErrorResponse;
 import io.channelhub.hub.conversations.TurnPipeline;
 import io.channelhub.hub.llm.ModelGateway;
 import io.channelhub.hub.persistence.Ids;
-import io.channelhub.hub.web.TenantScopes;
+import io.channelhub.hub.web.TenantScope;
 import io.channelhub.plugin.model.ModelException;
 import io.channelhub.plugin.model.ModelMessage;
 import io.channelhub.plugin.model.ModelReply;
@@ -46,7 +46,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
-import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -72,23 +71,20 @@ public class OpenAiCompatibleResource {
 
     private final AgentService agents;
     private final TurnPipeline pipeline;
-    private final TenantScopes scopes;
     private final AccessControl access;
     private final Clock clock;
 
-    public OpenAiCompatibleResource(AgentService agents, TurnPipeline pipeline, TenantScopes scopes,
-                                    AccessControl access, Clock clock) {
+    public OpenAiCompatibleResource(AgentService agents, TurnPipeline pipeline, AccessControl access, Clock clock) {
         this.agents = agents;
         this.pipeline = pipeline;
-        this.scopes = scopes;
         this.access = access;
         this.clock = clock;
     }
 
     @GET
     @Path("/models")
-    public Map<String, Object> models(@Auth Caller c, @Context UriInfo uri) {
-        String tenantId = scopes.resolve(c, uri);
+    public Map<String, Object> models(@Auth Caller c, @Context TenantScope scope) {
+        String tenantId = scope.tenantId();
         List<Map<String, Object>> data = new ArrayList<>();
         for (Agent a : agents.list(tenantId)) {
             if (access.allows(c, tenantId, ref(a), ResourcePermission.READ)) {
@@ -101,9 +97,9 @@ public class OpenAiCompatibleResource {
     /** OpenAI's {@code models.retrieve}: one agent the caller may read, in the shape {@code GET /v1/models} lists. */
     @GET
     @Path("/models/{model}")
-    public Map<String, Object> model(@Auth Caller c, @Context UriInfo uri,
+    public Map<String, Object> model(@Auth Caller c, @Context TenantScope scope,
                                      @PathParam("model") String slug) {
-        String tenantId = scopes.resolve(c, uri);
+        String tenantId = scope.tenantId();
         // An agent the caller may not read is as unknown as one that does not exist, as in the list.
         Agent agent = agents.bySlug(tenantId, slug).filter(a -> access.allows(c, tenantId, ref(a),
                 ResourcePermission.READ)).orElseThrow(() -> modelNotFound());
@@ -133,8 +129,8 @@ public class OpenAiCompatibleResource {
     @Path("/chat/completions")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces({MediaType.APPLICATION_JSON, "text/event-stream"})
-    public Response chat(@Auth Caller c, @Context UriInfo uri, String text) {
-        String tenantId = scopes.resolve(c, uri);
+    public Response chat(@Auth Caller c, @Context TenantScope scope, String text) {
+        String tenantId = scope.tenantId();
         // A completion is an agent turn: it spends the tenant's model budget and quota like a conversation does,
         // so it needs what starting a conversation needs; a viewer only reads.
         access.require(c, tenantId, Permission.RESOURCES_CREATE);
@@ -149,7 +145,8 @@ public class OpenAiCompatibleResource {
                     java.util.Map.of());
         }
         // The pipeline's COMPLETIONS row: one api.chat_completions reserved, the tokens checked.
-        io.channelhub.hub.limits.QuotaReservation reservation = pipeline.admit(tenantId, TurnPipeline.Entry.COMPLETIONS);
+        io.channelhub.hub.limits.QuotaReservation reservation =
+                pipeline.admit(tenantId, TurnPipeline.Entry.COMPLETIONS);
         boolean streamOwnsReservation = false;
         try {
             Parsed p;

@@ -2,7 +2,7 @@ package io.channelhub.hub.web.api;
 
 import io.dropwizard.auth.Auth;
 import io.channelhub.hub.tenancy.Tenant;
-import io.channelhub.hub.web.TenantScopes;
+import io.channelhub.hub.web.TenantScope;
 import io.channelhub.hub.tenancy.TenantService;
 import io.channelhub.hub.acl.AccessControl;
 import io.channelhub.hub.audit.AuditLog;
@@ -17,7 +17,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.UriInfo;
 
 /** The caller's own tenant. Slug and status are the operator's; a tenant admin may rename it. */
 @Path("/v1/tenant")
@@ -26,13 +25,11 @@ import jakarta.ws.rs.core.UriInfo;
 public class OwnTenantResource {
 
     private final TenantService tenants;
-    private final TenantScopes scopes;
     private final AccessControl access;
     private final AuditLog audit;
 
-    public OwnTenantResource(TenantService tenants, TenantScopes scopes, AccessControl access, AuditLog audit) {
+    public OwnTenantResource(TenantService tenants, AccessControl access, AuditLog audit) {
         this.tenants = tenants;
-        this.scopes = scopes;
         this.access = access;
         this.audit = audit;
     }
@@ -42,16 +39,16 @@ public class OwnTenantResource {
     }
 
     @GET
-    public TenantViews.TenantView get(@Auth Caller c, @Context UriInfo uri) {
-        String tenantId = scopes.resolve(c, uri);
+    public TenantViews.TenantView get(@Auth Caller c, @Context TenantScope scope) {
+        String tenantId = scope.tenantId();
         access.require(c, tenantId, Permission.TENANT_READ);
         return TenantViews.TenantView.of(tenants.get(tenantId));
     }
 
     @PATCH
-    public TenantViews.TenantView rename(@Auth Caller c, @Context UriInfo uri,
+    public TenantViews.TenantView rename(@Auth Caller c, @Context TenantScope scope,
                                          @NotNull @Valid Rename body) {
-        String tenantId = scopes.resolve(c, uri);
+        String tenantId = scope.tenantId();
         access.require(c, tenantId, Permission.TENANT_UPDATE);
         Tenant t = tenants.update(tenantId, null, body.name());
         audit.success(c, tenantId, "tenant.update", "tenant", tenantId, java.util.Map.of("name", body.name()));

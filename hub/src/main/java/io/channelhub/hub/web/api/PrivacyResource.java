@@ -12,7 +12,7 @@ import io.channelhub.hub.audit.AuditLog;
 import io.channelhub.hub.identity.Caller;
 import io.channelhub.hub.identity.Permission;
 import io.channelhub.hub.errors.ApiException;
-import io.channelhub.hub.web.TenantScopes;
+import io.channelhub.hub.web.TenantScope;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -25,7 +25,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -38,25 +37,23 @@ import java.util.Map;
  */
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
-public abstract class PrivacyResource {
+public class PrivacyResource {
 
     private final PrivacySettings settings;
     private final PrivacyRequests requests;
     private final Retention retention;
     private final ContentRedaction redaction;
-    private final TenantScopes scopes;
     private final AccessControl access;
     private final AuditLog audit;
     private final Clock clock;
 
-    protected PrivacyResource(PrivacySettings settings, PrivacyRequests requests, Retention retention,
-                              ContentRedaction redaction, TenantScopes scopes, AccessControl access, AuditLog audit,
-                              Clock clock) {
+    public PrivacyResource(PrivacySettings settings, PrivacyRequests requests, Retention retention,
+                           ContentRedaction redaction, AccessControl access, AuditLog audit,
+                           Clock clock) {
         this.settings = settings;
         this.requests = requests;
         this.retention = retention;
         this.redaction = redaction;
-        this.scopes = scopes;
         this.access = access;
         this.audit = audit;
         this.clock = clock;
@@ -75,24 +72,24 @@ public abstract class PrivacyResource {
     public record RetentionInput(Boolean dryRun) {
     }
 
-    private String tenant(Caller c, UriInfo uri, Permission need) {
-        String tenantId = scopes.resolve(c, uri);
+    private String tenant(Caller c, TenantScope scope, Permission need) {
+        String tenantId = scope.tenantId();
         access.require(c, tenantId, need);
         return tenantId;
     }
 
     @GET
     @Path("/settings")
-    public Map<String, Object> getSettings(@Auth Caller caller, @Context UriInfo uri) {
-        String t = tenant(caller, uri, Permission.AUDIT_READ);
+    public Map<String, Object> getSettings(@Auth Caller caller, @Context TenantScope scope) {
+        String t = tenant(caller, scope, Permission.AUDIT_READ);
         return view(t);
     }
 
     @PUT
     @Path("/settings")
-    public Map<String, Object> putSettings(@Auth Caller caller, @Context UriInfo uri,
+    public Map<String, Object> putSettings(@Auth Caller caller, @Context TenantScope scope,
                                            @NotNull SettingsInput body) {
-        String t = tenant(caller, uri, Permission.TENANT_UPDATE);
+        String t = tenant(caller, scope, Permission.TENANT_UPDATE);
         settings.put(t, body.jurisdiction(), body.retentionDays(), body.redaction());
         audit.success(caller, t, "privacy.settings", "tenant", t, Map.of());
         return view(t);
@@ -109,31 +106,31 @@ public abstract class PrivacyResource {
 
     @POST
     @Path("/requests")
-    public Response create(@Auth Caller caller, @Context UriInfo uri, @NotNull RequestInput body) {
-        String t = tenant(caller, uri, Permission.TENANT_UPDATE);
+    public Response create(@Auth Caller caller, @Context TenantScope scope, @NotNull RequestInput body) {
+        String t = tenant(caller, scope, Permission.TENANT_UPDATE);
         return Response.status(201).entity(requests.create(caller, t, body.type(),
                 body.subject())).build();
     }
 
     @GET
     @Path("/requests")
-    public Map<String, Object> list(@Auth Caller caller, @Context UriInfo uri) {
-        return Map.of("data", requests.list(tenant(caller, uri, Permission.AUDIT_READ)));
+    public Map<String, Object> list(@Auth Caller caller, @Context TenantScope scope) {
+        return Map.of("data", requests.list(tenant(caller, scope, Permission.AUDIT_READ)));
     }
 
     @GET
     @Path("/requests/{requestId}")
-    public PrivacyRequests.Request get(@Auth Caller caller, @Context UriInfo uri,
+    public PrivacyRequests.Request get(@Auth Caller caller, @Context TenantScope scope,
                                        @PathParam("requestId") String id) {
-        return requests.find(tenant(caller, uri, Permission.AUDIT_READ), id)
+        return requests.find(tenant(caller, scope, Permission.AUDIT_READ), id)
                 .orElseThrow(() -> ApiException.notFound("privacy request"));
     }
 
     @GET
     @Path("/requests/{requestId}/archive")
     @Produces("application/zip")
-    public Response archive(@Auth Caller caller, @Context UriInfo uri, @PathParam("requestId") String id) {
-        String t = tenant(caller, uri, Permission.AUDIT_READ);
+    public Response archive(@Auth Caller caller, @Context TenantScope scope, @PathParam("requestId") String id) {
+        String t = tenant(caller, scope, Permission.AUDIT_READ);
         byte[] zip = requests.archive(t, id).orElseThrow(() -> ApiException.notFound("export archive"));
         audit.success(caller, t, "privacy.export_download", "privacy_request", id, Map.of());
         return Response.ok(zip, "application/zip").header("Content-Disposition", "attachment; filename=\"" + id
@@ -142,8 +139,8 @@ public abstract class PrivacyResource {
 
     @POST
     @Path("/retention/run")
-    public Map<String, Object> runRetention(@Auth Caller caller, @Context UriInfo uri, RetentionInput body) {
-        String t = tenant(caller, uri, Permission.TENANT_UPDATE);
+    public Map<String, Object> runRetention(@Auth Caller caller, @Context TenantScope scope, RetentionInput body) {
+        String t = tenant(caller, scope, Permission.TENANT_UPDATE);
         boolean dry = body == null || body.dryRun() == null || body.dryRun();
         Map<String, Object> report = retention.run(t, dry);
         if (!dry) {
@@ -154,9 +151,9 @@ public abstract class PrivacyResource {
 
     @GET
     @Path("/redactions")
-    public Map<String, Object> redactions(@Auth Caller caller, @Context UriInfo uri,
+    public Map<String, Object> redactions(@Auth Caller caller, @Context TenantScope scope,
                                           @QueryParam("days") Integer days) {
-        String t = tenant(caller, uri, Permission.AUDIT_READ);
+        String t = tenant(caller, scope, Permission.AUDIT_READ);
         int d = days == null ? 30 : days;
         if (d < 1 || d > 366) {
             throw ApiException.unprocessable("invalid_field", "days is 1 to 366", Map.of("field", "days"));
@@ -164,24 +161,5 @@ public abstract class PrivacyResource {
         List<Map<String, Object>> rows = redaction.report(t, LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC)
                 .minusDays(d - 1L));
         return Map.of("data", rows);
-    }
-
-    /** The caller's tenant. */
-    @Path("/v1/privacy")
-    public static class Own extends PrivacyResource {
-        public Own(PrivacySettings settings, PrivacyRequests requests, Retention retention, ContentRedaction redaction,
-                   TenantScopes scopes, AccessControl access, AuditLog audit, Clock clock) {
-            super(settings, requests, retention, redaction, scopes, access, audit, clock);
-        }
-    }
-
-    /** Any tenant, for the operator. */
-    @Path("/admin/tenants/{tenantId}/privacy")
-    public static class OfTenant extends Own {
-        public OfTenant(PrivacySettings settings, PrivacyRequests requests, Retention retention,
-                        ContentRedaction redaction, TenantScopes scopes, AccessControl access, AuditLog audit,
-                        Clock clock) {
-            super(settings, requests, retention, redaction, scopes, access, audit, clock);
-        }
     }
 }

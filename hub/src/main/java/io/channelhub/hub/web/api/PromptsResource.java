@@ -14,7 +14,7 @@ import io.channelhub.hub.web.Page;
 import io.channelhub.hub.audit.AuditLog;
 import io.channelhub.hub.identity.Caller;
 import io.channelhub.hub.identity.Permission;
-import io.channelhub.hub.web.TenantScopes;
+import io.channelhub.hub.web.TenantScope;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -30,26 +30,22 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
 import java.time.Instant;
 import java.util.Map;
 
 /** Prompts and their immutable versions, under the resource ACL. */
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
-public abstract class PromptsResource {
+public class PromptsResource {
 
     private final PromptService prompts;
     private final GrantRepository grants;
-    private final TenantScopes scopes;
     private final AccessControl access;
     private final AuditLog audit;
 
-    protected PromptsResource(PromptService prompts, GrantRepository grants, TenantScopes scopes,
-                              AccessControl access, AuditLog audit) {
+    public PromptsResource(PromptService prompts, GrantRepository grants, AccessControl access, AuditLog audit) {
         this.prompts = prompts;
         this.grants = grants;
-        this.scopes = scopes;
         this.access = access;
         this.audit = audit;
     }
@@ -96,14 +92,14 @@ public abstract class PromptsResource {
     }
 
     @GET
-    public Page<PromptView> list(@Auth Caller c, @Context UriInfo uri) {
-        String tenantId = scopes.resolve(c, uri);
+    public Page<PromptView> list(@Auth Caller c, @Context TenantScope scope) {
+        String tenantId = scope.tenantId();
         return Page.all(access.readable(c, tenantId, prompts.list(tenantId), PromptsResource::ref, PromptView::of));
     }
 
     @POST
-    public Response create(@Auth Caller c, @Context UriInfo uri, @NotNull @Valid CreatePrompt body) {
-        String tenantId = scopes.resolve(c, uri);
+    public Response create(@Auth Caller c, @Context TenantScope scope, @NotNull @Valid CreatePrompt body) {
+        String tenantId = scope.tenantId();
         access.require(c, tenantId, Permission.RESOURCES_CREATE);
         Prompt p = prompts.create(tenantId, body.slug(), body.name(), body.description(), body.content(),
                 body.note(), c.principalId());
@@ -113,15 +109,15 @@ public abstract class PromptsResource {
 
     @GET
     @Path("/{promptId}")
-    public PromptView get(@Auth Caller c, @Context UriInfo uri, @PathParam("promptId") String id) {
-        return PromptView.of(load(c, scopes.resolve(c, uri), id, ResourcePermission.READ));
+    public PromptView get(@Auth Caller c, @Context TenantScope scope, @PathParam("promptId") String id) {
+        return PromptView.of(load(c, scope.tenantId(), id, ResourcePermission.READ));
     }
 
     @PATCH
     @Path("/{promptId}")
-    public PromptView update(@Auth Caller c, @Context UriInfo uri, @PathParam("promptId") String id,
+    public PromptView update(@Auth Caller c, @Context TenantScope scope, @PathParam("promptId") String id,
                              @NotNull @Valid UpdatePrompt body) {
-        String tenantId = scopes.resolve(c, uri);
+        String tenantId = scope.tenantId();
         Prompt p = load(c, tenantId, id, ResourcePermission.UPDATE);
         prompts.rename(p, body.name(), body.description());
         audit.success(c, tenantId, "prompt.update", ResourceType.PROMPT.wire(), id, Map.of());
@@ -130,8 +126,8 @@ public abstract class PromptsResource {
 
     @DELETE
     @Path("/{promptId}")
-    public Response delete(@Auth Caller c, @Context UriInfo uri, @PathParam("promptId") String id) {
-        String tenantId = scopes.resolve(c, uri);
+    public Response delete(@Auth Caller c, @Context TenantScope scope, @PathParam("promptId") String id) {
+        String tenantId = scope.tenantId();
         Prompt p = load(c, tenantId, id, ResourcePermission.DELETE);
         prompts.delete(p);
         grants.deleteForResource(tenantId, ResourceType.PROMPT, id);
@@ -141,17 +137,17 @@ public abstract class PromptsResource {
 
     @GET
     @Path("/{promptId}/versions")
-    public Page<VersionView> versions(@Auth Caller c, @Context UriInfo uri,
+    public Page<VersionView> versions(@Auth Caller c, @Context TenantScope scope,
                                       @PathParam("promptId") String id) {
-        Prompt p = load(c, scopes.resolve(c, uri), id, ResourcePermission.READ);
+        Prompt p = load(c, scope.tenantId(), id, ResourcePermission.READ);
         return Page.all(prompts.versions(p).stream().map(VersionView::of).toList());
     }
 
     @POST
     @Path("/{promptId}/versions")
-    public Response addVersion(@Auth Caller c, @Context UriInfo uri, @PathParam("promptId") String id,
+    public Response addVersion(@Auth Caller c, @Context TenantScope scope, @PathParam("promptId") String id,
                                @NotNull @Valid CreateVersion body) {
-        String tenantId = scopes.resolve(c, uri);
+        String tenantId = scope.tenantId();
         Prompt p = load(c, tenantId, id, ResourcePermission.UPDATE);
         Prompt.Version v = prompts.addVersion(p, body.content(), body.note(), c.principalId());
         audit.success(c, tenantId, "prompt.version", ResourceType.PROMPT.wire(), id, Map.of("version", v.version()));
@@ -160,27 +156,9 @@ public abstract class PromptsResource {
 
     @GET
     @Path("/{promptId}/versions/{version}")
-    public VersionView version(@Auth Caller c, @Context UriInfo uri, @PathParam("promptId") String id,
+    public VersionView version(@Auth Caller c, @Context TenantScope scope, @PathParam("promptId") String id,
                                @PathParam("version") int version) {
-        Prompt p = load(c, scopes.resolve(c, uri), id, ResourcePermission.READ);
+        Prompt p = load(c, scope.tenantId(), id, ResourcePermission.READ);
         return VersionView.of(prompts.version(p, version));
-    }
-
-    /** The caller's tenant. */
-    @Path("/v1/prompts")
-    public static class Own extends PromptsResource {
-        public Own(PromptService prompts, GrantRepository grants, TenantScopes scopes, AccessControl access,
-                   AuditLog audit) {
-            super(prompts, grants, scopes, access, audit);
-        }
-    }
-
-    /** Any tenant, for the operator. */
-    @Path("/admin/tenants/{tenantId}/prompts")
-    public static class OfTenant extends Own {
-        public OfTenant(PromptService prompts, GrantRepository grants, TenantScopes scopes, AccessControl access,
-                        AuditLog audit) {
-            super(prompts, grants, scopes, access, audit);
-        }
     }
 }

@@ -11,7 +11,7 @@ import io.channelhub.hub.audit.AuditLog;
 import io.channelhub.hub.identity.Caller;
 import io.channelhub.hub.identity.Permission;
 import io.channelhub.hub.errors.ApiException;
-import io.channelhub.hub.web.TenantScopes;
+import io.channelhub.hub.web.TenantScope;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -23,7 +23,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -34,15 +33,13 @@ import java.util.Map;
  */
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
-public abstract class QuotasResource {
+public class QuotasResource {
 
     protected final Quotas quotas;
-    protected final TenantScopes scopes;
     protected final AccessControl access;
 
-    protected QuotasResource(Quotas quotas, TenantScopes scopes, AccessControl access) {
+    public QuotasResource(Quotas quotas, AccessControl access) {
         this.quotas = quotas;
-        this.scopes = scopes;
         this.access = access;
     }
 
@@ -62,33 +59,24 @@ public abstract class QuotasResource {
     }
 
     @GET
-    public Page<QuotaView> list(@Auth Caller c, @Context UriInfo uri) {
-        String tenantId = scopes.resolve(c, uri);
+    public Page<QuotaView> list(@Auth Caller c, @Context TenantScope scope) {
+        String tenantId = scope.tenantId();
         access.require(c, tenantId, Permission.USAGE_READ);
         return Page.all(quotas.list(tenantId).stream().map(quotas::status).map(QuotaView::of).toList());
     }
 
-    /** The tenant's view. */
-    @Path("/v1/quotas")
-    public static class Own extends QuotasResource {
-        public Own(Quotas quotas, TenantScopes scopes, AccessControl access) {
-            super(quotas, scopes, access);
-        }
-    }
-
-    /** The operator's: set and remove quotas. */
-    @Path("/admin/tenants/{tenantId}/quotas")
-    public static class OfTenant extends QuotasResource {
+    /** The operator's, under {@code /admin/tenants/{tenantId}/quotas}: also sets and removes quotas. */
+    public static final class Managed extends QuotasResource {
         private final AuditLog audit;
 
-        public OfTenant(Quotas quotas, TenantScopes scopes, AccessControl access, AuditLog audit) {
-            super(quotas, scopes, access);
+        public Managed(Quotas quotas, AccessControl access, AuditLog audit) {
+            super(quotas, access);
             this.audit = audit;
         }
 
         @POST
-        public Response create(@Auth Caller c, @Context UriInfo uri, @NotNull CreateQuota body) {
-            String tenantId = scopes.resolve(c, uri);
+        public Response create(@Auth Caller c, @Context TenantScope scope, @NotNull CreateQuota body) {
+            String tenantId = scope.tenantId();
             access.require(c, tenantId, Permission.PLATFORM_ADMIN);
             Quotas.Quota q = quotas.create(tenantId, body.usageType(), body.period(),
                     body.limit() == null ? -1 : body.limit(), body.mode() == null ? "hard" : body.mode(),
@@ -100,8 +88,8 @@ public abstract class QuotasResource {
 
         @DELETE
         @Path("/{quotaId}")
-        public Response delete(@Auth Caller c, @Context UriInfo uri, @PathParam("quotaId") String id) {
-            String tenantId = scopes.resolve(c, uri);
+        public Response delete(@Auth Caller c, @Context TenantScope scope, @PathParam("quotaId") String id) {
+            String tenantId = scope.tenantId();
             access.require(c, tenantId, Permission.PLATFORM_ADMIN);
             if (!quotas.delete(tenantId, id)) {
                 throw ApiException.notFound("quota");

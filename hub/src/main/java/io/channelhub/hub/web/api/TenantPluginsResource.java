@@ -10,7 +10,7 @@ import io.channelhub.hub.audit.AuditLog;
 import io.channelhub.hub.identity.Caller;
 import io.channelhub.hub.identity.Permission;
 import io.channelhub.hub.errors.ApiException;
-import io.channelhub.hub.web.TenantScopes;
+import io.channelhub.hub.web.TenantScope;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -19,32 +19,29 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.UriInfo;
 import java.util.Map;
 
 /** The plugins a tenant can use, and its switch for each. Changes apply to the next request. */
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
-public abstract class TenantPluginsResource {
+public class TenantPluginsResource {
 
     private final PluginPlatform platform;
     private final PluginEnablements enablements;
-    private final TenantScopes scopes;
     private final AccessControl access;
     private final AuditLog audit;
 
-    protected TenantPluginsResource(PluginPlatform platform, PluginEnablements enablements, TenantScopes scopes,
-                                    AccessControl access, AuditLog audit) {
+    public TenantPluginsResource(PluginPlatform platform, PluginEnablements enablements, AccessControl access,
+                                 AuditLog audit) {
         this.platform = platform;
         this.enablements = enablements;
-        this.scopes = scopes;
         this.access = access;
         this.audit = audit;
     }
 
     @GET
-    public Page<PluginViews.TenantPluginView> list(@Auth Caller c, @Context UriInfo uri) {
-        String tenantId = scopes.resolve(c, uri);
+    public Page<PluginViews.TenantPluginView> list(@Auth Caller c, @Context TenantScope scope) {
+        String tenantId = scope.tenantId();
         access.require(c, tenantId, Permission.PLUGINS_READ);
         Map<String, Boolean> explicit = enablements.explicit(tenantId);
         return Page.all(platform.statuses().stream()
@@ -54,9 +51,9 @@ public abstract class TenantPluginsResource {
 
     @GET
     @Path("/{pluginId}")
-    public PluginViews.TenantPluginView get(@Auth Caller c, @Context UriInfo uri,
+    public PluginViews.TenantPluginView get(@Auth Caller c, @Context TenantScope scope,
                                             @PathParam("pluginId") String pluginId) {
-        String tenantId = scopes.resolve(c, uri);
+        String tenantId = scope.tenantId();
         access.require(c, tenantId, Permission.PLUGINS_READ);
         PluginStatus s = known(pluginId);
         return view(s, enablements.isEnabled(tenantId, pluginId));
@@ -64,20 +61,20 @@ public abstract class TenantPluginsResource {
 
     @POST
     @Path("/{pluginId}/enable")
-    public PluginViews.TenantPluginView enable(@Auth Caller caller, @Context UriInfo uri,
+    public PluginViews.TenantPluginView enable(@Auth Caller caller, @Context TenantScope scope,
                                                @PathParam("pluginId") String pluginId) {
-        return set(caller, uri, pluginId, true);
+        return set(caller, scope, pluginId, true);
     }
 
     @POST
     @Path("/{pluginId}/disable")
-    public PluginViews.TenantPluginView disable(@Auth Caller caller, @Context UriInfo uri,
+    public PluginViews.TenantPluginView disable(@Auth Caller caller, @Context TenantScope scope,
                                                 @PathParam("pluginId") String pluginId) {
-        return set(caller, uri, pluginId, false);
+        return set(caller, scope, pluginId, false);
     }
 
-    private PluginViews.TenantPluginView set(Caller c, UriInfo uri, String pluginId, boolean enabled) {
-        String tenantId = scopes.resolve(c, uri);
+    private PluginViews.TenantPluginView set(Caller c, TenantScope scope, String pluginId, boolean enabled) {
+        String tenantId = scope.tenantId();
         access.require(c, tenantId, Permission.PLUGINS_MANAGE);
         PluginStatus s = known(pluginId);
         enablements.set(tenantId, pluginId, enabled);
@@ -93,23 +90,5 @@ public abstract class TenantPluginsResource {
     private PluginViews.TenantPluginView view(PluginStatus s, boolean enabled) {
         return new PluginViews.TenantPluginView(s.id(), s.version(), s.description(), s.state().wire(), enabled,
                 s.extensions(), platform.connector(s.id()).map(PluginViews.ChannelView::of).orElse(null));
-    }
-
-    /** The caller's tenant. */
-    @Path("/v1/plugins")
-    public static class Own extends TenantPluginsResource {
-        public Own(PluginPlatform platform, PluginEnablements enablements, TenantScopes scopes, AccessControl access,
-                   AuditLog audit) {
-            super(platform, enablements, scopes, access, audit);
-        }
-    }
-
-    /** Any tenant, for the operator. */
-    @Path("/admin/tenants/{tenantId}/plugins")
-    public static class OfTenant extends Own {
-        public OfTenant(PluginPlatform platform, PluginEnablements enablements, TenantScopes scopes,
-                        AccessControl access, AuditLog audit) {
-            super(platform, enablements, scopes, access, audit);
-        }
     }
 }

@@ -3,7 +3,6 @@ package io.channelhub.hub.web.api;
 import io.dropwizard.auth.Auth;
 import io.channelhub.hub.tenancy.Tenant;
 import io.channelhub.hub.tenancy.TenantService;
-import io.channelhub.hub.tenancy.TenantStatus;
 import io.channelhub.hub.audit.AuditLog;
 import io.channelhub.hub.identity.Caller;
 import io.channelhub.hub.identity.Permission;
@@ -12,22 +11,19 @@ import io.channelhub.hub.web.Page;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Tenants, for the platform operator (super-admin keys only). */
+/** Tenants, for the platform operator (super-admin keys only): the list and new tenants; one tenant is
+ * {@link TenantAdminApi}. */
 @Path("/admin/tenants")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -63,50 +59,6 @@ public class TenantsResource {
         Tenant t = tenants.create(body.slug(), body.name());
         audit.success(c, t.id(), "tenant.create", "tenant", t.id(), Map.of("slug", t.slug(), "name", t.name()));
         return Response.status(201).entity(TenantViews.TenantView.of(t)).build();
-    }
-
-    @GET
-    @Path("/{tenantId}")
-    public TenantViews.TenantView get(@Auth Caller caller, @PathParam("tenantId") String id) {
-        platform(caller);
-        return TenantViews.TenantView.of(tenants.get(id));
-    }
-
-    @PATCH
-    @Path("/{tenantId}")
-    public TenantViews.TenantView update(@Auth Caller caller, @PathParam("tenantId") String id,
-                                         @NotNull @Valid TenantViews.UpdateTenant body) {
-        Caller c = platform(caller);
-        Tenant t = tenants.update(id, body.slug(), body.name());
-        audit.success(c, id, "tenant.update", "tenant", id, changed(body.slug(), body.name()));
-        return TenantViews.TenantView.of(t);
-    }
-
-    @POST
-    @Path("/{tenantId}/suspend")
-    public TenantViews.TenantView suspend(@Auth Caller caller, @PathParam("tenantId") String id) {
-        Caller c = platform(caller);
-        Tenant t = tenants.setStatus(id, TenantStatus.SUSPENDED);
-        audit.success(c, id, "tenant.suspend", "tenant", id, Map.of());
-        return TenantViews.TenantView.of(t);
-    }
-
-    @POST
-    @Path("/{tenantId}/activate")
-    public TenantViews.TenantView activate(@Auth Caller caller, @PathParam("tenantId") String id) {
-        Caller c = platform(caller);
-        Tenant t = tenants.setStatus(id, TenantStatus.ACTIVE);
-        audit.success(c, id, "tenant.activate", "tenant", id, Map.of());
-        return TenantViews.TenantView.of(t);
-    }
-
-    @DELETE
-    @Path("/{tenantId}")
-    public Response delete(@Auth Caller caller, @PathParam("tenantId") String id) {
-        Caller c = platform(caller);
-        Tenant t = tenants.delete(id);
-        audit.success(c, id, "tenant.delete", "tenant", id, Map.of("slug", t.slug()));
-        return Response.noContent().build();
     }
 
     static Map<String, Object> changed(String slug, String name) {

@@ -9,7 +9,7 @@ import io.channelhub.hub.web.Page;
 import io.channelhub.hub.identity.Caller;
 import io.channelhub.hub.identity.Permission;
 import io.channelhub.hub.errors.ApiException;
-import io.channelhub.hub.web.TenantScopes;
+import io.channelhub.hub.web.TenantScope;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -17,7 +17,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -31,22 +30,19 @@ import org.jdbi.v3.core.Jdbi;
  * The tenant's usage, summed per hour, day or month (UTC) and type, as JSON or CSV. Sums are computed by the
  * database from the ledger, so they include every event up to the request.
  */
-@Path("/v1/usage")
 public class UsageResource {
 
     static final Duration MAX_RANGE = Duration.ofDays(400);
 
     private final Jdbi jdbi;
-    private final TenantScopes scopes;
     private final AccessControl access;
 
     /** Rows the ledger still holds in its write-behind queue are written before a read sums them. */
     private final UsageLedger ledger;
 
-    public UsageResource(Jdbi jdbi, TenantScopes scopes, AccessControl access, UsageLedger ledger) {
+    public UsageResource(Jdbi jdbi, AccessControl access, UsageLedger ledger) {
         this.ledger = ledger;
         this.jdbi = jdbi;
-        this.scopes = scopes;
         this.access = access;
     }
 
@@ -57,8 +53,8 @@ public class UsageResource {
     record Query(String tenantId, String granularity, Instant from, Instant to, String type) {
     }
 
-    private Query query(Caller c, UriInfo uri, String granularity, String from, String to, String type) {
-        String tenantId = scopes.resolve(c, uri);
+    private Query query(Caller c, TenantScope scope, String granularity, String from, String to, String type) {
+        String tenantId = scope.tenantId();
         access.require(c, tenantId, Permission.USAGE_READ);
         String g = granularity == null ? "day" : granularity;
         if (!List.of("hour", "day", "month").contains(g)) {
@@ -108,33 +104,25 @@ public class UsageResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    public Page<Bucket> json(@Auth Caller caller, @Context UriInfo uri,
+    public Page<Bucket> json(@Auth Caller caller, @Context TenantScope scope,
                              @QueryParam("granularity") String granularity, @QueryParam("from") String from,
                              @QueryParam("to") String to, @QueryParam("type") String type) {
-        return Page.all(buckets(query(caller, uri, granularity, from, to, type)));
+        return Page.all(buckets(query(caller, scope, granularity, from, to, type)));
     }
 
     @GET
     @Path("/export.csv")
     @Produces("text/csv")
-    public Response csv(@Auth Caller caller, @Context UriInfo uri,
+    public Response csv(@Auth Caller caller, @Context TenantScope scope,
                         @QueryParam("granularity") String granularity, @QueryParam("from") String from,
                         @QueryParam("to") String to, @QueryParam("type") String type) {
         StringBuilder out = new StringBuilder("period_start,usage_type,unit,quantity\n");
-        for (Bucket b : buckets(query(caller, uri, granularity, from, to, type))) {
+        for (Bucket b : buckets(query(caller, scope, granularity, from, to, type))) {
             // Types and units are the hub's own dotted names: no commas or quotes to escape.
             out.append(b.periodStart()).append(',').append(b.usageType()).append(',').append(b.unit()).append(',')
                     .append(b.quantity()).append('\n');
         }
         return Response.ok(out.toString(), "text/csv; charset=utf-8")
                 .header("Content-Disposition", "attachment; filename=\"usage.csv\"").build();
-    }
-
-    /** A tenant's usage, for the operator (and the console's charts). */
-    @Path("/admin/tenants/{tenantId}/usage")
-    public static class OfTenant extends UsageResource {
-        public OfTenant(Jdbi jdbi, TenantScopes scopes, AccessControl access, UsageLedger ledger) {
-            super(jdbi, scopes, access, ledger);
-        }
     }
 }

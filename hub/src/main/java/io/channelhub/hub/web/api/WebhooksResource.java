@@ -19,7 +19,7 @@ import io.channelhub.hub.delivery.Dispatcher;
 import io.channelhub.hub.delivery.Outbox;
 import io.channelhub.hub.delivery.OutboxItem;
 import io.channelhub.hub.errors.ApiException;
-import io.channelhub.hub.web.TenantScopes;
+import io.channelhub.hub.web.TenantScope;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -35,7 +35,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,18 +51,16 @@ public class WebhooksResource {
     private final Outbox outbox;
     private final Dispatcher dispatcher;
     private final GrantRepository grants;
-    private final TenantScopes scopes;
     private final AccessControl access;
     private final AuditLog audit;
     private final Clock clock;
 
     public WebhooksResource(Webhooks webhooks, Outbox outbox, Dispatcher dispatcher, GrantRepository grants,
-                            TenantScopes scopes, AccessControl access, AuditLog audit, Clock clock) {
+                            AccessControl access, AuditLog audit, Clock clock) {
         this.webhooks = webhooks;
         this.outbox = outbox;
         this.dispatcher = dispatcher;
         this.grants = grants;
-        this.scopes = scopes;
         this.access = access;
         this.audit = audit;
         this.clock = clock;
@@ -114,15 +111,15 @@ public class WebhooksResource {
     }
 
     @GET
-    public Page<WebhookView> list(@Auth Caller c, @Context UriInfo uri) {
-        String tenantId = scopes.resolve(c, uri);
+    public Page<WebhookView> list(@Auth Caller c, @Context TenantScope scope) {
+        String tenantId = scope.tenantId();
         return Page.all(access.readable(c, tenantId, webhooks.list(tenantId), WebhooksResource::ref,
                 w -> WebhookView.of(w, null)));
     }
 
     @POST
-    public Response create(@Auth Caller c, @Context UriInfo uri, @NotNull @Valid CreateWebhook body) {
-        String tenantId = scopes.resolve(c, uri);
+    public Response create(@Auth Caller c, @Context TenantScope scope, @NotNull @Valid CreateWebhook body) {
+        String tenantId = scope.tenantId();
         access.require(c, tenantId, Permission.RESOURCES_CREATE);
         Webhooks.Created created = webhooks.create(tenantId, body.url(), body.events(), c.principalId());
         audit.success(c, tenantId, "webhook.create", ResourceType.WEBHOOK.wire(), created.subscription().id(),
@@ -132,15 +129,15 @@ public class WebhooksResource {
 
     @GET
     @Path("/{webhookId}")
-    public WebhookView get(@Auth Caller c, @Context UriInfo uri, @PathParam("webhookId") String id) {
-        return WebhookView.of(load(c, scopes.resolve(c, uri), id, ResourcePermission.READ), null);
+    public WebhookView get(@Auth Caller c, @Context TenantScope scope, @PathParam("webhookId") String id) {
+        return WebhookView.of(load(c, scope.tenantId(), id, ResourcePermission.READ), null);
     }
 
     @PATCH
     @Path("/{webhookId}")
-    public WebhookView update(@Auth Caller c, @Context UriInfo uri, @PathParam("webhookId") String id,
+    public WebhookView update(@Auth Caller c, @Context TenantScope scope, @PathParam("webhookId") String id,
                               @NotNull UpdateWebhook body) {
-        String tenantId = scopes.resolve(c, uri);
+        String tenantId = scope.tenantId();
         WebhookSubscription w = load(c, tenantId, id, ResourcePermission.UPDATE);
         WebhookSubscription next = webhooks.update(w, body.url(), body.events(), body.enabled());
         audit.success(c, tenantId, "webhook.update", ResourceType.WEBHOOK.wire(), id,
@@ -150,8 +147,8 @@ public class WebhooksResource {
 
     @DELETE
     @Path("/{webhookId}")
-    public Response delete(@Auth Caller c, @Context UriInfo uri, @PathParam("webhookId") String id) {
-        String tenantId = scopes.resolve(c, uri);
+    public Response delete(@Auth Caller c, @Context TenantScope scope, @PathParam("webhookId") String id) {
+        String tenantId = scope.tenantId();
         WebhookSubscription w = load(c, tenantId, id, ResourcePermission.DELETE);
         webhooks.delete(w);
         grants.deleteForResource(tenantId, ResourceType.WEBHOOK, id);
@@ -161,9 +158,9 @@ public class WebhooksResource {
 
     @POST
     @Path("/{webhookId}/rotate-secret")
-    public WebhookView rotate(@Auth Caller c, @Context UriInfo uri, @PathParam("webhookId") String id,
+    public WebhookView rotate(@Auth Caller c, @Context TenantScope scope, @PathParam("webhookId") String id,
                               Rotate body) {
-        String tenantId = scopes.resolve(c, uri);
+        String tenantId = scope.tenantId();
         WebhookSubscription w = load(c, tenantId, id, ResourcePermission.UPDATE);
         long grace = body == null || body.graceSeconds() == null ? 86_400 : body.graceSeconds();
         if (grace < 0 || grace > 30L * 86_400) {
@@ -178,10 +175,10 @@ public class WebhooksResource {
 
     @GET
     @Path("/{webhookId}/deliveries")
-    public Page<DeliveryView> deliveries(@Auth Caller c, @Context UriInfo uri,
+    public Page<DeliveryView> deliveries(@Auth Caller c, @Context TenantScope scope,
                                          @PathParam("webhookId") String id, @QueryParam("before") String before,
                                          @QueryParam("limit") Integer limit) {
-        String tenantId = scopes.resolve(c, uri);
+        String tenantId = scope.tenantId();
         WebhookSubscription w = load(c, tenantId, id, ResourcePermission.READ);
         int n = Page.limit(limit);
         Long beforeId = before == null ? null : delivery(tenantId, w, before).id();
@@ -191,9 +188,9 @@ public class WebhooksResource {
 
     @POST
     @Path("/{webhookId}/deliveries/{deliveryId}/replay")
-    public Response replay(@Auth Caller c, @Context UriInfo uri, @PathParam("webhookId") String id,
+    public Response replay(@Auth Caller c, @Context TenantScope scope, @PathParam("webhookId") String id,
                            @PathParam("deliveryId") String deliveryId) {
-        String tenantId = scopes.resolve(c, uri);
+        String tenantId = scope.tenantId();
         WebhookSubscription w = load(c, tenantId, id, ResourcePermission.UPDATE);
         OutboxItem item = delivery(tenantId, w, deliveryId);
         long newId = outbox.replay(item, clock.instant());

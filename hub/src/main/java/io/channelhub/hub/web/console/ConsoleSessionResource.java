@@ -1,5 +1,7 @@
 package io.channelhub.hub.web.console;
 
+import io.dropwizard.auth.Auth;
+
 import io.channelhub.hub.console.ConsoleSessions;
 import io.channelhub.hub.console.ConsoleUser;
 import io.channelhub.hub.console.ConsoleUsers;
@@ -12,6 +14,7 @@ import io.channelhub.hub.auth.ApiKeyService;
 import io.channelhub.hub.identity.Caller;
 import io.channelhub.hub.identity.Permission;
 import io.channelhub.hub.web.PublicApi;
+import io.channelhub.hub.web.SessionCookies;
 import io.channelhub.hub.errors.ApiException;
 import io.channelhub.hub.tenancy.Tenant;
 import io.channelhub.hub.tenancy.TenantStatus;
@@ -147,14 +150,14 @@ public class ConsoleSessionResource {
     }
 
     @GET
-    public Response current(@Context ContainerRequestContext request) {
+    public Response current(@Auth Caller caller, @Context ContainerRequestContext request) {
         ConsoleSessions.Session s = session(request);
         return Response.ok(view(s.caller(), s.method(), s.email(), s.displayName(), s.csrfToken(), s.expiresAt()))
                 .header(HttpHeaders.CACHE_CONTROL, "no-store").build();
     }
 
     @DELETE
-    public Response signOut(@Context ContainerRequestContext request) {
+    public Response signOut(@Auth Caller caller, @Context ContainerRequestContext request) {
         ConsoleSessions.Session s = session(request);
         sessions.end(s.id());
         audit.success(s.caller(), s.caller().tenantId(), "console.sign_out", null, null, Map.of());
@@ -182,12 +185,12 @@ public class ConsoleSessionResource {
         rateLimits.take(buckets);
     }
 
-    private static ConsoleSessions.Session session(ContainerRequestContext request) {
-        Object s = request.getProperty(ConsoleSessions.class.getName());
-        if (!(s instanceof ConsoleSessions.Session session)) {
-            throw ApiException.unauthorized("no_session", "this route is for the console's session cookie");
-        }
-        return session;
+    /** The session the cookie names (authentication has already checked it is live), not an API key's caller. */
+    private ConsoleSessions.Session session(ContainerRequestContext request) {
+        String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+        String token = header == null || header.isBlank() ? SessionCookies.token(request.getCookies()) : null;
+        return sessions.resolve(token).orElseThrow(() ->
+                ApiException.unauthorized("no_session", "this route is for the console's session cookie"));
     }
 
     private void checkTenant(String tenantId) {
