@@ -102,7 +102,8 @@ final class ConversationsBundle extends HubBundle<ConversationsBundle.Conversati
 
         TurnService turns = new TurnService(conversationRepo, a.agents(), a.models(), platform, u.ledger(),
                 u.webhooks(), c.clock(), u.quotas(), contexts, media, privacy.get().redaction(), c.tracing());
-        var pipeline = new TurnPipeline(turns, conversationRepo, a.models(), u.ledger(), u.quotas());
+        var pipeline = new TurnPipeline(turns, conversationRepo, a.models(), u.ledger(), u.quotas(),
+                id.rateLimits());
         Idempotency idempotency = new Idempotency(c.jdbi(), c.clock(), config.getIdempotencyLease().toJavaDuration());
         env.lifecycle().manage(idempotency);
 

@@ -135,7 +135,7 @@ public class ChannelOutbox {
         List<DeliveryParts.Delivery> rows = new ArrayList<>();
         for (int i = 0; i < parts.size(); i++) {
             rows.add(new DeliveryParts.Delivery(Ids.newId("dlv"), ci.tenantId(), ci.id(), messageId, i, contact,
-                    kind.name(), null, "queued", null));
+                    kind.name(), null, DeliveryParts.State.QUEUED, null));
         }
         Instant now = clock.instant();
         Long[] first = new Long[1];

@@ -8,6 +8,7 @@ import io.channelhub.hub.delivery.Outbox;
 import io.channelhub.hub.delivery.OutboxItem;
 import io.channelhub.hub.limits.RateLimiter;
 import io.channelhub.hub.plugins.PluginPlatform;
+import io.channelhub.hub.conversations.Message;
 import io.channelhub.plugin.channel.OutboundMessage;
 import io.channelhub.plugin.channel.SendResult;
 import java.time.Clock;
@@ -80,7 +81,7 @@ public class ChannelSender implements Deliverer {
             release(d);
             return new Outcome.Delivered(200);
         }
-        if ("failed".equals(d.status())) {
+        if (d.status() == DeliveryParts.State.FAILED) {
             return new Outcome.Permanent(null, "failed earlier: " + d.errorCode());
         }
         ChannelInstance ci = instances.findForRoute(item.targetId()).orElse(null);
@@ -115,7 +116,7 @@ public class ChannelSender implements Deliverer {
         }
         if (r instanceof SendResult.Delivered ok) {
             deliveries.sent(d, ok.channelMessageId(), clock.instant());
-            conversations.channelStatus(d.tenantId(), d.messageId(), "sent", List.of("completed", "queued"), null,
+            conversations.channelStatus(d.tenantId(), d.messageId(), Message.Status.SENT, null,
                     ok.channelMessageId());
             release(d);
             if (m.kind() == OutboundMessage.Kind.TEMPLATE) {
@@ -193,8 +194,7 @@ public class ChannelSender implements Deliverer {
 
     private void fail(DeliveryParts.Delivery d, String code, String title, String details) {
         deliveries.failed(d, code, title, details, clock.instant());
-        conversations.channelStatus(d.tenantId(), d.messageId(), "failed", List.of("completed", "queued", "sent",
-                "delivered", "read"), code, title, details, null);
+        conversations.channelStatus(d.tenantId(), d.messageId(), Message.Status.FAILED, code, title, details, null);
         List<String> later = new java.util.ArrayList<>();
         for (var n = deliveries.next(d); n.isPresent(); n = deliveries.next(n.get())) {
             later.add(n.get().id());

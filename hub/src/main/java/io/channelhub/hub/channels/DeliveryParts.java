@@ -2,7 +2,7 @@ package io.channelhub.hub.channels;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -14,14 +14,45 @@ import org.jdbi.v3.core.Jdbi;
  */
 public class DeliveryParts {
 
-    /** Forward order of delivery states; a report of a lower rank than the current one is ignored. */
-    static final Map<String, Integer> RANK = Map.of("queued", 0, "sent", 1, "delivered", 2, "read", 3, "failed", 4);
+    /** A part's state, in forward order: a report of an earlier state than the current one is ignored. */
+    public enum State {
+        QUEUED, SENT, DELIVERED, READ, FAILED;
+
+        public String wire() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The states this one may replace. */
+        List<State> before() {
+            return List.of(values()).subList(0, ordinal());
+        }
+
+        /** A stored state; null for one a newer replica wrote that this one does not know. */
+        static State read(String wire) {
+            for (State s : values()) {
+                if (s.wire().equals(wire)) {
+                    return s;
+                }
+            }
+            return null;
+        }
+
+        /** The state a channel reports. */
+        public static State of(io.channelhub.plugin.channel.DeliveryStatus.State reported) {
+            return valueOf(reported.name());
+        }
+
+        /** The same status of the message the part belongs to. */
+        public io.channelhub.hub.conversations.Message.Status message() {
+            return io.channelhub.hub.conversations.Message.Status.valueOf(name());
+        }
+    }
 
     private final Jdbi jdbi;
 
     /** One part. */
     public record Delivery(String id, String tenantId, String instanceId, String messageId, int part,
-                           String contactExternalId, String kind, String channelMessageId, String status,
+                           String contactExternalId, String kind, String channelMessageId, State status,
                            String errorCode) {
     }
 
@@ -39,8 +70,8 @@ public class DeliveryParts {
         for (Delivery d : parts) {
             h.createUpdate("INSERT INTO channel_deliveries (id, tenant_id, channel_instance_id, message_id, part, "
                             + "contact_external_id, kind, status, created_at, updated_at) VALUES (:id, :t, :ci, :m, :p, "
-                            + ":x, :k, 'queued', :now, :now)")
-                    .bind("id", d.id()).bind("t", d.tenantId()).bind("ci", d.instanceId()).bind("m", d.messageId())
+                            + ":x, :k, :s, :now, :now)")
+                    .bind("s", State.QUEUED.wire()).bind("id", d.id()).bind("t", d.tenantId()).bind("ci", d.instanceId()).bind("m", d.messageId())
                     .bind("p", d.part()).bind("x", d.contactExternalId()).bind("k", d.kind()).bind("now", now)
                     .execute();
         }
@@ -86,15 +117,13 @@ public class DeliveryParts {
      * Moves a part forward to {@code status}; a report that would move it backwards (a late {@code sent} after
      * {@code read}) changes nothing. Returns whether it moved.
      */
-    boolean advance(Delivery d, String status, String errorCode, Instant at) {
+    boolean advance(Delivery d, State status, String errorCode, Instant at) {
         return advance(d, status, errorCode, null, null, at);
     }
 
     /** The same, with the channel's title and details of a failure. */
-    boolean advance(Delivery d, String status, String errorCode, String errorTitle, String errorDetails, Instant at) {
-        int rank = RANK.getOrDefault(status, -1);
-        List<String> lower = RANK.entrySet().stream().filter(e -> e.getValue() < rank).map(Map.Entry::getKey)
-                .toList();
+    boolean advance(Delivery d, State status, String errorCode, String errorTitle, String errorDetails, Instant at) {
+        List<String> lower = status.before().stream().map(State::wire).toList();
         if (lower.isEmpty()) {
             return false;
         }
@@ -102,7 +131,7 @@ public class DeliveryParts {
                         + "COALESCE(:e, error_code), error_title = CASE WHEN :e IS NULL THEN error_title ELSE :title "
                         + "END, error_details = CASE WHEN :e IS NULL THEN error_details ELSE :details END, "
                         + "updated_at = :at WHERE tenant_id = :t AND id = :id AND status IN (<lower>)")
-                .bind("s", status).bind("e", errorCode).bind("title", cut(errorTitle, 255))
+                .bind("s", status.wire()).bind("e", errorCode).bind("title", cut(errorTitle, 255))
                 .bind("details", cut(errorDetails, 1024)).bind("at", at).bind("t", d.tenantId()).bind("id", d.id())
                 .bindList("lower", lower).execute()) > 0;
     }
@@ -114,7 +143,7 @@ public class DeliveryParts {
     private static Delivery row(java.sql.ResultSet rs) throws java.sql.SQLException {
         return new Delivery(rs.getString("id"), rs.getString("tenant_id"), rs.getString("channel_instance_id"),
                 rs.getString("message_id"), rs.getInt("part"), rs.getString("contact_external_id"),
-                rs.getString("kind"), rs.getString("channel_message_id"), rs.getString("status"),
+                rs.getString("kind"), rs.getString("channel_message_id"), State.read(rs.getString("status")),
                 rs.getString("error_code"));
     }
 }

@@ -8,7 +8,6 @@ import io.channelhub.hub.conversations.TurnPipeline;
 import io.channelhub.hub.conversations.TurnService;
 import io.channelhub.hub.errors.HubFailure;
 import io.channelhub.hub.limits.QuotaExceeded;
-import io.channelhub.hub.limits.QuotaReservation;
 import io.channelhub.hub.limits.RateLimits;
 import io.channelhub.hub.media.MediaLibrary;
 import io.channelhub.hub.plugins.PluginPlatform;
@@ -50,8 +49,6 @@ public class InboundProcessor implements Managed {
     static final int MAX_ATTEMPTS = 8;
     /** The status of a channel message the agent did not answer; its error code says why. */
     static final String OUTSIDE_WINDOW = "outside_service_window";
-    static final String RATE_LIMITED = "rate_limited";
-    static final String QUOTA_EXCEEDED = QuotaExceeded.CODE;
 
     private final InboundEvents events;
     private final ChannelInstanceRepository instances;
@@ -219,36 +216,33 @@ public class InboundProcessor implements Managed {
         }
         Optional<Message> existing = repo.replyAfter(ci.tenantId(), conv.id(), user.seq())
                 .filter(r -> !r.is(Message.Status.FAILED));
-        Message reply;
         if (existing.isPresent()) {
-            reply = existing.get();
-        } else {
-            // The pipeline's CHANNEL_QUEUED row: limits and quotas decide before the contact is shown anything (the
-            // typing indicator) or the model is asked; a refused turn leaves the message stored and marked.
-            if (!allowed(ci, m)) {
-                pipeline.unanswered(user, RATE_LIMITED);
-                return;
-            }
-            QuotaReservation reserved;
-            try {
-                reserved = pipeline.admit(ci.tenantId(), TurnPipeline.Entry.CHANNEL_QUEUED);
-            } catch (QuotaExceeded e) {
-                LOG.info("No reply to an inbound message: {}", e.getMessage());
-                pipeline.unanswered(user, QUOTA_EXCEEDED);
-                return;
-            }
-            try (reserved) {
-                typing(ci, conv, user, m);
-                reply = pipeline.run(conv, user, null).reply();
-            } catch (QuotaExceeded e) {
-                LOG.info("No reply to an inbound message: {}", e.getMessage());
-                pipeline.unanswered(user, QUOTA_EXCEEDED);
-                return;
-            } catch (HubFailure e) {
-                // A model outage: the message stays stored, the reply is tried again with backoff.
-                throw new Retry(e.code());
-            }
+            // Answered before a crash: the reply is sent, not asked for again (the outbox drops a repeated send).
+            deliver(ci, conv, m, existing.get());
+            return;
         }
+        // The pipeline's CHANNEL_QUEUED row: limits and quotas decide before the contact is shown anything (the
+        // typing indicator) or the model is asked; a refused turn leaves the message stored and marked.
+        TurnPipeline.Admitted admitted;
+        try {
+            admitted = pipeline.begin(user, TurnPipeline.Entry.CHANNEL_QUEUED,
+                    limits.channelTurn(ci.tenantId(), ci.id(), m.contactExternalId()));
+        } catch (RateLimits.Refused | QuotaExceeded e) {
+            LOG.info("No reply to an inbound message: {}", e.getMessage());
+            return;
+        }
+        try (admitted) {
+            typing(ci, conv, user, m);
+            // The channel's outbox is this entry's reply sink.
+            admitted.answer(conv, user, r -> deliver(ci, conv, m, r.reply()));
+        } catch (HubFailure e) {
+            // A model outage: the message stays stored, the reply is tried again with backoff.
+            throw new Retry(e.code());
+        }
+    }
+
+    /** Queues a stored reply for the contact: only a completed answer with text is sent. */
+    private void deliver(ChannelInstance ci, Conversation conv, MessageReceived m, Message reply) {
         if (reply.content() != null && !reply.content().isBlank() && reply.is(Message.Status.COMPLETED)) {
             sends.enqueue(ci, conv.id(), reply.id(), m.contactExternalId(), OutboundMessage.Kind.TEXT,
                     reply.content(), Map.of("reply_to", m.externalId()));
@@ -265,17 +259,6 @@ public class InboundProcessor implements Managed {
         if (can) {
             sends.enqueueSignal(ci, conv.id(), user.id() + ":typing", m.contactExternalId(),
                     OutboundMessage.Kind.TYPING, Map.of("message_id", m.externalId()));
-        }
-    }
-
-    /** The limits on agent turns (contact, instance, tenant); a refused turn leaves the message stored, unanswered. */
-    private boolean allowed(ChannelInstance ci, MessageReceived m) {
-        try {
-            limits.take(limits.channelTurn(ci.tenantId(), ci.id(), m.contactExternalId()));
-            return true;
-        } catch (RateLimits.Refused e) {
-            LOG.info("No reply to an inbound message: the contact or instance is over its rate limit");
-            return false;
         }
     }
 
@@ -320,22 +303,15 @@ public class InboundProcessor implements Managed {
             }
             return;
         }
-        String state = s.state().name().toLowerCase(Locale.ROOT);
+        DeliveryParts.State state = DeliveryParts.State.of(s.state());
         if (deliveries.advance(d.get(), state, s.errorCode(), s.errorTitle(), s.errorDetails(), clock.instant())) {
-            int rank = DeliveryParts.RANK.get(state);
-            List<String> lower = new ArrayList<>(List.of("completed"));
-            DeliveryParts.RANK.forEach((k, v) -> {
-                if (v < rank) {
-                    lower.add(k);
-                }
-            });
-            repo.channelStatus(ci.tenantId(), d.get().messageId(), state, lower, s.errorCode(), s.errorTitle(),
+            repo.channelStatus(ci.tenantId(), d.get().messageId(), state.message(), s.errorCode(), s.errorTitle(),
                     s.errorDetails(), null);
             Map<String, Object> data = new java.util.LinkedHashMap<>();
             data.put("message_id", d.get().messageId());
             data.put("part", d.get().part());
             data.put("channel_instance_id", ci.id());
-            data.put("status", state);
+            data.put("status", state.wire());
             data.put("error_code", s.errorCode());
             data.put("error_title", s.errorTitle());
             data.put("error_details", s.errorDetails());

@@ -133,29 +133,34 @@ public class ConversationRepository {
         return m.withSeq(seq);
     }
 
-    public void setStatus(String tenantId, String messageId, String status, String errorCode) {
+    /** Marks a message that gets no reply, with the reason; only one still {@code received} changes. */
+    public void markUnanswered(String tenantId, String messageId, String reason) {
         jdbi.useHandle(h -> h.createUpdate("UPDATE messages SET status = :s, error_code = :e WHERE tenant_id = :t "
-                + "AND id = :id").bind("s", status).bind("e", errorCode).bind("t", tenantId).bind("id", messageId)
-                .execute());
+                + "AND id = :id AND status = :from").bind("s", Message.Status.UNANSWERED.wire()).bind("e", reason)
+                .bind("t", tenantId).bind("id", messageId).bind("from", Message.Status.RECEIVED.wire()).execute());
     }
 
     /**
-     * A channel's report on an outbound message: the status moves only forward through {@code statuses} (listed in
-     * order); the channel's id is kept the first time one is given.
+     * A channel's report on an outbound message: the status moves only forward ({@link Message.Status#movesFrom});
+     * the channel's id is kept the first time one is given.
      */
-    public void channelStatus(String tenantId, String messageId, String status, List<String> lowerStatuses,
-                              String errorCode, String channelMessageId) {
-        channelStatus(tenantId, messageId, status, lowerStatuses, errorCode, null, null, channelMessageId);
+    public void channelStatus(String tenantId, String messageId, Message.Status status, String errorCode,
+                              String channelMessageId) {
+        channelStatus(tenantId, messageId, status, errorCode, null, null, channelMessageId);
     }
 
     /** The same, with the channel's title and details of a failure (kept with its code, never without it). */
-    public void channelStatus(String tenantId, String messageId, String status, List<String> lowerStatuses,
-                              String errorCode, String errorTitle, String errorDetails, String channelMessageId) {
+    public void channelStatus(String tenantId, String messageId, Message.Status status, String errorCode,
+                              String errorTitle, String errorDetails, String channelMessageId) {
+        List<String> lowerStatuses = status.movesFrom().stream().map(Message.Status::wire).toList();
+        if (lowerStatuses.isEmpty()) {
+            throw new IllegalArgumentException("a channel does not report " + status);
+        }
         jdbi.useHandle(h -> h.createUpdate("UPDATE messages SET status = :s, error_code = COALESCE(:e, error_code), "
                         + "error_title = CASE WHEN :e IS NULL THEN error_title ELSE :title END, error_details = CASE "
                         + "WHEN :e IS NULL THEN error_details ELSE :details END, external_id = COALESCE(external_id, "
                         + ":x) WHERE tenant_id = :t AND id = :id AND status IN (<lower>)")
-                .bind("s", status).bind("e", errorCode).bind("title", cut(errorTitle, 255))
+                .bind("s", status.wire()).bind("e", errorCode).bind("title", cut(errorTitle, 255))
                 .bind("details", cut(errorDetails, 1024)).bind("x", channelMessageId).bind("t", tenantId)
                 .bind("id", messageId).bindList("lower", lowerStatuses).execute());
     }

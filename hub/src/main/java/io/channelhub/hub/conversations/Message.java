@@ -24,10 +24,30 @@ public record Message(long seq, String id, String tenantId, String conversationI
      * upgrade may carry a status this one does not know, and reading it must not fail.
      */
     public enum Status {
-        RECEIVED, UNANSWERED, COMPLETED, REQUIRES_ACTION, FAILED, SENT, DELIVERED, READ;
+        RECEIVED, UNANSWERED, COMPLETED, REQUIRES_ACTION, QUEUED, SENT, DELIVERED, READ, FAILED;
+
+        /**
+         * How an outbound message moves once a channel has it: only forward, whatever order the channel's reports
+         * arrive in (a late "sent" after "read" changes nothing); failed ends it.
+         */
+        private static final List<Status> ON_CHANNEL = List.of(QUEUED, SENT, DELIVERED, READ, FAILED);
 
         public String wire() {
             return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /**
+         * The statuses a channel report of this status may replace: a stored reply ({@code completed}) and the
+         * statuses before this one on the channel. Empty for a status a channel does not report.
+         */
+        public List<Status> movesFrom() {
+            int at = ON_CHANNEL.indexOf(this);
+            if (at < 0) {
+                return List.of();
+            }
+            List<Status> from = new java.util.ArrayList<>(List.of(COMPLETED));
+            from.addAll(ON_CHANNEL.subList(0, at));
+            return List.copyOf(from);
         }
     }
 

@@ -4,6 +4,8 @@ import io.channelhub.hub.agents.Agent;
 import io.channelhub.hub.limits.QuotaExceeded;
 import io.channelhub.hub.limits.QuotaReservation;
 import io.channelhub.hub.limits.Quotas;
+import io.channelhub.hub.limits.RateLimiter;
+import io.channelhub.hub.limits.RateLimits;
 import io.channelhub.hub.llm.ModelGateway;
 import io.channelhub.hub.metering.UsageLedger;
 import io.channelhub.plugin.model.ModelReply;
@@ -15,18 +17,20 @@ import java.util.List;
 /**
  * The one path of an agent turn, whichever way it arrives. Every entry point (the conversations API, a channel's
  * live turn, a channel's queued message, the OpenAI-compatible endpoint) goes through the same steps in the same
- * order, and differs only where its row of the {@link Entry} table says so:
+ * order, and differs only where its row of the {@link Entry} table says so and in its {@link ReplySink}:
  *
  * <ol>
  *   <li><b>replay</b>: a repeated request (an {@code Idempotency-Key}, a channel's message id) gets its stored
- *       answer before anything is admitted, so a full quota never refuses a repeat of work already done;</li>
- *   <li><b>admit</b> ({@link #admit}): the entry's hard quotas are reserved and the token quotas checked, before the
- *       message is stored (or, for a queued channel message, which is stored when it arrives, before the model is
- *       asked or the contact is shown anything);</li>
+ *       answer before anything is admitted, so a full quota never refuses a repeat of work already done (the entry
+ *       point knows its own key, so it checks this before calling {@link #begin});</li>
+ *   <li><b>admit</b> ({@link #begin}): the entry's rate limits, then its hard quotas reserved and the token quotas
+ *       checked, before the message is stored (or, for a queued channel message, which is stored when it arrives,
+ *       before the model is asked or the contact is shown anything);</li>
  *   <li><b>store</b> the user's message with its {@code messages.in} usage in one commit
  *       ({@link TurnService#storeUserMessage});</li>
- *   <li><b>run</b> ({@link #run}, {@link #complete}, {@link #stream}): the model call, tool rounds the hub answers,
- *       and the reply stored with the turn's whole usage in one commit;</li>
+ *   <li><b>answer</b> ({@link Admitted#answer}, or {@link #complete} and {@link #stream} for a stateless call): the
+ *       model call, tool rounds the hub answers, and the reply stored with its usage in one commit; the
+ *       reply goes to the sink (the JSON answer, an SSE stream, the channel's outbox);</li>
  *   <li><b>after</b>: quota thresholds are checked (webhooks at 80%, 100%, ...) once per turn;</li>
  *   <li><b>refusal</b> ({@link #unanswered}): a stored message whose turn was refused is marked {@code unanswered}
  *       with the reason, never left looking as if an answer were coming.</li>
@@ -35,6 +39,10 @@ import java.util.List;
 public final class TurnPipeline {
 
     static final List<String> TOKEN_CHECKS = List.of("model.prompt_tokens", "model.completion_tokens");
+
+    /** Why a stored message gets no reply: the reasons {@link #unanswered} records. */
+    public static final String RATE_LIMITED = "rate_limited";
+    public static final String QUOTA_EXCEEDED = QuotaExceeded.CODE;
 
     /**
      * The policy table: what each way in reserves before its turn runs. Tokens are known only after the model
@@ -74,18 +82,87 @@ public final class TurnPipeline {
     private final ModelGateway models;
     private final UsageLedger ledger;
     private final Quotas quotas;
+    private final RateLimits limits;
 
     public TurnPipeline(TurnService turns, ConversationRepository repo, ModelGateway models, UsageLedger ledger,
-                        Quotas quotas) {
+                        Quotas quotas, RateLimits limits) {
         this.turns = turns;
         this.repo = repo;
         this.models = models;
         this.ledger = ledger;
         this.quotas = quotas;
+        this.limits = limits;
+    }
+
+    /**
+     * Admits a turn whose message is not stored yet (the API, a channel's live turn): the entry's rate limits
+     * ({@code buckets}; the API's were taken by the HTTP filter), then its quota reservation. The caller stores the
+     * message and then {@link Admitted#answer answers} it; closing the admission gives back what was not used.
+     */
+    public Admitted begin(String tenantId, Entry entry, List<RateLimits.Bucket> buckets) {
+        RateLimiter.Decision decision = buckets.isEmpty() ? null : limits.take(buckets);
+        return new Admitted(admit(tenantId, entry), decision);
+    }
+
+    /**
+     * The same for a message stored when it arrived (a queued channel message): a refusal (a rate limit, a quota)
+     * marks it {@code unanswered} with the reason before it is thrown, so it never looks as if a reply were coming.
+     */
+    public Admitted begin(Message stored, Entry entry, List<RateLimits.Bucket> buckets) {
+        try {
+            return begin(stored.tenantId(), entry, buckets);
+        } catch (RateLimits.Refused e) {
+            unanswered(stored, RATE_LIMITED);
+            throw e;
+        } catch (QuotaExceeded e) {
+            unanswered(stored, QUOTA_EXCEEDED);
+            throw e;
+        }
+    }
+
+    /**
+     * An admitted turn: its quota reservation is held until {@link #close()}. A streamed answer written on another
+     * thread binds the reservation there first ({@link #bindToThisThread()}).
+     */
+    public final class Admitted implements AutoCloseable {
+
+        private final QuotaReservation reservation;
+        private final RateLimiter.Decision decision;
+
+        private Admitted(QuotaReservation reservation, RateLimiter.Decision decision) {
+            this.reservation = reservation;
+            this.decision = decision;
+        }
+
+        /** The tightest rate-limit bucket this turn took from, for the answer's headers; null when none. */
+        public RateLimiter.Decision rateLimit() {
+            return decision;
+        }
+
+        /**
+         * Runs the agent on the stored {@code user} message: the history window, the model (streamed when the sink
+         * streams), tool rounds, the reply stored with the turn's usage in one commit, webhooks, the quota
+         * thresholds; then hands the result to the sink. Quotas were decided at admission: a turn that was admitted
+         * runs to its end.
+         */
+        public TurnService.Result answer(Conversation c, Message user, ReplySink sink) {
+            TurnService.Result r = turns.run(c, user, sink);
+            sink.answered(r);
+            return r;
+        }
+
+        public void bindToThisThread() {
+            reservation.bindToThisThread();
+        }
+
+        @Override
+        public void close() {
+            reservation.close();
+        }
     }
 
     /** Reserves what {@code entry} needs on the tenant's hard quotas; {@link QuotaExceeded} when it does not fit. */
-    public QuotaReservation admit(String tenantId, Entry entry) {
+    QuotaReservation admit(String tenantId, Entry entry) {
         return quotas.requireAvailable(tenantId, entry.reserves(), entry.checks());
     }
 
@@ -94,15 +171,14 @@ public final class TurnPipeline {
         return turns;
     }
 
-    /** Runs the agent on a stored user message (streamed when {@code sink} is set); thresholds checked after. */
-    public TurnService.Result run(Conversation c, Message user, TurnService.Sink sink) {
-        return turns.run(c, user, sink);
-    }
-
     /** Marks a stored message as one that gets no reply, with the reason (a stable code). */
     public void unanswered(Message user, String reason) {
-        if (user.is(Message.Status.RECEIVED)) {
-            repo.setStatus(user.tenantId(), user.id(), Message.Status.UNANSWERED.wire(), reason);
+        // A message answered before a crash (a redelivered event) keeps its answer: its status says "received"
+        // whether or not a reply followed, so the reply is what tells. The row changes only from "received", so a
+        // stale copy never overwrites a newer status.
+        if (user.is(Message.Status.RECEIVED) && repo.replyAfter(user.tenantId(), user.conversationId(), user.seq())
+                .filter(r -> !r.is(Message.Status.FAILED)).isEmpty()) {
+            repo.markUnanswered(user.tenantId(), user.id(), reason);
         }
     }
 
@@ -119,8 +195,8 @@ public final class TurnPipeline {
     }
 
     /**
-     * The usage of one stateless call: the call itself, always (it was admitted and sent to the model), and its
-     * tokens when the provider reported them; one commit, then the tenant's thresholds. {@code reply} null: the
+     * The usage of one stateless call the model answered (or began to stream): the call itself, always, and its
+     * tokens when the provider reported them (a call the model failed is not billed: its reservation is given back); one commit, then the tenant's thresholds. {@code reply} null: the
      * client went away before the model finished.
      */
     public void meterCall(String tenantId, Agent agent, ModelReply reply, String callId) {

@@ -19,7 +19,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,20 +48,6 @@ public class TurnService {
     /** The tenant's redaction of stored messages and of prompts. */
     private final io.channelhub.hub.privacy.ContentRedaction redaction;
     private final io.channelhub.hub.observability.Tracing tracing;
-
-    /** Receives a streamed turn as it happens. */
-    public interface Sink {
-        void start(Message user, String replyId);
-
-        void delta(String text);
-
-        void toolCall(ModelMessage.ToolCall call);
-
-        /** Called with a way to stop the model call, e.g. when the client disconnects. */
-        void cancellable(Runnable cancel);
-
-        boolean cancelled();
-    }
 
     /** The stored user message, the stored reply, and the tokens of the whole turn. */
     public record Result(Message user, Message reply, long promptTokens, long completionTokens) {
@@ -157,12 +142,12 @@ public class TurnService {
         return m;
     }
 
-    /** Runs the turn for an already stored user message. {@code sink} null: not streamed. */
-    public Result run(Conversation c, Message user, Sink sink) {
+    /** Runs the turn for an already stored user message; the model streams when the sink does. */
+    Result run(Conversation c, Message user, ReplySink sink) {
         Agent agent = agents.get(c.tenantId(), c.agentId());
         AgentSpec spec = agent.spec();
         String replyId = Ids.newId("msg");
-        if (sink != null) {
+        if (sink.streams()) {
             sink.start(user, replyId);
         }
         List<ModelMessage> window = window(c, spec);
@@ -173,7 +158,7 @@ public class TurnService {
             ModelRequest request = request(agent, spec, window);
             ModelReply reply;
             try {
-                reply = sink == null ? models.complete(c.tenantId(), spec.provider(), request)
+                reply = !sink.streams() ? models.complete(c.tenantId(), spec.provider(), request)
                         : streamed(c, spec, request, sink);
             } catch (HubFailure e) {
                 repo.insertMessage(Message.draft(c, "assistant").id(replyId).status(Message.Status.FAILED)
@@ -210,7 +195,7 @@ public class TurnService {
                     .status(Message.Status.COMPLETED).model(reply.model()).at(clock.instant()).build());
             window.add(ModelMessage.assistant(reply.content(), reply.toolCalls()));
             for (ModelMessage.ToolCall call : reply.toolCalls()) {
-                if (sink != null) {
+                if (sink.streams()) {
                     sink.toolCall(call);
                 }
                 String result = invoke(c, handlers.get(call.name()), call);
@@ -222,7 +207,7 @@ public class TurnService {
         }
     }
 
-    private ModelReply streamed(Conversation c, AgentSpec spec, ModelRequest request, Sink sink) {
+    private ModelReply streamed(Conversation c, AgentSpec spec, ModelRequest request, ReplySink sink) {
         try (ModelStream stream = models.stream(c.tenantId(), spec.provider(), request)) {
             sink.cancellable(stream::close);
             for (String d = stream.nextDelta(); d != null; d = stream.nextDelta()) {

@@ -5,8 +5,10 @@ import io.channelhub.hub.conversations.Conversation;
 import io.channelhub.hub.conversations.ConversationRepository;
 import io.channelhub.hub.conversations.ConversationViews;
 import io.channelhub.hub.conversations.Message;
+import io.channelhub.hub.web.SseReply;
 import io.channelhub.hub.web.SseWriter;
 import io.channelhub.hub.conversations.TurnPipeline;
+import io.channelhub.hub.conversations.ReplySink;
 import io.channelhub.hub.conversations.TurnService;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,7 +19,6 @@ import io.channelhub.hub.acl.ResourceType;
 import io.channelhub.hub.agents.Agent;
 import io.channelhub.hub.agents.AgentService;
 import io.channelhub.hub.web.Idempotency;
-import io.channelhub.hub.web.Page;
 import io.channelhub.hub.identity.Caller;
 import io.channelhub.hub.identity.Permission;
 import io.channelhub.hub.errors.ApiException;
@@ -26,13 +27,11 @@ import io.channelhub.hub.web.ErrorResponse;
 import io.channelhub.hub.persistence.Ids;
 import io.channelhub.hub.web.TenantScope;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -44,7 +43,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The integrator's conversation API: create a conversation, post a message and get the agent's reply as JSON or as
@@ -185,9 +183,9 @@ public class ConversationsResource extends ConversationReads {
         boolean stream = Boolean.TRUE.equals(req.stream()) || headers.getAcceptableMediaTypes().stream()
                 .anyMatch(m -> EVENT_STREAM.equals(m.getType() + "/" + m.getSubtype()));
         if (stream && idemKey == null) {
-            io.channelhub.hub.limits.QuotaReservation reservation;
+            TurnPipeline.Admitted admitted;
             try {
-                reservation = pipeline.admit(tenantId, TurnPipeline.Entry.API);
+                admitted = pipeline.begin(tenantId, TurnPipeline.Entry.API, List.of());
             } catch (io.channelhub.hub.limits.QuotaExceeded refused) {
                 ApiException e = ApiException.from(refused);
                 return Response.ok((StreamingOutput) out -> {
@@ -196,7 +194,7 @@ public class ConversationsResource extends ConversationReads {
                     }
                 }, EVENT_STREAM).build();
             }
-            return streamTurn(conv, role, req, reservation);
+            return streamTurn(conv, role, req, admitted);
         }
         // Admitted inside: a repeat of a request already answered is replayed even when the quota is now used up.
         return idempotent(tenantId, c, idemKey, "POST", uri.getPath(), body, claim -> {
@@ -215,9 +213,9 @@ public class ConversationsResource extends ConversationReads {
                             reply.completionTokens() == null ? 0 : reply.completionTokens()))).build();
                 }
             }
-            try (var reservation = pipeline.admit(tenantId, TurnPipeline.Entry.API)) {
+            try (var admitted = pipeline.begin(tenantId, TurnPipeline.Entry.API, List.of())) {
                 Message user = earlier != null ? earlier : store(conv, role, req, requestKey);
-                TurnService.Result r = pipeline.run(conv, user, null);
+                TurnService.Result r = admitted.answer(conv, user, ReplySink.result());
                 return Response.status(201).entity(ConversationViews.TurnView.of(r)).build();
             }
         });
@@ -241,67 +239,33 @@ public class ConversationsResource extends ConversationReads {
         return turns.storeUserMessage(conv, req.content(), req.externalId(), List.of(), Message.TEXT, requestKey);
     }
 
-    /** The reservation is closed when the stream ends. */
+    /** The admission is closed when the stream ends, on the thread that writes it. */
     private Response streamTurn(Conversation conv, String role, ConversationViews.PostMessage req,
-                                io.channelhub.hub.limits.QuotaReservation reservation) {
+                                TurnPipeline.Admitted admitted) {
         Message user;
         try {
             user = store(conv, role, req);
         } catch (RuntimeException e) {
-            reservation.close();
+            admitted.close();
             throw e;
         }
-        StreamingOutput turn = out -> {
-            try (SseWriter sse = new SseWriter(out, json, heartbeatMillis)) {
-                AtomicBoolean cancelled = new AtomicBoolean();
-                TurnService.Sink sink = new TurnService.Sink() {
-                    @Override
-                    public void start(Message u, String replyId) {
-                        Map<String, Object> data = new LinkedHashMap<>();
-                        data.put("conversation_id", conv.id());
-                        data.put("message", ConversationViews.MessageView.of(u));
-                        data.put("reply_id", replyId);
-                        sse.event("start", data);
-                    }
-
-                    @Override
-                    public void delta(String text) {
-                        sse.event("delta", Map.of("text", text));
-                    }
-
-                    @Override
-                    public void toolCall(io.channelhub.plugin.model.ModelMessage.ToolCall call) {
-                        sse.event("tool_call", Map.of("id", call.id(), "name", call.name(),
-                                "arguments", call.arguments()));
-                    }
-
-                    @Override
-                    public void cancellable(Runnable cancel) {
-                        sse.onDisconnect(() -> {
-                            cancelled.set(true);
-                            cancel.run();
-                        });
-                    }
-
-                    @Override
-                    public boolean cancelled() {
-                        return cancelled.get() || sse.isClosed();
-                    }
-                };
+        StreamingOutput output = out -> {
+            try (admitted; SseWriter sse = new SseWriter(out, json, heartbeatMillis)) {
+                admitted.bindToThisThread();
+                SseReply reply = new SseReply(sse, (u, replyId) -> {
+                    Map<String, Object> data = new LinkedHashMap<>();
+                    data.put("conversation_id", conv.id());
+                    data.put("message", ConversationViews.MessageView.of(u));
+                    data.put("reply_id", replyId);
+                    return data;
+                }, ConversationViews.TurnView::of, true, true);
                 try {
-                    TurnService.Result r = pipeline.run(conv, user, sink);
-                    sse.event("done", ConversationViews.TurnView.of(r));
+                    admitted.answer(conv, user, reply);
                 } catch (TurnService.Cancelled e) {
                     // The client went away; the model call was stopped and nothing more can be sent.
                 } catch (HubFailure e) {
-                    sse.event("error", ErrorResponse.of(e.code(), e.getMessage(), e.details()));
+                    reply.failed(e);
                 }
-            }
-        };
-        StreamingOutput output = out -> {
-            try (reservation) {
-                reservation.bindToThisThread();
-                turn.write(out);
             }
         };
         return Response.ok(output, EVENT_STREAM).header("Cache-Control", "no-cache")

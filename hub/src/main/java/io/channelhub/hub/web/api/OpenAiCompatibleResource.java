@@ -145,8 +145,7 @@ public class OpenAiCompatibleResource {
                     java.util.Map.of());
         }
         // The pipeline's COMPLETIONS row: one api.chat_completions reserved, the tokens checked.
-        io.channelhub.hub.limits.QuotaReservation reservation =
-                pipeline.admit(tenantId, TurnPipeline.Entry.COMPLETIONS);
+        TurnPipeline.Admitted reservation = pipeline.begin(tenantId, TurnPipeline.Entry.COMPLETIONS, List.of());
         boolean streamOwnsReservation = false;
         try {
             Parsed p;

@@ -4,8 +4,10 @@ import io.channelhub.hub.channels.ChannelConversations;
 import io.channelhub.hub.conversations.Conversation;
 import io.channelhub.hub.conversations.ConversationRepository;
 import io.channelhub.hub.conversations.Message;
+import io.channelhub.hub.web.SseReply;
 import io.channelhub.hub.web.SseWriter;
 import io.channelhub.hub.conversations.TurnPipeline;
+import io.channelhub.hub.conversations.ReplySink;
 import io.channelhub.hub.conversations.TurnService;
 import io.channelhub.hub.web.api.ConversationsResource;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -18,7 +20,6 @@ import io.channelhub.hub.errors.ApiException;
 import io.channelhub.hub.errors.HubFailure;
 import io.channelhub.hub.web.ErrorResponse;
 import io.channelhub.hub.web.RateLimitFilter;
-import io.channelhub.hub.limits.RateLimiter;
 import io.channelhub.hub.limits.RateLimits;
 import io.channelhub.plugin.InboundResult;
 import io.channelhub.plugin.channel.MessageReceived;
@@ -127,15 +128,13 @@ public class ChannelTurns {
         List<String> files = attachments(ci, message);
         Conversation existing = conversations.current(ci, message.contactExternalId()).orElse(null);
         Agent agent = existing == null ? conversations.agent(tenantId, turn.agent()) : null;
-        if (earlier.isEmpty()) {
-            RateLimiter.Decision d = limits.take(limits.channelTurn(tenantId, ci.id(), message.contactExternalId()));
-            if (d != null) {
-                headers.putAll(RateLimitFilter.headers(d));
-            }
+        // The contact's, the instance's and the tenant's turn limits (a retaken message was counted the first time),
+        // then the hard quotas, reserved before the message is stored so racing turns at a limit cannot all pass.
+        TurnPipeline.Admitted admitted = pipeline.begin(tenantId, TurnPipeline.Entry.CHANNEL_LIVE, earlier.isEmpty()
+                ? limits.channelTurn(tenantId, ci.id(), message.contactExternalId()) : List.of());
+        if (admitted.rateLimit() != null) {
+            headers.putAll(RateLimitFilter.headers(admitted.rateLimit()));
         }
-        // Reserved before the message is stored, so racing turns at a hard limit cannot all pass.
-        io.channelhub.hub.limits.QuotaReservation reservation = pipeline.admit(tenantId,
-                TurnPipeline.Entry.CHANNEL_LIVE);
         boolean handedToStream = false;
         try {
             if (earlier.isPresent()) {
@@ -158,12 +157,12 @@ public class ChannelTurns {
             events.processed(tenantId, stored.id(), user.id());
             if (turn.stream()) {
                 handedToStream = true;
-                return streamed(conv, user, headers, reservation);
+                return streamed(conv, user, headers, admitted);
             }
-            return json(conv, user, headers);
+            return json(conv, user, headers, admitted);
         } finally {
             if (!handedToStream) {
-                reservation.close();
+                admitted.close();
             }
         }
     }
@@ -224,51 +223,30 @@ public class ChannelTurns {
         return sseResponse(output, headers);
     }
 
-    private Response json(Conversation conv, Message user, Map<String, String> headers) {
-        TurnService.Result r = pipeline.run(conv, user, null);
-        return with(Response.ok(new ChannelTurn(conv.id(), ChannelMessage.of(r.user()),
-                ChannelMessage.of(r.reply())), MediaType.APPLICATION_JSON), headers);
+    private Response json(Conversation conv, Message user, Map<String, String> headers,
+                          TurnPipeline.Admitted admitted) {
+        TurnService.Result r = admitted.answer(conv, user, ReplySink.result());
+        return with(Response.ok(turn(conv, r), MediaType.APPLICATION_JSON), headers);
     }
 
-    /** The reservation is closed when the stream ends, on the thread that writes it. */
+    private static ChannelTurn turn(Conversation conv, TurnService.Result r) {
+        return new ChannelTurn(conv.id(), ChannelMessage.of(r.user()), ChannelMessage.of(r.reply()));
+    }
+
+    /** The admission is closed when the stream ends, on the thread that writes it. */
     private Response streamed(Conversation conv, Message user, Map<String, String> headers,
-                              io.channelhub.hub.limits.QuotaReservation reservation) {
+                              TurnPipeline.Admitted admitted) {
         StreamingOutput output = o -> {
-            try (reservation; SseWriter sse = new SseWriter(o, json, heartbeatMillis)) {
-                reservation.bindToThisThread();
-                // A visitor who reloads mid-reply must find the whole reply in the history: the turn runs to its end
-                // and is stored even when the connection is gone (writes to it are then dropped).
-                TurnService.Sink sink = new TurnService.Sink() {
-                    @Override
-                    public void start(Message u, String replyId) {
-                        sse.event("start", ChannelTurns.start(conv, u, replyId));
-                    }
-
-                    @Override
-                    public void delta(String text) {
-                        sse.event("delta", Map.of("text", text));
-                    }
-
-                    @Override
-                    public void toolCall(io.channelhub.plugin.model.ModelMessage.ToolCall call) {
-                        // End users see the answer, not the agent's tool use.
-                    }
-
-                    @Override
-                    public void cancellable(Runnable cancel) {
-                    }
-
-                    @Override
-                    public boolean cancelled() {
-                        return false;
-                    }
-                };
+            try (admitted; SseWriter sse = new SseWriter(o, json, heartbeatMillis)) {
+                admitted.bindToThisThread();
+                // End users see the answer, not the agent's tool use; a visitor who reloads mid-reply finds the
+                // whole reply in the history, so the turn runs to its end even when the connection is gone.
+                SseReply reply = new SseReply(sse, (u, replyId) -> start(conv, u, replyId), r -> turn(conv, r),
+                        false, false);
                 try {
-                    TurnService.Result r = pipeline.run(conv, user, sink);
-                    sse.event("done", new ChannelTurn(conv.id(), ChannelMessage.of(r.user()),
-                            ChannelMessage.of(r.reply())));
+                    admitted.answer(conv, user, reply);
                 } catch (HubFailure e) {
-                    sse.event("error", ErrorResponse.of(e.code(), e.getMessage(), e.details()));
+                    reply.failed(e);
                 }
             }
         };
