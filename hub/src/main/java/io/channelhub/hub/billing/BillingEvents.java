@@ -13,7 +13,6 @@ import io.channelhub.plugin.billing.SubscriptionEvent;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
@@ -43,13 +42,25 @@ public class BillingEvents {
     private final io.channelhub.hub.webhooks.Webhooks webhooks;
     private final Clock clock;
 
+    /**
+     * An event's state: {@code pending} until applied; {@code waiting} for a recurring charge's payment that came
+     * before the invoice it pays (tried again each round); then {@code processed}, {@code ignored} (not about
+     * anything of the hub's) or {@code failed}.
+     */
+    public enum Status {
+        PENDING, WAITING, PROCESSED, IGNORED, FAILED;
+
+        public String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
     public BillingEvents(Jdbi jdbi, ObjectMapper json, Invoices invoices, Subscriptions subscriptions,
                          TenantService tenants, AuditLog audit, io.channelhub.hub.webhooks.Webhooks webhooks,
                          Clock clock) {
         this.jdbi = jdbi;
-        // 'waiting': a recurring charge's payment that came before the invoice it pays; tried again each round.
         this.queue = new io.channelhub.hub.persistence.WorkQueue(jdbi, "billing_events",
-                "status IN ('pending', 'waiting')", "", "received_at");
+                "status IN ('" + Status.PENDING.wire() + "', '" + Status.WAITING.wire() + "')", "", "received_at");
         this.json = json;
         this.invoices = invoices;
         this.subscriptions = subscriptions;
@@ -81,7 +92,7 @@ public class BillingEvents {
             String payload = json.writeValueAsString(e);
             jdbi.useHandle(h -> h.createUpdate("INSERT INTO billing_events (id, tenant_id, gateway_id, external_id, "
                             + "gateway_charge_id, payload, status, event_type, received_at) VALUES (:id, :t, :g, :x, :c, "
-                            + ":p, 'pending', :type, :now)")
+                            + ":p, :s, :type, :now)").bind("s", Status.PENDING.wire())
                     .bind("id", id).bind("t", tenant).bind("g", gatewayId).bind("x", e.externalId())
                     .bind("c", chargeId).bind("p", payload).bind("type", type).bind("now", clock.instant()).execute());
             return Optional.of(id);
@@ -121,22 +132,22 @@ public class BillingEvents {
 
     private void process(String[] r) {
         String id = r[0];
-        String status;
+        Status status;
         try {
             if ("subscription".equals(r[2])) {
-                status = subscriptionEvent(json.readValue(r[1], SubscriptionEvent.class)) ? "processed"
-                        : "ignored";
+                status = subscriptionEvent(json.readValue(r[1], SubscriptionEvent.class)) ? Status.PROCESSED
+                        : Status.IGNORED;
             } else {
                 PaymentEvent e = json.readValue(r[1], PaymentEvent.class);
-                status = apply(e.gatewayChargeId(), e.reference(), e.status()) ? "processed"
-                        : attachRecurring(e) ? "processed" : e.gatewaySubscriptionId() != null ? "waiting"
-                        : "ignored";
+                status = apply(e.gatewayChargeId(), e.reference(), e.status()) ? Status.PROCESSED
+                        : attachRecurring(e) ? Status.PROCESSED : e.gatewaySubscriptionId() != null ? Status.WAITING
+                        : Status.IGNORED;
             }
         } catch (JsonProcessingException | RuntimeException ex) {
             LOG.warn("Billing event {} could not be applied", id, ex);
-            status = "failed";
+            status = Status.FAILED;
         }
-        String s = status;
+        String s = status.wire();
         jdbi.useHandle(h -> h.createUpdate("UPDATE billing_events SET status = :s, processed_at = :now, "
                         + "locked_until = NULL WHERE id = :id")
                 .bind("s", s).bind("now", clock.instant()).bind("id", id).execute());
@@ -149,22 +160,23 @@ public class BillingEvents {
             return false;
         }
         Invoices.Invoice inv = found.get();
-        Optional<String> changed = invoices.apply(inv, status);
+        Optional<Invoices.Status> changed = invoices.apply(inv, status);
         if (changed.isEmpty()) {
             return true;
         }
         String tenantId = inv.tenantId();
-        Map<String, Object> data = Map.of("invoice_id", inv.id(), "status", changed.get(), "total_minor",
+        Map<String, Object> data = Map.of("invoice_id", inv.id(), "status", changed.get().wire(), "total_minor",
                 inv.totalMinor(), "currency", inv.currency());
-        audit.success(null, tenantId, "invoice." + changed.get(), "invoice", inv.id(), data);
+        audit.success(null, tenantId, "invoice." + changed.get().wire(), "invoice", inv.id(), data);
         webhooks.emit(tenantId, "invoice.updated", data);
         var sub = subscriptions.of(tenantId);
         switch (changed.get()) {
-            case "paid" -> {
+            case PAID -> {
                 if (sub.isPresent() && invoices.overdueCount(tenantId) == 0
-                        && List.of("past_due", "suspended").contains(sub.get().status())) {
-                    boolean wasSuspended = "suspended".equals(sub.get().status());
-                    subscriptions.status(tenantId, "active");
+                        && (sub.get().is(Subscriptions.Status.PAST_DUE)
+                        || sub.get().is(Subscriptions.Status.SUSPENDED))) {
+                    boolean wasSuspended = sub.get().is(Subscriptions.Status.SUSPENDED);
+                    subscriptions.status(tenantId, Subscriptions.Status.ACTIVE);
                     event(tenantId, "subscription.active", Map.of("reason", "paid", "invoice_id", inv.id()));
                     if (wasSuspended && tenants.get(tenantId).status() == TenantStatus.SUSPENDED) {
                         tenants.setStatus(tenantId, TenantStatus.ACTIVE);
@@ -172,9 +184,10 @@ public class BillingEvents {
                     }
                 }
             }
-            case "overdue" -> {
-                if (sub.isPresent() && List.of("active", "trialing").contains(sub.get().status())) {
-                    subscriptions.status(tenantId, "past_due");
+            case OVERDUE -> {
+                if (sub.isPresent() && (sub.get().is(Subscriptions.Status.ACTIVE)
+                        || sub.get().is(Subscriptions.Status.TRIALING))) {
+                    subscriptions.status(tenantId, Subscriptions.Status.PAST_DUE);
                     event(tenantId, "subscription.past_due", Map.of("invoice_id", inv.id()));
                 }
             }
@@ -206,7 +219,7 @@ public class BillingEvents {
             return false;
         }
         if (e.status() == SubscriptionEvent.Status.DELETED && s.get().live()) {
-            subscriptions.status(s.get().tenantId(), "canceled");
+            subscriptions.status(s.get().tenantId(), Subscriptions.Status.CANCELED);
             event(s.get().tenantId(), "subscription.canceled", Map.of("reason", "gateway_deleted",
                     "gateway_subscription_id", e.gatewaySubscriptionId()));
         } else if (e.status() == SubscriptionEvent.Status.INACTIVE) {
@@ -219,7 +232,7 @@ public class BillingEvents {
     /** Suspends the tenants whose subscription stayed past due beyond the grace. */
     public void suspendPastGrace(Duration grace) {
         for (Subscriptions.Subscription s : subscriptions.pastDueSince(clock.instant().minus(grace))) {
-            subscriptions.status(s.tenantId(), "suspended");
+            subscriptions.status(s.tenantId(), Subscriptions.Status.SUSPENDED);
             event(s.tenantId(), "subscription.suspended", Map.of("reason", "non_payment", "past_due_since",
                     s.pastDueSince().toString()));
             if (tenants.get(s.tenantId()).status() == TenantStatus.ACTIVE) {

@@ -38,6 +38,12 @@ public class Invoices {
 
     private static final Logger LOG = LoggerFactory.getLogger(Invoices.class);
 
+    /**
+     * How long a charger holds an invoice: longer than a guarded gateway call may take. A charger that dies holding
+     * it leaves the invoice to the next round after this.
+     */
+    static final java.time.Duration CHARGE_CLAIM = java.time.Duration.ofMinutes(2);
+
     private final Jdbi jdbi;
     private final ObjectMapper json;
     private final Plans plans;
@@ -52,11 +58,71 @@ public class Invoices {
                        @JsonProperty("per_units") long perUnits, @JsonProperty("amount_minor") long amountMinor) {
     }
 
-    /** An invoice. */
+    /**
+     * An invoice's state: {@code open} until paid (or {@code paid} at once when credits cover it), {@code overdue}
+     * when the gateway says so, {@code void} when canceled; a paid one can only be {@code refunded}.
+     */
+    public enum Status {
+        OPEN, PAID, OVERDUE, VOID, REFUNDED;
+
+        public String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** As a SQL literal, for the predicates the jobs select invoices by. */
+        String sql() {
+            return "'" + wire() + "'";
+        }
+
+        /**
+         * The statuses a gateway's report of this one may replace: an invoice never moves back from paid (a late
+         * "overdue" after "received" changes nothing) except to refunded, and a payment that arrives for a voided
+         * invoice still marks it paid.
+         */
+        public List<Status> movesFrom() {
+            return switch (this) {
+                case PAID -> List.of(OPEN, OVERDUE, VOID);
+                case OVERDUE -> List.of(OPEN);
+                case REFUNDED -> List.of(PAID);
+                case VOID -> List.of(OPEN, OVERDUE);
+                case OPEN -> List.of();
+            };
+        }
+
+        /** The status a charge's status moves its invoice to; null for one that moves nothing. */
+        static Status of(Charge.ChargeStatus charge) {
+            return switch (charge) {
+                case CONFIRMED, RECEIVED -> PAID;
+                case OVERDUE -> OVERDUE;
+                case REFUNDED -> REFUNDED;
+                case CANCELED -> VOID;
+                case PENDING -> null;
+            };
+        }
+
+        /** A stored status; null for one a newer replica wrote that this one does not know. */
+        public static Status read(String wire) {
+            for (Status s : values()) {
+                if (s.wire().equals(wire)) {
+                    return s;
+                }
+            }
+            return null;
+        }
+    }
+
+    /**
+     * An invoice. Its status stays as stored, so one a newer replica wrote still reads (and shows) as it is.
+     */
     public record Invoice(String id, String tenantId, String subscriptionId, Instant periodStart, Instant periodEnd,
                           String status, String currency, long subtotalMinor, long creditMinor, long totalMinor,
                           LocalDate dueDate, String gatewayChargeId, String paymentMethod,
                           Map<String, String> paymentData, Instant issuedAt, Instant paidAt) {
+
+        /** Whether the invoice is in {@code s}. */
+        public boolean is(Status s) {
+            return s.wire().equals(status);
+        }
     }
 
     public Invoices(Jdbi jdbi, ObjectMapper json, Plans plans, Subscriptions subscriptions, GatewayAccounts gateways,
@@ -88,8 +154,9 @@ public class Invoices {
         for (Subscriptions.Subscription s : subscriptions.due(asOf)) {
             Plans.Plan plan = plans.get(s.planId());
             Instant next = Subscriptions.periodEnd(s.periodEnd(), plan.billingCycle());
-            String status = "trialing".equals(s.status()) && s.trialEndsAt() != null
-                    && !s.trialEndsAt().isAfter(s.periodEnd()) ? "active" : s.status();
+            Subscriptions.Status status = s.is(Subscriptions.Status.TRIALING) && s.trialEndsAt() != null
+                    && !s.trialEndsAt().isAfter(s.periodEnd()) ? Subscriptions.Status.ACTIVE
+                    : Subscriptions.Status.read(s.status());
             close(s, plan, s.periodEnd(), 1.0, dueDays, h -> subscriptions.advance(h, s, plan.id(), s.periodEnd(), next,
                     status)).ifPresent(out::add);
         }
@@ -142,9 +209,9 @@ public class Invoices {
                                 + "updated_at) VALUES (:id, :t, :s, :ps, :pe, :st, :cur, :sub, :cr, :tot, :due, :now, "
                                 + ":paid, :now)")
                         .bind("id", id).bind("t", s.tenantId()).bind("s", s.id()).bind("ps", s.periodStart())
-                        .bind("pe", end).bind("st", total == 0 ? "paid" : "open").bind("cur", plan.currency())
-                        .bind("sub", subtotal).bind("cr", credit).bind("tot", total).bind("due", due)
-                        .bind("now", now).bind("paid", total == 0 ? now : null).execute();
+                        .bind("pe", end).bind("st", (total == 0 ? Status.PAID : Status.OPEN).wire())
+                        .bind("cur", plan.currency()).bind("sub", subtotal).bind("cr", credit).bind("tot", total)
+                        .bind("due", due).bind("now", now).bind("paid", total == 0 ? now : null).execute();
                 for (Line l : lines) {
                     h.createUpdate("INSERT INTO invoice_lines (tenant_id, invoice_id, seq, kind, description, usage_type, "
                                     + "quantity, unit_price_minor, per_units, amount_minor) VALUES (:t, :i, :seq, :k, :d, "
@@ -291,21 +358,24 @@ public class Invoices {
 
     /** Open invoices without a charge yet, across tenants. */
     List<Invoice> uncharged(int limit) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM invoices WHERE status = 'open' AND gateway_charge_id IS "
-                + "NULL AND total_minor > 0 ORDER BY issued_at LIMIT :n").bind("n", limit).map(mapper).list());
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM invoices WHERE status = " + Status.OPEN.sql()
+                        + " AND gateway_charge_id IS NULL AND total_minor > 0 ORDER BY issued_at LIMIT :n")
+                .bind("n", limit).map(mapper).list());
     }
 
     /** Charged invoices still waiting for their payment, last touched before {@code before}. */
     List<Invoice> awaitingPayment(Instant before, int limit) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM invoices WHERE status IN ('open', 'overdue') AND "
-                        + "gateway_charge_id IS NOT NULL AND updated_at < :b ORDER BY updated_at LIMIT :n")
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM invoices WHERE status IN (" + Status.OPEN.sql()
+                        + ", " + Status.OVERDUE.sql() + ") AND gateway_charge_id IS NOT NULL AND updated_at < :b "
+                        + "ORDER BY updated_at LIMIT :n")
                 .bind("b", before).bind("n", limit).map(mapper).list());
     }
 
     /**
-     * Creates the invoice's charge at the gateway (the customer first, once). A failure the gateway calls
-     * retryable leaves the invoice for the next run; the gateway finds an earlier charge of the same invoice, so a
-     * repeat never charges twice.
+     * Creates the invoice's charge at the gateway (the customer first, once), holding the invoice's charge claim so
+     * no concurrent caller (the jobs thread, an operator's run, another replica) charges it too. A failure the gateway
+     * calls retryable leaves the invoice for the next run; the gateway finds an earlier charge of the same invoice, so
+     * a repeat after a lost answer never charges twice.
      *
      * @return whether the invoice has a charge now
      */
@@ -319,6 +389,17 @@ public class Invoices {
             // The gateway charges this subscription itself; its payment will be attached to this invoice.
             return false;
         }
+        // One charger at a time per invoice, across threads and replicas: the gateway's own look-up of an earlier
+        // charge cannot see one that a concurrent caller is creating at the same moment.
+        Instant now = clock.instant();
+        boolean claimed = jdbi.withHandle(h -> h.createUpdate("UPDATE invoices SET charge_claimed_until = :until "
+                        + "WHERE tenant_id = :t AND id = :id AND gateway_charge_id IS NULL AND (charge_claimed_until IS "
+                        + "NULL OR charge_claimed_until < :now)")
+                .bind("until", now.plus(CHARGE_CLAIM)).bind("now", now).bind("t", inv.tenantId())
+                .bind("id", inv.id()).execute()) == 1;
+        if (!claimed) {
+            return false;
+        }
         var ctx = gateways.context(g.get(), inv.tenantId());
         try {
             String customer = customer(g.get(), profile.get(), ctx);
@@ -327,15 +408,21 @@ public class Invoices {
                     inv.currency(), inv.dueDate(), "ChannelHub " + LocalDate.ofInstant(inv.periodStart(),
                     ZoneOffset.UTC) + " – " + LocalDate.ofInstant(inv.periodEnd(), ZoneOffset.UTC), null), ctx);
             jdbi.useHandle(h -> h.createUpdate("UPDATE invoices SET gateway_id = :g, gateway_charge_id = :c, "
-                            + "payment_method = :m, payment_data = :d, updated_at = :now WHERE tenant_id = :t AND id = :id "
-                            + "AND gateway_charge_id IS NULL")
+                            + "payment_method = :m, payment_data = :d, charge_claimed_until = NULL, updated_at = :now "
+                            + "WHERE tenant_id = :t AND id = :id AND gateway_charge_id IS NULL")
                     .bind("g", g.get().account().id()).bind("c", c.gatewayChargeId()).bind("m", method.name())
                     .bind("d", write(c.paymentData())).bind("now", clock.instant()).bind("t", inv.tenantId())
                     .bind("id", inv.id()).execute());
             return true;
-        } catch (GatewayException e) {
-            LOG.warn("Charging invoice {} failed ({}, retryable: {})", inv.id(), e.code(), e.retryable());
-            return false;
+        } catch (GatewayException | RuntimeException e) {
+            // Released at once: the next round tries again instead of waiting out the claim.
+            jdbi.useHandle(h -> h.createUpdate("UPDATE invoices SET charge_claimed_until = NULL WHERE tenant_id = :t "
+                    + "AND id = :id").bind("t", inv.tenantId()).bind("id", inv.id()).execute());
+            if (e instanceof GatewayException ge) {
+                LOG.warn("Charging invoice {} failed ({}, retryable: {})", inv.id(), ge.code(), ge.retryable());
+                return false;
+            }
+            throw (RuntimeException) e;
         }
     }
 
@@ -399,8 +486,9 @@ public class Invoices {
     /** Attaches a charge the gateway created on its own (a recurring charge) to the subscription's oldest open invoice. */
     Optional<Invoice> attach(String tenantId, String chargeId) {
         return jdbi.withHandle(h -> {
-            Optional<String> id = h.createQuery("SELECT id FROM invoices WHERE tenant_id = :t AND status = 'open' AND "
-                            + "gateway_charge_id IS NULL AND total_minor > 0 ORDER BY period_start LIMIT 1")
+            Optional<String> id = h.createQuery("SELECT id FROM invoices WHERE tenant_id = :t AND status = "
+                            + Status.OPEN.sql() + " AND gateway_charge_id IS NULL AND total_minor > 0 ORDER BY "
+                            + "period_start LIMIT 1")
                     .bind("t", tenantId).mapTo(String.class).findOne();
             id.ifPresent(x -> h.createUpdate("UPDATE invoices SET gateway_charge_id = :c, updated_at = :now WHERE "
                     + "tenant_id = :t AND id = :id AND gateway_charge_id IS NULL").bind("c", chargeId)
@@ -420,32 +508,21 @@ public class Invoices {
     }
 
     /**
-     * A payment status from the gateway, applied to the invoice; an invoice never moves back from paid (a late
-     * "overdue" after "received" changes nothing) except to refunded.
+     * A payment status from the gateway, applied to the invoice as {@link Status#movesFrom} allows; checked again
+     * in the update, so a report racing another on a second replica cannot move the invoice back.
      *
      * @return the new status, or empty when it did not change
      */
-    public Optional<String> apply(Invoice inv, Charge.ChargeStatus status) {
-        String next = switch (status) {
-            case CONFIRMED, RECEIVED -> "paid";
-            case OVERDUE -> "overdue";
-            case REFUNDED -> "refunded";
-            case CANCELED -> "void";
-            case PENDING -> null;
-        };
-        if (next == null || next.equals(inv.status())) {
+    public Optional<Status> apply(Invoice inv, Charge.ChargeStatus status) {
+        Status next = Status.of(status);
+        if (next == null || inv.is(next)) {
             return Optional.empty();
         }
-        List<String> from = switch (next) {
-            case "paid" -> List.of("open", "overdue", "void");
-            case "overdue" -> List.of("open");
-            case "refunded" -> List.of("paid");
-            default -> List.of("open", "overdue");
-        };
-        int n = jdbi.withHandle(h -> h.createUpdate("UPDATE invoices SET status = :s, paid_at = CASE WHEN :s = 'paid' "
-                        + "THEN :now ELSE paid_at END, updated_at = :now WHERE tenant_id = :t AND id = :id AND status IN "
-                        + "(<from>)")
-                .bind("s", next).bind("now", clock.instant()).bind("t", inv.tenantId()).bind("id", inv.id())
+        List<String> from = next.movesFrom().stream().map(Status::wire).toList();
+        int n = jdbi.withHandle(h -> h.createUpdate("UPDATE invoices SET status = :s, paid_at = CASE WHEN :s = "
+                        + Status.PAID.sql() + " THEN :now ELSE paid_at END, updated_at = :now WHERE tenant_id = :t AND "
+                        + "id = :id AND status IN (<from>)")
+                .bind("s", next.wire()).bind("now", clock.instant()).bind("t", inv.tenantId()).bind("id", inv.id())
                 .bindList("from", from).execute());
         return n == 1 ? Optional.of(next) : Optional.empty();
     }
@@ -458,7 +535,7 @@ public class Invoices {
 
     public long overdueCount(String tenantId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM invoices WHERE tenant_id = :t AND status = "
-                + "'overdue'").bind("t", tenantId).mapTo(Long.class).one());
+                + Status.OVERDUE.sql()).bind("t", tenantId).mapTo(Long.class).one());
     }
 
     private Map<String, String> readData(String s) {

@@ -24,13 +24,44 @@ public class Subscriptions {
     private final Clock clock;
     private final RowMapper<Subscription> mapper;
 
-    /** A subscription. */
+    /** A subscription's state, moving as the class comment tells; stored and shown as its {@link #wire()} name. */
+    public enum Status {
+        TRIALING, ACTIVE, PAST_DUE, SUSPENDED, CANCELED;
+
+        public String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** As a SQL literal, for the predicates subscriptions are selected and updated by. */
+        String sql() {
+            return "'" + wire() + "'";
+        }
+
+        /** A stored status; null for one a newer replica wrote that this one does not know. */
+        public static Status read(String wire) {
+            for (Status s : values()) {
+                if (s.wire().equals(wire)) {
+                    return s;
+                }
+            }
+            return null;
+        }
+    }
+
+    /**
+     * A subscription. Its status stays as stored, so one a newer replica wrote still reads (and shows) as it is.
+     */
     public record Subscription(String id, String tenantId, String planId, String status, Instant periodStart,
                                Instant periodEnd, Instant trialEndsAt, Instant pastDueSince, Instant canceledAt,
                                String paymentMethod, String gatewaySubscriptionId, int version, Instant createdAt,
                                Instant updatedAt) {
         public boolean live() {
-            return !"canceled".equals(status);
+            return !is(Status.CANCELED);
+        }
+
+        /** Whether the subscription is in {@code s}. */
+        public boolean is(Status s) {
+            return s.wire().equals(status);
         }
     }
 
@@ -109,7 +140,8 @@ public class Subscriptions {
     public Subscription create(String tenantId, Plans.Plan plan, Instant start, String method) {
         Instant now = clock.instant();
         Instant trialEnd = plan.trialDays() > 0 ? start.plus(Duration.ofDays(plan.trialDays())) : null;
-        Subscription s = new Subscription(Ids.newId("sub"), tenantId, plan.id(), trialEnd == null ? "active" : "trialing",
+        Status status = trialEnd == null ? Status.ACTIVE : Status.TRIALING;
+        Subscription s = new Subscription(Ids.newId("sub"), tenantId, plan.id(), status.wire(),
                 start, periodEnd(start, plan.billingCycle()), trialEnd, null, null, method, null, 1, now, now);
         try {
             jdbi.useTransaction(h -> insert(h, s, tenantId, plan, start, trialEnd, method, now));
@@ -125,7 +157,7 @@ public class Subscriptions {
 
     private static void insert(org.jdbi.v3.core.Handle h, Subscription s, String tenantId, Plans.Plan plan,
                                Instant start, Instant trialEnd, String method, Instant now) {
-        h.createUpdate("DELETE FROM subscriptions WHERE tenant_id = :t AND status = 'canceled'")
+        h.createUpdate("DELETE FROM subscriptions WHERE tenant_id = :t AND status = " + Status.CANCELED.sql())
                 .bind("t", tenantId).execute();
         h.createUpdate("INSERT INTO subscriptions (id, tenant_id, plan_id, status, current_period_start, "
                         + "current_period_end, trial_ends_at, payment_method, version, created_at, updated_at) VALUES "
@@ -137,24 +169,27 @@ public class Subscriptions {
 
     /**
      * Moves the subscription to a new period (and plan) if it still is at {@code expected} (optimistic: of two
-     * replicas closing the same period, one wins).
+     * replicas closing the same period, one wins). A null {@code status} keeps the stored one, which may be one this
+     * version does not know.
      */
-    public boolean advance(Handle h, Subscription expected, String planId, Instant start, Instant end, String status) {
+    public boolean advance(Handle h, Subscription expected, String planId, Instant start, Instant end, Status status) {
         return h.createUpdate("UPDATE subscriptions SET plan_id = :p, current_period_start = :ps, current_period_end = "
                         + ":pe, status = :s, version = version + 1, updated_at = :now WHERE tenant_id = :t AND id = :id "
                         + "AND version = :v")
-                .bind("p", planId).bind("ps", start).bind("pe", end).bind("s", status).bind("now", clock.instant())
+                .bind("p", planId).bind("ps", start).bind("pe", end)
+                .bind("s", status == null ? expected.status() : status.wire()).bind("now", clock.instant())
                 .bind("t", expected.tenantId()).bind("id", expected.id()).bind("v", expected.version())
                 .execute() == 1;
     }
 
     /** Sets the status; {@code past_due} remembers since when, other states clear it. */
-    public void status(String tenantId, String status) {
+    public void status(String tenantId, Status status) {
         jdbi.useHandle(h -> h.createUpdate("UPDATE subscriptions SET status = :s, past_due_since = CASE WHEN :s = "
-                        + "'past_due' THEN COALESCE(past_due_since, :now) WHEN :s = 'suspended' THEN past_due_since ELSE "
-                        + "NULL END, canceled_at = CASE WHEN :s = 'canceled' THEN :now ELSE canceled_at END, version = "
-                        + "version + 1, updated_at = :now WHERE tenant_id = :t")
-                .bind("s", status).bind("now", clock.instant()).bind("t", tenantId).execute());
+                        + Status.PAST_DUE.sql() + " THEN COALESCE(past_due_since, :now) WHEN :s = "
+                        + Status.SUSPENDED.sql() + " THEN past_due_since ELSE NULL END, canceled_at = CASE WHEN :s = "
+                        + Status.CANCELED.sql() + " THEN :now ELSE canceled_at END, version = version + 1, "
+                        + "updated_at = :now WHERE tenant_id = :t")
+                .bind("s", status.wire()).bind("now", clock.instant()).bind("t", tenantId).execute());
     }
 
     public void gatewaySubscriptionId(String tenantId, String id) {
@@ -171,20 +206,23 @@ public class Subscriptions {
     /** Live subscriptions on a gateway-recurring plan whose recurring charge does not exist yet. */
     List<Subscription> awaitingRecurring() {
         return jdbi.withHandle(h -> h.createQuery("SELECT s.* FROM subscriptions s JOIN plans p ON p.id = s.plan_id WHERE "
-                        + "p.gateway_recurring = TRUE AND s.gateway_subscription_id IS NULL AND s.status IN ('trialing', "
-                        + "'active', 'past_due') LIMIT 100").map(mapper).list());
+                        + "p.gateway_recurring = TRUE AND s.gateway_subscription_id IS NULL AND s.status IN ("
+                        + Status.TRIALING.sql() + ", " + Status.ACTIVE.sql() + ", " + Status.PAST_DUE.sql()
+                        + ") LIMIT 100").map(mapper).list());
     }
 
     /** Live subscriptions whose period ended by {@code asOf}. */
     List<Subscription> due(Instant asOf) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM subscriptions WHERE status IN ('trialing', 'active', "
-                        + "'past_due', 'suspended') AND current_period_end <= :at ORDER BY current_period_end LIMIT 200")
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM subscriptions WHERE status IN ("
+                        + Status.TRIALING.sql() + ", " + Status.ACTIVE.sql() + ", " + Status.PAST_DUE.sql() + ", "
+                        + Status.SUSPENDED.sql()
+                        + ") AND current_period_end <= :at ORDER BY current_period_end LIMIT 200")
                 .bind("at", asOf).map(mapper).list());
     }
 
     /** Past-due subscriptions whose grace ended before {@code limit}. */
     List<Subscription> pastDueSince(Instant limit) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM subscriptions WHERE status = 'past_due' AND "
-                        + "past_due_since < :l").bind("l", limit).map(mapper).list());
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM subscriptions WHERE status = " + Status.PAST_DUE.sql()
+                        + " AND past_due_since < :l").bind("l", limit).map(mapper).list());
     }
 }

@@ -41,10 +41,23 @@ public class InboundEvents {
     public record Stored(String id, boolean duplicate, String messageId, Instant receivedAt) {
     }
 
+    /**
+     * An event's state: {@code pending} for the processor, {@code turn} when a live channel request answers it
+     * itself, then {@code processed}, or {@code failed} once its retries are used up.
+     */
+    public enum Status {
+        PENDING, TURN, PROCESSED, FAILED;
+
+        public String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
     public InboundEvents(Jdbi jdbi, ObjectMapper json, Clock clock) {
         this.jdbi = jdbi;
-        this.queue = new io.channelhub.hub.persistence.WorkQueue(jdbi, "inbound_events", "status = 'pending' AND "
-                + "event_type IN ('message', 'status', 'contact')", ", attempts = attempts + 1", "received_at");
+        this.queue = new io.channelhub.hub.persistence.WorkQueue(jdbi, "inbound_events", "status = '"
+                + Status.PENDING.wire() + "' AND event_type IN ('message', 'status', 'contact')",
+                ", attempts = attempts + 1", "received_at");
         this.json = json;
         this.clock = clock;
     }
@@ -73,7 +86,7 @@ public class InboundEvents {
 
     /** Stores the event for the processor, or finds the row of the same external id. */
     public Stored store(String tenantId, String instanceId, String pluginId, InboundEvent event) {
-        return store(tenantId, instanceId, pluginId, event, "pending", null);
+        return store(tenantId, instanceId, pluginId, event, Status.PENDING, null);
     }
 
     /** Stores a streaming channel's message, which its own request turns into a message (the processor skips it). */
@@ -87,7 +100,7 @@ public class InboundEvents {
      */
     public Stored storeForTurn(String tenantId, String instanceId, String pluginId, InboundEvent event,
                                PluginUsage.Pending usage) {
-        return store(tenantId, instanceId, pluginId, event, "turn", usage);
+        return store(tenantId, instanceId, pluginId, event, Status.TURN, usage);
     }
 
     /** One event of an inbound request, with the instance it is bound to. */
@@ -101,7 +114,7 @@ public class InboundEvents {
     public java.util.List<Stored> storeAll(java.util.List<Incoming> incoming, PluginUsage.Pending usage) {
         java.util.List<Row> rows = new java.util.ArrayList<>();
         for (Incoming i : incoming) {
-            rows.add(row(i.tenantId(), i.instanceId(), i.pluginId(), i.event(), "pending"));
+            rows.add(row(i.tenantId(), i.instanceId(), i.pluginId(), i.event(), Status.PENDING));
         }
         java.util.List<Boolean> inserted = jdbi.inTransaction(h -> {
             java.util.List<Boolean> out = new java.util.ArrayList<>();
@@ -129,10 +142,10 @@ public class InboundEvents {
     }
 
     private record Row(String id, String tenantId, String instanceId, String pluginId, String externalId, String type,
-                       String contact, String payload, String status, Instant at) {
+                       String contact, String payload, Status status, Instant at) {
     }
 
-    private Row row(String tenantId, String instanceId, String pluginId, InboundEvent event, String status) {
+    private Row row(String tenantId, String instanceId, String pluginId, InboundEvent event, Status status) {
         String type = typeOf(event);
         String externalId = event.externalId();
         if (externalId == null || externalId.isEmpty() || externalId.length() > 191) {
@@ -159,7 +172,7 @@ public class InboundEvents {
                             + ":p, :x, :type, :contact, :payload, :status, :now)")
                     .bind("id", r.id).bind("t", r.tenantId).bind("ci", r.instanceId).bind("p", r.pluginId)
                     .bind("x", r.externalId).bind("type", r.type).bind("contact", r.contact)
-                    .bind("payload", r.payload).bind("status", r.status).bind("now", r.at).execute();
+                    .bind("payload", r.payload).bind("status", r.status.wire()).bind("now", r.at).execute();
             return true;
         } catch (RuntimeException e) {
             // MariaDB and H2 roll back only the failed statement.
@@ -170,7 +183,7 @@ public class InboundEvents {
         }
     }
 
-    private Stored store(String tenantId, String instanceId, String pluginId, InboundEvent event, String status,
+    private Stored store(String tenantId, String instanceId, String pluginId, InboundEvent event, Status status,
                          PluginUsage.Pending usage) {
         Row r = row(tenantId, instanceId, pluginId, event, status);
         boolean inserted = jdbi.inTransaction(h -> {
@@ -214,10 +227,9 @@ public class InboundEvents {
 
     /** Links the event to the message it became. */
     public void processed(String tenantId, String id, String messageId) {
-        jdbi.useHandle(h -> h.createUpdate("UPDATE inbound_events SET status = 'processed', message_id = "
-                        + "COALESCE(:m, message_id), processed_at = :now, locked_until = NULL WHERE tenant_id = :t AND "
-                        + "id = :id")
-                .bind("m", messageId).bind("now", clock.instant()).bind("t", tenantId).bind("id", id).execute());
+        jdbi.useHandle(h -> h.createUpdate("UPDATE inbound_events SET status = :s, message_id = COALESCE(:m, "
+                        + "message_id), processed_at = :now, locked_until = NULL WHERE tenant_id = :t AND id = :id")
+                .bind("s", Status.PROCESSED.wire()).bind("m", messageId).bind("now", clock.instant()).bind("t", tenantId).bind("id", id).execute());
     }
 
     /** Ids of events due for processing, across tenants: pending, and not leased by a live processor. */
@@ -281,7 +293,7 @@ public class InboundEvents {
         String e = error == null ? null : error.length() > 500 ? error.substring(0, 500) : error;
         jdbi.useHandle(h -> h.createUpdate("UPDATE inbound_events SET status = :s, locked_until = :until, last_error = "
                         + ":e WHERE tenant_id = :t AND id = :id")
-                .bind("s", retryAt == null ? "failed" : "pending").bind("until", retryAt).bind("e", e)
+                .bind("s", (retryAt == null ? Status.FAILED : Status.PENDING).wire()).bind("until", retryAt).bind("e", e)
                 .bind("t", tenantId).bind("id", id).execute());
     }
 }

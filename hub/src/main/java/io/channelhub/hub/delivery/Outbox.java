@@ -35,19 +35,38 @@ public class Outbox {
         return "webhook".equals(kind) ? "whd_" : "obx_";
     }
 
+    /**
+     * A row's state: {@code held} until the part before it is sent, {@code pending} while due (or waiting for its next
+     * attempt), {@code delivering} under a replica's lease, then {@code delivered} or {@code dead} (the dead letters,
+     * which an operator can replay).
+     */
+    public enum Status {
+        HELD, PENDING, DELIVERING, DELIVERED, DEAD;
+
+        public String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** As a SQL literal, for the predicates the work queue and its updates are written in. */
+        String sql() {
+            return "'" + wire() + "'";
+        }
+    }
+
     private final Jdbi jdbi;
     private final io.channelhub.hub.persistence.WorkQueue queue;
 
     public Outbox(Jdbi jdbi) {
         this.jdbi = jdbi;
         // A claimed row is 'delivering' under its lease; one whose replica died is due again once the lease ends.
-        this.queue = new io.channelhub.hub.persistence.WorkQueue(jdbi, "outbox", "(status = 'pending' AND "
-                + "next_attempt_at <= :now) OR status = 'delivering'", ", status = 'delivering'", "id");
+        this.queue = new io.channelhub.hub.persistence.WorkQueue(jdbi, "outbox", "(status = " + Status.PENDING.sql()
+                + " AND next_attempt_at <= :now) OR status = " + Status.DELIVERING.sql(),
+                ", status = " + Status.DELIVERING.sql(), "id");
     }
 
     public long insert(Handle h, String tenantId, String kind, String targetId, String eventId, String eventType,
                        String payload, Instant now) {
-        return insert(h, tenantId, kind, targetId, eventId, eventType, payload, now, "pending");
+        return insert(h, tenantId, kind, targetId, eventId, eventType, payload, now, Status.PENDING);
     }
 
     /**
@@ -56,18 +75,19 @@ public class Outbox {
      */
     public long insertHeld(Handle h, String tenantId, String kind, String targetId, String eventId, String eventType,
                            String payload, Instant now) {
-        return insert(h, tenantId, kind, targetId, eventId, eventType, payload, now, "held");
+        return insert(h, tenantId, kind, targetId, eventId, eventType, payload, now, Status.HELD);
     }
 
     /** Makes a held row due now; returns its id, or empty when there is none (released already). */
     public Optional<Long> release(String tenantId, String kind, String targetId, String eventId, Instant now) {
         return jdbi.inTransaction(h -> {
             Optional<Long> id = h.createQuery("SELECT id FROM outbox WHERE tenant_id = :t AND kind = :k AND target_id = "
-                            + ":target AND event_id = :e AND status = 'held'")
+                            + ":target AND event_id = :e AND status = " + Status.HELD.sql())
                     .bind("t", tenantId).bind("k", kind).bind("target", targetId).bind("e", eventId)
                     .mapTo(Long.class).findOne();
-            id.ifPresent(x -> h.createUpdate("UPDATE outbox SET status = 'pending', next_attempt_at = :now WHERE id = "
-                    + ":id AND status = 'held'").bind("now", now).bind("id", x).execute());
+            id.ifPresent(x -> h.createUpdate("UPDATE outbox SET status = " + Status.PENDING.sql() + ", next_attempt_at "
+                    + "= :now WHERE id = :id AND status = " + Status.HELD.sql()).bind("now", now).bind("id", x)
+                    .execute());
             return id;
         });
     }
@@ -77,22 +97,22 @@ public class Outbox {
         if (eventIds.isEmpty()) {
             return;
         }
-        jdbi.useHandle(h -> h.createUpdate("UPDATE outbox SET status = 'dead', last_error = 'cancelled: an earlier part "
-                        + "failed', next_attempt_at = :now WHERE tenant_id = :t AND kind = :k AND target_id = :target "
-                        + "AND status = 'held' AND event_id IN (<ids>)")
+        jdbi.useHandle(h -> h.createUpdate("UPDATE outbox SET status = " + Status.DEAD.sql() + ", last_error = "
+                        + "'cancelled: an earlier part failed', next_attempt_at = :now WHERE tenant_id = :t AND kind = "
+                        + ":k AND target_id = :target AND status = " + Status.HELD.sql() + " AND event_id IN (<ids>)")
                 .bind("now", now).bind("t", tenantId).bind("k", kind).bind("target", targetId)
                 .bindList("ids", eventIds).execute());
     }
 
     private long insert(Handle h, String tenantId, String kind, String targetId, String eventId, String eventType,
-                        String payload, Instant now, String status) {
+                        String payload, Instant now, Status status) {
         // The trace context of the request that caused the event, so its delivery joins that trace.
         String traceparent = io.channelhub.hub.observability.Tracing.headers(io.opentelemetry.context.Context.current())
                 .get("traceparent");
         return h.createUpdate("INSERT INTO outbox (tenant_id, kind, target_id, event_id, event_type, payload, status, "
                         + "attempts, next_attempt_at, created_at, trace_parent, delivery_id) VALUES (:t, :k, :target, "
                         + ":e, :type, :p, :status, 0, :now, :now, :tp, :d)")
-                .bind("tp", traceparent).bind("status", status).bind("d", newDeliveryId(kind))
+                .bind("tp", traceparent).bind("status", status.wire()).bind("d", newDeliveryId(kind))
                 .bind("t", tenantId).bind("k", kind).bind("target", targetId).bind("e", eventId).bind("type", eventType)
                 .bind("p", payload).bind("now", now).executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
     }
@@ -118,8 +138,9 @@ public class Outbox {
 
     public void delivered(OutboxItem item, int statusCode, Instant at, long durationMs) {
         jdbi.useTransaction(h -> {
-            h.createUpdate("UPDATE outbox SET status = 'delivered', attempts = attempts + 1, last_status_code = :c, "
-                            + "last_error = NULL, delivered_at = :at, locked_until = NULL WHERE id = :id")
+            h.createUpdate("UPDATE outbox SET status = " + Status.DELIVERED.sql() + ", attempts = attempts + 1, "
+                            + "last_status_code = :c, last_error = NULL, delivered_at = :at, locked_until = NULL "
+                            + "WHERE id = :id")
                     .bind("c", statusCode).bind("at", at).bind("id", item.id()).execute();
             attempt(h, item, statusCode, null, at, durationMs);
         });
@@ -131,7 +152,7 @@ public class Outbox {
         jdbi.useTransaction(h -> {
             h.createUpdate("UPDATE outbox SET status = :s, attempts = attempts + 1, last_status_code = :c, "
                             + "last_error = :e, next_attempt_at = :next, locked_until = NULL WHERE id = :id")
-                    .bind("s", next == null ? "dead" : "pending").bind("c", statusCode).bind("e", e)
+                    .bind("s", (next == null ? Status.DEAD : Status.PENDING).wire()).bind("c", statusCode).bind("e", e)
                     .bind("next", next == null ? at : next).bind("id", item.id()).execute();
             attempt(h, item, statusCode, e, at, durationMs);
         });
@@ -139,7 +160,7 @@ public class Outbox {
 
     /** Back to pending at {@code next}, attempts unchanged: the row was not attempted. */
     public void deferred(OutboxItem item, String reason, Instant next) {
-        jdbi.useHandle(h -> h.createUpdate("UPDATE outbox SET status = 'pending', last_error = :e, "
+        jdbi.useHandle(h -> h.createUpdate("UPDATE outbox SET status = " + Status.PENDING.sql() + ", last_error = :e, "
                         + "next_attempt_at = :next, locked_until = NULL WHERE id = :id")
                 .bind("e", reason).bind("next", next).bind("id", item.id()).execute());
     }
@@ -192,7 +213,7 @@ public class Outbox {
     }
 
     public long pending() {
-        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM outbox WHERE status IN ('pending', "
-                + "'delivering')").mapTo(Long.class).one());
+        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM outbox WHERE status IN ("
+                + Status.PENDING.sql() + ", " + Status.DELIVERING.sql() + ")").mapTo(Long.class).one());
     }
 }

@@ -140,6 +140,40 @@ abstract class AsaasBillingContract extends HubIntegrationTest {
     }
 
     @Test
+    void concurrentBillingRunsChargeAnInvoiceOnce() throws Exception {
+        // The jobs thread (kicked by the subscription), operators' "run now" and other replicas all charge open
+        // invoices; with a slow gateway each would find no charge yet and create its own.
+        asaas.answerAfter(Duration.ofMillis(150));
+        try {
+            String t = hub.createTenant(slug("race"));
+            TestHub.check(hub.send(ROOT, "PUT", "/admin/tenants/" + t + "/billing/subscription", Map.of("plan_code",
+                    plan, "billing", Map.of("legal_name", "Mercado Dois Irmãos Ltda", "tax_id", "11.222.333/0001-81",
+                            "email", "contas@mercado.example"), "start_at", BillingContract.monthAgo().toString())),
+                    200);
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            try {
+                java.util.List<java.util.concurrent.Future<Reply>> runs = new java.util.ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    runs.add(pool.submit(() -> hub.post(ROOT, "/admin/billing/run", null)));
+                }
+                for (var r : runs) {
+                    TestHub.check(r.get(), 200);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            String invoice = hub.get(ROOT, "/admin/tenants/" + t + "/billing/invoices").json().get("data").get(0)
+                    .get("id").asText();
+            await().atMost(Duration.ofSeconds(10)).until(() -> hub.get(ROOT, "/admin/tenants/" + t
+                    + "/billing/invoices/" + invoice).json().path("payment_data").has("invoice_url"));
+            assertThat(asaas.paymentCreations().stream().filter(r -> invoice.equals(r.json()
+                    .path("externalReference").asText())).count()).as("charges created for one invoice").isEqualTo(1);
+        } finally {
+            asaas.answerAfter(Duration.ZERO);
+        }
+    }
+
+    @Test
     void aWebhookWithoutTheRightTokenIsRefusedAndNothingIsStored() {
         String[] t = new String[1];
         JsonNode inv = invoicedTenant(t);

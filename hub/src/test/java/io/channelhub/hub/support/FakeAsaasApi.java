@@ -101,6 +101,8 @@ public final class FakeAsaasApi implements AutoCloseable {
     private final Map<String, ObjectNode> subscriptions = new LinkedHashMap<>();
     private final Deque<Failure> failures = new ArrayDeque<>();
     private int spendBudgetOnNext;
+    /** How long every answer takes, like a slow gateway: what widens the window for concurrent callers. */
+    private volatile java.time.Duration slowness = java.time.Duration.ZERO;
     private int spendBudgetResetSeconds;
     private long customerIds = 5219612;
     private long paymentIds = 80225913251L;
@@ -198,6 +200,7 @@ public final class FakeAsaasApi implements AutoCloseable {
 
     /** Forgets requests, problems, scripts, customers, payments, links and subscriptions; ids keep counting. */
     public synchronized void reset() {
+        slowness = java.time.Duration.ZERO;
         requests.clear();
         problems.clear();
         failures.clear();
@@ -334,6 +337,12 @@ public final class FakeAsaasApi implements AutoCloseable {
 
     // Scripting --------------------------------------------------------------------------------------------------
 
+    /** Every answer from now on takes {@code delay} (zero: as fast as it can). */
+    public FakeAsaasApi answerAfter(java.time.Duration delay) {
+        slowness = delay;
+        return this;
+    }
+
     /** The next {@code count} requests, whatever they are, answer with the failure instead. */
     public synchronized FakeAsaasApi failNext(int count, Failure failure) {
         for (int i = 0; i < count; i++) {
@@ -445,6 +454,13 @@ public final class FakeAsaasApi implements AutoCloseable {
             if (scripted != null) {
                 answer(ex, scripted.status(), scripted.body(), scripted.headers());
                 return;
+            }
+            if (!slowness.isZero()) {
+                try {
+                    Thread.sleep(slowness.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             Answer a = route(where, method, path, query, body);
             answer(ex, a.status(), a.body(), budgetHeaders());

@@ -267,9 +267,11 @@ public final class BillingResource {
             var current = s.subscriptions().of(tenantId).filter(Subscriptions.Subscription::live);
             if (current.isPresent() && !current.get().planId().equals(plan.id())) {
                 var sub = current.get();
+                // A plan change ends a trial; any other status carries over to the new period.
+                Subscriptions.Status next = sub.is(Subscriptions.Status.TRIALING) ? Subscriptions.Status.ACTIVE
+                        : Subscriptions.Status.read(sub.status());
                 s.invoices().closeEarly(sub, now, s.config().getDueDays(), h -> s.subscriptions().advance(h, sub,
-                        plan.id(), now, Subscriptions.periodEnd(now, plan.billingCycle()), "trialing".equals(
-                                sub.status()) ? "active" : sub.status()));
+                        plan.id(), now, Subscriptions.periodEnd(now, plan.billingCycle()), next));
                 // A recurring charge at the gateway was for the old plan's price.
                 s.invoices().stopRecurring(sub);
                 s.subscriptions().gatewaySubscriptionId(tenantId, null);
@@ -303,8 +305,8 @@ public final class BillingResource {
                     .orElseThrow(() -> ApiException.notFound("subscription"));
             Instant now = s.clock().instant();
             s.invoices().closeEarly(sub, now, s.config().getDueDays(), h -> s.subscriptions().advance(h, sub,
-                    sub.planId(), sub.periodStart(), now, "canceled"));
-            s.subscriptions().status(tenantId, "canceled");
+                    sub.planId(), sub.periodStart(), now, Subscriptions.Status.CANCELED));
+            s.subscriptions().status(tenantId, Subscriptions.Status.CANCELED);
             s.invoices().stopRecurring(sub);
             s.audit().success(caller, tenantId, "subscription.cancel", "subscription", sub.id(),
                     Map.of());
@@ -331,7 +333,7 @@ public final class BillingResource {
                                                @PathParam("invoiceId") String id) {
             String tenantId = tenant(caller, scope);
             Invoices.Invoice inv = s.invoices().find(tenantId, id).orElseThrow(() -> ApiException.notFound("invoice"));
-            if (!List.of("open", "overdue").contains(inv.status())) {
+            if (!inv.is(Invoices.Status.OPEN) && !inv.is(Invoices.Status.OVERDUE)) {
                 // A paid, void or refunded invoice must not be paid (again).
                 throw ApiException.conflict("not_payable", "only an open or overdue invoice is paid");
             }
@@ -353,7 +355,7 @@ public final class BillingResource {
                                   RefundInput body) {
             String tenantId = tenant(caller, scope);
             Invoices.Invoice inv = s.invoices().find(tenantId, id).orElseThrow(() -> ApiException.notFound("invoice"));
-            if (!"paid".equals(inv.status()) || inv.gatewayChargeId() == null) {
+            if (!inv.is(Invoices.Status.PAID) || inv.gatewayChargeId() == null) {
                 throw ApiException.conflict("not_refundable", "only a paid invoice charged at the gateway is refunded");
             }
             Long amount = body == null ? null : body.amountMinor();
@@ -382,7 +384,7 @@ public final class BillingResource {
                                        @PathParam("invoiceId") String id) {
             String tenantId = tenant(caller, scope);
             Invoices.Invoice inv = s.invoices().find(tenantId, id).orElseThrow(() -> ApiException.notFound("invoice"));
-            if (!List.of("open", "overdue").contains(inv.status())) {
+            if (!inv.is(Invoices.Status.OPEN) && !inv.is(Invoices.Status.OVERDUE)) {
                 throw ApiException.conflict("not_voidable", "only an open or overdue invoice is voided");
             }
             if (inv.gatewayChargeId() != null) {

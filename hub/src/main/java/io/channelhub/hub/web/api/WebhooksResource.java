@@ -95,7 +95,7 @@ public class WebhooksResource {
                                Instant deliveredAt) {
         static DeliveryView of(OutboxItem i) {
             return new DeliveryView(i.deliveryId(), i.eventId(), i.eventType(), i.status(), i.attempts(),
-                    i.lastStatusCode(), i.lastError(), "pending".equals(i.status()) ? i.nextAttemptAt() : null,
+                    i.lastStatusCode(), i.lastError(), io.channelhub.hub.delivery.Outbox.Status.PENDING.wire().equals(i.status()) ? i.nextAttemptAt() : null,
                     i.createdAt(), i.deliveredAt());
         }
     }
