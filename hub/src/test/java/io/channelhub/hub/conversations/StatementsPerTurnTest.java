@@ -1,0 +1,108 @@
+package io.channelhub.hub.conversations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.channelhub.hub.support.HubIntegrationTest;
+import io.channelhub.hub.support.TestDatabase;
+import io.channelhub.hub.support.TestHub;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleListener;
+import org.jdbi.v3.core.Handles;
+import org.jdbi.v3.core.statement.SqlLogger;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The database work of one chat turn, counted on the thread that serves it: statements and connections. Every
+ * statement is a round trip on a real database, so the counts are what a turn costs there; a change that adds one
+ * shows up here (and the breakdown says which).
+ */
+class StatementsPerTurnTest extends HubIntegrationTest {
+
+    /**
+     * Measured when this test was written (H2, warm caches, no quotas, no Idempotency-Key): two message inserts, two
+     * usage inserts, two conversation touches, the conversation, the history window and its attachments. Lower them
+     * as the turn gets leaner; never raise them silently.
+     */
+    static final int MAX_STATEMENTS_PER_TURN = 9;
+    static final int MAX_CONNECTIONS_PER_TURN = 5;
+    /** A cached key, tenant or agent may be read again once while the turns run. */
+    static final int REFRESHES = 3;
+
+    @Override
+    protected TestDatabase.Kind database() {
+        return TestDatabase.Kind.H2;
+    }
+
+    @Test
+    void aChatTurnsStatementsAndConnectionsAreCounted() {
+        String tenant = hub.createTenant("spt-" + System.nanoTime() % 100000);
+        String key = hub.createKey(tenant, "admin").get("key").asText();
+        TestHub.check(hub.post(key, "/v1/agents", Map.of("slug", "counter", "name", "Counter")), 201);
+        String conv = TestHub.check(hub.post(key, "/v1/conversations", Map.of("end_user_id", "u-1")), 201).json()
+                .get("id").asText();
+        String path = "/v1/conversations/" + conv + "/messages";
+        for (int i = 0; i < 5; i++) {
+            // Warm: caches of keys, tenants, agents and quotas fill on the first turns.
+            TestHub.check(hub.post(key, path, Map.of("content", "warm " + i)), 201);
+        }
+
+        Map<String, AtomicInteger> statements = new ConcurrentHashMap<>();
+        AtomicInteger connections = new AtomicInteger();
+        var jdbi = hub.app().jdbi();
+        SqlLogger before = jdbi.getConfig(org.jdbi.v3.core.statement.SqlStatements.class).getSqlLogger();
+        SqlLogger counter = new SqlLogger() {
+            @Override
+            public void logAfterExecution(StatementContext ctx) {
+                if (onTurnThread()) {
+                    statements.computeIfAbsent(shape(ctx.getRenderedSql()), k -> new AtomicInteger())
+                            .incrementAndGet();
+                }
+            }
+        };
+        HandleListener handles = new HandleListener() {
+            @Override
+            public void handleCreated(Handle handle) {
+                if (onTurnThread()) {
+                    connections.incrementAndGet();
+                }
+            }
+        };
+        jdbi.getConfig(org.jdbi.v3.core.statement.SqlStatements.class).setSqlLogger(counter);
+        jdbi.getConfig(Handles.class).addListener(handles);
+        int turns = 10;
+        try {
+            for (int i = 0; i < turns; i++) {
+                TestHub.check(hub.post(key, path, Map.of("content", "count " + i)), 201);
+            }
+        } finally {
+            jdbi.getConfig(org.jdbi.v3.core.statement.SqlStatements.class).setSqlLogger(before);
+            jdbi.getConfig(Handles.class).removeListener(handles);
+        }
+        Map<String, Integer> perTurn = new TreeMap<>();
+        statements.forEach((k, v) -> perTurn.put(k, v.get()));
+        int total = perTurn.values().stream().mapToInt(Integer::intValue).sum();
+        StringBuilder report = new StringBuilder("statements in " + turns + " turns: " + total + ", connections: "
+                + connections.get() + "\n");
+        perTurn.forEach((k, v) -> report.append(String.format("%5d  %s%n", v, k)));
+        System.out.println(report);
+        assertThat(total).as(report.toString()).isLessThanOrEqualTo(MAX_STATEMENTS_PER_TURN * turns + REFRESHES);
+        assertThat(connections.get()).as(report.toString()).isLessThanOrEqualTo(MAX_CONNECTIONS_PER_TURN * turns + REFRESHES);
+    }
+
+    /** Dropwizard names a request's thread after its request line. */
+    private static boolean onTurnThread() {
+        String name = Thread.currentThread().getName();
+        return name.contains("POST /v1/conversations/") && name.contains("/messages");
+    }
+
+    /** The statement without its literals: one line of the breakdown per kind of statement. */
+    private static String shape(String sql) {
+        String s = sql.replaceAll("\\s+", " ").trim();
+        return s.length() > 90 ? s.substring(0, 90) : s;
+    }
+}
