@@ -3,6 +3,7 @@ package io.channelhub.hub;
 import io.channelhub.hub.web.api.PlatformAdminApi;
 import io.channelhub.hub.web.api.TenantAdminApi;
 import io.channelhub.hub.web.api.TenantApi;
+import io.channelhub.hub.web.api.TenantSections;
 import io.dropwizard.core.setup.Environment;
 
 /**
@@ -11,7 +12,7 @@ import io.dropwizard.core.setup.Environment;
  * bundles that own them; mounting one section object under two roots (instead of a subclass per mount) is what
  * keeps the tenant's and the operator's routes the same code.
  */
-final class ApiBundle extends HubBundle<TenantApi.Sections> {
+final class ApiBundle extends HubBundle<TenantSections.Sections> {
 
     private final IdentityBundle identity;
     private final UsageBundle usage;
@@ -33,12 +34,12 @@ final class ApiBundle extends HubBundle<TenantApi.Sections> {
     }
 
     @Override
-    protected TenantApi.Sections build(HubConfiguration config, Environment env) {
+    protected TenantSections.Sections build(HubConfiguration config, Environment env) {
         var id = identity.get();
         var u = usage.get().api();
         var conv = conversations.get().api();
         var a = agents.get();
-        var sections = new TenantApi.Sections(a.api(), a.promptsApi(), id.api().apiKeys(), id.api().audit(),
+        var sections = new TenantSections.Sections(a.api(), a.promptsApi(), id.api().apiKeys(), id.api().audit(),
                 conv.channelInstances(), console.get(), id.api().grants(), privacy.get().api(), id.api().plugins(),
                 u.usage());
         var jersey = env.jersey();

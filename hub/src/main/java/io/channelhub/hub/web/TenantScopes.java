@@ -1,11 +1,9 @@
 package io.channelhub.hub.web;
 
-import io.channelhub.hub.audit.AuditLog;
 import io.channelhub.hub.errors.ApiException;
 import io.channelhub.hub.identity.Caller;
 import io.channelhub.hub.tenancy.TenantRepository;
 import jakarta.inject.Singleton;
-import java.util.Map;
 import java.util.function.Function;
 import org.glassfish.jersey.internal.inject.AbstractBinder;
 import org.glassfish.jersey.server.ContainerRequest;
@@ -24,11 +22,9 @@ public final class TenantScopes {
     private static final String RESOLVED = TenantScope.class.getName();
 
     private final TenantRepository tenants;
-    private final AuditLog audit;
 
-    public TenantScopes(TenantRepository tenants, AuditLog audit) {
+    public TenantScopes(TenantRepository tenants) {
         this.tenants = tenants;
-        this.audit = audit;
     }
 
     /** The request's scope; resolved on first use and kept on the request. */
@@ -47,9 +43,9 @@ public final class TenantScopes {
 
     private TenantScope resolve(Caller caller, String pathTenant, boolean operatorRoute) {
         if (operatorRoute && !caller.isSuperAdmin()) {
-            audit.denied(caller, caller.tenantId(), "access.denied", "tenant", null,
-                    Map.of("permission", "platform_admin"));
-            throw ApiException.forbidden("permission_denied", "only a super-admin may act on another tenant");
+            // The authentication chain's CallerFilter refuses (and audits) anyone else under /admin before a body is
+            // read; getting here means that filter is missing, which must not widen a tenant key's reach.
+            throw new IllegalStateException("an operator route reached without a super-admin");
         }
         if (pathTenant != null) {
             tenants.find(pathTenant).orElseThrow(() -> ApiException.notFound("tenant"));

@@ -7,7 +7,8 @@ import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.TreeSet;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** Every route the running hub registered, read from its Jersey resources, so a new route is walked automatically. */
 public final class Routes {
@@ -36,37 +37,16 @@ public final class Routes {
     }
 
     public static List<Route> of(TestHub hub) {
-        TreeSet<Route> out = new TreeSet<>(Comparator.comparing(Route::template).thenComparing(Route::method));
-        // Dropwizard registers resource instances through binders; their classes are what Jersey routes to.
-        for (Class<?> type : hub.environment().jersey().getResourceConfig().getClasses()) {
-            Path classPath = type.getAnnotation(Path.class);
-            if (classPath != null) {
-                walk(type, classPath.value(), out, 0);
-            }
-        }
-        return new ArrayList<>(out);
+        return new ArrayList<>(methods(hub).keySet());
     }
 
-    /** A resource's methods, and through its sub-resource locators (a path, no HTTP method) the sections below. */
-    private static void walk(Class<?> type, String prefix, TreeSet<Route> out, int depth) {
-        if (depth > 5) {
-            throw new IllegalStateException("sub-resource locators nest too deep at " + prefix);
-        }
-        for (Method m : type.getMethods()) {
-            Path sub = m.getAnnotation(Path.class);
-            String t = join(prefix, sub == null ? "" : sub.value());
-            String http = httpMethod(m);
-            if (http != null) {
-                out.add(new Route(http, t));
-            } else if (sub != null) {
-                walk(m.getReturnType(), t, out, depth + 1);
-            }
-        }
-    }
-
-    /** Every resource method the hub serves, with its route: what a rule about methods walks. */
-    public static java.util.Map<Route, Method> methods(TestHub hub) {
-        java.util.Map<Route, Method> out = new java.util.TreeMap<>(
+    /**
+     * Every resource method the hub serves, with its route: a resource's methods, and through its sub-resource
+     * locators (a path, no HTTP method) the sections below. Dropwizard registers resource instances through binders;
+     * their classes are what Jersey routes to.
+     */
+    public static Map<Route, Method> methods(TestHub hub) {
+        Map<Route, Method> out = new TreeMap<>(
                 Comparator.comparing(Route::template).thenComparing(Route::method));
         for (Class<?> type : hub.environment().jersey().getResourceConfig().getClasses()) {
             Path classPath = type.getAnnotation(Path.class);
@@ -77,14 +57,17 @@ public final class Routes {
         return out;
     }
 
-    private static void methods(Class<?> type, String prefix, java.util.Map<Route, Method> out, int depth) {
+    private static void methods(Class<?> type, String prefix, Map<Route, Method> out, int depth) {
         for (Method m : type.getMethods()) {
             Path sub = m.getAnnotation(Path.class);
             String t = join(prefix, sub == null ? "" : sub.value());
             String http = httpMethod(m);
             if (http != null) {
                 out.put(new Route(http, t), m);
-            } else if (sub != null && depth < 5) {
+            } else if (sub != null) {
+                if (depth >= 5) {
+                    throw new IllegalStateException("sub-resource locators nest too deep at " + t);
+                }
                 methods(m.getReturnType(), t, out, depth + 1);
             }
         }

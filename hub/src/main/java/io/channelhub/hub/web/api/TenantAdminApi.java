@@ -30,9 +30,8 @@ import java.util.Map;
 @Path("/admin/tenants/{tenantId}")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
-public final class TenantAdminApi {
+public final class TenantAdminApi extends TenantSections {
 
-    private final TenantApi.Sections s;
     private final ConversationReads conversations;
     private final QuotasResource.Managed quotas;
     private final BillingResource.Managed billing;
@@ -40,10 +39,10 @@ public final class TenantAdminApi {
     private final AccessControl access;
     private final AuditLog audit;
 
-    public TenantAdminApi(TenantApi.Sections sections, ConversationReads conversations,
+    public TenantAdminApi(TenantSections.Sections sections, ConversationReads conversations,
                           QuotasResource.Managed quotas, BillingResource.Managed billing, TenantService tenants,
                           AccessControl access, AuditLog audit) {
-        this.s = sections;
+        super(sections);
         this.conversations = conversations;
         this.quotas = quotas;
         this.billing = billing;
@@ -96,56 +95,6 @@ public final class TenantAdminApi {
         Tenant t = tenants.delete(id);
         audit.success(c, id, "tenant.delete", "tenant", id, Map.of("slug", t.slug()));
         return Response.noContent().build();
-    }
-
-    @Path("agents")
-    public AgentsResource agents() {
-        return s.agents();
-    }
-
-    @Path("prompts")
-    public PromptsResource prompts() {
-        return s.prompts();
-    }
-
-    @Path("api-keys")
-    public ApiKeysResource apiKeys() {
-        return s.apiKeys();
-    }
-
-    @Path("audit")
-    public AuditResource audit() {
-        return s.audit();
-    }
-
-    @Path("channel-instances")
-    public ChannelInstancesResource channelInstances() {
-        return s.channelInstances();
-    }
-
-    @Path("console-users")
-    public ConsoleUsersResource consoleUsers() {
-        return s.consoleUsers();
-    }
-
-    @Path("grants")
-    public GrantsResource grants() {
-        return s.grants();
-    }
-
-    @Path("privacy")
-    public PrivacyResource privacy() {
-        return s.privacy();
-    }
-
-    @Path("plugins")
-    public TenantPluginsResource plugins() {
-        return s.plugins();
-    }
-
-    @Path("usage")
-    public UsageResource usage() {
-        return s.usage();
     }
 
     /** The tenant's conversations, read-only (the console's viewer). */

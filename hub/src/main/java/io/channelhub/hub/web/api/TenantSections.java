@@ -1,0 +1,77 @@
+package io.channelhub.hub.web.api;
+
+import jakarta.ws.rs.Path;
+
+/**
+ * The sections a tenant's API and the operator's view of one tenant share: the same objects under {@code /v1} and
+ * {@code /admin/tenants/{tenantId}}, where the {@link io.channelhub.hub.web.TenantScope} their methods take is the only
+ * difference. {@link TenantApi} and {@link TenantAdminApi} add what differs between the two mounts.
+ *
+ * <p>Locators run while Jersey matches the route, before authentication: they only pick the section, and must not
+ * look at the caller.
+ */
+public abstract class TenantSections {
+
+    /** The section objects, built by the bundles that own them. */
+    public record Sections(AgentsResource agents, PromptsResource prompts, ApiKeysResource apiKeys,
+                           AuditResource audit, ChannelInstancesResource channelInstances,
+                           ConsoleUsersResource consoleUsers, GrantsResource grants, PrivacyResource privacy,
+                           TenantPluginsResource plugins, UsageResource usage) {
+    }
+
+    private final Sections s;
+
+    TenantSections(Sections sections) {
+        this.s = sections;
+    }
+
+    @Path("agents")
+    public AgentsResource agents() {
+        return s.agents();
+    }
+
+    @Path("prompts")
+    public PromptsResource prompts() {
+        return s.prompts();
+    }
+
+    @Path("api-keys")
+    public ApiKeysResource apiKeys() {
+        return s.apiKeys();
+    }
+
+    @Path("audit")
+    public AuditResource audit() {
+        return s.audit();
+    }
+
+    @Path("channel-instances")
+    public ChannelInstancesResource channelInstances() {
+        return s.channelInstances();
+    }
+
+    @Path("console-users")
+    public ConsoleUsersResource consoleUsers() {
+        return s.consoleUsers();
+    }
+
+    @Path("grants")
+    public GrantsResource grants() {
+        return s.grants();
+    }
+
+    @Path("privacy")
+    public PrivacyResource privacy() {
+        return s.privacy();
+    }
+
+    @Path("plugins")
+    public TenantPluginsResource plugins() {
+        return s.plugins();
+    }
+
+    @Path("usage")
+    public UsageResource usage() {
+        return s.usage();
+    }
+}
