@@ -8,7 +8,9 @@ import io.channelhub.hub.agents.PromptRepository;
 import io.channelhub.hub.agents.PromptService;
 import io.channelhub.hub.llm.DemoProvider;
 import io.channelhub.hub.llm.ModelGateway;
+import io.channelhub.hub.llm.OpenAiHttpProvider;
 import io.channelhub.hub.llm.OpenAiProvider;
+import io.channelhub.plugin.model.ModelProvider;
 import io.channelhub.hub.llm.ProviderConfigs;
 import io.channelhub.hub.web.api.AgentsResource;
 import io.channelhub.hub.web.api.ModelProvidersResource;
@@ -43,8 +45,9 @@ final class AgentsBundle extends HubBundle<AgentsBundle.Agents> {
         PromptRepository promptRepo = new PromptRepository(c.jdbi());
         ProviderConfigs providerConfigs = new ProviderConfigs(c.jdbi(), c.stored(), c.secrets(), c.clock(),
                 c.caches());
-        OpenAiProvider openai = new OpenAiProvider(config.getModels().getMaxIdleConnections());
-        env.lifecycle().manage(openai);
+        OpenAiProvider sdk = new OpenAiProvider(config.getModels().getMaxIdleConnections());
+        ModelProvider openai = "sdk".equals(config.getModels().getClient()) ? sdk : new OpenAiHttpProvider(sdk);
+        env.lifecycle().manage(sdk);
         ModelGateway models = new ModelGateway(Map.of(ModelGateway.OPENAI, openai, DemoProvider.ID,
                 new DemoProvider()), plugins.get().platform(), providerConfigs, config.getModels(), c.metrics(),
                 c.tracing());

@@ -33,6 +33,23 @@ public class ModelsConfig {
      * node has in flight, so every call beyond it opened a new connection.
      */
     private int maxIdleConnections = 256;
+    /**
+     * The HTTP client of the {@code openai} provider: {@code jdk} (the JDK's client with Jackson streaming, cheap per
+     * call) or {@code sdk} (the official openai-java SDK). Azure OpenAI endpoints always go through the SDK.
+     */
+    @NotNull
+    @jakarta.validation.constraints.Pattern(regexp = "jdk|sdk")
+    private String client = "jdk";
+
+    @JsonProperty
+    public String getClient() {
+        return client;
+    }
+
+    @JsonProperty
+    public void setClient(String client) {
+        this.client = client;
+    }
 
     @JsonProperty
     public int getMaxIdleConnections() {

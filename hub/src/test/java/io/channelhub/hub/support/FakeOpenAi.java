@@ -29,6 +29,7 @@ public final class FakeOpenAi implements AutoCloseable {
     private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
     private final List<Map<String, List<String>>> headers = new CopyOnWriteArrayList<>();
     private final List<String> problems = new CopyOnWriteArrayList<>();
+    private final java.util.Set<java.net.InetSocketAddress> peers = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Set when a client went away while a stream was being written. */
     public final AtomicBoolean streamAborted = new AtomicBoolean();
 
@@ -94,7 +95,13 @@ public final class FakeOpenAi implements AutoCloseable {
         return problems;
     }
 
+    /** Connections the requests since the last reset came on (a client that reuses them opens few). */
+    public int connections() {
+        return peers.size();
+    }
+
     public void reset() {
+        peers.clear();
         script.clear();
         requests.clear();
         headers.clear();
@@ -106,6 +113,7 @@ public final class FakeOpenAi implements AutoCloseable {
         try {
             JsonNode body = JSON.readTree(ex.getRequestBody());
             requests.add(body);
+            peers.add(ex.getRemoteAddress());
             headers.add(Map.copyOf(ex.getRequestHeaders()));
             check(ex, api, body);
             Reply r = script.poll();
