@@ -113,7 +113,7 @@ final class ConversationsBundle extends HubBundle<ConversationsBundle.Conversati
                 id.rateLimits(), c.json(), c.clock(), heartbeat);
         var processor = new InboundProcessor(inbound, instanceRepo, contexts, channelConversations, conversationRepo,
                 pipeline, contacts, media, sends, deliveries, platform, id.rateLimits(), u.webhooks(), c.clock(),
-                config.getChannels());
+                config.getChannels(), c.threads());
         env.lifecycle().manage(processor);
 
         var jersey = env.jersey();

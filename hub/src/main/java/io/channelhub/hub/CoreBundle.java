@@ -1,5 +1,7 @@
 package io.channelhub.hub;
 
+import io.channelhub.hub.concurrency.ThreadModel;
+import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.channelhub.hub.auth.CredentialCache;
@@ -54,7 +56,7 @@ final class CoreBundle extends HubBundle<CoreBundle.Core> {
     record Core(ObjectMapper json, ObjectMapper stored, Clock clock, Tracing tracing, Jdbi jdbi, SecretBox secrets,
                 PrometheusRegistry prometheus, RateLimiter limiter, QuotaCounters quotaCounters, Outbox outbox,
                 WorkSignal outboxSignal, HubMetrics metrics, ChangeBus changes, TenantCaches caches,
-                CredentialCache credentials) {
+                CredentialCache credentials, ThreadModel threads) {
     }
 
     @Override
@@ -65,7 +67,17 @@ final class CoreBundle extends HubBundle<CoreBundle.Core> {
         ObjectMapper stored = StoredJson.of(json);
         StrictJson.apply(json);
         // Our mappers give every failure the one error shape; Dropwizard's would leak HTML and internals.
-        ((AbstractServerFactory) config.getServerFactory()).setRegisterDefaultExceptionMappers(false);
+        AbstractServerFactory server = (AbstractServerFactory) config.getServerFactory();
+        server.setRegisterDefaultExceptionMappers(false);
+        ThreadModel threads = ThreadModel.of(config.getThreads().getMode());
+        if (threads.virtual()) {
+            // Jetty runs each request's blocking work on a virtual thread; its platform threads only select and
+            // accept. Jetty bounds the virtual ones by maxThreads, and at the bound its selector waits, so the bound
+            // is the configured concurrency, not the platform pool's size.
+            server.setEnableVirtualThreads(true);
+            server.setMaxThreads(Math.max(server.getMaxThreads(), config.getThreads().getMaxConcurrentRequests()));
+        }
+        LoggerFactory.getLogger(CoreBundle.class).info("Requests and workers run on {}", threads.describe());
         // Microseconds: what DATETIME(6) stores, so an API answer equals a later read of the same row.
         Clock clock = Clock.tick(Clock.systemUTC(), Duration.ofNanos(1_000));
         Tracing tracing = new Tracing(config.getTracing());
@@ -104,7 +116,7 @@ final class CoreBundle extends HubBundle<CoreBundle.Core> {
         var metrics = new HubMetrics(prometheus, outbox::pending);
         web(env, tracing, metrics);
         return new Core(json, stored, clock, tracing, jdbi, secrets, prometheus, limiter, quotaCounters, outbox,
-                new WorkSignal(), metrics, changes, caches, credentials);
+                new WorkSignal(), metrics, changes, caches, credentials, threads);
     }
 
     private static void web(Environment env, Tracing tracing, HubMetrics metrics) {

@@ -62,6 +62,20 @@ public class HubConfiguration extends Configuration {
     @NotNull
     private io.channelhub.hub.delivery.DeliveryConfig delivery = new io.channelhub.hub.delivery.DeliveryConfig();
 
+    @Valid
+    @NotNull
+    private io.channelhub.hub.concurrency.ThreadsConfig threads = new io.channelhub.hub.concurrency.ThreadsConfig();
+
+    @JsonProperty
+    public io.channelhub.hub.concurrency.ThreadsConfig getThreads() {
+        return threads;
+    }
+
+    @JsonProperty
+    public void setThreads(io.channelhub.hub.concurrency.ThreadsConfig threads) {
+        this.threads = threads;
+    }
+
     @JsonProperty
     public io.channelhub.hub.delivery.DeliveryConfig getDelivery() {
         return delivery;

@@ -26,6 +26,24 @@ public class ChannelsConfig {
     @jakarta.validation.constraints.Min(1)
     private int inboundWorkers = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
 
+    /**
+     * On virtual threads: stored events processed at once. A turn mostly waits for its model, which costs a virtual
+     * thread nothing, so this is far above {@link #inboundWorkers}; it bounds what the turns share (database
+     * connections, the model endpoint's load), and acknowledgements still come first (see InboundProcessor).
+     */
+    @jakarta.validation.constraints.Min(1)
+    private int inboundConcurrentTurns = 256;
+
+    @JsonProperty
+    public int getInboundConcurrentTurns() {
+        return inboundConcurrentTurns;
+    }
+
+    @JsonProperty
+    public void setInboundConcurrentTurns(int inboundConcurrentTurns) {
+        this.inboundConcurrentTurns = inboundConcurrentTurns;
+    }
+
     /** How often stored events left by a crash or due for a retry are looked for. */
     @NotNull
     private io.dropwizard.util.Duration inboundPollInterval = io.dropwizard.util.Duration.seconds(1);

@@ -1,5 +1,6 @@
 package io.channelhub.hub.channels;
 
+import io.channelhub.hub.concurrency.ThreadModel;
 import io.channelhub.hub.contacts.ContactDirectory;
 import io.channelhub.hub.conversations.Conversation;
 import io.channelhub.hub.conversations.ConversationRepository;
@@ -66,6 +67,7 @@ public class InboundProcessor implements Managed {
     private final io.channelhub.hub.webhooks.Webhooks webhooks;
     private final Clock clock;
     private final ChannelsConfig config;
+    private final ThreadModel threads;
     private ExecutorService workers;
     private ScheduledExecutorService poller;
 
@@ -73,7 +75,9 @@ public class InboundProcessor implements Managed {
                             ChannelConversations conversations, ConversationRepository repo, TurnPipeline pipeline,
                             ContactDirectory contacts, MediaLibrary media, ChannelOutbox sends,
                             DeliveryParts deliveries, PluginPlatform plugins, RateLimits limits,
-                            io.channelhub.hub.webhooks.Webhooks webhooks, Clock clock, ChannelsConfig config) {
+                            io.channelhub.hub.webhooks.Webhooks webhooks, Clock clock, ChannelsConfig config,
+                            ThreadModel threads) {
+        this.threads = threads;
         this.events = events;
         this.instances = instances;
         this.contexts = contexts;
@@ -97,12 +101,10 @@ public class InboundProcessor implements Managed {
         if (!config.isProcessInbound()) {
             return;
         }
-        AtomicInteger n = new AtomicInteger();
-        workers = Executors.newFixedThreadPool(config.getInboundWorkers(), r -> {
-            Thread t = new Thread(r, "inbound-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        // Platform threads: a few, since each waits out its turn's model call. Virtual threads: many, since waiting
+        // costs nothing.
+        workers = threads.workers("inbound", threads.virtual() ? config.getInboundConcurrentTurns()
+                : config.getInboundWorkers());
         poller = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "inbound-poller");
             t.setDaemon(true);

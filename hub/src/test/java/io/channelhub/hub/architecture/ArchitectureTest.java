@@ -31,7 +31,7 @@ class ArchitectureTest {
 
     static final String HUB = "io.channelhub.hub";
     static final String[] FOUNDATION = {HUB + ".persistence..", HUB + ".redis..", HUB + ".observability..",
-            HUB + ".errors..", HUB + ".identity..", HUB + ".security..", HUB + ".settings.."};
+            HUB + ".errors..", HUB + ".identity..", HUB + ".concurrency..", HUB + ".security..", HUB + ".settings.."};
     static final String[] DOMAIN = {HUB + ".acl..", HUB + ".agents..", HUB + ".audit..", HUB + ".auth..",
             HUB + ".billing..", HUB + ".channels..", HUB + ".console..", HUB + ".contacts..",
             HUB + ".conversations..", HUB + ".delivery..", HUB + ".limits..", HUB + ".llm..", HUB + ".media..",

@@ -29,6 +29,10 @@ public final class FakeOpenAi implements AutoCloseable {
     private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
     private final List<Map<String, List<String>>> headers = new CopyOnWriteArrayList<>();
     private final List<String> problems = new CopyOnWriteArrayList<>();
+    private volatile Reply fallback;
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger peakInFlight =
+            new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.Set<java.net.InetSocketAddress> peers = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Set when a client went away while a stream was being written. */
     public final AtomicBoolean streamAborted = new AtomicBoolean();
@@ -45,6 +49,10 @@ public final class FakeOpenAi implements AutoCloseable {
     public record Sse(List<String> events, long pauseMillis) implements Reply {
     }
 
+    /** {@code then}, answered after {@code millis}: a model that thinks. */
+    public record Delayed(long millis, Reply then) implements Reply {
+    }
+
     /** No answer for this long. */
     public record Hang(long millis) implements Reply {
     }
@@ -54,7 +62,8 @@ public final class FakeOpenAi implements AutoCloseable {
     }
 
     public FakeOpenAi() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        // A deep accept queue: a hub under load opens hundreds of connections at once.
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 4096);
         server.setExecutor(Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "fake-openai");
             t.setDaemon(true);
@@ -74,6 +83,17 @@ public final class FakeOpenAi implements AutoCloseable {
 
     public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
+    }
+
+    /** The answer when nothing is scripted (by default a 500). */
+    public FakeOpenAi always(Reply r) {
+        fallback = r;
+        return this;
+    }
+
+    /** Requests being answered right now, and the most there were at once since the last reset. */
+    public int peakInFlight() {
+        return peakInFlight.get();
     }
 
     public FakeOpenAi then(Reply r) {
@@ -102,6 +122,8 @@ public final class FakeOpenAi implements AutoCloseable {
 
     public void reset() {
         peers.clear();
+        fallback = null;
+        peakInFlight.set(0);
         script.clear();
         requests.clear();
         headers.clear();
@@ -110,6 +132,7 @@ public final class FakeOpenAi implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex, String api) throws IOException {
+        peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
         try {
             JsonNode body = JSON.readTree(ex.getRequestBody());
             requests.add(body);
@@ -117,6 +140,13 @@ public final class FakeOpenAi implements AutoCloseable {
             headers.add(Map.copyOf(ex.getRequestHeaders()));
             check(ex, api, body);
             Reply r = script.poll();
+            if (r == null) {
+                r = fallback;
+            }
+            if (r instanceof Delayed d) {
+                Thread.sleep(d.millis());
+                r = d.then();
+            }
             if (r == null) {
                 r = new Json(500, "{\"error\":{\"message\":\"no scripted reply\",\"type\":\"server_error\"}}", Map.of());
             }
@@ -155,6 +185,7 @@ public final class FakeOpenAi implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            inFlight.decrementAndGet();
             ex.close();
         }
     }

@@ -1,0 +1,204 @@
+package io.channelhub.hub.concurrency;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Where the hub's blocking work runs. The build targets Java 17; on Java 21 and later (production runs on 25) the
+ * same bytecode runs requests and background workers on virtual threads, so a turn waiting seconds for a model or
+ * a stream open for a minute holds a few hundred bytes of heap instead of a platform thread and its stack. The
+ * JDK's virtual-thread API is reached through method handles, since Java 17 does not have it to compile against.
+ */
+public final class ThreadModel {
+
+    /** Configured choice. */
+    public enum Mode {
+        AUTO, VIRTUAL, PLATFORM;
+
+        @JsonCreator
+        public static Mode of(String s) {
+            return valueOf(s.trim().toUpperCase(Locale.ROOT));
+        }
+    }
+
+    /** {@code Thread.ofVirtual()}, {@code Builder.name(prefix, start)} and {@code Builder.factory()}; null before 21. */
+    private static final MethodHandle[] VIRTUAL = find();
+
+    private final boolean virtual;
+
+    private ThreadModel(boolean virtual) {
+        this.virtual = virtual;
+    }
+
+    private static MethodHandle[] find() {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+            Class<?> ofVirtual = Class.forName("java.lang.Thread$Builder$OfVirtual");
+            Class<?> builder = Class.forName("java.lang.Thread$Builder");
+            return new MethodHandle[] {
+                lookup.findStatic(Thread.class, "ofVirtual", MethodType.methodType(ofVirtual)),
+                lookup.findVirtual(ofVirtual, "name", MethodType.methodType(ofVirtual, String.class, long.class)),
+                lookup.findVirtual(builder, "factory", MethodType.methodType(ThreadFactory.class))};
+        } catch (ReflectiveOperationException e) {
+            return null;
+        }
+    }
+
+    /** Whether this JVM has virtual threads. */
+    public static boolean available() {
+        // 19 and 20 have the API as a preview, which fails unless the JVM enables previews.
+        return VIRTUAL != null && Runtime.version().feature() >= 21;
+    }
+
+    /** The model for {@code mode} on this JVM; {@code VIRTUAL} without them is a configuration error. */
+    public static ThreadModel of(Mode mode) {
+        return switch (mode) {
+            case PLATFORM -> new ThreadModel(false);
+            case AUTO -> new ThreadModel(available());
+            case VIRTUAL -> {
+                if (!available()) {
+                    throw new IllegalStateException("threads.mode is virtual, but this JVM (Java "
+                            + Runtime.version().feature() + ") has no virtual threads: run on Java 21 or later, or "
+                            + "set threads.mode to auto");
+                }
+                yield new ThreadModel(true);
+            }
+        };
+    }
+
+    public boolean virtual() {
+        return virtual;
+    }
+
+    /** For the start log: what runs requests and workers on this node. */
+    public String describe() {
+        return (virtual ? "virtual threads" : "platform threads") + " (Java " + Runtime.version().feature() + ")";
+    }
+
+    /** Threads named {@code prefix-N}: virtual ones in this model, else daemon platform threads. */
+    public ThreadFactory factory(String prefix) {
+        if (virtual) {
+            try {
+                Object builder = VIRTUAL[0].invoke();
+                builder = VIRTUAL[1].invoke(builder, prefix + "-", 1L);
+                return (ThreadFactory) VIRTUAL[2].invoke(builder);
+            } catch (Throwable e) {
+                throw new IllegalStateException("virtual threads could not be made", e);
+            }
+        }
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /**
+     * Workers for blocking tasks, at most {@code concurrency} running at once; the rest wait in submission order.
+     * Platform threads: a fixed pool of that size. Virtual threads: one per task, started when a permit is free, so
+     * the bound holds (it protects what the tasks share, such as the database pool) without idle threads.
+     */
+    public ExecutorService workers(String prefix, int concurrency) {
+        ThreadFactory threads = factory(prefix);
+        if (!virtual) {
+            return Executors.newFixedThreadPool(concurrency, threads);
+        }
+        return new Bounded(threads, concurrency);
+    }
+
+    /**
+     * A task per virtual thread behind a semaphore: a task starts at once when a permit is free, or waits in order;
+     * a finishing task hands its permit to the next waiting one.
+     */
+    private static final class Bounded extends AbstractExecutorService {
+        private final ThreadFactory threads;
+        private final Semaphore permits;
+        private final ConcurrentLinkedQueue<Runnable> waiting = new ConcurrentLinkedQueue<>();
+        private final AtomicInteger running = new AtomicInteger();
+        private volatile boolean shutdown;
+
+        Bounded(ThreadFactory threads, int concurrency) {
+            this.threads = threads;
+            this.permits = new Semaphore(concurrency);
+        }
+
+        @Override
+        public void execute(Runnable command) {
+            if (shutdown) {
+                throw new RejectedExecutionException("shut down");
+            }
+            waiting.add(command);
+            drain();
+        }
+
+        /** Starts waiting tasks while permits last; run after every change to either. */
+        private void drain() {
+            while (!waiting.isEmpty() && permits.tryAcquire()) {
+                Runnable task = waiting.poll();
+                if (task == null) {
+                    permits.release();
+                    continue;
+                }
+                running.incrementAndGet();
+                threads.newThread(() -> {
+                    try {
+                        task.run();
+                    } finally {
+                        running.decrementAndGet();
+                        permits.release();
+                        drain();
+                    }
+                }).start();
+            }
+        }
+
+        @Override
+        public void shutdown() {
+            shutdown = true;
+        }
+
+        @Override
+        public List<Runnable> shutdownNow() {
+            shutdown = true;
+            List<Runnable> left = new ArrayList<>();
+            for (Runnable r = waiting.poll(); r != null; r = waiting.poll()) {
+                left.add(r);
+            }
+            return left;
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return shutdown;
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return shutdown && waiting.isEmpty() && running.get() == 0;
+        }
+
+        @Override
+        public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+            long deadline = System.nanoTime() + unit.toNanos(timeout);
+            while (!isTerminated() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            return isTerminated();
+        }
+    }
+}

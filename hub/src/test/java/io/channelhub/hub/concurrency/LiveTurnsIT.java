@@ -1,0 +1,188 @@
+package io.channelhub.hub.concurrency;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.channelhub.hub.support.FakeOpenAi;
+import io.channelhub.hub.support.ProductionJava;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The production mode, as production runs it: the packaged hub on Java 21+ (virtual threads), a model that thinks
+ * for a second, and a thousand chat turns at once from a thousand connections. Every turn is answered, the model
+ * sees them all in flight together (so none queued behind another), and the hub does it with a few dozen platform
+ * threads where one thread per waiting turn would need over a thousand.
+ */
+class LiveTurnsIT {
+
+    private static final Path ROOT = Path.of(System.getProperty("channelhub.root", "..")).toAbsolutePath()
+            .normalize();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int TURNS = 1_000;
+    private static final long MODEL_MILLIS = 1_000;
+
+    @TempDir
+    Path work;
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Threads the kernel runs for the process: platform threads, whatever the JVM reports. */
+    private static int osThreads(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("Threads:")) {
+                    return Integer.parseInt(line.substring(8).trim());
+                }
+            }
+        } catch (Exception gone) {
+            // the process ended
+        }
+        return 0;
+    }
+
+    @Test
+    void aThousandWaitingTurnsHoldNoThreadEach() throws Exception {
+        Path java = ProductionJava.executable();
+        int port = freePort();
+        int admin = freePort();
+        String adminKey = "chk_LiveTurn_" + "A".repeat(40);
+        try (FakeOpenAi model = new FakeOpenAi()) {
+            model.always(new FakeOpenAi.Delayed(MODEL_MILLIS, FakeOpenAi.chatReply("Pronto!", 9, 2)));
+            ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Xmx1g", "-jar",
+                    "target/channelhub/channelhub.jar", "server", "bench/bench.yml").directory(ROOT.toFile())
+                    .redirectErrorStream(true).redirectOutput(work.resolve("hub.out").toFile());
+            Map<String, String> env = pb.environment();
+            env.put("CHANNELHUB_PORT", Integer.toString(port));
+            env.put("CHANNELHUB_ADMIN_PORT", Integer.toString(admin));
+            env.put("CHANNELHUB_DB_URL", "jdbc:h2:" + work.resolve("hub") + ";MODE=MariaDB");
+            env.put("CHANNELHUB_BOOTSTRAP_KEY", adminKey);
+            env.put("OPENAI_BASE_URL", model.baseUrl());
+            env.put("OPENAI_API_KEY", "sk-live");
+            env.put("BENCH_WORK", work.toString());
+            env.remove("CHANNELHUB_REDIS_URI");
+            env.remove("CHANNELHUB_THREADS");
+            Process hub = pb.start();
+            ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+            try {
+                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                        .executor(Executors.newFixedThreadPool(8)).build();
+                String app = "http://127.0.0.1:" + port;
+                Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                        .until(() -> {
+                            assertThat(hub.isAlive()).as(Files.readString(work.resolve("hub.out"))).isTrue();
+                            try {
+                                return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin
+                                        + "/ping")).build(), HttpResponse.BodyHandlers.discarding())
+                                        .statusCode() == 200;
+                            } catch (java.io.IOException notYet) {
+                                return false;
+                            }
+                        });
+                assertThat(Files.readString(work.resolve("hub.log"))).as("the start log")
+                        .contains("Requests and workers run on virtual threads");
+
+                String tenant = post(http, app + "/admin/tenants", adminKey,
+                        "{\"slug\":\"live\",\"name\":\"Live\"}").path("id").asText();
+                String key = post(http, app + "/admin/tenants/" + tenant + "/api-keys", adminKey,
+                        "{\"name\":\"live\",\"role\":\"admin\"}").path("key").asText();
+                post(http, app + "/v1/agents", key, "{\"slug\":\"live\",\"name\":\"Live\",\"provider\":\"openai\","
+                        + "\"model\":\"m\",\"instructions\":\"Answer briefly.\"}");
+                post(http, app + "/admin/tenants/" + tenant + "/quotas", adminKey, "{\"usage_type\":"
+                        + "\"messages.in\",\"period\":\"monthly\",\"limit\":1000000000,\"mode\":\"hard\"}");
+                List<CompletableFuture<String>> opened = new ArrayList<>();
+                for (int i = 0; i < TURNS; i++) {
+                    opened.add(http.sendAsync(request(app + "/v1/conversations", key, "{\"end_user_id\":\"u" + i
+                            + "\"}"), HttpResponse.BodyHandlers.ofString()).thenApply(r -> {
+                                assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+                                return read(r.body()).path("id").asText();
+                            }));
+                }
+                List<String> conversations = new ArrayList<>();
+                for (CompletableFuture<String> f : opened) {
+                    conversations.add(f.get(60, TimeUnit.SECONDS));
+                }
+
+                long pid = hub.pid();
+                AtomicInteger peakThreads = new AtomicInteger();
+                sampler.scheduleAtFixedRate(() -> peakThreads.accumulateAndGet(osThreads(pid), Math::max), 0, 50,
+                        TimeUnit.MILLISECONDS);
+                int threadsBefore = osThreads(pid);
+                model.reset();
+                model.always(new FakeOpenAi.Delayed(MODEL_MILLIS, FakeOpenAi.chatReply("Pronto!", 9, 2)));
+                // A thousand connections, each sending one turn at the same moment.
+                HttpClient many = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                List<CompletableFuture<HttpResponse<String>>> turns = new ArrayList<>();
+                for (String c : conversations) {
+                    turns.add(many.sendAsync(request(app + "/v1/conversations/" + c + "/messages", key,
+                            "{\"content\":\"Oi, tudo bem?\"}"), HttpResponse.BodyHandlers.ofString()));
+                }
+                int answered = 0;
+                for (CompletableFuture<HttpResponse<String>> t : turns) {
+                    HttpResponse<String> r = t.get(120, TimeUnit.SECONDS);
+                    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+                    assertThat(read(r.body()).toString()).contains("Pronto!");
+                    answered++;
+                }
+                sampler.shutdownNow();
+                assertThat(answered).isEqualTo(TURNS);
+                assertThat(model.problems()).isEmpty();
+                // Every turn was waiting on the model at the same time: none queued behind a busy thread.
+                assertThat(model.peakInFlight()).as("turns waiting on the model at once").isGreaterThanOrEqualTo(
+                        TURNS * 9 / 10);
+                // A thread per waiting turn would be over a thousand; the hub's own (GC, JIT, Jetty's selectors,
+                // pools, the carriers of the virtual threads) stay in the low hundreds at most.
+                assertThat(peakThreads.get()).as("platform threads of the hub at the peak (%d before the load)",
+                        threadsBefore).isLessThan(TURNS / 3);
+            } finally {
+                sampler.shutdownNow();
+                hub.destroy();
+                if (!hub.waitFor(30, TimeUnit.SECONDS)) {
+                    hub.destroyForcibly();
+                }
+            }
+        }
+    }
+
+    private static HttpRequest request(String url, String key, String body) {
+        return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(120))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
+    private static JsonNode post(HttpClient http, String url, String key, String body) throws Exception {
+        HttpResponse<String> r = http.send(request(url, key, body), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(url + ": " + r.body()).isBetween(200, 201);
+        return read(r.body());
+    }
+
+    private static JsonNode read(String body) {
+        try {
+            return JSON.readTree(body);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(body, e);
+        }
+    }
+}
