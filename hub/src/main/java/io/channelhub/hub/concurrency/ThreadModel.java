@@ -118,6 +118,11 @@ public final class ThreadModel {
         if (!virtual) {
             return Executors.newFixedThreadPool(concurrency, threads);
         }
+        return bounded(threads, concurrency);
+    }
+
+    /** At most {@code concurrency} tasks at once, each on a new thread of {@code threads}. */
+    static ExecutorService bounded(ThreadFactory threads, int concurrency) {
         return new Bounded(threads, concurrency);
     }
 
