@@ -35,7 +35,7 @@ public class AgentService {
                         Integer promptVersion, boolean makeDefault, String principalId) {
         Slugs.check(slug);
         AgentSpec full = (spec == null ? new AgentSpec(null, null, null, null, null, null, null, null, null, null,
-                null, null) : spec).withDefaults();
+                null, null, null) : spec).withDefaults();
         check(tenantId, full, promptId, promptVersion);
         Instant now = clock.instant();
         boolean first = agents.findDefault(tenantId).isEmpty();
@@ -160,6 +160,13 @@ public class AgentService {
             throw Failure.invalid("unknown_provider", "no model provider " + spec.provider()
                     + " is available; known: " + providers.get().stream().sorted().toList(),
                     Map.of("field", "provider"));
+        }
+        for (AgentSpec.Fallback f : spec.fallbacks() == null ? List.<AgentSpec.Fallback>of() : spec.fallbacks()) {
+            if (!providers.get().contains(f.provider())) {
+                throw Failure.invalid("unknown_provider", "no model provider " + f.provider()
+                        + " is available for a fallback; known: " + providers.get().stream().sorted().toList(),
+                        Map.of("field", "fallbacks"));
+            }
         }
         if (promptVersion != null && promptId == null) {
             throw Failure.invalid("invalid_agent", "prompt_version needs prompt_id",

@@ -27,16 +27,30 @@ import java.util.regex.Pattern;
  * @param knowledge       vector store ids for providers with file search
  * @param history         how much of the conversation goes into each turn
  * @param maxToolRounds   how many model-tool-model rounds a turn may take
+ * @param fallbacks       models that answer, in order, when this one fails with a retryable error or its circuit
+ *                        is open
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AgentSpec(String provider, String model, String api, String instructions, BigDecimal temperature,
                         BigDecimal topP, Integer maxOutputTokens, List<JsonNode> tools, JsonNode responseFormat,
-                        Knowledge knowledge, History history, Integer maxToolRounds) {
+                        Knowledge knowledge, History history, Integer maxToolRounds, List<Fallback> fallbacks) {
 
     public static final String CHAT_COMPLETIONS = "chat_completions";
     public static final String RESPONSES = "responses";
     private static final Pattern TOOL_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
+
+    /**
+     * Another model (of the same or another provider) for when the agent's own fails.
+     *
+     * @param provider a provider id
+     * @param model    that provider's model name
+     * @param api      {@code chat_completions} or {@code responses}; null: the agent's
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Fallback(String provider, String model, String api) {
+    }
 
     /** Vector stores for file search. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -57,7 +71,7 @@ public record AgentSpec(String provider, String model, String api, String instru
                 knowledge == null ? new Knowledge(List.of()) : knowledge,
                 new History(history == null || history.maxMessages() == null ? 20 : history.maxMessages(),
                         history == null ? null : history.maxTokens()),
-                maxToolRounds == null ? 4 : maxToolRounds);
+                maxToolRounds == null ? 4 : maxToolRounds, fallbacks == null ? List.of() : fallbacks);
     }
 
     /** Applies the non-null fields of {@code patch}. */
@@ -69,7 +83,7 @@ public record AgentSpec(String provider, String model, String api, String instru
                 or(patch.instructions, instructions), or(patch.temperature, temperature), or(patch.topP, topP),
                 or(patch.maxOutputTokens, maxOutputTokens), or(patch.tools, tools),
                 or(patch.responseFormat, responseFormat), or(patch.knowledge, knowledge), or(patch.history, history),
-                or(patch.maxToolRounds, maxToolRounds));
+                or(patch.maxToolRounds, maxToolRounds), or(patch.fallbacks, fallbacks));
     }
 
     private static <T> T or(T a, T b) {
@@ -137,6 +151,20 @@ public record AgentSpec(String provider, String model, String api, String instru
             }
             if (history.maxTokens() != null && history.maxTokens() < 1) {
                 errors.put("history.max_tokens", "must be positive");
+            }
+        }
+        if (fallbacks != null) {
+            if (fallbacks.size() > 3) {
+                errors.put("fallbacks", "at most 3 fallback models");
+            }
+            for (int i = 0; i < fallbacks.size(); i++) {
+                Fallback f = fallbacks.get(i);
+                if (f == null || f.provider() == null || f.provider().isBlank() || f.provider().length() > 100
+                        || f.model() == null || f.model().isBlank() || f.model().length() > 200
+                        || (f.api() != null && !CHAT_COMPLETIONS.equals(f.api()) && !RESPONSES.equals(f.api()))) {
+                    errors.put("fallbacks[" + i + "]", "must be {\"provider\",\"model\"} with an optional \"api\""
+                            + " (chat_completions or responses)");
+                }
             }
         }
         if (!errors.isEmpty()) {

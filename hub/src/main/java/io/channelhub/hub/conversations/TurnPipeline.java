@@ -184,14 +184,15 @@ public final class TurnPipeline {
 
     /** A stateless completion for an agent (the OpenAI-compatible endpoint), metered in one commit. */
     public ModelReply complete(String tenantId, Agent agent, ModelRequest request, String callId) {
-        ModelReply reply = models.complete(tenantId, agent.spec().provider(), request);
+        ModelReply reply = models.complete(tenantId, agent.spec().provider(), request,
+                TurnService.fallbacks(agent.spec()));
         meterCall(tenantId, agent, reply, callId);
         return reply;
     }
 
     /** The same, streamed: the caller reads it and then calls {@link #meterCall} with what it got (null: cut off). */
     public ModelStream stream(String tenantId, Agent agent, ModelRequest request) {
-        return models.stream(tenantId, agent.spec().provider(), request);
+        return models.stream(tenantId, agent.spec().provider(), request, TurnService.fallbacks(agent.spec()));
     }
 
     /**

@@ -158,7 +158,8 @@ public class TurnService {
             ModelRequest request = request(agent, spec, window);
             ModelReply reply;
             try {
-                reply = !sink.streams() ? models.complete(c.tenantId(), spec.provider(), request)
+                reply = !sink.streams() ? models.complete(c.tenantId(), spec.provider(), request,
+                        fallbacks(spec))
                         : streamed(c, spec, request, sink);
             } catch (HubFailure e) {
                 repo.insertMessage(Message.draft(c, "assistant").id(replyId).status(Message.Status.FAILED)
@@ -208,7 +209,8 @@ public class TurnService {
     }
 
     private ModelReply streamed(Conversation c, AgentSpec spec, ModelRequest request, ReplySink sink) {
-        try (ModelStream stream = models.stream(c.tenantId(), spec.provider(), request)) {
+        try (ModelStream stream = models.stream(c.tenantId(), spec.provider(), request,
+                fallbacks(spec))) {
             sink.cancellable(stream::close);
             for (String d = stream.nextDelta(); d != null; d = stream.nextDelta()) {
                 if (sink.cancelled()) {
@@ -251,6 +253,17 @@ public class TurnService {
     }
 
     /** The tokens of one model call, as usage events (keys derived from the reply's new id). */
+    /** The agent's fallback models, for the gateway. */
+    static List<io.channelhub.hub.llm.ModelGateway.Fallback> fallbacks(AgentSpec spec) {
+        if (spec.fallbacks() == null) {
+            return List.of();
+        }
+        return spec.fallbacks().stream().map(f -> new io.channelhub.hub.llm.ModelGateway.Fallback(f.provider(),
+                f.model(), f.api() == null ? null : AgentSpec.RESPONSES.equals(f.api())
+                        ? io.channelhub.plugin.model.ModelRequest.Api.RESPONSES
+                        : io.channelhub.plugin.model.ModelRequest.Api.CHAT_COMPLETIONS)).toList();
+    }
+
     private static List<UsageLedger.UsageEvent> tokenUsage(Conversation c, ModelReply reply, String key) {
         if (reply.usage() == null) {
             return List.of();

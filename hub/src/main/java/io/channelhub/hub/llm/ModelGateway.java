@@ -19,6 +19,7 @@ import io.github.resilience4j.retry.RetryConfig;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -42,6 +43,17 @@ public class ModelGateway {
     private final ModelsConfig config;
     private final CircuitBreakerRegistry breakers;
     private final RetryConfig retryConfig;
+
+    /**
+     * A model that answers when the one before it failed with a retryable error (after its retries) or its circuit
+     * is open. {@code api} null: the request's.
+     */
+    public record Fallback(String provider, String model, ModelRequest.Api api) {
+    }
+
+    /** Failures that another model may not have: the endpoint's, not the request's or the credentials'. */
+    private static final Set<String> FALLS_BACK = Set.of("model_rate_limited", "model_timeout", "model_error",
+            "model_unavailable");
 
     /** A provider with the settings of one call. */
     public record Resolved(ModelProvider provider, Settings settings, String endpoint) {
@@ -155,24 +167,77 @@ public class ModelGateway {
     private final io.channelhub.hub.observability.Tracing tracing;
 
     /** A client span for one model call; current while the provider sends, so its traceparent is this span. */
-    private io.opentelemetry.api.trace.Span span(Resolved r, ModelRequest request) {
-        return tracing.tracer().spanBuilder("model " + r.provider().id())
+    private io.opentelemetry.api.trace.Span span(Resolved r, ModelRequest request, String fallbackFor) {
+        var b = tracing.tracer().spanBuilder("model " + r.provider().id())
                 .setSpanKind(io.opentelemetry.api.trace.SpanKind.CLIENT)
                 .setAttribute("gen_ai.system", r.provider().id())
-                .setAttribute("gen_ai.request.model", request.model()).startSpan();
+                .setAttribute("gen_ai.request.model", request.model());
+        if (fallbackFor != null) {
+            b.setAttribute("channelhub.model.fallback_for", fallbackFor);
+        }
+        return b.startSpan();
     }
 
     public ModelReply complete(String tenantId, String providerId, ModelRequest request) {
-        Resolved r = resolve(tenantId, providerId);
-        var span = span(r, request);
-        try (var scope = span.makeCurrent()) {
-            return completeTraced(r, request);
-        } catch (HubFailure e) {
-            span.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR, e.code());
-            throw e;
-        } finally {
-            span.end();
+        return complete(tenantId, providerId, request, List.of());
+    }
+
+    /**
+     * A complete reply from the agent's model or, when it fails with an error another endpoint may not have, from
+     * its fallbacks in order. Each attempt is its own span, its own call in the metrics and its own retries; the
+     * reply names the model that answered, which is what the turn stores and meters. When every model fails, the
+     * agent's own model's failure is the answer.
+     */
+    public ModelReply complete(String tenantId, String providerId, ModelRequest request, List<Fallback> fallbacks) {
+        return withFallbacks(providerId, request, fallbacks, (provider, req, fallbackFor) -> {
+            Resolved r = resolve(tenantId, provider);
+            var span = span(r, req, fallbackFor);
+            try (var scope = span.makeCurrent()) {
+                return completeTraced(r, req);
+            } catch (HubFailure e) {
+                span.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR, e.code());
+                throw e;
+            } finally {
+                span.end();
+            }
+        });
+    }
+
+    /** One attempt: a provider, the request for it, and what it stands in for (null for the agent's own model). */
+    private interface Attempt<T> {
+        T call(String provider, ModelRequest request, String fallbackFor);
+    }
+
+    private <T> T withFallbacks(String providerId, ModelRequest request, List<Fallback> fallbacks, Attempt<T> attempt) {
+        HubFailure primary;
+        try {
+            return attempt.call(providerId, request, null);
+        } catch (HubFailure f) {
+            if (fallbacks.isEmpty() || !FALLS_BACK.contains(f.code())) {
+                throw f;
+            }
+            primary = f;
         }
+        String failed = providerId + "/" + request.model();
+        String lastProvider = providerId;
+        for (Fallback fb : fallbacks) {
+            metrics.modelFallbacks.labelValues(lastProvider, fb.provider()).inc();
+            LOG.warn("Model {} failed ({}); the fallback {}/{} answers", failed, primary.code(), fb.provider(),
+                    fb.model());
+            ModelRequest req = new ModelRequest(fb.model(), fb.api() == null ? request.api() : fb.api(),
+                    request.instructions(), request.messages(), request.temperature(), request.topP(),
+                    request.maxOutputTokens(), request.tools(), request.responseFormat(), request.vectorStoreIds());
+            try {
+                return attempt.call(fb.provider(), req, failed);
+            } catch (HubFailure f) {
+                if (!FALLS_BACK.contains(f.code())) {
+                    // A fallback that refuses the request or its credentials is misconfigured: the next may not be.
+                    LOG.warn("Fallback model {}/{} refused the call ({})", fb.provider(), fb.model(), f.code());
+                }
+                lastProvider = fb.provider();
+            }
+        }
+        throw primary;
     }
 
     private ModelReply completeTraced(Resolved r, ModelRequest request) {
@@ -192,18 +257,26 @@ public class ModelGateway {
         }
     }
 
-    /** Opens a stream; retries apply to opening it, never once text has been sent on. */
     public ModelStream stream(String tenantId, String providerId, ModelRequest request) {
-        Resolved r = resolve(tenantId, providerId);
-        var span = span(r, request);
-        try (var scope = span.makeCurrent()) {
-            return streamTraced(r, request);
-        } catch (HubFailure e) {
-            span.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR, e.code());
-            throw e;
-        } finally {
-            span.end();
-        }
+        return stream(tenantId, providerId, request, List.of());
+    }
+
+    /**
+     * Opens a stream; retries, and then the fallbacks, apply to opening it, never once text has been sent on.
+     */
+    public ModelStream stream(String tenantId, String providerId, ModelRequest request, List<Fallback> fallbacks) {
+        return withFallbacks(providerId, request, fallbacks, (provider, req, fallbackFor) -> {
+            Resolved r = resolve(tenantId, provider);
+            var span = span(r, req, fallbackFor);
+            try (var scope = span.makeCurrent()) {
+                return streamTraced(r, req);
+            } catch (HubFailure e) {
+                span.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR, e.code());
+                throw e;
+            } finally {
+                span.end();
+            }
+        });
     }
 
     private ModelStream streamTraced(Resolved r, ModelRequest request) {

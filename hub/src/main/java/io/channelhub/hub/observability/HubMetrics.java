@@ -22,6 +22,7 @@ public final class HubMetrics {
     public final Counter modelCalls;
     public final Histogram modelDuration;
     public final Counter modelTokens;
+    public final Counter modelFallbacks;
     public final Counter deliveries;
     public final Counter rateLimitRejections;
     public final Counter quotaRejections;
@@ -39,6 +40,9 @@ public final class HubMetrics {
         modelDuration = Histogram.builder().name("channelhub_model_call_duration_seconds")
                 .help("Time to a complete reply, or to an open stream").classicUpperBounds(LATENCY).classicOnly()
                 .labelNames("provider", "api").register(registry);
+        modelFallbacks = Counter.builder().name("channelhub_model_fallbacks_total")
+                .help("Calls an agent's fallback model took over, by the failed provider and the fallback's")
+                .labelNames("provider", "fallback_provider").register(registry);
         modelTokens = Counter.builder().name("channelhub_model_tokens_total")
                 .help("Tokens by provider, model and kind (prompt or completion)")
                 .labelNames("provider", "model", "kind").register(registry);

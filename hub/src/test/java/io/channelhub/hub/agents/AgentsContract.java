@@ -42,6 +42,13 @@ abstract class AgentsContract extends HubIntegrationTest {
         assertThat(a.get("temperature").decimalValue()).isEqualByComparingTo("0.2");
         JsonNode read = hub.get(admin, "/v1/agents/" + a.get("id").asText()).json();
         assertThat(read.get("response_format").get("json_schema").get("name").asText()).isEqualTo("answer");
+        assertThat(read.get("fallbacks")).isEmpty();
+        JsonNode patched = TestHub.check(hub.patch(admin, "/v1/agents/" + a.get("id").asText(), Map.of("fallbacks",
+                List.of(Map.of("provider", "openai", "model", "gpt-4o-mini", "api", "chat_completions")))), 200)
+                .json();
+        assertThat(patched.get("fallbacks").toString())
+                .isEqualTo("[{\"provider\":\"openai\",\"model\":\"gpt-4o-mini\",\"api\":\"chat_completions\"}]");
+        assertThat(patched.get("model").asText()).isEqualTo("gpt-4.1-mini");
     }
 
     @Test
@@ -56,6 +63,14 @@ abstract class AgentsContract extends HubIntegrationTest {
                 .toIterable().contains("api", "temperature", "top_p", "max_output_tokens", "tools[0]");
         assertThat(hub.post(admin, "/v1/agents", Map.of("slug", slug("p"), "name", "P", "provider", "nope"))
                 .code()).isEqualTo("unknown_provider");
+        TestHub.Reply badFallbacks = hub.post(admin, "/v1/agents", Map.of("slug", slug("f"), "name", "F",
+                "fallbacks", List.of(Map.of("provider", "openai"), Map.of("provider", "openai", "model", "m",
+                        "api", "completions"))));
+        assertThat(badFallbacks.code()).isEqualTo("invalid_agent");
+        assertThat(badFallbacks.json().get("error").get("details").get("errors").fieldNames()).toIterable()
+                .containsExactly("fallbacks[0]", "fallbacks[1]");
+        assertThat(hub.post(admin, "/v1/agents", Map.of("slug", slug("f"), "name", "F", "fallbacks",
+                List.of(Map.of("provider", "nope", "model", "m")))).code()).isEqualTo("unknown_provider");
         assertThat(hub.post(admin, "/v1/agents", Map.of("slug", "Bad Slug", "name", "x")).code())
                 .isEqualTo("invalid_slug");
         String s = slug("dup");

@@ -454,6 +454,31 @@ class TurnPipelineTest {
     }
 
     @Test
+    void aFallbackModelAnswersWhenTheAgentsOwnFailsAndTheTurnIsStoredAndMeteredAsItsAnswer() {
+        AgentSpec own = spec(null, null);
+        Agent agent = agent(new AgentSpec(own.provider(), own.model(), AgentSpec.RESPONSES, own.instructions(), null,
+                null, null, null, null, null, null, null, List.of(new AgentSpec.Fallback(PROVIDER, "scripted-backup",
+                AgentSpec.CHAT_COMPLETIONS))));
+        Conversation c = conversation(agent);
+        Message user = pipeline.turns().storeUserMessage(c, "hello", null);
+        model.fail(new ModelException(ModelException.Kind.TIMEOUT, "no answer in time", (Duration) null));
+        model.then(new ModelReply("from the backup", List.of(), "stop", new ModelReply.Usage(7, 3),
+                "scripted-backup-2024"));
+
+        TurnService.Result result = answer(c, user);
+
+        assertThat(model.requests).extracting(ModelRequest::model).containsExactly(MODEL, "scripted-backup");
+        assertThat(model.requests.get(1).api()).isEqualTo(ModelRequest.Api.CHAT_COMPLETIONS);
+        assertThat(model.requests.get(1).messages()).isEqualTo(model.requests.get(0).messages());
+        Message reply = messages(c).stream().filter(m -> "assistant".equals(m.role())).findFirst().orElseThrow();
+        assertThat(reply.content()).isEqualTo("from the backup");
+        assertThat(reply.model()).isEqualTo("scripted-backup-2024");
+        assertThat(result).isNotNull();
+        assertThat(usage()).filteredOn(u -> u.type().startsWith("model.")).extracting(Usage::model)
+                .containsOnly("scripted-backup-2024").hasSize(2);
+    }
+
+    @Test
     void aReplyWhoseUsageCannotBeWrittenIsNotStoredEither() {
         Conversation c = conversation(agent(spec(null, null)));
         Message user = pipeline.turns().storeUserMessage(c, "hello", null);
@@ -593,7 +618,7 @@ class TurnPipelineTest {
     void noMoreToolRoundsThanTheAgentAllows() {
         AgentSpec s = spec(null, List.of(tool("get_order")));
         s = new AgentSpec(s.provider(), s.model(), s.api(), s.instructions(), null, null, null, s.tools(), null,
-                null, null, 1);
+                null, null, 1, null);
         Conversation c = conversation(agent(s));
         List<String> invoked = new CopyOnWriteArrayList<>();
         tools.put("get_order", handler("get_order", (args, ctx) -> {
@@ -840,7 +865,8 @@ class TurnPipelineTest {
     }
 
     private static AgentSpec spec(AgentSpec.History history, List<JsonNode> tools) {
-        return new AgentSpec(PROVIDER, MODEL, null, "Be brief.", null, null, null, tools, null, null, history, null);
+        return new AgentSpec(PROVIDER, MODEL, null, "Be brief.", null, null, null, tools, null, null, history, null,
+                null);
     }
 
     private Agent agent(AgentSpec spec) {

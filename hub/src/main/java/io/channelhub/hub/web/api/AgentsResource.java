@@ -64,11 +64,11 @@ public class AgentsResource {
     public record AgentBody(String slug, String name, String provider, String model, String api,
                             String instructions, BigDecimal temperature, BigDecimal topP, Integer maxOutputTokens,
                             List<JsonNode> tools, JsonNode responseFormat, AgentSpec.Knowledge knowledge,
-                            AgentSpec.History history, Integer maxToolRounds, String promptId, Integer promptVersion,
-                            Boolean isDefault) {
+                            AgentSpec.History history, Integer maxToolRounds, List<AgentSpec.Fallback> fallbacks,
+                            String promptId, Integer promptVersion, Boolean isDefault) {
         AgentSpec spec() {
             return new AgentSpec(provider, model, api, instructions, temperature, topP, maxOutputTokens, tools,
-                    responseFormat, knowledge, history, maxToolRounds);
+                    responseFormat, knowledge, history, maxToolRounds, fallbacks);
         }
     }
 
@@ -77,14 +77,14 @@ public class AgentsResource {
     public record AgentView(String id, String slug, String name, String provider, String model, String api,
                             String instructions, BigDecimal temperature, BigDecimal topP, Integer maxOutputTokens,
                             List<JsonNode> tools, JsonNode responseFormat, AgentSpec.Knowledge knowledge,
-                            AgentSpec.History history, Integer maxToolRounds, String promptId, Integer promptVersion,
-                            boolean isDefault, String ownerPrincipalId, int version, Instant createdAt,
-                            Instant updatedAt) {
+                            AgentSpec.History history, Integer maxToolRounds, List<AgentSpec.Fallback> fallbacks,
+                            String promptId, Integer promptVersion, boolean isDefault, String ownerPrincipalId,
+                            int version, Instant createdAt, Instant updatedAt) {
         static AgentView of(Agent a) {
             AgentSpec s = a.spec();
             return new AgentView(a.id(), a.slug(), a.name(), s.provider(), s.model(), s.api(), s.instructions(),
                     s.temperature(), s.topP(), s.maxOutputTokens(), s.tools(), s.responseFormat(), s.knowledge(),
-                    s.history(), s.maxToolRounds(), a.promptId(), a.promptVersion(), a.isDefault(),
+                    s.history(), s.maxToolRounds(), s.fallbacks() == null ? List.of() : s.fallbacks(), a.promptId(), a.promptVersion(), a.isDefault(),
                     a.ownerPrincipalId(), a.version(), a.createdAt(), a.updatedAt());
         }
     }

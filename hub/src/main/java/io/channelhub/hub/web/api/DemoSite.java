@@ -54,7 +54,7 @@ public class DemoSite {
         if (agents.defaultAgent(tenant.id()).isEmpty()) {
             agents.create(tenant.id(), "assistant", "Demo assistant", new AgentSpec(null, null, null,
                     "You are the ChannelHub demo assistant. Answer briefly and kindly.", null, null, null, null, null,
-                    null, null, null), null, null, true, null);
+                    null, null, null, null), null, null, true, null);
         }
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("allowed_origins", config.getOrigins());
