@@ -113,7 +113,7 @@ final class ConversationsBundle extends HubBundle<ConversationsBundle.Conversati
                 id.rateLimits(), c.json(), c.clock(), heartbeat);
         var processor = new InboundProcessor(inbound, instanceRepo, contexts, channelConversations, conversationRepo,
                 pipeline, contacts, media, sends, deliveries, platform, id.rateLimits(), u.webhooks(), c.clock(),
-                config.getChannels(), c.threads());
+                config.getChannels(), c.threads(), c.cpu());
         env.lifecycle().manage(processor);
 
         var jersey = env.jersey();

@@ -1,5 +1,6 @@
 package io.channelhub.hub;
 
+import io.channelhub.hub.concurrency.CpuShare;
 import io.channelhub.hub.concurrency.ThreadModel;
 import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -56,7 +57,7 @@ final class CoreBundle extends HubBundle<CoreBundle.Core> {
     record Core(ObjectMapper json, ObjectMapper stored, Clock clock, Tracing tracing, Jdbi jdbi, SecretBox secrets,
                 PrometheusRegistry prometheus, RateLimiter limiter, QuotaCounters quotaCounters, Outbox outbox,
                 WorkSignal outboxSignal, HubMetrics metrics, ChangeBus changes, TenantCaches caches,
-                CredentialCache credentials, ThreadModel threads) {
+                CredentialCache credentials, ThreadModel threads, CpuShare cpu) {
     }
 
     @Override
@@ -116,7 +117,9 @@ final class CoreBundle extends HubBundle<CoreBundle.Core> {
         var metrics = new HubMetrics(prometheus, outbox::pending);
         web(env, tracing, metrics);
         return new Core(json, stored, clock, tracing, jdbi, secrets, prometheus, limiter, quotaCounters, outbox,
-                new WorkSignal(), metrics, changes, caches, credentials, threads);
+                new WorkSignal(), metrics, changes, caches, credentials, threads,
+                new CpuShare(config.getChannels().getInboundWorkers(), Duration.ofMillis(config.getChannels()
+                        .getInboundDeferToAcks().toMilliseconds())));
     }
 
     private static void web(Environment env, Tracing tracing, HubMetrics metrics) {

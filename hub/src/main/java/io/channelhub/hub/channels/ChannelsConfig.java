@@ -44,6 +44,40 @@ public class ChannelsConfig {
         this.inboundConcurrentTurns = inboundConcurrentTurns;
     }
 
+    /**
+     * Events waiting in memory for a worker; beyond it a stored event waits in the database for the poller, so a
+     * burst of webhooks holds no memory for its backlog.
+     */
+    @jakarta.validation.constraints.Min(1)
+    private int inboundMaxQueued = 10_000;
+
+    /**
+     * How long processing about to compute waits for the acknowledgements in progress to finish (acknowledgements
+     * first; see CpuShare). 0: no deferral.
+     */
+    @NotNull
+    private io.dropwizard.util.Duration inboundDeferToAcks = io.dropwizard.util.Duration.milliseconds(50);
+
+    @JsonProperty
+    public int getInboundMaxQueued() {
+        return inboundMaxQueued;
+    }
+
+    @JsonProperty
+    public void setInboundMaxQueued(int inboundMaxQueued) {
+        this.inboundMaxQueued = inboundMaxQueued;
+    }
+
+    @JsonProperty
+    public io.dropwizard.util.Duration getInboundDeferToAcks() {
+        return inboundDeferToAcks;
+    }
+
+    @JsonProperty
+    public void setInboundDeferToAcks(io.dropwizard.util.Duration inboundDeferToAcks) {
+        this.inboundDeferToAcks = inboundDeferToAcks;
+    }
+
     /** How often stored events left by a crash or due for a retry are looked for. */
     @NotNull
     private io.dropwizard.util.Duration inboundPollInterval = io.dropwizard.util.Duration.seconds(1);

@@ -1,5 +1,6 @@
 package io.channelhub.hub.channels;
 
+import io.channelhub.hub.concurrency.CpuShare;
 import io.channelhub.hub.concurrency.ThreadModel;
 import io.channelhub.hub.contacts.ContactDirectory;
 import io.channelhub.hub.conversations.Conversation;
@@ -68,6 +69,9 @@ public class InboundProcessor implements Managed {
     private final Clock clock;
     private final ChannelsConfig config;
     private final ThreadModel threads;
+    private final CpuShare share;
+    /** Events submitted to the workers and not yet taken: a kick and the poller never queue one twice. */
+    private final java.util.Set<String> queued = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private ExecutorService workers;
     private ScheduledExecutorService poller;
 
@@ -76,8 +80,9 @@ public class InboundProcessor implements Managed {
                             ContactDirectory contacts, MediaLibrary media, ChannelOutbox sends,
                             DeliveryParts deliveries, PluginPlatform plugins, RateLimits limits,
                             io.channelhub.hub.webhooks.Webhooks webhooks, Clock clock, ChannelsConfig config,
-                            ThreadModel threads) {
+                            ThreadModel threads, CpuShare share) {
         this.threads = threads;
+        this.share = share;
         this.events = events;
         this.instances = instances;
         this.contexts = contexts;
@@ -123,27 +128,68 @@ public class InboundProcessor implements Managed {
         }
     }
 
-    /** Processes a freshly stored event now instead of at the next poll. */
-    public void kick(String id) {
-        ExecutorService w = workers;
-        if (w == null) {
-            return;
-        }
-        try {
-            w.submit(() -> process(id));
-        } catch (RejectedExecutionException e) {
-            // stopping: the poller of this or another replica takes it
-        }
+    /** A request that stores channel events (a webhook) begins: processing defers to it (acknowledgements first). */
+    public void ackStarted() {
+        share.ackStarted();
     }
 
-    private void poll() {
+    /** That request answered. */
+    public void ackFinished() {
+        share.ackFinished();
+    }
+
+    /**
+     * Processes a freshly stored event soon instead of at the next poll. Beyond {@code inboundMaxQueued} waiting
+     * events it is left to the poller: it is stored, so waiting costs nothing but time.
+     */
+    public void kick(String id) {
+        submit(id);
+    }
+
+    /** Whether the event went to the workers (false: the queue is full, or it is queued already, or stopping). */
+    private boolean submit(String id) {
+        ExecutorService w = workers;
+        if (w == null || queued.size() >= config.getInboundMaxQueued() || !queued.add(id)) {
+            return false;
+        }
         try {
-            for (String id : events.due(clock.instant(), 100)) {
+            w.execute(() -> {
+                queued.remove(id);
                 try {
                     process(id);
                 } catch (RuntimeException e) {
-                    // One event's trouble (its lease write failed, say) must not hold back the rest of the batch.
+                    // One event's trouble (its lease write failed, say) must not hold back the rest.
                     LOG.warn("Inbound event {} could not be taken; it is retried at the next poll", id, e);
+                }
+            });
+            return true;
+        } catch (RejectedExecutionException e) {
+            // stopping: the poller of this or another replica takes it
+            queued.remove(id);
+            return false;
+        }
+    }
+
+    /**
+     * Due events (a backlog left by a burst, a crash's leases, retries) go to the workers as they have room; a full
+     * batch is followed by the next at once, so a backlog drains at the workers' pace, not a batch a second.
+     */
+    private void poll() {
+        try {
+            while (true) {
+                int room = config.getInboundMaxQueued() - queued.size();
+                if (room <= 0) {
+                    return;
+                }
+                java.util.List<String> due = events.due(clock.instant(), Math.min(500, room));
+                int submitted = 0;
+                for (String id : due) {
+                    if (submit(id)) {
+                        submitted++;
+                    }
+                }
+                if (due.size() < Math.min(500, room) || submitted == 0) {
+                    return;
                 }
             }
         } catch (RuntimeException e) {
@@ -152,6 +198,14 @@ public class InboundProcessor implements Managed {
     }
 
     void process(String id) {
+        // Acknowledgements first: the turn computes on a CPU permit (given back while its model thinks).
+        share.run(() -> {
+            processNow(id);
+            return null;
+        });
+    }
+
+    private void processNow(String id) {
         Instant now = clock.instant();
         Optional<InboundEvents.Claimed> claimed = events.claim(id, now, now.plus(LEASE));
         if (claimed.isEmpty()) {

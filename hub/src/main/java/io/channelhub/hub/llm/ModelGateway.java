@@ -1,5 +1,6 @@
 package io.channelhub.hub.llm;
 
+import io.channelhub.hub.concurrency.CpuShare;
 import io.channelhub.hub.errors.Failure;
 import io.channelhub.hub.errors.HubFailure;
 import io.channelhub.hub.plugins.PluginPlatform;
@@ -245,8 +246,12 @@ public class ModelGateway {
         Retry retry = Retry.of(r.endpoint(), retryConfig);
         long started = System.nanoTime();
         try {
-            ModelReply reply = Retry.decorateCheckedSupplier(retry, CircuitBreaker.decorateCheckedSupplier(breaker,
-                    () -> r.provider().complete(request, r.settings()))).get();
+            ModelReply reply;
+            // The model thinks: a channel turn's CPU permit goes to other work meanwhile (retries' waits included).
+            try (CpuShare.Waiting waiting = CpuShare.waiting()) {
+                reply = Retry.decorateCheckedSupplier(retry, CircuitBreaker.decorateCheckedSupplier(breaker,
+                        () -> r.provider().complete(request, r.settings()))).get();
+            }
             observe(r, request, started, "ok");
             tokens(r, reply);
             return reply;
@@ -285,8 +290,10 @@ public class ModelGateway {
         long started = System.nanoTime();
         ModelStream s;
         try {
-            s = Retry.decorateCheckedSupplier(retry, CircuitBreaker.decorateCheckedSupplier(breaker,
-                    () -> r.provider().stream(request, r.settings()))).get();
+            try (CpuShare.Waiting waiting = CpuShare.waiting()) {
+                s = Retry.decorateCheckedSupplier(retry, CircuitBreaker.decorateCheckedSupplier(breaker,
+                        () -> r.provider().stream(request, r.settings()))).get();
+            }
         } catch (Throwable e) {
             HubFailure f = translate(e, r);
             observe(r, request, started, f.code());
@@ -299,7 +306,10 @@ public class ModelGateway {
 
             @Override
             public String nextDelta() throws ModelException {
-                String d = s.nextDelta();
+                String d;
+                try (CpuShare.Waiting waiting = CpuShare.waiting()) {
+                    d = s.nextDelta();
+                }
                 if (d == null && !counted) {
                     counted = true;
                     tokens(r, s.reply());

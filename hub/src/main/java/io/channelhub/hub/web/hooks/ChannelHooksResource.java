@@ -157,6 +157,9 @@ public class ChannelHooksResource {
     private Response dispatch(Request r, InboundRequest request) {
         String pluginId = r.connector.pluginId();
         org.slf4j.MDC.put("plugin", pluginId);
+        // Acknowledgements first: stored-event processing on this node defers to this request until it answers.
+        processor.ackStarted();
+        boolean acknowledging = true;
         try {
             InboundResult result = plugins.call(pluginId, "handleInbound",
                     () -> r.connector.connector().handleInbound(request, r));
@@ -174,6 +177,9 @@ public class ChannelHooksResource {
                 bound.add(Map.entry(ci, e));
             }
             if (result.turn() != null) {
+                // A live turn (the widget's) waits for its model: it is an answer, not an acknowledgement.
+                processor.ackFinished();
+                acknowledging = false;
                 var only = bound.get(0);
                 org.slf4j.MDC.put("tenant_id", only.getKey().tenantId());
                 return turns.answer(only.getKey(), (MessageReceived) only.getValue().event(), result.turn(),
@@ -195,6 +201,9 @@ public class ChannelHooksResource {
             stored.stream().filter(s -> !s.duplicate()).forEach(s -> processor.kick(s.id()));
             return io.channelhub.hub.web.hooks.PluginHttp.answer(result.answer());
         } finally {
+            if (acknowledging) {
+                processor.ackFinished();
+            }
             // Usage of a request the hub refused (or that failed) is never billed; after a commit this is a no-op.
             r.usage.discard();
             org.slf4j.MDC.remove("plugin");

@@ -1,0 +1,95 @@
+package io.channelhub.hub.concurrency;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** Acknowledgements first: few permits for background work, given back while it waits, deferring to acks. */
+class CpuShareTest {
+
+    @Test
+    void noMoreWorkComputesAtOnceThanThereArePermits() throws Exception {
+        CpuShare share = new CpuShare(2, Duration.ZERO);
+        AtomicInteger computing = new AtomicInteger();
+        AtomicInteger peak = new AtomicInteger();
+        List<CompletableFuture<Void>> all = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            all.add(CompletableFuture.runAsync(() -> quietly(() -> share.run(() -> {
+                peak.accumulateAndGet(computing.incrementAndGet(), Math::max);
+                Thread.sleep(5);
+                computing.decrementAndGet();
+                return null;
+            })), java.util.concurrent.Executors.newSingleThreadExecutor()));
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        assertThat(peak.get()).isEqualTo(2);
+        assertThat(share.available()).isEqualTo(2);
+    }
+
+    private static void quietly(CpuShare.Work<?, ?> work) {
+        try {
+            work.run();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void workWaitingForAnotherServiceHoldsNoPermit() throws Exception {
+        CpuShare share = new CpuShare(1, Duration.ZERO);
+        CountDownLatch waiting = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> order = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> slow = CompletableFuture.runAsync(() -> quietly(() -> share.run(() -> {
+            order.add("slow computes");
+            CpuShare.whileWaiting(() -> {
+                waiting.countDown();
+                release.await();
+                return null;
+            });
+            order.add("slow computes again");
+            return null;
+        })));
+        assertThat(waiting.await(5, TimeUnit.SECONDS)).isTrue();
+        // The only permit is free while the first waits for its model: the second runs meanwhile.
+        share.run(() -> order.add("other computes"));
+        release.countDown();
+        slow.get(5, TimeUnit.SECONDS);
+        assertThat(order).containsExactly("slow computes", "other computes", "slow computes again");
+        assertThat(share.available()).isEqualTo(1);
+        // Outside background work there is no permit to give back.
+        assertThat(CpuShare.whileWaiting(() -> "plain")).isEqualTo("plain");
+    }
+
+    @Test
+    void backgroundWorkWaitsForTheAcknowledgementsInProgress() throws Exception {
+        CpuShare share = new CpuShare(1, Duration.ofSeconds(30));
+        share.ackStarted();
+        share.ackStarted();
+        CompletableFuture<String> work = CompletableFuture.supplyAsync(() -> share.run(() -> "ran"));
+        Thread.sleep(200);
+        assertThat(work).as("deferred while acknowledgements are in progress").isNotDone();
+        share.ackFinished();
+        Thread.sleep(100);
+        assertThat(work).as("one is still in progress").isNotDone();
+        share.ackFinished();
+        assertThat(work.get(5, TimeUnit.SECONDS)).isEqualTo("ran");
+        assertThat(share.acksInProgress()).isZero();
+    }
+
+    @Test
+    void theDeferralIsBoundedSoProcessingProgressesUnderSustainedLoad() throws Exception {
+        CpuShare share = new CpuShare(1, Duration.ofMillis(100));
+        share.ackStarted();
+        // An acknowledgement that never ends (or a steady stream of them) delays work, never stops it.
+        assertThat(CompletableFuture.supplyAsync(() -> share.run(() -> "ran")).get(5, TimeUnit.SECONDS))
+                .isEqualTo("ran");
+    }
+}
