@@ -136,6 +136,10 @@ app.kubernetes.io/part-of: channelhub
   value: {{ .Values.models.openaiBaseUrl | quote }}
 - name: CHANNELHUB_MODEL_TIMEOUT
   value: {{ .Values.models.timeout | quote }}
+- name: CHANNELHUB_MODEL_CLIENT
+  value: {{ .Values.models.client | quote }}
+- name: CHANNELHUB_THREADS
+  value: {{ .Values.threads.mode | quote }}
 - name: CHANNELHUB_BILLING_GRACE
   value: {{ .Values.billing.overdueGrace | quote }}
 - name: CHANNELHUB_DEMO
