@@ -202,6 +202,32 @@ public class ConversationRepository {
         return rows;
     }
 
+    /**
+     * A turn's history window: the last {@code limit} messages, oldest first, and which of them carry files. One
+     * statement: whether a message has files is read with it (the primary key of message_attachments starts with
+     * tenant and message), so a window without files costs no second query.
+     */
+    public record Window(List<Message> messages, java.util.Set<String> withFiles) {
+    }
+
+    public Window window(String tenantId, String conversationId, int limit) {
+        java.util.Set<String> withFiles = new java.util.HashSet<>();
+        List<Message> rows = new ArrayList<>(jdbi.withHandle(h -> h.createQuery("SELECT m.*, CASE WHEN EXISTS "
+                        + "(SELECT 1 FROM message_attachments a WHERE a.tenant_id = m.tenant_id AND a.message_id = "
+                        + "m.id) THEN 1 ELSE 0 END AS has_files FROM messages m WHERE m.tenant_id = :t AND "
+                        + "m.conversation_id = :c ORDER BY m.tenant_id DESC, m.conversation_id DESC, m.seq DESC "
+                        + "LIMIT :n")
+                .bind("t", tenantId).bind("c", conversationId).bind("n", limit).map((rs, ctx) -> {
+                    Message m = messages.map(rs, ctx);
+                    if (rs.getInt("has_files") == 1) {
+                        withFiles.add(m.id());
+                    }
+                    return m;
+                }).list()));
+        Collections.reverse(rows);
+        return new Window(rows, withFiles);
+    }
+
     /** History page, oldest first, after a message's seq. */
     public List<Message> page(String tenantId, String conversationId, Long afterSeq, int limit) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM messages WHERE tenant_id = :t AND "

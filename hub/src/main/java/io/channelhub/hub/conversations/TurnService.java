@@ -277,9 +277,11 @@ public class TurnService {
 
     /** The history window: the last N messages, cut further to about max_tokens (4 characters a token). */
     private List<ModelMessage> window(Conversation c, AgentSpec spec) {
-        List<Message> recent = repo.recent(c.tenantId(), c.id(), spec.history().maxMessages());
+        ConversationRepository.Window w = repo.window(c.tenantId(), c.id(), spec.history().maxMessages());
+        List<Message> recent = w.messages();
         Map<String, List<String>> files = media.attachments(c.tenantId(),
-                recent.stream().filter(m -> "user".equals(m.role())).map(Message::id).toList());
+                recent.stream().filter(m -> "user".equals(m.role()) && w.withFiles().contains(m.id()))
+                        .map(Message::id).toList());
         List<ModelMessage> out = new ArrayList<>();
         long budget = MAX_ATTACHMENT_BYTES;
         // Newest first, so the files of the latest message get the byte budget.
