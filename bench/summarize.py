@@ -15,14 +15,15 @@ print(f"# Bench run {run.name}\n\n```\n{machine}```\n")
 
 closed = [d for d in rows if "rps" in d]
 if closed:
-    print("| result | req/s | p50 ms | p95 ms | p99 ms | max ms | overhead p99 ms | non-2xx | CPU hub | CPU db | CPU redis | CPU fake | CPU wrk | hub RSS MiB |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("| result | req/s | p50 ms | p95 ms | p99 ms | max ms | overhead p99 ms | non-2xx | CPU hub | CPU db | CPU redis | CPU fake | CPU wrk | CPU ms/req hub | CPU ms/req hub+db | hub RSS MiB |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for d in closed:
         l, c = d["latency"], d.get("cpu_cores", {})
         print(f"| {d['_name']} (c={d['connections']}) | {d['rps']:.0f} | {l['p50_ms']:.2f} | {l['p95_ms']:.2f} | "
               f"{l['p99_ms']:.2f} | {l['max_ms']:.1f} | {d['hub_overhead']['p99_ms']:.2f} | {d['non_2xx'] + d['socket_errors']} | "
               f"{c.get('hub', 0):.2f} | {c.get('mariadb', 0):.2f} | {c.get('redis', 0):.2f} | {c.get('fake_model', 0):.2f} | "
-              f"{c.get('load', 0):.2f} | {d.get('hub_rss_mib', 0)} |")
+              f"{c.get('load', 0):.2f} | {d.get('cpu_ms_per_request', {}).get('hub', 0):.2f} | "
+              f"{d.get('cpu_ms_per_request', {}).get('hub_and_db', 0):.2f} | {d.get('hub_rss_mib', 0)} |")
     print()
 
 for d in rows:
