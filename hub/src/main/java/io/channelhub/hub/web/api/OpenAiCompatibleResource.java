@@ -2,19 +2,6 @@ package io.channelhub.hub.web.api;
 
 import io.dropwizard.auth.Auth;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.openai.core.JsonValue;
-import com.openai.core.ObjectMappers;
-import com.openai.errors.OpenAIInvalidDataException;
-import com.openai.models.chat.completions.ChatCompletion;
-import com.openai.models.chat.completions.ChatCompletionChunk;
-import com.openai.models.chat.completions.ChatCompletionCreateParams;
-import com.openai.models.chat.completions.ChatCompletionMessage;
-import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
-import com.openai.models.chat.completions.ChatCompletionMessageParam;
-import com.openai.models.chat.completions.ChatCompletionMessageToolCall;
-import com.openai.models.chat.completions.ChatCompletionStreamOptions;
-import com.openai.models.chat.completions.ChatCompletionTool;
-import com.openai.models.completions.CompletionUsage;
 import io.channelhub.hub.acl.AccessControl;
 import io.channelhub.hub.acl.ResourceDirectory;
 import io.channelhub.hub.acl.ResourcePermission;
@@ -32,7 +19,6 @@ import io.channelhub.hub.llm.ModelGateway;
 import io.channelhub.hub.persistence.Ids;
 import io.channelhub.hub.web.TenantScope;
 import io.channelhub.plugin.model.ModelException;
-import io.channelhub.plugin.model.ModelMessage;
 import io.channelhub.plugin.model.ModelReply;
 import io.channelhub.plugin.model.ModelRequest;
 import io.channelhub.plugin.model.ModelStream;
@@ -54,20 +40,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * OpenAI's Chat Completions API on top of the tenant's agents: {@code model} is an agent slug. An unmodified OpenAI
  * SDK pointed at {@code https://hub/v1} with a tenant API key works; the call goes through the same tenancy, ACL,
  * model gateway and metering as every other turn. It is stateless, as OpenAI's is: the caller sends the history.
- * Request and response bodies are read and written with the SDK's own mapper and model classes, so they keep
- * OpenAI's exact shapes.
+ * Bodies are read and written in OpenAI's exact shapes by {@link ChatCompletionsWire} (held to the official SDK's
+ * serialisation in its tests), without the SDK's model classes on the request path.
  */
 @Path("/v1")
 @Produces(MediaType.APPLICATION_JSON)
 public class OpenAiCompatibleResource {
-
-    private static final ObjectMapper SDK = ObjectMappers.jsonMapper();
 
     private final AgentService agents;
     private final TurnPipeline pipeline;
@@ -134,27 +117,12 @@ public class OpenAiCompatibleResource {
         // A completion is an agent turn: it spends the tenant's model budget and quota like a conversation does,
         // so it needs what starting a conversation needs; a viewer only reads.
         access.require(c, tenantId, Permission.RESOURCES_CREATE);
-        ChatCompletionCreateParams.Body body;
-        try {
-            body = SDK.readValue(text == null ? "" : text, ChatCompletionCreateParams.Body.class);
-        } catch (IOException e) {
-            throw ApiException.badRequest("invalid_json", "request body is not a valid chat completion request");
-        }
-        if (body == null) {
-            throw ApiException.unprocessable("invalid_body", "the request body must be a JSON object",
-                    java.util.Map.of());
-        }
+        ChatCompletionsWire.Body body = ChatCompletionsWire.read(text);
         // The pipeline's COMPLETIONS row: one api.chat_completions reserved, the tokens checked.
         TurnPipeline.Admitted reservation = pipeline.begin(tenantId, TurnPipeline.Entry.COMPLETIONS, List.of());
         boolean streamOwnsReservation = false;
         try {
-            Parsed p;
-            try {
-                p = parse(tenantId, c, body);
-            } catch (OpenAIInvalidDataException e) {
-                // The SDK parses lazily: a missing or mistyped field shows up when it is read.
-                throw ApiException.badRequest("invalid_request", e.getMessage());
-            }
+            Parsed p = parse(tenantId, c, body);
             String id = "chatcmpl-" + Ids.randomBase62(24);
             long created = clock.instant().getEpochSecond();
             if (p.stream()) {
@@ -168,8 +136,8 @@ public class OpenAiCompatibleResource {
                 }, "text/event-stream").header("Cache-Control", "no-cache").build();
             }
             ModelReply reply = pipeline.complete(tenantId, p.agent(), p.request(), id);
-            return Response.ok(write(completion(id, created, p.agent().slug(), reply)), MediaType.APPLICATION_JSON)
-                    .build();
+            return Response.ok(ChatCompletionsWire.completion(id, created, p.agent().slug(), reply),
+                    MediaType.APPLICATION_JSON).build();
         } finally {
             if (!streamOwnsReservation) {
                 reservation.close();
@@ -181,120 +149,33 @@ public class OpenAiCompatibleResource {
     record Parsed(Agent agent, ModelRequest request, boolean stream, boolean includeUsage) {
     }
 
-    private Parsed parse(String tenantId, Caller c, ChatCompletionCreateParams.Body body) {
-        String slug = body.model().asString();
-        Agent agent = agents.bySlug(tenantId, slug).orElseThrow(() -> modelNotFound());
+    private Parsed parse(String tenantId, Caller c, ChatCompletionsWire.Body body) {
+        Agent agent = agents.bySlug(tenantId, body.model()).orElseThrow(() -> modelNotFound());
         access.require(c, tenantId, ref(agent), ResourcePermission.READ);
         AgentSpec spec = agent.spec();
-        List<ModelMessage> messages = new ArrayList<>();
-        for (ChatCompletionMessageParam m : body.messages()) {
-            messages.add(message(m));
-        }
-        if (messages.isEmpty()) {
+        if (body.messages().isEmpty()) {
             throw ApiException.badRequest("invalid_request", "messages must not be empty");
         }
-        List<ModelRequest.Tool> tools = new ArrayList<>();
-        for (ChatCompletionTool t : body.tools().orElse(List.of())) {
-            if (t.isFunction()) {
-                var fn = t.asFunction().function();
-                tools.add(new ModelRequest.Tool(fn.name(), fn.description().orElse(null),
-                        fn.parameters().map(OpenAiCompatibleResource::json).orElse(null)));
-            }
-        }
+        List<ModelRequest.Tool> tools = body.tools();
         if (tools.isEmpty()) {
             tools = spec.tools().stream().map(t -> new ModelRequest.Tool(t.path("function").path("name").asText(),
                     t.path("function").path("description").asText(null), t.path("function").has("parameters")
                     ? t.path("function").get("parameters").toString() : null)).toList();
         }
-        Double temperature = body.temperature().orElse(spec.temperature() == null ? null
-                : spec.temperature().doubleValue());
-        Double topP = body.topP().orElse(spec.topP() == null ? null : spec.topP().doubleValue());
-        Long max = body.maxCompletionTokens().or(body::maxTokens).orElse(null);
+        Double temperature = body.temperature() != null ? body.temperature()
+                : spec.temperature() == null ? null : spec.temperature().doubleValue();
+        Double topP = body.topP() != null ? body.topP() : spec.topP() == null ? null : spec.topP().doubleValue();
+        Long max = body.maxTokens();
         Integer maxTokens = max != null ? Integer.valueOf((int) Math.min(max, Integer.MAX_VALUE))
                 : spec.maxOutputTokens();
         ModelRequest request = new ModelRequest(spec.model(), AgentSpec.RESPONSES.equals(spec.api())
                 ? ModelRequest.Api.RESPONSES : ModelRequest.Api.CHAT_COMPLETIONS, agents.instructions(agent),
-                messages, temperature, topP, maxTokens, tools, null, spec.knowledge().vectorStoreIds());
-        JsonValue streamFlag = body._additionalProperties().get("stream");
-        boolean stream = streamFlag != null && Boolean.TRUE.equals(streamFlag.asBoolean().orElse(null));
-        boolean usage = body.streamOptions().flatMap(ChatCompletionStreamOptions::includeUsage).orElse(false);
-        return new Parsed(agent, request, stream, usage);
-    }
-
-    private static String json(Object sdkValue) {
-        try {
-            return SDK.writeValueAsString(sdkValue);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static ModelMessage message(ChatCompletionMessageParam m) {
-        if (m.isUser()) {
-            var content = m.asUser().content();
-            if (content.isText()) {
-                return ModelMessage.user(content.asText());
-            }
-            StringBuilder sb = new StringBuilder();
-            content.asArrayOfContentParts().forEach(part -> {
-                if (part.isText()) {
-                    sb.append(part.asText().text());
-                }
-            });
-            return ModelMessage.user(sb.toString());
-        }
-        if (m.isSystem()) {
-            var content = m.asSystem().content();
-            return new ModelMessage("system", content.isText() ? content.asText() : json(content), List.of(), null);
-        }
-        if (m.isDeveloper()) {
-            var content = m.asDeveloper().content();
-            return new ModelMessage("system", content.isText() ? content.asText() : json(content), List.of(), null);
-        }
-        if (m.isAssistant()) {
-            var a = m.asAssistant();
-            String content = a.content().map(cv -> cv.isText() ? cv.asText() : json(cv)).orElse(null);
-            List<ModelMessage.ToolCall> calls = new ArrayList<>();
-            for (ChatCompletionMessageToolCall tc : a.toolCalls().orElse(List.of())) {
-                if (tc.isFunction()) {
-                    var f = tc.asFunction();
-                    calls.add(new ModelMessage.ToolCall(f.id(), f.function().name(), f.function().arguments()));
-                }
-            }
-            return ModelMessage.assistant(content, calls);
-        }
-        if (m.isTool()) {
-            var t = m.asTool();
-            return ModelMessage.tool(t.toolCallId(), t.content().isText() ? t.content().asText() : json(t.content()));
-        }
-        throw ApiException.badRequest("invalid_request", "unsupported message role");
-    }
-
-    static ChatCompletion completion(String id, long created, String model, ModelReply reply) {
-        ChatCompletionMessage.Builder msg = ChatCompletionMessage.builder()
-                .content(reply.content().isEmpty() && !reply.toolCalls().isEmpty() ? null : reply.content())
-                .refusal(Optional.empty());
-        for (ModelMessage.ToolCall call : reply.toolCalls()) {
-            msg.addToolCall(ChatCompletionMessageFunctionToolCall.builder().id(call.id())
-                    .function(ChatCompletionMessageFunctionToolCall.Function.builder().name(call.name())
-                            .arguments(call.arguments()).build()).build());
-        }
-        long pt = reply.usage() == null ? 0 : reply.usage().promptTokens();
-        long ct = reply.usage() == null ? 0 : reply.usage().completionTokens();
-        return ChatCompletion.builder().id(id).created(created).model(model)
-                .addChoice(ChatCompletion.Choice.builder().index(0)
-                        .finishReason(ChatCompletion.Choice.FinishReason.of(reply.toolCalls().isEmpty()
-                                ? finish(reply.finishReason()) : "tool_calls"))
-                        .logprobs(Optional.empty()).message(msg.build()).build())
-                .usage(CompletionUsage.builder().promptTokens(pt).completionTokens(ct).totalTokens(pt + ct).build())
-                .build();
-    }
-
-    private static String finish(String f) {
-        return f == null || f.isBlank() ? "stop" : f;
+                body.messages(), temperature, topP, maxTokens, tools, null, spec.knowledge().vectorStoreIds());
+        return new Parsed(agent, request, body.stream(), body.includeUsage());
     }
 
     private StreamingOutput stream(String tenantId, Parsed p, String id, long created) {
+        String model = p.agent().slug();
         return out -> {
             ModelStream s;
             try {
@@ -305,31 +186,16 @@ public class OpenAiCompatibleResource {
             }
             boolean metered = false;
             try (s) {
-                data(out, write(chunk(id, created, p.agent().slug(), ChatCompletionChunk.Choice.Delta.builder()
-                        .role(ChatCompletionChunk.Choice.Delta.Role.ASSISTANT).content("").build(), null)));
+                data(out, ChatCompletionsWire.firstChunk(id, created, model));
                 for (String d = s.nextDelta(); d != null; d = s.nextDelta()) {
-                    data(out, write(chunk(id, created, p.agent().slug(),
-                            ChatCompletionChunk.Choice.Delta.builder().content(d).build(), null)));
+                    data(out, ChatCompletionsWire.deltaChunk(id, created, model, d));
                 }
                 ModelReply reply = s.reply();
-                ChatCompletionChunk.Choice.Delta.Builder last = ChatCompletionChunk.Choice.Delta.builder();
-                int index = 0;
-                for (ModelMessage.ToolCall call : reply.toolCalls()) {
-                    last.addToolCall(ChatCompletionChunk.Choice.Delta.ToolCall.builder().index(index++).id(call.id())
-                            .type(ChatCompletionChunk.Choice.Delta.ToolCall.Type.FUNCTION)
-                            .function(ChatCompletionChunk.Choice.Delta.ToolCall.Function.builder().name(call.name())
-                                    .arguments(call.arguments()).build()).build());
-                }
-                data(out, write(chunk(id, created, p.agent().slug(), last.build(), reply.toolCalls().isEmpty()
-                        ? finish(reply.finishReason()) : "tool_calls")));
+                data(out, ChatCompletionsWire.lastChunk(id, created, model, reply));
                 metered = true;
                 pipeline.meterCall(tenantId, p.agent(), reply, id);
                 if (p.includeUsage()) {
-                    long pt = reply.usage() == null ? 0 : reply.usage().promptTokens();
-                    long ct = reply.usage() == null ? 0 : reply.usage().completionTokens();
-                    data(out, write(ChatCompletionChunk.builder().id(id).created(created).model(p.agent().slug())
-                            .choices(List.of()).usage(CompletionUsage.builder().promptTokens(pt).completionTokens(ct)
-                                    .totalTokens(pt + ct).build()).build()));
+                    data(out, ChatCompletionsWire.usageChunk(id, created, model, reply));
                 }
                 data(out, "[DONE]");
             } catch (ModelException e) {
@@ -345,26 +211,9 @@ public class OpenAiCompatibleResource {
         };
     }
 
-    private static ChatCompletionChunk chunk(String id, long created, String model,
-                                             ChatCompletionChunk.Choice.Delta delta, String finish) {
-        return ChatCompletionChunk.builder().id(id).created(created).model(model)
-                .addChoice(ChatCompletionChunk.Choice.builder().index(0).delta(delta)
-                        .finishReason(finish == null ? null : ChatCompletionChunk.Choice.FinishReason.of(finish))
-                        .build())
-                .build();
-    }
-
     private static void data(OutputStream out, String payload) throws IOException {
         out.write(("data: " + payload + "\n\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
-    }
-
-    private static String write(Object sdkObject) {
-        try {
-            return SDK.writeValueAsString(sdkObject);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static final ObjectMapper PLAIN = new ObjectMapper();
