@@ -112,15 +112,16 @@ public class AgentService {
 
     /** The tenant's agent a setting names, by slug or by id. */
     public Optional<Agent> byReference(String tenantId, String ref) {
-        Optional<Agent> a = agents.findBySlug(tenantId, ref);
+        Optional<Agent> a = bySlug(tenantId, ref);
         if (a.isPresent()) {
             return a;
         }
         return byId.get(tenantId + "|" + ref, k -> agents.find(tenantId, ref));
     }
 
+    /** Each completion names its agent by slug: cached like {@link #get}, in the same per-tenant entries. */
     public Optional<Agent> bySlug(String tenantId, String slug) {
-        return agents.findBySlug(tenantId, slug);
+        return byId.get(tenantId + "|slug:" + slug, k -> agents.findBySlug(tenantId, slug));
     }
 
     public Optional<Agent> defaultAgent(String tenantId) {

@@ -212,6 +212,7 @@ public final class TurnPipeline {
                     reply.usage().completionTokens(), "token", null, null, agent.id(), model, "ct:" + callId));
         }
         ledger.recordAll(usage);
-        quotas.afterUsage(tenantId);
+        quotas.afterUsage(tenantId, usage.stream().map(UsageLedger.UsageEvent::usageType)
+                .collect(java.util.stream.Collectors.toSet()));
     }
 }

@@ -187,7 +187,10 @@ public class TurnService {
                 usage.forEach(ledger::recorded);
                 webhooks.emit(c.tenantId(), "message.sent", Map.of("message",
                         ConversationViews.MessageView.of(stored)));
-                quotas.afterUsage(c.tenantId());
+                // The turn's usage: the user's message (recorded when it was stored) and what this commit wrote.
+                java.util.Set<String> used = new java.util.HashSet<>(List.of("messages.in"));
+                usage.forEach(u -> used.add(u.usageType()));
+                quotas.afterUsage(c.tenantId(), used);
                 return new Result(user, stored, promptTokens, completionTokens);
             }
             // The hub answers these tools itself: store the call and the results, then ask the model again.

@@ -391,9 +391,17 @@ public class Quotas {
         }
     }
 
-    /** After usage was recorded: notifies each threshold crossed in this period, once. */
-    public void afterUsage(String tenantId) {
+    /**
+     * After usage of {@code types} was recorded: notifies each threshold of their quotas crossed in this period,
+     * once. Only those quotas: another type's cannot have moved, and a quota without a counter (a soft one, or a
+     * hard one nothing reserved on yet) is read from the ledger, a sum over the period that no request should pay
+     * for a type it did not use.
+     */
+    public void afterUsage(String tenantId, java.util.Collection<String> types) {
         for (Quota q : list(tenantId)) {
+            if (!types.contains(q.usageType())) {
+                continue;
+            }
             Status s = thresholdStatus(q);
             for (int pct : q.thresholds()) {
                 if (q.limit() > 0 && s.used() * 100 >= q.limit() * (long) pct && claim(q, s.periodStart(), pct)) {
