@@ -422,8 +422,8 @@ public class Quotas {
 
     /**
      * Where a quota stands for its threshold notices. A hard quota reads its counter (the ledger's sum plus what
-     * work in flight reserved), one round trip instead of summing the period's ledger rows on every turn; a soft
-     * quota, which has no counter, and a counter that is missing or unreachable read the ledger.
+     * work in flight reserved), one round trip instead of summing the period's ledger rows on every turn, and seeds
+     * it when it is missing; a soft quota, which has no counter, and an unreachable counter read the ledger.
      */
     private Status thresholdStatus(Quota q) {
         Period p = period(q.period(), clock.instant());
@@ -434,6 +434,11 @@ public class Quotas {
                 if (current.isPresent()) {
                     return new Status(q, p.start(), p.end(), current.getAsLong());
                 }
+                // No counter yet (nothing reserved on this quota, as on a channel's messages.in, billed when it
+                // arrived): seed it from the ledger once, so that the next notices read it instead of summing again.
+                long used = ledgerSum(q, p.start());
+                counters.seed(key, used, expiry(p));
+                return new Status(q, p.start(), p.end(), used);
             } catch (QuotaCounters.Unavailable e) {
                 counterUnavailable(e);
             }

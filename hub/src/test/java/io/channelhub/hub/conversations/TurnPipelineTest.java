@@ -103,6 +103,8 @@ class TurnPipelineTest {
     private Jdbi jdbi;
     /** Makes every write of usage rows fail, to see what a turn's commit takes with it. */
     private final AtomicBoolean usageWritesFail = new AtomicBoolean();
+    /** Sums over the usage ledger (a quota read from the ledger instead of its counter). */
+    private final java.util.concurrent.atomic.AtomicInteger ledgerSums = new java.util.concurrent.atomic.AtomicInteger();
 
     private final ObjectMapper json = StoredJson.of(Jackson.newObjectMapper());
     private final Clock clock = Clock.tick(Clock.systemUTC(), Duration.ofNanos(1_000));
@@ -132,6 +134,9 @@ class TurnPipelineTest {
         jdbi.addCustomizer(new StatementCustomizer() {
             @Override
             public void beforeExecution(java.sql.PreparedStatement stmt, StatementContext ctx) throws SQLException {
+                if (ctx.getRawSql().contains("SUM(quantity)")) {
+                    ledgerSums.incrementAndGet();
+                }
                 if (usageWritesFail.get() && ctx.getRawSql().startsWith("INSERT INTO usage_events")) {
                     throw new SQLException("usage rows refused (injected)");
                 }
@@ -476,6 +481,26 @@ class TurnPipelineTest {
         assertThat(result).isNotNull();
         assertThat(usage()).filteredOn(u -> u.type().startsWith("model.")).extracting(Usage::model)
                 .containsOnly("scripted-backup-2024").hasSize(2);
+    }
+
+    /**
+     * A channel's message is billed when it arrives, so nothing reserves on a hard messages.in quota: its threshold
+     * notices seed its counter from the ledger once instead of summing the growing ledger after every turn.
+     */
+    @Test
+    void aHardQuotaNothingReservesIsSummedFromTheLedgerOnceNotAfterEveryTurn() {
+        hardQuota("messages.in", 1_000_000);
+        Conversation c = conversation(agent(spec(null, null)));
+        ledgerSums.set(0);
+        for (int i = 0; i < 3; i++) {
+            Message user = pipeline.turns().storeUserMessage(c, "hello " + i, null);
+            model.then(reply("answer " + i, 3, 2));
+            answer(c, user);
+        }
+        assertThat(ledgerSums.get()).isEqualTo(1);
+        assertThat(quotas.list(tenant)).singleElement().satisfies(q -> assertThat(fits("messages.in", 1_000_000 - 3))
+                .isTrue());
+        assertThat(fits("messages.in", 1_000_000 - 2)).as("the counter counts the three messages").isFalse();
     }
 
     @Test
