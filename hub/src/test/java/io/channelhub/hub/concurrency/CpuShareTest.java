@@ -92,4 +92,43 @@ class CpuShareTest {
         assertThat(CompletableFuture.supplyAsync(() -> share.run(() -> "ran")).get(5, TimeUnit.SECONDS))
                 .isEqualTo("ran");
     }
+
+    @Test
+    void whileAcknowledgementsKeepComingProcessingHoldsPermitsForItsShareOfTheClockOnly() throws Exception {
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong(1_000_000_000L);
+        CpuShare share = new CpuShare(1, Duration.ZERO, 0.25, clock::get);
+        // Quiet: no budget at all, work after work.
+        for (int i = 0; i < 3; i++) {
+            share.run(() -> clock.addAndGet(100_000_000L));
+        }
+        // Webhooks arrive: the next 100 ms of processing overdraws the budget (50 ms saved at most)...
+        share.ackStarted();
+        share.ackFinished();
+        share.run(() -> clock.addAndGet(100_000_000L));
+        share.ackStarted();
+        share.ackFinished();
+        CompletableFuture<String> next = CompletableFuture.supplyAsync(() -> share.run(() -> "ran"));
+        Thread.sleep(150);
+        assertThat(next).as("waiting for its share of the clock to come back").isNotDone();
+        // ...and at a quarter of the clock, 50 ms overdrawn take 200 ms to come back.
+        clock.addAndGet(150_000_000L);
+        share.ackStarted();
+        share.ackFinished();
+        Thread.sleep(100);
+        assertThat(next).isNotDone();
+        clock.addAndGet(60_000_000L);
+        assertThat(next.get(5, TimeUnit.SECONDS)).isEqualTo("ran");
+    }
+
+    @Test
+    void theBudgetEndsWhenTheAcknowledgementsStop() throws Exception {
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong(1_000_000_000L);
+        CpuShare share = new CpuShare(1, Duration.ZERO, 0.25, clock::get);
+        share.ackStarted();
+        share.ackFinished();
+        share.run(() -> clock.addAndGet(400_000_000L));
+        // Overdrawn by far, but the last acknowledgement was 400 ms ago: nothing to defer to.
+        assertThat(CompletableFuture.supplyAsync(() -> share.run(() -> "ran")).get(5, TimeUnit.SECONDS))
+                .isEqualTo("ran");
+    }
 }
