@@ -393,8 +393,8 @@ public class Invoices {
         // charge cannot see one that a concurrent caller is creating at the same moment.
         Instant now = clock.instant();
         boolean claimed = jdbi.withHandle(h -> h.createUpdate("UPDATE invoices SET charge_claimed_until = :until "
-                        + "WHERE tenant_id = :t AND id = :id AND gateway_charge_id IS NULL AND (charge_claimed_until IS "
-                        + "NULL OR charge_claimed_until < :now)")
+                        + "WHERE tenant_id = :t AND id = :id AND status = " + Status.OPEN.sql() + " AND gateway_charge_id "
+                        + "IS NULL AND (charge_claimed_until IS NULL OR charge_claimed_until < :now)")
                 .bind("until", now.plus(CHARGE_CLAIM)).bind("now", now).bind("t", inv.tenantId())
                 .bind("id", inv.id()).execute()) == 1;
         if (!claimed) {
@@ -407,12 +407,20 @@ public class Invoices {
             Charge c = g.get().gateway().createCharge(new ChargeRequest(inv.id(), customer, method, inv.totalMinor(),
                     inv.currency(), inv.dueDate(), "ChannelHub " + LocalDate.ofInstant(inv.periodStart(),
                     ZoneOffset.UTC) + " – " + LocalDate.ofInstant(inv.periodEnd(), ZoneOffset.UTC), null), ctx);
-            jdbi.useHandle(h -> h.createUpdate("UPDATE invoices SET gateway_id = :g, gateway_charge_id = :c, "
-                            + "payment_method = :m, payment_data = :d, charge_claimed_until = NULL, updated_at = :now "
-                            + "WHERE tenant_id = :t AND id = :id AND gateway_charge_id IS NULL")
+            int stored = jdbi.withHandle(h -> h.createUpdate("UPDATE invoices SET gateway_id = :g, gateway_charge_id = "
+                            + ":c, payment_method = :m, payment_data = :d, charge_claimed_until = NULL, updated_at = :now "
+                            + "WHERE tenant_id = :t AND id = :id AND gateway_charge_id IS NULL AND status = "
+                            + Status.OPEN.sql())
                     .bind("g", g.get().account().id()).bind("c", c.gatewayChargeId()).bind("m", method.name())
                     .bind("d", write(c.paymentData())).bind("now", clock.instant()).bind("t", inv.tenantId())
                     .bind("id", inv.id()).execute());
+            if (stored == 0) {
+                // Voided while the gateway was creating the charge: the charge must not outlive its invoice.
+                LOG.warn("Invoice {} was voided while it was being charged; canceling charge {}", inv.id(),
+                        c.gatewayChargeId());
+                g.get().gateway().cancelCharge(c.gatewayChargeId(), ctx);
+                return false;
+            }
             return true;
         } catch (GatewayException | RuntimeException e) {
             // Released at once: the next round tries again instead of waiting out the claim.

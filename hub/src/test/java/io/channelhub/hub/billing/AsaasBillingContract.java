@@ -237,6 +237,40 @@ abstract class AsaasBillingContract extends HubIntegrationTest {
         assertThat(asaas.problems()).isEmpty();
     }
 
+    /**
+     * An operator voids an invoice while a billing run is still creating its charge at a slow gateway: the invoice
+     * ends void and no charge of it stays alive at the gateway, whichever side stored last.
+     */
+    @Test
+    void anInvoiceVoidedWhileItIsBeingChargedKeepsNoChargeAtTheGateway() throws Exception {
+        String t = hub.createTenant(slug("voidrace"));
+        TestHub.check(hub.send(ROOT, "PUT", "/admin/tenants/" + t + "/billing/subscription", Map.of("plan_code", plan,
+                "billing", Map.of("legal_name", "Oficina Boa Vista Ltda", "tax_id", "11.222.333/0001-81", "email",
+                        "contas@oficina.example"), "start_at", BillingContract.monthAgo().toString())), 200);
+        asaas.answerAfter(Duration.ofMillis(400));
+        var pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            var run = pool.submit(() -> hub.post(ROOT, "/admin/billing/run", null));
+            await().atMost(Duration.ofSeconds(10)).until(() -> hub.get(ROOT, "/admin/tenants/" + t
+                    + "/billing/invoices").json().path("data").size() > 0);
+            String invoice = hub.get(ROOT, "/admin/tenants/" + t + "/billing/invoices").json().get("data").get(0)
+                    .get("id").asText();
+            JsonNode voided = TestHub.check(hub.post(ROOT, "/admin/tenants/" + t + "/billing/invoices/" + invoice
+                    + "/void", null), 200).json();
+            assertThat(voided.get("status").asText()).isEqualTo("void");
+            TestHub.check(run.get(), 200);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(asaas.payments().stream()
+                    .filter(p -> invoice.equals(p.path("externalReference").asText()))
+                    .filter(p -> !p.path("deleted").asBoolean()).toList()).as("live charges of the void invoice")
+                    .isEmpty());
+            assertThat(hub.get(ROOT, "/admin/tenants/" + t + "/billing/invoices/" + invoice).json().get("status")
+                    .asText()).isEqualTo("void");
+        } finally {
+            asaas.answerAfter(Duration.ZERO);
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void aPaymentWhoseWebhookNeverCameIsReconciled() {
         String[] t = new String[1];

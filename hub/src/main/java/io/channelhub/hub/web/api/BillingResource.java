@@ -396,6 +396,17 @@ public final class BillingResource {
                 }
             }
             s.invoices().apply(inv, io.channelhub.plugin.billing.Charge.ChargeStatus.CANCELED);
+            // A charge stored by a billing run that was creating it while this request read the invoice: void now,
+            // so no later charge sticks (Invoices.charge cancels its own), and this one is canceled here.
+            String late = s.invoices().find(tenantId, id).map(Invoices.Invoice::gatewayChargeId).orElse(null);
+            if (late != null && !late.equals(inv.gatewayChargeId())) {
+                var g = usableGateway(s);
+                try {
+                    g.gateway().cancelCharge(late, s.gateways().context(g, tenantId));
+                } catch (GatewayException e) {
+                    throw gatewayRefused(e);
+                }
+            }
             s.audit().success(caller, tenantId, "invoice.void", "invoice", id, Map.of());
             return BillingResource.invoice(s, tenantId, id);
         }
