@@ -76,7 +76,12 @@ abstract class AsaasBillingContract extends HubIntegrationTest {
                 "billing", Map.of("legal_name", "Padaria Pão Quente Ltda", "tax_id", "11.222.333/0001-81", "email",
                         "contas@padaria.example"), "start_at", BillingContract.monthAgo().toString())), 200);
         TestHub.check(hub.post(ROOT, "/admin/billing/run", null), 200);
-        return hub.get(ROOT, "/admin/tenants/" + t + "/billing/invoices").json().get("data").get(0);
+        JsonNode invoice = hub.get(ROOT, "/admin/tenants/" + t + "/billing/invoices").json().get("data").get(0);
+        // The jobs thread (kicked by the subscription) may be the one charging it, after this run returned.
+        String id = invoice.get("id").asText();
+        await().atMost(Duration.ofSeconds(10)).until(() -> asaas.payments().stream()
+                .anyMatch(p -> id.equals(p.path("externalReference").asText())));
+        return hub.get(ROOT, "/admin/tenants/" + t + "/billing/invoices/" + id).json();
     }
 
     String paymentOf(String invoiceId) {
