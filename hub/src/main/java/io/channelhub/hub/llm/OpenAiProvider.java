@@ -321,11 +321,12 @@ public class OpenAiProvider implements ModelProvider, Managed {
         return parts;
     }
 
-    private static String fileName(ModelMessage.Attachment a) {
+    static String fileName(ModelMessage.Attachment a) {
         return a.fileName() == null ? "attachment" : a.fileName();
     }
 
-    private static String inlineText(ModelMessage.Attachment a) {
+    /** A text file inline; another type the model cannot read, named so it can say so. */
+    static String inlineText(ModelMessage.Attachment a) {
         if (a.contentType().startsWith("text/")) {
             return "\n\n[Attached file " + fileName(a) + "]\n" + new String(a.data(),
                     java.nio.charset.StandardCharsets.UTF_8);

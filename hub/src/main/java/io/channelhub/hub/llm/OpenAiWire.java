@@ -12,7 +12,6 @@ import io.channelhub.plugin.model.ModelRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -330,24 +329,16 @@ final class OpenAiWire {
         return "data:" + a.contentType() + ";base64," + Base64.getEncoder().encodeToString(a.data());
     }
 
-    static String fileName(ModelMessage.Attachment a) {
-        return a.fileName() == null ? "attachment" : a.fileName();
+    private static String fileName(ModelMessage.Attachment a) {
+        return OpenAiProvider.fileName(a);
     }
 
-    /** Text files inline; other types the model cannot read are named, so it can say so. */
+    /** What the SDK path inlines too: text files, and the names of types the model cannot read. */
     private static String inlined(ModelMessage m) {
         StringBuilder text = new StringBuilder();
         for (ModelMessage.Attachment a : m.attachments()) {
-            String type = a.contentType();
-            if (type.startsWith("image/") || "application/pdf".equals(type)) {
-                continue;
-            }
-            if (type.startsWith("text/")) {
-                text.append("\n\n[Attached file ").append(fileName(a)).append("]\n")
-                        .append(new String(a.data(), StandardCharsets.UTF_8));
-            } else {
-                text.append("\n\n[Attached file ").append(fileName(a)).append(" (").append(type)
-                        .append("), which this model cannot read]");
+            if (!a.contentType().startsWith("image/") && !"application/pdf".equals(a.contentType())) {
+                text.append(OpenAiProvider.inlineText(a));
             }
         }
         return text.toString();

@@ -49,10 +49,6 @@ public final class FakeOpenAi implements AutoCloseable {
     public record Sse(List<String> events, long pauseMillis) implements Reply {
     }
 
-    /** {@code then}, answered after {@code millis}: a model that thinks. */
-    public record Delayed(long millis, Reply then) implements Reply {
-    }
-
     /** No answer for this long. */
     public record Hang(long millis) implements Reply {
     }
@@ -142,10 +138,6 @@ public final class FakeOpenAi implements AutoCloseable {
             Reply r = script.poll();
             if (r == null) {
                 r = fallback;
-            }
-            if (r instanceof Delayed d) {
-                Thread.sleep(d.millis());
-                r = d.then();
             }
             if (r == null) {
                 r = new Json(500, "{\"error\":{\"message\":\"no scripted reply\",\"type\":\"server_error\"}}", Map.of());

@@ -292,18 +292,7 @@ final class ChatCompletionsWire {
             g.writeNullField("refusal");
             g.writeStringField("role", "assistant");
             if (!reply.toolCalls().isEmpty()) {
-                g.writeArrayFieldStart("tool_calls");
-                for (ModelMessage.ToolCall call : reply.toolCalls()) {
-                    g.writeStartObject();
-                    g.writeStringField("id", call.id());
-                    g.writeObjectFieldStart("function");
-                    g.writeStringField("arguments", call.arguments());
-                    g.writeStringField("name", call.name());
-                    g.writeEndObject();
-                    g.writeStringField("type", "function");
-                    g.writeEndObject();
-                }
-                g.writeEndArray();
+                toolCalls(g, reply, false);
             }
             g.writeEndObject();
             g.writeEndObject();
@@ -311,6 +300,26 @@ final class ChatCompletionsWire {
             usage(g, reply);
             g.writeEndObject();
         });
+    }
+
+    /** The reply's function calls; a stream's delta numbers them ({@code index}). */
+    private static void toolCalls(JsonGenerator g, ModelReply reply, boolean indexed) throws IOException {
+        g.writeArrayFieldStart("tool_calls");
+        int index = 0;
+        for (ModelMessage.ToolCall call : reply.toolCalls()) {
+            g.writeStartObject();
+            if (indexed) {
+                g.writeNumberField("index", index++);
+            }
+            g.writeStringField("id", call.id());
+            g.writeObjectFieldStart("function");
+            g.writeStringField("arguments", call.arguments());
+            g.writeStringField("name", call.name());
+            g.writeEndObject();
+            g.writeStringField("type", "function");
+            g.writeEndObject();
+        }
+        g.writeEndArray();
     }
 
     /** The first chunk of a stream: the assistant's role and empty content. */
@@ -329,23 +338,9 @@ final class ChatCompletionsWire {
     /** The last chunk of the choice: the tool calls, if any, and why it finished. */
     static String lastChunk(String id, long created, String model, ModelReply reply) {
         return chunk(id, created, model, g -> {
-            if (reply.toolCalls().isEmpty()) {
-                return;
+            if (!reply.toolCalls().isEmpty()) {
+                toolCalls(g, reply, true);
             }
-            g.writeArrayFieldStart("tool_calls");
-            int index = 0;
-            for (ModelMessage.ToolCall call : reply.toolCalls()) {
-                g.writeStartObject();
-                g.writeNumberField("index", index++);
-                g.writeStringField("id", call.id());
-                g.writeObjectFieldStart("function");
-                g.writeStringField("arguments", call.arguments());
-                g.writeStringField("name", call.name());
-                g.writeEndObject();
-                g.writeStringField("type", "function");
-                g.writeEndObject();
-            }
-            g.writeEndArray();
         }, reply.toolCalls().isEmpty() ? finish(reply.finishReason()) : "tool_calls");
     }
 
