@@ -170,6 +170,16 @@ class StatementsPerTurnTest extends HubIntegrationTest {
         assertThat(c.commits()).as(report).isLessThanOrEqualTo(calls);
     }
 
+    /**
+     * Jdbi caches a statement's parsed template only when its template engine parses (Dropwizard's auto-comment
+     * wrapper does not, and every execution lexed its SQL again with ANTLR).
+     */
+    @Test
+    void statementTemplatesAreParsedOnceAndCached() {
+        var engine = hub.app().jdbi().getConfig(org.jdbi.v3.core.statement.SqlStatements.class).getTemplateEngine();
+        assertThat(engine).isInstanceOf(org.jdbi.v3.core.statement.TemplateEngine.Parsing.class);
+    }
+
     /** Dropwizard names a request's thread after its request line. */
     private static boolean serving(String route) {
         String name = Thread.currentThread().getName();
