@@ -33,6 +33,13 @@ for d in rows:
               f"{d['achieved_send_rate']}/s); {d['acked_200']} acknowledged 200, {d['failed']} failed "
               f"({d['failed_by_status'] or 'none'}); ack latency p50 {l['p50_ms']:.2f} ms, p95 {l['p95_ms']:.2f} ms, "
               f"p99 {l['p99_ms']:.2f} ms, max {l['max_ms']:.1f} ms. Database afterwards: {k}. CPU cores {c}.\n")
+    if d.get("scenario") == "chat-open-loop":
+        l, o, c = d["latency"], d.get("hub_overhead", {}), d.get("cpu_cores", {})
+        print(f"**{d['_name']}**: chat turns in an open loop at {d['target_rate']:.0f}/s (achieved "
+              f"{d['achieved_send_rate']}/s) for {d['sent']} turns; {d['answered_2xx']} answered, {d['failed']} failed "
+              f"({d['failed_by_status'] or 'none'}); latency p50 {l['p50_ms']:.2f} ms, p99 {l['p99_ms']:.2f} ms, max "
+              f"{l['max_ms']:.1f} ms; hub overhead p99 {o.get('p99_ms', 0):.2f} ms; CPU cores {c}; CPU ms a turn "
+              f"{d.get('cpu_ms_per_request')}.\n")
     if d.get("scenario") == "sse-concurrent-streams":
         print(f"**{d['_name']}**: {d['streams']} streams, {d['completed_with_done']} ended with `done`, "
               f"{d['errors']} errors ({d['error_kinds'] or 'none'}); at most {d['max_open_at_client']} open at the client, "

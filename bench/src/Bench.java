@@ -30,13 +30,14 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The benchmark's own tools, JDK only: seeding tenants through the admin API, the open-loop signed WhatsApp webhook
- * load (latency measured from each event's intended send time, so a stalled hub cannot hide its queueing:
- * coordinated omission corrected), and the concurrent SSE streams. Closed-loop HTTP load is wrk's job (bench/lua).
+ * load and chat turns at a fixed rate (latency measured from each request's intended send time, so a stalled hub
+ * cannot hide its queueing: coordinated omission corrected), and the concurrent SSE streams. Closed-loop HTTP load is wrk's job (bench/lua).
  *
  * <pre>
  * java Bench seed --hub URL --admin-key KEY --tenants N --conversations C --whatsapp W --graph URL --out DIR
  * java Bench webhook --hub URL --seed DIR --rate R --seconds S --run ID --out FILE
  * java Bench sse --hub URL --seed DIR --streams N --ramp-per-second R --out FILE
+ * java Bench chat-rate --hub URL --seed DIR --rate R --seconds S --out FILE
  * </pre>
  */
 public final class Bench {
@@ -53,7 +54,8 @@ public final class Bench {
             case "seed" -> seed(o);
             case "webhook" -> webhook(o);
             case "sse" -> sse(o);
-            default -> throw new IllegalArgumentException("seed, webhook or sse");
+            case "chat-rate" -> chatRate(o);
+            default -> throw new IllegalArgumentException("seed, webhook, sse or chat-rate");
         }
     }
 
@@ -250,13 +252,41 @@ public final class Bench {
             bodies[i] = event(num[0], "wamid.bench." + run + "." + i, from);
             sigs[i] = sign(num[1], bodies[i]);
         }
+        URI uri = URI.create(url);
+        OpenLoop sent = openLoop(rate, total, i -> HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").header("X-Hub-Signature-256", sigs[i])
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bodies[i])).build());
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("scenario", "whatsapp-webhook-open-loop");
+        r.put("run", run);
+        r.put("target_rate", rate);
+        r.put("sent", total);
+        r.put("acked_200", sent.ok());
+        r.put("failed", sent.failed());
+        r.put("failed_by_status", sent.failedByStatus());
+        r.put("achieved_send_rate", sent.achievedRate());
+        r.put("ack_rate", sent.okRate());
+        r.put("latency", sent.latency());
+        write(o, r);
+    }
+
+    /** What an open-loop run saw: answers with a 2xx, failures by status (-1: no answer), latency from the due time. */
+    record OpenLoop(long ok, long failed, String failedByStatus, long achievedRate, long okRate,
+                    Map<String, Object> latency) {
+    }
+
+    /**
+     * Sends {@code total} requests at {@code rate} a second, each at its due time whatever the earlier ones are doing
+     * (the client opens connections as needed), and waits up to a minute for the last answers.
+     */
+    static OpenLoop openLoop(double rate, int total, java.util.function.IntFunction<HttpRequest> request)
+            throws InterruptedException {
         long[] lat = new long[total];
         AtomicInteger recorded = new AtomicInteger();
         AtomicLong ok = new AtomicLong();
         AtomicLong failed = new AtomicLong();
         Map<Integer, AtomicLong> statuses = new java.util.concurrent.ConcurrentHashMap<>();
         CountDownLatch finished = new CountDownLatch(total);
-        URI uri = URI.create(url);
         long periodNs = (long) (1e9 / rate);
         long start = System.nanoTime() + 100_000_000L;
         for (int i = 0; i < total; i++) {
@@ -265,13 +295,10 @@ public final class Bench {
             while ((wait = due - System.nanoTime()) > 0) {
                 LockSupport.parkNanos(Math.min(wait, 200_000));
             }
-            HttpRequest req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
-                    .header("Content-Type", "application/json").header("X-Hub-Signature-256", sigs[i])
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(bodies[i])).build();
-            HTTP.sendAsync(req, HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
+            HTTP.sendAsync(request.apply(i), HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
                 long took = (System.nanoTime() - due) / 1000;
                 lat[recorded.getAndIncrement()] = took;
-                if (e == null && r.statusCode() == 200) {
+                if (e == null && r.statusCode() / 100 == 2) {
                     ok.incrementAndGet();
                 } else {
                     failed.incrementAndGet();
@@ -283,18 +310,154 @@ public final class Bench {
         long sendEnd = System.nanoTime();
         finished.await(60, java.util.concurrent.TimeUnit.SECONDS);
         long end = System.nanoTime();
+        return new OpenLoop(ok.get(), failed.get(),
+                statuses.toString().replace("=", ":").replace("{", "").replace("}", ""),
+                Math.round(total / ((sendEnd - start) / 1e9)), Math.round(ok.get() / ((end - start) / 1e9)),
+                summary(lat, recorded.get()));
+    }
+
+    // Chat turns, open loop ----------------------------------------------------------------------------------------
+
+    /**
+     * Chat turns (the JSON turn, as wrk's {@code chat}) at {@code rate} a second for {@code seconds}, round robin over
+     * the seeded conversations, so that the latency is the hub's own at a load it can carry, not queueing behind a
+     * closed loop's backlog.
+     */
+    static void chatRate(Map<String, String> o) throws Exception {
+        List<String[]> pairs = Files.readAllLines(Path.of(o.get("seed"), "chat.txt")).stream()
+                .filter(l -> !l.isBlank()).map(l -> l.split(" ")).toList();
+        double rate = Double.parseDouble(o.get("rate"));
+        int seconds = Integer.parseInt(o.getOrDefault("seconds", "20"));
+        int total = (int) (rate * seconds);
+        URI hub = URI.create(o.get("hub"));
+        byte[] body = "{\"content\":\"hello from the bench\"}".getBytes(StandardCharsets.UTF_8);
+        // Requests are written before the clock starts; the JDK's HttpClient cost the generator about 3 ms of CPU a
+        // request, as much as the hub's turn, on the same two cores.
+        byte[][] requests = new byte[pairs.size()][];
+        for (int i = 0; i < pairs.size(); i++) {
+            requests[i] = ("POST /v1/conversations/" + pairs.get(i)[1] + "/messages HTTP/1.1\r\nHost: "
+                    + hub.getHost() + ":" + hub.getPort() + "\r\nAuthorization: Bearer " + pairs.get(i)[0]
+                    + "\r\nContent-Type: application/json\r\nAccept: application/json\r\nContent-Length: "
+                    + body.length + "\r\n\r\n" + new String(body, StandardCharsets.UTF_8))
+                    .getBytes(StandardCharsets.UTF_8);
+        }
+        int connections = Integer.parseInt(o.getOrDefault("connections", "256"));
+        long[] lat = new long[total];
+        AtomicInteger recorded = new AtomicInteger();
+        AtomicLong ok = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        Map<Integer, AtomicLong> statuses = new java.util.concurrent.ConcurrentHashMap<>();
+        var due = new java.util.concurrent.LinkedBlockingQueue<long[]>();
+        CountDownLatch finished = new CountDownLatch(total);
+        // A pool of kept-alive connections, each on its own thread; a turn due while all are busy waits in the queue,
+        // and that wait counts in its latency.
+        for (int c = 0; c < connections; c++) {
+            Thread t = new Thread(() -> {
+                java.net.Socket socket = null;
+                java.io.InputStream in = null;
+                while (true) {
+                    long[] job;
+                    try {
+                        job = due.take();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    int status = -1;
+                    try {
+                        if (socket == null) {
+                            socket = new java.net.Socket(hub.getHost(), hub.getPort());
+                            socket.setTcpNoDelay(true);
+                            in = new java.io.BufferedInputStream(socket.getInputStream());
+                        }
+                        socket.getOutputStream().write(requests[(int) (job[1] % requests.length)]);
+                        status = readResponse(in);
+                    } catch (IOException e) {
+                        try {
+                            if (socket != null) {
+                                socket.close();
+                            }
+                        } catch (IOException ignored) {
+                            // already broken
+                        }
+                        socket = null;
+                    }
+                    lat[recorded.getAndIncrement()] = (System.nanoTime() - job[0]) / 1000;
+                    if (status / 100 == 2) {
+                        ok.incrementAndGet();
+                    } else {
+                        failed.incrementAndGet();
+                        statuses.computeIfAbsent(status, k -> new AtomicLong()).incrementAndGet();
+                    }
+                    finished.countDown();
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+        }
+        long periodNs = (long) (1e9 / rate);
+        long start = System.nanoTime() + 100_000_000L;
+        for (int i = 0; i < total; i++) {
+            long at = start + i * periodNs;
+            long wait;
+            while ((wait = at - System.nanoTime()) > 0) {
+                LockSupport.parkNanos(Math.min(wait, 200_000));
+            }
+            due.add(new long[] {at, i});
+        }
+        long sendEnd = System.nanoTime();
+        finished.await(60, java.util.concurrent.TimeUnit.SECONDS);
+        long end = System.nanoTime();
         Map<String, Object> r = new LinkedHashMap<>();
-        r.put("scenario", "whatsapp-webhook-open-loop");
-        r.put("run", run);
+        r.put("scenario", "chat-open-loop");
         r.put("target_rate", rate);
         r.put("sent", total);
-        r.put("acked_200", ok.get());
+        r.put("answered_2xx", ok.get());
         r.put("failed", failed.get());
         r.put("failed_by_status", statuses.toString().replace("=", ":").replace("{", "").replace("}", ""));
         r.put("achieved_send_rate", Math.round(total / ((sendEnd - start) / 1e9)));
-        r.put("ack_rate", Math.round(ok.get() / ((end - start) / 1e9)));
+        r.put("answer_rate", Math.round(ok.get() / ((end - start) / 1e9)));
         r.put("latency", summary(lat, recorded.get()));
         write(o, r);
+    }
+
+    /** Reads one HTTP/1.1 response (Content-Length or chunked) and returns its status. */
+    static int readResponse(java.io.InputStream in) throws IOException {
+        String statusLine = line(in);
+        int status = Integer.parseInt(statusLine.split(" ")[1]);
+        long length = -1;
+        boolean chunked = false;
+        for (String h = line(in); !h.isEmpty(); h = line(in)) {
+            String lower = h.toLowerCase(java.util.Locale.ROOT);
+            if (lower.startsWith("content-length:")) {
+                length = Long.parseLong(lower.substring(15).trim());
+            } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+                chunked = true;
+            }
+        }
+        if (chunked) {
+            for (long size = Long.parseLong(line(in).split(";")[0].trim(), 16); size > 0;
+                 size = Long.parseLong(line(in).split(";")[0].trim(), 16)) {
+                in.skipNBytes(size);
+                line(in);
+            }
+            line(in);
+        } else if (length > 0) {
+            in.skipNBytes(length);
+        }
+        return status;
+    }
+
+    static String line(java.io.InputStream in) throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+            if (c < 0) {
+                throw new java.io.EOFException("connection closed");
+            }
+            if (c != '\r') {
+                b.append((char) c);
+            }
+        }
+        return b.toString();
     }
 
     // Concurrent SSE streams ---------------------------------------------------------------------------------------
