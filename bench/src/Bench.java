@@ -501,6 +501,7 @@ public final class Bench {
             long sent = System.nanoTime();
             boolean[] sawFirst = {false};
             boolean[] sawDone = {false};
+            boolean[] inError = {false};
             int now = open.incrementAndGet();
             maxOpen.accumulateAndGet(now, Math::max);
             Flow.Subscriber<String> lines = new Flow.Subscriber<>() {
@@ -520,6 +521,13 @@ public final class Bench {
                     }
                     if (line.startsWith("event: error") || line.startsWith("event:error")) {
                         errorKinds.computeIfAbsent("sse_error_event", k -> new AtomicLong()).incrementAndGet();
+                        inError[0] = true;
+                    } else if (inError[0] && line.startsWith("data:")) {
+                        // The error's stable code says why (model timeout, quota, a busy conversation, ...).
+                        Matcher m = Pattern.compile("\"code\"\\s*:\\s*\"([^\"]*)\"").matcher(line);
+                        String code = m.find() ? m.group(1) : "unknown";
+                        errorKinds.computeIfAbsent("error_code_" + code, k -> new AtomicLong()).incrementAndGet();
+                        inError[0] = false;
                     }
                 }
 
