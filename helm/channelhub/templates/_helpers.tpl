@@ -116,6 +116,10 @@ app.kubernetes.io/part-of: channelhub
   value: {{ .Values.ports.http | quote }}
 - name: CHANNELHUB_ADMIN_PORT
   value: {{ .Values.ports.admin | quote }}
+# The pod's interfaces, so that the kubelet and Prometheus reach it; the NetworkPolicy admits only the monitoring
+# namespace.
+- name: CHANNELHUB_ADMIN_HOST
+  value: "0.0.0.0"
 {{ include "channelhub.databaseEnv" . }}
 - name: CHANNELHUB_DB_POOL_MAX
   value: {{ .Values.database.poolMax | quote }}

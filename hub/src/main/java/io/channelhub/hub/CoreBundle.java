@@ -26,6 +26,7 @@ import io.channelhub.hub.redis.RedisHealthCheck;
 import io.channelhub.hub.security.SecretBox;
 import io.channelhub.hub.web.DrainRequestBodyFilter;
 import io.channelhub.hub.web.ErrorMappers;
+import io.channelhub.hub.web.HealthEndpoints;
 import io.channelhub.hub.web.HttpMetrics;
 import io.channelhub.hub.web.JsonErrorPages;
 import io.channelhub.hub.web.PrometheusEndpoint;
@@ -92,6 +93,8 @@ final class CoreBundle extends HubBundle<CoreBundle.Core> {
                 migrationSource.stop();
             }
         }
+        // Before the first check is registered: Redis is the one dependency the hub serves without.
+        HealthEndpoints.install(env, java.util.Set.of("redis"));
         // Dropwizard's auto comments wrap the template engine in one that names the SQL object method, and that
         // wrapper is not a parsing engine, so Jdbi re-lexes every statement's template on every execution (3% of a
         // chat turn's CPU). The hub has no SQL objects: the comments would be empty anyway.

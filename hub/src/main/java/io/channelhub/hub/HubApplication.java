@@ -50,6 +50,9 @@ public class HubApplication extends Application<HubConfiguration> {
 
     @Override
     public void initialize(Bootstrap<HubConfiguration> bootstrap) {
+        // Dropwizard's JVM gauges: the server command registers them after initialize, the test support never does,
+        // so a test's scrape missed what production exports (registering twice is a no-op).
+        bootstrap.registerMetrics();
         bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
                 bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
         bootstrap.addBundle(new MigrationsBundle<HubConfiguration>() {
@@ -81,7 +84,7 @@ public class HubApplication extends Application<HubConfiguration> {
             demo = site.isPresent();
         }
         env.lifecycle().addServerLifecycleListener(new StartupBanner(id.keys(), id.keyGenerated(), demo,
-                System.out));
+                System.out, jsonLogs(config), env.getObjectMapper()));
         // Last: the document lists every route the bundles registered.
         Set<String> documented = new TreeSet<>();
         for (Class<?> type : jersey.getResourceConfig().getClasses()) {
@@ -110,5 +113,17 @@ public class HubApplication extends Application<HubConfiguration> {
     /** The database handle, for tests that read tables directly. */
     public Jdbi jdbi() {
         return core.get().jdbi();
+    }
+
+    /** Whether the console log is JSON lines (production), so that what the hub prints itself is one too. */
+    static boolean jsonLogs(HubConfiguration config) {
+        if (config.getLoggingFactory() instanceof io.dropwizard.logging.common.DefaultLoggingFactory logging) {
+            return logging.getAppenders().stream()
+                    .filter(io.dropwizard.logging.common.ConsoleAppenderFactory.class::isInstance)
+                    .map(a -> ((io.dropwizard.logging.common.ConsoleAppenderFactory<?>) a).getLayout())
+                    .anyMatch(l -> l instanceof io.channelhub.hub.privacy.RedactedLogLayout r
+                            && r.getFormat() == io.channelhub.hub.privacy.RedactedLogLayout.Format.JSON);
+        }
+        return false;
     }
 }

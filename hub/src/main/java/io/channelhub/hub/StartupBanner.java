@@ -24,16 +24,29 @@ final class StartupBanner implements ServerLifecycleListener {
     private final boolean generateKey;
     private final boolean demo;
     private final PrintStream console;
+    private final boolean jsonLines;
+    private final com.fasterxml.jackson.databind.ObjectMapper json;
 
     /**
      * @param generateKey whether to generate the first super-admin key (no key is configured)
      * @param demo        whether the demo page is served
      */
     StartupBanner(ApiKeyService keys, boolean generateKey, boolean demo, PrintStream console) {
+        this(keys, generateKey, demo, console, false, null);
+    }
+
+    /**
+     * @param jsonLines whether the console carries JSON lines (production's log format): the key is then printed as
+     *                  one JSON object, so that a log pipeline reads every line of the start
+     */
+    StartupBanner(ApiKeyService keys, boolean generateKey, boolean demo, PrintStream console, boolean jsonLines,
+                  com.fasterxml.jackson.databind.ObjectMapper json) {
         this.keys = keys;
         this.generateKey = generateKey;
         this.demo = demo;
         this.console = console;
+        this.jsonLines = jsonLines;
+        this.json = json;
     }
 
     @Override
@@ -46,7 +59,7 @@ final class StartupBanner implements ServerLifecycleListener {
         if (demo) {
             line(b, "Demo", app + "/demo", "the demo tenant's web chat widget");
         }
-        line(b, "Admin", admin + "/", "health: " + admin + "/healthcheck, metrics: " + admin + "/prometheus");
+        line(b, "Admin", admin + "/", "health: " + admin + "/health/ready, metrics: " + admin + "/prometheus");
         LOG.info("{}", b);
         if (!generateKey) {
             return;
@@ -63,6 +76,21 @@ final class StartupBanner implements ServerLifecycleListener {
 
     /** Printed to the console only, never to the log: the hash is all the database keeps. */
     private void printKey(String key, String app) {
+        if (jsonLines) {
+            var line = json.createObjectNode();
+            line.put("level", "WARN");
+            line.put("logger", StartupBanner.class.getName());
+            line.put("message", "First super-admin API key, shown once: only its hash is stored; keep it now");
+            line.put("bootstrap_key", key);
+            line.put("timestamp", java.time.Instant.now().toString());
+            try {
+                console.println(json.writeValueAsString(line));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+            console.flush();
+            return;
+        }
         String text = String.join("\n", "", RULE,
                 "  FIRST SUPER-ADMIN API KEY (shown once: only its hash is stored; keep it now)",
                 "",

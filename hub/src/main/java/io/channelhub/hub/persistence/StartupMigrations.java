@@ -5,10 +5,13 @@ import javax.sql.DataSource;
 import liquibase.Contexts;
 import liquibase.LabelExpression;
 import liquibase.Liquibase;
+import liquibase.Scope;
+import liquibase.UpdateSummaryOutputEnum;
 import liquibase.database.Database;
 import liquibase.database.DatabaseFactory;
 import liquibase.database.jvm.JdbcConnection;
 import liquibase.resource.ClassLoaderResourceAccessor;
+import liquibase.ui.LoggerUIService;
 
 /**
  * Applies the changelogs at start-up, with the same changelog path as the {@code db migrate} command so both
@@ -28,7 +31,11 @@ public final class StartupMigrations {
                     .findCorrectDatabaseImplementation(new JdbcConnection(connection));
             try (Liquibase liquibase = new Liquibase(CHANGELOG,
                     new ClassLoaderResourceAccessor(StartupMigrations.class.getClassLoader()), db)) {
-                liquibase.update(new Contexts(), new LabelExpression());
+                // Liquibase prints its update summary to standard output, beside the hub's JSON log lines: the
+                // summary and its messages go through the log (and its layout) instead.
+                liquibase.setShowSummaryOutput(UpdateSummaryOutputEnum.LOG);
+                Scope.child(Scope.Attr.ui.name(), new LoggerUIService(),
+                        () -> liquibase.update(new Contexts(), new LabelExpression()));
             }
         }
     }

@@ -120,10 +120,49 @@ class HelmChartTest {
             assertThat(env(hub, "CHANNELHUB_ADMIN_PORT").path("value").asText()).isEqualTo("8081");
             assertThat(env(hub, "CHANNELHUB_PORT").path("value").asText())
                     .isEqualTo(String.valueOf(namedPort(hub, "http")));
-            assertProbe(hub, "livenessProbe", "/ping", adminPort);
-            assertProbe(hub, "readinessProbe", "/healthcheck", adminPort);
-            assertProbe(hub, "startupProbe", "/ping", adminPort);
+            assertProbe(hub, "livenessProbe", io.channelhub.hub.web.HealthEndpoints.LIVE, adminPort);
+            assertProbe(hub, "readinessProbe", io.channelhub.hub.web.HealthEndpoints.READY, adminPort);
+            assertProbe(hub, "startupProbe", io.channelhub.hub.web.HealthEndpoints.LIVE, adminPort);
+            // The hub binds the admin port to loopback unless told; in a pod the kubelet and Prometheus need it.
+            assertThat(env(hub, "CHANNELHUB_ADMIN_HOST").path("value").asText()).isEqualTo("0.0.0.0");
         }
+    }
+
+    @Test
+    void admitsOnlyTheMonitoringNamespaceToTheAdminPort() {
+        for (Render r : List.of(defaults, production)) {
+            List<JsonNode> policies = r.manifest().stream()
+                    .filter(d -> d.path("kind").asText().equals("NetworkPolicy")).toList();
+            assertThat(policies).as(r.name()).hasSize(1);
+            JsonNode spec = policies.get(0).path("spec");
+            JsonNode pods = hub(r).path("spec").path("template").path("metadata").path("labels");
+            spec.path("podSelector").path("matchLabels").fields().forEachRemaining(l ->
+                    assertThat(pods.path(l.getKey()).asText()).as("selects the hub's pods").isEqualTo(
+                            l.getValue().asText()));
+            assertThat(spec.path("podSelector").path("matchLabels").path("app.kubernetes.io/component").asText())
+                    .isEqualTo("hub");
+            assertThat(spec.path("policyTypes")).extracting(JsonNode::asText).containsExactly("Ingress");
+            JsonNode admin = null;
+            JsonNode http = null;
+            for (JsonNode rule : spec.path("ingress")) {
+                String port = rule.path("ports").path(0).path("port").asText();
+                assertThat(rule.path("ports")).hasSize(1);
+                if (port.equals("admin")) {
+                    admin = rule;
+                } else if (port.equals("http")) {
+                    http = rule;
+                }
+            }
+            assertThat(spec.path("ingress")).hasSize(2);
+            assertThat(http).as("the HTTP port's rule").isNotNull();
+            assertThat(http.has("from")).as("HTTP from anywhere by default").isFalse();
+            assertThat(admin).as("the admin port's rule").isNotNull();
+            assertThat(admin.path("from")).hasSize(1);
+            assertThat(admin.path("from").path(0).path("namespaceSelector").path("matchLabels")
+                    .path("kubernetes.io/metadata.name").asText()).isEqualTo("monitoring");
+        }
+        Render off = Render.of(null, Map.of("networkPolicy.enabled", "false"));
+        assertThat(off.manifest()).noneMatch(d -> d.path("kind").asText().equals("NetworkPolicy"));
     }
 
     @Test
@@ -497,7 +536,7 @@ class HelmChartTest {
         String notes = new Helm(CHART).install().withName("channelhub").withNamespace("channelhub")
                 .dryRun().withDryRunOption(DryRun.CLIENT).clientOnly().call().getOutput();
         assertThat(notes).contains("create secret generic channelhub", "db-password", "secrets-key",
-                "port-forward svc/channelhub 8081:8081", "/healthcheck", "hook Job channelhub-migrate");
+                "port-forward svc/channelhub 8081:8081", "/health/ready", "hook Job channelhub-migrate");
     }
 
     // --- rendering

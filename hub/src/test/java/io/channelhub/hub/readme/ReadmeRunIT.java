@@ -130,11 +130,12 @@ class ReadmeRunIT {
             String export = out.await(l -> l.trim().startsWith("export KEY=chk_"), hub).trim();
             String key = export.substring("export KEY=".length());
             String app = "http://localhost:" + port;
-            String adminUrl = "http://localhost:" + admin;
+            // The admin port listens on loopback only, and the banner says so.
+            String adminUrl = "http://127.0.0.1:" + admin;
 
             // The start banner: the ports bound, then the key, framed, with the line to paste.
             String started = out.text();
-            assertThat(started).contains(app + "/console/", app + "/demo", adminUrl + "/healthcheck")
+            assertThat(started).contains(app + "/console/", app + "/demo", adminUrl + "/health/ready")
                     .contains("FIRST SUPER-ADMIN API KEY").containsPattern("(?m)^ {6}" + Pattern.quote(key) + "$");
             assertThat(started.indexOf("ChannelHub is running")).isLessThan(started.indexOf(key));
             // Readable text logs, nothing for a terminal only, and no warning about the logging libraries.
@@ -185,6 +186,59 @@ class ReadmeRunIT {
             hub.destroy();
             if (!hub.waitFor(20, TimeUnit.SECONDS)) {
                 hub.destroyForcibly();
+            }
+        }
+    }
+
+    /**
+     * Production's log format from the first line to the last: every line of a start, the migrations' summary,
+     * the request log and the first super-admin key included, is a JSON object a log pipeline can parse.
+     */
+    @Test
+    void withJsonLogsEveryLineOfAStartIsJson() throws Exception {
+        int port = freePort();
+        int admin = freePort();
+        ProcessBuilder pb = new ProcessBuilder(startCommand()).directory(ROOT.toFile()).redirectErrorStream(true);
+        Map<String, String> env = pb.environment();
+        for (String unset : List.of("OPENAI_API_KEY", "OPENAI_BASE_URL", "CHANNELHUB_BOOTSTRAP_KEY")) {
+            env.remove(unset);
+        }
+        env.put("CHANNELHUB_LOG_FORMAT", "json");
+        env.put("CHANNELHUB_PORT", Integer.toString(port));
+        env.put("CHANNELHUB_ADMIN_PORT", Integer.toString(admin));
+        env.put("CHANNELHUB_DB_URL", "jdbc:h2:" + data.resolve("json-hub") + ";MODE=MariaDB");
+        env.put("CHANNELHUB_SECRETS_KEY_FILE", data.resolve("json-secrets.key").toString());
+        Process hub = pb.start();
+        Output out = new Output(hub);
+        try {
+            String keyLine = out.await(l -> l.contains("bootstrap_key"), hub);
+            assertThat(JSON.readTree(keyLine).path("bootstrap_key").asText()).startsWith("chk_");
+            HttpClient http = HttpClient.newHttpClient();
+            assertThat(http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v1/me")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+            out.await(l -> l.contains("/v1/me"), hub);
+        } finally {
+            hub.destroy();
+            if (!hub.waitFor(20, TimeUnit.SECONDS)) {
+                hub.destroyForcibly();
+            }
+        }
+        // The stop's lines too, once the reader has them all.
+        Thread.sleep(500);
+        List<String> lines;
+        synchronized (out.lines) {
+            lines = List.copyOf(out.lines);
+        }
+        assertThat(lines).hasSizeGreaterThan(10);
+        for (String line : lines) {
+            if (!line.isBlank()) {
+                JsonNode parsed;
+                try {
+                    parsed = JSON.readTree(line);
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new AssertionError("not a JSON line: " + line);
+                }
+                assertThat(parsed.isObject()).as(line).isTrue();
             }
         }
     }
