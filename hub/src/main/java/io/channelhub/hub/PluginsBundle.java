@@ -49,7 +49,7 @@ final class PluginsBundle extends HubBundle<PluginsBundle.Plugins> {
         PluginStateGauge.register(c.prometheus(), platform);
         // Logs lose personal data from here on, whatever the tenant: every policy's detectors.
         LogRedaction.install(platform.privacyPolicies().values().stream().flatMap(p -> p.detectors().stream())
-                .toList());
+                .toList(), InfrastructureHosts.of(config));
         return new Plugins(platform, new PluginEnablements(c.jdbi(), c.clock(),
                 config.getPlugins().isEnabledByDefault(), c.caches()));
     }

@@ -23,7 +23,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,7 +56,9 @@ public class Quotas {
     private final AuditLog audit;
     private final QuotaCounters counters;
     private final Meter fallback;
-    private final AtomicLong lastWarning = new AtomicLong();
+    // One line a minute is enough to notice; every turn would flood the log during an outage.
+    private final io.channelhub.hub.observability.ThrottledLog counterFailures =
+            new io.channelhub.hub.observability.ThrottledLog(LOG, java.time.Duration.ofMinutes(1));
     /** Counters a change could not reach: dropped at their next use, so they are seeded again from the ledger. */
     private final Set<String> stale = ConcurrentHashMap.newKeySet();
     private final Clock clock;
@@ -382,13 +383,8 @@ public class Quotas {
 
     private void counterUnavailable(QuotaCounters.Unavailable e) {
         fallback.mark();
-        long now = System.currentTimeMillis();
-        long last = lastWarning.get();
-        // One line a minute is enough to notice; every turn would flood the log during an outage.
-        if (now - last > 60_000 && lastWarning.compareAndSet(last, now)) {
-            LOG.warn("Quota counters unavailable ({}); checking hard quotas against the ledger",
-                    e.getCause() == null ? e.getMessage() : e.getCause().getClass().getSimpleName());
-        }
+        counterFailures.warn("Quota counters unavailable ({}); checking hard quotas against the ledger",
+                e.getCause() == null ? e.getMessage() : e.getCause().getClass().getSimpleName());
     }
 
     /**

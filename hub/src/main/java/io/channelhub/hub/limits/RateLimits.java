@@ -6,7 +6,6 @@ import io.channelhub.hub.errors.Failure;
 import io.channelhub.hub.errors.HubFailure;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +21,9 @@ public class RateLimits {
     private final RateLimitsConfig config;
     private final Meter rejected;
     private final Meter fallback;
-    private final AtomicLong lastWarning = new AtomicLong();
+    // One line a minute is enough to notice; every request would flood the log during an outage.
+    private final io.channelhub.hub.observability.ThrottledLog failures =
+            new io.channelhub.hub.observability.ThrottledLog(LOG, java.time.Duration.ofMinutes(1));
     private final io.channelhub.hub.observability.HubMetrics metrics;
 
     /**
@@ -113,13 +114,8 @@ public class RateLimits {
     }
 
     private void warn(RuntimeException e) {
-        long now = System.currentTimeMillis();
-        long last = lastWarning.get();
-        // One line a minute is enough to notice; every request would flood the log during an outage.
-        if (now - last > 60_000 && lastWarning.compareAndSet(last, now)) {
-            LOG.warn("Rate limits unavailable ({}); policy {}", e.getClass().getSimpleName(),
-                    config.getOnRedisFailure());
-        }
+        failures.warn("Rate limits unavailable ({}); policy {}", e.getClass().getSimpleName(),
+                config.getOnRedisFailure());
     }
 
     /** Whole seconds for the headers, at least one. */

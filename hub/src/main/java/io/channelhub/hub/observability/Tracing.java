@@ -2,20 +2,18 @@ package io.channelhub.hub.observability;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.lifecycle.Managed;
-import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
-import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.common.CompletableResultCode;
-import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.ReadWriteSpan;
 import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.SpanProcessor;
-import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * OpenTelemetry tracing of the hub: a server span per request (joining an incoming W3C {@code traceparent}),
  * child spans for model calls, plugin calls and outbox deliveries, and {@code traceparent} on every outbound call.
- * Spans are exported by OTLP/HTTP when {@code tracing.otlpEndpoint} is set; ids are in the logs either way.
+ * Spans are exported by OTLP/HTTP when {@code tracing.otlpEndpoint} is set, and as the standard {@code OTEL_*}
+ * variables say; ids are in the logs either way.
  */
 public final class Tracing implements Managed {
 
@@ -63,13 +62,32 @@ public final class Tracing implements Managed {
     }
 
     private final List<SpanProcessor> processors = new CopyOnWriteArrayList<>();
+    private final OpenTelemetrySdk sdk;
     private final SdkTracerProvider provider;
     private final Tracer tracer;
 
     public Tracing(Factory config) {
-        if (!config.getOtlpEndpoint().isEmpty()) {
-            processors.add(BatchSpanProcessor.builder(OtlpHttpSpanExporter.builder()
-                    .setEndpoint(config.getOtlpEndpoint()).build()).build());
+        this(config, Map.of());
+    }
+
+    /**
+     * The SDK as OpenTelemetry's standard variables describe it ({@code OTEL_SERVICE_NAME},
+     * {@code OTEL_RESOURCE_ATTRIBUTES}, {@code OTEL_TRACES_SAMPLER}, {@code OTEL_EXPORTER_OTLP_*} with their
+     * headers, ...; the autoconfigure extension reads them), on the hub's defaults: service name {@code channelhub},
+     * spans exported by OTLP/HTTP to {@code tracing.otlpEndpoint} when it is set and nowhere otherwise, no metrics or
+     * logs exporters (metrics are Prometheus's, logs are stdout's). {@code overrides} win over everything (tests).
+     */
+    Tracing(Factory config, Map<String, String> overrides) {
+        Map<String, String> defaults = new HashMap<>();
+        defaults.put("otel.service.name", "channelhub");
+        defaults.put("otel.metrics.exporter", "none");
+        defaults.put("otel.logs.exporter", "none");
+        if (config.getOtlpEndpoint().isEmpty()) {
+            defaults.put("otel.traces.exporter", "none");
+        } else {
+            defaults.put("otel.traces.exporter", "otlp");
+            defaults.put("otel.exporter.otlp.traces.protocol", "http/protobuf");
+            defaults.put("otel.exporter.otlp.traces.endpoint", config.getOtlpEndpoint());
         }
         SpanProcessor fanOut = new SpanProcessor() {
             @Override
@@ -102,10 +120,13 @@ public final class Tracing implements Managed {
                 return CompletableResultCode.ofAll(processors.stream().map(SpanProcessor::forceFlush).toList());
             }
         };
-        provider = SdkTracerProvider.builder()
-                .setResource(Resource.getDefault().merge(Resource.create(Attributes.of(
-                        io.opentelemetry.api.common.AttributeKey.stringKey("service.name"), "channelhub"))))
-                .addSpanProcessor(fanOut).build();
+        sdk = AutoConfiguredOpenTelemetrySdk.builder()
+                .addPropertiesSupplier(() -> defaults)
+                .addPropertiesCustomizer(props -> overrides)
+                .addTracerProviderCustomizer((builder, props) -> builder.addSpanProcessor(fanOut))
+                .disableShutdownHook()
+                .build().getOpenTelemetrySdk();
+        provider = sdk.getSdkTracerProvider();
         tracer = provider.get("io.channelhub.hub");
     }
 
@@ -132,7 +153,7 @@ public final class Tracing implements Managed {
 
     @Override
     public void stop() {
-        provider.shutdown().join(5, TimeUnit.SECONDS);
+        sdk.shutdown().join(5, TimeUnit.SECONDS);
     }
 
     /** The trace id of the work this thread is doing (a request, a job), for records that keep it (audit). */

@@ -24,7 +24,16 @@ public class LogRedaction extends EventJsonLayoutBaseFactory {
 
     /** Uses these detectors from now on (called when the privacy plugins have started). */
     public static void install(List<PiiDetector> detectors) {
-        redactor = new Redactor(detectors, List.of(), "");
+        install(detectors, java.util.Set.of());
+    }
+
+    /**
+     * The same, keeping {@code infrastructure} readable: the addresses of the hub's own database, Redis, model and
+     * telemetry endpoints are no one's personal data, and a log that says a connection to {@code [ip]:3306} failed
+     * hides where to look.
+     */
+    public static void install(List<PiiDetector> detectors, java.util.Set<String> infrastructure) {
+        redactor = new Redactor(detectors, List.of(), "", infrastructure);
     }
 
     static String redact(String message) {

@@ -37,12 +37,19 @@ public final class Redactor {
 
     private final List<PiiDetector> detectors;
     private final List<CustomPattern> custom;
+    private final java.util.Set<String> kept;
     private final String salt;
 
     public Redactor(List<PiiDetector> detectors, List<CustomPattern> custom, String salt) {
+        this(detectors, custom, salt, java.util.Set.of());
+    }
+
+    /** The same, leaving {@code kept} values as they are wherever a detector finds them (the hub's own hosts). */
+    public Redactor(List<PiiDetector> detectors, List<CustomPattern> custom, String salt, java.util.Set<String> kept) {
         this.detectors = List.copyOf(detectors);
         this.custom = List.copyOf(custom);
         this.salt = salt;
+        this.kept = java.util.Set.copyOf(kept);
     }
 
     public Result apply(String text, Mode mode) {
@@ -74,8 +81,11 @@ public final class Redactor {
             if (m.start() < at || m.start() < 0 || m.end() > text.length()) {
                 continue;
             }
-            out.append(text, at, m.start());
             String value = text.substring(m.start(), m.end());
+            if (kept.contains(value)) {
+                continue;
+            }
+            out.append(text, at, m.start());
             switch (mode) {
                 case MASK -> out.append('[').append(m.type()).append(']');
                 case HASH -> out.append('[').append(m.type()).append(':').append(hash(value)).append(']');

@@ -1,5 +1,6 @@
 package io.channelhub.hub.redis;
 
+import io.channelhub.hub.observability.ThrottledLog;
 import io.dropwizard.lifecycle.Managed;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -23,6 +24,9 @@ public final class RedisEvents implements Managed {
     private volatile boolean running;
     private volatile JedisPubSub current;
     private Thread thread;
+    // A Redis outage retries every second: a line a minute says it goes on.
+    private final ThrottledLog subscriptionFailures = new ThrottledLog(LOG, java.time.Duration.ofMinutes(1));
+    private final ThrottledLog publishFailures = new ThrottledLog(LOG, java.time.Duration.ofMinutes(1));
 
     public RedisEvents(UnifiedJedis redis, String channel, Consumer<String> listener, Runnable onResubscribed) {
         this.redis = redis;
@@ -36,7 +40,7 @@ public final class RedisEvents implements Managed {
         try {
             redis.publish(channel, message);
         } catch (RuntimeException e) {
-            LOG.warn("Could not publish a change to other replicas ({})", e.getClass().getSimpleName());
+            publishFailures.warn("Could not publish a change to other replicas ({})", e.getClass().getSimpleName());
         }
     }
 
@@ -53,6 +57,7 @@ public final class RedisEvents implements Managed {
             JedisPubSub sub = new JedisPubSub() {
                 @Override
                 public void onSubscribe(String ch, int count) {
+                    subscriptionFailures.recovered("Redis events subscription restored");
                     onResubscribed.run();
                 }
 
@@ -66,7 +71,8 @@ public final class RedisEvents implements Managed {
                 redis.subscribe(sub, channel);
             } catch (RuntimeException e) {
                 if (running) {
-                    LOG.warn("Redis events subscription lost ({}); retrying", e.getClass().getSimpleName());
+                    subscriptionFailures.warn("Redis events subscription lost ({}); retrying every second",
+                            e.getClass().getSimpleName());
                     onResubscribed.run();
                     try {
                         Thread.sleep(1000);

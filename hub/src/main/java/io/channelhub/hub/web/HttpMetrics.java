@@ -30,25 +30,36 @@ public class HttpMetrics implements ApplicationEventListener {
             if (event.getType() != RequestEvent.Type.FINISHED) {
                 return;
             }
-            List<UriTemplate> matched = new ArrayList<>(event.getUriInfo().getMatchedTemplates());
-            String route;
-            if (matched.isEmpty()) {
-                route = "unmatched";
-            } else {
-                Collections.reverse(matched);
-                StringBuilder sb = new StringBuilder();
-                for (UriTemplate t : matched) {
-                    String part = t.getTemplate();
-                    if (!part.startsWith("/")) {
-                        sb.append('/');
-                    }
-                    sb.append(part);
-                }
-                route = sb.toString().replaceAll("/+", "/");
-            }
+            String route = route(event.getUriInfo().getMatchedTemplates());
             int status = event.getContainerResponse() == null ? 500 : event.getContainerResponse().getStatus();
             metrics.httpDuration.labelValues(event.getContainerRequest().getMethod(), route, (status / 100) + "xx")
                     .observe((System.nanoTime() - start) / 1e9);
         };
     }
+
+    private static final java.util.regex.Pattern SLASHES = java.util.regex.Pattern.compile("/+");
+
+    /**
+     * The route template of a request ({@code /v1/conversations/{conversationId}/messages}) from Jersey's matched
+     * templates, innermost first; {@value #UNMATCHED} when nothing matched. Metrics and span names use it, never the
+     * concrete path, whose ids would make every request its own series.
+     */
+    public static String route(List<UriTemplate> matchedInnermostFirst) {
+        if (matchedInnermostFirst.isEmpty()) {
+            return UNMATCHED;
+        }
+        List<UriTemplate> matched = new ArrayList<>(matchedInnermostFirst);
+        Collections.reverse(matched);
+        StringBuilder sb = new StringBuilder();
+        for (UriTemplate t : matched) {
+            String part = t.getTemplate();
+            if (!part.startsWith("/")) {
+                sb.append('/');
+            }
+            sb.append(part);
+        }
+        return SLASHES.matcher(sb).replaceAll("/");
+    }
+
+    public static final String UNMATCHED = "unmatched";
 }

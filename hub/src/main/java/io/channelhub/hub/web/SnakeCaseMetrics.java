@@ -29,8 +29,13 @@ final class SnakeCaseMetrics extends MetricRegistry {
         this.source = source;
     }
 
+    /** Dropwizard names a connector's timer by its bind host and port; the host goes (the port becomes a label). */
+    private static final Pattern CONNECTOR =
+            Pattern.compile("^(org\\.eclipse\\.jetty\\.server\\.HttpConnectionFactory)\\.(?:.+\\.)?(\\d+)\\.connections$");
+
     static String snake(String name) {
-        return CAMEL.matcher(name).replaceAll("_").replace('-', '_').toLowerCase(Locale.ROOT);
+        String n = CONNECTOR.matcher(name).replaceFirst("$1.$2.connections");
+        return CAMEL.matcher(n).replaceAll("_").replace('-', '_').toLowerCase(Locale.ROOT);
     }
 
     private static <T extends Metric> SortedMap<String, T> renamed(SortedMap<String, T> metrics) {

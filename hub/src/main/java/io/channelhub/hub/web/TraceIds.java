@@ -45,7 +45,7 @@ public class TraceIds implements ContainerRequestFilter, ContainerResponseFilter
                 headers.put(h, v);
             }
         }
-        Span span = tracing.tracer().spanBuilder("HTTP " + request.getMethod())
+        Span span = tracing.tracer().spanBuilder(request.getMethod())
                 .setParent(Tracing.extract(headers)).setSpanKind(SpanKind.SERVER)
                 .setAttribute("http.request.method", request.getMethod()).startSpan();
         request.setProperty(SPAN, span);
@@ -63,6 +63,16 @@ public class TraceIds implements ContainerRequestFilter, ContainerResponseFilter
             response.getHeaders().putSingle("X-Trace-Id", id);
         }
         if (request.getProperty(SPAN) instanceof Span span) {
+            // Named "{method} {route}" as OpenTelemetry's HTTP conventions ask, once routing knows the template;
+            // the method alone for what matched no route (never the path, whose ids are unbounded).
+            String route = request.getUriInfo() instanceof org.glassfish.jersey.server.ExtendedUriInfo u
+                    ? HttpMetrics.route(u.getMatchedTemplates()) : HttpMetrics.UNMATCHED;
+            if (HttpMetrics.UNMATCHED.equals(route)) {
+                span.updateName(request.getMethod());
+            } else {
+                span.updateName(request.getMethod() + " " + route);
+                span.setAttribute("http.route", route);
+            }
             span.setAttribute("http.response.status_code", response.getStatus());
             if (response.getStatus() >= 500) {
                 span.setStatus(StatusCode.ERROR);

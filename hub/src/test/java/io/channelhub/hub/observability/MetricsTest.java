@@ -71,6 +71,11 @@ class MetricsTest extends HubIntegrationTest {
         assertThat(body).contains("channelhub_model_tokens_total{kind=\"completion\",model=\"demo\"");
         assertThat(body).contains("channelhub_plugin_state{plugin=\"test-channel\",state=\"started\"} 1");
         assertThat(body).contains("channelhub_outbox_pending ");
+        // The connectors' timers: one metric with the port as a label, never a name per port and bind address.
+        assertThat(body).containsPattern("jetty_connections_count\\{port=\"\\d+\"}");
+        assertThat(body).doesNotContainPattern("(?m)^[a-z_]*http_connection_factory");
+        // Standard JVM metrics only, not Dropwizard's second set beside them.
+        assertThat(body).contains("jvm_threads_current").doesNotContain("jvm_threads_count");
         promtool(body, "check", "metrics");
     }
 

@@ -36,6 +36,36 @@ class LogRedactionTest {
         }
     };
 
+    /** IPv4 addresses, as the privacy plugin's detector finds them. */
+    static final PiiDetector IP = new PiiDetector() {
+        final Pattern p = Pattern.compile("\\b\\d{1,3}(\\.\\d{1,3}){3}\\b");
+
+        @Override
+        public String type() {
+            return "ip";
+        }
+
+        @Override
+        public List<PiiMatch> find(CharSequence text) {
+            List<PiiMatch> out = new ArrayList<>();
+            Matcher m = p.matcher(text);
+            while (m.find()) {
+                out.add(new PiiMatch("ip", m.start(), m.end()));
+            }
+            return out;
+        }
+    };
+
+    @Test
+    void theHubsOwnHostsStayReadableAndVisitorsAddressesDoNot() {
+        LogRedaction.install(List.of(IP, EMAIL), java.util.Set.of("10.0.3.4", "mariadb.internal"));
+        var thrown = new java.sql.SQLException("Socket fail to connect to mariadb.internal/10.0.3.4:3306. Connection"
+                + " refused");
+        String line = layout(thrown, "Request from {} by {} failed", "203.0.113.9", "ana@example.com");
+        assertThat(line).contains("mariadb.internal/10.0.3.4:3306", "Request from [ip] by [email] failed")
+                .doesNotContain("203.0.113.9");
+    }
+
     @AfterEach
     void uninstall() {
         LogRedaction.install(List.of());
