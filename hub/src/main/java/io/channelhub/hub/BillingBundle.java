@@ -6,6 +6,7 @@ import io.channelhub.hub.billing.GatewayAccounts;
 import io.channelhub.hub.billing.Invoices;
 import io.channelhub.hub.billing.Plans;
 import io.channelhub.hub.billing.Subscriptions;
+import io.channelhub.hub.observability.HubMetrics;
 import io.channelhub.hub.web.api.BillingResource;
 import io.channelhub.hub.web.hooks.GatewayHooksResource;
 import io.dropwizard.core.setup.Environment;
@@ -47,6 +48,11 @@ final class BillingBundle extends HubBundle<BillingBundle.Billing> {
         var invoices = new Invoices(c.jdbi(), c.stored(), plans, subscriptions, accounts, c.clock());
         var events = new BillingEvents(c.jdbi(), c.stored(), invoices, subscriptions, id.tenants(), id.audit(),
                 u.webhooks(), c.clock());
+        c.metrics().backlog("channelhub_billing_events", "Payment gateway events", () -> {
+            var b = events.backlog();
+            return new HubMetrics.Backlog(b.rows(), b.oldest());
+        }, c.clock());
+        events.onFailed(c.metrics().billingEventsFailed::inc);
         var jobs = new BillingJobs(invoices, subscriptions, events, accounts, config.getBilling(), c.clock());
         env.lifecycle().manage(jobs);
 

@@ -17,6 +17,7 @@ import io.channelhub.hub.conversations.TurnPipeline;
 import io.channelhub.hub.conversations.TurnService;
 import io.channelhub.hub.delivery.Dispatcher;
 import io.channelhub.hub.media.MediaLibrary;
+import io.channelhub.hub.observability.HubMetrics;
 import io.channelhub.hub.plugins.PluginDocuments;
 import io.channelhub.hub.web.Idempotency;
 import io.channelhub.hub.web.api.ChannelInstancesResource;
@@ -108,6 +109,10 @@ final class ConversationsBundle extends HubBundle<ConversationsBundle.Conversati
         env.lifecycle().manage(idempotency);
 
         var inbound = new InboundEvents(c.jdbi(), c.stored(), c.clock());
+        c.metrics().backlog("channelhub_inbound_events", "Channel events (webhooks acknowledged)", () -> {
+            var b = inbound.backlog();
+            return new HubMetrics.Backlog(b.rows(), b.oldest());
+        }, c.clock());
         var channelConversations = new ChannelConversations(conversationRepo, a.agents(), u.webhooks(), c.clock());
         var channelTurns = new ChannelTurns(conversationRepo, channelConversations, pipeline, inbound, contacts, media,
                 id.rateLimits(), c.json(), c.clock(), heartbeat);

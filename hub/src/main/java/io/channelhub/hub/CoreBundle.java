@@ -122,6 +122,8 @@ final class CoreBundle extends HubBundle<CoreBundle.Core> {
 
         Outbox outbox = new Outbox(jdbi);
         var metrics = new HubMetrics(prometheus, outbox::pending);
+        metrics.buildInfo(java.util.Objects.requireNonNullElse(CoreBundle.class.getPackage().getImplementationVersion(),
+                "dev"), Runtime.version().feature() + "");
         web(env, tracing, metrics);
         return new Core(json, stored, clock, tracing, jdbi, secrets, prometheus, limiter, quotaCounters, outbox,
                 new WorkSignal(), metrics, changes, caches, credentials, threads,

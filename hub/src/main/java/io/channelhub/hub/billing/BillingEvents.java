@@ -34,6 +34,8 @@ public class BillingEvents {
 
     private final Jdbi jdbi;
     private final io.channelhub.hub.persistence.WorkQueue queue;
+    /** Told of each event that could not be applied (a metric; nothing by default). */
+    private volatile Runnable onFailed = () -> { };
     private final ObjectMapper json;
     private final Invoices invoices;
     private final Subscriptions subscriptions;
@@ -130,6 +132,16 @@ public class BillingEvents {
         }
     }
 
+    /** What waits to be applied, for the backlog gauges. */
+    public io.channelhub.hub.persistence.WorkQueue.Backlog backlog() {
+        return queue.backlog(clock.instant());
+    }
+
+    /** Runs {@code hook} for every event that fails to apply. */
+    public void onFailed(Runnable hook) {
+        this.onFailed = hook;
+    }
+
     private void process(String[] r) {
         String id = r[0];
         Status status;
@@ -146,6 +158,7 @@ public class BillingEvents {
         } catch (JsonProcessingException | RuntimeException ex) {
             LOG.warn("Billing event {} could not be applied", id, ex);
             status = Status.FAILED;
+            onFailed.run();
         }
         String s = status.wire();
         jdbi.useHandle(h -> h.createUpdate("UPDATE billing_events SET status = :s, processed_at = :now, "

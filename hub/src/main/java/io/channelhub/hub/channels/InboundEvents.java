@@ -296,4 +296,9 @@ public class InboundEvents {
                 .bind("s", (retryAt == null ? Status.FAILED : Status.PENDING).wire()).bind("until", retryAt).bind("e", e)
                 .bind("t", tenantId).bind("id", id).execute());
     }
+
+    /** What waits to be processed, for the backlog gauges. */
+    public io.channelhub.hub.persistence.WorkQueue.Backlog backlog() {
+        return queue.backlog(clock.instant());
+    }
 }

@@ -29,6 +29,8 @@ public final class HubMetrics {
     private final Set<String> models = ConcurrentHashMap.newKeySet();
     private final PrometheusRegistry registry;
 
+    public final Counter billingEventsFailed;
+
     public HubMetrics(PrometheusRegistry registry, LongSupplier outboxDepth) {
         this.registry = registry;
         httpDuration = Histogram.builder().name("channelhub_http_request_duration_seconds")
@@ -53,9 +55,56 @@ public final class HubMetrics {
                 .help("Requests refused by a rate limit, by bucket kind").labelNames("limit").register(registry);
         quotaRejections = Counter.builder().name("channelhub_quota_rejections_total")
                 .help("Work refused by a hard quota").register(registry);
+        billingEventsFailed = Counter.builder().name("channelhub_billing_events_failed_total")
+                .help("Payment gateway events stored but not applied (see the log and the event's row)")
+                .register(registry);
         GaugeWithCallback.builder().name("channelhub_outbox_pending")
                 .help("Outbox rows waiting for delivery (all tenants)")
                 .callback(cb -> cb.call(outboxDepth.getAsLong())).register(registry);
+    }
+
+    /** Rows of durable work waiting and when the oldest arrived (null when none waits). */
+    public record Backlog(long rows, java.time.Instant oldest) {
+    }
+
+    private record Read(long at, Backlog backlog) {
+    }
+
+    /**
+     * {@code <prefix>_pending} and {@code <prefix>_oldest_pending_seconds}: how much durable work waits and for how
+     * long, from one read of the database shared by both gauges (kept 5 s, so a scrape costs one query). Every
+     * replica reports the same table: alert on the max.
+     */
+    public void backlog(String prefix, String what, java.util.function.Supplier<Backlog> read,
+                        java.time.Clock clock) {
+        java.util.concurrent.atomic.AtomicReference<Read> cached = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.function.Supplier<Backlog> recent = () -> {
+            Read c = cached.get();
+            // The hub's clock ticks in microseconds, whose millis() divides by zero: read its instant.
+            long now = clock.instant().toEpochMilli();
+            if (c != null && now - c.at() < 5_000) {
+                return c.backlog();
+            }
+            Backlog b = read.get();
+            cached.set(new Read(now, b));
+            return b;
+        };
+        GaugeWithCallback.builder().name(prefix + "_pending").help(what + " waiting to be processed (all tenants)")
+                .callback(cb -> cb.call(recent.get().rows())).register(registry);
+        GaugeWithCallback.builder().name(prefix + "_oldest_pending_seconds")
+                .help("Age of the oldest " + what + " waiting to be processed; 0 when none waits")
+                .callback(cb -> {
+                    Backlog b = recent.get();
+                    cb.call(b.oldest() == null ? 0
+                            : Math.max(0, (clock.instant().toEpochMilli() - b.oldest().toEpochMilli()) / 1000.0));
+                }).register(registry);
+    }
+
+    /** {@code channelhub_build_info}: 1, labelled with the running version and Java, for dashboards and alerts. */
+    public void buildInfo(String version, String java) {
+        GaugeWithCallback.builder().name("channelhub_build_info")
+                .help("The running hub's version and Java runtime (always 1)").labelNames("version", "java")
+                .callback(cb -> cb.call(1, version, java)).register(registry);
     }
 
     /** The model name as a label value, or {@code other} once the set of names is full. */

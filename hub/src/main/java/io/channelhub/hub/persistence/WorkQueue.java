@@ -44,6 +44,22 @@ public final class WorkQueue {
                         + order + " LIMIT :n").bind("now", now).bind("n", limit).mapTo(idType).list());
     }
 
+    /** The rows with work left (leased or not) and when the oldest arrived, by the queue's order column. */
+    public record Backlog(long rows, Instant oldest) {
+    }
+
+    /** What waits in the table now: for the backlog gauges (one indexed count a scrape). */
+    public Backlog backlog(Instant now) {
+        return jdbi.withHandle(h -> {
+            var q = h.createQuery("SELECT COUNT(*), MIN(" + order + ") FROM " + table + " WHERE " + ready);
+            if (ready.contains(":now")) {
+                q.bind("now", now);
+            }
+            return q.map((rs, ctx) -> new Backlog(rs.getLong(1), ctx.findColumnMapperFor(Instant.class)
+                    .orElseThrow().map(rs, 2, ctx))).one();
+        });
+    }
+
     /** Leases a due row to the caller until {@code until}; false when another replica holds it or it is done. */
     public boolean claim(Object id, Instant now, Instant until) {
         return jdbi.withHandle(h -> h.createUpdate("UPDATE " + table + " SET locked_until = :until" + claimAlso

@@ -76,6 +76,31 @@ class MetricsTest extends HubIntegrationTest {
         assertThat(body).doesNotContainPattern("(?m)^[a-z_]*http_connection_factory");
         // Standard JVM metrics only, not Dropwizard's second set beside them.
         assertThat(body).contains("jvm_threads_current").doesNotContain("jvm_threads_count");
+        assertThat(body).containsPattern("channelhub_build_info\\{java=\"\\d+\",version=\"[^\"]+\"} 1");
+        assertThat(body).contains("channelhub_inbound_events_pending ", "channelhub_inbound_events_oldest_pending_seconds ",
+                "channelhub_billing_events_pending ", "channelhub_billing_events_failed_total ");
+        // Every series the dashboard and the alerts query is one the hub exports (kube-state-metrics' and
+        // Prometheus's own aside): a renamed metric would leave a panel or an alert silently empty.
+        String queries = Files.readString(ROOT.resolve("docs/observability/grafana-dashboard.json"))
+                + Files.readString(ROOT.resolve("docs/observability/alert-rules.yml"));
+        Set<String> used = new java.util.TreeSet<>(Pattern.compile(
+                        "\\b((?:channelhub|jvm|io_dropwizard|sql|quota|ratelimit|process)_[a-z0-9_]+)").matcher(queries)
+                .results().map(m -> m.group(1)).toList());
+        assertThat(used).contains("jvm_memory_used_bytes", "io_dropwizard_db_managed_pooled_data_source_database_waiting",
+                "quota_redis_fallback_total");
+        // A labelled counter has no series until it first counts: those must at least be the hub's own names.
+        Set<String> defined = new HashSet<>();
+        try (var sources = Files.walk(ROOT.resolve("hub/src/main/java"))) {
+            for (Path f : sources.filter(f -> f.toString().endsWith(".java")).toList()) {
+                Pattern.compile("name\\(\"(channelhub_[a-z0-9_]+)\"\\)").matcher(Files.readString(f)).results()
+                        .forEach(m -> defined.add(m.group(1)));
+            }
+        }
+        for (String metric : used) {
+            boolean scraped = Pattern.compile("(?m)^" + metric + "[{ ]").matcher(body).find();
+            assertThat(scraped || defined.contains(metric.replaceAll("_(bucket|count|sum)$", "")))
+                    .as("the scrape has " + metric + " or the hub defines it").isTrue();
+        }
         promtool(body, "check", "metrics");
     }
 
@@ -84,6 +109,19 @@ class MetricsTest extends HubIntegrationTest {
         String out = promtool(null, "check", "rules",
                 ROOT.resolve("docs/observability/alert-rules.yml").toAbsolutePath().toString());
         assertThat(out).contains("SUCCESS");
+        assertThat(Integer.parseInt(out.replaceAll("(?s).*SUCCESS: (\\d+) rules found.*", "$1")))
+                .isGreaterThanOrEqualTo(15);
+        // Each rule fires on the series it is for (and some stay quiet on healthy ones): promtool's unit tests.
+        String tested = promtool(null, "test", "rules",
+                ROOT.resolve("docs/observability/alert-rules.test.yml").toAbsolutePath().toString());
+        assertThat(tested).contains("SUCCESS");
+        String tests = Files.readString(ROOT.resolve("docs/observability/alert-rules.test.yml"));
+        for (String rule : Pattern.compile("(?m)^\\s*- alert: (\\w+)").matcher(Files.readString(
+                ROOT.resolve("docs/observability/alert-rules.yml"))).results().map(m -> m.group(1)).toList()) {
+            assertThat(tests).as("a unit test for " + rule).contains("alertname: " + rule);
+            assertThat(Files.readString(ROOT.resolve("docs/operations.md"))).as("a runbook entry for " + rule)
+                    .contains("`" + rule + "`");
+        }
         JsonNode dashboard = new ObjectMapper().readTree(Files.readString(
                 ROOT.resolve("docs/observability/grafana-dashboard.json")));
         assertThat(dashboard.get("panels").size()).isGreaterThan(5);
