@@ -2,30 +2,41 @@
 # (docs/operations.md), so that a Kubernetes Secret synced from it can be given to the pods as it is. All are
 # encrypted with the hub key; the hub's role may read these three and nothing else.
 
-# CHANNELHUB_SECRETS_KEY: 32 random bytes, base64 (what `openssl rand -base64 32` makes). Losing it loses every
-# sealed value in the database, hence prevent_destroy.
-resource "random_bytes" "secrets_key" {
-  length = 32
+# CHANNELHUB_SECRETS_KEY: 32 random bytes, base64 (what `openssl rand -base64 32` makes). Terraform creates the
+# secret but never its value: whatever Terraform generates or writes is kept in its state (and in every copy of the
+# state), and this key unseals every plugin and channel secret in the database. Put the value once, outside
+# Terraform (README.md, "The secrets key"); the hub refuses to start without it.
+resource "aws_secretsmanager_secret" "secrets_key" {
+  name                    = "${local.name}/secrets-key"
+  description             = "ChannelHub CHANNELHUB_SECRETS_KEY (seals plugin and channel secrets in the database); its value is put outside Terraform"
+  kms_key_id              = aws_kms_key.hub.arn
+  recovery_window_in_days = var.secret_recovery_window_days
 
+  tags = local.tags
+
+  # Losing the secret loses every sealed value.
   lifecycle {
     prevent_destroy = true
   }
 }
 
-resource "aws_secretsmanager_secret" "secrets_key" {
-  name                    = "${local.name}/secrets-key"
-  description             = "ChannelHub CHANNELHUB_SECRETS_KEY (seals plugin and channel secrets in the database)"
-  kms_key_id              = aws_kms_key.hub.arn
-  recovery_window_in_days = var.secret_recovery_window_days
+# Earlier versions of this module generated the key and wrote it as a secret version. Forget both without
+# destroying them: the secret keeps its value, and the state stops carrying it (older state snapshots still do:
+# rotate the key, README.md).
+removed {
+  from = random_bytes.secrets_key
 
-  tags = local.tags
+  lifecycle {
+    destroy = false
+  }
 }
 
-resource "aws_secretsmanager_secret_version" "secrets_key" {
-  secret_id = aws_secretsmanager_secret.secrets_key.id
-  secret_string = jsonencode({
-    CHANNELHUB_SECRETS_KEY = random_bytes.secrets_key.base64
-  })
+removed {
+  from = aws_secretsmanager_secret_version.secrets_key
+
+  lifecycle {
+    destroy = false
+  }
 }
 
 resource "aws_secretsmanager_secret" "database" {

@@ -314,10 +314,10 @@ describe("every .tf file", () => {
 });
 
 describe("versions", () => {
-  it("requires Terraform >= 1.6 and the AWS provider 5.x", () => {
+  it("requires Terraform >= 1.7 (removed blocks) and the AWS provider 5.x", () => {
     const t = root.terraform.find((b) => b.required_providers);
     assert.ok(t, "a terraform block with required_providers");
-    assert.equal(t.required_version, ">= 1.6");
+    assert.equal(t.required_version, ">= 1.7");
     const aws = block(t.required_providers).aws;
     assert.equal(aws.source, "hashicorp/aws");
     assert.match(aws.version, /^~> 5\.\d+$/);
@@ -528,12 +528,27 @@ describe("storage", () => {
 });
 
 describe("secrets", () => {
-  it("keeps the secrets key (32 random bytes, base64), database and Redis credentials in Secrets Manager", () => {
+  it("keeps the database and Redis credentials in Secrets Manager, and a secret for the secrets key", () => {
     const versions = resources("aws_secretsmanager_secret_version").map(([, r]) => r.secret_string).join("\n");
-    assert.equal(one("random_bytes", "secrets_key").length, 32);
-    assert.match(versions, /CHANNELHUB_SECRETS_KEY\s*=\s*random_bytes\.secrets_key\.base64/);
+    assert.ok(one("aws_secretsmanager_secret", "secrets_key"));
     assert.match(versions, /CHANNELHUB_DB_PASSWORD\s*=\s*random_password\.db\.result/);
     assert.match(versions, /CHANNELHUB_REDIS_URI\s*=\s*"rediss:\/\//);
+  });
+  it("never generates, writes or reads the secrets key: it is in no state", () => {
+    const all = [...sources.values()].join("\n");
+    assert.equal(resources("random_bytes").length, 0, "no generated key");
+    assert.ok(!resources("aws_secretsmanager_secret_version").some(([name]) => name === "secrets_key"),
+      "no secret version written for it");
+    assert.ok(!Object.keys(root.data.aws_secretsmanager_secret_version ?? {}).length, "no secret value read");
+    assert.doesNotMatch(all, /CHANNELHUB_SECRETS_KEY\s*=/, "no value assigned to it anywhere");
+    assert.equal(one("aws_secretsmanager_secret", "secrets_key").lifecycle?.[0]?.prevent_destroy, true);
+    // A state from an earlier version is made to forget them without destroying the secret's value.
+    const removed = [...parsed.values()].flatMap((j) => j.removed ?? []);
+    for (const from of ["random_bytes.secrets_key", "aws_secretsmanager_secret_version.secrets_key"]) {
+      const r = removed.find((b) => b.from === from || b.from === "${" + from + "}");
+      assert.ok(r, "a removed block for " + from);
+      assert.equal(r.lifecycle?.[0]?.destroy, false, from + " is forgotten, not destroyed");
+    }
   });
   it("encrypts every secret with a customer managed key", () => {
     const secrets = resources("aws_secretsmanager_secret");

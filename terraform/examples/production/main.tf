@@ -2,7 +2,7 @@
 # marked "example", then: terraform init && terraform plan -out plan && terraform apply plan.
 
 terraform {
-  required_version = ">= 1.6"
+  required_version = ">= 1.7"
 
   required_providers {
     aws = {
