@@ -2,10 +2,11 @@
 # Consistent logical backup of the hub's MariaDB database, as docs/disaster-recovery.md describes.
 #
 # One transaction (an InnoDB snapshot: writers go on, the dump sees one moment), routines, triggers and events,
-# binary columns as hex; gzip; a SHA-256 of the file; a manifest of row counts and CHECKSUM TABLE per table, taken
-# right after the dump, which restore-mariadb.sh compares after restoring. On a database that is being written the
-# manifest can differ from the dump for the tables written in between: take drill backups from a quiescent copy (a
-# stopped replica, or a maintenance window) when the restore must prove equality. Optionally uploaded to S3.
+# binary columns as hex, one row per INSERT in primary-key order; gzip; a manifest of every table's row count and the
+# SHA-256 of its rows as the dump holds them, computed from the dump itself, so the manifest describes exactly the
+# snapshot even while the database is being written (a manifest read from the live tables after the dump would not);
+# a SHA-256 of both files. restore-mariadb.sh dumps what it restored the same way and compares. Optionally uploaded
+# to S3.
 #
 # Environment: DB_NAME (required), DB_HOST (127.0.0.1), DB_PORT (3306), DB_USER (root), MYSQL_PWD (the password,
 # read by the client from the environment so it never shows in a process list), BACKUP_DIR (./backups),
@@ -26,20 +27,14 @@ stamp=$(date -u +%Y%m%dT%H%M%SZ)
 base="$BACKUP_DIR/$DB_NAME-$stamp"
 client=(--protocol=tcp -h "$DB_HOST" -P "$DB_PORT" -u "$DB_USER")
 
+# --skip-extended-insert and --order-by-primary: one row a line, in a stable order, so that the manifest can count
+# and hash rows; --no-autocommit keeps the restore of single-row inserts fast (one commit a table).
 mariadb-dump "${client[@]}" --single-transaction --quick --routines --triggers --events --hex-blob \
+  --skip-extended-insert --order-by-primary --no-autocommit --skip-dump-date \
   --default-character-set=utf8mb4 --databases "$DB_NAME" | gzip -9 > "$base.sql.gz.partial"
 mv "$base.sql.gz.partial" "$base.sql.gz"
 
-# Row counts and checksums, for the restore to compare against.
-tables=$(mariadb "${client[@]}" -N -B -e "SELECT table_name FROM information_schema.tables
-  WHERE table_schema = '$DB_NAME' AND table_type = 'BASE TABLE' ORDER BY table_name")
-{
-  for t in $tables; do
-    count=$(mariadb "${client[@]}" -N -B "$DB_NAME" -e "SELECT COUNT(*) FROM \`$t\`")
-    sum=$(mariadb "${client[@]}" -N -B "$DB_NAME" -e "CHECKSUM TABLE \`$t\`" | awk '{print $2}')
-    printf '%s\t%s\t%s\n' "$t" "$count" "$sum"
-  done
-} > "$base.manifest"
+gunzip -c "$base.sql.gz" | bash "$(dirname "$0")/dump-manifest.sh" > "$base.manifest"
 
 (cd "$BACKUP_DIR" && sha256sum "$(basename "$base.sql.gz")" "$(basename "$base.manifest")") > "$base.sha256"
 

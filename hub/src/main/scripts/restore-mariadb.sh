@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Restores a backup made by backup-mariadb.sh into DB_NAME (created if missing), then proves it: the file's SHA-256
-# must match, and every table's row count and CHECKSUM TABLE must equal the backup's manifest. Exits non-zero on
-# any difference, naming the table.
+# Restores a backup made by backup-mariadb.sh into DB_NAME (created if missing), then proves it: the files' SHA-256
+# must match, and a dump of what was restored, made the same way, must hold every table with the same rows as the
+# backup's manifest (count and SHA-256 of the rows). The manifest came from the backup's own dump, so the proof
+# holds for a backup taken while the database was being written. Exits non-zero on any difference, naming the table.
 #
 # Usage: restore-mariadb.sh <backup.sql.gz>   (the .manifest and .sha256 beside it)
 # Environment: DB_NAME (the database to restore into; default: the one in the backup), DB_HOST, DB_PORT, DB_USER,
@@ -25,14 +26,22 @@ gunzip -c "$file" \
         -e "s/^USE \`$source_db\`;/USE \`$target\`;/" \
   | mariadb "${client[@]}"
 
+restored=$(mktemp)
+trap 'rm -f "$restored"' EXIT
+mariadb-dump "${client[@]}" --single-transaction --quick --hex-blob --skip-extended-insert --order-by-primary \
+  --skip-dump-date --default-character-set=utf8mb4 --skip-triggers "$target" \
+  | bash "$(dirname "$0")/dump-manifest.sh" > "$restored"
+
 status=0
 while IFS=$'\t' read -r table count sum; do
-  now_count=$(mariadb "${client[@]}" -N -B "$target" -e "SELECT COUNT(*) FROM \`$table\`")
-  now_sum=$(mariadb "${client[@]}" -N -B "$target" -e "CHECKSUM TABLE \`$table\`" | awk '{print $2}')
-  if [ "$now_count" != "$count" ] || [ "$now_sum" != "$sum" ]; then
-    echo "MISMATCH $table: rows $now_count (backup $count), checksum $now_sum (backup $sum)" >&2
+  line=$(awk -F'\t' -v t="$table" '$1 == t' "$restored")
+  now_count=$(echo "$line" | cut -f2)
+  now_sum=$(echo "$line" | cut -f3)
+  if [ -z "$line" ] || [ "$now_count" != "$count" ] || [ "$now_sum" != "$sum" ]; then
+    echo "MISMATCH $table: rows ${now_count:-missing} (backup $count), rows' SHA-256 ${now_sum:-missing} (backup $sum)" >&2
     status=1
   fi
 done < "$base.manifest"
+[ "$(wc -l < "$restored")" -eq "$(wc -l < "$base.manifest")" ] || { echo "MISMATCH: the restored database has other tables" >&2; status=1; }
 [ $status -eq 0 ] && echo "restored $target: every table matches the backup's manifest"
 exit $status

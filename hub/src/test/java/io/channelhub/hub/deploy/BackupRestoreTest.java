@@ -97,7 +97,34 @@ class BackupRestoreTest {
             Map<String, String> before = fingerprint(db);
             assertThat(before.get("messages")).startsWith("6/");
 
+            // The backup runs while a writer keeps inserting, as production's nightly job does: the restore must
+            // still prove the copy, against the snapshot the dump saw.
+            try (Connection c = db.connect(); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE drill_writes (id BIGINT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(64) NOT NULL)");
+            }
+            java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+            java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+            Thread writer = new Thread(() -> {
+                try (Connection c = db.connect(); var insert = c.prepareStatement(
+                        "INSERT INTO drill_writes (v) VALUES (?)")) {
+                    while (writing.get()) {
+                        insert.setString(1, "row " + written.get() + " escrita durante o backup");
+                        insert.executeUpdate();
+                        written.incrementAndGet();
+                    }
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "drill-writer");
+            writer.start();
+            org.awaitility.Awaitility.await().until(() -> written.get() > 50);
+            long atStart = written.get();
             Run backup = run(dir, Map.of("DB_NAME", dbName), "bash", SCRIPTS.resolve("backup-mariadb.sh").toString());
+            long atEnd = written.get();
+            writing.set(false);
+            writer.join();
+            assertThat(atEnd).as("rows were written while the backup ran").isGreaterThan(atStart);
+            before.put("drill_writes", "written meanwhile");
             assertThat(backup.exit()).as(backup.output()).isZero();
             Path file = Path.of(backup.output().strip().lines().reduce((x, y) -> y).orElseThrow());
             assertThat(file).exists();
@@ -111,7 +138,26 @@ class BackupRestoreTest {
             Run restore = run(dir, Map.of(), "bash", SCRIPTS.resolve("restore-mariadb.sh").toString(), file.toString());
             assertThat(restore.exit()).as(restore.output()).isZero();
             assertThat(restore.output()).contains("every table matches");
-            assertThat(fingerprint(db)).isEqualTo(before);
+            Map<String, String> after = fingerprint(db);
+            long restoredRows = Long.parseLong(after.get("drill_writes").split("/")[0]);
+            assertThat(restoredRows).as("the snapshot lies within the backup's run")
+                    .isBetween(atStart, atEnd);
+            assertThat(Files.readString(Path.of(file.toString().replace(".sql.gz", ".manifest"))))
+                    .contains("drill_writes\t" + restoredRows + "\t");
+            after.put("drill_writes", "written meanwhile");
+            assertThat(after).isEqualTo(before);
+
+            // A restore that lost a row is caught, naming the table.
+            try (Connection c = db.connect(); Statement s = c.createStatement()) {
+                s.execute("DELETE FROM drill_writes ORDER BY id DESC LIMIT 1");
+            }
+            Path again = Files.createTempFile(dir, "manifest", ".tsv");
+            Run verify = run(dir, Map.of("DB_NAME", dbName), "bash", "-c", "mariadb-dump --protocol=tcp -h \"$DB_HOST\""
+                    + " -P \"$DB_PORT\" -u \"$DB_USER\" --single-transaction --skip-extended-insert --order-by-primary"
+                    + " --hex-blob --skip-dump-date --default-character-set=utf8mb4 \"$DB_NAME\" | bash "
+                    + SCRIPTS.resolve("dump-manifest.sh") + " > " + again);
+            assertThat(verify.exit()).as(verify.output()).isZero();
+            assertThat(Files.readString(again)).contains("drill_writes\t" + (restoredRows - 1) + "\t");
 
             // A damaged file is refused before anything is restored.
             Path damaged = dir.resolve("damaged").resolve(file.getFileName());
