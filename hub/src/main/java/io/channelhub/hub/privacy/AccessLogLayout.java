@@ -21,6 +21,13 @@ public class AccessLogLayout extends AccessJsonLayoutBaseFactory {
     @NotNull
     private RedactedLogLayout.Format format = RedactedLogLayout.Format.TEXT;
 
+    /** The request attribute the hub's tracing filter sets: every request line carries its trace id. */
+    static final String TRACE_ID = io.channelhub.hub.observability.Tracing.MDC_TRACE_ID;
+
+    public AccessLogLayout() {
+        setRequestAttributes(java.util.Set.of(TRACE_ID));
+    }
+
     @JsonProperty
     public RedactedLogLayout.Format getFormat() {
         return format;
@@ -36,6 +43,9 @@ public class AccessLogLayout extends AccessJsonLayoutBaseFactory {
         if (format == RedactedLogLayout.Format.JSON) {
             return super.build(context, timeZone);
         }
-        return new LogbackAccessRequestLayout(context, timeZone);
+        LogbackAccessRequestLayout text = new LogbackAccessRequestLayout(context, timeZone);
+        // The combined log format, then the trace id ("-" for a request that reached no resource).
+        text.setPattern(text.getPattern() + " %reqAttribute{" + TRACE_ID + "}");
+        return text;
     }
 }

@@ -214,9 +214,13 @@ class ReadmeRunIT {
             String keyLine = out.await(l -> l.contains("bootstrap_key"), hub);
             assertThat(JSON.readTree(keyLine).path("bootstrap_key").asText()).startsWith("chk_");
             HttpClient http = HttpClient.newHttpClient();
-            assertThat(http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v1/me")).build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
-            out.await(l -> l.contains("/v1/me"), hub);
+            HttpResponse<String> me = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                    + "/v1/me")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(me.statusCode()).isEqualTo(401);
+            // The request log's line carries the trace id the caller was given.
+            String access = out.await(l -> l.contains("/v1/me"), hub);
+            assertThat(JSON.readTree(access).path("requestAttributes").path("trace_id").asText())
+                    .isEqualTo(me.headers().firstValue("X-Trace-Id").orElseThrow());
         } finally {
             hub.destroy();
             if (!hub.waitFor(20, TimeUnit.SECONDS)) {
