@@ -63,6 +63,7 @@ final class IdentityBundle extends HubBundle<IdentityBundle.Identity> {
         tenantRepo.onChange(c.credentials()::tenantChanged);
         TenantService tenants = new TenantService(c.jdbi(), tenantRepo, c.clock());
         AuditLog audit = new AuditLog(c.jdbi(), c.stored(), c.clock());
+        audit.onSuppressed(c.metrics().deniedAuditsSuppressed::inc);
         TenantScopes scopes = new TenantScopes(tenantRepo);
         ApiKeyService keys = new ApiKeyService(new ApiKeyRepository(c.jdbi()), c.clock(),
                 Duration.ofMillis(config.getApiKeys().getRotationGrace().toMilliseconds()), c.credentials());

@@ -29,9 +29,67 @@ public class AuditLog {
         write(actor, tenantId, action, resourceType, resourceId, "success", summary);
     }
 
+    /**
+     * A refused attempt. A key (or, without one, a tenant) refused over and over (a probe walking ids or routes)
+     * gets at most {@value #DENIALS_PER_MINUTE} rows a minute: the rest are counted, and the next row written says
+     * how many were left out ({@code suppressed} in its summary), so the probe is on record without flooding it.
+     */
     public void denied(Caller actor, String tenantId, String action, String resourceType, String resourceId,
                        Map<String, Object> summary) {
-        write(actor, tenantId, action, resourceType, resourceId, "denied", summary);
+        long suppressed = denials.admit(actor == null ? "tenant:" + tenantId : "key:" + actor.keyId(),
+                clock.instant().toEpochMilli());
+        if (suppressed < 0) {
+            onSuppressed.run();
+            return;
+        }
+        Map<String, Object> s = summary == null ? Map.of() : summary;
+        if (suppressed > 0) {
+            s = new java.util.LinkedHashMap<>(s);
+            s.put("suppressed", suppressed);
+        }
+        write(actor, tenantId, action, resourceType, resourceId, "denied", s);
+    }
+
+    /** Told of each denial left out of the log (a metric). */
+    public void onSuppressed(Runnable hook) {
+        this.onSuppressed = hook;
+    }
+
+    static final int DENIALS_PER_MINUTE = 20;
+    private volatile Runnable onSuppressed = () -> { };
+    private final DenialWindows denials = new DenialWindows();
+
+    /** Per-source minute windows of denials; bounded: an attacker's many sources cannot grow it past its limit. */
+    static final class DenialWindows {
+        private static final int MAX_SOURCES = 10_000;
+        private final java.util.concurrent.ConcurrentHashMap<String, long[]> windows =
+                new java.util.concurrent.ConcurrentHashMap<>();
+
+        /** -1 to leave this one out; otherwise how many were left out before it (0 usually). */
+        long admit(String source, long nowMillis) {
+            if (windows.size() > MAX_SOURCES) {
+                windows.clear();
+            }
+            long[] result = new long[1];
+            windows.compute(source, (k, w) -> {
+                // w: {window start, denials in it, left out since the last row}
+                if (w == null || nowMillis - w[0] >= 60_000) {
+                    long leftOut = w == null ? 0 : w[2];
+                    result[0] = leftOut;
+                    return new long[] {nowMillis, 1, 0};
+                }
+                if (w[1] < DENIALS_PER_MINUTE) {
+                    w[1]++;
+                    result[0] = w[2];
+                    w[2] = 0;
+                    return w;
+                }
+                w[2]++;
+                result[0] = -1;
+                return w;
+            });
+            return result[0];
+        }
     }
 
     private void write(Caller actor, String tenantId, String action, String resourceType, String resourceId,

@@ -30,6 +30,13 @@ public final class HubMetrics {
     private final PrometheusRegistry registry;
 
     public final Counter billingEventsFailed;
+    /** Refused authentications and authorisations by the error code the caller got (a fixed set; others: other). */
+    private final Counter authFailures;
+    public final Counter deniedAuditsSuppressed;
+    /** The codes the hub's authentication and authorisation answer with; anything else counts as {@code other}. */
+    public static final Set<String> AUTH_FAILURE_REASONS = Set.of("missing_credentials", "invalid_api_key",
+            "api_key_revoked", "api_key_expired", "invalid_credentials", "session_expired", "no_session",
+            "tenant_suspended", "permission_denied", "tenant_scope_required", "csrf_failed");
 
     public HubMetrics(PrometheusRegistry registry, LongSupplier outboxDepth) {
         this.registry = registry;
@@ -55,6 +62,12 @@ public final class HubMetrics {
                 .help("Requests refused by a rate limit, by bucket kind").labelNames("limit").register(registry);
         quotaRejections = Counter.builder().name("channelhub_quota_rejections_total")
                 .help("Work refused by a hard quota").register(registry);
+        authFailures = Counter.builder().name("channelhub_auth_failures_total")
+                .help("Requests refused with 401 or 403, by the error code the caller got")
+                .labelNames("status", "reason").register(registry);
+        deniedAuditsSuppressed = Counter.builder().name("channelhub_audit_denials_suppressed_total")
+                .help("Access denials not written to the audit log because the same key was denied too often")
+                .register(registry);
         billingEventsFailed = Counter.builder().name("channelhub_billing_events_failed_total")
                 .help("Payment gateway events stored but not applied (see the log and the event's row)")
                 .register(registry);
@@ -98,6 +111,11 @@ public final class HubMetrics {
                     cb.call(b.oldest() == null ? 0
                             : Math.max(0, (clock.instant().toEpochMilli() - b.oldest().toEpochMilli()) / 1000.0));
                 }).register(registry);
+    }
+
+    /** Counts a refused request: 401 or 403 with the hub's error code (bounded: unknown codes are {@code other}). */
+    public void authFailure(int status, String code) {
+        authFailures.labelValues(Integer.toString(status), AUTH_FAILURE_REASONS.contains(code) ? code : "other").inc();
     }
 
     /** {@code channelhub_build_info}: 1, labelled with the running version and Java, for dashboards and alerts. */

@@ -32,6 +32,10 @@ public class HttpMetrics implements ApplicationEventListener {
             }
             String route = route(event.getUriInfo().getMatchedTemplates());
             int status = event.getContainerResponse() == null ? 500 : event.getContainerResponse().getStatus();
+            if ((status == 401 || status == 403)
+                    && event.getContainerResponse().getEntity() instanceof ErrorResponse refused) {
+                metrics.authFailure(status, refused.error().code());
+            }
             metrics.httpDuration.labelValues(event.getContainerRequest().getMethod(), route, (status / 100) + "xx")
                     .observe((System.nanoTime() - start) / 1e9);
         };

@@ -62,7 +62,15 @@ class MetricsTest extends HubIntegrationTest {
         String c = TestHub.check(hub.post(key, "/v1/conversations", Map.of()), 201).json().get("id").asText();
         TestHub.check(hub.post(key, "/v1/conversations/" + c + "/messages", Map.of("content", "hi")), 201);
         hub.get(key, "/v1/nothing");
+        // Refusals, counted by the code the caller got: no key, a wrong key, a viewer's write.
+        assertThat(hub.get(null, "/v1/me").status()).isEqualTo(401);
+        assertThat(hub.get("chk_AAAAAAAA_" + "B".repeat(40), "/v1/me").status()).isEqualTo(401);
+        String viewer = hub.createKey(t, "viewer").get("key").asText();
+        assertThat(hub.post(viewer, "/v1/agents", Map.of("slug", "nope", "name", "N")).status()).isEqualTo(403);
         String body = scrape();
+        assertThat(body).contains("channelhub_auth_failures_total{reason=\"missing_credentials\",status=\"401\"}")
+                .contains("channelhub_auth_failures_total{reason=\"invalid_api_key\",status=\"401\"}")
+                .contains("channelhub_auth_failures_total{reason=\"permission_denied\",status=\"403\"}");
         assertThat(body).contains("channelhub_http_request_duration_seconds_bucket{method=\"POST\","
                 + "route=\"/v1/conversations/{conversationId}/messages\",status=\"2xx\"");
         assertThat(body).contains("route=\"unmatched\",status=\"4xx\"");
