@@ -270,6 +270,14 @@ public final class Bench {
         write(o, r);
     }
 
+    /** Parks until {@code dueNanos} (System.nanoTime), in slices short enough to keep an open loop's schedule. */
+    static void waitUntil(long dueNanos) {
+        long wait;
+        while ((wait = dueNanos - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(Math.min(wait, 200_000));
+        }
+    }
+
     /** What an open-loop run saw: answers with a 2xx, failures by status (-1: no answer), latency from the due time. */
     record OpenLoop(long ok, long failed, String failedByStatus, long achievedRate, long okRate,
                     Map<String, Object> latency) {
@@ -291,10 +299,7 @@ public final class Bench {
         long start = System.nanoTime() + 100_000_000L;
         for (int i = 0; i < total; i++) {
             long due = start + i * periodNs;
-            long wait;
-            while ((wait = due - System.nanoTime()) > 0) {
-                LockSupport.parkNanos(Math.min(wait, 200_000));
-            }
+            waitUntil(due);
             HTTP.sendAsync(request.apply(i), HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
                 long took = (System.nanoTime() - due) / 1000;
                 lat[recorded.getAndIncrement()] = took;
@@ -398,10 +403,7 @@ public final class Bench {
         long start = System.nanoTime() + 100_000_000L;
         for (int i = 0; i < total; i++) {
             long at = start + i * periodNs;
-            long wait;
-            while ((wait = at - System.nanoTime()) > 0) {
-                LockSupport.parkNanos(Math.min(wait, 200_000));
-            }
+            waitUntil(at);
             due.add(new long[] {at, i});
         }
         long sendEnd = System.nanoTime();
@@ -489,10 +491,7 @@ public final class Bench {
         long start = System.nanoTime();
         for (int i = 0; i < streams; i++) {
             long due = start + i * periodNs;
-            long wait;
-            while ((wait = due - System.nanoTime()) > 0) {
-                LockSupport.parkNanos(Math.min(wait, 500_000));
-            }
+            waitUntil(due);
             String[] c = chats.get(i % chats.size());
             HttpRequest req = HttpRequest.newBuilder(URI.create(hub + "/v1/conversations/" + c[1] + "/messages"))
                     .timeout(Duration.ofMinutes(5)).header("Authorization", "Bearer " + c[0])

@@ -10,9 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** The backlog gauges: rows waiting and the oldest one's age, one database read shared by both for 5 s. */
@@ -28,24 +26,8 @@ class BacklogGaugesTest {
     void reportRowsAndTheOldestAgeFromOneReadEveryFiveSeconds() throws IOException {
         PrometheusRegistry registry = new PrometheusRegistry();
         HubMetrics metrics = new HubMetrics(registry, () -> 0);
-        AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-12-06T10:00:00Z"));
+        var clock = new io.channelhub.hub.support.SettableClock(Instant.parse("2026-12-06T10:00:00Z"));
         // A clock that ticks in microseconds, like the hub's (its millis() would divide by zero).
-        Clock clock = new Clock() {
-            @Override
-            public ZoneOffset getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now.get();
-            }
-        };
         Clock ticking = Clock.tick(clock, Duration.ofNanos(1000));
         AtomicInteger reads = new AtomicInteger();
         metrics.backlog("channelhub_test_events", "Test events", () -> {
@@ -57,11 +39,11 @@ class BacklogGaugesTest {
         assertThat(first).contains("channelhub_test_events_pending 3.0", "channelhub_test_events_oldest_pending_seconds 120.0");
         assertThat(reads).hasValue(1);
 
-        now.set(now.get().plusSeconds(4));
+        clock.advance(Duration.ofSeconds(4));
         scrape(registry);
         assertThat(reads).hasValue(1);
 
-        now.set(now.get().plusSeconds(2));
+        clock.advance(Duration.ofSeconds(2));
         assertThat(scrape(registry)).contains("channelhub_test_events_oldest_pending_seconds 126.0");
         assertThat(reads).hasValue(2);
     }

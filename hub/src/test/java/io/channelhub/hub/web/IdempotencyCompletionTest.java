@@ -7,10 +7,8 @@ import io.channelhub.hub.errors.ApiException;
 import io.channelhub.hub.support.TestDatabase;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
@@ -38,30 +36,14 @@ class IdempotencyCompletionTest {
                 }
             });
             // Past the lease the key would be free, were it not renewed.
-            Instant[] now = {Instant.parse("2026-12-06T10:00:00Z")};
-            Clock clock = new Clock() {
-                @Override
-                public java.time.ZoneId getZone() {
-                    return ZoneOffset.UTC;
-                }
-
-                @Override
-                public Clock withZone(java.time.ZoneId zone) {
-                    return this;
-                }
-
-                @Override
-                public Instant instant() {
-                    return now[0];
-                }
-            };
+            var clock = new io.channelhub.hub.support.SettableClock(Instant.parse("2026-12-06T10:00:00Z"));
             Idempotency idempotency = new Idempotency(jdbi, clock, Duration.ofSeconds(2));
             String hash = Idempotency.hash("POST", "/v1/x", "{}");
             var claim = (Idempotency.Claim) idempotency.begin("ten_a", "key_a", "k", hash);
 
             blink.set(true);
             claim.complete(201, "{\"id\":\"msg_1\"}");
-            now[0] = now[0].plusSeconds(10);
+            clock.advance(Duration.ofSeconds(10));
             // The renewal still runs for it; the store is tried again and fails again.
             idempotency.renew();
             assertThatThrownBy(idempotency::storeUnstored).isNotNull();
@@ -71,7 +53,7 @@ class IdempotencyCompletionTest {
 
             blink.set(false);
             idempotency.storeUnstored();
-            now[0] = now[0].plusSeconds(60);
+            clock.advance(Duration.ofSeconds(60));
             var replay = idempotency.begin("ten_a", "key_a", "k", hash);
             assertThat(replay).isEqualTo(new Idempotency.Stored(201, "{\"id\":\"msg_1\"}"));
         }
