@@ -8,6 +8,7 @@
 #
 # Packages come from deb.debian.org (bookworm), checked against the SHA-256 in the suite's Packages index.
 set -euo pipefail
+. "$(dirname "$0")/rootfs-lib.sh"
 
 layout=$(cd "$1" && pwd)
 out=$2
@@ -51,29 +52,9 @@ modules=$("$java_home/bin/java" --list-modules | sed 's/@.*//' | grep -v -x -e j
 "$java_home/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages \
   --output "$out/rootfs/opt/java"
 
-# The hub: uid and gid 10001, no shell, no home it can write; /tmp and the usage spool are the runtime's mounts.
-mkdir -p "$out/rootfs/etc" "$out/rootfs/tmp" "$out/rootfs/var/lib/channelhub/usage-spool" "$out/rootfs/proc"
-printf 'root:x:0:0:root:/:/nonexistent\nchannelhub:x:10001:10001:ChannelHub:/opt/channelhub:/nonexistent\n' \
-  > "$out/rootfs/etc/passwd"
-printf 'root:x:0:\nchannelhub:x:10001:\n' > "$out/rootfs/etc/group"
-printf 'hosts: files dns\n' > "$out/rootfs/etc/nsswitch.conf"
+add_user "$out/rootfs"
 mkdir -p "$out/rootfs/opt/channelhub"
 cp -r "$layout/." "$out/rootfs/opt/channelhub/"
 cp "$(dirname "$0")/../../../../config.yml" "$out/rootfs/opt/channelhub/config.yml"
-# Debian's usrmerge layout (/lib and /lib64 links into /usr) and jlink's legal notices use symbolic links; each
-# is replaced by what it points to, so that the image is plain files and directories.
-find "$out/rootfs" -type l | while read -r link; do
-  target=$(readlink "$link")
-  case "$target" in
-    /*) resolved="$out/rootfs$target" ;;
-    *) resolved="$(dirname "$link")/$target" ;;
-  esac
-  if [ -e "$resolved" ]; then
-    rm "$link"
-    cp -L "$resolved" "$link"
-  else
-    rm "$link"
-  fi
-done
-
+flatten_links "$out/rootfs"
 echo "$out/rootfs"

@@ -426,6 +426,9 @@ class HelmChartTest {
         JsonNode backup = pod.path("containers").get(0);
         assertThat(texts(backup.path("command"))).containsExactly("/opt/channelhub/scripts/"
                 + BACKUP_SCRIPT.getFileName());
+        // The backup image the build makes beside the hub's (hub/image; ImageIT runs the script in it).
+        assertThat(backup.path("image").asText()).isEqualTo("channelhub/hub-backup:"
+                + YAML.readTree(CHART.resolve("Chart.yaml").toFile()).path("appVersion").asText());
         assertThat(names(backup.path("env"))).containsAll(read);
         assertThat(env(backup, "MYSQL_PWD").path("valueFrom").path("secretKeyRef").path("key").asText())
                 .isEqualTo(env(hubContainer(production), "CHANNELHUB_DB_PASSWORD").path("valueFrom")

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# What the image stages share (sourced by stage.sh and stage-backup.sh).
+
+# The user 10001 (no shell, no home it can write) and the mount points a runtime provides: /tmp, the usage spool,
+# /proc, /dev.
+add_user() { # root
+  local root=$1
+  mkdir -p "$root/etc" "$root/tmp" "$root/var/lib/channelhub/usage-spool" "$root/proc" "$root/dev"
+  printf 'root:x:0:0:root:/:/nonexistent\nchannelhub:x:10001:10001:ChannelHub:/opt/channelhub:/nonexistent\n' \
+    > "$root/etc/passwd"
+  printf 'root:x:0:\nchannelhub:x:10001:\n' > "$root/etc/group"
+  printf 'hosts: files dns\n' > "$root/etc/nsswitch.conf"
+}
+
+# Debian's usrmerge layout (/lib and /lib64 links into /usr), jlink's legal notices and packages' own links
+# (python3, alternatives) are symbolic links; each is replaced by what it points to, so that the image is plain
+# files and directories. A link whose target is not in the tree is dropped.
+flatten_links() { # root
+  local root=$1 link target resolved
+  while IFS= read -r link; do
+    [ -L "$link" ] || continue
+    target=$(readlink "$link")
+    case "$target" in
+      /*) resolved="$root$target" ;;
+      *) resolved="$(dirname "$link")/$target" ;;
+    esac
+    rm "$link"
+    if [ -e "$resolved" ]; then
+      cp -rL "$resolved" "$link"
+    fi
+  done < <(find "$root" -type l)
+}
