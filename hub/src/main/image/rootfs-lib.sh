@@ -1,6 +1,13 @@
 #!/usr/bin/env bash
 # What the image stages share (sourced by stage.sh and stage-backup.sh).
 
+# An empty stage directory with rootfs/ and debs/; prints its absolute path.
+fresh_stage() { # dir
+  rm -rf "$1"
+  mkdir -p "$1/rootfs" "$1/debs"
+  (cd "$1" && pwd)
+}
+
 # The user 10001 (no shell, no home it can write) and the mount points a runtime provides: /tmp, the usage spool,
 # /proc, /dev.
 add_user() { # root

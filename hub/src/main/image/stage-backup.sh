@@ -11,10 +11,7 @@ set -euo pipefail
 . "$(dirname "$0")/rootfs-lib.sh"
 
 layout=$(cd "$1" && pwd)
-out=$2
-rm -rf "$out"
-mkdir -p "$out/rootfs" "$out/debs"
-out=$(cd "$out" && pwd)
+out=$(fresh_stage "$2")
 
 wanted=(bash dash coreutils mawk gzip sed grep findutils mariadb-client awscli ca-certificates)
 if ! apt-cache show mariadb-client >/dev/null 2>&1; then

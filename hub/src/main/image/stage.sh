@@ -11,10 +11,7 @@ set -euo pipefail
 . "$(dirname "$0")/rootfs-lib.sh"
 
 layout=$(cd "$1" && pwd)
-out=$2
-rm -rf "$out"
-mkdir -p "$out/rootfs" "$out/debs"
-out=$(cd "$out" && pwd)
+out=$(fresh_stage "$2")
 
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 suite=${DEBIAN_SUITE:-bookworm}

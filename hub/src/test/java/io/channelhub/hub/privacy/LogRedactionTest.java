@@ -16,45 +16,32 @@ import org.junit.jupiter.api.Test;
 
 class LogRedactionTest {
 
-    /** A plain e-mail detector, standing in for a policy plugin's. */
-    static final PiiDetector EMAIL = new PiiDetector() {
-        final Pattern p = Pattern.compile("[\\w.+-]+@[\\w-]+(\\.[\\w-]+)+");
-
-        @Override
-        public String type() {
-            return "email";
-        }
-
-        @Override
-        public List<PiiMatch> find(CharSequence text) {
-            List<PiiMatch> out = new ArrayList<>();
-            Matcher m = p.matcher(text);
-            while (m.find()) {
-                out.add(new PiiMatch("email", m.start(), m.end()));
+    /** A detector of {@code type} finding {@code regex}, standing in for a policy plugin's. */
+    static PiiDetector detector(String type, String regex) {
+        Pattern p = Pattern.compile(regex);
+        return new PiiDetector() {
+            @Override
+            public String type() {
+                return type;
             }
-            return out;
-        }
-    };
+
+            @Override
+            public List<PiiMatch> find(CharSequence text) {
+                List<PiiMatch> out = new ArrayList<>();
+                Matcher m = p.matcher(text);
+                while (m.find()) {
+                    out.add(new PiiMatch(type, m.start(), m.end()));
+                }
+                return out;
+            }
+        };
+    }
+
+    /** A plain e-mail detector. */
+    static final PiiDetector EMAIL = detector("email", "[\\w.+-]+@[\\w-]+(\\.[\\w-]+)+");
 
     /** IPv4 addresses, as the privacy plugin's detector finds them. */
-    static final PiiDetector IP = new PiiDetector() {
-        final Pattern p = Pattern.compile("\\b\\d{1,3}(\\.\\d{1,3}){3}\\b");
-
-        @Override
-        public String type() {
-            return "ip";
-        }
-
-        @Override
-        public List<PiiMatch> find(CharSequence text) {
-            List<PiiMatch> out = new ArrayList<>();
-            Matcher m = p.matcher(text);
-            while (m.find()) {
-                out.add(new PiiMatch("ip", m.start(), m.end()));
-            }
-            return out;
-        }
-    };
+    static final PiiDetector IP = detector("ip", "\\b\\d{1,3}(\\.\\d{1,3}){3}\\b");
 
     @Test
     void theHubsOwnHostsStayReadableAndVisitorsAddressesDoNot() {
