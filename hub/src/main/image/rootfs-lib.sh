@@ -8,6 +8,29 @@ fresh_stage() { # dir
   (cd "$1" && pwd)
 }
 
+# Debian packages and everything they depend on, resolved and fetched by this machine's apt (bookworm), which checks
+# them against its signed indexes, unpacked into root. Maintainer scripts do not run: /bin/sh, which dash's would
+# make, is made here; the callers make the rest.
+install_packages() { # root debs-dir package...
+  local root=$1 debs=$2 all deb
+  shift 2
+  if ! apt-cache show "$1" >/dev/null 2>&1; then
+    apt-get update >/dev/null
+  fi
+  # Recursively (alternatives included: apt lists each provider).
+  mapfile -t all < <(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks \
+    --no-replaces --no-enhances "$@" | grep '^[a-z0-9]' | sort -u)
+  (cd "$debs" && apt-get download "${all[@]}" >/dev/null)
+  for deb in "$debs"/*.deb; do
+    dpkg-deb -x "$deb" "$root"
+  done
+  rm -rf "$root/usr/share/doc" "$root/usr/share/man" "$root/usr/share/info" "$root/usr/share/lintian" \
+    "$root/usr/share/locale"
+  if [ -e "$root/bin/dash" ] && [ ! -e "$root/bin/sh" ]; then
+    ln -s dash "$root/bin/sh"
+  fi
+}
+
 # The user 10001 (no shell, no home it can write) and the mount points a runtime provides: /tmp, the usage spool,
 # /proc, /dev.
 add_user() { # root

@@ -105,6 +105,20 @@ class ImageIT {
         assertThat(OciImage.run(work, "find", rootfs.toString(), "-perm", "/6000", "-type", "f"))
                 .as("no setuid files").isBlank();
 
+        // What the Helm chart runs in this image besides the entrypoint, by name on the image's PATH: "java" for the
+        // hub and the migration job, sh with find and cp for the plugin-copying init containers, sleep for preStop.
+        Path chartLog = work.resolve("chart-commands.log");
+        Path plugins = Files.createDirectories(work.resolve("plugin-copies"));
+        OciImage.run(work, "chown", "10001:10001", plugins.toString());
+        Process chartCommands = image.start(Map.of(), Map.of("/var/lib/channelhub/usage-spool", plugins), chartLog,
+                image.command("sh", "-c", "java -version && find /opt/channelhub/plugins -maxdepth 1 -name '*.jar' "
+                        + "-exec cp {} /var/lib/channelhub/usage-spool/ \\; && sleep 0"));
+        assertThat(chartCommands.waitFor(1, TimeUnit.MINUTES)).isTrue();
+        assertThat(chartCommands.exitValue()).as(Files.readString(chartLog)).isZero();
+        try (Stream<Path> copied = Files.list(plugins)) {
+            assertThat(copied.count()).isGreaterThanOrEqualTo(4);
+        }
+
         String db = createDatabase();
         int port = freePort();
         int admin = freePort();
