@@ -1,16 +1,15 @@
 package io.channelhub.hub;
 
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
 
 /**
  * The hosts the hub itself connects to, as configured (database, Redis, the operator's model endpoint, the trace
- * collector), with the addresses they resolve to at start and the loopback addresses: what log redaction leaves
- * readable, because an operator reading "connection to [ip]:3306 refused" cannot tell which server failed.
+ * collector), and the loopback addresses: what log redaction leaves readable, because an operator reading
+ * "connection to [ip]:3306 refused" cannot tell which server failed. Names are not resolved: that would put DNS
+ * lookups (and their timeouts) into every start; a configured name stays readable beside the address it went to.
  */
 final class InfrastructureHosts {
 
@@ -23,17 +22,7 @@ final class InfrastructureHosts {
         uriHost(config.getRedis().getUri(), hosts);
         uriHost(config.getModels().getOpenaiBaseUrl(), hosts);
         uriHost(config.getTracing().getOtlpEndpoint(), hosts);
-        Set<String> resolved = new LinkedHashSet<>(hosts);
-        for (String h : hosts) {
-            try {
-                for (InetAddress a : InetAddress.getAllByName(h)) {
-                    resolved.add(a.getHostAddress());
-                }
-            } catch (UnknownHostException | SecurityException e) {
-                // Not resolvable now: its name is kept, and the connection's own error says the rest.
-            }
-        }
-        return resolved;
+        return hosts;
     }
 
     /** The hosts of a JDBC URL: {@code jdbc:mariadb://a:3306,b/db?x}; an embedded database has none. */

@@ -9,6 +9,7 @@ import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.ReadWriteSpan;
 import io.opentelemetry.sdk.trace.ReadableSpan;
@@ -74,19 +75,18 @@ public final class Tracing implements Managed {
      * The SDK as OpenTelemetry's standard variables describe it ({@code OTEL_SERVICE_NAME},
      * {@code OTEL_RESOURCE_ATTRIBUTES}, {@code OTEL_TRACES_SAMPLER}, {@code OTEL_EXPORTER_OTLP_*} with their
      * headers, ...; the autoconfigure extension reads them), on the hub's defaults: service name {@code channelhub},
-     * spans exported by OTLP/HTTP to {@code tracing.otlpEndpoint} when it is set and nowhere otherwise, no metrics or
-     * logs exporters (metrics are Prometheus's, logs are stdout's). {@code overrides} win over everything (tests).
+     * OTLP over HTTP, spans exported when an OTLP endpoint is given ({@code tracing.otlpEndpoint}, or the standard
+     * endpoint variables) and nowhere otherwise, so that the embedded default sends nothing to a collector that is not
+     * there; no metrics or logs exporters (metrics are Prometheus's, logs are stdout's). {@code settings} are read as
+     * if they came from the environment (tests).
      */
-    Tracing(Factory config, Map<String, String> overrides) {
+    Tracing(Factory config, Map<String, String> settings) {
         Map<String, String> defaults = new HashMap<>();
         defaults.put("otel.service.name", "channelhub");
         defaults.put("otel.metrics.exporter", "none");
         defaults.put("otel.logs.exporter", "none");
-        if (config.getOtlpEndpoint().isEmpty()) {
-            defaults.put("otel.traces.exporter", "none");
-        } else {
-            defaults.put("otel.traces.exporter", "otlp");
-            defaults.put("otel.exporter.otlp.traces.protocol", "http/protobuf");
+        defaults.put("otel.exporter.otlp.protocol", "http/protobuf");
+        if (!config.getOtlpEndpoint().isEmpty()) {
             defaults.put("otel.exporter.otlp.traces.endpoint", config.getOtlpEndpoint());
         }
         SpanProcessor fanOut = new SpanProcessor() {
@@ -122,12 +122,23 @@ public final class Tracing implements Managed {
         };
         sdk = AutoConfiguredOpenTelemetrySdk.builder()
                 .addPropertiesSupplier(() -> defaults)
-                .addPropertiesCustomizer(props -> overrides)
+                .addPropertiesSupplier(() -> settings)
+                .addPropertiesCustomizer(Tracing::exporterUnlessChosen)
                 .addTracerProviderCustomizer((builder, props) -> builder.addSpanProcessor(fanOut))
                 .disableShutdownHook()
                 .build().getOpenTelemetrySdk();
         provider = sdk.getSdkTracerProvider();
         tracer = provider.get("io.channelhub.hub");
+    }
+
+    /** The traces exporter when the operator named none: OTLP if an endpoint is configured, else none. */
+    static Map<String, String> exporterUnlessChosen(ConfigProperties props) {
+        if (props.getString("otel.traces.exporter") != null) {
+            return Map.of();
+        }
+        boolean endpoint = props.getString("otel.exporter.otlp.endpoint") != null
+                || props.getString("otel.exporter.otlp.traces.endpoint") != null;
+        return Map.of("otel.traces.exporter", endpoint ? "otlp" : "none");
     }
 
     public Tracer tracer() {

@@ -46,4 +46,37 @@ class TracingConfigurationTest {
         assertThat(oneSpan(Map.of("otel.traces.sampler", "traceidratio", "otel.traces.sampler.arg", "1.0")))
                 .hasSize(1);
     }
+
+    /** The standard endpoint variable alone turns export on, over OTLP/HTTP, as the OpenTelemetry spec has it. */
+    @Test
+    void theStandardEndpointVariableAloneExportsSpans() throws Exception {
+        com.sun.net.httpserver.HttpServer collector = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        java.util.List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        collector.createContext("/", exchange -> {
+            received.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath() + " "
+                    + exchange.getRequestHeaders().getFirst("Content-Type"));
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        collector.start();
+        try {
+            Tracing tracing = new Tracing(new Tracing.Factory(), Map.of("otel.exporter.otlp.endpoint",
+                    "http://127.0.0.1:" + collector.getAddress().getPort()));
+            tracing.tracer().spanBuilder("GET /v1/me").startSpan().end();
+            tracing.stop();
+            assertThat(received).containsExactly("POST /v1/traces application/x-protobuf");
+        } finally {
+            collector.stop(0);
+        }
+    }
+
+    @Test
+    void anExporterTheOperatorNamesIsKept() {
+        assertThat(Tracing.exporterUnlessChosen(io.opentelemetry.sdk.autoconfigure.spi.internal.DefaultConfigProperties
+                .createFromMap(Map.of("otel.traces.exporter", "console")))).isEmpty();
+        assertThat(Tracing.exporterUnlessChosen(io.opentelemetry.sdk.autoconfigure.spi.internal.DefaultConfigProperties
+                .createFromMap(Map.of()))).containsEntry("otel.traces.exporter", "none");
+    }
 }
