@@ -1,0 +1,94 @@
+package io.channelhub.plugins.knowledge;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.codecs.Codec;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.MMapDirectory;
+import org.apache.lucene.util.IOFunction;
+import org.apache.lucene.util.IOUtils;
+
+/**
+ * One tenant's Lucene index: its directory, its writer and near-real-time searchers refreshed after every write,
+ * so a search that starts after a write returns sees it. Writes come from {@link TenantIndexes}' one thread;
+ * searches from any thread.
+ */
+final class TenantIndex implements Closeable {
+
+    private final Path path;
+    private final Directory directory;
+    private final IndexWriter writer;
+    private final SearcherManager searchers;
+
+    private TenantIndex(Path path, Directory directory, IndexWriter writer, SearcherManager searchers) {
+        this.path = path;
+        this.directory = directory;
+        this.writer = writer;
+        this.searchers = searchers;
+    }
+
+    static TenantIndex create(Path path, Analyzer analyzer, Codec codec) throws IOException {
+        Files.createDirectories(path);
+        Directory directory = new MMapDirectory(path);
+        IndexWriter writer = null;
+        try {
+            writer = new IndexWriter(directory, new IndexWriterConfig(analyzer)
+                    .setOpenMode(IndexWriterConfig.OpenMode.CREATE)
+                    .setCodec(codec)
+                    // Never committed: searches read the writer's near-real-time segments, and the index is rebuilt
+                    // from the database after a restart anyway, so a commit would only cost fsyncs.
+                    .setCommitOnClose(false));
+            return new TenantIndex(path, directory, writer, new SearcherManager(writer, null));
+        } catch (IOException | RuntimeException e) {
+            IOUtils.closeWhileHandlingException(writer, directory);
+            throw e;
+        }
+    }
+
+    Path path() {
+        return path;
+    }
+
+    /** Replaces every document under {@code key} with {@code documents}, atomically for searches. */
+    void replace(Term key, List<Document> documents) throws IOException {
+        writer.updateDocuments(key, documents);
+        searchers.maybeRefreshBlocking();
+    }
+
+    void delete(Term term) throws IOException {
+        writer.deleteDocuments(term);
+        searchers.maybeRefreshBlocking();
+    }
+
+    <T> T search(IOFunction<IndexSearcher, T> search) throws IOException {
+        IndexSearcher searcher = searchers.acquire();
+        try {
+            return search.apply(searcher);
+        } finally {
+            searchers.release(searcher);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        IOUtils.close(searchers, writer, directory);
+    }
+
+    void closeAndDelete() throws IOException {
+        try {
+            close();
+        } finally {
+            IOUtils.rm(path);
+        }
+    }
+}
