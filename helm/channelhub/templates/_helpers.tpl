@@ -142,6 +142,12 @@ app.kubernetes.io/part-of: channelhub
   value: {{ .Values.models.timeout | quote }}
 - name: CHANNELHUB_MODEL_CLIENT
   value: {{ .Values.models.client | quote }}
+- name: CHANNELHUB_KNOWLEDGE_MAX_FILE_SIZE
+  value: {{ .Values.knowledge.maxFileSize | quote }}
+- name: CHANNELHUB_KNOWLEDGE_EMBEDDING_PROVIDER
+  value: {{ .Values.knowledge.embedding.provider | quote }}
+- name: CHANNELHUB_KNOWLEDGE_EMBEDDING_MODEL
+  value: {{ .Values.knowledge.embedding.model | quote }}
 - name: CHANNELHUB_THREADS
   value: {{ .Values.threads.mode | quote }}
 - name: CHANNELHUB_BILLING_GRACE

@@ -14,9 +14,10 @@ set -euo pipefail
 layout=$(cd "$1" && pwd)
 out=$(fresh_stage "$2")
 
-# glibc for the JRE; sh, find, cp and sleep for what the Helm chart runs in this image besides the hub (the plugin
+# glibc for the JRE, and the C++ runtime that ONNX Runtime and the tokenizer of the local embedding model link to;
+# sh, find, cp and sleep for what the Helm chart runs in this image besides the hub (the plugin
 # copying init containers, the preStop pause).
-install_packages "$out/rootfs" "$out/debs" libc6 libgcc-s1 dash coreutils findutils
+install_packages "$out/rootfs" "$out/debs" libc6 libgcc-s1 libstdc++6 dash coreutils findutils
 
 # The JRE: every module of the JDK but its tools for making runtimes (plugins may use any), without debug symbols,
 # headers or man pages. A JDK without packaged modules links from its own run-time image (JEP 493), which cannot

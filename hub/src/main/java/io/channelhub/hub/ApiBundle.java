@@ -18,12 +18,15 @@ final class ApiBundle extends HubBundle<TenantSections.Sections> {
     private final UsageBundle usage;
     private final PrivacyBundle privacy;
     private final AgentsBundle agents;
+    private final KnowledgeBundle knowledge;
     private final ConversationsBundle conversations;
     private final BillingBundle billing;
     private final ConsoleBundle console;
 
     ApiBundle(IdentityBundle identity, UsageBundle usage, PrivacyBundle privacy, AgentsBundle agents,
-              ConversationsBundle conversations, BillingBundle billing, ConsoleBundle console) {
+              KnowledgeBundle knowledge, ConversationsBundle conversations, BillingBundle billing,
+              ConsoleBundle console) {
+        this.knowledge = knowledge;
         this.identity = identity;
         this.usage = usage;
         this.privacy = privacy;
@@ -41,7 +44,7 @@ final class ApiBundle extends HubBundle<TenantSections.Sections> {
         var a = agents.get();
         var sections = new TenantSections.Sections(a.api(), a.promptsApi(), id.api().apiKeys(), id.api().audit(),
                 conv.channelInstances(), console.get(), id.api().grants(), privacy.get().api(), id.api().plugins(),
-                u.usage());
+                u.usage(), knowledge.get().files(), knowledge.get().vectorStores());
         var jersey = env.jersey();
         jersey.register(new TenantApi(sections, conv.conversations(), u.quotas(), billing.get().api()));
         jersey.register(new TenantAdminApi(sections, conv.conversationReads(), u.managedQuotas(),

@@ -55,9 +55,11 @@ final class ConversationsBundle extends HubBundle<ConversationsBundle.Conversati
     private final UsageBundle usage;
     private final PrivacyBundle privacy;
     private final AgentsBundle agents;
+    private final KnowledgeBundle knowledge;
 
     ConversationsBundle(CoreBundle core, PluginsBundle plugins, IdentityBundle identity, UsageBundle usage,
-                        PrivacyBundle privacy, AgentsBundle agents) {
+                        PrivacyBundle privacy, AgentsBundle agents, KnowledgeBundle knowledge) {
+        this.knowledge = knowledge;
         this.core = core;
         this.plugins = plugins;
         this.identity = identity;
@@ -102,7 +104,8 @@ final class ConversationsBundle extends HubBundle<ConversationsBundle.Conversati
         env.lifecycle().manage(dispatcher);
 
         TurnService turns = new TurnService(conversationRepo, a.agents(), a.models(), platform, u.ledger(),
-                u.webhooks(), c.clock(), u.quotas(), contexts, media, privacy.get().redaction(), c.tracing());
+                u.webhooks(), c.clock(), u.quotas(), contexts, media, privacy.get().redaction(), c.tracing(),
+                knowledge.get().retrieval());
         var pipeline = new TurnPipeline(turns, conversationRepo, a.models(), u.ledger(), u.quotas(),
                 id.rateLimits());
         Idempotency idempotency = new Idempotency(c.jdbi(), c.clock(), config.getIdempotencyLease().toJavaDuration());

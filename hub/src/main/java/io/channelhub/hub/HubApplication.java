@@ -31,13 +31,15 @@ public class HubApplication extends Application<HubConfiguration> {
     private final PluginsBundle plugins = new PluginsBundle(core);
     private final IdentityBundle identity = new IdentityBundle(core, plugins);
     private final UsageBundle usage = new UsageBundle(core, identity);
-    private final PrivacyBundle privacy = new PrivacyBundle(core, plugins, identity);
     private final AgentsBundle agents = new AgentsBundle(core, plugins, identity);
+    private final KnowledgeBundle knowledge = new KnowledgeBundle(core, plugins, identity, usage, agents);
+    private final PrivacyBundle privacy = new PrivacyBundle(core, plugins, identity, knowledge);
     private final ConversationsBundle conversations = new ConversationsBundle(core, plugins, identity, usage,
-            privacy, agents);
+            privacy, agents, knowledge);
     private final BillingBundle billing = new BillingBundle(core, plugins, identity, usage, conversations);
     private final ConsoleBundle console = new ConsoleBundle(core, identity);
-    private final ApiBundle api = new ApiBundle(identity, usage, privacy, agents, conversations, billing, console);
+    private final ApiBundle api = new ApiBundle(identity, usage, privacy, agents, knowledge, conversations, billing,
+            console);
 
     public static void main(String[] args) throws Exception {
         new HubApplication().run(args);
@@ -66,8 +68,8 @@ public class HubApplication extends Application<HubConfiguration> {
                 return StartupMigrations.CHANGELOG;
             }
         });
-        for (HubBundle<?> b : java.util.List.of(core, plugins, identity, usage, privacy, agents, conversations,
-                billing, console, api)) {
+        for (HubBundle<?> b : java.util.List.of(core, plugins, identity, usage, agents, knowledge, privacy,
+                conversations, billing, console, api)) {
             bootstrap.addBundle(b);
         }
     }

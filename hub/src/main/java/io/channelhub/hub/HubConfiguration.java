@@ -60,6 +60,20 @@ public class HubConfiguration extends Configuration {
 
     @Valid
     @NotNull
+    private io.channelhub.hub.knowledge.KnowledgeConfig knowledge = new io.channelhub.hub.knowledge.KnowledgeConfig();
+
+    @JsonProperty
+    public io.channelhub.hub.knowledge.KnowledgeConfig getKnowledge() {
+        return knowledge;
+    }
+
+    @JsonProperty
+    public void setKnowledge(io.channelhub.hub.knowledge.KnowledgeConfig knowledge) {
+        this.knowledge = knowledge;
+    }
+
+    @Valid
+    @NotNull
     private io.channelhub.hub.delivery.DeliveryConfig delivery = new io.channelhub.hub.delivery.DeliveryConfig();
 
     @Valid

@@ -11,7 +11,8 @@ import io.dropwizard.core.setup.Environment;
 
 /**
  * Privacy compliance: each tenant's jurisdiction and settings (from the privacy policy plugins), redaction of stored
- * messages and prompts, data-subject requests (export, erasure), and retention run as a background job.
+ * messages and prompts, data-subject requests (export, erasure; knowledge files mentioning the subject included), and
+ * retention run as a background job.
  */
 final class PrivacyBundle extends HubBundle<PrivacyBundle.Privacy> {
 
@@ -21,8 +22,10 @@ final class PrivacyBundle extends HubBundle<PrivacyBundle.Privacy> {
     private final CoreBundle core;
     private final PluginsBundle plugins;
     private final IdentityBundle identity;
+    private final KnowledgeBundle knowledge;
 
-    PrivacyBundle(CoreBundle core, PluginsBundle plugins, IdentityBundle identity) {
+    PrivacyBundle(CoreBundle core, PluginsBundle plugins, IdentityBundle identity, KnowledgeBundle knowledge) {
+        this.knowledge = knowledge;
         this.core = core;
         this.plugins = plugins;
         this.identity = identity;
@@ -35,8 +38,9 @@ final class PrivacyBundle extends HubBundle<PrivacyBundle.Privacy> {
         var settings = new PrivacySettings(c.jdbi(), c.stored(), plugins.get().platform(), c.clock(),
                 c.secrets().derive("privacy-hash"));
         var redaction = new ContentRedaction(c.jdbi(), settings, c.clock());
+        var mentions = new io.channelhub.hub.knowledge.KnowledgeMentions(c.jdbi(), knowledge.get().knowledge());
         var requests = new PrivacyRequests(c.jdbi(), c.stored(), settings, new DataSubjects(c.jdbi(), c.stored(),
-                c.secrets().derive("privacy-pseudonym")), id.audit(), c.clock());
+                c.secrets().derive("privacy-pseudonym"), java.util.List.of(mentions)), id.audit(), c.clock());
         var retention = new Retention(c.jdbi(), settings, c.clock());
         env.lifecycle().manage(new RetentionJob(c.jdbi(), retention, config.getRetentionInterval().toMilliseconds()));
         return new Privacy(settings, redaction,

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ImageIT {
 
     private static final Path ROOT = Path.of(System.getProperty("channelhub.root", "../.."));
+    private static final String ROOT_KEY = "chk_ImgRoot1_" + "r".repeat(16) + "0123456789abcdef";
     private static final Path TARGET = Path.of(System.getProperty("channelhub.image.tar",
             "target/channelhub-image.tar")).getParent();
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -77,6 +78,7 @@ class ImageIT {
         env.put("CHANNELHUB_REDIS_URI", REDIS);
         env.put("CHANNELHUB_SECRETS_KEY", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
         env.put("CHANNELHUB_DEMO", "false");
+        env.put("CHANNELHUB_BOOTSTRAP_KEY", ROOT_KEY);
         return env;
     }
 
@@ -145,6 +147,7 @@ class ImageIT {
             HttpResponse<String> me = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
                     + "/v1/me")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(me.statusCode()).isEqualTo(401);
+            knowledgeWorks(http, port);
             // JSON is all it writes.
             assertThat(Files.readString(log).lines().filter(l -> !l.isBlank()))
                     .allSatisfy(l -> assertThat(l).startsWith("{"));
@@ -164,6 +167,47 @@ class ImageIT {
             hub.destroyForcibly();
             dropDatabase(db);
         }
+    }
+
+    /**
+     * Knowledge in the image: Tika reads an upload, the in-process embedding model (ONNX Runtime and DJL's
+     * tokenizer, native libraries unpacked into /tmp with the root read-only) embeds it, and the Lucene plugin
+     * finds it.
+     */
+    private static void knowledgeWorks(HttpClient http, int port) throws Exception {
+        String base = "http://127.0.0.1:" + port;
+        JsonNode tenant = JSON.readTree(send(http, HttpRequest.newBuilder(URI.create(base + "/admin/tenants"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"slug\":\"image-kb\",\"name\":\"Image KB\"}")), 201));
+        String t = base + "/admin/tenants/" + tenant.path("id").asText();
+        String boundary = "----image" + System.nanoTime();
+        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"hours.txt\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\nNorthwind Bikes opens at nine and closes at six on "
+                + "weekdays; on Sundays the Belem shop is closed.\r\n--" + boundary + "\r\nContent-Disposition: form-data; "
+                + "name=\"purpose\"\r\n\r\nassistants\r\n--" + boundary + "--\r\n";
+        JsonNode file = JSON.readTree(send(http, HttpRequest.newBuilder(URI.create(t + "/files"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofString(body)), 200));
+        JsonNode store = JSON.readTree(send(http, HttpRequest.newBuilder(URI.create(t + "/vector_stores"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"file_ids\":[\"" + file.path("id").asText() + "\"]}")), 200));
+        String s = t + "/vector_stores/" + store.path("id").asText();
+        Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            JsonNode entry = JSON.readTree(send(http, HttpRequest.newBuilder(URI.create(s + "/files/"
+                    + file.path("id").asText())).GET(), 200));
+            assertThat(entry.path("status").asText()).as(entry.toString()).isEqualTo("completed");
+        });
+        JsonNode hits = JSON.readTree(send(http, HttpRequest.newBuilder(URI.create(s + "/search"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"query\":\"is the shop in Belem open on Sunday?\"}")), 200));
+        assertThat(hits.path("data").get(0).path("file_id").asText()).isEqualTo(file.path("id").asText());
+    }
+
+    private static String send(HttpClient http, HttpRequest.Builder request, int status) throws Exception {
+        HttpResponse<String> r = http.send(request.header("Authorization", "Bearer " + ROOT_KEY).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+        return r.body();
     }
 
     @Test

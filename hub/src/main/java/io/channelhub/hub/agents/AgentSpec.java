@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * @param maxOutputTokens a cap on the reply
  * @param tools           function tools: {@code [{"type":"function","function":{"name","description","parameters"}}]}
  * @param responseFormat  {@code {"type":"json_schema","json_schema":{"name","schema","strict"}}} or json_object/text
- * @param knowledge       vector store ids for providers with file search
+ * @param knowledge       the hub's vector stores the turn retrieves from (any model), or, in {@code file_search}
+ *                        mode, OpenAI-hosted vector store ids for the Responses API's own file search
  * @param history         how much of the conversation goes into each turn
  * @param maxToolRounds   how many model-tool-model rounds a turn may take
  * @param fallbacks       models that answer, in order, when this one fails with a retryable error or its circuit
@@ -52,9 +53,30 @@ public record AgentSpec(String provider, String model, String api, String instru
     public record Fallback(String provider, String model, String api) {
     }
 
-    /** Vector stores for file search. */
+    /**
+     * Knowledge for the agent's answers.
+     *
+     * @param vectorStoreIds the stores
+     * @param mode           {@code retrieval} (the default: the hub finds passages in its own stores and puts them in
+     *                       the prompt, for every model) or {@code file_search} (the ids are OpenAI-hosted stores the
+     *                       Responses API searches itself)
+     */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record Knowledge(List<String> vectorStoreIds) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Knowledge(List<String> vectorStoreIds, String mode) {
+
+        public static final String RETRIEVAL = "retrieval";
+        public static final String FILE_SEARCH = "file_search";
+
+        /** The hub's own retrieval runs for this agent. */
+        public boolean retrieves() {
+            return vectorStoreIds != null && !vectorStoreIds.isEmpty() && !FILE_SEARCH.equals(mode);
+        }
+
+        /** The ids the model's own file search gets (none in retrieval mode). */
+        public List<String> hostedIds() {
+            return FILE_SEARCH.equals(mode) && vectorStoreIds != null ? vectorStoreIds : List.of();
+        }
     }
 
     /** The history window: the last {@code maxMessages}, further cut to about {@code maxTokens} when set. */
@@ -68,7 +90,9 @@ public record AgentSpec(String provider, String model, String api, String instru
         return new AgentSpec(provider == null ? "openai" : provider, model == null ? "gpt-4o-mini" : model,
                 api == null ? CHAT_COMPLETIONS : api, instructions, temperature, topP, maxOutputTokens,
                 tools == null ? List.of() : tools, responseFormat,
-                knowledge == null ? new Knowledge(List.of()) : knowledge,
+                knowledge == null ? new Knowledge(List.of(), Knowledge.RETRIEVAL)
+                        : new Knowledge(knowledge.vectorStoreIds() == null ? List.of() : knowledge.vectorStoreIds(),
+                        knowledge.mode() == null ? Knowledge.RETRIEVAL : knowledge.mode()),
                 new History(history == null || history.maxMessages() == null ? 20 : history.maxMessages(),
                         history == null ? null : history.maxTokens()),
                 maxToolRounds == null ? 4 : maxToolRounds, fallbacks == null ? List.of() : fallbacks);
@@ -144,6 +168,13 @@ public record AgentSpec(String provider, String model, String api, String instru
         if (knowledge != null && knowledge.vectorStoreIds() != null && (knowledge.vectorStoreIds().size() > 16
                 || knowledge.vectorStoreIds().stream().anyMatch(s -> s == null || s.isBlank() || s.length() > 100))) {
             errors.put("knowledge.vector_store_ids", "at most 16 non-empty ids");
+        }
+        if (knowledge != null && knowledge.mode() != null) {
+            if (!Knowledge.RETRIEVAL.equals(knowledge.mode()) && !Knowledge.FILE_SEARCH.equals(knowledge.mode())) {
+                errors.put("knowledge.mode", "must be retrieval or file_search");
+            } else if (Knowledge.FILE_SEARCH.equals(knowledge.mode()) && !RESPONSES.equals(api)) {
+                errors.put("knowledge.mode", "file_search is the Responses API's own search: set api to responses");
+            }
         }
         if (history != null) {
             if (history.maxMessages() != null && (history.maxMessages() < 1 || history.maxMessages() > 1000)) {

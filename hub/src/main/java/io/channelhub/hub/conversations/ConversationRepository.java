@@ -44,13 +44,24 @@ public class ConversationRepository {
                     rs.getString("external_id"), rs.getString("model"), promptTokens, completionTokens,
                     rs.getString("error_code"), instants.map(rs, "created_at", ctx),
                     instants.map(rs, "completed_at", ctx), rs.getString("kind"), rs.getString("error_title"),
-                    rs.getString("error_details"));
+                    rs.getString("error_details"), readCitations(rs.getString("citations")));
         };
     }
 
     private Map<String, Object> readMap(String s) {
         try {
             return s == null ? Map.of() : json.readValue(s, new TypeReference<Map<String, Object>>() { });
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private List<io.channelhub.hub.knowledge.Citation> readCitations(String s) {
+        if (s == null) {
+            return List.of();
+        }
+        try {
+            return json.readValue(s, new TypeReference<List<io.channelhub.hub.knowledge.Citation>>() { });
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -121,14 +132,16 @@ public class ConversationRepository {
     private Message insertMessage(org.jdbi.v3.core.Handle h, Message m) {
         long seq = h.createUpdate("INSERT INTO messages (id, tenant_id, conversation_id, role, "
                         + "content, tool_calls, tool_call_id, status, external_id, model, prompt_tokens, "
-                        + "completion_tokens, error_code, created_at, completed_at, kind) VALUES (:id, :t, :c, :role, "
-                        + ":content, :calls, :callId, :status, :ext, :model, :pt, :ct, :err, :at, :done, :kind)")
+                        + "completion_tokens, error_code, created_at, completed_at, kind, citations) VALUES (:id, :t, :c, "
+                        + ":role, :content, :calls, :callId, :status, :ext, :model, :pt, :ct, :err, :at, :done, :kind, "
+                        + ":cites)")
                 .bind("id", m.id()).bind("t", m.tenantId()).bind("c", m.conversationId()).bind("role", m.role())
                 .bind("content", m.content()).bind("calls", m.toolCalls().isEmpty() ? null : write(m.toolCalls()))
                 .bind("callId", m.toolCallId()).bind("status", m.status()).bind("ext", m.externalId())
                 .bind("model", m.model()).bind("pt", m.promptTokens()).bind("ct", m.completionTokens())
                 .bind("err", m.errorCode()).bind("at", m.createdAt()).bind("done", m.completedAt())
                 .bind("kind", m.kind() == null ? Message.TEXT : m.kind())
+                .bind("cites", m.citations().isEmpty() ? null : write(m.citations()))
                 .executeAndReturnGeneratedKeys("seq").mapTo(Long.class).one();
         return m.withSeq(seq);
     }

@@ -69,7 +69,9 @@ public final class ConversationViews {
                               String errorTitle,
                               @Schema(description = "The channel's details of the error (WhatsApp: "
                                       + "error_data.details)") String errorDetails,
-                              Instant createdAt) {
+                              Instant createdAt,
+                              @Schema(description = "The passages of the agent's knowledge the reply was grounded on")
+                              List<io.channelhub.hub.knowledge.Citation> citations) {
         public static MessageView of(Message m) {
             return of(m, List.of());
         }
@@ -80,7 +82,8 @@ public final class ConversationViews {
             return new MessageView(m.id(), m.conversationId(), m.role(), m.kind() == null ? Message.TEXT : m.kind(),
                     m.content(), files.stream().map(AttachmentView::of).toList(),
                     m.toolCalls().stream().map(ToolCallView::of).toList(), m.toolCallId(), m.status(), m.model(), u,
-                    m.errorCode(), m.errorTitle(), m.errorDetails(), m.createdAt());
+                    m.errorCode(), m.errorTitle(), m.errorDetails(), m.createdAt(),
+                    m.citations().isEmpty() ? null : m.citations());
         }
     }
 

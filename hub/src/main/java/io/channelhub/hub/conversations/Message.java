@@ -15,7 +15,13 @@ import java.util.List;
 public record Message(long seq, String id, String tenantId, String conversationId, String role, String content,
                       List<ModelMessage.ToolCall> toolCalls, String toolCallId, String status, String externalId,
                       String model, Long promptTokens, Long completionTokens, String errorCode, Instant createdAt,
-                      Instant completedAt, String kind, String errorTitle, String errorDetails) {
+                      Instant completedAt, String kind, String errorTitle, String errorDetails,
+                      List<io.channelhub.hub.knowledge.Citation> citations) {
+
+    /** No citations: an empty list, never null. */
+    public Message {
+        citations = citations == null ? List.of() : List.copyOf(citations);
+    }
 
     public static final String TEXT = "text";
 
@@ -78,6 +84,7 @@ public record Message(long seq, String id, String tenantId, String conversationI
         private String errorCode;
         private Instant at;
         private String kind = TEXT;
+        private List<io.channelhub.hub.knowledge.Citation> citations = List.of();
 
         private Draft(String tenantId, String conversationId, String role) {
             this.tenantId = tenantId;
@@ -145,6 +152,11 @@ public record Message(long seq, String id, String tenantId, String conversationI
             return this;
         }
 
+        /** The passages retrieval grounded the reply on. */
+        public Draft citations(List<io.channelhub.hub.knowledge.Citation> citations) {
+            this.citations = citations == null ? List.of() : citations;
+            return this;
+        }
         public Message build() {
             if (status == null || at == null) {
                 throw new IllegalStateException("a message needs a status and a time");
@@ -152,7 +164,7 @@ public record Message(long seq, String id, String tenantId, String conversationI
             String messageId = id != null ? id : io.channelhub.hub.persistence.Ids.newId("msg");
             return new Message(0, messageId, tenantId, conversationId, role, content, toolCalls, toolCallId,
                     status.wire(), externalId, model, promptTokens, completionTokens, errorCode, at, at, kind, null,
-                    null);
+                    null, citations);
         }
     }
 
@@ -160,6 +172,6 @@ public record Message(long seq, String id, String tenantId, String conversationI
     public Message withSeq(long s) {
         return new Message(s, id, tenantId, conversationId, role, content, toolCalls, toolCallId, status, externalId,
                 model, promptTokens, completionTokens, errorCode, createdAt, completedAt, kind == null ? TEXT : kind,
-                errorTitle, errorDetails);
+                errorTitle, errorDetails, citations);
     }
 }

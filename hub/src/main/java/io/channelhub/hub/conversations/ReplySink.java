@@ -23,6 +23,10 @@ public interface ReplySink {
     default void toolCall(ModelMessage.ToolCall call) {
     }
 
+    /** The passages retrieval grounded the reply on, before the first delta (a stream can show its sources). */
+    default void citations(java.util.List<io.channelhub.hub.knowledge.Citation> citations) {
+    }
+
     /** A way to stop the model call, e.g. when the client disconnects. */
     default void cancellable(Runnable cancel) {
     }

@@ -48,6 +48,8 @@ public class TurnService {
     /** The tenant's redaction of stored messages and of prompts. */
     private final io.channelhub.hub.privacy.ContentRedaction redaction;
     private final io.channelhub.hub.observability.Tracing tracing;
+    /** The retrieval step: passages of the agent's vector stores for the prompt, and their citations. */
+    private final io.channelhub.hub.knowledge.Retrieval retrieval;
 
     /** The stored user message, the stored reply, and the tokens of the whole turn. */
     public record Result(Message user, Message reply, long promptTokens, long completionTokens) {
@@ -68,7 +70,9 @@ public class TurnService {
                        io.channelhub.hub.limits.Quotas quotas, io.channelhub.hub.plugins.PluginContexts contexts,
                        io.channelhub.hub.media.MediaLibrary media,
                        io.channelhub.hub.privacy.ContentRedaction redaction,
-                       io.channelhub.hub.observability.Tracing tracing) {
+                       io.channelhub.hub.observability.Tracing tracing,
+                       io.channelhub.hub.knowledge.Retrieval retrieval) {
+        this.retrieval = retrieval;
         this.quotas = quotas;
         this.contexts = contexts;
         this.media = media;
@@ -151,6 +155,14 @@ public class TurnService {
             sink.start(user, replyId);
         }
         List<ModelMessage> window = window(c, spec);
+        io.channelhub.hub.knowledge.Retrieval.Grounding grounding = ground(c, spec, user);
+        if (grounding.context() != null) {
+            // After the agent's instructions, before the conversation: the model reads the passages as context.
+            window.add(0, new ModelMessage("system", grounding.context(), List.of(), null, List.of()));
+        }
+        if (sink.streams() && !grounding.citations().isEmpty()) {
+            sink.citations(grounding.citations());
+        }
         long promptTokens = 0;
         long completionTokens = 0;
         int rounds = 0;
@@ -183,7 +195,8 @@ public class TurnService {
                 // commit.
                 Message stored = repo.insertMessageAndTouch(Message.draft(c, "assistant").id(replyId)
                         .content(reply.content()).toolCalls(reply.toolCalls()).status(status).model(reply.model())
-                        .tokens(promptTokens, completionTokens).at(at).build(), at, h -> ledger.insert(h, usage));
+                        .tokens(promptTokens, completionTokens).citations(grounding.citations()).at(at).build(), at,
+                        h -> ledger.insert(h, usage));
                 usage.forEach(ledger::recorded);
                 webhooks.emit(c.tenantId(), "message.sent", Map.of("message",
                         ConversationViews.MessageView.of(stored)));
@@ -208,6 +221,27 @@ public class TurnService {
                 window.add(ModelMessage.tool(call.id(), result));
             }
             rounds++;
+        }
+    }
+
+    /**
+     * The retrieval step: passages of the agent's stores for what the user just said (the tenant's redaction
+     * applied). A failing search costs the turn its grounding, not its answer: the model answers without it.
+     */
+    private io.channelhub.hub.knowledge.Retrieval.Grounding ground(Conversation c, AgentSpec spec, Message user) {
+        if (!spec.knowledge().retrieves() || user.content() == null || user.content().isBlank()) {
+            return io.channelhub.hub.knowledge.Retrieval.Grounding.NONE;
+        }
+        var span = tracing.tracer().spanBuilder("knowledge retrieval").startSpan();
+        try (var scope = span.makeCurrent()) {
+            return retrieval.ground(c.tenantId(), spec.knowledge().vectorStoreIds(),
+                    redaction.forPrompt(c.tenantId(), user.content()), t -> redaction.forPrompt(c.tenantId(), t));
+        } catch (RuntimeException e) {
+            span.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR, e.getClass().getSimpleName());
+            LOG.warn("Retrieval for agent {} failed; answering without its knowledge", c.agentId(), e);
+            return io.channelhub.hub.knowledge.Retrieval.Grounding.NONE;
+        } finally {
+            span.end();
         }
     }
 
@@ -338,6 +372,6 @@ public class TurnService {
                 : ModelRequest.Api.CHAT_COMPLETIONS, agents.instructions(agent), List.copyOf(window),
                 spec.temperature() == null ? null : spec.temperature().doubleValue(),
                 spec.topP() == null ? null : spec.topP().doubleValue(), spec.maxOutputTokens(), tools, format,
-                spec.knowledge().vectorStoreIds());
+                spec.knowledge().hostedIds());
     }
 }

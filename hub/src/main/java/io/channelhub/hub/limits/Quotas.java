@@ -348,6 +348,11 @@ public class Quotas {
         for (Quota q : hard) {
             if (q.usageType().equals(e.usageType())) {
                 String key = counterKey(q, period(q.period(), now));
+                if (e.quantity() < 0) {
+                    // A level given back (a file deleted): the counter goes down with the ledger's sum.
+                    change(key, e.quantity());
+                    continue;
+                }
                 long reservedUnits = reservation == null ? 0 : reservation.take(key, e.quantity());
                 if (e.quantity() > reservedUnits) {
                     change(key, e.quantity() - reservedUnits);

@@ -48,7 +48,34 @@ public class DemoProvider implements ModelProvider {
             last = last.substring(0, 200) + "...";
         }
         return PREFIX + "This is a demo reply from ChannelHub: no model API key is configured, so no AI model "
-                + "was called. You said: \"" + last + "\"." + files + " Configure a model provider to get real answers.";
+                + "was called. You said: \"" + last + "\"." + files + knowledge(request)
+                + " Configure a model provider to get real answers.";
+    }
+
+    /**
+     * The best passage retrieval put into the prompt (a system message listing excerpts as {@code [1] (file)}), so
+     * the demo shows that the agent's knowledge was found; empty without one.
+     */
+    static String knowledge(ModelRequest request) {
+        for (ModelMessage m : request.messages()) {
+            String c = m.content();
+            int at = c == null || !"system".equals(m.role()) ? -1 : c.indexOf("\n[1] (");
+            if (at >= 0) {
+                int nameEnd = c.indexOf(")\n", at);
+                if (nameEnd < 0) {
+                    continue;
+                }
+                String name = c.substring(at + 6, nameEnd);
+                String text = c.substring(nameEnd + 2).strip();
+                int end = text.indexOf("\n\n[2] (");
+                text = (end >= 0 ? text.substring(0, end) : text).replaceAll("\\s+", " ");
+                if (text.length() > 300) {
+                    text = text.substring(0, 300) + "...";
+                }
+                return " From your documents, " + name + " [1]: \"" + text + "\".";
+            }
+        }
+        return "";
     }
 
     static long tokens(String s) {

@@ -229,8 +229,14 @@ public class UsageLedger implements Managed {
         }
     }
 
+    /**
+     * Usage types that measure a level (what a tenant keeps) rather than a flow (what it did): a release records a
+     * negative quantity, so their sum is the level now, and a quota on them with period {@code total} caps it.
+     */
+    public static final java.util.Set<String> LEVELS = java.util.Set.of("storage.bytes", "storage.files");
+
     private static void check(UsageEvent e) {
-        if (e.quantity() < 0) {
+        if (e.quantity() < 0 && !LEVELS.contains(e.usageType())) {
             throw new IllegalArgumentException("usage quantity must not be negative");
         }
     }

@@ -4,6 +4,8 @@ import io.channelhub.plugin.billing.BillingGateway;
 import io.channelhub.plugin.billing.GatewayDescriptor;
 import io.channelhub.plugin.channel.ChannelConnector;
 import io.channelhub.plugin.channel.ChannelDescriptor;
+import io.channelhub.plugin.knowledge.IndexDescriptor;
+import io.channelhub.plugin.knowledge.KnowledgeIndex;
 import io.channelhub.plugin.model.ModelProvider;
 import io.channelhub.plugin.model.ToolHandler;
 import io.channelhub.plugin.privacy.PrivacyPolicy;
@@ -39,6 +41,7 @@ public class PluginPlatform implements Managed {
     private final Map<String, PrivacyPolicy> policies = new ConcurrentHashMap<>();
     private final Map<String, ModelProvider> models = new ConcurrentHashMap<>();
     private final Map<String, ToolHandler> tools = new ConcurrentHashMap<>();
+    private final Map<String, LoadedIndex> indexes = new ConcurrentHashMap<>();
     private HubPluginManager manager;
     private final PluginGuard guard;
     private final java.time.Duration callTimeout;
@@ -50,6 +53,10 @@ public class PluginPlatform implements Managed {
 
     /** A started billing gateway and the descriptor it gave at start. */
     public record LoadedGateway(String pluginId, BillingGateway gateway, GatewayDescriptor descriptor) {
+    }
+
+    /** A started knowledge index and the descriptor it gave at start. */
+    public record LoadedIndex(String pluginId, KnowledgeIndex index, IndexDescriptor descriptor) {
     }
 
     /** A platform without tracing or metrics (tools and tests), with the default timeouts. */
@@ -128,6 +135,7 @@ public class PluginPlatform implements Managed {
         Map<String, PrivacyPolicy> myPolicies = new HashMap<>();
         Map<String, ModelProvider> myModels = new HashMap<>();
         Map<String, ToolHandler> myTools = new HashMap<>();
+        Map<String, LoadedIndex> myIndexes = new HashMap<>();
         try {
             for (ChannelConnector c : manager.getExtensions(ChannelConnector.class, id)) {
                 ChannelDescriptor cd = c.descriptor();
@@ -168,6 +176,18 @@ public class PluginPlatform implements Managed {
                 myTools.put(name, guard.guard(ToolHandler.class, t, id, callTimeout));
                 extensions.add(new PluginStatus.ExtensionInfo("tool_handler", name));
             }
+            for (KnowledgeIndex k : manager.getExtensions(KnowledgeIndex.class, id)) {
+                IndexDescriptor kd = k.descriptor();
+                if (kd == null || kd.id() == null || kd.id().isBlank() || indexes.containsKey(kd.id())
+                        || myIndexes.containsKey(kd.id())) {
+                    throw new IllegalStateException("knowledge index id '" + (kd == null ? null : kd.id())
+                            + "' is missing or taken");
+                }
+                // No timeout: interrupting an index mid-write can close its files under it. Traced and measured.
+                myIndexes.put(kd.id(), new LoadedIndex(id, guard.guard(KnowledgeIndex.class, k, id,
+                        java.time.Duration.ZERO), kd));
+                extensions.add(new PluginStatus.ExtensionInfo("knowledge_index", kd.id()));
+            }
             long channels = extensions.stream().filter(e -> e.kind().equals("channel")).count();
             long gatewayCount = extensions.stream().filter(e -> e.kind().equals("billing_gateway")).count();
             if (channels > 1 || gatewayCount > 1) {
@@ -183,6 +203,7 @@ public class PluginPlatform implements Managed {
         policies.putAll(myPolicies);
         models.putAll(myModels);
         tools.putAll(myTools);
+        indexes.putAll(myIndexes);
         return base.with(PluginState.STARTED, null, List.copyOf(extensions));
     }
 
@@ -211,6 +232,7 @@ public class PluginPlatform implements Managed {
             policies.clear();
             models.clear();
             tools.clear();
+            indexes.clear();
             manager = null;
         }
     }
@@ -239,6 +261,11 @@ public class PluginPlatform implements Managed {
     /** Tool handlers contributed by plugins, by tool name. */
     public Map<String, ToolHandler> toolHandlers() {
         return Map.copyOf(tools);
+    }
+
+    /** Knowledge indexes contributed by plugins, by index id. */
+    public Map<String, LoadedIndex> knowledgeIndexes() {
+        return Map.copyOf(indexes);
     }
 
     /** The plugin that contributed a tool handler or model provider. */

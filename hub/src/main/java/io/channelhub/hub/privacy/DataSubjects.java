@@ -39,11 +39,18 @@ public class DataSubjects {
     private final Jdbi jdbi;
     private final ObjectMapper json;
     private final String salt;
+    /** Sections kept by other concerns (knowledge files mentioning the subject). */
+    private final List<SubjectData> more;
 
     public DataSubjects(Jdbi jdbi, ObjectMapper json, String salt) {
+        this(jdbi, json, salt, List.of());
+    }
+
+    public DataSubjects(Jdbi jdbi, ObjectMapper json, String salt, List<SubjectData> more) {
         this.jdbi = jdbi;
         this.json = json;
         this.salt = salt;
+        this.more = List.copyOf(more);
     }
 
     /** The pseudonym that replaces a subject in what is kept: stable per tenant, not reversible. */
@@ -60,6 +67,14 @@ public class DataSubjects {
 
     /** Every row about the subject, by table (section). */
     public Map<String, List<Map<String, Object>>> collect(String tenantId, String subject) {
+        Map<String, List<Map<String, Object>>> out = core(tenantId, subject);
+        for (SubjectData d : more) {
+            out.put(d.section(), d.collect(tenantId, subject));
+        }
+        return out;
+    }
+
+    private Map<String, List<Map<String, Object>>> core(String tenantId, String subject) {
         return jdbi.withHandle(h -> {
             Map<String, List<Map<String, Object>>> out = new LinkedHashMap<>();
             out.put("contacts", rows(h, "SELECT id, channel_instance_id, external_id, display_name, profile, created_at, "
@@ -124,7 +139,18 @@ public class DataSubjects {
     }
 
     /** Erases the subject; returns, per table, how many rows were deleted and how many kept pseudonymised. */
+    @SuppressWarnings("unchecked")
     public Map<String, Object> erase(String tenantId, String subject) {
+        Map<String, Object> report = eraseCore(tenantId, subject);
+        Map<String, Integer> deleted = (Map<String, Integer>) report.get("deleted");
+        // After the core's commit: these sections keep state outside this transaction (a replica's search index).
+        for (SubjectData d : more) {
+            deleted.put(d.section(), d.erase(tenantId, subject));
+        }
+        return report;
+    }
+
+    private Map<String, Object> eraseCore(String tenantId, String subject) {
         String alias = pseudonym(tenantId, subject);
         return jdbi.inTransaction(h -> {
             Map<String, Integer> deleted = new LinkedHashMap<>();

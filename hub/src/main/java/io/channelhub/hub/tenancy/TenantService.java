@@ -29,6 +29,9 @@ public class TenantService {
     private final Jdbi jdbi;
     private final TenantRepository tenants;
     private final Clock clock;
+    /** Told after a tenant's rows are deleted, for state outside the database (a replica's search index). */
+    private final List<java.util.function.Consumer<String>> deletedListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public TenantService(Jdbi jdbi, TenantRepository tenants, Clock clock) {
         this.jdbi = jdbi;
@@ -99,7 +102,13 @@ public class TenantService {
             h.createUpdate("DELETE FROM tenants WHERE id = :t").bind("t", id).execute();
         });
         tenants.changed(id);
+        deletedListeners.forEach(l -> l.accept(id));
         return t;
+    }
+
+    /** {@code listener} gets the id of each tenant deleted on this replica, after its rows are gone. */
+    public void onDeleted(java.util.function.Consumer<String> listener) {
+        deletedListeners.add(listener);
     }
 
     static List<String> tenantTables(Handle h) {

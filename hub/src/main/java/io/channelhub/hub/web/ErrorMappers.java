@@ -46,10 +46,14 @@ public final class ErrorMappers {
     }
 
     static Response render(int status, String code, String message, Map<String, Object> details) {
-        return Response.status(status)
+        Response.ResponseBuilder b = Response.status(status)
                 .type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(ErrorResponse.of(code, message, details))
-                .build();
+                .entity(ErrorResponse.of(status, code, message, details));
+        if (status == 409) {
+            // A conflict does not go away by itself: the official OpenAI SDKs retry a 409 unless told not to.
+            b.header("x-should-retry", "false");
+        }
+        return b.build();
     }
 
     /** Our own failures. */

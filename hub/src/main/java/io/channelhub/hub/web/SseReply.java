@@ -54,6 +54,11 @@ public final class SseReply implements ReplySink {
     }
 
     @Override
+    public void citations(java.util.List<io.channelhub.hub.knowledge.Citation> citations) {
+        sse.event("citations", Map.of("citations", citations));
+    }
+
+    @Override
     public void toolCall(ModelMessage.ToolCall call) {
         if (showToolCalls) {
             sse.event("tool_call", Map.of("id", call.id(), "name", call.name(), "arguments", call.arguments()));

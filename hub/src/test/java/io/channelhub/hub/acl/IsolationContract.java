@@ -112,6 +112,30 @@ abstract class IsolationContract extends HubIntegrationTest {
         MATRIX.put("GET /v1/console-users/{userId}", ADMIN);
         MATRIX.put("PATCH /v1/console-users/{userId}", ADMIN);
         MATRIX.put("DELETE /v1/console-users/{userId}", ADMIN);
+        // Knowledge: the fixture's file and store are the admin's; changing them needs ownership or a grant.
+        MATRIX.put("GET /v1/files", ALL);
+        MATRIX.put("POST /v1/files", BUILDERS);
+        MATRIX.put("GET /v1/files/{fileId}", ALL);
+        MATRIX.put("GET /v1/files/{fileId}/content", ALL);
+        MATRIX.put("DELETE /v1/files/{fileId}", ADMIN);
+        MATRIX.put("GET /v1/vector_stores", ALL);
+        MATRIX.put("POST /v1/vector_stores", BUILDERS);
+        MATRIX.put("GET /v1/vector_stores/{storeId}", ALL);
+        MATRIX.put("POST /v1/vector_stores/{storeId}", ADMIN);
+        MATRIX.put("PATCH /v1/vector_stores/{storeId}", ADMIN);
+        MATRIX.put("DELETE /v1/vector_stores/{storeId}", ADMIN);
+        MATRIX.put("POST /v1/vector_stores/{storeId}/search", ALL);
+        MATRIX.put("GET /v1/vector_stores/{storeId}/files", ALL);
+        MATRIX.put("POST /v1/vector_stores/{storeId}/files", ADMIN);
+        MATRIX.put("GET /v1/vector_stores/{storeId}/files/{fileId}", ALL);
+        MATRIX.put("POST /v1/vector_stores/{storeId}/files/{fileId}", ADMIN);
+        MATRIX.put("DELETE /v1/vector_stores/{storeId}/files/{fileId}", ADMIN);
+        MATRIX.put("GET /v1/vector_stores/{storeId}/files/{fileId}/content", ALL);
+    }
+
+    @Override
+    protected void morePlugins(java.nio.file.Path dir) {
+        io.channelhub.hub.support.TestPlugins.copyBundled(dir, "knowledge-lucene");
     }
 
     /** Each fixture has a console user: a cheap hash here (the walk makes hundreds), the real count elsewhere. */
@@ -128,14 +152,15 @@ abstract class IsolationContract extends HubIntegrationTest {
     /** The first tenant's resources. */
     record Fixture(String tenantId, String slug, Map<String, JsonNode> keys, JsonNode instance, JsonNode grant,
                    JsonNode agent, JsonNode prompt, String conversation, String webhook, String delivery,
-                   String invoice, String privacyRequest, JsonNode consoleUser) {
+                   String invoice, String privacyRequest, JsonNode consoleUser, JsonNode file, JsonNode store) {
         List<String> secrets() {
             List<String> s = new ArrayList<>(List.of(tenantId, slug, instance.get("id").asText(),
                     instance.get("name").asText(), grant.get("id").asText(), agent.get("id").asText(),
                     agent.get("slug").asText(), prompt.get("id").asText(), prompt.get("slug").asText(),
                     "secret instructions of " + slug, "secret prompt of " + slug, conversation,
                     "private words of " + slug, "org-" + slug, webhook, "hooks-" + slug, invoice, privacyRequest, consoleUser.get("id").asText(),
-                    consoleUser.get("email").asText()));
+                    consoleUser.get("email").asText(), file.get("id").asText(), file.get("filename").asText(),
+                    "knowledge of " + slug, store.get("id").asText(), store.get("name").asText()));
             keys.values().forEach(k -> {
                 s.add(k.get("id").asText());
                 s.add(k.get("prefix").asText());
@@ -193,8 +218,12 @@ abstract class IsolationContract extends HubIntegrationTest {
                 "subject-of-" + slug)), 201).json().get("id").asText();
         JsonNode user = TestHub.check(hub.post(admin, "/v1/console-users", Map.of("email", "person@" + slug
                 + ".example", "role", "viewer", "password", "walk password " + slug)), 201).json();
+        JsonNode file = TestHub.check(hub.upload(admin, "/v1/files", "assistants", "kb-" + slug + ".txt",
+                ("knowledge of " + slug).getBytes(java.nio.charset.StandardCharsets.UTF_8)), 200).json();
+        JsonNode store = TestHub.check(hub.post(admin, "/v1/vector_stores", Map.of("name", "store-" + slug,
+                "file_ids", List.of(file.get("id").asText()))), 200).json();
         return new Fixture(t, slug, keys, instance, grant, agent, prompt, conversation, webhook, delivery, invoice,
-                request, user);
+                request, user, file, store);
     }
 
     private String path(Route r, Fixture f) {
@@ -216,7 +245,9 @@ abstract class IsolationContract extends HubIntegrationTest {
                 .replace("{code}", "no-such-plan")
                 .replace("{userId}", f.consoleUser().get("id").asText())
                 .replace("{model}", f.agent().get("slug").asText())
-                .replace("{pluginId}", "test-channel");
+                .replace("{pluginId}", "test-channel")
+                .replace("{fileId}", f.file().get("id").asText())
+                .replace("{storeId}", f.store().get("id").asText());
     }
 
     private Object body(Route r, Fixture f) {
@@ -224,6 +255,15 @@ abstract class IsolationContract extends HubIntegrationTest {
         int n = seq.incrementAndGet();
         if (!r.method().equals("POST") && !r.method().equals("PATCH") && !r.method().equals("PUT")) {
             return null;
+        }
+        if (t.endsWith("/search")) {
+            return Map.of("query", "knowledge");
+        }
+        if (t.endsWith("/vector_stores/{storeId}/files")) {
+            return Map.of("file_id", f.file().get("id").asText());
+        }
+        if (t.endsWith("/files/{fileId}")) {
+            return Map.of("attributes", Map.of("walk", n));
         }
         if (t.endsWith("/rotate")) {
             return Map.of("grace_seconds", 60);
@@ -316,7 +356,7 @@ abstract class IsolationContract extends HubIntegrationTest {
         for (String role : ALL) {
             String key = bKeys.get(role);
             for (Route r : Routes.api(hub)) {
-                TestHub.Reply reply = hub.send(key, r.method(), path(r, a), body(r, a));
+                TestHub.Reply reply = hub.sendAs(key, r.method(), r.template(), path(r, a), body(r, a));
                 for (String s : secrets) {
                     if (reply.body().contains(s)) {
                         failures.add(role + " " + r + " leaked " + s + ": " + reply.status());
@@ -355,7 +395,7 @@ abstract class IsolationContract extends HubIntegrationTest {
                 // Fresh resources per call: an allowed DELETE or rotate must not break the next case.
                 Fixture f = fixture(slug("m" + seq.incrementAndGet()));
                 String key = f.keys().get(role).get("key").asText();
-                TestHub.Reply reply = hub.send(key, r.method(), path(r, f), body(r, f));
+                TestHub.Reply reply = hub.sendAs(key, r.method(), r.template(), path(r, f), body(r, f));
                 boolean denied = reply.status() == 403;
                 if (allowed.contains(role) && (denied || reply.status() >= 400)) {
                     failures.add(role + " " + r + " should be allowed: " + reply.status() + " " + reply.body());

@@ -128,6 +128,12 @@ class DocsExamplesTest extends HubIntegrationTest {
         // Events that never fire here, so nothing is sent to the address.
         ids.put("webhook", TestHub.check(hub.post(admin, "/v1/webhooks", Map.of("url", "https://hooks.example.com/ch",
                 "events", List.of("quota.threshold"))), 201).json().get("id").asText());
+        String file = TestHub.check(hub.upload(admin, "/v1/files", "assistants", "faq.txt",
+                "Opening hours: 9 to 18.".getBytes(java.nio.charset.StandardCharsets.UTF_8)), 200).json().get("id")
+                .asText();
+        ids.put("file", file);
+        ids.put("vector_store", TestHub.check(hub.post(admin, "/v1/vector_stores", Map.of("name", "faq")), 200)
+                .json().get("id").asText());
         assertThat(ids.keySet()).as("this test creates one resource of each grantable type").isEqualTo(grantable);
 
         for (ResourceType type : ResourceType.values()) {

@@ -143,7 +143,7 @@ class ModelCallsTest extends HubIntegrationTest {
     @Test
     void theResponsesApiIsUsedWhenTheAgentAsksForIt() {
         String c = conversation(Map.of("api", "responses", "model", "gpt-4.1-mini", "instructions", "Be short.",
-                "knowledge", Map.of("vector_store_ids", List.of("vs_abc"))));
+                "knowledge", Map.of("vector_store_ids", List.of("vs_abc"), "mode", "file_search")));
         fake.then(FakeOpenAi.responsesReply("Short answer."));
         TestHub.Reply r = say(c, Map.of("content", "Explain"));
         assertThat(r.status()).as(r.body()).isEqualTo(201);

@@ -148,6 +148,38 @@ public final class TestHub implements AutoCloseable {
         return call(method, path, headers, text);
     }
 
+    /** A multipart upload as OpenAI's clients send it ({@code POST /v1/files}): a file part and its purpose. */
+    public Reply upload(String key, String path, String purpose, String filename, byte[] content) {
+        String boundary = "----hubtest" + System.nanoTime();
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename
+                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] tail = ("\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\n" + purpose
+                + "\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        body.writeBytes(head);
+        body.writeBytes(content);
+        body.writeBytes(tail);
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        headers.put("Content-Type", "multipart/form-data; boundary=" + boundary);
+        if (key != null) {
+            headers.put("Authorization", "Bearer " + key);
+        }
+        return callBinary("POST", path, headers, body.toByteArray());
+    }
+
+    /**
+     * One call of a route as a client of it would make it: a multipart upload for the upload route, JSON (or
+     * nothing) otherwise. For the tests that walk every route.
+     */
+    public Reply sendAs(String key, String method, String template, String path, Object body) {
+        if (method.equals("POST") && template.endsWith("/files") && !template.contains("vector_stores")) {
+            return upload(key, path, "assistants", "walk.txt",
+                    ("walk upload " + System.nanoTime()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return send(key, method, path, body);
+    }
+
     /** A request with exactly these headers (no API key), for the public channel routes. */
     public Reply call(String method, String path, Map<String, String> headers, String body) {
         return callBinary(method, path, headers, body == null ? null

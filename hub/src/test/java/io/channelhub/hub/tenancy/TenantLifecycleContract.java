@@ -59,7 +59,7 @@ abstract class TenantLifecycleContract extends HubIntegrationTest {
             String path = r.template().replaceAll("\\{[^}]+}", "x");
             TestHub.Reply reply;
             try {
-                reply = hub.send(admin, r.method(), path, r.method().equals("GET")
+                reply = hub.sendAs(admin, r.method(), r.template(), path, r.method().equals("GET")
                         || r.method().equals("DELETE") ? null : Map.of());
             } catch (RuntimeException e) {
                 throw new AssertionError(r + " failed: " + e.getMessage(), e);

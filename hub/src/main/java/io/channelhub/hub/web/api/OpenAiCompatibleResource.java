@@ -170,7 +170,7 @@ public class OpenAiCompatibleResource {
                 : spec.maxOutputTokens();
         ModelRequest request = new ModelRequest(spec.model(), AgentSpec.RESPONSES.equals(spec.api())
                 ? ModelRequest.Api.RESPONSES : ModelRequest.Api.CHAT_COMPLETIONS, agents.instructions(agent),
-                body.messages(), temperature, topP, maxTokens, tools, null, spec.knowledge().vectorStoreIds());
+                body.messages(), temperature, topP, maxTokens, tools, null, spec.knowledge().hostedIds());
         return new Parsed(agent, request, body.stream(), body.includeUsage());
     }
 

@@ -16,7 +16,8 @@ public abstract class TenantSections {
     public record Sections(AgentsResource agents, PromptsResource prompts, ApiKeysResource apiKeys,
                            AuditResource audit, ChannelInstancesResource channelInstances,
                            ConsoleUsersResource consoleUsers, GrantsResource grants, PrivacyResource privacy,
-                           TenantPluginsResource plugins, UsageResource usage) {
+                           TenantPluginsResource plugins, UsageResource usage, FilesResource files,
+                           VectorStoresResource vectorStores) {
     }
 
     private final Sections s;
@@ -73,5 +74,17 @@ public abstract class TenantSections {
     @Path("usage")
     public UsageResource usage() {
         return s.usage();
+    }
+
+    /** OpenAI's Files API for knowledge. */
+    @Path("files")
+    public FilesResource files() {
+        return s.files();
+    }
+
+    /** OpenAI's Vector Stores API, with search. */
+    @Path("vector_stores")
+    public VectorStoresResource vectorStores() {
+        return s.vectorStores();
     }
 }
