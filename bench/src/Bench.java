@@ -55,7 +55,8 @@ public final class Bench {
             case "webhook" -> webhook(o);
             case "sse" -> sse(o);
             case "chat-rate" -> chatRate(o);
-            default -> throw new IllegalArgumentException("seed, webhook, sse or chat-rate");
+            case "knowledge" -> knowledge(o);
+            default -> throw new IllegalArgumentException("seed, webhook, sse, chat-rate or knowledge");
         }
     }
 
@@ -210,6 +211,241 @@ public final class Bench {
                 w.println(text);
             }
         }
+    }
+
+    // Knowledge ----------------------------------------------------------------------------------------------------
+
+    /** Words of the synthetic documents: a few hundred common ones and a long tail, as prose has (Zipf-like). */
+    static String[] vocabulary(int size) {
+        String[] common = ("the of and to in is for on with as by at from that this be are it or an was which "
+                + "delivery price shop bike order store hours warranty return refund customer day week month service "
+                + "payment card cash city street open close free fee zone rental insurance battery frame policy").split(" ");
+        String[] v = new String[size];
+        for (int i = 0; i < size; i++) {
+            v[i] = i < common.length ? common[i] : "term" + Integer.toString(i * 7919, 36);
+        }
+        return v;
+    }
+
+    /** One page: about {@code words} words in sentences and paragraphs. */
+    static String page(java.util.Random r, String[] vocab, int words) {
+        StringBuilder b = new StringBuilder();
+        for (int w = 0; w < words; w++) {
+            // Rank by a power law: the first words are by far the most frequent.
+            int rank = (int) Math.min(vocab.length - 1, Math.floor(Math.pow(vocab.length, r.nextDouble()) - 1));
+            b.append(vocab[rank]);
+            b.append(w % 17 == 16 ? (w % 85 == 84 ? ".\n\n" : ". ") : " ");
+        }
+        return b.append(".\n").toString();
+    }
+
+    static Answer upload(String hub, String key, String name, byte[] content) throws Exception {
+        String boundary = "----bench" + System.nanoTime();
+        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nassistants\r\n--"
+                + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name
+                + "\"\r\nContent-Type: text/plain\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] all = new byte[head.length + content.length + tail.length];
+        System.arraycopy(head, 0, all, 0, head.length);
+        System.arraycopy(content, 0, all, head.length, content.length);
+        System.arraycopy(tail, 0, all, head.length + content.length, tail.length);
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(hub + "/v1/files"))
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(all)).build(), HttpResponse.BodyHandlers.ofString());
+        return new Answer(r.statusCode(), r.body());
+    }
+
+    /** Uploads {@code files} files of {@code pages} pages into a new store; returns [store id, seconds to ingest]. */
+    static Object[] ingest(String hub, String key, String embedding, int files, int pages, String chunking, long seed)
+            throws Exception {
+        java.util.Random r = new java.util.Random(seed);
+        String[] vocab = vocabulary(20_000);
+        List<String> ids = new ArrayList<>();
+        List<byte[]> bodies = new ArrayList<>();
+        for (int f = 0; f < files; f++) {
+            StringBuilder doc = new StringBuilder("Document " + f + "\n\n");
+            for (int p = 0; p < pages; p++) {
+                doc.append("Section ").append(p).append("\n\n").append(page(r, vocab, 500));
+            }
+            bodies.add(doc.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        for (int f = 0; f < files; f++) {
+            Answer a = upload(hub, key, "doc-" + f + ".txt", bodies.get(f));
+            if (a.status() != 200) {
+                throw new IllegalStateException("upload -> " + a.status() + " " + a.body());
+            }
+            ids.add(str(a.body(), "id"));
+        }
+        long started = System.nanoTime();
+        String store = must("POST", hub + "/v1/vector_stores", key, "{\"name\":\"bench\",\"embedding\":" + embedding
+                + ",\"chunking_strategy\":" + chunking + ",\"file_ids\":[" + String.join(",", ids.stream()
+                .map(i -> "\"" + i + "\"").toList()) + "]}", "id");
+        while (true) {
+            String v = must("GET", hub + "/v1/vector_stores/" + store, key, null, null);
+            Matcher done = Pattern.compile("\"completed\":(\\d+)").matcher(v);
+            Matcher failed = Pattern.compile("\"failed\":(\\d+)").matcher(v);
+            done.find();
+            failed.find();
+            if (Integer.parseInt(failed.group(1)) > 0) {
+                throw new IllegalStateException("ingestion failed: " + v);
+            }
+            if (Integer.parseInt(done.group(1)) == files) {
+                break;
+            }
+            Thread.sleep(250);
+        }
+        return new Object[] {store, (System.nanoTime() - started) / 1e9};
+    }
+
+    /** A closed loop of {@code threads} callers for {@code seconds}; latency samples in microseconds. */
+    static Map<String, Object> loop(int threads, int seconds, java.util.function.IntFunction<Answer> call)
+            throws Exception {
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        long[][] samples = new long[threads][200_000];
+        int[] counts = new int[threads];
+        AtomicInteger failures = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<?>> work = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            final int me = t;
+            work.add(pool.submit(() -> {
+                int i = 0;
+                while (System.nanoTime() < end) {
+                    long s0 = System.nanoTime();
+                    Answer a = call.apply(me * 1_000_000 + i++);
+                    long us = (System.nanoTime() - s0) / 1000;
+                    if (a == null || a.status() / 100 != 2) {
+                        failures.incrementAndGet();
+                    } else if (counts[me] < samples[me].length) {
+                        samples[me][counts[me]++] = us;
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : work) {
+            f.get();
+        }
+        pool.shutdown();
+        int n = 0;
+        for (int c : counts) {
+            n += c;
+        }
+        long[] all = new long[n];
+        int k = 0;
+        for (int t = 0; t < threads; t++) {
+            System.arraycopy(samples[t], 0, all, k, counts[t]);
+            k += counts[t];
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("rps", Math.round(n * 10.0 / seconds) / 10.0);
+        m.put("failed", failures.get());
+        m.put("latency", summary(all, n));
+        return m;
+    }
+
+    static Answer quietly(String method, String url, String key, String body) {
+        try {
+            return call(method, url, key, body);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /**
+     * Knowledge: ingestion speed with the in-process model and with a provider's embeddings (the fake model's), search
+     * latency over a store of about {@code chunks} chunks, and a chat turn with retrieval beside one without.
+     */
+    @SuppressWarnings("unchecked")
+    static void knowledge(Map<String, String> o) throws Exception {
+        String hub = o.get("hub");
+        String admin = o.get("admin-key");
+        int seconds = Integer.parseInt(o.getOrDefault("seconds", "20"));
+        int threads = Integer.parseInt(o.getOrDefault("connections", "8"));
+        int target = Integer.parseInt(o.getOrDefault("chunks", "100000"));
+        String tag = Long.toString(System.currentTimeMillis(), 36);
+        String tid = must("POST", hub + "/admin/tenants", admin, "{\"slug\":\"bench-kn-" + tag
+                + "\",\"name\":\"Bench knowledge\"}", "id");
+        String key = must("POST", hub + "/admin/tenants/" + tid + "/api-keys", admin,
+                "{\"name\":\"bench\",\"role\":\"admin\"}", "key");
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("scenario", "knowledge");
+
+        // The in-process model: 20 pages of 500 words, chunked as the local model's default (256 / 64).
+        Object[] local = ingest(hub, key, "{\"provider\":\"local\",\"model\":\"all-minilm-l6-v2\"}", 4, 5,
+                "{\"type\":\"auto\"}", 1);
+        Map<String, Object> l = new LinkedHashMap<>();
+        l.put("pages", 20);
+        l.put("seconds", Math.round((double) local[1] * 100) / 100.0);
+        l.put("pages_per_s", Math.round(20 / (double) local[1] * 10) / 10.0);
+        result.put("ingest_local", l);
+        System.out.println("local model: 20 pages in " + l.get("seconds") + " s");
+
+        // A provider's embeddings (no model latency): pages of 500 words in 100-token chunks up to the target.
+        int pages = Math.max(1, target / 7);
+        int files = Math.max(1, pages / 100);
+        Object[] big = ingest(hub, key, "{\"provider\":\"openai\",\"model\":\"bench-embed\"}", files, pages / files,
+                "{\"type\":\"static\",\"static\":{\"max_chunk_size_tokens\":100,\"chunk_overlap_tokens\":0}}", 2);
+        String store = (String) big[0];
+        long chunks = 0;
+        String after = null;
+        while (true) {
+            String page = must("GET", hub + "/v1/vector_stores/" + store + "/files?limit=100"
+                    + (after == null ? "" : "&after=" + after), key, null, null);
+            Matcher cc = Pattern.compile("\"chunk_count\":(\\d+)").matcher(page);
+            while (cc.find()) {
+                chunks += Long.parseLong(cc.group(1));
+            }
+            if (!page.contains("\"has_more\":true")) {
+                break;
+            }
+            after = str(page, "last_id");
+        }
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("files", files);
+        p.put("pages", (long) files * (pages / files));
+        p.put("chunks", chunks);
+        p.put("seconds", Math.round((double) big[1] * 10) / 10.0);
+        p.put("pages_per_s", Math.round(files * (pages / files) / (double) big[1] * 10) / 10.0);
+        p.put("chunks_per_s", Math.round(chunks / (double) big[1]));
+        result.put("ingest_provider", p);
+        System.out.println("provider embeddings: " + p);
+
+        // Search over the big store: 3 to 6 words of the documents' vocabulary, hybrid.
+        String[] vocab = vocabulary(20_000);
+        java.util.function.IntFunction<Answer> search = i -> {
+            java.util.Random r = new java.util.Random(i);
+            StringBuilder q = new StringBuilder();
+            for (int w = 0, n = 3 + r.nextInt(4); w < n; w++) {
+                q.append(vocab[(int) Math.min(vocab.length - 1, Math.floor(Math.pow(vocab.length, r.nextDouble())))])
+                        .append(' ');
+            }
+            return quietly("POST", hub + "/v1/vector_stores/" + store + "/search", key,
+                    "{\"query\":\"" + q.toString().strip() + "\",\"max_num_results\":5}");
+        };
+        loop(threads, Math.min(5, seconds), search);
+        result.put("search", loop(threads, seconds, search));
+        System.out.println("search: " + json((Map<String, Object>) result.get("search")));
+
+        // A chat turn with retrieval beside one without (the fake model answers at once).
+        must("POST", hub + "/v1/agents", key, "{\"slug\":\"plain\",\"name\":\"Plain\",\"provider\":\"openai\","
+                + "\"model\":\"bench-model\"}", "id");
+        must("POST", hub + "/v1/agents", key, "{\"slug\":\"grounded\",\"name\":\"Grounded\",\"provider\":\"openai\","
+                + "\"model\":\"bench-model\",\"knowledge\":{\"vector_store_ids\":[\"" + store + "\"]}}", "id");
+        for (String agent : List.of("plain", "grounded")) {
+            List<String> conversations = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                conversations.add(must("POST", hub + "/v1/conversations", key, "{\"agent\":\"" + agent + "\"}", "id"));
+            }
+            java.util.function.IntFunction<Answer> turn = i -> quietly("POST", hub + "/v1/conversations/"
+                    + conversations.get(i / 1_000_000) + "/messages", key, "{\"content\":\"what is the delivery fee "
+                    + "and the return policy for bike " + (i % 97) + "?\"}");
+            loop(threads, Math.min(5, seconds), turn);
+            result.put("chat_" + agent, loop(threads, seconds, turn));
+            System.out.println("chat " + agent + ": " + json((Map<String, Object>) result.get("chat_" + agent)));
+        }
+        write(o, result);
     }
 
     // WhatsApp webhook, open loop ----------------------------------------------------------------------------------

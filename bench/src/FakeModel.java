@@ -5,12 +5,14 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A fake OpenAI-compatible model (and WhatsApp Graph API) for the benchmark. It answers
+ * {@code POST /v1/embeddings} (pseudo-random unit vectors, for the knowledge bench) and
  * {@code POST /v1/chat/completions} in OpenAI's JSON or SSE chunk shape with usage, after a configurable latency,
  * and a streamed reply in a configurable number of chunks spread over that latency. It also answers the Graph API's
  * {@code POST /{version}/{phone}/messages} with a wamid, so WhatsApp replies are delivered somewhere.
@@ -53,11 +55,70 @@ public final class FakeModel {
         });
         server.setExecutor(pool);
         server.createContext("/v1/chat/completions", FakeModel::chat);
+        server.createContext("/v1/embeddings", FakeModel::embeddings);
         server.createContext("/stats", FakeModel::stats);
         server.createContext("/", FakeModel::graph);
         server.start();
         System.out.println("fake model on 127.0.0.1:" + port + " latency " + latencyMs + " ms, " + chunks
                 + " chunks, " + chunkDelayMs + " ms between chunks");
+    }
+
+    /**
+     * {@code POST /v1/embeddings}: one 384-dimension unit vector per input, the same for the same text (a hash seeds
+     * it), with OpenAI's shape and a token count of about one per four characters. No latency: the knowledge bench
+     * measures the hub's ingestion and search, not a model's.
+     */
+    private static void embeddings(HttpExchange ex) throws IOException {
+        try {
+            String body = readBody(ex);
+            List<String> inputs = strings(body, "\"input\"");
+            StringBuilder json = new StringBuilder("{\"object\":\"list\",\"model\":\"bench-embed\",\"data\":[");
+            long tokens = 0;
+            for (int i = 0; i < inputs.size(); i++) {
+                String text = inputs.get(i);
+                tokens += Math.max(1, text.length() / 4);
+                java.util.Random r = new java.util.Random(text.hashCode());
+                double[] v = new double[384];
+                double sum = 0;
+                for (int k = 0; k < v.length; k++) {
+                    v[k] = r.nextGaussian();
+                    sum += v[k] * v[k];
+                }
+                double inv = 1 / Math.sqrt(sum);
+                json.append(i == 0 ? "" : ",").append("{\"object\":\"embedding\",\"index\":").append(i)
+                        .append(",\"embedding\":[");
+                for (int k = 0; k < v.length; k++) {
+                    json.append(k == 0 ? "" : ",").append((float) (v[k] * inv));
+                }
+                json.append("]}");
+            }
+            json.append("],\"usage\":{\"prompt_tokens\":").append(tokens).append(",\"total_tokens\":").append(tokens)
+                    .append("}}");
+            byte[] b = json.toString().getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "application/json");
+            ex.sendResponseHeaders(200, b.length);
+            ex.getResponseBody().write(b);
+        } finally {
+            ex.close();
+        }
+    }
+
+    /** The JSON strings of the array after {@code key} (escapes kept as written: only their count and hash matter). */
+    private static List<String> strings(String body, String key) {
+        List<String> out = new java.util.ArrayList<>();
+        int at = body.indexOf('[', body.indexOf(key) + key.length());
+        int i = at + 1;
+        while (i < body.length() && body.charAt(i) != ']') {
+            if (body.charAt(i) == '"') {
+                int start = ++i;
+                while (body.charAt(i) != '"') {
+                    i += body.charAt(i) == '\\' ? 2 : 1;
+                }
+                out.add(body.substring(start, i));
+            }
+            i++;
+        }
+        return out;
     }
 
     private static String readBody(HttpExchange ex) throws IOException {

@@ -165,6 +165,28 @@ describe('operator console', () => {
     await page.getByTestId('agents').getByText('Sales team').waitFor();
   });
 
+  test('knowledge: a store is made, a file uploaded into it, ingested, and found by a search', { timeout: 150000 }, async () => {
+    await page.getByTestId('nav-knowledge').click();
+    const s = page.getByTestId('new-store');
+    await s.locator('input[name=name]').fill(`Support ${RUN}`);
+    await page.getByTestId('new-store-submit').click();
+    await page.getByText(`Files in Support ${RUN}`).waitFor();
+    await page.getByTestId('knowledge-file').setInputFiles({
+      name: 'opening-hours.md',
+      mimeType: 'text/markdown',
+      buffer: Buffer.from('# Opening hours\n\nThe Batel shop opens at 6:30 and closes at 20:30 on weekdays. '
+        + 'On Sundays it closes at 13:00.\n'),
+    });
+    await page.getByTestId('upload-submit').click();
+    // Ingestion runs in the background; the page looks again until the file is ready.
+    await page.getByTestId('store-files').locator('[data-status=completed]').waitFor({ timeout: 120000 });
+    const q = page.getByTestId('knowledge-search');
+    await q.locator('input[name=query]').fill('when does the Batel shop close on Sunday?');
+    await page.getByTestId('knowledge-search-submit').click();
+    await page.getByTestId('hits').getByText('opening-hours.md').waitFor();
+    await shot(page, 'console-knowledge.png');
+  });
+
   test('a channel instance is configured through the form made from the plugin schema', TEST, async () => {
     await page.getByTestId('nav-channels').click();
     await page.getByTestId('new-instance-plugin').selectOption('channel-web');
@@ -309,6 +331,10 @@ describe('a tenant viewer', () => {
     await page.getByTestId('nav-plugins').click();
     await page.getByTestId('plugins').waitFor();
     assert.equal(await page.locator('[data-testid^=toggle-]').count(), 0);
+    await page.getByTestId('nav-knowledge').click();
+    await page.getByRole('heading', { name: 'Vector stores' }).waitFor();
+    assert.equal(await page.getByTestId('new-store').count(), 0);
+    assert.equal(await page.getByTestId('upload').count(), 0);
     await page.getByTestId('nav-conversations').click();
     await page.getByTestId('conversations').waitFor();
     await shot(page, 'console-viewer.png');

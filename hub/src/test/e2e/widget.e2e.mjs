@@ -427,6 +427,13 @@ describe('channel-web widget', () => {
       const answer = await bodyText(reply);
       assert.ok(answer.startsWith('[demo]'), `the demo model answers: ${answer}`);
       assert.ok(answer.includes(`You said: "${text}"`), `the reply echoes the message: ${answer}`);
+      // The demo agent's knowledge: its FAQ is found for the question, the demo model quotes it, and the widget
+      // shows the source under the reply.
+      const grounded = await sendAndWait(page, 'Which channels does ChannelHub support?');
+      const groundedText = await bodyText(grounded);
+      assert.ok(groundedText.includes('From your documents, channelhub-faq.md [1]'), `answered from the FAQ: ${groundedText}`);
+      const sources = await grounded.locator('.chw-msg-sources').textContent();
+      assert.match(sources, /^Sources: channelhub-faq\.md \[1(, \d)*\]$/, `one line per document: ${sources}`);
       // The case a cross-origin test site never shows: the widget's same-origin GETs carry no Origin header.
       const gets = await Promise.all(sent.filter((r) => r.method() === 'GET').map((r) => r.allHeaders()));
       assert.ok(gets.length > 0, 'the widget read its configuration');

@@ -81,7 +81,7 @@ public class HubApplication extends Application<HubConfiguration> {
         boolean demo = false;
         if (config.getDemo().isEnabled()) {
             Optional<DemoSite> site = DemoSite.install(config.getDemo(), id.tenants(), id.tenantRepo(),
-                    agents.get().agents(), conversations.get().instances());
+                    agents.get().agents(), conversations.get().instances(), knowledge.get().knowledge());
             site.ifPresent(jersey::register);
             demo = site.isPresent();
         }

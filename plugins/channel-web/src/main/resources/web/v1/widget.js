@@ -25,6 +25,7 @@
       rateLimitedSoon: 'You are sending messages too quickly. Please wait a moment and try again.',
       quota: 'This chat has reached its usage limit. Please try again later.',
       replyFailed: 'The reply could not be completed. Please try again.',
+      sources: 'Sources',
       invalidMessage: 'This message could not be accepted.',
       prechat: 'Before we start, please tell us:', name: 'Name', email: 'Email', phone: 'Phone',
       fileTooLarge: '{name} is too large (max. {max}).', fileType: '{name}: this file type is not accepted.',
@@ -44,6 +45,7 @@
       rateLimitedSoon: 'Você está enviando mensagens rápido demais. Aguarde um pouco e tente novamente.',
       quota: 'Este chat atingiu seu limite de uso. Tente novamente mais tarde.',
       replyFailed: 'Não foi possível concluir a resposta. Tente novamente.',
+      sources: 'Fontes',
       invalidMessage: 'Esta mensagem não pôde ser aceita.',
       prechat: 'Antes de começar, conte-nos:', name: 'Nome', email: 'E-mail', phone: 'Telefone',
       fileTooLarge: '{name} é grande demais (máx. {max}).', fileType: '{name}: este tipo de arquivo não é aceito.',
@@ -63,6 +65,7 @@
       rateLimitedSoon: 'Estás enviando mensajes demasiado rápido. Espera un momento e inténtalo de nuevo.',
       quota: 'Este chat alcanzó su límite de uso. Inténtalo más tarde.',
       replyFailed: 'No se pudo completar la respuesta. Inténtalo de nuevo.',
+      sources: 'Fuentes',
       invalidMessage: 'Este mensaje no pudo ser aceptado.',
       prechat: 'Antes de empezar, cuéntanos:', name: 'Nombre', email: 'Correo electrónico', phone: 'Teléfono',
       fileTooLarge: '{name} es demasiado grande (máx. {max}).', fileType: '{name}: este tipo de archivo no se acepta.',
@@ -851,7 +854,20 @@
           setBody(turn.reply, 'assistant', done.reply.content);
         }
       }
-      if (turn.reply) turn.reply.classList.remove('chw-msg--streaming');
+      if (turn.reply) {
+        turn.reply.classList.remove('chw-msg--streaming');
+        if (done.reply) setSources(turn.reply, done.reply.sources);
+      }
+    }
+
+    // The documents the agent's knowledge answered from, by the numbers the reply cites them with.
+    function setSources(msg, sources) {
+      if (!Array.isArray(sources) || !sources.length) return;
+      const box = msg.querySelector('.chw-msg-sources') || msg.appendChild(el('div', 'chw-msg-sources'));
+      // One entry per document, with every number the reply may cite it by: "prices.pdf [1, 3]".
+      const byTitle = new Map();
+      for (const x of sources) byTitle.set(x.title, [...(byTitle.get(x.title) || []), x.index]);
+      box.textContent = `${t('sources')}: ${[...byTitle].map(([title, n]) => `${title} [${n.join(', ')}]`).join(' · ')}`;
     }
 
     function refusalNotice(e) {

@@ -182,6 +182,33 @@ public final class TurnPipeline {
         }
     }
 
+    /** A stateless request with its knowledge: the passages put before the caller's messages, and their citations. */
+    public record Grounded(ModelRequest request, List<io.channelhub.hub.knowledge.Citation> citations) {
+    }
+
+    /**
+     * The retrieval step of a stateless call: the agent's stores searched for the request's last user message, as a
+     * conversation's turn does. Without knowledge (or nothing found) the request is unchanged.
+     */
+    public Grounded ground(String tenantId, Agent agent, ModelRequest request) {
+        String last = null;
+        for (int i = request.messages().size() - 1; i >= 0 && last == null; i--) {
+            if ("user".equals(request.messages().get(i).role())) {
+                last = request.messages().get(i).content();
+            }
+        }
+        var g = turns.ground(tenantId, agent.id(), agent.spec(), last);
+        if (g.context() == null) {
+            return new Grounded(request, List.of());
+        }
+        List<io.channelhub.plugin.model.ModelMessage> messages = new ArrayList<>();
+        messages.add(new io.channelhub.plugin.model.ModelMessage("system", g.context(), List.of(), null, List.of()));
+        messages.addAll(request.messages());
+        return new Grounded(new ModelRequest(request.model(), request.api(), request.instructions(), messages,
+                request.temperature(), request.topP(), request.maxOutputTokens(), request.tools(),
+                request.responseFormat(), request.vectorStoreIds()), g.citations());
+    }
+
     /** A stateless completion for an agent (the OpenAI-compatible endpoint), metered in one commit. */
     public ModelReply complete(String tenantId, Agent agent, ModelRequest request, String callId) {
         ModelReply reply = models.complete(tenantId, agent.spec().provider(), request,

@@ -229,16 +229,22 @@ public class TurnService {
      * applied). A failing search costs the turn its grounding, not its answer: the model answers without it.
      */
     private io.channelhub.hub.knowledge.Retrieval.Grounding ground(Conversation c, AgentSpec spec, Message user) {
-        if (!spec.knowledge().retrieves() || user.content() == null || user.content().isBlank()) {
+        return ground(c.tenantId(), c.agentId(), spec, user.content());
+    }
+
+    /** The same for a text that is not stored (a stateless completion's last user message). */
+    io.channelhub.hub.knowledge.Retrieval.Grounding ground(String tenantId, String agentId, AgentSpec spec,
+                                                            String text) {
+        if (!spec.knowledge().retrieves() || text == null || text.isBlank()) {
             return io.channelhub.hub.knowledge.Retrieval.Grounding.NONE;
         }
         var span = tracing.tracer().spanBuilder("knowledge retrieval").startSpan();
         try (var scope = span.makeCurrent()) {
-            return retrieval.ground(c.tenantId(), spec.knowledge().vectorStoreIds(),
-                    redaction.forPrompt(c.tenantId(), user.content()), t -> redaction.forPrompt(c.tenantId(), t));
+            return retrieval.ground(tenantId, spec.knowledge().vectorStoreIds(), redaction.forPrompt(tenantId, text),
+                    t -> redaction.forPrompt(tenantId, t));
         } catch (RuntimeException e) {
             span.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR, e.getClass().getSimpleName());
-            LOG.warn("Retrieval for agent {} failed; answering without its knowledge", c.agentId(), e);
+            LOG.warn("Retrieval for agent {} failed; answering without its knowledge", agentId, e);
             return io.channelhub.hub.knowledge.Retrieval.Grounding.NONE;
         } finally {
             span.end();

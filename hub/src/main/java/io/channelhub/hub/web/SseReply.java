@@ -25,7 +25,8 @@ public final class SseReply implements ReplySink {
     private final AtomicBoolean gone = new AtomicBoolean();
 
     /**
-     * {@code showToolCalls}: an integrator sees the agent's tool use, an end user only the answer.
+     * {@code showToolCalls}: an integrator sees the agent's tool use and its citations whole (file, store, chunk,
+     * score), an end user only the answer and the names of its sources.
      * {@code stopWhenGone}: an integrator who disconnects stops the model; a visitor who reloads mid-reply must find
      * the whole reply in the history, so their turn runs to its end (writes to the closed stream are dropped).
      */
@@ -55,7 +56,11 @@ public final class SseReply implements ReplySink {
 
     @Override
     public void citations(java.util.List<io.channelhub.hub.knowledge.Citation> citations) {
-        sse.event("citations", Map.of("citations", citations));
+        if (showToolCalls) {
+            sse.event("citations", Map.of("citations", citations));
+        } else {
+            sse.event("sources", Map.of("sources", Sources.of(citations)));
+        }
     }
 
     @Override

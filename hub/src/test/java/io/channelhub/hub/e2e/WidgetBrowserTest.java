@@ -36,7 +36,7 @@ class WidgetBrowserTest {
         // config.yml. One suite run loads about a dozen pages from one address within seconds.
         int port = freePort();
         hub = TestHub.start(TestDatabase.create(TestDatabase.Kind.H2),
-                BrowserSuite.plugins(name -> name.startsWith("channel-web-")),
+                BrowserSuite.plugins(name -> name.startsWith("channel-web-") || name.startsWith("knowledge-lucene-")),
                 ConfigOverride.config("server.applicationConnectors[0].port", Integer.toString(port)),
                 ConfigOverride.config("demo.enabled", "true"),
                 ConfigOverride.config("demo.origins", "http://localhost:" + port + ",http://127.0.0.1:" + port),
@@ -66,6 +66,10 @@ class WidgetBrowserTest {
                         "identity_verification", true, "identity_secret", SECRET))), 201).json().get("id").asText();
         String userId = "customer-" + System.nanoTime();
 
+        // The demo agent's FAQ is ingested in the background at start: the demo page's test asks about it.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofMinutes(2)).until(() -> hub.app().jdbi()
+                .withHandle(h -> h.createQuery("SELECT COUNT(*) FROM vector_store_files v JOIN tenants t ON t.id = "
+                        + "v.tenant_id WHERE t.slug = 'demo' AND v.status = 'completed'").mapTo(Long.class).one()) > 0);
         BrowserSuite.run("widget.e2e.mjs", Map.of("HUB_URL", hub.url(""), "SITE_PORT",
                 Integer.toString(site), "OTHER_SITE_PORT", Integer.toString(other), "WIDGET_ID", widget,
                 "VERIFIED_WIDGET_ID", verified, "USER_ID", userId, "USER_HASH", hmac(SECRET, userId)));

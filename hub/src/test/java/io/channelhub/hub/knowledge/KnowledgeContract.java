@@ -186,7 +186,8 @@ abstract class KnowledgeContract extends HubIntegrationTest {
         FileObject f = upload("aurora-entregas.html");
         VectorStore store = client.vectorStores().create(VectorStoreCreateParams.builder().addFileId(f.id()).build());
         ready(store.id(), 1);
-        String agent = TestHub.check(hub.post(key, "/v1/agents", Map.of("slug", slug("kb-agent"), "name", "KB",
+        String agentSlug = slug("kb-agent");
+        String agent = TestHub.check(hub.post(key, "/v1/agents", Map.of("slug", agentSlug, "name", "KB",
                 "knowledge", Map.of("vector_store_ids", List.of(store.id())))), 201).json()
                 .get("id").asText();
         String conv = TestHub.check(hub.post(key, "/v1/conversations", Map.of("agent_id", agent)), 201).json()
@@ -202,6 +203,15 @@ abstract class KnowledgeContract extends HubIntegrationTest {
         // Stored with the reply: the conversation's history shows them too.
         JsonNode history = TestHub.check(hub.get(key, "/v1/conversations/" + conv + "/messages"), 200).json();
         assertThat(history.toString()).contains("\"citations\"");
+
+        // The OpenAI-compatible endpoint runs the same retrieval; its answer carries the citations as an extra field,
+        // which the official client keeps.
+        var cc = client.chat().completions().create(com.openai.models.chat.completions.ChatCompletionCreateParams
+                .builder().model(agentSlug).addUserMessage("Qual a taxa de entrega para o bairro Batel?").build());
+        assertThat(cc.choices().get(0).message().content()).hasValueSatisfying(t ->
+                assertThat(t).contains("From your documents, aurora-entregas.html [1]"));
+        assertThat(cc._additionalProperties().get("citations").toString()).contains(f.id())
+                .contains("aurora-entregas.html");
     }
     @Test
     void aSubjectsExportAndErasureReachTheFilesThatMentionThem() {

@@ -274,6 +274,15 @@ final class ChatCompletionsWire {
 
     /** A whole {@code chat.completion}. */
     static String completion(String id, long created, String model, ModelReply reply) {
+        return completion(id, created, model, reply, List.of());
+    }
+
+    /**
+     * The same with the passages the agent's knowledge grounded it on, as the extra top-level field
+     * {@code citations} (OpenAI's clients keep unknown fields: {@code _additionalProperties()} in openai-java).
+     */
+    static String completion(String id, long created, String model, ModelReply reply,
+                             List<io.channelhub.hub.knowledge.Citation> citations) {
         return json(g -> {
             g.writeStartObject();
             head(g, id, created, model, "chat.completion");
@@ -298,8 +307,28 @@ final class ChatCompletionsWire {
             g.writeEndObject();
             g.writeEndArray();
             usage(g, reply);
+            citations(g, citations);
             g.writeEndObject();
         });
+    }
+
+    private static void citations(JsonGenerator g, List<io.channelhub.hub.knowledge.Citation> citations)
+            throws IOException {
+        if (citations == null || citations.isEmpty()) {
+            return;
+        }
+        g.writeArrayFieldStart("citations");
+        for (var c : citations) {
+            g.writeStartObject();
+            g.writeNumberField("index", c.index());
+            g.writeStringField("file_id", c.fileId());
+            g.writeStringField("filename", c.filename());
+            g.writeStringField("vector_store_id", c.vectorStoreId());
+            g.writeNumberField("chunk_index", c.chunkIndex());
+            g.writeNumberField("score", c.score());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
     }
 
     /** The reply's function calls; a stream's delta numbers them ({@code index}). */
@@ -324,10 +353,16 @@ final class ChatCompletionsWire {
 
     /** The first chunk of a stream: the assistant's role and empty content. */
     static String firstChunk(String id, long created, String model) {
+        return firstChunk(id, created, model, List.of());
+    }
+
+    /** The same, carrying the reply's {@code citations} (top level, before any text arrives). */
+    static String firstChunk(String id, long created, String model,
+                             List<io.channelhub.hub.knowledge.Citation> citations) {
         return chunk(id, created, model, g -> {
             g.writeStringField("content", "");
             g.writeStringField("role", "assistant");
-        }, null);
+        }, null, citations);
     }
 
     /** A chunk with a piece of the reply. */
@@ -357,6 +392,11 @@ final class ChatCompletionsWire {
     }
 
     private static String chunk(String id, long created, String model, Writer delta, String finish) {
+        return chunk(id, created, model, delta, finish, List.of());
+    }
+
+    private static String chunk(String id, long created, String model, Writer delta, String finish,
+                                List<io.channelhub.hub.knowledge.Citation> citations) {
         return json(g -> {
             g.writeStartObject();
             head(g, id, created, model, "chat.completion.chunk");
@@ -373,6 +413,7 @@ final class ChatCompletionsWire {
             g.writeNumberField("index", 0);
             g.writeEndObject();
             g.writeEndArray();
+            citations(g, citations);
             g.writeEndObject();
         });
     }

@@ -43,7 +43,8 @@ public class DemoSite {
 
     /** Sets the demo up; empty when the web channel plugin is not running (the hub then serves no demo). */
     public static Optional<DemoSite> install(DemoConfig config, TenantService tenants, TenantRepository tenantRepo,
-                                            AgentService agents, ChannelInstanceService instances) {
+                                            AgentService agents, ChannelInstanceService instances,
+                                            io.channelhub.hub.knowledge.Knowledge knowledge) {
         Tenant tenant = tenantRepo.findBySlug(TENANT).orElseGet(() -> {
             try {
                 return tenants.create(TENANT, "ChannelHub demo");
@@ -55,6 +56,12 @@ public class DemoSite {
             agents.create(tenant.id(), "assistant", "Demo assistant", new AgentSpec(null, null, null,
                     "You are the ChannelHub demo assistant. Answer briefly and kindly.", null, null, null, null, null,
                     null, null, null, null), null, null, true, null);
+        }
+        try {
+            knowledge(tenant.id(), agents, knowledge);
+        } catch (RuntimeException e) {
+            // The demo works without its knowledge: the widget still answers, without sources.
+            LOG.warn("The demo agent has no knowledge: {}", e.getMessage());
         }
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("allowed_origins", config.getOrigins());
@@ -72,6 +79,38 @@ public class DemoSite {
         } catch (HubFailure e) {
             LOG.warn("No demo page: the {} plugin is not available ({})", PLUGIN, e.getMessage());
             return Optional.empty();
+        }
+    }
+
+    static final String STORE = "ChannelHub demo FAQ";
+
+    /**
+     * The demo agent's knowledge, made once: a short FAQ about the hub uploaded into a vector store the agent
+     * names, so that the first run shows retrieval and its sources with no key and no network.
+     */
+    private static void knowledge(String tenantId, AgentService agents, io.channelhub.hub.knowledge.Knowledge k) {
+        var agent = agents.defaultAgent(tenantId).orElse(null);
+        if (agent == null) {
+            return;
+        }
+        var stores = k.stores().list(tenantId, null, 100, true);
+        var store = stores.stream().filter(s -> STORE.equals(s.name())).findFirst().orElse(null);
+        if (store == null) {
+            byte[] faq;
+            try (InputStream in = DemoSite.class.getResourceAsStream("/io/channelhub/hub/demo/channelhub-faq.md")) {
+                faq = in.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            var file = k.upload(tenantId, null, "channelhub-faq.md", "assistants", new java.io.ByteArrayInputStream(faq),
+                    null);
+            store = k.createStore(tenantId, null, STORE, "What the demo agent knows", Map.of(), null, null, null,
+                    java.util.List.of(file.id()), null);
+        }
+        if (!agent.spec().knowledge().vectorStoreIds().contains(store.id())) {
+            agents.update(agent, null, null, new AgentSpec(null, null, null, null, null, null, null, null, null,
+                    new AgentSpec.Knowledge(java.util.List.of(store.id()), AgentSpec.Knowledge.RETRIEVAL), null, null,
+                    null), null, null, false, null);
         }
     }
 

@@ -136,7 +136,7 @@ public class OpenAiCompatibleResource {
                 }, "text/event-stream").header("Cache-Control", "no-cache").build();
             }
             ModelReply reply = pipeline.complete(tenantId, p.agent(), p.request(), id);
-            return Response.ok(ChatCompletionsWire.completion(id, created, p.agent().slug(), reply),
+            return Response.ok(ChatCompletionsWire.completion(id, created, p.agent().slug(), reply, p.citations()),
                     MediaType.APPLICATION_JSON).build();
         } finally {
             if (!streamOwnsReservation) {
@@ -146,7 +146,8 @@ public class OpenAiCompatibleResource {
     }
 
     /** What a request asks for, resolved against the tenant's agent. */
-    record Parsed(Agent agent, ModelRequest request, boolean stream, boolean includeUsage) {
+    record Parsed(Agent agent, ModelRequest request, boolean stream, boolean includeUsage,
+                  List<io.channelhub.hub.knowledge.Citation> citations) {
     }
 
     private Parsed parse(String tenantId, Caller c, ChatCompletionsWire.Body body) {
@@ -171,7 +172,8 @@ public class OpenAiCompatibleResource {
         ModelRequest request = new ModelRequest(spec.model(), AgentSpec.RESPONSES.equals(spec.api())
                 ? ModelRequest.Api.RESPONSES : ModelRequest.Api.CHAT_COMPLETIONS, agents.instructions(agent),
                 body.messages(), temperature, topP, maxTokens, tools, null, spec.knowledge().hostedIds());
-        return new Parsed(agent, request, body.stream(), body.includeUsage());
+        TurnPipeline.Grounded grounded = pipeline.ground(tenantId, agent, request);
+        return new Parsed(agent, grounded.request(), body.stream(), body.includeUsage(), grounded.citations());
     }
 
     private StreamingOutput stream(String tenantId, Parsed p, String id, long created) {
@@ -186,7 +188,7 @@ public class OpenAiCompatibleResource {
             }
             boolean metered = false;
             try (s) {
-                data(out, ChatCompletionsWire.firstChunk(id, created, model));
+                data(out, ChatCompletionsWire.firstChunk(id, created, model, p.citations()));
                 for (String d = s.nextDelta(); d != null; d = s.nextDelta()) {
                     data(out, ChatCompletionsWire.deltaChunk(id, created, model, d));
                 }

@@ -60,9 +60,13 @@ public class ChannelTurns {
 
     /** A message as a channel's end user may see it: no tokens, models or tool internals. */
     public record ChannelMessage(String id, String role, String content, String status,
-                                 @JsonProperty("created_at") Instant createdAt) {
+                                 @JsonProperty("created_at") Instant createdAt,
+                                 @com.fasterxml.jackson.annotation.JsonInclude(
+                                         com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+                                 List<io.channelhub.hub.web.Sources> sources) {
         static ChannelMessage of(Message m) {
-            return m == null ? null : new ChannelMessage(m.id(), m.role(), m.content(), m.status(), m.createdAt());
+            return m == null ? null : new ChannelMessage(m.id(), m.role(), m.content(), m.status(), m.createdAt(),
+                    io.channelhub.hub.web.Sources.of(m.citations()));
         }
     }
 

@@ -77,6 +77,40 @@ export const patch = (path, body) => api('PATCH', path, body);
 export const put = (path, body) => api('PUT', path, body);
 export const del = (path) => api('DELETE', path);
 
+/** A multipart upload (a file for knowledge), with the session's CSRF token as every change carries. */
+export async function upload(path, formData) {
+  const headers = { Accept: 'application/json' };
+  if (session && session.csrf_token) {
+    headers['X-CSRF-Token'] = session.csrf_token;
+  }
+  const res = await fetch(path, { method: 'POST', headers, credentials: 'same-origin', cache: 'no-store', body: formData });
+  if (!res.ok) {
+    let err = {};
+    try {
+      err = (await res.json()).error || {};
+    } catch (ignored) {
+      // Not the hub's JSON error.
+    }
+    throw new ApiError(res.status, err.code, err.message, err.details);
+  }
+  return res.json();
+}
+
+/** Every page of an OpenAI-shaped list (files, vector stores: has_more and the last id), up to a bound. */
+export async function allOpenAi(path, max = 1000) {
+  const out = [];
+  let after = null;
+  for (;;) {
+    const sep = path.includes('?') ? '&' : '?';
+    const page = await get(after ? `${path}${sep}after=${encodeURIComponent(after)}&limit=100` : `${path}${sep}limit=100`);
+    out.push(...page.data);
+    if (!page.has_more || !page.data.length || out.length >= max) {
+      return out;
+    }
+    after = page.last_id;
+  }
+}
+
 /** Every page of a cursor-paged list, up to a bound (the console shows at most this many rows). */
 export async function all(path, max = 1000) {
   const out = [];

@@ -1,6 +1,6 @@
 // The console's pages. Each renders into `main` from the hub's own API; what a role may not do is not offered (and the
 // hub refuses it anyway).
-import { all, can, currentSession, del, get, isOperator, patch, post, put, tenantBase } from './api.js';
+import { all, allOpenAi, can, currentSession, del, get, isOperator, patch, post, put, tenantBase, upload } from './api.js';
 import { usageChart } from './charts.js';
 import {
   clear, confirmAction, errorText, fmtTime, form, h, notice, schemaFields, showOnce, table,
@@ -620,4 +620,116 @@ export async function users(main, params, rerender) {
       say('ok', `Created ${v.email}`);
     },
   })));
+}
+
+// --- Knowledge -----------------------------------------------------------------------------------------------------
+
+/**
+ * Vector stores and their files: upload into a store (the file is stored, then queued for ingestion), watch each
+ * file's status, and try a search to see what an agent would be given.
+ */
+export async function knowledge(main, params, rerender) {
+  if (needTenant(main)) {
+    return;
+  }
+  page(main, 'Knowledge');
+  const stores = await allOpenAi(`${base()}/vector_stores`);
+  const open = params && stores.find((s) => s.id === params);
+  main.append(section('Vector stores', table([
+    ['Name', (s) => h('a', { href: `#/knowledge/${s.id}` }, s.name || s.id)],
+    ['Status', (s) => s.status],
+    ['Files', (s) => `${s.file_counts.completed} of ${s.file_counts.total} ready${s.file_counts.failed ? `, ${s.file_counts.failed} failed` : ''}`],
+    ['Embedding', (s) => `${s.embedding.provider} / ${s.embedding.model}`],
+    ['Size', (s) => bytes(s.usage_bytes)],
+    ['Created', (s) => fmtTime(new Date(s.created_at * 1000).toISOString())],
+    ['', (s) => (can('resources_create') ? button('Delete', () => confirmAction(`Delete the store ${s.name || s.id}? Its files stay.`)
+      && act(() => del(`${base()}/vector_stores/${s.id}`), 'Store deleted', rerender)) : null)],
+  ], stores, { testid: 'stores', empty: 'No vector store yet: create one below, then upload files into it.' })));
+  if (open) {
+    await storePanel(main, open, rerender);
+  }
+  if (can('resources_create')) {
+    main.append(section('New vector store', form({
+      testid: 'new-store',
+      submit: 'Create store',
+      fields: [{ name: 'name', label: 'Name', required: true },
+        { name: 'description', label: 'Description' }],
+      onSubmit: async (v) => {
+        const created = await post(`${base()}/vector_stores`, v);
+        window.location.hash = `#/knowledge/${created.id}`;
+      },
+    })));
+  }
+}
+
+function bytes(n) {
+  return n >= 1048576 ? `${(n / 1048576).toFixed(1)} MB` : n >= 1024 ? `${Math.round(n / 1024)} KB` : `${n} B`;
+}
+
+async function storePanel(main, store, rerender) {
+  const entries = await allOpenAi(`${base()}/vector_stores/${store.id}/files`);
+  const names = new Map();
+  await Promise.all(entries.map(async (e) => {
+    try {
+      names.set(e.id, (await get(`${base()}/files/${e.id}`)).filename);
+    } catch (ignored) {
+      names.set(e.id, e.id);
+    }
+  }));
+  main.append(section(`Files in ${store.name || store.id}`, table([
+    ['File', (e) => names.get(e.id)],
+    ['Status', (e) => h('span', { 'data-status': e.status }, e.status)],
+    ['Problem', (e) => (e.last_error ? `${e.last_error.message} (${e.last_error.code})` : '')],
+    ['Chunks', (e) => e.chunk_count],
+    ['', (e) => (can('resources_create') ? button('Remove', () => act(() => del(`${base()}/vector_stores/${store.id}/files/${e.id}`),
+      'File removed from the store', rerender)) : null)],
+  ], entries, { testid: 'store-files', empty: 'No file in this store yet.' })));
+  if (entries.some((e) => e.status === 'in_progress')) {
+    // Ingestion runs in the background: look again shortly (the router cancels this when the page changes).
+    state.watch = setTimeout(rerender, 1500);
+  }
+  if (can('resources_create')) {
+    const input = h('input', { type: 'file', name: 'file', id: 'knowledge-file', 'data-testid': 'knowledge-file', required: true,
+      accept: '.pdf,.docx,.html,.htm,.md,.txt,.csv,.json' });
+    const status = h('div', { class: 'form-status' });
+    const send = h('button', { type: 'submit', class: 'primary', 'data-testid': 'upload-submit' }, 'Upload');
+    main.append(section('Upload a file', h('form', {
+      'data-testid': 'upload',
+      onsubmit: async (ev) => {
+        ev.preventDefault();
+        if (!input.files.length) {
+          return;
+        }
+        send.disabled = true;
+        clear(status);
+        try {
+          const data = new FormData();
+          data.append('purpose', 'assistants');
+          data.append('file', input.files[0]);
+          const file = await upload(`${base()}/files`, data);
+          await post(`${base()}/vector_stores/${store.id}/files`, { file_id: file.id });
+          await rerender();
+          say('ok', `${file.filename} uploaded: it is searchable once its status is completed`);
+        } catch (e) {
+          status.append(notice('error', errorText(e)));
+          send.disabled = false;
+        }
+      },
+    }, h('div', { class: 'field' }, h('label', { for: 'knowledge-file' }, 'File (PDF, DOCX, HTML, Markdown, text)'), input),
+    send, status)));
+  }
+  const results = h('div', { 'data-testid': 'search-results' });
+  main.append(section('Try a search', form({
+    testid: 'knowledge-search',
+    submit: 'Search',
+    fields: [{ name: 'query', label: 'Question', required: true }],
+    onSubmit: async (v) => {
+      const page = await post(`${base()}/vector_stores/${store.id}/search`, { query: v.query, max_num_results: 5 });
+      clear(results).append(table([
+        ['Score', (r) => r.score.toFixed(2)],
+        ['File', (r) => r.filename],
+        ['Passage', (r) => h('div', { class: 'passage' }, r.content.map((c) => c.text).join(' '))],
+      ], page.data, { testid: 'hits', empty: 'Nothing found.' }));
+    },
+  }), results));
 }
