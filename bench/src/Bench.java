@@ -383,7 +383,8 @@ public final class Bench {
         System.out.println("local model: 20 pages in " + l.get("seconds") + " s");
 
         // A provider's embeddings (no model latency): pages of 500 words in 100-token chunks up to the target.
-        int pages = Math.max(1, target / 7);
+        // A page of 500 of these words makes about 20 chunks of 100 tokens (the long tail splits into word pieces).
+        int pages = Math.max(1, target / 20);
         int files = Math.max(1, pages / 100);
         Object[] big = ingest(hub, key, "{\"provider\":\"openai\",\"model\":\"bench-embed\"}", files, pages / files,
                 "{\"type\":\"static\",\"static\":{\"max_chunk_size_tokens\":100,\"chunk_overlap_tokens\":0}}", 2);

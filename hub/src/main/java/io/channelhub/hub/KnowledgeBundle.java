@@ -61,7 +61,7 @@ final class KnowledgeBundle extends HubBundle<KnowledgeBundle.Parts> {
         env.lifecycle().manage(feed);
         id.tenants().onDeleted(feed::tenantRemoved);
         env.lifecycle().manage(ingestion);
-        KnowledgeSearch search = new KnowledgeSearch(stores, files, embedders, feed, platform, u.ledger());
+        KnowledgeSearch search = new KnowledgeSearch(stores, embedders, feed, platform, u.ledger());
         Knowledge knowledge = new Knowledge(files, stores, embedders, ingestion, feed, search, kc, c.clock());
         env.lifecycle().manage(new io.channelhub.hub.knowledge.Expiry(knowledge, c.clock(),
                 kc.getPollInterval().toMilliseconds() * 30));

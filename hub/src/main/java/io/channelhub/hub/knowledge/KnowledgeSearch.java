@@ -28,16 +28,14 @@ public class KnowledgeSearch {
     }
 
     private final VectorStores stores;
-    private final KnowledgeFiles files;
     private final Embedders embedders;
     private final IndexFeed feed;
     private final PluginPlatform plugins;
     private final UsageLedger ledger;
 
-    public KnowledgeSearch(VectorStores stores, KnowledgeFiles files, Embedders embedders, IndexFeed feed,
+    public KnowledgeSearch(VectorStores stores, Embedders embedders, IndexFeed feed,
                            PluginPlatform plugins, UsageLedger ledger) {
         this.stores = stores;
-        this.files = files;
         this.embedders = embedders;
         this.feed = feed;
         this.plugins = plugins;
@@ -72,30 +70,25 @@ public class KnowledgeSearch {
                     limit, filter, mode);
             hits.addAll(plugins.call(idx.pluginId(), "search", () -> idx.index().search(q)));
         }
-        ledger.record(new UsageLedger.UsageEvent(tenantId, "knowledge.searches", 1, "search", null, null, null, null,
-                "search:" + Ids.newId("srch")));
+        // Through the spool, as API requests are: a search must not wait on a ledger write.
+        ledger.recordBatched(new UsageLedger.UsageEvent(tenantId, "knowledge.searches", 1, "search", null, null, null,
+                null, "search:" + Ids.newId("srch")));
         List<IndexHit> best = hits.stream().filter(h -> h.score() >= minScore)
                 .sorted(Comparator.comparingDouble(IndexHit::score).reversed()).limit(limit).toList();
         if (best.isEmpty()) {
             return List.of();
         }
-        Map<String, VectorStores.StoredChunk> texts = stores.texts(tenantId, best.stream()
+        Map<String, VectorStores.FoundChunk> found = stores.found(tenantId, best.stream()
                 .map(h -> new String[] {h.storeId(), h.fileId(), Integer.toString(h.chunkIndex())}).toList());
-        Map<String, String> names = new LinkedHashMap<>();
-        files.find(tenantId, best.stream().map(IndexHit::fileId).distinct().toList())
-                .forEach(f -> names.put(f.id(), f.filename()));
-        Map<String, Map<String, Object>> attributes = new LinkedHashMap<>();
         List<Hit> out = new ArrayList<>();
         for (IndexHit h : best) {
-            VectorStores.StoredChunk c = texts.get(VectorStores.key(h.storeId(), h.fileId(), h.chunkIndex()));
-            String name = names.get(h.fileId());
-            if (c == null || name == null) {
+            VectorStores.FoundChunk f = found.get(VectorStores.key(h.storeId(), h.fileId(), h.chunkIndex()));
+            if (f == null) {
+                // The index still holds what the database no longer does (a file removed a moment ago).
                 continue;
             }
-            Map<String, Object> attrs = attributes.computeIfAbsent(h.storeId() + "/" + h.fileId(), k -> stores
-                    .file(tenantId, h.storeId(), h.fileId()).map(StoreFile::attributes).orElse(Map.of()));
-            out.add(new Hit(h.storeId(), h.fileId(), name, h.chunkIndex(), Math.min(1.0, Math.max(0.0, h.score())),
-                    c.text(), c.tokens(), attrs));
+            out.add(new Hit(h.storeId(), h.fileId(), f.filename(), h.chunkIndex(), Math.min(1.0, Math.max(0.0,
+                    h.score())), f.chunk().text(), f.chunk().tokens(), f.attributes()));
         }
         searched.forEach(stores::touch);
         return out;

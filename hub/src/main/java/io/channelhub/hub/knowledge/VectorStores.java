@@ -160,9 +160,15 @@ public class VectorStores {
         return get(s.tenantId(), s.id());
     }
 
-    /** A store was searched: its expiry counts from now. */
+    /**
+     * A store was searched: its expiry counts from now. At most once a minute per store: a busy store's searches
+     * must not each write its row (they would queue on its lock), and an expiry counted in days loses nothing.
+     */
     public void touch(VectorStore s) {
         Instant now = clock.instant();
+        if (s.lastActiveAt() != null && s.lastActiveAt().isAfter(now.minusSeconds(60))) {
+            return;
+        }
         jdbi.useHandle(h -> h.createUpdate("UPDATE vector_stores SET last_active_at = :now, expires_at = CASE WHEN "
                         + "expires_after_days IS NULL THEN NULL ELSE :exp END WHERE tenant_id = :t AND id = :id")
                 .bind("now", now).bind("exp", s.expiresAfterDays() == null ? null
@@ -368,29 +374,40 @@ public class VectorStores {
                         rs.getString(5), rs.getInt(6), toFloats(rs.getBytes(7)))).list());
     }
 
-    /** Chunk texts by (store, file, chunk) key, of completed entries only: a search's hits, checked and read. */
-    public Map<String, StoredChunk> texts(String tenantId, List<String[]> keys) {
-        Map<String, StoredChunk> out = new LinkedHashMap<>();
+    /** A hit as the database has it: the chunk, its file's name and its attributes in the store. */
+    public record FoundChunk(StoredChunk chunk, String filename, Map<String, Object> attributes) {
+    }
+
+    /**
+     * The chunks of a search's hits by (store, file, chunk) key, of completed entries only, with their file's name
+     * and attributes. One query per file, on the primary key's prefix: a query OR-ing every hit made the database
+     * scan the table, and separate queries for names and attributes cost a round trip each.
+     */
+    public Map<String, FoundChunk> found(String tenantId, List<String[]> keys) {
+        Map<String, FoundChunk> out = new LinkedHashMap<>();
         if (keys.isEmpty()) {
             return out;
         }
+        Map<String, List<Integer>> byFile = new LinkedHashMap<>();
+        for (String[] k : keys) {
+            byFile.computeIfAbsent(k[0] + "/" + k[1], x -> new ArrayList<>()).add(Integer.parseInt(k[2]));
+        }
         jdbi.useHandle(h -> {
-            StringBuilder sql = new StringBuilder("SELECT c.vector_store_id, c.file_id, c.chunk_no, c.content, "
-                    + "c.heading, c.tokens "
-                    + "FROM knowledge_chunks c JOIN vector_store_files v ON v.vector_store_id = c.vector_store_id AND "
-                    + "v.file_id = c.file_id AND v.tenant_id = c.tenant_id WHERE c.tenant_id = :t AND v.status = :done "
-                    + "AND (");
-            for (int i = 0; i < keys.size(); i++) {
-                sql.append(i == 0 ? "" : " OR ").append("(c.vector_store_id = :s").append(i).append(" AND c.file_id = :f")
-                        .append(i).append(" AND c.chunk_no = :n").append(i).append(')');
+            for (Map.Entry<String, List<Integer>> e : byFile.entrySet()) {
+                String[] sf = e.getKey().split("/", 2);
+                h.createQuery("SELECT c.vector_store_id, c.file_id, c.chunk_no, c.content, c.heading, c.tokens, "
+                                + "f.filename, v.attributes FROM knowledge_chunks c JOIN vector_store_files v ON "
+                                + "v.vector_store_id = c.vector_store_id AND v.file_id = c.file_id JOIN files f ON f.id = "
+                                + "c.file_id WHERE c.vector_store_id = :s AND c.file_id = :f AND c.chunk_no IN (<n>) AND "
+                                + "c.tenant_id = :t AND v.tenant_id = :t AND f.tenant_id = :t AND v.status = :done")
+                        .bind("s", sf[0]).bind("f", sf[1]).bindList("n", e.getValue()).bind("t", tenantId)
+                        .bind("done", StoreFile.COMPLETED)
+                        .map((rs, ctx) -> new FoundChunk(new StoredChunk(rs.getString(1), rs.getString(2),
+                                rs.getInt(3), rs.getString(4), rs.getString(5), rs.getInt(6), null), rs.getString(7),
+                                readMap(rs.getString(8), new TypeReference<>() { })))
+                        .forEach(c -> out.put(key(c.chunk().vectorStoreId(), c.chunk().fileId(), c.chunk().chunkNo()),
+                                c));
             }
-            var q = h.createQuery(sql.append(')').toString()).bind("t", tenantId).bind("done", StoreFile.COMPLETED);
-            for (int i = 0; i < keys.size(); i++) {
-                q.bind("s" + i, keys.get(i)[0]).bind("f" + i, keys.get(i)[1]).bind("n" + i,
-                        Integer.parseInt(keys.get(i)[2]));
-            }
-            q.map((rs, ctx) -> new StoredChunk(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4),
-                    rs.getString(5), rs.getInt(6), null)).forEach(c -> out.put(key(c.vectorStoreId(), c.fileId(), c.chunkNo()), c));
         });
         return out;
     }

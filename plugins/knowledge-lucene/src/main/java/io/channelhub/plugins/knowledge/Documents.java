@@ -109,9 +109,10 @@ final class Documents {
                     throw new IllegalArgumentException("file " + file.fileId() + ": chunk " + chunk.index() + " has "
                             + vector.length + " dimensions where its earlier chunks have " + dimensions);
                 }
-                // A zero vector has no direction for cosine to compare: the chunk is found by its words only.
+                // A zero vector has no direction to compare: the chunk is found by its words only. Stored at unit length
+                // and compared by dot product, which is the cosine without computing two norms per comparison.
                 if (!isZero(vector)) {
-                    d.add(new KnnFloatVectorField(vectorField, vector, VectorSimilarityFunction.COSINE));
+                    d.add(new KnnFloatVectorField(vectorField, unit(vector), VectorSimilarityFunction.DOT_PRODUCT));
                 }
             }
             documents.add(d);
@@ -127,6 +128,20 @@ final class Documents {
     }
 
     /** The query-side checks of a vector (the index side is Lucene's and {@link #of}'s). */
+    /** {@code v} scaled to length 1 (a copy). */
+    static float[] unit(float[] v) {
+        double sum = 0;
+        for (float x : v) {
+            sum += (double) x * x;
+        }
+        float inv = (float) (1 / Math.sqrt(sum));
+        float[] out = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = v[i] * inv;
+        }
+        return out;
+    }
+
     static void checkVector(float[] vector) {
         if (vector.length == 0 || vector.length > WideVectors.MAX_DIMENSIONS) {
             throw new IllegalArgumentException("a query vector has 1 to " + WideVectors.MAX_DIMENSIONS

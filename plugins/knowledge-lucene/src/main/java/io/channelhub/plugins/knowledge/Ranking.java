@@ -70,7 +70,7 @@ final class Ranking {
         String vectorField = query.mode() == IndexQuery.Mode.KEYWORD || query.vector() == null ? null
                 : vectorField(searcher.getIndexReader(), query.embeddingModel(), query.vector().length);
         Query vector = vectorField == null ? null
-                : new KnnFloatVectorQuery(vectorField, query.vector().clone(), candidates, scope);
+                : new KnnFloatVectorQuery(vectorField, Documents.unit(query.vector()), candidates, scope);
         switch (query.mode()) {
             case KEYWORD:
                 return keyword == null ? List.of() : keyword(searcher, keyword, query.limit());
@@ -82,7 +82,8 @@ final class Ranking {
                     return keyword != null ? keyword(searcher, keyword, query.limit())
                             : vector == null ? List.of() : vector(searcher, vector, candidates, query.limit());
                 }
-                return fused(searcher, keyword, vector, vectorField, query.vector(), candidates, query.limit());
+                return fused(searcher, keyword, vector, vectorField, Documents.unit(query.vector()), candidates,
+                        query.limit());
         }
     }
 
@@ -193,7 +194,7 @@ final class Ranking {
         }
     }
 
-    /** Lucene's cosine score, (1 + cos) / 2, of each of {@code docs} that has a vector in {@code field}. */
+    /** Lucene's score, (1 + cos) / 2, of each of {@code docs} that has a vector in {@code field}. */
     private static void similarities(IndexSearcher searcher, String field, float[] query, List<Integer> docs,
                                      Map<Integer, Double> out) throws IOException {
         if (docs.isEmpty()) {
@@ -225,7 +226,9 @@ final class Ranking {
                 continue;
             }
             if (values.docID() == local) {
-                out.put(doc, (1.0 + org.apache.lucene.util.VectorUtil.cosine(query, values.vectorValue())) / 2.0);
+                // Both at unit length: the dot product is the cosine, scaled as Lucene scores it.
+                double dot = org.apache.lucene.util.VectorUtil.dotProduct(query, values.vectorValue());
+                out.put(doc, (1.0 + dot) / 2.0);
             }
         }
     }
