@@ -10,6 +10,7 @@ import io.channelhub.hub.knowledge.KnowledgeConfig;
 import io.channelhub.hub.knowledge.KnowledgeFiles;
 import io.channelhub.hub.knowledge.KnowledgeSearch;
 import io.channelhub.hub.knowledge.Retrieval;
+import io.channelhub.hub.knowledge.TextExtractor;
 import io.channelhub.hub.knowledge.Tokens;
 import io.channelhub.hub.knowledge.VectorStores;
 import io.channelhub.hub.web.api.FilesResource;
@@ -53,16 +54,17 @@ final class KnowledgeBundle extends HubBundle<KnowledgeBundle.Parts> {
         KnowledgeFiles files = new KnowledgeFiles(c.jdbi(), u.ledger(), u.quotas(), c.clock());
         VectorStores stores = new VectorStores(c.jdbi(), c.stored(), c.clock());
         Tokens tokens = new Tokens();
-        Embedders embedders = new Embedders(tokens, agents.get().models(), c.json());
+        Embedders embedders = new Embedders(agents.get().models(), c.json());
+        TextExtractor tika = new TextExtractor();
         IndexFeed feed = new IndexFeed(platform, kc.getIndex(), stores, files, c.changes(),
                 Duration.ofMillis(kc.getReconcileInterval().toMilliseconds()));
-        Ingestion ingestion = new Ingestion(c.jdbi(), stores, files, tokens, embedders, feed, u.ledger(), kc,
+        Ingestion ingestion = new Ingestion(c.jdbi(), stores, files, tika, tokens, embedders, feed, u.ledger(), kc,
                 c.clock());
         env.lifecycle().manage(feed);
         id.tenants().onDeleted(feed::tenantRemoved);
         env.lifecycle().manage(ingestion);
         KnowledgeSearch search = new KnowledgeSearch(stores, embedders, feed, platform, u.ledger());
-        Knowledge knowledge = new Knowledge(files, stores, embedders, ingestion, feed, search, kc, c.clock());
+        Knowledge knowledge = new Knowledge(files, stores, embedders, ingestion, feed, search, tika, kc, c.clock());
         env.lifecycle().manage(new io.channelhub.hub.knowledge.Expiry(knowledge, c.clock(),
                 kc.getPollInterval().toMilliseconds() * 30));
         id.resources().register(ResourceType.FILE, (tenantId, fid) -> files.find(tenantId, fid)
@@ -70,7 +72,7 @@ final class KnowledgeBundle extends HubBundle<KnowledgeBundle.Parts> {
         id.resources().register(ResourceType.VECTOR_STORE, (tenantId, sid) -> stores.find(tenantId, sid)
                 .map(s -> new ResourceDirectory.ResourceRef(ResourceType.VECTOR_STORE, s.id(), s.ownerPrincipalId())));
         env.jersey().register(MultiPartFeature.class);
-        return new Parts(knowledge, new Retrieval(stores, search, kc), ingestion, feed,
+        return new Parts(knowledge, new Retrieval(stores, search, kc, c.clock()), ingestion, feed,
                 new FilesResource(knowledge, id.grants(), id.access(), id.audit(), c.clock()),
                 new VectorStoresResource(knowledge, id.grants(), id.access(), id.audit(), c.clock()));
     }

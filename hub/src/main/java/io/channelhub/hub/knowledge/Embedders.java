@@ -18,8 +18,8 @@ public class Embedders {
             .followRedirects(HttpClient.Redirect.NEVER).build();
     private final Map<String, Embedder> byKey = new ConcurrentHashMap<>();
 
-    public Embedders(Tokens tokens, ModelGateway models, ObjectMapper json) {
-        this.local = new LocalEmbedder(tokens);
+    public Embedders(ModelGateway models, ObjectMapper json) {
+        this.local = new LocalEmbedder();
         this.models = models;
         this.json = json;
     }

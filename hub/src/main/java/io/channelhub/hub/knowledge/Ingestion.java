@@ -46,11 +46,11 @@ public class Ingestion implements Managed {
     private ScheduledExecutorService poller;
     private ExecutorService workers;
 
-    public Ingestion(Jdbi jdbi, VectorStores stores, KnowledgeFiles files, Tokens tokens, Embedders embedders,
-                     IndexFeed feed, UsageLedger ledger, KnowledgeConfig config, Clock clock) {
+    public Ingestion(Jdbi jdbi, VectorStores stores, KnowledgeFiles files, TextExtractor extractor, Tokens tokens,
+                     Embedders embedders, IndexFeed feed, UsageLedger ledger, KnowledgeConfig config, Clock clock) {
         this.stores = stores;
         this.files = files;
-        this.extractor = new TextExtractor();
+        this.extractor = extractor;
         this.chunker = new Chunker(tokens);
         this.embedders = embedders;
         this.feed = feed;

@@ -56,11 +56,13 @@ public class Knowledge {
     private final IndexFeed feed;
     private final KnowledgeSearch search;
     private final KnowledgeConfig config;
-    private final TextExtractor sniffer = new TextExtractor();
+    private final TextExtractor sniffer;
     private final Clock clock;
 
     public Knowledge(KnowledgeFiles files, VectorStores stores, Embedders embedders, Ingestion ingestion,
-                     IndexFeed feed, KnowledgeSearch search, KnowledgeConfig config, Clock clock) {
+                     IndexFeed feed, KnowledgeSearch search, TextExtractor sniffer, KnowledgeConfig config,
+                     Clock clock) {
+        this.sniffer = sniffer;
         this.files = files;
         this.stores = stores;
         this.embedders = embedders;

@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Optional;
@@ -208,11 +207,5 @@ public class KnowledgeFiles {
     public List<KnowledgeFile> expired(Instant now, int limit) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM files WHERE expires_at IS NOT NULL AND expires_at < :now "
                 + "ORDER BY expires_at LIMIT :n").bind("now", now).bind("n", limit).map(mapper).list());
-    }
-
-    static List<String> ids(List<KnowledgeFile> files) {
-        List<String> out = new ArrayList<>(files.size());
-        files.forEach(f -> out.add(f.id()));
-        return Collections.unmodifiableList(out);
     }
 }

@@ -3,6 +3,7 @@ package io.channelhub.hub.knowledge;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
+import dev.langchain4j.model.output.Response;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,11 +18,6 @@ final class LocalEmbedder implements Embedder {
     static final int DIMENSIONS = 384;
 
     private volatile AllMiniLmL6V2EmbeddingModel model;
-    private final Tokens tokens;
-
-    LocalEmbedder(Tokens tokens) {
-        this.tokens = tokens;
-    }
 
     private AllMiniLmL6V2EmbeddingModel model() {
         AllMiniLmL6V2EmbeddingModel m = model;
@@ -43,18 +39,16 @@ final class LocalEmbedder implements Embedder {
         if (texts.isEmpty()) {
             return new Embedded(List.of(), 0);
         }
-        List<Embedding> out;
+        Response<List<Embedding>> out;
         try {
-            out = model().embedAll(texts.stream().map(TextSegment::from).toList()).content();
+            out = model().embedAll(texts.stream().map(TextSegment::from).toList());
         } catch (RuntimeException | LinkageError e) {
             throw new EmbeddingFailed("embedding_error", "the in-process embedding model failed", false, e);
         }
-        List<float[]> vectors = new ArrayList<>(out.size());
-        long used = 0;
-        for (int i = 0; i < out.size(); i++) {
-            vectors.add(Embedder.normalized(out.get(i).vector()));
-            used += tokens.count(texts.get(i));
-        }
-        return new Embedded(vectors, used);
+        List<float[]> vectors = new ArrayList<>(out.content().size());
+        out.content().forEach(e -> vectors.add(Embedder.normalized(e.vector())));
+        // The model counted the tokens it read: no second pass of the tokenizer over the same texts.
+        Integer used = out.tokenUsage() == null ? null : out.tokenUsage().inputTokenCount();
+        return new Embedded(vectors, used == null ? 0 : used);
     }
 }

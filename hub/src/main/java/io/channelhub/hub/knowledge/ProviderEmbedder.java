@@ -90,8 +90,7 @@ final class ProviderEmbedder implements Embedder {
     }
 
     private JsonNode call(Settings s, List<String> batch) {
-        String base = s.get("base_url").orElse("https://api.openai.com/v1");
-        base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+        String base = io.channelhub.hub.llm.OpenAiHttpProvider.baseUrl(s);
         ObjectNode body = json.createObjectNode().put("model", model).put("encoding_format", "float");
         batch.forEach(body.withArray("input")::add);
         URI uri = URI.create(base + "/embeddings");

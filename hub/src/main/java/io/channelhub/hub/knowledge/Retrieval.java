@@ -20,8 +20,10 @@ public class Retrieval {
     private final VectorStores stores;
     private final KnowledgeSearch search;
     private final KnowledgeConfig config;
+    private final java.time.Clock clock;
 
-    public Retrieval(VectorStores stores, KnowledgeSearch search, KnowledgeConfig config) {
+    public Retrieval(VectorStores stores, KnowledgeSearch search, KnowledgeConfig config, java.time.Clock clock) {
+        this.clock = clock;
         this.stores = stores;
         this.search = search;
         this.config = config;
@@ -35,7 +37,7 @@ public class Retrieval {
         if (storeIds == null || storeIds.isEmpty() || query == null || query.isBlank()) {
             return Grounding.NONE;
         }
-        java.time.Instant now = java.time.Instant.now();
+        java.time.Instant now = clock.instant();
         // An expired store is not searched (the API says so with 409; a turn just goes without it).
         List<VectorStore> searched = stores.find(tenantId, storeIds).stream().filter(s -> !s.expired(now)).toList();
         if (searched.isEmpty()) {

@@ -21,7 +21,7 @@ import org.xml.sax.SAXException;
  * What a file is and the text in it (Apache Tika). The type is sniffed from the bytes, the name only breaking ties
  * (plain text and Markdown look alike), so a renamed executable is refused whatever it is called.
  */
-final class TextExtractor {
+public final class TextExtractor {
 
     /** The types knowledge takes, by sniffed media type, with the extension a listing shows. */
     static final Map<String, String> SUPPORTED = Map.ofEntries(
@@ -46,6 +46,9 @@ final class TextExtractor {
 
     /** Text, whether it was cut at the limit, and the document's title when it has one (HTML, PDF, DOCX). */
     record Extracted(String text, boolean truncated, String title) {
+    }
+
+    public TextExtractor() {
     }
 
     private final TikaConfig tika = TikaConfig.getDefaultConfig();

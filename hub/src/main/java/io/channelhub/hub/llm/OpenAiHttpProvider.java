@@ -80,7 +80,8 @@ public class OpenAiHttpProvider implements ModelProvider {
                 || host.endsWith(".services.ai.azure.com");
     }
 
-    private static String baseUrl(Settings s) {
+    /** The endpoint's base URL without a trailing slash (OpenAI's own when none is set); also the embeddings'. */
+    public static String baseUrl(Settings s) {
         String base = s.get("base_url").orElse("https://api.openai.com/v1");
         return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
     }

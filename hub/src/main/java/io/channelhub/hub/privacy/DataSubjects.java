@@ -169,7 +169,7 @@ public class DataSubjects {
                         + "payload LIKE :c").bind("t", tenantId).bind("c", "%" + c + "%").execute();
             }
             blanked += h.createUpdate("UPDATE outbox SET payload = '{\"erased\":true}' WHERE tenant_id = :t AND payload "
-                    + "LIKE :s").bind("t", tenantId).bind("s", "%" + like(subject) + "%").execute();
+                    + "LIKE :s").bind("t", tenantId).bind("s", SubjectData.containing(subject)).execute();
             kept.put("outbox (payload blanked)", blanked);
             for (String m : messages) {
                 h.createUpdate("DELETE FROM message_attachments WHERE tenant_id = :t AND message_id = :m")
@@ -218,7 +218,7 @@ public class DataSubjects {
     /** Audit entries naming the subject keep their place in the trail, with the subject replaced. */
     private static int anonymiseAudit(Handle h, String tenantId, String subject, String alias) {
         List<Map<String, Object>> rows = h.createQuery("SELECT id, summary FROM audit_log WHERE tenant_id = :t AND "
-                        + "summary LIKE :s").bind("t", tenantId).bind("s", "%" + like(subject) + "%")
+                        + "summary LIKE :s").bind("t", tenantId).bind("s", SubjectData.containing(subject))
                 .map((rs, ctx) -> Map.<String, Object>of("id", rs.getLong("id"), "summary", rs.getString("summary")))
                 .list();
         for (Map<String, Object> r : rows) {
@@ -229,9 +229,6 @@ public class DataSubjects {
         return rows.size();
     }
 
-    private static String like(String s) {
-        return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
-    }
 
     private static List<Map<String, Object>> rows(Handle h, String sql, String tenantId, String subject) {
         return h.createQuery(sql).bind("t", tenantId).bind("s", subject).map((rs, ctx) -> {

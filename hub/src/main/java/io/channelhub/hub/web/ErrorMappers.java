@@ -145,7 +145,9 @@ public final class ErrorMappers {
                 return render(405, "method_not_allowed", "method not allowed on this route", Map.of());
             }
             if (e instanceof NotSupportedException) {
-                return render(415, "unsupported_media_type", "send application/json", Map.of());
+                // Most routes take JSON; the file upload takes multipart, as OpenAI's clients send it.
+                return render(415, "unsupported_media_type", "send application/json (multipart/form-data for "
+                        + "POST /v1/files)", Map.of());
             }
             if (e instanceof NotAcceptableException) {
                 return render(406, "not_acceptable", "this route answers application/json", Map.of());

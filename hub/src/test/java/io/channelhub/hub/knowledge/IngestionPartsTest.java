@@ -99,7 +99,7 @@ class IngestionPartsTest {
 
     @Test
     void theLocalModelPutsParaphrasesCloserThanUnrelatedText() {
-        LocalEmbedder model = new LocalEmbedder(TOKENS);
+        LocalEmbedder model = new LocalEmbedder();
         Embedder.Embedded e = model.embed("t", List.of("How long is the warranty on a bicycle frame?",
                 "Frames are guaranteed for twelve months from the date of purchase.",
                 "The bakery opens at seven in the morning."));

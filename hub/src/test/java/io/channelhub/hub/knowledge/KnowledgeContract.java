@@ -225,7 +225,11 @@ abstract class KnowledgeContract extends HubIntegrationTest {
         ready(store, 1);
         JsonNode export = TestHub.check(hub.post(admin, "/v1/privacy/requests", Map.of("type", "export", "subject",
                 email)), 201).json();
-        assertThat(export.toString()).contains("knowledge_files");
+        // The archive the subject gets holds the passage that names them, with the file it is in.
+        Map<String, String> archive = TestHub.unzip(hub.download(admin, "/v1/privacy/requests/"
+                + export.get("id").asText() + "/archive", 200));
+        assertThat(archive.get("knowledge_files.csv")).contains(email).contains("vip-customers.txt");
+        assertThat(archive.get("subject.json")).contains("desconto de 15%");
         JsonNode erasure = TestHub.check(hub.post(admin, "/v1/privacy/requests", Map.of("type", "erasure",
                 "subject", email)), 201).json();
         assertThat(erasure.get("report").get("deleted").get("knowledge_files").asInt()).isEqualTo(1);

@@ -10,11 +10,6 @@ import io.channelhub.hub.support.TestDatabase;
 import io.channelhub.hub.support.TestHub;
 import io.channelhub.hub.support.TestPlugins;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -132,22 +127,8 @@ class RetrievalQualityTest extends HubIntegrationTest {
         return text.contains(a.substring(0, part)) || text.contains(a.substring(a.length() - part));
     }
 
-    private String upload(String key, Path file) throws IOException, InterruptedException {
-        String boundary = "----eval" + System.nanoTime();
-        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nassistants\r\n--"
-                + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + file.getFileName()
-                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8);
-        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
-        byte[] body = Files.readAllBytes(file);
-        byte[] all = new byte[head.length + body.length + tail.length];
-        System.arraycopy(head, 0, all, 0, head.length);
-        System.arraycopy(body, 0, all, head.length, body.length);
-        System.arraycopy(tail, 0, all, head.length + body.length, tail.length);
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(hub.url("/v1/files")))
-                .header("Authorization", "Bearer " + key)
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(all)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return JSON.readTree(r.body()).get("id").asText();
+    private String upload(String key, Path file) throws IOException {
+        return TestHub.check(hub.upload(key, "/v1/files", "assistants", file.getFileName().toString(),
+                Files.readAllBytes(file)), 200).json().get("id").asText();
     }
 }

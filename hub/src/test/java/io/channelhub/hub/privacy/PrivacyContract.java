@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.channelhub.hub.support.HubIntegrationTest;
 import io.channelhub.hub.support.TestHub;
 import io.channelhub.hub.support.TestPlugins;
-import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,8 +23,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -147,14 +144,8 @@ abstract class PrivacyContract extends HubIntegrationTest {
         return r.body();
     }
 
-    static Map<String, String> unzip(byte[] zip) throws Exception {
-        Map<String, String> out = new LinkedHashMap<>();
-        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
-            for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
-                out.put(e.getName(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            }
-        }
-        return out;
+    static Map<String, String> unzip(byte[] zip) {
+        return TestHub.unzip(zip);
     }
 
     @Test

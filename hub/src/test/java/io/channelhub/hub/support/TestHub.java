@@ -148,6 +148,36 @@ public final class TestHub implements AutoCloseable {
         return call(method, path, headers, text);
     }
 
+    /** A binary answer (an export's ZIP), after checking its status. */
+    public byte[] download(String key, String path, int status) {
+        try {
+            HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(url(path)))
+                    .header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (r.statusCode() != status) {
+                throw new AssertionError("expected " + status + " but got " + r.statusCode() + " for " + path);
+            }
+            return r.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The entries of a ZIP, by name, as UTF-8 text. */
+    public static Map<String, String> unzip(byte[] zip) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(zip))) {
+            for (java.util.zip.ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                out.put(e.getName(), new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
     /** A multipart upload as OpenAI's clients send it ({@code POST /v1/files}): a file part and its purpose. */
     public Reply upload(String key, String path, String purpose, String filename, byte[] content) {
         String boundary = "----hubtest" + System.nanoTime();

@@ -36,7 +36,9 @@ export function tenantBase(tenantId) {
 
 export async function api(method, path, body, { raw = false } = {}) {
   const headers = { Accept: 'application/json' };
-  if (body !== undefined) {
+  // A FormData body (a file upload) is sent as the browser encodes it, multipart with its own boundary.
+  const form = body instanceof FormData;
+  if (body !== undefined && !form) {
     headers['Content-Type'] = 'application/json';
   }
   if (method !== 'GET' && session && session.csrf_token) {
@@ -47,7 +49,7 @@ export async function api(method, path, body, { raw = false } = {}) {
     headers,
     credentials: 'same-origin',
     cache: 'no-store',
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: body === undefined ? undefined : form ? body : JSON.stringify(body),
   });
   if (res.status === 401 && session && path !== '/console/session') {
     session = null;
@@ -77,24 +79,8 @@ export const patch = (path, body) => api('PATCH', path, body);
 export const put = (path, body) => api('PUT', path, body);
 export const del = (path) => api('DELETE', path);
 
-/** A multipart upload (a file for knowledge), with the session's CSRF token as every change carries. */
-export async function upload(path, formData) {
-  const headers = { Accept: 'application/json' };
-  if (session && session.csrf_token) {
-    headers['X-CSRF-Token'] = session.csrf_token;
-  }
-  const res = await fetch(path, { method: 'POST', headers, credentials: 'same-origin', cache: 'no-store', body: formData });
-  if (!res.ok) {
-    let err = {};
-    try {
-      err = (await res.json()).error || {};
-    } catch (ignored) {
-      // Not the hub's JSON error.
-    }
-    throw new ApiError(res.status, err.code, err.message, err.details);
-  }
-  return res.json();
-}
+/** A multipart upload (a file for knowledge). */
+export const upload = (path, formData) => api('POST', path, formData);
 
 /** Every page of an OpenAI-shaped list (files, vector stores: has_more and the last id), up to a bound. */
 export async function allOpenAi(path, max = 1000) {
