@@ -425,9 +425,18 @@ public final class Bench {
             return quietly("POST", hub + "/v1/vector_stores/" + store + "/search", key,
                     "{\"query\":\"" + q.toString().strip() + "\",\"max_num_results\":5}");
         };
+        // Right after ingestion the index still merges its segments in the background (minutes of CPU for 100,000
+        // vectors), which is what a search meets while files are being added; then, settled, what it meets the rest
+        // of the time.
+        loop(threads, Math.min(5, seconds), search);
+        result.put("search_while_merging", loop(threads, seconds, search));
+        System.out.println("search while merging: " + json((Map<String, Object>) result.get("search_while_merging")));
+        int settle = Integer.parseInt(o.getOrDefault("settle", "150"));
+        System.out.println("waiting " + settle + " s for the index to settle");
+        Thread.sleep(settle * 1000L);
         loop(threads, Math.min(5, seconds), search);
         result.put("search", loop(threads, seconds, search));
-        System.out.println("search: " + json((Map<String, Object>) result.get("search")));
+        System.out.println("search, settled: " + json((Map<String, Object>) result.get("search")));
 
         // A chat turn with retrieval beside one without (the fake model answers at once).
         must("POST", hub + "/v1/agents", key, "{\"slug\":\"plain\",\"name\":\"Plain\",\"provider\":\"openai\","

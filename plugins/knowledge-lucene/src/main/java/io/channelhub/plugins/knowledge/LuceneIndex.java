@@ -17,7 +17,7 @@ import org.apache.lucene.store.AlreadyClosedException;
 import org.pf4j.Extension;
 
 /**
- * The knowledge index on Apache Lucene: BM25 keyword search, HNSW vector search, or both fused by reciprocal rank.
+ * The knowledge index on Apache Lucene: BM25 keyword search, HNSW vector search, or both combined by standard scores.
  * Each replica holds its own copy, one Lucene index per tenant in a directory of its own, so a search can only
  * ever read its tenant's chunks. The copy is disposable: the hub rebuilds it from its database at start.
  */
@@ -83,7 +83,7 @@ public class LuceneIndex implements KnowledgeIndex {
             return List.of();
         }
         try {
-            return index.search(searcher -> Ranking.search(searcher, all.analyzer(), query));
+            return index.search(searcher -> Ranking.search(searcher, all.analyzer(), query, all.lists()));
         } catch (AlreadyClosedException e) {
             if (all.find(query.tenantId()) != index) {
                 return List.of(); // the tenant was removed while this search started

@@ -62,6 +62,12 @@ final class Ranking {
     }
 
     static List<IndexHit> search(IndexSearcher searcher, Analyzer analyzer, IndexQuery query) throws IOException {
+        return search(searcher, analyzer, query, Runnable::run);
+    }
+
+    /** As above; a hybrid search runs its vector list on {@code lists} while this thread runs the keyword list. */
+    static List<IndexHit> search(IndexSearcher searcher, Analyzer analyzer, IndexQuery query,
+                                 java.util.concurrent.Executor lists) throws IOException {
         Query scope = Filters.scope(query.storeIds(), query.filter());
         // IndexSearcher caps a keyword search's depth at the index size, but a vector search allocates k up front.
         int maxDoc = Math.max(1, searcher.getIndexReader().maxDoc());
@@ -83,7 +89,7 @@ final class Ranking {
                             : vector == null ? List.of() : vector(searcher, vector, candidates, query.limit());
                 }
                 return fused(searcher, keyword, vector, vectorField, Documents.unit(query.vector()), candidates,
-                        query.limit());
+                        query.limit(), lists);
         }
     }
 
@@ -125,16 +131,33 @@ final class Ranking {
      * of the model) hybrid ranks as the other. docs/knowledge.md has the measurements behind this choice.
      */
     private static List<IndexHit> fused(IndexSearcher searcher, Query keyword, Query vector, String vectorField,
-                                        float[] queryVector, int candidates, int limit) throws IOException {
+                                        float[] queryVector, int candidates, int limit,
+                                        java.util.concurrent.Executor lists) throws IOException {
         Map<Integer, Double> bm25 = new HashMap<>();
         Map<Integer, Double> cosine = new HashMap<>();
-        if (keyword != null) {
-            for (ScoreDoc d : searcher.search(keyword, candidates * KEYWORD_DEPTH).scoreDocs) {
-                bm25.put(d.doc, (double) d.score);
+        java.util.concurrent.CompletableFuture<TopDocs> nearest = vector == null ? null
+                : java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return searcher.search(vector, candidates);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }, lists);
+        try {
+            if (keyword != null) {
+                for (ScoreDoc d : searcher.search(keyword, candidates * KEYWORD_DEPTH).scoreDocs) {
+                    bm25.put(d.doc, (double) d.score);
+                }
             }
+        } catch (IOException | RuntimeException e) {
+            // The searcher goes back to its manager when this returns: the other list must be done with it first.
+            if (nearest != null) {
+                nearest.handle((r, x) -> null).join();
+            }
+            throw e;
         }
         if (vector != null) {
-            for (ScoreDoc d : searcher.search(vector, candidates).scoreDocs) {
+            for (ScoreDoc d : nearest(nearest).scoreDocs) {
                 cosine.put(d.doc, (double) d.score);
             }
             // The keyword candidates' similarity, from their own vectors (only the top of the keyword list, which is
@@ -176,6 +199,25 @@ final class Ranking {
             hits.add(Documents.hit(stored, ranked.get(i).getKey(), Math.min(1.0, ranked.get(i).getValue())));
         }
         return hits;
+    }
+
+    /** The vector list's result, with its own exception (not the future's wrapper) when it failed. */
+    private static TopDocs nearest(java.util.concurrent.CompletableFuture<TopDocs> future) throws IOException {
+        try {
+            return future.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof java.io.UncheckedIOException io) {
+                throw io.getCause();
+            }
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
     }
 
     /** Mean and deviation of one list's scores: how far above its own crowd a candidate stands. */

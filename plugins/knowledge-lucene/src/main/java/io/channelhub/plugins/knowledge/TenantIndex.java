@@ -11,6 +11,7 @@ import org.apache.lucene.document.Document;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.index.TieredMergePolicy;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.store.Directory;
@@ -47,12 +48,25 @@ final class TenantIndex implements Closeable {
                     .setCodec(codec)
                     // Never committed: searches read the writer's near-real-time segments, and the index is rebuilt
                     // from the database after a restart anyway, so a commit would only cost fsyncs.
-                    .setCommitOnClose(false));
+                    .setCommitOnClose(false)
+                    .setMergePolicy(mergePolicy()));
             return new TenantIndex(path, directory, writer, new SearcherManager(writer, null));
         } catch (IOException | RuntimeException e) {
             IOUtils.closeWhileHandlingException(writer, directory);
             throw e;
         }
+    }
+
+    /**
+     * Lucene's tiered policy with 4 segments a tier instead of 10. A vector search walks one HNSW graph per segment,
+     * so its cost grows with their number (measured over 100,000 chunks: 14 segments, hybrid p50 11 ms; 8 segments,
+     * 8.9 ms; one, 4.8 ms); an index fed a file at a time makes a segment per file. Fewer, larger segments cost more
+     * merging while files are ingested, which is the rarer work.
+     */
+    static TieredMergePolicy mergePolicy() {
+        TieredMergePolicy policy = new TieredMergePolicy();
+        policy.setSegmentsPerTier(4);
+        return policy;
     }
 
     Path path() {

@@ -42,6 +42,18 @@ final class TenantIndexes implements Closeable {
         t.setDaemon(true);
         return t;
     });
+    /**
+     * Runs a hybrid search's vector list beside its keyword list, which the caller's thread runs: the two take about
+     * as long each, so a search answers in the time of the longer one. One thread per core and no queue: when all
+     * are busy (many searches at once, where running the lists side by side gains nothing) the caller runs both.
+     */
+    private final java.util.concurrent.ThreadPoolExecutor lists = new java.util.concurrent.ThreadPoolExecutor(
+            Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().availableProcessors(), 30,
+            TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), r -> {
+                Thread t = new Thread(r, "knowledge-lucene-search");
+                t.setDaemon(true);
+                return t;
+            }, new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
     // Only the writer thread names directories.
     private long directories;
 
@@ -55,6 +67,10 @@ final class TenantIndexes implements Closeable {
 
     Analyzer analyzer() {
         return analyzer;
+    }
+
+    java.util.concurrent.Executor lists() {
+        return lists;
     }
 
     /** The tenant's index; null when it has none. */
@@ -129,6 +145,7 @@ final class TenantIndexes implements Closeable {
     /** Lets queued writes finish, closes every index and deletes the root directory. */
     @Override
     public void close() {
+        lists.shutdown();
         writer.shutdown();
         try {
             if (!writer.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
