@@ -12,7 +12,7 @@ import io.dropwizard.core.setup.Environment;
 /**
  * Privacy compliance: each tenant's jurisdiction and settings (from the privacy policy plugins), redaction of stored
  * messages and prompts, data-subject requests (export, erasure; knowledge files mentioning the subject included), and
- * retention run as a background job.
+ * retention run as a background job (knowledge files included).
  */
 final class PrivacyBundle extends HubBundle<PrivacyBundle.Privacy> {
 
@@ -41,7 +41,8 @@ final class PrivacyBundle extends HubBundle<PrivacyBundle.Privacy> {
         var mentions = new io.channelhub.hub.knowledge.KnowledgeMentions(c.jdbi(), knowledge.get().knowledge());
         var requests = new PrivacyRequests(c.jdbi(), c.stored(), settings, new DataSubjects(c.jdbi(), c.stored(),
                 c.secrets().derive("privacy-pseudonym"), java.util.List.of(mentions)), id.audit(), c.clock());
-        var retention = new Retention(c.jdbi(), settings, c.clock());
+        var retention = new Retention(c.jdbi(), settings, c.clock(),
+                java.util.List.of(new io.channelhub.hub.knowledge.KnowledgeRetention(knowledge.get().knowledge())));
         env.lifecycle().manage(new RetentionJob(c.jdbi(), retention, config.getRetentionInterval().toMilliseconds()));
         return new Privacy(settings, redaction,
                 new PrivacyResource(settings, requests, retention, redaction, id.access(), id.audit(), c.clock()));

@@ -208,4 +208,17 @@ public class KnowledgeFiles {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM files WHERE expires_at IS NOT NULL AND expires_at < :now "
                 + "ORDER BY expires_at LIMIT :n").bind("now", now).bind("n", limit).map(mapper).list());
     }
+
+    /** The tenant's files uploaded before {@code cutoff}, oldest first (for its retention). */
+    public List<KnowledgeFile> olderThan(String tenantId, Instant cutoff, int limit) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM files WHERE tenant_id = :t AND created_at < :c "
+                + "ORDER BY created_at, id LIMIT :n").bind("t", tenantId).bind("c", cutoff).bind("n", limit)
+                .map(mapper).list());
+    }
+
+    /** How many of the tenant's files were uploaded before {@code cutoff}. */
+    public long countOlderThan(String tenantId, Instant cutoff) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM files WHERE tenant_id = :t AND created_at < :c")
+                .bind("t", tenantId).bind("c", cutoff).mapTo(Long.class).one());
+    }
 }

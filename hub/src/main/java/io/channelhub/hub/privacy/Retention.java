@@ -21,11 +21,13 @@ public class Retention {
     private final Jdbi jdbi;
     private final PrivacySettings settings;
     private final Clock clock;
+    private final Map<DataCategory, RetainedData> more = new java.util.EnumMap<>(DataCategory.class);
 
-    public Retention(Jdbi jdbi, PrivacySettings settings, Clock clock) {
+    public Retention(Jdbi jdbi, PrivacySettings settings, Clock clock, List<RetainedData> more) {
         this.jdbi = jdbi;
         this.settings = settings;
         this.clock = clock;
+        more.forEach(d -> this.more.put(d.category(), d));
     }
 
     /** Per category: its retention, the cutoff and how many rows are (or would be) deleted. */
@@ -50,6 +52,11 @@ public class Retention {
                         + "occurred_at < :c", List.of("DELETE FROM usage_events WHERE tenant_id = :t AND id IN (<ids>)"));
                 case AUDIT -> sweep(dryRun, tenantId, cutoff, "SELECT id FROM audit_log WHERE tenant_id = :t AND "
                         + "created_at < :c", List.of("DELETE FROM audit_log WHERE tenant_id = :t AND id IN (<ids>)"));
+                // Kept by another concern (knowledge files): it deletes its own, or nothing is kept to delete.
+                case FILES -> {
+                    RetainedData d = more.get(DataCategory.FILES);
+                    yield d == null ? 0 : dryRun ? d.count(tenantId, cutoff) : d.delete(tenantId, cutoff);
+                }
             };
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("retention_days", e.getValue().toDays());

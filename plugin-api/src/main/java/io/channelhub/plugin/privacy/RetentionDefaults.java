@@ -25,6 +25,9 @@ public record RetentionDefaults(Map<DataCategory, Duration> periods) {
         return Optional.ofNullable(periods.get(category));
     }
 
-    /** Categories of retained data. */
-    public enum DataCategory { CONVERSATIONS, MESSAGES, MEDIA, USAGE_DETAIL, AUDIT }
+    /**
+     * Categories of retained data. {@code FILES} (since 1.3.0): the tenant's uploaded knowledge files, with their
+     * chunks and vectors; a policy that names no period for it keeps them until deleted.
+     */
+    public enum DataCategory { CONVERSATIONS, MESSAGES, MEDIA, USAGE_DETAIL, AUDIT, FILES }
 }

@@ -38,6 +38,7 @@ public class GdprPolicy implements PrivacyPolicy {
             // Accountability (art. 5(2)) needs the trail for as long as a claim can come; five years covers the
             // common limitation periods (France 5, Germany 3 from the year's end).
             DataCategory.AUDIT, CalendarYears.atMost(5)));
+    // No period for FILES: knowledge files are the company's documents, kept until it deletes them or sets one.
 
     @Override
     public String jurisdiction() {

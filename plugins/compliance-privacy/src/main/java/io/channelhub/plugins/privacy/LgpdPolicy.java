@@ -35,6 +35,7 @@ public class LgpdPolicy implements PrivacyPolicy {
             // Who did what, kept for the five years in which a consumer can claim damages (CDC art. 27); it
             // outlasts Marco Civil's six months of access logs (Lei 12.965/2014, art. 15).
             DataCategory.AUDIT, CalendarYears.atMost(5)));
+    // No period for FILES: knowledge files are the company's documents, kept until it deletes them or sets one.
 
     @Override
     public String jurisdiction() {

@@ -63,7 +63,10 @@ class PoliciesTest {
     void everyCategoryHasADefaultAndMessagesNeverOutliveTheirConversation() {
         for (PrivacyPolicy policy : new PrivacyPolicy[] {lgpd, gdpr}) {
             var retention = policy.retentionDefaults();
-            assertThat(retention.periods().keySet()).containsExactlyInAnyOrder(DataCategory.values());
+            // Knowledge files are the tenant's own documents (price lists, manuals), not records about a person:
+            // kept until deleted unless the tenant sets a period.
+            assertThat(retention.periods().keySet()).containsExactlyInAnyOrder(java.util.Arrays.stream(
+                    DataCategory.values()).filter(c -> c != DataCategory.FILES).toArray(DataCategory[]::new));
             assertThat(retention.period(DataCategory.MESSAGES).orElseThrow())
                     .isLessThanOrEqualTo(retention.period(DataCategory.CONVERSATIONS).orElseThrow());
             assertThat(retention.period(DataCategory.MEDIA).orElseThrow())
