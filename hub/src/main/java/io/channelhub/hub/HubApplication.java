@@ -112,6 +112,11 @@ public class HubApplication extends Application<HubConfiguration> {
         return usage.get().ledger();
     }
 
+    /** What keeps this replica's knowledge index in step, for tests that compare it with the database. */
+    public io.channelhub.hub.knowledge.IndexFeed knowledgeIndexFeed() {
+        return knowledge.get().feed();
+    }
+
     /** The database handle, for tests that read tables directly. */
     public Jdbi jdbi() {
         return core.get().jdbi();

@@ -57,9 +57,18 @@ final class KnowledgeBundle extends HubBundle<KnowledgeBundle.Parts> {
         Embedders embedders = new Embedders(agents.get().models(), c.json());
         TextExtractor tika = new TextExtractor();
         IndexFeed feed = new IndexFeed(platform, kc.getIndex(), stores, files, c.changes(),
-                Duration.ofMillis(kc.getReconcileInterval().toMilliseconds()));
+                Duration.ofMillis(kc.getReconcileInterval().toMilliseconds()), c.metrics(), c.clock());
         Ingestion ingestion = new Ingestion(c.jdbi(), stores, files, tika, tokens, embedders, feed, u.ledger(), kc,
-                c.clock());
+                c.clock(), c.metrics());
+        c.metrics().backlog("channelhub_knowledge_ingestion", "Files added to vector stores", () -> {
+            var b = ingestion.backlog();
+            return new io.channelhub.hub.observability.HubMetrics.Backlog(b.rows(), b.oldest());
+        }, c.clock());
+        c.metrics().gauge("channelhub_knowledge_index_files", "Files this replica's knowledge index holds",
+                feed::heldFiles);
+        c.metrics().gauge("channelhub_knowledge_index_reconciled_age_seconds", "Seconds since this replica's "
+                + "knowledge index last matched the database (-1 while it is first built)",
+                feed::secondsSinceReconciled);
         env.lifecycle().manage(feed);
         id.tenants().onDeleted(feed::tenantRemoved);
         env.lifecycle().manage(ingestion);

@@ -38,12 +38,23 @@ public class IndexFeed implements Managed {
     private final KnowledgeFiles files;
     private final ChangeBus bus;
     private final Duration every;
-    /** What this replica's index holds: tenant/store/file → generation. */
-    private final Map<String, Integer> held = new ConcurrentHashMap<>();
+    /** An entry this replica's index holds: its row and generation. */
+    private record Held(long rowId, int generation) {
+    }
+
+    /** What this replica's index holds: tenant/store/file → entry. */
+    private final Map<String, Held> held = new ConcurrentHashMap<>();
+    private final io.channelhub.hub.observability.HubMetrics metrics;
+    private final java.time.Clock clock;
+    /** When this replica's index last matched the database (the end of a successful comparison); null before. */
+    private volatile java.time.Instant reconciledAt;
     private ScheduledExecutorService timer;
 
     public IndexFeed(PluginPlatform plugins, String configured, VectorStores stores, KnowledgeFiles files,
-                     ChangeBus bus, Duration every) {
+                     ChangeBus bus, Duration every, io.channelhub.hub.observability.HubMetrics metrics,
+                     java.time.Clock clock) {
+        this.metrics = metrics;
+        this.clock = clock;
         this.plugins = plugins;
         this.configured = configured;
         this.stores = stores;
@@ -64,6 +75,23 @@ public class IndexFeed implements Managed {
         } catch (RuntimeException e) {
             LOG.warn("Applying a tenant change to the knowledge index failed", e);
         }
+    }
+
+    /** Files this replica's index holds. */
+    public int heldFiles() {
+        return held.size();
+    }
+
+    /**
+     * Seconds since this replica's index last matched the database (0 when no index is fed per replica; -1 before
+     * the first comparison ended, while the index is being built).
+     */
+    public double secondsSinceReconciled() {
+        if (index().isEmpty() || !perReplica()) {
+            return 0;
+        }
+        java.time.Instant at = reconciledAt;
+        return at == null ? -1 : Math.max(0, (clock.instant().toEpochMilli() - at.toEpochMilli()) / 1000.0);
     }
 
     /** The index in use, if a plugin provides one. */
@@ -113,31 +141,65 @@ public class IndexFeed implements Managed {
         }
     }
 
-    /** Compares what this replica's index holds with the database and fixes the difference. */
+    /**
+     * Compares what this replica's index holds with the database and fixes the difference. One grouped read gives
+     * each tenant's digest; only a tenant whose digest differs from what is held here has its entries read and
+     * compared one by one, so a quiet hub reads one row per tenant every interval, not every file.
+     */
     public int reconcile() {
         if (index().isEmpty() || !perReplica()) {
             return 0;
         }
+        Map<String, VectorStores.Digest> digests = stores.completedDigests();
+        Set<String> tenants = new HashSet<>();
+        Map<String, long[]> local = new java.util.HashMap<>();
+        held.forEach((key, h) -> {
+            long[] d = local.computeIfAbsent(key.substring(0, key.indexOf('/')), t -> new long[3]);
+            d[0]++;
+            d[1] += h.rowId();
+            d[2] += h.generation();
+        });
+        digests.forEach((t, d) -> {
+            long[] l = local.get(t);
+            if (l == null || l[0] != d.files() || l[1] != d.rowIds() || l[2] != d.generations()) {
+                tenants.add(t);
+            }
+        });
+        local.keySet().stream().filter(t -> !digests.containsKey(t)).forEach(tenants::add);
+        int changed = 0;
+        for (String tenantId : tenants) {
+            changed += reconcile(tenantId);
+        }
+        if (changed > 0) {
+            // The first comparison builds the index: only later ones are repairs of missed announcements.
+            if (reconciledAt != null) {
+                metrics.knowledgeIndexRepairs.inc(changed);
+            }
+            LOG.info("Knowledge index caught up: {} file(s) indexed or removed", changed);
+        }
+        reconciledAt = clock.instant();
+        return changed;
+    }
+
+    private int reconcile(String tenantId) {
         int changed = 0;
         Set<String> live = new HashSet<>();
-        for (StoreFile f : stores.completed()) {
+        for (StoreFile f : stores.completed(tenantId)) {
             String key = key(f.tenantId(), f.vectorStoreId(), f.fileId());
             live.add(key);
-            Integer have = held.get(key);
-            if (have == null || have != f.generation()) {
+            Held have = held.get(key);
+            if (have == null || have.generation() != f.generation() || have.rowId() != f.rowId()) {
                 putLocal(f);
                 changed++;
             }
         }
+        String prefix = tenantId + "/";
         for (String key : Set.copyOf(held.keySet())) {
-            if (!live.contains(key)) {
+            if (key.startsWith(prefix) && !live.contains(key)) {
                 String[] p = key.split("/", 3);
                 removeLocal(IndexScope.file(p[0], p[1], p[2]));
                 changed++;
             }
-        }
-        if (changed > 0) {
-            LOG.info("Knowledge index caught up: {} file(s) indexed or removed", changed);
         }
         return changed;
     }
@@ -163,7 +225,7 @@ public class IndexFeed implements Managed {
 
     /** The ingestion of a prepared file committed as {@code generation}: remembered here, announced to the others. */
     void completed(StoreFile f, int generation) {
-        held.put(key(f.tenantId(), f.vectorStoreId(), f.fileId()), generation);
+        held.put(key(f.tenantId(), f.vectorStoreId(), f.fileId()), new Held(f.rowId(), generation));
         bus.publish(KIND, key(f.tenantId(), f.vectorStoreId(), f.fileId()));
     }
 
@@ -209,8 +271,8 @@ public class IndexFeed implements Managed {
                 Optional<StoreFile> f = stores.file(p[0], p[1], p[2]).filter(x -> StoreFile.COMPLETED.equals(
                         x.status()));
                 if (f.isPresent()) {
-                    Integer have = held.get(id);
-                    if (have == null || have != f.get().generation()) {
+                    Held have = held.get(id);
+                    if (have == null || have.generation() != f.get().generation()) {
                         putLocal(f.get());
                     }
                 } else if (held.containsKey(id)) {
@@ -240,7 +302,7 @@ public class IndexFeed implements Managed {
                     s.embeddingKey(), chunks));
             return null;
         });
-        held.put(key(f.tenantId(), f.vectorStoreId(), f.fileId()), f.generation());
+        held.put(key(f.tenantId(), f.vectorStoreId(), f.fileId()), new Held(f.rowId(), f.generation()));
     }
 
     private void removeLocal(IndexScope scope) {

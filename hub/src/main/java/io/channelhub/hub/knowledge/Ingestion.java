@@ -1,6 +1,7 @@
 package io.channelhub.hub.knowledge;
 
 import io.channelhub.hub.metering.UsageLedger;
+import io.channelhub.hub.observability.HubMetrics;
 import io.channelhub.hub.persistence.WorkQueue;
 import io.dropwizard.lifecycle.Managed;
 import java.io.InputStream;
@@ -43,11 +44,14 @@ public class Ingestion implements Managed {
     private final Clock clock;
     private final WorkQueue queue;
     private final Semaphore free;
+    private final HubMetrics metrics;
     private ScheduledExecutorService poller;
     private ExecutorService workers;
 
     public Ingestion(Jdbi jdbi, VectorStores stores, KnowledgeFiles files, TextExtractor extractor, Tokens tokens,
-                     Embedders embedders, IndexFeed feed, UsageLedger ledger, KnowledgeConfig config, Clock clock) {
+                     Embedders embedders, IndexFeed feed, UsageLedger ledger, KnowledgeConfig config, Clock clock,
+                     HubMetrics metrics) {
+        this.metrics = metrics;
         this.stores = stores;
         this.files = files;
         this.extractor = extractor;
@@ -87,6 +91,11 @@ public class Ingestion implements Managed {
             workers.shutdownNow();
             workers.awaitTermination(10, TimeUnit.SECONDS);
         }
+    }
+
+    /** Files waiting for ingestion (queued or being ingested) and the oldest one's queueing, for the gauges. */
+    public WorkQueue.Backlog backlog() {
+        return queue.backlog(clock.instant());
     }
 
     /** A file was queued on this replica: look now rather than at the next poll. */
@@ -138,19 +147,27 @@ public class Ingestion implements Managed {
                 // Backoff grows with the attempts; the entry stays queued and any replica may take it then.
                 Instant next = clock.instant().plusSeconds(30L << Math.min(f.attempts(), 6));
                 stores.retryLater(f, next, "server_error", e.getMessage());
+                metrics.knowledgeIngestions.labelValues("retry").inc();
                 LOG.warn("Embedding {} of store {} failed ({}); trying again at {}", f.fileId(), f.vectorStoreId(),
                         e.code(), next);
             } else {
-                stores.fail(f, "server_error", e.getMessage());
+                fail(f, "server_error", e.getMessage());
                 LOG.warn("Ingestion of {} into store {} failed: {}", f.fileId(), f.vectorStoreId(), e.getMessage());
             }
         } catch (RuntimeException e) {
             LOG.error("Ingestion of {} into store {} failed", f.fileId(), f.vectorStoreId(), e);
             if (f.attempts() >= config.getMaxAttempts()) {
-                stores.fail(f, "server_error", "the file could not be processed");
+                fail(f, "server_error", "the file could not be processed");
+            } else {
+                metrics.knowledgeIngestions.labelValues("retry").inc();
             }
             // Otherwise the lease runs out and the entry is tried again.
         }
+    }
+
+    private void fail(StoreFile f, String code, String reason) {
+        stores.fail(f, code, reason);
+        metrics.knowledgeIngestions.labelValues("failed").inc();
     }
 
     /** One file into one store; public for tests that run ingestion synchronously. */
@@ -158,24 +175,24 @@ public class Ingestion implements Managed {
         VectorStore store = stores.find(f.tenantId(), f.vectorStoreId()).orElse(null);
         KnowledgeFile file = files.find(f.tenantId(), f.fileId()).orElse(null);
         if (store == null || file == null) {
-            stores.fail(f, "invalid_file", "the file or its store was deleted");
+            fail(f, "invalid_file", "the file or its store was deleted");
             return;
         }
         if (!TextExtractor.supported(file.contentType())) {
-            stores.fail(f, "unsupported_file", "files of type " + file.contentType() + " cannot be searched");
+            fail(f, "unsupported_file", "files of type " + file.contentType() + " cannot be searched");
             return;
         }
         TextExtractor.Extracted text;
         try (InputStream in = files.content(file)) {
             text = extractor.extract(in, file.filename(), file.contentType(), config.getMaxExtractedCharacters());
         } catch (TextExtractor.Unreadable e) {
-            stores.fail(f, "invalid_file", e.getMessage());
+            fail(f, "invalid_file", e.getMessage());
             return;
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
         if (text.text().isBlank()) {
-            stores.fail(f, "invalid_file", "the file has no text (a scanned PDF needs text recognition first)");
+            fail(f, "invalid_file", "the file has no text (a scanned PDF needs text recognition first)");
             return;
         }
         List<Chunker.Chunk> chunks = chunker.chunk(text.text(), f.chunkMaxTokens(), f.chunkOverlapTokens());
@@ -223,6 +240,7 @@ public class Ingestion implements Managed {
                 new UsageLedger.UsageEvent(f.tenantId(), "embedding.tokens", tokens, "token", null, null, null,
                         store.embeddingModel(), "embed:" + key)));
         feed.completed(f, generation.get());
+        metrics.knowledgeIngestions.labelValues("completed").inc();
         LOG.info("Ingested {} into store {}: {} chunk(s), {} token(s){}", f.fileId(), f.vectorStoreId(),
                 stored.size(), tokens, text.truncated() ? " (text cut at the configured limit)" : "");
     }

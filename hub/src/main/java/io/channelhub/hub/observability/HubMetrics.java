@@ -30,6 +30,10 @@ public final class HubMetrics {
     private final PrometheusRegistry registry;
 
     public final Counter billingEventsFailed;
+    /** Files taken into vector stores by outcome: completed, retry (the embedding endpoint failed), failed. */
+    public final Counter knowledgeIngestions;
+    /** Files this replica's index had to be corrected for by the periodic comparison (an announcement missed). */
+    public final Counter knowledgeIndexRepairs;
     /** Refused authentications and authorisations by the error code the caller got (a fixed set; others: other). */
     private final Counter authFailures;
     public final Counter deniedAuditsSuppressed;
@@ -71,6 +75,13 @@ public final class HubMetrics {
         billingEventsFailed = Counter.builder().name("channelhub_billing_events_failed_total")
                 .help("Payment gateway events stored but not applied (see the log and the event's row)")
                 .register(registry);
+        knowledgeIngestions = Counter.builder().name("channelhub_knowledge_ingestions_total")
+                .help("Files ingested into vector stores, by outcome (completed, retry, failed)")
+                .labelNames("outcome").register(registry);
+        knowledgeIndexRepairs = Counter.builder().name("channelhub_knowledge_index_repairs_total")
+                .help("Files this replica's knowledge index was missing, held stale or held after their deletion, "
+                        + "found by the periodic comparison with the database rather than by an announcement")
+                .register(registry);
         GaugeWithCallback.builder().name("channelhub_outbox_pending")
                 .help("Outbox rows waiting for delivery (all tenants)")
                 .callback(cb -> cb.call(outboxDepth.getAsLong())).register(registry);
@@ -111,6 +122,12 @@ public final class HubMetrics {
                     cb.call(b.oldest() == null ? 0
                             : Math.max(0, (clock.instant().toEpochMilli() - b.oldest().toEpochMilli()) / 1000.0));
                 }).register(registry);
+    }
+
+    /** A gauge read at each scrape (for values the owner keeps in memory: no query behind it). */
+    public void gauge(String name, String help, java.util.function.DoubleSupplier value) {
+        GaugeWithCallback.builder().name(name).help(help).callback(cb -> cb.call(value.getAsDouble()))
+                .register(registry);
     }
 
     /** Counts a refused request: 401 or 403 with the hub's error code (bounded: unknown codes are {@code other}). */

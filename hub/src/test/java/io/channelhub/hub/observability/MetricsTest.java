@@ -86,7 +86,9 @@ class MetricsTest extends HubIntegrationTest {
         assertThat(body).contains("jvm_threads_current").doesNotContain("jvm_threads_count");
         assertThat(body).containsPattern("channelhub_build_info\\{java=\"\\d+\",version=\"[^\"]+\"} 1");
         assertThat(body).contains("channelhub_inbound_events_pending ", "channelhub_inbound_events_oldest_pending_seconds ",
-                "channelhub_billing_events_pending ", "channelhub_billing_events_failed_total ");
+                "channelhub_billing_events_pending ", "channelhub_billing_events_failed_total ",
+                "channelhub_knowledge_ingestion_pending ", "channelhub_knowledge_index_files ",
+                "channelhub_knowledge_index_reconciled_age_seconds ");
         // Every series the dashboard and the alerts query is one the hub exports (kube-state-metrics' and
         // Prometheus's own aside): a renamed metric would leave a panel or an alert silently empty.
         String queries = Files.readString(ROOT.resolve("docs/observability/grafana-dashboard.json"))
