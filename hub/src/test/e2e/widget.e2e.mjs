@@ -434,6 +434,12 @@ describe('channel-web widget', () => {
       assert.ok(groundedText.includes('From your documents, channelhub-faq.md [1]'), `answered from the FAQ: ${groundedText}`);
       const sources = await grounded.locator('.chw-msg-sources').textContent();
       assert.match(sources, /^Sources: channelhub-faq\.md \[1(, \d)*\]$/, `one line per document: ${sources}`);
+      // A visitor who comes back sees the same sources under the reply in the history.
+      await page.reload();
+      await waitState(page, 'ready');
+      const again = replies(page).filter({ hasText: 'Which channels does ChannelHub support?' });
+      assert.equal(await again.count(), 1, 'the grounded reply is in the history');
+      assert.equal(await again.locator('.chw-msg-sources').textContent(), sources, 'with its sources');
       // The case a cross-origin test site never shows: the widget's same-origin GETs carry no Origin header.
       const gets = await Promise.all(sent.filter((r) => r.method() === 'GET').map((r) => r.allHeaders()));
       assert.ok(gets.length > 0, 'the widget read its configuration');

@@ -61,7 +61,8 @@ final class AgentsBundle extends HubBundle<AgentsBundle.Agents> {
 
         var jersey = env.jersey();
         jersey.register(new ModelProvidersResource(models, providerConfigs, id.access(), id.audit()));
-        return new Agents(agents, models, new AgentsResource(agents, id.grants(), id.access(), id.audit(), c.json()),
+        return new Agents(agents, models, new AgentsResource(agents, id.grants(), id.access(), id.audit(), c.json(),
+                id.resources()),
                 new PromptsResource(prompts, id.grants(), id.access(), id.audit()));
     }
 }

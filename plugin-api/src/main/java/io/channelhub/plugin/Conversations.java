@@ -39,13 +39,21 @@ public interface Conversations {
      * @param externalId     the channel's id for it, if any
      * @param createdAt      when it was stored
      * @param mediaIds       the files attached to it ({@link MediaStore} ids; since 1.1.0)
+     * @param sources        the documents an agent's reply cites, as an end user may see them (since 1.3.0)
      */
     record MessageView(String id, String conversationId, String role, String content, String externalId,
-                       Instant createdAt, List<String> mediaIds) {
+                       Instant createdAt, List<String> mediaIds, List<Source> sources) {
 
-        /** Copies the list. */
+        /** Copies the lists. */
         public MessageView {
             mediaIds = mediaIds == null ? List.of() : List.copyOf(mediaIds);
+            sources = sources == null ? List.of() : List.copyOf(sources);
+        }
+
+        /** A view without sources (the form of plugin API 1.1). */
+        public MessageView(String id, String conversationId, String role, String content, String externalId,
+                           Instant createdAt, List<String> mediaIds) {
+            this(id, conversationId, role, content, externalId, createdAt, mediaIds, List.of());
         }
 
         /** A view without attachments (the form of plugin API 1.0). */
@@ -53,5 +61,16 @@ public interface Conversations {
                            Instant createdAt) {
             this(id, conversationId, role, content, externalId, createdAt, List.of());
         }
+    }
+
+    /**
+     * A document a reply cites: the number in its text ({@code [1]}) and the document's name. The hub's store, file
+     * and passage ids are not shown to end users.
+     *
+     * @param index the number the reply cites
+     * @param title the document's file name
+     * @since 1.3.0
+     */
+    record Source(int index, String title) {
     }
 }

@@ -653,7 +653,10 @@
       const data = await (await withSession(() => call('GET', '/messages?limit=50'))).json();
       const messages = Array.isArray(data.messages) ? data.messages : [];
       for (const m of messages) {
-        if ((m.role === 'user' || m.role === 'assistant') && typeof m.content === 'string') addMessage(m.role, m.content, m.id, null, m.attachments);
+        if ((m.role === 'user' || m.role === 'assistant') && typeof m.content === 'string') {
+          const msg = addMessage(m.role, m.content, m.id, null, m.attachments);
+          if (msg && m.role === 'assistant') setSources(msg, m.sources);
+        }
       }
       if (data.conversation_id) s.conversationId = data.conversation_id;
       return messages;

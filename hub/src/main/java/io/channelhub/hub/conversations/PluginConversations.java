@@ -32,7 +32,7 @@ public final class PluginConversations implements Conversations {
         List<Message> rows = repo.recent(tenantId, conversationId, Math.max(1, Math.min(limit, 200)));
         var files = media.attachments(tenantId, rows.stream().map(Message::id).toList());
         return rows.stream().map(m -> new MessageView(m.id(), m.conversationId(), m.role(), m.content(),
-                m.externalId(), m.createdAt(), files.getOrDefault(m.id(), List.of()))).toList();
+                m.externalId(), m.createdAt(), files.getOrDefault(m.id(), List.of()), sources(m))).toList();
     }
 
     @Override
@@ -48,6 +48,12 @@ public final class PluginConversations implements Conversations {
     }
 
     static MessageView view(Message m) {
-        return new MessageView(m.id(), m.conversationId(), m.role(), m.content(), m.externalId(), m.createdAt());
+        return new MessageView(m.id(), m.conversationId(), m.role(), m.content(), m.externalId(), m.createdAt(),
+                List.of(), sources(m));
+    }
+
+    /** What an end user may see of a reply's citations: the cited number and the document's name. */
+    private static List<Conversations.Source> sources(Message m) {
+        return m.citations().stream().map(c -> new Conversations.Source(c.index(), c.filename())).toList();
     }
 }

@@ -33,8 +33,7 @@ abstract class AgentsContract extends HubIntegrationTest {
                         "properties", Map.of("id", Map.of("type", "string")))));
         JsonNode a = agent(Map.of("slug", slug("support"), "name", "Support", "model", "gpt-4.1-mini",
                 "temperature", 0.2, "tools", List.of(tool), "response_format", Map.of("type", "json_schema",
-                        "json_schema", Map.of("name", "answer", "schema", Map.of("type", "object"))),
-                "knowledge", Map.of("vector_store_ids", List.of("vs_1"))));
+                        "json_schema", Map.of("name", "answer", "schema", Map.of("type", "object")))));
         assertThat(a.get("provider").asText()).isEqualTo("openai");
         assertThat(a.get("api").asText()).isEqualTo("chat_completions");
         assertThat(a.get("history").get("max_messages").asInt()).isEqualTo(20);

@@ -49,9 +49,11 @@ public class AgentsResource {
     private final AccessControl access;
     private final AuditLog audit;
     private final ObjectMapper json;
+    private final ResourceDirectory resources;
 
     public AgentsResource(AgentService agents, GrantRepository grants, AccessControl access,
-                          AuditLog audit, ObjectMapper json) {
+                          AuditLog audit, ObjectMapper json, ResourceDirectory resources) {
+        this.resources = resources;
         this.agents = agents;
         this.grants = grants;
         this.access = access;
@@ -89,6 +91,28 @@ public class AgentsResource {
         }
     }
 
+    /**
+     * The hub's stores an agent retrieves from must be the tenant's, and readable by whoever points the agent at
+     * them: anyone who may chat with the agent reads their passages through it. (In file_search mode the ids are the
+     * model provider's hosted stores, which the hub cannot see.)
+     */
+    private void checkStores(Caller c, String tenantId, AgentSpec.Knowledge knowledge) {
+        if (knowledge == null || knowledge.vectorStoreIds() == null
+                || AgentSpec.Knowledge.FILE_SEARCH.equals(knowledge.mode())) {
+            return;
+        }
+        for (String id : knowledge.vectorStoreIds()) {
+            if (id == null || id.isBlank()) {
+                continue; // the spec's own validation names it
+            }
+            ResourceDirectory.ResourceRef store = resources.find(tenantId, ResourceType.VECTOR_STORE, id)
+                    .orElseThrow(() -> ApiException.unprocessable("invalid_agent", "the agent is invalid",
+                            Map.of("errors", Map.of("knowledge.vector_store_ids", "no vector store " + id
+                                    + " in this tenant"))));
+            access.require(c, tenantId, store, ResourcePermission.READ);
+        }
+    }
+
     static ResourceDirectory.ResourceRef ref(Agent a) {
         return new ResourceDirectory.ResourceRef(ResourceType.AGENT, a.id(), a.ownerPrincipalId());
     }
@@ -108,6 +132,7 @@ public class AgentsResource {
                     Map.of("errors", List.of(Map.of("field", body.slug() == null ? "slug" : "name",
                             "message", "required"))));
         }
+        checkStores(c, tenantId, body.knowledge());
         Agent a = agents.create(tenantId, body.slug(), body.name(), body.spec(), body.promptId(),
                 body.promptVersion(), Boolean.TRUE.equals(body.isDefault()), c.principalId());
         audit.success(c, tenantId, "agent.create", ResourceType.AGENT.wire(), a.id(),
@@ -135,6 +160,7 @@ public class AgentsResource {
             throw ApiException.badRequest("invalid_json", "request body must be a JSON object");
         }
         AgentBody body = json.treeToValue(raw, AgentBody.class);
+        checkStores(c, tenantId, body.knowledge());
         boolean clearPrompt = raw.has("prompt_id") && raw.get("prompt_id").isNull();
         Agent next = agents.update(a, body.slug(), body.name(), body.spec(), body.promptId(), body.promptVersion(),
                 clearPrompt, body.isDefault());

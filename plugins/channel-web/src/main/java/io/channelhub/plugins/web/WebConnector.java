@@ -187,6 +187,9 @@ public class WebConnector implements ChannelConnector {
                         ctx.media().find(id).ifPresent(f -> files.add(upload(f)));
                     }
                     v.put("attachments", files);
+                    // The documents a reply cited, as the live turn showed them (names only).
+                    v.put("sources", m.sources().stream().map(x -> Map.of("index", x.index(), "title", x.title()))
+                            .toList());
                     messages.add(v);
                 }
             }
