@@ -200,6 +200,39 @@ public class Knowledge {
         return f;
     }
 
+    /** One file of a batch: its id, and its own attributes and chunking when it has them. */
+    public record BatchFile(String fileId, Map<String, Object> attributes, int[] chunking) {
+    }
+
+    /**
+     * Adds files to a store together (OpenAI's file batch): every file must exist first, each is queued as
+     * {@link #attach} would (one already in the store keeps its entry), and the batch follows them.
+     */
+    public VectorStores.FileBatch createBatch(VectorStore s, List<BatchFile> batch) {
+        if (s.expired(clock.instant())) {
+            throw Failure.conflict("vector_store_expired", "the vector store has expired");
+        }
+        if (batch.isEmpty()) {
+            throw Failure.invalid("invalid_request", "a batch needs at least one file", Map.of("field", "file_ids"));
+        }
+        List<String> ids = batch.stream().map(BatchFile::fileId).toList();
+        requireFiles(s.tenantId(), ids);
+        for (BatchFile f : batch) {
+            int[] c = f.chunking() != null ? f.chunking() : Embedders.autoChunking(s);
+            stores.attach(s, f.fileId(), f.attributes(), c[0], c[1], f.chunking() == null);
+        }
+        VectorStores.FileBatch b = stores.createBatch(s, ids);
+        ingestion.kick();
+        return b;
+    }
+
+    /** Cancels what of the batch is not ingested yet; a file being ingested at that moment may still complete. */
+    public void cancelBatch(VectorStores.FileBatch b) {
+        for (StoreFile f : stores.markCancelled(b)) {
+            stores.cancel(f);
+        }
+    }
+
     public void detach(StoreFile f) {
         if (stores.detach(f)) {
             feed.fileRemoved(f.tenantId(), f.vectorStoreId(), f.fileId());

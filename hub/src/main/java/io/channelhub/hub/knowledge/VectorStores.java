@@ -183,6 +183,11 @@ public class VectorStores {
                     .bind("t", s.tenantId()).bind("s", s.id()).execute();
             h.createUpdate("DELETE FROM vector_store_files WHERE tenant_id = :t AND vector_store_id = :s")
                     .bind("t", s.tenantId()).bind("s", s.id()).execute();
+            h.createUpdate("DELETE FROM vector_store_file_batch_files WHERE tenant_id = :t AND batch_id IN (SELECT id "
+                    + "FROM vector_store_file_batches WHERE tenant_id = :t AND vector_store_id = :s)")
+                    .bind("t", s.tenantId()).bind("s", s.id()).execute();
+            h.createUpdate("DELETE FROM vector_store_file_batches WHERE tenant_id = :t AND vector_store_id = :s")
+                    .bind("t", s.tenantId()).bind("s", s.id()).execute();
             return h.createUpdate("DELETE FROM vector_stores WHERE tenant_id = :t AND id = :s")
                     .bind("t", s.tenantId()).bind("s", s.id()).execute() == 1;
         });
@@ -294,6 +299,94 @@ public class VectorStores {
         List<StoreFile> links = storesOf(tenantId, fileId);
         links.forEach(this::detach);
         return links;
+    }
+
+    // ---- file batches
+
+    /** Files added to a store together (OpenAI's file batch); their status is the store's entries'. */
+    public record FileBatch(String id, String tenantId, String vectorStoreId, boolean cancelled, Instant createdAt) {
+    }
+
+    private static final RowMapper<FileBatch> BATCH = (rs, ctx) -> new FileBatch(rs.getString("id"),
+            rs.getString("tenant_id"), rs.getString("vector_store_id"), rs.getBoolean("cancelled"),
+            ctx.findColumnMapperFor(Instant.class).orElseThrow().map(rs, "created_at", ctx));
+
+    /** Records a batch of files already added to the store. */
+    public FileBatch createBatch(VectorStore s, java.util.Collection<String> fileIds) {
+        FileBatch b = new FileBatch(io.channelhub.hub.persistence.Ids.newId("vsfb"), s.tenantId(), s.id(), false,
+                clock.instant());
+        jdbi.useTransaction(h -> {
+            h.createUpdate("INSERT INTO vector_store_file_batches (id, tenant_id, vector_store_id, cancelled, "
+                    + "created_at) VALUES (:id, :t, :s, :c, :at)").bind("id", b.id()).bind("t", b.tenantId())
+                    .bind("s", b.vectorStoreId()).bind("c", false).bind("at", b.createdAt()).execute();
+            var insert = h.prepareBatch("INSERT INTO vector_store_file_batch_files (batch_id, tenant_id, file_id) "
+                    + "VALUES (:b, :t, :f)");
+            for (String f : new java.util.LinkedHashSet<>(fileIds)) {
+                insert.bind("b", b.id()).bind("t", b.tenantId()).bind("f", f).add();
+            }
+            insert.execute();
+        });
+        return b;
+    }
+
+    public Optional<FileBatch> batch(String tenantId, String storeId, String batchId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM vector_store_file_batches WHERE tenant_id = :t AND "
+                        + "vector_store_id = :s AND id = :id").bind("t", tenantId).bind("s", storeId).bind("id", batchId)
+                .map(BATCH).findOne());
+    }
+
+    /** The batch's files by their entries' status now (a file since removed from the store is not counted). */
+    public FileCounts counts(FileBatch b) {
+        Map<String, Long> by = new LinkedHashMap<>();
+        jdbi.useHandle(h -> h.createQuery("SELECT f.status, COUNT(*) FROM vector_store_file_batch_files b JOIN "
+                        + "vector_store_files f ON f.tenant_id = b.tenant_id AND f.vector_store_id = :s AND f.file_id = "
+                        + "b.file_id WHERE b.tenant_id = :t AND b.batch_id = :b GROUP BY f.status")
+                .bind("t", b.tenantId()).bind("s", b.vectorStoreId()).bind("b", b.id())
+                .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2))).forEach(e -> by.put(e.getKey(),
+                        e.getValue())));
+        return new FileCounts(by.getOrDefault(StoreFile.IN_PROGRESS, 0L), by.getOrDefault(StoreFile.COMPLETED, 0L),
+                by.getOrDefault(StoreFile.FAILED, 0L), by.getOrDefault(StoreFile.CANCELLED, 0L));
+    }
+
+    /** A page of the batch's entries (one more than {@code limit}), optionally of one status, keyset on the row id. */
+    public List<StoreFile> files(FileBatch b, String status, String after, int limit, boolean asc) {
+        Long cursor = after == null ? null : file(b.tenantId(), b.vectorStoreId(), after).map(StoreFile::rowId)
+                .orElse(null);
+        if (after != null && cursor == null) {
+            return List.of();
+        }
+        String cmp = asc ? ">" : "<";
+        return jdbi.withHandle(h -> {
+            var q = h.createQuery("SELECT f.* FROM vector_store_files f JOIN vector_store_file_batch_files b ON "
+                    + "b.tenant_id = f.tenant_id AND b.file_id = f.file_id AND b.batch_id = :b WHERE f.tenant_id = :t "
+                    + "AND f.vector_store_id = :s" + (status == null ? "" : " AND f.status = :st")
+                    + (cursor == null ? "" : " AND f.id " + cmp + " :c") + " ORDER BY f.id " + (asc ? "ASC" : "DESC")
+                    + " LIMIT :n")
+                    .bind("t", b.tenantId()).bind("s", b.vectorStoreId()).bind("b", b.id()).bind("n", limit + 1);
+            if (status != null) {
+                q.bind("st", status);
+            }
+            if (cursor != null) {
+                q.bind("c", cursor);
+            }
+            return q.map(fileMapper).list();
+        });
+    }
+
+    /** Marks the batch cancelled and returns its entries still in progress (to be cancelled one by one). */
+    public List<StoreFile> markCancelled(FileBatch b) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE vector_store_file_batches SET cancelled = :c WHERE tenant_id = :t "
+                + "AND id = :id").bind("c", true).bind("t", b.tenantId()).bind("id", b.id()).execute());
+        List<StoreFile> open = new ArrayList<>();
+        String after = null;
+        while (true) {
+            List<StoreFile> page = files(b, StoreFile.IN_PROGRESS, after, 500, true);
+            open.addAll(page.subList(0, Math.min(500, page.size())));
+            if (page.size() <= 500) {
+                return open;
+            }
+            after = page.get(499).fileId();
+        }
     }
 
     // ---- ingestion results
@@ -417,9 +510,28 @@ public class VectorStores {
     }
 
     /** Every completed entry (tenant, store, file, generation), for a replica's index to catch up with. */
-    public List<StoreFile> completed() {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM vector_store_files WHERE status = :done")
-                .bind("done", StoreFile.COMPLETED).map(fileMapper).list());
+    /** One tenant's completed entries (what its part of an index should hold). */
+    public List<StoreFile> completed(String tenantId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM vector_store_files WHERE tenant_id = :t AND status = "
+                + ":done").bind("t", tenantId).bind("done", StoreFile.COMPLETED).map(fileMapper).list());
+    }
+
+    /**
+     * A fingerprint of a tenant's completed entries: how many, and the sums of their row ids and generations. Rows
+     * are never reused and a generation only grows, so an index holding the same entries at the same generations
+     * has the same fingerprint, and one that missed an addition, a removal or a re-ingestion almost never does.
+     */
+    public record Digest(long files, long rowIds, long generations) {
+    }
+
+    /** Every tenant's digest, in one grouped read of the status index (what the periodic comparison reads first). */
+    public Map<String, Digest> completedDigests() {
+        Map<String, Digest> out = new java.util.HashMap<>();
+        jdbi.useHandle(h -> h.createQuery("SELECT tenant_id, COUNT(*), SUM(id), SUM(generation) FROM vector_store_files "
+                        + "WHERE status = :done GROUP BY tenant_id").bind("done", StoreFile.COMPLETED)
+                .map((rs, ctx) -> Map.entry(rs.getString(1), new Digest(rs.getLong(2), rs.getLong(3), rs.getLong(4))))
+                .forEach(e -> out.put(e.getKey(), e.getValue())));
+        return out;
     }
 
     static byte[] toBytes(float[] v) {
@@ -442,7 +554,8 @@ public class VectorStores {
     /** Tenant deletion: every store, link and chunk of the tenant. */
     public void deleteTenant(String tenantId) {
         jdbi.useTransaction(h -> {
-            for (String table : List.of("knowledge_chunks", "vector_store_files", "vector_stores")) {
+            for (String table : List.of("knowledge_chunks", "vector_store_file_batch_files",
+                    "vector_store_file_batches", "vector_store_files", "vector_stores")) {
                 h.createUpdate("DELETE FROM " + table + " WHERE tenant_id = :t").bind("t", tenantId).execute();
             }
         });

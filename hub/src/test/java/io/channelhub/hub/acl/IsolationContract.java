@@ -131,6 +131,10 @@ abstract class IsolationContract extends HubIntegrationTest {
         MATRIX.put("POST /v1/vector_stores/{storeId}/files/{fileId}", ADMIN);
         MATRIX.put("DELETE /v1/vector_stores/{storeId}/files/{fileId}", ADMIN);
         MATRIX.put("GET /v1/vector_stores/{storeId}/files/{fileId}/content", ALL);
+        MATRIX.put("POST /v1/vector_stores/{storeId}/file_batches", ADMIN);
+        MATRIX.put("GET /v1/vector_stores/{storeId}/file_batches/{batchId}", ALL);
+        MATRIX.put("POST /v1/vector_stores/{storeId}/file_batches/{batchId}/cancel", ADMIN);
+        MATRIX.put("GET /v1/vector_stores/{storeId}/file_batches/{batchId}/files", ALL);
     }
 
     @Override
@@ -152,7 +156,8 @@ abstract class IsolationContract extends HubIntegrationTest {
     /** The first tenant's resources. */
     record Fixture(String tenantId, String slug, Map<String, JsonNode> keys, JsonNode instance, JsonNode grant,
                    JsonNode agent, JsonNode prompt, String conversation, String webhook, String delivery,
-                   String invoice, String privacyRequest, JsonNode consoleUser, JsonNode file, JsonNode store) {
+                   String invoice, String privacyRequest, JsonNode consoleUser, JsonNode file, JsonNode store,
+                   JsonNode batch) {
         List<String> secrets() {
             List<String> s = new ArrayList<>(List.of(tenantId, slug, instance.get("id").asText(),
                     instance.get("name").asText(), grant.get("id").asText(), agent.get("id").asText(),
@@ -160,7 +165,8 @@ abstract class IsolationContract extends HubIntegrationTest {
                     "secret instructions of " + slug, "secret prompt of " + slug, conversation,
                     "private words of " + slug, "org-" + slug, webhook, "hooks-" + slug, invoice, privacyRequest, consoleUser.get("id").asText(),
                     consoleUser.get("email").asText(), file.get("id").asText(), file.get("filename").asText(),
-                    "knowledge of " + slug, store.get("id").asText(), store.get("name").asText()));
+                    "knowledge of " + slug, store.get("id").asText(), store.get("name").asText(),
+                    batch.get("id").asText()));
             keys.values().forEach(k -> {
                 s.add(k.get("id").asText());
                 s.add(k.get("prefix").asText());
@@ -222,8 +228,10 @@ abstract class IsolationContract extends HubIntegrationTest {
                 ("knowledge of " + slug).getBytes(java.nio.charset.StandardCharsets.UTF_8)), 200).json();
         JsonNode store = TestHub.check(hub.post(admin, "/v1/vector_stores", Map.of("name", "store-" + slug,
                 "file_ids", List.of(file.get("id").asText()))), 200).json();
+        JsonNode batch = TestHub.check(hub.post(admin, "/v1/vector_stores/" + store.get("id").asText()
+                + "/file_batches", Map.of("file_ids", List.of(file.get("id").asText()))), 200).json();
         return new Fixture(t, slug, keys, instance, grant, agent, prompt, conversation, webhook, delivery, invoice,
-                request, user, file, store);
+                request, user, file, store, batch);
     }
 
     private String path(Route r, Fixture f) {
@@ -247,7 +255,8 @@ abstract class IsolationContract extends HubIntegrationTest {
                 .replace("{model}", f.agent().get("slug").asText())
                 .replace("{pluginId}", "test-channel")
                 .replace("{fileId}", f.file().get("id").asText())
-                .replace("{storeId}", f.store().get("id").asText());
+                .replace("{storeId}", f.store().get("id").asText())
+                .replace("{batchId}", f.batch().get("id").asText());
     }
 
     private Object body(Route r, Fixture f) {
@@ -261,6 +270,9 @@ abstract class IsolationContract extends HubIntegrationTest {
         }
         if (t.endsWith("/vector_stores/{storeId}/files")) {
             return Map.of("file_id", f.file().get("id").asText());
+        }
+        if (t.endsWith("/vector_stores/{storeId}/file_batches")) {
+            return Map.of("file_ids", List.of(f.file().get("id").asText()));
         }
         if (t.endsWith("/files/{fileId}")) {
             return Map.of("attributes", Map.of("walk", n));

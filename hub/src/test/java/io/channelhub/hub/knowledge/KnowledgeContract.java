@@ -19,6 +19,12 @@ import com.openai.models.vectorstores.VectorStore;
 import com.openai.models.vectorstores.VectorStoreCreateParams;
 import com.openai.models.vectorstores.VectorStoreSearchParams;
 import com.openai.models.vectorstores.VectorStoreSearchResponse;
+import com.openai.core.MultipartField;
+import com.openai.models.vectorstores.filebatches.FileBatchCancelParams;
+import com.openai.models.vectorstores.filebatches.FileBatchCreateParams;
+import com.openai.models.vectorstores.filebatches.FileBatchListFilesParams;
+import com.openai.models.vectorstores.filebatches.FileBatchRetrieveParams;
+import com.openai.models.vectorstores.filebatches.VectorStoreFileBatch;
 import com.openai.models.vectorstores.files.VectorStoreFile;
 import io.channelhub.hub.support.HubIntegrationTest;
 import io.channelhub.hub.support.TestHub;
@@ -214,6 +220,33 @@ abstract class KnowledgeContract extends HubIntegrationTest {
                 .contains("aurora-entregas.html");
     }
     @Test
+    void anAgentMayOnlyRetrieveFromStoresOfItsOwnTenant() {
+        String admin = hub.createKey(tenant, "admin").get("key").asText();
+        TestHub.Reply unknown = hub.post(admin, "/v1/agents", Map.of("slug", slug("kn-none"), "name", "N",
+                "knowledge", Map.of("vector_store_ids", List.of("vs_doesnotexist"))));
+        assertThat(unknown.status()).isEqualTo(422);
+        assertThat(unknown.code()).isEqualTo("invalid_agent");
+        assertThat(unknown.body()).contains("knowledge.vector_store_ids").contains("vs_doesnotexist");
+        // Another tenant's store is as unknown here as one that does not exist.
+        String other = hub.createTenant(slug("kn-agent-other"));
+        String otherKey = hub.createKey(other, "admin").get("key").asText();
+        String theirs = TestHub.check(hub.post(otherKey, "/v1/vector_stores", Map.of("name", "theirs")), 200).json()
+                .get("id").asText();
+        assertThat(hub.post(admin, "/v1/agents", Map.of("slug", slug("kn-theirs"), "name", "T", "knowledge",
+                Map.of("vector_store_ids", List.of(theirs)))).status()).isEqualTo(422);
+        String mine = TestHub.check(hub.post(admin, "/v1/vector_stores", Map.of("name", "mine")), 200).json()
+                .get("id").asText();
+        String agent = TestHub.check(hub.post(admin, "/v1/agents", Map.of("slug", slug("kn-mine"), "name", "M",
+                "knowledge", Map.of("vector_store_ids", List.of(mine)))), 201).json().get("id").asText();
+        assertThat(hub.patch(admin, "/v1/agents/" + agent, Map.of("knowledge", Map.of("vector_store_ids",
+                List.of(mine, theirs)))).status()).isEqualTo(422);
+        // The model provider's hosted stores are not the hub's to check.
+        TestHub.check(hub.post(admin, "/v1/agents", Map.of("slug", slug("kn-hosted"), "name", "H", "api",
+                "responses", "knowledge", Map.of("vector_store_ids", List.of("vs_hosted123"), "mode",
+                        "file_search"))), 201);
+    }
+
+    @Test
     void aSubjectsExportAndErasureReachTheFilesThatMentionThem() {
         String admin = hub.createKey(tenant, "admin").get("key").asText();
         String email = "ana.souza." + System.nanoTime() + "@example.com";
@@ -295,5 +328,249 @@ abstract class KnowledgeContract extends HubIntegrationTest {
                 .status() == 404);
         assertThat(hub.get(key, "/v1/vector_stores/" + store).json().path("file_counts").path("total").asInt())
                 .isZero();
+    }
+
+    @Test
+    void theTenantsFilesRetentionDeletesOldUploadsFromStoresAndIndex() {
+        String t = hub.createTenant(slug("kn-ret"));
+        String k = hub.createKey(t, "admin").get("key").asText();
+        byte[] oldText = "Tabela de 2019: frete gratuito acima de 300 reais.".getBytes(
+                java.nio.charset.StandardCharsets.UTF_8);
+        byte[] newText = "Tabela atual: frete gratuito acima de 500 reais.".getBytes(
+                java.nio.charset.StandardCharsets.UTF_8);
+        String old = TestHub.check(hub.upload(k, "/v1/files", "assistants", "tabela-2019.txt", oldText), 200).json()
+                .get("id").asText();
+        String kept = TestHub.check(hub.upload(k, "/v1/files", "assistants", "tabela-atual.txt", newText), 200).json()
+                .get("id").asText();
+        String store = TestHub.check(hub.post(k, "/v1/vector_stores", Map.of("file_ids", List.of(old, kept))), 200)
+                .json().get("id").asText();
+        await().atMost(Duration.ofSeconds(90)).until(() -> hub.get(k, "/v1/vector_stores/" + store).json()
+                .path("file_counts").path("completed").asInt() == 2);
+        hub.app().jdbi().useHandle(h -> h.createUpdate("UPDATE files SET created_at = :at WHERE id = :id")
+                .bind("at", java.time.Instant.now().minus(Duration.ofDays(40))).bind("id", old).execute());
+        TestHub.check(hub.send(k, "PUT", "/v1/privacy/settings", Map.of("retention_days", Map.of("files", 30))), 200);
+        assertThat(TestHub.check(hub.get(k, "/v1/privacy/settings"), 200).json().get("effective_retention_days")
+                .get("files").asInt()).isEqualTo(30);
+
+        JsonNode dry = TestHub.check(hub.post(k, "/v1/privacy/retention/run", Map.of("dry_run", true)), 200).json();
+        assertThat(dry.get("categories").get("files").get("would_delete").asLong()).isEqualTo(1);
+        TestHub.check(hub.get(k, "/v1/files/" + old), 200);
+        JsonNode run = TestHub.check(hub.post(k, "/v1/privacy/retention/run", Map.of("dry_run", false)), 200).json();
+        assertThat(run.get("categories").get("files").get("deleted").asLong()).isEqualTo(1);
+
+        TestHub.check(hub.get(k, "/v1/files/" + old), 404);
+        TestHub.check(hub.get(k, "/v1/files/" + kept), 200);
+        assertThat(hub.get(k, "/v1/vector_stores/" + store).json().path("file_counts").path("total").asInt())
+                .isEqualTo(1);
+        JsonNode hits = TestHub.check(hub.post(k, "/v1/vector_stores/" + store + "/search", Map.of("query",
+                "frete gratuito tabela")), 200).json().get("data");
+        assertThat(hits).isNotEmpty().allSatisfy(h -> assertThat(h.get("file_id").asText()).isEqualTo(kept));
+        // Its storage is given back: the level counts the file that is left.
+        long bytes = hub.app().jdbi().withHandle(h -> h.createQuery("SELECT COALESCE(SUM(quantity), 0) FROM "
+                + "usage_events WHERE tenant_id = :t AND usage_type = 'storage.bytes'").bind("t", t)
+                .mapTo(Long.class).one());
+        assertThat(bytes).isEqualTo(newText.length);
+    }
+
+    @Test
+    void operatorsSeeIngestionOutcomesTheBacklogAndTheIndexInTheScrape() {
+        String k = hub.createKey(tenant, "admin").get("key").asText();
+        String good = TestHub.check(hub.upload(k, "/v1/files", "assistants", "horario.txt",
+                "Abrimos de segunda a sexta, das 9h às 18h.".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                200).json().get("id").asText();
+        String blank = TestHub.check(hub.upload(k, "/v1/files", "assistants", "vazio.txt",
+                " \n\n \n".getBytes(java.nio.charset.StandardCharsets.UTF_8)), 200).json().get("id").asText();
+        String store = TestHub.check(hub.post(k, "/v1/vector_stores", Map.of("file_ids", List.of(good, blank))), 200)
+                .json().get("id").asText();
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            JsonNode counts = hub.get(k, "/v1/vector_stores/" + store).json().path("file_counts");
+            return counts.path("completed").asInt() == 1 && counts.path("failed").asInt() == 1;
+        });
+        String body = TestHub.check(hub.send(null, "GET", hub.adminUrl("/prometheus"), null), 200).body();
+        assertThat(metric(body, "channelhub_knowledge_ingestions_total{outcome=\"completed\"}")).isGreaterThanOrEqualTo(1);
+        assertThat(metric(body, "channelhub_knowledge_ingestions_total{outcome=\"failed\"}")).isGreaterThanOrEqualTo(1);
+        assertThat(metric(body, "channelhub_knowledge_ingestion_pending")).isGreaterThanOrEqualTo(0);
+        assertThat(metric(body, "channelhub_knowledge_ingestion_oldest_pending_seconds")).isGreaterThanOrEqualTo(0);
+        assertThat(metric(body, "channelhub_knowledge_index_files")).isGreaterThanOrEqualTo(1);
+        // The comparison at start has ended: the index matched the database a moment ago.
+        await().atMost(Duration.ofSeconds(30)).until(() -> metric(TestHub.check(hub.send(null, "GET",
+                hub.adminUrl("/prometheus"), null), 200).body(), "channelhub_knowledge_index_reconciled_age_seconds") >= 0);
+    }
+
+    private static double metric(String scrape, String series) {
+        return scrape.lines().filter(l -> l.startsWith(series + " ")).findFirst()
+                .map(l -> Double.parseDouble(l.substring(series.length() + 1).trim()))
+                .orElseThrow(() -> new AssertionError("no " + series + " in the scrape"));
+    }
+
+    @Test
+    void storesPageForwardAndBackAsOpenAisListsDo() {
+        String t = hub.createTenant(slug("kn-page"));
+        String k = hub.createKey(t, "admin").get("key").asText();
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            ids.add(TestHub.check(hub.post(k, "/v1/vector_stores", Map.of("name", "s" + i)), 200).json().get("id")
+                    .asText());
+        }
+        JsonNode first = TestHub.check(hub.get(k, "/v1/vector_stores?limit=2&order=asc"), 200).json();
+        assertThat(storeIds(first)).containsExactly(ids.get(0), ids.get(1));
+        assertThat(first.get("has_more").asBoolean()).isTrue();
+        JsonNode second = TestHub.check(hub.get(k, "/v1/vector_stores?limit=2&order=asc&after="
+                + first.get("last_id").asText()), 200).json();
+        assertThat(storeIds(second)).containsExactly(ids.get(2), ids.get(3));
+        // Back from the second page: the first again, in the same order, with nothing before it.
+        JsonNode back = TestHub.check(hub.get(k, "/v1/vector_stores?limit=2&order=asc&before="
+                + second.get("first_id").asText()), 200).json();
+        assertThat(storeIds(back)).containsExactly(ids.get(0), ids.get(1));
+        assertThat(back.get("has_more").asBoolean()).isFalse();
+        JsonNode newest = TestHub.check(hub.get(k, "/v1/vector_stores?limit=2&before=" + ids.get(1)), 200).json();
+        assertThat(storeIds(newest)).containsExactly(ids.get(3), ids.get(2));
+        assertThat(newest.get("has_more").asBoolean()).isTrue();
+        assertThat(hub.get(k, "/v1/vector_stores?after=" + ids.get(0) + "&before=" + ids.get(4)).status())
+                .isEqualTo(422);
+        // The official client pages through all of them with its own cursors.
+        OpenAIClient own = OpenAIOkHttpClient.builder().baseUrl(hub.url("/v1")).apiKey(k).maxRetries(0).build();
+        try {
+            List<String> all = new java.util.ArrayList<>();
+            own.vectorStores().list(com.openai.models.vectorstores.VectorStoreListParams.builder().limit(2).build())
+                    .autoPager().forEach(v -> all.add(v.id()));
+            List<String> newestFirst = new java.util.ArrayList<>(ids);
+            java.util.Collections.reverse(newestFirst);
+            assertThat(all).containsExactlyElementsOf(newestFirst);
+            List<String> previous = new java.util.ArrayList<>();
+            own.vectorStores().list(com.openai.models.vectorstores.VectorStoreListParams.builder().limit(2)
+                    .before(ids.get(2)).build()).data().forEach(v -> previous.add(v.id()));
+            assertThat(previous).containsExactly(ids.get(4), ids.get(3));
+        } finally {
+            own.close();
+        }
+    }
+
+    private static List<String> storeIds(JsonNode page) {
+        List<String> out = new java.util.ArrayList<>();
+        page.get("data").forEach(d -> out.add(d.get("id").asText()));
+        return out;
+    }
+
+    @Test
+    void aFileBatchAddsFollowsListsAndCancelsFilesTogether() {
+        String t = hub.createTenant(slug("kn-batch"));
+        String k = hub.createKey(t, "admin").get("key").asText();
+        // The official client, checking every answer against its own models.
+        OpenAIClient strict = OpenAIOkHttpClient.builder().baseUrl(hub.url("/v1")).apiKey(k).maxRetries(0)
+                .responseValidation(true).build();
+        try {
+            List<String> ids = new java.util.ArrayList<>();
+            for (String name : List.of("frete.txt", "trocas.txt")) {
+                ids.add(strict.files().create(FileCreateParams.builder().purpose(FilePurpose.ASSISTANTS)
+                        .file(MultipartField.<java.io.InputStream>builder().value(new java.io.ByteArrayInputStream(
+                                ("Política de " + name + ": prazo de sete dias.").getBytes(
+                                        java.nio.charset.StandardCharsets.UTF_8))).filename(name).build()).build())
+                        .id());
+            }
+            String store = strict.vectorStores().create(VectorStoreCreateParams.builder().name("lote").build()).id();
+            VectorStoreFileBatch batch = strict.vectorStores().fileBatches().create(store,
+                    FileBatchCreateParams.builder().fileIds(ids).build());
+            assertThat(batch.id()).startsWith("vsfb_");
+            assertThat(batch.vectorStoreId()).isEqualTo(store);
+            assertThat(batch.fileCounts().total()).isEqualTo(2);
+            VectorStoreFileBatch done = await().atMost(Duration.ofSeconds(90)).until(() -> strict.vectorStores()
+                    .fileBatches().retrieve(batch.id(), FileBatchRetrieveParams.builder().vectorStoreId(store).build()),
+                    b -> b.status().equals(VectorStoreFileBatch.Status.COMPLETED));
+            assertThat(done.fileCounts().completed()).isEqualTo(2);
+            List<String> listed = new java.util.ArrayList<>();
+            strict.vectorStores().fileBatches().listFiles(batch.id(), FileBatchListFilesParams.builder()
+                    .vectorStoreId(store).limit(1).build()).autoPager().forEach(f -> listed.add(f.id()));
+            assertThat(listed).containsExactlyInAnyOrderElementsOf(ids);
+
+            // A store whose provider's embeddings cannot be reached: its files wait for a retry, and the batch's
+            // cancellation takes them out of the queue.
+            TestHub.check(hub.send(k, "PUT", "/v1/model-providers/openai", Map.of("settings", Map.of("base_url",
+                    "http://127.0.0.1:9/v1", "api_key", "sk-unreachable"))), 200);
+            String waiting = TestHub.check(hub.post(k, "/v1/vector_stores", Map.of("name", "espera", "embedding",
+                    Map.of("provider", "openai", "model", "text-embedding-3-small"))), 200).json().get("id").asText();
+            VectorStoreFileBatch stuck = strict.vectorStores().fileBatches().create(waiting,
+                    FileBatchCreateParams.builder().fileIds(ids).build());
+            assertThat(stuck.status()).isEqualTo(VectorStoreFileBatch.Status.IN_PROGRESS);
+            VectorStoreFileBatch cancelled = strict.vectorStores().fileBatches().cancel(stuck.id(),
+                    FileBatchCancelParams.builder().vectorStoreId(waiting).build());
+            assertThat(cancelled.status()).isEqualTo(VectorStoreFileBatch.Status.CANCELLED);
+            assertThat(cancelled.fileCounts().cancelled()).isEqualTo(2);
+            assertThat(cancelled.fileCounts().inProgress()).isZero();
+            // Another tenant's store and batch ids lead nowhere.
+            assertThat(hub.get(key, "/v1/vector_stores/" + store + "/file_batches/" + batch.id()).status())
+                    .isEqualTo(404);
+            assertThat(hub.post(k, "/v1/vector_stores/" + store + "/file_batches", Map.of("file_ids",
+                    List.of("file_nope"))).status()).isEqualTo(422);
+            assertThat(hub.post(k, "/v1/vector_stores/" + store + "/file_batches", Map.of()).status()).isEqualTo(422);
+        } finally {
+            strict.close();
+        }
+    }
+
+    @Test
+    void thePeriodicComparisonRepairsWhatAnAnnouncementWouldHaveTold() {
+        String t = hub.createTenant(slug("kn-repair"));
+        String k = hub.createKey(t, "admin").get("key").asText();
+        List<String> ids = new java.util.ArrayList<>();
+        for (String text : List.of("Garantia estendida de dois anos.", "Assistência técnica em Curitiba.")) {
+            ids.add(TestHub.check(hub.upload(k, "/v1/files", "assistants", "doc" + ids.size() + ".txt",
+                    text.getBytes(java.nio.charset.StandardCharsets.UTF_8)), 200).json().get("id").asText());
+        }
+        String store = TestHub.check(hub.post(k, "/v1/vector_stores", Map.of("file_ids", ids)), 200).json()
+                .get("id").asText();
+        await().atMost(Duration.ofSeconds(90)).until(() -> hub.get(k, "/v1/vector_stores/" + store).json()
+                .path("file_counts").path("completed").asInt() == 2);
+        var feed = hub.app().knowledgeIndexFeed();
+        var index = hub.app().plugins().knowledgeIndexes().values().iterator().next().index();
+        var garantia = new io.channelhub.plugin.knowledge.IndexQuery(t, List.of(store), "garantia estendida", null,
+                "local/all-minilm-l6-v2", 5, null, io.channelhub.plugin.knowledge.IndexQuery.Mode.KEYWORD);
+        var assistencia = new io.channelhub.plugin.knowledge.IndexQuery(t, List.of(store), "assistência Curitiba",
+                null, "local/all-minilm-l6-v2", 5, null, io.channelhub.plugin.knowledge.IndexQuery.Mode.KEYWORD);
+        // Other tests' files may be finishing on this hub: only this tenant's two are counted on below.
+        feed.reconcile();
+        // As another replica would leave things without telling this one: the first file taken out of the store
+        // there, the second re-ingested there (a new generation this index has not seen).
+        hub.app().jdbi().useHandle(h -> {
+            h.createUpdate("DELETE FROM knowledge_chunks WHERE tenant_id = :t AND file_id = :f").bind("t", t)
+                    .bind("f", ids.get(0)).execute();
+            h.createUpdate("DELETE FROM vector_store_files WHERE tenant_id = :t AND file_id = :f").bind("t", t)
+                    .bind("f", ids.get(0)).execute();
+            h.createUpdate("UPDATE vector_store_files SET generation = generation + 1 WHERE tenant_id = :t AND file_id "
+                    + "= :f").bind("t", t).bind("f", ids.get(1)).execute();
+        });
+        assertThat(index.search(garantia)).isNotEmpty();
+        assertThat(feed.reconcile()).isGreaterThanOrEqualTo(2);
+        assertThat(index.search(garantia)).isEmpty();
+        assertThat(index.search(assistencia)).isNotEmpty();
+        String scrape = TestHub.check(hub.send(null, "GET", hub.adminUrl("/prometheus"), null), 200).body();
+        assertThat(metric(scrape, "channelhub_knowledge_index_repairs_total")).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void anUploadCutOffMidwayIsTheClientsErrorAndStoresNothing() throws Exception {
+        String t = hub.createTenant(slug("kn-cut"));
+        String k = hub.createKey(t, "admin").get("key").asText();
+        java.net.URI base = java.net.URI.create(hub.url("/v1/files"));
+        String boundary = "cut" + System.nanoTime();
+        String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nassistants\r\n--"
+                + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.txt\"\r\n"
+                + "Content-Type: text/plain\r\n\r\n" + "a line of the price list\n".repeat(2000);
+        byte[] sent = head.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(30_000);
+            var out = socket.getOutputStream();
+            // The body announced is longer than what is sent before the client stops sending.
+            out.write(("POST " + base.getPath() + " HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort()
+                    + "\r\nAuthorization: Bearer " + k + "\r\nContent-Type: multipart/form-data; boundary="
+                    + boundary + "\r\nContent-Length: " + (sent.length + 100_000) + "\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.write(sent);
+            out.flush();
+            socket.shutdownOutput();
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 400").contains("request_incomplete");
+        }
+        assertThat(TestHub.check(hub.get(k, "/v1/files"), 200).json().get("data")).isEmpty();
     }
 }

@@ -71,6 +71,25 @@ final class KnowledgeWire {
         return m;
     }
 
+    /** OpenAI's {@code vector_store.file_batch}: its status from its files' (cancelled once asked to be). */
+    static Map<String, Object> fileBatch(VectorStores.FileBatch b, VectorStores.FileCounts counts) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", b.id());
+        m.put("object", "vector_store.files_batch");
+        m.put("created_at", seconds(b.createdAt()));
+        m.put("vector_store_id", b.vectorStoreId());
+        m.put("status", counts.inProgress() > 0 ? "in_progress" : b.cancelled() ? "cancelled"
+                : counts.total() > 0 && counts.failed() == counts.total() ? "failed" : "completed");
+        Map<String, Object> fc = new LinkedHashMap<>();
+        fc.put("in_progress", counts.inProgress());
+        fc.put("completed", counts.completed());
+        fc.put("failed", counts.failed());
+        fc.put("cancelled", counts.cancelled());
+        fc.put("total", counts.total());
+        m.put("file_counts", fc);
+        return m;
+    }
+
     static Map<String, Object> storeFile(StoreFile f) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", f.fileId());
@@ -107,6 +126,37 @@ final class KnowledgeWire {
         m.put("data", page.stream().map(view).toList());
         m.put("first_id", page.isEmpty() ? null : id.apply(page.get(0)));
         m.put("last_id", page.isEmpty() ? null : id.apply(page.get(page.size() - 1)));
+        m.put("has_more", more);
+        return m;
+    }
+
+    /** Reads up to {@code limit + 1} rows after {@code cursor} (null: from the start) in one order. */
+    interface PageReader<T> {
+        List<T> read(String cursor, int limit, boolean ascending);
+    }
+
+    /**
+     * One page of an OpenAI list in the requested order: {@code after} pages forward; {@code before} pages back,
+     * read in the opposite order from the cursor and turned around, so it ends just before it. The cursors
+     * ({@code first_id}, {@code last_id}) are the window's ends, shown or not, so the next page starts past what this
+     * one skipped; {@code has_more} says whether rows remain in the direction paged.
+     */
+    static <T> Map<String, Object> page(String after, String before, String order, int limit, PageReader<T> reader,
+                                        Function<List<T>, List<T>> visible, Function<T, String> id,
+                                        Function<T, Map<String, Object>> view) {
+        if (after != null && before != null) {
+            throw invalid("before", "page with after or with before, not both");
+        }
+        boolean asc = ascending(order);
+        List<T> rows = before != null ? reader.read(before, limit, !asc) : reader.read(after, limit, asc);
+        boolean more = rows.size() > limit;
+        List<T> window = new ArrayList<>(more ? rows.subList(0, limit) : rows);
+        if (before != null) {
+            java.util.Collections.reverse(window);
+        }
+        Map<String, Object> m = list(visible.apply(window), limit, id, view);
+        m.put("first_id", window.isEmpty() ? null : id.apply(window.get(0)));
+        m.put("last_id", window.isEmpty() ? null : id.apply(window.get(window.size() - 1)));
         m.put("has_more", more);
         return m;
     }

@@ -7,7 +7,6 @@ import io.channelhub.hub.acl.ResourceDirectory;
 import io.channelhub.hub.acl.ResourcePermission;
 import io.channelhub.hub.acl.ResourceType;
 import io.channelhub.hub.audit.AuditLog;
-import io.channelhub.hub.errors.ApiException;
 import io.channelhub.hub.errors.Failure;
 import io.channelhub.hub.identity.Caller;
 import io.channelhub.hub.identity.Permission;
@@ -15,6 +14,7 @@ import io.channelhub.hub.knowledge.Knowledge;
 import io.channelhub.hub.knowledge.KnowledgeSearch;
 import io.channelhub.hub.knowledge.StoreFile;
 import io.channelhub.hub.knowledge.VectorStore;
+import io.channelhub.hub.knowledge.VectorStores;
 import io.channelhub.hub.web.TenantScope;
 import io.channelhub.plugin.knowledge.AttributeFilter;
 import io.channelhub.plugin.knowledge.IndexQuery;
@@ -83,31 +83,15 @@ public class VectorStoresResource {
                 clock.instant());
     }
 
-    private static void noBefore(String before) {
-        if (before != null) {
-            throw new ApiException(422, "unsupported_parameter", "page with after (the last id of a page), not before",
-                    Map.of("field", "before"));
-        }
-    }
-
     @GET
     public Map<String, Object> list(@Auth Caller c, @Context TenantScope scope, @QueryParam("limit") Integer limit,
                                     @QueryParam("after") String after, @QueryParam("before") String before,
                                     @QueryParam("order") String order) {
-        noBefore(before);
         String tenantId = scope.tenantId();
-        int n = KnowledgeWire.limit(limit);
-        List<VectorStore> rows = knowledge.stores().list(tenantId, after, n, KnowledgeWire.ascending(order));
-        boolean more = rows.size() > n;
-        List<VectorStore> page = access.readable(c, tenantId, more ? rows.subList(0, n) : rows,
-                VectorStoresResource::ref, s -> s);
-        Map<String, Object> out = KnowledgeWire.list(page, page.size(), VectorStore::id, this::view);
-        out.put("has_more", more);
-        if (more) {
-            // The cursor is the page's last row, readable or not, so the next page starts after it.
-            out.put("last_id", rows.get(n - 1).id());
-        }
-        return out;
+        return KnowledgeWire.page(after, before, order, KnowledgeWire.limit(limit),
+                (cursor, n, asc) -> knowledge.stores().list(tenantId, cursor, n, asc),
+                rows -> access.readable(c, tenantId, rows, VectorStoresResource::ref, s -> s), VectorStore::id,
+                this::view);
     }
 
     @POST
@@ -233,15 +217,13 @@ public class VectorStoresResource {
                                      @QueryParam("limit") Integer limit, @QueryParam("after") String after,
                                      @QueryParam("before") String before, @QueryParam("order") String order,
                                      @QueryParam("filter") String status) {
-        noBefore(before);
         VectorStore s = load(c, scope.tenantId(), id, ResourcePermission.READ);
         if (status != null && !FILE_STATUSES.contains(status)) {
             throw KnowledgeWire.invalid("filter", "one of " + FILE_STATUSES);
         }
-        int n = KnowledgeWire.limit(limit);
-        List<StoreFile> rows = knowledge.stores().files(s.tenantId(), s.id(), status, after, n,
-                KnowledgeWire.ascending(order));
-        return KnowledgeWire.list(rows, n, StoreFile::fileId, KnowledgeWire::storeFile);
+        return KnowledgeWire.page(after, before, order, KnowledgeWire.limit(limit),
+                (cursor, n, asc) -> knowledge.stores().files(s.tenantId(), s.id(), status, cursor, n, asc),
+                rows -> rows, StoreFile::fileId, KnowledgeWire::storeFile);
     }
 
     @POST
@@ -307,6 +289,88 @@ public class VectorStoresResource {
         out.put("has_more", false);
         out.put("next_page", null);
         return out;
+    }
+
+    // ---- file batches
+
+    @POST
+    @Path("/{storeId}/file_batches")
+    public Map<String, Object> createBatch(@Auth Caller c, @Context TenantScope scope, @PathParam("storeId") String id,
+                                           @NotNull JsonNode body) {
+        String tenantId = scope.tenantId();
+        VectorStore s = load(c, tenantId, id, ResourcePermission.UPDATE);
+        boolean hasIds = body.hasNonNull("file_ids");
+        boolean hasFiles = body.hasNonNull("files");
+        if (hasIds == hasFiles) {
+            throw KnowledgeWire.invalid("file_ids", "either file_ids or files, one of them");
+        }
+        List<Knowledge.BatchFile> batch = new ArrayList<>();
+        if (hasIds) {
+            // One set of attributes and one chunking for all of them.
+            Map<String, Object> attributes = KnowledgeWire.attributes(body.get("attributes"), "attributes");
+            int[] chunking = KnowledgeWire.chunking(body.get("chunking_strategy"));
+            for (String fileId : strings(body.get("file_ids"), "file_ids")) {
+                batch.add(new Knowledge.BatchFile(fileId, attributes, chunking));
+            }
+        } else {
+            JsonNode files = body.get("files");
+            if (!files.isArray() || files.size() > 500) {
+                throw KnowledgeWire.invalid("files", "an array of at most 500 files");
+            }
+            for (JsonNode f : files) {
+                String fileId = f.isObject() ? text(f, "file_id", 100) : null;
+                if (fileId == null || fileId.isBlank()) {
+                    throw KnowledgeWire.invalid("files", "each has a file_id");
+                }
+                batch.add(new Knowledge.BatchFile(fileId, KnowledgeWire.attributes(f.get("attributes"),
+                        "files.attributes"), KnowledgeWire.chunking(f.get("chunking_strategy"))));
+            }
+        }
+        VectorStores.FileBatch b = knowledge.createBatch(s, batch);
+        audit.success(c, tenantId, "vector_store.file_batch.create", ResourceType.VECTOR_STORE.wire(), id,
+                Map.of("batch_id", b.id(), "files", batch.size()));
+        return KnowledgeWire.fileBatch(b, knowledge.stores().counts(b));
+    }
+
+    @GET
+    @Path("/{storeId}/file_batches/{batchId}")
+    public Map<String, Object> batch(@Auth Caller c, @Context TenantScope scope, @PathParam("storeId") String id,
+                                     @PathParam("batchId") String batchId) {
+        VectorStores.FileBatch b = loadBatch(load(c, scope.tenantId(), id, ResourcePermission.READ), batchId);
+        return KnowledgeWire.fileBatch(b, knowledge.stores().counts(b));
+    }
+
+    @POST
+    @Path("/{storeId}/file_batches/{batchId}/cancel")
+    public Map<String, Object> cancelBatch(@Auth Caller c, @Context TenantScope scope, @PathParam("storeId") String id,
+                                           @PathParam("batchId") String batchId) {
+        String tenantId = scope.tenantId();
+        VectorStores.FileBatch b = loadBatch(load(c, tenantId, id, ResourcePermission.UPDATE), batchId);
+        knowledge.cancelBatch(b);
+        audit.success(c, tenantId, "vector_store.file_batch.cancel", ResourceType.VECTOR_STORE.wire(), id,
+                Map.of("batch_id", b.id()));
+        VectorStores.FileBatch now = loadBatch(knowledge.stores().get(tenantId, id), batchId);
+        return KnowledgeWire.fileBatch(now, knowledge.stores().counts(now));
+    }
+
+    @GET
+    @Path("/{storeId}/file_batches/{batchId}/files")
+    public Map<String, Object> batchFiles(@Auth Caller c, @Context TenantScope scope, @PathParam("storeId") String id,
+                                          @PathParam("batchId") String batchId, @QueryParam("limit") Integer limit,
+                                          @QueryParam("after") String after, @QueryParam("before") String before,
+                                          @QueryParam("order") String order, @QueryParam("filter") String status) {
+        VectorStores.FileBatch b = loadBatch(load(c, scope.tenantId(), id, ResourcePermission.READ), batchId);
+        if (status != null && !FILE_STATUSES.contains(status)) {
+            throw KnowledgeWire.invalid("filter", "one of " + FILE_STATUSES);
+        }
+        return KnowledgeWire.page(after, before, order, KnowledgeWire.limit(limit),
+                (cursor, n, asc) -> knowledge.stores().files(b, status, cursor, n, asc), rows -> rows,
+                StoreFile::fileId, KnowledgeWire::storeFile);
+    }
+
+    private VectorStores.FileBatch loadBatch(VectorStore s, String batchId) {
+        return knowledge.stores().batch(s.tenantId(), s.id(), batchId)
+                .orElseThrow(() -> Failure.notFound("vector store file batch"));
     }
 
     // ---- request parsing
