@@ -168,10 +168,22 @@ public final class ErrorMappers {
         }
     }
 
-    /** Anything else is our bug: log it with an id, tell the caller only the id. */
+    /**
+     * Anything else is our bug: log it with an id, tell the caller only the id. Except a request body that broke
+     * off (the client closed the connection before sending what it announced, found while a body reader such as
+     * the multipart one read it): that is the client's, answered 400 if anyone still listens, and not logged as
+     * the hub's error.
+     */
     public static final class Unexpected implements ExceptionMapper<Throwable> {
         @Override
         public Response toResponse(Throwable e) {
+            for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t instanceof org.eclipse.jetty.io.EofException) {
+                    LOG.info("request body ended early: {}", t.toString());
+                    return render(400, "request_incomplete", "the request body ended before its announced length",
+                            Map.of());
+                }
+            }
             return logged(e);
         }
     }

@@ -92,6 +92,8 @@ public final class SseReply implements ReplySink {
 
     /** A turn that failed after the stream began: the error is the stream's last event. */
     public void failed(HubFailure e) {
-        sse.event("error", ErrorResponse.of(e.code(), e.getMessage(), e.details()));
+        // With the type its status would have had (OpenAI's clients read it), as a JSON answer's error has.
+        sse.event("error", ErrorResponse.of(io.channelhub.hub.errors.ApiException.from(e).status(), e.code(),
+                e.getMessage(), e.details()));
     }
 }

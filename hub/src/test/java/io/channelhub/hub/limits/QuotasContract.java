@@ -85,7 +85,8 @@ abstract class QuotasContract extends HubIntegrationTest {
                 .header("Accept", "text/event-stream")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"content\":\"four\"}")).build(),
                 HttpResponse.BodyHandlers.ofString());
-        assertThat(sse.body()).startsWith("event: error\n").contains("quota_exceeded");
+        assertThat(sse.body()).startsWith("event: error\n").contains("quota_exceeded")
+                .contains("\"type\":\"rate_limit_error\"");
         JsonNode history = hub.get(t[1], path).json().get("data");
         assertThat(history).as("refused messages are not stored").hasSize(4);
         JsonNode status = hub.get(t[1], "/v1/quotas").json().get("data").get(0);

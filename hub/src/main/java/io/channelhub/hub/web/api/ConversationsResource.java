@@ -190,7 +190,7 @@ public class ConversationsResource extends ConversationReads {
                 ApiException e = ApiException.from(refused);
                 return Response.ok((StreamingOutput) out -> {
                     try (SseWriter sse = new SseWriter(out, json, heartbeatMillis)) {
-                        sse.event("error", ErrorResponse.of(e.code(), e.getMessage(), e.details()));
+                        sse.event("error", ErrorResponse.of(e.status(), e.code(), e.getMessage(), e.details()));
                     }
                 }, EVENT_STREAM).build();
             }
