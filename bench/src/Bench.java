@@ -431,7 +431,7 @@ public final class Bench {
         loop(threads, Math.min(5, seconds), search);
         result.put("search_while_merging", loop(threads, seconds, search));
         System.out.println("search while merging: " + json((Map<String, Object>) result.get("search_while_merging")));
-        int settle = Integer.parseInt(o.getOrDefault("settle", "150"));
+        int settle = Integer.parseInt(o.getOrDefault("settle", "300"));
         System.out.println("waiting " + settle + " s for the index to settle");
         Thread.sleep(settle * 1000L);
         loop(threads, Math.min(5, seconds), search);

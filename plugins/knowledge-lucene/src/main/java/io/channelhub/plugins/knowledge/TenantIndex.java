@@ -61,7 +61,8 @@ final class TenantIndex implements Closeable {
      * Lucene's tiered policy with 4 segments a tier instead of 10. A vector search walks one HNSW graph per segment,
      * so its cost grows with their number (measured over 100,000 chunks: 14 segments, hybrid p50 11 ms; 8 segments,
      * 8.9 ms; one, 4.8 ms); an index fed a file at a time makes a segment per file. Fewer, larger segments cost more
-     * merging while files are ingested, which is the rarer work.
+     * merging while files are ingested, which is the rarer work; an index left alone is then merged into one
+     * segment ({@link #compactIfIdle}).
      */
     static TieredMergePolicy mergePolicy() {
         TieredMergePolicy policy = new TieredMergePolicy();
@@ -76,12 +77,46 @@ final class TenantIndex implements Closeable {
     /** Replaces every document under {@code key} with {@code documents}, atomically for searches. */
     void replace(Term key, List<Document> documents) throws IOException {
         writer.updateDocuments(key, documents);
-        searchers.maybeRefreshBlocking();
+        written();
     }
 
     void delete(Term term) throws IOException {
         writer.deleteDocuments(term);
+        written();
+    }
+
+    private void written() throws IOException {
+        lastWrite = System.nanoTime();
+        compacted = false;
         searchers.maybeRefreshBlocking();
+    }
+
+    /** When the index was last written ({@link System#nanoTime()}). */
+    private volatile long lastWrite = System.nanoTime();
+    /** Whether it has been merged into one segment since its last write. */
+    private volatile boolean compacted;
+
+    /**
+     * Merges the index into one segment in the background once it has been left alone for {@code idleNanos}, and
+     * lets searches see merges that finished. A knowledge base is written in bursts (documents uploaded) and read
+     * for days, and a vector search walks one HNSW graph per segment: one segment searches in about half the time
+     * of the few that the merge policy leaves (4.8 against 8.9 ms over 100,000 chunks). The merge runs on Lucene's
+     * merge threads, not the writer thread, so writes are not held up; a write starts the wait again.
+     *
+     * @return whether a merge was started
+     */
+    boolean compactIfIdle(long idleNanos) throws IOException {
+        searchers.maybeRefresh();
+        if (compacted || System.nanoTime() - lastWrite < idleNanos) {
+            return false;
+        }
+        int segments = search(s -> s.getIndexReader().leaves().size());
+        compacted = true;
+        if (segments <= 1) {
+            return false;
+        }
+        writer.forceMerge(1, false);
+        return true;
     }
 
     <T> T search(IOFunction<IndexSearcher, T> search) throws IOException {

@@ -4,6 +4,8 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
@@ -57,8 +59,41 @@ final class TenantIndexes implements Closeable {
     // Only the writer thread names directories.
     private long directories;
 
+    /** How long an index is left alone before it is merged into one segment. */
+    static final Duration IDLE_BEFORE_COMPACTION = Duration.ofSeconds(60);
+
+    private final long idleNanos;
+    private final java.util.concurrent.ScheduledExecutorService compactor;
+
     TenantIndexes(Path root) {
+        this(root, IDLE_BEFORE_COMPACTION);
+    }
+
+    TenantIndexes(Path root, Duration idleBeforeCompaction) {
         this.root = root;
+        this.idleNanos = idleBeforeCompaction.toNanos();
+        this.compactor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "knowledge-lucene-compact");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = Math.max(1, Math.min(30_000, idleBeforeCompaction.toMillis() / 2));
+        compactor.scheduleWithFixedDelay(this::compactIdle, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Merges every index left alone long enough into one segment (see {@link TenantIndex#compactIfIdle}). */
+    void compactIdle() {
+        for (Map.Entry<String, TenantIndex> e : tenants.entrySet()) {
+            try {
+                if (e.getValue().compactIfIdle(idleNanos)) {
+                    LOG.debug("Merging an idle knowledge index into one segment");
+                }
+            } catch (org.apache.lucene.store.AlreadyClosedException closed) {
+                // Dropped meanwhile.
+            } catch (IOException | RuntimeException ex) {
+                LOG.warn("Merging an idle knowledge index failed; searches stay as fast as its segments allow", ex);
+            }
+        }
     }
 
     Path root() {
@@ -145,6 +180,7 @@ final class TenantIndexes implements Closeable {
     /** Lets queued writes finish, closes every index and deletes the root directory. */
     @Override
     public void close() {
+        compactor.shutdownNow();
         lists.shutdown();
         writer.shutdown();
         try {
