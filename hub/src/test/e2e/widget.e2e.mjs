@@ -1,5 +1,6 @@
 // Browser end-to-end tests of the channel-web widget (docs/channel-web.md) against a running hub.
 // Run: node --test widget.e2e.mjs, with HUB_URL, SITE_PORT, OTHER_SITE_PORT, WIDGET_ID, VERIFIED_WIDGET_ID,
+// KNOWLEDGE_WIDGET_ID and KNOWLEDGE_FILE (a widget whose tenant's agent answers from that uploaded file),
 // USER_ID, USER_HASH, SCREENSHOT_DIR and optionally CHROMIUM (default /usr/bin/chromium) in the environment.
 // The script serves the test sites itself: http://localhost:SITE_PORT (in the widgets' allowed_origins) and
 // http://localhost:OTHER_SITE_PORT (not allowed), every page under a strict CSP without 'unsafe-inline'. The hub
@@ -23,6 +24,8 @@ const SITE_PORT = Number(required('SITE_PORT'));
 const OTHER_SITE_PORT = Number(required('OTHER_SITE_PORT'));
 const WIDGET_ID = required('WIDGET_ID');
 const VERIFIED_WIDGET_ID = required('VERIFIED_WIDGET_ID');
+const KNOWLEDGE_WIDGET_ID = required('KNOWLEDGE_WIDGET_ID');
+const KNOWLEDGE_FILE = required('KNOWLEDGE_FILE');
 const USER_ID = required('USER_ID');
 const USER_HASH = required('USER_HASH');
 const SCREENSHOT_DIR = required('SCREENSHOT_DIR');
@@ -445,6 +448,25 @@ describe('channel-web widget', () => {
       assert.ok(gets.length > 0, 'the widget read its configuration');
       assert.ok(gets.every((h) => !('origin' in h) && h['sec-fetch-site'] === 'same-origin'),
         `same-origin GETs, without Origin: ${JSON.stringify(gets)}`);
+      await assertNoCspProblems(page);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('i. an answer from a document the integrator uploaded cites it, with no model key', TEST, async () => {
+    const { context, page } = await newPage();
+    try {
+      await page.goto(pageUrl(SITE, 'embed.html', { widget: KNOWLEDGE_WIDGET_ID }));
+      await waitState(page, 'ready');
+      await open(page);
+      const reply = await sendAndWait(page, 'Quanto custa a entrega para o bairro Batel?');
+      const answer = await bodyText(reply);
+      assert.ok(answer.includes(`From your documents, ${KNOWLEDGE_FILE} [1]`), `answered from the upload: ${answer}`);
+      assert.ok(answer.includes('R$ 12'), `with the document's words: ${answer}`);
+      const sources = await reply.locator('.chw-msg-sources').textContent();
+      assert.ok(sources.startsWith(`Fontes: ${KNOWLEDGE_FILE} [1`) || sources.startsWith(`Sources: ${KNOWLEDGE_FILE} [1`),
+        `the source under the reply: ${sources}`);
       await assertNoCspProblems(page);
     } finally {
       await context.close();

@@ -473,8 +473,8 @@ public class VectorStores {
 
     /**
      * The chunks of a search's hits by (store, file, chunk) key, of completed entries only, with their file's name
-     * and attributes. One query per file, on the primary key's prefix: a query OR-ing every hit made the database
-     * scan the table, and separate queries for names and attributes cost a round trip each.
+     * and attributes, in one statement of a primary-key lookup per file: a query OR-ing every hit made the database
+     * scan the table, and a query per file or for names and attributes costs a round trip each.
      */
     public Map<String, FoundChunk> found(String tenantId, List<String[]> keys) {
         Map<String, FoundChunk> out = new LinkedHashMap<>();
@@ -485,22 +485,28 @@ public class VectorStores {
         for (String[] k : keys) {
             byFile.computeIfAbsent(k[0] + "/" + k[1], x -> new ArrayList<>()).add(Integer.parseInt(k[2]));
         }
+        // One statement, a primary-key lookup a file, joined by UNION ALL: one round trip to the database for the
+        // whole page of hits (an OR of every hit made the database scan the table).
+        StringBuilder sql = new StringBuilder();
+        List<Map.Entry<String, List<Integer>>> files = new ArrayList<>(byFile.entrySet());
+        for (int i = 0; i < files.size(); i++) {
+            sql.append(i == 0 ? "" : " UNION ALL ").append("SELECT c.vector_store_id, c.file_id, c.chunk_no, "
+                    + "c.content, c.heading, c.tokens, f.filename, v.attributes FROM knowledge_chunks c JOIN "
+                    + "vector_store_files v ON v.vector_store_id = c.vector_store_id AND v.file_id = c.file_id JOIN "
+                    + "files f ON f.id = c.file_id WHERE c.vector_store_id = :s").append(i).append(" AND c.file_id = :f")
+                    .append(i).append(" AND c.chunk_no IN (<n").append(i).append(">) AND c.tenant_id = :t AND "
+                    + "v.tenant_id = :t AND f.tenant_id = :t AND v.status = :done");
+        }
         jdbi.useHandle(h -> {
-            for (Map.Entry<String, List<Integer>> e : byFile.entrySet()) {
-                String[] sf = e.getKey().split("/", 2);
-                h.createQuery("SELECT c.vector_store_id, c.file_id, c.chunk_no, c.content, c.heading, c.tokens, "
-                                + "f.filename, v.attributes FROM knowledge_chunks c JOIN vector_store_files v ON "
-                                + "v.vector_store_id = c.vector_store_id AND v.file_id = c.file_id JOIN files f ON f.id = "
-                                + "c.file_id WHERE c.vector_store_id = :s AND c.file_id = :f AND c.chunk_no IN (<n>) AND "
-                                + "c.tenant_id = :t AND v.tenant_id = :t AND f.tenant_id = :t AND v.status = :done")
-                        .bind("s", sf[0]).bind("f", sf[1]).bindList("n", e.getValue()).bind("t", tenantId)
-                        .bind("done", StoreFile.COMPLETED)
-                        .map((rs, ctx) -> new FoundChunk(new StoredChunk(rs.getString(1), rs.getString(2),
-                                rs.getInt(3), rs.getString(4), rs.getString(5), rs.getInt(6), null), rs.getString(7),
-                                readMap(rs.getString(8), new TypeReference<>() { })))
-                        .forEach(c -> out.put(key(c.chunk().vectorStoreId(), c.chunk().fileId(), c.chunk().chunkNo()),
-                                c));
+            var q = h.createQuery(sql.toString()).bind("t", tenantId).bind("done", StoreFile.COMPLETED);
+            for (int i = 0; i < files.size(); i++) {
+                String[] sf = files.get(i).getKey().split("/", 2);
+                q.bind("s" + i, sf[0]).bind("f" + i, sf[1]).bindList("n" + i, files.get(i).getValue());
             }
+            q.map((rs, ctx) -> new FoundChunk(new StoredChunk(rs.getString(1), rs.getString(2), rs.getInt(3),
+                            rs.getString(4), rs.getString(5), rs.getInt(6), null), rs.getString(7),
+                            readMap(rs.getString(8), new TypeReference<>() { })))
+                    .forEach(c -> out.put(key(c.chunk().vectorStoreId(), c.chunk().fileId(), c.chunk().chunkNo()), c));
         });
         return out;
     }
@@ -509,7 +515,6 @@ public class VectorStores {
         return storeId + "/" + fileId + "/" + chunkNo;
     }
 
-    /** Every completed entry (tenant, store, file, generation), for a replica's index to catch up with. */
     /** One tenant's completed entries (what its part of an index should hold). */
     public List<StoreFile> completed(String tenantId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM vector_store_files WHERE tenant_id = :t AND status = "

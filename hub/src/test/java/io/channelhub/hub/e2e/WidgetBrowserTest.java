@@ -66,13 +66,33 @@ class WidgetBrowserTest {
                         "identity_verification", true, "identity_secret", SECRET))), 201).json().get("id").asText();
         String userId = "customer-" + System.nanoTime();
 
+        // Another company whose agent answers from a price list its integrator uploaded through the API (files,
+        // a vector store, the agent's knowledge), on the embedded default: the demo model and the local embeddings.
+        String shop = hub.createTenant("browser-kb-" + Long.toString(System.nanoTime() % 1_000_000_000L, 36));
+        String shopKey = hub.createKey(shop, "admin").get("key").asText();
+        String document = "tabela-de-entregas.md";
+        String fileId = TestHub.check(hub.upload(shopKey, "/v1/files", "assistants", document, ("# Entregas\n\n"
+                + "A entrega para o bairro Batel custa R$ 12 e chega em até dois dias úteis.\n\n"
+                + "## Trocas\n\nTrocas em até sete dias com a nota fiscal.").getBytes(StandardCharsets.UTF_8)), 200)
+                .json().get("id").asText();
+        String store = TestHub.check(hub.post(shopKey, "/v1/vector_stores", Map.of("name", "Loja",
+                "file_ids", List.of(fileId))), 200).json().get("id").asText();
+        TestHub.check(hub.post(shopKey, "/v1/agents", Map.of("slug", "loja", "name", "Loja", "knowledge",
+                Map.of("vector_store_ids", List.of(store)))), 201);
+        String shopWidget = TestHub.check(hub.post(shopKey, "/v1/channel-instances", Map.of("plugin_id",
+                "channel-web", "name", "Loja site", "settings", Map.of("allowed_origins", List.of(origin),
+                        "title", "Loja", "locale", "pt-BR"))), 201).json().get("id").asText();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofMinutes(2)).until(() -> hub.get(shopKey,
+                "/v1/vector_stores/" + store).json().path("file_counts").path("completed").asInt() == 1);
+
         // The demo agent's FAQ is ingested in the background at start: the demo page's test asks about it.
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofMinutes(2)).until(() -> hub.app().jdbi()
                 .withHandle(h -> h.createQuery("SELECT COUNT(*) FROM vector_store_files v JOIN tenants t ON t.id = "
                         + "v.tenant_id WHERE t.slug = 'demo' AND v.status = 'completed'").mapTo(Long.class).one()) > 0);
         BrowserSuite.run("widget.e2e.mjs", Map.of("HUB_URL", hub.url(""), "SITE_PORT",
                 Integer.toString(site), "OTHER_SITE_PORT", Integer.toString(other), "WIDGET_ID", widget,
-                "VERIFIED_WIDGET_ID", verified, "USER_ID", userId, "USER_HASH", hmac(SECRET, userId)));
+                "VERIFIED_WIDGET_ID", verified, "USER_ID", userId, "USER_HASH", hmac(SECRET, userId),
+                "KNOWLEDGE_WIDGET_ID", shopWidget, "KNOWLEDGE_FILE", document));
         for (String shot : List.of("widget-floating-light.png", "widget-floating-dark.png",
                 "widget-inline-light.png", "widget-inline-dark.png")) {
             assertThat(BrowserSuite.SHOTS.resolve(shot)).isNotEmptyFile();
