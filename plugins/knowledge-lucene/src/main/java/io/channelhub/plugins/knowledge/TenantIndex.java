@@ -107,11 +107,17 @@ final class TenantIndex implements Closeable {
      */
     boolean compactIfIdle(long idleNanos) throws IOException {
         searchers.maybeRefresh();
-        if (compacted || System.nanoTime() - lastWrite < idleNanos) {
+        long seen = lastWrite;
+        if (compacted || System.nanoTime() - seen < idleNanos) {
+            return false;
+        }
+        compacted = true;
+        if (lastWrite != seen) {
+            // A write came in meanwhile (the writer thread clears the flag before this set it): wait again.
+            compacted = false;
             return false;
         }
         int segments = search(s -> s.getIndexReader().leaves().size());
-        compacted = true;
         if (segments <= 1) {
             return false;
         }
