@@ -194,11 +194,15 @@ public class VectorStores {
     }
 
     public FileCounts counts(String tenantId, String storeId) {
+        return jdbi.withHandle(h -> counts(h.createQuery("SELECT status, COUNT(*) FROM vector_store_files WHERE "
+                + "tenant_id = :t AND vector_store_id = :s GROUP BY status").bind("t", tenantId).bind("s", storeId)));
+    }
+
+    /** Counts by status from a query answering (status, count) rows. */
+    private static FileCounts counts(org.jdbi.v3.core.statement.Query byStatus) {
         Map<String, Long> by = new LinkedHashMap<>();
-        jdbi.useHandle(h -> h.createQuery("SELECT status, COUNT(*) FROM vector_store_files WHERE tenant_id = :t AND "
-                        + "vector_store_id = :s GROUP BY status").bind("t", tenantId).bind("s", storeId)
-                .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2))).forEach(e -> by.put(e.getKey(),
-                        e.getValue())));
+        byStatus.map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2)))
+                .forEach(e -> by.put(e.getKey(), e.getValue()));
         return new FileCounts(by.getOrDefault(StoreFile.IN_PROGRESS, 0L), by.getOrDefault(StoreFile.COMPLETED, 0L),
                 by.getOrDefault(StoreFile.FAILED, 0L), by.getOrDefault(StoreFile.CANCELLED, 0L));
     }
@@ -337,15 +341,10 @@ public class VectorStores {
 
     /** The batch's files by their entries' status now (a file since removed from the store is not counted). */
     public FileCounts counts(FileBatch b) {
-        Map<String, Long> by = new LinkedHashMap<>();
-        jdbi.useHandle(h -> h.createQuery("SELECT f.status, COUNT(*) FROM vector_store_file_batch_files b JOIN "
-                        + "vector_store_files f ON f.tenant_id = b.tenant_id AND f.vector_store_id = :s AND f.file_id = "
-                        + "b.file_id WHERE b.tenant_id = :t AND b.batch_id = :b GROUP BY f.status")
-                .bind("t", b.tenantId()).bind("s", b.vectorStoreId()).bind("b", b.id())
-                .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2))).forEach(e -> by.put(e.getKey(),
-                        e.getValue())));
-        return new FileCounts(by.getOrDefault(StoreFile.IN_PROGRESS, 0L), by.getOrDefault(StoreFile.COMPLETED, 0L),
-                by.getOrDefault(StoreFile.FAILED, 0L), by.getOrDefault(StoreFile.CANCELLED, 0L));
+        return jdbi.withHandle(h -> counts(h.createQuery("SELECT f.status, COUNT(*) FROM vector_store_file_batch_files "
+                        + "b JOIN vector_store_files f ON f.tenant_id = b.tenant_id AND f.vector_store_id = :s AND "
+                        + "f.file_id = b.file_id WHERE b.tenant_id = :t AND b.batch_id = :b GROUP BY f.status")
+                .bind("t", b.tenantId()).bind("s", b.vectorStoreId()).bind("b", b.id())));
     }
 
     /** A page of the batch's entries (one more than {@code limit}), optionally of one status, keyset on the row id. */

@@ -54,13 +54,7 @@ final class KnowledgeWire {
         m.put("name", s.name() == null ? "" : s.name());
         m.put("description", s.description());
         m.put("usage_bytes", usageBytes);
-        Map<String, Object> fc = new LinkedHashMap<>();
-        fc.put("in_progress", counts.inProgress());
-        fc.put("completed", counts.completed());
-        fc.put("failed", counts.failed());
-        fc.put("cancelled", counts.cancelled());
-        fc.put("total", counts.total());
-        m.put("file_counts", fc);
+        m.put("file_counts", fileCounts(counts));
         m.put("status", s.expired(now) ? "expired" : counts.inProgress() > 0 ? "in_progress" : "completed");
         m.put("expires_after", s.expiresAfterDays() == null ? null
                 : Map.of("anchor", "last_active_at", "days", s.expiresAfterDays()));
@@ -80,14 +74,19 @@ final class KnowledgeWire {
         m.put("vector_store_id", b.vectorStoreId());
         m.put("status", counts.inProgress() > 0 ? "in_progress" : b.cancelled() ? "cancelled"
                 : counts.total() > 0 && counts.failed() == counts.total() ? "failed" : "completed");
+        m.put("file_counts", fileCounts(counts));
+        return m;
+    }
+
+    /** OpenAI's {@code file_counts} of a store or a batch. */
+    private static Map<String, Object> fileCounts(VectorStores.FileCounts counts) {
         Map<String, Object> fc = new LinkedHashMap<>();
         fc.put("in_progress", counts.inProgress());
         fc.put("completed", counts.completed());
         fc.put("failed", counts.failed());
         fc.put("cancelled", counts.cancelled());
         fc.put("total", counts.total());
-        m.put("file_counts", fc);
-        return m;
+        return fc;
     }
 
     static Map<String, Object> storeFile(StoreFile f) {

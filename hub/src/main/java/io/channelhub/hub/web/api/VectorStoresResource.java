@@ -218,9 +218,7 @@ public class VectorStoresResource {
                                      @QueryParam("before") String before, @QueryParam("order") String order,
                                      @QueryParam("filter") String status) {
         VectorStore s = load(c, scope.tenantId(), id, ResourcePermission.READ);
-        if (status != null && !FILE_STATUSES.contains(status)) {
-            throw KnowledgeWire.invalid("filter", "one of " + FILE_STATUSES);
-        }
+        checkStatus(status);
         return KnowledgeWire.page(after, before, order, KnowledgeWire.limit(limit),
                 (cursor, n, asc) -> knowledge.stores().files(s.tenantId(), s.id(), status, cursor, n, asc),
                 rows -> rows, StoreFile::fileId, KnowledgeWire::storeFile);
@@ -360,12 +358,16 @@ public class VectorStoresResource {
                                           @QueryParam("after") String after, @QueryParam("before") String before,
                                           @QueryParam("order") String order, @QueryParam("filter") String status) {
         VectorStores.FileBatch b = loadBatch(load(c, scope.tenantId(), id, ResourcePermission.READ), batchId);
-        if (status != null && !FILE_STATUSES.contains(status)) {
-            throw KnowledgeWire.invalid("filter", "one of " + FILE_STATUSES);
-        }
+        checkStatus(status);
         return KnowledgeWire.page(after, before, order, KnowledgeWire.limit(limit),
                 (cursor, n, asc) -> knowledge.stores().files(b, status, cursor, n, asc), rows -> rows,
                 StoreFile::fileId, KnowledgeWire::storeFile);
+    }
+
+    private static void checkStatus(String status) {
+        if (status != null && !FILE_STATUSES.contains(status)) {
+            throw KnowledgeWire.invalid("filter", "one of " + FILE_STATUSES);
+        }
     }
 
     private VectorStores.FileBatch loadBatch(VectorStore s, String batchId) {

@@ -25,6 +25,14 @@ class CompactionTest {
         return indexes.find(tenant).search(s -> s.getIndexReader().leaves().size());
     }
 
+    private static void awaitOneSegment(TenantIndexes indexes, String tenant) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (segments(indexes, tenant) > 1 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(segments(indexes, tenant)).isEqualTo(1);
+    }
+
     @Test
     void anIdleIndexBecomesOneSegmentAndAnswersAsBefore() throws Exception {
         TenantIndexes indexes = new TenantIndexes(Files.createDirectories(dir.resolve("lucene")),
@@ -38,11 +46,7 @@ class CompactionTest {
             assertThat(segments(indexes, "ten_1")).isEqualTo(4);
             List<IndexHit> before = index.search(hybrid("ten_1", "vs_1", "delivery fees", axis(2), 8));
 
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (segments(indexes, "ten_1") > 1 && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
-            assertThat(segments(indexes, "ten_1")).isEqualTo(1);
+            awaitOneSegment(indexes, "ten_1");
             assertThat(index.search(hybrid("ten_1", "vs_1", "delivery fees", axis(2), 8)))
                     .containsExactlyElementsOf(before);
 
@@ -50,11 +54,7 @@ class CompactionTest {
             index.put(file("ten_1", "vs_1", "file_new", chunk(0, "opening hours on Sundays", axis(5))));
             assertThat(segments(indexes, "ten_1")).isEqualTo(2);
             assertThat(index.search(keyword("ten_1", "vs_1", "opening hours"))).hasSize(1);
-            deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (segments(indexes, "ten_1") > 1 && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
-            assertThat(segments(indexes, "ten_1")).isEqualTo(1);
+            awaitOneSegment(indexes, "ten_1");
         } finally {
             indexes.close();
         }
