@@ -481,7 +481,6 @@ public final class Bench {
      * event was due, not from when it was sent.
      */
     static void webhook(Map<String, String> o) throws Exception {
-        String url = o.get("hub") + "/hooks/plugins/channel-whatsapp/webhook";
         List<String[]> numbers = Files.readAllLines(Path.of(o.get("seed"), "whatsapp.txt")).stream()
                 .filter(l -> !l.isBlank()).map(l -> l.split(" ")).toList();
         double rate = Double.parseDouble(o.getOrDefault("rate", "3000"));
@@ -498,10 +497,14 @@ public final class Bench {
             bodies[i] = event(num[0], "wamid.bench." + run + "." + i, from);
             sigs[i] = sign(num[1], bodies[i]);
         }
-        URI uri = URI.create(url);
-        OpenLoop sent = openLoop(rate, total, i -> HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json").header("X-Hub-Signature-256", sigs[i])
-                .POST(HttpRequest.BodyPublishers.ofByteArray(bodies[i])).build());
+        URI hub = URI.create(o.get("hub"));
+        byte[][] requests = new byte[total][];
+        for (int i = 0; i < total; i++) {
+            requests[i] = post(hub, "/hooks/plugins/channel-whatsapp/webhook",
+                    "X-Hub-Signature-256: " + sigs[i] + "\r\n", bodies[i]);
+        }
+        OpenLoop sent = openLoop(hub, Integer.parseInt(o.getOrDefault("connections", "256")), rate, total,
+                i -> requests[i]);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("scenario", "whatsapp-webhook-open-loop");
         r.put("run", run);
@@ -530,69 +533,14 @@ public final class Bench {
     }
 
     /**
-     * Sends {@code total} requests at {@code rate} a second, each at its due time whatever the earlier ones are doing
-     * (the client opens connections as needed), and waits up to a minute for the last answers.
+     * Sends {@code total} requests at {@code rate} a second over {@code connections} kept-alive connections, each
+     * request at its due time; one due while every connection is busy waits in a queue, and that wait counts in its
+     * latency. Requests are whole HTTP/1.1 messages written before the clock starts: the JDK's HttpClient cost the
+     * generator about 1-3 ms of CPU a request, as much as the hub's own work, on the same two cores. Waits up to a
+     * minute for the last answers.
      */
-    static OpenLoop openLoop(double rate, int total, java.util.function.IntFunction<HttpRequest> request)
-            throws InterruptedException {
-        long[] lat = new long[total];
-        AtomicInteger recorded = new AtomicInteger();
-        AtomicLong ok = new AtomicLong();
-        AtomicLong failed = new AtomicLong();
-        Map<Integer, AtomicLong> statuses = new java.util.concurrent.ConcurrentHashMap<>();
-        CountDownLatch finished = new CountDownLatch(total);
-        long periodNs = (long) (1e9 / rate);
-        long start = System.nanoTime() + 100_000_000L;
-        for (int i = 0; i < total; i++) {
-            long due = start + i * periodNs;
-            waitUntil(due);
-            HTTP.sendAsync(request.apply(i), HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
-                long took = (System.nanoTime() - due) / 1000;
-                lat[recorded.getAndIncrement()] = took;
-                if (e == null && r.statusCode() / 100 == 2) {
-                    ok.incrementAndGet();
-                } else {
-                    failed.incrementAndGet();
-                    statuses.computeIfAbsent(e == null ? r.statusCode() : -1, k -> new AtomicLong()).incrementAndGet();
-                }
-                finished.countDown();
-            });
-        }
-        long sendEnd = System.nanoTime();
-        finished.await(60, java.util.concurrent.TimeUnit.SECONDS);
-        long end = System.nanoTime();
-        return new OpenLoop(ok.get(), failed.get(),
-                statuses.toString().replace("=", ":").replace("{", "").replace("}", ""),
-                Math.round(total / ((sendEnd - start) / 1e9)), Math.round(ok.get() / ((end - start) / 1e9)),
-                summary(lat, recorded.get()));
-    }
-
-    // Chat turns, open loop ----------------------------------------------------------------------------------------
-
-    /**
-     * Chat turns (the JSON turn, as wrk's {@code chat}) at {@code rate} a second for {@code seconds}, round robin over
-     * the seeded conversations, so that the latency is the hub's own at a load it can carry, not queueing behind a
-     * closed loop's backlog.
-     */
-    static void chatRate(Map<String, String> o) throws Exception {
-        List<String[]> pairs = Files.readAllLines(Path.of(o.get("seed"), "chat.txt")).stream()
-                .filter(l -> !l.isBlank()).map(l -> l.split(" ")).toList();
-        double rate = Double.parseDouble(o.get("rate"));
-        int seconds = Integer.parseInt(o.getOrDefault("seconds", "20"));
-        int total = (int) (rate * seconds);
-        URI hub = URI.create(o.get("hub"));
-        byte[] body = "{\"content\":\"hello from the bench\"}".getBytes(StandardCharsets.UTF_8);
-        // Requests are written before the clock starts; the JDK's HttpClient cost the generator about 3 ms of CPU a
-        // request, as much as the hub's turn, on the same two cores.
-        byte[][] requests = new byte[pairs.size()][];
-        for (int i = 0; i < pairs.size(); i++) {
-            requests[i] = ("POST /v1/conversations/" + pairs.get(i)[1] + "/messages HTTP/1.1\r\nHost: "
-                    + hub.getHost() + ":" + hub.getPort() + "\r\nAuthorization: Bearer " + pairs.get(i)[0]
-                    + "\r\nContent-Type: application/json\r\nAccept: application/json\r\nContent-Length: "
-                    + body.length + "\r\n\r\n" + new String(body, StandardCharsets.UTF_8))
-                    .getBytes(StandardCharsets.UTF_8);
-        }
-        int connections = Integer.parseInt(o.getOrDefault("connections", "256"));
+    static OpenLoop openLoop(URI hub, int connections, double rate, int total,
+                             java.util.function.IntFunction<byte[]> request) throws InterruptedException {
         long[] lat = new long[total];
         AtomicInteger recorded = new AtomicInteger();
         AtomicLong ok = new AtomicLong();
@@ -600,8 +548,6 @@ public final class Bench {
         Map<Integer, AtomicLong> statuses = new java.util.concurrent.ConcurrentHashMap<>();
         var due = new java.util.concurrent.LinkedBlockingQueue<long[]>();
         CountDownLatch finished = new CountDownLatch(total);
-        // A pool of kept-alive connections, each on its own thread; a turn due while all are busy waits in the queue,
-        // and that wait counts in its latency.
         for (int c = 0; c < connections; c++) {
             Thread t = new Thread(() -> {
                 java.net.Socket socket = null;
@@ -618,9 +564,10 @@ public final class Bench {
                         if (socket == null) {
                             socket = new java.net.Socket(hub.getHost(), hub.getPort());
                             socket.setTcpNoDelay(true);
+                            socket.setSoTimeout(30_000);
                             in = new java.io.BufferedInputStream(socket.getInputStream());
                         }
-                        socket.getOutputStream().write(requests[(int) (job[1] % requests.length)]);
+                        socket.getOutputStream().write(request.apply((int) job[1]));
                         status = readResponse(in);
                     } catch (IOException e) {
                         try {
@@ -655,16 +602,54 @@ public final class Bench {
         long sendEnd = System.nanoTime();
         finished.await(60, java.util.concurrent.TimeUnit.SECONDS);
         long end = System.nanoTime();
+        return new OpenLoop(ok.get(), failed.get(),
+                statuses.toString().replace("=", ":").replace("{", "").replace("}", ""),
+                Math.round(total / ((sendEnd - start) / 1e9)), Math.round(ok.get() / ((end - start) / 1e9)),
+                summary(lat, recorded.get()));
+    }
+
+    /** A whole HTTP/1.1 POST of a JSON body, with {@code headers} (each line ending in CRLF). */
+    static byte[] post(URI hub, String path, String headers, byte[] body) {
+        byte[] head = ("POST " + path + " HTTP/1.1\r\nHost: " + hub.getHost() + ":" + hub.getPort() + "\r\n" + headers
+                + "Content-Type: application/json\r\nAccept: application/json\r\nContent-Length: " + body.length
+                + "\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] all = java.util.Arrays.copyOf(head, head.length + body.length);
+        System.arraycopy(body, 0, all, head.length, body.length);
+        return all;
+    }
+
+    // Chat turns, open loop ----------------------------------------------------------------------------------------
+
+    /**
+     * Chat turns (the JSON turn, as wrk's {@code chat}) at {@code rate} a second for {@code seconds}, round robin over
+     * the seeded conversations, so that the latency is the hub's own at a load it can carry, not queueing behind a
+     * closed loop's backlog.
+     */
+    static void chatRate(Map<String, String> o) throws Exception {
+        List<String[]> pairs = Files.readAllLines(Path.of(o.get("seed"), "chat.txt")).stream()
+                .filter(l -> !l.isBlank()).map(l -> l.split(" ")).toList();
+        double rate = Double.parseDouble(o.get("rate"));
+        int seconds = Integer.parseInt(o.getOrDefault("seconds", "20"));
+        int total = (int) (rate * seconds);
+        URI hub = URI.create(o.get("hub"));
+        byte[] body = "{\"content\":\"hello from the bench\"}".getBytes(StandardCharsets.UTF_8);
+        byte[][] requests = new byte[pairs.size()][];
+        for (int i = 0; i < pairs.size(); i++) {
+            requests[i] = post(hub, "/v1/conversations/" + pairs.get(i)[1] + "/messages",
+                    "Authorization: Bearer " + pairs.get(i)[0] + "\r\n", body);
+        }
+        OpenLoop sent = openLoop(hub, Integer.parseInt(o.getOrDefault("connections", "256")), rate, total,
+                i -> requests[i % requests.length]);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("scenario", "chat-open-loop");
         r.put("target_rate", rate);
         r.put("sent", total);
-        r.put("answered_2xx", ok.get());
-        r.put("failed", failed.get());
-        r.put("failed_by_status", statuses.toString().replace("=", ":").replace("{", "").replace("}", ""));
-        r.put("achieved_send_rate", Math.round(total / ((sendEnd - start) / 1e9)));
-        r.put("answer_rate", Math.round(ok.get() / ((end - start) / 1e9)));
-        r.put("latency", summary(lat, recorded.get()));
+        r.put("answered_2xx", sent.ok());
+        r.put("failed", sent.failed());
+        r.put("failed_by_status", sent.failedByStatus());
+        r.put("achieved_send_rate", sent.achievedRate());
+        r.put("answer_rate", sent.okRate());
+        r.put("latency", sent.latency());
         write(o, r);
     }
 
