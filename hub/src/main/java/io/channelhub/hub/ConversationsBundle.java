@@ -100,7 +100,7 @@ final class ConversationsBundle extends HubBundle<ConversationsBundle.Conversati
         var deliverer = new ChannelSender(instanceRepo, contexts, deliveries, conversationRepo, platform,
                 c.limiter(), c.outbox(), u.ledger(), c.stored(), c.clock(), c.outboxSignal());
         Dispatcher dispatcher = new Dispatcher(c.outbox(), Map.of(Webhooks.KIND, u.webhooks(), ChannelOutbox.KIND,
-                deliverer), config.getDelivery(), c.clock(), c.metrics(), c.tracing(), c.outboxSignal());
+                deliverer), config.getDelivery(), c.clock(), c.metrics(), c.tracing(), c.outboxSignal(), c.cpu());
         env.lifecycle().manage(dispatcher);
 
         TurnService turns = new TurnService(conversationRepo, a.agents(), a.models(), platform, u.ledger(),

@@ -125,10 +125,14 @@ final class CoreBundle extends HubBundle<CoreBundle.Core> {
         metrics.buildInfo(java.util.Objects.requireNonNullElse(CoreBundle.class.getPackage().getImplementationVersion(),
                 "dev"), Runtime.version().feature() + "");
         web(env, tracing, metrics);
+        var channels = config.getChannels();
+        var cpu = new CpuShare(channels.getInboundWorkers(),
+                Duration.ofMillis(channels.getInboundDeferToAcks().toMilliseconds()),
+                Duration.ofMillis(channels.getInboundAckTarget().toMilliseconds()));
+        metrics.gauge("channelhub_background_share", "Share of the wall clock background work (inbound processing, "
+                + "outbox sends) may use while webhook acknowledgements flow; shrinks when they slow down", cpu::share);
         return new Core(json, stored, clock, tracing, jdbi, secrets, prometheus, limiter, quotaCounters, outbox,
-                new WorkSignal(), metrics, changes, caches, credentials, threads,
-                new CpuShare(config.getChannels().getInboundWorkers(), Duration.ofMillis(config.getChannels()
-                        .getInboundDeferToAcks().toMilliseconds())));
+                new WorkSignal(), metrics, changes, caches, credentials, threads, cpu);
     }
 
     private static void web(Environment env, Tracing tracing, HubMetrics metrics) {

@@ -80,6 +80,20 @@ public class ChannelsConfig {
 
     /** How often stored events left by a crash or due for a retry are looked for. */
     @NotNull
+    /**
+     * Webhook acknowledgements slower than this (from the request's arrival to its answer) make background work
+     * yield more of the CPU (see CpuShare).
+     */
+    private io.dropwizard.util.Duration inboundAckTarget = io.dropwizard.util.Duration.milliseconds(10);
+
+    public io.dropwizard.util.Duration getInboundAckTarget() {
+        return inboundAckTarget;
+    }
+
+    public void setInboundAckTarget(io.dropwizard.util.Duration inboundAckTarget) {
+        this.inboundAckTarget = inboundAckTarget;
+    }
+
     private io.dropwizard.util.Duration inboundPollInterval = io.dropwizard.util.Duration.seconds(1);
 
     @JsonProperty

@@ -132,8 +132,13 @@ public class InboundProcessor implements Managed {
         share.ackStarted();
     }
 
-    /** That request answered. */
-    public void ackFinished() {
+    /** That request answered, {@code latencyNanos} after it arrived. */
+    public void ackFinished(long latencyNanos) {
+        share.ackFinished(latencyNanos);
+    }
+
+    /** A request that began as an acknowledgement turned out to be a live turn (an answer, not an acknowledgement). */
+    public void notAnAck() {
         share.ackFinished();
     }
 

@@ -14,9 +14,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * acknowledgements in progress finish first, for at most {@code maxDefer}, so processing slows down under a burst
  * of webhooks and drains the backlog after it, rather than the reverse. While acknowledgements keep arriving (one
  * in the last {@code ACTIVE} window), processing also has a time budget: together its permits may be held for
- * {@code busyShare} of the wall clock (a token bucket of permit-held time), so a steady stream of webhooks leaves
- * most of the CPU to their acknowledgements and processing still moves at that share. Nothing is lost by waiting:
- * the events are stored before they are acknowledged.
+ * a share of the wall clock (a token bucket of permit-held time), so a steady stream of webhooks leaves most of the
+ * CPU to their acknowledgements and processing still moves at that share. The share adapts to how fast the
+ * acknowledgements are answered (from the moment their request arrived, so queueing for a thread counts): when more
+ * than one in a hundred in a tenth of a second took longer than the target, it halves, down to
+ * {@link #MIN_SHARE}; otherwise it grows back by a tenth of its ceiling. Work that runs on its own thread without a
+ * permit (an outbox send) {@link #pace() waits} for the same budget and {@link #charge(long) is charged} its CPU
+ * time. Nothing is lost by waiting: the events are stored before they are acknowledged.
  */
 public final class CpuShare {
 
@@ -27,13 +31,24 @@ public final class CpuShare {
     static final long ACTIVE_NANOS = 200_000_000L;
     /** The most permit-held time the budget saves up. */
     static final long BURST_NANOS = 50_000_000L;
+    /** The least share processing keeps while acknowledgements flow: a backlog still moves. */
+    static final double MIN_SHARE = 0.02;
+    /** How often the share is judged against the acknowledgements' latency. */
+    static final long WINDOW_NANOS = 100_000_000L;
 
     private final Semaphore permits;
     private final long maxDeferNanos;
+    /** The ceiling of the share, and where it starts. */
     private final double busyShare;
+    private final long ackTargetNanos;
+    /** Processing's share of the wall clock while acknowledgements flow (guarded by this). */
+    private double share;
+    private long windowStart;
+    private int windowAcks;
+    private int windowSlow;
     private final java.util.function.LongSupplier nanoTime;
     private volatile long lastAck = Long.MIN_VALUE / 2;
-    /** The budget: permit-held nanoseconds processing may still use; refilled at busyShare per nanosecond. */
+    /** The budget: permit-held nanoseconds processing may still use; refilled at the share per nanosecond. */
     private double tokens = BURST_NANOS;
     private long refilledAt;
     /** When this thread took its permit, to charge the budget when it gives it back. */
@@ -42,17 +57,24 @@ public final class CpuShare {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition quiet = lock.newCondition();
 
-    public CpuShare(int permits, java.time.Duration maxDefer) {
-        this(permits, maxDefer, 0.25, System::nanoTime);
+    public CpuShare(int permits, java.time.Duration maxDefer, java.time.Duration ackTarget) {
+        this(permits, maxDefer, 0.25, ackTarget, System::nanoTime);
     }
 
-    /** {@code busyShare}: of the wall clock, what processing may hold permits for while acknowledgements flow. */
-    public CpuShare(int permits, java.time.Duration maxDefer, double busyShare, java.util.function.LongSupplier nanoTime) {
+    /**
+     * {@code busyShare}: of the wall clock, the most processing may hold permits for while acknowledgements flow;
+     * {@code ackTarget}: acknowledgements slower than this make the share shrink.
+     */
+    public CpuShare(int permits, java.time.Duration maxDefer, double busyShare, java.time.Duration ackTarget,
+                    java.util.function.LongSupplier nanoTime) {
         this.permits = new Semaphore(Math.max(1, permits), true);
         this.maxDeferNanos = maxDefer.toNanos();
         this.busyShare = busyShare;
+        this.share = busyShare;
+        this.ackTargetNanos = ackTarget.toNanos();
         this.nanoTime = nanoTime;
         this.refilledAt = nanoTime.getAsLong();
+        this.windowStart = refilledAt;
     }
 
     /** Work that can fail with a checked exception. */
@@ -69,7 +91,31 @@ public final class CpuShare {
         acks.incrementAndGet();
     }
 
-    /** It answered. */
+    /** It answered, {@code latencyNanos} after its request arrived: the share adapts to it. */
+    public void ackFinished(long latencyNanos) {
+        long now = nanoTime.getAsLong();
+        synchronized (this) {
+            windowAcks++;
+            if (latencyNanos > ackTargetNanos) {
+                windowSlow++;
+            }
+            if (now - windowStart >= WINDOW_NANOS) {
+                // Multiplicative decrease, additive increase: a slow tail halves processing's share at once, and it
+                // creeps back while the acknowledgements stay fast.
+                if (windowSlow * 100 > windowAcks) {
+                    share = Math.max(MIN_SHARE, share / 2);
+                } else {
+                    share = Math.min(busyShare, share + busyShare / 10);
+                }
+                windowStart = now;
+                windowAcks = 0;
+                windowSlow = 0;
+            }
+        }
+        ackFinished();
+    }
+
+    /** It answered (its latency unknown: the share stays as it is). */
     public void ackFinished() {
         if (acks.decrementAndGet() == 0) {
             lock.lock();
@@ -79,6 +125,11 @@ public final class CpuShare {
                 lock.unlock();
             }
         }
+    }
+
+    /** Processing's share of the wall clock while acknowledgements flow, now (for metrics). */
+    public synchronized double share() {
+        return share;
     }
 
     /** Acknowledgements in progress now. */
@@ -135,7 +186,7 @@ public final class CpuShare {
 
     private void refill() {
         long now = nanoTime.getAsLong();
-        tokens = Math.min(BURST_NANOS, tokens + (now - refilledAt) * busyShare);
+        tokens = Math.min(BURST_NANOS, tokens + (now - refilledAt) * share);
         refilledAt = now;
     }
 
@@ -151,13 +202,36 @@ public final class CpuShare {
                 if (tokens > 0) {
                     return;
                 }
-                waitNanos = (long) Math.ceil(-tokens / busyShare);
+                waitNanos = (long) Math.ceil(-tokens / share);
             }
             // Bounded sleeps: the acknowledgements may stop meanwhile, which ends the budget.
             java.util.concurrent.locks.LockSupport.parkNanos(Math.min(waitNanos, 20_000_000L));
             if (Thread.interrupted()) {
                 Thread.currentThread().interrupt();
                 return;
+            }
+        }
+    }
+
+    /**
+     * Background work that runs on its own threads without a permit (an outbox send, whose wait for the remote side
+     * must not hold one) waits here as processing does: after the acknowledgements in progress, within the budget.
+     * It then reports what it cost with {@link #charge(long)}.
+     */
+    public void pace() {
+        deferToAcks();
+        waitForBudget();
+    }
+
+    /** Charges {@code cpuNanos} of background work done without a permit to the budget (while acknowledgements flow). */
+    public void charge(long cpuNanos) {
+        if (cpuNanos <= 0) {
+            return;
+        }
+        synchronized (this) {
+            if (nanoTime.getAsLong() - lastAck <= ACTIVE_NANOS) {
+                refill();
+                tokens -= cpuNanos;
             }
         }
     }
@@ -220,6 +294,7 @@ public final class CpuShare {
 
     /** A share that never limits (for tests and tools that run no background work). */
     public static CpuShare unlimited() {
-        return new CpuShare(Integer.MAX_VALUE / 2, java.time.Duration.ZERO, 1e9, System::nanoTime);
+        return new CpuShare(Integer.MAX_VALUE / 2, java.time.Duration.ZERO, 1e9, java.time.Duration.ofDays(1),
+                System::nanoTime);
     }
 }

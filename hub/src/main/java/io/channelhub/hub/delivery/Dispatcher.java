@@ -39,12 +39,16 @@ public class Dispatcher implements Managed {
     }
     private ScheduledExecutorService poller;
     private final WorkSignal signal;
+    private final io.channelhub.hub.concurrency.CpuShare cpu;
+    private static final java.lang.management.ThreadMXBean THREADS =
+            java.lang.management.ManagementFactory.getThreadMXBean();
     private Thread signalled;
 
     public Dispatcher(Outbox outbox, Map<String, Deliverer> deliverers, DeliveryConfig config, Clock clock,
                       io.channelhub.hub.observability.HubMetrics metrics, io.channelhub.hub.observability.Tracing tracing,
-                      WorkSignal signal) {
+                      WorkSignal signal, io.channelhub.hub.concurrency.CpuShare cpu) {
         this.signal = signal;
+        this.cpu = cpu;
         this.metrics = metrics;
         this.tracing = tracing;
         this.outbox = outbox;
@@ -108,7 +112,24 @@ public class Dispatcher implements Managed {
         }
     }
 
+    /**
+     * Sends are background work: while webhook acknowledgements flow they wait for their share of the CPU (see
+     * CpuShare) and are charged what they used; the wait for the remote side holds nothing.
+     */
     void attempt(long id) {
+        cpu.pace();
+        long before = THREADS.getCurrentThreadCpuTime();
+        try {
+            attemptNow(id);
+        } finally {
+            long after = before < 0 ? -1 : THREADS.getCurrentThreadCpuTime();
+            if (after >= 0) {
+                cpu.charge(after - before);
+            }
+        }
+    }
+
+    private void attemptNow(long id) {
         Instant now = clock.instant();
         Optional<OutboxItem> claimed = outbox.claim(id, now, now.plus(LOCK));
         if (claimed.isEmpty()) {

@@ -167,6 +167,22 @@ abstract class WhatsAppContract extends HubIntegrationTest {
     }
 
     @Test
+    void aRotatedAppSecretVerifiesTheNextWebhookAndTheOldOneNoLonger() {
+        String phone = number(Map.of());
+        assertThat(inbound(phone, waId(), "wamid.rot-a-" + phone, "oi").status()).isEqualTo(200);
+        // The integrator rotates the app secret in Meta's dashboard and then here: the very next webhook is checked
+        // against the new one (the hub keeps opened settings in memory, by the instance's version).
+        TestHub.check(hub.patch(admin, "/v1/channel-instances/" + instanceOf(phone), Map.of("settings",
+                Map.of("app_secret", "rotated-secret"))), 200);
+        String body = FakeGraphApi.textMessageWebhook(phone, waId(), "Ana", "wamid.rot-b-" + phone, "oi",
+                System.currentTimeMillis() / 1000);
+        assertThat(webhook(body, FakeGraphApi.sign(body.getBytes(StandardCharsets.UTF_8), APP_SECRET)).status())
+                .as("signed with the old secret").isEqualTo(401);
+        assertThat(webhook(body, FakeGraphApi.sign(body.getBytes(StandardCharsets.UTF_8), "rotated-secret"))
+                .status()).isEqualTo(200);
+    }
+
+    @Test
     void aWebhookSignedByOneTenantsAppCannotCarryAnotherTenantsNumber() {
         String ours = number(Map.of());
         String t = hub.createTenant(slug("other"));

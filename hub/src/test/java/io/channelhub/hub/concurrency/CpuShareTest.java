@@ -14,9 +14,11 @@ import org.junit.jupiter.api.Test;
 /** Acknowledgements first: few permits for background work, given back while it waits, deferring to acks. */
 class CpuShareTest {
 
+    private static final Duration TARGET = Duration.ofMillis(10);
+
     @Test
     void noMoreWorkComputesAtOnceThanThereArePermits() throws Exception {
-        CpuShare share = new CpuShare(2, Duration.ZERO);
+        CpuShare share = new CpuShare(2, Duration.ZERO, TARGET);
         AtomicInteger computing = new AtomicInteger();
         AtomicInteger peak = new AtomicInteger();
         List<CompletableFuture<Void>> all = new java.util.ArrayList<>();
@@ -43,7 +45,7 @@ class CpuShareTest {
 
     @Test
     void workWaitingForAnotherServiceHoldsNoPermit() throws Exception {
-        CpuShare share = new CpuShare(1, Duration.ZERO);
+        CpuShare share = new CpuShare(1, Duration.ZERO, TARGET);
         CountDownLatch waiting = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         List<String> order = new CopyOnWriteArrayList<>();
@@ -70,7 +72,7 @@ class CpuShareTest {
 
     @Test
     void backgroundWorkWaitsForTheAcknowledgementsInProgress() throws Exception {
-        CpuShare share = new CpuShare(1, Duration.ofSeconds(30));
+        CpuShare share = new CpuShare(1, Duration.ofSeconds(30), TARGET);
         share.ackStarted();
         share.ackStarted();
         CompletableFuture<String> work = CompletableFuture.supplyAsync(() -> share.run(() -> "ran"));
@@ -86,7 +88,7 @@ class CpuShareTest {
 
     @Test
     void theDeferralIsBoundedSoProcessingProgressesUnderSustainedLoad() throws Exception {
-        CpuShare share = new CpuShare(1, Duration.ofMillis(100));
+        CpuShare share = new CpuShare(1, Duration.ofMillis(100), TARGET);
         share.ackStarted();
         // An acknowledgement that never ends (or a steady stream of them) delays work, never stops it.
         assertThat(CompletableFuture.supplyAsync(() -> share.run(() -> "ran")).get(5, TimeUnit.SECONDS))
@@ -96,7 +98,7 @@ class CpuShareTest {
     @Test
     void whileAcknowledgementsKeepComingProcessingHoldsPermitsForItsShareOfTheClockOnly() throws Exception {
         java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong(1_000_000_000L);
-        CpuShare share = new CpuShare(1, Duration.ZERO, 0.25, clock::get);
+        CpuShare share = new CpuShare(1, Duration.ZERO, 0.25, TARGET, clock::get);
         // Quiet: no budget at all, work after work.
         for (int i = 0; i < 3; i++) {
             share.run(() -> clock.addAndGet(100_000_000L));
@@ -123,12 +125,70 @@ class CpuShareTest {
     @Test
     void theBudgetEndsWhenTheAcknowledgementsStop() throws Exception {
         java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong(1_000_000_000L);
-        CpuShare share = new CpuShare(1, Duration.ZERO, 0.25, clock::get);
+        CpuShare share = new CpuShare(1, Duration.ZERO, 0.25, TARGET, clock::get);
         share.ackStarted();
         share.ackFinished();
         share.run(() -> clock.addAndGet(400_000_000L));
         // Overdrawn by far, but the last acknowledgement was 400 ms ago: nothing to defer to.
         assertThat(CompletableFuture.supplyAsync(() -> share.run(() -> "ran")).get(5, TimeUnit.SECONDS))
                 .isEqualTo("ran");
+    }
+
+    @Test
+    void slowAcknowledgementsHalveTheShareAndFastOnesGrowItBack() {
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong(1_000_000_000L);
+        CpuShare share = new CpuShare(1, Duration.ZERO, 0.25, TARGET, clock::get);
+        assertThat(share.share()).isEqualTo(0.25);
+        // A tenth of a second in which 2 of 100 acknowledgements took 30 ms: more than one in a hundred.
+        window(share, clock, 100, 2);
+        assertThat(share.share()).isEqualTo(0.125);
+        window(share, clock, 100, 2);
+        window(share, clock, 100, 50);
+        assertThat(share.share()).isEqualTo(0.03125);
+        // However slow, processing keeps a floor: the backlog still moves.
+        for (int i = 0; i < 10; i++) {
+            window(share, clock, 100, 100);
+        }
+        assertThat(share.share()).isEqualTo(CpuShare.MIN_SHARE);
+        // One slow one in a hundred is within the target: the share grows back by a tenth of its ceiling a window.
+        window(share, clock, 100, 1);
+        assertThat(share.share()).isCloseTo(CpuShare.MIN_SHARE + 0.025, org.assertj.core.data.Offset.offset(1e-9));
+        for (int i = 0; i < 20; i++) {
+            window(share, clock, 100, 0);
+        }
+        assertThat(share.share()).isEqualTo(0.25);
+    }
+
+    /** A window's acknowledgements, {@code slow} of them over the target; the window closes with the last. */
+    private static void window(CpuShare share, java.util.concurrent.atomic.AtomicLong clock, int acks, int slow) {
+        for (int i = 0; i < acks; i++) {
+            share.ackStarted();
+            if (i == acks - 1) {
+                clock.addAndGet(CpuShare.WINDOW_NANOS);
+            }
+            share.ackFinished(i < slow ? 30_000_000L : 2_000_000L);
+        }
+    }
+
+    @Test
+    void workWithoutAPermitWaitsForTheBudgetItsChargesUsedUp() throws Exception {
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong(1_000_000_000L);
+        CpuShare share = new CpuShare(1, Duration.ZERO, 0.25, TARGET, clock::get);
+        // Quiet: a charge costs nothing, pacing never waits.
+        share.charge(1_000_000_000L);
+        share.pace();
+        share.ackStarted();
+        share.ackFinished(1_000_000L);
+        // While acknowledgements flow, 100 ms of a send's CPU overdraws the 50 ms the budget saves up.
+        share.charge(100_000_000L);
+        CompletableFuture<Void> next = CompletableFuture.runAsync(share::pace);
+        Thread.sleep(150);
+        assertThat(next).as("the next send waits for the budget").isNotDone();
+        // 50 ms overdrawn at a quarter of the clock: back after 200 ms.
+        clock.addAndGet(150_000_000L);
+        share.ackStarted();
+        share.ackFinished(1_000_000L);
+        clock.addAndGet(60_000_000L);
+        next.get(5, TimeUnit.SECONDS);
     }
 }

@@ -69,8 +69,8 @@ class DispatcherReplicasTest {
                 }
                 outbox.insert(h, "ten_1", "test", "target", "evt_bad", "test.event", "{}", now);
             });
-            Dispatcher a = new Dispatcher(outbox, Map.of("test", counting), fast(), Clock.systemUTC(), METRICS, TRACING, new io.channelhub.hub.delivery.WorkSignal());
-            Dispatcher b = new Dispatcher(outbox, Map.of("test", counting), fast(), Clock.systemUTC(), METRICS, TRACING, new io.channelhub.hub.delivery.WorkSignal());
+            Dispatcher a = new Dispatcher(outbox, Map.of("test", counting), fast(), Clock.systemUTC(), METRICS, TRACING, new io.channelhub.hub.delivery.WorkSignal(), io.channelhub.hub.concurrency.CpuShare.unlimited());
+            Dispatcher b = new Dispatcher(outbox, Map.of("test", counting), fast(), Clock.systemUTC(), METRICS, TRACING, new io.channelhub.hub.delivery.WorkSignal(), io.channelhub.hub.concurrency.CpuShare.unlimited());
             a.start();
             b.start();
             try {
@@ -107,7 +107,7 @@ class DispatcherReplicasTest {
                     : new Deliverer.Outcome.Delivered(200);
             jdbi.useTransaction(h -> outbox.insert(h, "ten_1", "test", "target", "evt_wait", "test.event", "{}",
                     Instant.now()));
-            Dispatcher d = new Dispatcher(outbox, Map.of("test", waiting), fast(), Clock.systemUTC(), METRICS, TRACING, new io.channelhub.hub.delivery.WorkSignal());
+            Dispatcher d = new Dispatcher(outbox, Map.of("test", waiting), fast(), Clock.systemUTC(), METRICS, TRACING, new io.channelhub.hub.delivery.WorkSignal(), io.channelhub.hub.concurrency.CpuShare.unlimited());
             d.start();
             try {
                 await().atMost(Duration.ofSeconds(30)).until(() -> outbox.pending() == 0);

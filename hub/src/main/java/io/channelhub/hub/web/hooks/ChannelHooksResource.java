@@ -157,7 +157,10 @@ public class ChannelHooksResource {
     private Response dispatch(Request r, InboundRequest request) {
         String pluginId = r.connector.pluginId();
         org.slf4j.MDC.put("plugin", pluginId);
-        // Acknowledgements first: stored-event processing on this node defers to this request until it answers.
+        // Acknowledgements first: stored-event processing on this node defers to this request until it answers, and
+        // yields more of the CPU when acknowledgements take long, counted from the request's arrival on the socket
+        // (waiting for a thread is what a busy node adds).
+        long arrived = arrivedNanos();
         processor.ackStarted();
         boolean acknowledging = true;
         try {
@@ -178,7 +181,7 @@ public class ChannelHooksResource {
             }
             if (result.turn() != null) {
                 // A live turn (the widget's) waits for its model: it is an answer, not an acknowledgement.
-                processor.ackFinished();
+                processor.notAnAck();
                 acknowledging = false;
                 var only = bound.get(0);
                 org.slf4j.MDC.put("tenant_id", only.getKey().tenantId());
@@ -202,12 +205,27 @@ public class ChannelHooksResource {
             return io.channelhub.hub.web.hooks.PluginHttp.answer(result.answer());
         } finally {
             if (acknowledging) {
-                processor.ackFinished();
+                processor.ackFinished(System.nanoTime() - arrived);
             }
             // Usage of a request the hub refused (or that failed) is never billed; after a commit this is a no-op.
             r.usage.discard();
             org.slf4j.MDC.remove("plugin");
         }
+    }
+
+    /** When Jetty began reading this request (System.nanoTime's clock); now, outside a Jetty container. */
+    private long arrivedNanos() {
+        if (servlet != null) {
+            try {
+                var jetty = org.eclipse.jetty.ee10.servlet.ServletContextRequest.getServletContextRequest(servlet);
+                if (jetty != null) {
+                    return jetty.getBeginNanoTime();
+                }
+            } catch (IllegalStateException notJetty) {
+                // another container (a test's): from now on
+            }
+        }
+        return System.nanoTime();
     }
 
     private InboundRequest request(String method, String path, HttpHeaders headers, UriInfo uri, InputStream body) {
