@@ -72,6 +72,51 @@ class AcknowledgementsFirstTest {
         }
     }
 
+    @Test
+    void slowAcknowledgementsShrinkBackgroundWorkToItsFloorAndTheBacklogStillDrainsAfterwards() throws Exception {
+        Path plugins = Files.createTempDirectory("plugins");
+        TestPlugins.copyBundled(plugins, "channel-whatsapp");
+        // A target no acknowledgement can meet: every one counts as slow, as on a node drowning in webhooks.
+        try (TestDatabase db = TestDatabase.create(TestDatabase.Kind.H2);
+             FakeGraphApi graph = new FakeGraphApi(WhatsAppContract.TOKEN, WhatsAppContract.VERSION);
+             TestHub hub = TestHub.start(db, plugins, ConfigOverride.config("channels.inboundAckTarget", "0ms"))) {
+            String phone = "1065403534" + (System.nanoTime() % 100_000);
+            String t = hub.createTenant("slow-" + System.nanoTime() % 1_000_000);
+            String admin = hub.createKey(t, "admin").get("key").asText();
+            TestHub.check(hub.post(admin, "/v1/agents", Map.of("slug", "atendente", "name", "A")), 201);
+            TestHub.check(hub.post(admin, "/v1/channel-instances", Map.of("plugin_id", "channel-whatsapp",
+                    "name", "n", "settings", Map.of("phone_number_id", phone, "waba_id", "1", "access_token",
+                            WhatsAppContract.TOKEN, "app_secret", WhatsAppContract.APP_SECRET, "verify_token", "v",
+                            "graph_base_url", graph.baseUrl()))), 201);
+            assertThat(share(hub)).isEqualTo(0.25);
+            long now = System.currentTimeMillis() / 1000;
+            Set<String> expected = new TreeSet<>();
+            // Webhooks over more than a second, so that several tenths of a second judge the share.
+            for (int i = 0; i < 30; i++) {
+                String from = "55119877" + String.format("%05d", i);
+                expected.add(from);
+                String body = FakeGraphApi.textMessageWebhook(phone, from, "Cliente " + i, "wamid.slow-" + phone
+                        + "-" + i, "mensagem " + i, now);
+                assertThat(hub.call("POST", WhatsAppContract.HOOK, Map.of("Content-Type", "application/json",
+                        "X-Hub-Signature-256", FakeGraphApi.sign(body.getBytes(StandardCharsets.UTF_8),
+                                WhatsAppContract.APP_SECRET)), body).status()).isEqualTo(200);
+                Thread.sleep(50);
+            }
+            assertThat(share(hub)).as("halved window after window, down to its floor").isEqualTo(0.02);
+            // The floor and then the quiet after the burst: every message answered once, nothing lost.
+            await().atMost(Duration.ofSeconds(60)).until(() -> answered(graph).equals(expected));
+            assertThat(replies(graph)).hasSize(expected.size());
+        }
+    }
+
+    private static double share(TestHub hub) {
+        String text = hub.send(null, "GET", hub.adminUrl("/prometheus"), null).body();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^channelhub_background_share (\\S+)$")
+                .matcher(text);
+        assertThat(m.find()).as("channelhub_background_share is exported").isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+
     private static List<FakeGraphApi.Request> replies(FakeGraphApi graph) {
         return graph.sends().stream().filter(r -> "text".equals(r.json().path("type").asText())).toList();
     }
