@@ -129,9 +129,17 @@ class ArchitectureTest {
         Path root = Path.of(System.getProperty("channelhub.root", ".."));
         List<Path> built;
         try (Stream<Path> dirs = Files.list(root.resolve("plugins"))) {
-            built = dirs.map(d -> d.resolve("target/classes")).filter(Files::isDirectory).toList();
+            // plugins/testkit is a library for plugins' tests, held to its own rule below.
+            built = dirs.filter(d -> !d.getFileName().toString().equals("testkit"))
+                    .map(d -> d.resolve("target/classes")).filter(Files::isDirectory).toList();
         }
         assertThat(built).as("plugin classes (the build compiles the plugins before the hub)").hasSize(5);
+        // A third party's test classpath has the plugin API, the JDK and slf4j; the kit may use nothing else.
+        Path kit = root.resolve("plugins/testkit/target/classes");
+        assertThat(kit).isDirectory();
+        classes().should().onlyDependOnClassesThat().resideInAnyPackage("io.channelhub.plugin..", "java..",
+                "javax.net..", "org.slf4j..").as("the plugin test kit depends only on the plugin API, the JDK and "
+                + "slf4j").check(new ClassFileImporter().importPath(kit));
         for (Path dir : built) {
             JavaClasses plugin = new ClassFileImporter().importPath(dir);
             // A plugin's own packages, and no other plugin's: each jar is loaded by its own class loader.

@@ -39,7 +39,7 @@ class AsaasGatewayTest {
 
     private final List<Duration> slept = new ArrayList<>();
     private final AsaasGateway gateway = new AsaasGateway(slept::add);
-    private final FakeContext ctx = new FakeContext();
+    private final AsaasContext ctx = new AsaasContext();
 
     // Documented answer shapes ---------------------------------------------------------------------------------
 
@@ -102,16 +102,16 @@ class AsaasGatewayTest {
 
     @Test
     void callsTheEnvironmentsUrlWhenNoBaseUrlIsSet() throws GatewayException {
-        FakeContext production = new FakeContext(withoutBaseUrl("production"));
+        AsaasContext production = new AsaasContext(withoutBaseUrl("production"));
         production.answer(200, payment("pay_1", "PIX", "PENDING", "99.00", "inv_1", false));
         gateway.getCharge("pay_1", production);
-        assertThat(production.requests.get(0).request().uri().toString())
+        assertThat(production.requests().get(0).request().uri().toString())
                 .isEqualTo("https://api.asaas.com/v3/payments/pay_1");
 
-        FakeContext sandbox = new FakeContext(withoutBaseUrl("sandbox"));
+        AsaasContext sandbox = new AsaasContext(withoutBaseUrl("sandbox"));
         sandbox.answer(200, payment("pay_1", "PIX", "PENDING", "99.00", "inv_1", false));
         gateway.getCharge("pay_1", sandbox);
-        assertThat(sandbox.requests.get(0).request().uri().toString())
+        assertThat(sandbox.requests().get(0).request().uri().toString())
                 .isEqualTo("https://api-sandbox.asaas.com/v3/payments/pay_1");
     }
 
@@ -132,7 +132,7 @@ class AsaasGatewayTest {
                     assertThat(e.code()).isEqualTo("invalid_tax_id");
                     assertThat(e.retryable()).isFalse();
                 });
-        assertThat(ctx.requests).isEmpty();
+        assertThat(ctx.requests()).isEmpty();
     }
 
     @Test
@@ -151,7 +151,7 @@ class AsaasGatewayTest {
                 "billing@acme.example"), ctx);
         assertThat(c.gatewayCustomerId()).isEqualTo("cus_000005219613");
         assertThat(ctx.lines()).containsExactly("GET /v3/customers?externalReference=tenant_42", "POST /v3/customers");
-        assertThat(FakeContext.json(ctx.requests.get(1))).containsEntry("name", "Acme Ltda")
+        assertThat(AsaasContext.json(ctx.requests().get(1))).containsEntry("name", "Acme Ltda")
                 .containsEntry("cpfCnpj", "11222333000181").containsEntry("email", "billing@acme.example")
                 .containsEntry("externalReference", "tenant_42");
     }
@@ -160,12 +160,12 @@ class AsaasGatewayTest {
     void sendsTheAsaasHeadersOnEveryCall() throws GatewayException {
         ctx.answer(200, EMPTY_LIST).answer(200, customer("cus_1", "tenant_42", false));
         gateway.upsertCustomer(ACME, ctx);
-        for (ScriptedHttp.Sent s : ctx.requests) {
-            assertThat(s.header("access_token")).isEqualTo(FakeContext.API_KEY);
+        for (ScriptedHttp.Sent s : ctx.requests()) {
+            assertThat(s.header("access_token")).isEqualTo(AsaasContext.API_KEY);
             assertThat(s.header("Content-Type")).isEqualTo("application/json");
             assertThat(s.header("User-Agent")).isNotBlank();
         }
-        assertThat(ctx.requests.get(0).body()).isEmpty();
+        assertThat(ctx.requests().get(0).body()).isEmpty();
     }
 
     @Test
@@ -184,7 +184,7 @@ class AsaasGatewayTest {
         Charge c = gateway.createCharge(charge(PaymentMethod.PIX), ctx);
         assertThat(ctx.lines()).containsExactly("GET /v3/payments?externalReference=inv_2026_11", "POST /v3/payments",
                 "GET /v3/payments/pay_080225913252/pixQrCode");
-        assertThat(ctx.requests.get(1).text()).isEqualTo("{\"customer\":\"cus_000005219613\",\"billingType\":\"PIX\","
+        assertThat(ctx.requests().get(1).text()).isEqualTo("{\"customer\":\"cus_000005219613\",\"billingType\":\"PIX\","
                 + "\"value\":99.00,\"dueDate\":\"2026-11-05\",\"description\":\"Plano Pro\","
                 + "\"externalReference\":\"inv_2026_11\"}");
         assertThat(c.gatewayChargeId()).isEqualTo("pay_080225913252");
@@ -223,7 +223,7 @@ class AsaasGatewayTest {
                 false));
         Charge c = gateway.createCharge(new ChargeRequest("inv_2026_11", "cus_000005219613",
                 PaymentMethod.CREDIT_CARD, 9900, "BRL", LocalDate.of(2026, 11, 5), "Plano Pro", "tok-76496"), ctx);
-        assertThat(FakeContext.json(ctx.requests.get(1))).containsEntry("creditCardToken", "tok-76496")
+        assertThat(AsaasContext.json(ctx.requests().get(1))).containsEntry("creditCardToken", "tok-76496")
                 .containsEntry("billingType", "CREDIT_CARD");
         assertThat(c.status()).isEqualTo(Charge.ChargeStatus.CONFIRMED);
         assertThat(c.paymentData()).containsOnlyKeys("invoice_url");
@@ -262,13 +262,13 @@ class AsaasGatewayTest {
 
     @Test
     void usesTheDefaultMethodAndDueDaysWhenTheRequestNamesNone() throws GatewayException {
-        FakeContext boleto = new FakeContext(Map.of("default_method", "BOLETO", "due_days", "5"));
+        AsaasContext boleto = new AsaasContext(Map.of("default_method", "BOLETO", "due_days", "5"));
         boleto.answer(200, EMPTY_LIST).answer(200, payment("pay_1", "BOLETO", "PENDING", "99.00", "inv_2026_11",
                 false)).answer(200, LINE);
         gateway.createCharge(new ChargeRequest("inv_2026_11", "cus_000005219613", null, 9900, "BRL", null, null,
                 null), boleto);
         // 2026-11-02 in Brasília plus five days.
-        assertThat(FakeContext.json(boleto.requests.get(1))).containsEntry("billingType", "BOLETO")
+        assertThat(AsaasContext.json(boleto.requests().get(1))).containsEntry("billingType", "BOLETO")
                 .containsEntry("dueDate", "2026-11-07").doesNotContainKey("description");
     }
 
@@ -281,7 +281,7 @@ class AsaasGatewayTest {
         assertThatThrownBy(() -> gateway.createCharge(new ChargeRequest("inv_1", "cus_1", PaymentMethod.PIX, 0,
                 "BRL", LocalDate.of(2026, 11, 5), null, null), ctx))
                 .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.code()).isEqualTo("invalid_amount"));
-        assertThat(ctx.requests).isEmpty();
+        assertThat(ctx.requests()).isEmpty();
     }
 
     @Test
@@ -303,7 +303,7 @@ class AsaasGatewayTest {
     void refusesAnIdThatIsNoPathSegmentBeforeAnyCall() {
         assertThatThrownBy(() -> gateway.getCharge("../customers", ctx))
                 .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.code()).isEqualTo("not_found"));
-        assertThat(ctx.requests).isEmpty();
+        assertThat(ctx.requests()).isEmpty();
     }
 
     @Test
@@ -320,8 +320,8 @@ class AsaasGatewayTest {
         assertThat(gateway.refundCharge("pay_1", null, ctx).status()).isEqualTo(Charge.ChargeStatus.REFUNDED);
         gateway.refundCharge("pay_2", 1990L, ctx);
         assertThat(ctx.lines()).containsExactly("POST /v3/payments/pay_1/refund", "POST /v3/payments/pay_2/refund");
-        assertThat(ctx.requests.get(0).text()).isEqualTo("{}");
-        assertThat(ctx.requests.get(1).text()).isEqualTo("{\"value\":19.90}");
+        assertThat(ctx.requests().get(0).text()).isEqualTo("{}");
+        assertThat(ctx.requests().get(1).text()).isEqualTo("{\"value\":19.90}");
     }
 
     @Test
@@ -334,7 +334,7 @@ class AsaasGatewayTest {
         assertThat(link).isEqualTo(new PaymentLink("725104409743", "https://www.asaas.com/c/725104409743",
                 "inv_2026_11"));
         assertThat(ctx.lines()).containsExactly("POST /v3/paymentLinks");
-        assertThat(FakeContext.json(ctx.requests.get(0))).containsEntry("chargeType", "DETACHED")
+        assertThat(AsaasContext.json(ctx.requests().get(0))).containsEntry("chargeType", "DETACHED")
                 .containsEntry("externalReference", "inv_2026_11");
     }
 
@@ -363,8 +363,8 @@ class AsaasGatewayTest {
                 SubscriptionEvent.Status.ACTIVE));
         assertThat(ctx.lines()).containsExactly("GET /v3/subscriptions?externalReference=sub_hub1",
                 "POST /v3/subscriptions");
-        assertThat(ctx.requests.get(0).body()).isEmpty();
-        assertThat(ctx.requests.get(1).text()).isEqualTo("{\"customer\":\"cus_000005219613\","
+        assertThat(ctx.requests().get(0).body()).isEmpty();
+        assertThat(ctx.requests().get(1).text()).isEqualTo("{\"customer\":\"cus_000005219613\","
                 + "\"billingType\":\"CREDIT_CARD\",\"value\":99.00,\"nextDueDate\":\"2026-12-01\","
                 + "\"cycle\":\"MONTHLY\",\"description\":\"Plano Pro\",\"externalReference\":\"sub_hub1\"}");
     }
@@ -408,12 +408,12 @@ class AsaasGatewayTest {
 
     @Test
     void aSubscriptionUsesTheDefaultMethodAndDueDaysWhenTheRequestNamesNone() throws GatewayException {
-        FakeContext pix = new FakeContext(Map.of("default_method", "PIX", "due_days", "5"));
+        AsaasContext pix = new AsaasContext(Map.of("default_method", "PIX", "due_days", "5"));
         pix.answer(200, EMPTY_LIST).answer(200, subscription("sub_1", "ACTIVE", "1200.00", "YEARLY", "sub_hub1",
                 false));
         gateway.upsertSubscription(new SubscriptionRequest("sub_hub1", "cus_000005219613", null, 120000, "BRL",
                 SubscriptionRequest.Cycle.YEARLY, null, null), pix);
-        assertThat(FakeContext.json(pix.requests.get(1))).containsEntry("billingType", "PIX").containsEntry("cycle", "YEARLY")
+        assertThat(AsaasContext.json(pix.requests().get(1))).containsEntry("billingType", "PIX").containsEntry("cycle", "YEARLY")
                 .containsEntry("nextDueDate", "2026-11-07").doesNotContainKey("description");
     }
 
@@ -442,7 +442,7 @@ class AsaasGatewayTest {
         }
         assertThat(codes).containsExactly("unsupported_currency", "invalid_amount", "invalid_request",
                 "invalid_request", "not_found", "invalid_request");
-        assertThat(ctx.requests).isEmpty();
+        assertThat(ctx.requests()).isEmpty();
     }
 
     @Test
@@ -482,7 +482,7 @@ class AsaasGatewayTest {
         ctx.answer(200, "{\"deleted\":true,\"id\":\"sub_VXJBYgP2u0eO\"}");
         gateway.cancelSubscription("sub_VXJBYgP2u0eO", ctx);
         assertThat(ctx.lines()).containsExactly("DELETE /v3/subscriptions/sub_VXJBYgP2u0eO");
-        assertThat(ctx.requests.get(0).body()).isEmpty();
+        assertThat(ctx.requests().get(0).body()).isEmpty();
     }
 
     @Test
@@ -498,7 +498,7 @@ class AsaasGatewayTest {
     void refusesASubscriptionIdThatIsNoPathSegmentBeforeAnyCall() {
         assertThatThrownBy(() -> gateway.cancelSubscription("sub_1/../../payments/pay_1", ctx))
                 .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.code()).isEqualTo("not_found"));
-        assertThat(ctx.requests).isEmpty();
+        assertThat(ctx.requests()).isEmpty();
     }
 
     // Errors and rate limits -----------------------------------------------------------------------------------
@@ -573,7 +573,7 @@ class AsaasGatewayTest {
     @Test
     void acceptsAWebhookWithTheTokenAndBindsTheEventToTheConfiguration() {
         InboundResult r = gateway.handleWebhook(post(WebhookEventsTest.resource("payment_received"),
-                Map.of("asaas-access-token", List.of(FakeContext.WEBHOOK_TOKEN))), scopeOf(ctx));
+                Map.of("asaas-access-token", List.of(AsaasContext.WEBHOOK_TOKEN))), scopeOf(ctx));
         assertThat(r.answer().status()).isEqualTo(200);
         assertThat(new String(r.answer().body(), StandardCharsets.UTF_8)).isEqualTo("{\"received\":true}");
         assertThat(r.events()).hasSize(1);
@@ -586,7 +586,7 @@ class AsaasGatewayTest {
     @Test
     void bindsASubscriptionEventToTheConfiguration() {
         InboundResult r = gateway.handleWebhook(post(WebhookEventsTest.resource("subscription_inactivated"),
-                Map.of("asaas-access-token", List.of(FakeContext.WEBHOOK_TOKEN))), scopeOf(ctx));
+                Map.of("asaas-access-token", List.of(AsaasContext.WEBHOOK_TOKEN))), scopeOf(ctx));
         assertThat(r.answer().status()).isEqualTo(200);
         assertThat(r.events()).hasSize(1);
         assertThat(r.events().get(0).context()).isSameAs(ctx);
@@ -598,7 +598,7 @@ class AsaasGatewayTest {
     @Test
     void bindsASubscriptionsPaymentWithItsSubscription() {
         InboundResult r = gateway.handleWebhook(post(WebhookEventsTest.resource("payment_confirmed_subscription"),
-                Map.of("asaas-access-token", List.of(FakeContext.WEBHOOK_TOKEN))), scopeOf(ctx));
+                Map.of("asaas-access-token", List.of(AsaasContext.WEBHOOK_TOKEN))), scopeOf(ctx));
         PaymentEvent e = (PaymentEvent) r.events().get(0).event();
         assertThat(e.gatewaySubscriptionId()).isEqualTo("sub_m5gdy1upm25fbwgx");
     }
@@ -614,7 +614,7 @@ class AsaasGatewayTest {
     @Test
     void acknowledgesAnUntrackedSubscriptionEventWithoutStoringAnything() {
         InboundResult r = gateway.handleWebhook(post(WebhookEventsTest.resource("subscription_split_divergence_block"),
-                Map.of("asaas-access-token", List.of(FakeContext.WEBHOOK_TOKEN))), scopeOf(ctx));
+                Map.of("asaas-access-token", List.of(AsaasContext.WEBHOOK_TOKEN))), scopeOf(ctx));
         assertThat(r.answer().status()).isEqualTo(200);
         assertThat(r.events()).isEmpty();
     }
@@ -622,7 +622,7 @@ class AsaasGatewayTest {
     @Test
     void readsTheTokenHeaderWhateverItsCase() {
         InboundResult r = gateway.handleWebhook(post(WebhookEventsTest.resource("payment_received"),
-                Map.of("Asaas-Access-Token", List.of(FakeContext.WEBHOOK_TOKEN))), scopeOf(ctx));
+                Map.of("Asaas-Access-Token", List.of(AsaasContext.WEBHOOK_TOKEN))), scopeOf(ctx));
         assertThat(r.events()).hasSize(1);
     }
 
@@ -639,7 +639,7 @@ class AsaasGatewayTest {
 
     @Test
     void refusesEveryWebhookWhileNoTokenIsConfigured() {
-        FakeContext unconfigured = new FakeContext(java.util.Collections.singletonMap("webhook_token", null));
+        AsaasContext unconfigured = new AsaasContext(java.util.Collections.singletonMap("webhook_token", null));
         InboundResult r = gateway.handleWebhook(post(WebhookEventsTest.resource("payment_received"),
                 Map.of("asaas-access-token", List.of(""))), scopeOf(unconfigured));
         assertThat(r.answer().status()).isEqualTo(401);
@@ -648,7 +648,7 @@ class AsaasGatewayTest {
     @Test
     void acknowledgesIgnoredEventsWithoutStoringAnything() {
         InboundResult r = gateway.handleWebhook(post(WebhookEventsTest.resource("payment_bank_slip_viewed"),
-                Map.of("asaas-access-token", List.of(FakeContext.WEBHOOK_TOKEN))), scopeOf(ctx));
+                Map.of("asaas-access-token", List.of(AsaasContext.WEBHOOK_TOKEN))), scopeOf(ctx));
         assertThat(r.answer().status()).isEqualTo(200);
         assertThat(r.events()).isEmpty();
     }
@@ -656,7 +656,7 @@ class AsaasGatewayTest {
     @Test
     void answers400ToMalformedJsonWithTheRightToken() {
         InboundResult r = gateway.handleWebhook(post("{\"id\":".getBytes(StandardCharsets.UTF_8),
-                Map.of("asaas-access-token", List.of(FakeContext.WEBHOOK_TOKEN))), scopeOf(ctx));
+                Map.of("asaas-access-token", List.of(AsaasContext.WEBHOOK_TOKEN))), scopeOf(ctx));
         assertThat(r.answer().status()).isEqualTo(400);
         assertThat(r.events()).isEmpty();
     }
@@ -674,7 +674,7 @@ class AsaasGatewayTest {
                 scopeOf(ctx));
         assertThat(get.answer().status()).isEqualTo(405);
         InboundResult noConfiguration = gateway.handleWebhook(post(WebhookEventsTest.resource("payment_received"),
-                Map.of("asaas-access-token", List.of(FakeContext.WEBHOOK_TOKEN))), scopeOf(null));
+                Map.of("asaas-access-token", List.of(AsaasContext.WEBHOOK_TOKEN))), scopeOf(null));
         assertThat(noConfiguration.answer().status()).isEqualTo(404);
         assertThat(noConfiguration.events()).isEmpty();
     }

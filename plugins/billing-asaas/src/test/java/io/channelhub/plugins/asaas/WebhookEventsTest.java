@@ -33,7 +33,7 @@ class WebhookEventsTest {
     }
 
     private static PaymentEvent event(String name) {
-        WebhookEvents.Parsed parsed = WebhookEvents.parse(resource(name), FakeContext.NOW);
+        WebhookEvents.Parsed parsed = WebhookEvents.parse(resource(name), AsaasContext.NOW);
         assertThat(parsed).isInstanceOf(WebhookEvents.Payment.class);
         return ((WebhookEvents.Payment) parsed).event();
     }
@@ -75,7 +75,7 @@ class WebhookEventsTest {
     }
 
     private static SubscriptionEvent subscriptionEvent(String name) {
-        WebhookEvents.Parsed parsed = WebhookEvents.parse(resource(name), FakeContext.NOW);
+        WebhookEvents.Parsed parsed = WebhookEvents.parse(resource(name), AsaasContext.NOW);
         assertThat(parsed).isInstanceOf(WebhookEvents.Subscription.class);
         return ((WebhookEvents.Subscription) parsed).event();
     }
@@ -101,18 +101,18 @@ class WebhookEventsTest {
         String body = "{\"id\":\"evt_1\",\"event\":\"SUBSCRIPTION_DELETED\",\"dateCreated\":\"2026-11-02 09:00:00\","
                 + "\"subscription\":{\"object\":\"subscription\",\"id\":\"sub_1\",\"dateCreated\":\"16/10/2026\","
                 + "\"value\":19.9,\"status\":\"ACTIVE\",\"deleted\":true,\"externalReference\":null}}";
-        SubscriptionEvent e = ((WebhookEvents.Subscription) WebhookEvents.parse(bytes(body), FakeContext.NOW)).event();
+        SubscriptionEvent e = ((WebhookEvents.Subscription) WebhookEvents.parse(bytes(body), AsaasContext.NOW)).event();
         assertThat(e.reference()).isNull();
         assertThat(e.status()).isEqualTo(SubscriptionEvent.Status.DELETED);
     }
 
     @Test
     void ignoresSubscriptionEventsOutsideTheContractAndUnknownStatuses() {
-        assertThat(WebhookEvents.parse(resource("subscription_split_divergence_block"), FakeContext.NOW))
+        assertThat(WebhookEvents.parse(resource("subscription_split_divergence_block"), AsaasContext.NOW))
                 .isInstanceOf(WebhookEvents.Ignored.class);
         String body = "{\"id\":\"evt_1\",\"event\":\"SUBSCRIPTION_UPDATED\",\"subscription\":{\"id\":\"sub_1\","
                 + "\"status\":\"BRAND_NEW_STATUS\"}}";
-        assertThat(WebhookEvents.parse(bytes(body), FakeContext.NOW)).isInstanceOf(WebhookEvents.Ignored.class);
+        assertThat(WebhookEvents.parse(bytes(body), AsaasContext.NOW)).isInstanceOf(WebhookEvents.Ignored.class);
     }
 
     @ParameterizedTest
@@ -121,7 +121,7 @@ class WebhookEventsTest {
             "{\"id\":\"evt_1\",\"event\":\"SUBSCRIPTION_CREATED\",\"subscription\":{\"id\":\"sub_1\","
                     + "\"value\":1.001,\"status\":\"ACTIVE\"}}"})
     void refusesSubscriptionEventsWithoutAReadableSubscription(String body) {
-        assertThat(WebhookEvents.parse(bytes(body), FakeContext.NOW)).isInstanceOf(WebhookEvents.Malformed.class);
+        assertThat(WebhookEvents.parse(bytes(body), AsaasContext.NOW)).isInstanceOf(WebhookEvents.Malformed.class);
     }
 
     @Test
@@ -133,22 +133,22 @@ class WebhookEventsTest {
     @ValueSource(strings = {"payment_bank_slip_viewed", "payment_checkout_viewed", "payment_restored",
             "payment_partially_refunded", "payment_chargeback_requested"})
     void ignoresEventsOutsideTheContract(String payload) {
-        assertThat(WebhookEvents.parse(resource(payload), FakeContext.NOW)).isInstanceOf(WebhookEvents.Ignored.class);
+        assertThat(WebhookEvents.parse(resource(payload), AsaasContext.NOW)).isInstanceOf(WebhookEvents.Ignored.class);
     }
 
     @Test
     void ignoresATrackedEventWithAnUnknownStatus() {
         String body = "{\"id\":\"evt_1\",\"event\":\"PAYMENT_UPDATED\",\"payment\":{\"id\":\"pay_1\",\"value\":10,"
                 + "\"status\":\"BRAND_NEW_STATUS\"}}";
-        assertThat(WebhookEvents.parse(bytes(body), FakeContext.NOW)).isInstanceOf(WebhookEvents.Ignored.class);
+        assertThat(WebhookEvents.parse(bytes(body), AsaasContext.NOW)).isInstanceOf(WebhookEvents.Ignored.class);
     }
 
     @Test
     void usesTheHubClockWhenDateCreatedIsMissingOrUnreadable() {
         String body = "{\"id\":\"evt_1\",\"event\":\"PAYMENT_RECEIVED\",\"dateCreated\":\"yesterday\","
                 + "\"payment\":{\"id\":\"pay_1\",\"value\":10.5,\"status\":\"RECEIVED\"}}";
-        PaymentEvent e = ((WebhookEvents.Payment) WebhookEvents.parse(bytes(body), FakeContext.NOW)).event();
-        assertThat(e.at()).isEqualTo(FakeContext.NOW);
+        PaymentEvent e = ((WebhookEvents.Payment) WebhookEvents.parse(bytes(body), AsaasContext.NOW)).event();
+        assertThat(e.at()).isEqualTo(AsaasContext.NOW);
         assertThat(e.amountMinor()).isEqualTo(1050);
         assertThat(e.reference()).isNull();
     }
@@ -161,7 +161,7 @@ class WebhookEventsTest {
             "{\"id\":\"evt_1\",\"event\":\"PAYMENT_RECEIVED\",\"payment\":{\"id\":\"pay_1\",\"value\":1.001,"
                     + "\"status\":\"RECEIVED\"}}"})
     void refusesBodiesThatAreNoAsaasPaymentEvent(String body) {
-        assertThat(WebhookEvents.parse(bytes(body), FakeContext.NOW)).isInstanceOf(WebhookEvents.Malformed.class);
+        assertThat(WebhookEvents.parse(bytes(body), AsaasContext.NOW)).isInstanceOf(WebhookEvents.Malformed.class);
     }
 
     private static byte[] bytes(String s) {

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 class WhatsAppConnectorTest {
 
     final WhatsAppConnector connector = new WhatsAppConnector();
-    final FakeContext ctx = new FakeContext();
+    final WhatsAppContext ctx = new WhatsAppContext();
 
     /** A plugin route scope that knows the numbers given to it. */
     static InboundScope scope(Map<String, PluginContext> byNumber) {
@@ -55,7 +55,7 @@ class WhatsAppConnectorTest {
     }
 
     InboundScope scope() {
-        return scope(Map.of(FakeContext.PHONE_NUMBER_ID, ctx));
+        return scope(Map.of(WhatsAppContext.PHONE_NUMBER_ID, ctx));
     }
 
     static InboundRequest post(byte[] body, String signature) {
@@ -94,7 +94,7 @@ class WhatsAppConnectorTest {
     @Test
     void validatesWhatTheSchemaCannot() throws SettingsException {
         connector.validateSettings(ctx.settings());
-        Map<String, String> bad = new HashMap<>(FakeContext.defaults());
+        Map<String, String> bad = new HashMap<>(WhatsAppContext.defaults());
         bad.put("phone_number_id", "+55 11 9999");
         bad.put("waba_id", "abc");
         bad.put("graph_api_version", "23");
@@ -128,7 +128,7 @@ class WhatsAppConnectorTest {
     @Test
     void storesSignedEventsBoundToTheNumbersInstance() {
         byte[] body = WebhookParserTest.resource("text.json");
-        InboundResult r = connector.handleInbound(post(body, Signatures.sign(body, FakeContext.APP_SECRET)), scope());
+        InboundResult r = connector.handleInbound(post(body, Signatures.sign(body, WhatsAppContext.APP_SECRET)), scope());
         assertThat(r.answer().status()).isEqualTo(200);
         assertThat(r.events()).singleElement().satisfies(e -> {
             assertThat(e.context()).isSameAs(ctx);
@@ -144,7 +144,7 @@ class WhatsAppConnectorTest {
         assertUnauthorised(connector.handleInbound(post(body, "sha256=abc"), scope()));
         byte[] altered = new String(body, StandardCharsets.UTF_8).replace("another color", "a discount")
                 .getBytes(StandardCharsets.UTF_8);
-        assertUnauthorised(connector.handleInbound(post(altered, Signatures.sign(body, FakeContext.APP_SECRET)),
+        assertUnauthorised(connector.handleInbound(post(altered, Signatures.sign(body, WhatsAppContext.APP_SECRET)),
                 scope()));
     }
 
@@ -155,14 +155,14 @@ class WhatsAppConnectorTest {
 
     @Test
     void oneTenantsSecretCannotCarryEventsForAnotherTenantsNumber() {
-        FakeContext other = new FakeContext("inst_2", Map.of("phone_number_id", "222", "app_secret", "secret-2"));
+        WhatsAppContext other = new WhatsAppContext("inst_2", Map.of("phone_number_id", "222", "app_secret", "secret-2"));
         String a = new String(WebhookParserTest.resource("text.json"), StandardCharsets.UTF_8);
         String both = a.replace("\"entry\": [", "\"entry\": [{\"id\":\"9\",\"changes\":[{\"field\":\"messages\","
                 + "\"value\":{\"metadata\":{\"phone_number_id\":\"222\"},\"messages\":[{\"from\":\"5511\",\"id\":"
                 + "\"wamid.injected\",\"timestamp\":\"1\",\"type\":\"text\",\"text\":{\"body\":\"x\"}}]}}]},");
         byte[] body = both.getBytes(StandardCharsets.UTF_8);
-        InboundScope twoTenants = scope(Map.of(FakeContext.PHONE_NUMBER_ID, ctx, "222", other));
-        InboundResult r = connector.handleInbound(post(body, Signatures.sign(body, FakeContext.APP_SECRET)),
+        InboundScope twoTenants = scope(Map.of(WhatsAppContext.PHONE_NUMBER_ID, ctx, "222", other));
+        InboundResult r = connector.handleInbound(post(body, Signatures.sign(body, WhatsAppContext.APP_SECRET)),
                 twoTenants);
         assertThat(r.answer().status()).isEqualTo(401);
         assertThat(r.events()).isEmpty();
@@ -179,23 +179,23 @@ class WhatsAppConnectorTest {
     @Test
     void refusesABodyThatIsNotAWhatsAppPayload() {
         byte[] body = "{\"object\":\"instagram\",\"entry\":[]}".getBytes(StandardCharsets.UTF_8);
-        InboundResult r = connector.handleInbound(post(body, Signatures.sign(body, FakeContext.APP_SECRET)), scope());
+        InboundResult r = connector.handleInbound(post(body, Signatures.sign(body, WhatsAppContext.APP_SECRET)), scope());
         assertThat(r.answer().status()).isEqualTo(400);
         assertThat(r.events()).isEmpty();
         byte[] garbage = "<xml/>".getBytes(StandardCharsets.UTF_8);
-        assertThat(connector.handleInbound(post(garbage, Signatures.sign(garbage, FakeContext.APP_SECRET)), scope())
+        assertThat(connector.handleInbound(post(garbage, Signatures.sign(garbage, WhatsAppContext.APP_SECRET)), scope())
                 .answer().status()).isEqualTo(400);
     }
 
     @Test
     void statusesAndKeywordsComeThroughTheRoute() {
         byte[] body = WebhookParserTest.resource("status_read.json");
-        InboundResult r = connector.handleInbound(post(body, Signatures.sign(body, FakeContext.APP_SECRET)), scope());
+        InboundResult r = connector.handleInbound(post(body, Signatures.sign(body, WhatsAppContext.APP_SECRET)), scope());
         assertThat(r.events()).singleElement().extracting(InboundResult.BoundEvent::event)
                 .isInstanceOfSatisfying(DeliveryStatus.class, s -> assertThat(s.externalId())
                         .endsWith(":read"));
         byte[] optOut = WebhookParserTest.resource("opt_out.json");
-        InboundResult o = connector.handleInbound(post(optOut, Signatures.sign(optOut, FakeContext.APP_SECRET)),
+        InboundResult o = connector.handleInbound(post(optOut, Signatures.sign(optOut, WhatsAppContext.APP_SECRET)),
                 scope());
         assertThat(o.events()).hasSize(2);
         assertThat(((MessageReceived) o.events().get(0).event()).attributes())
@@ -213,14 +213,14 @@ class WhatsAppConnectorTest {
         SendResult r = connector.send(new OutboundMessage("msg_1", "conv_1", "16505551234", Kind.TEXT, "Olá", Map.of()),
                 ctx);
         assertThat(r).isEqualTo(new SendResult.Delivered("wamid.out1"));
-        ScriptedHttp.Sent sent = ctx.requests.get(0);
+        ScriptedHttp.Sent sent = ctx.requests().get(0);
         assertThat(sent.request().method()).isEqualTo("POST");
         assertThat(sent.request().uri().toString())
                 .isEqualTo("https://graph.example.test/v23.0/106540352242922/messages");
-        assertThat(sent.header("Authorization")).isEqualTo("Bearer " + FakeContext.TOKEN);
+        assertThat(sent.header("Authorization")).isEqualTo("Bearer " + WhatsAppContext.TOKEN);
         assertThat(sent.header("Content-Type")).isEqualTo("application/json");
-        assertThat(FakeContext.json(sent)).containsEntry("type", "text").containsEntry("to", "16505551234");
-        assertThat(ctx.metered).isEmpty();
+        assertThat(WhatsAppContext.json(sent)).containsEntry("type", "text").containsEntry("to", "16505551234");
+        assertThat(ctx.metered()).isEmpty();
     }
 
     @Test
@@ -240,7 +240,7 @@ class WhatsAppConnectorTest {
         assertThat(connector.send(new OutboundMessage("m", "c", "1", Kind.REACTION, null, Map.of()), ctx))
                 .isInstanceOfSatisfying(SendResult.Permanent.class, p -> assertThat(p.code())
                         .isEqualTo("invalid_outbound"));
-        assertThat(ctx.requests).isEmpty();
+        assertThat(ctx.requests()).isEmpty();
     }
 
     @Test
@@ -248,7 +248,7 @@ class WhatsAppConnectorTest {
         ctx.answer(200, "{\"success\":true}");
         assertThat(connector.send(new OutboundMessage("m", "c", "1", Kind.TYPING, null, Map.of("message_id",
                 "wamid.in")), ctx)).isEqualTo(new SendResult.Delivered("wamid.in:typing"));
-        assertThat(FakeContext.json(ctx.requests.get(0))).containsEntry("status", "read")
+        assertThat(WhatsAppContext.json(ctx.requests().get(0))).containsEntry("status", "read")
                 .containsEntry("typing_indicator", Map.of("type", "text"));
     }
 
@@ -258,28 +258,28 @@ class WhatsAppConnectorTest {
         OutboundMessage m = new OutboundMessage("msg_7", "c", "16505551234", Kind.TEMPLATE, null,
                 Map.of("template_name", "hello_world", "template_language", "en_US", "template_category", "UTILITY"));
         assertThat(connector.send(m, ctx)).isEqualTo(new SendResult.Delivered("wamid.out1"));
-        assertThat(ctx.metered).as("the hub meters template sends for every channel").isEmpty();
+        assertThat(ctx.metered()).as("the hub meters template sends for every channel").isEmpty();
     }
 
     @Test
     void uploadsAStoredFileOnceAndSendsItById() {
-        ctx.storeMedia("med_1", "image/png", "receipt.png", new byte[] {9, 8, 7});
+        ctx.storeMedia("med_1", "image/png", "receipt.png", new byte[] {9, 8, 7}, "16505551234");
         ctx.answer(200, "{\"id\":\"4490709327384033\"}").answer(200, SENT).answer(200, SENT);
         OutboundMessage m = new OutboundMessage("msg_2", "c", "16505551234", Kind.MEDIA, "Seu recibo",
                 Map.of("hub_media_id", "med_1"));
         assertThat(connector.send(m, ctx)).isEqualTo(new SendResult.Delivered("wamid.out1"));
-        ScriptedHttp.Sent upload = ctx.requests.get(0);
+        ScriptedHttp.Sent upload = ctx.requests().get(0);
         assertThat(upload.request().uri().toString()).isEqualTo("https://graph.example.test/v23.0/106540352242922/media");
         assertThat(upload.header("Content-Type")).startsWith("multipart/form-data; boundary=");
-        assertThat(upload.header("Authorization")).isEqualTo("Bearer " + FakeContext.TOKEN);
+        assertThat(upload.header("Authorization")).isEqualTo("Bearer " + WhatsAppContext.TOKEN);
         assertThat(new String(upload.body(), StandardCharsets.ISO_8859_1)).contains("name=\"messaging_product\"")
                 .contains("name=\"type\"\r\n\r\nimage/png").contains("filename=\"receipt.png\"");
-        assertThat(FakeContext.json(ctx.requests.get(1))).containsEntry("type", "image")
+        assertThat(WhatsAppContext.json(ctx.requests().get(1))).containsEntry("type", "image")
                 .containsEntry("image", Map.of("id", "4490709327384033", "caption", "Seu recibo"));
         // A retry of the same file reuses the upload.
         connector.send(m, ctx);
-        assertThat(ctx.requests).hasSize(3);
-        assertThat(ctx.requests.get(2).request().uri().getPath()).endsWith("/messages");
+        assertThat(ctx.requests()).hasSize(3);
+        assertThat(ctx.requests().get(2).request().uri().getPath()).endsWith("/messages");
     }
 
     @Test
@@ -305,14 +305,14 @@ class WhatsAppConnectorTest {
                 + "\"status\":\"PENDING\",\"components\":[]}],\"paging\":{\"cursors\":{\"before\":\"a\",\"after\":\"b\"}}}");
         List<MessageTemplate> templates = connector.syncTemplates(ctx);
         assertThat(templates).extracting(MessageTemplate::name).containsExactly("order_update", "promo");
-        assertThat(ctx.requests.get(0).request().uri().toString()).isEqualTo("https://graph.example.test/v23.0/"
+        assertThat(ctx.requests().get(0).request().uri().toString()).isEqualTo("https://graph.example.test/v23.0/"
                 + "102290129340398/message_templates?fields=name,language,category,status,components&limit=100");
-        assertThat(ctx.requests.get(1).request().uri().getQuery()).contains("after=QVFJ");
-        assertThat(ctx.requests).allSatisfy(s -> assertThat(s.header("Authorization"))
-                .isEqualTo("Bearer " + FakeContext.TOKEN));
-        assertThat(ctx.documents).containsKeys("templates/inst_1:order_update:pt_BR", "templates/inst_1:promo:pt_BR",
+        assertThat(ctx.requests().get(1).request().uri().getQuery()).contains("after=QVFJ");
+        assertThat(ctx.requests()).allSatisfy(s -> assertThat(s.header("Authorization"))
+                .isEqualTo("Bearer " + WhatsAppContext.TOKEN));
+        assertThat(ctx.documents()).containsKeys("templates/inst_1:order_update:pt_BR", "templates/inst_1:promo:pt_BR",
                 "templates/inst_9:other:pt_BR").doesNotContainKey("templates/inst_1:old:pt_BR");
-        assertThat(ctx.documents.get("templates/inst_1:promo:pt_BR").attributes())
+        assertThat(ctx.documents().get("templates/inst_1:promo:pt_BR").attributes())
                 .containsEntry("instance", "inst_1").containsEntry("name", "promo").containsEntry("status", "PENDING");
         assertThat(connector.templates(ctx)).extracting(MessageTemplate::name)
                 .containsExactlyInAnyOrder("order_update", "promo");
@@ -326,7 +326,7 @@ class WhatsAppConnectorTest {
         ctx.answer(401, "{\"error\":{\"message\":\"Error validating access token\",\"type\":\"OAuthException\","
                 + "\"code\":190,\"fbtrace_id\":\"x\"}}");
         assertThatThrownBy(() -> connector.syncTemplates(ctx)).hasMessageContaining("HTTP 401")
-                .hasMessageContaining("190").hasMessageNotContaining(FakeContext.TOKEN);
+                .hasMessageContaining("190").hasMessageNotContaining(WhatsAppContext.TOKEN);
         assertThat(connector.templates(ctx)).hasSize(1);
     }
 
@@ -335,8 +335,8 @@ class WhatsAppConnectorTest {
         ctx.answer(200, "{\"data\":[],\"paging\":{\"cursors\":{\"after\":\"C2\"},\"next\":"
                 + "\"https://evil.example/steal?after=C2\"}}").answer(200, "{\"data\":[]}");
         connector.syncTemplates(ctx);
-        assertThat(ctx.requests.get(1).request().uri().getHost()).isEqualTo("graph.example.test");
-        assertThat(ctx.requests.get(1).request().uri().getQuery()).endsWith("&after=C2");
+        assertThat(ctx.requests().get(1).request().uri().getHost()).isEqualTo("graph.example.test");
+        assertThat(ctx.requests().get(1).request().uri().getQuery()).endsWith("&after=C2");
     }
 
     @Test
@@ -370,10 +370,10 @@ class WhatsAppConnectorTest {
                 Map.of("media_type", "image", "link", "ftp://x/y.png")), ctx).code()).isEqualTo("invalid_outbound");
         assertThat(connector.checkOutbound(new OutboundMessage("m", "c", "1", Kind.MEDIA, null,
                 Map.of("hub_media_id", "med_none")), ctx).code()).isEqualTo("invalid_outbound");
-        ctx.storeMedia("med_1", "application/pdf", "a.pdf", new byte[] {1});
+        ctx.storeMedia("med_1", "application/pdf", "a.pdf", new byte[] {1}, "16505551234");
         assertThat(connector.checkOutbound(new OutboundMessage("m", "c", "1", Kind.MEDIA, null,
                 Map.of("hub_media_id", "med_1")), ctx).accepted()).isTrue();
-        assertThat(ctx.requests).isEmpty();
+        assertThat(ctx.requests()).isEmpty();
     }
 
     // Inbound media -------------------------------------------------------------------------------------------
@@ -387,11 +387,11 @@ class WhatsAppConnectorTest {
         FetchedMedia media = connector.fetchMedia(image, ctx).orElseThrow();
         assertThat(media.contentType()).isEqualTo("image/jpeg");
         assertThat(media.content()).containsExactly(1, 2, 3);
-        assertThat(ctx.requests.get(0).request().uri().toString())
+        assertThat(ctx.requests().get(0).request().uri().toString())
                 .isEqualTo("https://graph.example.test/v23.0/1003383421387256");
-        assertThat(ctx.requests.get(1).request().uri().getHost()).isEqualTo("lookaside.fbsbx.com");
-        assertThat(ctx.requests).allSatisfy(s -> assertThat(s.header("Authorization"))
-                .isEqualTo("Bearer " + FakeContext.TOKEN));
+        assertThat(ctx.requests().get(1).request().uri().getHost()).isEqualTo("lookaside.fbsbx.com");
+        assertThat(ctx.requests()).allSatisfy(s -> assertThat(s.header("Authorization"))
+                .isEqualTo("Bearer " + WhatsAppContext.TOKEN));
     }
 
     @Test
@@ -400,7 +400,7 @@ class WhatsAppConnectorTest {
                 + (WhatsAppConnector.MAX_MEDIA_BYTES + 1) + ",\"id\":\"1\"}");
         MessageReceived video = (MessageReceived) WebhookParserTest.events("video.json").get(0);
         assertThat(connector.fetchMedia(video, ctx)).isEmpty();
-        assertThat(ctx.requests).hasSize(1);
+        assertThat(ctx.requests()).hasSize(1);
         assertThat(connector.fetchMedia((MessageReceived) WebhookParserTest.events("text.json").get(0), ctx))
                 .isEmpty();
     }
@@ -410,6 +410,6 @@ class WhatsAppConnectorTest {
         ctx.answer(200, "{\"url\":\"http://attacker.example/x\",\"mime_type\":\"image/jpeg\",\"id\":\"1\"}");
         MessageReceived image = (MessageReceived) WebhookParserTest.events("image.json").get(0);
         assertThatThrownBy(() -> connector.fetchMedia(image, ctx)).isInstanceOf(IllegalStateException.class);
-        assertThat(ctx.requests).hasSize(1);
+        assertThat(ctx.requests()).hasSize(1);
     }
 }

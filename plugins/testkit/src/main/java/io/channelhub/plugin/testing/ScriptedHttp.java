@@ -24,7 +24,7 @@ import javax.net.ssl.SSLSession;
 /**
  * An {@link OutboundHttp} for a plugin's unit tests: it answers from a script, in order, and records every request
  * with its body read back. A request with no answer left fails the test rather than hanging or reaching a network.
- * Shipped in plugin-api's {@code tests} jar, for plugins in this repo and out of it.
+ * Part of the plugin test kit ({@code io.channelhub:plugin-testkit}), with {@link FakePluginContext}.
  */
 public final class ScriptedHttp implements OutboundHttp {
 
