@@ -138,8 +138,9 @@ class ArchitectureTest {
         Path kit = root.resolve("plugins/testkit/target/classes");
         assertThat(kit).isDirectory();
         classes().should().onlyDependOnClassesThat().resideInAnyPackage("io.channelhub.plugin..", "java..",
-                "javax.net..", "org.slf4j..").as("the plugin test kit depends only on the plugin API, the JDK and "
-                + "slf4j").check(new ClassFileImporter().importPath(kit));
+                "javax.net..", "org.slf4j..", "org.junit.jupiter.api..", "org.opentest4j..").as("the plugin test "
+                + "kit depends only on the plugin API, the JDK, slf4j and JUnit 5").check(
+                new ClassFileImporter().importPath(kit));
         for (Path dir : built) {
             JavaClasses plugin = new ClassFileImporter().importPath(dir);
             // A plugin's own packages, and no other plugin's: each jar is loaded by its own class loader.
