@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 
 class AsaasGatewayTest {
 
-    private static final String EMPTY_LIST = list("");
+    static final String EMPTY_LIST = list("");
     private static final CustomerRequest ACME = new CustomerRequest("tenant_42", "Acme Ltda", "11222333000181",
             "billing@acme.example");
 
@@ -552,7 +552,7 @@ class AsaasGatewayTest {
 
     // Webhooks -------------------------------------------------------------------------------------------------
 
-    private static InboundRequest post(byte[] body, Map<String, List<String>> headers) {
+    static InboundRequest post(byte[] body, Map<String, List<String>> headers) {
         return new InboundRequest("POST", "/", headers, Map.of(), body, "203.0.113.7");
     }
 
