@@ -15,8 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The plugin API's compatibility gate (japicmp in plugin-api's build, against the last released jar in
  * plugin-api/baseline) on a copy of the module with a deliberately broken API: Metering.record loses a parameter,
- * which breaks every plugin compiled against the release. The build fails at the same version and passes once the
- * version says a new major. The gate passing on main is every build of this repository.
+ * which breaks every plugin compiled against the release: the build fails at the same version and passes once the
+ * version says a new major. A compatible addition needs a new minor. The gate passing on main is every build of this
+ * repository.
  */
 class ApiCompatibilityGateTest {
 
@@ -46,6 +47,30 @@ class ApiCompatibilityGateTest {
                 "<version>2.0.0</version>"));
         Build major = build();
         assertThat(major.exit()).as(major.output()).isZero();
+    }
+
+    @Test
+    void anAdditionNeedsAtLeastANewMinorVersion() throws Exception {
+        copy(ROOT.resolve("plugin-api"), work.resolve("plugin-api"));
+        Files.copy(ROOT.resolve("pom.xml"), work.resolve("pom.xml"));
+        Path metering = work.resolve("plugin-api/src/main/java/io/channelhub/plugin/Metering.java");
+        String source = Files.readString(metering);
+        String added = source.replace("void record(String usageType, long quantity, String unit, String idempotencyKey);",
+                "void record(String usageType, long quantity, String unit, String idempotencyKey);\n\n"
+                        + "    default void recordOne(String usageType, String unit, String key) {\n"
+                        + "        record(usageType, 1, unit, key);\n    }");
+        assertThat(added).isNotEqualTo(source);
+        Files.writeString(metering, added);
+
+        Build same = build();
+        assertThat(same.exit()).as(same.output()).isNotZero();
+        assertThat(same.output()).contains("japicmp-maven-plugin", "binary compatible changes found");
+
+        Path pom = work.resolve("plugin-api/pom.xml");
+        Files.writeString(pom, Files.readString(pom).replaceFirst("<version>[0-9.]+</version>",
+                "<version>1.4.0</version>"));
+        Build minor = build();
+        assertThat(minor.exit()).as(minor.output()).isZero();
     }
 
     private record Build(int exit, String output) {
