@@ -38,13 +38,7 @@ class AcknowledgementsFirstTest {
              TestHub hub = TestHub.start(db, plugins, ConfigOverride.config("channels.inboundMaxQueued", "3"),
                      ConfigOverride.config("channels.inboundPollInterval", "100ms"))) {
             String phone = "1065403533" + (System.nanoTime() % 100_000);
-            String t = hub.createTenant("burst-" + System.nanoTime() % 1_000_000);
-            String admin = hub.createKey(t, "admin").get("key").asText();
-            TestHub.check(hub.post(admin, "/v1/agents", Map.of("slug", "atendente", "name", "A")), 201);
-            TestHub.check(hub.post(admin, "/v1/channel-instances", Map.of("plugin_id", "channel-whatsapp",
-                    "name", "n", "settings", Map.of("phone_number_id", phone, "waba_id", "1", "access_token",
-                            WhatsAppContract.TOKEN, "app_secret", WhatsAppContract.APP_SECRET, "verify_token", "v",
-                            "graph_base_url", graph.baseUrl()))), 201);
+            String t = number(hub, graph, "burst", phone);
             long now = System.currentTimeMillis() / 1000;
             List<CompletableFuture<Integer>> acks = new java.util.ArrayList<>();
             for (int i = 0; i < MESSAGES; i++) {
@@ -81,13 +75,7 @@ class AcknowledgementsFirstTest {
              FakeGraphApi graph = new FakeGraphApi(WhatsAppContract.TOKEN, WhatsAppContract.VERSION);
              TestHub hub = TestHub.start(db, plugins, ConfigOverride.config("channels.inboundAckTarget", "0ms"))) {
             String phone = "1065403534" + (System.nanoTime() % 100_000);
-            String t = hub.createTenant("slow-" + System.nanoTime() % 1_000_000);
-            String admin = hub.createKey(t, "admin").get("key").asText();
-            TestHub.check(hub.post(admin, "/v1/agents", Map.of("slug", "atendente", "name", "A")), 201);
-            TestHub.check(hub.post(admin, "/v1/channel-instances", Map.of("plugin_id", "channel-whatsapp",
-                    "name", "n", "settings", Map.of("phone_number_id", phone, "waba_id", "1", "access_token",
-                            WhatsAppContract.TOKEN, "app_secret", WhatsAppContract.APP_SECRET, "verify_token", "v",
-                            "graph_base_url", graph.baseUrl()))), 201);
+            number(hub, graph, "slow", phone);
             assertThat(share(hub)).isEqualTo(0.25);
             long now = System.currentTimeMillis() / 1000;
             Set<String> expected = new TreeSet<>();
@@ -107,6 +95,18 @@ class AcknowledgementsFirstTest {
             await().atMost(Duration.ofSeconds(60)).until(() -> answered(graph).equals(expected));
             assertThat(replies(graph)).hasSize(expected.size());
         }
+    }
+
+    /** A new tenant with an agent and a WhatsApp number {@code phone} sending to {@code graph}; its id. */
+    private static String number(TestHub hub, FakeGraphApi graph, String slug, String phone) {
+        String t = hub.createTenant(slug + "-" + System.nanoTime() % 1_000_000);
+        String admin = hub.createKey(t, "admin").get("key").asText();
+        TestHub.check(hub.post(admin, "/v1/agents", Map.of("slug", "atendente", "name", "A")), 201);
+        TestHub.check(hub.post(admin, "/v1/channel-instances", Map.of("plugin_id", "channel-whatsapp",
+                "name", "n", "settings", Map.of("phone_number_id", phone, "waba_id", "1", "access_token",
+                        WhatsAppContract.TOKEN, "app_secret", WhatsAppContract.APP_SECRET, "verify_token", "v",
+                        "graph_base_url", graph.baseUrl()))), 201);
+        return t;
     }
 
     private static double share(TestHub hub) {

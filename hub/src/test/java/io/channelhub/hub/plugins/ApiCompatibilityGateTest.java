@@ -28,49 +28,45 @@ class ApiCompatibilityGateTest {
 
     @Test
     void aBreakingChangeFailsTheBuildUnlessTheMajorVersionChanges() throws Exception {
-        copy(ROOT.resolve("plugin-api"), work.resolve("plugin-api"));
-        Files.copy(ROOT.resolve("pom.xml"), work.resolve("pom.xml"));
-        Path metering = work.resolve("plugin-api/src/main/java/io/channelhub/plugin/Metering.java");
-        String source = Files.readString(metering);
-        String broken = source.replace("void record(String usageType, long quantity, String unit, String idempotencyKey);",
-                "void record(String usageType, long quantity, String unit);");
-        assertThat(broken).as("the method to break is still there").isNotEqualTo(source);
-        Files.writeString(metering, broken);
-
+        meteringRecordBecomes("void record(String usageType, long quantity, String unit);");
         Build same = build();
         assertThat(same.exit()).as(same.output()).isNotZero();
         assertThat(same.output()).as("the gate, not the compiler, refused it")
                 .contains("japicmp-maven-plugin", "binary incompatible changes found");
-
-        Path pom = work.resolve("plugin-api/pom.xml");
-        Files.writeString(pom, Files.readString(pom).replaceFirst("<version>[0-9.]+</version>",
-                "<version>2.0.0</version>"));
-        Build major = build();
+        Build major = buildAt("2.0.0");
         assertThat(major.exit()).as(major.output()).isZero();
     }
 
     @Test
     void anAdditionNeedsAtLeastANewMinorVersion() throws Exception {
+        meteringRecordBecomes(RECORD + "\n\n    default void recordOne(String usageType, String unit, String key) {\n"
+                + "        record(usageType, 1, unit, key);\n    }");
+        Build same = build();
+        assertThat(same.exit()).as(same.output()).isNotZero();
+        assertThat(same.output()).contains("japicmp-maven-plugin", "binary compatible changes found");
+        Build minor = buildAt("1.4.0");
+        assertThat(minor.exit()).as(minor.output()).isZero();
+    }
+
+    private static final String RECORD = "void record(String usageType, long quantity, String unit, "
+            + "String idempotencyKey);";
+
+    /** A copy of plugin-api (and the root pom, its parent) whose Metering.record declaration is {@code replacement}. */
+    private void meteringRecordBecomes(String replacement) throws IOException {
         copy(ROOT.resolve("plugin-api"), work.resolve("plugin-api"));
         Files.copy(ROOT.resolve("pom.xml"), work.resolve("pom.xml"));
         Path metering = work.resolve("plugin-api/src/main/java/io/channelhub/plugin/Metering.java");
         String source = Files.readString(metering);
-        String added = source.replace("void record(String usageType, long quantity, String unit, String idempotencyKey);",
-                "void record(String usageType, long quantity, String unit, String idempotencyKey);\n\n"
-                        + "    default void recordOne(String usageType, String unit, String key) {\n"
-                        + "        record(usageType, 1, unit, key);\n    }");
-        assertThat(added).isNotEqualTo(source);
-        Files.writeString(metering, added);
+        assertThat(source).as("the declaration to change is still there").contains(RECORD);
+        Files.writeString(metering, source.replace(RECORD, replacement));
+    }
 
-        Build same = build();
-        assertThat(same.exit()).as(same.output()).isNotZero();
-        assertThat(same.output()).contains("japicmp-maven-plugin", "binary compatible changes found");
-
+    /** The copy built again at {@code version}. */
+    private Build buildAt(String version) throws IOException, InterruptedException {
         Path pom = work.resolve("plugin-api/pom.xml");
         Files.writeString(pom, Files.readString(pom).replaceFirst("<version>[0-9.]+</version>",
-                "<version>1.4.0</version>"));
-        Build minor = build();
-        assertThat(minor.exit()).as(minor.output()).isZero();
+                "<version>" + version + "</version>"));
+        return build();
     }
 
     private record Build(int exit, String output) {

@@ -96,8 +96,8 @@ class ReleaseRepositoryTest {
                     protected FakePluginContext context() { return FakePluginContext.forInstance("echo", Map.of()); }
                     protected InboundRequest genuineInbound(FakePluginContext c) { return null; }
                     protected InboundRequest forgedInbound(FakePluginContext c) { return null; }
-                    protected Answer sendAccepted() { return new Answer(200, "{}"); }
-                    protected Answer sendRefused() { return new Answer(400, "{}"); }
+                    protected ProviderAnswer sendAccepted() { return new ProviderAnswer(200, "{}"); }
+                    protected ProviderAnswer sendRefused() { return new ProviderAnswer(400, "{}"); }
                 }
                 """);
         // The published jars, and from this build's class path only the third-party libraries (pf4j, slf4j, JUnit).

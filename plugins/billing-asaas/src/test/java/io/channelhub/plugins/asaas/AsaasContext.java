@@ -17,18 +17,12 @@ final class AsaasContext extends FakePluginContext {
     static final String BASE_URL = "https://asaas.example.test/v3";
 
     AsaasContext(Map<String, String> overrides) {
-        super("platform", "billing-asaas", "gw_1", "Asaas", merged(overrides));
+        super("platform", "billing-asaas", "gw_1", "Asaas", overlay(defaults(), overrides));
         at(NOW);
     }
 
     AsaasContext() {
         this(Map.of());
-    }
-
-    private static Map<String, String> merged(Map<String, String> overrides) {
-        Map<String, String> s = new HashMap<>(defaults());
-        s.putAll(overrides);
-        return s;
     }
 
     static Map<String, String> defaults() {

@@ -6,6 +6,7 @@ import io.channelhub.plugin.billing.ChargeRequest;
 import io.channelhub.plugin.billing.PaymentMethod;
 import io.channelhub.plugin.testing.BillingGatewayContract;
 import io.channelhub.plugin.testing.FakePluginContext;
+import io.channelhub.plugin.testing.ProviderAnswer;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -42,15 +43,15 @@ class AsaasGatewayContractTest extends BillingGatewayContract {
     }
 
     @Override
-    protected List<Answer> chargeCreated() {
+    protected List<ProviderAnswer> chargeCreated() {
         // Asaas: no payment with this reference yet, the payment, then its PIX QR code.
-        return List.of(new Answer(200, AsaasGatewayTest.EMPTY_LIST), new Answer(200, AsaasGatewayTest.payment(
+        return List.of(new ProviderAnswer(200, AsaasGatewayTest.EMPTY_LIST), new ProviderAnswer(200, AsaasGatewayTest.payment(
                 "pay_080225913252", "PIX", "PENDING", "99.00", "inv_2026_11", false)),
-                new Answer(200, AsaasGatewayTest.QR));
+                new ProviderAnswer(200, AsaasGatewayTest.QR));
     }
 
     @Override
-    protected List<Answer> chargeRefused() {
-        return List.of(new Answer(200, AsaasGatewayTest.EMPTY_LIST), new Answer(400, AsaasErrorsTest.TWO_ERRORS));
+    protected List<ProviderAnswer> chargeRefused() {
+        return List.of(new ProviderAnswer(200, AsaasGatewayTest.EMPTY_LIST), new ProviderAnswer(400, AsaasErrorsTest.TWO_ERRORS));
     }
 }

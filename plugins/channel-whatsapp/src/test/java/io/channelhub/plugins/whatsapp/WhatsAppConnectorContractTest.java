@@ -4,6 +4,7 @@ import io.channelhub.plugin.InboundRequest;
 import io.channelhub.plugin.channel.ChannelConnector;
 import io.channelhub.plugin.testing.ChannelConnectorContract;
 import io.channelhub.plugin.testing.FakePluginContext;
+import io.channelhub.plugin.testing.ProviderAnswer;
 import java.nio.charset.StandardCharsets;
 
 /** The test kit's channel contract, on the WhatsApp connector with Meta's documented payloads. */
@@ -32,12 +33,12 @@ class WhatsAppConnectorContractTest extends ChannelConnectorContract {
     }
 
     @Override
-    protected Answer sendAccepted() {
-        return new Answer(200, WhatsAppConnectorTest.SENT);
+    protected ProviderAnswer sendAccepted() {
+        return new ProviderAnswer(200, WhatsAppConnectorTest.SENT);
     }
 
     @Override
-    protected Answer sendRefused() {
-        return new Answer(400, new String(GraphErrorsTest.graphError(131026), StandardCharsets.UTF_8));
+    protected ProviderAnswer sendRefused() {
+        return new ProviderAnswer(400, new String(GraphErrorsTest.graphError(131026), StandardCharsets.UTF_8));
     }
 }

@@ -15,18 +15,12 @@ final class WhatsAppContext extends FakePluginContext {
     static final String TOKEN = "EAAJB-token";
 
     WhatsAppContext(String instanceId, Map<String, String> overrides) {
-        super("ten_1", "channel-whatsapp", instanceId, "Main number", merged(overrides));
+        super("ten_1", "channel-whatsapp", instanceId, "Main number", overlay(defaults(), overrides));
         at(NOW);
     }
 
     WhatsAppContext() {
         this("inst_1", Map.of());
-    }
-
-    private static Map<String, String> merged(Map<String, String> overrides) {
-        Map<String, String> s = new HashMap<>(defaults());
-        s.putAll(overrides);
-        return s;
     }
 
     static Map<String, String> defaults() {

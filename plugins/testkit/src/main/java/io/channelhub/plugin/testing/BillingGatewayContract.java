@@ -14,7 +14,6 @@ import io.channelhub.plugin.billing.Charge;
 import io.channelhub.plugin.billing.ChargeRequest;
 import io.channelhub.plugin.billing.GatewayDescriptor;
 import io.channelhub.plugin.billing.GatewayException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -25,10 +24,6 @@ import org.junit.jupiter.api.Test;
  * on any other; an unchecked exception or a wrong flag means a charge created twice or never.
  */
 public abstract class BillingGatewayContract {
-
-    /** An answer of the gateway's API, as the scripted HTTP client will give it. */
-    public record Answer(int status, String body) {
-    }
 
     /** A new gateway, as the hub makes it. */
     protected abstract BillingGateway gateway();
@@ -46,12 +41,12 @@ public abstract class BillingGatewayContract {
     protected abstract ChargeRequest chargeRequest();
 
     /** The API's answers, in order, for {@link #chargeRequest()} created. */
-    protected abstract List<Answer> chargeCreated();
+    protected abstract List<ProviderAnswer> chargeCreated();
 
     /** The API's answers, in order, for {@link #chargeRequest()} refused for good (a validation error, say). */
-    protected abstract List<Answer> chargeRefused();
+    protected abstract List<ProviderAnswer> chargeRefused();
 
-    private static FakePluginContext answered(FakePluginContext ctx, List<Answer> answers) {
+    private static FakePluginContext answered(FakePluginContext ctx, List<ProviderAnswer> answers) {
         answers.forEach(a -> ctx.answer(a.status(), a.body()));
         return ctx;
     }
@@ -87,8 +82,7 @@ public abstract class BillingGatewayContract {
         InboundRequest genuine = genuineWebhook(ctx);
         List<InboundRequest> bad = new java.util.ArrayList<>(List.of(forgedWebhook(ctx)));
         for (String body : List.of("", "not json", "{\"event\":null}")) {
-            bad.add(new InboundRequest(genuine.method(), genuine.path(), genuine.headers(), genuine.query(),
-                    body.getBytes(StandardCharsets.UTF_8), genuine.remoteAddress(), genuine.hubOrigin()));
+            bad.add(ProviderAnswer.withBody(genuine, body));
         }
         for (InboundRequest request : bad) {
             InboundResult r = assertDoesNotThrow(() -> gateway().handleWebhook(request,

@@ -13,7 +13,6 @@ import io.channelhub.plugin.channel.ChannelConnector;
 import io.channelhub.plugin.channel.ChannelDescriptor;
 import io.channelhub.plugin.channel.OutboundMessage;
 import io.channelhub.plugin.channel.SendResult;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -33,16 +32,12 @@ import org.junit.jupiter.api.Test;
  *     }
  *     protected InboundRequest genuineInbound(FakePluginContext ctx) { ... a signed webhook for account 42 ... }
  *     protected InboundRequest forgedInbound(FakePluginContext ctx) { ... the same with a wrong signature ... }
- *     protected Answer sendAccepted() { return new Answer(200, "{\"id\":\"m-1\"}"); }
- *     protected Answer sendRefused() { return new Answer(400, "{\"error\":\"invalid recipient\"}"); }
+ *     protected ProviderAnswer sendAccepted() { return new ProviderAnswer(200, "{\"id\":\"m-1\"}"); }
+ *     protected ProviderAnswer sendRefused() { return new ProviderAnswer(400, "{\"error\":\"invalid recipient\"}"); }
  * }
  * }</pre>
  */
 public abstract class ChannelConnectorContract {
-
-    /** An answer of the provider's API, as the scripted HTTP client will give it. */
-    public record Answer(int status, String body) {
-    }
 
     /** A new connector, as the hub makes it. */
     protected abstract ChannelConnector connector();
@@ -57,10 +52,10 @@ public abstract class ChannelConnectorContract {
     protected abstract InboundRequest forgedInbound(FakePluginContext context);
 
     /** The provider's answer to an accepted text send. */
-    protected abstract Answer sendAccepted();
+    protected abstract ProviderAnswer sendAccepted();
 
     /** The provider's answer to a send it refuses for good (a bad recipient, say). */
-    protected abstract Answer sendRefused();
+    protected abstract ProviderAnswer sendRefused();
 
     /** The scope the hub gives: the shared route found by the routing key, or the instance route without one. */
     protected FakeInboundScope scope(ChannelDescriptor descriptor, FakePluginContext context) {
@@ -121,10 +116,8 @@ public abstract class ChannelConnectorContract {
         ChannelConnector c = connector();
         FakePluginContext ctx = context();
         InboundRequest genuine = genuineInbound(ctx);
-        for (byte[] body : List.of(new byte[0], "not json".getBytes(StandardCharsets.UTF_8),
-                "{\"entry\":[{\"changes\":null}]}".getBytes(StandardCharsets.UTF_8))) {
-            InboundRequest garbage = new InboundRequest(genuine.method(), genuine.path(), genuine.headers(),
-                    genuine.query(), body, genuine.remoteAddress(), genuine.hubOrigin());
+        for (String body : List.of("", "not json", "{\"entry\":[{\"changes\":null}]}")) {
+            InboundRequest garbage = ProviderAnswer.withBody(genuine, body);
             InboundResult r = assertDoesNotThrow(() -> c.handleInbound(garbage, scope(c.descriptor(), ctx)));
             assertNotNull(r, "handleInbound never answers null");
             assertClientError(r);

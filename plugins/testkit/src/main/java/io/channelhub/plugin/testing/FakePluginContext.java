@@ -93,6 +93,16 @@ public class FakePluginContext implements PluginContext {
         return new FakePluginContext(tenantId, pluginId, instanceId, instanceId, settings);
     }
 
+    /**
+     * A plugin's complete default settings with a test's overrides on top (a null override removes the default): for
+     * subclasses that hold one plugin's defaults.
+     */
+    protected static Map<String, String> overlay(Map<String, String> defaults, Map<String, String> overrides) {
+        Map<String, String> s = new HashMap<>(defaults);
+        s.putAll(overrides);
+        return s;
+    }
+
     /** Null values mean "not set" (a test removing a default); the API's Settings refuses nulls. */
     private static Settings settings(Map<String, String> values) {
         Map<String, String> s = new HashMap<>(values);

@@ -135,13 +135,13 @@ class BillingGatewayContractTest {
         }
 
         @Override
-        protected List<Answer> chargeCreated() {
-            return List.of(new Answer(201, "ch_1"));
+        protected List<ProviderAnswer> chargeCreated() {
+            return List.of(new ProviderAnswer(201, "ch_1"));
         }
 
         @Override
-        protected List<Answer> chargeRefused() {
-            return List.of(new Answer(422, "{\"error\":\"amount\"}"));
+        protected List<ProviderAnswer> chargeRefused() {
+            return List.of(new ProviderAnswer(422, "{\"error\":\"amount\"}"));
         }
     }
 

@@ -113,13 +113,13 @@ class ChannelConnectorContractTest {
         }
 
         @Override
-        protected Answer sendAccepted() {
-            return new Answer(200, "out-1");
+        protected ProviderAnswer sendAccepted() {
+            return new ProviderAnswer(200, "out-1");
         }
 
         @Override
-        protected Answer sendRefused() {
-            return new Answer(400, "no such recipient");
+        protected ProviderAnswer sendRefused() {
+            return new ProviderAnswer(400, "no such recipient");
         }
     }
 
