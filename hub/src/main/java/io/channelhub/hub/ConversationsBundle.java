@@ -13,6 +13,7 @@ import io.channelhub.hub.channels.InboundEvents;
 import io.channelhub.hub.channels.InboundProcessor;
 import io.channelhub.hub.contacts.ContactDirectory;
 import io.channelhub.hub.conversations.ConversationRepository;
+import io.channelhub.hub.conversations.TurnObservers;
 import io.channelhub.hub.conversations.TurnPipeline;
 import io.channelhub.hub.conversations.TurnService;
 import io.channelhub.hub.delivery.Dispatcher;
@@ -99,13 +100,15 @@ final class ConversationsBundle extends HubBundle<ConversationsBundle.Conversati
                 c.outboxSignal());
         var deliverer = new ChannelSender(instanceRepo, contexts, deliveries, conversationRepo, platform,
                 c.limiter(), c.outbox(), u.ledger(), c.stored(), c.clock(), c.outboxSignal());
+        var observers = new TurnObservers(platform, p.enablements(), contexts, conversationRepo, c.outbox(),
+                c.outboxSignal(), c.json(), c.clock());
         Dispatcher dispatcher = new Dispatcher(c.outbox(), Map.of(Webhooks.KIND, u.webhooks(), ChannelOutbox.KIND,
-                deliverer), config.getDelivery(), c.clock(), c.metrics(), c.tracing(), c.outboxSignal(), c.cpu());
+                deliverer, TurnObservers.KIND, observers), config.getDelivery(), c.clock(), c.metrics(), c.tracing(), c.outboxSignal(), c.cpu());
         env.lifecycle().manage(dispatcher);
 
         TurnService turns = new TurnService(conversationRepo, a.agents(), a.models(), platform, u.ledger(),
                 u.webhooks(), c.clock(), u.quotas(), contexts, media, privacy.get().redaction(), c.tracing(),
-                knowledge.get().retrieval());
+                knowledge.get().retrieval(), observers);
         var pipeline = new TurnPipeline(turns, conversationRepo, a.models(), u.ledger(), u.quotas(),
                 id.rateLimits());
         Idempotency idempotency = new Idempotency(c.jdbi(), c.clock(), config.getIdempotencyLease().toJavaDuration());

@@ -2,6 +2,7 @@ package io.channelhub.plugin;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -28,6 +29,57 @@ public interface Conversations {
      * @since 1.1.0
      */
     Optional<String> currentConversation(String contactExternalId);
+
+    /**
+     * Sets one of this plugin's annotations on a conversation (a tag, a score, a pipeline stage), or removes it when
+     * {@code value} is null. Annotations are kept per plugin: integrators and operators see them on the conversation
+     * as {@code annotations.<plugin id>.<name>}, and a plugin reads and writes only its own. Setting a value again
+     * changes nothing, so a redelivered turn may set it again safely.
+     *
+     * <pre>{@code
+     * context.conversations().annotate(turn.conversationId(), "lead.score", "82");
+     * }</pre>
+     *
+     * @param conversationId a conversation of the tenant (of the context's instance, when the context has one)
+     * @param name           1 to 64 characters of {@code a-z}, {@code 0-9}, {@code .}, {@code _} and {@code -},
+     *                       starting with a letter or a digit
+     * @param value          at most 1,000 characters; null removes the annotation
+     * @throws IllegalArgumentException when the conversation is not one the context can see, the name or the value is
+     *                                  invalid, or the plugin would keep more than 50 annotations on the conversation
+     * @since 1.4.0
+     */
+    default void annotate(String conversationId, String name, String value) {
+        throw new UnsupportedOperationException("this hub keeps no annotations (plugin API before 1.4.0)");
+    }
+
+    /** Most annotations one plugin keeps on one conversation. @since 1.4.0 */
+    int MAX_ANNOTATIONS = 50;
+
+    /**
+     * The rules of {@link #annotate} for a name and a value (null allowed: a removal), as the hub applies them; a
+     * test double of this interface applies the same.
+     *
+     * @throws IllegalArgumentException naming what is wrong
+     * @since 1.4.0
+     */
+    static void checkAnnotation(String name, String value) {
+        if (name == null || !name.matches("[a-z0-9][a-z0-9._-]{0,63}")) {
+            throw new IllegalArgumentException("annotation name must be 1 to 64 characters of a-z, 0-9, '.', '_' "
+                    + "and '-', starting with a letter or a digit: " + name);
+        }
+        if (value != null && value.length() > 1_000) {
+            throw new IllegalArgumentException("annotation " + name + " is longer than 1,000 characters");
+        }
+    }
+
+    /**
+     * This plugin's annotations on a conversation, by name; empty when it has none or cannot see the conversation.
+     *
+     * @since 1.4.0
+     */
+    default Map<String, String> annotations(String conversationId) {
+        throw new UnsupportedOperationException("this hub keeps no annotations (plugin API before 1.4.0)");
+    }
 
     /**
      * A stored message as a plugin may see it.

@@ -61,7 +61,7 @@ public class ChannelContexts implements PluginContexts {
     private CorePluginContext build(String tenantId, String pluginId, PluginContext.InstanceInfo instance,
                                     String channelInstanceId, PluginUsage.Pending pending) {
         return new CorePluginContext(tenantId, pluginId, instance,
-                new PluginConversations(conversations, media, tenantId, channelInstanceId),
+                new PluginConversations(conversations, media, tenantId, channelInstanceId, pluginId, clock),
                 contacts.forInstance(tenantId, channelInstanceId), documents.forPlugin(tenantId, pluginId),
                 media.forInstance(tenantId, channelInstanceId, pluginId), usage, pending, clock);
     }

@@ -106,6 +106,64 @@ public class ConversationRepository {
                 .map(conversations).list());
     }
 
+    /**
+     * Sets (or, with a null value, removes) one annotation of a plugin on a conversation. Returns false when the
+     * plugin already keeps {@code max} others there: the caller refuses it.
+     */
+    public boolean annotate(String tenantId, String conversationId, String pluginId, String name, String value,
+                            Instant at, int max) {
+        return jdbi.inTransaction(h -> {
+            if (value == null) {
+                h.createUpdate("DELETE FROM conversation_annotations WHERE tenant_id = :t AND conversation_id = :c AND "
+                                + "plugin_id = :p AND name = :n").bind("t", tenantId).bind("c", conversationId)
+                        .bind("p", pluginId).bind("n", name).execute();
+                return true;
+            }
+            int changed = h.createUpdate("UPDATE conversation_annotations SET note_value = :v, updated_at = :at "
+                            + "WHERE tenant_id = :t AND conversation_id = :c AND plugin_id = :p AND name = :n")
+                    .bind("v", value).bind("at", at).bind("t", tenantId).bind("c", conversationId)
+                    .bind("p", pluginId).bind("n", name).execute();
+            if (changed > 0) {
+                return true;
+            }
+            int kept = h.createQuery("SELECT COUNT(*) FROM conversation_annotations WHERE tenant_id = :t AND "
+                            + "conversation_id = :c AND plugin_id = :p").bind("t", tenantId).bind("c", conversationId)
+                    .bind("p", pluginId).mapTo(Integer.class).one();
+            if (kept >= max) {
+                return false;
+            }
+            h.createUpdate("INSERT INTO conversation_annotations (tenant_id, conversation_id, plugin_id, name, "
+                            + "note_value, updated_at) VALUES (:t, :c, :p, :n, :v, :at)").bind("v", value).bind("at", at)
+                    .bind("t", tenantId).bind("c", conversationId).bind("p", pluginId).bind("n", name).execute();
+            return true;
+        });
+    }
+
+    /** One plugin's annotations on a conversation, by name. */
+    public Map<String, String> annotations(String tenantId, String conversationId, String pluginId) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        jdbi.useHandle(h -> h.createQuery("SELECT name, note_value FROM conversation_annotations WHERE tenant_id = :t "
+                        + "AND conversation_id = :c AND plugin_id = :p").bind("t", tenantId).bind("c", conversationId)
+                .bind("p", pluginId).map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2)))
+                .forEach(e -> out.put(e.getKey(), e.getValue())));
+        return out;
+    }
+
+    /** Every plugin's annotations on these conversations: conversation, then plugin, then name. */
+    public Map<String, Map<String, Map<String, String>>> annotations(String tenantId, List<String> conversationIds) {
+        Map<String, Map<String, Map<String, String>>> out = new java.util.HashMap<>();
+        if (conversationIds.isEmpty()) {
+            return out;
+        }
+        jdbi.useHandle(h -> h.createQuery("SELECT conversation_id, plugin_id, name, note_value FROM "
+                        + "conversation_annotations WHERE tenant_id = :t AND conversation_id IN (<ids>)").bind("t", tenantId)
+                .bindList("ids", conversationIds)
+                .map((rs, ctx) -> List.of(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)))
+                .forEach(r -> out.computeIfAbsent(r.get(0), k -> new java.util.TreeMap<>())
+                        .computeIfAbsent(r.get(1), k -> new java.util.TreeMap<>()).put(r.get(2), r.get(3))));
+        return out;
+    }
+
     public void touch(String tenantId, String id, Instant at) {
         jdbi.useHandle(h -> h.createUpdate("UPDATE conversations SET last_message_at = :at, updated_at = :at WHERE "
                 + "tenant_id = :t AND id = :id").bind("at", at).bind("t", tenantId).bind("id", id).execute());

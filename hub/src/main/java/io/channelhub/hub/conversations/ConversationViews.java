@@ -15,13 +15,24 @@ public final class ConversationViews {
     private ConversationViews() {
     }
 
+    /**
+     * A conversation. {@code annotations} are what plugins noted about it (turn observers: a lead score, a tag), by
+     * plugin and name; the integrator's own notes are {@code metadata}.
+     */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record ConversationView(String id, String agentId, String channelInstanceId, String endUserId,
                                    String title, Map<String, Object> metadata, String status, Instant createdAt,
-                                   Instant updatedAt, Instant lastMessageAt) {
+                                   Instant updatedAt, Instant lastMessageAt,
+                                   Map<String, Map<String, String>> annotations) {
+        /** A conversation just created or changed by the hub: no plugin has noted anything about it in this view. */
         public static ConversationView of(Conversation c) {
+            return of(c, Map.of());
+        }
+
+        public static ConversationView of(Conversation c, Map<String, Map<String, String>> annotations) {
             return new ConversationView(c.id(), c.agentId(), c.channelInstanceId(), c.endUserId(), c.title(),
-                    c.metadata(), c.status(), c.createdAt(), c.updatedAt(), c.lastMessageAt());
+                    c.metadata(), c.status(), c.createdAt(), c.updatedAt(), c.lastMessageAt(),
+                    annotations == null ? Map.of() : annotations);
         }
     }
 

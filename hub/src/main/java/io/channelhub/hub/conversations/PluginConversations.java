@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The read-only conversations service of a plugin context: one tenant, and for channel calls one instance, whose
- * conversations are the only ones it shows.
+ * The conversations service of a plugin context: one tenant, and for channel calls one instance, whose conversations
+ * are the only ones it shows. A plugin reads messages and keeps its own annotations; it never writes messages.
  */
 public final class PluginConversations implements Conversations {
 
@@ -14,19 +14,50 @@ public final class PluginConversations implements Conversations {
     private final io.channelhub.hub.media.MediaLibrary media;
     private final String tenantId;
     private final String instanceId;
+    private final String pluginId;
+    private final java.time.Clock clock;
 
     public PluginConversations(ConversationRepository repo, io.channelhub.hub.media.MediaLibrary media,
-                             String tenantId, String instanceId) {
+                               String tenantId, String instanceId, String pluginId, java.time.Clock clock) {
         this.repo = repo;
         this.media = media;
         this.tenantId = tenantId;
         this.instanceId = instanceId;
+        this.pluginId = pluginId;
+        this.clock = clock;
+    }
+
+    /** The conversation, when this context may see it: the tenant's, and the instance's for a channel call. */
+    private Optional<Conversation> visible(String conversationId) {
+        if (conversationId == null) {
+            return Optional.empty();
+        }
+        return repo.find(tenantId, conversationId)
+                .filter(c -> instanceId == null || instanceId.equals(c.channelInstanceId()));
+    }
+
+    @Override
+    public void annotate(String conversationId, String name, String value) {
+        Conversations.checkAnnotation(name, value);
+        if (visible(conversationId).isEmpty()) {
+            throw new IllegalArgumentException("no conversation " + conversationId + " in this context");
+        }
+        if (!repo.annotate(tenantId, conversationId, pluginId, name, value, clock.instant(),
+                Conversations.MAX_ANNOTATIONS)) {
+            throw new IllegalArgumentException("plugin " + pluginId + " keeps " + Conversations.MAX_ANNOTATIONS
+                    + " annotations on conversation " + conversationId + " already");
+        }
+    }
+
+    @Override
+    public java.util.Map<String, String> annotations(String conversationId) {
+        return visible(conversationId).isEmpty() ? java.util.Map.of()
+                : repo.annotations(tenantId, conversationId, pluginId);
     }
 
     @Override
     public List<MessageView> recentMessages(String conversationId, int limit) {
-        var conv = repo.find(tenantId, conversationId);
-        if (conv.isEmpty() || (instanceId != null && !instanceId.equals(conv.get().channelInstanceId()))) {
+        if (visible(conversationId).isEmpty()) {
             return List.of();
         }
         List<Message> rows = repo.recent(tenantId, conversationId, Math.max(1, Math.min(limit, 200)));

@@ -50,6 +50,8 @@ public class TurnService {
     private final io.channelhub.hub.observability.Tracing tracing;
     /** The retrieval step: passages of the agent's vector stores for the prompt, and their citations. */
     private final io.channelhub.hub.knowledge.Retrieval retrieval;
+    /** The plugins that see each completed turn, after its reply is stored. */
+    private final TurnObservers observers;
 
     /** The stored user message, the stored reply, and the tokens of the whole turn. */
     public record Result(Message user, Message reply, long promptTokens, long completionTokens) {
@@ -71,8 +73,9 @@ public class TurnService {
                        io.channelhub.hub.media.MediaLibrary media,
                        io.channelhub.hub.privacy.ContentRedaction redaction,
                        io.channelhub.hub.observability.Tracing tracing,
-                       io.channelhub.hub.knowledge.Retrieval retrieval) {
+                       io.channelhub.hub.knowledge.Retrieval retrieval, TurnObservers observers) {
         this.retrieval = retrieval;
+        this.observers = observers;
         this.quotas = quotas;
         this.contexts = contexts;
         this.media = media;
@@ -191,12 +194,19 @@ public class TurnService {
                 usage.add(new UsageLedger.UsageEvent(c.tenantId(), "messages.out", 1, "message", null,
                         c.channelInstanceId(), c.agentId(), reply.model(), "out:" + replyId));
                 Instant at = clock.instant();
-                // The reply, the conversation's last-message time and the turn's usage (tokens, the message): one
-                // commit.
+                // The reply, the conversation's last-message time, the turn's usage (tokens, the message) and the
+                // turn for each observer: one commit.
+                List<Long> observing = new ArrayList<>();
                 Message stored = repo.insertMessageAndTouch(Message.draft(c, "assistant").id(replyId)
                         .content(reply.content()).toolCalls(reply.toolCalls()).status(status).model(reply.model())
                         .tokens(promptTokens, completionTokens).citations(grounding.citations()).at(at).build(), at,
-                        h -> ledger.insert(h, usage));
+                        h -> {
+                            ledger.insert(h, usage);
+                            if (status == Message.Status.COMPLETED) {
+                                observing.addAll(observers.enqueue(h, c, user.id(), replyId));
+                            }
+                        });
+                observers.wake(observing);
                 usage.forEach(ledger::recorded);
                 webhooks.emit(c.tenantId(), "message.sent", Map.of("message",
                         ConversationViews.MessageView.of(stored)));

@@ -9,6 +9,7 @@ import io.channelhub.plugin.knowledge.KnowledgeIndex;
 import io.channelhub.plugin.model.ModelProvider;
 import io.channelhub.plugin.model.ToolHandler;
 import io.channelhub.plugin.privacy.PrivacyPolicy;
+import io.channelhub.plugin.turn.TurnObserver;
 import io.dropwizard.lifecycle.Managed;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +43,7 @@ public class PluginPlatform implements Managed {
     private final Map<String, ModelProvider> models = new ConcurrentHashMap<>();
     private final Map<String, ToolHandler> tools = new ConcurrentHashMap<>();
     private final Map<String, LoadedIndex> indexes = new ConcurrentHashMap<>();
+    private final Map<String, LoadedObserver> observers = new ConcurrentHashMap<>();
     private HubPluginManager manager;
     private final PluginGuard guard;
     private final java.time.Duration callTimeout;
@@ -57,6 +59,10 @@ public class PluginPlatform implements Managed {
 
     /** A started knowledge index and the descriptor it gave at start. */
     public record LoadedIndex(String pluginId, KnowledgeIndex index, IndexDescriptor descriptor) {
+    }
+
+    /** A started turn observer and the plugin that contributed it. */
+    public record LoadedObserver(String pluginId, TurnObserver observer) {
     }
 
     /** A platform without tracing or metrics (tools and tests), with the default timeouts. */
@@ -136,6 +142,7 @@ public class PluginPlatform implements Managed {
         Map<String, ModelProvider> myModels = new HashMap<>();
         Map<String, ToolHandler> myTools = new HashMap<>();
         Map<String, LoadedIndex> myIndexes = new HashMap<>();
+        Map<String, LoadedObserver> myObservers = new HashMap<>();
         try {
             for (ChannelConnector c : manager.getExtensions(ChannelConnector.class, id)) {
                 ChannelDescriptor cd = c.descriptor();
@@ -188,6 +195,17 @@ public class PluginPlatform implements Managed {
                         java.time.Duration.ZERO), kd));
                 extensions.add(new PluginStatus.ExtensionInfo("knowledge_index", kd.id()));
             }
+            for (TurnObserver o : manager.getExtensions(TurnObserver.class, id)) {
+                String oid = o.id();
+                if (oid == null || !oid.matches("[a-z0-9][a-z0-9_-]{0,63}") || observers.containsKey(oid)
+                        || myObservers.containsKey(oid)) {
+                    throw new IllegalStateException("turn observer id '" + oid + "' is missing, invalid or taken");
+                }
+                // The model call timeout: an observer may ask a model about the turn.
+                myObservers.put(oid, new LoadedObserver(id, guard.guard(TurnObserver.class, o, id,
+                        modelCallTimeout)));
+                extensions.add(new PluginStatus.ExtensionInfo("turn_observer", oid));
+            }
             long channels = extensions.stream().filter(e -> e.kind().equals("channel")).count();
             long gatewayCount = extensions.stream().filter(e -> e.kind().equals("billing_gateway")).count();
             if (channels > 1 || gatewayCount > 1) {
@@ -204,6 +222,7 @@ public class PluginPlatform implements Managed {
         models.putAll(myModels);
         tools.putAll(myTools);
         indexes.putAll(myIndexes);
+        observers.putAll(myObservers);
         return base.with(PluginState.STARTED, null, List.copyOf(extensions));
     }
 
@@ -233,6 +252,7 @@ public class PluginPlatform implements Managed {
             models.clear();
             tools.clear();
             indexes.clear();
+            observers.clear();
             manager = null;
         }
     }
@@ -266,6 +286,11 @@ public class PluginPlatform implements Managed {
     /** Knowledge indexes contributed by plugins, by index id. */
     public Map<String, LoadedIndex> knowledgeIndexes() {
         return Map.copyOf(indexes);
+    }
+
+    /** Turn observers contributed by plugins, by observer id. */
+    public Map<String, LoadedObserver> turnObservers() {
+        return Map.copyOf(observers);
     }
 
     /** The plugin that contributed a tool handler or model provider. */

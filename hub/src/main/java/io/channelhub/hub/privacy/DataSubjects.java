@@ -91,6 +91,13 @@ public class DataSubjects {
                         (String) c.get("id")));
             }
             out.put("messages", messages);
+            List<Map<String, Object>> annotations = new ArrayList<>();
+            for (Map<String, Object> c : conversations) {
+                annotations.addAll(rows(h, "SELECT conversation_id, plugin_id, name, note_value, updated_at FROM "
+                        + "conversation_annotations WHERE tenant_id = :t AND conversation_id = :s ORDER BY plugin_id, "
+                        + "name", tenantId, (String) c.get("id")));
+            }
+            out.put("conversation_annotations", annotations);
             out.put("media", rows(h, "SELECT id, channel_instance_id, content_type, file_name, size_bytes, sha256, "
                     + "created_at FROM media WHERE tenant_id = :t AND contact_external_id = :s", tenantId, subject));
             out.put("consent", rows(h, "SELECT channel_instance_id, purpose, status, method, evidence, occurred_at, "
@@ -183,6 +190,12 @@ public class DataSubjects {
                         .bind("t", tenantId).bind("c", c).execute();
             }
             deleted.put("messages", msg);
+            int notes = 0;
+            for (String c : conversations) {
+                notes += h.createUpdate("DELETE FROM conversation_annotations WHERE tenant_id = :t AND conversation_id "
+                        + "= :c").bind("t", tenantId).bind("c", c).execute();
+            }
+            deleted.put("conversation_annotations", notes);
             deleted.put("conversations", delete(h, "conversations", "end_user_id", tenantId, subject));
             deleted.put("media", delete(h, "media", "contact_external_id", tenantId, subject));
             deleted.put("channel_events", delete(h, "inbound_events", "contact_external_id", tenantId, subject));

@@ -211,7 +211,8 @@ class TurnPipelineTest {
         ContentRedaction redaction = new ContentRedaction(jdbi,
                 new PrivacySettings(jdbi, json, platform, clock, "test-salt"), clock);
         TurnService turns = new TurnService(repo, agents, models, platform, ledger, webhooks, clock, quotas,
-                contexts, new MediaLibrary(jdbi, ledger, clock), redaction, tracing, null);
+                contexts, new MediaLibrary(jdbi, ledger, clock), redaction, tracing, null,
+                new TurnObservers(platform, null, contexts, repo, new Outbox(jdbi), new WorkSignal(), json, clock));
         RateLimits limits = new RateLimits(new LocalRateLimiter(System::currentTimeMillis), new RateLimitsConfig(),
                 new MetricRegistry(), metrics);
         pipeline = new TurnPipeline(turns, repo, models, ledger, quotas, limits);

@@ -15,8 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The plugin API's compatibility gate (japicmp in plugin-api's build, against the last released jar in
  * plugin-api/baseline) on a copy of the module with a deliberately broken API: Metering.record loses a parameter,
- * which breaks every plugin compiled against the release: the build fails at the same version and passes once the
- * version says a new major. A compatible addition needs a new minor. The gate passing on main is every build of this
+ * which breaks every plugin compiled against the release: the build fails at the released version and passes once the
+ * version says a new major. A compatible addition needs a new minor. Versions follow the baseline, so the test holds
+ * across releases. The gate passing on main is every build of this
  * repository.
  */
 class ApiCompatibilityGateTest {
@@ -29,11 +30,11 @@ class ApiCompatibilityGateTest {
     @Test
     void aBreakingChangeFailsTheBuildUnlessTheMajorVersionChanges() throws Exception {
         meteringRecordBecomes("void record(String usageType, long quantity, String unit);");
-        Build same = build();
+        Build same = buildAt(baseline());
         assertThat(same.exit()).as(same.output()).isNotZero();
         assertThat(same.output()).as("the gate, not the compiler, refused it")
                 .contains("japicmp-maven-plugin", "binary incompatible changes found");
-        Build major = buildAt("2.0.0");
+        Build major = buildAt((baselinePart(0) + 1) + ".0.0");
         assertThat(major.exit()).as(major.output()).isZero();
     }
 
@@ -41,11 +42,23 @@ class ApiCompatibilityGateTest {
     void anAdditionNeedsAtLeastANewMinorVersion() throws Exception {
         meteringRecordBecomes(RECORD + "\n\n    default void recordOne(String usageType, String unit, String key) {\n"
                 + "        record(usageType, 1, unit, key);\n    }");
-        Build same = build();
+        Build same = buildAt(baseline());
         assertThat(same.exit()).as(same.output()).isNotZero();
         assertThat(same.output()).contains("japicmp-maven-plugin", "binary compatible changes found");
-        Build minor = buildAt("1.4.0");
+        Build minor = buildAt(baselinePart(0) + "." + (baselinePart(1) + 1) + ".0");
         assertThat(minor.exit()).as(minor.output()).isZero();
+    }
+
+    /** The last released API version: what the gate compares with (the root pom's property). */
+    private static String baseline() throws IOException {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "<channelhub.plugin-api.baseline>([0-9.]+)<").matcher(Files.readString(ROOT.resolve("pom.xml")));
+        assertThat(m.find()).as("the root pom names the baseline").isTrue();
+        return m.group(1);
+    }
+
+    private static int baselinePart(int i) throws IOException {
+        return Integer.parseInt(baseline().split("\\.")[i]);
     }
 
     private static final String RECORD = "void record(String usageType, long quantity, String unit, "

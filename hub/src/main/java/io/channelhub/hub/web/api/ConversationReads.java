@@ -46,8 +46,9 @@ public class ConversationReads {
         access.require(c, tenantId, Permission.RESOURCES_READ);
         int n = Page.limit(limit);
         List<Conversation> rows = repo.list(tenantId, endUser, after, n + 1);
-        return Page.of(rows.stream().map(ConversationViews.ConversationView::of).toList(), n,
-                ConversationViews.ConversationView::id);
+        var notes = repo.annotations(tenantId, rows.stream().map(Conversation::id).toList());
+        return Page.of(rows.stream().map(cv -> ConversationViews.ConversationView.of(cv, notes.get(cv.id())))
+                        .toList(), n, ConversationViews.ConversationView::id);
     }
 
     protected Conversation load(Caller c, String tenantId, String id, ResourcePermission need) {
@@ -60,7 +61,9 @@ public class ConversationReads {
     @Path("/{conversationId}")
     public ConversationViews.ConversationView get(@Auth Caller c, @Context TenantScope scope,
                                                   @PathParam("conversationId") String id) {
-        return ConversationViews.ConversationView.of(load(c, scope.tenantId(), id, ResourcePermission.READ));
+        Conversation conv = load(c, scope.tenantId(), id, ResourcePermission.READ);
+        return ConversationViews.ConversationView.of(conv, repo.annotations(scope.tenantId(), List.of(conv.id()))
+                .get(conv.id()));
     }
 
     @GET

@@ -71,6 +71,8 @@ public class FakePluginContext implements PluginContext {
     private final List<Contacts.ConsentRecord> consentRecorded = Collections.synchronizedList(new ArrayList<>());
     private final List<Conversations.MessageView> messages = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, String> currentConversation = Collections.synchronizedMap(new HashMap<>());
+    private final Set<String> conversationIds = Collections.synchronizedSet(new HashSet<>());
+    private final Map<String, Map<String, String>> annotations = Collections.synchronizedMap(new HashMap<>());
     private int mediaSeq;
 
     protected FakePluginContext(String tenantId, String pluginId, String instanceId, String instanceName,
@@ -91,6 +93,16 @@ public class FakePluginContext implements PluginContext {
     public static FakePluginContext forInstance(String tenantId, String pluginId, String instanceId,
                                                 Map<String, String> settings) {
         return new FakePluginContext(tenantId, pluginId, instanceId, instanceId, settings);
+    }
+
+    /**
+     * A tenant-wide context of {@code pluginId}, without a channel instance: what a turn observer or a tool handler
+     * gets. Its conversations are every conversation the test adds.
+     *
+     * @since 1.4.0
+     */
+    public static FakePluginContext forTenant(String tenantId, String pluginId) {
+        return new FakePluginContext(tenantId, pluginId, null, null, Map.of());
     }
 
     /**
@@ -195,13 +207,35 @@ public class FakePluginContext implements PluginContext {
     /** A message in a conversation (the conversation becomes its contact's current one, if it has a contact). */
     public FakePluginContext message(Conversations.MessageView message, String contactExternalId) {
         messages.add(message);
+        conversationIds.add(message.conversationId());
         if (contactExternalId != null) {
             currentConversation.put(contactExternalId, message.conversationId());
         }
         return this;
     }
 
+    /**
+     * A conversation the context can see, without messages (one with messages is known already).
+     *
+     * @since 1.4.0
+     */
+    public FakePluginContext conversation(String conversationId) {
+        conversationIds.add(conversationId);
+        return this;
+    }
+
     // What a test asserts on ----------------------------------------------------------------------------------------
+
+    /**
+     * The plugin's annotations on a conversation, by name.
+     *
+     * @since 1.4.0
+     */
+    public Map<String, String> annotationsOf(String conversationId) {
+        synchronized (annotations) {
+            return Map.copyOf(annotations.getOrDefault(conversationId, Map.of()));
+        }
+    }
 
     /** The scripted HTTP client, for its own assertions. */
     public ScriptedHttp scriptedHttp() {
@@ -250,7 +284,8 @@ public class FakePluginContext implements PluginContext {
 
     @Override
     public Optional<InstanceInfo> instance() {
-        return Optional.of(new InstanceInfo(instanceId, pluginId, instanceName, settings));
+        return instanceId == null ? Optional.empty()
+                : Optional.of(new InstanceInfo(instanceId, pluginId, instanceName, settings));
     }
 
     @Override
@@ -275,6 +310,30 @@ public class FakePluginContext implements PluginContext {
             @Override
             public Optional<String> currentConversation(String contactExternalId) {
                 return Optional.ofNullable(currentConversation.get(contactExternalId));
+            }
+
+            @Override
+            public void annotate(String conversationId, String name, String value) {
+                Conversations.checkAnnotation(name, value);
+                if (!conversationIds.contains(conversationId)) {
+                    throw new IllegalArgumentException("no conversation " + conversationId + " in this context");
+                }
+                synchronized (annotations) {
+                    Map<String, String> mine = annotations.computeIfAbsent(conversationId, k -> new LinkedHashMap<>());
+                    if (value == null) {
+                        mine.remove(name);
+                    } else if (!mine.containsKey(name) && mine.size() >= Conversations.MAX_ANNOTATIONS) {
+                        throw new IllegalArgumentException("more than " + Conversations.MAX_ANNOTATIONS
+                                + " annotations on conversation " + conversationId);
+                    } else {
+                        mine.put(name, value);
+                    }
+                }
+            }
+
+            @Override
+            public Map<String, String> annotations(String conversationId) {
+                return annotationsOf(conversationId);
             }
         };
     }
