@@ -182,6 +182,9 @@ app.kubernetes.io/part-of: channelhub
 {{- with .Values.plugins.required }}
 {{- $o = append $o (printf "-Ddw.plugins.required=%s" (join "," .)) }}
 {{- end }}
+{{- with .Values.plugins.trustedSigners }}
+{{- $o = append $o (printf "-Ddw.plugins.trustedSigners=%s" (join "," .)) }}
+{{- end }}
 {{- if .Values.secrets.previousKeys.key }}
 {{- $o = append $o "-Ddw.secrets.previousKeys=$(CHANNELHUB_SECRETS_PREVIOUS_KEYS)" }}
 {{- end }}

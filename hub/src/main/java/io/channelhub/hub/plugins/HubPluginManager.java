@@ -17,10 +17,14 @@ import org.pf4j.RuntimeMode;
 class HubPluginManager extends DefaultPluginManager {
 
     final Map<Path, String> loadFailures = new ConcurrentHashMap<>();
+    final Map<Path, String> untrusted = new ConcurrentHashMap<>();
+    final Map<Path, String> signers = new ConcurrentHashMap<>();
     final Map<String, String> incompatible = new ConcurrentHashMap<>();
+    private final PluginSignatures signatures;
 
-    HubPluginManager(Path root) {
+    HubPluginManager(Path root, PluginSignatures signatures) {
         super(root);
+        this.signatures = signatures;
         setSystemVersion(PluginApi.VERSION);
     }
 
@@ -32,6 +36,16 @@ class HubPluginManager extends DefaultPluginManager {
 
     @Override
     protected PluginWrapper loadPluginFromPath(Path pluginPath) {
+        // Before pf4j opens it: a jar the allowlist refuses never has a class loaded or its manifest believed.
+        try {
+            String signer = signatures.check(pluginPath);
+            if (signer != null) {
+                signers.put(pluginPath, signer);
+            }
+        } catch (PluginSignatures.Untrusted e) {
+            untrusted.put(pluginPath, e.getMessage());
+            throw new PluginRuntimeException("untrusted plugin jar {}: {}", pluginPath.getFileName(), e.getMessage());
+        }
         try {
             return super.loadPluginFromPath(pluginPath);
         } catch (RuntimeException | LinkageError e) {

@@ -48,6 +48,7 @@ public class PluginPlatform implements Managed {
     private final PluginGuard guard;
     private final java.time.Duration callTimeout;
     private final java.time.Duration modelCallTimeout;
+    private final PluginSignatures signatures;
 
     /** A started channel connector and the descriptor it gave at start. */
     public record LoadedConnector(String pluginId, ChannelConnector connector, ChannelDescriptor descriptor) {
@@ -77,6 +78,7 @@ public class PluginPlatform implements Managed {
         this.guard = guard;
         this.callTimeout = config.getCallTimeout().toJavaDuration();
         this.modelCallTimeout = config.getModelCallTimeout().toJavaDuration();
+        this.signatures = new PluginSignatures(config.getTrustedSigners());
     }
 
     /** Loads and starts the plugins; called before the server accepts requests. */
@@ -88,17 +90,25 @@ public class PluginPlatform implements Managed {
         if (!Files.isDirectory(directory)) {
             LOG.warn("Plugins directory {} does not exist; starting without plugins", directory);
         }
-        manager = new HubPluginManager(directory);
+        manager = new HubPluginManager(directory, signatures);
+        if (signatures.enforced()) {
+            LOG.info("Plugin jars must be signed by a certificate plugins.trustedSigners lists");
+        }
         try {
             manager.loadPlugins();
         } catch (RuntimeException e) {
             // Dependency resolution failures (cycles, missing plugin dependencies) abort pf4j's whole load.
             LOG.error("Plugin resolution failed", e);
         }
+        manager.untrusted.forEach((path, reason) -> {
+            String file = path.getFileName().toString();
+            statuses.put(file, new PluginStatus(file, null, null, null, null, PluginState.UNTRUSTED,
+                    "not trusted: " + reason, file, List.of(), null));
+        });
         manager.loadFailures.forEach((path, reason) -> {
             String file = path.getFileName().toString();
             statuses.put(file, new PluginStatus(file, null, null, null, null, PluginState.FAILED,
-                    "cannot load: " + reason, file, List.of()));
+                    "cannot load: " + reason, file, List.of(), manager.signers.get(path)));
         });
         manager.startPlugins();
         for (PluginWrapper w : manager.getPlugins()) {
@@ -113,7 +123,8 @@ public class PluginPlatform implements Managed {
         PluginDescriptor d = w.getDescriptor();
         String file = w.getPluginPath() == null ? null : w.getPluginPath().getFileName().toString();
         PluginStatus base = new PluginStatus(d.getPluginId(), d.getVersion(), d.getPluginDescription(),
-                d.getProvider(), d.getRequires(), PluginState.FAILED, null, file, List.of());
+                d.getProvider(), d.getRequires(), PluginState.FAILED, null, file, List.of(),
+                w.getPluginPath() == null ? null : manager.signers.get(w.getPluginPath()));
         String id = d.getPluginId();
         switch (w.getPluginState()) {
             case STARTED:

@@ -8,6 +8,11 @@ public enum PluginState {
     STARTED,
     /** Its Plugin-Requires does not match this hub's plugin API, or is missing: refused, never started. */
     INCOMPATIBLE,
+    /**
+     * Its jar is not signed by a certificate that plugins.trustedSigners lists (unsigned, partly signed, changed after
+     * signing, or another signer): refused before any of its code or manifest is used.
+     */
+    UNTRUSTED,
     /** Switched off by the operator (disabled.txt in the plugins directory). */
     DISABLED,
     /** Could not be loaded, threw on start, or an extension misbehaved; its reason says which. */

@@ -14,9 +14,11 @@ import java.util.List;
  * @param reason      why it is not STARTED; null when it is
  * @param file        the jar's file name
  * @param extensions  the extensions it contributes
+ * @param signedBy    {@code sha256:<fingerprint>} of the certificate that signed the jar; null when it is unsigned
  */
 public record PluginStatus(String id, String version, String description, String provider, String requires,
-                           PluginState state, String reason, String file, List<ExtensionInfo> extensions) {
+                           PluginState state, String reason, String file, List<ExtensionInfo> extensions,
+                           String signedBy) {
 
     /** One extension: its kind ({@code channel}, {@code billing_gateway}, {@code privacy_policy}) and id. */
     public record ExtensionInfo(String kind, String id) {
@@ -24,6 +26,6 @@ public record PluginStatus(String id, String version, String description, String
 
     PluginStatus with(PluginState newState, String newReason, List<ExtensionInfo> newExtensions) {
         return new PluginStatus(id, version, description, provider, requires, newState, newReason, file,
-                newExtensions);
+                newExtensions, signedBy);
     }
 }

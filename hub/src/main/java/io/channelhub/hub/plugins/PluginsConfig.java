@@ -14,6 +14,12 @@ public class PluginsConfig {
     /** Plugins the node must not serve without: one of them not STARTED makes the health check fail. */
     private List<String> required = new ArrayList<>();
 
+    /**
+     * SHA-256 fingerprints of the certificates whose signed plugin jars this hub loads (as {@code keytool -list -v}
+     * or {@code openssl x509 -fingerprint -sha256} print them). Empty: every jar loads, signed or not.
+     */
+    private List<String> trustedSigners = new ArrayList<>();
+
     /** Whether a started plugin is enabled for a tenant until that tenant's admin disables it. */
     private boolean enabledByDefault = true;
 
@@ -66,6 +72,16 @@ public class PluginsConfig {
     @JsonProperty
     public void setRequired(List<String> required) {
         this.required = required == null ? new ArrayList<>() : required;
+    }
+
+    @JsonProperty
+    public List<String> getTrustedSigners() {
+        return trustedSigners;
+    }
+
+    @JsonProperty
+    public void setTrustedSigners(List<String> trustedSigners) {
+        this.trustedSigners = trustedSigners == null ? new ArrayList<>() : trustedSigners;
     }
 
     @JsonProperty

@@ -254,6 +254,12 @@ class HelmChartTest {
         }
         assertThat(texts(hubContainer(production).path("args")))
                 .contains("-Ddw.server.applicationConnectors[0].useForwardedHeaders=true");
+        assertThat(texts(hubContainer(defaults).path("args"))).noneMatch(a -> a.contains("trustedSigners"));
+        String fingerprint = "ab".repeat(32);
+        Render signed = Render.of(null, Map.of("plugins.trustedSigners[0]", fingerprint,
+                "plugins.trustedSigners[1]", "cd".repeat(32)));
+        assertThat(texts(hubContainer(signed).path("args")))
+                .contains("-Ddw.plugins.trustedSigners=" + fingerprint + "," + "cd".repeat(32));
     }
 
     @Test

@@ -22,11 +22,11 @@ public final class PluginViews {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record AdminPluginView(String id, String version, String description, String provider, String requires,
                                   String state, String reason, String file, List<PluginStatus.ExtensionInfo> extensions,
-                                  ChannelView channel) {
+                                  ChannelView channel, String signedBy) {
         static AdminPluginView of(PluginStatus s, PluginPlatform platform) {
             return new AdminPluginView(s.id(), s.version(), s.description(), s.provider(), s.requires(),
                     s.state().wire(), s.reason(), s.file(), s.extensions(),
-                    platform.connector(s.id()).map(ChannelView::of).orElse(null));
+                    platform.connector(s.id()).map(ChannelView::of).orElse(null), s.signedBy());
         }
     }
 
