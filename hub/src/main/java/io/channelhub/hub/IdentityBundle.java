@@ -89,7 +89,8 @@ final class IdentityBundle extends HubBundle<IdentityBundle.Identity> {
         jersey.register(new TenantsResource(tenants, access, audit));
         jersey.register(scopes.binder());
         jersey.register(new OwnTenantResource(tenants, access, audit));
-        jersey.register(new AdminPluginsResource(p.platform(), access));
+        jersey.register(new AdminPluginsResource(p.platform(), p.packages(), access, audit,
+                config.getPlugins().getMaxPackageSize().toBytes()));
         var api = new Api(new ApiKeysResource(keys, access, audit, c.clock()), new AuditResource(audit, access),
                 new GrantsResource(grants, resources, keys, access, audit, c.clock()),
                 new TenantPluginsResource(p.platform(), p.enablements(), access, audit));

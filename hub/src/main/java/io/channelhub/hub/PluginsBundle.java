@@ -3,6 +3,7 @@ package io.channelhub.hub;
 import io.channelhub.hub.plugins.PluginEnablements;
 import io.channelhub.hub.plugins.PluginGuard;
 import io.channelhub.hub.plugins.PluginHealthCheck;
+import io.channelhub.hub.plugins.PluginPackages;
 import io.channelhub.hub.plugins.PluginPlatform;
 import io.channelhub.hub.plugins.PluginStateGauge;
 import io.channelhub.hub.plugins.PluginStatus;
@@ -19,7 +20,7 @@ import java.util.Set;
  */
 final class PluginsBundle extends HubBundle<PluginsBundle.Plugins> {
 
-    record Plugins(PluginPlatform platform, PluginEnablements enablements) {
+    record Plugins(PluginPlatform platform, PluginEnablements enablements, PluginPackages packages) {
     }
 
     private final CoreBundle core;
@@ -48,9 +49,24 @@ final class PluginsBundle extends HubBundle<PluginsBundle.Plugins> {
         }
         PluginStateGauge.register(c.prometheus(), platform);
         // Logs lose personal data from here on, whatever the tenant: every policy's detectors.
-        LogRedaction.install(platform.privacyPolicies().values().stream().flatMap(p -> p.detectors().stream())
-                .toList(), InfrastructureHosts.of(config));
+        Runnable redaction = () -> LogRedaction.install(platform.privacyPolicies().values().stream()
+                .flatMap(p -> p.detectors().stream()).toList(), InfrastructureHosts.of(config));
+        redaction.run();
+        // Plugins installed while the hub runs: their policies redact, their health shows, like the bundled ones.
+        platform.onChange(() -> {
+            redaction.run();
+            for (PluginStatus s : platform.statuses()) {
+                if (!env.healthChecks().getNames().contains("plugin-" + s.id())) {
+                    env.healthChecks().register("plugin-" + s.id(), new PluginHealthCheck(platform, s.id(),
+                            config.getPlugins().getRequired().contains(s.id())));
+                }
+            }
+        });
+        var packages = new PluginPackages(c.jdbi(), platform, c.changes(), c.clock(),
+                config.getPlugins().getDrainTimeout().toJavaDuration(),
+                config.getPlugins().getSyncInterval().toJavaDuration());
+        env.lifecycle().manage(packages);
         return new Plugins(platform, new PluginEnablements(c.jdbi(), c.clock(),
-                config.getPlugins().isEnabledByDefault(), c.caches()));
+                config.getPlugins().isEnabledByDefault(), c.caches()), packages);
     }
 }

@@ -48,6 +48,9 @@ public final class PluginGuard {
 
     private final Tracer tracer;
     private final Histogram calls;
+    /** Calls running now, per plugin: an unload waits for its plugin's to finish. */
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> inFlight =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public PluginGuard(Tracer tracer, PrometheusRegistry registry) {
         this.tracer = tracer;
@@ -75,6 +78,27 @@ public final class PluginGuard {
         Object proxy = Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
                 new Guarded(type, target, pluginId, timeout));
         return type.cast(proxy);
+    }
+
+    /** How many calls into {@code pluginId} are running now. */
+    public int inFlight(String pluginId) {
+        var n = inFlight.get(pluginId);
+        return n == null ? 0 : n.get();
+    }
+
+    /**
+     * Waits until no call into {@code pluginId} runs, at most {@code max}; true when none does. Callers stop handing
+     * out the plugin's extensions first, so the count only falls.
+     */
+    public boolean awaitIdle(String pluginId, Duration max) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (inFlight(pluginId) > 0) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
     }
 
     /** The object behind a guarded proxy (for identity checks and tests), or the object itself. */
@@ -137,6 +161,8 @@ public final class PluginGuard {
             MDC.put("plugin", pluginId);
             Span span = tracer.spanBuilder("plugin " + pluginId + " " + operation)
                     .setAttribute("channelhub.plugin", pluginId).startSpan();
+            var running = inFlight.computeIfAbsent(pluginId, k -> new java.util.concurrent.atomic.AtomicInteger());
+            running.incrementAndGet();
             Deadline deadline = new Deadline();
             ScheduledFuture<?> alarm = timeout.isZero() ? null
                     : WATCHDOG.schedule(deadline::expire, timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -148,6 +174,7 @@ public final class PluginGuard {
             } catch (InvocationTargetException e) {
                 failure = e.getCause();
             } finally {
+                running.decrementAndGet();
                 if (alarm != null) {
                     alarm.cancel(false);
                 }

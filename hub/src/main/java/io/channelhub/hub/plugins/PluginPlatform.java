@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.pf4j.PluginDescriptor;
@@ -44,11 +45,21 @@ public class PluginPlatform implements Managed {
     private final Map<String, ToolHandler> tools = new ConcurrentHashMap<>();
     private final Map<String, LoadedIndex> indexes = new ConcurrentHashMap<>();
     private final Map<String, LoadedObserver> observers = new ConcurrentHashMap<>();
+    /** What each started plugin put into the maps above, so an unload takes exactly that out. */
+    private final Map<String, Contributed> contributed = new ConcurrentHashMap<>();
+    /** Plugins loaded from the plugins directory at start; the others were installed through the admin API. */
+    private final Set<String> bundled = ConcurrentHashMap.newKeySet();
+    private final List<Runnable> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private record Contributed(Set<String> connectors, Set<String> gateways, Set<String> policies,
+                               Set<String> models, Set<String> tools, Set<String> indexes, Set<String> observers) {
+    }
     private HubPluginManager manager;
     private final PluginGuard guard;
     private final java.time.Duration callTimeout;
     private final java.time.Duration modelCallTimeout;
     private final PluginSignatures signatures;
+    private final PluginsConfig config;
 
     /** A started channel connector and the descriptor it gave at start. */
     public record LoadedConnector(String pluginId, ChannelConnector connector, ChannelDescriptor descriptor) {
@@ -79,6 +90,7 @@ public class PluginPlatform implements Managed {
         this.callTimeout = config.getCallTimeout().toJavaDuration();
         this.modelCallTimeout = config.getModelCallTimeout().toJavaDuration();
         this.signatures = new PluginSignatures(config.getTrustedSigners());
+        this.config = config;
     }
 
     /** Loads and starts the plugins; called before the server accepts requests. */
@@ -114,6 +126,7 @@ public class PluginPlatform implements Managed {
         for (PluginWrapper w : manager.getPlugins()) {
             statuses.put(w.getPluginId(), inspect(w));
         }
+        bundled.addAll(statuses.keySet());
         statuses.values().stream().sorted(Comparator.comparing(PluginStatus::id)).forEach(s ->
                 LOG.info("Plugin {} {}: {}{}", s.id(), s.version() == null ? "" : s.version(), s.state().wire(),
                         s.reason() == null ? "" : " (" + s.reason() + ")"));
@@ -234,6 +247,9 @@ public class PluginPlatform implements Managed {
         tools.putAll(myTools);
         indexes.putAll(myIndexes);
         observers.putAll(myObservers);
+        contributed.put(id, new Contributed(Set.copyOf(myConnectors.keySet()), Set.copyOf(myGateways.keySet()),
+                Set.copyOf(myPolicies.keySet()), Set.copyOf(myModels.keySet()), Set.copyOf(myTools.keySet()),
+                Set.copyOf(myIndexes.keySet()), Set.copyOf(myObservers.keySet())));
         return base.with(PluginState.STARTED, null, List.copyOf(extensions));
     }
 
@@ -264,7 +280,156 @@ public class PluginPlatform implements Managed {
             tools.clear();
             indexes.clear();
             observers.clear();
+            contributed.clear();
             manager = null;
+        }
+    }
+
+    /** Runs {@code listener} after each plugin installed, upgraded or removed while the hub runs. */
+    public void onChange(Runnable listener) {
+        changeListeners.add(listener);
+    }
+
+    private void changed() {
+        for (Runnable r : changeListeners) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                LOG.warn("A plugin change listener failed", e);
+            }
+        }
+    }
+
+    /** Whether {@code pluginId} came from the plugins directory (replaced there, not through the admin API). */
+    public boolean isBundled(String pluginId) {
+        return bundled.contains(pluginId);
+    }
+
+    /**
+     * Loads and starts one jar while the hub runs (an installed plugin). On success its extensions are in use when
+     * this returns; otherwise nothing of it stays loaded and the status (FAILED, INCOMPATIBLE, UNTRUSTED) says why.
+     * The jar's Plugin-Id must not be loaded already: an upgrade {@link #unload}s the old version first.
+     */
+    public synchronized PluginStatus load(Path jar) {
+        if (manager == null) {
+            throw new IllegalStateException("the plugin platform is not started");
+        }
+        String file = jar.getFileName().toString();
+        String id;
+        try {
+            id = manager.loadPlugin(jar);
+        } catch (RuntimeException | LinkageError e) {
+            String untrusted = manager.untrusted.remove(jar);
+            manager.loadFailures.remove(jar);
+            return untrusted != null
+                    ? new PluginStatus(file, null, null, null, null, PluginState.UNTRUSTED, "not trusted: " + untrusted,
+                    file, List.of(), null)
+                    : new PluginStatus(file, null, null, null, null, PluginState.FAILED, "cannot load: "
+                    + describe(e), file, List.of(), manager.signers.get(jar));
+        }
+        PluginWrapper w = manager.getPlugin(id);
+        if (w.getPluginState() != org.pf4j.PluginState.DISABLED) {
+            try {
+                manager.startPlugin(id);
+            } catch (RuntimeException | LinkageError e) {
+                LOG.error("Plugin {} failed to start", id, e);
+            }
+        }
+        PluginStatus status = inspect(w);
+        if (status.state() != PluginState.STARTED) {
+            unloadQuietly(id);
+            manager.incompatible.remove(id);
+            return status;
+        }
+        statuses.put(id, status);
+        LOG.info("Plugin {} {} installed: started", id, status.version());
+        changed();
+        return status;
+    }
+
+    /**
+     * Takes a running plugin out: its extensions are handed out no more, the calls into it already running may
+     * finish (up to {@code drain}), then it is stopped and its class loader closed. Its status is forgotten.
+     * Returns false when calls were still running after {@code drain} (they are left to fail).
+     */
+    public boolean unload(String pluginId, java.time.Duration drain) throws InterruptedException {
+        Contributed c;
+        synchronized (this) {
+            if (manager == null || manager.getPlugin(pluginId) == null) {
+                statuses.remove(pluginId);
+                return true;
+            }
+            c = contributed.remove(pluginId);
+            if (c != null) {
+                c.connectors().forEach(connectors::remove);
+                c.gateways().forEach(gateways::remove);
+                c.policies().forEach(policies::remove);
+                c.models().forEach(models::remove);
+                c.tools().forEach(tools::remove);
+                c.indexes().forEach(indexes::remove);
+                c.observers().forEach(observers::remove);
+            }
+        }
+        // Outside the lock: other plugins' calls and changes go on while this one drains.
+        boolean idle = guard.awaitIdle(pluginId, drain);
+        if (!idle) {
+            LOG.warn("Plugin {} still had calls running after {}; unloading it anyway", pluginId, drain);
+        }
+        synchronized (this) {
+            unloadQuietly(pluginId);
+            statuses.remove(pluginId);
+            bundled.remove(pluginId);
+        }
+        changed();
+        return idle;
+    }
+
+    /**
+     * Tries a jar on a platform of its own, with this one's signature rules and timeouts, and stops it again: what
+     * its status would be (id, version, state, reason, extensions) without touching anything this hub serves. Its
+     * {@code Plugin.start()} runs once here, before the real start.
+     */
+    public PluginStatus trial(Path jar) throws java.io.IOException {
+        Path dir = Files.createTempDirectory("channelhub-plugin-trial");
+        try {
+            Files.copy(jar, dir.resolve(jar.getFileName()));
+            PluginPlatform trial = new PluginPlatform(dir, new PluginGuard(
+                    io.opentelemetry.api.OpenTelemetry.noop().getTracer("channelhub"),
+                    new io.prometheus.metrics.model.registry.PrometheusRegistry()), config);
+            trial.start();
+            try {
+                List<PluginStatus> found = trial.statuses();
+                return found.isEmpty() ? new PluginStatus(jar.getFileName().toString(), null, null, null, null,
+                        PluginState.FAILED, "not a plugin jar", jar.getFileName().toString(), List.of(), null)
+                        : found.get(0);
+            } finally {
+                trial.stop();
+            }
+        } finally {
+            try (var files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    /** Records a status for a plugin that is not running (an installed one the operator disabled). */
+    public void report(PluginStatus status) {
+        statuses.put(status.id(), status);
+    }
+
+    private void unloadQuietly(String id) {
+        try {
+            manager.stopPlugin(id);
+        } catch (RuntimeException e) {
+            LOG.warn("Plugin {} failed to stop", id, e);
+        }
+        try {
+            manager.unloadPlugin(id);
+        } catch (RuntimeException e) {
+            LOG.warn("Plugin {} failed to unload", id, e);
         }
     }
 

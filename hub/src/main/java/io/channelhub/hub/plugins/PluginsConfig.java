@@ -34,6 +34,51 @@ public class PluginsConfig {
     @jakarta.validation.constraints.NotNull
     private io.dropwizard.util.Duration modelCallTimeout = io.dropwizard.util.Duration.minutes(5);
 
+    /**
+     * How long an upgrade or removal waits for the calls already running in the old version before it unloads it
+     * (longer ones are left to fail).
+     */
+    @jakarta.validation.constraints.NotNull
+    private io.dropwizard.util.Duration drainTimeout = io.dropwizard.util.Duration.seconds(30);
+
+    /** How often a replica compares its installed plugins with the database, for a change announcement it missed. */
+    @jakarta.validation.constraints.NotNull
+    private io.dropwizard.util.Duration syncInterval = io.dropwizard.util.Duration.seconds(30);
+
+    /** The largest plugin jar the admin API takes (MariaDB's max_allowed_packet must be larger). */
+    @jakarta.validation.constraints.NotNull
+    private io.dropwizard.util.DataSize maxPackageSize = io.dropwizard.util.DataSize.megabytes(15);
+
+    @JsonProperty
+    public io.dropwizard.util.Duration getDrainTimeout() {
+        return drainTimeout;
+    }
+
+    @JsonProperty
+    public void setDrainTimeout(io.dropwizard.util.Duration drainTimeout) {
+        this.drainTimeout = drainTimeout;
+    }
+
+    @JsonProperty
+    public io.dropwizard.util.Duration getSyncInterval() {
+        return syncInterval;
+    }
+
+    @JsonProperty
+    public void setSyncInterval(io.dropwizard.util.Duration syncInterval) {
+        this.syncInterval = syncInterval;
+    }
+
+    @JsonProperty
+    public io.dropwizard.util.DataSize getMaxPackageSize() {
+        return maxPackageSize;
+    }
+
+    @JsonProperty
+    public void setMaxPackageSize(io.dropwizard.util.DataSize maxPackageSize) {
+        this.maxPackageSize = maxPackageSize;
+    }
+
     @JsonProperty
     public io.dropwizard.util.Duration getCallTimeout() {
         return callTimeout;

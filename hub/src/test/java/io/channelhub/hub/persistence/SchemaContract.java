@@ -22,6 +22,7 @@ abstract class SchemaContract extends HubIntegrationTest {
             "tenants", "the tenant registry itself: its id is the tenant id",
             "plans", "the integrator's price list, the same for every tenant",
             "billing_gateways", "the integrator's own payment gateway account, not a tenant's",
+            "plugin_packages", "plugin jars the operator installed, run for every tenant",
             "databasechangelog", "Liquibase bookkeeping, no tenant data",
             "databasechangeloglock", "Liquibase bookkeeping, no tenant data");
 

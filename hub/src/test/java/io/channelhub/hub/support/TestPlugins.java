@@ -80,6 +80,15 @@ public final class TestPlugins {
         }
     }
 
+    /** The jar's bytes, built in a directory of its own. */
+    public static byte[] buildBytes(Spec spec) {
+        try {
+            return Files.readAllBytes(build(Files.createTempDirectory("plugin-jar"), spec));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static void compile(List<String> files, Path classes) {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         List<String> args = new ArrayList<>(List.of("-d", classes.toString(), "-classpath",

@@ -22,11 +22,12 @@ public final class PluginViews {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record AdminPluginView(String id, String version, String description, String provider, String requires,
                                   String state, String reason, String file, List<PluginStatus.ExtensionInfo> extensions,
-                                  ChannelView channel, String signedBy) {
-        static AdminPluginView of(PluginStatus s, PluginPlatform platform) {
+                                  ChannelView channel, String signedBy, String source) {
+        /** {@code source}: {@code bundled} (the plugins directory) or {@code installed} (the admin API). */
+        static AdminPluginView of(PluginStatus s, PluginPlatform platform, String source) {
             return new AdminPluginView(s.id(), s.version(), s.description(), s.provider(), s.requires(),
                     s.state().wire(), s.reason(), s.file(), s.extensions(),
-                    platform.connector(s.id()).map(ChannelView::of).orElse(null), s.signedBy());
+                    platform.connector(s.id()).map(ChannelView::of).orElse(null), s.signedBy(), source);
         }
     }
 

@@ -132,7 +132,15 @@ public class ChannelHooksResource {
                               InputStream body) {
         ChannelInstance ci = instances.findForRoute(id).filter(this::serving)
                 .orElseThrow(() -> new ApiException(404, "channel_not_found", "no such channel instance"));
-        Request r = new Request(plugins.connector(ci.pluginId()).orElseThrow());
+        PluginPlatform.LoadedConnector connector = plugins.connector(ci.pluginId())
+                .filter(c -> running(ci.pluginId())).orElse(null);
+        if (connector == null) {
+            // The instance is on, its plugin is not running here (being upgraded, or disabled by the operator):
+            // nothing was stored, so the sender should try again; webhook senders do on a 503.
+            throw new ApiException(503, "plugin_unavailable", "the channel's plugin is not running; try again",
+                    Map.of("retry_after_seconds", 10)).withHeader("Retry-After", "10");
+        }
+        Request r = new Request(connector);
         r.named = r.issue(ci);
         return dispatch(r, request(method, path, headers, uri, body));
     }
@@ -145,13 +153,18 @@ public class ChannelHooksResource {
         return dispatch(new Request(connector), request(method, path, headers, uri, body));
     }
 
-    /** An instance serves public traffic only while it, its tenant and its plugin are all on. */
+    /**
+     * An instance serves public traffic only while it and its tenant are on and the tenant uses its plugin; whether
+     * the plugin runs on this node is asked apart ({@link #running}).
+     */
     private boolean serving(ChannelInstance ci) {
         return ci.enabled()
-                && plugins.status(ci.pluginId()).map(s -> s.state() == PluginState.STARTED).orElse(false)
-                && plugins.connector(ci.pluginId()).isPresent()
                 && tenant(ci.tenantId()).map(t -> t.status() == TenantStatus.ACTIVE).orElse(false)
                 && enablements.isEnabled(ci.tenantId(), ci.pluginId());
+    }
+
+    private boolean running(String pluginId) {
+        return plugins.status(pluginId).map(s -> s.state() == PluginState.STARTED).orElse(false);
     }
 
     private Response dispatch(Request r, InboundRequest request) {
