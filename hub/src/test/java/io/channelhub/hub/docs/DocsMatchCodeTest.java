@@ -69,8 +69,8 @@ class DocsMatchCodeTest {
         Matcher property = Pattern.compile("<channelhub.plugin-api.version>([^<]+)<").matcher(pom);
         assertThat(property.find()).isTrue();
         assertThat(property.group(1)).isEqualTo(PluginApi.VERSION);
-        // plugin-api and plugin-testkit are published with the API's version, written in their own poms.
-        for (String module : List.of("plugin-api/pom.xml", "plugins/testkit/pom.xml")) {
+        // plugin-api, plugin-testkit and the archetype are published with the API's version, in their own poms.
+        for (String module : List.of("plugin-api/pom.xml", "plugins/testkit/pom.xml", "plugins/archetype/pom.xml")) {
             assertThat(read(module)).as(module).contains("<version>" + PluginApi.VERSION + "</version>");
         }
 
