@@ -1,7 +1,8 @@
 // Browser end-to-end tests of the operator console (docs/console.md) against a running hub.
 // Run: node --test console.e2e.mjs, with HUB_URL, OPERATOR_EMAIL, OPERATOR_PASSWORD, VIEWER_EMAIL, VIEWER_PASSWORD,
 // TENANT_SLUG, TENANT_KEY (an admin key of that tenant), CONVERSATION_ID (one of its conversations), PLAN_CODE (an
-// active plan), SCREENSHOT_DIR and
+// active plan), PLUGIN_JAR_V1, PLUGIN_JAR_V2 and PLUGIN_JAR_BROKEN (a plugin `live-channel` at 1.0.0, at 1.1.0, and at
+// 1.2.0 throwing on start), SCREENSHOT_DIR and
 // optionally CHROMIUM (default /usr/bin/chromium) in the environment.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -22,6 +23,7 @@ const TENANT_SLUG = required('TENANT_SLUG');
 const TENANT_KEY = required('TENANT_KEY');
 const CONVERSATION_ID = required('CONVERSATION_ID');
 const PLAN = required('PLAN_CODE');
+const PLUGIN_JARS = { v1: required('PLUGIN_JAR_V1'), v2: required('PLUGIN_JAR_V2'), broken: required('PLUGIN_JAR_BROKEN') };
 const SCREENSHOT_DIR = required('SCREENSHOT_DIR');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const WAIT = 20000;
@@ -105,6 +107,39 @@ describe('operator console', () => {
     await page.getByTestId('nav-platform-plugins').click();
     await page.getByTestId('plugin-state-channel-web').waitFor();
     assert.equal(await page.getByTestId('plugin-state-channel-web').textContent(), 'started');
+  });
+
+  test('the operator installs, upgrades, disables and uninstalls a plugin', TEST, async () => {
+    await page.getByTestId('nav-platform-plugins').click();
+    await page.getByTestId('plugin-jar').setInputFiles(PLUGIN_JARS.v1);
+    await page.getByTestId('plugin-install-submit').click();
+    await page.getByText('live-channel 1.0.0 installed: started').waitFor();
+    assert.equal(await page.getByTestId('plugin-state-live-channel').textContent(), 'started');
+
+    await page.getByTestId('plugin-jar').setInputFiles(PLUGIN_JARS.v2);
+    await page.getByTestId('plugin-install-submit').click();
+    await page.getByText('live-channel 1.1.0 installed: started').waitFor();
+    assert.equal(await page.getByTestId('plugin-version-live-channel').textContent(), '1.1.0');
+
+    // A jar that would not start is refused with its reason, and 1.1.0 stays.
+    await page.getByTestId('plugin-jar').setInputFiles(PLUGIN_JARS.broken);
+    await page.getByTestId('plugin-install-submit').click();
+    await page.getByTestId('plugin-install-status').getByText('plugin_refused').waitFor();
+    assert.match(await page.getByTestId('plugin-install-status').textContent(), /boom at start/);
+    assert.equal(await page.getByTestId('plugin-version-live-channel').textContent(), '1.1.0');
+
+    await page.getByTestId('plugin-toggle-live-channel').click();
+    await page.getByText('live-channel disabled on every replica').waitFor();
+    assert.equal(await page.getByTestId('plugin-state-live-channel').textContent(), 'disabled');
+    await page.getByTestId('plugin-toggle-live-channel').click();
+    await page.getByText('live-channel enabled on every replica').waitFor();
+    assert.equal(await page.getByTestId('plugin-state-live-channel').textContent(), 'started');
+
+    page.once('dialog', (d) => d.accept());
+    await page.getByTestId('plugin-uninstall-live-channel').click();
+    await page.getByText('live-channel uninstalled from every replica').waitFor();
+    assert.equal(await page.getByTestId('plugin-state-live-channel').count(), 0);
+    await shot(page, 'console-plugins.png');
   });
 
   test('the operator creates a tenant', TEST, async () => {

@@ -67,8 +67,16 @@ class ConsoleBrowserTest {
                 "OPERATOR_PASSWORD", OPERATOR_PASSWORD, "VIEWER_EMAIL", VIEWER, "VIEWER_PASSWORD", VIEWER_PASSWORD,
                 "TENANT_SLUG", slug, "TENANT_KEY", admin, "CONVERSATION_ID", conversation));
         env.put("PLAN_CODE", "starter");
+        // The plugin the operator installs, upgrades and removes in the browser, as files on disk.
+        java.nio.file.Path jars = java.nio.file.Files.createTempDirectory("console-plugins");
+        env.put("PLUGIN_JAR_V1", java.nio.file.Files.write(jars.resolve("live-channel-1.0.0.jar"),
+                io.channelhub.hub.plugins.LivePluginJars.jar("1.0.0", false)).toString());
+        env.put("PLUGIN_JAR_V2", java.nio.file.Files.write(jars.resolve("live-channel-1.1.0.jar"),
+                io.channelhub.hub.plugins.LivePluginJars.jar("1.1.0", false)).toString());
+        env.put("PLUGIN_JAR_BROKEN", java.nio.file.Files.write(jars.resolve("live-channel-1.2.0.jar"),
+                io.channelhub.hub.plugins.LivePluginJars.jar("1.2.0", true)).toString());
         BrowserSuite.run("console.e2e.mjs", env);
-        for (String shot : List.of("console-tenants.png", "console-channel-form.png", "console-conversation.png",
+        for (String shot : List.of("console-plugins.png", "console-tenants.png", "console-channel-form.png", "console-conversation.png",
                 "console-usage.png", "console-viewer.png", "console-sign-in.png")) {
             assertThat(BrowserSuite.SHOTS.resolve(shot)).isNotEmptyFile();
         }

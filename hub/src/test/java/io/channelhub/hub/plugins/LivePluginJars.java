@@ -7,19 +7,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The plugin the live-install tests install, upgrade and remove: a channel of type {@code live} whose inbound answer
- * names its version ({@code live <version>}). With {@code "slow"} in the body it first sets the system property
+ * The plugin the live-install tests (and the console's browser test) install, upgrade and remove: a channel of type
+ * {@code live} whose inbound answer names its version ({@code live <version>}). With {@code "slow"} in the body it first sets the system property
  * {@code live-channel.busy} (so a test knows the call is running) and takes {@code 1.5 s}.
  */
-final class LivePluginJars {
+public final class LivePluginJars {
 
-    static final String ID = "live-channel";
+    public static final String ID = "live-channel";
 
     private LivePluginJars() {
     }
 
     /** The jar of {@code version}; {@code throwsOnStart} makes its Plugin.start() throw. */
-    static byte[] jar(String version, boolean throwsOnStart) {
+    public static byte[] jar(String version, boolean throwsOnStart) {
         String pkg = "live.v" + version.replace('.', '_');
         String channel = "package " + pkg + ";\n"
                 + "import io.channelhub.plugin.*;\nimport io.channelhub.plugin.channel.*;\nimport java.util.*;\n"

@@ -34,12 +34,14 @@ export function tenantBase(tenantId) {
   return isOperator() ? `/admin/tenants/${encodeURIComponent(tenantId)}` : '/v1';
 }
 
-export async function api(method, path, body, { raw = false } = {}) {
-  const headers = { Accept: 'application/json' };
-  // A FormData body (a file upload) is sent as the browser encodes it, multipart with its own boundary.
+export async function api(method, path, body, { raw = false, contentType = null, headers: extra = {} } = {}) {
+  const headers = { Accept: 'application/json', ...extra };
+  // A FormData body (a file upload) is sent as the browser encodes it, multipart with its own boundary; a Blob (a
+  // plugin jar) is sent as it is, with the type the caller names.
   const form = body instanceof FormData;
+  const blob = body instanceof Blob;
   if (body !== undefined && !form) {
-    headers['Content-Type'] = 'application/json';
+    headers['Content-Type'] = blob ? contentType || body.type || 'application/octet-stream' : 'application/json';
   }
   if (method !== 'GET' && session && session.csrf_token) {
     headers['X-CSRF-Token'] = session.csrf_token;
@@ -49,7 +51,7 @@ export async function api(method, path, body, { raw = false } = {}) {
     headers,
     credentials: 'same-origin',
     cache: 'no-store',
-    body: body === undefined ? undefined : form ? body : JSON.stringify(body),
+    body: body === undefined ? undefined : form || blob ? body : JSON.stringify(body),
   });
   if (res.status === 401 && session && path !== '/console/session') {
     session = null;
@@ -81,6 +83,9 @@ export const del = (path) => api('DELETE', path);
 
 /** A multipart upload (a file for knowledge). */
 export const upload = (path, formData) => api('POST', path, formData);
+
+/** A file as the request body itself (a plugin jar), with its content type and any headers. */
+export const uploadFile = (path, file, contentType, headers = {}) => api('POST', path, file, { contentType, headers });
 
 /** Every page of an OpenAI-shaped list (files, vector stores: has_more and the last id), up to a bound. */
 export async function allOpenAi(path, max = 1000) {

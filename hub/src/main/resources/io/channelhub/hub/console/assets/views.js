@@ -1,6 +1,8 @@
 // The console's pages. Each renders into `main` from the hub's own API; what a role may not do is not offered (and the
 // hub refuses it anyway).
-import { all, allOpenAi, can, currentSession, del, get, isOperator, patch, post, put, tenantBase, upload } from './api.js';
+import {
+  all, allOpenAi, can, currentSession, del, get, isOperator, patch, post, put, tenantBase, upload, uploadFile,
+} from './api.js';
 import { usageChart } from './charts.js';
 import {
   clear, confirmAction, errorText, fmtTime, form, h, notice, schemaFields, showOnce, table,
@@ -163,16 +165,54 @@ export async function overview(main) {
 
 // --- Plugins ------------------------------------------------------------------------------------------------------
 
-export async function platformPlugins(main) {
+export async function platformPlugins(main, _, rerender) {
   page(main, 'Plugins on this hub');
   const rows = (await get('/admin/plugins')).data;
-  main.append(section('Installed plugins', table([
+  const path = (p) => `/admin/plugins/${encodeURIComponent(p.id)}`;
+  main.append(section('Plugins', h('p', {}, 'Bundled plugins come with the node\'s plugins directory; installed ones '
+    + 'run on every replica and are managed here.'), table([
     ['Plugin', (p) => h('strong', {}, p.id)],
-    ['Version', (p) => p.version],
+    ['Version', (p) => h('span', { 'data-testid': `plugin-version-${p.id}` }, p.version || '')],
+    ['Source', (p) => p.source],
     ['State', (p) => h('span', { class: `badge ${p.state}`, 'data-testid': `plugin-state-${p.id}` }, p.state)],
     ['Reason', (p) => p.reason || ''],
     ['Provides', (p) => [...new Set((p.extensions || []).map((x) => x.kind))].join(', ')],
+    ['Signed by', (p) => (p.signed_by ? h('code', { title: p.signed_by }, `${p.signed_by.slice(0, 19)}…`) : 'unsigned')],
+    ['', (p) => (p.source === 'installed' ? h('span', { class: 'actions' },
+      button(p.state === 'disabled' ? 'Enable' : 'Disable', () => act(() => post(`${path(p)}/${p.state === 'disabled'
+        ? 'enable' : 'disable'}`), `${p.id} ${p.state === 'disabled' ? 'enabled' : 'disabled'} on every replica`, rerender),
+      { 'data-testid': `plugin-toggle-${p.id}` }),
+      button('Uninstall', () => confirmAction(`Uninstall ${p.id} from every replica? Tenants' data stays.`)
+        && act(() => del(path(p)), `${p.id} uninstalled from every replica`, rerender),
+      { 'data-testid': `plugin-uninstall-${p.id}` })) : null)],
   ], rows, { testid: 'platform-plugins' })));
+
+  const input = h('input', { type: 'file', id: 'plugin-jar', 'data-testid': 'plugin-jar', accept: '.jar', required: true });
+  const status = h('div', { class: 'form-status', 'data-testid': 'plugin-install-status' });
+  const send = h('button', { type: 'submit', class: 'primary', 'data-testid': 'plugin-install-submit' }, 'Install');
+  main.append(section('Install or upgrade a plugin', h('p', {}, 'The jar is tried first: one that would not start (an '
+    + 'unsigned jar where signatures are required, a plugin API this hub does not provide, a failing start) changes '
+    + 'nothing. A jar with the Plugin-Id of an installed plugin upgrades it once its running calls finish.'),
+  h('form', {
+    'data-testid': 'plugin-install',
+    onsubmit: async (ev) => {
+      ev.preventDefault();
+      if (!input.files.length) {
+        return;
+      }
+      const file = input.files[0];
+      send.disabled = true;
+      clear(status);
+      try {
+        const p = await uploadFile('/admin/plugins', file, 'application/java-archive', { 'X-Filename': file.name });
+        await rerender();
+        say('ok', `${p.id} ${p.version} installed: ${p.state}`);
+      } catch (e) {
+        status.append(notice('error', errorText(e)));
+        send.disabled = false;
+      }
+    },
+  }, h('div', { class: 'field' }, h('label', { for: 'plugin-jar' }, 'Plugin jar'), input), send, status)));
 }
 
 export async function plugins(main, _, rerender) {
