@@ -131,6 +131,11 @@ class LivePluginsTest {
         assertThat(huge.status()).isEqualTo(413);
         assertThat(huge.code()).isEqualTo("package_too_large");
 
+        TestHub.Reply json = hub.callBinary("POST", "/admin/plugins", Map.of("Authorization", "Bearer "
+                + TestHub.ROOT_KEY, "Content-Type", "application/json"), "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(json.status()).isEqualTo(415);
+        assertThat(json.code()).isEqualTo("unsupported_media_type");
+
         // A tenant's admin is no operator.
         TestHub.Reply tenant = hub.callBinary("POST", "/admin/plugins", Map.of("Authorization", "Bearer " + tenantKey,
                 "Content-Type", "application/java-archive"), LivePluginJars.jar("9.0.0", false));

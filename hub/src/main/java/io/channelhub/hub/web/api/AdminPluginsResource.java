@@ -67,10 +67,18 @@ public class AdminPluginsResource {
      * for an upgrade or the same jar again. The jar is tried first; one that would not start changes nothing (422).
      */
     @POST
-    @Consumes({"application/java-archive", MediaType.APPLICATION_OCTET_STREAM})
-    public Response install(@Auth Caller c, InputStream body,
+    // Any type reaches the method, so who may install is decided before what was sent (a 403, not a 415, for a
+    // caller who may not).
+    @Consumes(MediaType.WILDCARD)
+    public Response install(@Auth Caller c, InputStream body, @HeaderParam("Content-Type") String contentType,
                             @HeaderParam("X-Filename") String fileName) {
         access.require(c, c.tenantId(), Permission.PLATFORM_ADMIN);
+        String type = contentType == null ? "" : contentType.split(";")[0].trim().toLowerCase(java.util.Locale.ROOT);
+        if (!java.util.Set.of("application/java-archive", "application/x-java-archive",
+                MediaType.APPLICATION_OCTET_STREAM).contains(type)) {
+            throw new ApiException(415, "unsupported_media_type", "send the plugin's jar as the body, with "
+                    + "Content-Type: application/java-archive", Map.of("content_type", type));
+        }
         byte[] jar = read(body);
         if (jar.length == 0) {
             throw ApiException.unprocessable("empty_package", "the body must be the plugin's jar", Map.of());
