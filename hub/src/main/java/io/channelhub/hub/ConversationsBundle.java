@@ -92,7 +92,7 @@ final class ConversationsBundle extends HubBundle<ConversationsBundle.Conversati
         var contacts = new ContactDirectory(c.jdbi(), c.stored(), c.clock());
         var media = new MediaLibrary(c.jdbi(), u.ledger(), c.clock());
         var contexts = new ChannelContexts(instances, conversationRepo, contacts, new PluginDocuments(c.jdbi(),
-                c.clock()), media, u.pluginUsage(), c.clock());
+                c.clock()), media, u.pluginUsage(), c.clock(), platform::capabilities);
 
         // The outbox delivers webhooks and channel messages, paced per instance.
         var deliveries = new DeliveryParts(c.jdbi());

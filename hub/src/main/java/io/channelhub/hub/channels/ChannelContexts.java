@@ -24,10 +24,14 @@ public class ChannelContexts implements PluginContexts {
     private final MediaLibrary media;
     private final PluginUsage usage;
     private final Clock clock;
+    /** What each plugin declares it uses: its contexts refuse other usage types and store collections. */
+    private final java.util.function.Function<String, io.channelhub.hub.plugins.PluginCapabilities> declared;
 
     public ChannelContexts(ChannelInstanceService instances, ConversationRepository conversations,
                            ContactDirectory contacts, PluginDocuments documents, MediaLibrary media,
-                           PluginUsage usage, Clock clock) {
+                           PluginUsage usage, Clock clock,
+                           java.util.function.Function<String, io.channelhub.hub.plugins.PluginCapabilities> declared) {
+        this.declared = declared;
         this.instances = instances;
         this.conversations = conversations;
         this.contacts = contacts;
@@ -63,7 +67,8 @@ public class ChannelContexts implements PluginContexts {
         return new CorePluginContext(tenantId, pluginId, instance,
                 new PluginConversations(conversations, media, tenantId, channelInstanceId, pluginId, clock),
                 contacts.forInstance(tenantId, channelInstanceId), documents.forPlugin(tenantId, pluginId),
-                media.forInstance(tenantId, channelInstanceId, pluginId), usage, pending, clock);
+                media.forInstance(tenantId, channelInstanceId, pluginId), usage, pending, clock,
+                declared.apply(pluginId));
     }
 
     /** A holder for the plugin usage of one inbound request. */

@@ -43,14 +43,24 @@ public final class CorePluginContext implements PluginContext {
     public CorePluginContext(String tenantId, String pluginId, InstanceInfo instance, Conversations conversations,
                              Contacts contacts, DocumentStore store, io.channelhub.plugin.MediaStore media,
                              PluginUsage usage, PluginUsage.Pending pending, Clock clock) {
+        this(tenantId, pluginId, instance, conversations, contacts, store, media, usage, pending, clock,
+                PluginCapabilities.UNDECLARED);
+    }
+
+    /** The same, holding the plugin to the usage types and store collections its manifest declares. */
+    public CorePluginContext(String tenantId, String pluginId, InstanceInfo instance, Conversations conversations,
+                             Contacts contacts, DocumentStore store, io.channelhub.plugin.MediaStore media,
+                             PluginUsage usage, PluginUsage.Pending pending, Clock clock,
+                             PluginCapabilities declared) {
         this.tenantId = tenantId;
         this.pluginId = pluginId;
         this.instance = instance;
         this.conversations = conversations;
         this.contacts = contacts;
-        this.store = store;
+        this.store = store == null ? null : declared.guard(store, pluginId);
         this.media = media;
-        this.metering = usage.metering(tenantId, pluginId, instance == null ? null : instance.id(), pending);
+        this.metering = declared.guard(usage.metering(tenantId, pluginId, instance == null ? null : instance.id(),
+                pending), pluginId);
         this.clock = clock;
     }
 

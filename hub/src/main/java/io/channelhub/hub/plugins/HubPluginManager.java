@@ -19,6 +19,7 @@ class HubPluginManager extends DefaultPluginManager {
     final Map<Path, String> loadFailures = new ConcurrentHashMap<>();
     final Map<Path, String> untrusted = new ConcurrentHashMap<>();
     final Map<Path, String> signers = new ConcurrentHashMap<>();
+    final Map<Path, PluginCapabilities> capabilities = new ConcurrentHashMap<>();
     final Map<String, String> incompatible = new ConcurrentHashMap<>();
     private final PluginSignatures signatures;
 
@@ -45,6 +46,16 @@ class HubPluginManager extends DefaultPluginManager {
         } catch (PluginSignatures.Untrusted e) {
             untrusted.put(pluginPath, e.getMessage());
             throw new PluginRuntimeException("untrusted plugin jar {}: {}", pluginPath.getFileName(), e.getMessage());
+        }
+        if (java.nio.file.Files.isRegularFile(pluginPath)) {
+            try {
+                capabilities.put(pluginPath, PluginCapabilities.of(pluginPath));
+            } catch (java.io.IOException unreadable) {
+                // pf4j cannot read it either and says why.
+            } catch (PluginCapabilities.Malformed e) {
+                loadFailures.put(pluginPath, e.getMessage());
+                throw new PluginRuntimeException("plugin jar {}: {}", pluginPath.getFileName(), e.getMessage());
+            }
         }
         try {
             return super.loadPluginFromPath(pluginPath);

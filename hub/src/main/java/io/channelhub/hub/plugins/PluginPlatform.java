@@ -47,6 +47,8 @@ public class PluginPlatform implements Managed {
     private final Map<String, LoadedObserver> observers = new ConcurrentHashMap<>();
     /** What each started plugin put into the maps above, so an unload takes exactly that out. */
     private final Map<String, Contributed> contributed = new ConcurrentHashMap<>();
+    /** What each started plugin's manifest declares it uses. */
+    private final Map<String, PluginCapabilities> capabilities = new ConcurrentHashMap<>();
     /** Plugins loaded from the plugins directory at start; the others were installed through the admin API. */
     private final Set<String> bundled = ConcurrentHashMap.newKeySet();
     private final List<Runnable> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -159,6 +161,13 @@ public class PluginPlatform implements Managed {
             default:
                 return base.with(PluginState.FAILED, "not started (state " + w.getPluginState() + ")", List.of());
         }
+        PluginCapabilities declared = w.getPluginPath() == null ? PluginCapabilities.UNDECLARED
+                : manager.capabilities.getOrDefault(w.getPluginPath(), PluginCapabilities.UNDECLARED);
+        if (config.isRequireDeclaredCapabilities() && !declared.declared()) {
+            stopQuietly(id);
+            return base.with(PluginState.FAILED, "declares nothing of what it uses (no " + PluginCapabilities.ENTRY
+                    + " in its manifest), which plugins.requireDeclaredCapabilities asks for", List.of());
+        }
         List<PluginStatus.ExtensionInfo> extensions = new ArrayList<>();
         Map<String, LoadedConnector> myConnectors = new HashMap<>();
         Map<String, LoadedGateway> myGateways = new HashMap<>();
@@ -204,6 +213,10 @@ public class PluginPlatform implements Managed {
                 if (name == null || name.isBlank() || tools.containsKey(name)) {
                     throw new IllegalStateException("tool handler name '" + name + "' is missing or taken");
                 }
+                if (!declared.allowsTool(name)) {
+                    throw new IllegalStateException("tool handler '" + name + "' is not declared (tools in "
+                            + PluginCapabilities.ENTRY + " of the manifest)");
+                }
                 myTools.put(name, guard.guard(ToolHandler.class, t, id, callTimeout));
                 extensions.add(new PluginStatus.ExtensionInfo("tool_handler", name));
             }
@@ -247,6 +260,7 @@ public class PluginPlatform implements Managed {
         tools.putAll(myTools);
         indexes.putAll(myIndexes);
         observers.putAll(myObservers);
+        capabilities.put(id, declared);
         contributed.put(id, new Contributed(Set.copyOf(myConnectors.keySet()), Set.copyOf(myGateways.keySet()),
                 Set.copyOf(myPolicies.keySet()), Set.copyOf(myModels.keySet()), Set.copyOf(myTools.keySet()),
                 Set.copyOf(myIndexes.keySet()), Set.copyOf(myObservers.keySet())));
@@ -281,6 +295,7 @@ public class PluginPlatform implements Managed {
             indexes.clear();
             observers.clear();
             contributed.clear();
+            capabilities.clear();
             manager = null;
         }
     }
@@ -298,6 +313,11 @@ public class PluginPlatform implements Managed {
                 LOG.warn("A plugin change listener failed", e);
             }
         }
+    }
+
+    /** What a started plugin declares it uses; {@link PluginCapabilities#UNDECLARED} for any other. */
+    public PluginCapabilities capabilities(String pluginId) {
+        return capabilities.getOrDefault(pluginId, PluginCapabilities.UNDECLARED);
     }
 
     /** Whether {@code pluginId} came from the plugins directory (replaced there, not through the admin API). */
@@ -360,6 +380,7 @@ public class PluginPlatform implements Managed {
                 return true;
             }
             c = contributed.remove(pluginId);
+            capabilities.remove(pluginId);
             if (c != null) {
                 c.connectors().forEach(connectors::remove);
                 c.gateways().forEach(gateways::remove);

@@ -20,6 +20,22 @@ public class PluginsConfig {
      */
     private List<String> trustedSigners = new ArrayList<>();
 
+    /**
+     * Whether a plugin must declare what it uses (routes, usage types, tools, stores) in its manifest to start. Off:
+     * a plugin built before declarations runs unrestricted (declarations, when present, always hold).
+     */
+    private boolean requireDeclaredCapabilities = false;
+
+    @JsonProperty
+    public boolean isRequireDeclaredCapabilities() {
+        return requireDeclaredCapabilities;
+    }
+
+    @JsonProperty
+    public void setRequireDeclaredCapabilities(boolean requireDeclaredCapabilities) {
+        this.requireDeclaredCapabilities = requireDeclaredCapabilities;
+    }
+
     /** Whether a started plugin is enabled for a tenant until that tenant's admin disables it. */
     private boolean enabledByDefault = true;
 

@@ -22,12 +22,18 @@ public final class PluginViews {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record AdminPluginView(String id, String version, String description, String provider, String requires,
                                   String state, String reason, String file, List<PluginStatus.ExtensionInfo> extensions,
-                                  ChannelView channel, String signedBy, String source) {
-        /** {@code source}: {@code bundled} (the plugins directory) or {@code installed} (the admin API). */
+                                  ChannelView channel, String signedBy, String source,
+                                  java.util.Map<String, List<String>> declares) {
+        /**
+         * {@code source}: {@code bundled} (the plugins directory) or {@code installed} (the admin API);
+         * {@code declares}: what its manifest says it uses (routes, usage types, tools, stores), absent when it
+         * declares nothing.
+         */
         static AdminPluginView of(PluginStatus s, PluginPlatform platform, String source) {
             return new AdminPluginView(s.id(), s.version(), s.description(), s.provider(), s.requires(),
                     s.state().wire(), s.reason(), s.file(), s.extensions(),
-                    platform.connector(s.id()).map(ChannelView::of).orElse(null), s.signedBy(), source);
+                    platform.connector(s.id()).map(ChannelView::of).orElse(null), s.signedBy(), source,
+                    platform.capabilities(s.id()).shown().orElse(null));
         }
     }
 

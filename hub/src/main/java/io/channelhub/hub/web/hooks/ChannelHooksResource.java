@@ -140,6 +140,7 @@ public class ChannelHooksResource {
             throw new ApiException(503, "plugin_unavailable", "the channel's plugin is not running; try again",
                     Map.of("retry_after_seconds", 10)).withHeader("Retry-After", "10");
         }
+        declared(ci.pluginId(), path);
         Request r = new Request(connector);
         r.named = r.issue(ci);
         return dispatch(r, request(method, path, headers, uri, body));
@@ -150,6 +151,7 @@ public class ChannelHooksResource {
         PluginPlatform.LoadedConnector connector = plugins.connector(pluginId)
                 .filter(c -> plugins.status(c.pluginId()).map(s -> s.state() == PluginState.STARTED).orElse(false))
                 .orElseThrow(() -> new ApiException(404, "channel_not_found", "no such channel plugin"));
+        declared(pluginId, path);
         return dispatch(new Request(connector), request(method, path, headers, uri, body));
     }
 
@@ -161,6 +163,13 @@ public class ChannelHooksResource {
         return ci.enabled()
                 && tenant(ci.tenantId()).map(t -> t.status() == TenantStatus.ACTIVE).orElse(false)
                 && enablements.isEnabled(ci.tenantId(), ci.pluginId());
+    }
+
+    /** A route the plugin's manifest does not declare is not the plugin's: refused before any plugin code runs. */
+    private void declared(String pluginId, String path) {
+        if (!plugins.capabilities(pluginId).allowsRoute(path)) {
+            throw new ApiException(404, "route_not_declared", "the channel's plugin declares no such route");
+        }
     }
 
     private boolean running(String pluginId) {

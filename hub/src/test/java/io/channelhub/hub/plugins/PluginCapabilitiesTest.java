@@ -1,0 +1,144 @@
+package io.channelhub.hub.plugins;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.channelhub.hub.support.TestPlugins;
+import io.channelhub.plugin.DocumentStore;
+import io.channelhub.plugin.Metering;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Reading {@code Plugin-Capabilities}, and what the hub refuses of a plugin that declared it. */
+class PluginCapabilitiesTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void readsEachKindAndLeavesOutWhatIsNotListed() throws Exception {
+        PluginCapabilities c = PluginCapabilities.of("routes=/webhook, /v1/*; stores=templates");
+        assertThat(c.declared()).isTrue();
+        assertThat(c.allowsRoute("/webhook")).isTrue();
+        assertThat(c.allowsRoute("/v1/widget.js")).isTrue();
+        assertThat(c.allowsRoute("/webhooks")).isFalse();
+        assertThat(c.allowsRoute("")).isFalse();
+        assertThat(c.allowsStore("templates")).isTrue();
+        assertThat(c.allowsStore("secrets")).isFalse();
+        assertThat(c.allowsUsage("any.type")).as("usage left out: none").isFalse();
+        assertThat(c.allowsTool("lookup")).isFalse();
+        assertThat(c.shown().orElseThrow()).containsEntry("routes", List.of("/webhook", "/v1/*"))
+                .containsEntry("usage_types", List.of());
+
+        PluginCapabilities root = PluginCapabilities.of("routes=/");
+        assertThat(root.allowsRoute("")).as("the route itself").isTrue();
+        assertThat(root.allowsRoute("/x")).isFalse();
+
+        PluginCapabilities none = PluginCapabilities.of("none");
+        assertThat(none.declared()).isTrue();
+        assertThat(none.allowsRoute("/")).isFalse();
+
+        PluginCapabilities legacy = PluginCapabilities.of((String) null);
+        assertThat(legacy.declared()).isFalse();
+        assertThat(legacy.allowsRoute("/anything")).isTrue();
+        assertThat(legacy.allowsUsage("anything")).isTrue();
+        assertThat(legacy.shown()).isEmpty();
+    }
+
+    @Test
+    void refusesAnEntryItCannotRead() {
+        for (String bad : List.of("routes", "paths=/x", "routes=/a; routes=/b", "tools=a;stores")) {
+            assertThatThrownBy(() -> PluginCapabilities.of(bad)).as(bad)
+                    .isInstanceOf(PluginCapabilities.Malformed.class).hasMessageContaining("Plugin-Capabilities");
+        }
+    }
+
+    @Test
+    void meteringAndTheStoreRefuseWhatWasNotDeclared() throws Exception {
+        PluginCapabilities c = PluginCapabilities.of("usage=acme.*; stores=notes");
+        List<String> recorded = new ArrayList<>();
+        Metering m = c.guard((type, q, unit, key) -> recorded.add(type), "acme");
+        m.record("acme.segments", 1, "segment", "k1");
+        assertThatThrownBy(() -> m.record("messages.out", 1, "message", "k2"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("did not declare usage type");
+        assertThat(recorded).containsExactly("acme.segments");
+
+        List<String> touched = new ArrayList<>();
+        DocumentStore store = c.guard(new DocumentStore() {
+            public void put(String col, String key, String json, Map<String, String> a, String contact) {
+                touched.add(col);
+            }
+
+            public Optional<Document> get(String col, String key) {
+                touched.add(col);
+                return Optional.empty();
+            }
+
+            public List<Document> find(String col, String attribute, String value) {
+                touched.add(col);
+                return List.of();
+            }
+
+            public boolean delete(String col, String key) {
+                touched.add(col);
+                return false;
+            }
+        }, "acme");
+        store.put("notes", "k", "{}", Map.of(), null);
+        for (Runnable r : List.<Runnable>of(() -> store.put("secrets", "k", "{}", Map.of(), null),
+                () -> store.get("secrets", "k"), () -> store.find("secrets", "a", "b"), () -> store.delete("secrets", "k"))) {
+            assertThatThrownBy(r::run).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("did not declare store 'secrets'");
+        }
+        assertThat(touched).containsExactly("notes");
+    }
+
+    @Test
+    void aToolNotDeclaredFailsThePluginAndAnUndeclaredPluginFailsWhereDeclarationsAreRequired() {
+        String handler = "package cap;\n@org.pf4j.Extension\npublic class Lookup implements "
+                + "io.channelhub.plugin.model.ToolHandler {\n"
+                + "  public String toolName() { return \"lookup_order\"; }\n"
+                + "  public String invoke(String a, io.channelhub.plugin.PluginContext c) { return \"{}\"; }\n}\n";
+        TestPlugins.build(dir, new TestPlugins.Spec("undeclared-tool").manifest("Plugin-Capabilities", "tools=other")
+                .pluginClass("cap.CapPlugin").source("cap.CapPlugin", TestPlugins.plainPlugin("cap", "CapPlugin"))
+                .source("cap.Lookup", handler));
+        TestPlugins.build(dir, new TestPlugins.Spec("malformed").manifest("Plugin-Capabilities", "paths=/x")
+                .pluginClass("mal.MalPlugin").source("mal.MalPlugin", TestPlugins.plainPlugin("mal", "MalPlugin")));
+        TestPlugins.build(dir, new TestPlugins.Spec("legacy").pluginClass("leg.LegPlugin")
+                .source("leg.LegPlugin", TestPlugins.plainPlugin("leg", "LegPlugin")));
+        TestPlugins.build(dir, new TestPlugins.Spec("modest").manifest("Plugin-Capabilities", "none")
+                .pluginClass("mod.ModPlugin").source("mod.ModPlugin", TestPlugins.plainPlugin("mod", "ModPlugin")));
+
+        PluginsConfig strict = new PluginsConfig();
+        strict.setRequireDeclaredCapabilities(true);
+        PluginPlatform platform = new PluginPlatform(dir, new PluginGuard(
+                io.opentelemetry.api.OpenTelemetry.noop().getTracer("test"),
+                new io.prometheus.metrics.model.registry.PrometheusRegistry()), strict);
+        platform.start();
+        try {
+            PluginStatus tool = platform.status("undeclared-tool").orElseThrow();
+            assertThat(tool.state()).isEqualTo(PluginState.FAILED);
+            assertThat(tool.reason()).contains("tool handler 'lookup_order' is not declared");
+            assertThat(platform.toolHandlers()).doesNotContainKey("lookup_order");
+
+            PluginStatus malformed = platform.statuses().stream().filter(s -> s.id().startsWith("malformed"))
+                    .findFirst().orElseThrow();
+            assertThat(malformed.state()).isEqualTo(PluginState.FAILED);
+            assertThat(malformed.reason()).contains("'paths=/x' is not one of kind=item");
+
+            PluginStatus legacy = platform.status("legacy").orElseThrow();
+            assertThat(legacy.state()).isEqualTo(PluginState.FAILED);
+            assertThat(legacy.reason()).contains("plugins.requireDeclaredCapabilities");
+
+            assertThat(platform.status("modest").orElseThrow().state()).isEqualTo(PluginState.STARTED);
+            assertThat(platform.capabilities("modest").declared()).isTrue();
+        } finally {
+            platform.stop();
+        }
+    }
+}
