@@ -138,9 +138,11 @@ class ArchitectureTest {
         // A third party's test classpath has the plugin API, the JDK and slf4j; the kit may use nothing else.
         Path kit = root.resolve("plugins/testkit/target/classes");
         assertThat(kit).isDirectory();
+        // com.sun.net.httpserver: the JDK's own HTTP server (module jdk.httpserver), the model contract's fake.
         classes().should().onlyDependOnClassesThat().resideInAnyPackage("io.channelhub.plugin..", "java..",
-                "javax.net..", "org.slf4j..", "org.junit.jupiter.api..", "org.opentest4j..").as("the plugin test "
-                + "kit depends only on the plugin API, the JDK, slf4j and JUnit 5").check(
+                "javax.net..", "com.sun.net.httpserver..", "org.slf4j..", "org.junit.jupiter.api..",
+                "org.opentest4j..").as("the plugin test kit depends only on the plugin API, the JDK, slf4j and "
+                + "JUnit 5").check(
                 new ClassFileImporter().importPath(kit));
         for (Path dir : built) {
             JavaClasses plugin = new ClassFileImporter().importPath(dir);
