@@ -46,6 +46,54 @@ class PluginGuideTest {
         return files;
     }
 
+    /** The guide's Java blocks that are not files of the example: fragments a reader copies into a plugin. */
+    private static List<String> snippets() throws Exception {
+        String guide = Files.readString(ROOT.resolve("docs/plugins.md"));
+        List<String> out = new ArrayList<>();
+        Matcher m = Pattern.compile("```java\\n(.*?)\\n```", Pattern.DOTALL).matcher(guide);
+        while (m.find()) {
+            out.add(m.group(1));
+        }
+        return out;
+    }
+
+    /**
+     * Every Java fragment of the guide compiles against the plugin API as a reader would use it: a member (an
+     * {@code @Override} method) inside a channel connector, statements inside a method of one, with the names the
+     * prose gives them ({@code context}, {@code settings}, {@code event}, ...) in scope.
+     */
+    @Test
+    void everyJavaFragmentOfTheGuideCompiles() throws Exception {
+        List<String> fragments = snippets();
+        assertThat(fragments).hasSizeGreaterThanOrEqualTo(6);
+        String imports = "import io.channelhub.plugin.*;\nimport io.channelhub.plugin.channel.*;\n"
+                + "import io.channelhub.plugin.billing.*;\nimport io.channelhub.plugin.model.*;\n"
+                + "import io.channelhub.plugin.privacy.*;\nimport io.channelhub.plugin.turn.*;\n"
+                + "import io.channelhub.plugin.knowledge.*;\nimport java.io.IOException;\nimport java.net.URI;\n"
+                + "import java.net.http.*;\nimport java.nio.charset.StandardCharsets;\nimport java.util.*;\n";
+        List<String> files = new ArrayList<>();
+        for (int i = 0; i < fragments.size(); i++) {
+            String code = fragments.get(i).strip();
+            String body;
+            if (code.startsWith("@Override") || code.startsWith("public ")) {
+                body = code;
+            } else {
+                String last = code.lines().reduce((a, b) -> b).orElse("").strip();
+                boolean returns = code.lines().anyMatch(l -> l.startsWith("return "));
+                body = "Object fragment(PluginContext context, Settings settings, InboundEvent event, "
+                        + "MessageReceived messageReceived, Map<String, String> corsHeaders, boolean acceptsEventStream, "
+                        + "boolean genuine, long segments, String messageId) throws Exception {\n" + code + "\n"
+                        + (returns && !last.endsWith("}") ? "" : "return null;\n") + "}";
+            }
+            Path f = work.resolve("snippets/doc/Fragment" + i + ".java");
+            Files.createDirectories(f.getParent());
+            Files.writeString(f, "package doc;\n" + imports + "abstract class Fragment" + i
+                    + " implements io.channelhub.plugin.channel.ChannelConnector {\n" + body + "\n}\n");
+            files.add(f.toString());
+        }
+        TestPlugins.compile(files, Files.createDirectories(work.resolve("snippet-classes")));
+    }
+
     private static Map<String, String> manifestEntries(String pom) throws Exception {
         var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
                 .parse(new ByteArrayInputStream(pom.getBytes(StandardCharsets.UTF_8)));
