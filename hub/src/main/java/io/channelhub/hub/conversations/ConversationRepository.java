@@ -173,6 +173,15 @@ public class ConversationRepository {
         return jdbi.withHandle(h -> insertMessage(h, m));
     }
 
+    /** The message and {@code more} (its usage) in one transaction, the conversation left as it is. */
+    public Message insertMessage(Message m, java.util.function.Consumer<org.jdbi.v3.core.Handle> more) {
+        return jdbi.inTransaction(h -> {
+            Message stored = insertMessage(h, m);
+            more.accept(h);
+            return stored;
+        });
+    }
+
     /**
      * Inserts the message, marks the conversation's last message and runs {@code more} (the message's usage rows)
      * in one transaction: one commit for what one message changes.

@@ -128,10 +128,24 @@ public final class TurnPipeline {
 
         private final QuotaReservation reservation;
         private final RateLimiter.Decision decision;
+        /** A user message stored through this admission whose conversation waits for the reply's touch. */
+        private Message untouched;
 
         private Admitted(QuotaReservation reservation, RateLimiter.Decision decision) {
             this.reservation = reservation;
             this.decision = decision;
+        }
+
+        /**
+         * Stores the user's message of this turn ({@link TurnService#storeUserMessage}); the conversation's
+         * last-message time is set by the reply's commit, or by {@link #close()} when no reply is stored (the model
+         * failed, the caller left), so a turn touches the conversation once.
+         */
+        public Message storeUserMessage(Conversation c, String content, String externalId, List<String> mediaIds,
+                                        String kind, String requestKey) {
+            Message m = turns.storeUserMessage(c, content, externalId, mediaIds, kind, requestKey, false);
+            untouched = m;
+            return m;
         }
 
         /** The tightest rate-limit bucket this turn took from, for the answer's headers; null when none. */
@@ -147,6 +161,10 @@ public final class TurnPipeline {
          */
         public TurnService.Result answer(Conversation c, Message user, ReplySink sink) {
             TurnService.Result r = turns.run(c, user, sink);
+            if (untouched != null && untouched.id().equals(user.id())) {
+                // The reply's commit set the conversation's last-message time.
+                untouched = null;
+            }
             sink.answered(r);
             return r;
         }
@@ -157,7 +175,14 @@ public final class TurnPipeline {
 
         @Override
         public void close() {
-            reservation.close();
+            try {
+                if (untouched != null) {
+                    repo.touch(untouched.tenantId(), untouched.conversationId(), untouched.createdAt());
+                    untouched = null;
+                }
+            } finally {
+                reservation.close();
+            }
         }
     }
 

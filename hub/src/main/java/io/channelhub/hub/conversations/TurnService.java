@@ -111,19 +111,31 @@ public class TurnService {
      */
     public Message storeUserMessage(Conversation c, String content, String externalId, List<String> mediaIds,
                                     String kind, String requestKey) {
+        return storeUserMessage(c, content, externalId, mediaIds, kind, requestKey, true);
+    }
+
+    /**
+     * The same; with {@code touch} false the conversation's last-message time is left to the reply's commit, a moment
+     * later (one statement less per turn), and whoever stored it touches it when no reply comes
+     * ({@link TurnPipeline.Admitted} does).
+     */
+    Message storeUserMessage(Conversation c, String content, String externalId, List<String> mediaIds, String kind,
+                             String requestKey, boolean touch) {
         Instant now = clock.instant();
         content = redaction.forStorage(c.tenantId(), content);
         Message draft = Message.draft(c, "user").content(content).status(Message.Status.RECEIVED)
                 .externalId(externalId).kind(kind).at(now).build();
         UsageLedger.UsageEvent in = new UsageLedger.UsageEvent(c.tenantId(), "messages.in", 1, "message", null,
                 c.channelInstanceId(), c.agentId(), null, "in:" + draft.id());
-        // The message, the conversation's last-message time and the message's usage: one commit.
-        Message user = repo.insertMessageAndTouch(draft, now, h -> {
+        // The message, the conversation's last-message time (unless the reply sets it) and the message's usage: one
+        // commit.
+        java.util.function.Consumer<org.jdbi.v3.core.Handle> usage = h -> {
             ledger.insert(h, List.of(in));
             if (requestKey != null) {
                 ConversationRepository.markRequest(h, draft, requestKey);
             }
-        });
+        };
+        Message user = touch ? repo.insertMessageAndTouch(draft, now, usage) : repo.insertMessage(draft, usage);
         ledger.recorded(in);
         if (!mediaIds.isEmpty()) {
             media.attach(c.tenantId(), user.id(), mediaIds);

@@ -551,6 +551,33 @@ class TurnPipelineTest {
     }
 
     @Test
+    void aTurnTouchesItsConversationOnceWithTheReplyAndStillDoesWhenNoReplyComes() {
+        Conversation c = conversation(agent(spec(null, null)));
+        Instant created = repo.find(tenant, c.id()).orElseThrow().lastMessageAt();
+
+        model.then(reply("Hello back", 3, 2));
+        TurnService.Result r;
+        try (TurnPipeline.Admitted admitted = pipeline.begin(tenant, Entry.API, List.of())) {
+            Message user = admitted.storeUserMessage(c, "hello", null, List.of(), Message.TEXT, null);
+            assertThat(repo.find(tenant, c.id()).orElseThrow().lastMessageAt())
+                    .as("the user's message leaves the time to the reply's commit").isEqualTo(created);
+            r = admitted.answer(c, user, ReplySink.result());
+        }
+        assertThat(repo.find(tenant, c.id()).orElseThrow().lastMessageAt()).isEqualTo(r.reply().createdAt());
+
+        // The model fails: no reply is stored, and closing the admission records the user's message time.
+        model.fail(new ModelException(ModelException.Kind.BAD_REQUEST, "unknown model", (Duration) null));
+        Message[] asked = new Message[1];
+        assertThatThrownBy(() -> {
+            try (TurnPipeline.Admitted admitted = pipeline.begin(tenant, Entry.API, List.of())) {
+                asked[0] = admitted.storeUserMessage(c, "again", null, List.of(), Message.TEXT, null);
+                admitted.answer(c, asked[0], ReplySink.result());
+            }
+        }).isInstanceOf(HubFailure.class);
+        assertThat(repo.find(tenant, c.id()).orElseThrow().lastMessageAt()).isEqualTo(asked[0].createdAt());
+    }
+
+    @Test
     void aToolTheHubAnswersIsRunAndTheModelAskedAgainWithItsResult() {
         Agent agent = agent(spec(null, List.of(tool("get_order"))));
         Conversation c = conversation(agent);

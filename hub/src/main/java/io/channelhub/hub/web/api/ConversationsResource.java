@@ -214,18 +214,15 @@ public class ConversationsResource extends ConversationReads {
                 }
             }
             try (var admitted = pipeline.begin(tenantId, TurnPipeline.Entry.API, List.of())) {
-                Message user = earlier != null ? earlier : store(conv, role, req, requestKey);
+                Message user = earlier != null ? earlier : store(conv, role, req, requestKey, admitted);
                 TurnService.Result r = admitted.answer(conv, user, ReplySink.result());
                 return Response.status(201).entity(ConversationViews.TurnView.of(r)).build();
             }
         });
     }
 
-    private Message store(Conversation conv, String role, ConversationViews.PostMessage req) {
-        return store(conv, role, req, null);
-    }
-
-    private Message store(Conversation conv, String role, ConversationViews.PostMessage req, String requestKey) {
+    private Message store(Conversation conv, String role, ConversationViews.PostMessage req,
+                          String requestKey, TurnPipeline.Admitted admitted) {
         if ("tool".equals(role)) {
             var now = clock.instant();
             Message draft = Message.draft(conv, "tool").content(req.content()).answering(req.toolCallId())
@@ -236,7 +233,7 @@ public class ConversationsResource extends ConversationReads {
                 }
             });
         }
-        return turns.storeUserMessage(conv, req.content(), req.externalId(), List.of(), Message.TEXT, requestKey);
+        return admitted.storeUserMessage(conv, req.content(), req.externalId(), List.of(), Message.TEXT, requestKey);
     }
 
     /** The admission is closed when the stream ends, on the thread that writes it. */
@@ -244,7 +241,7 @@ public class ConversationsResource extends ConversationReads {
                                 TurnPipeline.Admitted admitted) {
         Message user;
         try {
-            user = store(conv, role, req);
+            user = store(conv, role, req, null, admitted);
         } catch (RuntimeException e) {
             admitted.close();
             throw e;

@@ -155,9 +155,9 @@ public class ChannelTurns {
             contacts.received(tenantId, ci.id(), message, clock.instant());
             Conversation conv = existing != null ? existing : conversations.open(ci, agent,
                     message.contactExternalId());
-            Message user = turns.storeUserMessage(conv, message.text(), message.externalId(), files,
+            Message user = admitted.storeUserMessage(conv, message.text(), message.externalId(), files,
                     message.kind() == null ? Message.TEXT
-                            : message.kind().name().toLowerCase(java.util.Locale.ROOT));
+                            : message.kind().name().toLowerCase(java.util.Locale.ROOT), null);
             events.processed(tenantId, stored.id(), user.id());
             if (turn.stream()) {
                 handedToStream = true;
