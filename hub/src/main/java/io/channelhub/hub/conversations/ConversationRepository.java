@@ -164,6 +164,13 @@ public class ConversationRepository {
         return out;
     }
 
+    /** Sets the last-message time to {@code at} unless a later message set it already (a concurrent turn's reply). */
+    public void touchIfLater(String tenantId, String id, Instant at) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE conversations SET last_message_at = :at, updated_at = :at WHERE "
+                + "tenant_id = :t AND id = :id AND (last_message_at IS NULL OR last_message_at < :at)")
+                .bind("at", at).bind("t", tenantId).bind("id", id).execute());
+    }
+
     public void touch(String tenantId, String id, Instant at) {
         jdbi.useHandle(h -> h.createUpdate("UPDATE conversations SET last_message_at = :at, updated_at = :at WHERE "
                 + "tenant_id = :t AND id = :id").bind("at", at).bind("t", tenantId).bind("id", id).execute());

@@ -140,9 +140,11 @@ public class TurnObservers implements Deliverer {
     private Outcome notRunning(OutboxItem item, String pluginId) {
         String state = plugins.status(pluginId).map(s -> s.state().wire()).orElse("not installed");
         boolean started = plugins.status(pluginId).map(s -> s.state() == PluginState.STARTED).orElse(false);
-        String why = started ? "plugin " + pluginId + " no longer has turn observer " + item.targetId()
+        String why = started ? "plugin " + pluginId + " does not offer turn observer " + item.targetId() + " now"
                 : "plugin " + pluginId + " is not running (" + state + ")";
-        if (!started && item.createdAt().plus(NOT_RUNNING_GRACE).isAfter(clock.instant())) {
+        // Started but without the observer is also an upgrade's drain (the old version's extensions are out of use
+        // before its status goes): wait as for a plugin that is not running.
+        if (item.createdAt().plus(NOT_RUNNING_GRACE).isAfter(clock.instant())) {
             // Deferred, not retried: a plugin being restarted or upgraded must not use up the turn's attempts.
             return new Outcome.Deferred(why, NOT_RUNNING_RETRY);
         }

@@ -177,7 +177,7 @@ public final class TurnPipeline {
         public void close() {
             try {
                 if (untouched != null) {
-                    repo.touch(untouched.tenantId(), untouched.conversationId(), untouched.createdAt());
+                    repo.touchIfLater(untouched.tenantId(), untouched.conversationId(), untouched.createdAt());
                     untouched = null;
                 }
             } finally {

@@ -41,6 +41,9 @@ public record PluginCapabilities(boolean declared, List<String> routes, List<Str
     public static final PluginCapabilities UNDECLARED = new PluginCapabilities(false, List.of(), List.of(), List.of(),
             List.of());
 
+    /** A plugin that may use nothing (one that is not running). */
+    static final PluginCapabilities NOTHING = new PluginCapabilities(true, List.of(), List.of(), List.of(), List.of());
+
     public PluginCapabilities {
         routes = List.copyOf(routes);
         usageTypes = List.copyOf(usageTypes);

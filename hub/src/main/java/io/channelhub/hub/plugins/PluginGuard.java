@@ -80,6 +80,16 @@ public final class PluginGuard {
         return type.cast(proxy);
     }
 
+    /**
+     * Counts a whole operation on {@code pluginId} (several calls into it, and the hub's work between them) as running
+     * until the returned handle is closed, so an unload waits for the operation, not only for each call.
+     */
+    public AutoCloseable enter(String pluginId) {
+        var running = inFlight.computeIfAbsent(pluginId, k -> new java.util.concurrent.atomic.AtomicInteger());
+        running.incrementAndGet();
+        return running::decrementAndGet;
+    }
+
     /** How many calls into {@code pluginId} are running now. */
     public int inFlight(String pluginId) {
         var n = inFlight.get(pluginId);
@@ -162,14 +172,15 @@ public final class PluginGuard {
             Span span = tracer.spanBuilder("plugin " + pluginId + " " + operation)
                     .setAttribute("channelhub.plugin", pluginId).startSpan();
             var running = inFlight.computeIfAbsent(pluginId, k -> new java.util.concurrent.atomic.AtomicInteger());
-            running.incrementAndGet();
             Deadline deadline = new Deadline();
-            ScheduledFuture<?> alarm = timeout.isZero() ? null
-                    : WATCHDOG.schedule(deadline::expire, timeout.toNanos(), TimeUnit.NANOSECONDS);
             long start = System.nanoTime();
             Object result = null;
             Throwable failure = null;
+            ScheduledFuture<?> alarm = null;
+            running.incrementAndGet();
             try (Scope ignored = span.makeCurrent()) {
+                alarm = timeout.isZero() ? null
+                        : WATCHDOG.schedule(deadline::expire, timeout.toNanos(), TimeUnit.NANOSECONDS);
                 result = method.invoke(target, args);
             } catch (InvocationTargetException e) {
                 failure = e.getCause();

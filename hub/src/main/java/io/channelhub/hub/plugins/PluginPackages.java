@@ -62,6 +62,13 @@ public class PluginPackages implements Managed {
     private final Duration drain;
     private final Duration syncInterval;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
+    /**
+     * The package this replica could not start, by plugin, and when: not tried again for {@link #RETRY_FAILED} (each
+     * try takes the working version out for a drain) unless the table names other bytes or the operator installs it
+     * again through this replica.
+     */
+    private final Map<String, Map.Entry<String, Instant>> failed = new ConcurrentHashMap<>();
+    static final Duration RETRY_FAILED = Duration.ofMinutes(10);
     private final Path cache;
     private ScheduledExecutorService sync;
     private ExecutorService applier;
@@ -110,6 +117,13 @@ public class PluginPackages implements Managed {
             applier.shutdownNow();
             applier.awaitTermination(5, TimeUnit.SECONDS);
         }
+        // The local copies: the database keeps the packages.
+        try (var files = Files.list(cache)) {
+            files.forEach(PluginPackages::deleteQuietly);
+        } catch (IOException e) {
+            LOG.debug("Could not list {}", cache, e);
+        }
+        deleteQuietly(cache);
     }
 
     // The operator's changes -----------------------------------------------------------------------------------------
@@ -143,6 +157,8 @@ public class PluginPackages implements Managed {
         if (before.isPresent() && before.get().sha256().equals(sha)) {
             return new Installed(before.get(), apply(id), false, true);
         }
+        // The operator asks again: a failure remembered here is tried anew.
+        failed.remove(id);
         byte[] previous = before.isPresent() ? content(id).orElse(null) : null;
         Instant now = clock.instant();
         String name = safeName(fileName, id, trial.version());
@@ -162,6 +178,8 @@ public class PluginPackages implements Managed {
                 delete(id);
             }
             apply(id);
+            // Another replica may have read the row in the meantime: it follows the undo too.
+            changes.publish(KIND, id);
             String reason = status == null ? "unknown" : String.valueOf(status.reason());
             throw Failure.invalid("plugin_refused", "the plugin did not start beside the others: " + reason,
                     Map.of("state", status == null ? "failed" : status.state().wire(), "reason", reason));
@@ -290,6 +308,9 @@ public class PluginPackages implements Managed {
                     LOG.info("Plugin {} {} {}", pluginId, have.version(), want.isEmpty() ? "uninstalled" : "disabled");
                 }
                 if (want.isEmpty()) {
+                    failed.remove(pluginId);
+                    // A package that was disabled or failed here leaves no status behind.
+                    platform.forget(pluginId);
                     return null;
                 }
                 Package p = want.get();
@@ -300,6 +321,13 @@ public class PluginPackages implements Managed {
             }
             Package p = want.get();
             if (have != null && have.sha256().equals(p.sha256())) {
+                return platform.status(pluginId).orElse(null);
+            }
+            Map.Entry<String, Instant> lastFailure = failed.get(pluginId);
+            // Only while an older version serves here: with nothing running there is nothing to keep up, so try.
+            if (have != null && lastFailure != null && p.sha256().equals(lastFailure.getKey())
+                    && lastFailure.getValue().plus(RETRY_FAILED).isAfter(clock.instant())) {
+                // Tried here and failed: the previous version (or nothing) stays until other bytes are installed.
                 return platform.status(pluginId).orElse(null);
             }
             byte[] bytes = content(pluginId).orElse(null);
@@ -313,6 +341,7 @@ public class PluginPackages implements Managed {
             }
             PluginStatus started = platform.load(jar);
             if (started.state() == PluginState.STARTED && started.id().equals(pluginId)) {
+                failed.remove(pluginId);
                 running.put(pluginId, new Running(p.sha256(), p.version(), jar));
                 if (have != null) {
                     deleteQuietly(have.jar());
@@ -321,6 +350,7 @@ public class PluginPackages implements Managed {
                 return started;
             }
             deleteQuietly(jar);
+            failed.put(pluginId, Map.entry(p.sha256(), clock.instant()));
             if (started.state() == PluginState.STARTED) {
                 // A jar stored under one id that says another: never serve it under either.
                 platform.unload(started.id(), drain);

@@ -195,7 +195,15 @@ public class PluginPlatform implements Managed {
                 extensions.add(new PluginStatus.ExtensionInfo("billing_gateway", gd.id()));
             }
             for (PrivacyPolicy p : manager.getExtensions(PrivacyPolicy.class, id)) {
-                myPolicies.put(p.jurisdiction(), guard.guard(PrivacyPolicy.class, p, id, callTimeout));
+                String jurisdiction = p.jurisdiction();
+                if (jurisdiction == null || jurisdiction.isBlank() || policies.containsKey(jurisdiction)
+                        || myPolicies.containsKey(jurisdiction)) {
+                    // One policy per jurisdiction: a second would replace the first's redaction, and take it away
+                    // with it when removed.
+                    throw new IllegalStateException("privacy policy jurisdiction '" + jurisdiction
+                            + "' is missing or taken");
+                }
+                myPolicies.put(jurisdiction, guard.guard(PrivacyPolicy.class, p, id, callTimeout));
                 extensions.add(new PluginStatus.ExtensionInfo("privacy_policy", p.jurisdiction()));
             }
             for (ModelProvider m : manager.getExtensions(ModelProvider.class, id)) {
@@ -285,6 +293,14 @@ public class PluginPlatform implements Managed {
             for (PluginWrapper w : started) {
                 stopQuietly(w.getPluginId());
             }
+            // Class loaders closed too: a trial platform is stopped after every install attempt.
+            for (PluginWrapper w : new ArrayList<>(manager.getPlugins())) {
+                try {
+                    manager.unloadPlugin(w.getPluginId());
+                } catch (RuntimeException e) {
+                    LOG.debug("Plugin {} did not unload", w.getPluginId(), e);
+                }
+            }
             statuses.replaceAll((id, s) -> s.state() == PluginState.STARTED
                     ? s.with(PluginState.STOPPED, "hub stopped", s.extensions()) : s);
             connectors.clear();
@@ -315,9 +331,19 @@ public class PluginPlatform implements Managed {
         }
     }
 
-    /** What a started plugin declares it uses; {@link PluginCapabilities#UNDECLARED} for any other. */
+    /**
+     * What a started plugin declares it uses. A plugin that is not running (being unloaded, or unknown) may use
+     * nothing: a call that reaches it late is refused rather than let through unrestricted.
+     */
     public PluginCapabilities capabilities(String pluginId) {
-        return capabilities.getOrDefault(pluginId, PluginCapabilities.UNDECLARED);
+        return capabilities.getOrDefault(pluginId, PluginCapabilities.NOTHING);
+    }
+
+    /** Forgets the status of a plugin that is neither running nor installed any more (not a bundled one). */
+    public void forget(String pluginId) {
+        if (!bundled.contains(pluginId) && !contributed.containsKey(pluginId)) {
+            statuses.remove(pluginId);
+        }
     }
 
     /** Whether {@code pluginId} came from the plugins directory (replaced there, not through the admin API). */
@@ -506,7 +532,8 @@ public class PluginPlatform implements Managed {
      * so one plugin's bug is a clear error for its own requests and nothing else.
      */
     public <T> T call(String pluginId, String operation, Supplier<T> body) {
-        try {
+        // The whole operation counts as running, so an unload waits for it, not only for each call inside it.
+        try (AutoCloseable running = guard.enter(pluginId)) {
             return body.get();
         } catch (io.channelhub.plugin.QuotaExceededException e) {
             // The hub's own refusal, which the plugin let through: not a plugin failure.
@@ -517,6 +544,9 @@ public class PluginPlatform implements Managed {
         } catch (RuntimeException | LinkageError e) {
             LOG.error("Plugin {} failed in {}", pluginId, operation, e);
             throw new PluginCallException(pluginId, operation, e);
+        } catch (Exception closing) {
+            // The count's handle does not throw.
+            throw new IllegalStateException(closing);
         }
     }
 

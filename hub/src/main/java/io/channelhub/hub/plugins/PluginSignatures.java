@@ -85,6 +85,10 @@ public final class PluginSignatures {
     public String check(Path jar) throws Untrusted {
         try {
             Set<String> signers = signers(jar);
+            if (enforced() && classPath(jar)) {
+                // The class loader would follow it to jars no signature covers.
+                throw new Untrusted("its manifest has a Class-Path, which would load jars outside the signature");
+            }
             if (!enforced()) {
                 return signers.size() == 1 ? display(signers.iterator().next()) : null;
             }
@@ -149,6 +153,15 @@ public final class PluginSignatures {
             return common;
         } catch (SecurityException e) {
             throw new Untrusted("its contents do not match its signature (" + e.getMessage() + ")");
+        } catch (IOException e) {
+            throw new Untrusted("cannot read the jar: " + e.getMessage());
+        }
+    }
+
+    private static boolean classPath(Path jar) throws Untrusted {
+        try (JarFile file = new JarFile(jar.toFile(), false)) {
+            return file.getManifest() != null
+                    && file.getManifest().getMainAttributes().getValue("Class-Path") != null;
         } catch (IOException e) {
             throw new Untrusted("cannot read the jar: " + e.getMessage());
         }

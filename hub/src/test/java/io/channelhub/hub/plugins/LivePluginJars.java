@@ -20,6 +20,11 @@ public final class LivePluginJars {
 
     /** The jar of {@code version}; {@code throwsOnStart} makes its Plugin.start() throw. */
     public static byte[] jar(String version, boolean throwsOnStart) {
+        return jar(version, throwsOnStart, null);
+    }
+
+    /** The same, also answering the tool {@code tool} (null: none), which clashes where another plugin has it. */
+    public static byte[] jar(String version, boolean throwsOnStart, String tool) {
         String pkg = "live.v" + version.replace('.', '_');
         String channel = "package " + pkg + ";\n"
                 + "import io.channelhub.plugin.*;\nimport io.channelhub.plugin.channel.*;\nimport java.util.*;\n"
@@ -41,9 +46,16 @@ public final class LivePluginJars {
                 : TestPlugins.plainPlugin(pkg, "LivePlugin");
         try {
             Path dir = Files.createTempDirectory("live-plugin");
-            Path jar = TestPlugins.build(dir, new TestPlugins.Spec(ID).manifest("Plugin-Version", version)
+            TestPlugins.Spec spec = new TestPlugins.Spec(ID).manifest("Plugin-Version", version)
                     .pluginClass(pkg + ".LivePlugin").source(pkg + ".LivePlugin", plugin)
-                    .source(pkg + ".LiveChannel", channel));
+                    .source(pkg + ".LiveChannel", channel);
+            if (tool != null) {
+                spec.source(pkg + ".LiveTool", "package " + pkg + ";\n@org.pf4j.Extension\npublic class LiveTool "
+                        + "implements io.channelhub.plugin.model.ToolHandler {\n"
+                        + "  public String toolName() { return \"" + tool + "\"; }\n"
+                        + "  public String invoke(String a, io.channelhub.plugin.PluginContext c) { return \"{}\"; }\n}\n");
+            }
+            Path jar = TestPlugins.build(dir, spec);
             return Files.readAllBytes(jar);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

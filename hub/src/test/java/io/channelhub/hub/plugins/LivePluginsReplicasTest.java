@@ -51,6 +51,8 @@ class LivePluginsReplicasTest {
         // Each replica its own plugins directory: what they share is the database.
         TestPlugins.testChannel(firstPlugins);
         TestPlugins.testChannel(secondPlugins);
+        // Only the second replica has a plugin answering lookup_order.
+        TestPlugins.toolPlugin(secondPlugins);
         TestPlugins.testChannel(thirdPlugins);
         TestDatabase db = TestDatabase.create(TestDatabase.Kind.MARIADB);
         try (TestHub first = TestHub.start(db, firstPlugins, config);
@@ -82,6 +84,19 @@ class LivePluginsReplicasTest {
                 // A failed upgrade through one replica leaves 2.0.0 on all of them.
                 assertThat(install(third, LivePluginJars.jar("3.0.0", true)).status()).isEqualTo(422);
                 assertThat(version(first)).isEqualTo("started 2.0.0");
+                assertThat(answer(second, instance)).isEqualTo("live 2.0.0");
+
+                // An upgrade that starts on the first replica but not on the second (its own plugins directory has a
+                // plugin answering the same tool): the second keeps 2.0.0 serving, says why, and does not take 2.0.0
+                // down to try again on every announcement.
+                TestHub.check(install(first, LivePluginJars.jar("2.1.0", false, "lookup_order")), 200);
+                await().atMost(Duration.ofSeconds(10)).until(() -> version(first).equals("started 2.1.0"));
+                await().atMost(Duration.ofSeconds(10)).until(() -> second.get(TestHub.ROOT_KEY, "/admin/plugins/"
+                        + LivePluginJars.ID).json().path("reason").asText().startsWith("upgrade to 2.1.0 failed"));
+                assertThat(version(second)).isEqualTo("started 2.0.0");
+                assertThat(answer(second, instance)).isEqualTo("live 2.0.0");
+                TestHub.check(first.post(TestHub.ROOT_KEY, "/admin/plugins/" + LivePluginJars.ID + "/enable",
+                        Map.of()), 200);
                 assertThat(answer(second, instance)).isEqualTo("live 2.0.0");
 
                 TestHub.check(first.delete(TestHub.ROOT_KEY, "/admin/plugins/" + LivePluginJars.ID), 204);

@@ -99,6 +99,34 @@ class PluginCapabilitiesTest {
     }
 
     @Test
+    void aSecondPolicyForATakenJurisdictionFailsItsPlugin() {
+        for (String id : List.of("policy-a", "policy-b")) {
+            String pkg = id.replace("-", "");
+            String policy = "package " + pkg + ";\nimport io.channelhub.plugin.privacy.*;\nimport java.util.*;\n"
+                    + "@org.pf4j.Extension\npublic class Xx implements PrivacyPolicy {\n"
+                    + "  public String jurisdiction() { return \"XX\"; }\n"
+                    + "  public int requestDeadlineDays() { return 15; }\n"
+                    + "  public List<PiiDetector> detectors() { return List.of(); }\n"
+                    + "  public RetentionDefaults retentionDefaults() { return new RetentionDefaults(Map.of()); }\n"
+                    + "  public Set<String> exportFormats() { return Set.of(\"json\"); }\n}\n";
+            TestPlugins.build(dir, new TestPlugins.Spec(id).pluginClass(pkg + ".P")
+                    .source(pkg + ".P", TestPlugins.plainPlugin(pkg, "P")).source(pkg + ".Xx", policy));
+        }
+        PluginPlatform platform = new PluginPlatform(dir);
+        platform.start();
+        try {
+            List<PluginState> states = List.of(platform.status("policy-a").orElseThrow().state(),
+                    platform.status("policy-b").orElseThrow().state());
+            assertThat(states).containsExactlyInAnyOrder(PluginState.STARTED, PluginState.FAILED);
+            assertThat(platform.statuses()).filteredOn(s -> s.state() == PluginState.FAILED).singleElement()
+                    .satisfies(s -> assertThat(s.reason()).contains("jurisdiction 'XX' is missing or taken"));
+            assertThat(platform.privacyPolicies()).containsOnlyKeys("XX");
+        } finally {
+            platform.stop();
+        }
+    }
+
+    @Test
     void aToolNotDeclaredFailsThePluginAndAnUndeclaredPluginFailsWhereDeclarationsAreRequired() {
         String handler = "package cap;\n@org.pf4j.Extension\npublic class Lookup implements "
                 + "io.channelhub.plugin.model.ToolHandler {\n"

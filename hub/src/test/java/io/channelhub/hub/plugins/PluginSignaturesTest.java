@@ -174,6 +174,15 @@ class PluginSignaturesTest {
     }
 
     @Test
+    void aSignedJarWithAClassPathIsRefused() throws Exception {
+        Path jar = sign(TestPlugins.build(work.resolve("classpath"), new TestPlugins.Spec("classpath")
+                .manifest("Class-Path", "lib/unsigned.jar").pluginClass("sig.SigPlugin")
+                .source("sig.SigPlugin", TestPlugins.plainPlugin("sig", "SigPlugin"))), vendor, "vendor");
+        assertThatThrownBy(() -> trusting(vendorFingerprint).check(jar))
+                .isInstanceOf(PluginSignatures.Untrusted.class).hasMessageContaining("Class-Path");
+    }
+
+    @Test
     void withoutAListNothingIsRefusedAndTheSignerIsStillReported() throws Exception {
         PluginSignatures open = trusting();
         assertThat(open.enforced()).isFalse();
