@@ -149,6 +149,11 @@ public class PluginPackages implements Managed {
                     + trial.reason(), Map.of("state", trial.state().wire(), "reason", String.valueOf(trial.reason())));
         }
         String id = trial.id();
+        if (!id.matches("[A-Za-z0-9._-]{1,100}") || trial.version() == null || trial.version().length() > 64) {
+            // What the table keeps (and what routes and metrics name) has its limits: say so, do not fail storing.
+            throw Failure.invalid("plugin_refused", "a Plugin-Id of 1 to 100 letters, digits, '.', '_' and '-' and "
+                    + "a Plugin-Version of at most 64 characters are required", Map.of("plugin_id", id));
+        }
         if (platform.isBundled(id)) {
             throw Failure.conflict("plugin_bundled", "plugin " + id + " comes with the node's plugins directory; "
                     + "replace it there");

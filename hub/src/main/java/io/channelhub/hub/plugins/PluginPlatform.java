@@ -513,7 +513,8 @@ public class PluginPlatform implements Managed {
 
     /** Turn observers contributed by plugins, by observer id. */
     public Map<String, LoadedObserver> turnObservers() {
-        return Map.copyOf(observers);
+        // A read-only view, not a copy: every turn asks, and almost always finds none.
+        return java.util.Collections.unmodifiableMap(observers);
     }
 
     /** The plugin that contributed a tool handler or model provider. */

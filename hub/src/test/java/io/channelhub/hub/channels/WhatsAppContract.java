@@ -121,13 +121,7 @@ abstract class WhatsAppContract extends HubIntegrationTest {
     }
 
     long count(String sql, Object... args) {
-        return hub.app().jdbi().withHandle(h -> {
-            var q = h.createQuery(sql);
-            for (int i = 0; i < args.length; i++) {
-                q.bind(i, args[i]);
-            }
-            return q.mapTo(Long.class).one();
-        });
+        return hub.count(sql, args);
     }
 
     Reply sendApi(String phone, Map<String, Object> body) {

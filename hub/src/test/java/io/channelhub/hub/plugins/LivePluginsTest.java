@@ -123,6 +123,15 @@ class LivePluginsTest {
         assertThat(clash.status()).isEqualTo(409);
         assertThat(clash.code()).isEqualTo("plugin_bundled");
 
+        byte[] longId = TestPlugins.buildBytes(new TestPlugins.Spec("x".repeat(101)).pluginClass("l.LPlugin")
+                .source("l.LPlugin", TestPlugins.plainPlugin("l", "LPlugin")));
+        TestHub.Reply tooLong = install(longId);
+        assertThat(tooLong.status()).isEqualTo(422);
+        assertThat(tooLong.code()).isEqualTo("plugin_refused");
+        // Enabling or disabling what is not installed is a clear 404, not a server error.
+        assertThat(hub.post(TestHub.ROOT_KEY, "/admin/plugins/no-such-plugin/enable", Map.of()).status())
+                .isEqualTo(404);
+
         TestHub.Reply garbage = install("this is not a jar".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         assertThat(garbage.status()).isEqualTo(422);
         assertThat(garbage.code()).isEqualTo("plugin_refused");

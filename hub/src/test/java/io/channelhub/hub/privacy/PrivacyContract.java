@@ -91,13 +91,7 @@ abstract class PrivacyContract extends HubIntegrationTest {
     }
 
     long count(String sql, Object... args) {
-        return hub.app().jdbi().withHandle(h -> {
-            var q = h.createQuery(sql);
-            for (int i = 0; i < args.length; i++) {
-                q.bind(i, args[i]);
-            }
-            return q.mapTo(Long.class).one();
-        });
+        return hub.count(sql, args);
     }
 
     /** Every text cell of every table that has a tenant_id, for this tenant, containing {@code needle}. */

@@ -94,6 +94,17 @@ public final class TestHub implements AutoCloseable {
         return hub;
     }
 
+    /** A count from the hub's database, positional {@code ?} arguments (what a test checks was stored). */
+    public long count(String sql, Object... args) {
+        return app().jdbi().withHandle(h -> {
+            var q = h.createQuery(sql);
+            for (int i = 0; i < args.length; i++) {
+                q.bind(i, args[i]);
+            }
+            return q.mapTo(Long.class).one();
+        });
+    }
+
     public HubApplication app() {
         return support.getApplication();
     }

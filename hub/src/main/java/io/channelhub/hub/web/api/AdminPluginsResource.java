@@ -107,19 +107,22 @@ public class AdminPluginsResource {
     @POST
     @Path("/{pluginId}/disable")
     public PluginViews.AdminPluginView disable(@Auth Caller c, @PathParam("pluginId") String id) {
-        access.require(c, c.tenantId(), Permission.PLATFORM_ADMIN);
-        PluginStatus s = packages.disable(id);
-        audit.success(c, c.tenantId(), "plugin.disable", "plugin", id, Map.of());
-        return view(s);
+        return switchTo(c, id, false);
     }
 
     @POST
     @Path("/{pluginId}/enable")
     public PluginViews.AdminPluginView enable(@Auth Caller c, @PathParam("pluginId") String id) {
+        return switchTo(c, id, true);
+    }
+
+    private PluginViews.AdminPluginView switchTo(Caller c, String id, boolean on) {
         access.require(c, c.tenantId(), Permission.PLATFORM_ADMIN);
-        PluginStatus s = packages.enable(id);
-        audit.success(c, c.tenantId(), "plugin.enable", "plugin", id, Map.of());
-        return view(s);
+        PluginStatus s = on ? packages.enable(id) : packages.disable(id);
+        audit.success(c, c.tenantId(), on ? "plugin.enable" : "plugin.disable", "plugin", id, Map.of());
+        // This replica may have nothing to show yet (its copy could not be read): what it knows, or 404.
+        return s != null ? view(s) : platform.status(id).map(this::view)
+                .orElseThrow(() -> ApiException.notFound("plugin"));
     }
 
     /** Removes an installed plugin from every replica, after the calls running in it finish. Tenants' data stays. */
