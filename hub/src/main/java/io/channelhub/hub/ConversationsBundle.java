@@ -13,6 +13,7 @@ import io.channelhub.hub.channels.InboundEvents;
 import io.channelhub.hub.channels.InboundProcessor;
 import io.channelhub.hub.contacts.ContactDirectory;
 import io.channelhub.hub.conversations.ConversationRepository;
+import io.channelhub.hub.conversations.Handoffs;
 import io.channelhub.hub.conversations.TurnObservers;
 import io.channelhub.hub.conversations.TurnPipeline;
 import io.channelhub.hub.conversations.TurnService;
@@ -26,6 +27,7 @@ import io.channelhub.hub.web.api.ChannelMessagesResource;
 import io.channelhub.hub.web.api.ChannelTemplatesResource;
 import io.channelhub.hub.web.api.ConversationReads;
 import io.channelhub.hub.web.api.ConversationsResource;
+import io.channelhub.hub.web.api.HandoffsResource;
 import io.channelhub.hub.web.api.OpenAiCompatibleResource;
 import io.channelhub.hub.web.api.WebhooksResource;
 import io.channelhub.hub.web.hooks.ChannelHooksResource;
@@ -47,7 +49,9 @@ final class ConversationsBundle extends HubBundle<ConversationsBundle.Conversati
 
     /** The routes with an operator twin: channel instances, and conversations (the operator only reads them). */
     record Api(ChannelInstancesResource channelInstances, ConversationsResource conversations,
-               ConversationReads conversationReads) {
+               ConversationReads conversationReads,
+               java.util.function.Function<java.util.function.BiFunction<String, String, java.util.Optional<String>>,
+                       HandoffsResource> handoffs) {
     }
 
     private final CoreBundle core;
@@ -106,9 +110,10 @@ final class ConversationsBundle extends HubBundle<ConversationsBundle.Conversati
                 deliverer, TurnObservers.KIND, observers), config.getDelivery(), c.clock(), c.metrics(), c.tracing(), c.outboxSignal(), c.cpu());
         env.lifecycle().manage(dispatcher);
 
+        var handoffs = new Handoffs(c.jdbi(), conversationRepo, u.ledger(), u.webhooks(), c.clock());
         TurnService turns = new TurnService(conversationRepo, a.agents(), a.models(), platform, u.ledger(),
                 u.webhooks(), c.clock(), u.quotas(), contexts, media, privacy.get().redaction(), c.tracing(),
-                knowledge.get().retrieval(), observers);
+                knowledge.get().retrieval(), observers, handoffs);
         var pipeline = new TurnPipeline(turns, conversationRepo, a.models(), u.ledger(), u.quotas(),
                 id.rateLimits());
         Idempotency idempotency = new Idempotency(c.jdbi(), c.clock(), config.getIdempotencyLease().toJavaDuration());
@@ -140,7 +145,9 @@ final class ConversationsBundle extends HubBundle<ConversationsBundle.Conversati
                 new ChannelTemplatesResource(instances, contexts, platform, id.access(), id.audit(), c.json())),
                 new ConversationsResource(conversationRepo, a.agents(), pipeline, idempotency, id.access(), c.json(),
                         c.clock(), heartbeat, u.webhooks()),
-                new ConversationReads(conversationRepo, id.access()));
+                new ConversationReads(conversationRepo, id.access()),
+                names -> new HandoffsResource(conversationRepo, handoffs, instances, contexts, sends, names, u.quotas(),
+                        id.access(), id.audit(), c.json()));
         return new Conversations(instances, contexts, api);
     }
 }

@@ -82,6 +82,38 @@ public interface Conversations {
     }
 
     /**
+     * Who answers the conversation when it is not its agent: a person was asked for ({@code waiting}) or holds it
+     * ({@code human}, with the name they answer under). Empty while the agent answers, or for a conversation the
+     * context cannot see. A channel shows it to its end user (the web widget's "waiting for a person" line).
+     *
+     * <pre>{@code
+     * context.conversations().handoff(conversationId)
+     *         .ifPresent(h -> show(h.waiting() ? "A person will answer soon" : h.personName() + " is answering"));
+     * }</pre>
+     *
+     * @since 1.5.0
+     */
+    default Optional<Handoff> handoff(String conversationId) {
+        return Optional.empty();
+    }
+
+    /**
+     * A person instead of the agent in a conversation (human takeover).
+     *
+     * @param state      {@code waiting} (a person was asked for) or {@code human} (a person holds it)
+     * @param personName the name the person answers under; null while waiting
+     * @param since      when the conversation entered this state
+     * @since 1.5.0
+     */
+    record Handoff(String state, String personName, Instant since) {
+
+        /** Whether a person was asked for and none has taken the conversation yet. */
+        public boolean waiting() {
+            return "waiting".equals(state);
+        }
+    }
+
+    /**
      * A stored message as a plugin may see it.
      *
      * @param id             the hub's message id
@@ -92,14 +124,22 @@ public interface Conversations {
      * @param createdAt      when it was stored
      * @param mediaIds       the files attached to it ({@link MediaStore} ids; since 1.1.0)
      * @param sources        the documents an agent's reply cites, as an end user may see them (since 1.3.0)
+     * @param author         the name of the person who wrote an assistant message while they held the conversation;
+     *                       null for the agent's replies and every other message (since 1.5.0)
      */
     record MessageView(String id, String conversationId, String role, String content, String externalId,
-                       Instant createdAt, List<String> mediaIds, List<Source> sources) {
+                       Instant createdAt, List<String> mediaIds, List<Source> sources, String author) {
 
         /** Copies the lists. */
         public MessageView {
             mediaIds = mediaIds == null ? List.of() : List.copyOf(mediaIds);
             sources = sources == null ? List.of() : List.copyOf(sources);
+        }
+
+        /** A view without an author (the form of plugin API 1.3 and 1.4). */
+        public MessageView(String id, String conversationId, String role, String content, String externalId,
+                           Instant createdAt, List<String> mediaIds, List<Source> sources) {
+            this(id, conversationId, role, content, externalId, createdAt, mediaIds, sources, null);
         }
 
         /** A view without sources (the form of plugin API 1.1). */

@@ -31,6 +31,7 @@
       fileTooLarge: '{name} is too large (max. {max}).', fileType: '{name}: this file type is not accepted.',
       uploadFailed: '{name} could not be uploaded.',
       historyFailed: 'Earlier messages could not be loaded.',
+      waitingPerson: 'Waiting for a person to join…', personAnswering: '{name} is answering',
     },
     'pt-BR': {
       open: 'Abrir chat', close: 'Fechar chat', closePanel: 'Fechar', loading: 'Carregando…',
@@ -51,6 +52,7 @@
       fileTooLarge: '{name} é grande demais (máx. {max}).', fileType: '{name}: este tipo de arquivo não é aceito.',
       uploadFailed: 'Não foi possível enviar {name}.',
       historyFailed: 'Não foi possível carregar as mensagens anteriores.',
+      waitingPerson: 'Aguardando um atendente…', personAnswering: '{name} está atendendo',
     },
     es: {
       open: 'Abrir chat', close: 'Cerrar chat', closePanel: 'Cerrar', loading: 'Cargando…',
@@ -71,6 +73,7 @@
       fileTooLarge: '{name} es demasiado grande (máx. {max}).', fileType: '{name}: este tipo de archivo no se acepta.',
       uploadFailed: 'No se pudo subir {name}.',
       historyFailed: 'No se pudieron cargar los mensajes anteriores.',
+      waitingPerson: 'Esperando a una persona…', personAnswering: '{name} te está atendiendo',
     },
   };
 
@@ -402,6 +405,9 @@
       attachments: [],
       lastFailed: null,
       renderedIds: new Set(),
+      // Who answers when it is not the agent: {state: 'waiting'|'human', name}; null while the agent answers.
+      handoff: null,
+      pollTimer: null,
     };
     const bindings = [];
     const t = (key, params) => format((STRINGS[s.locale] || STRINGS.en)[key] || STRINGS.en[key] || key, params);
@@ -431,6 +437,7 @@
       bind(closeBtn, 'closePanel', 'aria-label');
     }
     const notice = panel.appendChild(el('div', 'chw-notice', { role: 'status', hidden: '' }));
+    const handoffBar = panel.appendChild(el('div', 'chw-handoff', { role: 'status', hidden: '' }));
     const list = panel.appendChild(el('div', 'chw-messages', { role: 'log', 'aria-live': 'polite', tabindex: '0' }));
     const typing = el('div', 'chw-typing', { role: 'status' });
     const typingDots = typing.appendChild(el('span', 'chw-typing-dots', { 'aria-hidden': 'true' }));
@@ -539,15 +546,20 @@
 
     // ---- messages
 
-    function addMessage(role, content, id, extraClass, files) {
+    function addMessage(role, content, id, extraClass, files, author) {
       if (id && s.renderedIds.has(id)) return null;
-      const msg = el('div', `chw-msg chw-msg--${role}${extraClass ? ` ${extraClass}` : ''}`);
+      const msg = el('div', `chw-msg chw-msg--${role}${extraClass ? ` ${extraClass}` : ''}${author ? ' chw-msg--person' : ''}`);
       if (id) {
         msg.setAttribute('data-id', id);
         s.renderedIds.add(id);
       }
-      const who = msg.appendChild(el('span', 'chw-sr'));
-      who.textContent = `${t(role === 'user' ? 'you' : 'assistant')}: `;
+      if (author) {
+        // A person of the team answered, not the agent: the visitor sees who.
+        msg.appendChild(el('span', 'chw-msg-author')).textContent = author;
+      } else {
+        const who = msg.appendChild(el('span', 'chw-sr'));
+        who.textContent = `${t(role === 'user' ? 'you' : 'assistant')}: `;
+      }
       msg.appendChild(el('div', 'chw-msg-body'));
       setBody(msg, role, content);
       if (files && files.length) {
@@ -648,18 +660,57 @@
       }
     }
 
+    function showMessages(messages) {
+      for (const m of messages) {
+        if ((m.role === 'user' || m.role === 'assistant') && typeof m.content === 'string') {
+          const msg = addMessage(m.role, m.content, m.id, null, m.attachments, m.author);
+          if (msg && m.role === 'assistant') setSources(msg, m.sources);
+        }
+      }
+    }
+
     async function loadHistory() {
       if (!s.conversationId) return [];
       const data = await (await withSession(() => call('GET', '/messages?limit=50'))).json();
       const messages = Array.isArray(data.messages) ? data.messages : [];
-      for (const m of messages) {
-        if ((m.role === 'user' || m.role === 'assistant') && typeof m.content === 'string') {
-          const msg = addMessage(m.role, m.content, m.id, null, m.attachments);
-          if (msg && m.role === 'assistant') setSources(msg, m.sources);
-        }
-      }
+      showMessages(messages);
       if (data.conversation_id) s.conversationId = data.conversation_id;
+      setHandoff(data.handoff);
       return messages;
+    }
+
+    // While a person is asked for or answers, their replies arrive without a request of the visitor's: the widget
+    // asks for new messages every few seconds until the conversation is back with the agent.
+    function setHandoff(h) {
+      s.handoff = h && (h.state === 'waiting' || h.state === 'human') ? h : null;
+      handoffBar.hidden = !s.handoff;
+      root.setAttribute('data-handoff', s.handoff ? s.handoff.state : 'agent');
+      if (s.handoff) {
+        handoffBar.textContent = s.handoff.state === 'human' && s.handoff.name
+          ? t('personAnswering', { name: s.handoff.name }) : t('waitingPerson');
+      }
+      if (s.handoff && !s.pollTimer) {
+        const every = Math.max(1, Number(s.config && s.config.poll_seconds) || 3) * 1000;
+        s.pollTimer = setInterval(poll, every);
+      } else if (!s.handoff && s.pollTimer) {
+        clearInterval(s.pollTimer);
+        s.pollTimer = null;
+      }
+    }
+
+    async function poll() {
+      // A send in flight renders its own messages; polling then could show the visitor's message twice.
+      if (s.busy || s.polling) return;
+      s.polling = true;
+      try {
+        const data = await (await withSession(() => call('GET', '/messages?limit=20'))).json();
+        if (!s.busy) showMessages(Array.isArray(data.messages) ? data.messages : []);
+        setHandoff(data.handoff);
+      } catch (e) {
+        // The next tick tries again; a lasting failure shows when the visitor sends.
+      } finally {
+        s.polling = false;
+      }
     }
 
     async function boot() {
@@ -849,9 +900,11 @@
 
     function finishTurn(turn, userMsg, done) {
       if (done.message) setMessageId(userMsg, done.message.id);
+      setHandoff(done.handoff);
       if (done.reply && typeof done.reply.content === 'string') {
         if (!turn.reply) {
-          turn.reply = addMessage('assistant', done.reply.content, done.reply.id) || turn.reply;
+          turn.reply = addMessage('assistant', done.reply.content, done.reply.id, null, null, done.reply.author)
+            || turn.reply;
         } else {
           setMessageId(turn.reply, done.reply.id);
           setBody(turn.reply, 'assistant', done.reply.content);

@@ -35,7 +35,7 @@ public class AgentService {
                         Integer promptVersion, boolean makeDefault, String principalId) {
         Slugs.check(slug);
         AgentSpec full = (spec == null ? new AgentSpec(null, null, null, null, null, null, null, null, null, null,
-                null, null, null) : spec).withDefaults();
+                null, null, null, null) : spec).withDefaults();
         check(tenantId, full, promptId, promptVersion);
         Instant now = clock.instant();
         boolean first = agents.findDefault(tenantId).isEmpty();

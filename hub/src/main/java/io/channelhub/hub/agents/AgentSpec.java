@@ -30,12 +30,14 @@ import java.util.regex.Pattern;
  * @param maxToolRounds   how many model-tool-model rounds a turn may take
  * @param fallbacks       models that answer, in order, when this one fails with a retryable error or its circuit
  *                        is open
+ * @param handoff         when a person takes over from the agent ({@link Handoff})
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AgentSpec(String provider, String model, String api, String instructions, BigDecimal temperature,
                         BigDecimal topP, Integer maxOutputTokens, List<JsonNode> tools, JsonNode responseFormat,
-                        Knowledge knowledge, History history, Integer maxToolRounds, List<Fallback> fallbacks) {
+                        Knowledge knowledge, History history, Integer maxToolRounds, List<Fallback> fallbacks,
+                        Handoff handoff) {
 
     public static final String CHAT_COMPLETIONS = "chat_completions";
     public static final String RESPONSES = "responses";
@@ -85,6 +87,39 @@ public record AgentSpec(String provider, String model, String api, String instru
     public record History(Integer maxMessages, Integer maxTokens) {
     }
 
+    /**
+     * Human takeover. A visitor's message that asks for a person (one of {@code phrases}, compared without case,
+     * accents or punctuation; the hub's own list in English, Portuguese and Spanish when none are given) puts the
+     * conversation in the tenant's queue and is answered with {@code waitingMessage} instead of the model. With
+     * {@code tool}, the model is also offered the hub's {@code request_human} function, so the agent itself can hand
+     * a conversation over (an angry customer, a question outside its instructions).
+     *
+     * @param enabled        whether visitors' requests are honoured (default true)
+     * @param phrases        what counts as asking for a person (at most 50, each at most 100 characters)
+     * @param waitingMessage the answer to such a request; null: the hub's, in the language of the phrase
+     * @param tool           whether the model may call {@code request_human} (default false)
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Handoff(Boolean enabled, List<String> phrases, String waitingMessage, Boolean tool) {
+
+        /** The name of the function the agent calls to hand a conversation to a person. */
+        public static final String TOOL = "request_human";
+
+        public boolean on() {
+            return !Boolean.FALSE.equals(enabled);
+        }
+
+        public boolean offersTool() {
+            return on() && Boolean.TRUE.equals(tool);
+        }
+    }
+
+    /** The agent's handoff settings; an agent stored before handoffs existed has the defaults. */
+    public Handoff handoffSettings() {
+        return handoff != null ? handoff : new Handoff(true, null, null, false);
+    }
+
     /** Fills defaults; the stored spec is always complete. */
     public AgentSpec withDefaults() {
         return new AgentSpec(provider == null ? "openai" : provider, model == null ? "gpt-4o-mini" : model,
@@ -95,7 +130,10 @@ public record AgentSpec(String provider, String model, String api, String instru
                         knowledge.mode() == null ? Knowledge.RETRIEVAL : knowledge.mode()),
                 new History(history == null || history.maxMessages() == null ? 20 : history.maxMessages(),
                         history == null ? null : history.maxTokens()),
-                maxToolRounds == null ? 4 : maxToolRounds, fallbacks == null ? List.of() : fallbacks);
+                maxToolRounds == null ? 4 : maxToolRounds, fallbacks == null ? List.of() : fallbacks,
+                handoff == null ? new Handoff(true, null, null, false) : new Handoff(handoff.enabled() == null
+                        || handoff.enabled(), handoff.phrases(), handoff.waitingMessage(),
+                        handoff.tool() != null && handoff.tool()));
     }
 
     /** Applies the non-null fields of {@code patch}. */
@@ -107,7 +145,7 @@ public record AgentSpec(String provider, String model, String api, String instru
                 or(patch.instructions, instructions), or(patch.temperature, temperature), or(patch.topP, topP),
                 or(patch.maxOutputTokens, maxOutputTokens), or(patch.tools, tools),
                 or(patch.responseFormat, responseFormat), or(patch.knowledge, knowledge), or(patch.history, history),
-                or(patch.maxToolRounds, maxToolRounds), or(patch.fallbacks, fallbacks));
+                or(patch.maxToolRounds, maxToolRounds), or(patch.fallbacks, fallbacks), or(patch.handoff, handoff));
     }
 
     private static <T> T or(T a, T b) {
@@ -196,6 +234,20 @@ public record AgentSpec(String provider, String model, String api, String instru
                     errors.put("fallbacks[" + i + "]", "must be {\"provider\",\"model\"} with an optional \"api\""
                             + " (chat_completions or responses)");
                 }
+            }
+        }
+        if (handoff != null) {
+            if (handoff.phrases() != null && (handoff.phrases().size() > 50 || handoff.phrases().stream()
+                    .anyMatch(p -> p == null || p.isBlank() || p.length() > 100))) {
+                errors.put("handoff.phrases", "at most 50 phrases of 1 to 100 characters");
+            }
+            if (handoff.waitingMessage() != null && (handoff.waitingMessage().isBlank()
+                    || handoff.waitingMessage().length() > 1000)) {
+                errors.put("handoff.waiting_message", "1 to 1000 characters");
+            }
+            if (handoff.offersTool() && tools != null && tools.stream().anyMatch(t -> Handoff.TOOL.equals(
+                    t.path("function").path("name").asText()))) {
+                errors.put("tools", "request_human is the hub's own handoff tool (handoff.tool); name yours otherwise");
             }
         }
         if (!errors.isEmpty()) {

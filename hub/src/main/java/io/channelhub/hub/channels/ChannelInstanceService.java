@@ -62,6 +62,10 @@ public class ChannelInstanceService {
         return repo.list(tenantId, pluginId);
     }
 
+    public java.util.Optional<ChannelInstance> find(String tenantId, String id) {
+        return repo.find(tenantId, id);
+    }
+
     public ChannelInstance get(String tenantId, String id) {
         return repo.find(tenantId, id).orElseThrow(() -> Failure.notFound("channel instance"));
     }

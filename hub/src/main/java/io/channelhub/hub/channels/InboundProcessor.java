@@ -292,9 +292,15 @@ public class InboundProcessor implements Managed {
             return;
         }
         try (admitted) {
-            typing(ci, conv, user, m);
-            // The channel's outbox is this entry's reply sink.
-            admitted.answer(conv, user, r -> deliver(ci, conv, m, r.reply()));
+            if (conv.agentAnswers()) {
+                typing(ci, conv, user, m);
+            }
+            // The channel's outbox is this entry's reply sink; no reply while a person holds the conversation.
+            admitted.answer(conv, user, r -> {
+                if (r.reply() != null) {
+                    deliver(ci, conv, m, r.reply());
+                }
+            });
         } catch (HubFailure e) {
             // A model outage: the message stays stored, the reply is tried again with backoff.
             throw new Retry(e.code());

@@ -30,7 +30,10 @@ public class ConversationRepository {
                     rs.getString("channel_instance_id"), rs.getString("end_user_id"), rs.getString("title"),
                     readMap(rs.getString("metadata")), rs.getString("status"), rs.getString("owner_principal_id"),
                     instants.map(rs, "created_at", ctx), instants.map(rs, "updated_at", ctx),
-                    instants.map(rs, "last_message_at", ctx));
+                    instants.map(rs, "last_message_at", ctx), Handoff.of(rs.getString("handoff_state"),
+                    rs.getString("handoff_requested_by"), rs.getString("handoff_reason"),
+                    rs.getString("handoff_holder_id"), rs.getString("handoff_holder_name"),
+                    instants.map(rs, "handoff_at", ctx)));
         };
         this.messages = (rs, ctx) -> {
             var instants = ctx.findColumnMapperFor(Instant.class).orElseThrow();
@@ -44,7 +47,8 @@ public class ConversationRepository {
                     rs.getString("external_id"), rs.getString("model"), promptTokens, completionTokens,
                     rs.getString("error_code"), instants.map(rs, "created_at", ctx),
                     instants.map(rs, "completed_at", ctx), rs.getString("kind"), rs.getString("error_title"),
-                    rs.getString("error_details"), readCitations(rs.getString("citations")));
+                    rs.getString("error_details"), readCitations(rs.getString("citations")),
+                    rs.getString("author_name"));
         };
     }
 
@@ -103,6 +107,18 @@ public class ConversationRepository {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM conversations WHERE tenant_id = :t AND "
                         + "(:u IS NULL OR end_user_id = :u) AND (:after IS NULL OR id > :after) ORDER BY id LIMIT :n")
                 .bind("t", tenantId).bind("u", endUserId).bind("after", afterId).bind("n", limit)
+                .map(conversations).list());
+    }
+
+    /**
+     * A tenant's conversations waiting for a person or held by one ({@code state} null: both; {@code holderId}: only
+     * theirs), longest waiting first.
+     */
+    public List<Conversation> handoffQueue(String tenantId, String state, String holderId, int limit) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM conversations WHERE tenant_id = :t AND "
+                        + (state == null ? "handoff_state IS NOT NULL" : "handoff_state = :s")
+                        + " AND (:who IS NULL OR handoff_holder_id = :who) ORDER BY handoff_at, id LIMIT :n")
+                .bind("t", tenantId).bind("s", state).bind("who", holderId).bind("n", limit)
                 .map(conversations).list());
     }
 
@@ -206,9 +222,9 @@ public class ConversationRepository {
     private Message insertMessage(org.jdbi.v3.core.Handle h, Message m) {
         long seq = h.createUpdate("INSERT INTO messages (id, tenant_id, conversation_id, role, "
                         + "content, tool_calls, tool_call_id, status, external_id, model, prompt_tokens, "
-                        + "completion_tokens, error_code, created_at, completed_at, kind, citations) VALUES (:id, :t, :c, "
-                        + ":role, :content, :calls, :callId, :status, :ext, :model, :pt, :ct, :err, :at, :done, :kind, "
-                        + ":cites)")
+                        + "completion_tokens, error_code, created_at, completed_at, kind, citations, author_name) VALUES (:id, "
+                        + ":t, :c, :role, :content, :calls, :callId, :status, :ext, :model, :pt, :ct, :err, :at, :done, "
+                        + ":kind, :cites, :author)")
                 .bind("id", m.id()).bind("t", m.tenantId()).bind("c", m.conversationId()).bind("role", m.role())
                 .bind("content", m.content()).bind("calls", m.toolCalls().isEmpty() ? null : write(m.toolCalls()))
                 .bind("callId", m.toolCallId()).bind("status", m.status()).bind("ext", m.externalId())
@@ -216,6 +232,7 @@ public class ConversationRepository {
                 .bind("err", m.errorCode()).bind("at", m.createdAt()).bind("done", m.completedAt())
                 .bind("kind", m.kind() == null ? Message.TEXT : m.kind())
                 .bind("cites", m.citations().isEmpty() ? null : write(m.citations()))
+                .bind("author", m.authorName())
                 .executeAndReturnGeneratedKeys("seq").mapTo(Long.class).one();
         return m.withSeq(seq);
     }

@@ -23,7 +23,9 @@ public final class ConversationViews {
     public record ConversationView(String id, String agentId, String channelInstanceId, String endUserId,
                                    String title, Map<String, Object> metadata, String status, Instant createdAt,
                                    Instant updatedAt, Instant lastMessageAt,
-                                   Map<String, Map<String, String>> annotations) {
+                                   Map<String, Map<String, String>> annotations,
+                                   @Schema(description = "Null while the agent answers; otherwise a person was asked "
+                                           + "for (waiting) or holds the conversation (human)") HandoffView handoff) {
         /** A conversation just created or changed by the hub: no plugin has noted anything about it in this view. */
         public static ConversationView of(Conversation c) {
             return of(c, Map.of());
@@ -32,7 +34,18 @@ public final class ConversationViews {
         public static ConversationView of(Conversation c, Map<String, Map<String, String>> annotations) {
             return new ConversationView(c.id(), c.agentId(), c.channelInstanceId(), c.endUserId(), c.title(),
                     c.metadata(), c.status(), c.createdAt(), c.updatedAt(), c.lastMessageAt(),
-                    annotations == null ? Map.of() : annotations);
+                    annotations == null ? Map.of() : annotations, HandoffView.of(c.handoff()));
+        }
+    }
+
+    /** A conversation's human takeover: who asked, why, who holds it and since when. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record HandoffView(@Schema(allowableValues = {"waiting", "human"}) String state,
+                              @Schema(description = "visitor, agent, api:<principal> or plugin:<id>") String requestedBy,
+                              String reason, String holderId, String holderName, Instant since) {
+        public static HandoffView of(Handoff h) {
+            return h == null ? null : new HandoffView(h.state(), h.requestedBy(), h.reason(), h.holderId(),
+                    h.holderName(), h.since());
         }
     }
 
@@ -82,9 +95,11 @@ public final class ConversationViews {
                                       + "error_data.details)") String errorDetails,
                               Instant createdAt,
                               @Schema(description = "The passages of the agent's knowledge the reply was grounded on")
-                              List<io.channelhub.hub.knowledge.Citation> citations) {
+                              List<io.channelhub.hub.knowledge.Citation> citations,
+                              @Schema(description = "The person who wrote this reply while they held the "
+                                      + "conversation; absent on the agent's replies") String authorName) {
         public static MessageView of(Message m) {
-            return of(m, List.of());
+            return m == null ? null : of(m, List.of());
         }
 
         public static MessageView of(Message m, List<ConversationRepository.Attachment> files) {
@@ -94,11 +109,11 @@ public final class ConversationViews {
                     m.content(), files.stream().map(AttachmentView::of).toList(),
                     m.toolCalls().stream().map(ToolCallView::of).toList(), m.toolCallId(), m.status(), m.model(), u,
                     m.errorCode(), m.errorTitle(), m.errorDetails(), m.createdAt(),
-                    m.citations().isEmpty() ? null : m.citations());
+                    m.citations().isEmpty() ? null : m.citations(), m.authorName());
         }
     }
 
-    /** The answer to a posted message. */
+    /** The answer to a posted message; {@code reply} is null while a person holds the conversation. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record TurnView(MessageView message, MessageView reply, Usage usage) {
         public static TurnView of(TurnService.Result r) {

@@ -10,13 +10,14 @@ import java.util.List;
  * nobody in the hub handles), {@code failed}; a channel's outbound message then moves through {@code sent},
  * {@code delivered}, {@code read} or {@code failed}. Kind: what the message is ({@code text}, {@code image},
  * {@code location}, {@code interactive}, {@code template}, ...). {@code errorTitle} and {@code errorDetails} are the
- * channel's own words on a failure.
+ * channel's own words on a failure. {@code authorName}: the person who wrote an assistant message while they held the
+ * conversation (human takeover); null for the agent's replies and for every other role.
  */
 public record Message(long seq, String id, String tenantId, String conversationId, String role, String content,
                       List<ModelMessage.ToolCall> toolCalls, String toolCallId, String status, String externalId,
                       String model, Long promptTokens, Long completionTokens, String errorCode, Instant createdAt,
                       Instant completedAt, String kind, String errorTitle, String errorDetails,
-                      List<io.channelhub.hub.knowledge.Citation> citations) {
+                      List<io.channelhub.hub.knowledge.Citation> citations, String authorName) {
 
     /** No citations: an empty list, never null. */
     public Message {
@@ -85,6 +86,7 @@ public record Message(long seq, String id, String tenantId, String conversationI
         private Instant at;
         private String kind = TEXT;
         private List<io.channelhub.hub.knowledge.Citation> citations = List.of();
+        private String authorName;
 
         private Draft(String tenantId, String conversationId, String role) {
             this.tenantId = tenantId;
@@ -157,6 +159,13 @@ public record Message(long seq, String id, String tenantId, String conversationI
             this.citations = citations == null ? List.of() : citations;
             return this;
         }
+
+        /** The person who wrote it (a human reply). */
+        public Draft author(String name) {
+            this.authorName = name;
+            return this;
+        }
+
         public Message build() {
             if (status == null || at == null) {
                 throw new IllegalStateException("a message needs a status and a time");
@@ -164,7 +173,7 @@ public record Message(long seq, String id, String tenantId, String conversationI
             String messageId = id != null ? id : io.channelhub.hub.persistence.Ids.newId("msg");
             return new Message(0, messageId, tenantId, conversationId, role, content, toolCalls, toolCallId,
                     status.wire(), externalId, model, promptTokens, completionTokens, errorCode, at, at, kind, null,
-                    null, citations);
+                    null, citations, authorName);
         }
     }
 
@@ -172,6 +181,6 @@ public record Message(long seq, String id, String tenantId, String conversationI
     public Message withSeq(long s) {
         return new Message(s, id, tenantId, conversationId, role, content, toolCalls, toolCallId, status, externalId,
                 model, promptTokens, completionTokens, errorCode, createdAt, completedAt, kind == null ? TEXT : kind,
-                errorTitle, errorDetails, citations);
+                errorTitle, errorDetails, citations, authorName);
     }
 }

@@ -63,7 +63,14 @@ public final class PluginConversations implements Conversations {
         List<Message> rows = repo.recent(tenantId, conversationId, Math.max(1, Math.min(limit, 200)));
         var files = media.attachments(tenantId, rows.stream().map(Message::id).toList());
         return rows.stream().map(m -> new MessageView(m.id(), m.conversationId(), m.role(), m.content(),
-                m.externalId(), m.createdAt(), files.getOrDefault(m.id(), List.of()), sources(m))).toList();
+                m.externalId(), m.createdAt(), files.getOrDefault(m.id(), List.of()), sources(m), m.authorName()))
+                .toList();
+    }
+
+    @Override
+    public Optional<Handoff> handoff(String conversationId) {
+        return visible(conversationId).map(Conversation::handoff).map(h -> new Handoff(h.state(), h.holderName(),
+                h.since()));
     }
 
     @Override
@@ -80,7 +87,7 @@ public final class PluginConversations implements Conversations {
 
     static MessageView view(Message m) {
         return new MessageView(m.id(), m.conversationId(), m.role(), m.content(), m.externalId(), m.createdAt(),
-                List.of(), sources(m));
+                List.of(), sources(m), m.authorName());
     }
 
     /** What an end user may see of a reply's citations: the cited number and the document's name. */

@@ -154,14 +154,16 @@ public final class TurnPipeline {
         }
 
         /**
-         * Runs the agent on the stored {@code user} message: the history window, the model (streamed when the sink
+         * Answers the stored {@code user} message: nothing but the message while a person holds the conversation or
+         * was asked for ({@link Handoffs}), the waiting message when the user asks for a person; otherwise runs the
+         * agent: the history window, the model (streamed when the sink
          * streams), tool rounds, the reply stored with the turn's usage in one commit, webhooks, the quota
          * thresholds; then hands the result to the sink. Quotas were decided at admission: a turn that was admitted
          * runs to its end.
          */
         public TurnService.Result answer(Conversation c, Message user, ReplySink sink) {
-            TurnService.Result r = turns.run(c, user, sink);
-            if (untouched != null && untouched.id().equals(user.id())) {
+            TurnService.Result r = turns.respond(c, user, sink);
+            if (r.reply() != null && untouched != null && untouched.id().equals(user.id())) {
                 // The reply's commit set the conversation's last-message time.
                 untouched = null;
             }

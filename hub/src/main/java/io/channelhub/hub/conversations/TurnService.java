@@ -52,9 +52,18 @@ public class TurnService {
     private final io.channelhub.hub.knowledge.Retrieval retrieval;
     /** The plugins that see each completed turn, after its reply is stored. */
     private final TurnObservers observers;
+    /** Human takeover: a person asked for, or holding the conversation instead of the agent. */
+    private final Handoffs handoffs;
 
-    /** The stored user message, the stored reply, and the tokens of the whole turn. */
-    public record Result(Message user, Message reply, long promptTokens, long completionTokens) {
+    /**
+     * The stored user message, the stored reply, and the tokens of the whole turn. {@code reply} is null when a person
+     * holds the conversation (they answer, not the agent); {@code handoff} is the conversation's takeover after the
+     * turn (null: the agent still answers).
+     */
+    public record Result(Message user, Message reply, long promptTokens, long completionTokens, Handoff handoff) {
+        public Result(Message user, Message reply, long promptTokens, long completionTokens) {
+            this(user, reply, promptTokens, completionTokens, null);
+        }
     }
 
     /** Thrown when the caller went away mid-turn. */
@@ -73,8 +82,9 @@ public class TurnService {
                        io.channelhub.hub.media.MediaLibrary media,
                        io.channelhub.hub.privacy.ContentRedaction redaction,
                        io.channelhub.hub.observability.Tracing tracing,
-                       io.channelhub.hub.knowledge.Retrieval retrieval, TurnObservers observers) {
+                       io.channelhub.hub.knowledge.Retrieval retrieval, TurnObservers observers, Handoffs handoffs) {
         this.retrieval = retrieval;
+        this.handoffs = handoffs;
         this.observers = observers;
         this.quotas = quotas;
         this.contexts = contexts;
@@ -161,10 +171,43 @@ public class TurnService {
         return m;
     }
 
-    /** Runs the turn for an already stored user message; the model streams when the sink does. */
-    Result run(Conversation c, Message user, ReplySink sink) {
+    /**
+     * Answers an already stored user message: nothing while a person was asked for or holds the conversation (they
+     * answer, through the console or the API); the agent's waiting message when the user asks for a person (the
+     * conversation joins the queue); otherwise the agent's turn.
+     */
+    Result respond(Conversation c, Message user, ReplySink sink) {
+        if (!c.agentAnswers()) {
+            if (sink.streams()) {
+                sink.start(user, null);
+            }
+            return new Result(user, null, 0, 0, c.handoff());
+        }
         Agent agent = agents.get(c.tenantId(), c.agentId());
+        AgentSpec.Handoff settings = agent.spec().handoffSettings();
+        java.util.Optional<String> asks = Handoffs.asksForPerson(settings, user.content());
+        if (asks.isPresent() && handoffs.request(c, Handoffs.BY_VISITOR, user.content())) {
+            String text = Handoffs.waitingMessage(settings, asks.get());
+            Message notice = handoffs.storeReply(c, text, Message.TEXT, null);
+            if (sink.streams()) {
+                sink.start(user, notice.id());
+                sink.delta(text);
+            }
+            return new Result(user, notice, 0, 0, new Handoff(Handoff.WAITING, Handoffs.BY_VISITOR, user.content(),
+                    null, null, notice.createdAt()));
+        }
+        return run(c, agent, user, sink);
+    }
+
+    /** Runs the agent's turn for an already stored user message; the model streams when the sink does. */
+    Result run(Conversation c, Message user, ReplySink sink) {
+        return run(c, agents.get(c.tenantId(), c.agentId()), user, sink);
+    }
+
+    private Result run(Conversation c, Agent agent, Message user, ReplySink sink) {
         AgentSpec spec = agent.spec();
+        boolean handoffTool = spec.handoffSettings().offersTool();
+        Handoff handedOff = null;
         String replyId = Ids.newId("msg");
         if (sink.streams()) {
             sink.start(user, replyId);
@@ -198,7 +241,8 @@ public class TurnService {
             List<UsageLedger.UsageEvent> tokens = tokenUsage(c, reply, replyId + ":" + rounds);
             Map<String, ToolHandler> handlers = plugins.toolHandlers();
             boolean canRunTools = !reply.toolCalls().isEmpty() && rounds < spec.maxToolRounds()
-                    && reply.toolCalls().stream().allMatch(tc -> handlers.containsKey(tc.name()));
+                    && reply.toolCalls().stream().allMatch(tc -> handlers.containsKey(tc.name())
+                    || (handoffTool && AgentSpec.Handoff.TOOL.equals(tc.name())));
             if (!canRunTools) {
                 Message.Status status = reply.toolCalls().isEmpty() ? Message.Status.COMPLETED
                         : Message.Status.REQUIRES_ACTION;
@@ -226,7 +270,7 @@ public class TurnService {
                 java.util.Set<String> used = new java.util.HashSet<>(List.of("messages.in"));
                 usage.forEach(u -> used.add(u.usageType()));
                 quotas.afterUsage(c.tenantId(), used);
-                return new Result(user, stored, promptTokens, completionTokens);
+                return new Result(user, stored, promptTokens, completionTokens, handedOff);
             }
             // The hub answers these tools itself: store the call and the results, then ask the model again.
             tokens.forEach(ledger::record);
@@ -237,7 +281,16 @@ public class TurnService {
                 if (sink.streams()) {
                     sink.toolCall(call);
                 }
-                String result = invoke(c, handlers.get(call.name()), call);
+                String result;
+                if (handoffTool && AgentSpec.Handoff.TOOL.equals(call.name())) {
+                    String reason = reason(call.arguments());
+                    handoffs.request(c, Handoffs.BY_AGENT, reason);
+                    handedOff = new Handoff(Handoff.WAITING, Handoffs.BY_AGENT, reason, null, null, clock.instant());
+                    result = "{\"status\":\"queued\",\"note\":\"A person will take over this conversation. Tell "
+                            + "the user, briefly, that a person will answer here soon; do not answer further.\"}";
+                } else {
+                    result = invoke(c, handlers.get(call.name()), call);
+                }
                 repo.insertMessage(Message.draft(c, "tool").content(result).answering(call.id())
                         .status(Message.Status.COMPLETED).at(clock.instant()).build());
                 window.add(ModelMessage.tool(call.id(), result));
@@ -317,6 +370,19 @@ public class TurnService {
         }
     }
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper ARGUMENTS =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** The {@code reason} the model gave {@code request_human}, if its arguments are the JSON object asked for. */
+    private static String reason(String arguments) {
+        try {
+            var node = ARGUMENTS.readTree(arguments == null ? "{}" : arguments);
+            return node.path("reason").isTextual() ? node.path("reason").asText() : null;
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
     /** The tokens of one model call, as usage events (keys derived from the reply's new id). */
     /** The agent's fallback models, for the gateway. */
     static List<io.channelhub.hub.llm.ModelGateway.Fallback> fallbacks(AgentSpec spec) {
@@ -384,11 +450,21 @@ public class TurnService {
         return out;
     }
 
+    /** The hub's own tool of an agent with {@code handoff.tool}: hand the conversation to a person. */
+    static final ModelRequest.Tool HANDOFF_TOOL = new ModelRequest.Tool(AgentSpec.Handoff.TOOL,
+            "Hand this conversation to a person on the team: when the user asks for one, is upset, or needs what you "
+                    + "may not do. A person answers from then on.",
+            "{\"type\":\"object\",\"properties\":{\"reason\":{\"type\":\"string\",\"description\":\"Why a "
+                    + "person should take over, in a few words\"}},\"required\":[\"reason\"]}");
+
     private ModelRequest request(Agent agent, AgentSpec spec, List<ModelMessage> window) {
-        List<ModelRequest.Tool> tools = spec.tools().stream().map(t -> new ModelRequest.Tool(
+        List<ModelRequest.Tool> tools = new ArrayList<>(spec.tools().stream().map(t -> new ModelRequest.Tool(
                 t.path("function").path("name").asText(), t.path("function").path("description").asText(null),
                 t.path("function").has("parameters") ? t.path("function").get("parameters").toString() : null))
-                .toList();
+                .toList());
+        if (spec.handoffSettings().offersTool()) {
+            tools.add(HANDOFF_TOOL);
+        }
         ModelRequest.ResponseFormat format = null;
         if (spec.responseFormat() != null) {
             var rf = spec.responseFormat();

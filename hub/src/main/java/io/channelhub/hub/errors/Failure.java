@@ -31,6 +31,10 @@ public final class Failure extends HubFailure {
         return new Failure(Kind.CONFLICT, code, message, Map.of(), null);
     }
 
+    public static Failure conflict(String code, String message, Map<String, Object> details) {
+        return new Failure(Kind.CONFLICT, code, message, details, null);
+    }
+
     public static Failure invalid(String code, String message, Map<String, Object> details) {
         return new Failure(Kind.INVALID, code, message, details, null);
     }

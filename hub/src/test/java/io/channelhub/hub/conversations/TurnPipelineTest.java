@@ -212,7 +212,8 @@ class TurnPipelineTest {
                 new PrivacySettings(jdbi, json, platform, clock, "test-salt"), clock);
         TurnService turns = new TurnService(repo, agents, models, platform, ledger, webhooks, clock, quotas,
                 contexts, new MediaLibrary(jdbi, ledger, clock), redaction, tracing, null,
-                new TurnObservers(platform, null, contexts, repo, new Outbox(jdbi), new WorkSignal(), json, clock));
+                new TurnObservers(platform, null, contexts, repo, new Outbox(jdbi), new WorkSignal(), json, clock),
+                new Handoffs(jdbi, repo, ledger, webhooks, clock));
         RateLimits limits = new RateLimits(new LocalRateLimiter(System::currentTimeMillis), new RateLimitsConfig(),
                 new MetricRegistry(), metrics);
         pipeline = new TurnPipeline(turns, repo, models, ledger, quotas, limits);
@@ -464,7 +465,7 @@ class TurnPipelineTest {
         AgentSpec own = spec(null, null);
         Agent agent = agent(new AgentSpec(own.provider(), own.model(), AgentSpec.RESPONSES, own.instructions(), null,
                 null, null, null, null, null, null, null, List.of(new AgentSpec.Fallback(PROVIDER, "scripted-backup",
-                AgentSpec.CHAT_COMPLETIONS))));
+                AgentSpec.CHAT_COMPLETIONS)), null));
         Conversation c = conversation(agent);
         Message user = pipeline.turns().storeUserMessage(c, "hello", null);
         model.fail(new ModelException(ModelException.Kind.TIMEOUT, "no answer in time", (Duration) null));
@@ -671,7 +672,7 @@ class TurnPipelineTest {
     void noMoreToolRoundsThanTheAgentAllows() {
         AgentSpec s = spec(null, List.of(tool("get_order")));
         s = new AgentSpec(s.provider(), s.model(), s.api(), s.instructions(), null, null, null, s.tools(), null,
-                null, null, 1, null);
+                null, null, 1, null, null);
         Conversation c = conversation(agent(s));
         List<String> invoked = new CopyOnWriteArrayList<>();
         tools.put("get_order", handler("get_order", (args, ctx) -> {
@@ -689,6 +690,45 @@ class TurnPipelineTest {
         assertThat(invoked).containsExactly("1");
         assertThat(result.reply().status()).isEqualTo("requires_action");
         assertThat(result.reply().toolCalls()).extracting(ModelMessage.ToolCall::id).containsExactly("call_2");
+    }
+
+    @Test
+    void anAgentWithTheHandoffToolHandsTheConversationToAPersonAndFallsSilent() {
+        AgentSpec s = spec(null, null);
+        s = new AgentSpec(s.provider(), s.model(), s.api(), s.instructions(), null, null, null, s.tools(), null,
+                null, null, null, null, new AgentSpec.Handoff(null, null, null, true));
+        Conversation c = conversation(agent(s));
+        Message user = pipeline.turns().storeUserMessage(c, "this is the third time my order is wrong!", null);
+        model.then(new ModelReply("", List.of(new ModelMessage.ToolCall("call_h", "request_human",
+                "{\"reason\":\"angry customer, repeated wrong orders\"}")), "tool_calls", null, "scripted-2024"));
+        model.then(new ModelReply("I am sorry. A colleague will answer you here shortly.", List.of(), "stop", null,
+                "scripted-2024"));
+
+        TurnService.Result result = answer(c, user);
+
+        // The model was offered the hub's tool, called it, and told the user; the conversation waits for a person.
+        assertThat(model.requests.get(0).tools()).extracting(ModelRequest.Tool::name).contains("request_human");
+        assertThat(result.reply().content()).isEqualTo("I am sorry. A colleague will answer you here shortly.");
+        assertThat(result.handoff().state()).isEqualTo(Handoff.WAITING);
+        Conversation after = repo.find(tenant, c.id()).orElseThrow();
+        assertThat(after.handoff().requestedBy()).isEqualTo("agent");
+        assertThat(after.handoff().reason()).isEqualTo("angry customer, repeated wrong orders");
+
+        // The next message gets no model call and no reply: a person answers it.
+        Message next = pipeline.turns().storeUserMessage(after, "hello?", null);
+        TurnService.Result silent = answer(after, next);
+        assertThat(silent.reply()).isNull();
+        assertThat(model.requests).hasSize(2);
+    }
+
+    @Test
+    void anAgentWithoutTheHandoffToolIsNotOfferedIt() {
+        Conversation c = conversation(agent(spec(null, null)));
+        Message user = pipeline.turns().storeUserMessage(c, "hi", null);
+        model.then(new ModelReply("hello", List.of(), "stop", null, "scripted-2024"));
+        answer(c, user);
+        assertThat(model.requests.get(0).tools()).extracting(ModelRequest.Tool::name)
+                .doesNotContain("request_human");
     }
 
     @Test
@@ -919,7 +959,7 @@ class TurnPipelineTest {
 
     private static AgentSpec spec(AgentSpec.History history, List<JsonNode> tools) {
         return new AgentSpec(PROVIDER, MODEL, null, "Be brief.", null, null, null, tools, null, null, history, null,
-                null);
+                null, null);
     }
 
     private Agent agent(AgentSpec spec) {

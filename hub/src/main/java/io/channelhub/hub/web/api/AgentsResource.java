@@ -67,10 +67,10 @@ public class AgentsResource {
                             String instructions, BigDecimal temperature, BigDecimal topP, Integer maxOutputTokens,
                             List<JsonNode> tools, JsonNode responseFormat, AgentSpec.Knowledge knowledge,
                             AgentSpec.History history, Integer maxToolRounds, List<AgentSpec.Fallback> fallbacks,
-                            String promptId, Integer promptVersion, Boolean isDefault) {
+                            AgentSpec.Handoff handoff, String promptId, Integer promptVersion, Boolean isDefault) {
         AgentSpec spec() {
             return new AgentSpec(provider, model, api, instructions, temperature, topP, maxOutputTokens, tools,
-                    responseFormat, knowledge, history, maxToolRounds, fallbacks);
+                    responseFormat, knowledge, history, maxToolRounds, fallbacks, handoff);
         }
     }
 
@@ -80,13 +80,14 @@ public class AgentsResource {
                             String instructions, BigDecimal temperature, BigDecimal topP, Integer maxOutputTokens,
                             List<JsonNode> tools, JsonNode responseFormat, AgentSpec.Knowledge knowledge,
                             AgentSpec.History history, Integer maxToolRounds, List<AgentSpec.Fallback> fallbacks,
-                            String promptId, Integer promptVersion, boolean isDefault, String ownerPrincipalId,
+                            AgentSpec.Handoff handoff, String promptId, Integer promptVersion, boolean isDefault,
+                            String ownerPrincipalId,
                             int version, Instant createdAt, Instant updatedAt) {
         static AgentView of(Agent a) {
             AgentSpec s = a.spec();
             return new AgentView(a.id(), a.slug(), a.name(), s.provider(), s.model(), s.api(), s.instructions(),
                     s.temperature(), s.topP(), s.maxOutputTokens(), s.tools(), s.responseFormat(), s.knowledge(),
-                    s.history(), s.maxToolRounds(), s.fallbacks() == null ? List.of() : s.fallbacks(), a.promptId(), a.promptVersion(), a.isDefault(),
+                    s.history(), s.maxToolRounds(), s.fallbacks() == null ? List.of() : s.fallbacks(), s.handoffSettings(), a.promptId(), a.promptVersion(), a.isDefault(),
                     a.ownerPrincipalId(), a.version(), a.createdAt(), a.updatedAt());
         }
     }

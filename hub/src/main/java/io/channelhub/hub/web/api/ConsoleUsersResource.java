@@ -78,6 +78,12 @@ public class ConsoleUsersResource {
         return new Scoped(c, tenantId);
     }
 
+    /** The name a tenant's console user goes by (their display name, else their e-mail's local part). */
+    public java.util.Optional<String> displayName(String tenantId, String principalId) {
+        return users.find(tenantId, principalId).map(u -> u.displayName() != null && !u.displayName().isBlank()
+                ? u.displayName() : u.email().split("@")[0]);
+    }
+
     @GET
     public Page<UserView> list(@Auth Caller caller, @Context TenantScope scope) {
         Scoped s = authorize(caller, scope);

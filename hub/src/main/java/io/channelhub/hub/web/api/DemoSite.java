@@ -55,7 +55,7 @@ public class DemoSite {
         if (agents.defaultAgent(tenant.id()).isEmpty()) {
             agents.create(tenant.id(), "assistant", "Demo assistant", new AgentSpec(null, null, null,
                     "You are the ChannelHub demo assistant. Answer briefly and kindly.", null, null, null, null, null,
-                    null, null, null, null), null, null, true, null);
+                    null, null, null, null, null), null, null, true, null);
         }
         try {
             knowledge(tenant.id(), agents, knowledge);
@@ -110,7 +110,7 @@ public class DemoSite {
         if (!agent.spec().knowledge().vectorStoreIds().contains(store.id())) {
             agents.update(agent, null, null, new AgentSpec(null, null, null, null, null, null, null, null, null,
                     new AgentSpec.Knowledge(java.util.List.of(store.id()), AgentSpec.Knowledge.RETRIEVAL), null, null,
-                    null), null, null, false, null);
+                    null, null), null, null, false, null);
         }
     }
 

@@ -15,10 +15,12 @@ public final class TenantApi extends TenantSections {
     private final ConversationsResource conversations;
     private final QuotasResource quotas;
     private final BillingResource.Own billing;
+    private final HandoffsResource handoffs;
 
     public TenantApi(TenantSections.Sections sections, ConversationsResource conversations, QuotasResource quotas,
-                     BillingResource.Own billing) {
+                     BillingResource.Own billing, HandoffsResource handoffs) {
         super(sections);
+        this.handoffs = handoffs;
         this.conversations = conversations;
         this.quotas = quotas;
         this.billing = billing;
@@ -28,6 +30,18 @@ public final class TenantApi extends TenantSections {
     @Path("conversations")
     public ConversationsResource conversations() {
         return conversations;
+    }
+
+    /** The queue of conversations waiting for a person or held by one. */
+    @Path("handoffs")
+    public HandoffsResource handoffs() {
+        return handoffs;
+    }
+
+    /** Asking for a person, taking a conversation, answering in it, handing it back. */
+    @Path("conversations/{conversationId}/handoff")
+    public HandoffsResource.OfConversation handoff() {
+        return handoffs.ofConversation();
     }
 
     /** Where the tenant stands; the operator also sets them. */

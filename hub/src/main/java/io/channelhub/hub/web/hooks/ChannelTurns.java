@@ -58,21 +58,40 @@ public class ChannelTurns {
     private final Clock clock;
     private final long heartbeatMillis;
 
-    /** A message as a channel's end user may see it: no tokens, models or tool internals. */
+    /**
+     * A message as a channel's end user may see it: no tokens, models or tool internals; {@code author} is the name of
+     * the person who wrote a reply while they held the conversation.
+     */
     public record ChannelMessage(String id, String role, String content, String status,
                                  @JsonProperty("created_at") Instant createdAt,
                                  @com.fasterxml.jackson.annotation.JsonInclude(
                                          com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
-                                 List<io.channelhub.hub.web.Sources> sources) {
+                                 List<io.channelhub.hub.web.Sources> sources,
+                                 @com.fasterxml.jackson.annotation.JsonInclude(
+                                         com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                                 String author) {
         static ChannelMessage of(Message m) {
             return m == null ? null : new ChannelMessage(m.id(), m.role(), m.content(), m.status(), m.createdAt(),
-                    io.channelhub.hub.web.Sources.of(m.citations()));
+                    io.channelhub.hub.web.Sources.of(m.citations()), m.authorName());
         }
     }
 
-    /** The answer to a channel message: the stored message and the agent's reply. */
+    /**
+     * Who answers a channel conversation, as its end user may see it: {@code waiting} for a person, or a person
+     * ({@code human}, with the name they answer under).
+     */
+    public record ChannelHandoff(String state, String name) {
+        static ChannelHandoff of(io.channelhub.hub.conversations.Handoff h) {
+            return h == null ? null : new ChannelHandoff(h.state(), h.holderName());
+        }
+    }
+
+    /**
+     * The answer to a channel message: the stored message and the agent's reply (null while a person holds the
+     * conversation: their reply comes later), and the conversation's handoff (null while the agent answers).
+     */
     public record ChannelTurn(@JsonProperty("conversation_id") String conversationId, ChannelMessage message,
-                              ChannelMessage reply) {
+                              ChannelMessage reply, ChannelHandoff handoff) {
     }
 
     public ChannelTurns(ConversationRepository repo, ChannelConversations conversations, TurnPipeline pipeline,
@@ -213,7 +232,8 @@ public class ChannelTurns {
                     Map.of("field", "client_message_id"));
         }
         ChannelTurn done = new ChannelTurn(conv.id(), ChannelMessage.of(user),
-                ChannelMessage.of(repo.replyAfter(ci.tenantId(), conv.id(), user.seq()).orElse(null)));
+                ChannelMessage.of(repo.replyAfter(ci.tenantId(), conv.id(), user.seq()).orElse(null)),
+                ChannelHandoff.of(conv.handoff()));
         headers.put("Idempotent-Replayed", "true");
         if (!turn.stream()) {
             return with(Response.ok(done, MediaType.APPLICATION_JSON), headers);
@@ -234,7 +254,8 @@ public class ChannelTurns {
     }
 
     private static ChannelTurn turn(Conversation conv, TurnService.Result r) {
-        return new ChannelTurn(conv.id(), ChannelMessage.of(r.user()), ChannelMessage.of(r.reply()));
+        return new ChannelTurn(conv.id(), ChannelMessage.of(r.user()), ChannelMessage.of(r.reply()),
+                ChannelHandoff.of(r.handoff()));
     }
 
     /** The admission is closed when the stream ends, on the thread that writes it. */

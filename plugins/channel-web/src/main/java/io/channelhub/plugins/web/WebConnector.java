@@ -92,10 +92,21 @@ public class WebConnector implements ChannelConnector {
         }
     }
 
+    /** How often an open widget asks for new messages while a person is asked for or answers. */
+    static final int POLL_SECONDS = 3;
+
+    /**
+     * The agent's replies reach visitors on the connection their message came in on. Anything else the hub sends (a
+     * person's reply while they hold the conversation) is already stored in the conversation, which the open widget
+     * reads every {@link #POLL_SECONDS} while a person is asked for or answers: it is delivered once stored. The widget
+     * shows text only, so other kinds are refused.
+     */
     @Override
     public SendResult send(OutboundMessage message, PluginContext context) {
-        // Replies reach visitors on the connection their message came in on; the widget has no push channel.
-        return new SendResult.Permanent("not_supported", "the web widget receives replies on its own connection");
+        if (message.kind() != OutboundMessage.Kind.TEXT) {
+            return new SendResult.Permanent("not_supported", "the web widget shows text messages only");
+        }
+        return new SendResult.Delivered(message.messageId());
     }
 
     private Map<String, Object> config(PluginContext ctx, WidgetSettings w) {
@@ -117,6 +128,7 @@ public class WebConnector implements ChannelConnector {
         uploads.put("max_bytes", w.uploadMaxBytes());
         uploads.put("types", w.uploadTypes());
         out.put("uploads", uploads);
+        out.put("poll_seconds", POLL_SECONDS);
         return out;
     }
 
@@ -182,6 +194,10 @@ public class WebConnector implements ChannelConnector {
                     v.put("role", m.role());
                     v.put("content", m.content());
                     v.put("created_at", m.createdAt().toString());
+                    if (m.author() != null) {
+                        // A person of the tenant's team wrote it (human takeover): the visitor sees their name.
+                        v.put("author", m.author());
+                    }
                     List<Map<String, Object>> files = new java.util.ArrayList<>();
                     for (String id : m.mediaIds()) {
                         ctx.media().find(id).ifPresent(f -> files.add(upload(f)));
@@ -200,6 +216,12 @@ public class WebConnector implements ChannelConnector {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("conversation_id", conv.orElse(null));
         out.put("messages", messages);
+        out.put("handoff", conv.flatMap(id -> ctx.conversations().handoff(id)).map(h -> {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("state", h.state());
+            x.put("name", h.personName());
+            return x;
+        }).orElse(null));
         return ok(out, cors);
     }
 

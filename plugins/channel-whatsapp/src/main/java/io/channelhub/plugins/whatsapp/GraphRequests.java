@@ -61,7 +61,7 @@ final class GraphRequests {
                     throw new Invalid("a text message needs text");
                 }
                 Map<String, Object> text = new LinkedHashMap<>();
-                text.put("body", m.text());
+                text.put("body", signed(m.text(), m.attributes().get("author_name")));
                 text.put("preview_url", false);
                 body.put("type", "text");
                 body.put("text", text);
@@ -267,5 +267,17 @@ final class GraphRequests {
         Invalid(String problem) {
             super(problem);
         }
+    }
+
+    /**
+     * A person's reply (human takeover) opens with their name in bold, as WhatsApp shows no sender inside one business
+     * number; a text that would then pass WhatsApp's 4,096 characters goes out as it is.
+     */
+    static String signed(String text, String author) {
+        if (author == null || author.isBlank()) {
+            return text;
+        }
+        String out = "*" + author.strip().replace("*", "") + ":* " + text;
+        return out.length() > 4096 ? text : out;
     }
 }

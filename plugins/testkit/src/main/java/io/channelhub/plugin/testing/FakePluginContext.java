@@ -72,6 +72,7 @@ public class FakePluginContext implements PluginContext {
     private final List<Conversations.MessageView> messages = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, String> currentConversation = Collections.synchronizedMap(new HashMap<>());
     private final Set<String> conversationIds = Collections.synchronizedSet(new HashSet<>());
+    private final Map<String, Conversations.Handoff> handoffs = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Map<String, String>> annotations = Collections.synchronizedMap(new HashMap<>());
     private int mediaSeq;
 
@@ -224,6 +225,21 @@ public class FakePluginContext implements PluginContext {
         return this;
     }
 
+    /**
+     * A person in the conversation instead of its agent, as the hub reports it ({@code null} removes it: the agent
+     * answers again).
+     *
+     * @since 1.5.0
+     */
+    public FakePluginContext handoff(String conversationId, Conversations.Handoff handoff) {
+        if (handoff == null) {
+            handoffs.remove(conversationId);
+        } else {
+            handoffs.put(conversationId, handoff);
+        }
+        return this;
+    }
+
     // What a test asserts on ----------------------------------------------------------------------------------------
 
     /**
@@ -334,6 +350,11 @@ public class FakePluginContext implements PluginContext {
             @Override
             public Map<String, String> annotations(String conversationId) {
                 return annotationsOf(conversationId);
+            }
+
+            @Override
+            public Optional<Handoff> handoff(String conversationId) {
+                return Optional.ofNullable(handoffs.get(conversationId));
             }
         };
     }
