@@ -77,6 +77,12 @@ abstract class IsolationContract extends HubIntegrationTest {
         MATRIX.put("GET /v1/conversations/{conversationId}/messages", ALL);
         // The fixture conversation is the admin's: posting into it needs ownership, the admin role or a grant.
         MATRIX.put("POST /v1/conversations/{conversationId}/messages", ADMIN);
+        // Taking and answering a conversation changes it: the same rule (or update on its channel instance).
+        MATRIX.put("POST /v1/conversations/{conversationId}/handoff", ADMIN);
+        MATRIX.put("POST /v1/conversations/{conversationId}/handoff/take", ADMIN);
+        MATRIX.put("POST /v1/conversations/{conversationId}/handoff/release", ADMIN);
+        MATRIX.put("POST /v1/conversations/{conversationId}/handoff/messages", ADMIN);
+        MATRIX.put("GET /v1/handoffs", ALL);
         MATRIX.put("GET /v1/webhooks", ALL);
         MATRIX.put("POST /v1/webhooks", BUILDERS);
         MATRIX.put("GET /v1/webhooks/{webhookId}", ALL);
@@ -316,6 +322,18 @@ abstract class IsolationContract extends HubIntegrationTest {
         }
         if (t.startsWith("/v1/webhooks/")) {
             return Map.of("enabled", true);
+        }
+        if (t.endsWith("/handoff/messages")) {
+            return Map.of("text", "walk " + n);
+        }
+        if (t.endsWith("/handoff/take")) {
+            return Map.of("display_name", "walk " + n);
+        }
+        if (t.endsWith("/handoff")) {
+            return Map.of("reason", "walk " + n);
+        }
+        if (t.endsWith("/handoff/release")) {
+            return null;
         }
         if (t.endsWith("/chat/completions")) {
             return Map.of("model", "agent-" + f.slug(), "messages", List.of(Map.of("role", "user", "content", "hi")));

@@ -134,9 +134,13 @@ public class HandoffsResource {
         /** Asks for a person (an integrator's own rule, a button on their site): the conversation joins the queue. */
         @POST
         public ConversationViews.ConversationView request(@Auth Caller c, @Context TenantScope scope,
-                                                          @PathParam("conversationId") String id,
-                                                          @Valid RequestBody body) {
+                                                          @PathParam("conversationId") String id, String raw) {
             Conversation conv = answerable(c, scope.tenantId(), id);
+            RequestBody body = parse(raw, RequestBody.class);
+            if (body != null && body.reason() != null && body.reason().length() > 500) {
+                throw ApiException.unprocessable("invalid_field", "reason is at most 500 characters",
+                        Map.of("field", "reason"));
+            }
             boolean queued = handoffs.request(conv, "api:" + c.principalId(), body == null ? null : body.reason());
             audit.success(c, scope.tenantId(), "conversation.handoff_request", "conversation", id,
                     Map.of("queued", queued));
@@ -147,14 +151,16 @@ public class HandoffsResource {
         @POST
         @Path("/take")
         public ConversationViews.ConversationView take(@Auth Caller c, @Context TenantScope scope,
-                                                       @PathParam("conversationId") String id,
-                                                       @Valid TakeBody body) {
+                                                       @PathParam("conversationId") String id, String raw) {
             String tenantId = scope.tenantId();
             answerable(c, tenantId, id);
-            String name = body != null && body.displayName() != null && !body.displayName().isBlank()
-                    ? body.displayName().strip() : displayName(c, tenantId);
-            handoffs.take(tenantId, id, c.principalId(), name);
-            audit.success(c, tenantId, "conversation.handoff_take", "conversation", id, Map.of("display_name", name));
+            TakeBody body = parse(raw, TakeBody.class);
+            String name = body != null && body.displayName() != null ? body.displayName().strip() : null;
+            if (name != null && (name.isEmpty() || name.length() > 120)) {
+                throw ApiException.unprocessable("invalid_field", "display_name is 1 to 120 characters",
+                        Map.of("field", "display_name"));
+            }
+            takeOver(c, tenantId, id, name);
             return view(tenantId, id);
         }
 
@@ -180,16 +186,27 @@ public class HandoffsResource {
         @POST
         @Path("/messages")
         public Response reply(@Auth Caller c, @Context TenantScope scope, @PathParam("conversationId") String id,
-                              @Valid ReplyBody body) {
+                              String raw) {
             String tenantId = scope.tenantId();
             Conversation conv = answerable(c, tenantId, id);
+            ReplyBody body = parse(raw, ReplyBody.class);
             if (body == null || (body.text() == null) == (body.template() == null)
-                    || (body.text() != null && body.text().isBlank())) {
-                throw ApiException.unprocessable("invalid_field", "send text or a template", Map.of("field", "text"));
+                    || (body.text() != null && (body.text().isBlank() || body.text().length() > 4096))) {
+                throw ApiException.unprocessable("invalid_field", "send text (1 to 4096 characters) or a template",
+                        Map.of("field", "text"));
             }
-            if (conv.handoff() == null || !conv.handoff().held()
-                    || !c.principalId().equals(conv.handoff().holderId())) {
-                throw ApiException.conflict("handoff_not_held", "take the conversation before answering in it");
+            if (body.template() != null && (body.template().name() == null || body.template().name().isBlank()
+                    || body.template().language() == null || body.template().language().isBlank()
+                    || body.template().name().length() > 512 || body.template().language().length() > 16)) {
+                throw ApiException.unprocessable("invalid_field", "a template needs its name and language",
+                        Map.of("field", "template"));
+            }
+            if (conv.handoff() == null || !conv.handoff().held()) {
+                // Answering a conversation nobody holds takes it: the person who writes is the one who answers.
+                conv = takeOver(c, tenantId, id, null);
+            } else if (!c.principalId().equals(conv.handoff().holderId())) {
+                throw ApiException.conflict("handoff_not_held", "another person holds this conversation; only they "
+                        + "answer in it");
             }
             String author = conv.handoff().holderName();
             Map<String, String> attrs = new LinkedHashMap<>();
@@ -238,6 +255,26 @@ public class HandoffsResource {
     /** The per-conversation routes (a locator's target: it must not look at the caller). */
     public OfConversation ofConversation() {
         return ofConversation;
+    }
+
+    private Conversation takeOver(Caller c, String tenantId, String id, String displayName) {
+        String name = displayName != null ? displayName : displayName(c, tenantId);
+        Conversation taken = handoffs.take(tenantId, id, c.principalId(), name);
+        audit.success(c, tenantId, "conversation.handoff_take", "conversation", id, Map.of("display_name", name));
+        return taken;
+    }
+
+    /** Bodies are read after the caller was authorised: a stranger learns nothing from a malformed one. */
+    private <T> T parse(String raw, Class<T> type) {
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        try {
+            return json.readValue(raw, type);
+        } catch (JsonProcessingException e) {
+            throw ApiException.unprocessable("invalid_body", "the body is not what this route takes: "
+                    + e.getOriginalMessage(), Map.of());
+        }
     }
 
     /** The conversation, if the caller may take and answer it. */
