@@ -8,6 +8,7 @@ const app = document.getElementById('app');
 
 const TENANT_VIEWS = [
   ['overview', 'Overview', null],
+  ['inbox', 'Inbox', 'resources_read'],
   ['plugins', 'Plugins', 'plugins_read'],
   ['channels', 'Channels', 'resources_read'],
   ['agents', 'Agents', 'resources_read'],
@@ -28,6 +29,7 @@ const PLATFORM_VIEWS = [
 ];
 const RENDER = {
   overview: views.overview,
+  inbox: views.inbox,
   tenants: views.tenants,
   'platform-plugins': views.platformPlugins,
   plugins: views.plugins,
@@ -137,10 +139,33 @@ function nav(current) {
   }
   for (const [id, label, perm] of TENANT_VIEWS) {
     if (!perm || can(perm)) {
-      links.push(h('a', { href: `#/${id}`, class: current === id ? 'on' : '', 'data-testid': `nav-${id}` }, label));
+      links.push(h('a', { href: `#/${id}`, class: current === id ? 'on' : '', 'data-testid': `nav-${id}` }, label,
+        id === 'inbox' ? h('span', { class: 'nav-count', 'data-testid': 'inbox-count', hidden: true }) : null));
     }
   }
   return h('nav', { class: 'side' }, links);
+}
+
+// The inbox's badge: how many conversations wait for a person, read every ten seconds on every page.
+let badgeTimer = null;
+async function refreshBadge() {
+  const badge = document.querySelector('[data-testid=inbox-count]');
+  if (!badge || isOperator() || !currentSession()) {
+    return;
+  }
+  try {
+    const n = (await get('/v1/handoffs?state=waiting&limit=100')).data.length;
+    badge.textContent = n >= 100 ? '99+' : String(n);
+    badge.hidden = n === 0;
+  } catch (e) {
+    // Signed out or offline: the next tick tries again.
+  }
+}
+function watchBadge() {
+  if (!badgeTimer) {
+    badgeTimer = setInterval(refreshBadge, 10000);
+  }
+  refreshBadge();
 }
 
 async function route() {
@@ -160,6 +185,9 @@ async function route() {
   const main = h('main', { class: 'content', 'data-view': view });
   clear(app).append(header(), h('div', { class: 'body' }, nav(key), main));
   const rerender = () => route();
+  if (!isOperator() && can('resources_read')) {
+    watchBadge();
+  }
   try {
     await render(main, param ? decodeURIComponent(param) : null, rerender);
   } catch (e) {

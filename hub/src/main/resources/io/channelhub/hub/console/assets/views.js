@@ -773,3 +773,130 @@ async function storePanel(main, store, rerender) {
     },
   }), results));
 }
+
+// --- Inbox: human takeover ------------------------------------------------------------------------------------------
+
+/** Conversations waiting for a person and those people hold; a tenant's own people answer them here. */
+export async function inbox(main, params, rerender) {
+  if (isOperator()) {
+    page(main, 'Inbox');
+    main.append(section('For the tenant\'s people', h('p', {}, 'A tenant\'s console users answer its conversations. '
+      + 'Operators read them under Conversations.')));
+    return;
+  }
+  if (params) {
+    return inboxConversation(main, params, rerender);
+  }
+  page(main, 'Inbox');
+  const me = currentSession().principal_id;
+  const rows = (await get('/v1/handoffs?limit=200')).data;
+  const waiting = rows.filter((c) => c.handoff && c.handoff.state === 'waiting');
+  const held = rows.filter((c) => c.handoff && c.handoff.state === 'human');
+  const open = (c) => h('a', { href: `#/inbox/${c.id}` }, c.end_user_id || c.id);
+  const take = (c) => button('Take', () => act(async () => {
+    await post(`/v1/conversations/${c.id}/handoff/take`, {});
+    window.location.hash = `#/inbox/${c.id}`;
+  }, null, null), { 'data-testid': `take-${c.id}` });
+  main.append(section(`Waiting for a person (${waiting.length})`, table([
+    ['Waiting since', (c) => fmtTime(c.handoff.since)],
+    ['End user', open],
+    ['Channel', (c) => c.channel_instance_id || 'API'],
+    ['Asked by', (c) => c.handoff.requested_by],
+    ['What they said', (c) => c.handoff.reason || ''],
+    ['', (c) => (can('resources_read') ? take(c) : '')],
+  ], waiting, { testid: 'waiting', empty: 'Nobody is waiting.' })));
+  main.append(section('Held by people', table([
+    ['Since', (c) => fmtTime(c.handoff.since)],
+    ['End user', open],
+    ['Channel', (c) => c.channel_instance_id || 'API'],
+    ['Answering', (c) => (c.handoff.holder_id === me ? h('strong', {}, 'you') : c.handoff.holder_name)],
+  ], held, { testid: 'held', empty: 'Nobody holds a conversation.' })));
+  // The queue changes while the page is open: it is read again every few seconds.
+  state.watch = setInterval(() => {
+    get('/v1/handoffs?limit=200').then((now) => {
+      const ids = (list) => list.map((c) => `${c.id}:${c.handoff.state}:${c.handoff.holder_id || ''}`).join();
+      if (ids(now.data) !== ids(rows)) {
+        rerender();
+      }
+    }).catch(() => {});
+  }, 3000);
+}
+
+/** One conversation of the inbox: its messages live, who answers, take, reply as oneself, hand back. */
+async function inboxConversation(main, id, rerender) {
+  const me = currentSession().principal_id;
+  const c = await get(`/v1/conversations/${id}`);
+  page(main, `Conversation with ${c.end_user_id || c.id}`);
+  const ho = c.handoff;
+  const mine = ho && ho.state === 'human' && ho.holder_id === me;
+  const status = h('p', { 'data-testid': 'handoff-state', class: 'handoff' },
+    !ho ? 'The agent answers this conversation.'
+      : ho.state === 'waiting' ? `Waiting for a person since ${fmtTime(ho.since)}${ho.reason ? ` — "${ho.reason}"` : ''}`
+        : mine ? 'You answer this conversation; the agent is silent until you hand it back.'
+          : `${ho.holder_name} answers this conversation.`);
+  const actions = h('div', { class: 'actions' });
+  if (!mine && !(ho && ho.state === 'human')) {
+    actions.append(button('Take', () => act(() => post(`/v1/conversations/${id}/handoff/take`, {}), 'Taken: you '
+      + 'answer this conversation now.', rerender), { class: 'primary', 'data-testid': 'take' }));
+  }
+  if (ho && (mine || ho.state === 'waiting' || currentSession().role === 'admin')) {
+    actions.append(button(ho.state === 'waiting' ? 'Dismiss (agent answers)' : 'Hand back to the agent',
+      () => act(() => post(`/v1/conversations/${id}/handoff/release`), 'Handed back: the agent answers the next '
+        + 'message.', rerender), { 'data-testid': 'release' }));
+  }
+  const list = h('ol', { class: 'messages', 'data-testid': 'messages', 'aria-live': 'polite' });
+  main.append(section('Conversation', status, actions, list));
+  if (mine || !ho || ho.state === 'waiting') {
+    main.append(section(mine ? 'Reply' : 'Reply (takes the conversation)', form({
+      testid: 'reply',
+      submit: 'Send',
+      fields: [{ name: 'text', label: 'Message', type: 'text', required: true,
+        help: 'Sent on the conversation\'s channel under your name. WhatsApp takes free text within 24 hours of '
+          + 'the customer\'s last message.' }],
+      onSubmit: async (v) => {
+        await post(`/v1/conversations/${id}/handoff/messages`, { text: v.text });
+        if (!mine) {
+          await rerender();
+        } else {
+          const box = current().querySelector('[data-testid=reply] textarea');
+          if (box) {
+            box.value = '';
+          }
+          await pull();
+        }
+      },
+    })));
+  }
+  let last = null;
+  const pull = async () => {
+    let more = true;
+    while (more) {
+      const q = last ? `?after=${encodeURIComponent(last)}&limit=200` : '?limit=200';
+      const got = await get(`/v1/conversations/${id}/messages${q}`);
+      for (const m of got.data) {
+        if ((m.role === 'user' || m.role === 'assistant') && typeof m.content === 'string' && m.content) {
+          const who = m.role === 'user' ? (c.end_user_id || 'end user') : m.author_name || 'agent';
+          list.append(h('li', { class: `msg ${m.role}${m.author_name ? ' person' : ''}`, 'data-role': m.role },
+            h('span', { class: 'who' }, who), h('span', { class: 'when' }, fmtTime(m.created_at)),
+            h('div', { class: 'text' }, m.content)));
+        }
+        last = m.id;
+      }
+      more = !!got.next_cursor;
+    }
+  };
+  await pull();
+  const seen = JSON.stringify(ho);
+  state.watch = setInterval(async () => {
+    try {
+      await pull();
+      // Someone else took it, or it was handed back: show the new state (and its actions).
+      const now = await get(`/v1/conversations/${id}`);
+      if (JSON.stringify(now.handoff) !== seen) {
+        rerender();
+      }
+    } catch (e) {
+      // The next tick tries again.
+    }
+  }, 2000);
+}

@@ -1,0 +1,191 @@
+// Browser end-to-end tests of human takeover (docs/api.md, Human takeover; docs/console.md, Inbox) against a running hub.
+// Run: node --test handoff.e2e.mjs, with HUB_URL, SITE_PORT (a site in the widget's allowed origins that this script
+// serves under a strict CSP), WIDGET_ID, AGENT_EMAIL, AGENT_PASSWORD and AGENT_NAME (a console user of the widget's
+// tenant), WA_FROM (a WhatsApp customer's number), WA_ASK_BODY/WA_ASK_SIGNATURE and WA_THANKS_BODY/WA_THANKS_SIGNATURE
+// (two of Meta's message webhooks from that customer, signed with the app secret, as Meta would post them),
+// SCREENSHOT_DIR and optionally CHROMIUM (default /usr/bin/chromium) in the environment.
+// Two browser contexts: the visitor on the tenant's site and the tenant's person in the console. Nothing is intercepted
+// or added: every request is the one Chromium itself sends.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+function required(name) {
+  const value = process.env[name];
+  if (!value) throw new Error(`environment variable ${name} is required`);
+  return value;
+}
+
+const HUB = new URL(required('HUB_URL')).origin;
+const CONSOLE = `${HUB}/console/`;
+const SITE_PORT = Number(required('SITE_PORT'));
+const SITE = `http://localhost:${SITE_PORT}`;
+const WIDGET_ID = required('WIDGET_ID');
+const AGENT = { email: required('AGENT_EMAIL'), password: required('AGENT_PASSWORD'), name: required('AGENT_NAME') };
+const WA_FROM = required('WA_FROM');
+const WA = {
+  ask: { body: required('WA_ASK_BODY'), signature: required('WA_ASK_SIGNATURE') },
+  thanks: { body: required('WA_THANKS_BODY'), signature: required('WA_THANKS_SIGNATURE') },
+};
+const SCREENSHOT_DIR = required('SCREENSHOT_DIR');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const WIDGET_JS = `${HUB}/hooks/plugins/channel-web/v1/widget.js`;
+const CSP = `default-src 'self'; script-src ${HUB} 'self'; style-src ${HUB}; connect-src ${HUB}; img-src ${HUB} data:`;
+const WAIT = 20000;
+const TEST = { timeout: 120000 };
+
+let browser;
+let site;
+const problems = [];
+
+function siteHandler(req, res) {
+  res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': CSP,
+    'Cache-Control': 'no-store' });
+  res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Acme</title></head><body>
+<h1>Acme Ltda</h1><script src="${WIDGET_JS}" data-widget="${WIDGET_ID}" async></script></body></html>`);
+}
+
+async function newPage(name) {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 820 }, locale: 'en-US' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(WAIT);
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /CSP violation|Content Security Policy/.test(m.text())) problems.push(`${name}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`${name}: page error: ${e.message}`));
+  return page;
+}
+
+async function signIn(page) {
+  await page.goto(CONSOLE);
+  await page.getByLabel('E-mail').fill(AGENT.email);
+  await page.getByLabel('Password').fill(AGENT.password);
+  await page.getByTestId('sign-in-submit').click();
+  await page.getByTestId('whoami').waitFor();
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, name), fullPage: true });
+}
+
+// The visitor types and sends; the send is done when the widget is ready for the next message.
+async function visitorSays(page, text) {
+  const input = page.locator('.chw-input');
+  await input.fill(text);
+  await input.press('Enter');
+  await page.locator('.chw-msg--user:not(.chw-msg--pending)', { hasText: text }).waitFor();
+  await page.waitForFunction(() => !document.querySelector('.chw-typing') && !document.querySelector('.chw-send:disabled')
+    && !document.querySelector('.chw-msg--pending'));
+}
+
+const lastReply = (page) => page.locator('.chw-msg--assistant:not(.chw-msg--greeting):not(.chw-msg--streaming) .chw-msg-body').last();
+
+// Meta posts its webhook: the signed body as it came.
+async function metaPosts(hook) {
+  const r = await fetch(`${HUB}/hooks/plugins/channel-whatsapp/webhook`, { method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-Hub-Signature-256': hook.signature }, body: hook.body });
+  assert.equal(r.status, 200, await r.text());
+}
+
+before(async () => {
+  site = http.createServer(siteHandler);
+  await new Promise((resolve, reject) => {
+    site.once('error', reject);
+    site.listen(SITE_PORT, '127.0.0.1', resolve);
+  });
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, timeout: 60000,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'] });
+}, { timeout: 90000 });
+
+after(async () => {
+  await browser?.close();
+  site?.closeAllConnections();
+  await new Promise((resolve) => (site ? site.close(resolve) : resolve()));
+});
+
+describe('human takeover', () => {
+  test('a widget visitor asks for a person, a console user takes over and answers live, the agent resumes', TEST, async () => {
+    const visitor = await newPage('visitor');
+    await visitor.goto(`${SITE}/`);
+    await visitor.locator('.chw-root[data-state="ready"]').waitFor();
+    await visitor.locator('.chw-launcher').click();
+    await visitorSays(visitor, 'I want to talk to a human, please');
+    assert.match(await lastReply(visitor).textContent(), /getting a person/);
+    const bar = visitor.locator('.chw-handoff');
+    await bar.waitFor({ state: 'visible' });
+    assert.equal(await bar.textContent(), 'Waiting for a person to join…');
+    assert.equal(await visitor.locator('.chw-root').getAttribute('data-handoff'), 'waiting');
+
+    const desk = await newPage('console');
+    await signIn(desk);
+    // The badge counts the waiting conversation on every page.
+    await desk.getByTestId('inbox-count').waitFor({ state: 'visible' });
+    assert.ok(Number(await desk.getByTestId('inbox-count').textContent()) >= 1);
+    await desk.getByTestId('nav-inbox').click();
+    const row = desk.getByTestId('waiting').locator('tr', { hasText: 'I want to talk to a human, please' });
+    await row.waitFor();
+    await shot(desk, 'console-inbox.png');
+    await row.getByRole('button', { name: 'Take' }).click();
+    await desk.getByTestId('handoff-state').filter({ hasText: 'You answer this conversation' }).waitFor();
+    await desk.getByTestId('messages').getByText('I want to talk to a human, please').waitFor();
+
+    await desk.getByLabel('Message').fill('Hi, this is Ana. How can I help?');
+    await desk.getByTestId('reply-submit').click();
+    // The visitor sees the person's reply, under her name, without sending anything.
+    const personal = visitor.locator('.chw-msg--person', { hasText: 'Hi, this is Ana. How can I help?' });
+    await personal.waitFor();
+    assert.equal(await personal.locator('.chw-msg-author').textContent(), AGENT.name);
+    await visitor.locator('.chw-handoff', { hasText: `${AGENT.name} is answering` }).waitFor();
+
+    // While Ana holds it the agent is silent; Ana sees the visitor's message in the console.
+    const repliesBefore = await visitor.locator('.chw-msg--assistant').count();
+    await visitorSays(visitor, 'My order 1234 never arrived');
+    await desk.getByTestId('messages').getByText('My order 1234 never arrived').waitFor();
+    assert.equal(await visitor.locator('.chw-msg--assistant').count(), repliesBefore, 'no agent reply while Ana holds it');
+    await shot(visitor, 'widget-handoff.png');
+    await shot(desk, 'console-inbox-conversation.png');
+
+    await desk.getByTestId('release').click();
+    await desk.getByTestId('handoff-state').filter({ hasText: 'The agent answers' }).waitFor();
+    await bar.waitFor({ state: 'hidden' });
+    await visitorSays(visitor, 'thanks, that is all');
+    await visitor.waitForFunction(() => [...document.querySelectorAll('.chw-msg--assistant .chw-msg-body')]
+      .some((b) => b.textContent.includes('thanks, that is all')));
+    assert.match(await lastReply(visitor).textContent(), /^\[demo\]/);
+    await visitor.context().close();
+    await desk.context().close();
+  });
+
+  test('a WhatsApp customer asks for a person, a console user answers under her name and hands back', TEST, async () => {
+    await metaPosts(WA.ask);
+    const desk = await newPage('console');
+    await signIn(desk);
+    await desk.getByTestId('nav-inbox').click();
+    const row = desk.getByTestId('waiting').locator('tr', { hasText: WA_FROM });
+    await row.waitFor();
+    await row.getByRole('link', { name: WA_FROM }).click();
+    await desk.getByTestId('handoff-state').filter({ hasText: 'Waiting for a person' }).waitFor();
+    await desk.getByTestId('take').click();
+    await desk.getByTestId('handoff-state').filter({ hasText: 'You answer this conversation' }).waitFor();
+    await desk.getByLabel('Message').fill('Oi, aqui é a Ana. Vou verificar seu pedido.');
+    await desk.getByTestId('reply-submit').click();
+    await desk.getByTestId('messages').getByText('Oi, aqui é a Ana. Vou verificar seu pedido.').waitFor();
+    await desk.getByTestId('release').click();
+    await desk.getByTestId('handoff-state').filter({ hasText: 'The agent answers' }).waitFor();
+    // The customer writes again: the agent answers (the test's Java side reads what the Graph API received).
+    await metaPosts(WA.thanks);
+    await desk.context().close();
+  });
+
+  test('no page broke its Content-Security-Policy or threw', TEST, async () => {
+    assert.deepEqual(problems, []);
+  });
+});

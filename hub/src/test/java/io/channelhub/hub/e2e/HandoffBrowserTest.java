@@ -1,0 +1,118 @@
+package io.channelhub.hub.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.channelhub.hub.support.FakeGraphApi;
+import io.channelhub.hub.support.TestDatabase;
+import io.channelhub.hub.support.TestHub;
+import io.dropwizard.testing.ConfigOverride;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Human takeover in a real browser ({@code hub/src/test/e2e/handoff.e2e.mjs}): a visitor of a tenant's site asks the
+ * widget for a person, the tenant's console user sees the inbox badge, takes the conversation and answers, the visitor
+ * sees the answer arrive under her name, and the agent answers again after she hands it back; then the same with a
+ * WhatsApp customer, whose messages Meta posts as signed webhooks, against a fake Graph API that checks every send.
+ * Chromium and Node are required: without them this test fails, it never skips.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HandoffBrowserTest {
+
+    private static final String TOKEN = "EAAGtest-system-user-token";
+    private static final String VERSION = "v23.0";
+    private static final String APP_SECRET = "meta-app-secret-of-the-browser-test";
+    private static final String AGENT_EMAIL = "ana@acme.example";
+    private static final String AGENT_PASSWORD = "ana passphrase 2026";
+    private static final String AGENT_NAME = "Ana Atendente";
+
+    private TestHub hub;
+    private FakeGraphApi graph;
+
+    @BeforeAll
+    void start() throws IOException {
+        graph = new FakeGraphApi(TOKEN, VERSION);
+        hub = TestHub.start(TestDatabase.create(TestDatabase.Kind.H2),
+                BrowserSuite.plugins(name -> name.startsWith("channel-web-") || name.startsWith("channel-whatsapp-")),
+                ConfigOverride.config("rateLimits.publicPerIp.capacity", "100000"),
+                ConfigOverride.config("channels.inboundPollInterval", "100ms"),
+                ConfigOverride.config("delivery.pollInterval", "100ms"));
+    }
+
+    @AfterAll
+    void stop() {
+        if (hub != null) {
+            hub.close();
+        }
+        if (graph != null) {
+            graph.close();
+        }
+    }
+
+    @Test
+    void aPersonTakesOverFromTheAgentOnTheWidgetAndOnWhatsApp() throws Exception {
+        int site = freePort();
+        String tenant = hub.createTenant("desk-" + Long.toString(System.nanoTime() % 1_000_000_000L, 36));
+        String admin = hub.createKey(tenant, "admin").get("key").asText();
+        TestHub.check(hub.post(admin, "/v1/agents", Map.of("slug", "support", "name", "Support")), 201);
+        String widget = TestHub.check(hub.post(admin, "/v1/channel-instances", Map.of("plugin_id", "channel-web",
+                "name", "Acme site", "settings", Map.of("allowed_origins", List.of("http://localhost:" + site),
+                        "title", "Acme"))), 201).json().get("id").asText();
+        String phone = Long.toString(106540352100000L + System.nanoTime() % 1_000_000);
+        TestHub.check(hub.post(admin, "/v1/channel-instances", Map.of("plugin_id", "channel-whatsapp", "name",
+                "Acme WhatsApp", "settings", Map.of("phone_number_id", phone, "waba_id", "102290129340398",
+                        "access_token", TOKEN, "app_secret", APP_SECRET, "verify_token", "verify",
+                        "graph_base_url", graph.baseUrl(), "graph_api_version", VERSION))), 201);
+        // The tenant's support person: a console user of the tenant (an editor would need a grant on the channels).
+        TestHub.check(hub.post(TestHub.ROOT_KEY, "/admin/tenants/" + tenant + "/console-users", Map.of("email",
+                AGENT_EMAIL, "display_name", AGENT_NAME, "role", "admin", "password", AGENT_PASSWORD)), 201);
+
+        String customer = "5541" + (900000000L + System.nanoTime() % 99_999_999L);
+        long now = System.currentTimeMillis() / 1000;
+        String ask = FakeGraphApi.textMessageWebhook(phone, customer, "Carla", "wamid.ask" + now,
+                "Quero falar com um atendente", now);
+        String thanks = FakeGraphApi.textMessageWebhook(phone, customer, "Carla", "wamid.thanks" + now,
+                "obrigada!", now + 1);
+        Map<String, String> env = new HashMap<>(Map.of("HUB_URL", hub.url(""), "SITE_PORT", Integer.toString(site),
+                "WIDGET_ID", widget, "AGENT_EMAIL", AGENT_EMAIL, "AGENT_PASSWORD", AGENT_PASSWORD, "AGENT_NAME",
+                AGENT_NAME, "WA_FROM", customer, "WA_ASK_BODY", ask, "WA_THANKS_BODY", thanks));
+        env.put("WA_ASK_SIGNATURE", FakeGraphApi.sign(ask.getBytes(StandardCharsets.UTF_8), APP_SECRET));
+        env.put("WA_THANKS_SIGNATURE", FakeGraphApi.sign(thanks.getBytes(StandardCharsets.UTF_8), APP_SECRET));
+        BrowserSuite.run("handoff.e2e.mjs", env);
+
+        // What Carla received on WhatsApp, in order: the request's answer, Ana's reply under her name, and, after
+        // the hand-back, the agent's answer; nothing from the agent while Ana held the conversation.
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(textsTo(customer)).hasSize(3));
+        List<String> texts = textsTo(customer);
+        assertThat(texts.get(0)).contains("vou chamar um atendente");
+        assertThat(texts.get(1)).isEqualTo("*" + AGENT_NAME + ":* Oi, aqui é a Ana. Vou verificar seu pedido.");
+        assertThat(texts.get(2)).startsWith("[demo]").contains("obrigada!");
+        for (String shot : List.of("console-inbox.png", "console-inbox-conversation.png", "widget-handoff.png")) {
+            assertThat(BrowserSuite.SHOTS.resolve(shot)).isNotEmptyFile();
+        }
+        assertThat(hub.count("SELECT COUNT(*) FROM audit_log WHERE tenant_id = ? AND action = "
+                + "'conversation.handoff_reply'", tenant)).isEqualTo(2);
+    }
+
+    private List<String> textsTo(String waId) {
+        return graph.sends().stream().filter(r -> waId.equals(r.json().path("to").asText())
+                && "text".equals(r.json().path("type").asText()))
+                .map(r -> r.json().path("text").path("body").asText()).toList();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
