@@ -110,7 +110,7 @@ final class ConversationsBundle extends HubBundle<ConversationsBundle.Conversati
                 deliverer, TurnObservers.KIND, observers), config.getDelivery(), c.clock(), c.metrics(), c.tracing(), c.outboxSignal(), c.cpu());
         env.lifecycle().manage(dispatcher);
 
-        var handoffs = new Handoffs(c.jdbi(), conversationRepo, u.ledger(), u.webhooks(), c.clock());
+        var handoffs = new Handoffs(c.jdbi(), conversationRepo, u.ledger(), u.webhooks(), id.audit(), c.clock());
         TurnService turns = new TurnService(conversationRepo, a.agents(), a.models(), platform, u.ledger(),
                 u.webhooks(), c.clock(), u.quotas(), contexts, media, privacy.get().redaction(), c.tracing(),
                 knowledge.get().retrieval(), observers, handoffs);

@@ -59,9 +59,12 @@ public class Handoffs {
     private final ConversationRepository repo;
     private final UsageLedger ledger;
     private final Webhooks webhooks;
+    private final io.channelhub.hub.audit.AuditLog audit;
     private final Clock clock;
 
-    public Handoffs(Jdbi jdbi, ConversationRepository repo, UsageLedger ledger, Webhooks webhooks, Clock clock) {
+    public Handoffs(Jdbi jdbi, ConversationRepository repo, UsageLedger ledger, Webhooks webhooks,
+                    io.channelhub.hub.audit.AuditLog audit, Clock clock) {
+        this.audit = audit;
         this.jdbi = jdbi;
         this.repo = repo;
         this.ledger = ledger;
@@ -118,6 +121,12 @@ public class Handoffs {
                 .bind("why", why).bind("at", now).bind("t", c.tenantId()).bind("id", c.id()).execute());
         if (changed == 1) {
             emit(c.tenantId(), c.id(), REQUESTED);
+            if (!requestedBy.startsWith("api:")) {
+                // The end user or the agent asked: no key did it, so the entry has no actor (the API route audits
+                // its caller's request itself).
+                audit.success(null, c.tenantId(), "conversation.handoff_request", "conversation", c.id(),
+                        Map.of("requested_by", requestedBy));
+            }
         }
         return changed == 1;
     }

@@ -81,13 +81,14 @@ public class DataSubjects {
                     + "last_seen_at, last_inbound_at, reachability FROM contacts WHERE tenant_id = :t AND external_id = "
                     + ":s", tenantId, subject));
             List<Map<String, Object>> conversations = rows(h, "SELECT id, agent_id, channel_instance_id, end_user_id, "
-                    + "title, status, created_at, last_message_at FROM conversations WHERE tenant_id = :t AND "
+                    + "title, status, created_at, last_message_at, handoff_state, handoff_reason, handoff_at FROM conversations "
+                    + "WHERE tenant_id = :t AND "
                     + "end_user_id = :s ORDER BY created_at", tenantId, subject);
             out.put("conversations", conversations);
             List<Map<String, Object>> messages = new ArrayList<>();
             for (Map<String, Object> c : conversations) {
-                messages.addAll(rows(h, "SELECT id, conversation_id, role, content, status, external_id, created_at FROM "
-                        + "messages WHERE tenant_id = :t AND conversation_id = :s ORDER BY seq", tenantId,
+                messages.addAll(rows(h, "SELECT id, conversation_id, role, content, status, external_id, author_name, created_at "
+                        + "FROM messages WHERE tenant_id = :t AND conversation_id = :s ORDER BY seq", tenantId,
                         (String) c.get("id")));
             }
             out.put("messages", messages);

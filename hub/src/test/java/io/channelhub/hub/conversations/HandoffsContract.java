@@ -141,8 +141,8 @@ abstract class HandoffsContract extends HubIntegrationTest {
                         "conversation.handoff_released"));
         assertThat(receiver.received()).allSatisfy(r -> assertThat(r.header("ChannelHub-Signature")).isNotBlank());
         assertThat(hub.count("SELECT COUNT(*) FROM audit_log WHERE tenant_id = ? AND resource_id = ? AND action IN "
-                + "('conversation.handoff_take', 'conversation.handoff_reply', 'conversation.handoff_release')",
-                tenantId, conv)).isEqualTo(3);
+                + "('conversation.handoff_request', 'conversation.handoff_take', 'conversation.handoff_reply', "
+                + "'conversation.handoff_release')", tenantId, conv)).isEqualTo(4);
     }
 
     static JsonNode jsonOf(String body) {

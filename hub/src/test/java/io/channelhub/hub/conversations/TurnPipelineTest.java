@@ -213,7 +213,7 @@ class TurnPipelineTest {
         TurnService turns = new TurnService(repo, agents, models, platform, ledger, webhooks, clock, quotas,
                 contexts, new MediaLibrary(jdbi, ledger, clock), redaction, tracing, null,
                 new TurnObservers(platform, null, contexts, repo, new Outbox(jdbi), new WorkSignal(), json, clock),
-                new Handoffs(jdbi, repo, ledger, webhooks, clock));
+                new Handoffs(jdbi, repo, ledger, webhooks, new io.channelhub.hub.audit.AuditLog(jdbi, json, clock), clock));
         RateLimits limits = new RateLimits(new LocalRateLimiter(System::currentTimeMillis), new RateLimitsConfig(),
                 new MetricRegistry(), metrics);
         pipeline = new TurnPipeline(turns, repo, models, ledger, quotas, limits);
