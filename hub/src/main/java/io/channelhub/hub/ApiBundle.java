@@ -47,7 +47,7 @@ final class ApiBundle extends HubBundle<TenantSections.Sections> {
                 u.usage(), knowledge.get().files(), knowledge.get().vectorStores());
         var jersey = env.jersey();
         jersey.register(new TenantApi(sections, conv.conversations(), u.quotas(), billing.get().api(),
-                conv.handoffs().apply(console.get()::displayName)));
+                conv.handoffs().apply(console.get()::displayName), conv.leads()));
         jersey.register(new TenantAdminApi(sections, conv.conversationReads(), u.managedQuotas(),
                 billing.get().managedApi(), id.tenants(), id.access(), id.audit()));
         jersey.register(new PlatformAdminApi(id.api().apiKeys(), console.get(), id.api().audit()));

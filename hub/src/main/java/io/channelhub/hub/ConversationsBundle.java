@@ -51,7 +51,7 @@ final class ConversationsBundle extends HubBundle<ConversationsBundle.Conversati
     record Api(ChannelInstancesResource channelInstances, ConversationsResource conversations,
                ConversationReads conversationReads,
                java.util.function.Function<java.util.function.BiFunction<String, String, java.util.Optional<String>>,
-                       HandoffsResource> handoffs) {
+                       HandoffsResource> handoffs, io.channelhub.hub.web.api.LeadsResource leads) {
     }
 
     private final CoreBundle core;
@@ -94,9 +94,13 @@ final class ConversationsBundle extends HubBundle<ConversationsBundle.Conversati
                 .map(cv -> new ResourceDirectory.ResourceRef(ResourceType.CONVERSATION, cv.id(),
                         cv.ownerPrincipalId())));
         var contacts = new ContactDirectory(c.jdbi(), c.stored(), c.clock());
+        var leads = new io.channelhub.hub.leads.LeadBook(c.jdbi(), privacy.get().redaction(), u.ledger(),
+                u.webhooks(), id.audit(), c.clock());
+        id.resources().register(ResourceType.LEAD, (tenantId, lid) -> leads.find(tenantId, lid)
+                .map(l -> new ResourceDirectory.ResourceRef(ResourceType.LEAD, l.id(), l.ownerPrincipalId())));
         var media = new MediaLibrary(c.jdbi(), u.ledger(), c.clock());
         var contexts = new ChannelContexts(instances, conversationRepo, contacts, new PluginDocuments(c.jdbi(),
-                c.clock()), media, u.pluginUsage(), c.clock(), platform::capabilities);
+                c.clock()), media, u.pluginUsage(), c.clock(), platform::capabilities, leads);
 
         // The outbox delivers webhooks and channel messages, paced per instance.
         var deliveries = new DeliveryParts(c.jdbi());
@@ -147,7 +151,8 @@ final class ConversationsBundle extends HubBundle<ConversationsBundle.Conversati
                         c.clock(), heartbeat, u.webhooks()),
                 new ConversationReads(conversationRepo, id.access()),
                 names -> new HandoffsResource(conversationRepo, handoffs, instances, contexts, sends, names, u.quotas(),
-                        id.access(), id.audit(), c.json()));
+                        id.access(), id.audit(), c.json()),
+                new io.channelhub.hub.web.api.LeadsResource(leads, id.access(), id.audit(), c.json()));
         return new Conversations(instances, contexts, api);
     }
 }

@@ -51,6 +51,15 @@ public interface PluginContext {
         throw new UnsupportedOperationException("this hub offers no media store (plugin API before 1.1.0)");
     }
 
+    /**
+     * The tenant's sales leads: what a plugin found in a conversation, kept, qualified and announced by the hub.
+     *
+     * @since 1.5.0
+     */
+    default Leads leads() {
+        throw new UnsupportedOperationException("this hub keeps no leads (plugin API before 1.5.0)");
+    }
+
     /** Outbound HTTP, instrumented by the hub (trace propagation, timeouts, metrics). */
     OutboundHttp http();
 

@@ -26,12 +26,16 @@ public class ChannelContexts implements PluginContexts {
     private final Clock clock;
     /** What each plugin declares it uses: its contexts refuse other usage types and store collections. */
     private final java.util.function.Function<String, io.channelhub.hub.plugins.PluginCapabilities> declared;
+    /** The tenant's leads, which plugins report. */
+    private final io.channelhub.hub.leads.LeadBook leads;
 
     public ChannelContexts(ChannelInstanceService instances, ConversationRepository conversations,
                            ContactDirectory contacts, PluginDocuments documents, MediaLibrary media,
                            PluginUsage usage, Clock clock,
-                           java.util.function.Function<String, io.channelhub.hub.plugins.PluginCapabilities> declared) {
+                           java.util.function.Function<String, io.channelhub.hub.plugins.PluginCapabilities> declared,
+                           io.channelhub.hub.leads.LeadBook leads) {
         this.declared = declared;
+        this.leads = leads;
         this.instances = instances;
         this.conversations = conversations;
         this.contacts = contacts;
@@ -68,7 +72,8 @@ public class ChannelContexts implements PluginContexts {
                 new PluginConversations(conversations, media, tenantId, channelInstanceId, pluginId, clock),
                 contacts.forInstance(tenantId, channelInstanceId), documents.forPlugin(tenantId, pluginId),
                 media.forInstance(tenantId, channelInstanceId, pluginId), usage, pending, clock,
-                declared.apply(pluginId));
+                declared.apply(pluginId), new io.channelhub.hub.leads.PluginLeads(leads, conversations, tenantId,
+                channelInstanceId, pluginId));
     }
 
     /** A holder for the plugin usage of one inbound request. */

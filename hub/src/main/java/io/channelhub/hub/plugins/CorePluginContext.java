@@ -32,6 +32,7 @@ public final class CorePluginContext implements PluginContext {
     private final io.channelhub.plugin.MediaStore media;
     private final Metering metering;
     private final Clock clock;
+    private final io.channelhub.plugin.Leads leads;
 
     public CorePluginContext(String tenantId, String pluginId, InstanceInfo instance, Conversations conversations,
                              Contacts contacts, DocumentStore store, io.channelhub.plugin.MediaStore media,
@@ -52,6 +53,16 @@ public final class CorePluginContext implements PluginContext {
                              Contacts contacts, DocumentStore store, io.channelhub.plugin.MediaStore media,
                              PluginUsage usage, PluginUsage.Pending pending, Clock clock,
                              PluginCapabilities declared) {
+        this(tenantId, pluginId, instance, conversations, contacts, store, media, usage, pending, clock, declared,
+                null);
+    }
+
+    /** The same, with the tenant's leads (null: this context offers none). */
+    public CorePluginContext(String tenantId, String pluginId, InstanceInfo instance, Conversations conversations,
+                             Contacts contacts, DocumentStore store, io.channelhub.plugin.MediaStore media,
+                             PluginUsage usage, PluginUsage.Pending pending, Clock clock,
+                             PluginCapabilities declared, io.channelhub.plugin.Leads leads) {
+        this.leads = leads;
         this.tenantId = tenantId;
         this.pluginId = pluginId;
         this.instance = instance;
@@ -92,6 +103,14 @@ public final class CorePluginContext implements PluginContext {
     @Override
     public DocumentStore store() {
         return store;
+    }
+
+    @Override
+    public io.channelhub.plugin.Leads leads() {
+        if (leads == null) {
+            throw new UnsupportedOperationException("this context offers no leads");
+        }
+        return leads;
     }
 
     @Override

@@ -99,6 +99,10 @@ public class DataSubjects {
                         + "name", tenantId, (String) c.get("id")));
             }
             out.put("conversation_annotations", annotations);
+            out.put("leads", rows(h, "SELECT id, conversation_id, channel_instance_id, source_plugin, intent, score, "
+                    + "stage, contact_name, email, phone, company, job_title, summary, qualified_at, created_at, "
+                    + "updated_at FROM leads WHERE tenant_id = :t AND end_user_id = :s ORDER BY created_at", tenantId,
+                    subject));
             out.put("media", rows(h, "SELECT id, channel_instance_id, content_type, file_name, size_bytes, sha256, "
                     + "created_at FROM media WHERE tenant_id = :t AND contact_external_id = :s", tenantId, subject));
             out.put("consent", rows(h, "SELECT channel_instance_id, purpose, status, method, evidence, occurred_at, "
@@ -197,6 +201,7 @@ public class DataSubjects {
                         + "= :c").bind("t", tenantId).bind("c", c).execute();
             }
             deleted.put("conversation_annotations", notes);
+            deleted.put("leads", delete(h, "leads", "end_user_id", tenantId, subject));
             deleted.put("conversations", delete(h, "conversations", "end_user_id", tenantId, subject));
             deleted.put("media", delete(h, "media", "contact_external_id", tenantId, subject));
             deleted.put("channel_events", delete(h, "inbound_events", "contact_external_id", tenantId, subject));

@@ -42,7 +42,7 @@ public class Webhooks implements Deliverer {
 
     public static final String KIND = "webhook";
     public static final Set<String> EVENT_TYPES = Set.of("conversation.created", "conversation.handoff_requested",
-            "conversation.handoff_taken", "conversation.handoff_released", "message.received", "message.sent",
+            "conversation.handoff_taken", "conversation.handoff_released", "lead.qualified", "message.received", "message.sent",
             "message.status", "delivery.failed", "quota.threshold", "consent.changed", "invoice.updated",
             "subscription.updated", "tenant.suspended", "tenant.reactivated", "*");
 

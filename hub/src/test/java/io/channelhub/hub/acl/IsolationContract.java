@@ -83,6 +83,13 @@ abstract class IsolationContract extends HubIntegrationTest {
         MATRIX.put("POST /v1/conversations/{conversationId}/handoff/release", ADMIN);
         MATRIX.put("POST /v1/conversations/{conversationId}/handoff/messages", ADMIN);
         MATRIX.put("GET /v1/handoffs", ALL);
+        MATRIX.put("GET /v1/leads", ALL);
+        MATRIX.put("GET /v1/leads/settings", ALL);
+        MATRIX.put("PUT /v1/leads/settings", ADMIN);
+        MATRIX.put("GET /v1/leads/{leadId}", ALL);
+        // Leads have no owner until someone takes one: an editor needs a grant to move it.
+        MATRIX.put("PATCH /v1/leads/{leadId}", ADMIN);
+        MATRIX.put("DELETE /v1/leads/{leadId}", ADMIN);
         MATRIX.put("GET /v1/webhooks", ALL);
         MATRIX.put("POST /v1/webhooks", BUILDERS);
         MATRIX.put("GET /v1/webhooks/{webhookId}", ALL);
@@ -163,7 +170,7 @@ abstract class IsolationContract extends HubIntegrationTest {
     record Fixture(String tenantId, String slug, Map<String, JsonNode> keys, JsonNode instance, JsonNode grant,
                    JsonNode agent, JsonNode prompt, String conversation, String webhook, String delivery,
                    String invoice, String privacyRequest, JsonNode consoleUser, JsonNode file, JsonNode store,
-                   JsonNode batch) {
+                   JsonNode batch, String lead) {
         List<String> secrets() {
             List<String> s = new ArrayList<>(List.of(tenantId, slug, instance.get("id").asText(),
                     instance.get("name").asText(), grant.get("id").asText(), agent.get("id").asText(),
@@ -172,7 +179,7 @@ abstract class IsolationContract extends HubIntegrationTest {
                     "private words of " + slug, "org-" + slug, webhook, "hooks-" + slug, invoice, privacyRequest, consoleUser.get("id").asText(),
                     consoleUser.get("email").asText(), file.get("id").asText(), file.get("filename").asText(),
                     "knowledge of " + slug, store.get("id").asText(), store.get("name").asText(),
-                    batch.get("id").asText()));
+                    batch.get("id").asText(), lead, "lead-of-" + slug + "@walk.example"));
             keys.values().forEach(k -> {
                 s.add(k.get("id").asText());
                 s.add(k.get("prefix").asText());
@@ -236,8 +243,15 @@ abstract class IsolationContract extends HubIntegrationTest {
                 "file_ids", List.of(file.get("id").asText()))), 200).json();
         JsonNode batch = TestHub.check(hub.post(admin, "/v1/vector_stores/" + store.get("id").asText()
                 + "/file_batches", Map.of("file_ids", List.of(file.get("id").asText()))), 200).json();
+        // A lead of this tenant, written as the leads plugin's reports write it (LeadsContract has the plugin).
+        String lead = "lead_walk" + Long.toString(System.nanoTime(), 36);
+        hub.app().jdbi().useHandle(h -> h.createUpdate("INSERT INTO leads (id, tenant_id, conversation_id, "
+                        + "source_plugin, score, stage, email, created_at, updated_at) VALUES (:id, :t, :c, 'leads', 70, "
+                        + "'qualified', :email, :now, :now)")
+                .bind("id", lead).bind("t", t).bind("c", conversation).bind("email", "lead-of-" + slug + "@walk.example")
+                .bind("now", java.time.Instant.now()).execute());
         return new Fixture(t, slug, keys, instance, grant, agent, prompt, conversation, webhook, delivery, invoice,
-                request, user, file, store, batch);
+                request, user, file, store, batch, lead);
     }
 
     private String path(Route r, Fixture f) {
@@ -250,6 +264,7 @@ abstract class IsolationContract extends HubIntegrationTest {
                 .replace("{promptId}", f.prompt().get("id").asText())
                 .replace("{version}", "1")
                 .replace("{conversationId}", f.conversation())
+                .replace("{leadId}", f.lead())
                 .replace("{providerId}", "openai")
                 .replace("{webhookId}", f.webhook())
                 .replace("{deliveryId}", f.delivery())
@@ -322,6 +337,12 @@ abstract class IsolationContract extends HubIntegrationTest {
         }
         if (t.startsWith("/v1/webhooks/")) {
             return Map.of("enabled", true);
+        }
+        if (t.equals("/v1/leads/settings")) {
+            return Map.of("qualify_at", 70);
+        }
+        if (t.equals("/v1/leads/{leadId}")) {
+            return Map.of("stage", "contacted");
         }
         if (t.endsWith("/handoff/messages")) {
             return Map.of("text", "walk " + n);

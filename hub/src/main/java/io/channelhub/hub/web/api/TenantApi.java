@@ -16,10 +16,12 @@ public final class TenantApi extends TenantSections {
     private final QuotasResource quotas;
     private final BillingResource.Own billing;
     private final HandoffsResource handoffs;
+    private final LeadsResource leads;
 
     public TenantApi(TenantSections.Sections sections, ConversationsResource conversations, QuotasResource quotas,
-                     BillingResource.Own billing, HandoffsResource handoffs) {
+                     BillingResource.Own billing, HandoffsResource handoffs, LeadsResource leads) {
         super(sections);
+        this.leads = leads;
         this.handoffs = handoffs;
         this.conversations = conversations;
         this.quotas = quotas;
@@ -42,6 +44,12 @@ public final class TenantApi extends TenantSections {
     @Path("conversations/{conversationId}/handoff")
     public HandoffsResource.OfConversation handoff() {
         return handoffs.ofConversation();
+    }
+
+    /** Sales leads found in conversations, on a board of stages. */
+    @Path("leads")
+    public LeadsResource leads() {
+        return leads;
     }
 
     /** Where the tenant stands; the operator also sets them. */

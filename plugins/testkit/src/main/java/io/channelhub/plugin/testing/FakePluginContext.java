@@ -73,6 +73,9 @@ public class FakePluginContext implements PluginContext {
     private final Map<String, String> currentConversation = Collections.synchronizedMap(new HashMap<>());
     private final Set<String> conversationIds = Collections.synchronizedSet(new HashSet<>());
     private final Map<String, Conversations.Handoff> handoffs = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, io.channelhub.plugin.Leads.Report> leads = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Integer> leadReports = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile int qualifyAt = 60;
     private final Map<String, Map<String, String>> annotations = Collections.synchronizedMap(new HashMap<>());
     private int mediaSeq;
 
@@ -238,6 +241,70 @@ public class FakePluginContext implements PluginContext {
             handoffs.put(conversationId, handoff);
         }
         return this;
+    }
+
+    /**
+     * The tenant's qualification threshold the fake's leads apply (the hub's default, 60, unless set).
+     *
+     * @since 1.5.0
+     */
+    public FakePluginContext qualifyLeadsAt(int score) {
+        this.qualifyAt = score;
+        return this;
+    }
+
+    /**
+     * The lead the plugin reported for a conversation, merged as the hub merges reports (null fields keep earlier
+     * values); empty when it reported none.
+     *
+     * @since 1.5.0
+     */
+    public Optional<io.channelhub.plugin.Leads.Report> leadOf(String conversationId) {
+        return Optional.ofNullable(leads.get(conversationId));
+    }
+
+    /**
+     * How many reports the plugin made for a conversation (a redelivered turn that reports again counts again).
+     *
+     * @since 1.5.0
+     */
+    public int leadReportsOf(String conversationId) {
+        return leadReports.getOrDefault(conversationId, 0);
+    }
+
+    @Override
+    public io.channelhub.plugin.Leads leads() {
+        return new io.channelhub.plugin.Leads() {
+            @Override
+            public Lead report(String conversationId, Report r) {
+                if (!conversationIds.contains(conversationId)) {
+                    throw new IllegalArgumentException("no conversation " + conversationId + " in this context");
+                }
+                if (r.score() < 0 || r.score() > 100) {
+                    throw new IllegalArgumentException("a lead's score is 0 to 100: " + r.score());
+                }
+                Report merged = leads.merge(conversationId, r, (a, b) -> new Report(or(b.intent(), a.intent()),
+                        b.score(), or(b.name(), a.name()), or(b.email(), a.email()), or(b.phone(), a.phone()),
+                        or(b.company(), a.company()), or(b.role(), a.role()), or(b.summary(), a.summary())));
+                leadReports.merge(conversationId, 1, Integer::sum);
+                return view(conversationId, merged);
+            }
+
+            @Override
+            public Optional<Lead> ofConversation(String conversationId) {
+                return Optional.ofNullable(leads.get(conversationId)).map(r -> view(conversationId, r));
+            }
+
+            private Lead view(String conversationId, Report r) {
+                boolean qualified = r.score() >= qualifyAt;
+                return new Lead("lead_" + conversationId, conversationId, qualified ? "qualified" : "new", r.score(),
+                        qualified);
+            }
+
+            private static String or(String a, String b) {
+                return a != null ? a : b;
+            }
+        };
     }
 
     // What a test asserts on ----------------------------------------------------------------------------------------

@@ -1,0 +1,166 @@
+package io.channelhub.hub.web.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.channelhub.hub.acl.AccessControl;
+import io.channelhub.hub.acl.ResourceDirectory;
+import io.channelhub.hub.acl.ResourcePermission;
+import io.channelhub.hub.acl.ResourceType;
+import io.channelhub.hub.audit.AuditLog;
+import io.channelhub.hub.errors.ApiException;
+import io.channelhub.hub.identity.Caller;
+import io.channelhub.hub.identity.Permission;
+import io.channelhub.hub.leads.Lead;
+import io.channelhub.hub.leads.LeadBook;
+import io.channelhub.hub.leads.LeadView;
+import io.channelhub.hub.web.Page;
+import io.channelhub.hub.web.TenantScope;
+import io.dropwizard.auth.Auth;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The tenant's sales leads ({@code /v1/leads}): what a leads plugin found in conversations, on a board of pipeline
+ * stages. Reading needs {@code resources_read}; moving a lead or giving it an owner needs {@code update} on it (a tenant
+ * admin, its owner, or a grant); the qualification threshold is the tenant's setting ({@code tenant_update}).
+ */
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class LeadsResource {
+
+    private final LeadBook leads;
+    private final AccessControl access;
+    private final AuditLog audit;
+    private final ObjectMapper json;
+
+    public LeadsResource(LeadBook leads, AccessControl access, AuditLog audit, ObjectMapper json) {
+        this.leads = leads;
+        this.access = access;
+        this.audit = audit;
+        this.json = json;
+    }
+
+    /** A change of a lead: its stage, and {@code owner: "me"} to take it. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record LeadChange(String stage, String owner) {
+    }
+
+    /** The tenant's lead settings. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Settings(Integer qualifyAt) {
+    }
+
+    static ResourceDirectory.ResourceRef ref(Lead l) {
+        return new ResourceDirectory.ResourceRef(ResourceType.LEAD, l.id(), l.ownerPrincipalId());
+    }
+
+    /** The board: leads most recently changed first, of one stage or all. */
+    @GET
+    public Page<LeadView> list(@Auth Caller c, @Context TenantScope scope, @QueryParam("stage") String stage,
+                               @QueryParam("limit") Integer limit) {
+        String tenantId = scope.tenantId();
+        access.require(c, tenantId, Permission.RESOURCES_READ);
+        if (stage != null && !LeadBook.STAGES.contains(stage)) {
+            throw ApiException.unprocessable("invalid_field", "stage is one of " + LeadBook.STAGES,
+                    Map.of("field", "stage"));
+        }
+        return Page.all(access.readable(c, tenantId, leads.list(tenantId, stage, Page.limit(limit)),
+                LeadsResource::ref, LeadView::of));
+    }
+
+    @GET
+    @Path("/settings")
+    public Settings settings(@Auth Caller c, @Context TenantScope scope) {
+        access.require(c, scope.tenantId(), Permission.RESOURCES_READ);
+        return new Settings(leads.qualifyAt(scope.tenantId()));
+    }
+
+    @PUT
+    @Path("/settings")
+    public Settings putSettings(@Auth Caller c, @Context TenantScope scope, String body) {
+        String tenantId = scope.tenantId();
+        access.require(c, tenantId, Permission.TENANT_UPDATE);
+        Settings s = parse(body, Settings.class);
+        if (s == null || s.qualifyAt() == null) {
+            throw ApiException.unprocessable("invalid_field", "qualify_at (0 to 100) is required",
+                    Map.of("field", "qualify_at"));
+        }
+        leads.setQualifyAt(tenantId, s.qualifyAt());
+        audit.success(c, tenantId, "lead.settings", "tenant", tenantId, Map.of("qualify_at", s.qualifyAt()));
+        return new Settings(leads.qualifyAt(tenantId));
+    }
+
+    @GET
+    @Path("/{leadId}")
+    public LeadView get(@Auth Caller c, @Context TenantScope scope, @PathParam("leadId") String id) {
+        return LeadView.of(load(c, scope.tenantId(), id, ResourcePermission.READ));
+    }
+
+    @PATCH
+    @Path("/{leadId}")
+    public LeadView update(@Auth Caller c, @Context TenantScope scope, @PathParam("leadId") String id,
+                           String body) {
+        String tenantId = scope.tenantId();
+        Lead l = load(c, tenantId, id, ResourcePermission.UPDATE);
+        LeadChange change = parse(body, LeadChange.class);
+        if (change == null || (change.stage() == null && change.owner() == null)) {
+            throw ApiException.unprocessable("invalid_field", "change stage or owner", Map.of("field", "stage"));
+        }
+        if (change.owner() != null && !"me".equals(change.owner())) {
+            throw ApiException.unprocessable("invalid_field", "owner is \"me\": a person takes a lead themselves",
+                    Map.of("field", "owner"));
+        }
+        Lead after = leads.update(l, change.stage(), change.owner() == null ? null : c.principalId());
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("from", l.stage());
+        summary.put("to", after.stage());
+        if (change.owner() != null) {
+            summary.put("owner", c.principalId());
+        }
+        audit.success(c, tenantId, "lead.update", ResourceType.LEAD.wire(), id, summary);
+        return LeadView.of(after);
+    }
+
+    @DELETE
+    @Path("/{leadId}")
+    public Response delete(@Auth Caller c, @Context TenantScope scope, @PathParam("leadId") String id) {
+        String tenantId = scope.tenantId();
+        Lead l = load(c, tenantId, id, ResourcePermission.DELETE);
+        leads.delete(l);
+        audit.success(c, tenantId, "lead.delete", ResourceType.LEAD.wire(), id, Map.of());
+        return Response.noContent().build();
+    }
+
+    private Lead load(Caller c, String tenantId, String id, ResourcePermission need) {
+        Lead l = leads.find(tenantId, id).orElseThrow(() -> ApiException.notFound("lead"));
+        access.require(c, tenantId, ref(l), need);
+        return l;
+    }
+
+    /** Bodies are read after the caller was authorised: a stranger learns nothing from a malformed one. */
+    private <T> T parse(String raw, Class<T> type) {
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        try {
+            return json.readValue(raw, type);
+        } catch (JsonProcessingException e) {
+            throw ApiException.unprocessable("invalid_body", "the body is not what this route takes: "
+                    + e.getOriginalMessage(), Map.of());
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package io.channelhub.hub.leads;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.channelhub.hub.support.HubIntegrationTest;
+import io.channelhub.hub.support.TestHub;
+import io.channelhub.hub.support.TestHub.Reply;
+import io.channelhub.hub.support.WebhookReceiver;
+import io.dropwizard.testing.ConfigOverride;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Leads end to end, with the bundled leads plugin jar: a conversation with buying intent becomes a lead that the
+ * plugin scores after each turn and the hub qualifies against the tenant's threshold, announces with a signed
+ * {@code lead.qualified} webhook, meters and audits; people move it on the board; another tenant sees none of it; the
+ * contact's export holds it and erasure removes it.
+ */
+abstract class LeadsContract extends HubIntegrationTest {
+
+    static WebhookReceiver receiver;
+    String tenantId;
+    String admin;
+
+    @Override
+    protected ConfigOverride[] overrides() {
+        try {
+            receiver = new WebhookReceiver();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new ConfigOverride[] {
+            ConfigOverride.config("delivery.initialBackoff", "100ms"),
+            ConfigOverride.config("delivery.pollInterval", "100ms"),
+            ConfigOverride.config("delivery.allowPrivateTargets", "true")};
+    }
+
+    @Override
+    protected void morePlugins(Path dir) {
+        io.channelhub.hub.support.TestPlugins.copyBundled(dir, "leads");
+        io.channelhub.hub.support.TestPlugins.copyBundled(dir, "compliance-privacy");
+    }
+
+    @AfterAll
+    void stopReceiver() {
+        receiver.close();
+    }
+
+    @BeforeAll
+    void tenant() {
+        tenantId = hub.createTenant(slug("sales"));
+        admin = hub.createKey(tenantId, "admin").get("key").asText();
+        TestHub.check(hub.post(admin, "/v1/agents", Map.of("slug", "sales", "name", "Sales")), 201);
+        TestHub.check(hub.post(admin, "/v1/webhooks", Map.of("url", receiver.url("/leads"), "events",
+                List.of("lead.qualified"))), 201);
+    }
+
+    String conversation(String endUser) {
+        return TestHub.check(hub.post(admin, "/v1/conversations", Map.of("end_user_id", endUser)), 201).json()
+                .get("id").asText();
+    }
+
+    void say(String conv, String text) {
+        TestHub.check(hub.post(admin, "/v1/conversations/" + conv + "/messages", Map.of("content", text)), 201);
+    }
+
+    JsonNode leadOf(String conv) {
+        for (JsonNode l : TestHub.check(hub.get(admin, "/v1/leads"), 200).json().get("data")) {
+            if (conv.equals(l.path("conversation_id").asText())) {
+                return l;
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void aConversationWithBuyingIntentBecomesAQualifiedLeadWithItsWebhookAndItsPlaceOnTheBoard() throws Exception {
+        String endUser = "buyer-" + UUID.randomUUID();
+        String conv = conversation(endUser);
+        say(conv, "Hi, how much is the business plan?");
+        await().atMost(Duration.ofSeconds(20)).until(() -> leadOf(conv) != null);
+        JsonNode early = leadOf(conv);
+        assertThat(early.path("stage").asText()).isEqualTo("new");
+        assertThat(early.path("intent").asText()).isEqualTo("quote");
+        assertThat(early.path("qualified").asBoolean()).isFalse();
+
+        say(conv, "Great, we want to buy it for 40 users this week. My name is Ana Souza, I am the CTO at Acme, "
+                + "ana.souza@acme.example");
+        await().atMost(Duration.ofSeconds(20)).until(() -> leadOf(conv).path("qualified").asBoolean());
+        JsonNode lead = leadOf(conv);
+        assertThat(lead.path("stage").asText()).isEqualTo("qualified");
+        assertThat(lead.path("intent").asText()).isEqualTo("buy");
+        assertThat(lead.path("name").asText()).isEqualTo("Ana Souza");
+        assertThat(lead.path("email").asText()).isEqualTo("ana.souza@acme.example");
+        assertThat(lead.path("company").asText()).isEqualTo("Acme");
+        assertThat(lead.path("role").asText()).isEqualTo("CTO");
+        assertThat(lead.path("end_user_id").asText()).isEqualTo(endUser);
+        assertThat(lead.path("source_plugin").asText()).isEqualTo("leads");
+        assertThat(lead.path("score").asInt()).isGreaterThanOrEqualTo(60);
+
+        // Announced once, signed, with the lead.
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received().stream()
+                .anyMatch(r -> r.body().contains(lead.path("id").asText())));
+        var hooks = receiver.received().stream().filter(r -> r.body().contains(lead.path("id").asText())).toList();
+        assertThat(hooks).hasSize(1);
+        JsonNode event = new ObjectMapper().readTree(hooks.get(0).body());
+        assertThat(event.path("type").asText()).isEqualTo("lead.qualified");
+        assertThat(event.path("data").path("lead").path("email").asText()).isEqualTo("ana.souza@acme.example");
+        assertThat(hooks.get(0).header("ChannelHub-Signature")).startsWith("t=");
+        // Metered once, audited, noted on the conversation.
+        assertThat(hub.count("SELECT COUNT(*) FROM usage_events WHERE tenant_id = ? AND usage_type = "
+                + "'leads.qualified' AND idempotency_key = ?", tenantId, "lead:" + lead.path("id").asText()))
+                .isEqualTo(1);
+        assertThat(hub.count("SELECT COUNT(*) FROM audit_log WHERE tenant_id = ? AND action = 'lead.qualify' AND "
+                + "resource_id = ?", tenantId, lead.path("id").asText())).isEqualTo(1);
+        assertThat(TestHub.check(hub.get(admin, "/v1/conversations/" + conv), 200).json().path("annotations")
+                .path("leads").path("lead.stage").asText()).isEqualTo("qualified");
+
+        // Another turn changes nothing already decided: no second webhook, still qualified.
+        say(conv, "Thanks!");
+        assertThat(TestHub.check(hub.get(admin, "/v1/leads?stage=qualified"), 200).json().get("data"))
+                .extracting(n -> n.get("id").asText()).contains(lead.path("id").asText());
+
+        // The board: a person takes it and moves it on; the move is audited.
+        JsonNode moved = TestHub.check(hub.patch(admin, "/v1/leads/" + lead.path("id").asText(),
+                Map.of("stage", "contacted", "owner", "me")), 200).json();
+        assertThat(moved.path("stage").asText()).isEqualTo("contacted");
+        assertThat(moved.path("owner_principal_id").asText()).isNotBlank();
+        assertThat(hub.patch(admin, "/v1/leads/" + lead.path("id").asText(), Map.of("stage", "maybe")).status())
+                .isEqualTo(422);
+        assertThat(receiver.received().stream().filter(r -> r.body().contains(lead.path("id").asText())))
+                .hasSize(1);
+    }
+
+    @Test
+    void theTenantSetsItsThresholdAndASupportQuestionIsNoLead() {
+        TestHub.check(hub.send(admin, "PUT", "/v1/leads/settings", Map.of("qualify_at", 95)), 200);
+        try {
+            String conv = conversation("quote-" + UUID.randomUUID());
+            say(conv, "We want to buy 3 seats");
+            await().atMost(Duration.ofSeconds(20)).until(() -> leadOf(conv) != null);
+            assertThat(leadOf(conv).path("stage").asText()).isEqualTo("new");
+            String support = conversation("support-" + UUID.randomUUID());
+            say(support, "My order is late, where is it?");
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> leadOf(support) == null);
+            assertThat(hub.send(admin, "PUT", "/v1/leads/settings", Map.of("qualify_at", 101)).status())
+                    .isEqualTo(422);
+        } finally {
+            TestHub.check(hub.send(admin, "PUT", "/v1/leads/settings", Map.of("qualify_at", 60)), 200);
+        }
+    }
+
+    @Test
+    void anotherTenantSeesNoLeadAndTheContactsExportAndErasureReachIt() {
+        String endUser = "subject-" + UUID.randomUUID();
+        String conv = conversation(endUser);
+        say(conv, "Quero comprar 10 licenças. Meu nome é Bruno Lima, bruno@lima.example");
+        await().atMost(Duration.ofSeconds(20)).until(() -> leadOf(conv) != null);
+        String id = leadOf(conv).path("id").asText();
+
+        String rival = hub.createKey(hub.createTenant(slug("rival")), "admin").get("key").asText();
+        assertThat(TestHub.check(hub.get(rival, "/v1/leads"), 200).json().get("data")).isEmpty();
+        assertThat(hub.get(rival, "/v1/leads/" + id).status()).isEqualTo(404);
+        assertThat(hub.patch(rival, "/v1/leads/" + id, Map.of("stage", "lost")).status()).isEqualTo(404);
+        assertThat(hub.delete(rival, "/v1/leads/" + id).status()).isEqualTo(404);
+
+        Reply export = TestHub.check(hub.post(admin, "/v1/privacy/requests", Map.of("type", "export", "subject",
+                endUser)), 201);
+        assertThat(export.json().path("status").asText()).isEqualTo("completed");
+        byte[] zip = hub.download(admin, "/v1/privacy/requests/" + export.json().get("id").asText() + "/archive",
+                200);
+        assertThat(TestHub.unzip(zip).get("subject.json")).contains("bruno@lima.example").contains(id);
+
+        Reply erase = TestHub.check(hub.post(admin, "/v1/privacy/requests", Map.of("type", "erasure", "subject",
+                endUser)), 201);
+        assertThat(erase.json().path("report").path("deleted").path("leads").asInt()).isEqualTo(1);
+        assertThat(hub.get(admin, "/v1/leads/" + id).status()).isEqualTo(404);
+    }
+}
