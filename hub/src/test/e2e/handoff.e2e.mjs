@@ -185,6 +185,35 @@ describe('human takeover', () => {
     await desk.context().close();
   });
 
+  test('a visitor with buying intent becomes a qualified lead on the console board, and a person moves it on', TEST, async () => {
+    const visitor = await newPage('buyer');
+    await visitor.goto(`${SITE}/`);
+    await visitor.locator('.chw-root[data-state="ready"]').waitFor();
+    await visitor.locator('.chw-launcher').click();
+    await visitorSays(visitor, 'Hi! We want to buy 40 seats this week. My name is Carla Mendes, I am the CTO at Initech, '
+      + 'carla@initech.example');
+    await visitor.context().close();
+
+    const desk = await newPage('console');
+    await signIn(desk);
+    await desk.getByTestId('nav-leads').click();
+    // The plugin reads the turn after the reply; the open board shows the lead once the hub has it.
+    const card = desk.getByTestId('stage-qualified').locator('article', { hasText: 'Carla Mendes' });
+    await card.waitFor();
+    assert.match(await card.textContent(), /Initech/);
+    assert.match(await card.textContent(), /carla@initech\.example/);
+    assert.ok(Number(await card.getByTestId('lead-score').textContent()) >= 60);
+    await shot(desk, 'console-leads.png');
+    await card.getByTestId('lead-take').click();
+    await desk.getByText('The lead is yours.').waitFor();
+    await desk.getByTestId('stage-qualified').locator('article', { hasText: 'Carla Mendes' }).getByTestId('lead-stage')
+      .selectOption('contacted');
+    await desk.getByTestId('stage-contacted').locator('article', { hasText: 'Carla Mendes' }).waitFor();
+    assert.match(await desk.getByTestId('stage-contacted').locator('article', { hasText: 'Carla Mendes' }).textContent(),
+      /yours/);
+    await desk.context().close();
+  });
+
   test('no page broke its Content-Security-Policy or threw', TEST, async () => {
     assert.deepEqual(problems, []);
   });

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.TestInstance;
  * Human takeover in a real browser ({@code hub/src/test/e2e/handoff.e2e.mjs}): a visitor of a tenant's site asks the
  * widget for a person, the tenant's console user sees the inbox badge, takes the conversation and answers, the visitor
  * sees the answer arrive under her name, and the agent answers again after she hands it back; then the same with a
- * WhatsApp customer, whose messages Meta posts as signed webhooks, against a fake Graph API that checks every send.
+ * WhatsApp customer, whose messages Meta posts as signed webhooks, against a fake Graph API that checks every send;
+ * and a visitor with buying intent whom the leads plugin turns into a qualified lead on the console's board.
  * Chromium and Node are required: without them this test fails, it never skips.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -43,7 +44,8 @@ class HandoffBrowserTest {
     void start() throws IOException {
         graph = new FakeGraphApi(TOKEN, VERSION);
         hub = TestHub.start(TestDatabase.create(TestDatabase.Kind.H2),
-                BrowserSuite.plugins(name -> name.startsWith("channel-web-") || name.startsWith("channel-whatsapp-")),
+                BrowserSuite.plugins(name -> name.startsWith("channel-web-") || name.startsWith("channel-whatsapp-")
+                        || name.startsWith("leads-")),
                 ConfigOverride.config("rateLimits.publicPerIp.capacity", "100000"),
                 ConfigOverride.config("channels.inboundPollInterval", "100ms"),
                 ConfigOverride.config("delivery.pollInterval", "100ms"));
@@ -97,7 +99,8 @@ class HandoffBrowserTest {
         assertThat(texts.get(0)).contains("vou chamar um atendente");
         assertThat(texts.get(1)).isEqualTo("*" + AGENT_NAME + ":* Oi, aqui é a Ana. Vou verificar seu pedido.");
         assertThat(texts.get(2)).startsWith("[demo]").contains("obrigada!");
-        for (String shot : List.of("console-inbox.png", "console-inbox-conversation.png", "widget-handoff.png")) {
+        for (String shot : List.of("console-inbox.png", "console-inbox-conversation.png", "widget-handoff.png",
+                "console-leads.png")) {
             assertThat(BrowserSuite.SHOTS.resolve(shot)).isNotEmptyFile();
         }
         assertThat(hub.count("SELECT COUNT(*) FROM audit_log WHERE tenant_id = ? AND action = "

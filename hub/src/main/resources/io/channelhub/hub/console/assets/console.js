@@ -9,6 +9,7 @@ const app = document.getElementById('app');
 const TENANT_VIEWS = [
   ['overview', 'Overview', null],
   ['inbox', 'Inbox', 'resources_read'],
+  ['leads', 'Leads', 'resources_read'],
   ['plugins', 'Plugins', 'plugins_read'],
   ['channels', 'Channels', 'resources_read'],
   ['agents', 'Agents', 'resources_read'],
@@ -30,6 +31,7 @@ const PLATFORM_VIEWS = [
 const RENDER = {
   overview: views.overview,
   inbox: views.inbox,
+  leads: views.leads,
   tenants: views.tenants,
   'platform-plugins': views.platformPlugins,
   plugins: views.plugins,

@@ -900,3 +900,67 @@ async function inboxConversation(main, id, rerender) {
     }
   }, 2000);
 }
+
+// --- Leads: the board ----------------------------------------------------------------------------------------------
+
+const LEAD_STAGES = ['new', 'qualified', 'contacted', 'proposal', 'won', 'lost'];
+
+/** The tenant's leads as a board of stages; a lead moves with its stage picker, a person takes it for themselves. */
+export async function leads(main, _, rerender) {
+  if (isOperator()) {
+    page(main, 'Leads');
+    main.append(section('For the tenant\'s people', h('p', {}, 'A tenant\'s console users work its leads.')));
+    return;
+  }
+  page(main, 'Leads');
+  const me = currentSession().principal_id;
+  const [rows, settings] = await Promise.all([get('/v1/leads?limit=200'), get('/v1/leads/settings')]);
+  const board = h('div', { class: 'board', 'data-testid': 'lead-board' });
+  for (const stage of LEAD_STAGES) {
+    const cards = rows.data.filter((l) => l.stage === stage);
+    board.append(h('section', { class: 'column', 'data-testid': `stage-${stage}` },
+      h('h2', {}, `${stage} (${cards.length})`),
+      cards.map((l) => h('article', { class: 'card', 'data-testid': `lead-${l.id}` },
+        h('strong', {}, l.name || l.email || l.phone || l.end_user_id || 'Unknown contact'),
+        l.company ? h('span', { class: 'muted' }, ` · ${l.company}`) : null,
+        h('p', {}, h('span', { class: `badge ${l.qualified ? 'active' : ''}`, 'data-testid': 'lead-score' },
+          `${l.score}`), ' ', l.intent || '', l.role ? ` · ${l.role}` : ''),
+        l.email ? h('p', { class: 'muted' }, l.email) : null,
+        l.phone ? h('p', { class: 'muted' }, l.phone) : null,
+        l.summary ? h('p', { class: 'summary' }, l.summary) : null,
+        h('p', {}, h('a', { href: `#/inbox/${l.conversation_id}` }, 'Conversation'),
+          l.owner_principal_id ? ` · ${l.owner_principal_id === me ? 'yours' : 'taken'}` : ''),
+        h('div', { class: 'actions' },
+          h('select', { 'aria-label': 'Stage', 'data-testid': 'lead-stage', onchange: (e) => act(
+            () => patch(`/v1/leads/${l.id}`, { stage: e.target.value }), `Moved to ${e.target.value}.`, rerender) },
+          LEAD_STAGES.map((s) => h('option', { value: s, selected: s === l.stage }, s))),
+          l.owner_principal_id === me ? null : button('Take', () => act(
+            () => patch(`/v1/leads/${l.id}`, { owner: 'me' }), 'The lead is yours.', rerender),
+          { 'data-testid': 'lead-take' }))))));
+  }
+  main.append(board);
+  // Leads arrive while the board is open (the plugin reads each turn after its reply): it is read again every few
+  // seconds and redrawn when a lead came, moved or changed.
+  const shape = (list) => list.map((l) => `${l.id}:${l.stage}:${l.score}:${l.owner_principal_id || ''}`).join();
+  state.watch = setInterval(() => {
+    get('/v1/leads?limit=200').then((now) => {
+      if (shape(now.data) !== shape(rows.data)) {
+        rerender();
+      }
+    }).catch(() => {});
+  }, 3000);
+  if (currentSession().role === 'admin') {
+    main.append(section('Qualification', form({
+      testid: 'lead-settings',
+      submit: 'Save',
+      fields: [{ name: 'qualify_at', label: 'Qualify from score', type: 'integer', required: true,
+        value: settings.qualify_at, help: 'A lead whose score reaches this (0 to 100) is qualified once: it moves to '
+          + '"qualified" and the lead.qualified webhook goes out.' }],
+      onSubmit: async (v) => {
+        await put('/v1/leads/settings', { qualify_at: Number(v.qualify_at) });
+        await rerender();
+        say('ok', 'Saved.');
+      },
+    })));
+  }
+}
