@@ -155,6 +155,20 @@ describe('operator console', () => {
     assert.match(picked, new RegExp(slug));
   });
 
+  test('the operator finds a tenant by its slug among any number of them', TEST, async () => {
+    // The other tenant first, then back to the new one: each time picked from the search's matches.
+    for (const [slug, name] of [[TENANT_SLUG, `Tenant ${TENANT_SLUG}`], [`e2e-${RUN}`, `E2E ${RUN}`]]) {
+      const search = page.getByTestId('tenant-search');
+      await search.fill(slug.slice(0, 6));
+      await page.locator(`#tenant-matches option[value="${slug} — ${name}"]`).waitFor({ state: 'attached' });
+      await search.fill(`${slug} — ${name}`);
+      await page.waitForFunction((s) => {
+        const picker = document.querySelector('[data-testid=tenant-picker]');
+        return picker && picker.options[picker.selectedIndex].text.startsWith(`${s} `);
+      }, slug);
+    }
+  });
+
   test('the operator suspends, activates and subscribes the tenant to a plan', TEST, async () => {
     const slug = `e2e-${RUN}`;
     page.once('dialog', (d) => d.accept());
@@ -332,6 +346,26 @@ describe('operator console', () => {
     await page.getByRole('link', { name: 'Per month' }).click();
     await page.getByText('messages.in per month').waitFor();
     await page.locator('[data-testid=usage-chart] canvas').waitFor();
+  });
+
+  test('the operator sets, changes and removes a tenant quota', TEST, async () => {
+    await page.getByTestId('nav-usage').click();
+    const f = page.getByTestId('set-quota');
+    await f.locator('[name=usage_type]').fill('messages.in');
+    await f.locator('[name=period]').selectOption('monthly');
+    await f.locator('[name=limit]').fill('500');
+    await page.getByTestId('set-quota-submit').click();
+    await page.getByText('Quota on messages.in saved.').waitFor();
+    const row = page.getByTestId('quotas').locator('tr', { hasText: 'messages.in' });
+    assert.match(await row.textContent(), /\/ 500/);
+    await page.getByTestId('edit-quota-messages.in-monthly').click();
+    await f.locator('[name=limit]').fill('700');
+    await page.getByTestId('set-quota-submit').click();
+    await page.getByTestId('quotas').locator('tr', { hasText: '/ 700' }).waitFor();
+    page.once('dialog', (d) => d.accept());
+    await page.getByTestId('remove-quota-messages.in-monthly').click();
+    await page.getByText('Quota removed.').waitFor();
+    assert.equal(await page.getByTestId('quotas').locator('tr', { hasText: 'messages.in' }).count(), 0);
   });
 
   test('the audit log shows what the console did', TEST, async () => {

@@ -90,16 +90,36 @@ public class ConversationRepository {
     public void insert(Conversation c) {
         jdbi.useHandle(h -> h.createUpdate("INSERT INTO conversations (id, tenant_id, agent_id, channel_instance_id, "
                         + "end_user_id, title, metadata, status, owner_principal_id, created_at, updated_at, "
-                        + "last_message_at) VALUES (:id, :t, :a, :ci, :u, :title, :meta, :status, :o, :c, :up, :last)")
+                        + "last_message_at, activity_at) VALUES (:id, :t, :a, :ci, :u, :title, :meta, :status, :o, :c, "
+                        + ":up, :last, :activity)")
                 .bind("id", c.id()).bind("t", c.tenantId()).bind("a", c.agentId()).bind("ci", c.channelInstanceId())
                 .bind("u", c.endUserId()).bind("title", c.title()).bind("meta", write(c.metadata()))
                 .bind("status", c.status()).bind("o", c.ownerPrincipalId()).bind("c", c.createdAt())
-                .bind("up", c.updatedAt()).bind("last", c.lastMessageAt()).execute());
+                .bind("up", c.updatedAt()).bind("last", c.lastMessageAt())
+                .bind("activity", c.lastMessageAt() != null ? c.lastMessageAt() : c.createdAt()).execute());
     }
 
     public Optional<Conversation> find(String tenantId, String id) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM conversations WHERE tenant_id = :t AND id = :id")
                 .bind("t", tenantId).bind("id", id).map(conversations).findOne());
+    }
+
+    /**
+     * Keyset page, most recently active first (the last message's time, or the creation time of a conversation
+     * without one): {@code afterAt}/{@code afterId} are the last row of the previous page.
+     */
+    public List<Conversation> recent(String tenantId, String endUserId, Instant afterAt, String afterId, int limit) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM conversations WHERE tenant_id = :t AND "
+                        + "(:u IS NULL OR end_user_id = :u) AND (:at IS NULL OR activity_at < :at OR (activity_at = :at "
+                        + "AND id < :after)) ORDER BY activity_at DESC, id DESC LIMIT :n")
+                .bind("t", tenantId).bind("u", endUserId).bind("at", afterAt).bind("after", afterId)
+                .bind("n", limit).map(conversations).list());
+    }
+
+    /** The time a conversation sorts by in {@link #recent}. */
+    public Optional<Instant> activityOf(String tenantId, String id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT activity_at FROM conversations WHERE tenant_id = :t AND "
+                + "id = :id").bind("t", tenantId).bind("id", id).mapTo(Instant.class).findOne());
     }
 
     /** Keyset page ordered by id: ids are random, so this is a stable order, not creation order. */
@@ -182,14 +202,14 @@ public class ConversationRepository {
 
     /** Sets the last-message time to {@code at} unless a later message set it already (a concurrent turn's reply). */
     public void touchIfLater(String tenantId, String id, Instant at) {
-        jdbi.useHandle(h -> h.createUpdate("UPDATE conversations SET last_message_at = :at, updated_at = :at WHERE "
-                + "tenant_id = :t AND id = :id AND (last_message_at IS NULL OR last_message_at < :at)")
+        jdbi.useHandle(h -> h.createUpdate("UPDATE conversations SET last_message_at = :at, activity_at = :at, updated_at = :at "
+                + "WHERE tenant_id = :t AND id = :id AND (last_message_at IS NULL OR last_message_at < :at)")
                 .bind("at", at).bind("t", tenantId).bind("id", id).execute());
     }
 
     public void touch(String tenantId, String id, Instant at) {
-        jdbi.useHandle(h -> h.createUpdate("UPDATE conversations SET last_message_at = :at, updated_at = :at WHERE "
-                + "tenant_id = :t AND id = :id").bind("at", at).bind("t", tenantId).bind("id", id).execute());
+        jdbi.useHandle(h -> h.createUpdate("UPDATE conversations SET last_message_at = :at, activity_at = :at, updated_at = :at "
+                + "WHERE tenant_id = :t AND id = :id").bind("at", at).bind("t", tenantId).bind("id", id).execute());
     }
 
     public Message insertMessage(Message m) {
@@ -212,8 +232,8 @@ public class ConversationRepository {
     public Message insertMessageAndTouch(Message m, Instant at, java.util.function.Consumer<org.jdbi.v3.core.Handle> more) {
         return jdbi.inTransaction(h -> {
             Message stored = insertMessage(h, m);
-            h.createUpdate("UPDATE conversations SET last_message_at = :at, updated_at = :at WHERE tenant_id = :t "
-                    + "AND id = :id").bind("at", at).bind("t", m.tenantId()).bind("id", m.conversationId()).execute();
+            h.createUpdate("UPDATE conversations SET last_message_at = :at, activity_at = :at, updated_at = :at "
+                    + "WHERE tenant_id = :t AND id = :id").bind("at", at).bind("t", m.tenantId()).bind("id", m.conversationId()).execute();
             more.accept(h);
             return stored;
         });

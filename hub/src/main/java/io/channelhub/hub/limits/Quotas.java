@@ -130,6 +130,38 @@ public class Quotas {
         return q;
     }
 
+    /**
+     * Changes a quota's limit, mode or thresholds (null: unchanged); its type and period stay (a new period is a new
+     * quota). Empty when the tenant has no such quota. What was used in the current period counts against the new
+     * limit.
+     */
+    public java.util.Optional<Quota> update(String tenantId, String id, Long limit, String mode,
+                                            List<Integer> thresholds) {
+        Map<String, Object> errors = new LinkedHashMap<>();
+        if (limit != null && limit < 0) {
+            errors.put("limit", "must not be negative");
+        }
+        if (mode != null && !"hard".equals(mode) && !"soft".equals(mode)) {
+            errors.put("mode", "hard or soft");
+        }
+        if (thresholds != null && thresholds.stream().anyMatch(p -> p == null || p < 1 || p > 1000)) {
+            errors.put("thresholds", "percentages between 1 and 1000");
+        }
+        if (!errors.isEmpty()) {
+            throw Failure.invalid("invalid_quota", "the quota is invalid", Map.of("errors", errors));
+        }
+        String th = thresholds == null ? null : write(thresholds.stream().distinct().sorted().toList());
+        int n = jdbi.withHandle(h -> h.createUpdate("UPDATE quotas SET quota_limit = COALESCE(:l, quota_limit), "
+                        + "mode = COALESCE(:m, mode), thresholds = COALESCE(:th, thresholds) WHERE tenant_id = :t AND "
+                        + "id = :id").bind("l", limit).bind("m", mode).bind("th", th).bind("t", tenantId)
+                .bind("id", id).execute());
+        if (n == 0) {
+            return java.util.Optional.empty();
+        }
+        changed(tenantId);
+        return load(tenantId).stream().filter(q -> q.id().equals(id)).findFirst();
+    }
+
     /** Every turn reads the tenant's quotas: cached per tenant, evicted on each change (on every replica). */
     private final io.channelhub.hub.persistence.TenantCache<String, List<Quota>> cache;
 

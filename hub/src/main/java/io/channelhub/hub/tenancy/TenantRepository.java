@@ -57,6 +57,17 @@ public class TenantRepository {
                 .bind("after", afterId).bind("limit", limit).map(MAPPER).list());
     }
 
+    /** The same, of the tenants whose slug starts with or whose name contains {@code q}, case aside. */
+    public List<Tenant> search(String q, String afterId, int limit) {
+        // '!' escapes the pattern's wildcards: a backslash means something else in each database's string literals.
+        String like = q.toLowerCase(java.util.Locale.ROOT).replace("!", "!!").replace("%", "!%").replace("_", "!_");
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM tenants WHERE (slug LIKE :prefix ESCAPE '!' OR "
+                        + "LOWER(name) LIKE :part ESCAPE '!') AND (:after IS NULL OR id > :after) ORDER BY id "
+                        + "LIMIT :limit")
+                .bind("prefix", like + "%").bind("part", "%" + like + "%").bind("after", afterId)
+                .bind("limit", limit).map(MAPPER).list());
+    }
+
     public void update(Tenant t) {
         jdbi.useHandle(h -> h.createUpdate("UPDATE tenants SET slug = :slug, name = :name, status = :status, "
                         + "updated_at = :u WHERE id = :id")

@@ -65,6 +65,11 @@ public class TenantService {
         return tenants.list(after, limit);
     }
 
+    /** Tenants whose slug starts with, or whose name contains, {@code q} (case aside), in id order. */
+    public List<Tenant> search(String q, String after, int limit) {
+        return tenants.search(q, after, limit);
+    }
+
     public Tenant update(String id, String slug, String name) {
         Tenant t = get(id);
         String newSlug = slug == null ? t.slug() : slug;

@@ -338,6 +338,9 @@ abstract class IsolationContract extends HubIntegrationTest {
         if (t.startsWith("/v1/webhooks/")) {
             return Map.of("enabled", true);
         }
+        if (t.endsWith("/quotas/{quotaId}")) {
+            return Map.of("limit", 10);
+        }
         if (t.equals("/v1/leads/settings")) {
             return Map.of("qualify_at", 70);
         }

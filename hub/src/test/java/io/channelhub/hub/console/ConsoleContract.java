@@ -425,6 +425,45 @@ abstract class ConsoleContract extends HubIntegrationTest {
     }
 
     @Test
+    void aConsoleUserChangesTheirOwnPasswordKnowingTheCurrentOne() {
+        Tenant t = tenant("own");
+        JsonNode u = user(t, "viewer");
+        String email = u.get("email").asText();
+        Browser b = signIn(email, PASSWORD);
+        Browser other = signIn(email, PASSWORD);
+        String next = "another long passphrase";
+        // Without the CSRF token, with a wrong current password, or with a weak new one: refused, nothing changes.
+        assertThat(as(b, "POST", "/console/session/password", Map.of("current_password", PASSWORD, "new_password",
+                next), false, hub.url("").replaceAll("/$", "")).status()).isEqualTo(403);
+        TestHub.Reply wrong = as(b, "POST", "/console/session/password", Map.of("current_password", "not it at all",
+                "new_password", next));
+        assertThat(wrong.status()).isEqualTo(403);
+        assertThat(wrong.code()).isEqualTo("invalid_password");
+        assertThat(as(b, "POST", "/console/session/password", Map.of("current_password", PASSWORD, "new_password",
+                "short")).status()).isEqualTo(422);
+        TestHub.check(as(b, "GET", "/v1/agents", null), 200);
+
+        assertThat(as(b, "POST", "/console/session/password", Map.of("current_password", PASSWORD, "new_password",
+                next)).status()).isEqualTo(204);
+        // Every session of the user ends; the old password no longer signs in, the new one does.
+        assertThat(as(b, "GET", "/v1/agents", null).status()).isEqualTo(401);
+        assertThat(as(other, "GET", "/v1/agents", null).status()).isEqualTo(401);
+        assertThat(signInReply(Map.of("email", email, "password", PASSWORD)).status()).isEqualTo(401);
+        signIn(email, next);
+        assertThat(hub.count("SELECT COUNT(*) FROM audit_log WHERE tenant_id = ? AND action = "
+                + "'console.password_change' AND outcome = 'success'", t.id())).isEqualTo(1);
+
+        // An API key's session has no password to change.
+        TestHub.Reply keySession = TestHub.check(signInReply(Map.of("api_key", t.adminKey())), 201);
+        String setCookie = keySession.headers().allValues("set-cookie").stream()
+                .filter(c -> c.startsWith("channelhub_session=")).findFirst().orElseThrow();
+        Browser k = new Browser(setCookie.substring(0, setCookie.indexOf(';')),
+                keySession.json().get("csrf_token").asText(), keySession.json(), keySession);
+        assertThat(as(k, "POST", "/console/session/password", Map.of("current_password", "x", "new_password",
+                next)).code()).isEqualTo("not_a_password_session");
+    }
+
+    @Test
     void anIdleSessionExpires() {
         Tenant t = tenant("idle");
         Browser b = signIn(user(t, "viewer").get("email").asText(), PASSWORD);

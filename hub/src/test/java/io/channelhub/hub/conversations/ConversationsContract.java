@@ -34,6 +34,29 @@ abstract class ConversationsContract extends HubIntegrationTest {
     }
 
     @Test
+    void theMostRecentlyActiveComeFirstPageByPage() {
+        String t = hub.createTenant(slug("recent"));
+        String key = hub.createKey(t, "admin").get("key").asText();
+        TestHub.check(hub.post(key, "/v1/agents", Map.of("slug", "helper", "name", "Helper")), 201);
+        String first = conversation(key);
+        String second = conversation(key);
+        String third = conversation(key);
+        String empty = conversation(key);
+        // Activity: first, then third, then second; the empty one counts from its creation, before them all.
+        for (String c : java.util.List.of(first, third, second)) {
+            TestHub.check(hub.post(key, "/v1/conversations/" + c + "/messages", Map.of("content", "hi")), 201);
+        }
+        var page1 = TestHub.check(hub.get(key, "/v1/conversations?order=recent&limit=2"), 200).json();
+        assertThat(page1.get("data")).extracting(n -> n.get("id").asText()).containsExactly(second, third);
+        String cursor = page1.get("next_cursor").asText();
+        var page2 = TestHub.check(hub.get(key, "/v1/conversations?order=recent&limit=2&after=" + cursor), 200).json();
+        assertThat(page2.get("data")).extracting(n -> n.get("id").asText()).containsExactly(first, empty);
+        assertThat(page2.path("next_cursor").asText(null)).isNull();
+        assertThat(hub.get(key, "/v1/conversations?order=oldest").status()).isEqualTo(422);
+        assertThat(hub.get(key, "/v1/conversations?order=recent&after=cnv_nope").status()).isEqualTo(422);
+    }
+
+    @Test
     void withoutAModelKeyTheDemoProviderAnswersAndSaysSo() {
         String c = conversation(admin);
         TestHub.Reply r = hub.post(admin, "/v1/conversations/" + c + "/messages", Map.of("content", "Olá!"));

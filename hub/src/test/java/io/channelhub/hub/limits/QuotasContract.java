@@ -275,4 +275,32 @@ abstract class QuotasContract extends HubIntegrationTest {
         assertThat(bad.json().get("error").get("details").get("errors").fieldNames()).toIterable()
                 .contains("usage_type", "period", "limit", "mode");
     }
+
+    @Test
+    void anOperatorChangesAQuotaAndTheNextTurnMeetsTheNewLimit() {
+        String[] t = tenantWithConversation();
+        String quotas = "/admin/tenants/" + t[0] + "/quotas";
+        String id = TestHub.check(hub.post(TestHub.ROOT_KEY, quotas, Map.of("usage_type", "messages.in", "period",
+                "daily", "limit", 1)), 201).json().get("id").asText();
+        String path = "/v1/conversations/" + t[2] + "/messages";
+        TestHub.check(hub.post(t[1], path, Map.of("content", "one")), 201);
+        assertThat(hub.post(t[1], path, Map.of("content", "two")).code()).isEqualTo("quota_exceeded");
+
+        JsonNode changed = TestHub.check(hub.patch(TestHub.ROOT_KEY, quotas + "/" + id, Map.of("limit", 2,
+                "thresholds", List.of(50))), 200).json();
+        assertThat(changed.get("limit").asLong()).isEqualTo(2);
+        assertThat(changed.get("used").asLong()).isEqualTo(1);
+        assertThat(changed.get("thresholds")).extracting(JsonNode::asInt).containsExactly(50);
+        TestHub.check(hub.post(t[1], path, Map.of("content", "two")), 201);
+        assertThat(hub.post(t[1], path, Map.of("content", "three")).code()).isEqualTo("quota_exceeded");
+
+        assertThat(hub.patch(TestHub.ROOT_KEY, quotas + "/" + id, Map.of("period", "monthly")).status())
+                .isEqualTo(422);
+        assertThat(hub.patch(TestHub.ROOT_KEY, quotas + "/" + id, Map.of("limit", -5)).code())
+                .isEqualTo("invalid_quota");
+        assertThat(hub.patch(t[1], quotas + "/" + id, Map.of("limit", 100)).status()).isEqualTo(403);
+        String[] other = tenantWithConversation();
+        assertThat(hub.patch(TestHub.ROOT_KEY, "/admin/tenants/" + other[0] + "/quotas/" + id, Map.of("limit", 100))
+                .status()).isEqualTo(404);
+    }
 }

@@ -30,6 +30,28 @@ abstract class TenantLifecycleContract extends HubIntegrationTest {
     }
 
     @Test
+    void findsTenantsBySlugPrefixOrNameAmongAllOfThem() {
+        String base = slug("findme");
+        String a = hub.createTenant(base + "-a");
+        String b = hub.createTenant(base + "-b");
+        hub.createTenant(slug("other"));
+        JsonNode found = TestHub.check(hub.get(TestHub.ROOT_KEY, "/admin/tenants?q=" + base), 200).json();
+        assertThat(found.get("data")).extracting(n -> n.get("id").asText()).containsExactlyInAnyOrder(a, b);
+        // Names match anywhere, case aside (createTenant names them "Tenant <slug>"); wildcards are literal.
+        JsonNode byName = TestHub.check(hub.get(TestHub.ROOT_KEY, "/admin/tenants?q=TENANT%20" + base + "-B"), 200)
+                .json();
+        assertThat(byName.get("data")).extracting(n -> n.get("id").asText()).containsExactly(b);
+        assertThat(TestHub.check(hub.get(TestHub.ROOT_KEY, "/admin/tenants?q=%25"), 200).json().get("data"))
+                .isEmpty();
+        JsonNode paged = TestHub.check(hub.get(TestHub.ROOT_KEY, "/admin/tenants?limit=1&q=" + base), 200).json();
+        assertThat(paged.get("data")).hasSize(1);
+        assertThat(TestHub.check(hub.get(TestHub.ROOT_KEY, "/admin/tenants?limit=1&q=" + base + "&after="
+                + paged.get("next_cursor").asText()), 200).json().get("data")).hasSize(1);
+        String viewer = hub.createKey(a, "admin").get("key").asText();
+        assertThat(hub.get(viewer, "/admin/tenants?q=" + base).status()).isEqualTo(403);
+    }
+
+    @Test
     void paginatesTheTenantList() {
         for (int i = 0; i < 3; i++) {
             hub.createTenant(slug("page" + i));

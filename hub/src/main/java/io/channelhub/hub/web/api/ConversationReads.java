@@ -41,11 +41,25 @@ public class ConversationReads {
     public Page<ConversationViews.ConversationView> list(@Auth Caller c, @Context TenantScope scope,
                                                          @QueryParam("end_user_id") String endUser,
                                                          @QueryParam("after") String after,
-                                                         @QueryParam("limit") Integer limit) {
+                                                         @QueryParam("limit") Integer limit,
+                                                         @QueryParam("order") String order) {
         String tenantId = scope.tenantId();
         access.require(c, tenantId, Permission.RESOURCES_READ);
         int n = Page.limit(limit);
-        List<Conversation> rows = repo.list(tenantId, endUser, after, n + 1);
+        List<Conversation> rows;
+        if ("recent".equals(order)) {
+            // Most recently active first; the cursor is still the last conversation's id.
+            java.time.Instant at = null;
+            if (after != null) {
+                at = repo.activityOf(tenantId, after).orElseThrow(() -> ApiException.unprocessable("invalid_cursor",
+                        "after names no conversation of this tenant", Map.of("field", "after")));
+            }
+            rows = repo.recent(tenantId, endUser, at, after, n + 1);
+        } else if (order == null || "id".equals(order)) {
+            rows = repo.list(tenantId, endUser, after, n + 1);
+        } else {
+            throw ApiException.unprocessable("invalid_field", "order is recent or id", Map.of("field", "order"));
+        }
         var notes = repo.annotations(tenantId, rows.stream().map(Conversation::id).toList());
         return Page.of(rows.stream().map(cv -> ConversationViews.ConversationView.of(cv, notes.get(cv.id())))
                         .toList(), n, ConversationViews.ConversationView::id);

@@ -86,6 +86,25 @@ public class QuotasResource {
             return Response.status(201).entity(QuotaView.of(quotas.status(q))).build();
         }
 
+        /** Changes a quota's limit, mode or thresholds; its type and period stay. */
+        @jakarta.ws.rs.PATCH
+        @Path("/{quotaId}")
+        public QuotaView update(@Auth Caller c, @Context TenantScope scope, @PathParam("quotaId") String id,
+                                @NotNull CreateQuota body) {
+            String tenantId = scope.tenantId();
+            access.require(c, tenantId, Permission.PLATFORM_ADMIN);
+            if (body.usageType() != null || body.period() != null) {
+                throw ApiException.unprocessable("invalid_quota", "a quota's usage type and period do not change: "
+                        + "remove it and set a new one", Map.of("field", body.usageType() != null ? "usage_type"
+                        : "period"));
+            }
+            Quotas.Quota q = quotas.update(tenantId, id, body.limit(), body.mode(), body.thresholds())
+                    .orElseThrow(() -> ApiException.notFound("quota"));
+            audit.success(c, tenantId, "quota.update", "quota", q.id(), Map.of("usage_type", q.usageType(),
+                    "period", q.period(), "limit", q.limit(), "mode", q.mode()));
+            return QuotaView.of(quotas.status(q));
+        }
+
         @DELETE
         @Path("/{quotaId}")
         public Response delete(@Auth Caller c, @Context TenantScope scope, @PathParam("quotaId") String id) {

@@ -46,10 +46,15 @@ public class TenantsResource {
 
     @GET
     public Page<TenantViews.TenantView> list(@Auth Caller caller, @QueryParam("after") String after,
-                                             @QueryParam("limit") Integer limit) {
+                                             @QueryParam("limit") Integer limit, @QueryParam("q") String q) {
         platform(caller);
         int n = Page.limit(limit);
-        List<Tenant> rows = tenants.list(after, n + 1);
+        if (q != null && q.length() > 100) {
+            throw io.channelhub.hub.errors.ApiException.unprocessable("invalid_field", "q is at most 100 characters",
+                    Map.of("field", "q"));
+        }
+        List<Tenant> rows = q == null || q.isBlank() ? tenants.list(after, n + 1)
+                : tenants.search(q.strip(), after, n + 1);
         return Page.of(rows.stream().map(TenantViews.TenantView::of).toList(), n, TenantViews.TenantView::id);
     }
 

@@ -156,6 +156,43 @@ public class ConsoleSessionResource {
                 .header(HttpHeaders.CACHE_CONTROL, "no-store").build();
     }
 
+    /** A console user's own new password: the current one first. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record PasswordChange(String currentPassword, String newPassword) {
+    }
+
+    /**
+     * Changes the signed-in console user's own password. The current password is checked as a sign-in checks it (the
+     * same rate limit, the same failure count and lockout); the new one follows the password rules. Every session of
+     * the user ends, this one too: they sign in again with the new password.
+     */
+    @POST
+    @Path("/password")
+    public Response changePassword(@Auth Caller caller, @Context ContainerRequestContext request,
+                                   PasswordChange body) {
+        ConsoleSessions.Session s = session(request);
+        if (!"password".equals(s.method())) {
+            throw ApiException.conflict("not_a_password_session", "an API key's session has no password to change");
+        }
+        if (body == null || body.currentPassword() == null || body.newPassword() == null) {
+            throw ApiException.unprocessable("invalid_request", "send current_password and new_password",
+                    Map.of("field", body == null || body.currentPassword() == null ? "current_password"
+                            : "new_password"));
+        }
+        limit(new SignIn(s.email(), null, null));
+        ConsoleUsers.SignIn check = users.signIn(s.email(), body.currentPassword());
+        if (check.user().isEmpty() || !check.user().get().id().equals(s.caller().principalId())) {
+            audit.denied(s.caller(), s.caller().tenantId(), "console.password_change", "console_user",
+                    s.caller().principalId(), check.lockedNow() ? Map.of("locked", true) : Map.of());
+            throw ApiException.forbidden("invalid_password", "the current password is wrong (after repeated failures "
+                    + "the account is locked for a while)");
+        }
+        users.update(s.caller().tenantId(), s.caller().principalId(), null, null, null, body.newPassword());
+        audit.success(s.caller(), s.caller().tenantId(), "console.password_change", "console_user",
+                s.caller().principalId(), Map.of());
+        return Response.noContent().header(HttpHeaders.CACHE_CONTROL, "no-store").build();
+    }
+
     @DELETE
     public Response signOut(@Auth Caller caller, @Context ContainerRequestContext request) {
         ConsoleSessions.Session s = session(request);

@@ -19,7 +19,11 @@ const TENANT_VIEWS = [
   ['keys', 'API keys', 'api_keys_read'],
   ['users', 'Console users', 'console_users_manage'],
   ['usage', 'Usage', 'usage_read'],
+  ['billing', 'Billing', 'tenant_update'],
+  ['webhooks', 'Webhooks', 'resources_read'],
+  ['privacy', 'Privacy requests', 'tenant_update'],
   ['audit', 'Audit log', 'audit_read'],
+  ['account', 'Your account', null],
 ];
 const PLATFORM_VIEWS = [
   ['tenants', 'Tenants'],
@@ -32,6 +36,10 @@ const RENDER = {
   overview: views.overview,
   inbox: views.inbox,
   leads: views.leads,
+  billing: views.billing,
+  webhooks: views.webhooks,
+  privacy: views.privacy,
+  account: views.account,
   tenants: views.tenants,
   'platform-plugins': views.platformPlugins,
   plugins: views.plugins,
@@ -87,7 +95,8 @@ async function shell() {
   const s = currentSession();
   if (isOperator()) {
     try {
-      state.tenants = await all('/admin/tenants', 1000);
+      // The picker lists the first 200; the search beside it finds any of the rest.
+    state.tenants = await all('/admin/tenants', 200);
     } catch (e) {
       state.tenants = [];
     }
@@ -125,9 +134,45 @@ function header() {
       } },
     h('option', { value: '' }, 'No tenant chosen'),
     state.tenants.map((t) => h('option', { value: t.id, selected: t.id === state.tenantId }, `${t.slug} — ${t.name}`)));
+    picker = [picker, tenantSearch()];
   }
   return h('header', { class: 'top' }, h('a', { class: 'brand', href: '#/overview' }, 'ChannelHub'), picker,
     h('span', { class: 'spacer' }), who, out);
+}
+
+/** Finds a tenant by slug or name among any number of them, and makes it the one the console acts on. */
+function tenantSearch() {
+  const found = h('datalist', { id: 'tenant-matches' });
+  let matches = [];
+  let timer = null;
+  const input = h('input', { type: 'search', list: 'tenant-matches', placeholder: 'Find a tenant…',
+    'aria-label': 'Find a tenant', 'data-testid': 'tenant-search', class: 'tenant-search',
+    oninput: () => {
+      clearTimeout(timer);
+      const q = input.value.trim();
+      const chosen = matches.find((t) => `${t.slug} — ${t.name}` === input.value);
+      if (chosen) {
+        if (!state.tenants.some((t) => t.id === chosen.id)) {
+          state.tenants.push(chosen);
+        }
+        state.tenantId = chosen.id;
+        sessionStorage.setItem('channelhub.tenant', chosen.id);
+        route();
+        return;
+      }
+      if (!q) {
+        return;
+      }
+      timer = setTimeout(async () => {
+        try {
+          matches = (await get(`/admin/tenants?q=${encodeURIComponent(q)}&limit=20`)).data;
+          clear(found).append(...matches.map((t) => h('option', { value: `${t.slug} — ${t.name}` })));
+        } catch (e) {
+          // The next keystroke asks again.
+        }
+      }, 250);
+    } });
+  return [input, found];
 }
 
 function nav(current) {
@@ -201,6 +246,10 @@ async function route() {
 }
 
 window.addEventListener('console:signed-out', () => signInPage('Your session has ended: sign in again.'));
+window.addEventListener('console:password-changed', () => {
+  setSession(null);
+  signInPage('Your password was changed: sign in with the new one.');
+});
 
 (async () => {
   try {

@@ -381,9 +381,23 @@ export async function agents(main, params, rerender) {
     return;
   }
   const promptOptions = prompts.map((p) => [p.id, `${p.name} (${p.slug})`]);
+  // The providers the tenant can use (the hub's and plugins'), marked when they answer with the demo provider.
+  let providers = [];
+  if (!isOperator()) {
+    try {
+      providers = (await get('/v1/model-providers')).data.map((p) => [p.id, p.demo ? `${p.id} (no key: demo replies)` : p.id]);
+    } catch (e) {
+      providers = [];
+    }
+  }
+  const providerField = (a) => (providers.length
+    ? { name: 'provider', label: 'Model provider', type: 'select', options: providers, value: a.provider || 'openai',
+      required: true }
+    : { name: 'provider', label: 'Model provider', value: a.provider, help: 'A provider id: openai, or a plugin\'s.' });
   const fields = (a = {}) => [
     ...(a.id ? [] : [{ name: 'slug', label: 'Slug', required: true }]),
     { name: 'name', label: 'Name', required: true, value: a.name },
+    providerField(a),
     { name: 'model', label: 'Model', value: a.model, help: 'Empty: the provider\'s default model.' },
     { name: 'instructions', label: 'Instructions', type: 'text', value: a.instructions },
     { name: 'prompt_id', label: 'Prompt', type: 'select', options: promptOptions, value: a.prompt_id },
@@ -473,18 +487,27 @@ export async function conversations(main, params) {
     return conversation(main, cbase, params);
   }
   page(main, 'Conversations');
-  // The list API pages in id order; the console shows the most recently active of the first thousand.
-  const rows = (await all(cbase, 1000))
-    .sort((a, b) => Date.parse(b.last_message_at || b.created_at) - Date.parse(a.last_message_at || a.created_at))
-    .slice(0, 100);
-  main.append(section('Latest conversations', table([
-    ['Started', (c) => h('a', { href: `#/conversations/${c.id}` }, fmtTime(c.created_at))],
-    ['Title', (c) => c.title || ''],
-    ['End user', (c) => c.end_user_id || ''],
-    ['Channel', (c) => c.channel_instance_id || 'API'],
-    ['Status', (c) => c.status || ''],
-    ['Last message', (c) => fmtTime(c.last_message_at)],
-  ], rows, { testid: 'conversations' })));
+  // Most recently active first, a page at a time (the API's keyset on the last message's time); Older and Newer walk
+  // the pages without leaving the view.
+  const holder = h('div');
+  main.append(holder);
+  const show = async (cursor, earlier) => {
+    const got = await get(`${cbase}?order=recent&limit=50${cursor ? `&after=${encodeURIComponent(cursor)}` : ''}`);
+    const pager = h('p', { class: 'actions' },
+      earlier.length ? button('Newer', () => show(earlier[earlier.length - 1], earlier.slice(0, -1)),
+        { 'data-testid': 'conversations-newer' }) : null,
+      got.next_cursor ? button('Older', () => show(got.next_cursor, [...earlier, cursor]),
+        { 'data-testid': 'conversations-older' }) : null);
+    clear(holder).append(section('Latest conversations', table([
+      ['Started', (c) => h('a', { href: `#/conversations/${c.id}` }, fmtTime(c.created_at))],
+      ['Title', (c) => c.title || ''],
+      ['End user', (c) => c.end_user_id || ''],
+      ['Channel', (c) => c.channel_instance_id || 'API'],
+      ['Status', (c) => c.status || ''],
+      ['Last message', (c) => fmtTime(c.last_message_at)],
+    ], got.data, { testid: 'conversations' }), pager));
+  };
+  await show(null, []);
 }
 
 /** One conversation, kept up to date: new messages are fetched every two seconds while the page is open. */
@@ -560,7 +583,49 @@ export async function usage(main, params) {
     ['Used', (q) => h('span', {}, `${q.used} / ${q.limit}`,
       h('meter', { min: 0, max: q.limit, value: Math.min(q.used, q.limit), high: q.limit * 0.8 }))],
     ['Resets', (q) => fmtTime(q.resets_at)],
+    ['', (q) => (isOperator() ? [
+      button('Edit', () => {
+        const f = current().querySelector('[data-testid=set-quota]');
+        for (const [k, v] of Object.entries({ usage_type: q.usage_type, period: q.period, limit: q.limit, mode: q.mode,
+          thresholds: (q.thresholds || []).join('\n') })) {
+          f.querySelector(`[name=${k}]`).value = v;
+        }
+        f.querySelector('[name=limit]').focus();
+      }, { 'data-testid': `edit-quota-${q.usage_type}-${q.period}` }),
+      button('Remove', () => confirmAction(`Remove the ${q.period} quota on ${q.usage_type}?`)
+        && act(() => del(`${base()}/quotas/${q.id}`), 'Quota removed.', () => usage(current(), null)),
+      { 'data-testid': `remove-quota-${q.usage_type}-${q.period}` }),
+    ] : null)],
   ], quotas, { testid: 'quotas', empty: 'No quotas: usage is not limited.' })));
+  // The operator sets a tenant's quotas (the tenant reads them); setting one that exists changes it.
+  if (isOperator()) {
+    main.append(section('Set a quota', form({
+      testid: 'set-quota',
+      submit: 'Save quota',
+      fields: [
+        { name: 'usage_type', label: 'Usage type', required: true, help: 'messages.in, messages.out, '
+          + 'model.prompt_tokens, model.completion_tokens, api.chat_completions, storage.bytes, leads.qualified, …' },
+        { name: 'period', label: 'Period', type: 'select', required: true, options: ['hourly', 'daily', 'monthly', 'total'],
+          value: 'monthly' },
+        { name: 'limit', label: 'Limit', type: 'integer', required: true },
+        { name: 'mode', label: 'Mode', type: 'select', required: true, options: [['hard', 'hard (refuse over it)'],
+          ['soft', 'soft (notify only)']], value: 'hard' },
+        { name: 'thresholds', label: 'Notify at (% of the limit, one per line)', type: 'list', value: ['80', '100'] },
+      ],
+      onSubmit: async (v) => {
+        const thresholds = (v.thresholds || []).map(Number).filter((n) => n > 0);
+        // A quota of this type and period exists: it changes; otherwise a new one is set.
+        const existing = quotas.find((q) => q.usage_type === v.usage_type && q.period === v.period);
+        if (existing) {
+          await patch(`${base()}/quotas/${existing.id}`, { limit: Number(v.limit), mode: v.mode, thresholds });
+        } else {
+          await post(`${base()}/quotas`, { ...v, limit: Number(v.limit), thresholds });
+        }
+        await usage(current(), null);
+        say('ok', `Quota on ${v.usage_type} saved.`);
+      },
+    })));
+  }
 }
 
 // --- Audit --------------------------------------------------------------------------------------------------------
@@ -963,4 +1028,206 @@ export async function leads(main, _, rerender) {
       },
     })));
   }
+}
+
+// --- Webhooks: subscriptions, their deliveries, replay -------------------------------------------------------------
+
+const WEBHOOK_EVENTS = ['*', 'conversation.created', 'conversation.handoff_requested', 'conversation.handoff_taken',
+  'conversation.handoff_released', 'lead.qualified', 'message.received', 'message.sent', 'message.status',
+  'delivery.failed', 'quota.threshold', 'consent.changed', 'invoice.updated', 'subscription.updated',
+  'tenant.suspended', 'tenant.reactivated'];
+
+/** The tenant's webhook subscriptions; one opens with its delivery log, where a delivery is sent again. */
+export async function webhooks(main, params, rerender) {
+  if (isOperator()) {
+    page(main, 'Webhooks');
+    main.append(section('For the tenant\'s people', h('p', {}, 'A tenant\'s own keys and console users manage its '
+      + 'webhooks.')));
+    return;
+  }
+  if (params) {
+    return webhookDeliveries(main, params, rerender);
+  }
+  page(main, 'Webhooks');
+  const rows = (await get('/v1/webhooks')).data;
+  const manage = can('resources_create');
+  main.append(section('Subscriptions', table([
+    ['URL', (w) => h('a', { href: `#/webhooks/${w.id}`, 'data-testid': `webhook-${w.id}` }, w.url)],
+    ['Events', (w) => (w.events || []).join(', ')],
+    ['State', (w) => h('span', { class: `badge ${w.enabled ? 'active' : 'disabled'}` }, w.enabled ? 'enabled' : 'disabled')],
+    ['Created', (w) => fmtTime(w.created_at)],
+    ['', (w) => (manage ? [
+      button(w.enabled ? 'Disable' : 'Enable', () => act(() => patch(`/v1/webhooks/${w.id}`, { enabled: !w.enabled }),
+        w.enabled ? 'Disabled.' : 'Enabled.', rerender)),
+      button('Rotate secret', () => act(async () => {
+        const next = await post(`/v1/webhooks/${w.id}/rotate-secret`, {});
+        await rerender();
+        current().prepend(showOnce(`New signing secret for ${w.url} (the old one signs for a day more)`, next.secret));
+      })),
+      button('Delete', () => confirmAction(`Stop sending events to ${w.url}?`)
+        && act(() => del(`/v1/webhooks/${w.id}`), 'Deleted.', rerender)),
+    ] : null)],
+  ], rows, { testid: 'webhooks', empty: 'No webhook yet.' })));
+  if (manage) {
+    main.append(section('New webhook', form({
+      testid: 'new-webhook',
+      submit: 'Subscribe',
+      fields: [
+        { name: 'url', label: 'URL (https)', type: 'url', required: true },
+        { name: 'events', label: 'Events (one per line; * for all)', type: 'list', value: ['*'],
+          help: `Known events: ${WEBHOOK_EVENTS.join(', ')}` },
+      ],
+      onSubmit: async (v) => {
+        const w = await post('/v1/webhooks', { url: v.url, events: v.events && v.events.length ? v.events : ['*'] });
+        await rerender();
+        current().prepend(showOnce(`Signing secret for ${w.url}`, w.secret));
+      },
+    })));
+  }
+}
+
+async function webhookDeliveries(main, id, rerender) {
+  const w = await get(`/v1/webhooks/${id}`);
+  page(main, `Deliveries to ${w.url}`);
+  const rows = (await get(`/v1/webhooks/${id}/deliveries?limit=100`)).data;
+  const manage = can('resources_create');
+  main.append(section('Delivery log (newest first)', table([
+    ['Delivery', (d) => h('code', {}, d.id)],
+    ['Event', (d) => d.event_type],
+    ['Status', (d) => h('span', { class: `badge ${d.status === 'dead' ? 'failed' : d.status === 'delivered' ? 'active' : ''}`,
+      'data-testid': `delivery-status-${d.id}` }, d.status)],
+    ['Attempts', (d) => String(d.attempts)],
+    ['Last answer', (d) => [d.last_status_code ? `HTTP ${d.last_status_code}` : '', d.last_error ? ` ${d.last_error}` : '']],
+    ['Next try', (d) => fmtTime(d.next_attempt_at)],
+    ['Created', (d) => fmtTime(d.created_at)],
+    ['', (d) => (manage ? button('Replay', () => act(() => post(`/v1/webhooks/${id}/deliveries/${d.id}/replay`, {}),
+      'Sent again: the new delivery is at the top of the log.', rerender), { 'data-testid': `replay-${d.id}` }) : null)],
+  ], rows, { testid: 'deliveries', empty: 'Nothing was sent yet.' })));
+  main.append(h('p', {}, h('a', { href: '#/webhooks' }, '← All webhooks')));
+}
+
+// --- Privacy: data-subject requests --------------------------------------------------------------------------------
+
+/** Export and erasure requests of the tenant's data subjects, with their status and the export's archive. */
+export async function privacy(main, _, rerender) {
+  if (needTenant(main)) {
+    return;
+  }
+  page(main, 'Privacy requests');
+  const path = `${base()}/privacy/requests`;
+  const rows = (await get(path)).data;
+  main.append(section('Requests (newest first)', table([
+    ['Created', (r) => fmtTime(r.created_at)],
+    ['Type', (r) => r.type],
+    ['Subject', (r) => r.subject],
+    ['Status', (r) => h('span', { class: `badge ${r.status === 'completed' ? 'active' : ''}`,
+      'data-testid': `privacy-status-${r.id}` }, r.status)],
+    ['Deadline', (r) => fmtTime(r.deadline_at)],
+    ['Outcome', (r) => (r.has_archive ? h('a', { href: `${path}/${r.id}/archive`, download: '',
+      'data-testid': `archive-${r.id}` }, 'Download the export')
+      : r.report && r.report.deleted ? Object.entries(r.report.deleted).filter(([, n]) => n)
+        .map(([k, n]) => `${k}: ${n}`).join(', ') : '')],
+  ], rows, { testid: 'privacy-requests', empty: 'No request yet.' })));
+  if (can('tenant_update')) {
+    main.append(section('New request', form({
+      testid: 'new-privacy-request',
+      submit: 'Carry it out',
+      fields: [
+        { name: 'type', label: 'Type', type: 'select', required: true, options: [['export', 'Export (access)'],
+          ['erasure', 'Erasure (cannot be undone)']], value: 'export' },
+        { name: 'subject', label: 'Data subject', required: true,
+          help: 'The end user as the channel knows them: a phone number, a visitor id, the integrator\'s user id.' },
+      ],
+      onSubmit: async (v) => {
+        if (v.type === 'erasure' && !confirmAction(`Erase everything about ${v.subject}? This cannot be undone.`)) {
+          return;
+        }
+        await post(path, v);
+        await rerender();
+        say('ok', v.type === 'erasure' ? 'Erased.' : 'Exported: download it from the list.');
+      },
+    })));
+  }
+}
+
+// --- Billing: subscription and invoices ----------------------------------------------------------------------------
+
+function money(minor, currency) {
+  return `${currency || ''} ${(minor / 100).toFixed(2)}`.trim();
+}
+
+/** The tenant's subscription and invoices with their states and payment data (PIX, boleto, the payment page). */
+export async function billing(main, _, rerender) {
+  if (needTenant(main)) {
+    return;
+  }
+  page(main, 'Billing');
+  const b = `${base()}/billing`;
+  const [sub, invoices] = await Promise.all([get(`${b}/subscription`), get(`${b}/invoices`)]);
+  main.append(section('Subscription', h('dl', { class: 'facts', 'data-testid': 'subscription' },
+    h('dt', {}, 'Status'), h('dd', {}, h('span', { class: `badge ${sub.status}` }, sub.status)),
+    sub.plan ? [h('dt', {}, 'Plan'), h('dd', {}, `${sub.plan.name} (${money(sub.plan.price_minor, sub.plan.currency)} `
+      + `${sub.plan.billing_cycle})`)] : null,
+    sub.current_period_end ? [h('dt', {}, 'Period ends'), h('dd', {}, fmtTime(sub.current_period_end))] : null,
+    sub.payment_method ? [h('dt', {}, 'Payment'), h('dd', {}, sub.payment_method)] : null)));
+  const pay = (i) => {
+    const d = i.payment_data || {};
+    const out = [];
+    for (const [k, v] of Object.entries(d)) {
+      if (/^https:\/\//.test(v)) {
+        out.push(h('a', { href: v, target: '_blank', rel: 'noopener noreferrer' }, k.replace(/_/g, ' ')), ' ');
+      } else {
+        out.push(h('div', {}, `${k.replace(/_/g, ' ')}: `, h('code', {}, v)));
+      }
+    }
+    if (isOperator() && ['open', 'overdue'].includes(i.status)) {
+      out.push(button('Payment link', () => act(async () => {
+        const link = await post(`${b}/invoices/${i.id}/payment-link`, {});
+        say('ok', `Payment page: ${link.url || JSON.stringify(link)}`);
+      }, null, null)));
+    }
+    return out;
+  };
+  main.append(section('Invoices (newest first)', table([
+    ['Issued', (i) => fmtTime(i.issued_at)],
+    ['Period', (i) => `${fmtTime(i.period_start)} – ${fmtTime(i.period_end)}`],
+    ['Total', (i) => money(i.total_minor, i.currency)],
+    ['Due', (i) => i.due_date || ''],
+    ['Status', (i) => h('span', { class: `badge ${i.status === 'paid' ? 'active' : i.status === 'overdue' ? 'failed' : ''}`,
+      'data-testid': `invoice-status-${i.id}` }, i.status)],
+    ['Paid', (i) => fmtTime(i.paid_at)],
+    ['Payment', pay],
+  ], invoices.data, { testid: 'invoices', empty: 'No invoice yet.' })));
+  void rerender;
+}
+
+// --- Your account -------------------------------------------------------------------------------------------------
+
+/** Who is signed in, and a console user's own password change (every session ends: sign in again). */
+export async function account(main) {
+  page(main, 'Your account');
+  const s = currentSession();
+  main.append(section('Signed in', h('dl', { class: 'facts' },
+    h('dt', {}, 'E-mail'), h('dd', {}, s.email || '—'),
+    h('dt', {}, 'Name'), h('dd', {}, s.name || '—'),
+    h('dt', {}, 'Role'), h('dd', {}, s.role),
+    h('dt', {}, 'Session ends'), h('dd', {}, fmtTime(s.expires_at)))));
+  if (s.method !== 'password') {
+    main.append(section('Password', h('p', {}, 'You signed in with an API key: it has no password here.')));
+    return;
+  }
+  main.append(section('Change your password', form({
+    testid: 'password',
+    submit: 'Change password',
+    fields: [
+      { name: 'current_password', label: 'Current password', secret: true, required: true,
+        autocomplete: 'current-password' },
+      { name: 'new_password', label: 'New password (12 characters or more)', secret: true, required: true,
+        autocomplete: 'new-password' },
+    ],
+    onSubmit: async (v) => {
+      await post('/console/session/password', v);
+      window.dispatchEvent(new CustomEvent('console:password-changed'));
+    },
+  })));
 }

@@ -20,15 +20,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Human takeover in a real browser ({@code hub/src/test/e2e/handoff.e2e.mjs}): a visitor of a tenant's site asks the
- * widget for a person, the tenant's console user sees the inbox badge, takes the conversation and answers, the visitor
+ * A tenant's own people at work in a real browser ({@code hub/src/test/e2e/tenant-console.e2e.mjs}). Human takeover: a
+ * visitor of a tenant's site asks the widget for a person, the tenant's console user sees the inbox badge, takes the conversation and answers, the visitor
  * sees the answer arrive under her name, and the agent answers again after she hands it back; then the same with a
  * WhatsApp customer, whose messages Meta posts as signed webhooks, against a fake Graph API that checks every send;
- * and a visitor with buying intent whom the leads plugin turns into a qualified lead on the console's board.
+ * a visitor with buying intent whom the leads plugin turns into a qualified lead on the console's board; then a tenant
+ * admin's webhooks (delivery log, replay), privacy requests (an export downloaded), invoices with their payment data,
+ * the model provider picker and the conversations most recent first, and a console user's own password change.
  * Chromium and Node are required: without them this test fails, it never skips.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class HandoffBrowserTest {
+class TenantConsoleBrowserTest {
 
     private static final String TOKEN = "EAAGtest-system-user-token";
     private static final String VERSION = "v23.0";
@@ -88,9 +90,24 @@ class HandoffBrowserTest {
         Map<String, String> env = new HashMap<>(Map.of("HUB_URL", hub.url(""), "SITE_PORT", Integer.toString(site),
                 "WIDGET_ID", widget, "AGENT_EMAIL", AGENT_EMAIL, "AGENT_PASSWORD", AGENT_PASSWORD, "AGENT_NAME",
                 AGENT_NAME, "WA_FROM", customer, "WA_ASK_BODY", ask, "WA_THANKS_BODY", thanks));
+        // An open invoice of the tenant with its payment data, as billing writes it (billing has its own tests).
+        String invoiceUrl = "https://sandbox.asaas.example/i/inv-" + System.nanoTime();
+        hub.app().jdbi().useHandle(h -> h.createUpdate("INSERT INTO invoices (id, tenant_id, subscription_id, "
+                        + "period_start, period_end, status, currency, subtotal_minor, credit_minor, total_minor, due_date, "
+                        + "payment_method, payment_data, issued_at, updated_at) VALUES (:id, :t, 'sub_console', :now, :now, "
+                        + "'open', 'BRL', 19990, 0, 19990, :due, 'pix', :data, :now, :now)")
+                .bind("id", "inv_console" + System.nanoTime()).bind("t", tenant).bind("now", java.time.Instant.now())
+                .bind("due", java.time.LocalDate.now().plusDays(3))
+                .bind("data", "{\"invoice_url\":\"" + invoiceUrl + "\",\"pix_copy_paste\":\"00020126580014br.gov.bcb"
+                        + ".pix0136example\"}").execute());
+        env.put("INVOICE_URL", invoiceUrl);
+        TestHub.check(hub.post(TestHub.ROOT_KEY, "/admin/tenants/" + tenant + "/console-users", Map.of("email",
+                "bruno@acme.example", "role", "viewer", "password", "bruno passphrase 2026")), 201);
+        env.put("VIEWER_EMAIL", "bruno@acme.example");
+        env.put("VIEWER_PASSWORD", "bruno passphrase 2026");
         env.put("WA_ASK_SIGNATURE", FakeGraphApi.sign(ask.getBytes(StandardCharsets.UTF_8), APP_SECRET));
         env.put("WA_THANKS_SIGNATURE", FakeGraphApi.sign(thanks.getBytes(StandardCharsets.UTF_8), APP_SECRET));
-        BrowserSuite.run("handoff.e2e.mjs", env);
+        BrowserSuite.run("tenant-console.e2e.mjs", env);
 
         // What Carla received on WhatsApp, in order: the request's answer, Ana's reply under her name, and, after
         // the hand-back, the agent's answer; nothing from the agent while Ana held the conversation.
@@ -100,7 +117,7 @@ class HandoffBrowserTest {
         assertThat(texts.get(1)).isEqualTo("*" + AGENT_NAME + ":* Oi, aqui é a Ana. Vou verificar seu pedido.");
         assertThat(texts.get(2)).startsWith("[demo]").contains("obrigada!");
         for (String shot : List.of("console-inbox.png", "console-inbox-conversation.png", "widget-handoff.png",
-                "console-leads.png")) {
+                "console-leads.png", "console-webhooks.png", "console-privacy.png", "console-billing.png")) {
             assertThat(BrowserSuite.SHOTS.resolve(shot)).isNotEmptyFile();
         }
         assertThat(hub.count("SELECT COUNT(*) FROM audit_log WHERE tenant_id = ? AND action = "

@@ -1,5 +1,5 @@
 // Browser end-to-end tests of human takeover (docs/api.md, Human takeover; docs/console.md, Inbox) against a running hub.
-// Run: node --test handoff.e2e.mjs, with HUB_URL, SITE_PORT (a site in the widget's allowed origins that this script
+// Run: node --test tenant-console.e2e.mjs, with HUB_URL, SITE_PORT (a site in the widget's allowed origins that this script
 // serves under a strict CSP), WIDGET_ID, AGENT_EMAIL, AGENT_PASSWORD and AGENT_NAME (a console user of the widget's
 // tenant), WA_FROM (a WhatsApp customer's number), WA_ASK_BODY/WA_ASK_SIGNATURE and WA_THANKS_BODY/WA_THANKS_SIGNATURE
 // (two of Meta's message webhooks from that customer, signed with the app secret, as Meta would post them),
@@ -29,6 +29,7 @@ const WA = {
   ask: { body: required('WA_ASK_BODY'), signature: required('WA_ASK_SIGNATURE') },
   thanks: { body: required('WA_THANKS_BODY'), signature: required('WA_THANKS_SIGNATURE') },
 };
+const INVOICE_URL = required('INVOICE_URL');
 const SCREENSHOT_DIR = required('SCREENSHOT_DIR');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const WIDGET_JS = `${HUB}/hooks/plugins/channel-web/v1/widget.js`;
@@ -69,6 +70,16 @@ async function signIn(page) {
   await page.getByLabel('Password').fill(AGENT.password);
   await page.getByTestId('sign-in-submit').click();
   await page.getByTestId('whoami').waitFor();
+}
+
+/** A fetch from inside the page, as the console's own script makes it (the session cookie and its CSRF token). */
+async function pageFetch(page, method, url, body) {
+  return page.evaluate(async ({ method, url, body }) => {
+    const s = await (await fetch('/console/session')).json();
+    const r = await fetch(url, { method, headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': s.csrf_token },
+      body: body === undefined ? undefined : JSON.stringify(body) });
+    return { status: r.status, json: await r.json().catch(() => null) };
+  }, { method, url, body });
 }
 
 async function shot(page, name) {
@@ -212,6 +223,96 @@ describe('human takeover', () => {
     assert.match(await desk.getByTestId('stage-contacted').locator('article', { hasText: 'Carla Mendes' }).textContent(),
       /yours/);
     await desk.context().close();
+  });
+
+  test('a tenant admin works webhooks, privacy requests and invoices in the console', TEST, async () => {
+    const desk = await newPage('console');
+    await signIn(desk);
+
+    await desk.getByTestId('nav-webhooks').click();
+    await desk.getByLabel('URL (https)').fill(`https://crm-${Date.now().toString(36)}.example.invalid/hooks`);
+    await desk.getByLabel('Events (one per line; * for all)').fill('conversation.created');
+    await desk.getByTestId('new-webhook-submit').click();
+    assert.match(await desk.getByTestId('secret-once').textContent(), /^whsec_/);
+    const link = desk.getByTestId('webhooks').locator('a').first();
+    await link.click();
+    // An event for it: the delivery log shows it, and a replay adds a new delivery.
+    await pageFetch(desk, 'POST', '/v1/conversations', {});
+    await desk.getByTestId('nav-webhooks').click();
+    await desk.getByTestId('webhooks').locator('a').first().click();
+    const replays = desk.locator('[data-testid^=replay-]');
+    await replays.first().waitFor();
+    const before = await replays.count();
+    await replays.first().click();
+    await desk.getByText('Sent again').waitFor();
+    assert.equal(await desk.locator('[data-testid^=replay-]').count(), before + 1);
+    await shot(desk, 'console-webhooks.png');
+
+    await desk.getByTestId('nav-privacy').click();
+    await desk.getByLabel('Data subject').fill(WA_FROM);
+    await desk.getByTestId('new-privacy-request-submit').click();
+    await desk.getByText('Exported: download it from the list.').waitFor();
+    const archive = desk.locator('[data-testid^=archive-]').first();
+    const [download] = await Promise.all([desk.waitForEvent('download'), archive.click()]);
+    assert.ok((await download.path()) !== null, 'the archive downloaded');
+    assert.match(download.suggestedFilename(), /\.zip$/);
+    await shot(desk, 'console-privacy.png');
+
+    await desk.getByTestId('nav-billing').click();
+    const invoice = desk.getByTestId('invoices').locator('tr', { hasText: 'BRL 199.90' });
+    await invoice.waitFor();
+    assert.match(await invoice.textContent(), /open/);
+    assert.equal(await invoice.getByRole('link', { name: 'invoice url' }).getAttribute('href'), INVOICE_URL);
+    assert.match(await invoice.textContent(), /00020126/);
+    await shot(desk, 'console-billing.png');
+
+    // Agents pick their model provider from those the tenant has.
+    await desk.getByTestId('nav-agents').click();
+    const provider = desk.getByTestId('new-agent').locator('select[name=provider]');
+    await provider.waitFor();
+    assert.deepEqual(await provider.locator('option').allTextContents(), ['openai (no key: demo replies)']);
+    await desk.getByTestId('new-agent').locator('input[name=slug]').fill('picked');
+    await desk.getByTestId('new-agent').locator('input[name=name]').fill('Picked');
+    await desk.getByTestId('new-agent-submit').click();
+    await desk.getByTestId('agents').getByText('picked', { exact: true }).waitFor();
+    assert.match(await desk.getByTestId('agents').locator('tr', { hasText: 'Picked' }).textContent(), /openai/);
+
+    // Conversations, most recently active first: the one this test created through the API a moment ago, then the
+    // buyer's on the widget, before the WhatsApp customer's of the earlier test.
+    await desk.getByTestId('nav-conversations').click();
+    const rows = desk.getByTestId('conversations').locator('tbody tr');
+    await rows.first().waitFor();
+    const texts = await rows.allTextContents();
+    assert.match(texts[0], /API/);
+    const wa = texts.findIndex((t) => t.includes(WA_FROM));
+    assert.ok(wa > 1, `the WhatsApp conversation comes after newer ones: ${texts.join(' | ')}`);
+    await desk.context().close();
+  });
+
+  test('a console user changes her own password and signs in with the new one', TEST, async () => {
+    const page = await newPage('account');
+    const who = { email: required('VIEWER_EMAIL'), password: required('VIEWER_PASSWORD') };
+    await page.goto(CONSOLE);
+    await page.getByLabel('E-mail').fill(who.email);
+    await page.getByLabel('Password').fill(who.password);
+    await page.getByTestId('sign-in-submit').click();
+    await page.getByTestId('nav-account').click();
+    await page.getByLabel('Current password').fill('not my password at all');
+    await page.getByLabel('New password (12 characters or more)').fill('a brand new passphrase 42');
+    await page.getByTestId('password-submit').click();
+    await page.getByText('the current password is wrong').waitFor();
+    await page.getByLabel('Current password').fill(who.password);
+    await page.getByLabel('New password (12 characters or more)').fill('a brand new passphrase 42');
+    await page.getByTestId('password-submit').click();
+    await page.getByText('Your password was changed: sign in with the new one.').waitFor();
+    await page.getByLabel('E-mail').fill(who.email);
+    await page.getByLabel('Password').fill(who.password);
+    await page.getByTestId('sign-in-submit').click();
+    await page.getByText(/wrong e-mail address or password/).waitFor();
+    await page.getByLabel('Password').fill('a brand new passphrase 42');
+    await page.getByTestId('sign-in-submit').click();
+    await page.getByTestId('whoami').waitFor();
+    await page.context().close();
   });
 
   test('no page broke its Content-Security-Policy or threw', TEST, async () => {
