@@ -77,7 +77,7 @@ public class Webhooks implements Deliverer {
                             : read(rs.getString("previous_secret"), new TypeReference<Map<String, Object>>() { }),
                     instants.map(rs, "previous_secret_until", ctx), rs.getBoolean("enabled"),
                     rs.getString("owner_principal_id"), instants.map(rs, "created_at", ctx),
-                    instants.map(rs, "updated_at", ctx));
+                    instants.map(rs, "updated_at", ctx), rs.getString("format"));
         };
     }
 
@@ -108,15 +108,21 @@ public class Webhooks implements Deliverer {
     }
 
     public Created create(String tenantId, String url, List<String> events, String principalId) {
+        return create(tenantId, url, events, WebhookSubscription.JSON, principalId);
+    }
+
+    /** The same, in {@code format}: {@code json} (the signed envelope) or {@code chat} (a line of text). */
+    public Created create(String tenantId, String url, List<String> events, String format, String principalId) {
         checkUrl(url);
         List<String> ev = checkEvents(events);
+        String f = checkFormat(format);
         String id = Ids.newId("whk");
         String secret = "whsec_" + Ids.randomBase62(32);
         Instant now = clock.instant();
         jdbi.useHandle(h -> h.createUpdate("INSERT INTO webhook_subscriptions (id, tenant_id, url, events, secret, "
-                        + "enabled, owner_principal_id, created_at, updated_at) VALUES (:id, :t, :u, :e, :s, TRUE, :o, "
-                        + ":now, :now)")
-                .bind("id", id).bind("t", tenantId).bind("u", url).bind("e", write(ev))
+                        + "enabled, owner_principal_id, created_at, updated_at, format) VALUES (:id, :t, :u, :e, :s, "
+                        + "TRUE, :o, :now, :now, :f)")
+                .bind("id", id).bind("t", tenantId).bind("u", url).bind("e", write(ev)).bind("f", f)
                 .bind("s", write(SealedValues.seal(secrets, secret, context(tenantId, id)))).bind("o", principalId)
                 .bind("now", now).execute());
         changed(tenantId);
@@ -206,6 +212,17 @@ public class Webhooks implements Deliverer {
         }
     }
 
+    private static String checkFormat(String format) {
+        if (format == null) {
+            return WebhookSubscription.JSON;
+        }
+        if (!WebhookSubscription.JSON.equals(format) && !WebhookSubscription.CHAT.equals(format)) {
+            throw Failure.invalid("invalid_format", "format is json (the signed event) or chat (a line of text for a "
+                    + "chat tool's incoming webhook)", Map.of("field", "format"));
+        }
+        return format;
+    }
+
     private static List<String> checkEvents(List<String> events) {
         if (events == null || events.isEmpty()) {
             return List.of("*");
@@ -279,12 +296,16 @@ public class Webhooks implements Deliverer {
         if (!config.isAllowPrivateTargets() && resolvesPrivate(uri.getHost())) {
             return new Outcome.Permanent(null, "target resolves to a private address");
         }
+        // A chat tool's incoming webhook takes {"text": ...}: the event told in one line, still signed, so a relay
+        // in between can check it.
+        String body = WebhookSubscription.CHAT.equals(w.format()) ? ChatText.of(json, item.payload())
+                : item.payload();
         long t = clock.instant().getEpochSecond();
         StringBuilder sig = new StringBuilder("t=").append(t).append(",v1=")
-                .append(sign(open(w.secret(), w), t, item.payload()));
+                .append(sign(open(w.secret(), w), t, body));
         if (w.previousSecret() != null && w.previousSecretUntil() != null
                 && clock.instant().isBefore(w.previousSecretUntil())) {
-            sig.append(",v1=").append(sign(open(w.previousSecret(), w), t, item.payload()));
+            sig.append(",v1=").append(sign(open(w.previousSecret(), w), t, body));
         }
         HttpRequest req = HttpRequest.newBuilder(uri)
                 .timeout(Duration.ofMillis(config.getTimeout().toMilliseconds()))
@@ -295,7 +316,7 @@ public class Webhooks implements Deliverer {
                 .header("ChannelHub-Delivery", item.deliveryId())
                 .header("ChannelHub-Signature", sig.toString())
                 .headers(traceHeaders())
-                .POST(HttpRequest.BodyPublishers.ofString(item.payload())).build();
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         try {
             HttpResponse<Void> r = http.send(req, HttpResponse.BodyHandlers.discarding());
             int code = r.statusCode();

@@ -64,6 +64,12 @@ abstract class LeadsContract extends HubIntegrationTest {
         TestHub.check(hub.post(admin, "/v1/agents", Map.of("slug", "sales", "name", "Sales")), 201);
         TestHub.check(hub.post(admin, "/v1/webhooks", Map.of("url", receiver.url("/leads"), "events",
                 List.of("lead.qualified"))), 201);
+        // The sales team's chat: an incoming webhook that takes a line of text.
+        JsonNode chat = TestHub.check(hub.post(admin, "/v1/webhooks", Map.of("url", receiver.url("/chat"), "events",
+                List.of("lead.qualified"), "format", "chat")), 201).json();
+        assertThat(chat.path("format").asText()).isEqualTo("chat");
+        assertThat(hub.post(admin, "/v1/webhooks", Map.of("url", receiver.url("/x"), "format", "xml")).code())
+                .isEqualTo("invalid_format");
     }
 
     String conversation(String endUser) {
@@ -114,6 +120,16 @@ abstract class LeadsContract extends HubIntegrationTest {
                 .anyMatch(r -> r.body().contains(lead.path("id").asText())));
         var hooks = receiver.received().stream().filter(r -> r.body().contains(lead.path("id").asText())).toList();
         assertThat(hooks).hasSize(1);
+        // And the chat tool's line, once.
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received().stream()
+                .anyMatch(r -> r.body().contains("New qualified lead: Ana Souza")));
+        var lines = receiver.received().stream().filter(r -> r.body().contains("New qualified lead: Ana Souza"))
+                .toList();
+        assertThat(lines).hasSize(1);
+        assertThat(new ObjectMapper().readTree(lines.get(0).body()).path("text").asText())
+                .startsWith("New qualified lead: Ana Souza (Acme), score ")
+                .contains("wants to buy").contains("ana.souza@acme.example");
+        assertThat(lines.get(0).header("ChannelHub-Signature")).startsWith("t=");
         JsonNode event = new ObjectMapper().readTree(hooks.get(0).body());
         assertThat(event.path("type").asText()).isEqualTo("lead.qualified");
         assertThat(event.path("data").path("lead").path("email").asText()).isEqualTo("ana.souza@acme.example");

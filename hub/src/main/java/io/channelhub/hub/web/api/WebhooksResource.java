@@ -69,15 +69,16 @@ public class WebhooksResource {
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record WebhookView(String id, String url, List<String> events, boolean enabled, String ownerPrincipalId,
-                              Instant previousSecretUntil, Instant createdAt, Instant updatedAt, String secret) {
+                              Instant previousSecretUntil, Instant createdAt, Instant updatedAt, String secret,
+                              String format) {
         static WebhookView of(WebhookSubscription w, String secret) {
             return new WebhookView(w.id(), w.url(), w.events(), w.enabled(), w.ownerPrincipalId(),
-                    w.previousSecretUntil(), w.createdAt(), w.updatedAt(), secret);
+                    w.previousSecretUntil(), w.createdAt(), w.updatedAt(), secret, w.format());
         }
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record CreateWebhook(@NotBlank String url, List<String> events) {
+    public record CreateWebhook(@NotBlank String url, List<String> events, String format) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -121,7 +122,8 @@ public class WebhooksResource {
     public Response create(@Auth Caller c, @Context TenantScope scope, @NotNull @Valid CreateWebhook body) {
         String tenantId = scope.tenantId();
         access.require(c, tenantId, Permission.RESOURCES_CREATE);
-        Webhooks.Created created = webhooks.create(tenantId, body.url(), body.events(), c.principalId());
+        Webhooks.Created created = webhooks.create(tenantId, body.url(), body.events(), body.format(),
+                c.principalId());
         audit.success(c, tenantId, "webhook.create", ResourceType.WEBHOOK.wire(), created.subscription().id(),
                 Map.of("url", body.url(), "events", created.subscription().events()));
         return Response.status(201).entity(WebhookView.of(created.subscription(), created.secret())).build();

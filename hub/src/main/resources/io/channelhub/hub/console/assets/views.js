@@ -1054,6 +1054,7 @@ export async function webhooks(main, params, rerender) {
   main.append(section('Subscriptions', table([
     ['URL', (w) => h('a', { href: `#/webhooks/${w.id}`, 'data-testid': `webhook-${w.id}` }, w.url)],
     ['Events', (w) => (w.events || []).join(', ')],
+    ['Format', (w) => (w.format === 'chat' ? 'chat line' : 'signed JSON')],
     ['State', (w) => h('span', { class: `badge ${w.enabled ? 'active' : 'disabled'}` }, w.enabled ? 'enabled' : 'disabled')],
     ['Created', (w) => fmtTime(w.created_at)],
     ['', (w) => (manage ? [
@@ -1076,9 +1077,12 @@ export async function webhooks(main, params, rerender) {
         { name: 'url', label: 'URL (https)', type: 'url', required: true },
         { name: 'events', label: 'Events (one per line; * for all)', type: 'list', value: ['*'],
           help: `Known events: ${WEBHOOK_EVENTS.join(', ')}` },
+        { name: 'format', label: 'Format', type: 'select', required: true, value: 'json',
+          options: [['json', 'Signed JSON event (your systems)'], ['chat', 'One line of text (a chat tool\'s incoming webhook)']] },
       ],
       onSubmit: async (v) => {
-        const w = await post('/v1/webhooks', { url: v.url, events: v.events && v.events.length ? v.events : ['*'] });
+        const w = await post('/v1/webhooks', { url: v.url, events: v.events && v.events.length ? v.events : ['*'],
+          format: v.format });
         await rerender();
         current().prepend(showOnce(`Signing secret for ${w.url}`, w.secret));
       },
