@@ -266,6 +266,13 @@ describe('human takeover', () => {
     assert.match(await invoice.textContent(), /00020126/);
     await shot(desk, 'console-billing.png');
 
+    // A dead webhook delivery (its target never answered): retried from the dead letters.
+    await desk.getByTestId('nav-dead-letters').click();
+    const retry = desk.getByTestId('dead-letters').locator('[data-testid^=retry-]').first();
+    await retry.click();
+    await desk.getByText('Retried: it is on its way again.').waitFor();
+    await shot(desk, 'console-dead-letters.png');
+
     // Agents pick their model provider from those the tenant has.
     await desk.getByTestId('nav-agents').click();
     const provider = desk.getByTestId('new-agent').locator('select[name=provider]');

@@ -51,7 +51,8 @@ final class ConversationsBundle extends HubBundle<ConversationsBundle.Conversati
     record Api(ChannelInstancesResource channelInstances, ConversationsResource conversations,
                ConversationReads conversationReads,
                java.util.function.Function<java.util.function.BiFunction<String, String, java.util.Optional<String>>,
-                       HandoffsResource> handoffs, io.channelhub.hub.web.api.LeadsResource leads) {
+                       HandoffsResource> handoffs, io.channelhub.hub.web.api.LeadsResource leads,
+               io.channelhub.hub.web.api.DeadLettersResource deadLetters) {
     }
 
     private final CoreBundle core;
@@ -152,7 +153,9 @@ final class ConversationsBundle extends HubBundle<ConversationsBundle.Conversati
                 new ConversationReads(conversationRepo, id.access()),
                 names -> new HandoffsResource(conversationRepo, handoffs, instances, contexts, sends, names, u.quotas(),
                         id.access(), id.audit(), c.json()),
-                new io.channelhub.hub.web.api.LeadsResource(leads, id.access(), id.audit(), c.json()));
+                new io.channelhub.hub.web.api.LeadsResource(leads, id.access(), id.audit(), c.json()),
+                new io.channelhub.hub.web.api.DeadLettersResource(new io.channelhub.hub.channels.DeadLetters(
+                        c.outbox(), inbound, c.clock()), id.access(), id.audit()));
         return new Conversations(instances, contexts, api);
     }
 }

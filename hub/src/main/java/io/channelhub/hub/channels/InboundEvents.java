@@ -297,6 +297,32 @@ public class InboundEvents {
                 .bind("t", tenantId).bind("id", id).execute());
     }
 
+    /** A channel event whose processing was given up. */
+    public record Failed(String id, String instanceId, String pluginId, String eventType, String lastError,
+                         Instant receivedAt) {
+    }
+
+    /** A tenant's events whose processing was given up, newest first. */
+    public java.util.List<Failed> failed(String tenantId, int limit) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT id, channel_instance_id, plugin_id, event_type, last_error, "
+                        + "received_at FROM inbound_events WHERE tenant_id = :t AND status = :s ORDER BY received_at DESC, "
+                        + "id LIMIT :n").bind("t", tenantId).bind("s", Status.FAILED.wire()).bind("n", limit)
+                .map((rs, ctx) -> new Failed(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), ctx.findColumnMapperFor(Instant.class).orElseThrow()
+                        .map(rs, "received_at", ctx))).list());
+    }
+
+    /**
+     * Processes a given-up event again, from its first attempt (processing is idempotent: a message stored before
+     * is found again, a reply already sent is not sent twice). False when the tenant has no such failed event.
+     */
+    public boolean retry(String tenantId, String id) {
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE inbound_events SET status = :p, locked_until = NULL, "
+                        + "attempts = 0 WHERE tenant_id = :t AND id = :id AND status = :f")
+                .bind("p", Status.PENDING.wire()).bind("t", tenantId).bind("id", id).bind("f", Status.FAILED.wire())
+                .execute()) == 1;
+    }
+
     /** What waits to be processed, for the backlog gauges. */
     public io.channelhub.hub.persistence.WorkQueue.Backlog backlog() {
         return queue.backlog(clock.instant());

@@ -212,6 +212,13 @@ public class Outbox {
                 item.eventType(), item.payload(), now));
     }
 
+    /** A tenant's dead letters, newest first (keyset on the row number). */
+    public List<OutboxItem> dead(String tenantId, Long beforeId, int limit) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM outbox WHERE tenant_id = :t AND status = "
+                        + Status.DEAD.sql() + " AND (:before IS NULL OR id < :before) ORDER BY id DESC LIMIT :n")
+                .bind("t", tenantId).bind("before", beforeId).bind("n", limit).map(MAPPER).list());
+    }
+
     public long pending() {
         return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM outbox WHERE status IN ("
                 + Status.PENDING.sql() + ", " + Status.DELIVERING.sql() + ")").mapTo(Long.class).one());

@@ -83,6 +83,8 @@ abstract class IsolationContract extends HubIntegrationTest {
         MATRIX.put("POST /v1/conversations/{conversationId}/handoff/release", ADMIN);
         MATRIX.put("POST /v1/conversations/{conversationId}/handoff/messages", ADMIN);
         MATRIX.put("GET /v1/handoffs", ALL);
+        MATRIX.put("GET /v1/dead-letters", ADMIN);
+        MATRIX.put("POST /v1/dead-letters/{letterId}/retry", ADMIN);
         MATRIX.put("GET /v1/leads", ALL);
         MATRIX.put("GET /v1/leads/settings", ALL);
         MATRIX.put("PUT /v1/leads/settings", ADMIN);
@@ -243,6 +245,9 @@ abstract class IsolationContract extends HubIntegrationTest {
                 "file_ids", List.of(file.get("id").asText()))), 200).json();
         JsonNode batch = TestHub.check(hub.post(admin, "/v1/vector_stores/" + store.get("id").asText()
                 + "/file_batches", Map.of("file_ids", List.of(file.get("id").asText()))), 200).json();
+        // The webhook's delivery as a dead letter (its target does not exist): retried by the walk's admin.
+        hub.app().jdbi().useHandle(h -> h.createUpdate("UPDATE outbox SET status = 'dead' WHERE tenant_id = :t AND "
+                + "delivery_id = :d").bind("t", t).bind("d", delivery).execute());
         // A lead of this tenant, written as the leads plugin's reports write it (LeadsContract has the plugin).
         String lead = "lead_walk" + Long.toString(System.nanoTime(), 36);
         hub.app().jdbi().useHandle(h -> h.createUpdate("INSERT INTO leads (id, tenant_id, conversation_id, "
@@ -265,6 +270,7 @@ abstract class IsolationContract extends HubIntegrationTest {
                 .replace("{version}", "1")
                 .replace("{conversationId}", f.conversation())
                 .replace("{leadId}", f.lead())
+                .replace("{letterId}", f.delivery())
                 .replace("{providerId}", "openai")
                 .replace("{webhookId}", f.webhook())
                 .replace("{deliveryId}", f.delivery())

@@ -101,6 +101,12 @@ class TenantConsoleBrowserTest {
                 .bind("data", "{\"invoice_url\":\"" + invoiceUrl + "\",\"pix_copy_paste\":\"00020126580014br.gov.bcb"
                         + ".pix0136example\"}").execute());
         env.put("INVOICE_URL", invoiceUrl);
+        // A webhook delivery the hub gave up on, as the outbox leaves it after its last attempt.
+        TestHub.check(hub.post(admin, "/v1/webhooks", Map.of("url", "https://crm.acme.example.invalid/events", "events",
+                List.of("conversation.created"))), 201);
+        TestHub.check(hub.post(admin, "/v1/conversations", Map.of()), 201);
+        hub.app().jdbi().useHandle(h -> h.createUpdate("UPDATE outbox SET status = 'dead', attempts = 8, last_error = "
+                + "'unknown host' WHERE tenant_id = :t AND kind = 'webhook'").bind("t", tenant).execute());
         TestHub.check(hub.post(TestHub.ROOT_KEY, "/admin/tenants/" + tenant + "/console-users", Map.of("email",
                 "bruno@acme.example", "role", "viewer", "password", "bruno passphrase 2026")), 201);
         env.put("VIEWER_EMAIL", "bruno@acme.example");
@@ -117,7 +123,8 @@ class TenantConsoleBrowserTest {
         assertThat(texts.get(1)).isEqualTo("*" + AGENT_NAME + ":* Oi, aqui é a Ana. Vou verificar seu pedido.");
         assertThat(texts.get(2)).startsWith("[demo]").contains("obrigada!");
         for (String shot : List.of("console-inbox.png", "console-inbox-conversation.png", "widget-handoff.png",
-                "console-leads.png", "console-webhooks.png", "console-privacy.png", "console-billing.png")) {
+                "console-leads.png", "console-webhooks.png", "console-privacy.png", "console-billing.png",
+                "console-dead-letters.png")) {
             assertThat(BrowserSuite.SHOTS.resolve(shot)).isNotEmptyFile();
         }
         assertThat(hub.count("SELECT COUNT(*) FROM audit_log WHERE tenant_id = ? AND action = "

@@ -139,6 +139,55 @@ abstract class WebhooksContract extends HubIntegrationTest {
     }
 
     @Test
+    void deadLettersOfEveryKindAreListedAndRetriedWhereSafe() throws Exception {
+        String t = hub.createTenant(slug("dead"));
+        String key = hub.createKey(t, "admin").get("key").asText();
+        String viewer = hub.createKey(t, "viewer").get("key").asText();
+        TestHub.check(hub.post(key, "/v1/agents", Map.of("slug", "dead-agent", "name", "A")), 201);
+        try (WebhookReceiver rx = new WebhookReceiver()) {
+            rx.always(500);
+            TestHub.check(hub.post(key, "/v1/webhooks", Map.of("url", rx.url("/down"), "events",
+                    List.of("conversation.created"))), 201);
+            TestHub.check(hub.post(key, "/v1/conversations", Map.of()), 201);
+            await().atMost(Duration.ofSeconds(10)).until(() -> hub.get(key, "/v1/dead-letters").json().get("data")
+                    .size() == 1);
+            JsonNode letter = hub.get(key, "/v1/dead-letters").json().get("data").get(0);
+            assertThat(letter.get("kind").asText()).isEqualTo("webhook");
+            assertThat(letter.get("event_type").asText()).isEqualTo("conversation.created");
+            assertThat(letter.get("attempts").asInt()).isEqualTo(3);
+            assertThat(letter.get("retryable").asBoolean()).isTrue();
+
+            // A channel event whose processing was given up, as the processor leaves it.
+            hub.app().jdbi().useHandle(h -> h.createUpdate("INSERT INTO inbound_events (id, tenant_id, "
+                            + "channel_instance_id, plugin_id, external_id, event_type, payload, status, received_at, "
+                            + "attempts, last_error) VALUES ('ine_deadtest', :t, 'ci_gone', 'test-channel', 'x-1', 'message', "
+                            + "'{}', 'failed', :at, 8, 'boom')").bind("t", t).bind("at", java.time.Instant.now())
+                    .execute());
+            JsonNode both = hub.get(key, "/v1/dead-letters").json().get("data");
+            assertThat(both).extracting(n -> n.get("kind").asText()).containsExactlyInAnyOrder("webhook",
+                    "channel_event");
+
+            assertThat(hub.get(viewer, "/v1/dead-letters").status()).isEqualTo(403);
+            String other = hub.createKey(hub.createTenant(slug("other")), "admin").get("key").asText();
+            assertThat(hub.post(other, "/v1/dead-letters/" + letter.get("id").asText() + "/retry", null).status())
+                    .isEqualTo(404);
+
+            rx.always(0);
+            JsonNode retried = TestHub.check(hub.post(key, "/v1/dead-letters/" + letter.get("id").asText()
+                    + "/retry", null), 202).json();
+            assertThat(retried.get("id").asText()).isNotEqualTo(letter.get("id").asText());
+            await().atMost(Duration.ofSeconds(10)).until(() -> rx.received().stream()
+                    .anyMatch(r -> r.body().contains("conversation.created")));
+            TestHub.check(hub.post(key, "/v1/dead-letters/ine_deadtest/retry", null), 202);
+            assertThat(hub.count("SELECT COUNT(*) FROM inbound_events WHERE id = 'ine_deadtest' AND status <> "
+                    + "'failed'")).isEqualTo(1);
+            assertThat(hub.post(key, "/v1/dead-letters/ine_deadtest/retry", null).status()).isEqualTo(404);
+            assertThat(hub.post(key, "/v1/dead-letters/" + retried.get("id").asText() + "/retry", null).code())
+                    .isEqualTo("not_dead");
+        }
+    }
+
+    @Test
     void aDeadDeliveryIsReportedAndCanBeReplayed() throws Exception {
         try (WebhookReceiver rx = new WebhookReceiver(); WebhookReceiver ops = new WebhookReceiver()) {
             rx.always(500);

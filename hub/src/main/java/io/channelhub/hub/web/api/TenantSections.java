@@ -17,13 +17,19 @@ public abstract class TenantSections {
                            AuditResource audit, ChannelInstancesResource channelInstances,
                            ConsoleUsersResource consoleUsers, GrantsResource grants, PrivacyResource privacy,
                            TenantPluginsResource plugins, UsageResource usage, FilesResource files,
-                           VectorStoresResource vectorStores) {
+                           VectorStoresResource vectorStores, DeadLettersResource deadLetters) {
     }
 
     private final Sections s;
 
     TenantSections(Sections sections) {
         this.s = sections;
+    }
+
+    /** What the hub gave up delivering or processing, and retries. */
+    @Path("dead-letters")
+    public DeadLettersResource deadLetters() {
+        return s.deadLetters();
     }
 
     @Path("agents")

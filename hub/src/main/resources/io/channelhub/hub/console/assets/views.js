@@ -1235,3 +1235,29 @@ export async function account(main) {
     },
   })));
 }
+
+// --- Dead letters --------------------------------------------------------------------------------------------------
+
+const LETTER_KINDS = { webhook: 'webhook delivery', channel_send: 'channel message', turn_observer: 'plugin turn',
+  channel_event: 'channel event' };
+
+/** What the hub gave up delivering or processing, newest first; a retry where one is safe. */
+export async function deadLetters(main, _, rerender) {
+  if (needTenant(main)) {
+    return;
+  }
+  page(main, 'Dead letters');
+  const rows = (await get(`${base()}/dead-letters?limit=200`)).data;
+  main.append(section('Given up (newest first)', h('p', {}, 'Webhook deliveries and plugin turns are sent again as new '
+    + 'deliveries; a channel event is processed again from its first attempt. A channel message that failed for good '
+    + 'is not resent: send a new one.'), table([
+    ['When', (l) => fmtTime(l.at)],
+    ['What', (l) => LETTER_KINDS[l.kind] || l.kind],
+    ['Event', (l) => l.event_type],
+    ['For', (l) => h('code', {}, l.target)],
+    ['Attempts', (l) => String(l.attempts)],
+    ['Last error', (l) => l.last_error || ''],
+    ['', (l) => (l.retryable ? button('Retry', () => act(() => post(`${base()}/dead-letters/${l.id}/retry`, {}),
+      'Retried: it is on its way again.', rerender), { 'data-testid': `retry-${l.id}` }) : 'not retryable')],
+  ], rows, { testid: 'dead-letters', empty: 'Nothing was given up.' })));
+}
