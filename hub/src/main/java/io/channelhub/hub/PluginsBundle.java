@@ -67,6 +67,6 @@ final class PluginsBundle extends HubBundle<PluginsBundle.Plugins> {
                 config.getPlugins().getSyncInterval().toJavaDuration());
         env.lifecycle().manage(packages);
         return new Plugins(platform, new PluginEnablements(c.jdbi(), c.clock(),
-                config.getPlugins().isEnabledByDefault(), c.caches()), packages);
+                config.getPlugins().isEnabledByDefault(), config.getPlugins().getOptIn(), c.caches()), packages);
     }
 }

@@ -408,6 +408,7 @@
       // Who answers when it is not the agent: {state: 'waiting'|'human', name}; null while the agent answers.
       handoff: null,
       pollTimer: null,
+      pollEvery: 0,
     };
     const bindings = [];
     const t = (key, params) => format((STRINGS[s.locale] || STRINGS.en)[key] || STRINGS.en[key] || key, params);
@@ -679,8 +680,19 @@
       return messages;
     }
 
-    // While a person is asked for or answers, their replies arrive without a request of the visitor's: the widget
-    // asks for new messages every few seconds until the conversation is back with the agent.
+    // A person's replies arrive without a request of the visitor's. While a person is asked for or answers, the
+    // widget asks for new messages every poll_seconds; otherwise, while the chat is open on a conversation, every
+    // IDLE_POLL_MS, so a person who takes the conversation straight from the agent is seen too. Closed: never.
+    const IDLE_POLL_MS = 20000;
+    function schedulePoll() {
+      const every = !(inline || s.open) || !s.conversationId ? 0
+        : s.handoff ? Math.max(1, Number(s.config && s.config.poll_seconds) || 3) * 1000 : IDLE_POLL_MS;
+      if (every === s.pollEvery) return;
+      if (s.pollTimer) clearInterval(s.pollTimer);
+      s.pollTimer = every ? setInterval(poll, every) : null;
+      s.pollEvery = every;
+    }
+
     function setHandoff(h) {
       s.handoff = h && (h.state === 'waiting' || h.state === 'human') ? h : null;
       handoffBar.hidden = !s.handoff;
@@ -689,13 +701,7 @@
         handoffBar.textContent = s.handoff.state === 'human' && s.handoff.name
           ? t('personAnswering', { name: s.handoff.name }) : t('waitingPerson');
       }
-      if (s.handoff && !s.pollTimer) {
-        const every = Math.max(1, Number(s.config && s.config.poll_seconds) || 3) * 1000;
-        s.pollTimer = setInterval(poll, every);
-      } else if (!s.handoff && s.pollTimer) {
-        clearInterval(s.pollTimer);
-        s.pollTimer = null;
-      }
+      schedulePoll();
     }
 
     async function poll() {
@@ -1041,6 +1047,7 @@
       root.classList.toggle('chw-root--open', open);
       launcher.setAttribute('aria-expanded', String(open));
       applyText(launcher, open ? 'close' : 'open', 'aria-label');
+      schedulePoll();
       if (open) {
         scrollToEnd();
         (input.disabled ? closeBtn : input).focus({ preventScroll: true });

@@ -94,7 +94,8 @@ public record AgentSpec(String provider, String model, String api, String instru
      * {@code tool}, the model is also offered the hub's {@code request_human} function, so the agent itself can hand
      * a conversation over (an angry customer, a question outside its instructions).
      *
-     * @param enabled        whether visitors' requests are honoured (default true)
+     * @param enabled        whether visitors' requests are honoured (default true once {@code handoff} is given; an
+     *                       agent without {@code handoff} never hands over)
      * @param phrases        what counts as asking for a person (at most 50, each at most 100 characters)
      * @param waitingMessage the answer to such a request; null: the hub's, in the language of the phrase
      * @param tool           whether the model may call {@code request_human} (default false)
@@ -106,6 +107,9 @@ public record AgentSpec(String provider, String model, String api, String instru
         /** The name of the function the agent calls to hand a conversation to a person. */
         public static final String TOOL = "request_human";
 
+        /** An agent without handoff settings: it always answers. */
+        public static final Handoff OFF = new Handoff(false, null, null, false);
+
         public boolean on() {
             return !Boolean.FALSE.equals(enabled);
         }
@@ -115,9 +119,12 @@ public record AgentSpec(String provider, String model, String api, String instru
         }
     }
 
-    /** The agent's handoff settings; an agent stored before handoffs existed has the defaults. */
+    /**
+     * The agent's handoff settings. Without any, an agent never hands over: a tenant turns handoffs on when it has
+     * people to answer (an agent stored before handoffs existed keeps answering as it did).
+     */
     public Handoff handoffSettings() {
-        return handoff != null ? handoff : new Handoff(true, null, null, false);
+        return handoff != null ? handoff : Handoff.OFF;
     }
 
     /** Fills defaults; the stored spec is always complete. */
@@ -131,7 +138,7 @@ public record AgentSpec(String provider, String model, String api, String instru
                 new History(history == null || history.maxMessages() == null ? 20 : history.maxMessages(),
                         history == null ? null : history.maxTokens()),
                 maxToolRounds == null ? 4 : maxToolRounds, fallbacks == null ? List.of() : fallbacks,
-                handoff == null ? new Handoff(true, null, null, false) : new Handoff(handoff.enabled() == null
+                handoff == null ? Handoff.OFF : new Handoff(handoff.enabled() == null
                         || handoff.enabled(), handoff.phrases(), handoff.waitingMessage(),
                         handoff.tool() != null && handoff.tool()));
     }
@@ -238,8 +245,8 @@ public record AgentSpec(String provider, String model, String api, String instru
         }
         if (handoff != null) {
             if (handoff.phrases() != null && (handoff.phrases().size() > 50 || handoff.phrases().stream()
-                    .anyMatch(p -> p == null || p.isBlank() || p.length() > 100))) {
-                errors.put("handoff.phrases", "at most 50 phrases of 1 to 100 characters");
+                    .anyMatch(p -> p == null || p.length() > 100 || !p.matches("(?s).*[\\p{L}\\p{N}].*")))) {
+                errors.put("handoff.phrases", "at most 50 phrases of 1 to 100 characters, each with a letter or a digit");
             }
             if (handoff.waitingMessage() != null && (handoff.waitingMessage().isBlank()
                     || handoff.waitingMessage().length() > 1000)) {

@@ -94,7 +94,8 @@ public class DeadLetters {
                 throw Failure.conflict("not_retryable", "a channel send that used up its attempts failed for good: "
                         + "send a new message (the conversation shows the failed one)", Map.of("kind", CHANNEL_SEND));
             }
-            long newRow = outbox.replay(i, clock.instant());
+            long newRow = outbox.retryDead(i, clock.instant()).orElseThrow(() -> Failure.conflict("not_dead",
+                    "this delivery was retried already"));
             return outbox.find(tenantId, newRow).map(OutboxItem::deliveryId).orElse(id);
         }
         if (inbound.retry(tenantId, id)) {

@@ -116,12 +116,6 @@ public class ConversationRepository {
                 .bind("n", limit).map(conversations).list());
     }
 
-    /** The time a conversation sorts by in {@link #recent}. */
-    public Optional<Instant> activityOf(String tenantId, String id) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT activity_at FROM conversations WHERE tenant_id = :t AND "
-                + "id = :id").bind("t", tenantId).bind("id", id).mapTo(Instant.class).findOne());
-    }
-
     /** Keyset page ordered by id: ids are random, so this is a stable order, not creation order. */
     public List<Conversation> list(String tenantId, String endUserId, String afterId, int limit) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM conversations WHERE tenant_id = :t AND "
@@ -237,6 +231,41 @@ public class ConversationRepository {
             more.accept(h);
             return stored;
         });
+    }
+
+    /** Thrown inside a reply's transaction to undo it: a person holds the conversation. */
+    private static final class HandedOff extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        HandedOff() {
+            super(null, null, false, false);
+        }
+    }
+
+    /**
+     * The agent's reply, as {@link #insertMessageAndTouch} stores it, unless a person was asked for or took the
+     * conversation while the agent was answering (then nothing is stored, and empty): the conversation's update is
+     * conditional, so the check costs no statement. {@code agentAsked}: the agent itself asked for a person in this
+     * turn (its tool), so its reply (telling the user) is stored all the same.
+     */
+    public Optional<Message> insertReplyUnlessHandedOff(Message m, Instant at, boolean agentAsked,
+                                                        java.util.function.Consumer<org.jdbi.v3.core.Handle> more) {
+        try {
+            return Optional.of(jdbi.inTransaction(h -> {
+                int n = h.createUpdate("UPDATE conversations SET last_message_at = :at, activity_at = :at, "
+                                + "updated_at = :at WHERE tenant_id = :t AND id = :id AND (:asked OR handoff_state IS NULL)")
+                        .bind("at", at).bind("t", m.tenantId()).bind("id", m.conversationId())
+                        .bind("asked", agentAsked).execute();
+                if (n == 0) {
+                    throw new HandedOff();
+                }
+                Message stored = insertMessage(h, m);
+                more.accept(h);
+                return stored;
+            }));
+        } catch (HandedOff e) {
+            return Optional.empty();
+        }
     }
 
     private Message insertMessage(org.jdbi.v3.core.Handle h, Message m) {

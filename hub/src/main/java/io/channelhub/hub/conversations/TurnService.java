@@ -185,8 +185,19 @@ public class TurnService {
         }
         Agent agent = agents.get(c.tenantId(), c.agentId());
         AgentSpec.Handoff settings = agent.spec().handoffSettings();
-        java.util.Optional<String> asks = Handoffs.asksForPerson(settings, user.content());
-        if (asks.isPresent() && handoffs.request(c, Handoffs.BY_VISITOR, user.content())) {
+        // Only the end user's own words ask for a person (a tool result posted through the API does not).
+        java.util.Optional<String> asks = "user".equals(user.role()) ? Handoffs.asksForPerson(settings, user.content())
+                : java.util.Optional.empty();
+        if (asks.isPresent() && !handoffs.request(c, Handoffs.BY_VISITOR, user.content())) {
+            // Asked a moment ago in another message (or a person took it): the person answers this one too.
+            Handoff now = repo.find(c.tenantId(), c.id()).map(Conversation::handoff).orElse(null);
+            if (now != null) {
+                if (sink.streams()) {
+                    sink.start(user, null);
+                }
+                return new Result(user, null, 0, 0, now);
+            }
+        } else if (asks.isPresent()) {
             String text = Handoffs.waitingMessage(settings, asks.get());
             Message notice = handoffs.storeReply(c, text, Message.TEXT, null);
             if (sink.streams()) {
@@ -253,15 +264,24 @@ public class TurnService {
                 // The reply, the conversation's last-message time, the turn's usage (tokens, the message) and the
                 // turn for each observer: one commit.
                 List<Long> observing = new ArrayList<>();
-                Message stored = repo.insertMessageAndTouch(Message.draft(c, "assistant").id(replyId)
-                        .content(reply.content()).toolCalls(reply.toolCalls()).status(status).model(reply.model())
-                        .tokens(promptTokens, completionTokens).citations(grounding.citations()).at(at).build(), at,
+                java.util.Optional<Message> kept = repo.insertReplyUnlessHandedOff(Message.draft(c, "assistant")
+                        .id(replyId).content(reply.content()).toolCalls(reply.toolCalls()).status(status)
+                        .model(reply.model()).tokens(promptTokens, completionTokens).citations(grounding.citations())
+                        .at(at).build(), at, handedOff != null,
                         h -> {
                             ledger.insert(h, usage);
                             if (status == Message.Status.COMPLETED) {
                                 observing.addAll(observers.enqueue(h, c, user.id(), replyId));
                             }
                         });
+                if (kept.isEmpty()) {
+                    // A person took the conversation (or was asked for) while the model answered: the person answers,
+                    // so the agent's reply is neither stored nor sent. The model's tokens were spent all the same.
+                    tokens.forEach(ledger::record);
+                    return new Result(user, null, promptTokens, completionTokens,
+                            repo.find(c.tenantId(), c.id()).map(Conversation::handoff).orElse(null));
+                }
+                Message stored = kept.get();
                 observers.wake(observing);
                 usage.forEach(ledger::recorded);
                 webhooks.emit(c.tenantId(), "message.sent", Map.of("message",

@@ -38,10 +38,10 @@ public class Outbox {
     /**
      * A row's state: {@code held} until the part before it is sent, {@code pending} while due (or waiting for its next
      * attempt), {@code delivering} under a replica's lease, then {@code delivered} or {@code dead} (the dead letters,
-     * which an operator can replay).
+     * which an operator can replay), and {@code retried} once a dead letter was sent again as a new row.
      */
     public enum Status {
-        HELD, PENDING, DELIVERING, DELIVERED, DEAD;
+        HELD, PENDING, DELIVERING, DELIVERED, DEAD, RETRIED;
 
         public String wire() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -217,6 +217,24 @@ public class Outbox {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM outbox WHERE tenant_id = :t AND status = "
                         + Status.DEAD.sql() + " AND (:before IS NULL OR id < :before) ORDER BY id DESC LIMIT :n")
                 .bind("t", tenantId).bind("before", beforeId).bind("n", limit).map(MAPPER).list());
+    }
+
+    /**
+     * Sends a dead row again, once: it becomes {@code retried} and a new row carries it, in one transaction, so two
+     * retries at once (a double click, the tenant's admin and the operator) send it once. Empty when it is no longer
+     * dead.
+     */
+    public Optional<Long> retryDead(OutboxItem item, Instant now) {
+        return jdbi.inTransaction(h -> {
+            int n = h.createUpdate("UPDATE outbox SET status = " + Status.RETRIED.sql() + " WHERE tenant_id = :t AND "
+                    + "id = :id AND status = " + Status.DEAD.sql()).bind("t", item.tenantId()).bind("id", item.id())
+                    .execute();
+            if (n == 0) {
+                return Optional.<Long>empty();
+            }
+            return Optional.of(insert(h, item.tenantId(), item.kind(), item.targetId(), item.eventId(),
+                    item.eventType(), item.payload(), now));
+        });
     }
 
     public long pending() {

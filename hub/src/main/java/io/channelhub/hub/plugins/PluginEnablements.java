@@ -11,8 +11,16 @@ public class PluginEnablements {
     private final Jdbi jdbi;
     private final Clock clock;
     private final boolean enabledByDefault;
+    /** Plugins a tenant switches on itself: off until it does, whatever the default. */
+    private final java.util.Set<String> optIn;
 
     public PluginEnablements(Jdbi jdbi, Clock clock, boolean enabledByDefault, io.channelhub.hub.persistence.TenantCaches caches) {
+        this(jdbi, clock, enabledByDefault, java.util.Set.of(), caches);
+    }
+
+    public PluginEnablements(Jdbi jdbi, Clock clock, boolean enabledByDefault, java.util.Collection<String> optIn,
+                             io.channelhub.hub.persistence.TenantCaches caches) {
+        this.optIn = java.util.Set.copyOf(optIn);
         this.cache = caches.create("plugins", (java.util.function.Function<String, String>) k -> k.substring(0, k.indexOf('|')));
         this.jdbi = jdbi;
         this.clock = clock;
@@ -29,7 +37,7 @@ public class PluginEnablements {
     private boolean load(String tenantId, String pluginId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT enabled FROM plugin_enablements WHERE tenant_id = :t AND "
                         + "plugin_id = :p").bind("t", tenantId).bind("p", pluginId).mapTo(Boolean.class).findOne())
-                .orElse(enabledByDefault);
+                .orElse(enabledByDefault(pluginId));
     }
 
     /** Explicit choices of the tenant; plugins not in the map follow the default. */
@@ -42,6 +50,11 @@ public class PluginEnablements {
 
     public boolean enabledByDefault() {
         return enabledByDefault;
+    }
+
+    /** Whether {@code pluginId} is on for a tenant that never switched it. */
+    public boolean enabledByDefault(String pluginId) {
+        return enabledByDefault && !optIn.contains(pluginId);
     }
 
     public void set(String tenantId, String pluginId, boolean enabled) {

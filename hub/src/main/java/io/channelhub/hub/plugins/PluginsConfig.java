@@ -40,6 +40,23 @@ public class PluginsConfig {
     private boolean enabledByDefault = true;
 
     /**
+     * Plugins each tenant switches on itself, whatever {@link #enabledByDefault} says: ones that read every
+     * conversation or cost work on every turn (the leads plugin observes each completed turn), which a tenant chooses.
+     */
+    @jakarta.validation.constraints.NotNull
+    private java.util.List<String> optIn = java.util.List.of("leads");
+
+    @JsonProperty
+    public java.util.List<String> getOptIn() {
+        return optIn;
+    }
+
+    @JsonProperty
+    public void setOptIn(java.util.List<String> optIn) {
+        this.optIn = optIn;
+    }
+
+    /**
      * How long one call into a plugin (a channel's webhook parsing or send, a gateway call, a tool) may take before
      * the hub gives up on it (PluginGuard).
      */

@@ -44,8 +44,10 @@ public class Retention {
                 case CONVERSATIONS -> sweep(dryRun, tenantId, cutoff, "SELECT id FROM conversations c WHERE tenant_id = :t "
                         + "AND COALESCE(last_message_at, created_at) < :c AND NOT EXISTS (SELECT 1 FROM messages m WHERE "
                         + "m.tenant_id = c.tenant_id AND m.conversation_id = c.id)",
+                        // A conversation's lead holds the contact's data: it goes with the conversation.
                         List.of("DELETE FROM conversation_annotations WHERE tenant_id = :t AND conversation_id IN "
-                                + "(<ids>)", "DELETE FROM conversations WHERE tenant_id = :t AND id IN (<ids>)"));
+                                + "(<ids>)", "DELETE FROM leads WHERE tenant_id = :t AND conversation_id IN (<ids>)",
+                                "DELETE FROM conversations WHERE tenant_id = :t AND id IN (<ids>)"));
                 case MEDIA -> sweep(dryRun, tenantId, cutoff, "SELECT id FROM media WHERE tenant_id = :t AND created_at < :c",
                         List.of("DELETE FROM message_attachments WHERE tenant_id = :t AND media_id IN (<ids>)",
                                 "DELETE FROM media WHERE tenant_id = :t AND id IN (<ids>)"));

@@ -25,12 +25,22 @@ final class ChatText {
             text = "ChannelHub event";
         }
         ObjectNode out = json.createObjectNode();
-        out.put("text", text);
+        out.put("text", escape(text));
         try {
             return json.writeValueAsString(out);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * What end users wrote (a name, a reason) must not become a chat tool's markup: Slack's control characters are
+     * escaped as its docs ask (so no {@code <!channel>} or disguised {@code <https://…|link>}), and the broadcast
+     * mentions of Mattermost and Rocket.Chat are broken with a zero-width space.
+     */
+    static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                .replaceAll("(?i)@(channel|here|all|everyone)\\b", "@\u200B$1");
     }
 
     static String line(JsonNode event) {

@@ -54,6 +54,10 @@ abstract class ConversationsContract extends HubIntegrationTest {
         assertThat(page2.path("next_cursor").asText(null)).isNull();
         assertThat(hub.get(key, "/v1/conversations?order=oldest").status()).isEqualTo(422);
         assertThat(hub.get(key, "/v1/conversations?order=recent&after=cnv_nope").status()).isEqualTo(422);
+        // A page stays where it ended when its last conversation moves to the top meanwhile.
+        TestHub.check(hub.post(key, "/v1/conversations/" + third + "/messages", Map.of("content", "again")), 201);
+        var again = TestHub.check(hub.get(key, "/v1/conversations?order=recent&limit=2&after=" + cursor), 200).json();
+        assertThat(again.get("data")).extracting(n -> n.get("id").asText()).containsExactly(first, empty);
     }
 
     @Test

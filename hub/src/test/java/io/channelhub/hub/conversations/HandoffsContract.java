@@ -72,7 +72,9 @@ abstract class HandoffsContract extends HubIntegrationTest {
     void tenant() {
         tenantId = hub.createTenant(slug("desk"));
         admin = hub.createKey(tenantId, "admin").get("key").asText();
-        TestHub.check(hub.post(admin, "/v1/agents", Map.of("slug", "helper", "name", "Helper")), 201);
+        // A tenant with people to answer turns handoffs on for its agent.
+        TestHub.check(hub.post(admin, "/v1/agents", Map.of("slug", "helper", "name", "Helper", "handoff",
+                Map.of("enabled", true))), 201);
         TestHub.check(hub.post(admin, "/v1/webhooks", Map.of("url", receiver.url("/events"), "events",
                 List.of("conversation.handoff_requested", "conversation.handoff_taken",
                         "conversation.handoff_released"))), 201);
@@ -182,6 +184,15 @@ abstract class HandoffsContract extends HubIntegrationTest {
                 .get("id").asText();
         assertThat(say(off, "talk to a human").path("reply").path("content").asText()).startsWith("[demo]");
         assertThat(handoffOf(admin, off).isNull()).isTrue();
+        // An agent without handoff settings never hands over (agents stored before handoffs existed among them).
+        TestHub.check(hub.post(admin, "/v1/agents", Map.of("slug", "plain", "name", "Plain")), 201);
+        String plain = TestHub.check(hub.post(admin, "/v1/conversations", Map.of("agent", "plain")), 201).json()
+                .get("id").asText();
+        assertThat(say(plain, "I want to talk to a human").path("reply").path("content").asText())
+                .startsWith("[demo]");
+        assertThat(handoffOf(admin, plain).isNull()).isTrue();
+        assertThat(hub.post(admin, "/v1/agents", Map.of("slug", "dots", "name", "Dots", "handoff",
+                Map.of("phrases", List.of("?!")))).status()).isEqualTo(422);
 
         Reply bad = hub.post(admin, "/v1/agents", Map.of("slug", "bad-words", "name", "Bad", "handoff",
                 Map.of("phrases", List.of(""))));

@@ -101,6 +101,7 @@ class TurnPipelineTest {
 
     private TestDatabase db;
     private Jdbi jdbi;
+    private Handoffs handoffs;
     /** Makes every write of usage rows fail, to see what a turn's commit takes with it. */
     private final AtomicBoolean usageWritesFail = new AtomicBoolean();
     /** Sums over the usage ledger (a quota read from the ledger instead of its counter). */
@@ -213,7 +214,8 @@ class TurnPipelineTest {
         TurnService turns = new TurnService(repo, agents, models, platform, ledger, webhooks, clock, quotas,
                 contexts, new MediaLibrary(jdbi, ledger, clock), redaction, tracing, null,
                 new TurnObservers(platform, null, contexts, repo, new Outbox(jdbi), new WorkSignal(), json, clock),
-                new Handoffs(jdbi, repo, ledger, webhooks, new io.channelhub.hub.audit.AuditLog(jdbi, json, clock), clock));
+                handoffs = new Handoffs(jdbi, repo, ledger, webhooks, new io.channelhub.hub.audit.AuditLog(jdbi, json,
+                        clock), clock));
         RateLimits limits = new RateLimits(new LocalRateLimiter(System::currentTimeMillis), new RateLimitsConfig(),
                 new MetricRegistry(), metrics);
         pipeline = new TurnPipeline(turns, repo, models, ledger, quotas, limits);
@@ -719,6 +721,27 @@ class TurnPipelineTest {
         TurnService.Result silent = answer(after, next);
         assertThat(silent.reply()).isNull();
         assertThat(model.requests).hasSize(2);
+    }
+
+    @Test
+    void aPersonWhoTakesTheConversationWhileTheModelAnswersKeepsItAndTheAgentsReplyIsDropped() {
+        Conversation c = conversation(agent(spec(null, null)));
+        Message user = pipeline.turns().storeUserMessage(c, "hello?", null);
+        // The turn read the conversation before a person took it: as when the take lands during the model call.
+        handoffs.take(tenant, c.id(), "usr_ana", "Ana");
+        model.then(new ModelReply("the agent's late answer", List.of(), "stop", new ModelReply.Usage(7, 5),
+                "scripted-2024"));
+
+        TurnService.Result r = answer(c, user);
+
+        assertThat(r.reply()).isNull();
+        assertThat(r.handoff().holderName()).isEqualTo("Ana");
+        assertThat(repo.recent(tenant, c.id(), 10)).extracting(Message::role).containsExactly("user");
+        // The model was called: its tokens are the tenant's all the same.
+        Long completion = jdbi.withHandle(h -> h.createQuery("SELECT COALESCE(SUM(quantity), 0) FROM usage_events "
+                + "WHERE tenant_id = :t AND usage_type = 'model.completion_tokens'").bind("t", tenant)
+                .mapTo(Long.class).one());
+        assertThat(completion).isEqualTo(5L);
     }
 
     @Test

@@ -68,7 +68,9 @@ class TenantConsoleBrowserTest {
         int site = freePort();
         String tenant = hub.createTenant("desk-" + Long.toString(System.nanoTime() % 1_000_000_000L, 36));
         String admin = hub.createKey(tenant, "admin").get("key").asText();
-        TestHub.check(hub.post(admin, "/v1/agents", Map.of("slug", "support", "name", "Support")), 201);
+        TestHub.check(hub.post(admin, "/v1/agents", Map.of("slug", "support", "name", "Support", "handoff",
+                Map.of("enabled", true))), 201);
+        TestHub.check(hub.post(admin, "/v1/plugins/leads/enable", null), 200);
         String widget = TestHub.check(hub.post(admin, "/v1/channel-instances", Map.of("plugin_id", "channel-web",
                 "name", "Acme site", "settings", Map.of("allowed_origins", List.of("http://localhost:" + site),
                         "title", "Acme"))), 201).json().get("id").asText();

@@ -62,6 +62,10 @@ abstract class LeadsContract extends HubIntegrationTest {
         tenantId = hub.createTenant(slug("sales"));
         admin = hub.createKey(tenantId, "admin").get("key").asText();
         TestHub.check(hub.post(admin, "/v1/agents", Map.of("slug", "sales", "name", "Sales")), 201);
+        // Leads are the tenant's choice: the plugin is off until its admin switches it on.
+        assertThat(TestHub.check(hub.get(admin, "/v1/plugins/leads"), 200).json().path("enabled").asBoolean())
+                .isFalse();
+        TestHub.check(hub.post(admin, "/v1/plugins/leads/enable", null), 200);
         TestHub.check(hub.post(admin, "/v1/webhooks", Map.of("url", receiver.url("/leads"), "events",
                 List.of("lead.qualified"))), 201);
         // The sales team's chat: an incoming webhook that takes a line of text.
@@ -185,8 +189,17 @@ abstract class LeadsContract extends HubIntegrationTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> leadOf(conv) != null);
         String id = leadOf(conv).path("id").asText();
 
-        String rival = hub.createKey(hub.createTenant(slug("rival")), "admin").get("key").asText();
+        String rivalTenant = hub.createTenant(slug("rival"));
+        String rival = hub.createKey(rivalTenant, "admin").get("key").asText();
         assertThat(TestHub.check(hub.get(rival, "/v1/leads"), 200).json().get("data")).isEmpty();
+        // A tenant that did not switch leads on gets none from its buyers.
+        TestHub.check(hub.post(rival, "/v1/agents", Map.of("slug", "rival-agent", "name", "R")), 201);
+        String rivalConv = TestHub.check(hub.post(rival, "/v1/conversations", Map.of()), 201).json().get("id")
+                .asText();
+        TestHub.check(hub.post(rival, "/v1/conversations/" + rivalConv + "/messages", Map.of("content",
+                "We want to buy 50 seats today, my name is Zed Zee, zed@zee.example")), 201);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> hub.count(
+                "SELECT COUNT(*) FROM leads WHERE tenant_id = ?", rivalTenant) == 0);
         assertThat(hub.get(rival, "/v1/leads/" + id).status()).isEqualTo(404);
         assertThat(hub.patch(rival, "/v1/leads/" + id, Map.of("stage", "lost")).status()).isEqualTo(404);
         assertThat(hub.delete(rival, "/v1/leads/" + id).status()).isEqualTo(404);

@@ -194,7 +194,7 @@ abstract class PrivacyContract extends HubIntegrationTest {
         String t = hub.createTenant(slug("ret"));
         String key = hub.createKey(t, "admin").get("key").asText();
         TestHub.check(hub.send(key, "PUT", "/v1/privacy/settings", Map.of("retention_days", Map.of("messages", 30,
-                "usage_detail", 400))), 200);
+                "usage_detail", 400, "conversations", 30))), 200);
         Instant now = Instant.now();
         hub.app().jdbi().useHandle(h -> {
             h.createUpdate("INSERT INTO conversations (id, tenant_id, agent_id, status, created_at, updated_at) VALUES "
@@ -209,6 +209,14 @@ abstract class PrivacyContract extends HubIntegrationTest {
             h.createUpdate("INSERT INTO usage_events (tenant_id, usage_type, quantity, unit, idempotency_key, "
                     + "occurred_at) VALUES (:t, 'messages.in', 1, 'message', 'old', :at)").bind("t", t)
                     .bind("at", now.minus(Duration.ofDays(401))).execute();
+            // An old conversation with nothing left in it, and the lead a plugin found in it: both go.
+            h.createUpdate("INSERT INTO conversations (id, tenant_id, agent_id, status, created_at, updated_at) VALUES "
+                    + "('cnv_old', :t, 'agt_x', 'open', :at, :at)").bind("t", t)
+                    .bind("at", now.minus(Duration.ofDays(45))).execute();
+            h.createUpdate("INSERT INTO leads (id, tenant_id, conversation_id, source_plugin, score, stage, email, "
+                    + "created_at, updated_at) VALUES ('lead_old', :t, 'cnv_old', 'leads', 80, 'qualified', "
+                    + "'old@lead.example', :at, :at)").bind("t", t).bind("at", now.minus(Duration.ofDays(45)))
+                    .execute();
         });
         JsonNode dry = TestHub.check(hub.post(key, "/v1/privacy/retention/run", Map.of("dry_run", true)), 200).json();
         assertThat(dry.get("categories").get("messages").get("would_delete").asLong()).isEqualTo(2);
@@ -221,6 +229,8 @@ abstract class PrivacyContract extends HubIntegrationTest {
         assertThat(left).containsExactly("msg_ret2", "msg_ret3");
         assertThat(count("SELECT COUNT(*) FROM usage_events WHERE tenant_id = ? AND idempotency_key = 'old'", t))
                 .isZero();
+        assertThat(count("SELECT COUNT(*) FROM conversations WHERE tenant_id = ? AND id = 'cnv_old'", t)).isZero();
+        assertThat(count("SELECT COUNT(*) FROM leads WHERE tenant_id = ?", t)).isZero();
     }
 
     @Test

@@ -30,6 +30,14 @@ class ChatTextTest {
     }
 
     @Test
+    void whatEndUsersWroteCannotPingTheChannelOrDisguiseALink() throws Exception {
+        assertThat(text("{\"type\":\"conversation.handoff_requested\",\"data\":{\"conversation\":{\"end_user_id\":"
+                + "\"<!channel>\",\"handoff\":{\"reason\":\"<https://evil.example|your invoice> @all & more\"}}}}"))
+                .isEqualTo("A customer is waiting for a person: &lt;!channel&gt;: \"&lt;https://evil.example|your "
+                        + "invoice&gt; @\u200Ball &amp; more\"");
+    }
+
+    @Test
     void anyOtherEventSaysItsTypeAndWhatItConcerns() throws Exception {
         assertThat(text("{\"type\":\"message.sent\",\"data\":{\"message\":{\"id\":\"msg_1\"}}}"))
                 .isEqualTo("ChannelHub: message.sent (msg_1)");

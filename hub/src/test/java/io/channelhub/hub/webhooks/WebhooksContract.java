@@ -176,6 +176,9 @@ abstract class WebhooksContract extends HubIntegrationTest {
             JsonNode retried = TestHub.check(hub.post(key, "/v1/dead-letters/" + letter.get("id").asText()
                     + "/retry", null), 202).json();
             assertThat(retried.get("id").asText()).isNotEqualTo(letter.get("id").asText());
+            // Once: a second retry (a double click, the operator at the same time) sends nothing more.
+            assertThat(hub.post(key, "/v1/dead-letters/" + letter.get("id").asText() + "/retry", null).code())
+                    .isEqualTo("not_dead");
             await().atMost(Duration.ofSeconds(10)).until(() -> rx.received().stream()
                     .anyMatch(r -> r.body().contains("conversation.created")));
             TestHub.check(hub.post(key, "/v1/dead-letters/ine_deadtest/retry", null), 202);

@@ -47,14 +47,24 @@ public class ConversationReads {
         access.require(c, tenantId, Permission.RESOURCES_READ);
         int n = Page.limit(limit);
         List<Conversation> rows;
-        if ("recent".equals(order)) {
-            // Most recently active first; the cursor is still the last conversation's id.
+        boolean recent = "recent".equals(order);
+        if (recent) {
+            // Most recently active first. The cursor carries the last row's activity time with its id, so a page
+            // stays where it was when that conversation gets a new message meanwhile (it moves to the top).
             java.time.Instant at = null;
+            String afterId = after;
             if (after != null) {
-                at = repo.activityOf(tenantId, after).orElseThrow(() -> ApiException.unprocessable("invalid_cursor",
-                        "after names no conversation of this tenant", Map.of("field", "after")));
+                java.util.regex.Matcher m = RECENT_CURSOR.matcher(after);
+                if (!m.matches()) {
+                    throw ApiException.unprocessable("invalid_cursor", "after is the next_cursor of the previous page",
+                            Map.of("field", "after"));
+                }
+                long micros = Long.parseLong(m.group(1));
+                at = java.time.Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
+                        Math.floorMod(micros, 1_000_000L) * 1_000L);
+                afterId = m.group(2);
             }
-            rows = repo.recent(tenantId, endUser, at, after, n + 1);
+            rows = repo.recent(tenantId, endUser, at, afterId, n + 1);
         } else if (order == null || "id".equals(order)) {
             rows = repo.list(tenantId, endUser, after, n + 1);
         } else {
@@ -62,7 +72,15 @@ public class ConversationReads {
         }
         var notes = repo.annotations(tenantId, rows.stream().map(Conversation::id).toList());
         return Page.of(rows.stream().map(cv -> ConversationViews.ConversationView.of(cv, notes.get(cv.id())))
-                        .toList(), n, ConversationViews.ConversationView::id);
+                        .toList(), n, recent ? ConversationReads::recentCursor : ConversationViews.ConversationView::id);
+    }
+
+    /** {@code <activity in epoch microseconds>.<id>}: where an {@code order=recent} page ends. */
+    private static final java.util.regex.Pattern RECENT_CURSOR = java.util.regex.Pattern.compile("(\\d{1,19})\\.(.{1,64})");
+
+    private static String recentCursor(ConversationViews.ConversationView v) {
+        java.time.Instant at = v.lastMessageAt() != null ? v.lastMessageAt() : v.createdAt();
+        return (at.getEpochSecond() * 1_000_000L + at.getNano() / 1_000) + "." + v.id();
     }
 
     protected Conversation load(Caller c, String tenantId, String id, ResourcePermission need) {

@@ -204,6 +204,9 @@ public class HandoffsResource {
             if (conv.handoff() == null || !conv.handoff().held()) {
                 // Answering a conversation nobody holds takes it: the person who writes is the one who answers.
                 conv = takeOver(c, tenantId, id, null);
+                if (conv.handoff() == null || !c.principalId().equals(conv.handoff().holderId())) {
+                    throw ApiException.conflict("handoff_not_held", "the conversation was handed back meanwhile");
+                }
             } else if (!c.principalId().equals(conv.handoff().holderId())) {
                 throw ApiException.conflict("handoff_not_held", "another person holds this conversation; only they "
                         + "answer in it");

@@ -46,7 +46,7 @@ public class TenantPluginsResource {
         Map<String, Boolean> explicit = enablements.explicit(tenantId);
         return Page.all(platform.statuses().stream()
                 .filter(s -> s.version() != null)
-                .map(s -> view(s, explicit.getOrDefault(s.id(), enablements.enabledByDefault()))).toList());
+                .map(s -> view(s, explicit.getOrDefault(s.id(), enablements.enabledByDefault(s.id())))).toList());
     }
 
     @GET

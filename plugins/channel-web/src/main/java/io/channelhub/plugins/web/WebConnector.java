@@ -101,6 +101,16 @@ public class WebConnector implements ChannelConnector {
      * reads every {@link #POLL_SECONDS} while a person is asked for or answers: it is delivered once stored. The widget
      * shows text only, so other kinds are refused.
      */
+    /** The widget shows text: anything else is refused before it is stored or billed. */
+    @Override
+    public io.channelhub.plugin.channel.OutboundCheck checkOutbound(OutboundMessage message, PluginContext context) {
+        if (message.kind() != OutboundMessage.Kind.TEXT) {
+            return io.channelhub.plugin.channel.OutboundCheck.refused("not_supported", "the web widget shows text "
+                    + "messages only", Map.of("kind", message.kind().name().toLowerCase(java.util.Locale.ROOT)));
+        }
+        return io.channelhub.plugin.channel.OutboundCheck.accepted(null);
+    }
+
     @Override
     public SendResult send(OutboundMessage message, PluginContext context) {
         if (message.kind() != OutboundMessage.Kind.TEXT) {
