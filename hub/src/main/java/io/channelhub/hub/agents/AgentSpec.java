@@ -99,10 +99,18 @@ public record AgentSpec(String provider, String model, String api, String instru
      * @param phrases        what counts as asking for a person (at most 50, each at most 100 characters)
      * @param waitingMessage the answer to such a request; null: the hub's, in the language of the phrase
      * @param tool           whether the model may call {@code request_human} (default false)
+     * @param waitMinutes    how long a request may wait for a person before the agent answers again (1 to 10080;
+     *                       null: until a person takes it or it is dismissed)
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Handoff(Boolean enabled, List<String> phrases, String waitingMessage, Boolean tool) {
+    public record Handoff(Boolean enabled, List<String> phrases, String waitingMessage, Boolean tool,
+                          Integer waitMinutes) {
+
+        /** Settings without a wait limit. */
+        public Handoff(Boolean enabled, List<String> phrases, String waitingMessage, Boolean tool) {
+            this(enabled, phrases, waitingMessage, tool, null);
+        }
 
         /** The name of the function the agent calls to hand a conversation to a person. */
         public static final String TOOL = "request_human";
@@ -140,7 +148,7 @@ public record AgentSpec(String provider, String model, String api, String instru
                 maxToolRounds == null ? 4 : maxToolRounds, fallbacks == null ? List.of() : fallbacks,
                 handoff == null ? Handoff.OFF : new Handoff(handoff.enabled() == null
                         || handoff.enabled(), handoff.phrases(), handoff.waitingMessage(),
-                        handoff.tool() != null && handoff.tool()));
+                        handoff.tool() != null && handoff.tool(), handoff.waitMinutes()));
     }
 
     /** Applies the non-null fields of {@code patch}. */
@@ -247,6 +255,9 @@ public record AgentSpec(String provider, String model, String api, String instru
             if (handoff.phrases() != null && (handoff.phrases().size() > 50 || handoff.phrases().stream()
                     .anyMatch(p -> p == null || p.length() > 100 || !p.matches("(?s).*[\\p{L}\\p{N}].*")))) {
                 errors.put("handoff.phrases", "at most 50 phrases of 1 to 100 characters, each with a letter or a digit");
+            }
+            if (handoff.waitMinutes() != null && (handoff.waitMinutes() < 1 || handoff.waitMinutes() > 10_080)) {
+                errors.put("handoff.wait_minutes", "1 to 10080 (a week)");
             }
             if (handoff.waitingMessage() != null && (handoff.waitingMessage().isBlank()
                     || handoff.waitingMessage().length() > 1000)) {

@@ -183,6 +183,25 @@ public class Handoffs {
     }
 
     /**
+     * Gives up waiting for a person (the agent's wait elapsed and nobody took it): the conversation is the agent's
+     * again, said in a {@code conversation.handoff_released} webhook and the audit log. A person who took it meanwhile
+     * keeps it. Returns the conversation as it now is.
+     */
+    public Conversation giveUp(Conversation c) {
+        Instant now = clock.instant();
+        int changed = jdbi.withHandle(h -> h.createUpdate("UPDATE conversations SET handoff_state = NULL, "
+                        + "handoff_requested_by = NULL, handoff_reason = NULL, handoff_holder_id = NULL, "
+                        + "handoff_holder_name = NULL, handoff_at = NULL, updated_at = :at WHERE tenant_id = :t AND "
+                        + "id = :id AND handoff_state = :waiting").bind("at", now).bind("t", c.tenantId())
+                .bind("id", c.id()).bind("waiting", Handoff.WAITING).execute());
+        if (changed == 1) {
+            emit(c.tenantId(), c.id(), RELEASED);
+            audit.success(null, c.tenantId(), "conversation.handoff_expire", "conversation", c.id(), Map.of());
+        }
+        return repo.find(c.tenantId(), c.id()).orElse(c);
+    }
+
+    /**
      * A person's reply, stored as the conversation's assistant message with their name and metered as a sent message
      * in one commit; the caller queues it on the conversation's channel.
      */

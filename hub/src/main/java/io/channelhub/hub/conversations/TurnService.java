@@ -177,6 +177,10 @@ public class TurnService {
      * conversation joins the queue); otherwise the agent's turn.
      */
     Result respond(Conversation c, Message user, ReplySink sink) {
+        if (c.handoff() != null && c.handoff().waiting() && waitedTooLong(c)) {
+            // Nobody took it within the agent's wait: the agent answers again rather than leave the user alone.
+            c = handoffs.giveUp(c);
+        }
         if (!c.agentAnswers()) {
             if (sink.streams()) {
                 sink.start(user, null);
@@ -208,6 +212,13 @@ public class TurnService {
                     null, null, notice.createdAt()));
         }
         return run(c, agent, user, sink);
+    }
+
+    /** Whether a request for a person has waited longer than the agent allows (the agent's {@code wait_minutes}). */
+    private boolean waitedTooLong(Conversation c) {
+        Integer wait = agents.get(c.tenantId(), c.agentId()).spec().handoffSettings().waitMinutes();
+        return wait != null && c.handoff().since() != null
+                && c.handoff().since().plus(java.time.Duration.ofMinutes(wait)).isBefore(clock.instant());
     }
 
     /** Runs the agent's turn for an already stored user message; the model streams when the sink does. */

@@ -745,6 +745,29 @@ class TurnPipelineTest {
     }
 
     @Test
+    void aRequestNobodyTookWithinTheAgentsWaitLetsTheAgentAnswerAgain() {
+        AgentSpec s = spec(null, null);
+        s = new AgentSpec(s.provider(), s.model(), s.api(), s.instructions(), null, null, null, s.tools(), null,
+                null, null, null, null, new AgentSpec.Handoff(true, null, null, false, 30));
+        Conversation c = conversation(agent(s));
+        Message ask = pipeline.turns().storeUserMessage(c, "talk to a human", null);
+        assertThat(answer(c, ask).handoff().state()).isEqualTo(Handoff.WAITING);
+
+        // Still within the wait: nobody answers but a person.
+        Conversation waiting = repo.find(tenant, c.id()).orElseThrow();
+        assertThat(answer(waiting, pipeline.turns().storeUserMessage(waiting, "hello?", null)).reply()).isNull();
+
+        // Forty minutes on, nobody took it: the next message is the agent's to answer.
+        jdbi.useHandle(h -> h.createUpdate("UPDATE conversations SET handoff_at = :at WHERE id = :id")
+                .bind("at", Instant.now().minus(Duration.ofMinutes(40))).bind("id", c.id()).execute());
+        Conversation stale = repo.find(tenant, c.id()).orElseThrow();
+        model.then(new ModelReply("I am here to help.", List.of(), "stop", null, "scripted-2024"));
+        TurnService.Result r = answer(stale, pipeline.turns().storeUserMessage(stale, "anyone?", null));
+        assertThat(r.reply().content()).isEqualTo("I am here to help.");
+        assertThat(repo.find(tenant, c.id()).orElseThrow().handoff()).isNull();
+    }
+
+    @Test
     void anAgentWithoutTheHandoffToolIsNotOfferedIt() {
         Conversation c = conversation(agent(spec(null, null)));
         Message user = pipeline.turns().storeUserMessage(c, "hi", null);
