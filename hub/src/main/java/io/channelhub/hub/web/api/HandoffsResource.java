@@ -27,7 +27,6 @@ import io.channelhub.hub.web.TenantScope;
 import io.channelhub.plugin.channel.OutboundMessage;
 import io.dropwizard.auth.Auth;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
