@@ -289,13 +289,16 @@ public class VectorStores {
         return fileByRow(f.rowId()).orElseThrow(() -> Failure.notFound("vector store file"));
     }
 
-    /** Removes a file from a store with its chunks. */
+    /**
+     * Removes a file from a store with its chunks. Ingestion may be writing the same rows: when the database picks
+     * this transaction as a deadlock's victim it is run again.
+     */
     public boolean detach(StoreFile f) {
-        return jdbi.inTransaction(h -> {
+        return io.channelhub.hub.persistence.Deadlocks.retry(() -> jdbi.inTransaction(h -> {
             h.createUpdate("DELETE FROM knowledge_chunks WHERE tenant_id = :t AND vector_store_id = :s AND file_id = :f")
                     .bind("t", f.tenantId()).bind("s", f.vectorStoreId()).bind("f", f.fileId()).execute();
             return h.createUpdate("DELETE FROM vector_store_files WHERE id = :id").bind("id", f.rowId()).execute() == 1;
-        });
+        }));
     }
 
     /** Removes a file from every store it is in; returns the links removed. */
