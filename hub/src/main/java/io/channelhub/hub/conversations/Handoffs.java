@@ -52,6 +52,11 @@ public class Handoffs {
             "pt", "Certo, vou chamar um atendente. Ele vai responder aqui assim que puder.",
             "es", "Claro, llamo a una persona. Te responderá aquí en cuanto pueda.");
 
+    /** The conversation is its agent's again: every handoff column cleared (the caller adds its condition). */
+    private static final String BACK_TO_AGENT = "UPDATE conversations SET handoff_state = NULL, handoff_requested_by = "
+            + "NULL, handoff_reason = NULL, handoff_holder_id = NULL, handoff_holder_name = NULL, handoff_at = NULL, "
+            + "updated_at = :at WHERE tenant_id = :t AND id = :id ";
+
     private static final Pattern NOT_LETTERS = Pattern.compile("[^\\p{L}\\p{N}]+");
     private static final Pattern MARKS = Pattern.compile("\\p{M}+");
 
@@ -163,11 +168,8 @@ public class Handoffs {
      */
     public Conversation release(String tenantId, String conversationId, String principalId, boolean anyone) {
         Instant now = clock.instant();
-        int changed = jdbi.withHandle(h -> h.createUpdate("UPDATE conversations SET handoff_state = NULL, "
-                        + "handoff_requested_by = NULL, handoff_reason = NULL, handoff_holder_id = NULL, "
-                        + "handoff_holder_name = NULL, handoff_at = NULL, updated_at = :at WHERE tenant_id = :t "
-                        + "AND id = :id AND handoff_state IS NOT NULL AND (:anyone OR handoff_state = :waiting "
-                        + "OR handoff_holder_id = :who)").bind("at", now).bind("t", tenantId)
+        int changed = jdbi.withHandle(h -> h.createUpdate(BACK_TO_AGENT + "AND handoff_state IS NOT NULL AND (:anyone "
+                        + "OR handoff_state = :waiting OR handoff_holder_id = :who)").bind("at", now).bind("t", tenantId)
                 .bind("id", conversationId).bind("anyone", anyone).bind("waiting", Handoff.WAITING)
                 .bind("who", principalId).execute());
         Conversation c = repo.find(tenantId, conversationId).orElseThrow(() -> Failure.notFound("conversation"));
@@ -189,11 +191,8 @@ public class Handoffs {
      */
     public Conversation giveUp(Conversation c) {
         Instant now = clock.instant();
-        int changed = jdbi.withHandle(h -> h.createUpdate("UPDATE conversations SET handoff_state = NULL, "
-                        + "handoff_requested_by = NULL, handoff_reason = NULL, handoff_holder_id = NULL, "
-                        + "handoff_holder_name = NULL, handoff_at = NULL, updated_at = :at WHERE tenant_id = :t AND "
-                        + "id = :id AND handoff_state = :waiting").bind("at", now).bind("t", c.tenantId())
-                .bind("id", c.id()).bind("waiting", Handoff.WAITING).execute());
+        int changed = jdbi.withHandle(h -> h.createUpdate(BACK_TO_AGENT + "AND handoff_state = :waiting")
+                .bind("at", now).bind("t", c.tenantId()).bind("id", c.id()).bind("waiting", Handoff.WAITING).execute());
         if (changed == 1) {
             emit(c.tenantId(), c.id(), RELEASED);
             audit.success(null, c.tenantId(), "conversation.handoff_expire", "conversation", c.id(), Map.of());

@@ -224,6 +224,12 @@ abstract class HandoffsContract extends HubIntegrationTest {
         assertThat(TestHub.check(hub.post(other, "/v1/conversations/" + conv + "/handoff/release", Map.of()), 200)
                 .json().get("handoff").isNull()).isTrue();
         assertThat(hub.get(admin, "/v1/handoffs?state=lost").status()).isEqualTo(422);
+        // A body that is not what the route takes is the caller's mistake, named like every other body's.
+        TestHub.Reply wrongType = hub.post(admin, "/v1/conversations/" + conv + "/handoff/take", Map.of("display_name",
+                5));
+        assertThat(wrongType.status()).isBetween(400, 422);
+        assertThat(hub.post(admin, "/v1/conversations/" + conv + "/handoff", Map.of("why", "x")).status())
+                .isBetween(400, 422);
     }
 
     @Test

@@ -133,9 +133,10 @@ public class HandoffsResource {
         /** Asks for a person (an integrator's own rule, a button on their site): the conversation joins the queue. */
         @POST
         public ConversationViews.ConversationView request(@Auth Caller c, @Context TenantScope scope,
-                                                          @PathParam("conversationId") String id, String raw) {
+                                                          @PathParam("conversationId") String id, String raw)
+                throws JsonProcessingException {
             Conversation conv = answerable(c, scope.tenantId(), id);
-            RequestBody body = parse(raw, RequestBody.class);
+            RequestBody body = io.channelhub.hub.web.StrictJson.readAuthorised(json, raw, RequestBody.class);
             if (body != null && body.reason() != null && body.reason().length() > 500) {
                 throw ApiException.unprocessable("invalid_field", "reason is at most 500 characters",
                         Map.of("field", "reason"));
@@ -150,10 +151,11 @@ public class HandoffsResource {
         @POST
         @Path("/take")
         public ConversationViews.ConversationView take(@Auth Caller c, @Context TenantScope scope,
-                                                       @PathParam("conversationId") String id, String raw) {
+                                                       @PathParam("conversationId") String id, String raw)
+                throws JsonProcessingException {
             String tenantId = scope.tenantId();
             answerable(c, tenantId, id);
-            TakeBody body = parse(raw, TakeBody.class);
+            TakeBody body = io.channelhub.hub.web.StrictJson.readAuthorised(json, raw, TakeBody.class);
             String name = body != null && body.displayName() != null ? body.displayName().strip() : null;
             if (name != null && (name.isEmpty() || name.length() > 120)) {
                 throw ApiException.unprocessable("invalid_field", "display_name is 1 to 120 characters",
@@ -185,10 +187,10 @@ public class HandoffsResource {
         @POST
         @Path("/messages")
         public Response reply(@Auth Caller c, @Context TenantScope scope, @PathParam("conversationId") String id,
-                              String raw) {
+                              String raw) throws JsonProcessingException {
             String tenantId = scope.tenantId();
             Conversation conv = answerable(c, tenantId, id);
-            ReplyBody body = parse(raw, ReplyBody.class);
+            ReplyBody body = io.channelhub.hub.web.StrictJson.readAuthorised(json, raw, ReplyBody.class);
             if (body == null || (body.text() == null) == (body.template() == null)
                     || (body.text() != null && (body.text().isBlank() || body.text().length() > 4096))) {
                 throw ApiException.unprocessable("invalid_field", "send text (1 to 4096 characters) or a template",
@@ -264,19 +266,6 @@ public class HandoffsResource {
         Conversation taken = handoffs.take(tenantId, id, c.principalId(), name);
         audit.success(c, tenantId, "conversation.handoff_take", "conversation", id, Map.of("display_name", name));
         return taken;
-    }
-
-    /** Bodies are read after the caller was authorised: a stranger learns nothing from a malformed one. */
-    private <T> T parse(String raw, Class<T> type) {
-        if (raw == null || raw.isBlank()) {
-            return null;
-        }
-        try {
-            return json.readValue(raw, type);
-        } catch (JsonProcessingException e) {
-            throw ApiException.unprocessable("invalid_body", "the body is not what this route takes: "
-                    + e.getOriginalMessage(), Map.of());
-        }
     }
 
     /** The conversation, if the caller may take and answer it. */

@@ -91,10 +91,11 @@ public class LeadsResource {
 
     @PUT
     @Path("/settings")
-    public Settings putSettings(@Auth Caller c, @Context TenantScope scope, String body) {
+    public Settings putSettings(@Auth Caller c, @Context TenantScope scope, String body)
+            throws JsonProcessingException {
         String tenantId = scope.tenantId();
         access.require(c, tenantId, Permission.TENANT_UPDATE);
-        Settings s = parse(body, Settings.class);
+        Settings s = io.channelhub.hub.web.StrictJson.readAuthorised(json, body, Settings.class);
         if (s == null || s.qualifyAt() == null) {
             throw ApiException.unprocessable("invalid_field", "qualify_at (0 to 100) is required",
                     Map.of("field", "qualify_at"));
@@ -113,10 +114,10 @@ public class LeadsResource {
     @PATCH
     @Path("/{leadId}")
     public LeadView update(@Auth Caller c, @Context TenantScope scope, @PathParam("leadId") String id,
-                           String body) {
+                           String body) throws JsonProcessingException {
         String tenantId = scope.tenantId();
         Lead l = load(c, tenantId, id, ResourcePermission.UPDATE);
-        LeadChange change = parse(body, LeadChange.class);
+        LeadChange change = io.channelhub.hub.web.StrictJson.readAuthorised(json, body, LeadChange.class);
         if (change == null || (change.stage() == null && change.owner() == null)) {
             throw ApiException.unprocessable("invalid_field", "change stage or owner", Map.of("field", "stage"));
         }
@@ -149,18 +150,5 @@ public class LeadsResource {
         Lead l = leads.find(tenantId, id).orElseThrow(() -> ApiException.notFound("lead"));
         access.require(c, tenantId, ref(l), need);
         return l;
-    }
-
-    /** Bodies are read after the caller was authorised: a stranger learns nothing from a malformed one. */
-    private <T> T parse(String raw, Class<T> type) {
-        if (raw == null || raw.isBlank()) {
-            return null;
-        }
-        try {
-            return json.readValue(raw, type);
-        } catch (JsonProcessingException e) {
-            throw ApiException.unprocessable("invalid_body", "the body is not what this route takes: "
-                    + e.getOriginalMessage(), Map.of());
-        }
     }
 }
