@@ -448,10 +448,21 @@ abstract class WebChannelContract extends HubIntegrationTest {
         assertThat(call("POST", base + "/messages", SITE, token, null, "{\"client_message_id\":7,\"text\":\"a\"}")
                 .status()).isEqualTo(422);
         assertThat(call("GET", base + "/nowhere", SITE, token, null, null).status()).isEqualTo(404);
-        Reply huge = call("POST", base + "/messages", SITE, token, null, "{\"text\":\"" + "x".repeat(11 * 1024 * 1024)
-                + "\"}");
-        assertThat(huge.status()).isEqualTo(413);
-        assertThat(huge.code()).isEqualTo("body_too_large");
+        // The hub answers 413 from the declared length and closes the connection: a client still sending the rest of
+        // the 11 MiB may read the answer or find the connection gone (seen once in CI); both are a refusal.
+        Reply huge;
+        try {
+            huge = call("POST", base + "/messages", SITE, token, null, "{\"text\":\"" + "x".repeat(11 * 1024 * 1024)
+                    + "\"}");
+        } catch (java.io.UncheckedIOException closedWhileSending) {
+            huge = null;
+        }
+        if (huge != null) {
+            assertThat(huge.status()).isEqualTo(413);
+            assertThat(huge.code()).isEqualTo("body_too_large");
+        }
+        assertThat(count("SELECT COUNT(*) FROM messages m JOIN conversations c ON c.tenant_id = m.tenant_id AND c.id = "
+                + "m.conversation_id WHERE c.channel_instance_id = ? AND LENGTH(m.content) > 4000", widget)).isZero();
     }
 
     static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
