@@ -222,6 +222,26 @@ describe('human takeover', () => {
     await desk.getByTestId('stage-contacted').locator('article', { hasText: 'Carla Mendes' }).waitFor();
     assert.match(await desk.getByTestId('stage-contacted').locator('article', { hasText: 'Carla Mendes' }).textContent(),
       /yours/);
+
+    // The admin picks the model that reads conversations for leads, then goes back to the built-in rules; what the
+    // page shows after a reload is what the hub kept.
+    const picker = () => desk.getByTestId('lead-settings').getByLabel('Read conversations with');
+    const modelName = () => desk.getByTestId('lead-settings').getByLabel('Model', { exact: true });
+    await picker().selectOption('openai');
+    await modelName().fill('gpt-4o-mini');
+    await desk.getByTestId('lead-settings-submit').click();
+    await desk.getByText('Saved.').waitFor();
+    await desk.reload();
+    await picker().waitFor();
+    assert.equal(await picker().inputValue(), 'openai');
+    assert.equal(await modelName().inputValue(), 'gpt-4o-mini');
+    await picker().selectOption('');
+    await desk.getByTestId('lead-settings-submit').click();
+    await desk.getByText('Saved.').waitFor();
+    await desk.reload();
+    await picker().waitFor();
+    assert.equal(await picker().inputValue(), '');
+    assert.equal(await modelName().inputValue(), '');
     await desk.context().close();
   });
 

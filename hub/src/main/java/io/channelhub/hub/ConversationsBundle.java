@@ -101,7 +101,9 @@ final class ConversationsBundle extends HubBundle<ConversationsBundle.Conversati
                 .map(l -> new ResourceDirectory.ResourceRef(ResourceType.LEAD, l.id(), l.ownerPrincipalId())));
         var media = new MediaLibrary(c.jdbi(), u.ledger(), c.clock());
         var contexts = new ChannelContexts(instances, conversationRepo, contacts, new PluginDocuments(c.jdbi(),
-                c.clock()), media, u.pluginUsage(), c.clock(), platform::capabilities, leads);
+                c.clock()), media, u.pluginUsage(), c.clock(), platform::capabilities, leads,
+                (tenantId, pluginId) -> new io.channelhub.hub.llm.PluginModels(a.models(), u.quotas(), u.ledger(),
+                        tenantId, pluginId));
 
         // The outbox delivers webhooks and channel messages, paced per instance.
         var deliveries = new DeliveryParts(c.jdbi());
@@ -153,7 +155,8 @@ final class ConversationsBundle extends HubBundle<ConversationsBundle.Conversati
                 new ConversationReads(conversationRepo, id.access()),
                 names -> new HandoffsResource(conversationRepo, handoffs, instances, contexts, sends, names, u.quotas(),
                         id.access(), id.audit(), c.json()),
-                new io.channelhub.hub.web.api.LeadsResource(leads, id.access(), id.audit(), c.json()),
+                new io.channelhub.hub.web.api.LeadsResource(leads, id.access(), id.audit(), c.json(),
+                        a.models()::providerIds),
                 new io.channelhub.hub.web.api.DeadLettersResource(new io.channelhub.hub.channels.DeadLetters(
                         c.outbox(), inbound, c.clock()), id.access(), id.audit()));
         return new Conversations(instances, contexts, api);

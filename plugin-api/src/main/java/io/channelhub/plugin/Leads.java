@@ -30,6 +30,25 @@ public interface Leads {
     /** The lead of a conversation, if one was reported. */
     Optional<Lead> ofConversation(String conversationId);
 
+    /** The tenant's lead settings: its threshold, and the model it chose for finding leads, if any. */
+    Settings settings();
+
+    /**
+     * The tenant's lead settings.
+     *
+     * @param qualifyAt     the score from which a lead is qualified
+     * @param modelProvider the provider of the model the tenant chose to read its conversations for leads
+     *                      ({@link Models#complete}), or null: none chosen
+     * @param model         that model's name, or null
+     */
+    record Settings(int qualifyAt, String modelProvider, String model) {
+
+        /** Whether the tenant chose a model. */
+        public boolean hasModel() {
+            return modelProvider != null && model != null;
+        }
+    }
+
     /**
      * What a plugin learned from a conversation.
      *

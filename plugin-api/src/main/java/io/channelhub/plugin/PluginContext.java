@@ -60,6 +60,15 @@ public interface PluginContext {
         throw new UnsupportedOperationException("this hub keeps no leads (plugin API before 1.5.0)");
     }
 
+    /**
+     * The tenant's language models, through the hub's gateway (metered, quota-checked).
+     *
+     * @since 1.5.0
+     */
+    default Models models() {
+        throw new UnsupportedOperationException("this hub offers plugins no models (plugin API before 1.5.0)");
+    }
+
     /** Outbound HTTP, instrumented by the hub (trace propagation, timeouts, metrics). */
     OutboundHttp http();
 

@@ -28,12 +28,16 @@ public class ChannelContexts implements PluginContexts {
     private final java.util.function.Function<String, io.channelhub.hub.plugins.PluginCapabilities> declared;
     /** The tenant's leads, which plugins report. */
     private final io.channelhub.hub.leads.LeadBook leads;
+    /** The tenant's models for a plugin: (tenant, plugin) to the context's {@code models()}. */
+    private final java.util.function.BiFunction<String, String, io.channelhub.plugin.Models> models;
 
     public ChannelContexts(ChannelInstanceService instances, ConversationRepository conversations,
                            ContactDirectory contacts, PluginDocuments documents, MediaLibrary media,
                            PluginUsage usage, Clock clock,
                            java.util.function.Function<String, io.channelhub.hub.plugins.PluginCapabilities> declared,
-                           io.channelhub.hub.leads.LeadBook leads) {
+                           io.channelhub.hub.leads.LeadBook leads,
+                           java.util.function.BiFunction<String, String, io.channelhub.plugin.Models> models) {
+        this.models = models;
         this.declared = declared;
         this.leads = leads;
         this.instances = instances;
@@ -73,7 +77,7 @@ public class ChannelContexts implements PluginContexts {
                 contacts.forInstance(tenantId, channelInstanceId), documents.forPlugin(tenantId, pluginId),
                 media.forInstance(tenantId, channelInstanceId, pluginId), usage, pending, clock,
                 declared.apply(pluginId), new io.channelhub.hub.leads.PluginLeads(leads, conversations, tenantId,
-                channelInstanceId, pluginId));
+                channelInstanceId, pluginId), models.apply(tenantId, pluginId));
     }
 
     /** A holder for the plugin usage of one inbound request. */

@@ -173,25 +173,52 @@ public class LeadBook {
                 .bind("t", l.tenantId()).bind("id", l.id()).execute());
     }
 
-    /** The score from which a tenant's leads are qualified. */
-    public int qualifyAt(String tenantId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT qualify_at FROM lead_settings WHERE tenant_id = :t")
-                .bind("t", tenantId).mapTo(Integer.class).findOne()).orElse(DEFAULT_QUALIFY_AT);
+    /**
+     * A tenant's lead settings: the score from which its leads are qualified, and the model it chose to read its
+     * conversations for leads (provider and model both null: none, the plugin's rules).
+     */
+    public record Settings(int qualifyAt, String modelProvider, String model) {
     }
 
-    public void setQualifyAt(String tenantId, int score) {
-        if (score < 0 || score > 100) {
+    /** The score from which a tenant's leads are qualified. */
+    public int qualifyAt(String tenantId) {
+        return settings(tenantId).qualifyAt();
+    }
+
+    public Settings settings(String tenantId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT qualify_at, model_provider, model FROM lead_settings "
+                        + "WHERE tenant_id = :t").bind("t", tenantId)
+                .map((rs, ctx) -> new Settings(rs.getInt(1), rs.getString(2), rs.getString(3))).findOne())
+                .orElse(new Settings(DEFAULT_QUALIFY_AT, null, null));
+    }
+
+    /** Replaces the tenant's settings (the caller checked the provider exists). */
+    public Settings update(String tenantId, Settings s) {
+        if (s.qualifyAt() < 0 || s.qualifyAt() > 100) {
             throw Failure.invalid("invalid_field", "qualify_at is 0 to 100", Map.of("field", "qualify_at"));
+        }
+        if ((s.modelProvider() == null) != (s.model() == null)) {
+            throw Failure.invalid("invalid_field", "model_provider and model are set together (or both null)",
+                    Map.of("field", s.model() == null ? "model" : "model_provider"));
+        }
+        if (s.model() != null && (s.model().isBlank() || s.model().length() > 128)) {
+            throw Failure.invalid("invalid_field", "model is a model name of at most 128 characters",
+                    Map.of("field", "model"));
         }
         Instant now = clock.instant();
         jdbi.useTransaction(h -> {
-            int n = h.createUpdate("UPDATE lead_settings SET qualify_at = :q, updated_at = :at WHERE tenant_id = :t")
-                    .bind("q", score).bind("at", now).bind("t", tenantId).execute();
+            int n = h.createUpdate("UPDATE lead_settings SET qualify_at = :q, model_provider = :p, model = :m, "
+                            + "updated_at = :at WHERE tenant_id = :t")
+                    .bind("q", s.qualifyAt()).bind("p", s.modelProvider()).bind("m", s.model()).bind("at", now)
+                    .bind("t", tenantId).execute();
             if (n == 0) {
-                h.createUpdate("INSERT INTO lead_settings (tenant_id, qualify_at, updated_at) VALUES (:t, :q, :at)")
-                        .bind("t", tenantId).bind("q", score).bind("at", now).execute();
+                h.createUpdate("INSERT INTO lead_settings (tenant_id, qualify_at, model_provider, model, updated_at) "
+                                + "VALUES (:t, :q, :p, :m, :at)")
+                        .bind("t", tenantId).bind("q", s.qualifyAt()).bind("p", s.modelProvider())
+                        .bind("m", s.model()).bind("at", now).execute();
             }
         });
+        return settings(tenantId);
     }
 
     private String clean(String tenantId, String value, int max) {

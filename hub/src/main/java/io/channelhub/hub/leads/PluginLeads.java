@@ -47,6 +47,12 @@ public final class PluginLeads implements Leads {
         return visible(conversationId).flatMap(c -> book.ofConversation(tenantId, c.id())).map(PluginLeads::view);
     }
 
+    @Override
+    public Settings settings() {
+        LeadBook.Settings s = book.settings(tenantId);
+        return new Settings(s.qualifyAt(), s.modelProvider(), s.model());
+    }
+
     private static Lead view(io.channelhub.hub.leads.Lead l) {
         return new Lead(l.id(), l.conversationId(), l.stage(), l.score(), l.qualifiedAt() != null);
     }

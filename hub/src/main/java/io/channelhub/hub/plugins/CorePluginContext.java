@@ -33,6 +33,7 @@ public final class CorePluginContext implements PluginContext {
     private final Metering metering;
     private final Clock clock;
     private final io.channelhub.plugin.Leads leads;
+    private final io.channelhub.plugin.Models models;
 
     public CorePluginContext(String tenantId, String pluginId, InstanceInfo instance, Conversations conversations,
                              Contacts contacts, DocumentStore store, io.channelhub.plugin.MediaStore media,
@@ -62,7 +63,18 @@ public final class CorePluginContext implements PluginContext {
                              Contacts contacts, DocumentStore store, io.channelhub.plugin.MediaStore media,
                              PluginUsage usage, PluginUsage.Pending pending, Clock clock,
                              PluginCapabilities declared, io.channelhub.plugin.Leads leads) {
+        this(tenantId, pluginId, instance, conversations, contacts, store, media, usage, pending, clock, declared,
+                leads, null);
+    }
+
+    /** The same, with the tenant's models (null: this context offers none). */
+    public CorePluginContext(String tenantId, String pluginId, InstanceInfo instance, Conversations conversations,
+                             Contacts contacts, DocumentStore store, io.channelhub.plugin.MediaStore media,
+                             PluginUsage usage, PluginUsage.Pending pending, Clock clock,
+                             PluginCapabilities declared, io.channelhub.plugin.Leads leads,
+                             io.channelhub.plugin.Models models) {
         this.leads = leads;
+        this.models = declared.guard(models, pluginId);
         this.tenantId = tenantId;
         this.pluginId = pluginId;
         this.instance = instance;
@@ -111,6 +123,14 @@ public final class CorePluginContext implements PluginContext {
             throw new UnsupportedOperationException("this context offers no leads");
         }
         return leads;
+    }
+
+    @Override
+    public io.channelhub.plugin.Models models() {
+        if (models == null) {
+            throw new UnsupportedOperationException("this context offers no models");
+        }
+        return models;
     }
 
     @Override

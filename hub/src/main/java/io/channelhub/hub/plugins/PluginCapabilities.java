@@ -14,12 +14,14 @@ import java.util.jar.JarFile;
  * What a plugin's manifest says it uses, for the operator to see before and after an install, and for the hub to hold
  * it to where the hub mediates. One manifest entry, {@code Plugin-Capabilities}, lists them by kind:
  * <pre>{@code
- * Plugin-Capabilities: routes=/webhook; usage=acme.segments; tools=lookup_order; stores=templates,media_uploads
+ * Plugin-Capabilities: routes=/webhook; usage=acme.segments; tools=lookup_order; stores=templates,media_uploads;
+ *     models=openai
  * }</pre>
  * {@code routes}: paths under the plugin's inbound routes ({@code /hooks/instances/<id><path>},
  * {@code /hooks/plugins/<plugin><path>}; {@code /} is the route itself); {@code usage}: the usage types it records
  * through {@code context.metering()}; {@code tools}: the function names its tool handlers answer; {@code stores}: the
- * collections of its document store. Each is a comma-separated list, an item ending in {@code *} is a prefix, and a
+ * collections of its document store; {@code models}: the model providers it calls through {@code context.models()}
+ * (the tenant pays their tokens). Each is a comma-separated list, an item ending in {@code *} is a prefix, and a
  * kind left out means none; {@code none} declares that the plugin uses none of them.
  * <p>
  * A plugin without the entry was built before declarations existed: it runs unrestricted, shown as undeclared, unless
@@ -30,25 +32,28 @@ import java.util.jar.JarFile;
  * @param usageTypes usage types it meters
  * @param tools      tools it answers
  * @param stores     document store collections it uses
+ * @param models     model providers it calls
  */
 public record PluginCapabilities(boolean declared, List<String> routes, List<String> usageTypes, List<String> tools,
-                                 List<String> stores) {
+                                 List<String> stores, List<String> models) {
 
     static final String ENTRY = "Plugin-Capabilities";
-    private static final List<String> KINDS = List.of("routes", "usage", "tools", "stores");
+    private static final List<String> KINDS = List.of("routes", "usage", "tools", "stores", "models");
 
     /** A plugin that declares nothing: unrestricted. */
     public static final PluginCapabilities UNDECLARED = new PluginCapabilities(false, List.of(), List.of(), List.of(),
-            List.of());
+            List.of(), List.of());
 
     /** A plugin that may use nothing (one that is not running). */
-    static final PluginCapabilities NOTHING = new PluginCapabilities(true, List.of(), List.of(), List.of(), List.of());
+    static final PluginCapabilities NOTHING = new PluginCapabilities(true, List.of(), List.of(), List.of(), List.of(),
+            List.of());
 
     public PluginCapabilities {
         routes = List.copyOf(routes);
         usageTypes = List.copyOf(usageTypes);
         tools = List.copyOf(tools);
         stores = List.copyOf(stores);
+        models = List.copyOf(models);
     }
 
     /** A manifest entry the hub cannot read: the plugin is refused with this reason. */
@@ -89,7 +94,7 @@ public record PluginCapabilities(boolean declared, List<String> routes, List<Str
         }
         return new PluginCapabilities(true, kinds.getOrDefault("routes", List.of()),
                 kinds.getOrDefault("usage", List.of()), kinds.getOrDefault("tools", List.of()),
-                kinds.getOrDefault("stores", List.of()));
+                kinds.getOrDefault("stores", List.of()), kinds.getOrDefault("models", List.of()));
     }
 
     public boolean allowsRoute(String path) {
@@ -106,6 +111,10 @@ public record PluginCapabilities(boolean declared, List<String> routes, List<Str
 
     public boolean allowsStore(String collection) {
         return !declared || matches(stores, collection);
+    }
+
+    public boolean allowsModels(String provider) {
+        return !declared || matches(models, provider);
     }
 
     private static boolean matches(List<String> patterns, String value) {
@@ -130,6 +139,7 @@ public record PluginCapabilities(boolean declared, List<String> routes, List<Str
         out.put("usage_types", usageTypes);
         out.put("tools", tools);
         out.put("stores", stores);
+        out.put("models", models);
         return Optional.of(out);
     }
 
@@ -183,6 +193,34 @@ public record PluginCapabilities(boolean declared, List<String> routes, List<Str
             public boolean delete(String collection, String key) {
                 check(collection);
                 return store.delete(collection, key);
+            }
+        };
+    }
+
+    /** {@code models} refusing providers the plugin did not declare. */
+    io.channelhub.plugin.Models guard(io.channelhub.plugin.Models models, String pluginId) {
+        if (!declared || models == null) {
+            return models;
+        }
+        return new io.channelhub.plugin.Models() {
+            private void check(String provider) {
+                if (!allowsModels(provider)) {
+                    throw new IllegalArgumentException("plugin " + pluginId + " did not declare model provider '"
+                            + provider + "' (models in " + ENTRY + " of its manifest)");
+                }
+            }
+
+            @Override
+            public io.channelhub.plugin.model.ModelReply complete(String provider,
+                    io.channelhub.plugin.model.ModelRequest request) throws io.channelhub.plugin.model.ModelException {
+                check(provider);
+                return models.complete(provider, request);
+            }
+
+            @Override
+            public boolean isDemo(String provider) {
+                check(provider);
+                return models.isDemo(provider);
             }
         };
     }

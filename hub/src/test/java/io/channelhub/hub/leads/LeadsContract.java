@@ -9,6 +9,7 @@ import io.channelhub.hub.support.HubIntegrationTest;
 import io.channelhub.hub.support.TestHub;
 import io.channelhub.hub.support.TestHub.Reply;
 import io.channelhub.hub.support.WebhookReceiver;
+import io.channelhub.hub.support.FakeOpenAi;
 import io.dropwizard.testing.ConfigOverride;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -161,6 +162,87 @@ abstract class LeadsContract extends HubIntegrationTest {
                 .isEqualTo(422);
         assertThat(receiver.received().stream().filter(r -> r.body().contains(lead.path("id").asText())))
                 .hasSize(1);
+    }
+
+    /**
+     * A tenant that chose a model has its conversations read by it, through the hub's gateway with the tenant's
+     * credentials; the plugin's tokens are the tenant's usage under the plugin's id, and a used-up token quota leaves
+     * the reading to the rule set.
+     */
+    @Test
+    void theTenantsChosenModelReadsItsConversationsMeteredAndWithinItsQuotas() throws Exception {
+        try (FakeOpenAi model = new FakeOpenAi()) {
+            String t = hub.createTenant(slug("model-leads"));
+            String key = hub.createKey(t, "admin").get("key").asText();
+            TestHub.check(hub.send(key, "PUT", "/v1/model-providers/openai", Map.of("settings",
+                    Map.of("base_url", model.baseUrl(), "api_key", "sk-tenant-leads"))), 200);
+            TestHub.check(hub.post(key, "/v1/agents", Map.of("slug", "shop", "name", "Shop")), 201);
+            TestHub.check(hub.post(key, "/v1/plugins/leads/enable", null), 200);
+
+            assertThat(hub.send(key, "PUT", "/v1/leads/settings", Map.of("model_provider", "nowhere", "model", "x"))
+                    .code()).isEqualTo("unknown_provider");
+            assertThat(hub.send(key, "PUT", "/v1/leads/settings", Map.of("model_provider", "openai")).code())
+                    .isEqualTo("invalid_field");
+            assertThat(hub.send(key, "PUT", "/v1/leads/settings", Map.of("model", 4)).status()).isEqualTo(422);
+            JsonNode settings = TestHub.check(hub.send(key, "PUT", "/v1/leads/settings",
+                    Map.of("model_provider", "openai", "model", "gpt-4o-mini")), 200).json();
+            assertThat(settings.path("qualify_at").asInt()).as("a field left out keeps its value").isEqualTo(60);
+            assertThat(TestHub.check(hub.get(key, "/v1/leads/settings"), 200).json().path("model").asText())
+                    .isEqualTo("gpt-4o-mini");
+            assertThat(hub.count("SELECT COUNT(*) FROM audit_log WHERE tenant_id = ? AND action = 'lead.settings'",
+                    t)).isEqualTo(1);
+
+            String extraction = """
+                    {"intent":"buy","score":85,"name":"Carla Dias","email":null,"phone":null,"company":"Dias Tech",
+                     "role":"head of operations","summary":"Wants it for 40 support agents this month."}""";
+            model.answering(body -> body.has("response_format")
+                    ? FakeOpenAi.chatReply(extraction, 120, 40) : FakeOpenAi.chatReply("Happy to help!", 10, 3));
+            String conv = TestHub.check(hub.post(key, "/v1/conversations", Map.of("end_user_id", "carla")), 201)
+                    .json().get("id").asText();
+            // Nothing the rule set reads as buying: only the model finds this lead.
+            TestHub.check(hub.post(key, "/v1/conversations/" + conv + "/messages", Map.of("content",
+                    "Carla from Dias Tech here. Could we get this for my 40 agents before the month ends? "
+                            + "carla@diastech.example")), 201);
+            await().atMost(Duration.ofSeconds(20)).until(() -> TestHub.check(hub.get(key, "/v1/leads"), 200).json()
+                    .get("data").size() == 1);
+            JsonNode lead = TestHub.check(hub.get(key, "/v1/leads"), 200).json().get("data").get(0);
+            assertThat(lead.path("name").asText()).isEqualTo("Carla Dias");
+            assertThat(lead.path("score").asInt()).isEqualTo(85);
+            assertThat(lead.path("stage").asText()).isEqualTo("qualified");
+            assertThat(lead.path("role").asText()).isEqualTo("head of operations");
+            assertThat(lead.path("email").asText()).isEqualTo("carla@diastech.example");
+
+            JsonNode asked = model.requests().stream().filter(r -> r.has("response_format")).findFirst()
+                    .orElseThrow();
+            assertThat(asked.path("model").asText()).isEqualTo("gpt-4o-mini");
+            assertThat(asked.path("response_format").path("type").asText()).isEqualTo("json_schema");
+            assertThat(asked.toString()).contains("Carla from Dias Tech");
+            assertThat(model.problems()).isEmpty();
+            assertThat(model.headers().stream().map(h -> h.get("Authorization").get(0)))
+                    .allMatch(a -> a.equals("Bearer sk-tenant-leads"));
+            assertThat(hub.count("SELECT COALESCE(SUM(quantity), 0) FROM usage_events WHERE tenant_id = ? AND "
+                    + "plugin_id = 'leads' AND usage_type = 'model.prompt_tokens'", t)).isEqualTo(120);
+            assertThat(hub.count("SELECT COALESCE(SUM(quantity), 0) FROM usage_events WHERE tenant_id = ? AND "
+                    + "plugin_id = 'leads' AND usage_type = 'model.completion_tokens'", t)).isEqualTo(40);
+
+            // A daily token quota the next agent turn uses up: the turn is answered, the plugin's call is refused
+            // before it starts, and the rule set reads the conversation instead.
+            long used = hub.count("SELECT COALESCE(SUM(quantity), 0) FROM usage_events WHERE tenant_id = ? AND "
+                    + "usage_type = 'model.prompt_tokens'", t);
+            TestHub.check(hub.post(TestHub.ROOT_KEY, "/admin/tenants/" + t + "/quotas", Map.of("usage_type",
+                    "model.prompt_tokens", "period", "daily", "limit", used + 10, "mode", "hard")), 201);
+            long extractions = model.requests().stream().filter(r -> r.has("response_format")).count();
+            String second = TestHub.check(hub.post(key, "/v1/conversations", Map.of("end_user_id", "bruno")), 201)
+                    .json().get("id").asText();
+            TestHub.check(hub.post(key, "/v1/conversations/" + second + "/messages", Map.of("content",
+                    "We want to buy 10 seats, I am Bruno Lima, bruno@lima.example")), 201);
+            await().atMost(Duration.ofSeconds(20)).until(() -> TestHub.check(hub.get(key, "/v1/leads"), 200).json()
+                    .get("data").size() == 2);
+            assertThat(model.requests().stream().filter(r -> r.has("response_format")).count())
+                    .isEqualTo(extractions);
+            assertThat(hub.count("SELECT COALESCE(SUM(quantity), 0) FROM usage_events WHERE tenant_id = ? AND "
+                    + "plugin_id = 'leads' AND usage_type = 'model.prompt_tokens'", t)).isEqualTo(120);
+        }
     }
 
     @Test

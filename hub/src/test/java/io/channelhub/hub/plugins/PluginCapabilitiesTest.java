@@ -99,6 +99,39 @@ class PluginCapabilitiesTest {
     }
 
     @Test
+    void modelCallsNeedTheirProviderDeclared() throws Exception {
+        List<String> called = new ArrayList<>();
+        io.channelhub.plugin.Models models = new io.channelhub.plugin.Models() {
+            public io.channelhub.plugin.model.ModelReply complete(String provider,
+                    io.channelhub.plugin.model.ModelRequest request) {
+                called.add(provider);
+                return new io.channelhub.plugin.model.ModelReply("{}", List.of(), "stop", null, "m");
+            }
+
+            public boolean isDemo(String provider) {
+                called.add(provider);
+                return false;
+            }
+        };
+        var request = new io.channelhub.plugin.model.ModelRequest("m",
+                io.channelhub.plugin.model.ModelRequest.Api.CHAT_COMPLETIONS, "", List.of(), null, null, null,
+                List.of(), null, List.of());
+        io.channelhub.plugin.Models openaiOnly = PluginCapabilities.of("models=openai").guard(models, "acme");
+        openaiOnly.complete("openai", request);
+        assertThatThrownBy(() -> openaiOnly.complete("other", request)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("did not declare model provider 'other'");
+        assertThatThrownBy(() -> openaiOnly.isDemo("other")).isInstanceOf(IllegalArgumentException.class);
+        io.channelhub.plugin.Models none = PluginCapabilities.of("usage=acme.*").guard(models, "acme");
+        assertThatThrownBy(() -> none.complete("openai", request)).as("models left out: none")
+                .isInstanceOf(IllegalArgumentException.class);
+        PluginCapabilities.of("models=*").guard(models, "acme").isDemo("anything");
+        PluginCapabilities.UNDECLARED.guard(models, "acme").complete("any", request);
+        assertThat(called).containsExactly("openai", "anything", "any");
+        assertThat(PluginCapabilities.of("models=openai").shown().orElseThrow())
+                .containsEntry("models", List.of("openai"));
+    }
+
+    @Test
     void aSecondPolicyForATakenJurisdictionFailsItsPlugin() {
         for (String id : List.of("policy-a", "policy-b")) {
             String pkg = id.replace("-", "");

@@ -30,6 +30,7 @@ public final class FakeOpenAi implements AutoCloseable {
     private final List<Map<String, List<String>>> headers = new CopyOnWriteArrayList<>();
     private final List<String> problems = new CopyOnWriteArrayList<>();
     private volatile Reply fallback;
+    private volatile java.util.function.Function<JsonNode, Reply> answering;
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicInteger peakInFlight =
             new java.util.concurrent.atomic.AtomicInteger();
@@ -87,6 +88,15 @@ public final class FakeOpenAi implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Answers each request by what it asks (before the script and {@link #always}): for callers whose requests
+     * interleave, such as an agent's turn and a plugin's model call about it.
+     */
+    public FakeOpenAi answering(java.util.function.Function<JsonNode, Reply> answer) {
+        answering = answer;
+        return this;
+    }
+
     /** Requests being answered right now, and the most there were at once since the last reset. */
     public int peakInFlight() {
         return peakInFlight.get();
@@ -119,6 +129,7 @@ public final class FakeOpenAi implements AutoCloseable {
     public void reset() {
         peers.clear();
         fallback = null;
+        answering = null;
         peakInFlight.set(0);
         script.clear();
         requests.clear();
@@ -135,7 +146,8 @@ public final class FakeOpenAi implements AutoCloseable {
             peers.add(ex.getRemoteAddress());
             headers.add(Map.copyOf(ex.getRequestHeaders()));
             check(ex, api, body);
-            Reply r = script.poll();
+            java.util.function.Function<JsonNode, Reply> byRequest = answering;
+            Reply r = byRequest != null ? byRequest.apply(body) : script.poll();
             if (r == null) {
                 r = fallback;
             }

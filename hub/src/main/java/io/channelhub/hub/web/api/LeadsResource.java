@@ -46,8 +46,12 @@ public class LeadsResource {
     private final AccessControl access;
     private final AuditLog audit;
     private final ObjectMapper json;
+    /** The model providers a tenant may choose for reading its conversations. */
+    private final java.util.function.Supplier<java.util.Set<String>> providers;
 
-    public LeadsResource(LeadBook leads, AccessControl access, AuditLog audit, ObjectMapper json) {
+    public LeadsResource(LeadBook leads, AccessControl access, AuditLog audit, ObjectMapper json,
+                         java.util.function.Supplier<java.util.Set<String>> providers) {
+        this.providers = providers;
         this.leads = leads;
         this.access = access;
         this.audit = audit;
@@ -59,9 +63,16 @@ public class LeadsResource {
     public record LeadChange(String stage, String owner) {
     }
 
-    /** The tenant's lead settings. */
+    /**
+     * The tenant's lead settings: the qualification threshold, and the model that reads its conversations for leads
+     * ({@code model_provider} and {@code model}, both null: the plugin's rule set).
+     */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record Settings(Integer qualifyAt) {
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS)
+    public record Settings(Integer qualifyAt, String modelProvider, String model) {
+        static Settings of(LeadBook.Settings s) {
+            return new Settings(s.qualifyAt(), s.modelProvider(), s.model());
+        }
     }
 
     static ResourceDirectory.ResourceRef ref(Lead l) {
@@ -86,23 +97,42 @@ public class LeadsResource {
     @Path("/settings")
     public Settings settings(@Auth Caller c, @Context TenantScope scope) {
         access.require(c, scope.tenantId(), Permission.RESOURCES_READ);
-        return new Settings(leads.qualifyAt(scope.tenantId()));
+        return Settings.of(leads.settings(scope.tenantId()));
     }
 
+    /** Changes the fields the body names; the others keep their value ({@code null} clears the model). */
     @PUT
     @Path("/settings")
     public Settings putSettings(@Auth Caller c, @Context TenantScope scope, String body)
             throws JsonProcessingException {
         String tenantId = scope.tenantId();
         access.require(c, tenantId, Permission.TENANT_UPDATE);
-        Settings s = io.channelhub.hub.web.StrictJson.readAuthorised(json, body, Settings.class);
-        if (s == null || s.qualifyAt() == null) {
-            throw ApiException.unprocessable("invalid_field", "qualify_at (0 to 100) is required",
-                    Map.of("field", "qualify_at"));
+        com.fasterxml.jackson.databind.JsonNode given = io.channelhub.hub.web.StrictJson.readAuthorised(json, body,
+                com.fasterxml.jackson.databind.JsonNode.class);
+        if (given == null || !given.isObject() || given.isEmpty()) {
+            throw ApiException.unprocessable("invalid_body", "name qualify_at, model_provider or model",
+                    Map.of());
         }
-        leads.setQualifyAt(tenantId, s.qualifyAt());
-        audit.success(c, tenantId, "lead.settings", "tenant", tenantId, Map.of("qualify_at", s.qualifyAt()));
-        return new Settings(leads.qualifyAt(tenantId));
+        // Read as the record too: an unknown field or a value of the wrong type fails as every body does.
+        Settings s = json.treeToValue(given, Settings.class);
+        if (given.has("qualify_at") && s.qualifyAt() == null) {
+            throw ApiException.unprocessable("invalid_field", "qualify_at is 0 to 100", Map.of("field", "qualify_at"));
+        }
+        LeadBook.Settings now = leads.settings(tenantId);
+        String provider = given.has("model_provider") ? s.modelProvider() : now.modelProvider();
+        if (given.has("model_provider") && provider != null && !providers.get().contains(provider)) {
+            throw ApiException.unprocessable("unknown_provider", "model_provider is one of " + providers.get(),
+                    Map.of("field", "model_provider"));
+        }
+        LeadBook.Settings changed = leads.update(tenantId, new LeadBook.Settings(
+                s.qualifyAt() != null ? s.qualifyAt() : now.qualifyAt(), provider,
+                given.has("model") ? s.model() : now.model()));
+        Map<String, Object> details = new java.util.LinkedHashMap<>();
+        details.put("qualify_at", changed.qualifyAt());
+        details.put("model_provider", changed.modelProvider());
+        details.put("model", changed.model());
+        audit.success(c, tenantId, "lead.settings", "tenant", tenantId, details);
+        return Settings.of(changed);
     }
 
     @GET

@@ -1015,14 +1015,28 @@ export async function leads(main, _, rerender) {
     }).catch(() => {});
   }, 3000);
   if (currentSession().role === 'admin') {
+    // The model that reads conversations for leads: one the tenant's agents may use, or none (the rule set).
+    let providers = [];
+    try {
+      providers = (await get('/v1/model-providers')).data.map((p) => [p.id, p.demo ? `${p.id} (no key: rules)` : p.id]);
+    } catch (e) {
+      providers = [];
+    }
     main.append(section('Qualification', form({
       testid: 'lead-settings',
       submit: 'Save',
       fields: [{ name: 'qualify_at', label: 'Qualify from score', type: 'integer', required: true,
         value: settings.qualify_at, help: 'A lead whose score reaches this (0 to 100) is qualified once: it moves to '
-          + '"qualified" and the lead.qualified webhook goes out.' }],
+          + '"qualified" and the lead.qualified webhook goes out.' },
+      { name: 'model_provider', label: 'Read conversations with', type: 'select', options: providers,
+        value: settings.model_provider, help: 'Empty: the built-in rules. A model reads each conversation after its '
+          + 'turns (one call per turn, metered as your usage); the rules stand in when it cannot answer.' },
+      { name: 'model', label: 'Model', value: settings.model, help: 'The model\'s name at that provider, e.g. '
+          + 'gpt-4o-mini: a small one is enough.' }],
       onSubmit: async (v) => {
-        await put('/v1/leads/settings', { qualify_at: Number(v.qualify_at) });
+        const provider = v.model_provider || null;
+        await put('/v1/leads/settings', { qualify_at: Number(v.qualify_at), model_provider: provider,
+          model: provider ? (v.model || null) : null });
         await rerender();
         say('ok', 'Saved.');
       },

@@ -76,6 +76,10 @@ public class FakePluginContext implements PluginContext {
     private final Map<String, io.channelhub.plugin.Leads.Report> leads = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Integer> leadReports = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile int qualifyAt = 60;
+    private volatile String leadModelProvider;
+    private volatile String leadModel;
+    private final Map<String, Optional<ModelAnswer>> modelProviders = new java.util.concurrent.ConcurrentHashMap<>();
+    private final List<ModelCall> modelCalls = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Map<String, String>> annotations = Collections.synchronizedMap(new HashMap<>());
     private int mediaSeq;
 
@@ -254,6 +258,116 @@ public class FakePluginContext implements PluginContext {
     }
 
     /**
+     * The model the tenant chose for finding its leads ({@link io.channelhub.plugin.Leads#settings()}); null, null:
+     * none (the default).
+     *
+     * @since 1.5.0
+     */
+    public FakePluginContext leadModel(String provider, String model) {
+        this.leadModelProvider = provider;
+        this.leadModel = model;
+        return this;
+    }
+
+    /**
+     * How a fake model provider answers one request: a reply, or a {@link io.channelhub.plugin.model.ModelException}
+     * as the hub's gateway reports a failed call (after its retries).
+     *
+     * @since 1.5.0
+     */
+    @FunctionalInterface
+    public interface ModelAnswer {
+        io.channelhub.plugin.model.ModelReply answer(io.channelhub.plugin.model.ModelRequest request)
+                throws io.channelhub.plugin.model.ModelException;
+    }
+
+    /**
+     * A model call the plugin made through {@link #models()}.
+     *
+     * @since 1.5.0
+     */
+    public record ModelCall(String provider, io.channelhub.plugin.model.ModelRequest request) {
+    }
+
+    /**
+     * A model provider the tenant configured, answering as {@code answer} does; each reply's tokens are metered as the
+     * hub meters them ({@code model.prompt_tokens}, {@code model.completion_tokens}), and a test's
+     * {@link #quotaUsedUp} on either refuses the call before it is made.
+     *
+     * @since 1.5.0
+     */
+    public FakePluginContext model(String provider, ModelAnswer answer) {
+        modelProviders.put(provider, Optional.of(answer));
+        return this;
+    }
+
+    /**
+     * A provider this hub has but the tenant did not configure: it answers from the hub's demo
+     * ({@link io.channelhub.plugin.Models#isDemo} is true), echoing the last user message.
+     *
+     * @since 1.5.0
+     */
+    public FakePluginContext demoModel(String provider) {
+        modelProviders.put(provider, Optional.empty());
+        return this;
+    }
+
+    /**
+     * The model calls the plugin made, in order.
+     *
+     * @since 1.5.0
+     */
+    public List<ModelCall> modelCalls() {
+        synchronized (modelCalls) {
+            return List.copyOf(modelCalls);
+        }
+    }
+
+    @Override
+    public io.channelhub.plugin.Models models() {
+        return new io.channelhub.plugin.Models() {
+            @Override
+            public io.channelhub.plugin.model.ModelReply complete(String provider,
+                    io.channelhub.plugin.model.ModelRequest request) throws io.channelhub.plugin.model.ModelException {
+                Optional<ModelAnswer> answer = known(provider);
+                for (String type : List.of("model.prompt_tokens", "model.completion_tokens")) {
+                    if (refusedUsage.contains(type)) {
+                        throw new QuotaExceededException(type, "month", 0, 0, null);
+                    }
+                }
+                modelCalls.add(new ModelCall(provider, request));
+                if (answer.isEmpty()) {
+                    String last = request.messages().isEmpty() ? ""
+                            : String.valueOf(request.messages().get(request.messages().size() - 1).content());
+                    return new io.channelhub.plugin.model.ModelReply("You said: " + last, List.of(), "stop",
+                            new io.channelhub.plugin.model.ModelReply.Usage(0, 0), "demo");
+                }
+                io.channelhub.plugin.model.ModelReply reply = answer.get().answer(request);
+                if (reply.usage() != null) {
+                    String key = "model:" + modelCalls.size();
+                    metered.add(new Metered("model.prompt_tokens", reply.usage().promptTokens(), "token", key));
+                    metered.add(new Metered("model.completion_tokens", reply.usage().completionTokens(), "token",
+                            key));
+                }
+                return reply;
+            }
+
+            @Override
+            public boolean isDemo(String provider) {
+                return known(provider).isEmpty();
+            }
+
+            private Optional<ModelAnswer> known(String provider) {
+                Optional<ModelAnswer> answer = provider == null ? null : modelProviders.get(provider);
+                if (answer == null) {
+                    throw new IllegalArgumentException("no model provider '" + provider + "' on this hub");
+                }
+                return answer;
+            }
+        };
+    }
+
+    /**
      * The lead the plugin reported for a conversation, merged as the hub merges reports (null fields keep earlier
      * values); empty when it reported none.
      *
@@ -293,6 +407,11 @@ public class FakePluginContext implements PluginContext {
             @Override
             public Optional<Lead> ofConversation(String conversationId) {
                 return Optional.ofNullable(leads.get(conversationId)).map(r -> view(conversationId, r));
+            }
+
+            @Override
+            public Settings settings() {
+                return new Settings(qualifyAt, leadModelProvider, leadModel);
             }
 
             private Lead view(String conversationId, Report r) {
