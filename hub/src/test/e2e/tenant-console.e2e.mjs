@@ -29,6 +29,7 @@ const WA = {
   ask: { body: required('WA_ASK_BODY'), signature: required('WA_ASK_SIGNATURE') },
   thanks: { body: required('WA_THANKS_BODY'), signature: required('WA_THANKS_SIGNATURE') },
 };
+const WA_LATE = { from: required('WA_LATE_FROM'), body: required('WA_LATE_BODY'), signature: required('WA_LATE_SIGNATURE') };
 const INVOICE_URL = required('INVOICE_URL');
 const SCREENSHOT_DIR = required('SCREENSHOT_DIR');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -193,6 +194,48 @@ describe('human takeover', () => {
     await desk.getByTestId('handoff-state').filter({ hasText: 'The agent answers' }).waitFor();
     // The customer writes again: the agent answers (the test's Java side reads what the Graph API received).
     await metaPosts(WA.thanks);
+    await desk.context().close();
+  });
+
+  test('a person answers a WhatsApp customer outside the 24-hour window with an approved template', TEST, async () => {
+    // Meta delivers the customer's message a day late: the agent may not answer it, so it waits for a person.
+    await metaPosts(WA_LATE);
+    const desk = await newPage('console');
+    await signIn(desk);
+    // The number's templates, fetched from Meta on the channel's page.
+    await desk.getByTestId('nav-channels').click();
+    await desk.getByTestId('instances').getByRole('link', { name: 'Acme WhatsApp' }).click();
+    await desk.getByTestId('sync-templates').click();
+    await desk.getByText('Templates synced.').waitFor();
+    const templates = desk.getByTestId('templates');
+    await templates.locator('tr', { hasText: 'order_update' }).waitFor();
+    assert.match(await templates.locator('tr', { hasText: 'draft_offer' }).textContent(), /PENDING/);
+    await shot(desk, 'console-templates.png');
+
+    await desk.getByTestId('nav-inbox').click();
+    const row = desk.getByTestId('waiting').locator('tr', { hasText: WA_LATE.from });
+    await row.waitFor();
+    assert.match(await row.textContent(), /late message \(template only\)/);
+    await row.getByRole('link', { name: WA_LATE.from }).click();
+    await desk.getByTestId('handoff-state').filter({ hasText: 'Waiting for a person' }).waitFor();
+    // Free text is refused outside the window, with the reason.
+    await desk.getByLabel('Message').fill('Oi Davi, aqui é a Ana.');
+    await desk.getByTestId('reply-submit').click();
+    await desk.getByTestId('reply').getByText(/24 hours/).waitFor();
+    // Only approved templates are offered.
+    await desk.getByTestId('handoff-state').filter({ hasText: 'You answer this conversation' }).waitFor();
+    const picker = desk.getByTestId('template-picker');
+    const offered = await picker.locator('option').allTextContents();
+    assert.ok(offered.includes('order_update (pt_BR)'), offered.join());
+    assert.ok(!offered.some((o) => o.startsWith('draft_offer')), offered.join());
+    await picker.selectOption({ label: 'order_update (pt_BR)' });
+    assert.match(await desk.getByTestId('template-preview').textContent(), /seu pedido \{\{2\}\} foi enviado/);
+    await desk.getByLabel('Header {{1}}').fill('4711');
+    await desk.getByLabel('Body {{1}}').fill('Davi');
+    await desk.getByLabel('Body {{2}}').fill('4711');
+    await desk.getByTestId('template-reply-submit').click();
+    await desk.getByText('Template order_update sent.').waitFor();
+    await desk.getByTestId('messages').getByText('[template order_update (pt_BR)]').waitFor();
     await desk.context().close();
   });
 

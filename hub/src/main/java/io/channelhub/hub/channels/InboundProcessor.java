@@ -260,6 +260,8 @@ public class InboundProcessor implements Managed {
         // the send API would refuse it. The channel's timestamp decides, not when the hub received it.
         if (!sends.replyWindowOpen(ci, m.sentAt() == null ? clock.instant() : m.sentAt())) {
             pipeline.unanswered(user, OUTSIDE_WINDOW);
+            // A person may still answer it with a template: an agent that hands over queues it for one.
+            turns.queueForPerson(conv, user, OUTSIDE_WINDOW);
             LOG.info("No reply to inbound message {}: sent at {}, outside the channel's service window",
                     user.id(), m.sentAt());
             return;

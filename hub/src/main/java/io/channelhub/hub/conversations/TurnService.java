@@ -214,6 +214,17 @@ public class TurnService {
         return run(c, agent, user, sink);
     }
 
+    /**
+     * A user message the agent cannot answer on its channel (it came outside the service window, where only a template
+     * goes out): when the agent hands over at all, the conversation waits for a person, who can still answer with a
+     * template. Nothing changes when a person was already asked for or holds it.
+     */
+    public void queueForPerson(Conversation c, Message user, String why) {
+        if (agents.get(c.tenantId(), c.agentId()).spec().handoffSettings().on()) {
+            handoffs.request(c, why, user.content());
+        }
+    }
+
     /** Whether a request for a person has waited longer than the agent allows (the agent's {@code wait_minutes}). */
     private boolean waitedTooLong(Conversation c) {
         Integer wait = agents.get(c.tenantId(), c.agentId()).spec().handoffSettings().waitMinutes();

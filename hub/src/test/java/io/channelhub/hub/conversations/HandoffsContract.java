@@ -370,9 +370,71 @@ abstract class HandoffsContract extends HubIntegrationTest {
                 .anySatisfy(t -> assertThat(t).startsWith("[demo]")));
     }
 
+    /**
+     * A message Meta delivers after the 24-hour window (its retries run for days) gets no answer from the agent, which
+     * may not send free text then; it waits for a person, who answers with a template.
+     */
+    @Test
+    void aLateWhatsAppMessageWaitsForAPersonWhoAnswersWithATemplate() {
+        String phone = Long.toString(106540353000000L + System.nanoTime() % 1_000_000);
+        String instance = TestHub.check(hub.post(admin, "/v1/channel-instances", Map.of("plugin_id",
+                "channel-whatsapp", "name", "tarde " + phone, "settings", Map.of("phone_number_id", phone, "waba_id",
+                        "102290129340398", "access_token", TOKEN, "app_secret", APP_SECRET, "verify_token", "verify",
+                        "graph_base_url", graph.baseUrl(), "graph_api_version", VERSION))), 201).json().get("id")
+                .asText();
+        graph.templates(List.of("{\"name\":\"order_update\",\"language\":\"pt_BR\",\"category\":\"UTILITY\","
+                + "\"status\":\"APPROVED\",\"id\":\"1\",\"components\":[{\"type\":\"BODY\",\"text\":"
+                + "\"Olá {{1}}, seu pedido foi enviado.\"}]}"));
+        TestHub.check(hub.post(admin, "/v1/channel-instances/" + instance + "/templates/sync", Map.of()), 200);
+        String from = "5511" + (800000000L + System.nanoTime() % 99_999_999L);
+        inbound(phone, from, "wamid.late1", "Meu pedido não chegou", System.currentTimeMillis() / 1000 - 26 * 3600);
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> waitingOf(from) != null);
+        JsonNode waiting = waitingOf(from);
+        assertThat(waiting.path("handoff").path("requested_by").asText()).isEqualTo("outside_service_window");
+        assertThat(waiting.path("handoff").path("reason").asText()).isEqualTo("Meu pedido não chegou");
+        String conv = waiting.get("id").asText();
+        assertThat(graph.sends().stream().filter(r -> from.equals(r.json().path("to").asText()))).isEmpty();
+
+        assertThat(hub.post(admin, "/v1/conversations/" + conv + "/handoff/messages", Map.of("text", "Oi!")).code())
+                .isEqualTo("outside_service_window");
+        TestHub.check(hub.post(admin, "/v1/conversations/" + conv + "/handoff/messages", Map.of("template",
+                Map.of("name", "order_update", "language", "pt_BR", "parameters", Map.of("body", List.of("Cliente"))))),
+                202);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(graph.sends().stream()
+                .filter(r -> from.equals(r.json().path("to").asText()))).singleElement()
+                .satisfies(r -> assertThat(r.json().path("template").path("name").asText()).isEqualTo("order_update")));
+
+        // An agent that does not hand over leaves a late message unanswered, as before: nobody is asked for.
+        TestHub.check(hub.post(admin, "/v1/agents", Map.of("slug", "no-handoff-" + phone, "name", "Plain")), 201);
+        String plainPhone = Long.toString(Long.parseLong(phone) + 1);
+        TestHub.check(hub.post(admin, "/v1/channel-instances", Map.of("plugin_id", "channel-whatsapp", "name",
+                "plain " + plainPhone, "settings", Map.of("phone_number_id", plainPhone, "waba_id", "102290129340398",
+                        "access_token", TOKEN, "app_secret", APP_SECRET, "verify_token", "verify", "agent",
+                        "no-handoff-" + phone, "graph_base_url", graph.baseUrl(), "graph_api_version", VERSION))), 201);
+        String other = "5511" + (700000000L + System.nanoTime() % 99_999_999L);
+        inbound(plainPhone, other, "wamid.late2", "Meu pedido não chegou", System.currentTimeMillis() / 1000 - 26 * 3600);
+        await().atMost(Duration.ofSeconds(10)).until(() -> hub.count("SELECT COUNT(*) FROM messages m JOIN "
+                + "conversations c ON c.id = m.conversation_id WHERE c.tenant_id = ? AND c.end_user_id = ?", tenantId,
+                other) == 1);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> waitingOf(other) == null);
+    }
+
+    JsonNode waitingOf(String endUser) {
+        for (JsonNode c : TestHub.check(hub.get(admin, "/v1/handoffs?state=waiting"), 200).json().get("data")) {
+            if (endUser.equals(c.path("end_user_id").asText())) {
+                return c;
+            }
+        }
+        return null;
+    }
+
     void inbound(String phone, String from, String wamid, String text) {
-        String body = FakeGraphApi.textMessageWebhook(phone, from, "Cliente", wamid, text,
-                System.currentTimeMillis() / 1000);
+        inbound(phone, from, wamid, text, System.currentTimeMillis() / 1000);
+    }
+
+    void inbound(String phone, String from, String wamid, String text, long sentAtEpochSeconds) {
+        String body = FakeGraphApi.textMessageWebhook(phone, from, "Cliente", wamid, text, sentAtEpochSeconds);
         Reply r = hub.call("POST", HOOK, Map.of("Content-Type", "application/json", "X-Hub-Signature-256",
                 FakeGraphApi.sign(body.getBytes(StandardCharsets.UTF_8), APP_SECRET)), body);
         assertThat(r.status()).isEqualTo(200);

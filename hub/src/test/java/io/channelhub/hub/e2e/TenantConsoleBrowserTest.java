@@ -1,5 +1,6 @@
 package io.channelhub.hub.e2e;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -113,6 +114,19 @@ class TenantConsoleBrowserTest {
                 "bruno@acme.example", "role", "viewer", "password", "bruno passphrase 2026")), 201);
         env.put("VIEWER_EMAIL", "bruno@acme.example");
         env.put("VIEWER_PASSWORD", "bruno passphrase 2026");
+        // A customer whose message Meta delivers 26 hours late (its webhook retries run for days): the 24-hour window
+        // is closed, and only an approved template reaches them. The WABA's templates, as Meta lists them.
+        graph.templates(List.of("{\"name\":\"order_update\",\"language\":\"pt_BR\",\"category\":\"UTILITY\","
+                + "\"status\":\"APPROVED\",\"id\":\"1\",\"components\":[{\"type\":\"HEADER\",\"format\":\"TEXT\","
+                + "\"text\":\"Pedido {{1}}\"},{\"type\":\"BODY\",\"text\":\"Olá {{1}}, seu pedido {{2}} foi enviado.\"}]}",
+                "{\"name\":\"draft_offer\",\"language\":\"pt_BR\",\"category\":\"MARKETING\",\"status\":\"PENDING\","
+                + "\"id\":\"2\",\"components\":[{\"type\":\"BODY\",\"text\":\"Oferta {{1}}\"}]}"));
+        String late = "5541" + (800000000L + System.nanoTime() % 99_999_999L);
+        String lateAsk = FakeGraphApi.textMessageWebhook(phone, late, "Davi", "wamid.late" + now,
+                "Quero falar com um atendente", now - 26 * 3600);
+        env.put("WA_LATE_FROM", late);
+        env.put("WA_LATE_BODY", lateAsk);
+        env.put("WA_LATE_SIGNATURE", FakeGraphApi.sign(lateAsk.getBytes(StandardCharsets.UTF_8), APP_SECRET));
         env.put("WA_ASK_SIGNATURE", FakeGraphApi.sign(ask.getBytes(StandardCharsets.UTF_8), APP_SECRET));
         env.put("WA_THANKS_SIGNATURE", FakeGraphApi.sign(thanks.getBytes(StandardCharsets.UTF_8), APP_SECRET));
         BrowserSuite.run("tenant-console.e2e.mjs", env);
@@ -124,13 +138,26 @@ class TenantConsoleBrowserTest {
         assertThat(texts.get(0)).contains("vou chamar um atendente");
         assertThat(texts.get(1)).isEqualTo("*" + AGENT_NAME + ":* Oi, aqui é a Ana. Vou verificar seu pedido.");
         assertThat(texts.get(2)).startsWith("[demo]").contains("obrigada!");
-        for (String shot : List.of("console-inbox.png", "console-inbox-conversation.png", "widget-handoff.png",
-                "console-leads.png", "console-webhooks.png", "console-privacy.png", "console-billing.png",
+        // What Davi received: the template, with the parameters Ana typed; no free text outside the window.
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(graph.sends().stream()
+                .filter(r -> late.equals(r.json().path("to").asText()))).isNotEmpty());
+        var toLate = graph.sends().stream().filter(r -> late.equals(r.json().path("to").asText())).toList();
+        assertThat(toLate).allMatch(r -> "template".equals(r.json().path("type").asText()));
+        JsonNode template = toLate.get(toLate.size() - 1).json().path("template");
+        assertThat(template.path("name").asText()).isEqualTo("order_update");
+        assertThat(template.path("language").path("code").asText()).isEqualTo("pt_BR");
+        assertThat(template.path("components").toString()).contains("\"text\":\"4711\"").contains("\"Davi\"");
+        assertThat(graph.problems()).isEmpty();
+        for (String shot : List.of("console-templates.png", "console-inbox.png", "console-inbox-conversation.png",
+                "widget-handoff.png", "console-leads.png", "console-webhooks.png", "console-privacy.png", "console-billing.png",
                 "console-dead-letters.png")) {
             assertThat(BrowserSuite.SHOTS.resolve(shot)).isNotEmptyFile();
         }
         assertThat(hub.count("SELECT COUNT(*) FROM audit_log WHERE tenant_id = ? AND action = "
-                + "'conversation.handoff_reply'", tenant)).isEqualTo(2);
+                + "'conversation.handoff_reply'", tenant)).as("Ana's two texts and her template").isEqualTo(3);
+        // Davi's late message waited for a person because the agent could not answer it.
+        assertThat(hub.count("SELECT COUNT(*) FROM audit_log WHERE tenant_id = ? AND action = "
+                + "'conversation.handoff_request' AND summary LIKE '%outside_service_window%'", tenant)).isEqualTo(1);
     }
 
     private List<String> textsTo(String waId) {

@@ -275,6 +275,9 @@ export async function channels(main, params, rerender) {
       },
     }) : h('dl', { class: 'facts' }, Object.entries(edit.settings || {}).map(([k, val]) => [h('dt', {}, k),
       h('dd', {}, Array.isArray(val) ? val.join(', ') : String(val))]))));
+    if (plugin && plugin.channel && (plugin.channel.capabilities || []).includes('templates')) {
+      await instanceTemplates(main, edit, rerender);
+    }
   }
   if (can('resources_create')) {
     const slot = h('div');
@@ -307,6 +310,99 @@ export async function channels(main, params, rerender) {
     main.append(section('New channel instance', h('p', {}, 'The form comes from the plugin\'s settings schema; '
       + 'secrets are write-only.'), pick, slot));
   }
+}
+
+/** A channel instance's message templates as its provider approved them, and the sync that fetches them again. */
+async function instanceTemplates(main, instance, rerender) {
+  let list = [];
+  try {
+    list = (await get(`${base()}/channel-instances/${instance.id}/templates`)).data;
+  } catch (e) {
+    main.append(section('Message templates', notice('error', errorText(e))));
+    return;
+  }
+  main.append(section('Message templates', h('p', {}, 'What the channel sends outside its service window (WhatsApp: '
+    + '24 hours after the customer\'s last message). Templates are written and approved at the provider; sync to '
+    + 'fetch them.'),
+  can('resources_create') ? button('Sync templates', () => act(() => post(
+    `${base()}/channel-instances/${instance.id}/templates/sync`, {}), 'Templates synced.', rerender),
+  { 'data-testid': 'sync-templates' }) : null,
+  table([
+    ['Name', (t) => h('code', {}, t.name)],
+    ['Language', (t) => t.language],
+    ['Category', (t) => t.category || ''],
+    ['Status', (t) => h('span', { class: `badge ${t.status === 'APPROVED' ? 'active' : ''}` }, t.status || '')],
+    ['Text', (t) => templateText(t).body],
+  ], list, { testid: 'templates', empty: 'No templates yet: sync them from the provider.' })));
+}
+
+/** A template's header and body text, as its components (Meta's shape) give them. */
+function templateText(t) {
+  const parts = Array.isArray(t.components) ? t.components : [];
+  const header = parts.find((c) => String(c.type).toUpperCase() === 'HEADER');
+  const body = parts.find((c) => String(c.type).toUpperCase() === 'BODY');
+  const buttons = (parts.find((c) => String(c.type).toUpperCase() === 'BUTTONS') || {}).buttons || [];
+  return { header, body: body && body.text ? body.text : '', buttons };
+}
+
+/** The numbered placeholders ({{1}}, {{2}}, ...) of a template text, in order. */
+function placeholders(text) {
+  const seen = new Set();
+  for (const m of String(text || '').matchAll(/\{\{\s*(\d+)\s*\}\}/g)) {
+    seen.add(Number(m[1]));
+  }
+  return [...seen].sort((a, b) => a - b);
+}
+
+/**
+ * A form for one template's parameters (header, body, URL buttons) that sends it as a person's reply: what a
+ * conversation outside the channel's service window can still receive.
+ */
+function templateForm(t, onSend) {
+  const { header, body, buttons } = templateText(t);
+  const format = header ? String(header.format || 'TEXT').toUpperCase() : null;
+  const fields = [];
+  if (format === 'TEXT') {
+    for (const n of placeholders(header.text)) {
+      fields.push({ name: `header.${n}`, label: `Header {{${n}}}`, required: true });
+    }
+  } else if (['IMAGE', 'VIDEO', 'DOCUMENT'].includes(format)) {
+    fields.push({ name: 'header.link', label: `Header ${format.toLowerCase()} (https link)`, required: true });
+  }
+  for (const n of placeholders(body)) {
+    fields.push({ name: `body.${n}`, label: `Body {{${n}}}`, required: true });
+  }
+  buttons.forEach((b, i) => {
+    if (String(b.type).toUpperCase() === 'URL' && placeholders(b.url).length) {
+      fields.push({ name: `button.${i}`, label: `Button "${b.text || i + 1}" link {{1}}`, required: true });
+    }
+  });
+  return h('div', {},
+    h('p', { class: 'summary', 'data-testid': 'template-preview' },
+      format === 'TEXT' && header.text ? h('strong', {}, header.text, h('br')) : null, body),
+    form({
+      testid: 'template-reply',
+      submit: 'Send template',
+      fields,
+      onSubmit: async (v) => {
+        const parameters = {};
+        if (format === 'TEXT' && placeholders(header.text).length) {
+          // Meta's text header takes one parameter.
+          parameters.header = { type: 'text', text: v[`header.${placeholders(header.text)[0]}`] };
+        } else if (v['header.link']) {
+          parameters.header = { type: format.toLowerCase(), link: v['header.link'] };
+        }
+        const bodyValues = placeholders(body).map((n) => v[`body.${n}`]);
+        if (bodyValues.length) {
+          parameters.body = bodyValues;
+        }
+        const urlButtons = Object.keys(v).filter((k) => k.startsWith('button.'));
+        if (urlButtons.length) {
+          parameters.buttons = urlButtons.map((k) => ({ index: Number(k.slice(7)), sub_type: 'url', parameter: v[k] }));
+        }
+        await onSend({ name: t.name, language: t.language, parameters });
+      },
+    }));
 }
 
 // --- API keys -----------------------------------------------------------------------------------------------------
@@ -517,6 +613,15 @@ async function conversation(main, cbase, id) {
   const list = h('ol', { class: 'messages', 'data-testid': 'messages', 'aria-live': 'polite' });
   const live = h('p', { class: 'live' }, h('span', { class: 'dot' }), ' Watching: new messages appear here.');
   main.append(section('Messages', h('p', {}, `Agent ${c.agent_id} · end user ${c.end_user_id || '—'}`), live, list));
+  if ((mine || !ho || ho.state === 'waiting') && c.channel_instance_id) {
+    await templatePicker(main, id, c.channel_instance_id, async () => {
+      if (!mine) {
+        await rerender();
+      } else {
+        await pull();
+      }
+    });
+  }
   let last = null;
   const pull = async () => {
     let more = true;
@@ -866,7 +971,7 @@ export async function inbox(main, params, rerender) {
     ['Waiting since', (c) => fmtTime(c.handoff.since)],
     ['End user', open],
     ['Channel', (c) => c.channel_instance_id || 'API'],
-    ['Asked by', (c) => c.handoff.requested_by],
+    ['Asked by', (c) => askedBy(c.handoff.requested_by)],
     ['What they said', (c) => c.handoff.reason || ''],
     ['', (c) => (can('resources_read') ? take(c) : '')],
   ], waiting, { testid: 'waiting', empty: 'Nobody is waiting.' })));
@@ -885,6 +990,14 @@ export async function inbox(main, params, rerender) {
       }
     }).catch(() => {});
   }, 3000);
+}
+
+/** Who put a conversation in the queue, in words. */
+function askedBy(by) {
+  if (by === 'outside_service_window') {
+    return 'late message (template only)';
+  }
+  return by && by.startsWith('api:') ? 'the API' : by || '';
 }
 
 /** One conversation of the inbox: its messages live, who answers, take, reply as oneself, hand back. */
@@ -932,6 +1045,15 @@ async function inboxConversation(main, id, rerender) {
       },
     })));
   }
+  if ((mine || !ho || ho.state === 'waiting') && c.channel_instance_id) {
+    await templatePicker(main, id, c.channel_instance_id, async () => {
+      if (!mine) {
+        await rerender();
+      } else {
+        await pull();
+      }
+    });
+  }
   let last = null;
   const pull = async () => {
     let more = true;
@@ -964,6 +1086,43 @@ async function inboxConversation(main, id, rerender) {
       // The next tick tries again.
     }
   }, 2000);
+}
+
+/**
+ * The channel's approved templates for a person's reply: what WhatsApp still takes when the customer's last message
+ * is more than 24 hours old. Nothing is shown for a channel without templates (the web widget).
+ */
+async function templatePicker(main, conversationId, instanceId, afterSend) {
+  let approved = [];
+  try {
+    approved = (await get(`/v1/channel-instances/${instanceId}/templates`)).data
+      .filter((t) => String(t.status || '').toUpperCase() === 'APPROVED');
+  } catch (e) {
+    // No read access to the channel instance, or its plugin is not running: the text reply remains.
+    return;
+  }
+  if (!approved.length) {
+    return;
+  }
+  const slot = h('div', { 'data-testid': 'template-slot' });
+  const pick = h('select', { 'aria-label': 'Template', 'data-testid': 'template-picker' },
+    h('option', { value: '' }, 'Choose an approved template…'),
+    approved.map((t, i) => h('option', { value: String(i) }, `${t.name} (${t.language})`)));
+  pick.addEventListener('change', () => {
+    clear(slot);
+    const t = approved[Number(pick.value)];
+    if (pick.value !== '' && t) {
+      slot.append(templateForm(t, async (template) => {
+        await post(`/v1/conversations/${conversationId}/handoff/messages`, { template });
+        pick.value = '';
+        clear(slot);
+        say('ok', `Template ${template.name} sent.`);
+        await afterSend();
+      }));
+    }
+  });
+  main.append(section('Reply with a template', h('p', {}, 'Outside the channel\'s service window (WhatsApp: 24 hours '
+    + 'after the customer\'s last message) only an approved template goes out.'), pick, slot));
 }
 
 // --- Leads: the board ----------------------------------------------------------------------------------------------
