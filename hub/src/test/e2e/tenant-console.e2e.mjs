@@ -31,6 +31,7 @@ const WA = {
 };
 const WA_LATE = { from: required('WA_LATE_FROM'), body: required('WA_LATE_BODY'), signature: required('WA_LATE_SIGNATURE') };
 const INVOICE_URL = required('INVOICE_URL');
+const JOB_ID = required('JOB_ID');
 const SCREENSHOT_DIR = required('SCREENSHOT_DIR');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const WIDGET_JS = `${HUB}/hooks/plugins/channel-web/v1/widget.js`;
@@ -329,12 +330,26 @@ describe('human takeover', () => {
     assert.match(await invoice.textContent(), /00020126/);
     await shot(desk, 'console-billing.png');
 
-    // A dead webhook delivery (its target never answered): retried from the dead letters.
-    await desk.getByTestId('nav-dead-letters').click();
+    // Jobs: a webhook delivery waiting an hour for its next attempt goes now when asked (its target still does not
+    // resolve, so it fails a third time and waits again); a dead one is retried from the dead letters.
+    await desk.getByTestId('nav-jobs').click();
+    const waiting = desk.getByTestId('jobs').locator('tr', { has: desk.getByTestId(`run-${JOB_ID}`) });
+    await waiting.waitFor();
+    assert.equal(await waiting.getByTestId('job-attempts').textContent(), '2');
+    assert.equal(await waiting.getByTestId('job-state').textContent(), 'retrying');
+    await shot(desk, 'console-jobs.png');
+    await desk.getByTestId(`run-${JOB_ID}`).click();
+    await desk.getByText('It goes now.').waitFor();
+    // The attempt was made at once, not in an hour: the job shows its third attempt.
+    for (let i = 0; ; i++) {
+      const job = await pageFetch(desk, 'GET', `/v1/jobs/${JOB_ID}`);
+      if (job.json.attempts >= 3) break;
+      assert.ok(i < 30, `the delivery was not tried again: ${JSON.stringify(job.json)}`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
     const retry = desk.getByTestId('dead-letters').locator('[data-testid^=retry-]').first();
     await retry.click();
     await desk.getByText('Retried: it is on its way again.').waitFor();
-    await shot(desk, 'console-dead-letters.png');
 
     // Agents pick their model provider from those the tenant has.
     await desk.getByTestId('nav-agents').click();

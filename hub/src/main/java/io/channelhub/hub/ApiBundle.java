@@ -44,7 +44,8 @@ final class ApiBundle extends HubBundle<TenantSections.Sections> {
         var a = agents.get();
         var sections = new TenantSections.Sections(a.api(), a.promptsApi(), id.api().apiKeys(), id.api().audit(),
                 conv.channelInstances(), console.get(), id.api().grants(), privacy.get().api(), id.api().plugins(),
-                u.usage(), knowledge.get().files(), knowledge.get().vectorStores(), conv.deadLetters());
+                u.usage(), knowledge.get().files(), knowledge.get().vectorStores(), conv.deadLetters(),
+                conv.jobs());
         var jersey = env.jersey();
         jersey.register(new TenantApi(sections, conv.conversations(), u.quotas(), billing.get().api(),
                 conv.handoffs().apply(console.get()::displayName), conv.leads()));

@@ -52,7 +52,8 @@ final class ConversationsBundle extends HubBundle<ConversationsBundle.Conversati
                ConversationReads conversationReads,
                java.util.function.Function<java.util.function.BiFunction<String, String, java.util.Optional<String>>,
                        HandoffsResource> handoffs, io.channelhub.hub.web.api.LeadsResource leads,
-               io.channelhub.hub.web.api.DeadLettersResource deadLetters) {
+               io.channelhub.hub.web.api.DeadLettersResource deadLetters,
+               io.channelhub.hub.web.api.JobsResource jobs) {
     }
 
     private final CoreBundle core;
@@ -146,6 +147,7 @@ final class ConversationsBundle extends HubBundle<ConversationsBundle.Conversati
                 c.credentials()));
         jersey.register(new WebhooksResource(u.webhooks(), c.outbox(), dispatcher, id.grants(), id.access(),
                 id.audit(), c.clock()));
+        var deadLetters = new io.channelhub.hub.channels.DeadLetters(c.outbox(), inbound, c.clock());
         var api = new Api(new ChannelInstancesResource(instances, id.grants(), id.access(), id.audit(),
                 new ChannelMessagesResource(instances, contexts, sends, channelConversations, contacts, turns,
                         u.quotas(), platform, id.access(), id.audit(), c.json()),
@@ -157,8 +159,9 @@ final class ConversationsBundle extends HubBundle<ConversationsBundle.Conversati
                         id.access(), id.audit(), c.json()),
                 new io.channelhub.hub.web.api.LeadsResource(leads, id.access(), id.audit(), c.json(),
                         a.models()::providerIds),
-                new io.channelhub.hub.web.api.DeadLettersResource(new io.channelhub.hub.channels.DeadLetters(
-                        c.outbox(), inbound, c.clock()), id.access(), id.audit()));
+                new io.channelhub.hub.web.api.DeadLettersResource(deadLetters, id.access(), id.audit()),
+                new io.channelhub.hub.web.api.JobsResource(new io.channelhub.hub.channels.Jobs(c.outbox(), inbound,
+                        deadLetters, c.clock()), id.access(), id.audit()));
         return new Conversations(instances, contexts, api);
     }
 }

@@ -71,7 +71,7 @@ public class DeadLetters {
         return out.size() > limit ? List.copyOf(out.subList(0, limit)) : out;
     }
 
-    private static String kind(String outboxKind) {
+    static String kind(String outboxKind) {
         return switch (outboxKind) {
             case "webhook" -> WEBHOOK;
             case "turn_observer" -> TURN_OBSERVER;

@@ -304,12 +304,36 @@ public class InboundEvents {
 
     /** A tenant's events whose processing was given up, newest first. */
     public java.util.List<Failed> failed(String tenantId, int limit) {
+        return failed(tenantId, null, limit);
+    }
+
+    /** The same, only the event {@code id} when it is not null. */
+    public java.util.List<Failed> failed(String tenantId, String id, int limit) {
         return jdbi.withHandle(h -> h.createQuery("SELECT id, channel_instance_id, plugin_id, event_type, last_error, "
-                        + "received_at FROM inbound_events WHERE tenant_id = :t AND status = :s ORDER BY received_at DESC, "
-                        + "id LIMIT :n").bind("t", tenantId).bind("s", Status.FAILED.wire()).bind("n", limit)
+                        + "received_at FROM inbound_events WHERE tenant_id = :t AND status = :s AND (:id IS NULL OR "
+                        + "id = :id) ORDER BY received_at DESC, id LIMIT :n").bind("t", tenantId)
+                .bind("s", Status.FAILED.wire()).bind("id", id).bind("n", limit)
                 .map((rs, ctx) -> new Failed(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                         rs.getString(5), ctx.findColumnMapperFor(Instant.class).orElseThrow()
                         .map(rs, "received_at", ctx))).list());
+    }
+
+    /** A channel event still to be processed: its first attempt, or a later one after a failure. */
+    public record Open(String id, String instanceId, String eventType, int attempts, String lastError,
+                       Instant receivedAt, Instant lockedUntil) {
+    }
+
+    /** A tenant's events still to be processed (only {@code id} when it is not null), newest first. */
+    public java.util.List<Open> open(String tenantId, String id, int limit) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT id, channel_instance_id, event_type, attempts, last_error, "
+                        + "received_at, locked_until FROM inbound_events WHERE tenant_id = :t AND status = :s AND (:id "
+                        + "IS NULL OR id = :id) ORDER BY received_at DESC, id LIMIT :n").bind("t", tenantId)
+                .bind("s", Status.PENDING.wire()).bind("id", id).bind("n", limit)
+                .map((rs, ctx) -> {
+                    var instants = ctx.findColumnMapperFor(Instant.class).orElseThrow();
+                    return new Open(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getString(5),
+                            instants.map(rs, "received_at", ctx), instants.map(rs, "locked_until", ctx));
+                }).list());
     }
 
     /**

@@ -237,6 +237,26 @@ public class Outbox {
         });
     }
 
+    /**
+     * A tenant's rows still at work, newest first: held behind an earlier part, waiting for their first or next
+     * attempt, or under a replica's lease.
+     */
+    public List<OutboxItem> open(String tenantId, int limit) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM outbox WHERE tenant_id = :t AND status IN ("
+                        + Status.HELD.sql() + ", " + Status.PENDING.sql() + ", " + Status.DELIVERING.sql()
+                        + ") ORDER BY id DESC LIMIT :n").bind("t", tenantId).bind("n", limit).map(MAPPER).list());
+    }
+
+    /**
+     * Brings a waiting row's next attempt forward to {@code now} (after its target was fixed, say); false when it is
+     * not waiting for a later attempt any more.
+     */
+    public boolean runNow(OutboxItem item, Instant now) {
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE outbox SET next_attempt_at = :now WHERE tenant_id = :t AND "
+                        + "id = :id AND status = " + Status.PENDING.sql() + " AND next_attempt_at > :now")
+                .bind("now", now).bind("t", item.tenantId()).bind("id", item.id()).execute()) == 1;
+    }
+
     public long pending() {
         return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM outbox WHERE status IN ("
                 + Status.PENDING.sql() + ", " + Status.DELIVERING.sql() + ")").mapTo(Long.class).one());

@@ -85,6 +85,9 @@ abstract class IsolationContract extends HubIntegrationTest {
         MATRIX.put("GET /v1/handoffs", ALL);
         MATRIX.put("GET /v1/dead-letters", ADMIN);
         MATRIX.put("POST /v1/dead-letters/{letterId}/retry", ADMIN);
+        MATRIX.put("GET /v1/jobs", ADMIN);
+        MATRIX.put("GET /v1/jobs/{jobId}", ADMIN);
+        MATRIX.put("POST /v1/jobs/{jobId}/retry", ADMIN);
         MATRIX.put("GET /v1/leads", ALL);
         MATRIX.put("GET /v1/leads/settings", ALL);
         MATRIX.put("PUT /v1/leads/settings", ADMIN);
@@ -271,6 +274,7 @@ abstract class IsolationContract extends HubIntegrationTest {
                 .replace("{conversationId}", f.conversation())
                 .replace("{leadId}", f.lead())
                 .replace("{letterId}", f.delivery())
+                .replace("{jobId}", f.delivery())
                 .replace("{providerId}", "openai")
                 .replace("{webhookId}", f.webhook())
                 .replace("{deliveryId}", f.delivery())

@@ -110,6 +110,16 @@ class TenantConsoleBrowserTest {
         TestHub.check(hub.post(admin, "/v1/conversations", Map.of()), 201);
         hub.app().jdbi().useHandle(h -> h.createUpdate("UPDATE outbox SET status = 'dead', attempts = 8, last_error = "
                 + "'unknown host' WHERE tenant_id = :t AND kind = 'webhook'").bind("t", tenant).execute());
+        // Another delivery to it, between attempts: it failed twice and waits an hour, as the backoff leaves it.
+        TestHub.check(hub.post(admin, "/v1/conversations", Map.of()), 201);
+        await().atMost(Duration.ofSeconds(10)).until(() -> hub.count("SELECT COUNT(*) FROM outbox WHERE tenant_id = ? "
+                + "AND kind = 'webhook' AND status = 'pending' AND attempts >= 1", tenant) == 1);
+        hub.app().jdbi().useHandle(h -> h.createUpdate("UPDATE outbox SET attempts = 2, next_attempt_at = :later "
+                        + "WHERE tenant_id = :t AND kind = 'webhook' AND status = 'pending'").bind("t", tenant)
+                .bind("later", java.time.Instant.now().plusSeconds(3600)).execute());
+        env.put("JOB_ID", hub.app().jdbi().withHandle(h -> h.createQuery("SELECT delivery_id FROM outbox WHERE "
+                + "tenant_id = :t AND kind = 'webhook' AND status = 'pending'").bind("t", tenant).mapTo(String.class)
+                .one()));
         TestHub.check(hub.post(TestHub.ROOT_KEY, "/admin/tenants/" + tenant + "/console-users", Map.of("email",
                 "bruno@acme.example", "role", "viewer", "password", "bruno passphrase 2026")), 201);
         env.put("VIEWER_EMAIL", "bruno@acme.example");
@@ -150,7 +160,7 @@ class TenantConsoleBrowserTest {
         assertThat(graph.problems()).isEmpty();
         for (String shot : List.of("console-templates.png", "console-inbox.png", "console-inbox-conversation.png",
                 "widget-handoff.png", "console-leads.png", "console-webhooks.png", "console-privacy.png", "console-billing.png",
-                "console-dead-letters.png")) {
+                "console-jobs.png")) {
             assertThat(BrowserSuite.SHOTS.resolve(shot)).isNotEmptyFile();
         }
         assertThat(hub.count("SELECT COUNT(*) FROM audit_log WHERE tenant_id = ? AND action = "

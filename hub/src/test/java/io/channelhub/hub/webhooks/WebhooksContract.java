@@ -190,6 +190,68 @@ abstract class WebhooksContract extends HubIntegrationTest {
         }
     }
 
+    /**
+     * The tenant's background work as jobs: a delivery waiting an hour for its next attempt (as the default backoff
+     * leaves it after a few failures) is tried at once when asked, once its target works again; given-up work shows as
+     * dead beside it.
+     */
+    @Test
+    void jobsShowWorkInProgressAndGivenUpAndARetryBringsTheNextAttemptForward() throws Exception {
+        String t = hub.createTenant(slug("jobs"));
+        String key = hub.createKey(t, "admin").get("key").asText();
+        String viewer = hub.createKey(t, "viewer").get("key").asText();
+        TestHub.check(hub.post(key, "/v1/agents", Map.of("slug", "jobs-agent", "name", "A")), 201);
+        try (WebhookReceiver rx = new WebhookReceiver()) {
+            rx.always(503);
+            TestHub.check(hub.post(key, "/v1/webhooks", Map.of("url", rx.url("/crm"), "events",
+                    List.of("conversation.created"))), 201);
+            TestHub.check(hub.post(key, "/v1/conversations", Map.of()), 201);
+            await().atMost(Duration.ofSeconds(10)).until(() -> hub.get(key, "/v1/jobs?state=dead").json().get("data")
+                    .size() == 1);
+            JsonNode dead = hub.get(key, "/v1/jobs?state=dead").json().get("data").get(0);
+            assertThat(dead.get("kind").asText()).isEqualTo("webhook");
+            assertThat(dead.get("attempts").asInt()).isEqualTo(3);
+            assertThat(dead.get("last_error").asText()).contains("503");
+
+            // Another delivery, between attempts: two failed, the next one due in an hour.
+            TestHub.check(hub.post(key, "/v1/conversations", Map.of()), 201);
+            await().atMost(Duration.ofSeconds(10)).until(() -> hub.get(key, "/v1/jobs?state=dead").json().get("data")
+                    .size() == 2);
+            String waiting = hub.get(key, "/v1/jobs?state=dead").json().get("data").get(0).get("id").asText();
+            hub.app().jdbi().useHandle(h -> h.createUpdate("UPDATE outbox SET status = 'pending', attempts = 2, "
+                    + "next_attempt_at = :later WHERE tenant_id = :t AND delivery_id = :d").bind("t", t)
+                    .bind("d", waiting).bind("later", java.time.Instant.now().plusSeconds(3600)).execute());
+            JsonNode job = TestHub.check(hub.get(key, "/v1/jobs/" + waiting), 200).json();
+            assertThat(job.get("state").asText()).isEqualTo("retrying");
+            assertThat(job.get("retryable").asBoolean()).isTrue();
+            assertThat(java.time.Instant.parse(job.get("next_attempt_at").asText()))
+                    .isAfter(java.time.Instant.now().plusSeconds(3000));
+            JsonNode all = TestHub.check(hub.get(key, "/v1/jobs"), 200).json().get("data");
+            assertThat(all).extracting(n -> n.get("state").asText()).containsExactlyInAnyOrder("retrying", "dead");
+            assertThat(hub.get(key, "/v1/jobs?state=sleeping").code()).isEqualTo("invalid_field");
+
+            assertThat(hub.get(viewer, "/v1/jobs").status()).isEqualTo(403);
+            String other = hub.createKey(hub.createTenant(slug("other-jobs")), "admin").get("key").asText();
+            assertThat(hub.get(other, "/v1/jobs/" + waiting).status()).isEqualTo(404);
+            assertThat(hub.post(other, "/v1/jobs/" + waiting + "/retry", null).status()).isEqualTo(404);
+            assertThat(TestHub.check(hub.get(other, "/v1/jobs"), 200).json().get("data")).isEmpty();
+
+            // The CRM is back: asked, the waiting delivery goes now rather than in an hour.
+            rx.always(0);
+            int before = rx.received().size();
+            TestHub.check(hub.post(key, "/v1/jobs/" + waiting + "/retry", null), 202);
+            await().atMost(Duration.ofSeconds(10)).until(() -> rx.received().size() > before);
+            await().atMost(Duration.ofSeconds(10)).until(() -> hub.get(key, "/v1/jobs/" + waiting).status() == 404);
+            // The dead one is sent again through the same route.
+            JsonNode again = TestHub.check(hub.post(key, "/v1/jobs/" + dead.get("id").asText() + "/retry", null), 202)
+                    .json();
+            assertThat(again.get("id").asText()).isNotEqualTo(dead.get("id").asText());
+            assertThat(hub.post(key, "/v1/jobs/" + dead.get("id").asText() + "/retry", null).status()).isEqualTo(404);
+            assertThat(hub.count("SELECT COUNT(*) FROM audit_log WHERE tenant_id = ? AND action = 'job.retry'", t))
+                    .isEqualTo(2);
+        }
+    }
+
     @Test
     void aDeadDeliveryIsReportedAndCanBeReplayed() throws Exception {
         try (WebhookReceiver rx = new WebhookReceiver(); WebhookReceiver ops = new WebhookReceiver()) {

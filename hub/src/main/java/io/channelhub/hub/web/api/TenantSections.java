@@ -17,7 +17,8 @@ public abstract class TenantSections {
                            AuditResource audit, ChannelInstancesResource channelInstances,
                            ConsoleUsersResource consoleUsers, GrantsResource grants, PrivacyResource privacy,
                            TenantPluginsResource plugins, UsageResource usage, FilesResource files,
-                           VectorStoresResource vectorStores, DeadLettersResource deadLetters) {
+                           VectorStoresResource vectorStores, DeadLettersResource deadLetters,
+                           JobsResource jobs) {
     }
 
     private final Sections s;
@@ -30,6 +31,12 @@ public abstract class TenantSections {
     @Path("dead-letters")
     public DeadLettersResource deadLetters() {
         return s.deadLetters();
+    }
+
+    /** The tenant's background work: in progress and given up. */
+    @Path("jobs")
+    public JobsResource jobs() {
+        return s.jobs();
     }
 
     @Path("agents")

@@ -22,7 +22,7 @@ const TENANT_VIEWS = [
   ['billing', 'Billing', 'tenant_update'],
   ['webhooks', 'Webhooks', 'resources_read'],
   ['privacy', 'Privacy requests', 'tenant_update'],
-  ['dead-letters', 'Dead letters', 'tenant_update'],
+  ['jobs', 'Jobs', 'tenant_update'],
   ['audit', 'Audit log', 'audit_read'],
   ['account', 'Your account', null],
 ];
@@ -41,7 +41,9 @@ const RENDER = {
   webhooks: views.webhooks,
   privacy: views.privacy,
   account: views.account,
-  'dead-letters': views.deadLetters,
+  jobs: views.jobs,
+  // The page's earlier address, kept for bookmarks.
+  'dead-letters': views.jobs,
   tenants: views.tenants,
   'platform-plugins': views.platformPlugins,
   plugins: views.plugins,

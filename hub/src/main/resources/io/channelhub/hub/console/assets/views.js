@@ -613,15 +613,6 @@ async function conversation(main, cbase, id) {
   const list = h('ol', { class: 'messages', 'data-testid': 'messages', 'aria-live': 'polite' });
   const live = h('p', { class: 'live' }, h('span', { class: 'dot' }), ' Watching: new messages appear here.');
   main.append(section('Messages', h('p', {}, `Agent ${c.agent_id} · end user ${c.end_user_id || '—'}`), live, list));
-  if ((mine || !ho || ho.state === 'waiting') && c.channel_instance_id) {
-    await templatePicker(main, id, c.channel_instance_id, async () => {
-      if (!mine) {
-        await rerender();
-      } else {
-        await pull();
-      }
-    });
-  }
   let last = null;
   const pull = async () => {
     let more = true;
@@ -1414,13 +1405,34 @@ export async function account(main) {
 const LETTER_KINDS = { webhook: 'webhook delivery', channel_send: 'channel message', turn_observer: 'plugin turn',
   channel_event: 'channel event' };
 
-/** What the hub gave up delivering or processing, newest first; a retry where one is safe. */
-export async function deadLetters(main, _, rerender) {
+const JOB_STATES = { waiting: 'waiting for an earlier part', queued: 'queued', retrying: 'retrying',
+  running: 'running' };
+
+/**
+ * The tenant's background work: what the hub is still doing for it (with "Retry now" for a delivery waiting for its
+ * next attempt) and what it gave up on, newest first, with a retry where one is safe.
+ */
+export async function jobs(main, _, rerender) {
   if (needTenant(main)) {
     return;
   }
-  page(main, 'Dead letters');
-  const rows = (await get(`${base()}/dead-letters?limit=200`)).data;
+  page(main, 'Jobs');
+  const [open, rows] = await Promise.all([get(`${base()}/jobs?limit=200`).then((r) => r.data
+    .filter((j) => j.state !== 'dead')), get(`${base()}/dead-letters?limit=200`).then((r) => r.data)]);
+  main.append(section('In progress', h('p', {}, 'Webhook deliveries, channel messages, plugin turns and channel events '
+    + 'the hub is still working on. A failed delivery waits longer before each attempt (up to an hour): once its '
+    + 'target works again, retry it now.'), table([
+    ['Since', (j) => fmtTime(j.created_at)],
+    ['What', (j) => LETTER_KINDS[j.kind] || j.kind],
+    ['Event', (j) => j.event_type],
+    ['For', (j) => h('code', {}, j.target)],
+    ['State', (j) => h('span', { class: 'badge', 'data-testid': 'job-state' }, JOB_STATES[j.state] || j.state)],
+    ['Attempts', (j) => h('span', { 'data-testid': 'job-attempts' }, String(j.attempts))],
+    ['Next attempt', (j) => (j.next_attempt_at ? fmtTime(j.next_attempt_at) : '')],
+    ['Last error', (j) => j.last_error || ''],
+    ['', (j) => (j.retryable ? button('Retry now', () => act(() => post(`${base()}/jobs/${j.id}/retry`, {}),
+      'It goes now.', rerender), { 'data-testid': `run-${j.id}` }) : '')],
+  ], open, { testid: 'jobs', empty: 'Nothing in progress.' })));
   main.append(section('Given up (newest first)', h('p', {}, 'Webhook deliveries and plugin turns are sent again as new '
     + 'deliveries; a channel event is processed again from its first attempt. A channel message that failed for good '
     + 'is not resent: send a new one.'), table([
