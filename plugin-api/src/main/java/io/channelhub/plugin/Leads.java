@@ -31,7 +31,7 @@ public interface Leads {
     Optional<Lead> ofConversation(String conversationId);
 
     /** The tenant's lead settings: its threshold, and the model it chose for finding leads, if any. */
-    Settings settings();
+    LeadSettings settings();
 
     /**
      * The tenant's lead settings.
@@ -41,7 +41,7 @@ public interface Leads {
      *                      ({@link Models#complete}), or null: none chosen
      * @param model         that model's name, or null
      */
-    record Settings(int qualifyAt, String modelProvider, String model) {
+    record LeadSettings(int qualifyAt, String modelProvider, String model) {
 
         /** Whether the tenant chose a model. */
         public boolean hasModel() {

@@ -9,9 +9,10 @@ import io.channelhub.plugin.model.ModelRequest;
  * conversation (classify it, extract data from it, summarise it). A call runs on the tenant's configured credentials
  * for the provider (or the operator's), with the hub's retries, backoff and circuit breaker; its tokens are metered
  * to the tenant under this plugin's id ({@code model.prompt_tokens}, {@code model.completion_tokens}), and it is
- * refused before it starts when a hard token quota of the tenant is used up. Which provider and model to use is the
- * tenant's choice, handed to the plugin through one of its settings: a plugin never picks a paid model by itself.
- * A plugin that declares its capabilities lists the providers it calls ({@code models=*} for any).
+ * refused before it starts when a hard token quota of the tenant is used up. By convention the tenant chooses the
+ * provider and model, handed to the plugin through one of its settings, rather than the plugin picking a paid one. The
+ * plugin must declare the providers it calls in its manifest ({@code Plugin-Capabilities: models=*} for any); one
+ * without declarations calls none.
  *
  * <pre>{@code
  * if (!context.models().isDemo(provider)) {

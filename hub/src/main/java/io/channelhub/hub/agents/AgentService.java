@@ -106,8 +106,12 @@ public class AgentService {
     }
 
     public Agent get(String tenantId, String id) {
-        Optional<Agent> a = byId.get(tenantId + "|" + id, k -> agents.find(tenantId, id));
-        return a.orElseThrow(() -> Failure.notFound("agent"));
+        return find(tenantId, id).orElseThrow(() -> Failure.notFound("agent"));
+    }
+
+    /** The tenant's agent by id, if it still exists. */
+    public Optional<Agent> find(String tenantId, String id) {
+        return byId.get(tenantId + "|" + id, k -> agents.find(tenantId, id));
     }
 
     /** The tenant's agent a setting names, by slug or by id. */

@@ -59,16 +59,33 @@ public class DeadLetters {
     public List<Letter> list(String tenantId, int limit) {
         List<Letter> out = new ArrayList<>();
         for (OutboxItem i : outbox.dead(tenantId, null, limit)) {
-            String kind = kind(i.kind());
-            out.add(new Letter(i.deliveryId(), kind, i.targetId(), i.eventType(), i.attempts(), i.lastError(),
-                    i.createdAt(), !CHANNEL_SEND.equals(kind)));
+            out.add(of(i));
         }
         for (InboundEvents.Failed f : inbound.failed(tenantId, limit)) {
-            out.add(new Letter(f.id(), CHANNEL_EVENT, f.instanceId(), f.eventType(), 0, f.lastError(),
-                    f.receivedAt(), true));
+            out.add(of(f));
         }
         out.sort(Comparator.comparing(Letter::at).reversed());
         return out.size() > limit ? List.copyOf(out.subList(0, limit)) : out;
+    }
+
+    /** One dead letter of the tenant. */
+    public Optional<Letter> find(String tenantId, String id) {
+        Optional<OutboxItem> row = outbox.find(tenantId, id);
+        if (row.isPresent()) {
+            return row.filter(i -> Outbox.Status.DEAD.wire().equals(i.status())).map(DeadLetters::of);
+        }
+        return inbound.failed(tenantId, id, 1).stream().findFirst().map(DeadLetters::of);
+    }
+
+    private static Letter of(OutboxItem i) {
+        String kind = kind(i.kind());
+        return new Letter(i.deliveryId(), kind, i.targetId(), i.eventType(), i.attempts(), i.lastError(),
+                i.createdAt(), !CHANNEL_SEND.equals(kind));
+    }
+
+    private static Letter of(InboundEvents.Failed f) {
+        return new Letter(f.id(), CHANNEL_EVENT, f.instanceId(), f.eventType(), f.attempts(), f.lastError(),
+                f.receivedAt(), true);
     }
 
     static String kind(String outboxKind) {

@@ -45,6 +45,9 @@ public class InboundEvents {
      * An event's state: {@code pending} for the processor, {@code turn} when a live channel request answers it
      * itself, then {@code processed}, or {@code failed} once its retries are used up.
      */
+    /** The event kinds {@link InboundProcessor} claims (a payment event goes to billing). */
+    static final String PROCESSED_KINDS = "event_type IN ('message', 'status', 'contact')";
+
     public enum Status {
         PENDING, TURN, PROCESSED, FAILED;
 
@@ -56,7 +59,7 @@ public class InboundEvents {
     public InboundEvents(Jdbi jdbi, ObjectMapper json, Clock clock) {
         this.jdbi = jdbi;
         this.queue = new io.channelhub.hub.persistence.WorkQueue(jdbi, "inbound_events", "status = '"
-                + Status.PENDING.wire() + "' AND event_type IN ('message', 'status', 'contact')",
+                + Status.PENDING.wire() + "' AND " + PROCESSED_KINDS,
                 ", attempts = attempts + 1", "received_at");
         this.json = json;
         this.clock = clock;
@@ -298,8 +301,8 @@ public class InboundEvents {
     }
 
     /** A channel event whose processing was given up. */
-    public record Failed(String id, String instanceId, String pluginId, String eventType, String lastError,
-                         Instant receivedAt) {
+    public record Failed(String id, String instanceId, String pluginId, String eventType, int attempts,
+                         String lastError, Instant receivedAt) {
     }
 
     /** A tenant's events whose processing was given up, newest first. */
@@ -309,12 +312,12 @@ public class InboundEvents {
 
     /** The same, only the event {@code id} when it is not null. */
     public java.util.List<Failed> failed(String tenantId, String id, int limit) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT id, channel_instance_id, plugin_id, event_type, last_error, "
-                        + "received_at FROM inbound_events WHERE tenant_id = :t AND status = :s AND (:id IS NULL OR "
+        return jdbi.withHandle(h -> h.createQuery("SELECT id, channel_instance_id, plugin_id, event_type, attempts, "
+                        + "last_error, received_at FROM inbound_events WHERE tenant_id = :t AND status = :s AND (:id IS NULL OR "
                         + "id = :id) ORDER BY received_at DESC, id LIMIT :n").bind("t", tenantId)
                 .bind("s", Status.FAILED.wire()).bind("id", id).bind("n", limit)
                 .map((rs, ctx) -> new Failed(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), ctx.findColumnMapperFor(Instant.class).orElseThrow()
+                        rs.getInt(5), rs.getString(6), ctx.findColumnMapperFor(Instant.class).orElseThrow()
                         .map(rs, "received_at", ctx))).list());
     }
 
@@ -323,11 +326,17 @@ public class InboundEvents {
                        Instant receivedAt, Instant lockedUntil) {
     }
 
-    /** A tenant's events still to be processed (only {@code id} when it is not null), newest first. */
-    public java.util.List<Open> open(String tenantId, String id, int limit) {
+    /**
+     * A tenant's events still to be processed, newest first: only {@code id} when it is not null; only those never
+     * tried ({@code tried} false) or tried before ({@code true}) unless null. Only the kinds this processor claims:
+     * a payment event has its own processing.
+     */
+    public java.util.List<Open> open(String tenantId, String id, Boolean tried, int limit) {
+        String attempts = tried == null ? "" : tried ? " AND attempts > 0" : " AND attempts = 0";
         return jdbi.withHandle(h -> h.createQuery("SELECT id, channel_instance_id, event_type, attempts, last_error, "
-                        + "received_at, locked_until FROM inbound_events WHERE tenant_id = :t AND status = :s AND (:id "
-                        + "IS NULL OR id = :id) ORDER BY received_at DESC, id LIMIT :n").bind("t", tenantId)
+                        + "received_at, locked_until FROM inbound_events WHERE tenant_id = :t AND status = :s AND "
+                        + PROCESSED_KINDS + " AND (:id IS NULL OR id = :id)" + attempts + " ORDER BY received_at DESC, "
+                        + "id LIMIT :n").bind("t", tenantId)
                 .bind("s", Status.PENDING.wire()).bind("id", id).bind("n", limit)
                 .map((rs, ctx) -> {
                     var instants = ctx.findColumnMapperFor(Instant.class).orElseThrow();

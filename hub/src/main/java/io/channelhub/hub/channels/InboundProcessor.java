@@ -260,8 +260,14 @@ public class InboundProcessor implements Managed {
         // the send API would refuse it. The channel's timestamp decides, not when the hub received it.
         if (!sends.replyWindowOpen(ci, m.sentAt() == null ? clock.instant() : m.sentAt())) {
             pipeline.unanswered(user, OUTSIDE_WINDOW);
-            // A person may still answer it with a template: an agent that hands over queues it for one.
-            turns.queueForPerson(conv, user, OUTSIDE_WINDOW);
+            if (!"true".equals(m.attributes().get("skip_agent")) && !sends.replyWindowOpen(ci, contacts.find(
+                    ci.tenantId(), ci.id(), m.contactExternalId()).map(ContactDirectory.Contact::lastInboundAt)
+                    .orElse(null)) && repo.replyAfter(ci.tenantId(), conv.id(), user.seq()).isEmpty()) {
+                // Nothing newer from the contact opened the window again (a redelivery after an outage comes behind
+                // the contact's current messages, which the agent answers), it is no opt-out the channel handled, and
+                // nobody answered it: a person may still, with a template. An agent that hands over queues it.
+                turns.queueForPerson(conv, user, OUTSIDE_WINDOW);
+            }
             LOG.info("No reply to inbound message {}: sent at {}, outside the channel's service window",
                     user.id(), m.sentAt());
             return;

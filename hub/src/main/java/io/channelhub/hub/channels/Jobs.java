@@ -16,12 +16,13 @@ import java.util.Set;
  * A tenant's background work, as one list: what the hub still has to do for it (webhook deliveries, channel sends,
  * plugin turn observers, channel events to process) and what it gave up on ({@link DeadLetters}). Each is a job with
  * a state: {@code waiting} (a part behind an earlier one), {@code queued} (its first attempt is due), {@code retrying}
- * (it failed and waits for its next attempt), {@code running} (a replica holds it) or {@code dead}. A retry brings a
- * retrying delivery's next attempt forward, or sends a dead letter again where that is safe.
+ * (it failed and waits for its next attempt), {@code running} (a replica holds it) or {@code dead}; {@code open} asks
+ * for all but the dead. A retry brings a retrying delivery's next attempt forward, or sends a dead letter again where
+ * that is safe.
  */
 public class Jobs {
 
-    public static final Set<String> STATES = Set.of("waiting", "queued", "retrying", "running", "dead");
+    public static final Set<String> STATES = Set.of("open", "waiting", "queued", "retrying", "running", "dead");
 
     private final Outbox outbox;
     private final InboundEvents inbound;
@@ -56,7 +57,7 @@ public class Jobs {
                       Instant nextAttemptAt, String lastError, Instant createdAt, boolean retryable) {
     }
 
-    /** The tenant's jobs of one state (null: all), newest first, at most {@code limit}. */
+    /** The tenant's jobs of one state (null: all, dead ones included), newest first, at most {@code limit}. */
     public List<Job> list(String tenantId, String state, int limit) {
         if (state != null && !STATES.contains(state)) {
             throw Failure.invalid("invalid_field", "state is one of " + new java.util.TreeSet<>(STATES),
@@ -65,44 +66,41 @@ public class Jobs {
         Instant now = clock.instant();
         List<Job> out = new ArrayList<>();
         if (!"dead".equals(state)) {
-            for (OutboxItem i : outbox.open(tenantId, limit)) {
+            String open = state == null ? "open" : state;
+            for (OutboxItem i : outbox.open(tenantId, open, limit)) {
                 out.add(of(i, now));
             }
-            for (InboundEvents.Open e : inbound.open(tenantId, null, limit)) {
-                out.add(of(e, now));
+            if (!"waiting".equals(open)) {
+                // The database tells first attempts from later ones; a lease from a failure's wait only the row.
+                Boolean tried = "queued".equals(open) ? Boolean.FALSE
+                        : "retrying".equals(open) || "running".equals(open) ? Boolean.TRUE : null;
+                for (InboundEvents.Open e : inbound.open(tenantId, null, tried, limit)) {
+                    Job j = of(e, now);
+                    if ("open".equals(open) || j.state().equals(open)) {
+                        out.add(j);
+                    }
+                }
             }
         }
         if (state == null || "dead".equals(state)) {
-            for (DeadLetters.Letter l : dead.list(tenantId, limit)) {
-                out.add(new Job(l.id(), l.kind(), "dead", l.target(), l.eventType(), l.attempts(), null, l.lastError(),
-                        l.at(), l.retryable()));
-            }
+            dead.list(tenantId, limit).forEach(l -> out.add(of(l)));
         }
-        out.removeIf(j -> state != null && !state.equals(j.state()));
         out.sort(Comparator.comparing(Job::createdAt).reversed());
         return out.size() > limit ? List.copyOf(out.subList(0, limit)) : out;
     }
 
-    /** One job of the tenant. */
+    /** One job of the tenant; empty for one that is done (delivered, or a dead letter retried). */
     public Optional<Job> find(String tenantId, String id) {
+        Optional<DeadLetters.Letter> letter = dead.find(tenantId, id);
+        if (letter.isPresent()) {
+            return letter.map(Jobs::of);
+        }
         Instant now = clock.instant();
         Optional<OutboxItem> row = outbox.find(tenantId, id);
         if (row.isPresent()) {
-            OutboxItem i = row.get();
-            if (Outbox.Status.DEAD.wire().equals(i.status())) {
-                String kind = DeadLetters.kind(i.kind());
-                return Optional.of(new Job(i.deliveryId(), kind, "dead", i.targetId(), i.eventType(), i.attempts(),
-                        null, i.lastError(), i.createdAt(), !DeadLetters.CHANNEL_SEND.equals(kind)));
-            }
-            // Delivered and retried rows are history (the webhook delivery log), not jobs.
-            return isOpen(i) ? Optional.of(of(i, now)) : Optional.empty();
+            return row.filter(Jobs::isOpen).map(i -> of(i, now));
         }
-        Optional<Job> event = inbound.open(tenantId, id, 1).stream().map(e -> of(e, now)).findFirst();
-        if (event.isPresent()) {
-            return event;
-        }
-        return inbound.failed(tenantId, id, 1).stream().map(f -> new Job(f.id(), DeadLetters.CHANNEL_EVENT, "dead",
-                f.instanceId(), f.eventType(), 0, null, f.lastError(), f.receivedAt(), true)).findFirst();
+        return inbound.open(tenantId, id, null, 1).stream().map(e -> of(e, now)).findFirst();
     }
 
     /**
@@ -110,16 +108,24 @@ public class Jobs {
      * ({@link DeadLetters#retry}). Returns the id of what carries it now.
      */
     public String retry(String tenantId, String id) {
-        Job job = find(tenantId, id).orElseThrow(() -> Failure.notFound("job"));
-        if ("dead".equals(job.state())) {
+        Optional<Job> job = find(tenantId, id);
+        if (job.isEmpty()) {
+            if (outbox.find(tenantId, id).isPresent()) {
+                throw Failure.conflict("not_retryable", "this job is done (delivered, or retried already)",
+                        Map.of("state", "done"));
+            }
+            throw Failure.notFound("job");
+        }
+        String state = job.get().state();
+        if ("dead".equals(state)) {
             return dead.retry(tenantId, id);
         }
-        OutboxItem row = outbox.find(tenantId, id).filter(i -> "retrying".equals(job.state())).orElseThrow(() ->
+        OutboxItem row = outbox.find(tenantId, id).filter(i -> "retrying".equals(state)).orElseThrow(() ->
                 Failure.conflict("not_retryable", "only a delivery waiting for its next attempt, or a dead one, is "
-                        + "tried again (this job is " + job.state() + ")", Map.of("state", job.state())));
+                        + "tried again now (this job is " + state + ")", Map.of("state", state)));
         if (!outbox.runNow(row, clock.instant())) {
             throw Failure.conflict("not_retryable", "this delivery is being tried or finished meanwhile",
-                    Map.of("state", job.state()));
+                    Map.of("state", state));
         }
         return id;
     }
@@ -127,6 +133,11 @@ public class Jobs {
     private static boolean isOpen(OutboxItem i) {
         return Outbox.Status.HELD.wire().equals(i.status()) || Outbox.Status.PENDING.wire().equals(i.status())
                 || Outbox.Status.DELIVERING.wire().equals(i.status());
+    }
+
+    private static Job of(DeadLetters.Letter l) {
+        return new Job(l.id(), l.kind(), "dead", l.target(), l.eventType(), l.attempts(), null, l.lastError(), l.at(),
+                l.retryable());
     }
 
     private static Job of(OutboxItem i, Instant now) {

@@ -38,7 +38,7 @@ import java.util.List;
  */
 public final class TurnPipeline {
 
-    static final List<String> TOKEN_CHECKS = List.of("model.prompt_tokens", "model.completion_tokens");
+    static final List<String> TOKEN_CHECKS = UsageLedger.MODEL_TOKENS;
 
     /** Why a stored message gets no reply: the reasons {@link #unanswered} records. */
     public static final String RATE_LIMITED = "rate_limited";
@@ -259,11 +259,8 @@ public final class TurnPipeline {
         List<UsageLedger.UsageEvent> usage = new ArrayList<>();
         usage.add(new UsageLedger.UsageEvent(tenantId, "api.chat_completions", 1, "call", null, null, agent.id(),
                 model, "call:" + callId));
-        if (reply != null && reply.usage() != null) {
-            usage.add(new UsageLedger.UsageEvent(tenantId, "model.prompt_tokens", reply.usage().promptTokens(),
-                    "token", null, null, agent.id(), model, "pt:" + callId));
-            usage.add(new UsageLedger.UsageEvent(tenantId, "model.completion_tokens",
-                    reply.usage().completionTokens(), "token", null, null, agent.id(), model, "ct:" + callId));
+        if (reply != null) {
+            usage.addAll(UsageLedger.modelTokens(tenantId, null, null, agent.id(), model, reply.usage(), callId));
         }
         ledger.recordAll(usage);
         quotas.afterUsage(tenantId, usage.stream().map(UsageLedger.UsageEvent::usageType)

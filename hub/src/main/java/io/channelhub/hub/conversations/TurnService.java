@@ -220,7 +220,9 @@ public class TurnService {
      * template. Nothing changes when a person was already asked for or holds it.
      */
     public void queueForPerson(Conversation c, Message user, String why) {
-        if (agents.get(c.tenantId(), c.agentId()).spec().handoffSettings().on()) {
+        java.util.Optional<Agent> agent = agents.find(c.tenantId(), c.agentId());
+        // A conversation whose agent was deleted has nobody to hand over from: it stays as it is.
+        if (agent.isPresent() && agent.get().spec().handoffSettings().on()) {
             handoffs.request(c, why, user.content());
         }
     }
@@ -438,14 +440,8 @@ public class TurnService {
     }
 
     private static List<UsageLedger.UsageEvent> tokenUsage(Conversation c, ModelReply reply, String key) {
-        if (reply.usage() == null) {
-            return List.of();
-        }
-        return List.of(new UsageLedger.UsageEvent(c.tenantId(), "model.prompt_tokens", reply.usage().promptTokens(),
-                "token", null, c.channelInstanceId(), c.agentId(), reply.model(), "pt:" + key),
-                new UsageLedger.UsageEvent(c.tenantId(), "model.completion_tokens",
-                reply.usage().completionTokens(), "token", null, c.channelInstanceId(), c.agentId(), reply.model(),
-                "ct:" + key));
+        return UsageLedger.modelTokens(c.tenantId(), null, c.channelInstanceId(), c.agentId(), reply.model(),
+                reply.usage(), key);
     }
 
     /** The history window: the last N messages, cut further to about max_tokens (4 characters a token). */

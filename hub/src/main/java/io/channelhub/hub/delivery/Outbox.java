@@ -242,9 +242,25 @@ public class Outbox {
      * attempt, or under a replica's lease.
      */
     public List<OutboxItem> open(String tenantId, int limit) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM outbox WHERE tenant_id = :t AND status IN ("
-                        + Status.HELD.sql() + ", " + Status.PENDING.sql() + ", " + Status.DELIVERING.sql()
-                        + ") ORDER BY id DESC LIMIT :n").bind("t", tenantId).bind("n", limit).map(MAPPER).list());
+        return open(tenantId, null, limit);
+    }
+
+    /**
+     * The same, of one state as the jobs view names them: {@code waiting} (held), {@code queued} (pending, never
+     * tried), {@code retrying} (pending after a failure), {@code running} (delivering); null: all of them.
+     */
+    public List<OutboxItem> open(String tenantId, String state, int limit) {
+        String where = switch (state == null ? "open" : state) {
+            case "waiting" -> "status = " + Status.HELD.sql();
+            case "queued" -> "status = " + Status.PENDING.sql() + " AND attempts = 0";
+            case "retrying" -> "status = " + Status.PENDING.sql() + " AND attempts > 0";
+            case "running" -> "status = " + Status.DELIVERING.sql();
+            case "open" -> "status IN (" + Status.HELD.sql() + ", " + Status.PENDING.sql() + ", "
+                    + Status.DELIVERING.sql() + ")";
+            default -> throw new IllegalArgumentException("no open state " + state);
+        };
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM outbox WHERE tenant_id = :t AND " + where
+                + " ORDER BY id DESC LIMIT :n").bind("t", tenantId).bind("n", limit).map(MAPPER).list());
     }
 
     /**

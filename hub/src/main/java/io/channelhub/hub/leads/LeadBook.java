@@ -192,8 +192,37 @@ public class LeadBook {
                 .orElse(new Settings(DEFAULT_QUALIFY_AT, null, null));
     }
 
-    /** Replaces the tenant's settings (the caller checked the provider exists). */
-    public Settings update(String tenantId, Settings s) {
+    /**
+     * Changes the tenant's settings: {@code change} gets the current ones under the row's lock, so two changes at
+     * once (two admins, two fields) both apply. The caller checked that a named provider exists.
+     */
+    public Settings update(String tenantId, java.util.function.UnaryOperator<Settings> change) {
+        Instant now = clock.instant();
+        try {
+            jdbi.useHandle(h -> h.createUpdate("INSERT INTO lead_settings (tenant_id, qualify_at, updated_at) SELECT "
+                            + ":t, :q, :at FROM (SELECT 1 AS one) x WHERE NOT EXISTS (SELECT 1 FROM lead_settings "
+                            + "WHERE tenant_id = :t)").bind("t", tenantId).bind("q", DEFAULT_QUALIFY_AT).bind("at", now)
+                    .execute());
+        } catch (RuntimeException e) {
+            if (!io.channelhub.hub.persistence.Constraints.isUniqueViolation(e)) {
+                throw e;
+            }
+            // Another request created the row a moment ago: it is there to lock.
+        }
+        return jdbi.inTransaction(h -> {
+            Settings current = h.createQuery("SELECT qualify_at, model_provider, model FROM lead_settings WHERE "
+                            + "tenant_id = :t FOR UPDATE").bind("t", tenantId)
+                    .map((rs, ctx) -> new Settings(rs.getInt(1), rs.getString(2), rs.getString(3))).one();
+            Settings s = change.apply(current);
+            validate(s);
+            h.createUpdate("UPDATE lead_settings SET qualify_at = :q, model_provider = :p, model = :m, updated_at = :at "
+                            + "WHERE tenant_id = :t").bind("q", s.qualifyAt()).bind("p", s.modelProvider())
+                    .bind("m", s.model()).bind("at", now).bind("t", tenantId).execute();
+            return s;
+        });
+    }
+
+    private static void validate(Settings s) {
         if (s.qualifyAt() < 0 || s.qualifyAt() > 100) {
             throw Failure.invalid("invalid_field", "qualify_at is 0 to 100", Map.of("field", "qualify_at"));
         }
@@ -201,24 +230,14 @@ public class LeadBook {
             throw Failure.invalid("invalid_field", "model_provider and model are set together (or both null)",
                     Map.of("field", s.model() == null ? "model" : "model_provider"));
         }
+        if (s.modelProvider() != null && (s.modelProvider().isBlank() || s.modelProvider().length() > 64)) {
+            throw Failure.invalid("invalid_field", "model_provider is a provider id of at most 64 characters",
+                    Map.of("field", "model_provider"));
+        }
         if (s.model() != null && (s.model().isBlank() || s.model().length() > 128)) {
             throw Failure.invalid("invalid_field", "model is a model name of at most 128 characters",
                     Map.of("field", "model"));
         }
-        Instant now = clock.instant();
-        jdbi.useTransaction(h -> {
-            int n = h.createUpdate("UPDATE lead_settings SET qualify_at = :q, model_provider = :p, model = :m, "
-                            + "updated_at = :at WHERE tenant_id = :t")
-                    .bind("q", s.qualifyAt()).bind("p", s.modelProvider()).bind("m", s.model()).bind("at", now)
-                    .bind("t", tenantId).execute();
-            if (n == 0) {
-                h.createUpdate("INSERT INTO lead_settings (tenant_id, qualify_at, model_provider, model, updated_at) "
-                                + "VALUES (:t, :q, :p, :m, :at)")
-                        .bind("t", tenantId).bind("q", s.qualifyAt()).bind("p", s.modelProvider())
-                        .bind("m", s.model()).bind("at", now).execute();
-            }
-        });
-        return settings(tenantId);
     }
 
     private String clean(String tenantId, String value, int max) {

@@ -48,9 +48,9 @@ public final class PluginLeads implements Leads {
     }
 
     @Override
-    public Settings settings() {
+    public LeadSettings settings() {
         LeadBook.Settings s = book.settings(tenantId);
-        return new Settings(s.qualifyAt(), s.modelProvider(), s.model());
+        return new LeadSettings(s.qualifyAt(), s.modelProvider(), s.model());
     }
 
     private static Lead view(io.channelhub.hub.leads.Lead l) {

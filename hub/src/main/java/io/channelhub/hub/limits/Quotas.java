@@ -277,6 +277,19 @@ public class Quotas {
     }
 
     /**
+     * Refuses work when a hard quota of the tenant on one of {@code checked} is used up; reserves nothing and binds
+     * nothing to the thread (a plugin's model call inside a turn leaves the turn's reservation alone).
+     */
+    public void requireBelow(String tenantId, List<String> checked) {
+        Instant now = clock.instant();
+        for (Quota q : list(tenantId)) {
+            if ("hard".equals(q.mode()) && checked.contains(q.usageType())) {
+                requireBelowLimit(q, period(q.period(), now));
+            }
+        }
+    }
+
+    /**
      * Reserves {@code quantity} units of a usage type on each of the tenant's hard quotas on it: usage a plugin is
      * about to record. Refuses ({@link QuotaExceeded}) when that would take a quota past its limit. The caller
      * records the usage with the reservation bound ({@link QuotaReservation#callBound}) and then closes it.

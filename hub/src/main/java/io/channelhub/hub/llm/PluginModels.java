@@ -3,7 +3,6 @@ package io.channelhub.hub.llm;
 import io.channelhub.hub.errors.HubFailure;
 import io.channelhub.hub.persistence.Ids;
 import io.channelhub.hub.limits.QuotaExceeded;
-import io.channelhub.hub.limits.QuotaReservation;
 import io.channelhub.hub.limits.Quotas;
 import io.channelhub.hub.metering.UsageLedger;
 import io.channelhub.plugin.Models;
@@ -20,8 +19,6 @@ import java.util.List;
  * recorded under the plugin's id, so the tenant's usage shows what its plugins spent.
  */
 public final class PluginModels implements Models {
-
-    static final List<String> TOKEN_TYPES = List.of("model.prompt_tokens", "model.completion_tokens");
 
     private final ModelGateway gateway;
     private final Quotas quotas;
@@ -44,7 +41,8 @@ public final class PluginModels implements Models {
             throw new IllegalArgumentException("a request naming its model is required");
         }
         ModelReply reply;
-        try (QuotaReservation checked = quotas.requireAvailable(tenantId, List.of(), TOKEN_TYPES)) {
+        try {
+            quotas.requireBelow(tenantId, UsageLedger.MODEL_TOKENS);
             reply = gateway.complete(tenantId, provider, request);
         } catch (QuotaExceeded refused) {
             // The plugin API's own type: a plugin catches it without the hub's classes.
@@ -53,14 +51,12 @@ public final class PluginModels implements Models {
         } catch (HubFailure failed) {
             throw modelException(failed);
         }
-        if (reply.usage() != null) {
-            // A fresh key: each call is its own spend, whatever the plugin does with the reply.
-            String key = pluginId + ":model:" + Ids.newId("call");
-            ledger.record(new UsageLedger.UsageEvent(tenantId, "model.prompt_tokens", reply.usage().promptTokens(),
-                    "token", pluginId, null, null, reply.model(), key + ":pt"));
-            ledger.record(new UsageLedger.UsageEvent(tenantId, "model.completion_tokens",
-                    reply.usage().completionTokens(), "token", pluginId, null, null, reply.model(), key + ":ct"));
-            quotas.afterUsage(tenantId, TOKEN_TYPES);
+        // A fresh key: each call is its own spend, whatever the plugin does with the reply.
+        List<UsageLedger.UsageEvent> tokens = UsageLedger.modelTokens(tenantId, pluginId, null, null, reply.model(),
+                reply.usage(), pluginId + ":model:" + Ids.newId("call"));
+        if (!tokens.isEmpty()) {
+            ledger.recordAll(tokens);
+            quotas.afterUsage(tenantId, UsageLedger.MODEL_TOKENS);
         }
         return reply;
     }
@@ -68,7 +64,12 @@ public final class PluginModels implements Models {
     @Override
     public boolean isDemo(String provider) {
         known(provider);
-        return gateway.isDemo(tenantId, provider);
+        try {
+            return gateway.isDemo(tenantId, provider);
+        } catch (HubFailure e) {
+            // A plugin's provider that went away between the two lookups: the plugin API's answer for it.
+            throw new IllegalArgumentException("model provider '" + provider + "': " + e.getMessage());
+        }
     }
 
     private void known(String provider) {

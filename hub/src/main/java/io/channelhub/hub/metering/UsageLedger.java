@@ -44,6 +44,25 @@ public class UsageLedger implements Managed {
                              String channelInstanceId, String agentId, String model, String idempotencyKey) {
     }
 
+    /** The usage types of a model call's tokens: known only after the call, so quotas check them, never reserve. */
+    public static final List<String> MODEL_TOKENS = List.of("model.prompt_tokens", "model.completion_tokens");
+
+    /**
+     * The tokens of one model call as usage events ({@code pt:<key>}, {@code ct:<key>}); none when the provider
+     * reported no usage.
+     */
+    public static List<UsageEvent> modelTokens(String tenantId, String pluginId, String channelInstanceId,
+                                               String agentId, String model,
+                                               io.channelhub.plugin.model.ModelReply.Usage usage, String key) {
+        if (usage == null) {
+            return List.of();
+        }
+        return List.of(new UsageEvent(tenantId, MODEL_TOKENS.get(0), usage.promptTokens(), "token", pluginId,
+                        channelInstanceId, agentId, model, "pt:" + key),
+                new UsageEvent(tenantId, MODEL_TOKENS.get(1), usage.completionTokens(), "token", pluginId,
+                        channelInstanceId, agentId, model, "ct:" + key));
+    }
+
     /** Why a usage row could not be written: the reasons of {@link #lostRows}. */
     public enum Loss {
         /** The database refused the row for good (it is kept in {@code rejected.jsonl}). */

@@ -36,6 +36,21 @@ public final class Deadlocks {
         }
     }
 
+    /**
+     * Whether {@code e} was caused by the database refusing a transaction for another one's locks: a deadlock
+     * rollback, or MariaDB's lock wait timeout (error 1205). Trying the request again later can succeed.
+     */
+    public static boolean isContention(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && s.getErrorCode() == MARIADB_LOCK_WAIT_TIMEOUT) {
+                return true;
+            }
+        }
+        return isDeadlock(e);
+    }
+
+    static final int MARIADB_LOCK_WAIT_TIMEOUT = 1205;
+
     /** Whether {@code e} was caused by a deadlock rollback (SQLSTATE 40001). */
     static boolean isDeadlock(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {

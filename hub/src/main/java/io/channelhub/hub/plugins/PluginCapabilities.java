@@ -113,8 +113,12 @@ public record PluginCapabilities(boolean declared, List<String> routes, List<Str
         return !declared || matches(stores, collection);
     }
 
+    /**
+     * Model calls spend the tenant's tokens, and only a plugin built against 1.5.0 or later can make them: it must
+     * declare the providers, so an undeclared plugin calls none.
+     */
     public boolean allowsModels(String provider) {
-        return !declared || matches(models, provider);
+        return declared && matches(models, provider);
     }
 
     private static boolean matches(List<String> patterns, String value) {
@@ -197,10 +201,10 @@ public record PluginCapabilities(boolean declared, List<String> routes, List<Str
         };
     }
 
-    /** {@code models} refusing providers the plugin did not declare. */
+    /** {@code models} refusing providers the plugin did not declare (an undeclared plugin: every provider). */
     io.channelhub.plugin.Models guard(io.channelhub.plugin.Models models, String pluginId) {
-        if (!declared || models == null) {
-            return models;
+        if (models == null) {
+            return null;
         }
         return new io.channelhub.plugin.Models() {
             private void check(String provider) {

@@ -60,6 +60,8 @@ public class PluginPlatform implements Managed {
     private final PluginGuard guard;
     private final java.time.Duration callTimeout;
     private final java.time.Duration modelCallTimeout;
+    /** The longest a turn observer runs: under the outbox's two-minute lease on its delivery. */
+    static final java.time.Duration OBSERVER_CAP = java.time.Duration.ofSeconds(100);
     private final PluginSignatures signatures;
     private final PluginsConfig config;
 
@@ -246,9 +248,11 @@ public class PluginPlatform implements Managed {
                         || myObservers.containsKey(oid)) {
                     throw new IllegalStateException("turn observer id '" + oid + "' is missing, invalid or taken");
                 }
-                // The model call timeout: an observer may ask a model about the turn.
+                // The model call timeout, since an observer may ask a model about the turn; but never as long as the
+                // outbox's lease on the turn's row (two minutes), or another replica would observe it again meanwhile
+                // (and the model be asked, and paid, twice).
                 myObservers.put(oid, new LoadedObserver(id, guard.guard(TurnObserver.class, o, id,
-                        modelCallTimeout)));
+                        modelCallTimeout.compareTo(OBSERVER_CAP) < 0 ? modelCallTimeout : OBSERVER_CAP)));
                 extensions.add(new PluginStatus.ExtensionInfo("turn_observer", oid));
             }
             long channels = extensions.stream().filter(e -> e.kind().equals("channel")).count();

@@ -184,6 +184,15 @@ public final class ErrorMappers {
                             Map.of());
                 }
             }
+            if (io.channelhub.hub.persistence.Deadlocks.isContention(e)) {
+                // Two requests locked the same rows in opposite orders (or waited too long for each other) and the
+                // database rolled this one back: a race, not a bug; the client may try again at once.
+                LOG.warn("request rolled back by the database for a concurrent one: {}", e.toString());
+                Response r = render(503, "database_busy", "a concurrent change held the same data; the database "
+                        + "rolled this request's transaction back: retry", Map.of("retry_after_seconds", 1));
+                r.getHeaders().putSingle("Retry-After", "1");
+                return r;
+            }
             return logged(e);
         }
     }

@@ -405,6 +405,18 @@ abstract class HandoffsContract extends HubIntegrationTest {
                 .filter(r -> from.equals(r.json().path("to").asText()))).singleElement()
                 .satisfies(r -> assertThat(r.json().path("template").path("name").asText()).isEqualTo("order_update")));
 
+        // A redelivery that comes behind the customer's current messages leaves the conversation to the agent, which
+        // answers those: the window is open again.
+        String current = "5511" + (600000000L + System.nanoTime() % 99_999_999L);
+        inbound(phone, current, "wamid.now1", "Oi, qual o horário de vocês?");
+        await().atMost(Duration.ofSeconds(15)).until(() -> graph.sends().stream()
+                .anyMatch(r -> current.equals(r.json().path("to").asText())));
+        inbound(phone, current, "wamid.old1", "mensagem de ontem", System.currentTimeMillis() / 1000 - 26 * 3600);
+        await().atMost(Duration.ofSeconds(10)).until(() -> hub.count("SELECT COUNT(*) FROM messages m JOIN "
+                + "conversations c ON c.id = m.conversation_id WHERE c.tenant_id = ? AND m.content = ?", tenantId,
+                "mensagem de ontem") == 1);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> waitingOf(current) == null);
+
         // An agent that does not hand over leaves a late message unanswered, as before: nobody is asked for.
         TestHub.check(hub.post(admin, "/v1/agents", Map.of("slug", "no-handoff-" + phone, "name", "Plain")), 201);
         String plainPhone = Long.toString(Long.parseLong(phone) + 1);

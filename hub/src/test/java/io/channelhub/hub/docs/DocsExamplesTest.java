@@ -134,6 +134,13 @@ class DocsExamplesTest extends HubIntegrationTest {
         ids.put("file", file);
         ids.put("vector_store", TestHub.check(hub.post(admin, "/v1/vector_stores", Map.of("name", "faq")), 200)
                 .json().get("id").asText());
+        // A lead as the leads plugin's report leaves it (LeadsContract runs the plugin itself).
+        String lead = "lead_docs" + Long.toString(System.nanoTime(), 36);
+        hub.app().jdbi().useHandle(h -> h.createUpdate("INSERT INTO leads (id, tenant_id, conversation_id, "
+                        + "source_plugin, score, stage, created_at, updated_at) VALUES (:id, :t, :c, 'leads', 70, "
+                        + "'qualified', :now, :now)").bind("id", lead).bind("t", tenant).bind("c", ids.get("conversation"))
+                .bind("now", java.time.Instant.now()).execute());
+        ids.put("lead", lead);
         assertThat(ids.keySet()).as("this test creates one resource of each grantable type").isEqualTo(grantable);
 
         for (ResourceType type : ResourceType.values()) {

@@ -183,7 +183,11 @@ abstract class LeadsContract extends HubIntegrationTest {
                     .code()).isEqualTo("unknown_provider");
             assertThat(hub.send(key, "PUT", "/v1/leads/settings", Map.of("model_provider", "openai")).code())
                     .isEqualTo("invalid_field");
-            assertThat(hub.send(key, "PUT", "/v1/leads/settings", Map.of("model", 4)).status()).isEqualTo(422);
+            TestHub.Reply wrongType = hub.send(key, "PUT", "/v1/leads/settings", Map.of("model", 4));
+            assertThat(wrongType.code()).isEqualTo("invalid_field");
+            assertThat(wrongType.json().path("error").path("message").asText()).contains("wrong type");
+            assertThat(hub.send(key, "PUT", "/v1/leads/settings", Map.of("temperature", 1)).code())
+                    .isEqualTo("unknown_field");
             JsonNode settings = TestHub.check(hub.send(key, "PUT", "/v1/leads/settings",
                     Map.of("model_provider", "openai", "model", "gpt-4o-mini")), 200).json();
             assertThat(settings.path("qualify_at").asInt()).as("a field left out keeps its value").isEqualTo(60);
@@ -195,8 +199,17 @@ abstract class LeadsContract extends HubIntegrationTest {
             String extraction = """
                     {"intent":"buy","score":85,"name":"Carla Dias","email":null,"phone":null,"company":"Dias Tech",
                      "role":"head of operations","summary":"Wants it for 40 support agents this month."}""";
-            model.answering(body -> body.has("response_format")
-                    ? FakeOpenAi.chatReply(extraction, 120, 40) : FakeOpenAi.chatReply("Happy to help!", 10, 3));
+            // The agent's answer waits for this latch when one is set (the quota case below).
+            java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CountDownLatch> hold =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            model.answering(body -> {
+                if (body.has("response_format")) {
+                    return FakeOpenAi.chatReply(extraction, 120, 40);
+                }
+                FakeOpenAi.Reply answer = FakeOpenAi.chatReply("Happy to help!", 10, 3);
+                java.util.concurrent.CountDownLatch latch = hold.get();
+                return latch == null ? answer : new FakeOpenAi.Held(latch, answer);
+            });
             String conv = TestHub.check(hub.post(key, "/v1/conversations", Map.of("end_user_id", "carla")), 201)
                     .json().get("id").asText();
             // Nothing the rule set reads as buying: only the model finds this lead.
@@ -225,17 +238,24 @@ abstract class LeadsContract extends HubIntegrationTest {
             assertThat(hub.count("SELECT COALESCE(SUM(quantity), 0) FROM usage_events WHERE tenant_id = ? AND "
                     + "plugin_id = 'leads' AND usage_type = 'model.completion_tokens'", t)).isEqualTo(40);
 
-            // A daily token quota the next agent turn uses up: the turn is answered, the plugin's call is refused
-            // before it starts, and the rule set reads the conversation instead.
+            // A daily token quota used up while the next agent turn runs (admitted below it, answered past it): the
+            // turn is answered, the plugin's call is refused before it starts, and the rule set reads the
+            // conversation instead.
+            long extractions = model.requests().stream().filter(r -> r.has("response_format")).count();
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            hold.set(release);
+            String second = TestHub.check(hub.post(key, "/v1/conversations", Map.of("end_user_id", "bruno")), 201)
+                    .json().get("id").asText();
+            var turn = java.util.concurrent.CompletableFuture.supplyAsync(() -> hub.post(key, "/v1/conversations/"
+                    + second + "/messages", Map.of("content", "We want to buy 10 seats, I am Bruno Lima, "
+                    + "bruno@lima.example")));
+            await().atMost(Duration.ofSeconds(10)).until(() -> model.requests().size() > extractions + 1);
             long used = hub.count("SELECT COALESCE(SUM(quantity), 0) FROM usage_events WHERE tenant_id = ? AND "
                     + "usage_type = 'model.prompt_tokens'", t);
             TestHub.check(hub.post(TestHub.ROOT_KEY, "/admin/tenants/" + t + "/quotas", Map.of("usage_type",
-                    "model.prompt_tokens", "period", "daily", "limit", used + 10, "mode", "hard")), 201);
-            long extractions = model.requests().stream().filter(r -> r.has("response_format")).count();
-            String second = TestHub.check(hub.post(key, "/v1/conversations", Map.of("end_user_id", "bruno")), 201)
-                    .json().get("id").asText();
-            TestHub.check(hub.post(key, "/v1/conversations/" + second + "/messages", Map.of("content",
-                    "We want to buy 10 seats, I am Bruno Lima, bruno@lima.example")), 201);
+                    "model.prompt_tokens", "period", "daily", "limit", used, "mode", "hard")), 201);
+            release.countDown();
+            TestHub.check(turn.get(20, java.util.concurrent.TimeUnit.SECONDS), 201);
             await().atMost(Duration.ofSeconds(20)).until(() -> TestHub.check(hub.get(key, "/v1/leads"), 200).json()
                     .get("data").size() == 2);
             assertThat(model.requests().stream().filter(r -> r.has("response_format")).count())
@@ -243,6 +263,33 @@ abstract class LeadsContract extends HubIntegrationTest {
             assertThat(hub.count("SELECT COALESCE(SUM(quantity), 0) FROM usage_events WHERE tenant_id = ? AND "
                     + "plugin_id = 'leads' AND usage_type = 'model.prompt_tokens'", t)).isEqualTo(120);
         }
+    }
+
+    /** A lead is a resource of the ACL: an editor moves one only with a grant on it, and a grant on a job finds none. */
+    @Test
+    void aGrantOnALeadLetsAnEditorWorkIt() {
+        String conv = conversation("granted-" + UUID.randomUUID());
+        say(conv, "We want to buy 12 seats. My name is Clara Reis, clara@reis.example");
+        await().atMost(Duration.ofSeconds(20)).until(() -> leadOf(conv) != null);
+        String lead = leadOf(conv).path("id").asText();
+        JsonNode editor = hub.createKey(tenantId, "editor");
+        String key = editor.get("key").asText();
+        assertThat(TestHub.check(hub.get(key, "/v1/leads/" + lead), 200).json().path("name").asText())
+                .isEqualTo("Clara Reis");
+        assertThat(hub.patch(key, "/v1/leads/" + lead, Map.of("stage", "contacted")).code())
+                .isEqualTo("permission_denied");
+        TestHub.check(hub.post(admin, "/v1/grants", Map.of("resource_type", "lead", "resource_id", lead,
+                "api_key_id", editor.get("id").asText(), "permission", "update")), 201);
+        assertThat(TestHub.check(hub.patch(key, "/v1/leads/" + lead, Map.of("stage", "contacted", "owner", "me")),
+                200).json().path("stage").asText()).isEqualTo("contacted");
+        // Another lead stays out of the editor's reach.
+        String other = conversation("ungranted-" + UUID.randomUUID());
+        say(other, "We want to buy 3 seats today");
+        await().atMost(Duration.ofSeconds(20)).until(() -> leadOf(other) != null);
+        assertThat(hub.patch(key, "/v1/leads/" + leadOf(other).path("id").asText(), Map.of("stage", "lost")).status())
+                .isEqualTo(403);
+        assertThat(hub.post(admin, "/v1/grants", Map.of("resource_type", "job", "resource_id", "whd_x",
+                "api_key_id", editor.get("id").asText(), "permission", "read")).status()).isEqualTo(404);
     }
 
     @Test

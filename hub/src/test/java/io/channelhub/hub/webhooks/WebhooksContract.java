@@ -228,6 +228,9 @@ abstract class WebhooksContract extends HubIntegrationTest {
                     .isAfter(java.time.Instant.now().plusSeconds(3000));
             JsonNode all = TestHub.check(hub.get(key, "/v1/jobs"), 200).json().get("data");
             assertThat(all).extracting(n -> n.get("state").asText()).containsExactlyInAnyOrder("retrying", "dead");
+            assertThat(TestHub.check(hub.get(key, "/v1/jobs?state=retrying"), 200).json().get("data"))
+                    .singleElement().satisfies(j -> assertThat(j.get("id").asText()).isEqualTo(waiting));
+            assertThat(TestHub.check(hub.get(key, "/v1/jobs?state=open"), 200).json().get("data")).hasSize(1);
             assertThat(hub.get(key, "/v1/jobs?state=sleeping").code()).isEqualTo("invalid_field");
 
             assertThat(hub.get(viewer, "/v1/jobs").status()).isEqualTo(403);
@@ -246,7 +249,10 @@ abstract class WebhooksContract extends HubIntegrationTest {
             JsonNode again = TestHub.check(hub.post(key, "/v1/jobs/" + dead.get("id").asText() + "/retry", null), 202)
                     .json();
             assertThat(again.get("id").asText()).isNotEqualTo(dead.get("id").asText());
-            assertThat(hub.post(key, "/v1/jobs/" + dead.get("id").asText() + "/retry", null).status()).isEqualTo(404);
+            assertThat(hub.post(key, "/v1/jobs/" + dead.get("id").asText() + "/retry", null).code())
+                    .isEqualTo("not_retryable");
+            assertThat(TestHub.check(hub.get(key, "/v1/jobs?state=open"), 200).json().get("data"))
+                    .allMatch(j -> !"dead".equals(j.get("state").asText()));
             assertThat(hub.count("SELECT COUNT(*) FROM audit_log WHERE tenant_id = ? AND action = 'job.retry'", t))
                     .isEqualTo(2);
         }

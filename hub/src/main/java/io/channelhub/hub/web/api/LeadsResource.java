@@ -118,14 +118,14 @@ public class LeadsResource {
         if (given.has("qualify_at") && s.qualifyAt() == null) {
             throw ApiException.unprocessable("invalid_field", "qualify_at is 0 to 100", Map.of("field", "qualify_at"));
         }
-        LeadBook.Settings now = leads.settings(tenantId);
-        String provider = given.has("model_provider") ? s.modelProvider() : now.modelProvider();
-        if (given.has("model_provider") && provider != null && !providers.get().contains(provider)) {
+        if (given.has("model_provider") && s.modelProvider() != null
+                && !providers.get().contains(s.modelProvider())) {
             throw ApiException.unprocessable("unknown_provider", "model_provider is one of " + providers.get(),
                     Map.of("field", "model_provider"));
         }
-        LeadBook.Settings changed = leads.update(tenantId, new LeadBook.Settings(
-                s.qualifyAt() != null ? s.qualifyAt() : now.qualifyAt(), provider,
+        LeadBook.Settings changed = leads.update(tenantId, now -> new LeadBook.Settings(
+                s.qualifyAt() != null ? s.qualifyAt() : now.qualifyAt(),
+                given.has("model_provider") ? s.modelProvider() : now.modelProvider(),
                 given.has("model") ? s.model() : now.model()));
         Map<String, Object> details = new java.util.LinkedHashMap<>();
         details.put("qualify_at", changed.qualifyAt());

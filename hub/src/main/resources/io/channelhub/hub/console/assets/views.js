@@ -1036,15 +1036,6 @@ async function inboxConversation(main, id, rerender) {
       },
     })));
   }
-  if ((mine || !ho || ho.state === 'waiting') && c.channel_instance_id) {
-    await templatePicker(main, id, c.channel_instance_id, async () => {
-      if (!mine) {
-        await rerender();
-      } else {
-        await pull();
-      }
-    });
-  }
   let last = null;
   const pull = async () => {
     let more = true;
@@ -1064,6 +1055,15 @@ async function inboxConversation(main, id, rerender) {
     }
   };
   await pull();
+  if ((mine || !ho || ho.state === 'waiting') && c.channel_instance_id) {
+    await templatePicker(main, id, c.channel_instance_id, async () => {
+      if (!mine) {
+        await rerender();
+      } else {
+        await pull();
+      }
+    });
+  }
   const seen = JSON.stringify(ho);
   state.watch = setInterval(async () => {
     try {
@@ -1417,8 +1417,8 @@ export async function jobs(main, _, rerender) {
     return;
   }
   page(main, 'Jobs');
-  const [open, rows] = await Promise.all([get(`${base()}/jobs?limit=200`).then((r) => r.data
-    .filter((j) => j.state !== 'dead')), get(`${base()}/dead-letters?limit=200`).then((r) => r.data)]);
+  const [open, rows] = await Promise.all([get(`${base()}/jobs?state=open&limit=200`).then((r) => r.data),
+    get(`${base()}/dead-letters?limit=200`).then((r) => r.data)]);
   main.append(section('In progress', h('p', {}, 'Webhook deliveries, channel messages, plugin turns and channel events '
     + 'the hub is still working on. A failed delivery waits longer before each attempt (up to an hour): once its '
     + 'target works again, retry it now.'), table([

@@ -35,7 +35,7 @@ public class BuyingIntent implements TurnObserver {
                 MESSAGES);
         LeadSignals.Found found = LeadSignals.read(recent.stream().filter(m -> "user".equals(m.role()))
                 .map(Conversations.MessageView::content).toList());
-        Leads.Settings settings = context.leads().settings();
+        Leads.LeadSettings settings = context.leads().settings();
         if (settings.hasModel()) {
             found = byModel(context, settings, recent, found);
         }
@@ -55,7 +55,7 @@ public class BuyingIntent implements TurnObserver {
      * What the tenant's model finds, with the e-mail and phone the rules matched where the model gave none; the rules'
      * own finding when the model cannot be used or fails (the next turn asks the model again).
      */
-    private static LeadSignals.Found byModel(PluginContext context, Leads.Settings settings,
+    private static LeadSignals.Found byModel(PluginContext context, Leads.LeadSettings settings,
                                              List<Conversations.MessageView> recent, LeadSignals.Found rules) {
         try {
             if (context.models().isDemo(settings.modelProvider())) {

@@ -59,7 +59,7 @@ final class ModelReading {
      * @throws ModelException           when the model failed
      * @throws IllegalArgumentException when its answer is not the JSON asked for
      */
-    static LeadSignals.Found read(Models models, Leads.Settings settings, List<Conversations.MessageView> messages)
+    static LeadSignals.Found read(Models models, Leads.LeadSettings settings, List<Conversations.MessageView> messages)
             throws ModelException {
         StringBuilder transcript = new StringBuilder();
         for (Conversations.MessageView m : messages) {

@@ -330,9 +330,12 @@ public class FakePluginContext implements PluginContext {
             public io.channelhub.plugin.model.ModelReply complete(String provider,
                     io.channelhub.plugin.model.ModelRequest request) throws io.channelhub.plugin.model.ModelException {
                 Optional<ModelAnswer> answer = known(provider);
+                if (request == null || request.model() == null || request.model().isBlank()) {
+                    throw new IllegalArgumentException("a request naming its model is required");
+                }
                 for (String type : List.of("model.prompt_tokens", "model.completion_tokens")) {
                     if (refusedUsage.contains(type)) {
-                        throw new QuotaExceededException(type, "month", 0, 0, null);
+                        throw new QuotaExceededException(type, "monthly", 0, 0, null);
                     }
                 }
                 modelCalls.add(new ModelCall(provider, request));
@@ -410,8 +413,8 @@ public class FakePluginContext implements PluginContext {
             }
 
             @Override
-            public Settings settings() {
-                return new Settings(qualifyAt, leadModelProvider, leadModel);
+            public LeadSettings settings() {
+                return new LeadSettings(qualifyAt, leadModelProvider, leadModel);
             }
 
             private Lead view(String conversationId, Report r) {
@@ -570,7 +573,7 @@ public class FakePluginContext implements PluginContext {
     public Metering metering() {
         return (usageType, quantity, unit, idempotencyKey) -> {
             if (refusedUsage.contains(usageType)) {
-                throw new QuotaExceededException(usageType, "month", 0, 0, null);
+                throw new QuotaExceededException(usageType, "monthly", 0, 0, null);
             }
             if (idempotencyKey == null || meteredKeys.add(usageType + "\n" + idempotencyKey)) {
                 metered.add(new Metered(usageType, quantity, unit, idempotencyKey));
