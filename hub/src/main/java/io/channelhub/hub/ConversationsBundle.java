@@ -142,9 +142,15 @@ final class ConversationsBundle extends HubBundle<ConversationsBundle.Conversati
 
         var jersey = env.jersey();
         jersey.register(new OpenAiCompatibleResource(a.agents(), pipeline, id.access(), c.clock()));
-        jersey.register(new ChannelHooksResource(platform, instanceRepo, instances, p.enablements(), id.tenantRepo(),
-                inbound, channelTurns, contexts, processor, config.getChannels().getMaxBodySize().toBytes(),
-                c.credentials()));
+        var hooks = new io.channelhub.hub.web.hooks.ChannelHooks(platform, instanceRepo, instances, p.enablements(),
+                id.tenantRepo(), inbound, channelTurns, contexts, processor,
+                config.getChannels().getMaxBodySize().toBytes(), c.credentials());
+        jersey.register(new ChannelHooksResource(hooks));
+        // Shared webhooks (WhatsApp's) are acknowledged before Jersey: see WebhookFilter.
+        env.servlets().addFilter("webhooks", new io.channelhub.hub.web.hooks.WebhookFilter(hooks, id.rateLimits(),
+                        new io.channelhub.hub.web.TraceIds(c.tracing()), c.metrics(), c.json()))
+                .addMappingForUrlPatterns(java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST), true,
+                        "/hooks/plugins/*");
         jersey.register(new WebhooksResource(u.webhooks(), c.outbox(), dispatcher, id.grants(), id.access(),
                 id.audit(), c.clock()));
         var deadLetters = new io.channelhub.hub.channels.DeadLetters(c.outbox(), inbound, c.clock());

@@ -45,6 +45,32 @@ public final class ErrorMappers {
         jersey.register(new Unexpected());
     }
 
+    /**
+     * The answer Jersey's mappers give {@code e}, for a route served outside Jersey ({@code WebhookFilter}): the
+     * most specific mapper wins, as in Jersey.
+     */
+    public static Response toResponse(Throwable e) {
+        if (e instanceof ApiException a) {
+            return new Api().toResponse(a);
+        }
+        if (e instanceof io.channelhub.hub.errors.HubFailure f) {
+            return new Domain().toResponse(f);
+        }
+        if (e instanceof io.channelhub.hub.plugins.PluginCallException p) {
+            return new PluginFailure().toResponse(p);
+        }
+        if (e instanceof JsonProcessingException j) {
+            return new Json().toResponse(j);
+        }
+        if (e instanceof ConstraintViolationException v) {
+            return new Violations().toResponse(v);
+        }
+        if (e instanceof WebApplicationException w) {
+            return new Web().toResponse(w);
+        }
+        return new Unexpected().toResponse(e);
+    }
+
     static Response render(int status, String code, String message, Map<String, Object> details) {
         Response.ResponseBuilder b = Response.status(status)
                 .type(MediaType.APPLICATION_JSON_TYPE)

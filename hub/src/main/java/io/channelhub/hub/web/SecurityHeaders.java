@@ -29,6 +29,20 @@ public final class SecurityHeaders implements ContainerResponseFilter {
         }
     }
 
+    /** The same headers for an answer written outside Jersey; a header the answer set itself is kept. */
+    public static void apply(jakarta.servlet.http.HttpServletResponse response, String contentType) {
+        response.setHeader("X-Content-Type-Options", "nosniff");
+        if (contentType != null && MediaType.valueOf(contentType).isCompatible(MediaType.APPLICATION_JSON_TYPE)) {
+            for (String[] h : new String[][] {{"Cache-Control", "no-store"},
+                    {"Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"},
+                    {"X-Frame-Options", "DENY"}, {"Referrer-Policy", "no-referrer"}}) {
+                if (!response.containsHeader(h[0])) {
+                    response.setHeader(h[0], h[1]);
+                }
+            }
+        }
+    }
+
     private static void putIfAbsent(MultivaluedMap<String, Object> h, String name, String value) {
         if (!h.containsKey(name)) {
             h.putSingle(name, value);

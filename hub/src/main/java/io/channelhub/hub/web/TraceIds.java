@@ -87,6 +87,50 @@ public class TraceIds implements ContainerRequestFilter, ContainerResponseFilter
         MDC.remove("tenant_id");
     }
 
+    /**
+     * A server span for a request served outside Jersey, as {@link #filter(ContainerRequestContext)} starts one:
+     * current, and its ids in the MDC until {@link Server#end}.
+     */
+    public Server begin(String method, String traceparent, String tracestate) {
+        Map<String, String> headers = new HashMap<>();
+        if (traceparent != null) {
+            headers.put("traceparent", traceparent);
+        }
+        if (tracestate != null) {
+            headers.put("tracestate", tracestate);
+        }
+        Span span = tracing.tracer().spanBuilder(method)
+                .setParent(Tracing.extract(headers)).setSpanKind(SpanKind.SERVER)
+                .setAttribute("http.request.method", method).startSpan();
+        Scope scope = span.makeCurrent();
+        MDC.put(MDC_KEY, span.getSpanContext().getTraceId());
+        MDC.put(MDC_SPAN, span.getSpanContext().getSpanId());
+        return new Server(span, scope, method);
+    }
+
+    /** A request's server span, begun by {@link #begin}. */
+    public record Server(Span span, Scope scope, String method) {
+
+        public String traceId() {
+            return span.getSpanContext().getTraceId();
+        }
+
+        /** Names the span by its route template and status, ends it, and clears the MDC. */
+        public void end(String route, int status) {
+            span.updateName(method + " " + route);
+            span.setAttribute("http.route", route);
+            span.setAttribute("http.response.status_code", status);
+            if (status >= 500) {
+                span.setStatus(StatusCode.ERROR);
+            }
+            span.end();
+            scope.close();
+            MDC.remove(MDC_KEY);
+            MDC.remove(MDC_SPAN);
+            MDC.remove("tenant_id");
+        }
+    }
+
     public static String current() {
         return io.channelhub.hub.observability.Tracing.currentTraceId();
     }

@@ -1,25 +1,6 @@
 package io.channelhub.hub.web.hooks;
 
-import io.channelhub.hub.channels.ChannelContexts;
-import io.channelhub.hub.channels.ChannelInstance;
-import io.channelhub.hub.channels.ChannelInstanceRepository;
-import io.channelhub.hub.channels.ChannelInstanceService;
-import io.channelhub.hub.channels.InboundEvents;
-import io.channelhub.hub.channels.InboundProcessor;
 import io.channelhub.hub.web.PublicApi;
-import io.channelhub.hub.errors.ApiException;
-import io.channelhub.hub.plugins.CorePluginContext;
-import io.channelhub.hub.plugins.PluginCallException;
-import io.channelhub.hub.plugins.PluginEnablements;
-import io.channelhub.hub.plugins.PluginPlatform;
-import io.channelhub.hub.plugins.PluginState;
-import io.channelhub.hub.tenancy.TenantRepository;
-import io.channelhub.hub.tenancy.TenantStatus;
-import io.channelhub.plugin.InboundRequest;
-import io.channelhub.plugin.InboundResult;
-import io.channelhub.plugin.InboundScope;
-import io.channelhub.plugin.PluginContext;
-import io.channelhub.plugin.channel.MessageReceived;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.OPTIONS;
@@ -31,291 +12,81 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.InputStream;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
- * The public routes of channel plugins. {@code /hooks/instances/{instanceId}/...} belongs to one channel instance
- * (a widget); {@code /hooks/plugins/{pluginId}/...} is shared by every tenant of a plugin (one WhatsApp webhook URL
- * for a Meta app, the widget's script). The hub limits the body, finds the instance, hands the raw request to the
- * plugin, stores the events it parsed (de-duplicated) and only then writes the plugin's answer.
+ * The public routes of channel plugins on Jersey ({@link ChannelHooks} does the work): every method of
+ * {@code /hooks/instances/...}, and the reads and preflights of {@code /hooks/plugins/...}, whose posts
+ * {@link WebhookFilter} answers before Jersey.
  */
 @Path("/hooks")
 @PublicApi
 public class ChannelHooksResource {
 
-    private final PluginPlatform plugins;
-    private final ChannelInstanceRepository instances;
-    private final ChannelInstanceService instanceService;
-    private final PluginEnablements enablements;
-    private final TenantRepository tenants;
-    /** Tenants read through authentication's cache (evicted when a tenant changes, on every replica). */
-    private final io.channelhub.hub.auth.CredentialCache credentials;
-
-    private java.util.Optional<io.channelhub.hub.tenancy.Tenant> tenant(String id) {
-        return credentials.tenant(id, tenants::find);
-    }
-    private final InboundEvents events;
-    private final ChannelTurns turns;
-    private final ChannelContexts contexts;
-    private final InboundProcessor processor;
-    private final long maxBodyBytes;
+    private final ChannelHooks hooks;
 
     @Context
     private HttpServletRequest servlet;
 
-    public ChannelHooksResource(PluginPlatform plugins, ChannelInstanceRepository instances,
-                                ChannelInstanceService instanceService, PluginEnablements enablements,
-                                TenantRepository tenants, InboundEvents events, ChannelTurns turns,
-                                ChannelContexts contexts, InboundProcessor processor, long maxBodyBytes,
-                                io.channelhub.hub.auth.CredentialCache credentials) {
-        this.credentials = credentials;
-        this.plugins = plugins;
-        this.instances = instances;
-        this.instanceService = instanceService;
-        this.enablements = enablements;
-        this.tenants = tenants;
-        this.events = events;
-        this.turns = turns;
-        this.contexts = contexts;
-        this.processor = processor;
-        this.maxBodyBytes = maxBodyBytes;
+    public ChannelHooksResource(ChannelHooks hooks) {
+        this.hooks = hooks;
     }
 
     @GET
     @Path("/instances/{instanceId}{path: (/.*)?}")
     public Response instanceGet(@PathParam("instanceId") String id, @PathParam("path") String path,
                                 @Context HttpHeaders headers, @Context UriInfo uri) {
-        return instance("GET", id, path, headers, uri, null);
+        return hooks.instance("GET", id, request(path, headers, uri, null));
     }
 
     @POST
     @Path("/instances/{instanceId}{path: (/.*)?}")
     public Response instancePost(@PathParam("instanceId") String id, @PathParam("path") String path,
                                  @Context HttpHeaders headers, @Context UriInfo uri, InputStream body) {
-        return instance("POST", id, path, headers, uri, body);
+        return hooks.instance("POST", id, request(path, headers, uri, body));
     }
 
     @OPTIONS
     @Path("/instances/{instanceId}{path: (/.*)?}")
     public Response instanceOptions(@PathParam("instanceId") String id, @PathParam("path") String path,
                                     @Context HttpHeaders headers, @Context UriInfo uri) {
-        return instance("OPTIONS", id, path, headers, uri, null);
+        return hooks.instance("OPTIONS", id, request(path, headers, uri, null));
     }
 
     @GET
     @Path("/plugins/{pluginId}{path: (/.*)?}")
     public Response pluginGet(@PathParam("pluginId") String pluginId, @PathParam("path") String path,
                               @Context HttpHeaders headers, @Context UriInfo uri) {
-        return shared("GET", pluginId, path, headers, uri, null);
+        return hooks.shared("GET", pluginId, request(path, headers, uri, null));
     }
 
+    /** Reached where {@link WebhookFilter} is not installed (a test's Jersey alone). */
     @POST
     @Path("/plugins/{pluginId}{path: (/.*)?}")
     public Response pluginPost(@PathParam("pluginId") String pluginId, @PathParam("path") String path,
                                @Context HttpHeaders headers, @Context UriInfo uri, InputStream body) {
-        return shared("POST", pluginId, path, headers, uri, body);
+        return hooks.shared("POST", pluginId, request(path, headers, uri, body));
     }
 
     @OPTIONS
     @Path("/plugins/{pluginId}{path: (/.*)?}")
     public Response pluginOptions(@PathParam("pluginId") String pluginId, @PathParam("path") String path,
                                   @Context HttpHeaders headers, @Context UriInfo uri) {
-        return shared("OPTIONS", pluginId, path, headers, uri, null);
+        return hooks.shared("OPTIONS", pluginId, request(path, headers, uri, null));
     }
 
-    private Response instance(String method, String id, String path, HttpHeaders headers, UriInfo uri,
-                              InputStream body) {
-        ChannelInstance ci = instances.findForRoute(id).filter(this::serving)
-                .orElseThrow(() -> new ApiException(404, "channel_not_found", "no such channel instance"));
-        PluginPlatform.LoadedConnector connector = plugins.connector(ci.pluginId())
-                .filter(c -> running(ci.pluginId())).orElse(null);
-        if (connector == null) {
-            // The instance is on, its plugin is not running here (being upgraded, or disabled by the operator):
-            // nothing was stored, so the sender should try again; webhook senders do on a 503.
-            throw new ApiException(503, "plugin_unavailable", "the channel's plugin is not running; try again",
-                    Map.of("retry_after_seconds", 10)).withHeader("Retry-After", "10");
-        }
-        declared(ci.pluginId(), path);
-        Request r = new Request(connector);
-        r.named = r.issue(ci);
-        return dispatch(r, request(method, path, headers, uri, body));
-    }
-
-    private Response shared(String method, String pluginId, String path, HttpHeaders headers, UriInfo uri,
-                            InputStream body) {
-        PluginPlatform.LoadedConnector connector = plugins.connector(pluginId)
-                .filter(c -> plugins.status(c.pluginId()).map(s -> s.state() == PluginState.STARTED).orElse(false))
-                .orElseThrow(() -> new ApiException(404, "channel_not_found", "no such channel plugin"));
-        declared(pluginId, path);
-        return dispatch(new Request(connector), request(method, path, headers, uri, body));
-    }
-
-    /**
-     * An instance serves public traffic only while it and its tenant are on and the tenant uses its plugin; whether
-     * the plugin runs on this node is asked apart ({@link #running}).
-     */
-    private boolean serving(ChannelInstance ci) {
-        return ci.enabled()
-                && tenant(ci.tenantId()).map(t -> t.status() == TenantStatus.ACTIVE).orElse(false)
-                && enablements.isEnabled(ci.tenantId(), ci.pluginId());
-    }
-
-    /** A route the plugin's manifest does not declare is not the plugin's: refused before any plugin code runs. */
-    private void declared(String pluginId, String path) {
-        if (!plugins.capabilities(pluginId).allowsRoute(path)) {
-            throw new ApiException(404, "route_not_declared", "the channel's plugin declares no such route");
-        }
-    }
-
-    private boolean running(String pluginId) {
-        return plugins.status(pluginId).map(s -> s.state() == PluginState.STARTED).orElse(false);
-    }
-
-    private Response dispatch(Request r, InboundRequest request) {
-        String pluginId = r.connector.pluginId();
-        org.slf4j.MDC.put("plugin", pluginId);
-        // Acknowledgements first: stored-event processing on this node defers to this request until it answers, and
-        // yields more of the CPU when acknowledgements take long, counted from the request's arrival on the socket
-        // (waiting for a thread is what a busy node adds).
-        long arrived = arrivedNanos();
-        processor.ackStarted();
-        boolean acknowledging = true;
-        try {
-            InboundResult result = plugins.call(pluginId, "handleInbound",
-                    () -> r.connector.connector().handleInbound(request, r));
-            if (result == null) {
-                throw new PluginCallException(pluginId, "handleInbound",
-                        new IllegalStateException("handleInbound returned null"));
-            }
-            List<Map.Entry<ChannelInstance, InboundResult.BoundEvent>> bound = new ArrayList<>();
-            for (InboundResult.BoundEvent e : result.events()) {
-                ChannelInstance ci = r.issued.get(e.context());
-                if (ci == null || e.event() == null) {
-                    throw new PluginCallException(pluginId, "handleInbound", new IllegalStateException(
-                            "an event is bound to a context the hub did not issue for this request, or is null"));
-                }
-                bound.add(Map.entry(ci, e));
-            }
-            if (result.turn() != null) {
-                // A live turn (the widget's) waits for its model: it is an answer, not an acknowledgement.
-                processor.notAnAck();
-                acknowledging = false;
-                var only = bound.get(0);
-                org.slf4j.MDC.put("tenant_id", only.getKey().tenantId());
-                return turns.answer(only.getKey(), (MessageReceived) only.getValue().event(), result.turn(),
-                        io.channelhub.hub.web.hooks.PluginHttp.responseHeaders(result.answer().headers()), r.usage);
-            }
-            List<InboundEvents.Incoming> incoming = new ArrayList<>();
-            for (var e : bound) {
-                incoming.add(new InboundEvents.Incoming(e.getKey().tenantId(), e.getKey().id(), pluginId,
-                        e.getValue().event()));
-            }
-            List<InboundEvents.Stored> stored;
-            try {
-                // The plugin's usage commits with the events it parsed, or not at all.
-                stored = events.storeAll(incoming, r.usage);
-            } catch (IllegalArgumentException bad) {
-                throw new PluginCallException(pluginId, "handleInbound", bad);
-            }
-            // Stored: the answer may go out. Processing starts at once here; the poller covers a crash.
-            stored.stream().filter(s -> !s.duplicate()).forEach(s -> processor.kick(s.id()));
-            return io.channelhub.hub.web.hooks.PluginHttp.answer(result.answer());
-        } finally {
-            if (acknowledging) {
-                processor.ackFinished(System.nanoTime() - arrived);
-            }
-            // Usage of a request the hub refused (or that failed) is never billed; after a commit this is a no-op.
-            r.usage.discard();
-            org.slf4j.MDC.remove("plugin");
-        }
+    private ChannelHooks.HookRequest request(String path, HttpHeaders headers, UriInfo uri, InputStream body) {
+        Map<String, List<String>> q = new LinkedHashMap<>();
+        uri.getQueryParameters().forEach((k, v) -> q.put(k, List.copyOf(v)));
+        return new ChannelHooks.HookRequest(path, headers.getRequestHeaders(), q, body,
+                servlet == null ? null : servlet.getRemoteAddr(), PluginHttp.origin(uri.getBaseUri()),
+                arrivedNanos());
     }
 
     /** When Jetty began reading this request (System.nanoTime's clock); now, outside a Jetty container. */
     private long arrivedNanos() {
-        if (servlet != null) {
-            try {
-                var jetty = org.eclipse.jetty.ee10.servlet.ServletContextRequest.getServletContextRequest(servlet);
-                if (jetty != null) {
-                    return jetty.getBeginNanoTime();
-                }
-            } catch (IllegalStateException notJetty) {
-                // another container (a test's): from now on
-            }
-        }
-        return System.nanoTime();
-    }
-
-    private InboundRequest request(String method, String path, HttpHeaders headers, UriInfo uri, InputStream body) {
-        return PluginHttp.request(method, path, headers, uri, body, servlet == null ? null : servlet.getRemoteAddr(),
-                maxBodyBytes);
-    }
-
-    /**
-     * One request's scope: the instance its route names (if any) and the contexts issued while it runs — a plugin
-     * may bind events only to these.
-     */
-    private final class Request implements InboundScope {
-        final PluginPlatform.LoadedConnector connector;
-        final Map<PluginContext, ChannelInstance> issued = Collections.synchronizedMap(new IdentityHashMap<>());
-        final io.channelhub.hub.plugins.PluginUsage.Pending usage = contexts.pendingUsage();
-        PluginContext named;
-
-        Request(PluginPlatform.LoadedConnector connector) {
-            this.connector = connector;
-        }
-
-        @Override
-        public Optional<PluginContext> instance() {
-            return Optional.ofNullable(named);
-        }
-
-        @Override
-        public Optional<PluginContext> findInstance(String routingKeyValue) {
-            return find(routingKeyValue);
-        }
-
-        @Override
-        public boolean anyInstanceHas(String setting, String value) {
-            return anyHas(setting, value);
-        }
-
-        CorePluginContext issue(ChannelInstance ci) {
-            CorePluginContext ctx = contexts.forInstance(ci, usage);
-            issued.put(ctx, ci);
-            return ctx;
-        }
-
-        boolean anyHas(String setting, String value) {
-            if (setting == null || value == null) {
-                return false;
-            }
-            byte[] wanted = value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            boolean found = false;
-            // Every instance is compared, so the time taken does not tell which one (or whether any) matched.
-            for (ChannelInstance ci : instances.listForPlugin(connector.pluginId())) {
-                if (!serving(ci)) {
-                    continue;
-                }
-                String v = instanceService.settingsFor(ci).get(setting).orElse(null);
-                if (v != null && java.security.MessageDigest.isEqual(wanted,
-                        v.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
-                    found = true;
-                }
-            }
-            return found;
-        }
-
-        Optional<PluginContext> find(String routingValue) {
-            if (routingValue == null || connector.descriptor().routingKey() == null) {
-                return Optional.empty();
-            }
-            return instances.findByRouting(connector.pluginId(), routingValue).filter(ChannelHooksResource.this::serving)
-                    .map(this::issue);
-        }
+        return servlet == null ? System.nanoTime() : WebhookFilter.arrivedNanos(servlet);
     }
 }

@@ -24,9 +24,19 @@ public final class PluginHttp {
     private PluginHttp() {
     }
 
-    /** The request as its plugin receives it; {@code path} is below the plugin's or instance's route. */
+    /** The same, from Jersey's view of the request. */
     public static InboundRequest request(String method, String path, HttpHeaders headers, UriInfo uri,
                                          InputStream body, String remoteAddress, long maxBodyBytes) {
+        Map<String, List<String>> q = new LinkedHashMap<>();
+        uri.getQueryParameters().forEach((k, v) -> q.put(k, List.copyOf(v)));
+        return request(method, path, headers.getRequestHeaders(), q, body, remoteAddress, origin(uri.getBaseUri()),
+                maxBodyBytes);
+    }
+
+    /** The request as its plugin receives it; {@code path} is below the plugin's or instance's route. */
+    public static InboundRequest request(String method, String path, Map<String, List<String>> headers,
+                                         Map<String, List<String>> query, InputStream body, String remoteAddress,
+                                         String origin, long maxBodyBytes) {
         byte[] bytes = new byte[0];
         if (body != null) {
             try {
@@ -40,11 +50,8 @@ public final class PluginHttp {
                         + maxBodyBytes + " bytes", Map.of("max_bytes", maxBodyBytes)).withHeader("Connection", "close");
             }
         }
-        Map<String, List<String>> q = new LinkedHashMap<>();
-        uri.getQueryParameters().forEach((k, v) -> q.put(k, List.copyOf(v)));
         String p = path == null || path.isEmpty() ? "/" : path;
-        return new InboundRequest(method, p, requestHeaders(headers), q, bytes, remoteAddress,
-                origin(uri.getBaseUri()));
+        return new InboundRequest(method, p, requestHeaders(headers), query, bytes, remoteAddress, origin);
     }
 
     /**
@@ -60,9 +67,9 @@ public final class PluginHttp {
     }
 
     /** The request's headers as a plugin may see them. */
-    static Map<String, List<String>> requestHeaders(HttpHeaders headers) {
+    static Map<String, List<String>> requestHeaders(Map<String, List<String>> headers) {
         Map<String, List<String>> h = new LinkedHashMap<>();
-        headers.getRequestHeaders().forEach((k, v) -> {
+        headers.forEach((k, v) -> {
             if (!k.equalsIgnoreCase(HttpHeaders.COOKIE)) {
                 h.put(k, List.copyOf(v));
             }
