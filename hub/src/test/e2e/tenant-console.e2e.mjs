@@ -222,7 +222,8 @@ describe('human takeover', () => {
     // Free text is refused outside the window, with the reason.
     await desk.getByLabel('Message').fill('Oi Davi, aqui é a Ana.');
     await desk.getByTestId('reply-submit').click();
-    await desk.getByTestId('reply').getByText(/24 hours/).waitFor();
+    await desk.getByTestId('reply').locator('[role=alert]', { hasText: 'free-form messages go out only within 24 hours' })
+      .waitFor();
     // Only approved templates are offered.
     await desk.getByTestId('handoff-state').filter({ hasText: 'You answer this conversation' }).waitFor();
     const picker = desk.getByTestId('template-picker');

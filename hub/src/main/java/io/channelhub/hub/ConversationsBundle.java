@@ -118,7 +118,11 @@ final class ConversationsBundle extends HubBundle<ConversationsBundle.Conversati
                 deliverer, TurnObservers.KIND, observers), config.getDelivery(), c.clock(), c.metrics(), c.tracing(), c.outboxSignal(), c.cpu());
         env.lifecycle().manage(dispatcher);
 
-        var handoffs = new Handoffs(c.jdbi(), conversationRepo, u.ledger(), u.webhooks(), id.audit(), c.clock());
+        var handoffs = new Handoffs(c.jdbi(), conversationRepo, u.ledger(), u.webhooks(), id.audit(), c.clock(),
+                (tenantId, agentId) -> a.agents().find(tenantId, agentId)
+                        .map(agent -> agent.spec().handoffSettings().waitMinutes()).orElse(null));
+        env.lifecycle().manage(new io.channelhub.hub.conversations.HandoffExpiry(handoffs,
+                config.getHandoffSweepInterval().toMilliseconds()));
         TurnService turns = new TurnService(conversationRepo, a.agents(), a.models(), platform, u.ledger(),
                 u.webhooks(), c.clock(), u.quotas(), contexts, media, privacy.get().redaction(), c.tracing(),
                 knowledge.get().retrieval(), observers, handoffs);

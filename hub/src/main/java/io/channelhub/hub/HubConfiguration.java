@@ -182,6 +182,20 @@ public class HubConfiguration extends Configuration {
         this.retentionInterval = retentionInterval;
     }
 
+    /** How often requests for a person past their agent's wait are released (see HandoffExpiry). */
+    @NotNull
+    private Duration handoffSweepInterval = Duration.seconds(30);
+
+    @JsonProperty
+    public Duration getHandoffSweepInterval() {
+        return handoffSweepInterval;
+    }
+
+    @JsonProperty
+    public void setHandoffSweepInterval(Duration handoffSweepInterval) {
+        this.handoffSweepInterval = handoffSweepInterval;
+    }
+
     @JsonProperty
     public io.channelhub.hub.billing.BillingConfig getBilling() {
         return billing;

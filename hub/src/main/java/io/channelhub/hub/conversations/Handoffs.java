@@ -55,7 +55,7 @@ public class Handoffs {
     /** The conversation is its agent's again: every handoff column cleared (the caller adds its condition). */
     private static final String BACK_TO_AGENT = "UPDATE conversations SET handoff_state = NULL, handoff_requested_by = "
             + "NULL, handoff_reason = NULL, handoff_holder_id = NULL, handoff_holder_name = NULL, handoff_at = NULL, "
-            + "updated_at = :at WHERE tenant_id = :t AND id = :id ";
+            + "handoff_expires_at = NULL, updated_at = :at WHERE tenant_id = :t AND id = :id ";
 
     private static final Pattern NOT_LETTERS = Pattern.compile("[^\\p{L}\\p{N}]+");
     private static final Pattern MARKS = Pattern.compile("\\p{M}+");
@@ -66,9 +66,18 @@ public class Handoffs {
     private final Webhooks webhooks;
     private final io.channelhub.hub.audit.AuditLog audit;
     private final Clock clock;
+    /** The agent's {@code handoff.wait_minutes}, by (tenant, agent id); null: a request waits until taken. */
+    private final java.util.function.BiFunction<String, String, Integer> waitMinutes;
 
     public Handoffs(Jdbi jdbi, ConversationRepository repo, UsageLedger ledger, Webhooks webhooks,
                     io.channelhub.hub.audit.AuditLog audit, Clock clock) {
+        this(jdbi, repo, ledger, webhooks, audit, clock, (tenant, agent) -> null);
+    }
+
+    public Handoffs(Jdbi jdbi, ConversationRepository repo, UsageLedger ledger, Webhooks webhooks,
+                    io.channelhub.hub.audit.AuditLog audit, Clock clock,
+                    java.util.function.BiFunction<String, String, Integer> waitMinutes) {
+        this.waitMinutes = waitMinutes;
         this.audit = audit;
         this.jdbi = jdbi;
         this.repo = repo;
@@ -119,11 +128,14 @@ public class Handoffs {
     public boolean request(Conversation c, String requestedBy, String reason) {
         Instant now = clock.instant();
         String why = reason == null ? null : reason.length() > 500 ? reason.substring(0, 500) : reason;
+        Integer wait = c.agentId() == null ? null : waitMinutes.apply(c.tenantId(), c.agentId());
+        Instant expires = wait == null ? null : now.plus(java.time.Duration.ofMinutes(wait));
         int changed = jdbi.withHandle(h -> h.createUpdate("UPDATE conversations SET handoff_state = :s, "
                         + "handoff_requested_by = :by, handoff_reason = :why, handoff_holder_id = NULL, "
-                        + "handoff_holder_name = NULL, handoff_at = :at, updated_at = :at WHERE tenant_id = :t AND id = :id "
-                        + "AND handoff_state IS NULL").bind("s", Handoff.WAITING).bind("by", requestedBy)
-                .bind("why", why).bind("at", now).bind("t", c.tenantId()).bind("id", c.id()).execute());
+                        + "handoff_holder_name = NULL, handoff_at = :at, handoff_expires_at = :expires, updated_at = :at "
+                        + "WHERE tenant_id = :t AND id = :id AND handoff_state IS NULL").bind("s", Handoff.WAITING)
+                .bind("by", requestedBy).bind("why", why).bind("at", now).bind("expires", expires)
+                .bind("t", c.tenantId()).bind("id", c.id()).execute());
         if (changed == 1) {
             emit(c.tenantId(), c.id(), REQUESTED);
             if (!requestedBy.startsWith("api:")) {
@@ -144,7 +156,8 @@ public class Handoffs {
     public Conversation take(String tenantId, String conversationId, String holderId, String name) {
         Instant now = clock.instant();
         int changed = jdbi.withHandle(h -> h.createUpdate("UPDATE conversations SET handoff_state = :s, "
-                        + "handoff_holder_id = :who, handoff_holder_name = :name, handoff_at = :at, updated_at = :at, "
+                        + "handoff_holder_id = :who, handoff_holder_name = :name, handoff_at = :at, "
+                        + "handoff_expires_at = NULL, updated_at = :at, "
                         + "handoff_requested_by = COALESCE(handoff_requested_by, :by) WHERE tenant_id = :t AND id = :id "
                         + "AND (handoff_state IS NULL OR handoff_state = :waiting)").bind("s", Handoff.HUMAN)
                 .bind("who", holderId).bind("name", name).bind("at", now).bind("by", "api:" + holderId)
@@ -198,6 +211,30 @@ public class Handoffs {
             audit.success(null, c.tenantId(), "conversation.handoff_expire", "conversation", c.id(), Map.of());
         }
         return repo.find(c.tenantId(), c.id()).orElse(c);
+    }
+
+    /**
+     * Releases the requests nobody took within their agent's wait ({@code handoff_expires_at} passed), at most
+     * {@code limit}: each goes back to the agent with its webhook and audit entry, as {@link #giveUp} does. Replicas
+     * may sweep at once: each release is conditional, so each happens once.
+     *
+     * @return how many were released
+     */
+    public int expireDue(int limit) {
+        Instant now = clock.instant();
+        List<Map.Entry<String, String>> due = jdbi.withHandle(h -> h.createQuery("SELECT tenant_id, id FROM "
+                        + "conversations WHERE handoff_expires_at <= :now AND handoff_state = :waiting ORDER BY "
+                        + "handoff_expires_at LIMIT :n").bind("now", now).bind("waiting", Handoff.WAITING)
+                .bind("n", limit).map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2))).list());
+        int released = 0;
+        for (Map.Entry<String, String> d : due) {
+            Optional<Conversation> c = repo.find(d.getKey(), d.getValue());
+            if (c.isPresent() && c.get().handoff() != null && c.get().handoff().waiting()) {
+                Conversation after = giveUp(c.get());
+                released += after.handoff() == null ? 1 : 0;
+            }
+        }
+        return released;
     }
 
     /**

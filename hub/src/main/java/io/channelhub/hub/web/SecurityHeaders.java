@@ -32,7 +32,7 @@ public final class SecurityHeaders implements ContainerResponseFilter {
     /** The same headers for an answer written outside Jersey; a header the answer set itself is kept. */
     public static void apply(jakarta.servlet.http.HttpServletResponse response, String contentType) {
         response.setHeader("X-Content-Type-Options", "nosniff");
-        if (contentType != null && MediaType.valueOf(contentType).isCompatible(MediaType.APPLICATION_JSON_TYPE)) {
+        if (contentType != null && json(contentType)) {
             for (String[] h : new String[][] {{"Cache-Control", "no-store"},
                     {"Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"},
                     {"X-Frame-Options", "DENY"}, {"Referrer-Policy", "no-referrer"}}) {
@@ -40,6 +40,15 @@ public final class SecurityHeaders implements ContainerResponseFilter {
                     response.setHeader(h[0], h[1]);
                 }
             }
+        }
+    }
+
+    private static boolean json(String contentType) {
+        try {
+            return MediaType.valueOf(contentType).isCompatible(MediaType.APPLICATION_JSON_TYPE);
+        } catch (IllegalArgumentException unreadable) {
+            // A plugin's odd content type is not JSON.
+            return false;
         }
     }
 

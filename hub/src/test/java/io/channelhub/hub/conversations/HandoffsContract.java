@@ -53,7 +53,8 @@ abstract class HandoffsContract extends HubIntegrationTest {
             ConfigOverride.config("channels.inboundPollInterval", "100ms"),
             ConfigOverride.config("delivery.initialBackoff", "100ms"),
             ConfigOverride.config("delivery.pollInterval", "100ms"),
-            ConfigOverride.config("delivery.allowPrivateTargets", "true")};
+            ConfigOverride.config("delivery.allowPrivateTargets", "true"),
+            ConfigOverride.config("handoffSweepInterval", "200ms")};
     }
 
     @Override
@@ -153,6 +154,45 @@ abstract class HandoffsContract extends HubIntegrationTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * An agent's {@code wait_minutes}: a request nobody took in time leaves the queue by itself (the sweep), with its
+     * webhook; one made before the expiry was recorded still lets the agent answer the user's next message.
+     */
+    @Test
+    void aRequestNobodyTookWithinTheAgentsWaitGoesBackToTheAgent() throws Exception {
+        TestHub.check(hub.post(admin, "/v1/agents", Map.of("slug", "patient", "name", "Patient", "handoff",
+                Map.of("enabled", true, "wait_minutes", 5))), 201);
+        String conv = TestHub.check(hub.post(admin, "/v1/conversations", Map.of("agent", "patient",
+                "end_user_id", "u-" + UUID.randomUUID())), 201).json().get("id").asText();
+        say(conv, "I want to talk to a human");
+        assertThat(handoffOf(admin, conv).path("state").asText()).isEqualTo("waiting");
+        java.time.Instant expires = hub.app().jdbi().withHandle(h -> h.createQuery("SELECT handoff_expires_at FROM "
+                + "conversations WHERE id = :id").bind("id", conv).mapTo(java.time.Instant.class).one());
+        assertThat(expires).isBetween(java.time.Instant.now().plusSeconds(240), java.time.Instant.now().plusSeconds(310));
+
+        // Five minutes later, as the database sees it: the sweep releases it without any new message.
+        hub.app().jdbi().useHandle(h -> h.createUpdate("UPDATE conversations SET handoff_expires_at = :past, "
+                + "handoff_at = :asked WHERE id = :id").bind("past", java.time.Instant.now().minusSeconds(1))
+                .bind("asked", java.time.Instant.now().minusSeconds(301)).bind("id", conv).execute());
+        await().atMost(Duration.ofSeconds(10)).until(() -> handoffOf(admin, conv).isNull());
+        assertThat(TestHub.check(hub.get(admin, "/v1/handoffs?state=waiting"), 200).json().get("data"))
+                .extracting(n -> n.get("id").asText()).doesNotContain(conv);
+        assertThat(hub.count("SELECT COUNT(*) FROM audit_log WHERE tenant_id = ? AND action = "
+                + "'conversation.handoff_expire' AND resource_id = ?", tenantId, conv)).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received().stream()
+                .anyMatch(r -> r.body().contains("conversation.handoff_released") && r.body().contains(conv)));
+        assertThat(say(conv, "still there?").path("reply").path("content").asText()).startsWith("[demo]");
+
+        // A request recorded without its expiry (before the sweep existed): the user's next message past the wait
+        // finds the agent again.
+        say(conv, "talk to a human, please");
+        hub.app().jdbi().useHandle(h -> h.createUpdate("UPDATE conversations SET handoff_expires_at = NULL, "
+                + "handoff_at = :asked WHERE id = :id").bind("asked", java.time.Instant.now().minusSeconds(301))
+                .bind("id", conv).execute());
+        assertThat(say(conv, "hello?").path("reply").path("content").asText()).startsWith("[demo]");
+        assertThat(handoffOf(admin, conv).isNull()).isTrue();
     }
 
     @Test
