@@ -16,16 +16,22 @@ import jakarta.ws.rs.ext.Provider;
 @Provider
 public final class SecurityHeaders implements ContainerResponseFilter {
 
+    /** The headers every JSON answer gets unless its route set them itself. */
+    private static final String[][] JSON_HEADERS = {{"Cache-Control", "no-store"},
+        {"Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"}, {"X-Frame-Options", "DENY"},
+        {"Referrer-Policy", "no-referrer"}};
+
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
         MultivaluedMap<String, Object> h = response.getHeaders();
         h.putSingle("X-Content-Type-Options", "nosniff");
         MediaType type = response.getMediaType();
         if (type != null && type.isCompatible(MediaType.APPLICATION_JSON_TYPE)) {
-            putIfAbsent(h, "Cache-Control", "no-store");
-            putIfAbsent(h, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
-            putIfAbsent(h, "X-Frame-Options", "DENY");
-            putIfAbsent(h, "Referrer-Policy", "no-referrer");
+            for (String[] header : JSON_HEADERS) {
+                if (!h.containsKey(header[0])) {
+                    h.putSingle(header[0], header[1]);
+                }
+            }
         }
     }
 
@@ -33,11 +39,9 @@ public final class SecurityHeaders implements ContainerResponseFilter {
     public static void apply(jakarta.servlet.http.HttpServletResponse response, String contentType) {
         response.setHeader("X-Content-Type-Options", "nosniff");
         if (contentType != null && json(contentType)) {
-            for (String[] h : new String[][] {{"Cache-Control", "no-store"},
-                    {"Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"},
-                    {"X-Frame-Options", "DENY"}, {"Referrer-Policy", "no-referrer"}}) {
-                if (!response.containsHeader(h[0])) {
-                    response.setHeader(h[0], h[1]);
+            for (String[] header : JSON_HEADERS) {
+                if (!response.containsHeader(header[0])) {
+                    response.setHeader(header[0], header[1]);
                 }
             }
         }
@@ -49,12 +53,6 @@ public final class SecurityHeaders implements ContainerResponseFilter {
         } catch (IllegalArgumentException unreadable) {
             // A plugin's odd content type is not JSON.
             return false;
-        }
-    }
-
-    private static void putIfAbsent(MultivaluedMap<String, Object> h, String name, String value) {
-        if (!h.containsKey(name)) {
-            h.putSingle(name, value);
         }
     }
 }

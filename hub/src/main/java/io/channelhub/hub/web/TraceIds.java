@@ -27,8 +27,7 @@ public class TraceIds implements ContainerRequestFilter, ContainerResponseFilter
 
     public static final String MDC_KEY = io.channelhub.hub.observability.Tracing.MDC_TRACE_ID;
     public static final String MDC_SPAN = "span_id";
-    private static final String SPAN = "channelhub.span";
-    private static final String SCOPE = "channelhub.scope";
+    private static final String SERVER = "channelhub.server-span";
 
     private final Tracing tracing;
 
@@ -38,22 +37,10 @@ public class TraceIds implements ContainerRequestFilter, ContainerResponseFilter
 
     @Override
     public void filter(ContainerRequestContext request) {
-        Map<String, String> headers = new HashMap<>();
-        for (String h : new String[] {"traceparent", "tracestate"}) {
-            String v = request.getHeaderString(h);
-            if (v != null) {
-                headers.put(h, v);
-            }
-        }
-        Span span = tracing.tracer().spanBuilder(request.getMethod())
-                .setParent(Tracing.extract(headers)).setSpanKind(SpanKind.SERVER)
-                .setAttribute("http.request.method", request.getMethod()).startSpan();
-        request.setProperty(SPAN, span);
-        request.setProperty(SCOPE, span.makeCurrent());
-        String traceId = span.getSpanContext().getTraceId();
-        MDC.put(MDC_KEY, traceId);
-        MDC.put(MDC_SPAN, span.getSpanContext().getSpanId());
-        request.setProperty(MDC_KEY, traceId);
+        Server server = begin(request.getMethod(), request.getHeaderString("traceparent"),
+                request.getHeaderString("tracestate"));
+        request.setProperty(SERVER, server);
+        request.setProperty(MDC_KEY, server.traceId());
     }
 
     @Override
@@ -62,34 +49,18 @@ public class TraceIds implements ContainerRequestFilter, ContainerResponseFilter
         if (id != null) {
             response.getHeaders().putSingle("X-Trace-Id", id);
         }
-        if (request.getProperty(SPAN) instanceof Span span) {
+        if (request.getProperty(SERVER) instanceof Server server) {
             // Named "{method} {route}" as OpenTelemetry's HTTP conventions ask, once routing knows the template;
             // the method alone for what matched no route (never the path, whose ids are unbounded).
             String route = request.getUriInfo() instanceof org.glassfish.jersey.server.ExtendedUriInfo u
                     ? HttpMetrics.route(u.getMatchedTemplates()) : HttpMetrics.UNMATCHED;
-            if (HttpMetrics.UNMATCHED.equals(route)) {
-                span.updateName(request.getMethod());
-            } else {
-                span.updateName(request.getMethod() + " " + route);
-                span.setAttribute("http.route", route);
-            }
-            span.setAttribute("http.response.status_code", response.getStatus());
-            if (response.getStatus() >= 500) {
-                span.setStatus(StatusCode.ERROR);
-            }
-            span.end();
+            server.end(HttpMetrics.UNMATCHED.equals(route) ? null : route, response.getStatus());
         }
-        if (request.getProperty(SCOPE) instanceof Scope scope) {
-            scope.close();
-        }
-        MDC.remove(MDC_KEY);
-        MDC.remove(MDC_SPAN);
-        MDC.remove("tenant_id");
     }
 
     /**
-     * A server span for a request served outside Jersey, as {@link #filter(ContainerRequestContext)} starts one:
-     * current, and its ids in the MDC until {@link Server#end}.
+     * The server span of a request (on Jersey, or served before it by a servlet filter): current, and its ids in the
+     * MDC until {@link Server#end}.
      */
     public Server begin(String method, String traceparent, String tracestate) {
         Map<String, String> headers = new HashMap<>();
@@ -115,10 +86,12 @@ public class TraceIds implements ContainerRequestFilter, ContainerResponseFilter
             return span.getSpanContext().getTraceId();
         }
 
-        /** Names the span by its route template and status, ends it, and clears the MDC. */
+        /** Names the span by its route template (null: none matched) and status, ends it, and clears the MDC. */
         public void end(String route, int status) {
-            span.updateName(method + " " + route);
-            span.setAttribute("http.route", route);
+            if (route != null) {
+                span.updateName(method + " " + route);
+                span.setAttribute("http.route", route);
+            }
             span.setAttribute("http.response.status_code", status);
             if (status >= 500) {
                 span.setStatus(StatusCode.ERROR);
