@@ -138,17 +138,30 @@ abstract class WebhooksContract extends HubIntegrationTest {
         }
     }
 
-    @Test
-    void deadLettersOfEveryKindAreListedAndRetriedWhereSafe() throws Exception {
-        String t = hub.createTenant(slug("dead"));
+    /** A tenant (its admin and viewer keys) subscribed to conversation.created at {@code rx}. */
+    record Subscriber(String tenantId, String admin, String viewer) {
+    }
+
+    /** Such a tenant, with one conversation created: its delivery to {@code rx}, answering {@code status}, is under way. */
+    Subscriber subscriberOfConversations(String name, WebhookReceiver rx, int status) {
+        String t = hub.createTenant(slug(name));
         String key = hub.createKey(t, "admin").get("key").asText();
         String viewer = hub.createKey(t, "viewer").get("key").asText();
-        TestHub.check(hub.post(key, "/v1/agents", Map.of("slug", "dead-agent", "name", "A")), 201);
+        TestHub.check(hub.post(key, "/v1/agents", Map.of("slug", name + "-agent", "name", "A")), 201);
+        rx.always(status);
+        TestHub.check(hub.post(key, "/v1/webhooks", Map.of("url", rx.url("/" + name), "events",
+                List.of("conversation.created"))), 201);
+        TestHub.check(hub.post(key, "/v1/conversations", Map.of()), 201);
+        return new Subscriber(t, key, viewer);
+    }
+
+    @Test
+    void deadLettersOfEveryKindAreListedAndRetriedWhereSafe() throws Exception {
         try (WebhookReceiver rx = new WebhookReceiver()) {
-            rx.always(500);
-            TestHub.check(hub.post(key, "/v1/webhooks", Map.of("url", rx.url("/down"), "events",
-                    List.of("conversation.created"))), 201);
-            TestHub.check(hub.post(key, "/v1/conversations", Map.of()), 201);
+            Subscriber sub = subscriberOfConversations("dead", rx, 500);
+            String t = sub.tenantId();
+            String key = sub.admin();
+            String viewer = sub.viewer();
             await().atMost(Duration.ofSeconds(10)).until(() -> hub.get(key, "/v1/dead-letters").json().get("data")
                     .size() == 1);
             JsonNode letter = hub.get(key, "/v1/dead-letters").json().get("data").get(0);
@@ -197,15 +210,11 @@ abstract class WebhooksContract extends HubIntegrationTest {
      */
     @Test
     void jobsShowWorkInProgressAndGivenUpAndARetryBringsTheNextAttemptForward() throws Exception {
-        String t = hub.createTenant(slug("jobs"));
-        String key = hub.createKey(t, "admin").get("key").asText();
-        String viewer = hub.createKey(t, "viewer").get("key").asText();
-        TestHub.check(hub.post(key, "/v1/agents", Map.of("slug", "jobs-agent", "name", "A")), 201);
         try (WebhookReceiver rx = new WebhookReceiver()) {
-            rx.always(503);
-            TestHub.check(hub.post(key, "/v1/webhooks", Map.of("url", rx.url("/crm"), "events",
-                    List.of("conversation.created"))), 201);
-            TestHub.check(hub.post(key, "/v1/conversations", Map.of()), 201);
+            Subscriber sub = subscriberOfConversations("jobs", rx, 503);
+            String t = sub.tenantId();
+            String key = sub.admin();
+            String viewer = sub.viewer();
             await().atMost(Duration.ofSeconds(10)).until(() -> hub.get(key, "/v1/jobs?state=dead").json().get("data")
                     .size() == 1);
             JsonNode dead = hub.get(key, "/v1/jobs?state=dead").json().get("data").get(0);
