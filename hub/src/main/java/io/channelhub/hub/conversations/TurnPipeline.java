@@ -251,8 +251,11 @@ public final class TurnPipeline {
 
     /**
      * The usage of one stateless call the model answered (or began to stream): the call itself, always, and its
-     * tokens when the provider reported them (a call the model failed is not billed: its reservation is given back); one commit, then the tenant's thresholds. {@code reply} null: the
-     * client went away before the model finished.
+     * tokens when the provider reported them (a call the model failed is not billed: its reservation is given back).
+     * {@code reply} null: the client went away before the model finished. A stateless call stores nothing else, and
+     * its keys come from an id made for it, so its rows take the ledger's spool as {@code api.requests} does: counted
+     * in the quotas at once, committed by the background writer in its next batch (a commit per call was a fifth of
+     * a completion's CPU), the tenant's thresholds checked once they are committed.
      */
     public void meterCall(String tenantId, Agent agent, ModelReply reply, String callId) {
         String model = reply == null ? agent.spec().model() : reply.model();
@@ -262,8 +265,6 @@ public final class TurnPipeline {
         if (reply != null) {
             usage.addAll(UsageLedger.modelTokens(tenantId, null, null, agent.id(), model, reply.usage(), callId));
         }
-        ledger.recordAll(usage);
-        quotas.afterUsage(tenantId, usage.stream().map(UsageLedger.UsageEvent::usageType)
-                .collect(java.util.stream.Collectors.toSet()));
+        usage.forEach(ledger::recordBatched);
     }
 }

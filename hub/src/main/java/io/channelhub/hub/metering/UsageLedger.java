@@ -89,6 +89,8 @@ public class UsageLedger implements Managed {
     private final Jdbi jdbi;
     private final Clock clock;
     private final List<Consumer<UsageEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final List<java.util.function.BiConsumer<String, java.util.Set<String>>> committedListeners =
+            new CopyOnWriteArrayList<>();
     private final UsageConfig config;
     private final long flushIntervalMillis;
     private final java.util.concurrent.locks.ReentrantLock writing = new java.util.concurrent.locks.ReentrantLock();
@@ -124,6 +126,40 @@ public class UsageLedger implements Managed {
     /** Calls {@code listener} after each event recorded as a new row (on the recording thread). */
     public void onRecorded(Consumer<UsageEvent> listener) {
         listeners.add(listener);
+    }
+
+    /**
+     * Calls {@code listener} with a tenant and the usage types of its {@link #recordBatched batched} rows once they
+     * are in the database: on the background writer after each batch it commits, on the recording thread when a
+     * row is written at once. What needs the row to be readable (a soft quota's threshold sums the ledger) listens
+     * here; counting at once is {@link #onRecorded}'s. A row written again after a crash may be announced twice.
+     */
+    public void onBatchCommitted(java.util.function.BiConsumer<String, java.util.Set<String>> listener) {
+        committedListeners.add(listener);
+    }
+
+    private void committed(java.util.Map<String, java.util.Set<String>> typesByTenant) {
+        typesByTenant.forEach((tenant, types) -> {
+            for (var l : committedListeners) {
+                try {
+                    l.accept(tenant, types);
+                } catch (RuntimeException e) {
+                    // The rows are committed; what a listener failed to do (a notice) must not send them back.
+                    LOG.warn("A listener of committed usage failed for tenant {}", tenant, e);
+                }
+            }
+        });
+    }
+
+    private void committed(List<UsageSpool.Row> rows) {
+        if (committedListeners.isEmpty()) {
+            return;
+        }
+        java.util.Map<String, java.util.Set<String>> byTenant = new java.util.HashMap<>();
+        for (UsageSpool.Row r : rows) {
+            byTenant.computeIfAbsent(r.t(), t -> new java.util.HashSet<>()).add(r.type());
+        }
+        committed(byTenant);
     }
 
     /** Returns true when the event is a new row, false when an event with this key was already recorded. */
@@ -241,7 +277,9 @@ public class UsageLedger implements Managed {
             }
         }
         try {
-            record(e);
+            if (record(e)) {
+                committed(java.util.Map.of(e.tenantId(), java.util.Set.of(e.usageType())));
+            }
         } catch (RuntimeException db) {
             lost.get(Loss.UNSPOOLED).incrementAndGet();
             LOG.error("A {} usage row is lost: neither the spool nor the database took it", e.usageType(), db);
@@ -511,6 +549,7 @@ public class UsageLedger implements Managed {
                 }
                 batch.execute();
             });
+            committed(rows);
             return;
         } catch (RuntimeException e) {
             requireReachable(e);
@@ -532,6 +571,7 @@ public class UsageLedger implements Managed {
                 reject(s, r, one);
             }
         }
+        committed(rows);
     }
 
     private void requireReachable(RuntimeException failure) throws DatabaseDown {

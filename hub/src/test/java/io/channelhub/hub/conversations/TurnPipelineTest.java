@@ -173,6 +173,7 @@ class TurnPipelineTest {
         quotas = new Quotas(jdbi, json, webhooks, new AuditLog(jdbi, json, clock), new LocalQuotaCounters(clock),
                 new MetricRegistry(), clock, metrics, caches);
         ledger.onRecorded(quotas::recorded);
+        ledger.onBatchCommitted(quotas::afterUsage);
 
         // No plugin jars: the tool handlers a test installs are all the platform has.
         PluginPlatform platform = new PluginPlatform(Path.of("target", "no-plugins")) {

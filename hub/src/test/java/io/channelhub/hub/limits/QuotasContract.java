@@ -124,6 +124,35 @@ abstract class QuotasContract extends HubIntegrationTest {
         }
     }
 
+    /**
+     * API requests wait in the usage spool and reach the thresholds once the background writer commits them (a soft
+     * quota sums the ledger, which does not hold them while the request runs); they never reached one before.
+     */
+    @Test
+    void spooledApiRequestsReachTheirThresholdsOnceCommitted() throws Exception {
+        String[] t = tenantWithConversation();
+        try (WebhookReceiver rx = new WebhookReceiver()) {
+            TestHub.check(hub.post(t[1], "/v1/webhooks", Map.of("url", rx.url("/q"), "events",
+                    List.of("quota.threshold"))), 201);
+            TestHub.check(hub.post(TestHub.ROOT_KEY, "/admin/tenants/" + t[0] + "/quotas", Map.of("usage_type",
+                    "api.requests", "period", "monthly", "limit", 10, "mode", "soft", "thresholds", List.of(50, 100))),
+                    201);
+            // Three requests before the quota (agent, conversation, webhook); nine more pass 100%.
+            for (int i = 0; i < 9; i++) {
+                TestHub.check(hub.get(t[1], "/v1/me"), 200);
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> rx.received().size() >= 2);
+            List<Integer> thresholds = new ArrayList<>();
+            for (WebhookReceiver.Received r : rx.received()) {
+                JsonNode data = JSON.readTree(r.body()).get("data");
+                assertThat(data.get("usage_type").asText()).isEqualTo("api.requests");
+                assertThat(data.get("used").asLong()).isGreaterThanOrEqualTo(5);
+                thresholds.add(data.get("threshold_percent").asInt());
+            }
+            assertThat(thresholds).containsExactlyInAnyOrder(50, 100);
+        }
+    }
+
     private void hardQuota(String tenantId, String usageType, long limit) {
         TestHub.check(hub.post(TestHub.ROOT_KEY, "/admin/tenants/" + tenantId + "/quotas", Map.of("usage_type",
                 usageType, "period", "daily", "limit", limit, "mode", "hard")), 201);

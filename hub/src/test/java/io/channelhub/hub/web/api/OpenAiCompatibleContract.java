@@ -59,6 +59,7 @@ abstract class OpenAiCompatibleContract extends HubIntegrationTest {
                 assertThat(t).startsWith("[demo]").contains("Olá, tudo bem?"));
         assertThat(cc.choices().get(0).finishReason().asString()).isEqualTo("stop");
         assertThat(cc.usage()).hasValueSatisfying(u -> assertThat(u.completionTokens()).isPositive());
+        hub.app().ledger().flush();
         long calls = hub.app().jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM usage_events WHERE "
                 + "tenant_id = :t AND usage_type = 'api.chat_completions'").bind("t", tenant).mapTo(Long.class).one());
         assertThat(calls).isPositive();
