@@ -47,7 +47,8 @@ final class UsageBundle extends HubBundle<UsageBundle.Usage> {
         Quotas quotas = new Quotas(c.jdbi(), c.stored(), webhooks, id.audit(), c.quotaCounters(), env.metrics(),
                 c.clock(), c.metrics(), c.caches());
         ledger.onRecorded(quotas::recorded);
-        // Spooled rows (API requests, stateless completions) reach the thresholds once committed: a soft quota sums them.
+        // Spooled rows (API requests, stateless completions) reach the thresholds once committed: a soft quota
+        // sums them.
         ledger.onBatchCommitted(quotas::afterUsage);
         UsageMetrics.register(c.prometheus(), ledger);
 

@@ -146,8 +146,8 @@ class StatementsPerTurnTest extends HubIntegrationTest {
 
     /**
      * A stateless completion under a hard quota on conversation messages (as most tenants have): no commit of its
-     * own (its usage is spooled), and no sum over the ledger for the messages quota it has nothing to do with (that sum grew with every
-     * call and made completions three times dearer over a benchmark run).
+     * own (its usage is spooled), and no sum over the ledger for the messages quota it has nothing to do with
+     * (that sum grew with every call and made completions three times dearer over a benchmark run).
      */
     @Test
     void aCompletionTouchesOnlyItsOwnQuotasAndCommitsNothingOnItsThread() {
