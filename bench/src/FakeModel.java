@@ -34,9 +34,11 @@ public final class FakeModel {
 
     public static void main(String[] args) throws IOException {
         int port = 28490;
+        boolean virtualThreads = false;
         for (int i = 0; i < args.length; i += 2) {
             switch (args[i]) {
                 case "--port" -> port = Integer.parseInt(args[i + 1]);
+                case "--threads" -> virtualThreads = "virtual".equals(args[i + 1]);
                 case "--latency-ms" -> latencyMs = Long.parseLong(args[i + 1]);
                 case "--chunks" -> chunks = Integer.parseInt(args[i + 1]);
                 case "--chunk-delay-ms" -> chunkDelayMs = Long.parseLong(args[i + 1]);
@@ -47,12 +49,17 @@ public final class FakeModel {
             chunks = 8;
         }
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 4096);
-        // One thread per open exchange: thousands of streams are held open at once in the SSE scenario.
-        ExecutorService pool = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(null, r, "fake-model", 256 * 1024);
-            t.setDaemon(true);
-            return t;
-        });
+        // One thread per open exchange: thousands of streams are held open at once in the SSE scenario. There a
+        // platform thread each (10,000 stacks, and their scheduling, on the hub's two cores) made the fake model what
+        // the box ran out of, so that scenario asks for virtual threads (Java 21+; this source compiles on 17).
+        ExecutorService pool = virtualThreads ? virtualThreadPerTask() : null;
+        if (pool == null) {
+            pool = Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(null, r, "fake-model", 256 * 1024);
+                t.setDaemon(true);
+                return t;
+            });
+        }
         server.setExecutor(pool);
         server.createContext("/v1/chat/completions", FakeModel::chat);
         server.createContext("/v1/embeddings", FakeModel::embeddings);
@@ -61,6 +68,15 @@ public final class FakeModel {
         server.start();
         System.out.println("fake model on 127.0.0.1:" + port + " latency " + latencyMs + " ms, " + chunks
                 + " chunks, " + chunkDelayMs + " ms between chunks");
+    }
+
+    private static ExecutorService virtualThreadPerTask() {
+        try {
+            return (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+        } catch (ReflectiveOperationException e) {
+            System.out.println("no virtual threads on Java " + Runtime.version() + ": a platform thread per exchange");
+            return null;
+        }
     }
 
     /**
