@@ -3,6 +3,7 @@ package io.channelhub.hub.llm;
 import io.channelhub.hub.concurrency.CpuShare;
 import io.channelhub.hub.errors.Failure;
 import io.channelhub.hub.errors.HubFailure;
+import io.channelhub.hub.observability.ThrottledLog;
 import io.channelhub.hub.plugins.PluginPlatform;
 import io.channelhub.plugin.Settings;
 import io.channelhub.plugin.model.ModelException;
@@ -43,6 +44,8 @@ public class ModelGateway {
     private final ProviderConfigs configs;
     private final ModelsConfig config;
     private final CircuitBreakerRegistry breakers;
+    private static final Duration ATTEMPT_LOG_PERIOD = Duration.ofSeconds(10);
+    private final Map<String, ThrottledLog> attemptLogs = new java.util.concurrent.ConcurrentHashMap<>();
     private final RetryConfig retryConfig;
 
     /**
@@ -81,7 +84,8 @@ public class ModelGateway {
                 .build());
         breakers.getEventPublisher().onEntryAdded(e -> e.getAddedEntry().getEventPublisher()
                 .onStateTransition(t -> LOG.warn("Model endpoint circuit {}: {}", t.getCircuitBreakerName()
-                        .replaceAll("\\|.*", ""), t.getStateTransition())));
+                        .replaceAll("\\|.*", ""), t.getStateTransition()))
+                .onError(f -> failedAttempt(f.getCircuitBreakerName(), f.getThrowable())));
         long initial = config.getInitialBackoff().toMilliseconds();
         long max = config.getMaxBackoff().toMilliseconds();
         this.retryConfig = RetryConfig.<Object>custom()
@@ -259,6 +263,32 @@ public class ModelGateway {
             HubFailure f = translate(e, r);
             observe(r, request, started, f.code());
             throw f;
+        }
+    }
+
+    /**
+     * An attempt the circuit counts against its endpoint. A retry that then succeeds hides it from the call's own
+     * log line, so without this a circuit opened with nothing in the log to say why (10,000 opening streams in
+     * docs/benchmarks.md). At most a line per endpoint every ten seconds, with the count held back.
+     */
+    private void failedAttempt(String circuit, Throwable e) {
+        attemptLogs.computeIfAbsent(circuit, k -> new ThrottledLog(LOG, ATTEMPT_LOG_PERIOD))
+                .warn("Model endpoint {}: an attempt failed and counts against its circuit: {}", named(circuit),
+                        e instanceof ModelException m ? m.kind() + " (" + m.getMessage() + ")" : e.toString());
+    }
+
+    /** A circuit's provider and host: a tenant's base URL may carry more than a log should (a path, user info). */
+    private static String named(String circuit) {
+        int bar = circuit.indexOf('|');
+        if (bar < 0) {
+            return circuit;
+        }
+        try {
+            java.net.URI u = java.net.URI.create(circuit.substring(bar + 1));
+            return u.getHost() == null ? circuit.substring(0, bar) : circuit.substring(0, bar) + " at " + u.getHost()
+                    + (u.getPort() < 0 ? "" : ":" + u.getPort());
+        } catch (IllegalArgumentException notAUri) {
+            return circuit.substring(0, bar);
         }
     }
 

@@ -280,6 +280,36 @@ class ModelCallsTest extends HubIntegrationTest {
         assertThat(fake.requests()).hasSize(2);
     }
 
+    /** A 5xx the retry then gets past still counts against the circuit, so the log says so (throttled). */
+    @Test
+    void anAttemptTheRetryGetsPastIsLoggedAsCountingAgainstTheCircuit() throws Exception {
+        ch.qos.logback.classic.Logger gateway = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger(ModelGateway.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        gateway.addAppender(logs);
+        // An endpoint of its own: the log is throttled per endpoint, and other tests fail the shared one.
+        try (FakeOpenAi own = new FakeOpenAi()) {
+            String t = hub.createTenant(slug("attempt"));
+            String key = hub.createKey(t, "admin").get("key").asText();
+            TestHub.check(hub.send(key, "PUT", "/v1/model-providers/openai", Map.of("settings",
+                    Map.of("base_url", own.baseUrl(), "api_key", "sk-tenant"))), 200);
+            TestHub.check(hub.post(key, "/v1/agents", Map.of("slug", "flaky", "name", "X")), 201);
+            String c = TestHub.check(hub.post(key, "/v1/conversations", Map.of()), 201).json().get("id").asText();
+            own.then(FakeOpenAi.error(503, "server_error", Map.of())).then(FakeOpenAi.chatReply("Back.", 5, 2));
+            TestHub.Reply r = hub.post(key, "/v1/conversations/" + c + "/messages", Map.of("content", "Hi"));
+            assertThat(r.status()).as(r.body()).isEqualTo(201);
+            assertThat(own.requests()).hasSize(2);
+            assertThat(logs.list).anySatisfy(e -> assertThat(e.getFormattedMessage())
+                    .contains("an attempt failed and counts against its circuit").contains("UPSTREAM_ERROR")
+                    .contains("openai at " + java.net.URI.create(own.baseUrl()).getHost() + ":"
+                            + java.net.URI.create(own.baseUrl()).getPort()).doesNotContain("sk-tenant"));
+        } finally {
+            gateway.detachAppender(logs);
+        }
+    }
+
     @Test
     void aRateLimitThatOutlastsTheRetriesIsA429WithTheProvidersDelay() throws Exception {
         try (FakeOpenAi own = new FakeOpenAi()) {
