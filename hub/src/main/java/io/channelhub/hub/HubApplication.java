@@ -55,6 +55,8 @@ public class HubApplication extends Application<HubConfiguration> {
         // Dropwizard's JVM gauges: the server command registers them after initialize, the test support never does,
         // so a test's scrape missed what production exports (registering twice is a no-op).
         bootstrap.registerMetrics();
+        // Every request's JSON (Jersey's provider, the SSE writer) on virtual threads: see SharedJsonBuffers.
+        io.channelhub.hub.concurrency.SharedJsonBuffers.share(bootstrap.getObjectMapper());
         bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
                 bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
         bootstrap.addBundle(new MigrationsBundle<HubConfiguration>() {

@@ -85,7 +85,12 @@ public class ModelGateway {
         breakers.getEventPublisher().onEntryAdded(e -> e.getAddedEntry().getEventPublisher()
                 .onStateTransition(t -> LOG.warn("Model endpoint circuit {}: {}", t.getCircuitBreakerName()
                         .replaceAll("\\|.*", ""), t.getStateTransition()))
-                .onError(f -> failedAttempt(f.getCircuitBreakerName(), f.getThrowable())));
+                .onError(f -> failedAttempt(f.getCircuitBreakerName(), f.getThrowable()))
+                // Which threshold opened a circuit: the failure rate, or (if it is ever counted) the slow-call rate.
+                .onFailureRateExceeded(x -> LOG.warn("Model endpoint circuit {}: {}% of the last calls failed",
+                        named(x.getCircuitBreakerName()), x.getFailureRate()))
+                .onSlowCallRateExceeded(x -> LOG.warn("Model endpoint circuit {}: {}% of the last calls were slow",
+                        named(x.getCircuitBreakerName()), x.getSlowCallRate())));
         long initial = config.getInitialBackoff().toMilliseconds();
         long max = config.getMaxBackoff().toMilliseconds();
         this.retryConfig = RetryConfig.<Object>custom()

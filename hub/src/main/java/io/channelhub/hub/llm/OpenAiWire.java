@@ -25,7 +25,7 @@ import java.util.TreeMap;
  */
 final class OpenAiWire {
 
-    static final JsonFactory JSON = new JsonFactory();
+    static final JsonFactory JSON = io.channelhub.hub.concurrency.SharedJsonBuffers.share(new JsonFactory());
     private static final ObjectMapper TREE = new ObjectMapper(JSON);
     /** What the SDK sends for a tool or schema without parameters. */
     private static final String EMPTY_OBJECT_SCHEMA = "{\"type\":\"object\",\"properties\":{}}";

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
 final class UsageSpool {
 
     private static final Logger LOG = LoggerFactory.getLogger(UsageSpool.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON =
+            io.channelhub.hub.concurrency.SharedJsonBuffers.share(new ObjectMapper());
     private static final String SUFFIX = ".spool";
     /** What a reader holds in memory at once; a row is a few hundred bytes. */
     static final int CHUNK = 64 * 1024;

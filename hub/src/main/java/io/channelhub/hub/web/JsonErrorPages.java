@@ -21,7 +21,8 @@ import org.eclipse.jetty.util.Callback;
  */
 public final class JsonErrorPages extends ErrorHandler {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON =
+            io.channelhub.hub.concurrency.SharedJsonBuffers.share(new ObjectMapper());
     private static final HttpField JSON_TYPE = new HttpField(HttpHeader.CONTENT_TYPE, "application/json");
     private static final HttpField NO_SNIFF = new HttpField("X-Content-Type-Options", "nosniff");
 

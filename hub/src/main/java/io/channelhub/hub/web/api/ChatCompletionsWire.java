@@ -23,7 +23,8 @@ import java.util.Map;
  */
 final class ChatCompletionsWire {
 
-    private static final JsonFactory FACTORY = new JsonFactory();
+    private static final JsonFactory FACTORY =
+            io.channelhub.hub.concurrency.SharedJsonBuffers.share(new JsonFactory());
     private static final ObjectMapper TREE = new ObjectMapper(FACTORY);
 
     private ChatCompletionsWire() {

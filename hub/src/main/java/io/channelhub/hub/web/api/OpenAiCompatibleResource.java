@@ -218,7 +218,8 @@ public class OpenAiCompatibleResource {
         out.flush();
     }
 
-    private static final ObjectMapper PLAIN = new ObjectMapper();
+    private static final ObjectMapper PLAIN =
+            io.channelhub.hub.concurrency.SharedJsonBuffers.share(new ObjectMapper());
 
     private static String toJson(Object o) {
         try {
