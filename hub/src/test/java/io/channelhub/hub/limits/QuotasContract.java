@@ -98,11 +98,7 @@ abstract class QuotasContract extends HubIntegrationTest {
     void aSoftQuotaLetsWorkThroughAndNotifiesEachThresholdOnce() throws Exception {
         String[] t = tenantWithConversation();
         try (WebhookReceiver rx = new WebhookReceiver()) {
-            TestHub.check(hub.post(t[1], "/v1/webhooks", Map.of("url", rx.url("/q"), "events",
-                    List.of("quota.threshold"))), 201);
-            TestHub.check(hub.post(TestHub.ROOT_KEY, "/admin/tenants/" + t[0] + "/quotas", Map.of("usage_type",
-                    "messages.out", "period", "monthly", "limit", 2, "mode", "soft", "thresholds", List.of(50, 100))),
-                    201);
+            softQuotaNotifying(t, rx, "messages.out", 2);
             String path = "/v1/conversations/" + t[2] + "/messages";
             for (int i = 0; i < 4; i++) {
                 assertThat(hub.post(t[1], path, Map.of("content", "m" + i)).status()).isEqualTo(201);
@@ -132,11 +128,7 @@ abstract class QuotasContract extends HubIntegrationTest {
     void spooledApiRequestsReachTheirThresholdsOnceCommitted() throws Exception {
         String[] t = tenantWithConversation();
         try (WebhookReceiver rx = new WebhookReceiver()) {
-            TestHub.check(hub.post(t[1], "/v1/webhooks", Map.of("url", rx.url("/q"), "events",
-                    List.of("quota.threshold"))), 201);
-            TestHub.check(hub.post(TestHub.ROOT_KEY, "/admin/tenants/" + t[0] + "/quotas", Map.of("usage_type",
-                    "api.requests", "period", "monthly", "limit", 10, "mode", "soft", "thresholds", List.of(50, 100))),
-                    201);
+            softQuotaNotifying(t, rx, "api.requests", 10);
             // Three requests before the quota (agent, conversation, webhook); nine more pass 100%.
             for (int i = 0; i < 9; i++) {
                 TestHub.check(hub.get(t[1], "/v1/me"), 200);
@@ -151,6 +143,14 @@ abstract class QuotasContract extends HubIntegrationTest {
             }
             assertThat(thresholds).containsExactlyInAnyOrder(50, 100);
         }
+    }
+
+    /** A monthly soft quota on {@code usageType} with notices at 50% and 100%, sent to {@code rx}. */
+    private void softQuotaNotifying(String[] t, WebhookReceiver rx, String usageType, long limit) {
+        TestHub.check(hub.post(t[1], "/v1/webhooks", Map.of("url", rx.url("/q"), "events",
+                List.of("quota.threshold"))), 201);
+        TestHub.check(hub.post(TestHub.ROOT_KEY, "/admin/tenants/" + t[0] + "/quotas", Map.of("usage_type",
+                usageType, "period", "monthly", "limit", limit, "mode", "soft", "thresholds", List.of(50, 100))), 201);
     }
 
     private void hardQuota(String tenantId, String usageType, long limit) {

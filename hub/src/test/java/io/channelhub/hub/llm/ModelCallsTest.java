@@ -291,14 +291,9 @@ class ModelCallsTest extends HubIntegrationTest {
         gateway.addAppender(logs);
         // An endpoint of its own: the log is throttled per endpoint, and other tests fail the shared one.
         try (FakeOpenAi own = new FakeOpenAi()) {
-            String t = hub.createTenant(slug("attempt"));
-            String key = hub.createKey(t, "admin").get("key").asText();
-            TestHub.check(hub.send(key, "PUT", "/v1/model-providers/openai", Map.of("settings",
-                    Map.of("base_url", own.baseUrl(), "api_key", "sk-tenant"))), 200);
-            TestHub.check(hub.post(key, "/v1/agents", Map.of("slug", "flaky", "name", "X")), 201);
-            String c = TestHub.check(hub.post(key, "/v1/conversations", Map.of()), 201).json().get("id").asText();
+            String[] t = tenantOn(own);
             own.then(FakeOpenAi.error(503, "server_error", Map.of())).then(FakeOpenAi.chatReply("Back.", 5, 2));
-            TestHub.Reply r = hub.post(key, "/v1/conversations/" + c + "/messages", Map.of("content", "Hi"));
+            TestHub.Reply r = hub.post(t[0], "/v1/conversations/" + t[1] + "/messages", Map.of("content", "Hi"));
             assertThat(r.status()).as(r.body()).isEqualTo(201);
             assertThat(own.requests()).hasSize(2);
             assertThat(logs.list).anySatisfy(e -> assertThat(e.getFormattedMessage())
