@@ -50,6 +50,8 @@ final class UsageBundle extends HubBundle<UsageBundle.Usage> {
         // Spooled rows (API requests, stateless completions) reach the thresholds once committed: a soft quota
         // sums them.
         ledger.onBatchCommitted(quotas::afterUsage);
+        // A counter seeded from the ledger must not miss the rows still in the spool (the counters hold them).
+        quotas.beforeSeeding(ledger::flush);
         UsageMetrics.register(c.prometheus(), ledger);
 
         var jersey = env.jersey();

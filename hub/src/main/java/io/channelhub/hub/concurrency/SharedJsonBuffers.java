@@ -11,7 +11,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * recycler that is, by default, a soft reference in a thread-local. On virtual threads that recycles nothing: every
  * request's thread allocates its own, and a stream's thread keeps them for as long as it lives. 10,000 open streams
  * held about 150 MiB of them in a 1 GiB heap, which then stalled in back-to-back collections (docs/benchmarks.md).
- * One pool for the process serves every thread and keeps only as many buffers as are in use at once.
+ * One pool for the process serves every thread: it holds as many buffers as were ever in use at once (a few
+ * hundred KiB at thousands of requests in flight), not one set per thread that ever ran.
  */
 public final class SharedJsonBuffers {
 

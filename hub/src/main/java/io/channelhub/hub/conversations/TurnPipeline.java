@@ -29,9 +29,11 @@ import java.util.List;
  *   <li><b>store</b> the user's message with its {@code messages.in} usage in one commit
  *       ({@link TurnService#storeUserMessage});</li>
  *   <li><b>answer</b> ({@link Admitted#answer}, or {@link #complete} and {@link #stream} for a stateless call): the
- *       model call, tool rounds the hub answers, and the reply stored with its usage in one commit; the
- *       reply goes to the sink (the JSON answer, an SSE stream, the channel's outbox);</li>
- *   <li><b>after</b>: quota thresholds are checked (webhooks at 80%, 100%, ...) once per turn;</li>
+ *       model call, tool rounds the hub answers, and the reply stored with its usage in one commit (a stateless
+ *       call stores nothing: its usage goes to the ledger's spool, see {@link #meterCall}); the reply goes to the
+ *       sink (the JSON answer, an SSE stream, the channel's outbox);</li>
+ *   <li><b>after</b>: quota thresholds are checked (webhooks at 80%, 100%, ...) once per turn, or, for spooled
+ *       usage, once the ledger's writer has committed it;</li>
  *   <li><b>refusal</b> ({@link #unanswered}): a stored message whose turn was refused is marked {@code unanswered}
  *       with the reason, never left looking as if an answer were coming.</li>
  * </ol>
@@ -236,7 +238,7 @@ public final class TurnPipeline {
                 request.responseFormat(), request.vectorStoreIds()), g.citations());
     }
 
-    /** A stateless completion for an agent (the OpenAI-compatible endpoint), metered in one commit. */
+    /** A stateless completion for an agent (the OpenAI-compatible endpoint), metered through the ledger's spool. */
     public ModelReply complete(String tenantId, Agent agent, ModelRequest request, String callId) {
         ModelReply reply = models.complete(tenantId, agent.spec().provider(), request,
                 TurnService.fallbacks(agent.spec()));
@@ -265,6 +267,6 @@ public final class TurnPipeline {
         if (reply != null) {
             usage.addAll(UsageLedger.modelTokens(tenantId, null, null, agent.id(), model, reply.usage(), callId));
         }
-        usage.forEach(ledger::recordBatched);
+        ledger.recordBatchedAll(usage);
     }
 }

@@ -62,6 +62,7 @@ public class Quotas {
     /** Counters a change could not reach: dropped at their next use, so they are seeded again from the ledger. */
     private final Set<String> stale = ConcurrentHashMap.newKeySet();
     private final Clock clock;
+    private volatile Runnable beforeSeeding = () -> { };
     private final io.channelhub.hub.observability.HubMetrics metrics;
 
     /** A quota and its use in the current period. */
@@ -239,6 +240,20 @@ public class Quotas {
         return new Period(start.toInstant(ZoneOffset.UTC), end == null ? null : end.toInstant(ZoneOffset.UTC));
     }
 
+    /**
+     * Runs before a counter is seeded from the ledger: the usage ledger writes its spooled rows (API requests,
+     * stateless completions), which the counters already hold but the ledger's sum would not yet, so that a seeded
+     * counter starts from everything recorded. Seeding is rare (a new period, a counter Redis lost).
+     */
+    public void beforeSeeding(Runnable action) {
+        this.beforeSeeding = action;
+    }
+
+    private long seedSum(Quota q, Instant from) {
+        beforeSeeding.run();
+        return ledgerSum(q, from);
+    }
+
     private long ledgerSum(Quota q, Instant from) {
         return jdbi.withHandle(h -> h.createQuery("SELECT COALESCE(SUM(quantity), 0) FROM usage_events WHERE "
                         + "tenant_id = :t AND usage_type = :u AND occurred_at >= :from")
@@ -323,7 +338,7 @@ public class Quotas {
             dropIfStale(key);
             Optional<QuotaCounters.Reservation> attempt = counters.reserve(key, units, q.limit());
             if (attempt.isEmpty()) {
-                counters.seed(key, ledgerSum(q, p.start()), expiry(p));
+                counters.seed(key, seedSum(q, p.start()), expiry(p));
                 attempt = counters.reserve(key, units, q.limit());
             }
             r = attempt.orElseThrow(() -> new QuotaCounters.Unavailable(
@@ -351,7 +366,7 @@ public class Quotas {
             if (current.isPresent()) {
                 used = current.getAsLong();
             } else {
-                used = ledgerSum(q, p.start());
+                used = seedSum(q, p.start());
                 counters.seed(key, used, expiry(p));
             }
         } catch (QuotaCounters.Unavailable e) {
@@ -482,7 +497,7 @@ public class Quotas {
                 }
                 // No counter yet (nothing reserved on this quota, as on a channel's messages.in, billed when it
                 // arrived): seed it from the ledger once, so that the next notices read it instead of summing again.
-                long used = ledgerSum(q, p.start());
+                long used = seedSum(q, p.start());
                 counters.seed(key, used, expiry(p));
                 return new Status(q, p.start(), p.end(), used);
             } catch (QuotaCounters.Unavailable e) {

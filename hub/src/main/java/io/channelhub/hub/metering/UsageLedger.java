@@ -91,6 +91,9 @@ public class UsageLedger implements Managed {
     private final List<Consumer<UsageEvent>> listeners = new CopyOnWriteArrayList<>();
     private final List<java.util.function.BiConsumer<String, java.util.Set<String>>> committedListeners =
             new CopyOnWriteArrayList<>();
+    /** Tenant to usage types committed by the writer and not announced yet. */
+    private final java.util.Map<String, java.util.Set<String>> committedTypes =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final UsageConfig config;
     private final long flushIntervalMillis;
     private final java.util.concurrent.locks.ReentrantLock writing = new java.util.concurrent.locks.ReentrantLock();
@@ -105,6 +108,8 @@ public class UsageLedger implements Managed {
     private long nextAttempt;
     private long backoff;
     private long nextOrphanScan;
+    /** The writer thread's own: when it next announces committed rows. */
+    private long nextAnnouncement;
     private java.util.concurrent.ScheduledExecutorService forcer;
     private long lastOutageLog;
 
@@ -130,15 +135,20 @@ public class UsageLedger implements Managed {
 
     /**
      * Calls {@code listener} with a tenant and the usage types of its {@link #recordBatched batched} rows once they
-     * are in the database: on the background writer after each batch it commits, on the recording thread when a
-     * row is written at once. What needs the row to be readable (a soft quota's threshold sums the ledger) listens
-     * here; counting at once is {@link #onRecorded}'s. A row written again after a crash may be announced twice.
+     * are in the database: from the background writer, outside its lock, at most once per {@link #NOTIFY_EVERY_MILLIS}
+     * for everything committed since (a soft quota's threshold sums the period's ledger, so once a batch would be
+     * a sum every 100 ms per busy tenant); on the recording thread when a row is written at once. What needs the row
+     * to be readable listens here; counting at once is {@link #onRecorded}'s. A row written again after a crash may
+     * be announced twice (a threshold notice is claimed once per period, so that is harmless).
      */
     public void onBatchCommitted(java.util.function.BiConsumer<String, java.util.Set<String>> listener) {
         committedListeners.add(listener);
     }
 
-    private void committed(java.util.Map<String, java.util.Set<String>> typesByTenant) {
+    /** How often the writer tells {@link #onBatchCommitted} listeners what it committed. */
+    static final long NOTIFY_EVERY_MILLIS = 1_000;
+
+    private void notifyCommitted(java.util.Map<String, java.util.Set<String>> typesByTenant) {
         typesByTenant.forEach((tenant, types) -> {
             for (var l : committedListeners) {
                 try {
@@ -151,15 +161,30 @@ public class UsageLedger implements Managed {
         });
     }
 
+    /** Under {@link #writing}: remembers what a batch committed, for the writer to announce outside the lock. */
     private void committed(List<UsageSpool.Row> rows) {
         if (committedListeners.isEmpty()) {
             return;
         }
-        java.util.Map<String, java.util.Set<String>> byTenant = new java.util.HashMap<>();
         for (UsageSpool.Row r : rows) {
-            byTenant.computeIfAbsent(r.t(), t -> new java.util.HashSet<>()).add(r.type());
+            committedTypes.computeIfAbsent(r.t(), t -> java.util.concurrent.ConcurrentHashMap.newKeySet())
+                    .add(r.type());
         }
-        committed(byTenant);
+    }
+
+    /** On the writer's thread, without the lock: announces what was committed since the last time. */
+    private void announceCommitted() {
+        if (committedTypes.isEmpty()) {
+            return;
+        }
+        java.util.Map<String, java.util.Set<String>> due = new java.util.HashMap<>();
+        for (String tenant : List.copyOf(committedTypes.keySet())) {
+            java.util.Set<String> types = committedTypes.remove(tenant);
+            if (types != null) {
+                due.put(tenant, java.util.Set.copyOf(types));
+            }
+        }
+        notifyCommitted(due);
     }
 
     /** Returns true when the event is a new row, false when an event with this key was already recorded. */
@@ -265,24 +290,38 @@ public class UsageLedger implements Managed {
      * the ledger starts, after it stops, or when the spool cannot be written, the row is written at once.
      */
     public void recordBatched(UsageEvent e) {
-        check(e);
+        recordBatchedAll(List.of(e));
+    }
+
+    /**
+     * {@link #recordBatched} for the rows of one piece of work (a completion's call and its tokens): all of them are
+     * spooled before any listener runs, so a listener that fails cannot leave the rest unrecorded.
+     */
+    public void recordBatchedAll(List<UsageEvent> events) {
+        events.forEach(UsageLedger::check);
+        List<UsageEvent> spooled = new java.util.ArrayList<>(events.size());
         UsageSpool s = spool;
         if (s != null && running) {
+            Instant at = clock.instant();
             try {
-                s.append(e, clock.instant());
-                recorded(e);
-                return;
+                for (UsageEvent e : events) {
+                    s.append(e, at);
+                    spooled.add(e);
+                }
             } catch (IOException io) {
                 LOG.error("Could not spool a usage row to {}; writing it at once", s.directory(), io);
             }
         }
-        try {
-            if (record(e)) {
-                committed(java.util.Map.of(e.tenantId(), java.util.Set.of(e.usageType())));
+        spooled.forEach(this::recorded);
+        for (UsageEvent e : events.subList(spooled.size(), events.size())) {
+            try {
+                if (record(e)) {
+                    notifyCommitted(java.util.Map.of(e.tenantId(), java.util.Set.of(e.usageType())));
+                }
+            } catch (RuntimeException db) {
+                lost.get(Loss.UNSPOOLED).incrementAndGet();
+                LOG.error("A {} usage row is lost: neither the spool nor the database took it", e.usageType(), db);
             }
-        } catch (RuntimeException db) {
-            lost.get(Loss.UNSPOOLED).incrementAndGet();
-            LOG.error("A {} usage row is lost: neither the spool nor the database took it", e.usageType(), db);
         }
     }
 
@@ -408,6 +447,7 @@ public class UsageLedger implements Managed {
         } finally {
             writing.unlock();
         }
+        announceCommitted();
     }
 
     private void writeLoop() {
@@ -424,6 +464,15 @@ public class UsageLedger implements Managed {
                 LOG.error("Writing spooled usage failed", e);
             } finally {
                 writing.unlock();
+            }
+            long now = System.currentTimeMillis();
+            if (now >= nextAnnouncement) {
+                nextAnnouncement = now + NOTIFY_EVERY_MILLIS;
+                try {
+                    announceCommitted();
+                } catch (RuntimeException e) {
+                    LOG.error("Announcing committed usage failed", e);
+                }
             }
         }
     }
@@ -549,12 +598,16 @@ public class UsageLedger implements Managed {
                 }
                 batch.execute();
             });
-            committed(rows);
-            return;
         } catch (RuntimeException e) {
             requireReachable(e);
+            writeOneByOne(s, rows);
+            return;
         }
-        // Reachable, yet the batch failed: a row is already there (written before a crash) or refused. One by one.
+        committed(rows);
+    }
+
+    /** Reachable, yet the batch failed: a row is already there (written before a crash) or refused. */
+    private void writeOneByOne(UsageSpool s, List<UsageSpool.Row> rows) throws DatabaseDown {
         for (UsageSpool.Row r : rows) {
             try {
                 jdbi.useHandle(h -> bind(h.createUpdate(INSERT), r.event(), r.instant()).execute());
