@@ -61,6 +61,8 @@ public class Quotas {
             new io.channelhub.hub.observability.ThrottledLog(LOG, java.time.Duration.ofMinutes(1));
     /** Counters a change could not reach: dropped at their next use, so they are seeded again from the ledger. */
     private final Set<String> stale = ConcurrentHashMap.newKeySet();
+    /** Counters being seeded now, each by one turn (see {@link #seedOnce}). */
+    private final Map<String, java.util.concurrent.locks.ReentrantLock> seeding = new ConcurrentHashMap<>();
     private final Clock clock;
     private volatile Runnable beforeSeeding = () -> { };
     private final io.channelhub.hub.observability.HubMetrics metrics;
@@ -254,6 +256,27 @@ public class Quotas {
         return ledgerSum(q, from);
     }
 
+    /**
+     * Seeds the counter {@code key} from the ledger unless it exists by then. Turns that find the same counter
+     * missing at once (the first seconds of a period, a busy tenant's first turns on a node) wait for one of them
+     * to seed it instead of each flushing the usage spool and summing the ledger: ten thousand opening streams made
+     * two thousand of them queue on the spool's lock, each then waiting for a database connection.
+     */
+    private void seedOnce(String key, Quota q, Period p) {
+        java.util.concurrent.locks.ReentrantLock gate =
+                seeding.computeIfAbsent(key, k -> new java.util.concurrent.locks.ReentrantLock());
+        gate.lock();
+        try {
+            if (counters.current(key).isEmpty()) {
+                counters.seed(key, seedSum(q, p.start()), expiry(p));
+            }
+        } finally {
+            gate.unlock();
+            // A turn arriving after this finds the counter; one that took this gate before its removal re-checks.
+            seeding.remove(key, gate);
+        }
+    }
+
     private long ledgerSum(Quota q, Instant from) {
         return jdbi.withHandle(h -> h.createQuery("SELECT COALESCE(SUM(quantity), 0) FROM usage_events WHERE "
                         + "tenant_id = :t AND usage_type = :u AND occurred_at >= :from")
@@ -338,7 +361,7 @@ public class Quotas {
             dropIfStale(key);
             Optional<QuotaCounters.Reservation> attempt = counters.reserve(key, units, q.limit());
             if (attempt.isEmpty()) {
-                counters.seed(key, seedSum(q, p.start()), expiry(p));
+                seedOnce(key, q, p);
                 attempt = counters.reserve(key, units, q.limit());
             }
             r = attempt.orElseThrow(() -> new QuotaCounters.Unavailable(
@@ -363,12 +386,12 @@ public class Quotas {
         try {
             dropIfStale(key);
             OptionalLong current = counters.current(key);
-            if (current.isPresent()) {
-                used = current.getAsLong();
-            } else {
-                used = seedSum(q, p.start());
-                counters.seed(key, used, expiry(p));
+            if (current.isEmpty()) {
+                seedOnce(key, q, p);
+                current = counters.current(key);
             }
+            used = current.orElseThrow(() -> new QuotaCounters.Unavailable(
+                    new IllegalStateException("the counter vanished right after seeding")));
         } catch (QuotaCounters.Unavailable e) {
             counterUnavailable(e);
             used = ledgerSum(q, p.start());

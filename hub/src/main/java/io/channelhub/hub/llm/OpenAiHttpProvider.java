@@ -33,6 +33,7 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * OpenAI-compatible models over the JDK's HTTP client: Chat Completions or the Responses API, plain or streamed.
@@ -90,13 +91,19 @@ public class OpenAiHttpProvider implements ModelProvider {
         return Duration.ofMillis(s.getLong("timeout_ms").orElse(60_000L));
     }
 
-    private HttpRequest request(Settings s, ModelRequest r, boolean stream, Duration timeout) {
+    /**
+     * The request, without a timeout of its own: the caller bounds the wait for the answer itself (and cancels the
+     * exchange when it passes). The client keeps a request's timeout in a list under its own monitor, which its one
+     * selector thread takes on every turn of its loop; with thousands of virtual threads adding and removing theirs,
+     * the selector queued on that monitor behind them (docs/benchmarks.md, 10,000 streams).
+     */
+    private HttpRequest request(Settings s, ModelRequest r, boolean stream) {
         String base = baseUrl(s);
         boolean responses = r.api() == ModelRequest.Api.RESPONSES;
         byte[] body = responses ? OpenAiWire.responsesBody(r, stream)
                 : OpenAiWire.chatBody(r, s.getBoolean("legacy_max_tokens").orElse(false), stream);
         URI uri = URI.create(base + (responses ? "/responses" : "/chat/completions"));
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout)
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri)
                 // Plain HTTP (Ollama, vLLM, a sidecar) stays HTTP/1.1: no h2c upgrade offer on every request.
                 .version("https".equalsIgnoreCase(uri.getScheme()) ? HttpClient.Version.HTTP_2
                         : HttpClient.Version.HTTP_1_1)
@@ -119,11 +126,11 @@ public class OpenAiHttpProvider implements ModelProvider {
             return sdk.complete(request, settings);
         }
         Duration t = timeout(settings);
-        HttpRequest req = request(settings, request, false, t);
+        HttpRequest req = request(settings, request, false);
         CompletableFuture<HttpResponse<byte[]>> call = http.sendAsync(req, HttpResponse.BodyHandlers.ofByteArray());
         HttpResponse<byte[]> response;
         try {
-            // The whole exchange, body included, within the timeout (the request's own covers the headers only).
+            // The whole exchange, body included, within the timeout; past it the exchange is cancelled.
             response = call.get(t.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             call.cancel(true);
@@ -156,7 +163,7 @@ public class OpenAiHttpProvider implements ModelProvider {
             return sdk.stream(request, settings);
         }
         Duration t = timeout(settings);
-        HttpRequest req = request(settings, request, true, t);
+        HttpRequest req = request(settings, request, true);
         Events events = new Events();
         CompletableFuture<HttpResponse<Events>> call = http.sendAsync(req, info -> events);
         HttpResponse<Events> response;
@@ -248,14 +255,25 @@ public class OpenAiHttpProvider implements ModelProvider {
     // Streams ----------------------------------------------------------------------------------------------------
 
     /**
-     * The response body as server-sent events. The HTTP client pushes byte buffers into a queue one at a time (it
-     * sends the next only when this one is taken); the reader cuts lines and events from them. {@link #close} may
-     * come from any thread: it cancels the exchange (the connection is dropped, so the server stops) and wakes a
-     * reader waiting for the next buffer.
+     * The response body as server-sent events. The HTTP client pushes byte buffers into a queue; the reader cuts
+     * lines and events from them. {@link #close} may come from any thread: it cancels the exchange (the connection
+     * is dropped, so the server stops) and wakes a reader waiting for the next buffer.
+     *
+     * <p>Flow control: {@link #WINDOW} buffers are queued, asked for, or taken by the reader and not asked for again,
+     * in all. The buffers the reader took are asked for again by the next {@link #onNext}, on the client's own
+     * thread; the reader asks itself only after taking half a window with no buffer arriving in between (a burst it
+     * reads through). Asking for more takes the client's one selector lock, and the readers are virtual threads:
+     * when each of them asked after every buffer, ten thousand streams on two busy carriers made that lock a convoy
+     * (every hand-over waited for a carrier), the selector thread queued behind them, and the client neither read
+     * replies nor opened connections for half a minute (docs/benchmarks.md).
      */
     static final class Events implements HttpResponse.BodySubscriber<Events> {
+        /** Buffers in flight at most (the client reads 16 KiB at a time: about 128 KiB a stream whose reader stalls). */
+        static final int WINDOW = 8;
         private static final Object END = new Object();
         private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+        /** Buffers the reader took that were not asked for again yet. */
+        private final AtomicInteger taken = new AtomicInteger();
         private volatile Flow.Subscription subscription;
         private volatile boolean closed;
         private List<ByteBuffer> current = List.of();
@@ -280,13 +298,17 @@ public class OpenAiHttpProvider implements ModelProvider {
             if (closed) {
                 s.cancel();
             } else {
-                s.request(1);
+                s.request(WINDOW);
             }
         }
 
         @Override
         public void onNext(List<ByteBuffer> item) {
             queue.add(item);
+            int n = taken.getAndSet(0);
+            if (n > 0) {
+                subscription.request(n);
+            }
         }
 
         @Override
@@ -354,9 +376,12 @@ public class OpenAiHttpProvider implements ModelProvider {
                 List<ByteBuffer> buffers = (List<ByteBuffer>) next;
                 current = buffers;
                 currentIndex = 0;
-                Flow.Subscription s = subscription;
-                if (s != null) {
-                    s.request(1);
+                if (taken.incrementAndGet() >= WINDOW / 2) {
+                    int n = taken.getAndSet(0);
+                    Flow.Subscription s = subscription;
+                    if (n > 0 && s != null) {
+                        s.request(n);
+                    }
                 }
             }
         }

@@ -70,6 +70,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
@@ -506,6 +508,48 @@ class TurnPipelineTest {
         assertThat(quotas.list(tenant)).singleElement().satisfies(q -> assertThat(fits("messages.in", 1_000_000 - 3))
                 .isTrue());
         assertThat(fits("messages.in", 1_000_000 - 2)).as("the counter counts the three messages").isFalse();
+    }
+
+    @Test
+    void turnsThatFindAQuotaCounterMissingAtOnceSeedItOnce() throws Exception {
+        hardQuota("messages.in", 1_000);
+        use("messages.in", 10);
+        CountDownLatch seeding = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger flushes = new java.util.concurrent.atomic.AtomicInteger();
+        // The first turn to seed holds the seeding until the others have found the counter missing too.
+        quotas.beforeSeeding(() -> {
+            flushes.incrementAndGet();
+            await(seeding);
+        });
+        ledgerSums.set(0);
+        int turns = 8;
+        List<java.util.concurrent.Future<?>> admitted = new ArrayList<>();
+        var threads = java.util.concurrent.Executors.newFixedThreadPool(turns);
+        try {
+            for (int i = 0; i < turns; i++) {
+                // Held open: each reservation stays counted.
+                admitted.add(threads.submit(() -> quotas.requireAvailable(tenant, List.of("messages.in"), List.of())));
+            }
+            Thread.sleep(300);
+            seeding.countDown();
+            for (var f : admitted) {
+                f.get(10, TimeUnit.SECONDS);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(flushes.get()).as("spool flushes before seeding").isEqualTo(1);
+        assertThat(ledgerSums.get()).as("ledger sums").isEqualTo(1);
+        assertThat(fits("messages.in", 1_000 - 10 - turns)).as("the seed and every reservation counted").isTrue();
+        assertThat(fits("messages.in", 1_000 - 10 - turns + 1)).isFalse();
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test

@@ -308,6 +308,25 @@ class OpenAiWireCompatibilityTest {
     }
 
     @Test
+    void aStreamWhoseAnswerDoesNotStartTimesOutAlike() {
+        fake.then(new FakeOpenAi.Hang(2_000)).then(new FakeOpenAi.Hang(2_000));
+        Settings quick = settings(Map.of("timeout_ms", "300"));
+        ModelException bySdk = failure(() -> {
+            try (ModelStream s = sdk.stream(request(ModelRequest.Api.CHAT_COMPLETIONS), quick)) {
+                deltas(s);
+            }
+        });
+        long started = System.nanoTime();
+        ModelException byLean = failure(() -> {
+            try (ModelStream s = lean.stream(request(ModelRequest.Api.CHAT_COMPLETIONS), quick)) {
+                deltas(s);
+            }
+        });
+        assertThat(byLean.kind()).isEqualTo(bySdk.kind()).isEqualTo(ModelException.Kind.TIMEOUT);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(1_900);
+    }
+
+    @Test
     void aStreamThatGoesSilentTimesOutAlike() throws Exception {
         FakeOpenAi.Sse slow = FakeOpenAi.chatStream(1_500, "a", "b");
         Settings quick = settings(Map.of("timeout_ms", "400"));

@@ -1,9 +1,17 @@
 package io.channelhub.hub.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -61,5 +69,98 @@ class TenantCacheTest {
         assertThat(cache.get("ten_1", k -> value.get())).isEqualTo("v1");
         nanos.addAndGet(Duration.ofSeconds(31).toNanos());
         assertThat(cache.get("ten_1", k -> value.get())).isEqualTo("v2");
+    }
+
+    @Test
+    void callersThatMissTheSameKeyAtOnceShareOneLoad() throws Exception {
+        TenantCache<String, String> cache = new TenantCache<>("webhooks", t -> t, new ChangeBus(),
+                Duration.ofMinutes(10), nanos::get);
+        AtomicInteger loads = new AtomicInteger();
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService callers = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<String>> got = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                got.add(callers.submit(() -> cache.get("ten_1", t -> {
+                    loads.incrementAndGet();
+                    await(release);
+                    return "rows";
+                })));
+            }
+            Thread.sleep(300);
+            release.countDown();
+            for (Future<String> f : got) {
+                assertThat(f.get(10, TimeUnit.SECONDS)).isEqualTo("rows");
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        assertThat(loads.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aCallerAfterAChangeDoesNotShareALoadStartedBeforeIt() throws Exception {
+        TenantCache<String, String> cache = new TenantCache<>("quotas", t -> t, new ChangeBus(),
+                Duration.ofMinutes(10), nanos::get);
+        CountDownLatch loading = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService first = Executors.newSingleThreadExecutor();
+        try {
+            Future<String> old = first.submit(() -> cache.get("ten_1", t -> {
+                loading.countDown();
+                await(release);
+                return "before the change";
+            }));
+            assertThat(loading.await(10, TimeUnit.SECONDS)).isTrue();
+            cache.changed("ten_1");
+            assertThat(cache.get("ten_1", t -> "after the change")).isEqualTo("after the change");
+            release.countDown();
+            assertThat(old.get(10, TimeUnit.SECONDS)).isEqualTo("before the change");
+        } finally {
+            first.shutdownNow();
+        }
+        // The load that raced the change is not kept (the key is read again when next asked for).
+        assertThat(cache.get("ten_1", t -> "read again")).isNotEqualTo("before the change");
+    }
+
+    @Test
+    void callersSharingAFailedLoadGetItsFailure() throws Exception {
+        TenantCache<String, String> cache = new TenantCache<>("webhooks", t -> t, new ChangeBus(),
+                Duration.ofMinutes(10), nanos::get);
+        CountDownLatch loading = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService first = Executors.newSingleThreadExecutor();
+        try {
+            Future<String> failing = first.submit(() -> cache.get("ten_1", t -> {
+                loading.countDown();
+                await(release);
+                throw new IllegalStateException("database gone");
+            }));
+            assertThat(loading.await(10, TimeUnit.SECONDS)).isTrue();
+            ExecutorService second = Executors.newSingleThreadExecutor();
+            try {
+                Future<String> joined = second.submit(() -> cache.get("ten_1", t -> "not loaded: it joins"));
+                Thread.sleep(200);
+                release.countDown();
+                assertThatThrownBy(() -> joined.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(
+                        IllegalStateException.class).hasMessageContaining("database gone");
+            } finally {
+                second.shutdownNow();
+            }
+            assertThatThrownBy(() -> failing.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(
+                    IllegalStateException.class);
+        } finally {
+            first.shutdownNow();
+        }
+        // Nothing is kept of a failure: the next caller loads.
+        assertThat(cache.get("ten_1", t -> "rows")).isEqualTo("rows");
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
