@@ -2,6 +2,7 @@ package io.channelhub.hub.llm;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.channelhub.hub.concurrency.PlatformStarts;
 import io.channelhub.hub.observability.Tracing;
 import io.channelhub.plugin.Settings;
 import io.channelhub.plugin.SettingsSchema;
@@ -127,7 +128,9 @@ public class OpenAiHttpProvider implements ModelProvider {
         }
         Duration t = timeout(settings);
         HttpRequest req = request(settings, request, false);
-        CompletableFuture<HttpResponse<byte[]>> call = http.sendAsync(req, HttpResponse.BodyHandlers.ofByteArray());
+        // Started from a platform thread: see PlatformStarts.
+        CompletableFuture<HttpResponse<byte[]>> call =
+                PlatformStarts.start(() -> http.sendAsync(req, HttpResponse.BodyHandlers.ofByteArray()));
         HttpResponse<byte[]> response;
         try {
             // The whole exchange, body included, within the timeout; past it the exchange is cancelled.
@@ -165,7 +168,7 @@ public class OpenAiHttpProvider implements ModelProvider {
         Duration t = timeout(settings);
         HttpRequest req = request(settings, request, true);
         Events events = new Events();
-        CompletableFuture<HttpResponse<Events>> call = http.sendAsync(req, info -> events);
+        CompletableFuture<HttpResponse<Events>> call = PlatformStarts.start(() -> http.sendAsync(req, info -> events));
         HttpResponse<Events> response;
         try {
             response = call.get(t.toMillis(), TimeUnit.MILLISECONDS);

@@ -304,10 +304,8 @@ public class UsageLedger implements Managed {
         if (s != null && running) {
             Instant at = clock.instant();
             try {
-                for (UsageEvent e : events) {
-                    s.append(e, at);
-                    spooled.add(e);
-                }
+                s.appendAll(events, at);
+                spooled.addAll(events);
             } catch (IOException io) {
                 LOG.error("Could not spool a usage row to {}; writing it at once", s.directory(), io);
             }

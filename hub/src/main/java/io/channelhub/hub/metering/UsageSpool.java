@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +33,13 @@ import org.slf4j.LoggerFactory;
  * {@code fsyncInterval} (and when a segment is sealed), which bounds what a crash of the machine can lose; an
  * interval of 0 forces every row. Segments are read and written through the one channel that holds their lock: on
  * Linux, closing any other descriptor of a file drops the process's locks on it.
+ *
+ * <p>One platform thread of the spool writes: requests hand it their lines and wait until they are written, and it
+ * writes whatever has queued meanwhile with one {@code write} call (and one force, when every row is forced). Each
+ * request wrote its own line under the spool's monitor before; with thousands of virtual threads on two busy
+ * carriers the monitor kept passing to threads that then waited for a carrier, the background writer (which takes
+ * the same monitor to seal a segment) waited behind them, and so did every turn that needed a quota counter seeded
+ * from the ledger (docs/benchmarks.md, 10,000 streams).
  */
 final class UsageSpool {
 
@@ -87,6 +95,9 @@ final class UsageSpool {
     /** Segments closed because they reached the size limit, oldest first, until the writer takes them. */
     private final java.util.ArrayDeque<Segment> full = new java.util.ArrayDeque<>();
     private boolean dirty;
+    private final java.util.concurrent.LinkedBlockingQueue<Lines> queue = new java.util.concurrent.LinkedBlockingQueue<>();
+    private final Thread appender;
+    private volatile boolean closed;
 
     UsageSpool(Path dir, Duration fsyncInterval) throws IOException {
         this(dir, fsyncInterval, Long.MAX_VALUE);
@@ -98,6 +109,9 @@ final class UsageSpool {
         this.maxSegmentBytes = maxSegmentBytes;
         Files.createDirectories(this.dir);
         current = create();
+        appender = new Thread(this::appendLoop, "usage-spool-append");
+        appender.setDaemon(true);
+        appender.start();
     }
 
     Path directory() {
@@ -139,19 +153,98 @@ final class UsageSpool {
 
     /** Appends a row to the current segment; when this returns, a crash of the process cannot lose it. */
     void append(UsageLedger.UsageEvent e, Instant at) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream(256);
-        JSON.writeValue(line, Row.of(e, at));
-        line.write('\n');
-        write(ByteBuffer.wrap(line.toByteArray()));
+        appendAll(List.of(e), at);
     }
 
-    private synchronized void write(ByteBuffer buf) throws IOException {
+    /** Appends rows (one piece of work's) to the current segment together; as {@link #append}. */
+    void appendAll(List<UsageLedger.UsageEvent> events, Instant at) throws IOException {
+        ByteArrayOutputStream lines = new ByteArrayOutputStream(256 * events.size());
+        for (UsageLedger.UsageEvent e : events) {
+            JSON.writeValue(lines, Row.of(e, at));
+            lines.write('\n');
+        }
+        Lines pending = new Lines(lines.toByteArray(), events.size());
+        queue.add(pending);
+        if (closed && queue.remove(pending)) {
+            throw new IOException("the usage spool is closed");
+        }
+        try {
+            pending.written.get();
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while spooling usage");
+        } catch (java.util.concurrent.ExecutionException ee) {
+            throw ee.getCause() instanceof IOException io ? io : new IOException(ee.getCause());
+        }
+    }
+
+    /** Rows of one append, waiting for the appender thread. */
+    private static final class Lines {
+        final byte[] bytes;
+        final int rows;
+        final java.util.concurrent.CompletableFuture<Void> written = new java.util.concurrent.CompletableFuture<>();
+
+        Lines(byte[] bytes, int rows) {
+            this.bytes = bytes;
+            this.rows = rows;
+        }
+    }
+
+    private static final Lines STOP = new Lines(new byte[0], 0);
+
+    /** The appender thread: takes what has queued, writes it with one call, tells the waiting requests. */
+    private void appendLoop() {
+        List<Lines> batch = new ArrayList<>();
+        while (true) {
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                return;
+            }
+            queue.drainTo(batch, 4_095);
+            boolean stop = batch.remove(STOP);
+            if (!batch.isEmpty()) {
+                IOException failure = null;
+                try {
+                    write(batch);
+                } catch (IOException | RuntimeException e) {
+                    failure = e instanceof IOException io ? io : new IOException(e);
+                }
+                for (Lines l : batch) {
+                    if (failure == null) {
+                        l.written.complete(null);
+                    } else {
+                        l.written.completeExceptionally(failure);
+                    }
+                }
+                batch.clear();
+            }
+            if (stop) {
+                return;
+            }
+        }
+    }
+
+    private void write(List<Lines> batch) throws IOException {
+        int size = 0;
+        int rows = 0;
+        for (Lines l : batch) {
+            size += l.bytes.length;
+            rows += l.rows;
+        }
+        ByteBuffer buf = ByteBuffer.allocate(size);
+        batch.forEach(l -> buf.put(l.bytes));
+        buf.flip();
+        write(buf, rows);
+    }
+
+    private synchronized void write(ByteBuffer buf, int rows) throws IOException {
         long at0 = current.size;
         while (buf.hasRemaining()) {
             at0 += current.channel.write(buf, at0);
         }
         current.size = at0;
-        current.rows++;
+        current.rows += rows;
         if (forceEveryRow) {
             current.channel.force(false);
         } else {
@@ -431,8 +524,25 @@ final class UsageSpool {
         HELD.remove(s.path);
     }
 
-    /** Closes the spool: the current segment is deleted when empty and otherwise left for the next start. */
-    synchronized void close() {
+    /**
+     * Closes the spool: rows handed in before are written, later ones refused; the current segment is deleted when
+     * empty and otherwise left for the next start.
+     */
+    void close() {
+        closed = true;
+        queue.add(STOP);
+        try {
+            appender.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (Lines left; (left = queue.poll()) != null; ) {
+            left.written.completeExceptionally(new IOException("the usage spool is closed"));
+        }
+        closeSegments();
+    }
+
+    private synchronized void closeSegments() {
         for (Segment f; (f = full.poll()) != null; ) {
             try {
                 f.channel.force(false);

@@ -43,6 +43,43 @@ class UsageSpoolTest {
     }
 
     @Test
+    void rowsAppendedFromManyThreadsAtOnceAreEachWrittenOnceAndAnAppendAfterCloseIsRefused() throws Exception {
+        UsageSpool spool = new UsageSpool(dir, Duration.ofSeconds(1));
+        Instant at = Instant.parse("2026-01-02T03:04:05Z");
+        int threads = 16;
+        int each = 300;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int base = t * each;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < each; i++) {
+                        // Every append returns with its row in the file: the count can never run behind it.
+                        spool.append(event(base + i), at);
+                    }
+                    return null;
+                }));
+            }
+            for (var f : done) {
+                f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        spool.appendAll(java.util.List.of(event(-1), event(-2)), at);
+        assertThat(spool.currentRows()).isEqualTo(threads * each + 2);
+        UsageSpool.Segment s = spool.seal();
+        var keys = spool.read(s).stream().map(UsageSpool.Row::k).toList();
+        assertThat(keys).hasSize(threads * each + 2).doesNotHaveDuplicates().contains("req:0", "req:4799", "req:-2");
+        assertThat(spool.corruptLines()).isZero();
+        spool.delete(s);
+        spool.close();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> spool.append(event(1), at))
+                .isInstanceOf(java.io.IOException.class).hasMessageContaining("closed");
+    }
+
+    @Test
     void anotherSpoolAdoptsOnlySegmentsNoLiveSpoolHolds() throws Exception {
         UsageSpool live = new UsageSpool(dir, Duration.ZERO);
         live.append(event(1), Instant.now());
