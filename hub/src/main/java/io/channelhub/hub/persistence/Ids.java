@@ -8,7 +8,23 @@ import java.security.SecureRandom;
  */
 public final class Ids {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * Several generators, one picked at random per call: a generator serialises its callers on its monitor, and
+     * with thousands of virtual threads on two carriers one was a queue every request with a new id stood in
+     * (docs/benchmarks.md, 10,000 streams). DRBG instances (NIST SP 800-90A, seeded by the system) each have their
+     * own state; the platform default on Linux (NativePRNG) shares one behind every instance.
+     */
+    private static final SecureRandom[] RANDOMS = new SecureRandom[16];
+
+    static {
+        for (int i = 0; i < RANDOMS.length; i++) {
+            try {
+                RANDOMS[i] = SecureRandom.getInstance("DRBG");
+            } catch (java.security.NoSuchAlgorithmException e) {
+                RANDOMS[i] = new SecureRandom();
+            }
+        }
+    }
     private static final char[] ALPHABET =
             "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
 
@@ -29,7 +45,7 @@ public final class Ids {
         int filled = 0;
         byte[] buf = new byte[length + 8];
         while (filled < length) {
-            RANDOM.nextBytes(buf);
+            RANDOMS[java.util.concurrent.ThreadLocalRandom.current().nextInt(RANDOMS.length)].nextBytes(buf);
             for (int i = 0; i < buf.length && filled < length; i++) {
                 int b = buf[i] & 0xFF;
                 if (b < 248) {

@@ -5,7 +5,6 @@ import io.channelhub.hub.identity.Caller;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
-import java.util.UUID;
 
 /** Every authenticated request of a tenant is a billable API call ({@code api.requests}), whatever it answered. */
 public class ApiCallMetering implements ContainerResponseFilter {
@@ -22,7 +21,7 @@ public class ApiCallMetering implements ContainerResponseFilter {
                 && c.tenantId() != null) {
             // A random key is new by construction, so the row can wait for the ledger's next batch.
             ledger.recordBatched(new UsageLedger.UsageEvent(c.tenantId(), "api.requests", 1, "request", null, null,
-                    null, null, "req:" + UUID.randomUUID()));
+                    null, null, "req:" + io.channelhub.hub.persistence.Ids.randomBase62(22)));
         }
     }
 }
