@@ -51,6 +51,10 @@ public final class PlatformStarts {
                 result.completeExceptionally(e);
                 return;
             }
+            if (s == null) {
+                result.completeExceptionally(new NullPointerException("the start returned no future"));
+                return;
+            }
             started.set(s);
             s.whenComplete((v, e) -> {
                 if (e != null) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.channelhub.hub.audit.AuditLog;
+import io.channelhub.hub.concurrency.SingleFlight;
 import io.channelhub.hub.errors.Failure;
 import io.channelhub.hub.metering.UsageLedger;
 import io.channelhub.hub.persistence.Ids;
@@ -62,7 +63,7 @@ public class Quotas {
     /** Counters a change could not reach: dropped at their next use, so they are seeded again from the ledger. */
     private final Set<String> stale = ConcurrentHashMap.newKeySet();
     /** Counters being seeded now, each by one turn (see {@link #seedOnce}). */
-    private final Map<String, java.util.concurrent.locks.ReentrantLock> seeding = new ConcurrentHashMap<>();
+    private final SingleFlight<String, Boolean> seeding = new SingleFlight<>();
     private final Clock clock;
     private volatile Runnable beforeSeeding = () -> { };
     private final io.channelhub.hub.observability.HubMetrics metrics;
@@ -259,22 +260,17 @@ public class Quotas {
     /**
      * Seeds the counter {@code key} from the ledger unless it exists by then. Turns that find the same counter
      * missing at once (the first seconds of a period, a busy tenant's first turns on a node) wait for one of them
-     * to seed it instead of each flushing the usage spool and summing the ledger: ten thousand opening streams made
-     * two thousand of them queue on the spool's lock, each then waiting for a database connection.
+     * to seed it ({@link SingleFlight}) instead of each flushing the usage spool and summing the ledger: ten
+     * thousand opening streams made two thousand of them queue on the spool's lock, each then waiting for a database
+     * connection. A seed that failed is tried by each waiting turn itself, as before.
      */
     private void seedOnce(String key, Quota q, Period p) {
-        java.util.concurrent.locks.ReentrantLock gate =
-                seeding.computeIfAbsent(key, k -> new java.util.concurrent.locks.ReentrantLock());
-        gate.lock();
-        try {
+        seeding.load(key, () -> {
             if (counters.current(key).isEmpty()) {
                 counters.seed(key, seedSum(q, p.start()), expiry(p));
             }
-        } finally {
-            gate.unlock();
-            // A turn arriving after this finds the counter; one that took this gate before its removal re-checks.
-            seeding.remove(key, gate);
-        }
+            return Boolean.TRUE;
+        });
     }
 
     private long ledgerSum(Quota q, Instant from) {
@@ -520,9 +516,11 @@ public class Quotas {
                 }
                 // No counter yet (nothing reserved on this quota, as on a channel's messages.in, billed when it
                 // arrived): seed it from the ledger once, so that the next notices read it instead of summing again.
-                long used = seedSum(q, p.start());
-                counters.seed(key, used, expiry(p));
-                return new Status(q, p.start(), p.end(), used);
+                seedOnce(key, q, p);
+                current = counters.current(key);
+                if (current.isPresent()) {
+                    return new Status(q, p.start(), p.end(), current.getAsLong());
+                }
             } catch (QuotaCounters.Unavailable e) {
                 counterUnavailable(e);
             }

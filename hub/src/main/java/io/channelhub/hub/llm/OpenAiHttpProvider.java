@@ -271,7 +271,10 @@ public class OpenAiHttpProvider implements ModelProvider {
      * replies nor opened connections for half a minute (docs/benchmarks.md).
      */
     static final class Events implements HttpResponse.BodySubscriber<Events> {
-        /** Buffers in flight at most (the client reads 16 KiB at a time: about 128 KiB a stream whose reader stalls). */
+        /**
+         * Buffers in flight at most: over HTTP/1.1 (the client reads 16 KiB at a time) about 128 KiB a stream whose
+         * reader stalls; over HTTP/2 the stream's flow-control window bounds what the client buffers.
+         */
         static final int WINDOW = 8;
         private static final Object END = new Object();
         private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();

@@ -168,6 +168,9 @@ final class UsageSpool {
         if (closed && queue.remove(pending)) {
             throw new IOException("the usage spool is closed");
         }
+        if (!appender.isAlive() && queue.remove(pending)) {
+            throw new IOException("the usage spool's appender has stopped");
+        }
         try {
             pending.written.get();
         } catch (InterruptedException ie) {
@@ -192,8 +195,21 @@ final class UsageSpool {
 
     private static final Lines STOP = new Lines(new byte[0], 0);
 
-    /** The appender thread: takes what has queued, writes it with one call, tells the waiting requests. */
+    /**
+     * The appender thread: takes what has queued, writes it with one call, tells the waiting requests. However it
+     * ends, nothing queued is left waiting (appends then fail and the ledger writes their rows at once).
+     */
     private void appendLoop() {
+        try {
+            appendUntilStopped();
+        } finally {
+            for (Lines left; (left = queue.poll()) != null; ) {
+                left.written.completeExceptionally(new IOException("the usage spool's appender has stopped"));
+            }
+        }
+    }
+
+    private void appendUntilStopped() {
         List<Lines> batch = new ArrayList<>();
         while (true) {
             try {
@@ -207,7 +223,7 @@ final class UsageSpool {
                 IOException failure = null;
                 try {
                     write(batch);
-                } catch (IOException | RuntimeException e) {
+                } catch (IOException | RuntimeException | Error e) {
                     failure = e instanceof IOException io ? io : new IOException(e);
                 }
                 for (Lines l : batch) {
@@ -240,8 +256,19 @@ final class UsageSpool {
 
     private synchronized void write(ByteBuffer buf, int rows) throws IOException {
         long at0 = current.size;
-        while (buf.hasRemaining()) {
-            at0 += current.channel.write(buf, at0);
+        try {
+            while (buf.hasRemaining()) {
+                at0 += current.channel.write(buf, at0);
+            }
+        } catch (IOException e) {
+            // A batch written in part would leave its first rows to be read back with the segment although their
+            // requests were told they failed (and wrote them at once).
+            try {
+                current.channel.truncate(current.size);
+            } catch (IOException truncating) {
+                e.addSuppressed(truncating);
+            }
+            throw e;
         }
         current.size = at0;
         current.rows += rows;

@@ -1,9 +1,8 @@
 package io.channelhub.hub.persistence;
 
+import io.channelhub.hub.concurrency.SingleFlight;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -15,10 +14,9 @@ import java.util.function.LongSupplier;
  * (through the {@link ChangeBus}); a tenant's deletion evicts too. The time-to-live bounds a replica that missed a
  * message. A load that raced a change is not kept (a generation counter), so the old rows cannot come back.
  *
- * <p>A key missed by many callers at once is loaded once: the others wait for that load (and share its failure).
- * Ten thousand turns opening on a cold node otherwise each read the same tenant's rows, every one of them waiting
- * for a database connection that the turns themselves needed. A change drops the loads in flight from the
- * sharing, so a caller that starts after the change never gets rows read before it.
+ * <p>A key missed by many callers at once is loaded once ({@link SingleFlight}): the others wait for that load's
+ * rows. A change drops the loads in flight from the sharing, so a caller that starts after the change has returned
+ * reads afresh.
  */
 public final class TenantCache<K, V> {
 
@@ -36,7 +34,7 @@ public final class TenantCache<K, V> {
     private final LongSupplier nanoTime;
     private final AtomicLong generation = new AtomicLong();
     /** Loads in flight, joined by the callers that miss the same key meanwhile. */
-    private final Map<K, CompletableFuture<V>> loading = new ConcurrentHashMap<>();
+    private final SingleFlight<K, V> loading = new SingleFlight<>();
 
     /**
      * @param kind     the change kind announced on the bus
@@ -72,21 +70,7 @@ public final class TenantCache<K, V> {
         if (e != null && now - e.loadedAt() < ttlNanos) {
             return e.value();
         }
-        CompletableFuture<V> mine = new CompletableFuture<>();
-        CompletableFuture<V> running = loading.putIfAbsent(key, mine);
-        if (running != null) {
-            return joined(running);
-        }
-        try {
-            V v = loadAndKeep(key, load, now);
-            mine.complete(v);
-            return v;
-        } catch (RuntimeException | Error x) {
-            mine.completeExceptionally(x);
-            throw x;
-        } finally {
-            loading.remove(key, mine);
-        }
+        return loading.load(key, () -> loadAndKeep(key, load, now));
     }
 
     private V loadAndKeep(K key, Function<K, V> load, long now) {
@@ -106,21 +90,6 @@ public final class TenantCache<K, V> {
         return v;
     }
 
-    /** Another caller's load: its value, or its failure as that caller got it. */
-    private static <V> V joined(CompletableFuture<V> running) {
-        try {
-            return running.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw e;
-        }
-    }
-
     /** The tenant's rows of this kind changed (committed): evict here and announce it to the other replicas. */
     public void changed(String tenantId) {
         evictTenant(tenantId);
@@ -129,13 +98,13 @@ public final class TenantCache<K, V> {
 
     private void evictTenant(String tenantId) {
         generation.incrementAndGet();
-        loading.clear();
+        loading.forgetAll();
         entries.entrySet().removeIf(e -> tenantId.equals(tenantOf.apply(e.getKey(), e.getValue().value())));
     }
 
     public void clear() {
         generation.incrementAndGet();
-        loading.clear();
+        loading.forgetAll();
         entries.clear();
     }
 }
