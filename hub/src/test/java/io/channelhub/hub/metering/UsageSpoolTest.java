@@ -80,6 +80,54 @@ class UsageSpoolTest {
     }
 
     @Test
+    void appendsRacingTheCloseAreEachWrittenOrRefusedNoneLeftWaiting() throws Exception {
+        UsageSpool spool = new UsageSpool(dir, Duration.ofSeconds(1));
+        Instant at = Instant.parse("2026-01-02T03:04:05Z");
+        java.util.concurrent.atomic.AtomicInteger written = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(8);
+        try {
+            java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int base = t * 1_000_000;
+                done.add(pool.submit(() -> {
+                    running.countDown();
+                    for (int i = 0; ; i++) {
+                        try {
+                            spool.append(event(base + i), at);
+                            written.incrementAndGet();
+                        } catch (java.io.IOException closed) {
+                            refused.incrementAndGet();
+                            return null;
+                        }
+                    }
+                }));
+            }
+            running.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            Thread.sleep(50);
+            spool.close();
+            for (var f : done) {
+                // Every appender got an answer: none waits for a thread that has stopped.
+                f.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(refused.get()).isEqualTo(8);
+        // What was written is left for the next start, each row once.
+        UsageSpool next = new UsageSpool(dir, Duration.ofSeconds(1));
+        long rows = 0;
+        for (UsageSpool.Segment s : next.adoptOrphans()) {
+            var keys = next.read(s).stream().map(UsageSpool.Row::k).toList();
+            assertThat(keys).doesNotHaveDuplicates();
+            rows += keys.size();
+        }
+        assertThat(rows).isEqualTo(written.get());
+        next.close();
+    }
+
+    @Test
     void anotherSpoolAdoptsOnlySegmentsNoLiveSpoolHolds() throws Exception {
         UsageSpool live = new UsageSpool(dir, Duration.ZERO);
         live.append(event(1), Instant.now());
