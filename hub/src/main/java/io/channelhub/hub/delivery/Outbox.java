@@ -140,18 +140,23 @@ public class Outbox {
         jdbi.useTransaction(h -> {
             h.createUpdate("UPDATE outbox SET status = " + Status.DELIVERED.sql() + ", attempts = attempts + 1, "
                             + "last_status_code = :c, last_error = NULL, delivered_at = :at, locked_until = NULL "
-                            + "WHERE id = :id")
+                            + "WHERE id = :id AND status = " + Status.DELIVERING.sql())
                     .bind("c", statusCode).bind("at", at).bind("id", item.id()).execute();
             attempt(h, item, statusCode, null, at, durationMs);
         });
     }
 
-    /** Records a failed attempt; {@code next} null means the row goes to the dead-letter state. */
+    /**
+     * Records a failed attempt; {@code next} null means the row goes to the dead-letter state. The outcome of an
+     * attempt (here and in {@link #delivered}, {@link #deferred}) changes only a row still {@code delivering}: one an
+     * operator gave up or replayed meanwhile keeps that state (the attempt is still recorded).
+     */
     public void failed(OutboxItem item, Integer statusCode, String error, Instant at, Instant next, long durationMs) {
         String e = error == null ? null : error.length() > 500 ? error.substring(0, 500) : error;
         jdbi.useTransaction(h -> {
             h.createUpdate("UPDATE outbox SET status = :s, attempts = attempts + 1, last_status_code = :c, "
-                            + "last_error = :e, next_attempt_at = :next, locked_until = NULL WHERE id = :id")
+                            + "last_error = :e, next_attempt_at = :next, locked_until = NULL "
+                            + "WHERE id = :id AND status = " + Status.DELIVERING.sql())
                     .bind("s", (next == null ? Status.DEAD : Status.PENDING).wire()).bind("c", statusCode).bind("e", e)
                     .bind("next", next == null ? at : next).bind("id", item.id()).execute();
             attempt(h, item, statusCode, e, at, durationMs);
@@ -161,7 +166,8 @@ public class Outbox {
     /** Back to pending at {@code next}, attempts unchanged: the row was not attempted. */
     public void deferred(OutboxItem item, String reason, Instant next) {
         jdbi.useHandle(h -> h.createUpdate("UPDATE outbox SET status = " + Status.PENDING.sql() + ", last_error = :e, "
-                        + "next_attempt_at = :next, locked_until = NULL WHERE id = :id")
+                        + "next_attempt_at = :next, locked_until = NULL WHERE id = :id AND status = "
+                        + Status.DELIVERING.sql())
                 .bind("e", reason).bind("next", next).bind("id", item.id()).execute());
     }
 

@@ -176,9 +176,12 @@ public class VectorStores {
                 .bind("t", s.tenantId()).bind("id", s.id()).execute());
     }
 
-    /** Deletes the store, its file links and chunks (the files themselves stay). */
+    /**
+     * Deletes the store, its file links and chunks (the files themselves stay). Ingestion may be writing the same
+     * rows: when the database picks this transaction as a deadlock's victim it is run again, as {@link #detach} is.
+     */
     public boolean delete(VectorStore s) {
-        return jdbi.inTransaction(h -> {
+        return io.channelhub.hub.persistence.Deadlocks.retry(() -> jdbi.inTransaction(h -> {
             h.createUpdate("DELETE FROM knowledge_chunks WHERE tenant_id = :t AND vector_store_id = :s")
                     .bind("t", s.tenantId()).bind("s", s.id()).execute();
             h.createUpdate("DELETE FROM vector_store_files WHERE tenant_id = :t AND vector_store_id = :s")
@@ -190,7 +193,7 @@ public class VectorStores {
                     .bind("t", s.tenantId()).bind("s", s.id()).execute();
             return h.createUpdate("DELETE FROM vector_stores WHERE tenant_id = :t AND id = :s")
                     .bind("t", s.tenantId()).bind("s", s.id()).execute() == 1;
-        });
+        }));
     }
 
     public FileCounts counts(String tenantId, String storeId) {

@@ -96,6 +96,32 @@ class DispatcherReplicasTest {
 
     @ParameterizedTest
     @EnumSource(TestDatabase.Kind.class)
+    void aRowAnOperatorChangedDuringItsAttemptKeepsTheOperatorsState(TestDatabase.Kind kind) throws Exception {
+        try (TestDatabase db = TestDatabase.create(kind)) {
+            Jdbi jdbi = jdbi(db);
+            Outbox outbox = new Outbox(jdbi);
+            Instant now = Instant.now();
+            long id = jdbi.inTransaction(h -> outbox.insert(h, "ten_1", "test", "target", "evt_1", "test.event", "{}",
+                    now));
+            OutboxItem item = outbox.claim(id, now.plusSeconds(1), now.plusSeconds(60)).orElseThrow();
+            // Given up by an operator while the attempt is on the wire.
+            jdbi.useHandle(h -> h.createUpdate("UPDATE outbox SET status = 'dead' WHERE id = :id").bind("id", id)
+                    .execute());
+            outbox.failed(item, 500, "HTTP 500", now, now.plusSeconds(30), 5);
+            outbox.delivered(item, 200, now, 5);
+            outbox.deferred(item, "later", now.plusSeconds(30));
+            String status = jdbi.withHandle(h -> h.createQuery("SELECT status FROM outbox WHERE id = :id")
+                    .bind("id", id).mapTo(String.class).one());
+            assertThat(status).isEqualTo("dead");
+            // The attempts happened, and are on record.
+            long attempts = jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM delivery_attempts WHERE "
+                    + "outbox_id = :id").bind("id", id).mapTo(Long.class).one());
+            assertThat(attempts).isEqualTo(2);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
     void aDeferredRowComesBackWithoutSpendingAnAttempt(TestDatabase.Kind kind) throws Exception {
         try (TestDatabase db = TestDatabase.create(kind)) {
             Jdbi jdbi = jdbi(db);
