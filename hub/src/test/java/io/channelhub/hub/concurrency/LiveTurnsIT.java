@@ -66,8 +66,9 @@ class LiveTurnsIT {
     /** The packaged hub on the production Java, a tenant with an agent and {@link #TURNS} conversations. */
     private final class LiveHub implements AutoCloseable {
         final Process process;
+        private final java.util.concurrent.ExecutorService clientThreads = Executors.newFixedThreadPool(8);
         final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .executor(Executors.newFixedThreadPool(8)).build();
+                .executor(clientThreads).build();
         final String app;
         final String key;
         final List<String> conversations = new ArrayList<>();
@@ -129,6 +130,7 @@ class LiveTurnsIT {
 
         @Override
         public void close() throws Exception {
+            clientThreads.shutdownNow();
             process.destroy();
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
