@@ -1,7 +1,6 @@
 package io.channelhub.hub.limits;
 
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,20 +24,18 @@ public final class QuotaReservation implements AutoCloseable {
 
     private final Quotas quotas;
     private final String tenantId;
-    private final List<Quotas.Quota> hardQuotas;
     /** Counter key → units reserved on it that the ledger has not recorded yet. */
     private final Map<String, Long> unrecorded = new HashMap<>();
     private boolean closed;
 
-    QuotaReservation(Quotas quotas, String tenantId, List<Quotas.Quota> hardQuotas) {
+    QuotaReservation(Quotas quotas, String tenantId) {
         this.quotas = quotas;
         this.tenantId = tenantId;
-        this.hardQuotas = hardQuotas;
     }
 
     /** A reservation of nothing, for callers without quotas. */
     public static QuotaReservation none() {
-        return new QuotaReservation(null, null, List.of());
+        return new QuotaReservation(null, null);
     }
 
     /** The open reservation of {@code tenantId} bound to this thread, or null. */
@@ -80,11 +77,6 @@ public final class QuotaReservation implements AutoCloseable {
                 CURRENT.set(before);
             }
         }
-    }
-
-    /** The tenant's hard quotas when the reservation was made. */
-    List<Quotas.Quota> hardQuotas() {
-        return hardQuotas;
     }
 
     synchronized void add(String key, long units) {

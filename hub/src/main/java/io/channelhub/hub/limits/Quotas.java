@@ -292,7 +292,7 @@ public class Quotas {
      */
     public QuotaReservation requireAvailable(String tenantId, List<String> reserved, List<String> checked) {
         List<Quota> hard = list(tenantId).stream().filter(q -> "hard".equals(q.mode())).toList();
-        QuotaReservation reservation = new QuotaReservation(this, tenantId, hard);
+        QuotaReservation reservation = new QuotaReservation(this, tenantId);
         Instant now = clock.instant();
         try {
             for (Quota q : hard) {
@@ -330,7 +330,7 @@ public class Quotas {
      */
     public QuotaReservation reserve(String tenantId, String usageType, long quantity) {
         List<Quota> hard = hardQuotas(tenantId, usageType);
-        QuotaReservation reservation = new QuotaReservation(this, tenantId, hard);
+        QuotaReservation reservation = new QuotaReservation(this, tenantId);
         if (quantity <= 0) {
             return reservation;
         }
@@ -408,23 +408,25 @@ public class Quotas {
 
     /**
      * The ledger recorded a new event (a retried one, with a key already seen, never comes here): adds it to the
-     * counters of the tenant's hard quotas on its type, less the units the recording work had reserved.
+     * counters of the tenant's quotas on its type, less the units the recording work had reserved on a hard one. A
+     * soft quota is counted too, though nothing reserves on it, so that its threshold notices read a counter instead
+     * of summing the period's ledger after every turn (a sum that grew with the tenant's usage all month).
      */
     public void recorded(UsageLedger.UsageEvent e) {
         if (e.quantity() == 0) {
             return;
         }
         QuotaReservation reservation = QuotaReservation.current(e.tenantId());
-        List<Quota> hard;
+        List<Quota> counted;
         try {
-            hard = reservation != null ? reservation.hardQuotas() : hardQuotas(e.tenantId(), e.usageType());
+            counted = list(e.tenantId());
         } catch (RuntimeException ex) {
             // The usage is in the ledger; a counter behind by it is corrected when it is seeded again.
             LOG.warn("Could not read the quotas to count {} usage", e.usageType(), ex);
             return;
         }
         Instant now = clock.instant();
-        for (Quota q : hard) {
+        for (Quota q : counted) {
             if (q.usageType().equals(e.usageType())) {
                 String key = counterKey(q, period(q.period(), now));
                 if (e.quantity() < 0) {
@@ -432,7 +434,8 @@ public class Quotas {
                     change(key, e.quantity());
                     continue;
                 }
-                long reservedUnits = reservation == null ? 0 : reservation.take(key, e.quantity());
+                long reservedUnits = reservation == null || !"hard".equals(q.mode()) ? 0
+                        : reservation.take(key, e.quantity());
                 if (e.quantity() > reservedUnits) {
                     change(key, e.quantity() - reservedUnits);
                 }
@@ -473,9 +476,8 @@ public class Quotas {
 
     /**
      * After usage of {@code types} was recorded: notifies each threshold of their quotas crossed in this period,
-     * once. Only those quotas: another type's cannot have moved, and a quota without a counter (a soft one, or a
-     * hard one nothing reserved on yet) is read from the ledger, a sum over the period that no request should pay
-     * for a type it did not use.
+     * once. Only those quotas: another type's cannot have moved, and a quota whose counter is unreachable is read
+     * from the ledger, a sum over the period that no request should pay for a type it did not use.
      */
     public void afterUsage(String tenantId, java.util.Collection<String> types) {
         for (Quota q : list(tenantId)) {
@@ -501,14 +503,14 @@ public class Quotas {
     }
 
     /**
-     * Where a quota stands for its threshold notices. A hard quota reads its counter (the ledger's sum plus what
-     * work in flight reserved), one round trip instead of summing the period's ledger rows on every turn, and seeds
-     * it when it is missing; a soft quota, which has no counter, and an unreachable counter read the ledger.
+     * Where a quota stands for its threshold notices. Hard and soft alike read their counter (the ledger's sum, plus
+     * what work in flight reserved on a hard one), one round trip instead of summing the period's ledger rows on
+     * every turn, and seed it when it is missing; an unreachable counter reads the ledger.
      */
     private Status thresholdStatus(Quota q) {
         Period p = period(q.period(), clock.instant());
         String key = counterKey(q, p);
-        if ("hard".equals(q.mode()) && !stale.contains(key)) {
+        if (!stale.contains(key)) {
             try {
                 OptionalLong current = counters.current(key);
                 if (current.isPresent()) {

@@ -175,6 +175,37 @@ class StatementsPerTurnTest extends HubIntegrationTest {
     }
 
     /**
+     * A tenant with soft quotas on a turn's usage (notices at thresholds, nothing refused): the thresholds are read
+     * from the quotas' counters, not from a sum over the period's ledger after every turn (that sum grew with the
+     * tenant's usage all month). The counters are seeded once, before the counted turns.
+     */
+    @Test
+    void softQuotaThresholdsReadCountersNotTheLedger() {
+        String tenant = hub.createTenant("sps-" + System.nanoTime() % 100000);
+        String key = hub.createKey(tenant, "admin").get("key").asText();
+        TestHub.check(hub.post(key, "/v1/agents", Map.of("slug", "counter", "name", "Counter")), 201);
+        for (String type : java.util.List.of("messages.in", "messages.out")) {
+            TestHub.check(hub.post(TestHub.ROOT_KEY, "/admin/tenants/" + tenant + "/quotas", Map.of("usage_type",
+                    type, "period", "monthly", "limit", 1_000_000, "mode", "soft")), 201);
+        }
+        String conv = TestHub.check(hub.post(key, "/v1/conversations", Map.of("end_user_id", "u-1")), 201).json()
+                .get("id").asText();
+        String path = "/v1/conversations/" + conv + "/messages";
+        for (int i = 0; i < 3; i++) {
+            TestHub.check(hub.post(key, path, Map.of("content", "warm " + i)), 201);
+        }
+        int turns = 10;
+        Counted c = count("/messages", () -> {
+            for (int i = 0; i < turns; i++) {
+                TestHub.check(hub.post(key, path, Map.of("content", "count " + i)), 201);
+            }
+        });
+        String report = c.report(turns);
+        assertThat(c.statements().keySet()).as(report).noneMatch(sql -> sql.contains("SUM("));
+        assertThat(c.total()).as(report).isLessThanOrEqualTo(MAX_STATEMENTS_PER_TURN * turns + REFRESHES);
+    }
+
+    /**
      * Jdbi caches a statement's parsed template only when its template engine parses (Dropwizard's auto-comment
      * wrapper does not, and every execution lexed its SQL again with ANTLR).
      */

@@ -121,8 +121,8 @@ abstract class QuotasContract extends HubIntegrationTest {
     }
 
     /**
-     * API requests wait in the usage spool and reach the thresholds once the background writer commits them (a soft
-     * quota sums the ledger, which does not hold them while the request runs); they never reached one before.
+     * API requests wait in the usage spool and reach the thresholds once the background writer commits them (the
+     * writer checks the thresholds of the types it committed); they never reached one before.
      */
     @Test
     void spooledApiRequestsReachTheirThresholdsOnceCommitted() throws Exception {
