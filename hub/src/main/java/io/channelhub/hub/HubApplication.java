@@ -42,6 +42,8 @@ public class HubApplication extends Application<HubConfiguration> {
             console);
 
     public static void main(String[] args) throws Exception {
+        // Before anything starts a virtual thread: the scheduler reads its carrier count once.
+        io.channelhub.hub.concurrency.ThreadModel.widenCarriers();
         new HubApplication().run(args);
     }
 

@@ -35,6 +35,18 @@ public final class ThreadModel {
         }
     }
 
+    /** The JDK's count of the platform threads that carry virtual threads (by default one per core). */
+    static final String CARRIERS = "jdk.virtualThreadScheduler.parallelism";
+    /**
+     * Carriers at the least, however few the cores. A virtual thread is not time-sliced: once mounted it runs until it
+     * blocks, so requests queue in arrival order behind whatever the carriers run, and the few long stretches among
+     * short ones (a commit that writes the embedded database's store, a long history) hold every request behind them.
+     * On two cores at half the hub's maximum rate that made the p99 0.5-0.9 s with two carriers against 0.1 s with
+     * eight, at the same maximum rate (docs/benchmarks.md, the seventh pass): with more carriers than cores the
+     * kernel slices the cores among them, as it did among platform threads.
+     */
+    static final int MIN_CARRIERS = 8;
+
     /** {@code Thread.ofVirtual()}, {@code Builder.name(prefix, start)} and {@code Builder.factory()}; null before 21. */
     private static final MethodHandle[] VIRTUAL = find();
 
@@ -55,6 +67,28 @@ public final class ThreadModel {
                 lookup.findVirtual(builder, "factory", MethodType.methodType(ThreadFactory.class))};
         } catch (ReflectiveOperationException e) {
             return null;
+        }
+    }
+
+    /**
+     * Gives the virtual-thread scheduler at least {@link #MIN_CARRIERS} carriers, unless the operator chose a number
+     * ({@code -Djdk.virtualThreadScheduler.parallelism}). The scheduler reads it once, when the first virtual thread
+     * starts: the hub's {@code main} calls this first.
+     */
+    public static void widenCarriers() {
+        if (System.getProperty(CARRIERS) == null) {
+            System.setProperty(CARRIERS, Integer.toString(Math.max(MIN_CARRIERS,
+                    Runtime.getRuntime().availableProcessors())));
+        }
+    }
+
+    /** Carriers the virtual-thread scheduler has (or will have, before its first thread): the JDK's own rule. */
+    static int carriers() {
+        String set = System.getProperty(CARRIERS);
+        try {
+            return set == null ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(set.trim());
+        } catch (NumberFormatException e) {
+            return Runtime.getRuntime().availableProcessors();
         }
     }
 
@@ -86,7 +120,8 @@ public final class ThreadModel {
 
     /** For the start log: what runs requests and workers on this node. */
     public String describe() {
-        return (virtual ? "virtual threads" : "platform threads") + " (Java " + Runtime.version().feature() + ")";
+        return virtual ? "virtual threads (Java " + Runtime.version().feature() + ", " + carriers() + " carriers)"
+                : "platform threads (Java " + Runtime.version().feature() + ")";
     }
 
     /** Threads named {@code prefix-N}: virtual ones in this model, else daemon platform threads. */

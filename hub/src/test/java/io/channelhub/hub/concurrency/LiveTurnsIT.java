@@ -105,7 +105,8 @@ class LiveTurnsIT {
                         }
                     });
             assertThat(Files.readString(work.resolve("hub.log"))).as("the start log")
-                    .contains("Requests and workers run on virtual threads");
+                    .containsPattern("Requests and workers run on virtual threads \\(Java \\d+, (\\d{2,}|[89]) "
+                            + "carriers\\)");
 
             String tenant = post(http, app + "/admin/tenants", adminKey,
                     "{\"slug\":\"live\",\"name\":\"Live\"}").path("id").asText();

@@ -30,6 +30,30 @@ class ThreadModelTest {
         assertThat(ThreadModel.Mode.of(" Virtual ")).isEqualTo(ThreadModel.Mode.VIRTUAL);
     }
 
+    /**
+     * The hub's start gives the virtual-thread scheduler at least eight carriers, whatever the cores, and keeps a
+     * number the operator chose. (The packaged hub's start log says how many it got: {@code LiveTurnsIT}.)
+     */
+    @Test
+    void carriersAreWidenedUnlessTheOperatorChoseHowMany() {
+        String before = System.getProperty(ThreadModel.CARRIERS);
+        try {
+            System.clearProperty(ThreadModel.CARRIERS);
+            ThreadModel.widenCarriers();
+            assertThat(ThreadModel.carriers()).isEqualTo(Math.max(ThreadModel.MIN_CARRIERS,
+                    Runtime.getRuntime().availableProcessors()));
+            System.setProperty(ThreadModel.CARRIERS, "3");
+            ThreadModel.widenCarriers();
+            assertThat(ThreadModel.carriers()).isEqualTo(3);
+        } finally {
+            if (before == null) {
+                System.clearProperty(ThreadModel.CARRIERS);
+            } else {
+                System.setProperty(ThreadModel.CARRIERS, before);
+            }
+        }
+    }
+
     @Test
     void boundedWorkersRunEveryTaskAndNeverMoreThanTheBoundAtOnce() throws Exception {
         ExecutorService workers = ThreadModel.bounded(ThreadModel.of(ThreadModel.Mode.PLATFORM).factory("w"), 4);
