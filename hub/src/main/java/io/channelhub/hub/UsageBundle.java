@@ -47,8 +47,8 @@ final class UsageBundle extends HubBundle<UsageBundle.Usage> {
         Quotas quotas = new Quotas(c.jdbi(), c.stored(), webhooks, id.audit(), c.quotaCounters(), env.metrics(),
                 c.clock(), c.metrics(), c.caches());
         ledger.onRecorded(quotas::recorded);
-        // Spooled rows (API requests, stateless completions) reach the thresholds once committed: a soft quota
-        // sums them.
+        // Spooled rows (API requests, stateless completions) reach the thresholds once committed: a threshold read
+        // from the ledger (its counter unreachable) sums them.
         ledger.onBatchCommitted(quotas::afterUsage);
         // A counter seeded from the ledger must not miss the rows still in the spool (the counters hold them).
         quotas.beforeSeeding(ledger::flush);

@@ -41,8 +41,8 @@ public final class ThreadModel {
      * Carriers at the least, however few the cores. A virtual thread is not time-sliced: once mounted it runs until it
      * blocks, so requests queue in arrival order behind whatever the carriers run, and the few long stretches among
      * short ones (a commit that writes the embedded database's store, a long history) hold every request behind them.
-     * On two cores at half the hub's maximum rate that made the p99 0.5-0.9 s with two carriers against 0.1 s with
-     * eight, at the same maximum rate (docs/benchmarks.md, the seventh pass): with more carriers than cores the
+     * On two cores at half the hub's maximum rate that made the p99 0.5-0.9 s with two carriers against 0.1-0.18 s
+     * with eight, at the same maximum rate (docs/benchmarks.md, the seventh pass): with more carriers than cores the
      * kernel slices the cores among them, as it did among platform threads.
      */
     static final int MIN_CARRIERS = 8;
@@ -82,8 +82,27 @@ public final class ThreadModel {
         }
     }
 
-    /** Carriers the virtual-thread scheduler has (or will have, before its first thread): the JDK's own rule. */
+    /**
+     * Carriers the virtual-thread scheduler has: the JDK's own count where it tells it (Java 24+), so the start log
+     * shows what the scheduler took, not what was asked; else {@link #configuredCarriers()}.
+     */
     static int carriers() {
+        try {
+            Class<? extends java.lang.management.PlatformManagedObject> type = Class.forName(
+                    "jdk.management.VirtualThreadSchedulerMXBean")
+                    .asSubclass(java.lang.management.PlatformManagedObject.class);
+            Object bean = java.lang.management.ManagementFactory.getPlatformMXBean(type);
+            if (bean != null) {
+                return (Integer) type.getMethod("getParallelism").invoke(bean);
+            }
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError beforeJava24) {
+            // The property below is what the scheduler reads.
+        }
+        return configuredCarriers();
+    }
+
+    /** Carriers the scheduler takes when it starts: the property if set, else one per core (the JDK's rule). */
+    static int configuredCarriers() {
         String set = System.getProperty(CARRIERS);
         try {
             return set == null ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(set.trim());

@@ -1,6 +1,7 @@
 package io.channelhub.hub.limits;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,18 +25,20 @@ public final class QuotaReservation implements AutoCloseable {
 
     private final Quotas quotas;
     private final String tenantId;
+    private final List<Quotas.Quota> hardQuotas;
     /** Counter key → units reserved on it that the ledger has not recorded yet. */
     private final Map<String, Long> unrecorded = new HashMap<>();
     private boolean closed;
 
-    QuotaReservation(Quotas quotas, String tenantId) {
+    QuotaReservation(Quotas quotas, String tenantId, List<Quotas.Quota> hardQuotas) {
         this.quotas = quotas;
         this.tenantId = tenantId;
+        this.hardQuotas = hardQuotas;
     }
 
     /** A reservation of nothing, for callers without quotas. */
     public static QuotaReservation none() {
-        return new QuotaReservation(null, null);
+        return new QuotaReservation(null, null, List.of());
     }
 
     /** The open reservation of {@code tenantId} bound to this thread, or null. */
@@ -77,6 +80,11 @@ public final class QuotaReservation implements AutoCloseable {
                 CURRENT.set(before);
             }
         }
+    }
+
+    /** The tenant's hard quotas when the reservation was made. */
+    List<Quotas.Quota> hardQuotas() {
+        return hardQuotas;
     }
 
     synchronized void add(String key, long units) {

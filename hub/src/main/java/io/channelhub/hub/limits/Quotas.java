@@ -163,7 +163,21 @@ public class Quotas {
             return java.util.Optional.empty();
         }
         changed(tenantId);
-        return load(tenantId).stream().filter(q -> q.id().equals(id)).findFirst();
+        java.util.Optional<Quota> updated = load(tenantId).stream().filter(q -> q.id().equals(id)).findFirst();
+        if (mode != null && updated.isPresent()) {
+            // A counter is moved only while its mode is the quota's: the other mode's, if it exists from earlier in
+            // the period, fell behind. Both are dropped (either may be the one left behind); the next use seeds.
+            Period p = period(updated.get().period(), clock.instant());
+            for (String m : List.of("hard", "soft")) {
+                try {
+                    counters.forget(counterKey(tenantId, id, m, p));
+                } catch (QuotaCounters.Unavailable e) {
+                    stale.add(counterKey(tenantId, id, m, p));
+                    counterUnavailable(e);
+                }
+            }
+        }
+        return updated;
     }
 
     /** Every turn reads the tenant's quotas: cached per tenant, evicted on each change (on every replica). */
@@ -267,7 +281,12 @@ public class Quotas {
     private void seedOnce(String key, Quota q, Period p) {
         seeding.load(key, () -> {
             if (counters.current(key).isEmpty()) {
-                counters.seed(key, seedSum(q, p.start()), expiry(p));
+                Instant expires = expiry(p);
+                if (!"hard".equals(q.mode())) {
+                    Instant soon = clock.instant().plus(SOFT_COUNTER_TTL);
+                    expires = expires == null || soon.isBefore(expires) ? soon : expires;
+                }
+                counters.seed(key, seedSum(q, p.start()), expires);
             }
             return Boolean.TRUE;
         });
@@ -279,10 +298,26 @@ public class Quotas {
                 .bind("t", q.tenantId()).bind("u", q.usageType()).bind("from", from).mapTo(Long.class).one());
     }
 
-    /** One counter per tenant, quota and period start: a new period, or a quota created again, starts afresh. */
+    /**
+     * One counter per tenant, quota and period start: a new period, or a quota created again, starts afresh. A soft
+     * quota's has its own key (earlier builds kept none for it, and a hard quota's counter was not moved while the
+     * quota was soft), and a change of mode forgets both ({@link #update}).
+     */
     static String counterKey(Quota q, Period p) {
-        return q.tenantId() + ":" + q.id() + ":" + p.start().getEpochSecond();
+        return counterKey(q.tenantId(), q.id(), q.mode(), p);
     }
+
+    private static String counterKey(String tenantId, String quotaId, String mode, Period p) {
+        return tenantId + ":" + quotaId + ":" + p.start().getEpochSecond() + ("hard".equals(mode) ? "" : ":soft");
+    }
+
+    /**
+     * How long a soft quota's counter lives before it is seeded from the ledger again. Nothing reserves on a soft
+     * quota, so nothing corrects it otherwise: a row counted twice when it raced the seed, rows recorded by a replica
+     * still running an older build during a rolling upgrade. Ten minutes bounds that drift for the price of one sum a
+     * quota every ten minutes, not one after every turn.
+     */
+    static final Duration SOFT_COUNTER_TTL = Duration.ofMinutes(10);
 
     /**
      * Refuses work when a hard quota on one of these usage types is used up, and reserves one unit on each hard quota
@@ -292,7 +327,7 @@ public class Quotas {
      */
     public QuotaReservation requireAvailable(String tenantId, List<String> reserved, List<String> checked) {
         List<Quota> hard = list(tenantId).stream().filter(q -> "hard".equals(q.mode())).toList();
-        QuotaReservation reservation = new QuotaReservation(this, tenantId);
+        QuotaReservation reservation = new QuotaReservation(this, tenantId, hard);
         Instant now = clock.instant();
         try {
             for (Quota q : hard) {
@@ -330,7 +365,7 @@ public class Quotas {
      */
     public QuotaReservation reserve(String tenantId, String usageType, long quantity) {
         List<Quota> hard = hardQuotas(tenantId, usageType);
-        QuotaReservation reservation = new QuotaReservation(this, tenantId);
+        QuotaReservation reservation = new QuotaReservation(this, tenantId, hard);
         if (quantity <= 0) {
             return reservation;
         }
@@ -421,9 +456,13 @@ public class Quotas {
         try {
             counted = list(e.tenantId());
         } catch (RuntimeException ex) {
-            // The usage is in the ledger; a counter behind by it is corrected when it is seeded again.
+            // Work under a reservation still counts on the hard quotas it reserved on (its units are given back at
+            // the end otherwise, and the counter would fall short); a soft counter is corrected when it expires.
             LOG.warn("Could not read the quotas to count {} usage", e.usageType(), ex);
-            return;
+            if (reservation == null) {
+                return;
+            }
+            counted = reservation.hardQuotas();
         }
         Instant now = clock.instant();
         for (Quota q : counted) {
@@ -510,22 +549,22 @@ public class Quotas {
     private Status thresholdStatus(Quota q) {
         Period p = period(q.period(), clock.instant());
         String key = counterKey(q, p);
-        if (!stale.contains(key)) {
-            try {
-                OptionalLong current = counters.current(key);
-                if (current.isPresent()) {
-                    return new Status(q, p.start(), p.end(), current.getAsLong());
-                }
-                // No counter yet (nothing reserved on this quota, as on a channel's messages.in, billed when it
-                // arrived): seed it from the ledger once, so that the next notices read it instead of summing again.
-                seedOnce(key, q, p);
-                current = counters.current(key);
-                if (current.isPresent()) {
-                    return new Status(q, p.start(), p.end(), current.getAsLong());
-                }
-            } catch (QuotaCounters.Unavailable e) {
-                counterUnavailable(e);
+        try {
+            // A counter whose change could not be written is dropped and seeded again, as a reservation does.
+            dropIfStale(key);
+            OptionalLong current = counters.current(key);
+            if (current.isPresent()) {
+                return new Status(q, p.start(), p.end(), current.getAsLong());
             }
+            // No counter yet (nothing reserved on this quota, as on a channel's messages.in, billed when it arrived,
+            // or a soft one): seed it from the ledger once, so that the next notices read it instead of summing again.
+            seedOnce(key, q, p);
+            current = counters.current(key);
+            if (current.isPresent()) {
+                return new Status(q, p.start(), p.end(), current.getAsLong());
+            }
+        } catch (QuotaCounters.Unavailable e) {
+            counterUnavailable(e);
         }
         return status(q);
     }

@@ -324,6 +324,33 @@ abstract class QuotasContract extends HubIntegrationTest {
                 .contains("usage_type", "period", "limit", "mode");
     }
 
+    /**
+     * A quota made soft for a while and hard again counts what was used while it was soft: each mode's counter moves
+     * only while it is the quota's, so a change of mode drops them and the next turn seeds from the ledger.
+     */
+    @Test
+    void aQuotaMadeSoftAndHardAgainCountsTheUsageInBetween() {
+        String[] t = tenantWithConversation();
+        String quotas = "/admin/tenants/" + t[0] + "/quotas";
+        String id = TestHub.check(hub.post(TestHub.ROOT_KEY, quotas, Map.of("usage_type", "messages.in", "period",
+                "daily", "limit", 6, "mode", "hard")), 201).json().get("id").asText();
+        String path = "/v1/conversations/" + t[2] + "/messages";
+        for (int i = 0; i < 2; i++) {
+            TestHub.check(hub.post(t[1], path, Map.of("content", "hard " + i)), 201);
+        }
+        TestHub.check(hub.patch(TestHub.ROOT_KEY, quotas + "/" + id, Map.of("mode", "soft")), 200);
+        for (int i = 0; i < 2; i++) {
+            TestHub.check(hub.post(t[1], path, Map.of("content", "soft " + i)), 201);
+        }
+        TestHub.check(hub.patch(TestHub.ROOT_KEY, quotas + "/" + id, Map.of("mode", "hard")), 200);
+        for (int i = 0; i < 2; i++) {
+            TestHub.check(hub.post(t[1], path, Map.of("content", "hard again " + i)), 201);
+        }
+        TestHub.Reply refused = hub.post(t[1], path, Map.of("content", "one too many"));
+        assertThat(refused.code()).as(refused.body()).isEqualTo("quota_exceeded");
+        assertThat(ledgerSum(t[0], "messages.in")).isEqualTo(6);
+    }
+
     @Test
     void anOperatorChangesAQuotaAndTheNextTurnMeetsTheNewLimit() {
         String[] t = tenantWithConversation();
