@@ -119,24 +119,35 @@ class StatementsPerTurnTest extends HubIntegrationTest {
         return new Counted(perKind, connections.get(), commits.get());
     }
 
-    @Test
-    void aChatTurnsStatementsConnectionsAndCommitsAreCounted() {
-        String tenant = hub.createTenant("spt-" + System.nanoTime() % 100000);
+    /** Turns counted in each case. */
+    private static final int TURNS = 10;
+
+    /**
+     * A new tenant with an admin key, an agent and a conversation ({@code setUp} first runs on the tenant's id), five
+     * turns to warm the caches of keys, tenants, agents and quotas, then {@link #TURNS} turns counted.
+     */
+    private Counted countedTurns(String prefix, java.util.function.Consumer<String> setUp) {
+        String tenant = hub.createTenant(prefix + System.nanoTime() % 100000);
         String key = hub.createKey(tenant, "admin").get("key").asText();
         TestHub.check(hub.post(key, "/v1/agents", Map.of("slug", "counter", "name", "Counter")), 201);
+        setUp.accept(tenant);
         String conv = TestHub.check(hub.post(key, "/v1/conversations", Map.of("end_user_id", "u-1")), 201).json()
                 .get("id").asText();
         String path = "/v1/conversations/" + conv + "/messages";
         for (int i = 0; i < 5; i++) {
-            // Warm: caches of keys, tenants, agents and quotas fill on the first turns.
             TestHub.check(hub.post(key, path, Map.of("content", "warm " + i)), 201);
         }
-        int turns = 10;
-        Counted c = count("/messages", () -> {
-            for (int i = 0; i < turns; i++) {
+        return count("/messages", () -> {
+            for (int i = 0; i < TURNS; i++) {
                 TestHub.check(hub.post(key, path, Map.of("content", "count " + i)), 201);
             }
         });
+    }
+
+    @Test
+    void aChatTurnsStatementsConnectionsAndCommitsAreCounted() {
+        int turns = TURNS;
+        Counted c = countedTurns("spt-", tenant -> { });
         String report = c.report(turns);
         System.out.println(report);
         assertThat(c.total()).as(report).isLessThanOrEqualTo(MAX_STATEMENTS_PER_TURN * turns + REFRESHES);
@@ -181,23 +192,11 @@ class StatementsPerTurnTest extends HubIntegrationTest {
      */
     @Test
     void softQuotaThresholdsReadCountersNotTheLedger() {
-        String tenant = hub.createTenant("sps-" + System.nanoTime() % 100000);
-        String key = hub.createKey(tenant, "admin").get("key").asText();
-        TestHub.check(hub.post(key, "/v1/agents", Map.of("slug", "counter", "name", "Counter")), 201);
-        for (String type : java.util.List.of("messages.in", "messages.out")) {
-            TestHub.check(hub.post(TestHub.ROOT_KEY, "/admin/tenants/" + tenant + "/quotas", Map.of("usage_type",
-                    type, "period", "monthly", "limit", 1_000_000, "mode", "soft")), 201);
-        }
-        String conv = TestHub.check(hub.post(key, "/v1/conversations", Map.of("end_user_id", "u-1")), 201).json()
-                .get("id").asText();
-        String path = "/v1/conversations/" + conv + "/messages";
-        for (int i = 0; i < 3; i++) {
-            TestHub.check(hub.post(key, path, Map.of("content", "warm " + i)), 201);
-        }
-        int turns = 10;
-        Counted c = count("/messages", () -> {
-            for (int i = 0; i < turns; i++) {
-                TestHub.check(hub.post(key, path, Map.of("content", "count " + i)), 201);
+        int turns = TURNS;
+        Counted c = countedTurns("sps-", tenant -> {
+            for (String type : java.util.List.of("messages.in", "messages.out")) {
+                TestHub.check(hub.post(TestHub.ROOT_KEY, "/admin/tenants/" + tenant + "/quotas", Map.of("usage_type",
+                        type, "period", "monthly", "limit", 1_000_000, "mode", "soft")), 201);
             }
         });
         String report = c.report(turns);
