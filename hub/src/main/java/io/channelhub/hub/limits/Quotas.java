@@ -169,12 +169,7 @@ public class Quotas {
             // the period, fell behind. Both are dropped (either may be the one left behind); the next use seeds.
             Period p = period(updated.get().period(), clock.instant());
             for (String m : List.of("hard", "soft")) {
-                try {
-                    counters.forget(counterKey(tenantId, id, m, p));
-                } catch (QuotaCounters.Unavailable e) {
-                    stale.add(counterKey(tenantId, id, m, p));
-                    counterUnavailable(e);
-                }
+                forget(counterKey(tenantId, id, m, p));
             }
         }
         return updated;
@@ -218,11 +213,7 @@ public class Quotas {
         if (deleted) {
             // A quota created again has a new id and so a new counter; this only frees the old one (a total
             // quota's counter never expires).
-            try {
-                counters.forget(counterKey(q.orElseThrow(), period(q.get().period(), clock.instant())));
-            } catch (QuotaCounters.Unavailable e) {
-                counterUnavailable(e);
-            }
+            forget(counterKey(q.orElseThrow(), period(q.get().period(), clock.instant())));
         }
         return deleted;
     }
@@ -490,6 +481,16 @@ public class Quotas {
     private void change(String key, long units) {
         try {
             counters.addIfPresent(key, units);
+        } catch (QuotaCounters.Unavailable e) {
+            stale.add(key);
+            counterUnavailable(e);
+        }
+    }
+
+    /** Drops a counter, so its next use seeds it from the ledger; unreachable, it is dropped at its next use. */
+    private void forget(String key) {
+        try {
+            counters.forget(key);
         } catch (QuotaCounters.Unavailable e) {
             stale.add(key);
             counterUnavailable(e);

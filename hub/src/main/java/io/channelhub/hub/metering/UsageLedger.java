@@ -137,8 +137,8 @@ public class UsageLedger implements Managed {
      * Calls {@code listener} with a tenant and the usage types of its {@link #recordBatched batched} rows once they
      * are in the database: from the background writer, outside its lock, at most once per {@link #NOTIFY_EVERY_MILLIS}
      * for everything committed since (a threshold read from the ledger, when its counter is unreachable, would
-     * otherwise be a sum every 100 ms per busy tenant); on the recording thread when a row is written at once. What needs the row
-     * to be readable listens here; counting at once is {@link #onRecorded}'s. A row written again after a crash may
+     * otherwise be a sum every 100 ms per busy tenant); on the recording thread when a row is written at once. What
+     * needs the row to be readable listens here; counting at once is {@link #onRecorded}'s. A row written again after a crash may
      * be announced twice (a threshold notice is claimed once per period, so that is harmless).
      */
     public void onBatchCommitted(java.util.function.BiConsumer<String, java.util.Set<String>> listener) {
