@@ -20,6 +20,7 @@ import io.channelhub.hub.persistence.ChangeBus;
 import io.channelhub.hub.persistence.StartupMigrations;
 import io.channelhub.hub.persistence.StoredJson;
 import io.channelhub.hub.persistence.TenantCaches;
+import io.channelhub.hub.persistence.Transactions;
 import io.channelhub.hub.persistence.UtcInstants;
 import io.channelhub.hub.redis.RedisEvents;
 import io.channelhub.hub.redis.RedisHealthCheck;
@@ -101,6 +102,7 @@ final class CoreBundle extends HubBundle<CoreBundle.Core> {
         config.getDatabase().setAutoCommentsEnabled(false);
         Jdbi jdbi = new JdbiFactory().build(env, config.getDatabase(), "database");
         UtcInstants.install(jdbi);
+        Transactions.install(jdbi, config.getDatabase().getDriverClass());
         SecretBox secrets = config.getSecrets().build();
         PrometheusRegistry prometheus = PrometheusEndpoint.install(env);
 

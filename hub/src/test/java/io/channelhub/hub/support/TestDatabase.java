@@ -106,6 +106,7 @@ public final class TestDatabase implements AutoCloseable {
         io.channelhub.hub.persistence.StartupMigrations.apply(ds);
         org.jdbi.v3.core.Jdbi jdbi = org.jdbi.v3.core.Jdbi.create(ds);
         io.channelhub.hub.persistence.UtcInstants.install(jdbi);
+        io.channelhub.hub.persistence.Transactions.install(jdbi, driver());
         return jdbi;
     }
 
