@@ -17,10 +17,11 @@ import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
  *
  * <p>Jdbi's default handler opens a transaction by turning the connection's auto-commit off and, after the commit,
  * turns it on again. On MariaDB each of those is a statement of its own ({@code set autocommit=0}, then {@code
- * set autocommit=1}): three round trips around every transaction besides its statements, four of the eighteen a chat
- * turn sent (docs/benchmarks.md, eighth pass). Here a transaction is {@code START TRANSACTION} ... {@code COMMIT} (or
- * {@code ROLLBACK}) on a connection that stays in auto-commit: two round trips, and the pool's connections are never
- * left with auto-commit off. H2 keeps Jdbi's handler: its auto-commit switch is a field, not a round trip.
+ * set autocommit=1}): three round trips around every transaction besides its statements. With them a chat turn (two
+ * transactions) took 14.6 round trips, without them 12.8 (RoundTripsPerTurnMariaDbTest; docs/benchmarks.md, eighth
+ * pass). Here a transaction is {@code START TRANSACTION} ... {@code COMMIT} (or {@code ROLLBACK}) on a connection that
+ * stays in auto-commit: two round trips, and the pool's connections are never left with auto-commit off. H2 keeps
+ * Jdbi's handler: its auto-commit switch is a field, not a round trip.
  */
 public final class Transactions {
 

@@ -52,12 +52,9 @@ class RoundTripsPerTurnMariaDbTest extends HubIntegrationTest {
 
     @Test
     void aChatTurnOnMariaDbTakesFewRoundTripsAndNoAutoCommitSwitches() throws SQLException {
-        String tenant = hub.createTenant(slug("rtt"));
-        String key = hub.createKey(tenant, "admin").get("key").asText();
-        TestHub.check(hub.post(key, "/v1/agents", Map.of("slug", "counter", "name", "Counter")), 201);
-        String conv = TestHub.check(hub.post(key, "/v1/conversations", Map.of("end_user_id", "u-1")), 201).json()
-                .get("id").asText();
-        String path = "/v1/conversations/" + conv + "/messages";
+        TestHub.Chat chat = hub.newChat(slug("rtt"));
+        String key = chat.key();
+        String path = chat.messages();
         for (int i = 0; i < 5; i++) {
             TestHub.check(hub.post(key, path, Map.of("content", "warm " + i)), 201);
         }

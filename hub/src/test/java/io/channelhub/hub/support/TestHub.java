@@ -266,6 +266,20 @@ public final class TestHub implements AutoCloseable {
         return r.json();
     }
 
+    /** A tenant's admin key and the messages route of a new conversation with its default agent. */
+    public record Chat(String tenant, String key, String messages) {
+    }
+
+    /** A new tenant with an admin key, an agent and one conversation: the set-up of a test that sends turns. */
+    public Chat newChat(String slug) {
+        String tenant = createTenant(slug);
+        String key = createKey(tenant, "admin").get("key").asText();
+        check(post(key, "/v1/agents", Map.of("slug", "agent", "name", "Agent")), 201);
+        String conv = check(post(key, "/v1/conversations", Map.of("end_user_id", "u-1")), 201).json().get("id")
+                .asText();
+        return new Chat(tenant, key, "/v1/conversations/" + conv + "/messages");
+    }
+
     public static Reply check(Reply r, int status) {
         if (r.status() != status) {
             throw new AssertionError("expected " + status + " but got " + r.status() + ": " + r.body());
