@@ -11,6 +11,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.transaction.TransactionException;
 import org.jdbi.v3.core.transaction.TransactionHandler;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+import org.mariadb.jdbc.util.constants.ServerStatus;
 
 /**
  * How the hub's transactions begin and end on its database.
@@ -21,7 +22,8 @@ import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
  * transactions) took 14.6 round trips, without them 12.8 (RoundTripsPerTurnMariaDbTest; docs/benchmarks.md, eighth
  * pass). Here a transaction is {@code START TRANSACTION} ... {@code COMMIT} (or {@code ROLLBACK}) on a connection that
  * stays in auto-commit: two round trips, and the pool's connections are never left with auto-commit off. H2 keeps
- * Jdbi's handler: its auto-commit switch is a field, not a round trip.
+ * Jdbi's handler: its auto-commit switch is a field, not a round trip. MySQL's driver would pay the same switches but
+ * is neither shipped nor tested, so it keeps Jdbi's handler too.
  */
 public final class Transactions {
 
@@ -37,58 +39,40 @@ public final class Transactions {
         }
     }
 
-    /** MariaDB and MySQL: where switching auto-commit costs a round trip each way. */
+    /**
+     * MariaDB's driver: where switching auto-commit costs a round trip each way, and where the connection tells
+     * whether the server holds a transaction open (the handler below reads it).
+     */
     static boolean explicitBegin(String driverClass) {
-        String d = driverClass == null ? "" : driverClass.toLowerCase(Locale.ROOT);
-        return d.contains("mariadb") || d.contains("mysql");
+        return driverClass != null && driverClass.toLowerCase(Locale.ROOT).contains("mariadb");
     }
 
     /**
-     * {@code START TRANSACTION} and {@code COMMIT}/{@code ROLLBACK} as statements. Jdbi gives each handle its own
-     * instance ({@link #specialize}), which knows whether it began a transaction (the connection's auto-commit flag
-     * does not change, so it cannot tell).
+     * {@code START TRANSACTION} and {@code COMMIT}/{@code ROLLBACK} as statements. Whether a transaction is open is
+     * asked of the server's own status, which MariaDB returns with every answer (no round trip): a transaction ended
+     * by an implicit commit (DDL), a failed {@code COMMIT} that left it open, or work begun by another handle on the
+     * pooled connection are all seen as they are. So the handler keeps no state and one instance serves every handle
+     * (also when Jdbi or a test wraps it).
      */
     static final class ExplicitBegin implements TransactionHandler {
-        private final boolean bound;
-        /** This handle began a transaction that has not ended. */
-        private boolean open;
 
-        ExplicitBegin() {
-            this(false);
-        }
-
-        private ExplicitBegin(boolean bound) {
-            this.bound = bound;
-        }
-
-        @Override
-        public TransactionHandler specialize(Handle handle) {
-            return new ExplicitBegin(true);
-        }
-
-        private void requireBound() {
-            if (!bound) {
-                // Jdbi always asks for a handle's own instance; the shared one keeps no state to answer with.
-                throw new IllegalStateException("the transaction handler is used through a handle's own instance");
+        /** The server holds a transaction open on the connection, or auto-commit was turned off by hand. */
+        static boolean open(Connection c) throws SQLException {
+            if (!c.getAutoCommit()) {
+                return true;
             }
+            org.mariadb.jdbc.Connection m = c.unwrap(org.mariadb.jdbc.Connection.class);
+            return (m.getContext().getServerStatus() & ServerStatus.IN_TRANSACTION) != 0;
         }
 
         @Override
         public void begin(Handle handle) {
-            requireBound();
-            if (open) {
-                // A second START TRANSACTION would commit the first one silently.
-                return;
-            }
             try {
                 Connection c = handle.getConnection();
-                if (!c.getAutoCommit()) {
-                    // Someone turned auto-commit off by hand: the connection is in a transaction already.
-                    open = true;
-                    return;
+                // Open already: a second START TRANSACTION would commit the first part silently.
+                if (!open(c)) {
+                    execute(c, "START TRANSACTION");
                 }
-                execute(c, "START TRANSACTION");
-                open = true;
             } catch (SQLException e) {
                 throw new TransactionException("Failed to start transaction", e);
             }
@@ -96,40 +80,26 @@ public final class Transactions {
 
         @Override
         public void commit(Handle handle) {
-            requireBound();
             end(handle, "COMMIT", "Failed to commit transaction");
         }
 
         @Override
         public void rollback(Handle handle) {
-            requireBound();
             end(handle, "ROLLBACK", "Failed to rollback transaction");
         }
 
-        private void end(Handle handle, String sql, String failure) {
+        private static void end(Handle handle, String sql, String failure) {
             try {
-                Connection c = handle.getConnection();
-                if (c.getAutoCommit()) {
-                    execute(c, sql);
-                } else if ("COMMIT".equals(sql)) {
-                    c.commit();
-                } else {
-                    c.rollback();
-                }
+                execute(handle.getConnection(), sql);
             } catch (SQLException e) {
                 throw new TransactionException(failure, e);
-            } finally {
-                // Whether or not the server took it: after a failed COMMIT MariaDB has ended the transaction, and a
-                // handle that believed itself still inside one would refuse every later transaction.
-                open = false;
             }
         }
 
         @Override
         public boolean isInTransaction(Handle handle) {
-            requireBound();
             try {
-                return open || !handle.getConnection().getAutoCommit();
+                return open(handle.getConnection());
             } catch (SQLException e) {
                 throw new TransactionException("Failed to test for transaction status", e);
             }
@@ -174,20 +144,30 @@ public final class Transactions {
             try {
                 result = callback.withHandle(handle);
             } catch (Throwable t) {
-                try {
-                    if (open) {
-                        handle.rollback();
-                    }
-                } catch (RuntimeException e) {
-                    t.addSuppressed(e);
-                }
+                rollbackIfOpen(handle, t);
                 throw t;
             }
-            if (open) {
+            if (isInTransaction(handle)) {
                 // The callback may have ended the transaction itself.
-                handle.commit();
+                try {
+                    handle.commit();
+                } catch (RuntimeException e) {
+                    // A COMMIT the server refused may leave the transaction open: never hand the connection back so.
+                    rollbackIfOpen(handle, e);
+                    throw e;
+                }
             }
             return result;
+        }
+
+        private void rollbackIfOpen(Handle handle, Throwable cause) {
+            try {
+                if (isInTransaction(handle)) {
+                    handle.rollback();
+                }
+            } catch (RuntimeException e) {
+                cause.addSuppressed(e);
+            }
         }
 
         @Override

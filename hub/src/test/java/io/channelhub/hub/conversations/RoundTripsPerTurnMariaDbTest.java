@@ -25,7 +25,7 @@ class RoundTripsPerTurnMariaDbTest extends HubIntegrationTest {
      * Seven statements (StatementsPerTurnTest), two transactions of two control statements each, and about one more
      * for the request's usage row written by the background writer in batches: 12.5 measured, one more for the
      * background work of the same seconds. Jdbi's own handler sent two more per transaction ({@code set autocommit=0}
-     * and {@code =1}): 16.5 a turn.
+     * and {@code =1}): 14.6 a turn.
      */
     static final int MAX_ROUND_TRIPS_PER_TURN = 14;
     static final int TURNS = 20;
@@ -40,7 +40,8 @@ class RoundTripsPerTurnMariaDbTest extends HubIntegrationTest {
         Map<String, Long> out = new TreeMap<>();
         try (Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SHOW GLOBAL STATUS WHERE Variable_name IN ('Questions', 'Com_begin', "
-                     + "'Com_commit', 'Com_rollback', 'Com_set_option', 'Com_select', 'Com_insert', 'Com_update')")) {
+                     + "'Com_commit', 'Com_rollback', 'Com_set_option', 'Com_select', 'Com_insert', 'Com_update', "
+                     + "'Connections')")) {
             while (rs.next()) {
                 out.put(rs.getString(1), rs.getLong(2));
             }
@@ -73,7 +74,8 @@ class RoundTripsPerTurnMariaDbTest extends HubIntegrationTest {
         long questions = delta.get("Questions") - 1;
         String report = "over " + TURNS + " turns: " + delta;
         System.out.println(report);
-        assertThat(delta.get("Com_set_option")).as(report).isZero();
+        // A connection the pool opens meanwhile sends its own session set-up (one SET): not the turns' doing.
+        assertThat(delta.get("Com_set_option") - delta.get("Connections")).as(report).isLessThanOrEqualTo(0L);
         assertThat(delta.get("Com_begin")).as(report).isGreaterThanOrEqualTo(2L * TURNS);
         assertThat(delta.get("Com_rollback")).as(report).isZero();
         assertThat(questions).as(report).isLessThanOrEqualTo((long) MAX_ROUND_TRIPS_PER_TURN * TURNS);
