@@ -172,9 +172,10 @@ abstract class QuotasContract extends HubIntegrationTest {
                 usageType, "period", "monthly", "limit", limit, "mode", "soft", "thresholds", List.of(50, 100))), 201);
     }
 
-    private void hardQuota(String tenantId, String usageType, long limit) {
-        TestHub.check(hub.post(TestHub.ROOT_KEY, "/admin/tenants/" + tenantId + "/quotas", Map.of("usage_type",
-                usageType, "period", "daily", "limit", limit, "mode", "hard")), 201);
+    /** A daily hard quota set by the operator; returns its id. */
+    private String hardQuota(String tenantId, String usageType, long limit) {
+        return TestHub.check(hub.post(TestHub.ROOT_KEY, "/admin/tenants/" + tenantId + "/quotas", Map.of("usage_type",
+                usageType, "period", "daily", "limit", limit, "mode", "hard")), 201).json().get("id").asText();
     }
 
     private long ledgerSum(String tenantId, String usageType) {
@@ -297,8 +298,7 @@ abstract class QuotasContract extends HubIntegrationTest {
     void aQuotaCreatedAgainStartsFromTheLedger() {
         String[] t = tenantWithConversation();
         String quotas = "/admin/tenants/" + t[0] + "/quotas";
-        String id = TestHub.check(hub.post(TestHub.ROOT_KEY, quotas, Map.of("usage_type", "messages.in", "period",
-                "daily", "limit", 1, "mode", "hard")), 201).json().get("id").asText();
+        String id = hardQuota(t[0], "messages.in", 1);
         String path = "/v1/conversations/" + t[2] + "/messages";
         assertThat(hub.post(t[1], path, Map.of("content", "one")).status()).isEqualTo(201);
         assertThat(hub.post(t[1], path, Map.of("content", "two")).code()).isEqualTo("quota_exceeded");
@@ -332,8 +332,7 @@ abstract class QuotasContract extends HubIntegrationTest {
     void aQuotaMadeSoftAndHardAgainCountsTheUsageInBetween() {
         String[] t = tenantWithConversation();
         String quotas = "/admin/tenants/" + t[0] + "/quotas";
-        String id = TestHub.check(hub.post(TestHub.ROOT_KEY, quotas, Map.of("usage_type", "messages.in", "period",
-                "daily", "limit", 6, "mode", "hard")), 201).json().get("id").asText();
+        String id = hardQuota(t[0], "messages.in", 6);
         String path = "/v1/conversations/" + t[2] + "/messages";
         for (int i = 0; i < 2; i++) {
             TestHub.check(hub.post(t[1], path, Map.of("content", "hard " + i)), 201);
