@@ -19,7 +19,10 @@ public interface Conversations {
     /** The most recent messages of a conversation, oldest first. */
     List<MessageView> recentMessages(String conversationId, int limit);
 
-    /** The message the channel knows by this id, within the current instance. */
+    /**
+     * The message the channel knows by this id, within the current instance: a contact's message by the id of the
+     * inbound event it came in, or a reply by the id the channel returned for its send.
+     */
     Optional<MessageView> findByExternalMessageId(String externalMessageId);
 
     /**

@@ -228,11 +228,35 @@ public class InboundEvents {
                 .bind("was", stale.receivedAt()).execute()) == 1;
     }
 
-    /** Links the event to the message it became. */
+    /**
+     * Links the event to the message stored for it, in the message's own transaction ({@code TurnService}'s
+     * {@code withMessage}): an event without a link has no message, so processing it again stores it once and never
+     * has to search the conversations for it.
+     */
+    public static java.util.function.BiConsumer<org.jdbi.v3.core.Handle, io.channelhub.hub.conversations.Message>
+            linkedWith(String tenantId, String id) {
+        return (h, m) -> h.createUpdate("UPDATE inbound_events SET message_id = :m WHERE tenant_id = :t AND id = :id")
+                .bind("m", m.id()).bind("t", tenantId).bind("id", id).execute();
+    }
+
+    /**
+     * The same, marking the event processed too: a live turn's event is done once its message is stored (the reply
+     * is the request's own answer), so one commit stores the message, links it and closes the event.
+     */
+    public java.util.function.BiConsumer<org.jdbi.v3.core.Handle, io.channelhub.hub.conversations.Message>
+            processedWith(String tenantId, String id) {
+        return (h, m) -> processed(h, tenantId, id, m.id());
+    }
+
+    /** Done: processed, and linked to the message it became (null: none, or linked before). */
     public void processed(String tenantId, String id, String messageId) {
-        jdbi.useHandle(h -> h.createUpdate("UPDATE inbound_events SET status = :s, message_id = COALESCE(:m, "
+        jdbi.useHandle(h -> processed(h, tenantId, id, messageId));
+    }
+
+    private void processed(org.jdbi.v3.core.Handle h, String tenantId, String id, String messageId) {
+        h.createUpdate("UPDATE inbound_events SET status = :s, message_id = COALESCE(:m, "
                         + "message_id), processed_at = :now, locked_until = NULL WHERE tenant_id = :t AND id = :id")
-                .bind("s", Status.PROCESSED.wire()).bind("m", messageId).bind("now", clock.instant()).bind("t", tenantId).bind("id", id).execute());
+                .bind("s", Status.PROCESSED.wire()).bind("m", messageId).bind("now", clock.instant()).bind("t", tenantId).bind("id", id).execute();
     }
 
     /** Ids of events due for processing, across tenants: pending, and not leased by a live processor. */

@@ -344,10 +344,15 @@ public class InboundProcessor implements Managed {
                 return linked.get();
             }
         }
-        Optional<Message> again = repo.byExternalId(ci.tenantId(), ci.id(), m.externalId());
-        if (again.isPresent()) {
-            events.linkMessage(ci.tenantId(), c.id(), again.get().id());
-            return again.get();
+        // The message and the event's link are one commit, so without a link there is no message. Only a retry
+        // looks further, for a message a version that linked it separately stored before it stopped: in this
+        // contact's conversation, an index range, never the tenant's whole history on every message.
+        if (c.attempts() > 1) {
+            Optional<Message> again = repo.byExternalIdIn(ci.tenantId(), conv.id(), m.externalId());
+            if (again.isPresent()) {
+                events.linkMessage(ci.tenantId(), c.id(), again.get().id());
+                return again.get();
+            }
         }
         List<String> files = new ArrayList<>();
         var connector = plugins.connector(ci.pluginId());
@@ -360,9 +365,8 @@ public class InboundProcessor implements Managed {
         }
         String kind = m.kind() == null ? Message.TEXT : m.kind().name().toLowerCase(Locale.ROOT);
         String text = m.text() == null || m.text().isBlank() ? "[" + kind + "]" : m.text();
-        Message user = turns.storeUserMessage(conv, text, m.externalId(), files, kind);
-        events.linkMessage(ci.tenantId(), c.id(), user.id());
-        return user;
+        return turns.storeUserMessageWith(conv, text, m.externalId(), files, kind,
+                InboundEvents.linkedWith(ci.tenantId(), c.id()));
     }
 
     private void status(InboundEvents.Claimed c, ChannelInstance ci, DeliveryStatus s) {

@@ -402,12 +402,27 @@ public class ConversationRepository {
                 .bind("t", tenantId).bind("ci", instanceId).bind("u", endUserId).map(conversations).findOne());
     }
 
-    /** The message a channel knows by its id, among the conversations of one instance. */
+    /**
+     * The message a channel knows by its id on one instance: an inbound message through the event it came in (linked
+     * in the message's commit), a reply through its delivery's channel id. Both are unique-key lookups; the
+     * messages table has no index on external ids, and a search there read the tenant's whole history.
+     */
     public Optional<Message> byExternalId(String tenantId, String instanceId, String externalId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT m.* FROM messages m JOIN conversations c ON c.tenant_id = "
-                        + "m.tenant_id AND c.id = m.conversation_id WHERE m.tenant_id = :t AND c.channel_instance_id = "
-                        + ":ci AND m.external_id = :x ORDER BY m.seq LIMIT 1")
-                .bind("t", tenantId).bind("ci", instanceId).bind("x", externalId).map(messages).findOne());
+        return jdbi.withHandle(h -> h.createQuery("SELECT m.* FROM inbound_events e JOIN messages m ON m.id = "
+                        + "e.message_id AND m.tenant_id = e.tenant_id WHERE e.tenant_id = :t AND e.channel_instance_id "
+                        + "= :ci AND e.external_id = :x")
+                .bind("t", tenantId).bind("ci", instanceId).bind("x", externalId).map(messages).findOne()
+                .or(() -> h.createQuery("SELECT m.* FROM channel_deliveries d JOIN messages m ON m.id = d.message_id "
+                                + "AND m.tenant_id = d.tenant_id WHERE d.tenant_id = :t AND d.channel_instance_id = :ci "
+                                + "AND d.channel_message_id = :x ORDER BY d.part LIMIT 1")
+                        .bind("t", tenantId).bind("ci", instanceId).bind("x", externalId).map(messages).findOne()));
+    }
+
+    /** A message with this external id in one conversation (newest first: a retry looks for a recent one). */
+    public Optional<Message> byExternalIdIn(String tenantId, String conversationId, String externalId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM messages WHERE tenant_id = :t AND conversation_id = "
+                        + ":c AND external_id = :x ORDER BY tenant_id DESC, conversation_id DESC, seq DESC LIMIT 1")
+                .bind("t", tenantId).bind("c", conversationId).bind("x", externalId).map(messages).findOne());
     }
 
     /** The user message a request with this idempotency key stored in the conversation, if it got that far. */

@@ -145,7 +145,18 @@ public final class TurnPipeline {
          */
         public Message storeUserMessage(Conversation c, String content, String externalId, List<String> mediaIds,
                                         String kind, String requestKey) {
-            Message m = turns.storeUserMessage(c, content, externalId, mediaIds, kind, requestKey, false);
+            return storeUserMessage(c, content, externalId, mediaIds, kind, requestKey, null);
+        }
+
+        /**
+         * The same, running {@code withMessage} in the message's transaction (a channel's link from its inbound
+         * event to the message, see {@link TurnService#storeUserMessageWith}).
+         */
+        public Message storeUserMessage(Conversation c, String content, String externalId, List<String> mediaIds,
+                                        String kind, String requestKey,
+                                        java.util.function.BiConsumer<org.jdbi.v3.core.Handle, Message> withMessage) {
+            Message m = turns.storeUserMessage(c, content, externalId, mediaIds, kind, requestKey, false,
+                    withMessage);
             untouched = m;
             return m;
         }

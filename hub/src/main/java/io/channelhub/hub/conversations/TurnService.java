@@ -116,12 +116,23 @@ public class TurnService {
     }
 
     /**
+     * The same, running {@code withMessage} (given the handle and the message being stored) in the message's
+     * transaction: a channel links its inbound event to the message in the same commit, so an event without a link
+     * has no message, and processing it again never has to search for one.
+     */
+    public Message storeUserMessageWith(Conversation c, String content, String externalId, List<String> mediaIds,
+                                        String kind,
+                                        java.util.function.BiConsumer<org.jdbi.v3.core.Handle, Message> withMessage) {
+        return storeUserMessage(c, content, externalId, mediaIds, kind, null, true, withMessage);
+    }
+
+    /**
      * The same, for a request with an idempotency key ({@code requestKey}, null without): the key is stored with the
      * message, so a retry that takes the key over finds it ({@link ConversationRepository#byRequestKey}).
      */
     public Message storeUserMessage(Conversation c, String content, String externalId, List<String> mediaIds,
                                     String kind, String requestKey) {
-        return storeUserMessage(c, content, externalId, mediaIds, kind, requestKey, true);
+        return storeUserMessage(c, content, externalId, mediaIds, kind, requestKey, true, null);
     }
 
     /**
@@ -130,7 +141,8 @@ public class TurnService {
      * ({@link TurnPipeline.Admitted} does).
      */
     Message storeUserMessage(Conversation c, String content, String externalId, List<String> mediaIds, String kind,
-                             String requestKey, boolean touch) {
+                             String requestKey, boolean touch,
+                             java.util.function.BiConsumer<org.jdbi.v3.core.Handle, Message> withMessage) {
         Instant now = clock.instant();
         content = redaction.forStorage(c.tenantId(), content);
         Message draft = Message.draft(c, "user").content(content).status(Message.Status.RECEIVED)
@@ -143,6 +155,9 @@ public class TurnService {
             ledger.insert(h, List.of(in));
             if (requestKey != null) {
                 ConversationRepository.markRequest(h, draft, requestKey);
+            }
+            if (withMessage != null) {
+                withMessage.accept(h, draft);
             }
         };
         Message user = touch ? repo.insertMessageAndTouch(draft, now, usage) : repo.insertMessage(draft, usage);

@@ -217,6 +217,40 @@ abstract class WhatsAppContract extends HubIntegrationTest {
     }
 
     @Test
+    void aPluginFindsAMessageByTheIdItsChannelKnows() {
+        String phone = number(Map.of());
+        String other = number(Map.of());
+        String from = waId();
+        String wamid = "wamid.known-" + phone;
+        assertThat(inbound(phone, from, wamid, "Chegou meu pedido?").status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> sendsTo(from).size() == 1);
+        String sent = await().atMost(Duration.ofSeconds(10)).until(() -> hub.app().jdbi().withHandle(h -> h
+                .createQuery("SELECT channel_message_id FROM channel_deliveries WHERE tenant_id = :t AND "
+                        + "contact_external_id = :x AND kind = 'TEXT'").bind("t", tenantId).bind("x", from)
+                .mapTo(String.class).findOne().orElse(null)), java.util.Objects::nonNull);
+        var repo = new io.channelhub.hub.conversations.ConversationRepository(hub.app().jdbi(),
+                hub.environment().getObjectMapper());
+        var conversations = new io.channelhub.hub.conversations.PluginConversations(repo, null, tenantId,
+                instanceOf(phone), "channel-whatsapp", java.time.Clock.systemUTC());
+        // The contact's message, by the id Meta gave it; the agent's reply, by the id Meta gave the send.
+        var in = conversations.findByExternalMessageId(wamid).orElseThrow();
+        assertThat(in.role()).isEqualTo("user");
+        assertThat(in.content()).isEqualTo("Chegou meu pedido?");
+        var out = conversations.findByExternalMessageId(sent).orElseThrow();
+        assertThat(out.role()).isEqualTo("assistant");
+        assertThat(out.conversationId()).isEqualTo(in.conversationId());
+        assertThat(conversations.findByExternalMessageId("wamid.never-" + phone)).isEmpty();
+        // Another number of the same tenant does not see them.
+        var elsewhere = new io.channelhub.hub.conversations.PluginConversations(repo, null, tenantId,
+                instanceOf(other), "channel-whatsapp", java.time.Clock.systemUTC());
+        assertThat(elsewhere.findByExternalMessageId(wamid)).isEmpty();
+        assertThat(elsewhere.findByExternalMessageId(sent)).isEmpty();
+        // The event and its message were linked in the message's own commit.
+        assertThat(count("SELECT COUNT(*) FROM inbound_events e JOIN messages m ON m.id = e.message_id WHERE "
+                + "e.external_id = ? AND m.external_id = ?", wamid, wamid)).isEqualTo(1);
+    }
+
+    @Test
     void textTheApiWouldRefuseIsStillStoredAnsweredAndReadableWhenAChannelDeliversIt() {
         // Meta's JSON may escape a NUL or half an emoji; the API refuses such text from integrators, but a message a
         // channel delivered is the visitor's and must go through: stored, answered, and readable afterwards.
@@ -420,9 +454,11 @@ abstract class WhatsAppContract extends HubIntegrationTest {
         graph.failNextSendsTo(to, 2, FakeGraphApi.serverError());
         TestHub.check(sendApi(phone, Map.of("to", to, "text", "segunda tentativa")), 202);
         await().atMost(Duration.ofSeconds(20)).until(() -> sendsTo(to).size() == 4);
-        String messageId = hub.app().jdbi().withHandle(h -> h.createQuery("SELECT message_id FROM channel_deliveries "
-                + "WHERE contact_external_id = :x AND status = 'sent' AND kind = 'TEXT' ORDER BY created_at")
-                .bind("x", to).mapTo(String.class).list().get(1));
+        // The fake counts a send when it answers; the hub records it as sent a moment later.
+        String messageId = await().atMost(Duration.ofSeconds(10)).until(() -> hub.app().jdbi().withHandle(h -> h
+                .createQuery("SELECT message_id FROM channel_deliveries WHERE contact_external_id = :x AND status = "
+                        + "'sent' AND kind = 'TEXT' ORDER BY created_at").bind("x", to).mapTo(String.class).list()),
+                l -> l.size() == 2).get(1);
         assertThat(count("SELECT COUNT(*) FROM messages WHERE id = ? AND status = 'sent'", messageId)).isEqualTo(1);
     }
 

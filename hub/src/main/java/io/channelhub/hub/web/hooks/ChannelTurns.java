@@ -174,10 +174,12 @@ public class ChannelTurns {
             contacts.received(tenantId, ci.id(), message, clock.instant());
             Conversation conv = existing != null ? existing : conversations.open(ci, agent,
                     message.contactExternalId());
+            // The message, the event's link to it and the event's end: one commit, so a retry after a crash finds
+            // the message through the event, or stores it (no half state in between).
             Message user = admitted.storeUserMessage(conv, message.text(), message.externalId(), files,
                     message.kind() == null ? Message.TEXT
-                            : message.kind().name().toLowerCase(java.util.Locale.ROOT), null);
-            events.processed(tenantId, stored.id(), user.id());
+                            : message.kind().name().toLowerCase(java.util.Locale.ROOT), null,
+                    events.processedWith(tenantId, stored.id()));
             if (turn.stream()) {
                 handedToStream = true;
                 return streamed(conv, user, headers, admitted);
