@@ -100,7 +100,9 @@ final class CoreBundle extends HubBundle<CoreBundle.Core> {
         // wrapper is not a parsing engine, so Jdbi re-lexes every statement's template on every execution (3% of a
         // chat turn's CPU). The hub has no SQL objects: the comments would be empty anyway.
         config.getDatabase().setAutoCommentsEnabled(false);
-        Jdbi jdbi = new JdbiFactory().build(env, config.getDatabase(), "database");
+        Jdbi jdbi = new JdbiFactory().build(env, config.getDatabase(),
+                io.channelhub.hub.persistence.Pools.build(config.getDatabase(), env.metrics(), "database"),
+                "database");
         UtcInstants.install(jdbi);
         Transactions.install(jdbi, config.getDatabase().getDriverClass());
         SecretBox secrets = config.getSecrets().build();

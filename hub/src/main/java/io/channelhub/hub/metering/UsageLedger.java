@@ -11,7 +11,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.PreparedBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -227,19 +226,34 @@ public class UsageLedger implements Managed {
         }
         // A turn's few rows (its messages and tokens) as one multi-row INSERT: one statement on either database,
         // where a JDBC batch costs a statement each on H2 and the batch's own bookkeeping in Jdbi.
-        var update = h.createUpdate(insertRows(events.size()));
-        for (int i = 0; i < events.size(); i++) {
-            UsageEvent e = events.get(i);
-            update.bind("t" + i, e.tenantId()).bind("type" + i, e.usageType()).bind("q" + i, e.quantity())
-                    .bind("unit" + i, e.unit()).bind("p" + i, e.pluginId()).bind("ci" + i, e.channelInstanceId())
-                    .bind("a" + i, e.agentId()).bind("m" + i, e.model()).bind("k" + i, e.idempotencyKey())
-                    .bind("at" + i, at);
-        }
-        update.execute();
+        insertRows(h, events, i -> at);
     }
 
-    /** The INSERTs of the few rows turns have, built once (Jdbi caches each one's parse by its text). */
-    private static final String[] INSERT_ROWS = java.util.stream.IntStream.range(0, 9)
+    /** Rows a multi-row INSERT takes at most: the writer's batches go in statements of this many. */
+    static final int ROWS_PER_INSERT = 50;
+
+    /**
+     * {@code events} as multi-row INSERTs of up to {@link #ROWS_PER_INSERT} rows, the i-th row at {@code at(i)}: one
+     * statement where a JDBC batch is one per row on the database (MariaDB's driver pipelines a batch's INSERTs, and
+     * the server still parses and executes each).
+     */
+    private static void insertRows(Handle h, List<UsageEvent> events, java.util.function.IntFunction<Instant> at) {
+        for (int from = 0; from < events.size(); from += ROWS_PER_INSERT) {
+            int n = Math.min(ROWS_PER_INSERT, events.size() - from);
+            var update = h.createUpdate(insertRows(n));
+            for (int i = 0; i < n; i++) {
+                UsageEvent e = events.get(from + i);
+                update.bind("t" + i, e.tenantId()).bind("type" + i, e.usageType()).bind("q" + i, e.quantity())
+                        .bind("unit" + i, e.unit()).bind("p" + i, e.pluginId()).bind("ci" + i, e.channelInstanceId())
+                        .bind("a" + i, e.agentId()).bind("m" + i, e.model()).bind("k" + i, e.idempotencyKey())
+                        .bind("at" + i, at.apply(from + i));
+            }
+            update.execute();
+        }
+    }
+
+    /** The INSERTs of 0 to {@link #ROWS_PER_INSERT} rows, built once (Jdbi caches each one's parse by its text). */
+    private static final String[] INSERT_ROWS = java.util.stream.IntStream.rangeClosed(0, ROWS_PER_INSERT)
             .mapToObj(UsageLedger::buildInsertRows).toArray(String[]::new);
 
     static String insertRows(int n) {
@@ -589,13 +603,8 @@ public class UsageLedger implements Managed {
 
     private void writeRows(UsageSpool s, List<UsageSpool.Row> rows) throws DatabaseDown {
         try {
-            jdbi.useTransaction(h -> {
-                PreparedBatch batch = h.prepareBatch(INSERT);
-                for (UsageSpool.Row r : rows) {
-                    bind(batch, r.event(), r.instant()).add();
-                }
-                batch.execute();
-            });
+            List<UsageEvent> events = rows.stream().map(UsageSpool.Row::event).toList();
+            jdbi.useTransaction(h -> insertRows(h, events, i -> rows.get(i).instant()));
         } catch (RuntimeException e) {
             requireReachable(e);
             writeOneByOne(s, rows);
