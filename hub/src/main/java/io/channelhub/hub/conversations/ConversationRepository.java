@@ -24,32 +24,79 @@ public class ConversationRepository {
     public ConversationRepository(Jdbi jdbi, ObjectMapper json) {
         this.jdbi = jdbi;
         this.json = json;
-        this.conversations = (rs, ctx) -> {
+        this.conversations = new ConversationRows();
+        this.messages = new MessageRows();
+    }
+
+    /*
+     * The row mappers find their columns once per result set (Jdbi asks a mapper to specialize itself before the first
+     * row): a read by column name costs a lower-casing and a hash lookup in MariaDB's driver, some twenty a message,
+     * a history window of messages every turn.
+     */
+
+    private final class ConversationRows implements RowMapper<Conversation> {
+        @Override
+        public Conversation map(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
+                throws java.sql.SQLException {
+            return specialize(rs, ctx).map(rs, ctx);
+        }
+
+        @Override
+        public RowMapper<Conversation> specialize(java.sql.ResultSet rs,
+                                                  org.jdbi.v3.core.statement.StatementContext ctx)
+                throws java.sql.SQLException {
             var instants = ctx.findColumnMapperFor(Instant.class).orElseThrow();
-            return new Conversation(rs.getString("id"), rs.getString("tenant_id"), rs.getString("agent_id"),
-                    rs.getString("channel_instance_id"), rs.getString("end_user_id"), rs.getString("title"),
-                    readMap(rs.getString("metadata")), rs.getString("status"), rs.getString("owner_principal_id"),
-                    instants.map(rs, "created_at", ctx), instants.map(rs, "updated_at", ctx),
-                    instants.map(rs, "last_message_at", ctx), Handoff.of(rs.getString("handoff_state"),
-                    rs.getString("handoff_requested_by"), rs.getString("handoff_reason"),
-                    rs.getString("handoff_holder_id"), rs.getString("handoff_holder_name"),
-                    instants.map(rs, "handoff_at", ctx)));
-        };
-        this.messages = (rs, ctx) -> {
+            int id = rs.findColumn("id"), tenant = rs.findColumn("tenant_id"), agent = rs.findColumn("agent_id"),
+                    instance = rs.findColumn("channel_instance_id"), user = rs.findColumn("end_user_id"),
+                    title = rs.findColumn("title"), metadata = rs.findColumn("metadata"),
+                    status = rs.findColumn("status"), owner = rs.findColumn("owner_principal_id"),
+                    created = rs.findColumn("created_at"), updated = rs.findColumn("updated_at"),
+                    last = rs.findColumn("last_message_at"), hState = rs.findColumn("handoff_state"),
+                    hBy = rs.findColumn("handoff_requested_by"), hReason = rs.findColumn("handoff_reason"),
+                    hHolder = rs.findColumn("handoff_holder_id"), hName = rs.findColumn("handoff_holder_name"),
+                    hAt = rs.findColumn("handoff_at");
+            return (r, c) -> new Conversation(r.getString(id), r.getString(tenant), r.getString(agent),
+                    r.getString(instance), r.getString(user), r.getString(title), readMap(r.getString(metadata)),
+                    r.getString(status), r.getString(owner), instants.map(r, created, c), instants.map(r, updated, c),
+                    instants.map(r, last, c), Handoff.of(r.getString(hState), r.getString(hBy),
+                    r.getString(hReason), r.getString(hHolder), r.getString(hName), instants.map(r, hAt, c)));
+        }
+    }
+
+    private final class MessageRows implements RowMapper<Message> {
+        @Override
+        public Message map(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
+                throws java.sql.SQLException {
+            return specialize(rs, ctx).map(rs, ctx);
+        }
+
+        @Override
+        public RowMapper<Message> specialize(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
+                throws java.sql.SQLException {
             var instants = ctx.findColumnMapperFor(Instant.class).orElseThrow();
-            long pt = rs.getLong("prompt_tokens");
-            Long promptTokens = rs.wasNull() ? null : pt;
-            long ct = rs.getLong("completion_tokens");
-            Long completionTokens = rs.wasNull() ? null : ct;
-            return new Message(rs.getLong("seq"), rs.getString("id"), rs.getString("tenant_id"),
-                    rs.getString("conversation_id"), rs.getString("role"), rs.getString("content"),
-                    readCalls(rs.getString("tool_calls")), rs.getString("tool_call_id"), rs.getString("status"),
-                    rs.getString("external_id"), rs.getString("model"), promptTokens, completionTokens,
-                    rs.getString("error_code"), instants.map(rs, "created_at", ctx),
-                    instants.map(rs, "completed_at", ctx), rs.getString("kind"), rs.getString("error_title"),
-                    rs.getString("error_details"), readCitations(rs.getString("citations")),
-                    rs.getString("author_name"));
-        };
+            int seq = rs.findColumn("seq"), id = rs.findColumn("id"), tenant = rs.findColumn("tenant_id"),
+                    conversation = rs.findColumn("conversation_id"), role = rs.findColumn("role"),
+                    content = rs.findColumn("content"), calls = rs.findColumn("tool_calls"),
+                    callId = rs.findColumn("tool_call_id"), status = rs.findColumn("status"),
+                    external = rs.findColumn("external_id"), model = rs.findColumn("model"),
+                    prompt = rs.findColumn("prompt_tokens"), completion = rs.findColumn("completion_tokens"),
+                    error = rs.findColumn("error_code"), created = rs.findColumn("created_at"),
+                    completed = rs.findColumn("completed_at"), kind = rs.findColumn("kind"),
+                    errorTitle = rs.findColumn("error_title"), errorDetails = rs.findColumn("error_details"),
+                    citations = rs.findColumn("citations"), author = rs.findColumn("author_name");
+            return (r, c) -> {
+                long pt = r.getLong(prompt);
+                Long promptTokens = r.wasNull() ? null : pt;
+                long ct = r.getLong(completion);
+                Long completionTokens = r.wasNull() ? null : ct;
+                return new Message(r.getLong(seq), r.getString(id), r.getString(tenant), r.getString(conversation),
+                        r.getString(role), r.getString(content), readCalls(r.getString(calls)), r.getString(callId),
+                        r.getString(status), r.getString(external), r.getString(model), promptTokens,
+                        completionTokens, r.getString(error), instants.map(r, created, c),
+                        instants.map(r, completed, c), r.getString(kind), r.getString(errorTitle),
+                        r.getString(errorDetails), readCitations(r.getString(citations)), r.getString(author));
+            };
+        }
     }
 
     private Map<String, Object> readMap(String s) {
@@ -370,12 +417,27 @@ public class ConversationRepository {
                         + "m.id) THEN 1 ELSE 0 END AS has_files FROM messages m WHERE m.tenant_id = :t AND "
                         + "m.conversation_id = :c ORDER BY m.tenant_id DESC, m.conversation_id DESC, m.seq DESC "
                         + "LIMIT :n")
-                .bind("t", tenantId).bind("c", conversationId).bind("n", limit).map((rs, ctx) -> {
-                    Message m = messages.map(rs, ctx);
-                    if (rs.getInt("has_files") == 1) {
-                        withFiles.add(m.id());
+                .bind("t", tenantId).bind("c", conversationId).bind("n", limit).map(new RowMapper<Message>() {
+                    @Override
+                    public Message map(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
+                            throws java.sql.SQLException {
+                        return specialize(rs, ctx).map(rs, ctx);
                     }
-                    return m;
+
+                    @Override
+                    public RowMapper<Message> specialize(java.sql.ResultSet rs,
+                                                         org.jdbi.v3.core.statement.StatementContext ctx)
+                            throws java.sql.SQLException {
+                        RowMapper<Message> message = messages.specialize(rs, ctx);
+                        int hasFiles = rs.findColumn("has_files");
+                        return (r, c) -> {
+                            Message m = message.map(r, c);
+                            if (r.getInt(hasFiles) == 1) {
+                                withFiles.add(m.id());
+                            }
+                            return m;
+                        };
+                    }
                 }).list()));
         Collections.reverse(rows);
         return new Window(rows, withFiles);
