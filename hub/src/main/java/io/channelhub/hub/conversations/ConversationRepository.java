@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.channelhub.plugin.model.ModelMessage;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -12,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.StatementContext;
 
 /** Persistence of conversations and messages; every query is bound to a tenant. */
 public class ConversationRepository {
@@ -24,27 +27,28 @@ public class ConversationRepository {
     public ConversationRepository(Jdbi jdbi, ObjectMapper json) {
         this.jdbi = jdbi;
         this.json = json;
-        this.conversations = new ConversationRows();
-        this.messages = new MessageRows();
+        this.conversations = conversationRows();
+        this.messages = messageRows();
     }
 
-    /*
-     * The row mappers find their columns once per result set (Jdbi asks a mapper to specialize itself before the first
-     * row): a read by column name costs a lower-casing and a hash lookup in MariaDB's driver, some twenty a message,
-     * a history window of messages every turn.
+    /**
+     * A row mapper that finds its columns once per result set: Jdbi asks a mapper to specialize itself before the
+     * first row, and a read by column name costs a lower-casing and a hash lookup in MariaDB's driver, some twenty a
+     * message, a history window of messages every turn.
      */
-
-    private final class ConversationRows implements RowMapper<Conversation> {
+    @FunctionalInterface
+    private interface ByPosition<T> extends RowMapper<T> {
         @Override
-        public Conversation map(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
-                throws java.sql.SQLException {
+        RowMapper<T> specialize(ResultSet rs, StatementContext ctx) throws SQLException;
+
+        @Override
+        default T map(ResultSet rs, StatementContext ctx) throws SQLException {
             return specialize(rs, ctx).map(rs, ctx);
         }
+    }
 
-        @Override
-        public RowMapper<Conversation> specialize(java.sql.ResultSet rs,
-                                                  org.jdbi.v3.core.statement.StatementContext ctx)
-                throws java.sql.SQLException {
+    private ByPosition<Conversation> conversationRows() {
+        return (rs, ctx) -> {
             var instants = ctx.findColumnMapperFor(Instant.class).orElseThrow();
             int id = rs.findColumn("id"), tenant = rs.findColumn("tenant_id"), agent = rs.findColumn("agent_id"),
                     instance = rs.findColumn("channel_instance_id"), user = rs.findColumn("end_user_id"),
@@ -60,19 +64,11 @@ public class ConversationRepository {
                     r.getString(status), r.getString(owner), instants.map(r, created, c), instants.map(r, updated, c),
                     instants.map(r, last, c), Handoff.of(r.getString(hState), r.getString(hBy),
                     r.getString(hReason), r.getString(hHolder), r.getString(hName), instants.map(r, hAt, c)));
-        }
+        };
     }
 
-    private final class MessageRows implements RowMapper<Message> {
-        @Override
-        public Message map(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
-                throws java.sql.SQLException {
-            return specialize(rs, ctx).map(rs, ctx);
-        }
-
-        @Override
-        public RowMapper<Message> specialize(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
-                throws java.sql.SQLException {
+    private ByPosition<Message> messageRows() {
+        return (rs, ctx) -> {
             var instants = ctx.findColumnMapperFor(Instant.class).orElseThrow();
             int seq = rs.findColumn("seq"), id = rs.findColumn("id"), tenant = rs.findColumn("tenant_id"),
                     conversation = rs.findColumn("conversation_id"), role = rs.findColumn("role"),
@@ -96,7 +92,7 @@ public class ConversationRepository {
                         instants.map(r, completed, c), r.getString(kind), r.getString(errorTitle),
                         r.getString(errorDetails), readCitations(r.getString(citations)), r.getString(author));
             };
-        }
+        };
     }
 
     private Map<String, Object> readMap(String s) {
@@ -417,27 +413,16 @@ public class ConversationRepository {
                         + "m.id) THEN 1 ELSE 0 END AS has_files FROM messages m WHERE m.tenant_id = :t AND "
                         + "m.conversation_id = :c ORDER BY m.tenant_id DESC, m.conversation_id DESC, m.seq DESC "
                         + "LIMIT :n")
-                .bind("t", tenantId).bind("c", conversationId).bind("n", limit).map(new RowMapper<Message>() {
-                    @Override
-                    public Message map(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
-                            throws java.sql.SQLException {
-                        return specialize(rs, ctx).map(rs, ctx);
-                    }
-
-                    @Override
-                    public RowMapper<Message> specialize(java.sql.ResultSet rs,
-                                                         org.jdbi.v3.core.statement.StatementContext ctx)
-                            throws java.sql.SQLException {
-                        RowMapper<Message> message = messages.specialize(rs, ctx);
-                        int hasFiles = rs.findColumn("has_files");
-                        return (r, c) -> {
-                            Message m = message.map(r, c);
-                            if (r.getInt(hasFiles) == 1) {
-                                withFiles.add(m.id());
-                            }
-                            return m;
-                        };
-                    }
+                .bind("t", tenantId).bind("c", conversationId).bind("n", limit).map((ByPosition<Message>) (rs, ctx) -> {
+                    RowMapper<Message> message = messages.specialize(rs, ctx);
+                    int hasFiles = rs.findColumn("has_files");
+                    return (r, c) -> {
+                        Message m = message.map(r, c);
+                        if (r.getInt(hasFiles) == 1) {
+                            withFiles.add(m.id());
+                        }
+                        return m;
+                    };
                 }).list()));
         Collections.reverse(rows);
         return new Window(rows, withFiles);
