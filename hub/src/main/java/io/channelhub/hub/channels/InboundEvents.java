@@ -235,8 +235,12 @@ public class InboundEvents {
      */
     public static java.util.function.BiConsumer<org.jdbi.v3.core.Handle, io.channelhub.hub.conversations.Message>
             linkedWith(String tenantId, String id) {
-        return (h, m) -> h.createUpdate("UPDATE inbound_events SET message_id = :m WHERE tenant_id = :t AND id = :id")
-                .bind("m", m.id()).bind("t", tenantId).bind("id", id).execute();
+        return (h, m) -> link(h, tenantId, id, m.id());
+    }
+
+    private static void link(org.jdbi.v3.core.Handle h, String tenantId, String id, String messageId) {
+        h.createUpdate("UPDATE inbound_events SET message_id = :m WHERE tenant_id = :t AND id = :id")
+                .bind("m", messageId).bind("t", tenantId).bind("id", id).execute();
     }
 
     /**
@@ -311,8 +315,7 @@ public class InboundEvents {
 
     /** Records the message an event became before its processing finished, so a retry does not store it again. */
     public void linkMessage(String tenantId, String id, String messageId) {
-        jdbi.useHandle(h -> h.createUpdate("UPDATE inbound_events SET message_id = :m WHERE tenant_id = :t AND id = :id")
-                .bind("m", messageId).bind("t", tenantId).bind("id", id).execute());
+        jdbi.useHandle(h -> link(h, tenantId, id, messageId));
     }
 
     /** A failed attempt: retried after {@code retryAt}, or given up ({@code retryAt} null). */

@@ -346,7 +346,7 @@ public class InboundProcessor implements Managed {
         }
         // The message and the event's link are one commit, so without a link there is no message. Only a retry
         // looks further, for a message a version that linked it separately stored before it stopped: in this
-        // contact's conversation, an index range, never the tenant's whole history on every message.
+        // contact's conversation, an index range, never the number's whole history on every message.
         if (c.attempts() > 1) {
             Optional<Message> again = repo.byExternalIdIn(ci.tenantId(), conv.id(), m.externalId());
             if (again.isPresent()) {
