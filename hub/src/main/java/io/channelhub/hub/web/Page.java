@@ -42,4 +42,33 @@ public record Page<T>(List<T> data, String nextCursor) {
     public static <T> Page<T> all(List<T> rows) {
         return new Page<>(List.copyOf(rows), null);
     }
+
+    /**
+     * Where a page of a list ordered by a time, newest first, ends: the last row's time and id. Carrying the time
+     * keeps a page where it was when a row on it changes meanwhile (and moves to the top); the id breaks ties.
+     * On the wire {@code <epoch microseconds>.<id>}, microseconds being what the database keeps.
+     */
+    public record TimeCursor(java.time.Instant at, String id) {
+
+        private static final java.util.regex.Pattern WIRE = java.util.regex.Pattern.compile("(\\d{1,19})\\.(.{1,64})");
+
+        /** The cursor an {@code after} parameter names, null for the first page; 422 {@code invalid_cursor}. */
+        public static TimeCursor parse(String after) {
+            if (after == null) {
+                return null;
+            }
+            java.util.regex.Matcher m = WIRE.matcher(after);
+            if (!m.matches()) {
+                throw ApiException.unprocessable("invalid_cursor", "after is the next_cursor of the previous page",
+                        Map.of("field", "after"));
+            }
+            long micros = Long.parseLong(m.group(1));
+            return new TimeCursor(java.time.Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
+                    Math.floorMod(micros, 1_000_000L) * 1_000L), m.group(2));
+        }
+
+        public static String format(java.time.Instant at, String id) {
+            return (at.getEpochSecond() * 1_000_000L + at.getNano() / 1_000) + "." + id;
+        }
+    }
 }

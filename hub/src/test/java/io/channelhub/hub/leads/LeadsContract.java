@@ -345,4 +345,75 @@ abstract class LeadsContract extends HubIntegrationTest {
         assertThat(erase.json().path("report").path("deleted").path("leads").asInt()).isEqualTo(1);
         assertThat(hub.get(admin, "/v1/leads/" + id).status()).isEqualTo(404);
     }
+
+    /**
+     * Writes {@code n} leads for {@code tenant} straight into the table (a board that grew over months): every
+     * other one qualified, and every three share their time of change (ties broken by id).
+     */
+    void seedLeads(String tenant, String prefix, int n) throws java.sql.SQLException {
+        java.time.Instant start = java.time.Instant.parse("2026-01-01T00:00:00Z");
+        try (java.sql.Connection c = hub.database().connect();
+             var insert = c.prepareStatement("INSERT INTO leads (id, tenant_id, conversation_id, source_plugin, "
+                     + "score, stage, created_at, updated_at) VALUES (?, ?, ?, 'leads', 50, ?, ?, ?)")) {
+            for (int i = 0; i < n; i++) {
+                java.sql.Timestamp at = java.sql.Timestamp.from(start.plusSeconds(i / 3));
+                insert.setString(1, String.format("lead_%s_%05d", prefix, i));
+                insert.setString(2, tenant);
+                insert.setString(3, String.format("conv_%s_%05d", prefix, i));
+                insert.setString(4, i % 2 == 0 ? "qualified" : "new");
+                insert.setTimestamp(5, at);
+                insert.setTimestamp(6, at);
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    /** Every page of {@code path} (which has a query string), following {@code next_cursor}. */
+    List<JsonNode> allPages(String key, String path) {
+        List<JsonNode> seen = new java.util.ArrayList<>();
+        String after = null;
+        do {
+            JsonNode page = TestHub.check(hub.get(key, path + (after == null ? "" : "&after=" + after)), 200).json();
+            page.get("data").forEach(seen::add);
+            after = page.path("next_cursor").isMissingNode() ? null : page.get("next_cursor").asText();
+        } while (after != null);
+        return seen;
+    }
+
+    @Test
+    void theBoardPagesThroughEveryLeadMostRecentlyChangedFirst() throws Exception {
+        String tenant = hub.createTenant(slug("board"));
+        String key = hub.createKey(tenant, "admin").get("key").asText();
+        seedLeads(tenant, "b" + System.nanoTime() % 100000, 230);
+
+        List<JsonNode> all = allPages(key, "/v1/leads?limit=100");
+        assertThat(all).hasSize(230);
+        assertThat(all.stream().map(l -> l.get("id").asText()).distinct()).hasSize(230);
+        for (int i = 1; i < all.size(); i++) {
+            JsonNode a = all.get(i - 1);
+            JsonNode b = all.get(i);
+            int byTime = java.time.Instant.parse(a.get("updated_at").asText())
+                    .compareTo(java.time.Instant.parse(b.get("updated_at").asText()));
+            assertThat(byTime > 0 || byTime == 0 && a.get("id").asText().compareTo(b.get("id").asText()) > 0)
+                    .as("%s before %s", a, b).isTrue();
+        }
+        List<JsonNode> qualified = allPages(key, "/v1/leads?stage=qualified&limit=40");
+        assertThat(qualified).hasSize(115).allMatch(l -> l.get("stage").asText().equals("qualified"));
+        // The first lead moves to the top while the board is being read: pages already cursored past it stay put.
+        JsonNode first = TestHub.check(hub.get(key, "/v1/leads?limit=100"), 200).json();
+        String oldest = all.get(all.size() - 1).get("id").asText();
+        TestHub.check(hub.patch(key, "/v1/leads/" + oldest, Map.of("stage", "contacted")), 200);
+        JsonNode second = TestHub.check(hub.get(key, "/v1/leads?limit=100&after=" + first.get("next_cursor")
+                .asText()), 200).json();
+        assertThat(second.get("data").get(0).get("id").asText()).isEqualTo(all.get(100).get("id").asText());
+        assertThat(TestHub.check(hub.get(key, "/v1/leads?limit=1"), 200).json().get("data").get(0).get("id")
+                .asText()).isEqualTo(oldest);
+
+        assertThat(hub.get(key, "/v1/leads?after=yesterday").code()).isEqualTo("invalid_cursor");
+        // Another tenant's cursor shows nothing of this board.
+        String rival = hub.createKey(hub.createTenant(slug("rival-board")), "admin").get("key").asText();
+        assertThat(TestHub.check(hub.get(rival, "/v1/leads?after=" + first.get("next_cursor").asText()), 200)
+                .json().get("data")).isEmpty();
+    }
 }

@@ -51,19 +51,9 @@ public class ConversationReads {
         if (recent) {
             // Most recently active first. The cursor carries the last row's activity time with its id, so a page
             // stays where it was when that conversation gets a new message meanwhile (it moves to the top).
-            java.time.Instant at = null;
-            String afterId = after;
-            if (after != null) {
-                java.util.regex.Matcher m = RECENT_CURSOR.matcher(after);
-                if (!m.matches()) {
-                    throw ApiException.unprocessable("invalid_cursor", "after is the next_cursor of the previous page",
-                            Map.of("field", "after"));
-                }
-                long micros = Long.parseLong(m.group(1));
-                at = java.time.Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
-                        Math.floorMod(micros, 1_000_000L) * 1_000L);
-                afterId = m.group(2);
-            }
+            Page.TimeCursor from = Page.TimeCursor.parse(after);
+            java.time.Instant at = from == null ? null : from.at();
+            String afterId = from == null ? null : from.id();
             rows = repo.recent(tenantId, endUser, at, afterId, n + 1);
         } else if (order == null || "id".equals(order)) {
             rows = repo.list(tenantId, endUser, after, n + 1);
@@ -75,12 +65,9 @@ public class ConversationReads {
                         .toList(), n, recent ? ConversationReads::recentCursor : ConversationViews.ConversationView::id);
     }
 
-    /** {@code <activity in epoch microseconds>.<id>}: where an {@code order=recent} page ends. */
-    private static final java.util.regex.Pattern RECENT_CURSOR = java.util.regex.Pattern.compile("(\\d{1,19})\\.(.{1,64})");
-
+    /** Where an {@code order=recent} page ends: the last conversation's activity time and id. */
     private static String recentCursor(ConversationViews.ConversationView v) {
-        java.time.Instant at = v.lastMessageAt() != null ? v.lastMessageAt() : v.createdAt();
-        return (at.getEpochSecond() * 1_000_000L + at.getNano() / 1_000) + "." + v.id();
+        return Page.TimeCursor.format(v.lastMessageAt() != null ? v.lastMessageAt() : v.createdAt(), v.id());
     }
 
     protected Conversation load(Caller c, String tenantId, String id, ResourcePermission need) {

@@ -79,18 +79,29 @@ public class LeadsResource {
         return new ResourceDirectory.ResourceRef(ResourceType.LEAD, l.id(), l.ownerPrincipalId());
     }
 
-    /** The board: leads most recently changed first, of one stage or all. */
+    /**
+     * The board: leads most recently changed first, of one stage or all, a page at a time ({@code next_cursor} as
+     * {@code after}). A page holds the leads the caller may read among {@code limit} rows, so a caller with a grant
+     * on some leads only may get short pages before the last.
+     */
     @GET
     public Page<LeadView> list(@Auth Caller c, @Context TenantScope scope, @QueryParam("stage") String stage,
-                               @QueryParam("limit") Integer limit) {
+                               @QueryParam("after") String after, @QueryParam("limit") Integer limit) {
         String tenantId = scope.tenantId();
         access.require(c, tenantId, Permission.RESOURCES_READ);
         if (stage != null && !LeadBook.STAGES.contains(stage)) {
             throw ApiException.unprocessable("invalid_field", "stage is one of " + LeadBook.STAGES,
                     Map.of("field", "stage"));
         }
-        return Page.all(access.readable(c, tenantId, leads.list(tenantId, stage, Page.limit(limit)),
-                LeadsResource::ref, LeadView::of));
+        int n = Page.limit(limit);
+        Page.TimeCursor from = Page.TimeCursor.parse(after);
+        java.util.List<Lead> rows = leads.list(tenantId, stage, from == null ? null : from.at(),
+                from == null ? null : from.id(), n + 1);
+        java.util.List<Lead> page = rows.size() > n ? rows.subList(0, n) : rows;
+        // The cursor is the last row read, readable or not, so the next page starts after it.
+        String next = rows.size() > n ? Page.TimeCursor.format(page.get(n - 1).updatedAt(), page.get(n - 1).id())
+                : null;
+        return new Page<>(access.readable(c, tenantId, page, LeadsResource::ref, LeadView::of), next);
     }
 
     @GET
