@@ -92,7 +92,9 @@ public final class TestPlugins {
     public static void compile(List<String> files, Path classes) {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         List<String> args = new ArrayList<>(List.of("-d", classes.toString(), "-classpath",
-                System.getProperty("java.class.path"), "--release", "17"));
+                System.getProperty("java.class.path"), "--release", "17",
+                // Named: javac 23+ runs no processor found on the class path unasked (no extensions.idx, no extensions).
+                "-processor", "org.pf4j.processor.ExtensionAnnotationProcessor"));
         args.addAll(files);
         int rc = javac.run(null, null, null, args.toArray(String[]::new));
         if (rc != 0) {
