@@ -32,7 +32,8 @@ for d in rows:
         print(f"**{d['_name']}**: {d['target_rate']:.0f} events/s offered for {d['sent']} events (achieved "
               f"{d['achieved_send_rate']}/s); {d['acked_200']} acknowledged 200, {d['failed']} failed "
               f"({d['failed_by_status'] or 'none'}); ack latency p50 {l['p50_ms']:.2f} ms, p95 {l['p95_ms']:.2f} ms, "
-              f"p99 {l['p99_ms']:.2f} ms, max {l['max_ms']:.1f} ms. Database afterwards: {k}. CPU cores {c}.\n")
+              f"p99 {l['p99_ms']:.2f} ms, max {l['max_ms']:.1f} ms. Database afterwards: {k}. CPU cores {c}; CPU ms an "
+              f"acknowledged event (its processing in the window included) {d.get('cpu_ms_per_request')}.\n")
     if d.get("scenario") == "chat-open-loop":
         l, o, c = d["latency"], d.get("hub_overhead", {}), d.get("cpu_cores", {})
         print(f"**{d['_name']}**: chat turns in an open loop at {d['target_rate']:.0f}/s (achieved "
@@ -46,4 +47,5 @@ for d in rows:
               f"{d.get('max_streams_open_at_model')} at the model; peak hub heap {d.get('peak_hub_heap_used_mib')} MiB "
               f"of 1024, RSS {d.get('peak_hub_rss_mib')} MiB, {d.get('peak_hub_threads')} threads; first event p50 "
               f"{d['first_event']['p50_ms']:.1f} ms p99 {d['first_event']['p99_ms']:.1f} ms; whole stream p50 "
-              f"{d['whole_stream']['p50_ms'] / 1000:.1f} s p99 {d['whole_stream']['p99_ms'] / 1000:.1f} s.\n")
+              f"{d['whole_stream']['p50_ms'] / 1000:.1f} s p99 {d['whole_stream']['p99_ms'] / 1000:.1f} s; CPU cores "
+              f"{d.get('cpu_cores')}; CPU ms a finished stream {d.get('cpu_ms_per_request')}.\n")
