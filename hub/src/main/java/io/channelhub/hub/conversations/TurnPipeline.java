@@ -271,7 +271,19 @@ public final class TurnPipeline {
      * a completion's CPU), the tenant's thresholds checked once they are committed.
      */
     public void meterCall(String tenantId, Agent agent, ModelReply reply, String callId) {
-        String model = reply == null ? agent.spec().model() : reply.model();
+        meter(tenantId, agent, reply, reply == null ? agent.spec().model() : reply.model(), callId);
+    }
+
+    /**
+     * A streamed call its client left before the model finished: billed as a call (its tokens are not known) to
+     * the model the stream asked, a fallback's when one answered instead of the agent's own.
+     */
+    public void meterCutOff(String tenantId, Agent agent, ModelStream stream, String callId) {
+        meter(tenantId, agent, null, stream instanceof ModelGateway.OpenStream open ? open.model()
+                : agent.spec().model(), callId);
+    }
+
+    private void meter(String tenantId, Agent agent, ModelReply reply, String model, String callId) {
         List<UsageLedger.UsageEvent> usage = new ArrayList<>();
         usage.add(new UsageLedger.UsageEvent(tenantId, "api.chat_completions", 1, "call", null, null, agent.id(),
                 model, "call:" + callId));

@@ -335,33 +335,52 @@ public class ModelGateway {
             throw f;
         }
         observe(r, request, started, "ok");
-        // Tokens of a stream are known when it ends.
-        return new ModelStream() {
-            private boolean counted;
+        return new OpenStream(s, r, request.model());
+    }
 
-            @Override
-            public String nextDelta() throws ModelException {
-                String d;
-                try (CpuShare.Waiting waiting = CpuShare.waiting()) {
-                    d = s.nextDelta();
-                }
-                if (d == null && !counted) {
-                    counted = true;
-                    tokens(r, s.reply());
-                }
-                return d;
-            }
+    /**
+     * A stream the gateway opened: its tokens are counted when it ends, and it knows which model it asked (the
+     * agent's own or a fallback), so that a stream its client left is billed to the model that was answering.
+     */
+    public final class OpenStream implements ModelStream {
+        private final ModelStream s;
+        private final Resolved r;
+        private final String model;
+        private boolean counted;
 
-            @Override
-            public ModelReply reply() {
-                return s.reply();
-            }
+        private OpenStream(ModelStream s, Resolved r, String model) {
+            this.s = s;
+            this.r = r;
+            this.model = model;
+        }
 
-            @Override
-            public void close() {
-                s.close();
+        /** The model this stream's call asked for: the agent's, or the fallback's that answered instead. */
+        public String model() {
+            return model;
+        }
+
+        @Override
+        public String nextDelta() throws ModelException {
+            String d;
+            try (CpuShare.Waiting waiting = CpuShare.waiting()) {
+                d = s.nextDelta();
             }
-        };
+            if (d == null && !counted) {
+                counted = true;
+                tokens(r, s.reply());
+            }
+            return d;
+        }
+
+        @Override
+        public ModelReply reply() {
+            return s.reply();
+        }
+
+        @Override
+        public void close() {
+            s.close();
+        }
     }
 
     /** Whether this tenant's calls to the provider would reach a real model (not the demo). */

@@ -992,6 +992,56 @@ class TurnPipelineTest {
                 new Usage("api.chat_completions", 1, MODEL, agent.id(), "call:chatcmpl-3"));
     }
 
+    /** An agent of the scripted provider whose own model may fail over to {@code scripted-backup}. */
+    private Agent agentWithBackup() {
+        AgentSpec own = spec(null, null);
+        return agent(new AgentSpec(own.provider(), own.model(), own.api(), own.instructions(), null, null, null, null,
+                null, null, null, null, List.of(new AgentSpec.Fallback(PROVIDER, "scripted-backup",
+                AgentSpec.CHAT_COMPLETIONS)), null));
+    }
+
+    @Test
+    void aCompletionAFallbackAnsweredIsBilledToTheFallback() {
+        Agent agent = agentWithBackup();
+        model.fail(new ModelException(ModelException.Kind.TIMEOUT, "no answer in time", (Duration) null));
+        model.then(new ModelReply("from the backup", List.of(), "stop", new ModelReply.Usage(6, 2),
+                "scripted-backup-2024"));
+
+        assertThat(pipeline.complete(tenant, agent, request("hi"), "chatcmpl-fb").content())
+                .isEqualTo("from the backup");
+
+        assertThat(model.requests).extracting(ModelRequest::model).containsExactly(MODEL, "scripted-backup");
+        assertThat(usage()).containsExactlyInAnyOrder(
+                new Usage("api.chat_completions", 1, "scripted-backup-2024", agent.id(), "call:chatcmpl-fb"),
+                new Usage("model.prompt_tokens", 6, "scripted-backup-2024", agent.id(), "pt:chatcmpl-fb"),
+                new Usage("model.completion_tokens", 2, "scripted-backup-2024", agent.id(), "ct:chatcmpl-fb"));
+    }
+
+    @Test
+    void aStreamAFallbackAnsweredIsBilledToTheFallbackWhetherItEndsOrItsClientLeaves() throws ModelException {
+        Agent agent = agentWithBackup();
+        for (String id : List.of("chatcmpl-end", "chatcmpl-left")) {
+            model.fail(new ModelException(ModelException.Kind.TIMEOUT, "no answer in time", (Duration) null));
+            model.thenStream(new ModelReply("one two", List.of(), "stop", new ModelReply.Usage(5, 2),
+                    "scripted-backup-2024"), "one", " two");
+            try (ModelStream s = pipeline.stream(tenant, agent, request("count"))) {
+                assertThat(s.nextDelta()).isEqualTo("one");
+                if (id.equals("chatcmpl-end")) {
+                    assertThat(s.nextDelta()).isEqualTo(" two");
+                    assertThat(s.nextDelta()).isNull();
+                    pipeline.meterCall(tenant, agent, s.reply(), id);
+                } else {
+                    pipeline.meterCutOff(tenant, agent, s, id);
+                }
+            }
+        }
+        assertThat(usage()).containsExactlyInAnyOrder(
+                new Usage("api.chat_completions", 1, "scripted-backup-2024", agent.id(), "call:chatcmpl-end"),
+                new Usage("model.prompt_tokens", 5, "scripted-backup-2024", agent.id(), "pt:chatcmpl-end"),
+                new Usage("model.completion_tokens", 2, "scripted-backup-2024", agent.id(), "ct:chatcmpl-end"),
+                new Usage("api.chat_completions", 1, "scripted-backup", agent.id(), "call:chatcmpl-left"));
+    }
+
     @Test
     void aMeteredCallChecksTheTenantsThresholds() {
         Agent agent = agent(spec(null, null));

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -241,27 +242,32 @@ class OpenAiWireCompatibilityTest {
     @ParameterizedTest
     @MethodSource("failures")
     void classifiesFailuresAlike(FakeOpenAi.Json answer) {
-        for (boolean stream : List.of(false, true)) {
-            fake.reset();
-            fake.then(answer).then(answer);
-            ModelException bySdk = failure(() -> call(sdk, stream));
-            ModelException byLean = failure(() -> call(lean, stream));
-            assertThat(bySdk).as("the SDK's failure").isNotNull();
-            assertThat(byLean).as("the lean client's failure (stream: " + stream + ")").isNotNull();
-            assertThat(byLean.kind()).as(byLean.getMessage()).isEqualTo(bySdk.kind());
-            assertThat(byLean.retryAfter()).isEqualTo(bySdk.retryAfter());
-            if (answer.status() == 400) {
-                assertThat(byLean.getMessage()).contains("invalid_request_error");
+        for (ModelRequest.Api api : ModelRequest.Api.values()) {
+            for (boolean stream : List.of(false, true)) {
+                fake.reset();
+                fake.then(answer).then(answer);
+                String as = api + (stream ? ", streamed" : "");
+                ModelException bySdk = failure(() -> call(sdk, api, stream, settings(Map.of())));
+                ModelException byLean = failure(() -> call(lean, api, stream, settings(Map.of())));
+                assertThat(bySdk).as("the SDK's failure (%s)", as).isNotNull();
+                assertThat(byLean).as("the lean client's failure (%s)", as).isNotNull();
+                assertThat(byLean.kind()).as(as + ": " + byLean.getMessage()).isEqualTo(bySdk.kind());
+                assertThat(byLean.retryAfter()).as(as).isEqualTo(bySdk.retryAfter());
+                if (answer.status() == 400) {
+                    assertThat(byLean.getMessage()).as(as).contains("invalid_request_error");
+                }
             }
         }
     }
 
-    private void call(ModelProvider p, boolean stream) throws Exception {
+    /** One call to the end: a reply, or a stream read until it ends. */
+    private static void call(ModelProvider p, ModelRequest.Api api, boolean stream, Settings settings)
+            throws Exception {
         if (!stream) {
-            p.complete(request(ModelRequest.Api.CHAT_COMPLETIONS), settings(Map.of()));
+            p.complete(request(api), settings);
             return;
         }
-        try (ModelStream s = p.stream(request(ModelRequest.Api.CHAT_COMPLETIONS), settings(Map.of()))) {
+        try (ModelStream s = p.stream(request(api), settings)) {
             deltas(s);
         }
     }
@@ -283,64 +289,75 @@ class OpenAiWireCompatibilityTest {
         assertThat(mid.kind()).isEqualTo(ModelException.Kind.UPSTREAM_ERROR);
     }
 
-    @Test
-    void anErrorEventInAStreamIsAnUpstreamError() {
-        fake.then(new FakeOpenAi.Sse(List.of("data: {\"error\":{\"message\":\"overloaded\",\"type\":"
-                + "\"server_error\"}}\n\n"), 0));
-        ModelException e = failure(() -> {
-            try (ModelStream s = lean.stream(request(ModelRequest.Api.CHAT_COMPLETIONS), settings(Map.of()))) {
-                s.nextDelta();
-            }
-        });
-        assertThat(e.kind()).isEqualTo(ModelException.Kind.UPSTREAM_ERROR);
-        assertThat(e.getMessage()).contains("overloaded");
+    /** What each API streams when the model fails after the response began (OpenAI's documented error events). */
+    static Stream<Arguments> errorEvents() {
+        return Stream.of(
+                Arguments.of(ModelRequest.Api.CHAT_COMPLETIONS, new FakeOpenAi.Sse(List.of("data: {\"error\":"
+                        + "{\"message\":\"overloaded\",\"type\":\"server_error\"}}\n\n"), 0)),
+                Arguments.of(ModelRequest.Api.RESPONSES, new FakeOpenAi.Sse(List.of("event: error\ndata: {\"type\":"
+                        + "\"error\",\"code\":\"server_error\",\"message\":\"overloaded\",\"param\":null,"
+                        + "\"sequence_number\":0}\n\n"), 0)),
+                Arguments.of(ModelRequest.Api.RESPONSES, new FakeOpenAi.Sse(List.of("event: response.failed\ndata: "
+                        + "{\"type\":\"response.failed\",\"sequence_number\":0,\"response\":{\"id\":\"resp_1\","
+                        + "\"object\":\"response\",\"created_at\":1700000000,\"status\":\"failed\",\"error\":"
+                        + "{\"code\":\"server_error\",\"message\":\"overloaded\"},\"model\":\"gpt-4.1-mini\","
+                        + "\"output\":[],\"parallel_tool_calls\":true,\"tool_choice\":\"auto\",\"tools\":[]}}\n\n"),
+                        0)));
     }
 
-    @Test
-    void aServerThatDoesNotAnswerTimesOutAlike() {
+    @ParameterizedTest
+    @MethodSource("errorEvents")
+    void anErrorEventInAStreamFailsAlike(ModelRequest.Api api, FakeOpenAi.Sse events) {
+        fake.then(events).then(events);
+        ModelException bySdk = failure(() -> call(sdk, api, true, settings(Map.of())));
+        ModelException byLean = failure(() -> call(lean, api, true, settings(Map.of())));
+        assertThat(bySdk).as("the SDK's failure").isNotNull();
+        assertThat(byLean).as("the lean client's failure").isNotNull();
+        assertThat(byLean.kind()).as(byLean.getMessage()).isEqualTo(bySdk.kind())
+                .isEqualTo(ModelException.Kind.UPSTREAM_ERROR);
+        if (api == ModelRequest.Api.CHAT_COMPLETIONS) {
+            assertThat(byLean.getMessage()).contains("overloaded");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ModelRequest.Api.class)
+    void aServerThatDoesNotAnswerTimesOutAlike(ModelRequest.Api api) {
         fake.then(new FakeOpenAi.Hang(2_000)).then(new FakeOpenAi.Hang(2_000));
         Settings quick = settings(Map.of("timeout_ms", "300"));
-        ModelException bySdk = failure(() -> sdk.complete(request(ModelRequest.Api.CHAT_COMPLETIONS), quick));
+        ModelException bySdk = failure(() -> call(sdk, api, false, quick));
         long started = System.nanoTime();
-        ModelException byLean = failure(() -> lean.complete(request(ModelRequest.Api.CHAT_COMPLETIONS), quick));
+        ModelException byLean = failure(() -> call(lean, api, false, quick));
         assertThat(byLean.kind()).isEqualTo(bySdk.kind()).isEqualTo(ModelException.Kind.TIMEOUT);
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(1_900);
     }
 
-    @Test
-    void aStreamWhoseAnswerDoesNotStartTimesOutAlike() {
+    @ParameterizedTest
+    @EnumSource(ModelRequest.Api.class)
+    void aStreamWhoseAnswerDoesNotStartTimesOutAlike(ModelRequest.Api api) {
         fake.then(new FakeOpenAi.Hang(2_000)).then(new FakeOpenAi.Hang(2_000));
         Settings quick = settings(Map.of("timeout_ms", "300"));
-        ModelException bySdk = failure(() -> {
-            try (ModelStream s = sdk.stream(request(ModelRequest.Api.CHAT_COMPLETIONS), quick)) {
-                deltas(s);
-            }
-        });
+        ModelException bySdk = failure(() -> call(sdk, api, true, quick));
         long started = System.nanoTime();
-        ModelException byLean = failure(() -> {
-            try (ModelStream s = lean.stream(request(ModelRequest.Api.CHAT_COMPLETIONS), quick)) {
-                deltas(s);
-            }
-        });
+        ModelException byLean = failure(() -> call(lean, api, true, quick));
         assertThat(byLean.kind()).isEqualTo(bySdk.kind()).isEqualTo(ModelException.Kind.TIMEOUT);
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(1_900);
     }
 
-    @Test
-    void aStreamThatGoesSilentTimesOutAlike() throws Exception {
-        FakeOpenAi.Sse slow = FakeOpenAi.chatStream(1_500, "a", "b");
+    /** A stream of each API whose events come {@code pauseMillis} apart. */
+    private static FakeOpenAi.Sse slowStream(ModelRequest.Api api, long pauseMillis, String... pieces) {
+        return api == ModelRequest.Api.CHAT_COMPLETIONS ? FakeOpenAi.chatStream(pauseMillis, pieces)
+                : FakeOpenAi.responsesStream(pauseMillis, pieces);
+    }
+
+    @ParameterizedTest
+    @EnumSource(ModelRequest.Api.class)
+    void aStreamThatGoesSilentTimesOutAlike(ModelRequest.Api api) {
+        FakeOpenAi.Sse slow = slowStream(api, 1_500, "a", "b");
         Settings quick = settings(Map.of("timeout_ms", "400"));
         fake.then(slow).then(slow);
-        ModelException bySdk = failure(() -> {
-            try (ModelStream s = sdk.stream(request(ModelRequest.Api.CHAT_COMPLETIONS), quick)) {
-                deltas(s);
-            }
-        });
-        ModelException byLean = failure(() -> {
-            try (ModelStream s = lean.stream(request(ModelRequest.Api.CHAT_COMPLETIONS), quick)) {
-                deltas(s);
-            }
-        });
+        ModelException bySdk = failure(() -> call(sdk, api, true, quick));
+        ModelException byLean = failure(() -> call(lean, api, true, quick));
         assertThat(byLean.kind()).isEqualTo(bySdk.kind()).isEqualTo(ModelException.Kind.TIMEOUT);
     }
 
@@ -357,20 +374,20 @@ class OpenAiWireCompatibilityTest {
         assertThat(byLean.kind().retryable()).isTrue();
     }
 
-    @Test
-    void closingAStreamFromAnotherThreadStopsTheUpstreamCall() throws Exception {
+    @ParameterizedTest
+    @EnumSource(ModelRequest.Api.class)
+    void closingAStreamFromAnotherThreadStopsTheUpstreamCall(ModelRequest.Api api) throws Exception {
         for (ModelProvider p : List.of(sdk, lean)) {
             fake.reset();
             String[] many = new String[200];
             java.util.Arrays.fill(many, "x");
-            fake.then(FakeOpenAi.chatStream(20, many));
+            fake.then(slowStream(api, 20, many));
             // The thread that opens the stream reads it (as the hub's request thread does); the caller's connection
             // closes on another.
             CompletableFuture<ModelStream> opened = new CompletableFuture<>();
             CompletableFuture<List<String>> reader = CompletableFuture.supplyAsync(() -> {
                 try {
-                    ModelStream st = p.stream(request(ModelRequest.Api.CHAT_COMPLETIONS), settings(Map.of(
-                            "timeout_ms", "10000")));
+                    ModelStream st = p.stream(request(api), settings(Map.of("timeout_ms", "10000")));
                     List<String> first = new ArrayList<>(List.of(st.nextDelta()));
                     opened.complete(st);
                     first.addAll(deltas(st));
@@ -388,16 +405,29 @@ class OpenAiWireCompatibilityTest {
         }
     }
 
-    @Test
-    void aCompleteStreamLeavesItsConnectionForTheNextCall() throws Exception {
+    @ParameterizedTest
+    @EnumSource(ModelRequest.Api.class)
+    void aCompleteStreamLeavesItsConnectionForTheNextCall(ModelRequest.Api api) throws Exception {
         for (int i = 0; i < 3; i++) {
-            fake.then(FakeOpenAi.chatStream(0, "a", "b"));
-            try (ModelStream s = lean.stream(request(ModelRequest.Api.CHAT_COMPLETIONS), settings(Map.of()))) {
+            fake.then(slowStream(api, 0, "a", "b"));
+            try (ModelStream s = lean.stream(request(api), settings(Map.of()))) {
                 assertThat(deltas(s)).containsExactly("a", "b");
             }
         }
         assertThat(fake.streamAborted).isFalse();
         assertThat(fake.connections()).as("connections opened for three streams").isEqualTo(1);
+    }
+
+    @Test
+    void repliesShareOneConnection() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            fake.then(FakeOpenAi.chatReply("a", 1, 1)).then(FakeOpenAi.responsesReply("b"));
+            assertThat(lean.complete(request(ModelRequest.Api.CHAT_COMPLETIONS), settings(Map.of())).content())
+                    .isEqualTo("a");
+            assertThat(lean.complete(request(ModelRequest.Api.RESPONSES), settings(Map.of())).content())
+                    .isEqualTo("b");
+        }
+        assertThat(fake.connections()).as("connections opened for six replies").isEqualTo(1);
     }
 
     @Test

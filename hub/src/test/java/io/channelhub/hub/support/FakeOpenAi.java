@@ -317,6 +317,11 @@ public final class FakeOpenAi implements AutoCloseable {
     }
 
     public static Sse responsesStream(String... pieces) {
+        return responsesStream(0, pieces);
+    }
+
+    /** A Responses API stream whose events come {@code pauseMillis} apart. */
+    public static Sse responsesStream(long pauseMillis, String... pieces) {
         List<String> events = new java.util.ArrayList<>();
         StringBuilder all = new StringBuilder();
         int seq = 0;
@@ -328,7 +333,7 @@ public final class FakeOpenAi implements AutoCloseable {
         }
         events.add("event: response.completed\ndata: {\"type\":\"response.completed\",\"sequence_number\":" + seq
                 + ",\"response\":" + responsesReply(all.toString()).body() + "}\n\n");
-        return new Sse(events, 0);
+        return new Sse(events, pauseMillis);
     }
 
     public static Json error(int status, String type, Map<String, String> headers) {

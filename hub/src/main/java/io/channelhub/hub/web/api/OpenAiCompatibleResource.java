@@ -207,7 +207,7 @@ public class OpenAiCompatibleResource {
                 // The client went away: closing the stream (try-with-resources) stops the model call. The call was
                 // made, so it counts; its tokens are not known.
                 if (!metered) {
-                    pipeline.meterCall(tenantId, p.agent(), null, id);
+                    pipeline.meterCutOff(tenantId, p.agent(), s, id);
                 }
             }
         };
