@@ -42,7 +42,8 @@ final class PrivacyBundle extends HubBundle<PrivacyBundle.Privacy> {
         var requests = new PrivacyRequests(c.jdbi(), c.stored(), settings, new DataSubjects(c.jdbi(), c.stored(),
                 c.secrets().derive("privacy-pseudonym"), java.util.List.of(mentions)), id.audit(), c.clock());
         var retention = new Retention(c.jdbi(), settings, c.clock(),
-                java.util.List.of(new io.channelhub.hub.knowledge.KnowledgeRetention(knowledge.get().knowledge())));
+                java.util.List.of(new io.channelhub.hub.knowledge.KnowledgeRetention(knowledge.get().knowledge())),
+                io.channelhub.hub.web.Idempotency.TTL);
         env.lifecycle().manage(new RetentionJob(c.jdbi(), retention, config.getRetentionInterval().toMilliseconds()));
         return new Privacy(settings, redaction,
                 new PrivacyResource(settings, requests, retention, redaction, id.access(), id.audit(), c.clock()));

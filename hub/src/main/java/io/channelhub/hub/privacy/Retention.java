@@ -22,9 +22,12 @@ public class Retention {
     private final PrivacySettings settings;
     private final Clock clock;
     private final Map<DataCategory, RetainedData> more = new java.util.EnumMap<>(DataCategory.class);
+    /** How long an Idempotency-Key's answer may be replayed (the web layer's); past it the record is deleted. */
+    private final Duration replayable;
 
-    public Retention(Jdbi jdbi, PrivacySettings settings, Clock clock, List<RetainedData> more) {
+    public Retention(Jdbi jdbi, PrivacySettings settings, Clock clock, List<RetainedData> more, Duration replayable) {
         this.jdbi = jdbi;
+        this.replayable = replayable;
         this.settings = settings;
         this.clock = clock;
         more.forEach(d -> this.more.put(d.category(), d));
@@ -65,9 +68,41 @@ public class Retention {
             c.put("retention_days", e.getValue().toDays());
             c.put("cutoff", cutoff.toString());
             c.put(dryRun ? "would_delete" : "deleted", n);
+            if (e.getKey() == DataCategory.MESSAGES) {
+                c.put("channel_records", channelRecords(dryRun, tenantId, cutoff));
+            }
             report.put(e.getKey().name().toLowerCase(Locale.ROOT), c);
         }
+        if (!dryRun) {
+            // A replayable answer (it may hold a message) is kept while its key may be replayed; a key used once is
+            // never looked at again, so past that it is deleted here rather than left for good.
+            sweep(false, tenantId, now.minus(replayable), "SELECT idem_key FROM "
+                    + "idempotency_records WHERE tenant_id = :t AND created_at < :c", List.of("DELETE FROM "
+                    + "idempotency_records WHERE tenant_id = :t AND created_at < :c AND idem_key IN (<ids>)"));
+        }
         return report;
+    }
+
+    /**
+     * What the channels kept of the messages, on their way in and out: the webhook events as the channel sent them
+     * (the message's text in the payload), the parts handed to a channel, and finished outbox rows (a send's text, a
+     * webhook's message). They carry what the message did, so they go with the messages' retention; an event or a
+     * send still being worked on stays until it is finished.
+     */
+    private Map<String, Long> channelRecords(boolean dryRun, String tenantId, Instant cutoff) {
+        Map<String, Long> n = new LinkedHashMap<>();
+        n.put("inbound_events", sweep(dryRun, tenantId, cutoff, "SELECT id FROM inbound_events WHERE tenant_id = :t "
+                // A payment event is a billing record, kept by billing's rules.
+                + "AND received_at < :c AND status IN ('processed', 'failed') AND event_type <> 'payment'",
+                List.of("DELETE FROM inbound_events WHERE tenant_id = :t AND id IN (<ids>)")));
+        n.put("channel_deliveries", sweep(dryRun, tenantId, cutoff, "SELECT id FROM channel_deliveries WHERE "
+                + "tenant_id = :t AND created_at < :c", List.of("DELETE FROM channel_deliveries WHERE tenant_id = :t "
+                + "AND id IN (<ids>)")));
+        n.put("outbox", sweep(dryRun, tenantId, cutoff, "SELECT id FROM outbox WHERE tenant_id = :t AND created_at < :c "
+                        + "AND status IN ('delivered', 'dead', 'retried')",
+                List.of("DELETE FROM delivery_attempts WHERE tenant_id = :t AND outbox_id IN (<ids>)",
+                        "DELETE FROM outbox WHERE tenant_id = :t AND id IN (<ids>)")));
+        return n;
     }
 
     /** Deletes (or counts) what {@code select} finds, a batch of ids at a time. */
@@ -85,7 +120,11 @@ public class Retention {
             }
             jdbi.useTransaction(h -> {
                 for (String d : deletes) {
-                    h.createUpdate(d).bind("t", tenantId).bindList("ids", ids).execute();
+                    var delete = h.createUpdate(d).bind("t", tenantId).bindList("ids", ids);
+                    if (d.contains(":c")) {
+                        delete.bind("c", cutoff);
+                    }
+                    delete.execute();
                 }
             });
             total += ids.size();

@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
 public class Idempotency implements Managed {
 
     public static final String HEADER = "Idempotency-Key";
-    static final Duration TTL = Duration.ofHours(24);
+    public static final Duration TTL = Duration.ofHours(24);
     private static final Logger LOG = LoggerFactory.getLogger(Idempotency.class);
     private static final int RENEW_CHUNK = 500;
 

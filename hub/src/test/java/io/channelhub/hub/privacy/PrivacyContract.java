@@ -233,6 +233,80 @@ abstract class PrivacyContract extends HubIntegrationTest {
         assertThat(count("SELECT COUNT(*) FROM leads WHERE tenant_id = ?", t)).isZero();
     }
 
+    /**
+     * What the channels kept of old messages goes with the messages' retention: webhook events with the message in
+     * their payload, the parts handed to a channel, finished outbox rows and their attempts. An event or a send still
+     * being worked on (here one a live request answers, and a later part held behind an earlier one) stays, and so does a payment event (a billing record); so does all of it within the window.
+     * Idempotency-Key records go once their answer can no longer be replayed.
+     */
+    @Test
+    void aRetentionRunDeletesWhatTheChannelsKeptOfOldMessages() {
+        String t = hub.createTenant(slug("ret-ch"));
+        String key = hub.createKey(t, "admin").get("key").asText();
+        TestHub.check(hub.send(key, "PUT", "/v1/privacy/settings", Map.of("retention_days", Map.of("messages", 30))),
+                200);
+        Instant old = Instant.now().minus(Duration.ofDays(45));
+        Instant recent = Instant.now().minus(Duration.ofDays(2));
+        hub.app().jdbi().useHandle(h -> {
+            String event = "INSERT INTO inbound_events (id, tenant_id, channel_instance_id, plugin_id, external_id, "
+                    + "event_type, contact_external_id, payload, status, received_at) VALUES (:id, :t, 'chi_x', "
+                    + "'channel-whatsapp', :id, :type, '5511999990000', '{\"text\":\"meu CPF\"}', :s, :at)";
+            for (Object[] e : List.of(new Object[] {"evt_old", "message", "processed", old},
+                    new Object[] {"evt_old_status", "status", "processed", old},
+                    new Object[] {"evt_old_failed", "message", "failed", old},
+                    new Object[] {"evt_old_turn", "message", "turn", old},
+                    new Object[] {"evt_old_payment", "payment", "processed", old},
+                    new Object[] {"evt_new", "message", "processed", recent})) {
+                h.createUpdate(event).bind("id", (String) e[0]).bind("t", t).bind("type", (String) e[1])
+                        .bind("s", (String) e[2]).bind("at", (Instant) e[3]).execute();
+            }
+            String part = "INSERT INTO channel_deliveries (id, tenant_id, channel_instance_id, message_id, part, "
+                    + "contact_external_id, kind, status, created_at, updated_at) VALUES (:id, :t, 'chi_x', :id, 0, "
+                    + "'5511999990000', 'TEXT', 'delivered', :at, :at)";
+            h.createUpdate(part).bind("id", "dlv_old").bind("t", t).bind("at", old).execute();
+            h.createUpdate(part).bind("id", "dlv_new").bind("t", t).bind("at", recent).execute();
+            String outbox = "INSERT INTO outbox (tenant_id, kind, target_id, event_id, event_type, payload, status, "
+                    + "attempts, next_attempt_at, created_at) VALUES (:t, 'channel', 'chi_x', :e, 'message.text', "
+                    + "'{\"text\":\"meu CPF\"}', :s, 1, :at, :at)";
+            for (Object[] o : List.of(new Object[] {"obx_delivered", "delivered", old},
+                    new Object[] {"obx_dead", "dead", old}, new Object[] {"obx_held", "held", old},
+                    new Object[] {"obx_new", "delivered", recent})) {
+                h.createUpdate(outbox).bind("t", t).bind("e", (String) o[0]).bind("s", (String) o[1])
+                        .bind("at", (Instant) o[2]).execute();
+            }
+            h.createUpdate("INSERT INTO delivery_attempts (tenant_id, outbox_id, attempt, status_code, duration_ms, "
+                    + "created_at) SELECT tenant_id, id, 1, 200, 5, created_at FROM outbox WHERE tenant_id = :t")
+                    .bind("t", t).execute();
+            String idem = "INSERT INTO idempotency_records (tenant_id, principal_id, idem_key, request_hash, "
+                    + "created_at) VALUES (:t, 'key_x', :k, 'h', :at)";
+            h.createUpdate(idem).bind("t", t).bind("k", "used-days-ago").bind("at", recent).execute();
+            h.createUpdate(idem).bind("t", t).bind("k", "used-now").bind("at", Instant.now()).execute();
+        });
+
+        JsonNode dry = TestHub.check(hub.post(key, "/v1/privacy/retention/run", Map.of("dry_run", true)), 200).json();
+        JsonNode would = dry.get("categories").get("messages").get("channel_records");
+        assertThat(would.get("inbound_events").asLong()).isEqualTo(3);
+        assertThat(would.get("channel_deliveries").asLong()).isEqualTo(1);
+        assertThat(would.get("outbox").asLong()).isEqualTo(2);
+        assertThat(count("SELECT COUNT(*) FROM inbound_events WHERE tenant_id = ?", t)).isEqualTo(6);
+
+        JsonNode run = TestHub.check(hub.post(key, "/v1/privacy/retention/run", Map.of("dry_run", false)), 200).json();
+        assertThat(run.get("categories").get("messages").get("channel_records")).isEqualTo(would);
+        List<String> events = hub.app().jdbi().withHandle(h -> h.createQuery("SELECT id FROM inbound_events WHERE "
+                + "tenant_id = :t ORDER BY id").bind("t", t).mapTo(String.class).list());
+        assertThat(events).containsExactly("evt_new", "evt_old_payment", "evt_old_turn");
+        List<String> parts = hub.app().jdbi().withHandle(h -> h.createQuery("SELECT id FROM channel_deliveries WHERE "
+                + "tenant_id = :t").bind("t", t).mapTo(String.class).list());
+        assertThat(parts).containsExactly("dlv_new");
+        List<String> sends = hub.app().jdbi().withHandle(h -> h.createQuery("SELECT event_id FROM outbox WHERE "
+                + "tenant_id = :t ORDER BY event_id").bind("t", t).mapTo(String.class).list());
+        assertThat(sends).containsExactly("obx_held", "obx_new");
+        assertThat(count("SELECT COUNT(*) FROM delivery_attempts WHERE tenant_id = ?", t)).isEqualTo(2);
+        List<String> keys = hub.app().jdbi().withHandle(h -> h.createQuery("SELECT idem_key FROM idempotency_records "
+                + "WHERE tenant_id = :t").bind("t", t).mapTo(String.class).list());
+        assertThat(keys).containsExactly("used-now");
+    }
+
     @Test
     void storedMessagesAndPromptsAreRedactedAsTheTenantChose() {
         String t = hub.createTenant(slug("red"));
