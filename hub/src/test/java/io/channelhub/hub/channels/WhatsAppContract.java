@@ -250,6 +250,36 @@ abstract class WhatsAppContract extends HubIntegrationTest {
                 + "e.external_id = ? AND m.external_id = ?", wamid, wamid)).isEqualTo(1);
     }
 
+    /**
+     * An event an older version left behind: its message stored, the event not linked to it and not processed (that
+     * version linked in a second commit and stopped between the two). Its retry finds the message in the contact's
+     * conversation by the channel's id, links it and answers from the reply already there: no second message, no
+     * second send.
+     */
+    @Test
+    void aRetriedEventWhoseMessageWasStoredUnlinkedFindsItAndStoresNoOther() {
+        String phone = number(Map.of());
+        String from = waId();
+        String wamid = "wamid.unlinked-" + phone;
+        assertThat(inbound(phone, from, wamid, "Ainda tem estoque?").status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> sendsTo(from).size() == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> count("SELECT COUNT(*) FROM inbound_events WHERE "
+                + "external_id = ? AND status = 'processed' AND message_id IS NOT NULL", wamid) == 1);
+        String message = hub.app().jdbi().withHandle(h -> h.createQuery("SELECT id FROM messages WHERE external_id = "
+                + ":x AND role = 'user'").bind("x", wamid).mapTo(String.class).one());
+        hub.app().jdbi().useHandle(h -> h.createUpdate("UPDATE inbound_events SET status = 'pending', message_id = "
+                + "NULL, attempts = 1, locked_until = NULL WHERE external_id = :x").bind("x", wamid).execute());
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> count("SELECT COUNT(*) FROM inbound_events WHERE "
+                + "external_id = ? AND status = 'processed' AND attempts = 2", wamid) == 1);
+        String linked = hub.app().jdbi().withHandle(h -> h.createQuery("SELECT message_id FROM inbound_events WHERE "
+                + "external_id = :x").bind("x", wamid).mapTo(String.class).one());
+        assertThat(linked).isEqualTo(message);
+        assertThat(count("SELECT COUNT(*) FROM messages WHERE external_id = ? AND role = 'user'", wamid))
+                .isEqualTo(1);
+        await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(5)).until(() -> sendsTo(from).size() == 1);
+    }
+
     @Test
     void textTheApiWouldRefuseIsStillStoredAnsweredAndReadableWhenAChannelDeliversIt() {
         // Meta's JSON may escape a NUL or half an emoji; the API refuses such text from integrators, but a message a

@@ -55,23 +55,26 @@ class UsageWriterTest {
         };
         UsageLedger ledger = ledger(jdbi, dir, ticking);
         ledger.start();
-        int n = 3 * UsageLedger.ROWS_PER_INSERT + 7;
-        for (int i = 0; i < n; i++) {
-            ledger.recordBatched(call(i % 2 == 0 ? "ten_even" : "ten_odd", i));
+        try {
+            int n = 3 * UsageLedger.ROWS_PER_INSERT + 7;
+            for (int i = 0; i < n; i++) {
+                ledger.recordBatched(call(i % 2 == 0 ? "ten_even" : "ten_odd", i));
+            }
+            ledger.flush();
+            assertThat(ledger.spooledRows()).isZero();
+            long rows = jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM usage_events WHERE usage_type = "
+                    + "'api.chat_completions'").mapTo(Long.class).one());
+            long keys = jdbi.withHandle(h -> h.createQuery("SELECT COUNT(DISTINCT idempotency_key) FROM usage_events")
+                    .mapTo(Long.class).one());
+            assertThat(rows).isEqualTo(n);
+            assertThat(keys).isEqualTo(n);
+            assertThat(ledger.total("ten_even", "api.chat_completions")).isEqualTo((n + 1) / 2L);
+            List<Instant> times = jdbi.withHandle(h -> h.createQuery("SELECT occurred_at FROM usage_events ORDER BY "
+                    + "occurred_at").mapTo(Instant.class).list());
+            assertThat(times).doesNotHaveDuplicates().allMatch(t -> !t.isBefore(t0));
+        } finally {
+            ledger.stop();
         }
-        ledger.flush();
-        assertThat(ledger.spooledRows()).isZero();
-        long rows = jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM usage_events WHERE usage_type = "
-                + "'api.chat_completions'").mapTo(Long.class).one());
-        long keys = jdbi.withHandle(h -> h.createQuery("SELECT COUNT(DISTINCT idempotency_key) FROM usage_events")
-                .mapTo(Long.class).one());
-        assertThat(rows).isEqualTo(n);
-        assertThat(keys).isEqualTo(n);
-        assertThat(ledger.total("ten_even", "api.chat_completions")).isEqualTo((n + 1) / 2L);
-        List<Instant> times = jdbi.withHandle(h -> h.createQuery("SELECT occurred_at FROM usage_events ORDER BY "
-                + "occurred_at").mapTo(Instant.class).list());
-        assertThat(times).doesNotHaveDuplicates().allMatch(t -> !t.isBefore(t0));
-        ledger.stop();
     }
 
     @Test
@@ -80,19 +83,23 @@ class UsageWriterTest {
         Path dir = Files.createTempDirectory("usage-writer");
         UsageLedger ledger = ledger(jdbi, dir, Clock.systemUTC());
         ledger.start();
-        int n = UsageLedger.ROWS_PER_INSERT + 20;
-        // The row in the second INSERT's rows is already there, as a hub that crashed after committing it leaves it.
-        UsageLedger.UsageEvent already = call("ten_crash", UsageLedger.ROWS_PER_INSERT + 3);
-        new UsageLedger(jdbi, Clock.systemUTC()).recordAll(List.of(already));
-        for (int i = 0; i < n; i++) {
-            ledger.recordBatched(call("ten_crash", i));
+        try {
+            int n = UsageLedger.ROWS_PER_INSERT + 20;
+            // The row in the second INSERT's rows is already there, as a hub that crashed after committing it
+            // leaves it.
+            UsageLedger.UsageEvent already = call("ten_crash", UsageLedger.ROWS_PER_INSERT + 3);
+            new UsageLedger(jdbi, Clock.systemUTC()).recordAll(List.of(already));
+            for (int i = 0; i < n; i++) {
+                ledger.recordBatched(call("ten_crash", i));
+            }
+            ledger.flush();
+            assertThat(ledger.spooledRows()).isZero();
+            assertThat(ledger.total("ten_crash", "api.chat_completions")).isEqualTo((long) n);
+            for (UsageLedger.Loss reason : UsageLedger.Loss.values()) {
+                assertThat(ledger.lostRows(reason)).as(reason.label()).isZero();
+            }
+        } finally {
+            ledger.stop();
         }
-        ledger.flush();
-        assertThat(ledger.spooledRows()).isZero();
-        assertThat(ledger.total("ten_crash", "api.chat_completions")).isEqualTo((long) n);
-        for (UsageLedger.Loss reason : UsageLedger.Loss.values()) {
-            assertThat(ledger.lostRows(reason)).as(reason.label()).isZero();
-        }
-        ledger.stop();
     }
 }
