@@ -13,6 +13,7 @@ import io.channelhub.plugin.billing.SubscriptionEvent;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
@@ -33,7 +34,12 @@ public class BillingEvents {
     static final Duration LEASE = Duration.ofMinutes(2);
 
     private final Jdbi jdbi;
+    /** Pending and waiting events together: the claim, and the backlog gauges. */
     private final io.channelhub.hub.persistence.WorkQueue queue;
+    private final io.channelhub.hub.persistence.WorkQueue pending;
+    private final io.channelhub.hub.persistence.WorkQueue waiting;
+    /** Events of each state a round looks at. */
+    static final int ROUND = 200;
     /** Told of each event that could not be applied (a metric; nothing by default). */
     private volatile Runnable onFailed = () -> { };
     private final ObjectMapper json;
@@ -63,6 +69,10 @@ public class BillingEvents {
         this.jdbi = jdbi;
         this.queue = new io.channelhub.hub.persistence.WorkQueue(jdbi, "billing_events",
                 "status IN ('" + Status.PENDING.wire() + "', '" + Status.WAITING.wire() + "')", "", "received_at");
+        this.pending = new io.channelhub.hub.persistence.WorkQueue(jdbi, "billing_events",
+                "status = '" + Status.PENDING.wire() + "'", "", "received_at");
+        this.waiting = new io.channelhub.hub.persistence.WorkQueue(jdbi, "billing_events",
+                "status = '" + Status.WAITING.wire() + "'", "", "received_at");
         this.json = json;
         this.invoices = invoices;
         this.subscriptions = subscriptions;
@@ -119,7 +129,11 @@ public class BillingEvents {
      */
     public void processPending() {
         Instant now = clock.instant();
-        for (String id : queue.due(now, 200, String.class)) {
+        // New events first, then the waiting ones: a payment whose invoice never comes (its subscription deleted at
+        // the gateway) waits for good, and enough of them, older than any new event, filled every round before.
+        List<String> due = new java.util.ArrayList<>(pending.due(now, ROUND, String.class));
+        due.addAll(waiting.due(now, ROUND, String.class));
+        for (String id : due) {
             // Every replica runs this (webhooks and the job): the lease lets one of them apply each event.
             if (!queue.claim(id, now, clock.instant().plus(LEASE))) {
                 continue;

@@ -144,6 +144,41 @@ abstract class AsaasBillingContract extends HubIntegrationTest {
                 .path("externalReference").asText())).count()).isEqualTo(1);
     }
 
+    /**
+     * Payments that wait for an invoice that will never come (their subscription was deleted at the gateway) are
+     * tried again every round, and there may be many of them, all older than a new event: the new event is still
+     * applied at once (it used to sit behind the oldest 200 waiting ones for good).
+     */
+    @Test
+    void paymentsWaitingForGoodDoNotHoldBackANewOne() {
+        String gateway = hub.app().jdbi().withHandle(h -> h.createQuery("SELECT gateway_id FROM billing_events "
+                + "ORDER BY received_at LIMIT 1").mapTo(String.class).findOne()).orElse("gw_seeded");
+        hub.app().jdbi().useHandle(h -> {
+            var insert = h.prepareBatch("INSERT INTO billing_events (id, tenant_id, gateway_id, external_id, "
+                    + "gateway_charge_id, payload, status, event_type, received_at) VALUES (:id, NULL, :g, :id, :c, "
+                    + ":p, 'waiting', 'payment', :at)");
+            java.time.Instant at = java.time.Instant.now().minus(Duration.ofDays(3));
+            for (int i = 0; i < BillingEvents.ROUND + 50; i++) {
+                String id = "bev_waiting_" + System.nanoTime() + "_" + i;
+                insert.bind("id", id).bind("g", gateway).bind("c", "pay_gone_" + i).bind("p", "{\"externalId\":\""
+                        + id + "\",\"gatewayChargeId\":\"pay_gone_" + i + "\",\"status\":\"CONFIRMED\","
+                        + "\"amountMinor\":9900,\"gatewaySubscriptionId\":\"sub_deleted\"}")
+                        .bind("at", at.plusMillis(i)).add();
+            }
+            insert.execute();
+        });
+        String[] t = new String[1];
+        JsonNode inv = invoicedTenant(t);
+        String payment = paymentOf(inv.get("id").asText());
+        asaas.setPaymentStatus(payment, "RECEIVED");
+        assertThat(webhook(asaas.paymentWebhook("evt_new_" + payment, "PAYMENT_RECEIVED", payment), TOKEN).status())
+                .isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "paid".equals(invoiceStatus(t[0], inv.get("id").asText())));
+        long waiting = hub.app().jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM billing_events WHERE "
+                + "status = 'waiting' AND external_id LIKE 'bev_waiting_%'").mapTo(Long.class).one());
+        assertThat(waiting).as("the waiting ones still wait").isGreaterThanOrEqualTo(BillingEvents.ROUND + 50);
+    }
+
     @Test
     void concurrentBillingRunsChargeAnInvoiceOnce() throws Exception {
         // The jobs thread (kicked by the subscription), operators' "run now" and other replicas all charge open
