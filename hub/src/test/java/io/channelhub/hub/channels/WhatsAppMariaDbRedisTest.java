@@ -3,13 +3,12 @@ package io.channelhub.hub.channels;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.channelhub.hub.support.MariaDbStatus;
 import io.channelhub.hub.support.TestDatabase;
 import io.channelhub.hub.support.TestHub;
 import io.dropwizard.testing.ConfigOverride;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,15 +29,6 @@ class WhatsAppMariaDbRedisTest extends WhatsAppContract {
                 "redis://127.0.0.1:6379")));
         o.add(ConfigOverride.config("rateLimits.keyPrefix", "chub-test:" + System.nanoTime() + ":rl:"));
         return o.toArray(ConfigOverride[]::new);
-    }
-
-    /** Rows the server read from tables, server-wide (tests run one at a time; the hub's pollers read a few). */
-    private static long rowsRead(Connection c) throws SQLException {
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SHOW GLOBAL STATUS LIKE 'Rows_read'")) {
-            rs.next();
-            return rs.getLong(2);
-        }
     }
 
     /**
@@ -65,12 +55,12 @@ class WhatsAppMariaDbRedisTest extends WhatsAppContract {
             insert.setString(3, conv);
             assertThat(insert.executeUpdate()).isEqualTo(history);
             String from = waId();
-            long before = rowsRead(c);
+            long before = MariaDbStatus.rowsRead(c);
             assertThat(inbound(phone, from, "wamid.hist-" + phone, "Oi de novo").status()).isEqualTo(200);
             await().atMost(Duration.ofSeconds(20)).until(() -> sendsTo(from).size() == 1);
             await().atMost(Duration.ofSeconds(10)).until(() -> count("SELECT COUNT(*) FROM inbound_events WHERE "
                     + "external_id = ? AND status = 'processed'", "wamid.hist-" + phone) == 1);
-            long read = rowsRead(c) - before;
+            long read = MariaDbStatus.rowsRead(c) - before;
             assertThat(read).as("rows read to store and answer one message, with %d on the number", history)
                     .isLessThan(history / 4);
         }

@@ -2,11 +2,9 @@ package io.channelhub.hub.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.channelhub.hub.support.MariaDbStatus;
 import io.channelhub.hub.support.TestDatabase;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 import org.jdbi.v3.core.Jdbi;
@@ -21,15 +19,6 @@ import org.junit.jupiter.api.Test;
 class OutboxLookupsMariaDbTest {
 
     private static final int HISTORY = 20_000;
-
-    /** Rows the server read from tables, server-wide (tests run one at a time). */
-    private static long rowsRead(Connection c) throws SQLException {
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SHOW GLOBAL STATUS LIKE 'Rows_read'")) {
-            rs.next();
-            return rs.getLong(2);
-        }
-    }
 
     @Test
     void releasingAPartAndListingDeadLettersReadTheirRowsNotTheHistory() throws Exception {
@@ -48,17 +37,17 @@ class OutboxLookupsMariaDbTest {
                 }
             });
             try (Connection c = db.connect()) {
-                long before = rowsRead(c);
+                long before = MariaDbStatus.rowsRead(c);
                 assertThat(outbox.release("ten_a", "channel", "chi_1", "part_2", now)).isPresent();
-                long release = rowsRead(c) - before;
+                long release = MariaDbStatus.rowsRead(c) - before;
 
-                before = rowsRead(c);
+                before = MariaDbStatus.rowsRead(c);
                 outbox.cancelHeld("ten_a", "channel", "chi_1", List.of("part_3"), now);
-                long cancel = rowsRead(c) - before;
+                long cancel = MariaDbStatus.rowsRead(c) - before;
 
-                before = rowsRead(c);
+                before = MariaDbStatus.rowsRead(c);
                 List<OutboxItem> dead = outbox.dead("ten_a", null, 50);
-                long deadLetters = rowsRead(c) - before;
+                long deadLetters = MariaDbStatus.rowsRead(c) - before;
                 assertThat(dead).extracting(OutboxItem::eventId).containsExactly("part_3");
 
                 assertThat(release).as("rows read to release a part, %d sent before", HISTORY).isLessThan(100);

@@ -2,27 +2,17 @@ package io.channelhub.hub.leads;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.channelhub.hub.support.MariaDbStatus;
 import io.channelhub.hub.support.TestDatabase;
 import io.channelhub.hub.support.TestHub;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import org.junit.jupiter.api.Test;
 
 class LeadsMariaDbTest extends LeadsContract {
     @Override
     protected TestDatabase.Kind database() {
         return TestDatabase.Kind.MARIADB;
-    }
-
-    /** Rows the server read from tables, server-wide (tests run one at a time; the hub's pollers read a few). */
-    private static long rowsRead(Connection c) throws SQLException {
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SHOW GLOBAL STATUS LIKE 'Rows_read'")) {
-            rs.next();
-            return rs.getLong(2);
-        }
     }
 
     /**
@@ -39,15 +29,15 @@ class LeadsMariaDbTest extends LeadsContract {
             for (String query : java.util.List.of("?limit=50", "?stage=qualified&limit=50")) {
                 // A warm-up request reads the tenant, its key and its plugins once; the counted one reads the page.
                 TestHub.check(hub.get(key, "/v1/leads" + query), 200);
-                long before = rowsRead(c);
+                long before = MariaDbStatus.rowsRead(c);
                 var page = TestHub.check(hub.get(key, "/v1/leads" + query), 200).json();
-                long read = rowsRead(c) - before;
+                long read = MariaDbStatus.rowsRead(c) - before;
                 assertThat(page.get("data")).hasSize(50);
                 String next = page.get("next_cursor").asText();
-                before = rowsRead(c);
+                before = MariaDbStatus.rowsRead(c);
                 assertThat(TestHub.check(hub.get(key, "/v1/leads" + query + "&after=" + next), 200).json()
                         .get("data")).hasSize(50);
-                long nextRead = rowsRead(c) - before;
+                long nextRead = MariaDbStatus.rowsRead(c) - before;
                 assertThat(read).as("rows read for a page of %s, with %d leads", query, leads).isLessThan(leads / 10);
                 assertThat(nextRead).as("rows read for the next page of %s", query).isLessThan(leads / 10);
             }
