@@ -71,8 +71,10 @@ public class BillingEvents {
                 "status IN ('" + Status.PENDING.wire() + "', '" + Status.WAITING.wire() + "')", "", "received_at");
         this.pending = new io.channelhub.hub.persistence.WorkQueue(jdbi, "billing_events",
                 "status = '" + Status.PENDING.wire() + "'", "", "received_at");
+        // Least recently tried first (each try sets processed_at), so that all waiting payments take turns: the
+        // oldest ones, which may wait for good, would otherwise fill every round.
         this.waiting = new io.channelhub.hub.persistence.WorkQueue(jdbi, "billing_events",
-                "status = '" + Status.WAITING.wire() + "'", "", "received_at");
+                "status = '" + Status.WAITING.wire() + "'", "", "processed_at");
         this.json = json;
         this.invoices = invoices;
         this.subscriptions = subscriptions;
