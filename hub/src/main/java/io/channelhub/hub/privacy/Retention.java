@@ -86,14 +86,16 @@ public class Retention {
     /**
      * What the channels kept of the messages, on their way in and out: the webhook events as the channel sent them
      * (the message's text in the payload), the parts handed to a channel, and finished outbox rows (a send's text, a
-     * webhook's message). They carry what the message did, so they go with the messages' retention; an event or a
-     * send still being worked on stays until it is finished.
+     * webhook's message). They carry what the message did, so they go with the messages' retention; an event the
+     * processor has yet to take or a send still due stays until it is finished. An event a live request was answering
+     * ({@code turn}) is taken over by the channel's retry within minutes: one past a retention of days was abandoned.
+     * Finished outbox rows include webhook deliveries of every event type: the delivery log keeps this period.
      */
     private Map<String, Long> channelRecords(boolean dryRun, String tenantId, Instant cutoff) {
         Map<String, Long> n = new LinkedHashMap<>();
         n.put("inbound_events", sweep(dryRun, tenantId, cutoff, "SELECT id FROM inbound_events WHERE tenant_id = :t "
                 // A payment event is a billing record, kept by billing's rules.
-                + "AND received_at < :c AND status IN ('processed', 'failed') AND event_type <> 'payment'",
+                + "AND received_at < :c AND status IN ('processed', 'failed', 'turn') AND event_type <> 'payment'",
                 List.of("DELETE FROM inbound_events WHERE tenant_id = :t AND id IN (<ids>)")));
         n.put("channel_deliveries", sweep(dryRun, tenantId, cutoff, "SELECT id FROM channel_deliveries WHERE "
                 + "tenant_id = :t AND created_at < :c", List.of("DELETE FROM channel_deliveries WHERE tenant_id = :t "

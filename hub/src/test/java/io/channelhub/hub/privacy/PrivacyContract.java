@@ -235,8 +235,9 @@ abstract class PrivacyContract extends HubIntegrationTest {
 
     /**
      * What the channels kept of old messages goes with the messages' retention: webhook events with the message in
-     * their payload, the parts handed to a channel, finished outbox rows and their attempts. An event or a send still
-     * being worked on (here one a live request answers, and a later part held behind an earlier one) stays, and so does a payment event (a billing record); so does all of it within the window.
+     * their payload, the parts handed to a channel, finished outbox rows and their attempts, and an event a live
+     * request was answering that nobody finished. An event or a send still to be worked on (here one a processor
+     * holds, and a later part held behind an earlier one) stays, and so does a payment event (a billing record); so does all of it within the window.
      * Idempotency-Key records go once their answer can no longer be replayed.
      */
     @Test
@@ -249,16 +250,21 @@ abstract class PrivacyContract extends HubIntegrationTest {
         Instant recent = Instant.now().minus(Duration.ofDays(2));
         hub.app().jdbi().useHandle(h -> {
             String event = "INSERT INTO inbound_events (id, tenant_id, channel_instance_id, plugin_id, external_id, "
-                    + "event_type, contact_external_id, payload, status, received_at) VALUES (:id, :t, 'chi_x', "
-                    + "'channel-whatsapp', :id, :type, '5511999990000', '{\"text\":\"meu CPF\"}', :s, :at)";
+                    + "event_type, contact_external_id, payload, status, received_at, locked_until) VALUES (:id, :t, "
+                    + "'chi_x', 'channel-whatsapp', :id, :type, '5511999990000', '{\"text\":\"meu CPF\"}', :s, :at, "
+                    + ":lock)";
+            // A processor holds the leased one (a replica working through a backlog): the hub's own leaves it alone.
+            Instant lease = Instant.now().plus(Duration.ofHours(1));
             for (Object[] e : List.of(new Object[] {"evt_old", "message", "processed", old},
                     new Object[] {"evt_old_status", "status", "processed", old},
                     new Object[] {"evt_old_failed", "message", "failed", old},
                     new Object[] {"evt_old_turn", "message", "turn", old},
+                    new Object[] {"evt_old_leased", "message", "pending", old},
                     new Object[] {"evt_old_payment", "payment", "processed", old},
                     new Object[] {"evt_new", "message", "processed", recent})) {
                 h.createUpdate(event).bind("id", (String) e[0]).bind("t", t).bind("type", (String) e[1])
-                        .bind("s", (String) e[2]).bind("at", (Instant) e[3]).execute();
+                        .bind("s", (String) e[2]).bind("at", (Instant) e[3])
+                        .bindByType("lock", e[0].equals("evt_old_leased") ? lease : null, Instant.class).execute();
             }
             String part = "INSERT INTO channel_deliveries (id, tenant_id, channel_instance_id, message_id, part, "
                     + "contact_external_id, kind, status, created_at, updated_at) VALUES (:id, :t, 'chi_x', :id, 0, "
@@ -285,16 +291,16 @@ abstract class PrivacyContract extends HubIntegrationTest {
 
         JsonNode dry = TestHub.check(hub.post(key, "/v1/privacy/retention/run", Map.of("dry_run", true)), 200).json();
         JsonNode would = dry.get("categories").get("messages").get("channel_records");
-        assertThat(would.get("inbound_events").asLong()).isEqualTo(3);
+        assertThat(would.get("inbound_events").asLong()).isEqualTo(4);
         assertThat(would.get("channel_deliveries").asLong()).isEqualTo(1);
         assertThat(would.get("outbox").asLong()).isEqualTo(2);
-        assertThat(count("SELECT COUNT(*) FROM inbound_events WHERE tenant_id = ?", t)).isEqualTo(6);
+        assertThat(count("SELECT COUNT(*) FROM inbound_events WHERE tenant_id = ?", t)).isEqualTo(7);
 
         JsonNode run = TestHub.check(hub.post(key, "/v1/privacy/retention/run", Map.of("dry_run", false)), 200).json();
         assertThat(run.get("categories").get("messages").get("channel_records")).isEqualTo(would);
         List<String> events = hub.app().jdbi().withHandle(h -> h.createQuery("SELECT id FROM inbound_events WHERE "
                 + "tenant_id = :t ORDER BY id").bind("t", t).mapTo(String.class).list());
-        assertThat(events).containsExactly("evt_new", "evt_old_payment", "evt_old_turn");
+        assertThat(events).containsExactly("evt_new", "evt_old_leased", "evt_old_payment");
         List<String> parts = hub.app().jdbi().withHandle(h -> h.createQuery("SELECT id FROM channel_deliveries WHERE "
                 + "tenant_id = :t").bind("t", t).mapTo(String.class).list());
         assertThat(parts).containsExactly("dlv_new");
