@@ -151,7 +151,7 @@ public class LeadBook {
     /**
      * A page of a tenant's leads, most recently changed first ({@code stage} null: every stage), after the lead
      * changed at {@code afterAt} with id {@code afterId} (both null: from the newest). An index serves each form
-     * ({@code ix_leads_recent}, {@code ix_leads_board}), so a page reads its rows and not the tenant's whole board.
+     * ({@code ix_leads_recent}, {@code ix_leads_stage}), so a page reads its rows and not the tenant's whole board.
      */
     public List<Lead> list(String tenantId, String stage, Instant afterAt, String afterId, int limit) {
         String after = afterAt == null ? "" : " AND (updated_at < :at OR (updated_at = :at AND id < :after))";

@@ -46,11 +46,12 @@ public record Page<T>(List<T> data, String nextCursor) {
     /**
      * Where a page of a list ordered by a time, newest first, ends: the last row's time and id. Carrying the time
      * keeps a page where it was when a row on it changes meanwhile (and moves to the top); the id breaks ties.
-     * On the wire {@code <epoch microseconds>.<id>}, microseconds being what the database keeps.
+     * On the wire {@code <epoch microseconds>.<id>}, microseconds being what the database keeps (16 digits at most:
+     * past the year 2286, and past what a long holds, is no cursor the hub made).
      */
     public record TimeCursor(java.time.Instant at, String id) {
 
-        private static final java.util.regex.Pattern WIRE = java.util.regex.Pattern.compile("(\\d{1,19})\\.(.{1,64})");
+        private static final java.util.regex.Pattern WIRE = java.util.regex.Pattern.compile("(\\d{1,16})\\.(.{1,64})");
 
         /** The cursor an {@code after} parameter names, null for the first page; 422 {@code invalid_cursor}. */
         public static TimeCursor parse(String after) {

@@ -411,6 +411,8 @@ abstract class LeadsContract extends HubIntegrationTest {
                 .asText()).isEqualTo(oldest);
 
         assertThat(hub.get(key, "/v1/leads?after=yesterday").code()).isEqualTo("invalid_cursor");
+        assertThat(hub.get(key, "/v1/leads?after=99999999999999999999.lead_x").code()).as("past a long")
+                .isEqualTo("invalid_cursor");
         // Another tenant's cursor shows nothing of this board.
         String rival = hub.createKey(hub.createTenant(slug("rival-board")), "admin").get("key").asText();
         assertThat(TestHub.check(hub.get(rival, "/v1/leads?after=" + first.get("next_cursor").asText()), 200)
