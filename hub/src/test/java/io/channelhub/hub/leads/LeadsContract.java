@@ -413,9 +413,13 @@ abstract class LeadsContract extends HubIntegrationTest {
         assertThat(hub.get(key, "/v1/leads?after=yesterday").code()).isEqualTo("invalid_cursor");
         assertThat(hub.get(key, "/v1/leads?after=99999999999999999999.lead_x").code()).as("past a long")
                 .isEqualTo("invalid_cursor");
-        // Another tenant's cursor shows nothing of this board.
-        String rival = hub.createKey(hub.createTenant(slug("rival-board")), "admin").get("key").asText();
-        assertThat(TestHub.check(hub.get(rival, "/v1/leads?after=" + first.get("next_cursor").asText()), 200)
-                .json().get("data")).isEmpty();
+        // A cursor taken to another tenant's board pages that board (its own older leads), never this one's.
+        String rivalTenant = hub.createTenant(slug("rival-board"));
+        String rival = hub.createKey(rivalTenant, "admin").get("key").asText();
+        String rivalPrefix = "r" + System.nanoTime() % 100000;
+        seedLeads(rivalTenant, rivalPrefix, 5);
+        JsonNode foreign = TestHub.check(hub.get(rival, "/v1/leads?after=" + first.get("next_cursor").asText()),
+                200).json().get("data");
+        assertThat(foreign).hasSize(5).allMatch(l -> l.get("id").asText().startsWith("lead_" + rivalPrefix + "_"));
     }
 }
