@@ -3,8 +3,16 @@ package io.channelhub.hub.persistence;
 import java.security.SecureRandom;
 
 /**
- * Identifiers: a type prefix and 128 random bits in base62, so an id says what it names ({@code ten_}, {@code key_},
- * {@code ci_}) and cannot be guessed or enumerated across tenants.
+ * Identifiers: a type prefix, then 22 base62 characters: the creation time (8, milliseconds) and 14 random ones (about
+ * 83 bits), so an id says what it names ({@code ten_}, {@code key_}, {@code ci_}) and cannot be guessed or enumerated
+ * across tenants.
+ *
+ * <p>The time goes first, as in UUIDv7 (RFC 9562, which keeps 74 random bits), so that new rows' ids sort after the
+ * ones before: an index on an id column then grows at its right edge. With ids entirely random, every insert into
+ * such an index (messages, usage keys, events) landed on a leaf page of its own; once the index outgrew the database's
+ * cache each insert read a page back and wrote a page out (docs/benchmarks.md, eleventh pass). The alphabet is in
+ * ASCII order and id columns compare bytes (ascii_bin on MariaDB; H2's default), so the database's order is the
+ * time's. The time an id shows is its row's creation, which the API returns beside it anyway.
  */
 public final class Ids {
 
@@ -31,8 +39,23 @@ public final class Ids {
     private Ids() {
     }
 
+    /** Characters of the time part: 62^8 milliseconds is some 6,900 years from 1970. */
+    static final int TIME_CHARS = 8;
+    static final int RANDOM_CHARS = 14;
+
     public static String newId(String prefix) {
-        return prefix + "_" + randomBase62(22);
+        return prefix + "_" + timeBase62(System.currentTimeMillis()) + randomBase62(RANDOM_CHARS);
+    }
+
+    /** {@code millis} in {@link #TIME_CHARS} base62 characters, most significant first, zero-padded. */
+    static String timeBase62(long millis) {
+        char[] out = new char[TIME_CHARS];
+        long rest = millis;
+        for (int i = TIME_CHARS - 1; i >= 0; i--) {
+            out[i] = ALPHABET[(int) (rest % 62)];
+            rest /= 62;
+        }
+        return new String(out);
     }
 
     /**
