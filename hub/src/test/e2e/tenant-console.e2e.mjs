@@ -31,6 +31,8 @@ const WA = {
 };
 const WA_LATE = { from: required('WA_LATE_FROM'), body: required('WA_LATE_BODY'), signature: required('WA_LATE_SIGNATURE') };
 const INVOICE_URL = required('INVOICE_URL');
+const OLDER_LEADS = Number(required('OLDER_LEADS'));
+const OLDEST_LEAD = required('OLDEST_LEAD');
 const JOB_ID = required('JOB_ID');
 const SCREENSHOT_DIR = required('SCREENSHOT_DIR');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -287,6 +289,34 @@ describe('human takeover', () => {
     await picker().waitFor();
     assert.equal(await picker().inputValue(), '');
     assert.equal(await modelName().inputValue(), '');
+    await desk.context().close();
+  });
+
+  test('the leads board shows the most recently changed leads, and older ones on request', TEST, async () => {
+    const desk = await newPage('console');
+    await signIn(desk);
+    await desk.getByTestId('nav-leads').click();
+    const cards = desk.getByTestId('lead-board').locator('article');
+    await cards.first().waitFor();
+    // Carla's lead, changed last, and the most recent of the tenant's older leads: one page of 200.
+    assert.equal(await cards.count(), 200);
+    assert.equal(await desk.getByTestId(`lead-${OLDEST_LEAD}`).count(), 0);
+    assert.match(await desk.getByTestId('stage-new').locator('h2').textContent(), /\+\)$/);
+    await desk.getByTestId('lead-more').click();
+    await desk.getByTestId(`lead-${OLDEST_LEAD}`).waitFor();
+    assert.equal(await cards.count(), OLDER_LEADS + 1);
+    assert.equal(await desk.getByTestId('lead-more').count(), 0);
+    // Moving the oldest lead redraws the board: it keeps both pages, and the lead is now the most recent one.
+    await desk.getByTestId(`lead-${OLDEST_LEAD}`).getByTestId('lead-stage').selectOption('proposal');
+    await desk.getByText('Moved to proposal.').waitFor();
+    await desk.getByTestId('stage-proposal').getByTestId(`lead-${OLDEST_LEAD}`).waitFor();
+    assert.equal(await cards.count(), OLDER_LEADS + 1);
+    // Another view and back: the board starts again from its first page.
+    await desk.getByTestId('nav-inbox').click();
+    await desk.getByTestId('nav-leads').click();
+    await desk.getByTestId('stage-proposal').getByTestId(`lead-${OLDEST_LEAD}`).waitFor();
+    await desk.getByTestId('lead-more').waitFor();
+    assert.equal(await cards.count(), 200);
     await desk.context().close();
   });
 

@@ -104,6 +104,20 @@ class TenantConsoleBrowserTest {
                 .bind("data", "{\"invoice_url\":\"" + invoiceUrl + "\",\"pix_copy_paste\":\"00020126580014br.gov.bcb"
                         + ".pix0136example\"}").execute());
         env.put("INVOICE_URL", invoiceUrl);
+        // More leads than the board's first page, changed before anything the browser does: as the leads plugin
+        // leaves them after months of conversations (a month of 230 contacts, one a second apart).
+        java.time.Instant leadsFrom = java.time.Instant.now().minus(Duration.ofDays(30));
+        hub.app().jdbi().useHandle(h -> {
+            var batch = h.prepareBatch("INSERT INTO leads (id, tenant_id, conversation_id, source_plugin, score, stage, "
+                    + "created_at, updated_at) VALUES (:id, :t, :c, 'leads', 35, 'new', :at, :at)");
+            for (int i = 0; i < 230; i++) {
+                batch.bind("id", String.format("lead_older_%05d", i)).bind("t", tenant)
+                        .bind("c", String.format("conv_older_%05d", i)).bind("at", leadsFrom.plusSeconds(i)).add();
+            }
+            batch.execute();
+        });
+        env.put("OLDER_LEADS", "230");
+        env.put("OLDEST_LEAD", "lead_older_00000");
         // A webhook delivery the hub gave up on, as the outbox leaves it after its last attempt.
         TestHub.check(hub.post(admin, "/v1/webhooks", Map.of("url", "https://crm.acme.example.invalid/events", "events",
                 List.of("conversation.created"))), 201);

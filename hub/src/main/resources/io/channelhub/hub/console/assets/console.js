@@ -229,6 +229,10 @@ async function route() {
   }
   const [view, param] = (window.location.hash.replace(/^#\/?/, '') || 'overview').split('/');
   const key = param === 'platform' ? `${view}/platform` : view;
+  if (state.view !== key) {
+    state.view = key;
+    state.memory = {};
+  }
   const render = RENDER[view] || views.overview;
   if (isOperator()) {
     sessionStorage.setItem('channelhub.tenant', state.tenantId || '');

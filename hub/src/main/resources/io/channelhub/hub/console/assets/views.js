@@ -8,7 +8,15 @@ import {
   clear, confirmAction, errorText, fmtTime, form, h, notice, schemaFields, showOnce, table,
 } from './forms.js';
 
-export const state = { tenantId: null, tenants: [], watch: null };
+export const state = { tenantId: null, tenants: [], watch: null, view: null, memory: {} };
+
+/**
+ * What a view keeps across its own redraws (how many pages of a list are shown), dropped when another view opens
+ * ({@code route} in console.js).
+ */
+export function viewMemory() {
+  return state.memory;
+}
 
 const ROLES = ['admin', 'editor', 'viewer'];
 
@@ -1120,6 +1128,21 @@ async function templatePicker(main, conversationId, instanceId, afterSend) {
 
 const LEAD_STAGES = ['new', 'qualified', 'contacted', 'proposal', 'won', 'lost'];
 
+/** The first {@code pages} pages of the leads board, most recently changed first, and whether more follow. */
+async function leadPages(pages) {
+  const data = [];
+  let after = null;
+  for (let n = 0; n < pages; n++) {
+    const got = await get(`/v1/leads?limit=200${after ? `&after=${encodeURIComponent(after)}` : ''}`);
+    data.push(...got.data);
+    after = got.next_cursor;
+    if (!after) {
+      break;
+    }
+  }
+  return { data, more: !!after };
+}
+
 /** The tenant's leads as a board of stages; a lead moves with its stage picker, a person takes it for themselves. */
 export async function leads(main, _, rerender) {
   if (isOperator()) {
@@ -1129,12 +1152,17 @@ export async function leads(main, _, rerender) {
   }
   page(main, 'Leads');
   const me = currentSession().principal_id;
-  const [rows, settings] = await Promise.all([get('/v1/leads?limit=200'), get('/v1/leads/settings')]);
+  // The most recently changed leads, a page of 200 at a time: "Show older leads" reads one page more, and the
+  // board keeps showing that many while it is open (the view's memory, dropped when the user leaves it).
+  const keep = viewMemory();
+  keep.leadPages = keep.leadPages || 1;
+  const read = () => leadPages(keep.leadPages);
+  const [rows, settings] = await Promise.all([read(), get('/v1/leads/settings')]);
   const board = h('div', { class: 'board', 'data-testid': 'lead-board' });
   for (const stage of LEAD_STAGES) {
     const cards = rows.data.filter((l) => l.stage === stage);
     board.append(h('section', { class: 'column', 'data-testid': `stage-${stage}` },
-      h('h2', {}, `${stage} (${cards.length})`),
+      h('h2', {}, `${stage} (${cards.length}${rows.more ? '+' : ''})`),
       cards.map((l) => h('article', { class: 'card', 'data-testid': `lead-${l.id}` },
         h('strong', {}, l.name || l.email || l.phone || l.end_user_id || 'Unknown contact'),
         l.company ? h('span', { class: 'muted' }, ` · ${l.company}`) : null,
@@ -1154,11 +1182,19 @@ export async function leads(main, _, rerender) {
           { 'data-testid': 'lead-take' }))))));
   }
   main.append(board);
+  if (rows.more) {
+    main.append(h('p', { class: 'actions' }, h('span', { class: 'muted' },
+      `The ${rows.data.length} most recently changed leads. `),
+    button('Show older leads', () => {
+      keep.leadPages += 1;
+      return rerender();
+    }, { 'data-testid': 'lead-more' })));
+  }
   // Leads arrive while the board is open (the plugin reads each turn after its reply): it is read again every few
   // seconds and redrawn when a lead came, moved or changed.
   const shape = (list) => list.map((l) => `${l.id}:${l.stage}:${l.score}:${l.owner_principal_id || ''}`).join();
   state.watch = setInterval(() => {
-    get('/v1/leads?limit=200').then((now) => {
+    read().then((now) => {
       if (shape(now.data) !== shape(rows.data)) {
         rerender();
       }
