@@ -3,6 +3,7 @@ package io.channelhub.hub.conversations;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.channelhub.hub.persistence.Binds;
 import io.channelhub.plugin.model.ModelMessage;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -144,7 +145,7 @@ public class ConversationRepository {
 
     public Optional<Conversation> find(String tenantId, String id) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM conversations WHERE tenant_id = :t AND id = :id")
-                .bind("t", tenantId).bind("id", id).map(conversations).findOne());
+                .bind("t", Binds.text(tenantId)).bind("id", Binds.text(id)).map(conversations).findOne());
     }
 
     /**
@@ -270,7 +271,8 @@ public class ConversationRepository {
         return jdbi.inTransaction(h -> {
             Message stored = insertMessage(h, m);
             h.createUpdate("UPDATE conversations SET last_message_at = :at, activity_at = :at, updated_at = :at "
-                    + "WHERE tenant_id = :t AND id = :id").bind("at", at).bind("t", m.tenantId()).bind("id", m.conversationId()).execute();
+                    + "WHERE tenant_id = :t AND id = :id").bind("at", Binds.time(at)).bind("t", Binds.text(m.tenantId()))
+                    .bind("id", Binds.text(m.conversationId())).execute();
             more.accept(h);
             return stored;
         });
@@ -297,8 +299,8 @@ public class ConversationRepository {
             return Optional.of(jdbi.inTransaction(h -> {
                 int n = h.createUpdate("UPDATE conversations SET last_message_at = :at, activity_at = :at, "
                                 + "updated_at = :at WHERE tenant_id = :t AND id = :id AND (:asked OR handoff_state IS NULL)")
-                        .bind("at", at).bind("t", m.tenantId()).bind("id", m.conversationId())
-                        .bind("asked", agentAsked).execute();
+                        .bind("at", Binds.time(at)).bind("t", Binds.text(m.tenantId()))
+                        .bind("id", Binds.text(m.conversationId())).bind("asked", Binds.flag(agentAsked)).execute();
                 if (n == 0) {
                     throw new HandedOff();
                 }
@@ -317,14 +319,18 @@ public class ConversationRepository {
                         + "completion_tokens, error_code, created_at, completed_at, kind, citations, author_name) VALUES (:id, "
                         + ":t, :c, :role, :content, :calls, :callId, :status, :ext, :model, :pt, :ct, :err, :at, :done, "
                         + ":kind, :cites, :author)")
-                .bind("id", m.id()).bind("t", m.tenantId()).bind("c", m.conversationId()).bind("role", m.role())
-                .bind("content", m.content()).bind("calls", m.toolCalls().isEmpty() ? null : write(m.toolCalls()))
-                .bind("callId", m.toolCallId()).bind("status", m.status()).bind("ext", m.externalId())
-                .bind("model", m.model()).bind("pt", m.promptTokens()).bind("ct", m.completionTokens())
-                .bind("err", m.errorCode()).bind("at", m.createdAt()).bind("done", m.completedAt())
-                .bind("kind", m.kind() == null ? Message.TEXT : m.kind())
-                .bind("cites", m.citations().isEmpty() ? null : write(m.citations()))
-                .bind("author", m.authorName())
+                .bind("id", Binds.text(m.id())).bind("t", Binds.text(m.tenantId()))
+                .bind("c", Binds.text(m.conversationId())).bind("role", Binds.text(m.role()))
+                .bind("content", Binds.text(m.content()))
+                .bind("calls", Binds.text(m.toolCalls().isEmpty() ? null : write(m.toolCalls())))
+                .bind("callId", Binds.text(m.toolCallId())).bind("status", Binds.text(m.status()))
+                .bind("ext", Binds.text(m.externalId())).bind("model", Binds.text(m.model()))
+                .bind("pt", Binds.number(m.promptTokens())).bind("ct", Binds.number(m.completionTokens()))
+                .bind("err", Binds.text(m.errorCode())).bind("at", Binds.time(m.createdAt()))
+                .bind("done", Binds.time(m.completedAt()))
+                .bind("kind", Binds.text(m.kind() == null ? Message.TEXT : m.kind()))
+                .bind("cites", Binds.text(m.citations().isEmpty() ? null : write(m.citations())))
+                .bind("author", Binds.text(m.authorName()))
                 .executeAndReturnGeneratedKeys("seq").mapTo(Long.class).one();
         return m.withSeq(seq);
     }
@@ -413,7 +419,8 @@ public class ConversationRepository {
                         + "m.id) THEN 1 ELSE 0 END AS has_files FROM messages m WHERE m.tenant_id = :t AND "
                         + "m.conversation_id = :c ORDER BY m.tenant_id DESC, m.conversation_id DESC, m.seq DESC "
                         + "LIMIT :n")
-                .bind("t", tenantId).bind("c", conversationId).bind("n", limit).map((ByPosition<Message>) (rs, ctx) -> {
+                .bind("t", Binds.text(tenantId)).bind("c", Binds.text(conversationId)).bind("n", Binds.number(limit))
+                .map((ByPosition<Message>) (rs, ctx) -> {
                     RowMapper<Message> message = messages.specialize(rs, ctx);
                     int hasFiles = rs.findColumn("has_files");
                     return (r, c) -> {

@@ -1,5 +1,6 @@
 package io.channelhub.hub.metering;
 
+import io.channelhub.hub.persistence.Binds;
 import io.dropwizard.lifecycle.Managed;
 import java.io.IOException;
 import java.time.Clock;
@@ -243,10 +244,11 @@ public class UsageLedger implements Managed {
             var update = h.createUpdate(insertRows(n));
             for (int i = 0; i < n; i++) {
                 UsageEvent e = events.get(from + i);
-                update.bind("t" + i, e.tenantId()).bind("type" + i, e.usageType()).bind("q" + i, e.quantity())
-                        .bind("unit" + i, e.unit()).bind("p" + i, e.pluginId()).bind("ci" + i, e.channelInstanceId())
-                        .bind("a" + i, e.agentId()).bind("m" + i, e.model()).bind("k" + i, e.idempotencyKey())
-                        .bind("at" + i, at.apply(from + i));
+                update.bind("t" + i, Binds.text(e.tenantId())).bind("type" + i, Binds.text(e.usageType()))
+                        .bind("q" + i, Binds.number(e.quantity())).bind("unit" + i, Binds.text(e.unit()))
+                        .bind("p" + i, Binds.text(e.pluginId())).bind("ci" + i, Binds.text(e.channelInstanceId()))
+                        .bind("a" + i, Binds.text(e.agentId())).bind("m" + i, Binds.text(e.model()))
+                        .bind("k" + i, Binds.text(e.idempotencyKey())).bind("at" + i, Binds.time(at.apply(from + i)));
             }
             update.execute();
         }

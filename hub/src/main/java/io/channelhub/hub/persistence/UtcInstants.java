@@ -19,12 +19,16 @@ public final class UtcInstants {
     private UtcInstants() {
     }
 
+    /** Sets {@code value} (not null) as this class stores instants: the UTC wall time. */
+    static void set(java.sql.PreparedStatement statement, int position, Instant value) throws java.sql.SQLException {
+        statement.setObject(position, LocalDateTime.ofInstant(value, ZoneOffset.UTC));
+    }
+
     public static void install(Jdbi jdbi) {
         jdbi.registerArgument(new AbstractArgumentFactory<Instant>(Types.TIMESTAMP) {
             @Override
             protected Argument build(Instant value, ConfigRegistry config) {
-                return (position, statement, ctx) ->
-                        statement.setObject(position, LocalDateTime.ofInstant(value, ZoneOffset.UTC));
+                return (position, statement, ctx) -> set(statement, position, value);
             }
         });
         jdbi.registerColumnMapper(Instant.class, (ColumnMapper<Instant>) (rs, col, ctx) -> {
