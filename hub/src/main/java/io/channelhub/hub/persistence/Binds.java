@@ -21,62 +21,45 @@ public final class Binds {
     }
 
     public static Argument text(String value) {
-        return new Text(value);
+        return new Bound<>(value, Types.VARCHAR, PreparedStatement::setString);
     }
 
     public static Argument number(Long value) {
-        return new Number(value);
+        return new Bound<>(value, Types.BIGINT, PreparedStatement::setLong);
     }
 
     public static Argument number(long value) {
-        return new Number(value);
+        return number(Long.valueOf(value));
     }
 
     public static Argument time(Instant value) {
-        return new Time(value);
+        return new Bound<>(value, Types.TIMESTAMP, UtcInstants::set);
     }
 
     public static Argument flag(boolean value) {
-        return new Flag(value);
+        return new Bound<>(value, Types.BOOLEAN, PreparedStatement::setBoolean);
     }
 
-    private record Text(String value) implements Argument {
+    /** How a value that is not null is set. */
+    @FunctionalInterface
+    private interface Setter<T> {
+        void set(PreparedStatement statement, int position, T value) throws SQLException;
+    }
+
+    /** A value, or null set as its SQL type (as Jdbi's factories set a null of a known type). */
+    private record Bound<T>(T value, int sqlType, Setter<T> setter) implements Argument {
         @Override
         public void apply(int position, PreparedStatement statement, StatementContext ctx) throws SQLException {
             if (value == null) {
-                statement.setNull(position, Types.VARCHAR);
+                statement.setNull(position, sqlType);
             } else {
-                statement.setString(position, value);
+                setter.set(statement, position, value);
             }
         }
-    }
 
-    private record Number(Long value) implements Argument {
         @Override
-        public void apply(int position, PreparedStatement statement, StatementContext ctx) throws SQLException {
-            if (value == null) {
-                statement.setNull(position, Types.BIGINT);
-            } else {
-                statement.setLong(position, value);
-            }
-        }
-    }
-
-    private record Time(Instant value) implements Argument {
-        @Override
-        public void apply(int position, PreparedStatement statement, StatementContext ctx) throws SQLException {
-            if (value == null) {
-                statement.setNull(position, Types.TIMESTAMP);
-            } else {
-                UtcInstants.set(statement, position, value);
-            }
-        }
-    }
-
-    private record Flag(boolean value) implements Argument {
-        @Override
-        public void apply(int position, PreparedStatement statement, StatementContext ctx) throws SQLException {
-            statement.setBoolean(position, value);
+        public String toString() {
+            return String.valueOf(value);
         }
     }
 }
