@@ -304,13 +304,20 @@ describe('human takeover', () => {
     assert.match(await desk.getByTestId('stage-new').locator('h2').textContent(), /\+\)$/);
     await desk.getByTestId('lead-more').click();
     await desk.getByTestId(`lead-${OLDEST_LEAD}`).waitFor();
-    assert.equal(await cards.count(), OLDER_LEADS + 1);
+    // Every lead of the tenant: the older ones and whatever the earlier tests' conversations produced.
+    const total = await cards.count();
+    assert.ok(total > OLDER_LEADS && total <= 400, `${total} cards`);
     assert.equal(await desk.getByTestId('lead-more').count(), 0);
     // Moving the oldest lead redraws the board: it keeps both pages, and the lead is now the most recent one.
     await desk.getByTestId(`lead-${OLDEST_LEAD}`).getByTestId('lead-stage').selectOption('proposal');
     await desk.getByText('Moved to proposal.').waitFor();
     await desk.getByTestId('stage-proposal').getByTestId(`lead-${OLDEST_LEAD}`).waitFor();
-    assert.equal(await cards.count(), OLDER_LEADS + 1);
+    assert.equal(await cards.count(), total);
+    // Nothing changes now: the board's own reads (every 3 s) leave it as it is.
+    await desk.getByTestId(`lead-${OLDEST_LEAD}`).evaluate((el) => { el.dataset.drawn = 'before'; });
+    await desk.waitForTimeout(6500);
+    assert.equal(await desk.getByTestId(`lead-${OLDEST_LEAD}`).getAttribute('data-drawn'), 'before');
+    assert.equal(await cards.count(), total);
     // Another view and back: the board starts again from its first page.
     await desk.getByTestId('nav-inbox').click();
     await desk.getByTestId('nav-leads').click();

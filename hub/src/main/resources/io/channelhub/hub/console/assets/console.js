@@ -60,6 +60,9 @@ const RENDER = {
 
 function signInPage(message) {
   clear(app);
+  // The next user of this tab starts every view afresh (a view's memory is not theirs).
+  state.view = null;
+  state.memory = {};
   document.body.classList.remove('signed-in');
   let mode = 'password';
   const slot = h('div');

@@ -1190,16 +1190,22 @@ export async function leads(main, _, rerender) {
       return rerender();
     }, { 'data-testid': 'lead-more' })));
   }
-  // Leads arrive while the board is open (the plugin reads each turn after its reply): it is read again every few
-  // seconds and redrawn when a lead came, moved or changed.
+  // Leads arrive while the board is open (the plugin reads each turn after its reply): the board is redrawn when a
+  // lead came, moved or changed. Any such lead is changed last, so it is on the first page: that page alone is read
+  // every few seconds, however many pages are shown. A read that ends after the view was redrawn or left does
+  // nothing (its timer is no longer the view's).
   const shape = (list) => list.map((l) => `${l.id}:${l.stage}:${l.score}:${l.owner_principal_id || ''}`).join();
-  state.watch = setInterval(() => {
-    read().then((now) => {
-      if (shape(now.data) !== shape(rows.data)) {
+  const first = rows.data.slice(0, 200);
+  const timer = setInterval(() => {
+    get('/v1/leads?limit=200').then((now) => {
+      if (state.watch === timer && shape(now.data) !== shape(first)) {
+        clearInterval(timer);
+        state.watch = null;
         rerender();
       }
     }).catch(() => {});
   }, 3000);
+  state.watch = timer;
   if (currentSession().role === 'admin') {
     // The model that reads conversations for leads: one the tenant's agents may use, or none (the rule set).
     let providers = [];
