@@ -7,9 +7,9 @@ import java.security.SecureRandom;
  * 83 bits), so an id says what it names ({@code ten_}, {@code key_}, {@code ci_}) and cannot be guessed or enumerated
  * across tenants.
  *
- * <p>The time goes first, as in UUIDv7 (RFC 9562, which keeps 74 random bits), so that an id sorts after every id
- * made before it in this layout: an index on an id column grows at one edge (ids of the earlier, all-random layout
- * stay where they are, on both sides of it). With ids entirely random, every insert into
+ * <p>The time goes first, as in UUIDv7 (RFC 9562, which keeps 74 random bits), so that ids made later sort later
+ * (roughly: not within a millisecond, nor across replicas' clocks, and nothing relies on the order): an index on an
+ * id column grows at one edge (ids of the earlier, all-random layout stay where they are, on both sides of it). With ids entirely random, every insert into
  * such an index (messages, usage keys, events) landed on a leaf page of its own; once the index outgrew the database's
  * cache each insert read a page back and wrote a page out (docs/benchmarks.md, eleventh pass). The alphabet is in
  * ASCII order and id columns compare bytes (ascii_bin on MariaDB; H2's default), so the database's order is the
