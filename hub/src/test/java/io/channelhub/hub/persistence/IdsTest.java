@@ -35,7 +35,7 @@ class IdsTest {
         assertThat(Ids.timeBase62(0)).isEqualTo("00000000");
         assertThat(Ids.timeBase62(61)).isEqualTo("0000000z");
         assertThat(Ids.timeBase62(62)).isEqualTo("00000010");
-        // Each millisecond sorts after the one before it, across every carry, up to the year 2500 and beyond.
+        // A millisecond sorts after the one before it: now, in ten years, in the year 2500, and across a carry.
         long[] times = {1_700_000_000_000L, 1_800_000_000_000L, 16_725_225_600_000L};
         for (long t : times) {
             assertThat(Ids.timeBase62(t + 1)).isGreaterThan(Ids.timeBase62(t));

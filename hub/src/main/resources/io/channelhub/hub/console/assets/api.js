@@ -102,8 +102,11 @@ export async function allOpenAi(path, max = 1000) {
   }
 }
 
-/** Every page of a cursor-paged list, up to a bound (the console shows at most this many rows). */
-export async function all(path, max = 1000) {
+/**
+ * The pages of a cursor-paged list, 200 rows each, until {@code max} rows or the last page: {data, more}, where more
+ * says that pages remain past the bound.
+ */
+export async function pages(path, max = 1000) {
   const out = [];
   let after = null;
   for (;;) {
@@ -112,8 +115,13 @@ export async function all(path, max = 1000) {
       : `${path}${sep}limit=200`);
     out.push(...page.data);
     if (!page.next_cursor || out.length >= max) {
-      return out;
+      return { data: out, more: !!page.next_cursor };
     }
     after = page.next_cursor;
   }
+}
+
+/** Every page of a cursor-paged list, up to a bound (the console shows at most this many rows). */
+export async function all(path, max = 1000) {
+  return (await pages(path, max)).data;
 }

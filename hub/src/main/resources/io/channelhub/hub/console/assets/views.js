@@ -1,7 +1,7 @@
 // The console's pages. Each renders into `main` from the hub's own API; what a role may not do is not offered (and the
 // hub refuses it anyway).
 import {
-  all, allOpenAi, can, currentSession, del, get, isOperator, patch, post, put, tenantBase, upload, uploadFile,
+  all, allOpenAi, can, currentSession, del, get, isOperator, pages, patch, post, put, tenantBase, upload, uploadFile,
 } from './api.js';
 import { usageChart } from './charts.js';
 import {
@@ -1128,21 +1128,6 @@ async function templatePicker(main, conversationId, instanceId, afterSend) {
 
 const LEAD_STAGES = ['new', 'qualified', 'contacted', 'proposal', 'won', 'lost'];
 
-/** The first {@code pages} pages of the leads board, most recently changed first, and whether more follow. */
-async function leadPages(pages) {
-  const data = [];
-  let after = null;
-  for (let n = 0; n < pages; n++) {
-    const got = await get(`/v1/leads?limit=200${after ? `&after=${encodeURIComponent(after)}` : ''}`);
-    data.push(...got.data);
-    after = got.next_cursor;
-    if (!after) {
-      break;
-    }
-  }
-  return { data, more: !!after };
-}
-
 /** The tenant's leads as a board of stages; a lead moves with its stage picker, a person takes it for themselves. */
 export async function leads(main, _, rerender) {
   if (isOperator()) {
@@ -1156,8 +1141,7 @@ export async function leads(main, _, rerender) {
   // board keeps showing that many while it is open (the view's memory, dropped when the user leaves it).
   const keep = viewMemory();
   keep.leadPages = keep.leadPages || 1;
-  const read = () => leadPages(keep.leadPages);
-  const [rows, settings] = await Promise.all([read(), get('/v1/leads/settings')]);
+  const [rows, settings] = await Promise.all([pages('/v1/leads', keep.leadPages * 200), get('/v1/leads/settings')]);
   const board = h('div', { class: 'board', 'data-testid': 'lead-board' });
   for (const stage of LEAD_STAGES) {
     const cards = rows.data.filter((l) => l.stage === stage);
